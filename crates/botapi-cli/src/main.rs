@@ -1,0 +1,2 @@
+//! The `botapi` command (work in progress).
+fn main() {}

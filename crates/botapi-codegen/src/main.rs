@@ -1,0 +1,2 @@
+//! Generates the Bot API types and methods (work in progress).
+fn main() {}

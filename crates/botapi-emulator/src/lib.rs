@@ -1,0 +1,1 @@
+//! botapi-emulator (work in progress).

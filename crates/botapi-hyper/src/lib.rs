@@ -1,0 +1,1 @@
+//! botapi-hyper (work in progress).

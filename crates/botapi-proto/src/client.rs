@@ -1,0 +1,129 @@
+//! The client value: where the Bot API is and which bot speaks. Encoding and decoding hang
+//! off it because both need the token (one to build the URL, the other to keep the token
+//! out of errors).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::api_url::ApiUrl;
+use crate::error::{DecodeError, EncodeError, Error};
+use crate::method::Method;
+use crate::redact::{REDACTED, redact};
+use crate::request::Request;
+use crate::token::Token;
+
+/// A bot on a Bot API server: the base URL and the token. It does no IO; it builds requests
+/// and reads answers, and any transport can carry them in between.
+///
+/// `Debug` shows the token as `123456:<redacted>`.
+///
+/// ```
+/// use botapi_proto::{ApiUrl, Client, Token};
+///
+/// let token: Token = "123456:ABC-def".parse()?;
+/// let cloud = Client::new(token.clone());
+/// let local = Client::new(token).with_api_url("http://127.0.0.1:8081".parse()?);
+/// assert_eq!(local.redacted_url("getMe"), "http://127.0.0.1:8081/bot123456:<redacted>/getMe");
+/// # let _ = cloud;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Client {
+    api_url: ApiUrl,
+    token: Token,
+}
+
+impl Client {
+    /// A client for `token` on Telegram's cloud Bot API.
+    pub fn new(token: Token) -> Self {
+        Client { api_url: ApiUrl::default(), token }
+    }
+
+    /// The same bot on another server (a local Bot API server, a gateway).
+    #[must_use]
+    pub fn with_api_url(mut self, api_url: ApiUrl) -> Self {
+        self.api_url = api_url;
+        self
+    }
+
+    /// The server's base URL.
+    pub fn api_url(&self) -> &ApiUrl {
+        &self.api_url
+    }
+
+    /// The bot's token.
+    pub fn token(&self) -> &Token {
+        &self.token
+    }
+
+    /// Builds the HTTP request for `method`: `POST {api_url}/bot{token}/{name}` with a JSON
+    /// body, a `multipart/form-data` body when files are uploaded, or no body when there are
+    /// no parameters.
+    pub fn encode<M: Method + ?Sized>(&self, method: &M) -> Result<Request, EncodeError> {
+        crate::encode::encode(self, method)
+    }
+
+    /// Reads the answer to `method` from its HTTP status and body.
+    ///
+    /// Never panics, whatever the bytes. The status is only reported in errors: the
+    /// envelope decides between success and failure, since proxies and Telegram do not
+    /// always agree on status codes.
+    pub fn decode<M: Method + ?Sized>(
+        &self,
+        method: &M,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Result<M::Response, DecodeError> {
+        crate::decode::decode(method.name(), status, body, &self.token)
+    }
+
+    /// Like [`Client::decode`] for any result type, naming the method by string.
+    pub fn decode_as<R: DeserializeOwned>(
+        &self,
+        method_name: &str,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Result<R, DecodeError> {
+        crate::decode::decode(method_name, status, body, &self.token)
+    }
+
+    /// Calls `method` through any blocking transport: a function that takes the request and
+    /// gives back the response (or its own error). Tests, mocks and simple clients need no
+    /// more than this.
+    ///
+    /// Requests that stream a file from disk cannot go through an in-memory transport and
+    /// fail with [`EncodeError::StreamingRequired`].
+    pub fn call<M, F, E>(&self, method: &M, transport: F) -> Result<M::Response, Error<E>>
+    where
+        M: Method + ?Sized,
+        F: FnOnce(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, E>,
+    {
+        let request = self.encode(method)?.into_http();
+        let (parts, body) = request.into_parts();
+        let body = body
+            .to_vec()
+            .ok_or_else(|| EncodeError::StreamingRequired { method: method.name().to_owned() })?;
+        let response = transport(http::Request::from_parts(parts, body)).map_err(Error::Transport)?;
+        Ok(self.decode(method, response.status(), response.body())?)
+    }
+
+    /// The URL of `method` with the token replaced by `<redacted>`: safe to print.
+    pub fn redacted_url(&self, method_name: &str) -> String {
+        format!("{}/bot{}:{REDACTED}/{method_name}", self.api_url, self.token.bot_id())
+    }
+
+    /// `text` with the token's secret replaced by `<redacted>`. Transports use it on error
+    /// messages from HTTP libraries, which may quote the request URL.
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        redact(text, &self.token)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("api_url", &self.api_url).field("token", &self.token).finish()
+    }
+}

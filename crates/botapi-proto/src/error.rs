@@ -1,0 +1,411 @@
+//! What can go wrong: building a request, the Bot API refusing it, or an answer that is not
+//! a Bot API answer at all. Every error here is free of the bot token.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A request could not be built. Nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// The method name is empty or holds characters other than ASCII letters, digits and `_`.
+    InvalidMethodName {
+        /// The name as given.
+        name: String,
+    },
+    /// The parameters could not be serialized.
+    Serialize {
+        /// The method being encoded.
+        method: String,
+        /// What serde reported.
+        message: String,
+    },
+    /// The parameters serialized to something other than an object (a number, a list, …).
+    ParametersNotAnObject {
+        /// The method being encoded.
+        method: String,
+    },
+    /// An upload appeared in the parameters that the method did not list in
+    /// [`Method::uploads`](crate::Method::uploads). This is a bug in that method's
+    /// implementation.
+    UndeclaredUpload {
+        /// The method being encoded.
+        method: String,
+    },
+    /// A `Content-Type` given for an upload is not a valid header value.
+    InvalidContentType {
+        /// The method being encoded.
+        method: String,
+    },
+    /// The request has a file that must be streamed from disk, and the transport in use
+    /// only takes bodies held in memory.
+    StreamingRequired {
+        /// The method being encoded.
+        method: String,
+    },
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodeError::InvalidMethodName { name } => {
+                write!(f, "invalid method name {name:?}: expected ASCII letters and digits")
+            }
+            EncodeError::Serialize { method, message } => {
+                write!(f, "{method}: cannot serialize parameters: {message}")
+            }
+            EncodeError::ParametersNotAnObject { method } => {
+                write!(f, "{method}: parameters must serialize to a JSON object")
+            }
+            EncodeError::UndeclaredUpload { method } => {
+                write!(f, "{method}: found an upload the method does not list in `uploads`")
+            }
+            EncodeError::InvalidContentType { method } => {
+                write!(f, "{method}: an upload's content type is not a valid header value")
+            }
+            EncodeError::StreamingRequired { method } => write!(
+                f,
+                "{method}: the request streams a file from disk, which this transport cannot do"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// The answer to a request did not give the typed result: either the Bot API said no, or
+/// what came back was not a Bot API answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The Bot API answered `ok: false`.
+    Api(ApiError),
+    /// The answer was not a well-formed Bot API envelope with a result of the expected shape.
+    Malformed(MalformedResponse),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Api(e) => fmt::Display::fmt(e, f),
+            DecodeError::Malformed(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+// Both variants are transparent: `Display` shows the inner error, so `source` skips it.
+impl std::error::Error for DecodeError {}
+
+/// The Bot API refused a request: an envelope with `ok: false`.
+///
+/// Everything Telegram sent is kept: the `error_code`, the `description`, and every field of
+/// `parameters`, known or not. [`ApiError::kind`] sorts the error by its code, never by the
+/// description text, which Telegram may reword at any time.
+///
+/// See <https://core.telegram.org/bots/api#making-requests> and
+/// <https://core.telegram.org/bots/api#responseparameters>.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The method that was called.
+    pub method: String,
+    /// The HTTP status of the answer.
+    pub status: StatusCode,
+    /// `error_code` from the envelope; `None` when the server left it out.
+    pub error_code: Option<i64>,
+    /// `description` from the envelope (empty when the server left it out).
+    pub description: String,
+    /// `parameters` from the envelope.
+    pub parameters: ResponseParameters,
+}
+
+impl ApiError {
+    /// The code that classifies this error: `error_code`, or the HTTP status when the
+    /// envelope has none.
+    pub fn code(&self) -> i64 {
+        self.error_code.unwrap_or(i64::from(self.status.as_u16()))
+    }
+
+    /// A coarse classification, from [`ApiError::code`].
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::from_code(self.code())
+    }
+
+    /// How long to wait before repeating the request (flood control, code 429).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.parameters.retry_after.map(|s| Duration::from_secs(s.max(0).unsigned_abs()))
+    }
+
+    /// The supergroup a group was upgraded to; repeat the request with this chat id.
+    pub fn migrate_to_chat_id(&self) -> Option<i64> {
+        self.parameters.migrate_to_chat_id
+    }
+
+    /// The error as a Bot API envelope (`ok`, `error_code`, `description`, `parameters`),
+    /// as the server sent it. Fields the server left out stay out.
+    pub fn to_envelope(&self) -> Value {
+        let mut envelope = Map::new();
+        envelope.insert("ok".into(), Value::Bool(false));
+        if let Some(code) = self.error_code {
+            envelope.insert("error_code".into(), code.into());
+        }
+        envelope.insert("description".into(), self.description.clone().into());
+        if !self.parameters.is_empty() {
+            let parameters = serde_json::to_value(&self.parameters).unwrap_or_default();
+            envelope.insert("parameters".into(), parameters);
+        }
+        Value::Object(envelope)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: Bot API error {}", self.method, self.code())?;
+        if !self.description.is_empty() {
+            write!(f, ": {}", self.description)?;
+        }
+        if let Some(retry_after) = self.parameters.retry_after {
+            write!(f, " (retry after {retry_after} s)")?;
+        }
+        if let Some(chat_id) = self.parameters.migrate_to_chat_id {
+            write!(f, " (migrated to chat {chat_id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// `parameters` of an error envelope: hints for repeating the request.
+///
+/// Fields Telegram adds later are kept in [`ResponseParameters::other`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResponseParameters {
+    /// The group moved to this supergroup id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrate_to_chat_id: Option<i64>,
+    /// Seconds to wait before repeating the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<i64>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl ResponseParameters {
+    /// Whether no parameter was sent at all.
+    pub fn is_empty(&self) -> bool {
+        self.migrate_to_chat_id.is_none() && self.retry_after.is_none() && self.other.is_empty()
+    }
+
+    /// Reads `parameters` leniently: a known field of an unexpected type is kept in `other`
+    /// rather than failing the whole error.
+    pub(crate) fn from_value(value: Value) -> Self {
+        let Value::Object(mut other) = value else {
+            return ResponseParameters::default();
+        };
+        let mut take_i64 = |key: &str| match other.get(key).and_then(Value::as_i64) {
+            Some(n) => {
+                other.remove(key);
+                Some(n)
+            }
+            None => None,
+        };
+        let migrate_to_chat_id = take_i64("migrate_to_chat_id");
+        let retry_after = take_i64("retry_after");
+        ResponseParameters { migrate_to_chat_id, retry_after, other }
+    }
+}
+
+/// A coarse class of [`ApiError`], decided from its code alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 400: the request is wrong (bad parameter, chat not found, group migrated, …).
+    BadRequest,
+    /// 401: the token is not valid, or the bot logged out of this server.
+    Unauthorized,
+    /// 403: the bot may not do this (blocked by the user, kicked from the chat, …).
+    Forbidden,
+    /// 404: no such method (or, on some servers, a wrong token).
+    NotFound,
+    /// 409: conflicting use, such as two `getUpdates` at once or polling while a webhook is set.
+    Conflict,
+    /// 429: flood control; see [`ApiError::retry_after`].
+    TooManyRequests,
+    /// 5xx: the server failed.
+    ServerError,
+    /// Any other code.
+    Other,
+}
+
+impl ErrorKind {
+    /// The class of an error code.
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            429 => ErrorKind::TooManyRequests,
+            500..=599 => ErrorKind::ServerError,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+/// An answer that is not a usable Bot API envelope: an HTML page from a proxy, an empty or
+/// cut-off body, JSON of another shape, or a result that does not fit the method's type.
+///
+/// It keeps the HTTP status, where decoding stopped, and a short snippet of the body with the
+/// bot token removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MalformedResponse {
+    /// The method that was called.
+    pub method: String,
+    /// The HTTP status of the answer.
+    pub status: StatusCode,
+    /// What was wrong.
+    pub kind: MalformedKind,
+    /// Where in the JSON decoding failed, as a path such as `result.id`, when known.
+    pub path: Option<String>,
+    /// Line and column (from 1) where decoding failed, when known.
+    pub position: Option<(usize, usize)>,
+    /// What the JSON decoder reported, token removed.
+    pub detail: String,
+    /// The start of the body, as text, token removed.
+    pub snippet: String,
+}
+
+/// What was wrong with a [`MalformedResponse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MalformedKind {
+    /// The body is empty.
+    Empty,
+    /// The body is not JSON (an HTML error page, say).
+    NotJson,
+    /// The body is JSON that stops in the middle.
+    Truncated,
+    /// The body is JSON but not a Bot API envelope (`ok` missing or not a boolean, …).
+    NotEnvelope,
+    /// `ok: true` without a `result`.
+    MissingResult,
+    /// The `result` does not have the shape of the method's return type.
+    UnexpectedResult,
+}
+
+impl MalformedKind {
+    fn describe(self) -> &'static str {
+        match self {
+            MalformedKind::Empty => "empty body",
+            MalformedKind::NotJson => "body is not JSON",
+            MalformedKind::Truncated => "body ends in the middle of the JSON",
+            MalformedKind::NotEnvelope => "body is not a Bot API envelope",
+            MalformedKind::MissingResult => "ok is true but there is no result",
+            MalformedKind::UnexpectedResult => "result has an unexpected shape",
+        }
+    }
+}
+
+impl fmt::Display for MalformedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}: not a valid Bot API answer: {}", self.method, self.status, self.kind.describe())?;
+        if let Some(path) = &self.path {
+            write!(f, " at `{path}`")?;
+        }
+        if let Some((line, column)) = self.position {
+            write!(f, " (line {line}, column {column})")?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        if !self.snippet.is_empty() {
+            write!(f, "; body starts with {:?}", self.snippet)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for MalformedResponse {}
+
+/// Everything a call can end in, for a transport whose own failures are `T`.
+///
+/// Adapters use this with their transport error (`Error<hyper::Error>`-like types), so code
+/// that handles API errors is the same whichever transport sends the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error<T> {
+    /// The request could not be built; nothing was sent.
+    Encode(EncodeError),
+    /// The Bot API answered `ok: false`.
+    Api(ApiError),
+    /// The answer was not a usable Bot API answer.
+    Malformed(MalformedResponse),
+    /// The transport failed: no answer, or only part of one.
+    Transport(T),
+}
+
+impl<T> Error<T> {
+    /// The API error, if the Bot API answered with one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Changes the transport error type.
+    pub fn map_transport<U>(self, f: impl FnOnce(T) -> U) -> Error<U> {
+        match self {
+            Error::Encode(e) => Error::Encode(e),
+            Error::Api(e) => Error::Api(e),
+            Error::Malformed(e) => Error::Malformed(e),
+            Error::Transport(e) => Error::Transport(f(e)),
+        }
+    }
+}
+
+impl<T> From<EncodeError> for Error<T> {
+    fn from(e: EncodeError) -> Self {
+        Error::Encode(e)
+    }
+}
+
+impl<T> From<DecodeError> for Error<T> {
+    fn from(e: DecodeError) -> Self {
+        match e {
+            DecodeError::Api(e) => Error::Api(e),
+            DecodeError::Malformed(e) => Error::Malformed(e),
+        }
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Error<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Encode(e) => fmt::Display::fmt(e, f),
+            Error::Api(e) => fmt::Display::fmt(e, f),
+            Error::Malformed(e) => fmt::Display::fmt(e, f),
+            Error::Transport(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+// Every variant is transparent: `Display` shows the inner error, so `source` continues with
+// the inner error's own source instead of repeating it.
+impl<T: std::error::Error + 'static> std::error::Error for Error<T> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => e.source(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The sans-IO core of a Telegram Bot API client.
+//!
+//! `botapi-proto` turns a Bot API method into an [`http::Request`] and turns the answer's
+//! status and body back into the method's typed result or a typed error. It opens no
+//! sockets, starts no runtime, reads no clock and touches no file, so any transport can drive
+//! it: the [`botapi-hyper`] and [`botapi-ureq`] adapters, a `wasm` fetch, `reqwest`, or a
+//! closure in a test.
+//!
+//! [`botapi-hyper`]: https://docs.rs/botapi-hyper
+//! [`botapi-ureq`]: https://docs.rs/botapi-ureq
+//!
+//! # In scope
+//! - [`Token`]: a checked bot token that never prints its secret.
+//! - [`Client`]: base URL plus token; [`Client::encode`] builds requests and
+//!   [`Client::decode`] reads answers.
+//! - [`Method`]: the trait every method implements; the methods themselves in [`methods`],
+//!   the objects they return in [`types`], and [`Call`] for any method by name.
+//! - Request bodies as JSON, or `multipart/form-data` with a deterministic boundary when
+//!   files are uploaded ([`InputFile`]).
+//! - Errors as types: [`EncodeError`], [`DecodeError`] ([`ApiError`] when Telegram says no,
+//!   [`MalformedResponse`] when the answer is not a Bot API answer), and [`Error`] to wrap a
+//!   transport's own error.
+//!
+//! # Out of scope
+//! Sending anything. Timeouts, body size limits, TLS, connection pools, reading files from
+//! disk and sleeping between retries belong to the transport; the core tells it what it
+//! needs to know ([`Request::timeout_hint`], [`Chunk::File`]).
+//!
+//! # Example
+//! Any function from request to response is a transport. Here one answers from memory:
+//!
+//! ```
+//! use botapi_proto::{Client, Error, Token, methods::GetMe};
+//!
+//! let client = Client::new("123456:ABC-def".parse::<Token>()?);
+//! let fake_server = |request: http::Request<Vec<u8>>| {
+//!     assert_eq!(request.uri().path(), "/bot123456:ABC-def/getMe");
+//!     let body = br#"{"ok":true,"result":{"id":123456,"is_bot":true,"first_name":"Echo"}}"#;
+//!     Ok::<_, std::convert::Infallible>(http::Response::new(body.to_vec()))
+//! };
+//! let me = client.call(&GetMe::new(), fake_server)?;
+//! assert_eq!(me.first_name, "Echo");
+//!
+//! // A refusal comes back typed, with every parameter Telegram sent.
+//! let flood = |_| {
+//!     let body = br#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}"#;
+//!     let mut response = http::Response::new(body.to_vec());
+//!     *response.status_mut() = http::StatusCode::TOO_MANY_REQUESTS;
+//!     Ok::<_, std::convert::Infallible>(response)
+//! };
+//! match client.call(&GetMe::new(), flood) {
+//!     Err(Error::Api(e)) => assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(7))),
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod api_url;
+mod client;
+mod decode;
+mod encode;
+mod error;
+mod input_file;
+mod method;
+mod raw;
+mod redact;
+mod request;
+mod token;
+
+pub mod form;
+pub mod methods;
+pub mod types;
+
+pub use api_url::{ApiUrl, ApiUrlError, CLOUD_API_URL};
+pub use client::Client;
+pub use error::{
+    ApiError, DecodeError, EncodeError, Error, ErrorKind, MalformedKind, MalformedResponse,
+    ResponseParameters,
+};
+pub use input_file::{HasUploads, InputFile, Upload, UploadSource};
+pub use method::Method;
+pub use raw::Call;
+pub use request::{Body, Chunk, Request};
+pub use token::{CharClass, Token, TokenError};
+
+/// The `http` crate this one builds requests with.
+pub use http;

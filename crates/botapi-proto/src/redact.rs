@@ -1,0 +1,89 @@
+//! Keeping the bot token out of text that came from elsewhere (server bodies, transport
+//! error messages) before it is stored in an error.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::token::Token;
+
+/// What replaces the secret.
+pub(crate) const REDACTED: &str = "<redacted>";
+
+/// How many characters of a body an error keeps.
+const SNIPPET_CHARS: usize = 160;
+
+/// `text` with every occurrence of the token's secret replaced by `<redacted>`.
+pub(crate) fn redact<'a>(text: &'a str, token: &Token) -> Cow<'a, str> {
+    let secret = token.secret();
+    if text.contains(secret) { Cow::Owned(text.replace(secret, REDACTED)) } else { Cow::Borrowed(text) }
+}
+
+/// Redacts every string inside a JSON value, in place.
+pub(crate) fn redact_value(value: &mut Value, token: &Token) {
+    match value {
+        Value::String(s) => {
+            if let Cow::Owned(clean) = redact(s, token) {
+                *s = clean;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_value(v, token)),
+        Value::Object(map) => {
+            // A secret in a key is as bad as in a value; rebuild the map only when needed.
+            if map.keys().any(|k| k.contains(token.secret())) {
+                let old = std::mem::take(map);
+                for (k, v) in old {
+                    map.insert(redact(&k, token).into_owned(), v);
+                }
+            }
+            map.values_mut().for_each(|v| redact_value(v, token));
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// The start of a body as text, token removed: at most [`SNIPPET_CHARS`] characters,
+/// invalid UTF-8 shown as U+FFFD, an ellipsis when cut.
+pub(crate) fn snippet(body: &[u8], token: &Token) -> String {
+    // Redact before cutting, over enough bytes that a secret straddling the cut is whole.
+    let window = SNIPPET_CHARS * 4 + token.secret().len();
+    let head = &body[..body.len().min(window)];
+    let text = String::from_utf8_lossy(head);
+    let clean = redact(&text, token);
+    let mut out: String = clean.chars().take(SNIPPET_CHARS).collect();
+    if out.len() < clean.len() || head.len() < body.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> Token {
+        Token::new("42:SENTINELsecret").unwrap()
+    }
+
+    #[test]
+    fn snippet_redacts_across_the_cut() {
+        let mut body = vec![b'x'; SNIPPET_CHARS - 3];
+        body.extend_from_slice(b"42:SENTINELsecret and more");
+        let s = snippet(&body, &token());
+        assert!(!s.contains("SENTINEL"), "{s}");
+        assert!(s.ends_with('…'));
+    }
+
+    #[test]
+    fn snippet_survives_invalid_utf8() {
+        let s = snippet(b"\xff\xfeok", &token());
+        assert_eq!(s, "\u{fffd}\u{fffd}ok");
+    }
+
+    #[test]
+    fn values_lose_the_secret_in_keys_and_strings() {
+        let mut v = serde_json::json!({"SENTINELsecret": ["a SENTINELsecret b"]});
+        redact_value(&mut v, &token());
+        assert!(!v.to_string().contains("SENTINEL"), "{v}");
+    }
+}

@@ -1,0 +1,167 @@
+//! An encoded request, ready for a transport, and its body.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+/// A request built by [`Client::encode`](crate::Client::encode): an `http::Request` plus what
+/// a transport needs to know to send it well.
+///
+/// Its URI holds the bot token, so `Debug` shows a redacted URL, and the inner
+/// `http::Request` (whose `Debug` would print the token) is only reached through
+/// [`Request::into_http`].
+pub struct Request {
+    pub(crate) http: http::Request<Body>,
+    pub(crate) method_name: String,
+    pub(crate) redacted_url: String,
+    pub(crate) timeout_hint: Option<Duration>,
+}
+
+impl Request {
+    /// The Bot API method, such as `getMe`.
+    pub fn method_name(&self) -> &str {
+        &self.method_name
+    }
+
+    /// The URL with the token replaced by `<redacted>`: safe to log.
+    pub fn redacted_url(&self) -> &str {
+        &self.redacted_url
+    }
+
+    /// How long the server may hold this request on purpose (long polling). A transport's
+    /// timeout for the request should be its usual timeout plus this.
+    pub fn timeout_hint(&self) -> Option<Duration> {
+        self.timeout_hint
+    }
+
+    /// The request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.http.headers()
+    }
+
+    /// The request body.
+    pub fn body(&self) -> &Body {
+        self.http.body()
+    }
+
+    /// The `http::Request` to send. Its URI holds the token: do not print or log it.
+    pub fn into_http(self) -> http::Request<Body> {
+        self.http
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", self.http.method())
+            .field("url", &self.redacted_url)
+            .field("headers", self.http.headers())
+            .field("body", self.http.body())
+            .field("timeout_hint", &self.timeout_hint)
+            .finish()
+    }
+}
+
+/// A request body: a sequence of chunks that are either bytes in memory or files that the
+/// transport streams from disk.
+///
+/// JSON bodies and multipart bodies whose uploads are all in memory need no streaming; for
+/// them [`Body::to_vec`] gives the whole body at once.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    chunks: Vec<Chunk>,
+}
+
+/// One piece of a [`Body`].
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Chunk {
+    /// Bytes to send as they are.
+    Bytes(Bytes),
+    /// The whole content of this file, to be read and sent by the transport.
+    File(PathBuf),
+}
+
+impl Body {
+    /// A body with no content.
+    pub fn empty() -> Self {
+        Body::default()
+    }
+
+    pub(crate) fn from_chunks(chunks: Vec<Chunk>) -> Self {
+        Body { chunks }
+    }
+
+    /// The chunks, in order.
+    pub fn chunks(&self) -> &[Chunk] {
+        &self.chunks
+    }
+
+    /// Whether the body has no content.
+    pub fn is_empty(&self) -> bool {
+        self.chunks.iter().all(|c| matches!(c, Chunk::Bytes(b) if b.is_empty()))
+    }
+
+    /// Whether the transport must read a file to send this body.
+    pub fn needs_streaming(&self) -> bool {
+        self.chunks.iter().any(|c| matches!(c, Chunk::File(_)))
+    }
+
+    /// The length in bytes of the in-memory part of the body. Equal to the whole length
+    /// unless [`Body::needs_streaming`].
+    pub fn len_in_memory(&self) -> u64 {
+        self.chunks
+            .iter()
+            .map(|c| match c {
+                Chunk::Bytes(b) => b.len() as u64,
+                Chunk::File(_) => 0,
+            })
+            .sum()
+    }
+
+    /// The whole body in one buffer, or `None` if part of it must be streamed from a file.
+    pub fn to_vec(&self) -> Option<Vec<u8>> {
+        if self.needs_streaming() {
+            return None;
+        }
+        let mut out = Vec::with_capacity(usize::try_from(self.len_in_memory()).ok()?);
+        for chunk in &self.chunks {
+            if let Chunk::Bytes(b) = chunk {
+                out.extend_from_slice(b);
+            }
+        }
+        Some(out)
+    }
+
+    /// The whole body as one `Bytes` without copying when it is a single chunk (every JSON
+    /// body), or `None` if part of it must be streamed from a file.
+    pub fn to_bytes(&self) -> Option<Bytes> {
+        match self.chunks.as_slice() {
+            [] => Some(Bytes::new()),
+            [Chunk::Bytes(b)] => Some(b.clone()),
+            _ => self.to_vec().map(Bytes::from),
+        }
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for chunk in &self.chunks {
+            list.entry(chunk);
+        }
+        list.finish()
+    }
+}
+
+impl fmt::Debug for Chunk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Chunk::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            Chunk::File(path) => f.debug_tuple("File").field(path).finish(),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! botapi-ureq (work in progress).
