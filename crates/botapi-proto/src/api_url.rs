@@ -130,7 +130,10 @@ mod tests {
         for (input, expected) in [
             ("https://api.telegram.org", "https://api.telegram.org"),
             ("http://127.0.0.1:8081/", "http://127.0.0.1:8081"),
-            ("https://gateway.example/telegram/", "https://gateway.example/telegram"),
+            (
+                "https://gateway.example/telegram/",
+                "https://gateway.example/telegram",
+            ),
             ("http://[::1]:8081", "http://[::1]:8081"),
         ] {
             assert_eq!(ApiUrl::new(input).unwrap().as_str(), expected);
@@ -145,7 +148,10 @@ mod tests {
             ("", ApiUrlError::Invalid),
             ("api.telegram.org", ApiUrlError::MissingScheme),
             ("ftp://api.telegram.org", ApiUrlError::UnsupportedScheme),
-            ("https://api.telegram.org/?x=1", ApiUrlError::QueryOrFragment),
+            (
+                "https://api.telegram.org/?x=1",
+                ApiUrlError::QueryOrFragment,
+            ),
             ("https://api.telegram.org#x", ApiUrlError::QueryOrFragment),
             ("https://user:pw@api.telegram.org", ApiUrlError::Credentials),
             ("https://api.tele gram.org", ApiUrlError::Invalid),

@@ -39,7 +39,10 @@ pub struct Client {
 impl Client {
     /// A client for `token` on Telegram's cloud Bot API.
     pub fn new(token: Token) -> Self {
-        Client { api_url: ApiUrl::default(), token }
+        Client {
+            api_url: ApiUrl::default(),
+            token,
+        }
     }
 
     /// The same bot on another server (a local Bot API server, a gateway).
@@ -105,14 +108,21 @@ impl Client {
         let (parts, body) = request.into_parts();
         let body = body
             .to_vec()
-            .ok_or_else(|| EncodeError::StreamingRequired { method: method.name().to_owned() })?;
-        let response = transport(http::Request::from_parts(parts, body)).map_err(Error::Transport)?;
+            .ok_or_else(|| EncodeError::StreamingRequired {
+                method: method.name().to_owned(),
+            })?;
+        let response =
+            transport(http::Request::from_parts(parts, body)).map_err(Error::Transport)?;
         Ok(self.decode(method, response.status(), response.body())?)
     }
 
     /// The URL of `method` with the token replaced by `<redacted>`: safe to print.
     pub fn redacted_url(&self, method_name: &str) -> String {
-        format!("{}/bot{}:{REDACTED}/{method_name}", self.api_url, self.token.bot_id())
+        format!(
+            "{}/bot{}:{REDACTED}/{method_name}",
+            self.api_url,
+            self.token.bot_id()
+        )
     }
 
     /// `text` with the token's secret replaced by `<redacted>`. Transports use it on error
@@ -124,6 +134,9 @@ impl Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client").field("api_url", &self.api_url).field("token", &self.token).finish()
+        f.debug_struct("Client")
+            .field("api_url", &self.api_url)
+            .field("token", &self.token)
+            .finish()
     }
 }

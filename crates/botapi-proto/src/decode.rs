@@ -37,18 +37,33 @@ pub(crate) fn decode<R: DeserializeOwned>(
     body: &[u8],
     token: &Token,
 ) -> Result<R, DecodeError> {
-    let ctx = Context { method, status, body, token };
+    let ctx = Context {
+        method,
+        status,
+        body,
+        token,
+    };
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ctx.malformed(MalformedKind::Empty, None, None, String::new()));
     }
     match serde_json::from_slice::<Envelope<R>>(body) {
-        Ok(Envelope { ok: true, result: Some(result), .. }) => Ok(result),
-        Ok(Envelope { ok: true, result: None, .. }) => {
-            Err(ctx.malformed(MalformedKind::MissingResult, None, None, String::new()))
-        }
-        Ok(Envelope { ok: false, error_code, description, parameters, .. }) => {
-            Err(ctx.api_error(error_code, description, parameters))
-        }
+        Ok(Envelope {
+            ok: true,
+            result: Some(result),
+            ..
+        }) => Ok(result),
+        Ok(Envelope {
+            ok: true,
+            result: None,
+            ..
+        }) => Err(ctx.malformed(MalformedKind::MissingResult, None, None, String::new())),
+        Ok(Envelope {
+            ok: false,
+            error_code,
+            description,
+            parameters,
+            ..
+        }) => Err(ctx.api_error(error_code, description, parameters)),
         Err(e) => Err(ctx.explain::<R>(e)),
     }
 }
@@ -95,9 +110,13 @@ impl Context<'_> {
         // The JSON is well formed. Is it an envelope at all, ignoring the result?
         match serde_json::from_slice::<Envelope<IgnoredAny>>(self.body) {
             Err(e) => self.from_json_error(MalformedKind::NotEnvelope, None, &e),
-            Ok(Envelope { ok: false, error_code, description, parameters, .. }) => {
-                self.api_error(error_code, description, parameters)
-            }
+            Ok(Envelope {
+                ok: false,
+                error_code,
+                description,
+                parameters,
+                ..
+            }) => self.api_error(error_code, description, parameters),
             Ok(Envelope { ok: true, .. }) => {
                 // The result has the wrong shape: decode again, tracking the path.
                 let de = &mut serde_json::Deserializer::from_slice(self.body);

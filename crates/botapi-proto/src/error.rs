@@ -53,7 +53,10 @@ impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EncodeError::InvalidMethodName { name } => {
-                write!(f, "invalid method name {name:?}: expected ASCII letters and digits")
+                write!(
+                    f,
+                    "invalid method name {name:?}: expected ASCII letters and digits"
+                )
             }
             EncodeError::Serialize { method, message } => {
                 write!(f, "{method}: cannot serialize parameters: {message}")
@@ -62,10 +65,16 @@ impl fmt::Display for EncodeError {
                 write!(f, "{method}: parameters must serialize to a JSON object")
             }
             EncodeError::UndeclaredUpload { method } => {
-                write!(f, "{method}: found an upload the method does not list in `uploads`")
+                write!(
+                    f,
+                    "{method}: found an upload the method does not list in `uploads`"
+                )
             }
             EncodeError::InvalidContentType { method } => {
-                write!(f, "{method}: an upload's content type is not a valid header value")
+                write!(
+                    f,
+                    "{method}: an upload's content type is not a valid header value"
+                )
             }
             EncodeError::StreamingRequired { method } => write!(
                 f,
@@ -137,7 +146,9 @@ impl ApiError {
 
     /// How long to wait before repeating the request (flood control, code 429).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.parameters.retry_after.map(|s| Duration::from_secs(s.max(0).unsigned_abs()))
+        self.parameters
+            .retry_after
+            .map(|s| Duration::from_secs(s.max(0).unsigned_abs()))
     }
 
     /// The supergroup a group was upgraded to; repeat the request with this chat id.
@@ -218,7 +229,11 @@ impl ResponseParameters {
         };
         let migrate_to_chat_id = take_i64("migrate_to_chat_id");
         let retry_after = take_i64("retry_after");
-        ResponseParameters { migrate_to_chat_id, retry_after, other }
+        ResponseParameters {
+            migrate_to_chat_id,
+            retry_after,
+            other,
+        }
     }
 }
 
@@ -317,7 +332,13 @@ impl MalformedKind {
 
 impl fmt::Display for MalformedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: HTTP {}: not a valid Bot API answer: {}", self.method, self.status, self.kind.describe())?;
+        write!(
+            f,
+            "{}: HTTP {}: not a valid Bot API answer: {}",
+            self.method,
+            self.status,
+            self.kind.describe()
+        )?;
         if let Some(path) = &self.path {
             write!(f, " at `{path}`")?;
         }

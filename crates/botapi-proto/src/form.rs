@@ -65,11 +65,14 @@ pub fn boundary(content_type: &str) -> Option<&str> {
     if !mime.eq_ignore_ascii_case("multipart/form-data") {
         return None;
     }
-    params.find_map(|p| {
-        let (key, value) = p.split_once('=')?;
-        key.trim().eq_ignore_ascii_case("boundary").then(|| value.trim().trim_matches('"'))
-    })
-    .filter(|b| !b.is_empty())
+    params
+        .find_map(|p| {
+            let (key, value) = p.split_once('=')?;
+            key.trim()
+                .eq_ignore_ascii_case("boundary")
+                .then(|| value.trim().trim_matches('"'))
+        })
+        .filter(|b| !b.is_empty())
 }
 
 /// Splits a `multipart/form-data` body into its parts.
@@ -77,7 +80,9 @@ pub fn parse(content_type: &str, body: &[u8]) -> Result<Vec<FormPart>, FormError
     let boundary = boundary(content_type).ok_or(FormError::NotMultipart)?;
     let first = format!("--{boundary}");
     let delimiter = format!("\r\n--{boundary}");
-    let mut rest = body.strip_prefix(first.as_bytes()).ok_or(FormError::MissingFirstBoundary)?;
+    let mut rest = body
+        .strip_prefix(first.as_bytes())
+        .ok_or(FormError::MissingFirstBoundary)?;
     let mut parts = Vec::new();
     loop {
         if rest.starts_with(b"--") {
@@ -100,11 +105,16 @@ fn parse_part(raw: &[u8]) -> Result<FormPart, FormError> {
         let value = value.trim();
         if key.trim().eq_ignore_ascii_case("content-disposition") {
             let mut params = value.split(';');
-            if !params.next().is_some_and(|d| d.trim().eq_ignore_ascii_case("form-data")) {
+            if !params
+                .next()
+                .is_some_and(|d| d.trim().eq_ignore_ascii_case("form-data"))
+            {
                 return Err(FormError::MissingName);
             }
             for param in params {
-                let Some((k, v)) = param.split_once('=') else { continue };
+                let Some((k, v)) = param.split_once('=') else {
+                    continue;
+                };
                 let v = unescape(v.trim().trim_matches('"'));
                 match k.trim() {
                     "name" => name = Some(v),
@@ -117,12 +127,19 @@ fn parse_part(raw: &[u8]) -> Result<FormPart, FormError> {
         }
     }
     let name = name.ok_or(FormError::MissingName)?;
-    Ok(FormPart { name, file_name, content_type, data })
+    Ok(FormPart {
+        name,
+        file_name,
+        content_type,
+        data,
+    })
 }
 
 /// Reverses the escaping of names (`%22`, `%0D`, `%0A`).
 fn unescape(s: &str) -> String {
-    s.replace("%22", "\"").replace("%0D", "\r").replace("%0A", "\n")
+    s.replace("%22", "\"")
+        .replace("%0D", "\r")
+        .replace("%0A", "\n")
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -148,9 +165,15 @@ mod tests {
     #[test]
     fn refuses_broken_bodies() {
         assert_eq!(parse("text/plain", b""), Err(FormError::NotMultipart));
-        assert_eq!(parse("multipart/form-data; boundary=XY", b"junk"), Err(FormError::MissingFirstBoundary));
         assert_eq!(
-            parse("multipart/form-data; boundary=XY", b"--XY\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end"),
+            parse("multipart/form-data; boundary=XY", b"junk"),
+            Err(FormError::MissingFirstBoundary)
+        );
+        assert_eq!(
+            parse(
+                "multipart/form-data; boundary=XY",
+                b"--XY\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end"
+            ),
             Err(FormError::Unterminated)
         );
     }

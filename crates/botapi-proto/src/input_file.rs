@@ -110,7 +110,11 @@ impl Upload {
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_else(|| "file".to_owned());
-        Upload { file_name, content_type: None, source: UploadSource::Path(path) }
+        Upload {
+            file_name,
+            content_type: None,
+            source: UploadSource::Path(path),
+        }
     }
 
     /// Sets the file name Telegram sees (the default for bytes is the one given, for paths the

@@ -71,6 +71,9 @@ mod request;
 mod token;
 
 pub mod form;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod methods;
 pub mod types;
 

@@ -47,15 +47,22 @@ impl DeleteWebhook {
     /// The method name.
     pub const NAME: &'static str = "deleteWebhook";
     /// The method.
-    pub fn new() -> Self { Self::default() }
+    pub fn new() -> Self {
+        Self::default()
+    }
     /// Sets drop_pending_updates.
     #[must_use]
-    pub fn drop_pending_updates(mut self, v: bool) -> Self { self.drop_pending_updates = Some(v); self }
+    pub fn drop_pending_updates(mut self, v: bool) -> Self {
+        self.drop_pending_updates = Some(v);
+        self
+    }
 }
 
 impl Method for DeleteWebhook {
     type Response = bool;
-    fn name(&self) -> &str { Self::NAME }
+    fn name(&self) -> &str {
+        Self::NAME
+    }
 }
 
 /// setWebhook <https://core.telegram.org/bots/api#setwebhook>
@@ -89,24 +96,48 @@ impl SetWebhook {
     pub const NAME: &'static str = "setWebhook";
     /// The method.
     pub fn new(url: impl Into<String>) -> Self {
-        SetWebhook { url: url.into(), certificate: None, ip_address: None, max_connections: None, allowed_updates: None, drop_pending_updates: None, secret_token: None }
+        SetWebhook {
+            url: url.into(),
+            certificate: None,
+            ip_address: None,
+            max_connections: None,
+            allowed_updates: None,
+            drop_pending_updates: None,
+            secret_token: None,
+        }
     }
     /// Sets certificate.
     #[must_use]
-    pub fn certificate(mut self, v: impl Into<InputFile>) -> Self { self.certificate = Some(v.into()); self }
+    pub fn certificate(mut self, v: impl Into<InputFile>) -> Self {
+        self.certificate = Some(v.into());
+        self
+    }
     /// Sets max_connections.
     #[must_use]
-    pub fn max_connections(mut self, v: i64) -> Self { self.max_connections = Some(v); self }
+    pub fn max_connections(mut self, v: i64) -> Self {
+        self.max_connections = Some(v);
+        self
+    }
     /// Sets allowed_updates.
     #[must_use]
-    pub fn allowed_updates(mut self, v: Vec<String>) -> Self { self.allowed_updates = Some(v); self }
+    pub fn allowed_updates(mut self, v: Vec<String>) -> Self {
+        self.allowed_updates = Some(v);
+        self
+    }
     /// Sets secret_token.
     #[must_use]
-    pub fn secret_token(mut self, v: impl Into<String>) -> Self { self.secret_token = Some(v.into()); self }
+    pub fn secret_token(mut self, v: impl Into<String>) -> Self {
+        self.secret_token = Some(v.into());
+        self
+    }
 }
 
 impl Method for SetWebhook {
     type Response = bool;
-    fn name(&self) -> &str { Self::NAME }
-    fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) { self.certificate.uploads(out) }
+    fn name(&self) -> &str {
+        Self::NAME
+    }
+    fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
+        self.certificate.uploads(out)
+    }
 }

@@ -45,12 +45,22 @@ impl Call {
 impl<P, R> Call<P, R> {
     /// Sets the parameters; they must serialize to an object.
     pub fn params<Q: Serialize>(self, params: Q) -> Call<Q, R> {
-        Call { name: self.name, params, timeout_hint: self.timeout_hint, result: PhantomData }
+        Call {
+            name: self.name,
+            params,
+            timeout_hint: self.timeout_hint,
+            result: PhantomData,
+        }
     }
 
     /// Reads the result as `T` instead.
     pub fn returns<T: DeserializeOwned>(self) -> Call<P, T> {
-        Call { name: self.name, params: self.params, timeout_hint: self.timeout_hint, result: PhantomData }
+        Call {
+            name: self.name,
+            params: self.params,
+            timeout_hint: self.timeout_hint,
+            result: PhantomData,
+        }
     }
 
     /// Tells the transport the server may hold the request this long (long polling).
@@ -79,7 +89,10 @@ impl<P: Clone, R> Clone for Call<P, R> {
 
 impl<P: fmt::Debug, R> fmt::Debug for Call<P, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Call").field("name", &self.name).field("params", &self.params).finish()
+        f.debug_struct("Call")
+            .field("name", &self.name)
+            .field("params", &self.params)
+            .finish()
     }
 }
 

@@ -16,7 +16,11 @@ const SNIPPET_CHARS: usize = 160;
 /// `text` with every occurrence of the token's secret replaced by `<redacted>`.
 pub(crate) fn redact<'a>(text: &'a str, token: &Token) -> Cow<'a, str> {
     let secret = token.secret();
-    if text.contains(secret) { Cow::Owned(text.replace(secret, REDACTED)) } else { Cow::Borrowed(text) }
+    if text.contains(secret) {
+        Cow::Owned(text.replace(secret, REDACTED))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// Redacts every string inside a JSON value, in place.

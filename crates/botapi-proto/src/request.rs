@@ -102,7 +102,9 @@ impl Body {
 
     /// Whether the body has no content.
     pub fn is_empty(&self) -> bool {
-        self.chunks.iter().all(|c| matches!(c, Chunk::Bytes(b) if b.is_empty()))
+        self.chunks
+            .iter()
+            .all(|c| matches!(c, Chunk::Bytes(b) if b.is_empty()))
     }
 
     /// Whether the transport must read a file to send this body.

@@ -35,8 +35,14 @@ impl Token {
     pub fn new(token: impl Into<String>) -> Result<Self, TokenError> {
         let full: String = token.into();
         let colon = check(&full)?;
-        let bot_id = full[..colon].parse().map_err(|_| TokenError::BotIdOutOfRange)?;
-        Ok(Token { full: full.into_boxed_str(), colon, bot_id })
+        let bot_id = full[..colon]
+            .parse()
+            .map_err(|_| TokenError::BotIdOutOfRange)?;
+        Ok(Token {
+            full: full.into_boxed_str(),
+            colon,
+            bot_id,
+        })
     }
 
     /// The numeric bot id, the part before the colon. It is not secret.
@@ -78,7 +84,10 @@ fn check(token: &str) -> Result<usize, TokenError> {
     // Report the first character that could alter a request path before anything else:
     // it is the most useful thing to tell someone who pasted a URL instead of a token.
     if let Some((position, c)) = token.char_indices().find(|&(_, c)| !is_token_char(c)) {
-        return Err(TokenError::InvalidCharacter { position, class: CharClass::of(c) });
+        return Err(TokenError::InvalidCharacter {
+            position,
+            class: CharClass::of(c),
+        });
     }
     let colon = token.find(':').ok_or(TokenError::MissingColon)?;
     let (id, secret) = (&token[..colon], &token[colon + 1..]);
@@ -90,7 +99,10 @@ fn check(token: &str) -> Result<usize, TokenError> {
     }
     if let Some(offset) = secret.find(':') {
         let position = colon + 1 + offset;
-        return Err(TokenError::InvalidCharacter { position, class: CharClass::Colon });
+        return Err(TokenError::InvalidCharacter {
+            position,
+            class: CharClass::Colon,
+        });
     }
     Ok(colon)
 }
@@ -200,7 +212,10 @@ mod tests {
         let t = Token::new("110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw").unwrap();
         assert_eq!(t.bot_id(), 110201543);
         assert_eq!(t.secret(), "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw");
-        assert_eq!(t.expose_secret(), "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw");
+        assert_eq!(
+            t.expose_secret(),
+            "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+        );
     }
 
     #[test]
@@ -228,7 +243,9 @@ mod tests {
             ("123:abé", CharClass::Other),
         ] {
             match Token::new(input).unwrap_err() {
-                TokenError::InvalidCharacter { class: got, .. } => assert_eq!(got, class, "{input:?}"),
+                TokenError::InvalidCharacter { class: got, .. } => {
+                    assert_eq!(got, class, "{input:?}")
+                }
                 other => panic!("{input:?}: {other:?}"),
             }
         }

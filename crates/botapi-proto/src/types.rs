@@ -97,7 +97,11 @@ pub struct WebhookInfo {
 
 impl WebhookInfo {
     /// Webhook info with the required fields; the rest start empty.
-    pub fn new(url: impl Into<String>, has_custom_certificate: bool, pending_update_count: i64) -> Self {
+    pub fn new(
+        url: impl Into<String>,
+        has_custom_certificate: bool,
+        pending_update_count: i64,
+    ) -> Self {
         WebhookInfo {
             url: url.into(),
             has_custom_certificate,

@@ -58,7 +58,10 @@ pub(crate) struct Collect {
 
 impl Collect {
     fn new(len: Option<usize>) -> Self {
-        Collect { fields: Vec::with_capacity(len.unwrap_or(0)), pending_key: None }
+        Collect {
+            fields: Vec::with_capacity(len.unwrap_or(0)),
+            pending_key: None,
+        }
     }
 }
 
@@ -200,7 +203,9 @@ impl ser::SerializeMap for Collect {
                 self.pending_key = Some(key);
                 Ok(())
             }
-            _ => Err(FieldsError::Custom("parameter names must be strings".into())),
+            _ => Err(FieldsError::Custom(
+                "parameter names must be strings".into(),
+            )),
         }
     }
 
@@ -233,8 +238,19 @@ mod tests {
 
     #[test]
     fn keeps_declaration_order_and_skips() {
-        let got = fields(&Params { chat_id: -100, text: None, nested: vec![1, 2] }).unwrap();
-        assert_eq!(got, vec![("chat_id".into(), json!(-100)), ("nested".into(), json!([1, 2]))]);
+        let got = fields(&Params {
+            chat_id: -100,
+            text: None,
+            nested: vec![1, 2],
+        })
+        .unwrap();
+        assert_eq!(
+            got,
+            vec![
+                ("chat_id".into(), json!(-100)),
+                ("nested".into(), json!([1, 2]))
+            ]
+        );
     }
 
     #[test]

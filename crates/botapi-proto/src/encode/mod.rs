@@ -3,20 +3,25 @@
 mod fields;
 pub(crate) mod multipart;
 
+use bytes::Bytes;
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Method as HttpMethod};
-use bytes::Bytes;
 
+use crate::Client;
 use crate::error::EncodeError;
 use crate::method::Method;
 use crate::request::{Body, Chunk, Request};
-use crate::Client;
 
 /// Builds the request for `method`. See [`Client::encode`].
-pub(crate) fn encode<M: Method + ?Sized>(client: &Client, method: &M) -> Result<Request, EncodeError> {
+pub(crate) fn encode<M: Method + ?Sized>(
+    client: &Client,
+    method: &M,
+) -> Result<Request, EncodeError> {
     let name = method.name();
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(EncodeError::InvalidMethodName { name: name.to_owned() });
+        return Err(EncodeError::InvalidMethodName {
+            name: name.to_owned(),
+        });
     }
     let mut uploads = Vec::new();
     method.uploads(&mut uploads);
@@ -27,26 +32,34 @@ pub(crate) fn encode<M: Method + ?Sized>(client: &Client, method: &M) -> Result<
         let fields = fields::fields(method).map_err(|e| fields_error(name, e))?;
         let form = multipart::encode(fields, &uploads).map_err(|e| match e {
             multipart::MultipartError::UndeclaredUpload => undeclared(name),
-            multipart::MultipartError::InvalidContentType => {
-                EncodeError::InvalidContentType { method: name.to_owned() }
-            }
+            multipart::MultipartError::InvalidContentType => EncodeError::InvalidContentType {
+                method: name.to_owned(),
+            },
         })?;
         (Body::from_chunks(form.chunks), Some(form.content_type))
     };
 
-    let url = format!("{}/bot{}/{name}", client.api_url().as_str(), client.token().expose_secret());
+    let url = format!(
+        "{}/bot{}/{name}",
+        client.api_url().as_str(),
+        client.token().expose_secret()
+    );
     let mut builder = http::Request::builder().method(HttpMethod::POST).uri(url);
     if let Some(content_type) = content_type {
         // The value is built from ASCII we control; it cannot fail to parse.
-        let value = HeaderValue::try_from(content_type)
-            .map_err(|_| EncodeError::InvalidContentType { method: name.to_owned() })?;
+        let value =
+            HeaderValue::try_from(content_type).map_err(|_| EncodeError::InvalidContentType {
+                method: name.to_owned(),
+            })?;
         builder = builder.header(CONTENT_TYPE, value);
     }
     // The URI is made of a checked base, a checked token and a checked method name, so the
     // builder cannot refuse it; the error is mapped without its text, which would echo the URI.
     let http = builder
         .body(body)
-        .map_err(|_| EncodeError::InvalidMethodName { name: name.to_owned() })?;
+        .map_err(|_| EncodeError::InvalidMethodName {
+            name: name.to_owned(),
+        })?;
     Ok(Request {
         http,
         method_name: name.to_owned(),
@@ -60,12 +73,18 @@ fn json_body<M: Method + ?Sized>(
     name: &str,
     method: &M,
 ) -> Result<(Body, Option<String>), EncodeError> {
-    let json = serde_json::to_vec(method)
-        .map_err(|e| EncodeError::Serialize { method: name.to_owned(), message: e.to_string() })?;
+    let json = serde_json::to_vec(method).map_err(|e| EncodeError::Serialize {
+        method: name.to_owned(),
+        message: e.to_string(),
+    })?;
     match json.as_slice() {
         b"{}" | b"null" => return Ok((Body::empty(), None)),
         [b'{', ..] => {}
-        _ => return Err(EncodeError::ParametersNotAnObject { method: name.to_owned() }),
+        _ => {
+            return Err(EncodeError::ParametersNotAnObject {
+                method: name.to_owned(),
+            });
+        }
     }
     // JSON escapes the marker's leading NUL as \u0000.
     if multipart::contains(&json, MARKER_IN_JSON.as_bytes()) {
@@ -78,16 +97,19 @@ fn json_body<M: Method + ?Sized>(
 const MARKER_IN_JSON: &str = "\\u0000botapi-upload:";
 
 fn undeclared(name: &str) -> EncodeError {
-    EncodeError::UndeclaredUpload { method: name.to_owned() }
+    EncodeError::UndeclaredUpload {
+        method: name.to_owned(),
+    }
 }
 
 fn fields_error(name: &str, e: fields::FieldsError) -> EncodeError {
     match e {
-        fields::FieldsError::NotAnObject => {
-            EncodeError::ParametersNotAnObject { method: name.to_owned() }
-        }
-        fields::FieldsError::Custom(message) => {
-            EncodeError::Serialize { method: name.to_owned(), message }
-        }
+        fields::FieldsError::NotAnObject => EncodeError::ParametersNotAnObject {
+            method: name.to_owned(),
+        },
+        fields::FieldsError::Custom(message) => EncodeError::Serialize {
+            method: name.to_owned(),
+            message,
+        },
     }
 }

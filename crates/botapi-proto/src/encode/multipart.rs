@@ -4,12 +4,15 @@
 //! text. An upload given directly as a parameter is sent as a file part under the
 //! parameter's own name, the way browsers upload files; an upload nested inside a value
 //! (`InputMedia.media`, `InputSticker.sticker`, …) is replaced by `attach://fileN` and sent
-//! as a file part named `fileN`, numbered in order from 0.
+//! as a file part named `fileN`, numbered in order from 0 (skipping any name a parameter
+//! already has).
 //!
 //! The boundary is a fixed string, lengthened with a counter until it occurs in no part
 //! held in memory, so the same parameters always give the same bytes (golden tests rely on
 //! it). Files streamed from disk cannot be checked; the boundary is long and unusual enough
 //! that a collision there needs a file crafted for it.
+
+use std::collections::HashSet;
 
 use bytes::Bytes;
 use serde_json::Value;
@@ -49,8 +52,12 @@ pub(crate) struct Multipart {
 
 /// Builds the body from the method's top-level `fields` and the `uploads` it listed.
 pub(crate) fn encode(fields: Vec<Field>, uploads: &[&Upload]) -> Result<Multipart, MultipartError> {
+    let mut attachments = Attachments {
+        taken: fields.iter().map(|(name, _)| name.clone()).collect(),
+        uploads: Vec::new(),
+        next: 0,
+    };
     let mut parts = Vec::with_capacity(fields.len());
-    let mut attached: Vec<&Upload> = Vec::new();
     for (name, value) in fields {
         let content = match value {
             Value::Null => continue,
@@ -59,14 +66,17 @@ pub(crate) fn encode(fields: Vec<Field>, uploads: &[&Upload]) -> Result<Multipar
                 None => Content::Text(s),
             },
             mut value => {
-                attach_nested(&mut value, uploads, &mut attached)?;
+                attachments.replace_markers(&mut value, uploads)?;
                 Content::Text(value.to_string())
             }
         };
         parts.push(Part { name, content });
     }
-    for (n, upload) in attached.into_iter().enumerate() {
-        parts.push(Part { name: attach_name(n), content: Content::File(upload) });
+    for (name, upload) in attachments.uploads {
+        parts.push(Part {
+            name,
+            content: Content::File(upload),
+        });
     }
     for part in &parts {
         if let Content::File(upload) = part.content {
@@ -77,11 +87,11 @@ pub(crate) fn encode(fields: Vec<Field>, uploads: &[&Upload]) -> Result<Multipar
     }
 
     let boundary = choose_boundary(&parts);
-    Ok(Multipart { chunks: write(&parts, &boundary), content_type: format!("multipart/form-data; boundary={boundary}") })
-}
-
-fn attach_name(n: usize) -> String {
-    format!("file{n}")
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    Ok(Multipart {
+        chunks: write(&parts, &boundary),
+        content_type,
+    })
 }
 
 /// The listed upload a string stands for, if it is an upload marker.
@@ -89,47 +99,66 @@ fn upload_for<'a>(s: &str, uploads: &[&'a Upload]) -> Result<Option<&'a Upload>,
     let Some(address) = s.strip_prefix(UPLOAD_MARKER) else {
         return Ok(None);
     };
-    let address = usize::from_str_radix(address, 16).map_err(|_| MultipartError::UndeclaredUpload)?;
-    uploads
-        .iter()
-        .find(|u| u.address() == address)
-        .copied()
-        .map(Some)
-        .ok_or(MultipartError::UndeclaredUpload)
+    let address =
+        usize::from_str_radix(address, 16).map_err(|_| MultipartError::UndeclaredUpload)?;
+    match uploads.iter().find(|u| u.address() == address) {
+        Some(upload) => Ok(Some(upload)),
+        None => Err(MultipartError::UndeclaredUpload),
+    }
 }
 
-/// Replaces every upload marker inside `value` with `attach://fileN`, collecting the uploads.
-fn attach_nested<'a>(
-    value: &mut Value,
-    uploads: &[&'a Upload],
-    attached: &mut Vec<&'a Upload>,
-) -> Result<(), MultipartError> {
-    match value {
-        Value::String(s) => {
-            if let Some(upload) = upload_for(s, uploads)? {
-                let n = match attached.iter().position(|u| std::ptr::eq(*u, upload)) {
-                    Some(n) => n,
-                    None => {
-                        attached.push(upload);
-                        attached.len() - 1
-                    }
-                };
-                *s = format!("attach://{}", attach_name(n));
+/// Uploads nested inside parameter values, each under its own part name.
+struct Attachments<'a> {
+    /// Part names in use: every top-level parameter, then every name handed out.
+    taken: HashSet<String>,
+    uploads: Vec<(String, &'a Upload)>,
+    next: usize,
+}
+
+impl<'a> Attachments<'a> {
+    /// Replaces every upload marker inside `value` with `attach://<name>`.
+    fn replace_markers(
+        &mut self,
+        value: &mut Value,
+        uploads: &[&'a Upload],
+    ) -> Result<(), MultipartError> {
+        match value {
+            Value::String(s) => {
+                if let Some(upload) = upload_for(s, uploads)? {
+                    *s = format!("attach://{}", self.name_for(upload));
+                }
             }
-        }
-        Value::Array(items) => {
-            for item in items {
-                attach_nested(item, uploads, attached)?;
+            Value::Array(items) => {
+                for item in items {
+                    self.replace_markers(item, uploads)?;
+                }
             }
-        }
-        Value::Object(map) => {
-            for item in map.values_mut() {
-                attach_nested(item, uploads, attached)?;
+            Value::Object(map) => {
+                for item in map.values_mut() {
+                    self.replace_markers(item, uploads)?;
+                }
             }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        Ok(())
     }
-    Ok(())
+
+    /// The part name of `upload`: `file0`, `file1`, … in order of appearance, skipping any
+    /// name a parameter already uses.
+    fn name_for(&mut self, upload: &'a Upload) -> String {
+        if let Some((name, _)) = self.uploads.iter().find(|(_, u)| std::ptr::eq(*u, upload)) {
+            return name.clone();
+        }
+        let name = loop {
+            let candidate = format!("file{}", self.next);
+            self.next += 1;
+            if self.taken.insert(candidate.clone()) {
+                break candidate;
+            }
+        };
+        self.uploads.push((name.clone(), upload));
+        name
+    }
 }
 
 /// Escapes a parameter or file name for a `Content-Disposition` header, as browsers do
@@ -151,7 +180,10 @@ pub(crate) fn escape_name(name: &str) -> String {
 fn choose_boundary(parts: &[Part<'_>]) -> String {
     let mut boundary = BOUNDARY_BASE.to_owned();
     let mut counter = 0u32;
-    while parts.iter().any(|part| part_contains(part, boundary.as_bytes())) {
+    while parts
+        .iter()
+        .any(|part| part_contains(part, boundary.as_bytes()))
+    {
         counter += 1;
         boundary = format!("{BOUNDARY_BASE}-{counter}");
     }
@@ -163,7 +195,9 @@ fn part_contains(part: &Part<'_>, needle: &[u8]) -> bool {
         Content::Text(text) => contains(text.as_bytes(), needle),
         Content::File(upload) => {
             contains(upload.file_name().as_bytes(), needle)
-                || upload.content_type().is_some_and(|ct| contains(ct.as_bytes(), needle))
+                || upload
+                    .content_type()
+                    .is_some_and(|ct| contains(ct.as_bytes(), needle))
                 || matches!(upload.source(), UploadSource::Bytes(b) if contains(b, needle))
         }
     };
@@ -251,7 +285,10 @@ mod tests {
     #[test]
     fn boundary_grows_until_unique() {
         let text = format!("{BOUNDARY_BASE} and {BOUNDARY_BASE}-1");
-        let parts = [Part { name: "x".into(), content: Content::Text(text) }];
+        let parts = [Part {
+            name: "x".into(),
+            content: Content::Text(text),
+        }];
         assert_eq!(choose_boundary(&parts), format!("{BOUNDARY_BASE}-2"));
     }
 }
