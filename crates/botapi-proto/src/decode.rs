@@ -89,27 +89,27 @@ impl Context<'_> {
         };
         let mut parameters = parameters.unwrap_or(Value::Null);
         redact_value(&mut parameters, self.token);
-        DecodeError::Api(ApiError {
+        DecodeError::Api(Box::new(ApiError {
             method: self.method.to_owned(),
             status: self.status,
             error_code: error_code.as_ref().and_then(Value::as_i64),
             description: redact(&description, self.token).into_owned(),
             parameters: ResponseParameters::from_value(parameters),
-        })
+        }))
     }
 
     /// Works out why the one-pass decode failed.
     fn explain<R: DeserializeOwned>(&self, first: serde_json::Error) -> DecodeError {
         match first.classify() {
-            Category::Eof => return self.from_json_error(MalformedKind::Truncated, None, &first),
+            Category::Eof => return self.json_error(MalformedKind::Truncated, None, &first),
             Category::Syntax | Category::Io => {
-                return self.from_json_error(MalformedKind::NotJson, None, &first);
+                return self.json_error(MalformedKind::NotJson, None, &first);
             }
             Category::Data => {}
         }
         // The JSON is well formed. Is it an envelope at all, ignoring the result?
         match serde_json::from_slice::<Envelope<IgnoredAny>>(self.body) {
-            Err(e) => self.from_json_error(MalformedKind::NotEnvelope, None, &e),
+            Err(e) => self.json_error(MalformedKind::NotEnvelope, None, &e),
             Ok(Envelope {
                 ok: false,
                 error_code,
@@ -123,7 +123,7 @@ impl Context<'_> {
                 match serde_path_to_error::deserialize::<_, Envelope<R>>(de) {
                     Err(e) => {
                         let path = e.path().to_string();
-                        self.from_json_error(MalformedKind::UnexpectedResult, Some(path), e.inner())
+                        self.json_error(MalformedKind::UnexpectedResult, Some(path), e.inner())
                     }
                     // Cannot happen (the first pass failed on the same input); say so plainly.
                     Ok(_) => self.malformed(
@@ -137,7 +137,7 @@ impl Context<'_> {
         }
     }
 
-    fn from_json_error(
+    fn json_error(
         &self,
         kind: MalformedKind,
         path: Option<String>,
@@ -158,7 +158,7 @@ impl Context<'_> {
         position: Option<(usize, usize)>,
         detail: String,
     ) -> DecodeError {
-        DecodeError::Malformed(MalformedResponse {
+        DecodeError::Malformed(Box::new(MalformedResponse {
             method: self.method.to_owned(),
             status: self.status,
             kind,
@@ -166,6 +166,6 @@ impl Context<'_> {
             position,
             detail: redact(&detail, self.token).into_owned(),
             snippet: snippet(self.body, self.token),
-        })
+        }))
     }
 }

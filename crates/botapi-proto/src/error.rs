@@ -92,9 +92,9 @@ impl std::error::Error for EncodeError {}
 #[non_exhaustive]
 pub enum DecodeError {
     /// The Bot API answered `ok: false`.
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The answer was not a well-formed Bot API envelope with a result of the expected shape.
-    Malformed(MalformedResponse),
+    Malformed(Box<MalformedResponse>),
 }
 
 impl fmt::Display for DecodeError {
@@ -275,6 +275,9 @@ impl ErrorKind {
     }
 }
 
+// The errors above are boxed inside `DecodeError` and `Error` so that a `Result` stays small
+// on the success path, whatever the error carries.
+
 /// An answer that is not a usable Bot API envelope: an HTML page from a proxy, an empty or
 /// cut-off body, JSON of another shape, or a result that does not fit the method's type.
 ///
@@ -367,9 +370,9 @@ pub enum Error<T> {
     /// The request could not be built; nothing was sent.
     Encode(EncodeError),
     /// The Bot API answered `ok: false`.
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The answer was not a usable Bot API answer.
-    Malformed(MalformedResponse),
+    Malformed(Box<MalformedResponse>),
     /// The transport failed: no answer, or only part of one.
     Transport(T),
 }

@@ -104,21 +104,14 @@ fn parse_part(raw: &[u8]) -> Result<FormPart, FormError> {
         let (key, value) = line.split_once(':').ok_or(FormError::BadHeaders)?;
         let value = value.trim();
         if key.trim().eq_ignore_ascii_case("content-disposition") {
-            let mut params = value.split(';');
-            if !params
-                .next()
-                .is_some_and(|d| d.trim().eq_ignore_ascii_case("form-data"))
-            {
+            let (kind, params) = value.split_once(';').unwrap_or((value, ""));
+            if !kind.trim().eq_ignore_ascii_case("form-data") {
                 return Err(FormError::MissingName);
             }
-            for param in params {
-                let Some((k, v)) = param.split_once('=') else {
-                    continue;
-                };
-                let v = unescape(v.trim().trim_matches('"'));
-                match k.trim() {
-                    "name" => name = Some(v),
-                    "filename" => file_name = Some(v),
+            for (k, v) in disposition_params(params) {
+                match k.as_str() {
+                    "name" => name = Some(unescape(&v)),
+                    "filename" => file_name = Some(unescape(&v)),
                     _ => {}
                 }
             }
@@ -133,6 +126,30 @@ fn parse_part(raw: &[u8]) -> Result<FormPart, FormError> {
         content_type,
         data,
     })
+}
+
+/// The `key=value` pairs after `form-data;`, with quoted values read whole (a `;` inside
+/// quotes belongs to the value). Like browsers, the writer escapes `"` as `%22` and never
+/// uses backslash escapes, so a backslash is an ordinary character here.
+fn disposition_params(mut rest: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    loop {
+        rest = rest.trim_start_matches(|c: char| c == ';' || c.is_whitespace());
+        let Some(eq) = rest.find('=') else { return out };
+        let key = rest[..eq].trim().to_ascii_lowercase();
+        rest = &rest[eq + 1..];
+        let mut value = String::new();
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let end = quoted.find('"').unwrap_or(quoted.len());
+            value.push_str(&quoted[..end]);
+            rest = &quoted[(end + 1).min(quoted.len())..];
+        } else {
+            let end = rest.find(';').unwrap_or(rest.len());
+            value.push_str(rest[..end].trim());
+            rest = &rest[end..];
+        }
+        out.push((key, value));
+    }
 }
 
 /// Reverses the escaping of names (`%22`, `%0D`, `%0A`).
@@ -160,6 +177,18 @@ mod tests {
         assert_eq!(parts[1].file_name.as_deref(), Some("a\"b.txt"));
         assert_eq!(parts[1].data, b"hi\r\nthere");
         assert_eq!(parts[1].content_type.as_deref(), Some("text/plain"));
+    }
+
+    #[test]
+    fn quoted_values_keep_semicolons_and_backslashes() {
+        let params = disposition_params(r#" name="a;b"; filename="c\%22d;e.txt""#);
+        assert_eq!(
+            params,
+            vec![
+                ("name".into(), "a;b".into()),
+                ("filename".into(), "c\\%22d;e.txt".into())
+            ]
+        );
     }
 
     #[test]

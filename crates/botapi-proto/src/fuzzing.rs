@@ -109,8 +109,8 @@ pub fn multipart_roundtrip(data: &[u8]) {
         if name.is_empty() || name == "files" || name.contains('%') {
             continue;
         }
-        if name.starts_with('@') {
-            files.push(InputFile::bytes(name[1..].to_owned(), value.to_vec()));
+        if let Some(file_name) = name.strip_prefix('@') {
+            files.push(InputFile::bytes(file_name.to_owned(), value.to_vec()));
         } else {
             text.insert(name, String::from_utf8_lossy(value).into_owned());
         }

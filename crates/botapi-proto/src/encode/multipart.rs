@@ -79,10 +79,10 @@ pub(crate) fn encode(fields: Vec<Field>, uploads: &[&Upload]) -> Result<Multipar
         });
     }
     for part in &parts {
-        if let Content::File(upload) = part.content {
-            if let Some(ct) = upload.content_type() {
-                http::HeaderValue::from_str(ct).map_err(|_| MultipartError::InvalidContentType)?;
-            }
+        if let Content::File(upload) = part.content
+            && let Some(ct) = upload.content_type()
+        {
+            http::HeaderValue::from_str(ct).map_err(|_| MultipartError::InvalidContentType)?;
         }
     }
 
