@@ -1,1 +1,127 @@
-//! botapi-emulator (work in progress).
+//! A Telegram Bot API server on loopback, for tests, examples and demos.
+//!
+//! `botapi-emulator` answers the Bot API wire protocol over real HTTP, so any client (ours,
+//! another library, `curl`) can be pointed at it instead of `https://api.telegram.org`.
+//! Tests use it in-process: start it, call it, inject faults, and read back exactly what the
+//! client sent. Bot authors can run it as a binary.
+//!
+//! # What it speaks
+//! - `GET` and `POST` to `/bot<token>/<method>` (other HTTP methods are answered alike),
+//!   method names matched without regard to case; parameters from the query string, a JSON body, a `multipart/form-data` body
+//!   (file parts are kept byte for byte) or an `application/x-www-form-urlencoded` body.
+//! - Every answer is an envelope (`{"ok":true,"result":…}` or
+//!   `{"ok":false,"error_code":…,"description":…}`) sent as `application/json` with the
+//!   HTTP status equal to `error_code`:
+//!   - a path that is not `/bot<token>/<method>`, or a malformed token: 404 `Not Found`;
+//!   - a well-formed token no bot has: 401 `Unauthorized`;
+//!   - a method the emulator does not know (or an empty one): 404
+//!     `Not Found: method not found`, as the real server words it;
+//!   - a body that does not parse: 400, saying so; a missing required parameter: 400
+//!     `Bad Request: <param> is empty`; a body over [`MAX_BODY_BYTES`]: 413.
+//! - Methods: `getMe` (the bot's [`User`](botapi_proto::types::User)); `logOut` (true, then
+//!   the bot is refused with 401 for the lockout window, ten minutes by default as on the
+//!   cloud); `close` (true; the real cloud answers 429 when `close` comes within ten minutes
+//!   of the bot's launch, which the emulator does not reproduce); `setWebhook`,
+//!   `deleteWebhook` and `getWebhookInfo`, which keep each bot's webhook (URL, uploaded
+//!   certificate, `max_connections`, `allowed_updates`, `ip_address`; never any pending
+//!   update). It sends no updates and delivers nothing to webhooks.
+//!
+//! # Faults
+//! [`Emulator::inject`] makes the next answers to a method (or, with
+//! [`Emulator::inject_any`], to any method) misbehave: a 429 with `retry_after`, a 400 with
+//! `migrate_to_chat_id`, an nginx HTML 502, a truncated body, a delay, a dropped connection,
+//! an oversized body streamed to any length, a body broken off mid-way, or any raw answer.
+//! See [`Fault`].
+//!
+//! # The request log
+//! [`Emulator::requests`] returns every request received, in order: the method name, the
+//! HTTP method, the bot id, the parameters as a JSON object, the headers and the uploaded
+//! files. The token's secret is never kept, printed or logged; `Debug` of [`Emulator`] and
+//! [`Builder`] shows bot ids only.
+//!
+//! # In-process
+//! [`Emulator::start`] binds `127.0.0.1` on a free port, runs the server on a thread with
+//! its own Tokio runtime, and returns once it listens, from plain code or from inside an
+//! async runtime alike. Dropping the [`Emulator`] stops it.
+//!
+//! ```
+//! use botapi_emulator::{DEFAULT_TOKEN, Emulator, Fault};
+//! use botapi_proto::{Client, Error, methods::GetMe};
+//! use std::io::{Read, Write};
+//!
+//! // A tiny HTTP/1.1 transport over a std TcpStream, enough for an example.
+//! fn send(request: http::Request<Vec<u8>>) -> std::io::Result<http::Response<Vec<u8>>> {
+//!     let authority = request.uri().authority().unwrap().as_str();
+//!     let mut stream = std::net::TcpStream::connect(authority)?;
+//!     let mut head = format!("{} {} HTTP/1.1\r\nhost: {authority}\r\nconnection: close\r\n",
+//!         request.method(), request.uri().path());
+//!     for (name, value) in request.headers() {
+//!         head += &format!("{name}: {}\r\n", value.to_str().unwrap());
+//!     }
+//!     head += &format!("content-length: {}\r\n\r\n", request.body().len());
+//!     stream.write_all(head.as_bytes())?;
+//!     stream.write_all(request.body())?;
+//!     let mut raw = Vec::new();
+//!     stream.read_to_end(&mut raw)?;
+//!     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+//!     let status: u16 = std::str::from_utf8(&raw[9..12]).unwrap().parse().unwrap();
+//!     let mut response = http::Response::new(raw[split + 4..].to_vec());
+//!     *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+//!     Ok(response)
+//! }
+//!
+//! let emulator = Emulator::start()?;
+//! let client = Client::new(DEFAULT_TOKEN.parse()?).with_api_url(emulator.api_url());
+//!
+//! let me = client.call(&GetMe::new(), send)?;
+//! assert_eq!(me.username.as_deref(), Some("emulator_bot"));
+//! assert_eq!(emulator.requests()[0].method, "getMe");
+//!
+//! // The next getMe meets flood control.
+//! emulator.inject("getMe", Fault::TooManyRequests { retry_after: 5 }, 1);
+//! match client.call(&GetMe::new(), send) {
+//!     Err(Error::Api(e)) => assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(5))),
+//!     other => panic!("expected flood control, got {other:?}"),
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # As a binary
+//! ```text
+//! botapi-emulator [--host 127.0.0.1] [--port 8081] [--token TOKEN]... [--logout-lockout SECONDS]
+//! ```
+//! It prints its base URL (`http://127.0.0.1:8081`) on the first line of standard output,
+//! then the bots it serves, and runs until stopped. `--port 0` picks a free port.
+//! `--token` registers a bot (repeat it for several); without it the one bot is
+//! [`DEFAULT_TOKEN`], which is printed since it is a public test token. Other tokens are
+//! never printed. The binary keeps no request log.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod bots;
+mod emulator;
+mod faults;
+mod handlers;
+mod log;
+mod params;
+mod reply;
+mod server;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+pub use emulator::{Builder, DEFAULT_LOGOUT_LOCKOUT, Emulator, default_bot};
+pub use faults::Fault;
+pub use log::{RecordedFile, RecordedRequest};
+
+/// The default bot's token. It is a public test token, not a secret.
+pub const DEFAULT_TOKEN: &str = "1234567890:EmulatorToken_abcdefghijklmnopqrstuv";
+
+/// The largest request body the emulator reads (64 MiB); a longer one gets a 413 envelope.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Locks a mutex, carrying on after a panic elsewhere poisoned it: the state it guards stays
+/// consistent between statements, and the server must keep answering.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,323 @@
+//! The handle tests hold: starting the server on its own thread, configuring it, reaching
+//! its faults and log, and stopping it.
+
+use std::fmt;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use botapi_proto::types::User;
+use botapi_proto::{ApiUrl, Client, Token};
+use tokio::sync::oneshot;
+
+use crate::bots::Bots;
+use crate::faults::{Fault, Faults};
+use crate::log::{RecordedRequest, RequestLog};
+use crate::server::{self, Shared};
+use crate::{DEFAULT_TOKEN, lock};
+
+/// How long the real cloud refuses a bot after `logOut`.
+pub const DEFAULT_LOGOUT_LOCKOUT: Duration = Duration::from_secs(10 * 60);
+
+/// The bot registered under [`DEFAULT_TOKEN`] when no other is: id 1234567890, first name
+/// "Emulator Bot", username `emulator_bot`, and the `getMe`-only capability fields filled in.
+pub fn default_bot() -> User {
+    let mut user = User::new(1234567890, true, "Emulator Bot");
+    user.username = Some("emulator_bot".to_owned());
+    user.can_join_groups = Some(true);
+    user.can_read_all_group_messages = Some(false);
+    user.supports_inline_queries = Some(false);
+    user.can_connect_to_business = Some(false);
+    user.has_main_web_app = Some(false);
+    user
+}
+
+/// A running emulator. Dropping it (or calling [`Emulator::stop`]) stops the server, closes
+/// every connection and joins its thread.
+///
+/// `Debug` shows the address and the bot ids, never a token.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    first_token: Token,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts an emulator with the default settings (see [`Builder`]).
+    pub fn start() -> io::Result<Emulator> {
+        Builder::default().start()
+    }
+
+    /// A builder to register bots and change settings before starting.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// The base URL to give a client: `http://127.0.0.1:<port>`.
+    pub fn api_url(&self) -> ApiUrl {
+        let host = match self.addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        let url = format!("http://{}", SocketAddr::new(host, self.addr.port()));
+        // An `http://` URL made of an IP address and a port is always a valid base.
+        ApiUrl::new(&url).expect("an http URL of a socket address is a valid API URL")
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A core client for the first registered bot (the default bot unless others were
+    /// registered), pointed at this emulator.
+    pub fn client(&self) -> Client {
+        Client::new(self.first_token.clone()).with_api_url(self.api_url())
+    }
+
+    /// The next `times` calls of `method` (matched without regard to case) get `fault`
+    /// instead of the normal answer. Faults queued for a method are used in the order
+    /// queued, before any queued with [`Emulator::inject_any`].
+    pub fn inject(&self, method: &str, fault: Fault, times: usize) {
+        lock(&self.shared.faults).push(Some(method), fault, times);
+    }
+
+    /// The next `times` calls of any method get `fault`.
+    pub fn inject_any(&self, fault: Fault, times: usize) {
+        lock(&self.shared.faults).push(None, fault, times);
+    }
+
+    /// Forgets every fault not yet applied.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Every request received so far, in order of arrival.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log.snapshot()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.shared.log.clear();
+    }
+
+    /// Stops the server; the same as dropping it.
+    pub fn stop(self) {}
+
+    fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bots = lock(&self.shared.bots);
+        let ids: Vec<i64> = bots.tokens().map(Token::bot_id).collect();
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .field("bot_ids", &ids)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings for an [`Emulator`].
+///
+/// The default: one bot, [`DEFAULT_TOKEN`] with [`default_bot`]; listening on
+/// `127.0.0.1:0` (a free port); a [`DEFAULT_LOGOUT_LOCKOUT`] of ten minutes; requests
+/// recorded.
+///
+/// `Debug` shows bot ids, never a token.
+#[derive(Clone)]
+pub struct Builder {
+    bots: Vec<(String, User)>,
+    custom_bots: bool,
+    logout_lockout: Duration,
+    bind: SocketAddr,
+    record_requests: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            bots: vec![(DEFAULT_TOKEN.to_owned(), default_bot())],
+            custom_bots: false,
+            logout_lockout: DEFAULT_LOGOUT_LOCKOUT,
+            bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            record_requests: true,
+        }
+    }
+}
+
+impl Builder {
+    /// Registers a bot: `token` answers with `user` to `getMe`. The first call replaces the
+    /// default bot; later calls add more. A token that is not `<digits>:<secret>` makes
+    /// [`Builder::start`] fail.
+    #[must_use]
+    pub fn bot(mut self, token: &str, user: User) -> Self {
+        if !self.custom_bots {
+            self.bots.clear();
+            self.custom_bots = true;
+        }
+        self.bots.push((token.to_owned(), user));
+        self
+    }
+
+    /// How long a bot is refused with 401 after `logOut` (ten minutes by default, as on the
+    /// real cloud).
+    #[must_use]
+    pub fn logout_lockout(mut self, d: Duration) -> Self {
+        self.logout_lockout = d;
+        self
+    }
+
+    /// The address to listen on (`127.0.0.1:0` by default: loopback, a free port).
+    #[must_use]
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// Whether to keep every request for [`Emulator::requests`] (on by default). A
+    /// long-running server that nobody inspects should turn it off, since the log grows
+    /// with every request.
+    #[must_use]
+    pub fn record_requests(mut self, on: bool) -> Self {
+        self.record_requests = on;
+        self
+    }
+
+    /// Binds and starts the server on a thread of its own with its own Tokio runtime, and
+    /// returns once it is listening. Works from plain code and from inside a Tokio runtime
+    /// alike, since it never blocks on the caller's runtime.
+    pub fn start(self) -> io::Result<Emulator> {
+        let (shared, first_token) = self.shared()?;
+        let listener = std::net::TcpListener::bind(self.bind)?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let (ready_tx, ready_rx) = mpsc::channel::<io::Result<()>>();
+        let server_shared = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name(format!("botapi-emulator-{}", addr.port()))
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => listener,
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(()));
+                    let stop = async {
+                        // A dropped sender stops the server too.
+                        let _ = stop_rx.await;
+                    };
+                    server::run(server_shared, listener, stop).await;
+                });
+                // Dropping the runtime here, on this thread, cancels every connection.
+            })?;
+        let ready = ready_rx.recv().unwrap_or_else(|_| {
+            Err(io::Error::other(
+                "the emulator thread stopped before it was listening",
+            ))
+        });
+        let mut emulator = Emulator {
+            shared,
+            addr,
+            first_token,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        };
+        match ready {
+            Ok(()) => Ok(emulator),
+            Err(e) => {
+                emulator.shut_down();
+                Err(e)
+            }
+        }
+    }
+
+    /// Serves on `listener` in the current Tokio runtime until the returned future is
+    /// dropped (what the `botapi-emulator` binary does). There is no handle to inject
+    /// faults or read the log; use [`Builder::start`] for that.
+    pub async fn serve(self, listener: tokio::net::TcpListener) -> io::Result<()> {
+        let (shared, _) = self.shared()?;
+        server::run(shared, listener, std::future::pending()).await;
+        Ok(())
+    }
+
+    /// The server's state, and the first bot's token.
+    fn shared(&self) -> io::Result<(Arc<Shared>, Token)> {
+        let mut bots = Vec::with_capacity(self.bots.len());
+        for (index, (token, user)) in self.bots.iter().enumerate() {
+            // The error names the bot by position: its message must not echo the token.
+            let token: Token = token.parse().map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("bot #{} has an invalid token: {e}", index + 1),
+                )
+            })?;
+            bots.push((token, user.clone()));
+        }
+        let first = bots
+            .first()
+            .map(|(t, _)| t.clone())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no bot is registered"))?;
+        let shared = Shared {
+            bots: Mutex::new(Bots::new(bots, self.logout_lockout)),
+            faults: Mutex::new(Faults::default()),
+            log: RequestLog::new(self.record_requests),
+        };
+        Ok((Arc::new(shared), first))
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Only the digits before the colon; a malformed token shows as "?".
+        let ids: Vec<String> = self
+            .bots
+            .iter()
+            .map(|(token, _)| match token.split_once(':') {
+                Some((id, _)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
+                    format!("{id}:<redacted>")
+                }
+                _ => "?".to_owned(),
+            })
+            .collect();
+        f.debug_struct("Builder")
+            .field("bots", &ids)
+            .field("logout_lockout", &self.logout_lockout)
+            .field("bind", &self.bind)
+            .field("record_requests", &self.record_requests)
+            .finish()
+    }
+}

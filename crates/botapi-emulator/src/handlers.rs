@@ -1,0 +1,317 @@
+//! The methods the emulator answers: a table from method name to handler.
+//!
+//! A handler gets the calling bot's state and the request's parameters and returns the
+//! result or a refusal. Adding a method is adding a row to [`HANDLERS`].
+
+use std::time::Instant;
+
+use botapi_proto::types::WebhookInfo;
+use serde_json::Value;
+
+use crate::bots::{Bot, Webhook};
+use crate::params::{Params, field_value};
+use crate::reply::Reply;
+
+/// A method call as a handler sees it.
+pub(crate) struct Call<'a> {
+    pub(crate) params: &'a Params,
+    pub(crate) now: Instant,
+}
+
+/// What a handler decided.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Outcome {
+    /// `ok: true` with this result and, for some methods, a description.
+    Done {
+        result: Value,
+        description: Option<&'static str>,
+    },
+    /// `ok: false` with this code and description.
+    Refused { code: u16, description: String },
+}
+
+impl Outcome {
+    fn done(result: impl Into<Value>) -> Self {
+        Outcome::Done {
+            result: result.into(),
+            description: None,
+        }
+    }
+
+    fn bad_request(description: impl Into<String>) -> Self {
+        Outcome::Refused {
+            code: 400,
+            description: description.into(),
+        }
+    }
+
+    /// The refusal for a required parameter that is missing, in the real server's words.
+    fn missing(param: &str) -> Self {
+        Outcome::bad_request(format!("Bad Request: {param} is empty"))
+    }
+
+    pub(crate) fn into_reply(self) -> Reply {
+        match self {
+            Outcome::Done {
+                result,
+                description,
+            } => Reply::ok(result, description),
+            Outcome::Refused { code, description } => Reply::error(code, &description, None),
+        }
+    }
+}
+
+/// A method's implementation.
+pub(crate) type Handler = fn(&mut Bot, &Call<'_>) -> Outcome;
+
+/// Every method the emulator answers, by its official name.
+pub(crate) const HANDLERS: &[(&str, Handler)] = &[
+    ("getMe", get_me),
+    ("logOut", log_out),
+    ("close", close),
+    ("setWebhook", set_webhook),
+    ("deleteWebhook", delete_webhook),
+    ("getWebhookInfo", get_webhook_info),
+];
+
+/// The handler for `method`; names match without regard to case, as on the real server.
+pub(crate) fn find(method: &str) -> Option<Handler> {
+    HANDLERS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(method))
+        .map(|&(_, handler)| handler)
+}
+
+fn get_me(bot: &mut Bot, _: &Call<'_>) -> Outcome {
+    Outcome::done(serde_json::to_value(&bot.user).unwrap_or(Value::Null))
+}
+
+/// Succeeds, and the bot is then refused until the lockout runs out.
+fn log_out(bot: &mut Bot, call: &Call<'_>) -> Outcome {
+    bot.logged_out_at = Some(call.now);
+    Outcome::done(true)
+}
+
+/// Always succeeds. The real cloud refuses `close` with 429 during the first ten minutes
+/// after the bot's launch; the emulator does not.
+fn close(_: &mut Bot, _: &Call<'_>) -> Outcome {
+    Outcome::done(true)
+}
+
+/// The ports Telegram delivers webhooks to.
+const WEBHOOK_PORTS: [u16; 4] = [80, 88, 443, 8443];
+/// The default and the bounds of `max_connections`.
+const MAX_CONNECTIONS: (i64, i64, i64) = (40, 1, 100);
+
+fn set_webhook(bot: &mut Bot, call: &Call<'_>) -> Outcome {
+    let fields = &call.params.fields;
+    let url = match fields.get("url") {
+        None | Some(Value::Null) => return Outcome::missing("url"),
+        Some(v) => text(v),
+    };
+    if url.is_empty() {
+        // An empty URL removes the webhook.
+        return delete_webhook(bot, call);
+    }
+    if let Err(why) = check_webhook_url(&url) {
+        return Outcome::bad_request(format!("Bad Request: bad webhook: {why}"));
+    }
+    let secret_token = match fields.get("secret_token").map(text) {
+        Some(s) if !valid_secret_token(&s) => {
+            return Outcome::bad_request("Bad Request: secret token contains unallowed characters");
+        }
+        other => other.filter(|s| !s.is_empty()),
+    };
+    let allowed_updates = match fields.get("allowed_updates") {
+        None | Some(Value::Null) => None,
+        Some(v) => match update_kinds(v) {
+            Some(kinds) => Some(kinds),
+            None => {
+                return Outcome::bad_request("Bad Request: can't parse allowed updates");
+            }
+        },
+    };
+    let (default, min, max) = MAX_CONNECTIONS;
+    let max_connections = match fields.get("max_connections").and_then(integer) {
+        None | Some(0) => default,
+        Some(n) => n.clamp(min, max),
+    };
+    let webhook = Webhook {
+        has_custom_certificate: certificate_uploaded(call.params),
+        url,
+        max_connections,
+        allowed_updates,
+        ip_address: fields.get("ip_address").map(text).filter(|s| !s.is_empty()),
+        secret_token,
+    };
+    let description = if bot.webhook.as_ref().is_some_and(|w| w.url == webhook.url) {
+        "Webhook is already set"
+    } else {
+        "Webhook was set"
+    };
+    bot.webhook = Some(webhook);
+    Outcome::Done {
+        result: Value::Bool(true),
+        description: Some(description),
+    }
+}
+
+fn delete_webhook(bot: &mut Bot, _: &Call<'_>) -> Outcome {
+    let description = match bot.webhook.take() {
+        Some(_) => "Webhook was deleted",
+        None => "Webhook is already deleted",
+    };
+    Outcome::Done {
+        result: Value::Bool(true),
+        description: Some(description),
+    }
+}
+
+fn get_webhook_info(bot: &mut Bot, _: &Call<'_>) -> Outcome {
+    let info = match &bot.webhook {
+        None => WebhookInfo::new("", false, 0),
+        Some(webhook) => {
+            let mut info = WebhookInfo::new(webhook.url.clone(), webhook.has_custom_certificate, 0);
+            info.max_connections = Some(webhook.max_connections);
+            info.ip_address = webhook.ip_address.clone();
+            info.allowed_updates = webhook.allowed_updates.clone().filter(|u| !u.is_empty());
+            info
+        }
+    };
+    Outcome::done(serde_json::to_value(info).unwrap_or(Value::Null))
+}
+
+/// Checks what the real server checks of a webhook URL: HTTPS, and one of its ports.
+fn check_webhook_url(url: &str) -> Result<(), &'static str> {
+    let uri: http::Uri = url.parse().map_err(|_| "invalid URL")?;
+    if !uri
+        .scheme_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("https"))
+    {
+        return Err("An HTTPS URL must be provided for webhook");
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err("invalid URL");
+    }
+    match uri.port_u16() {
+        Some(port) if !WEBHOOK_PORTS.contains(&port) => {
+            Err("Webhook can be set up only on ports 80, 88, 443 or 8443")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// 1 to 256 characters of `A-Z`, `a-z`, `0-9`, `_` and `-`.
+fn valid_secret_token(s: &str) -> bool {
+    (1..=256).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// A certificate part was uploaded: as the `certificate` field itself, or referenced as
+/// `attach://<name>`.
+fn certificate_uploaded(params: &Params) -> bool {
+    let attached = params
+        .fields
+        .get("certificate")
+        .and_then(Value::as_str)
+        .and_then(|s| s.strip_prefix("attach://"));
+    params
+        .files
+        .iter()
+        .any(|f| f.field == "certificate" || Some(f.field.as_str()) == attached)
+}
+
+/// A list of update kinds: a JSON array of strings, or a string holding one.
+fn update_kinds(value: &Value) -> Option<Vec<String>> {
+    let parsed;
+    let value = match value {
+        Value::String(s) => {
+            parsed = field_value(s);
+            &parsed
+        }
+        v => v,
+    };
+    value
+        .as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A parameter as text: strings as they are, anything else as its JSON text.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A parameter as an integer: a JSON integer or a string holding one.
+fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use botapi_proto::types::User;
+
+    fn bot() -> Bot {
+        Bot::new("1:abc".parse().unwrap(), User::new(1, true, "One"))
+    }
+
+    fn call(params: &Params) -> Call<'_> {
+        Call {
+            params,
+            now: Instant::now(),
+        }
+    }
+
+    fn with(fields: Value) -> Params {
+        Params {
+            fields: fields.as_object().cloned().unwrap_or_default(),
+            files: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn names_match_without_case() {
+        assert!(find("getme").is_some());
+        assert!(find("GETWEBHOOKINFO").is_some());
+        assert!(find("sendMessage").is_none());
+        assert!(find("").is_none());
+    }
+
+    #[test]
+    fn webhook_urls_are_checked() {
+        assert!(check_webhook_url("https://example.org/hook").is_ok());
+        assert!(check_webhook_url("https://example.org:8443/hook").is_ok());
+        assert!(check_webhook_url("http://example.org/hook").is_err());
+        assert!(check_webhook_url("https://example.org:8080/hook").is_err());
+        assert!(check_webhook_url("not a url").is_err());
+    }
+
+    #[test]
+    fn update_kinds_read_arrays_and_json_text() {
+        let kinds = Some(vec!["message".to_owned()]);
+        assert_eq!(update_kinds(&serde_json::json!(["message"])), kinds);
+        assert_eq!(update_kinds(&serde_json::json!("[\"message\"]")), kinds);
+        assert_eq!(update_kinds(&serde_json::json!("message")), None);
+        assert_eq!(update_kinds(&serde_json::json!([1])), None);
+    }
+
+    #[test]
+    fn set_webhook_needs_a_url() {
+        let mut bot = bot();
+        let params = with(serde_json::json!({}));
+        assert_eq!(
+            set_webhook(&mut bot, &call(&params)),
+            Outcome::bad_request("Bad Request: url is empty")
+        );
+    }
+}
