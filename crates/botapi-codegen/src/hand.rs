@@ -1,0 +1,197 @@
+//! Every decision the specification does not make by itself, in one place. Everything else
+//! the generator does follows mechanically from the facts in the spec files.
+
+/// Return types of the methods the structured description (Bot API 10.1) does not cover,
+/// read from their 10.3 entries. The generator also checks every return type, these
+/// included, against the 10.3 entry (the type's name must appear in it).
+pub(crate) const HAND_RETURNS: &[(&str, &str)] = &[
+    ("editEphemeralMessageText", "True"),
+    ("editEphemeralMessageMedia", "True"),
+    ("editEphemeralMessageCaption", "True"),
+    ("editEphemeralMessageReplyMarkup", "True"),
+    ("deleteEphemeralMessage", "True"),
+];
+
+/// String fields that become enums. The values are extracted from each field's description
+/// (the words it quotes, or for `sendChatAction.action` the words it sets in emphasis); an
+/// enum holds every value of its fields, plus `Unknown(String)` for the rest. Fields whose
+/// quoted words are examples or a subset of a larger open set (`foursquare_type`, MIME
+/// types, currencies, codecs, dice emoji, list labels) stay `String`.
+pub(crate) const STRING_ENUMS: &[(&str, &[(&str, &str)])] = &[
+    ("ChatType", &[("Chat", "type"), ("ChatFullInfo", "type")]),
+    ("InlineQueryChatType", &[("InlineQuery", "chat_type")]),
+    ("MessageEntityType", &[("MessageEntity", "type")]),
+    ("PollType", &[("Poll", "type"), ("sendPoll", "type")]),
+    (
+        "StickerType",
+        &[
+            ("Sticker", "type"),
+            ("StickerSet", "sticker_type"),
+            ("createNewStickerSet", "sticker_type"),
+        ],
+    ),
+    (
+        "StickerFormat",
+        &[
+            ("InputSticker", "format"),
+            ("uploadStickerFile", "sticker_format"),
+            ("setStickerSetThumbnail", "format"),
+        ],
+    ),
+    ("MaskPoint", &[("MaskPosition", "point")]),
+    ("ChatAction", &[("sendChatAction", "action")]),
+    (
+        "ButtonStyle",
+        &[
+            ("KeyboardButton", "style"),
+            ("InlineKeyboardButton", "style"),
+        ],
+    ),
+    ("RichMessageButtonStyle", &[("RichMessageButton", "style")]),
+    (
+        "HorizontalAlignment",
+        &[
+            ("RichBlockTableCell", "align"),
+            ("RichBlockButtons", "align"),
+            ("InputRichBlockButtons", "align"),
+        ],
+    ),
+    ("VerticalAlignment", &[("RichBlockTableCell", "valign")]),
+    ("SubscriptionState", &[("BotSubscriptionUpdated", "state")]),
+    ("SuggestedPostState", &[("SuggestedPostInfo", "state")]),
+    (
+        "SuggestedPostRefundReason",
+        &[("SuggestedPostRefunded", "reason")],
+    ),
+    ("UniqueGiftRarity", &[("UniqueGiftModel", "rarity")]),
+    ("UniqueGiftOrigin", &[("UniqueGiftInfo", "origin")]),
+    (
+        "TransactionType",
+        &[("TransactionPartnerUser", "transaction_type")],
+    ),
+    (
+        "PassportElementType",
+        &[
+            ("EncryptedPassportElement", "type"),
+            ("PassportElementErrorDataField", "type"),
+            ("PassportElementErrorFrontSide", "type"),
+            ("PassportElementErrorReverseSide", "type"),
+            ("PassportElementErrorSelfie", "type"),
+            ("PassportElementErrorFile", "type"),
+            ("PassportElementErrorFiles", "type"),
+            ("PassportElementErrorTranslationFile", "type"),
+            ("PassportElementErrorTranslationFiles", "type"),
+            ("PassportElementErrorUnspecified", "type"),
+        ],
+    ),
+    (
+        "JoinRequestDecision",
+        &[("answerChatJoinRequestQuery", "result")],
+    ),
+];
+
+/// The parse modes. The spec files only point to the reference's "Formatting options"
+/// section, whose text they do not hold, so the three values are written here by hand.
+/// The enum applies to every `String` field named `parse_mode` or ending in `_parse_mode`.
+pub(crate) const PARSE_MODE: (&str, &[&str]) = ("ParseMode", &["HTML", "MarkdownV2", "Markdown"]);
+
+/// Names for the unions the reference writes inline in a field's type.
+pub(crate) const INLINE_UNIONS: &[(&str, &str)] = &[
+    (
+        "InlineKeyboardMarkup or ReplyKeyboardMarkup or ReplyKeyboardRemove or ForceReply",
+        "ReplyMarkup",
+    ),
+    (
+        "InputMediaAudio, InputMediaDocument, InputMediaLivePhoto, InputMediaPhoto and InputMediaVideo",
+        "InputMediaGroupItem",
+    ),
+    (
+        "InputMediaAnimation or InputMediaAudio or InputMediaDocument or InputMediaPhoto or InputMediaVideo or InputMediaVoiceNote",
+        "InputRichMedia",
+    ),
+];
+
+/// How a union without a discriminator field is told apart.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Untagged {
+    /// The variant whose required fields are all present; the one with the most required
+    /// fields wins (a venue has a location's fields and more). No match: `Unknown`.
+    Presence,
+    /// `date` 0 is an `InaccessibleMessage`, any other date a `Message`; no date: `Unknown`.
+    DateZero,
+    /// A JSON string is plain text, an array is a sequence of rich texts, and an object is
+    /// tagged by `type`.
+    PlainArrayOrTagged,
+}
+
+/// The unions the discriminator file lists without a field, and the rule for each. Inline
+/// unions (above) whose members all have a one-valued `type` are tagged by it; the others
+/// use [`Untagged::Presence`].
+pub(crate) const UNTAGGED: &[(&str, Untagged)] = &[
+    ("InputMessageContent", Untagged::Presence),
+    ("MaybeInaccessibleMessage", Untagged::DateZero),
+    ("RichText", Untagged::PlainArrayOrTagged),
+];
+
+/// The variant names of `RichText` for a JSON string and for a JSON array.
+pub(crate) const RICH_TEXT_PLAIN: &str = "Plain";
+pub(crate) const RICH_TEXT_ARRAY: &str = "Concat";
+
+/// How a field reads payloads that do not follow the current spec.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Lenient {
+    /// A missing value reads as the type's default (`false`, `0`, `""`).
+    Default,
+    /// A number reads as its decimal text.
+    StringOrNumber,
+}
+
+/// Rule for decoding: a required `Boolean`/`True` field of a type reads as `false` when
+/// missing, and a required array as empty. Payloads from a server older than the spec (a
+/// self-hosted Bot API server that lags behind, stored updates, the shared corpus) lack
+/// exactly these: rights and options Telegram added to existing objects later
+/// (`ChatMemberAdministrator.can_post_stories`, `Poll.members_only`, …). Failing on them
+/// would fail a whole `getUpdates` batch. Method parameters stay strict.
+pub(crate) const DEFAULT_MISSING_FLAGS_AND_LISTS: bool = true;
+
+/// Other required fields that accept what real payloads send although the spec says
+/// otherwise. Each is backed by a payload of the shared corpus:
+/// - `CallbackQuery.chat_instance`: the official webhook guide's inline callback query has
+///   none.
+/// - `InlineQuery.id`: the same guide sends it as a number.
+/// - `ChatMemberBanned.until_date`: a captured `chat_member` update has none (0 means
+///   "forever" in the reference).
+/// - `ChatFullInfo.accent_color_id`, `PollOption.persistent_id`, `UniqueGift.gift_id`,
+///   `Sticker.type`: fields payloads from older servers do not have yet (0, empty text, and
+///   an unknown empty sticker type).
+pub(crate) const LENIENT: &[(&str, &str, Lenient)] = &[
+    ("CallbackQuery", "chat_instance", Lenient::Default),
+    ("InlineQuery", "id", Lenient::StringOrNumber),
+    ("ChatMemberBanned", "until_date", Lenient::Default),
+    ("ChatFullInfo", "accent_color_id", Lenient::Default),
+    ("PollOption", "persistent_id", Lenient::Default),
+    ("UniqueGift", "gift_id", Lenient::Default),
+    ("Sticker", "type", Lenient::Default),
+];
+
+/// The type whose optional fields are the kinds of update: it becomes `update_id` plus an
+/// `UpdateKind` enum.
+pub(crate) const UPDATE: &str = "Update";
+
+/// The long-polling method and its parameter (seconds) that gives its timeout hint.
+pub(crate) const LONG_POLL: (&str, &str) = ("getUpdates", "timeout");
+
+/// Suffix of the second type of a "Message or True" method, the one for inline messages.
+pub(crate) const INLINE_SUFFIX: &str = "Inline";
+
+/// Box a struct field whose type would take more than this many bytes inline (estimated by
+/// the generator), so that one large optional object (`Poll`, `ExternalReplyInfo`, …) does
+/// not make every `Message` tens of kilobytes.
+pub(crate) const BOX_FIELD_ABOVE: usize = 256;
+
+/// Box an enum variant (of a union, or of `UpdateKind`) whose type would take more than
+/// this many bytes inline, so that variants stay close in size.
+pub(crate) const BOX_VARIANT_ABOVE: usize = 128;
+
+/// Split sections into files of at most this many items.
+pub(crate) const ITEMS_PER_FILE: usize = 50;
