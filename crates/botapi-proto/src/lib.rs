@@ -13,8 +13,11 @@
 //! - [`Token`]: a checked bot token that never prints its secret.
 //! - [`Client`]: base URL plus token; [`Client::encode`] builds requests and
 //!   [`Client::decode`] reads answers.
-//! - [`Method`]: the trait every method implements; the methods themselves in [`methods`],
-//!   the objects they return in [`types`], and [`Call`] for any method by name.
+//! - [`Method`]: the trait every method implements; every method of Bot API 10.3 in
+//!   [`methods`], every object in [`types`] (both generated from the official description),
+//!   and [`Call`] for any method by name.
+//! - [`meta`]: every method and type as data (parameters, required ones, result types,
+//!   unions and their tags), and [`meta::visit_method`] to pick a method's type by name.
 //! - Request bodies as JSON, or `multipart/form-data` with a deterministic boundary when
 //!   files are uploaded ([`InputFile`]).
 //! - Errors as types: [`EncodeError`], [`DecodeError`] ([`ApiError`] when Telegram says no,
@@ -63,6 +66,7 @@ mod client;
 mod decode;
 mod encode;
 mod error;
+mod generated;
 mod input_file;
 mod method;
 mod raw;
@@ -74,6 +78,7 @@ pub mod form;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod meta;
 pub mod methods;
 pub mod types;
 

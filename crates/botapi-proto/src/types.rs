@@ -1,117 +1,36 @@
-//! Objects the Bot API returns. (Hand-written for now; replaced by generated code.)
+//! Every object of the Bot API, generated from the official description.
+//!
+//! - Structs keep the wire names as public fields: `i64` for every integer (ids can need 52
+//!   bits), `f64` for floats, `Option` for optional fields, `Box` where a type contains
+//!   itself. Every struct is `#[non_exhaustive]`, since Telegram adds fields several times a
+//!   year; build one with `new(required…)` and, for the types sent to the API, set optional
+//!   fields with the setter of the same name.
+//! - Types that are one of several others (`ChatMember`, `MessageOrigin`, `InputMedia`,
+//!   `ReactionType`, …) are enums with one variant per type and an `Unknown` variant that
+//!   keeps the JSON of a variant this version does not know. A variant's struct always
+//!   writes its tag (`"status": "creator"`), on its own or inside the enum.
+//! - String fields whose values the reference lists (`ChatType`, `MessageEntityType`,
+//!   `ParseMode`, …) are enums that keep unknown values in `Unknown(String)`.
+//! - [`Update`] is `update_id` plus an [`UpdateKind`]; a kind this version does not know is
+//!   kept whole, so one new kind never fails a `getUpdates` batch.
+//!
+//! ```
+//! use botapi_proto::types::{ChatMember, Update, UpdateKind};
+//!
+//! let json = r#"{"update_id": 7, "new_kind_from_the_future": {"x": 1}}"#;
+//! let update: Update = serde_json::from_str(json)?;
+//! assert!(matches!(&update.kind, UpdateKind::Unknown { name, .. } if name == "new_kind_from_the_future"));
+//! assert_eq!(serde_json::to_string(&update)?, r#"{"update_id":7,"new_kind_from_the_future":{"x":1}}"#);
+//!
+//! let member: ChatMember = serde_json::from_str(
+//!     r#"{"status": "creator", "user": {"id": 1, "is_bot": false, "first_name": "A"}, "is_anonymous": false}"#,
+//! )?;
+//! assert!(matches!(member, ChatMember::Owner(_)));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 
-use serde::{Deserialize, Serialize};
+mod chat_id;
+pub(crate) mod wire;
 
-/// A Telegram user or bot. <https://core.telegram.org/bots/api#user>
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// Unique identifier; may exceed 32 bits.
-    pub id: i64,
-    /// Whether this is a bot.
-    pub is_bot: bool,
-    /// First name.
-    pub first_name: String,
-    /// Last name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// IETF language tag of the user's language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language_code: Option<String>,
-    /// Premium user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_premium: Option<bool>,
-    /// Added the bot to the attachment menu.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub added_to_attachment_menu: Option<bool>,
-    /// getMe only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub can_join_groups: Option<bool>,
-    /// getMe only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub can_read_all_group_messages: Option<bool>,
-    /// getMe only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supports_inline_queries: Option<bool>,
-    /// getMe only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub can_connect_to_business: Option<bool>,
-    /// getMe only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_main_web_app: Option<bool>,
-}
-
-impl User {
-    /// A user with the required fields; the rest start empty.
-    pub fn new(id: i64, is_bot: bool, first_name: impl Into<String>) -> Self {
-        User {
-            id,
-            is_bot,
-            first_name: first_name.into(),
-            last_name: None,
-            username: None,
-            language_code: None,
-            is_premium: None,
-            added_to_attachment_menu: None,
-            can_join_groups: None,
-            can_read_all_group_messages: None,
-            supports_inline_queries: None,
-            can_connect_to_business: None,
-            has_main_web_app: None,
-        }
-    }
-}
-
-/// Webhook status. <https://core.telegram.org/bots/api#webhookinfo>
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WebhookInfo {
-    /// Webhook URL, empty when polling.
-    pub url: String,
-    /// A custom certificate was uploaded.
-    pub has_custom_certificate: bool,
-    /// Updates waiting.
-    pub pending_update_count: i64,
-    /// IP address in use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Unix time of the last delivery error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error_date: Option<i64>,
-    /// The last delivery error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error_message: Option<String>,
-    /// Unix time of the last synchronization error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_synchronization_error_date: Option<i64>,
-    /// Connection limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_connections: Option<i64>,
-    /// Update kinds delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_updates: Option<Vec<String>>,
-}
-
-impl WebhookInfo {
-    /// Webhook info with the required fields; the rest start empty.
-    pub fn new(
-        url: impl Into<String>,
-        has_custom_certificate: bool,
-        pending_update_count: i64,
-    ) -> Self {
-        WebhookInfo {
-            url: url.into(),
-            has_custom_certificate,
-            pending_update_count,
-            ip_address: None,
-            last_error_date: None,
-            last_error_message: None,
-            last_synchronization_error_date: None,
-            max_connections: None,
-            allowed_updates: None,
-        }
-    }
-}
+pub use self::chat_id::ChatId;
+pub use crate::generated::types::*;
