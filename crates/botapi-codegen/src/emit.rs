@@ -452,9 +452,9 @@ fn union_type(model: &Model, u: &Union, file: &mut File) {
     }
     for v in &u.variants {
         if v.tag.is_empty() {
-            file.line(&format!("/// A `{}`.", v.member));
+            file.line(&format!("/// `{}`.", v.member));
         } else {
-            file.line(&format!("/// A `{}`, tagged `\"{}\"`.", v.member, v.tag));
+            file.line(&format!("/// `{}`, tagged `\"{}\"`.", v.member, v.tag));
         }
         if v.boxed {
             file.line(&format!("{}(Box<{}>),", v.ident, v.member));

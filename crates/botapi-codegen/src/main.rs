@@ -79,7 +79,8 @@ fn run() -> Result<ExitCode, String> {
             }
         }
         for path in &stale {
-            differ.push(format!("{} (not generated any more)", path.display()));
+            let shown = path.strip_prefix(&root).unwrap_or(path);
+            differ.push(format!("{} (not generated any more)", shown.display()));
         }
         if differ.is_empty() {
             println!("botapi-codegen: {} files up to date", files.len());

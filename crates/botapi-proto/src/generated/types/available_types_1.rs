@@ -987,9 +987,9 @@ impl InaccessibleMessage {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MaybeInaccessibleMessage {
-    /// A `Message`.
+    /// `Message`.
     Message(Box<Message>),
-    /// A `InaccessibleMessage`.
+    /// `InaccessibleMessage`.
     InaccessibleMessage(Box<InaccessibleMessage>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -1401,13 +1401,13 @@ impl EphemeralMessageParameters {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MessageOrigin {
-    /// A `MessageOriginUser`, tagged `"user"`.
+    /// `MessageOriginUser`, tagged `"user"`.
     User(MessageOriginUser),
-    /// A `MessageOriginHiddenUser`, tagged `"hidden_user"`.
+    /// `MessageOriginHiddenUser`, tagged `"hidden_user"`.
     HiddenUser(MessageOriginHiddenUser),
-    /// A `MessageOriginChat`, tagged `"chat"`.
+    /// `MessageOriginChat`, tagged `"chat"`.
     Chat(Box<MessageOriginChat>),
-    /// A `MessageOriginChannel`, tagged `"channel"`.
+    /// `MessageOriginChannel`, tagged `"channel"`.
     Channel(Box<MessageOriginChannel>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -2045,13 +2045,13 @@ impl PaidMediaInfo {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PaidMedia {
-    /// A `PaidMediaLivePhoto`, tagged `"live_photo"`.
+    /// `PaidMediaLivePhoto`, tagged `"live_photo"`.
     LivePhoto(Box<PaidMediaLivePhoto>),
-    /// A `PaidMediaPhoto`, tagged `"photo"`.
+    /// `PaidMediaPhoto`, tagged `"photo"`.
     Photo(PaidMediaPhoto),
-    /// A `PaidMediaPreview`, tagged `"preview"`.
+    /// `PaidMediaPreview`, tagged `"preview"`.
     Preview(PaidMediaPreview),
-    /// A `PaidMediaVideo`, tagged `"video"`.
+    /// `PaidMediaVideo`, tagged `"video"`.
     Video(PaidMediaVideo),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -2342,21 +2342,21 @@ impl PollMedia {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputPollMedia {
-    /// A `InputMediaAnimation`, tagged `"animation"`.
+    /// `InputMediaAnimation`, tagged `"animation"`.
     Animation(Box<InputMediaAnimation>),
-    /// A `InputMediaAudio`, tagged `"audio"`.
+    /// `InputMediaAudio`, tagged `"audio"`.
     Audio(Box<InputMediaAudio>),
-    /// A `InputMediaDocument`, tagged `"document"`.
+    /// `InputMediaDocument`, tagged `"document"`.
     Document(Box<InputMediaDocument>),
-    /// A `InputMediaLivePhoto`, tagged `"live_photo"`.
+    /// `InputMediaLivePhoto`, tagged `"live_photo"`.
     LivePhoto(Box<InputMediaLivePhoto>),
-    /// A `InputMediaLocation`, tagged `"location"`.
+    /// `InputMediaLocation`, tagged `"location"`.
     Location(InputMediaLocation),
-    /// A `InputMediaPhoto`, tagged `"photo"`.
+    /// `InputMediaPhoto`, tagged `"photo"`.
     Photo(Box<InputMediaPhoto>),
-    /// A `InputMediaVenue`, tagged `"venue"`.
+    /// `InputMediaVenue`, tagged `"venue"`.
     Venue(Box<InputMediaVenue>),
-    /// A `InputMediaVideo`, tagged `"video"`.
+    /// `InputMediaVideo`, tagged `"video"`.
     Video(Box<InputMediaVideo>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -2461,21 +2461,21 @@ impl HasUploads for InputPollMedia {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputPollOptionMedia {
-    /// A `InputMediaAnimation`, tagged `"animation"`.
+    /// `InputMediaAnimation`, tagged `"animation"`.
     Animation(Box<InputMediaAnimation>),
-    /// A `InputMediaLink`, tagged `"link"`.
+    /// `InputMediaLink`, tagged `"link"`.
     Link(InputMediaLink),
-    /// A `InputMediaLivePhoto`, tagged `"live_photo"`.
+    /// `InputMediaLivePhoto`, tagged `"live_photo"`.
     LivePhoto(Box<InputMediaLivePhoto>),
-    /// A `InputMediaLocation`, tagged `"location"`.
+    /// `InputMediaLocation`, tagged `"location"`.
     Location(InputMediaLocation),
-    /// A `InputMediaPhoto`, tagged `"photo"`.
+    /// `InputMediaPhoto`, tagged `"photo"`.
     Photo(Box<InputMediaPhoto>),
-    /// A `InputMediaSticker`, tagged `"sticker"`.
+    /// `InputMediaSticker`, tagged `"sticker"`.
     Sticker(InputMediaSticker),
-    /// A `InputMediaVenue`, tagged `"venue"`.
+    /// `InputMediaVenue`, tagged `"venue"`.
     Venue(Box<InputMediaVenue>),
-    /// A `InputMediaVideo`, tagged `"video"`.
+    /// `InputMediaVideo`, tagged `"video"`.
     Video(Box<InputMediaVideo>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

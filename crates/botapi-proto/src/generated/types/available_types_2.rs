@@ -329,11 +329,11 @@ impl ChatBoostAdded {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BackgroundFill {
-    /// A `BackgroundFillSolid`, tagged `"solid"`.
+    /// `BackgroundFillSolid`, tagged `"solid"`.
     Solid(BackgroundFillSolid),
-    /// A `BackgroundFillGradient`, tagged `"gradient"`.
+    /// `BackgroundFillGradient`, tagged `"gradient"`.
     Gradient(BackgroundFillGradient),
-    /// A `BackgroundFillFreeformGradient`, tagged `"freeform_gradient"`.
+    /// `BackgroundFillFreeformGradient`, tagged `"freeform_gradient"`.
     FreeformGradient(BackgroundFillFreeformGradient),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -472,13 +472,13 @@ impl Serialize for BackgroundFillFreeformGradient {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BackgroundType {
-    /// A `BackgroundTypeFill`, tagged `"fill"`.
+    /// `BackgroundTypeFill`, tagged `"fill"`.
     Fill(BackgroundTypeFill),
-    /// A `BackgroundTypeWallpaper`, tagged `"wallpaper"`.
+    /// `BackgroundTypeWallpaper`, tagged `"wallpaper"`.
     Wallpaper(Box<BackgroundTypeWallpaper>),
-    /// A `BackgroundTypePattern`, tagged `"pattern"`.
+    /// `BackgroundTypePattern`, tagged `"pattern"`.
     Pattern(Box<BackgroundTypePattern>),
-    /// A `BackgroundTypeChatTheme`, tagged `"chat_theme"`.
+    /// `BackgroundTypeChatTheme`, tagged `"chat_theme"`.
     ChatTheme(BackgroundTypeChatTheme),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

@@ -1593,17 +1593,17 @@ impl ChatMemberUpdated {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ChatMember {
-    /// A `ChatMemberOwner`, tagged `"creator"`.
+    /// `ChatMemberOwner`, tagged `"creator"`.
     Owner(Box<ChatMemberOwner>),
-    /// A `ChatMemberAdministrator`, tagged `"administrator"`.
+    /// `ChatMemberAdministrator`, tagged `"administrator"`.
     Administrator(Box<ChatMemberAdministrator>),
-    /// A `ChatMemberMember`, tagged `"member"`.
+    /// `ChatMemberMember`, tagged `"member"`.
     Member(Box<ChatMemberMember>),
-    /// A `ChatMemberRestricted`, tagged `"restricted"`.
+    /// `ChatMemberRestricted`, tagged `"restricted"`.
     Restricted(Box<ChatMemberRestricted>),
-    /// A `ChatMemberLeft`, tagged `"left"`.
+    /// `ChatMemberLeft`, tagged `"left"`.
     Left(ChatMemberLeft),
-    /// A `ChatMemberBanned`, tagged `"kicked"`.
+    /// `ChatMemberBanned`, tagged `"kicked"`.
     Banned(ChatMemberBanned),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

@@ -147,15 +147,15 @@ impl LocationAddress {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StoryAreaType {
-    /// A `StoryAreaTypeLocation`, tagged `"location"`.
+    /// `StoryAreaTypeLocation`, tagged `"location"`.
     Location(StoryAreaTypeLocation),
-    /// A `StoryAreaTypeSuggestedReaction`, tagged `"suggested_reaction"`.
+    /// `StoryAreaTypeSuggestedReaction`, tagged `"suggested_reaction"`.
     SuggestedReaction(StoryAreaTypeSuggestedReaction),
-    /// A `StoryAreaTypeLink`, tagged `"link"`.
+    /// `StoryAreaTypeLink`, tagged `"link"`.
     Link(StoryAreaTypeLink),
-    /// A `StoryAreaTypeWeather`, tagged `"weather"`.
+    /// `StoryAreaTypeWeather`, tagged `"weather"`.
     Weather(StoryAreaTypeWeather),
-    /// A `StoryAreaTypeUniqueGift`, tagged `"unique_gift"`.
+    /// `StoryAreaTypeUniqueGift`, tagged `"unique_gift"`.
     UniqueGift(StoryAreaTypeUniqueGift),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -446,11 +446,11 @@ impl ChatLocation {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReactionType {
-    /// A `ReactionTypeEmoji`, tagged `"emoji"`.
+    /// `ReactionTypeEmoji`, tagged `"emoji"`.
     Emoji(ReactionTypeEmoji),
-    /// A `ReactionTypeCustomEmoji`, tagged `"custom_emoji"`.
+    /// `ReactionTypeCustomEmoji`, tagged `"custom_emoji"`.
     CustomEmoji(ReactionTypeCustomEmoji),
-    /// A `ReactionTypePaid`, tagged `"paid"`.
+    /// `ReactionTypePaid`, tagged `"paid"`.
     Paid(ReactionTypePaid),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -1129,9 +1129,9 @@ impl UniqueGiftInfo {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OwnedGift {
-    /// A `OwnedGiftRegular`, tagged `"regular"`.
+    /// `OwnedGiftRegular`, tagged `"regular"`.
     Regular(Box<OwnedGiftRegular>),
-    /// A `OwnedGiftUnique`, tagged `"unique"`.
+    /// `OwnedGiftUnique`, tagged `"unique"`.
     Unique(Box<OwnedGiftUnique>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -1504,19 +1504,19 @@ impl BotCommand {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BotCommandScope {
-    /// A `BotCommandScopeDefault`, tagged `"default"`.
+    /// `BotCommandScopeDefault`, tagged `"default"`.
     Default(BotCommandScopeDefault),
-    /// A `BotCommandScopeAllPrivateChats`, tagged `"all_private_chats"`.
+    /// `BotCommandScopeAllPrivateChats`, tagged `"all_private_chats"`.
     AllPrivateChats(BotCommandScopeAllPrivateChats),
-    /// A `BotCommandScopeAllGroupChats`, tagged `"all_group_chats"`.
+    /// `BotCommandScopeAllGroupChats`, tagged `"all_group_chats"`.
     AllGroupChats(BotCommandScopeAllGroupChats),
-    /// A `BotCommandScopeAllChatAdministrators`, tagged `"all_chat_administrators"`.
+    /// `BotCommandScopeAllChatAdministrators`, tagged `"all_chat_administrators"`.
     AllChatAdministrators(BotCommandScopeAllChatAdministrators),
-    /// A `BotCommandScopeChat`, tagged `"chat"`.
+    /// `BotCommandScopeChat`, tagged `"chat"`.
     Chat(BotCommandScopeChat),
-    /// A `BotCommandScopeChatAdministrators`, tagged `"chat_administrators"`.
+    /// `BotCommandScopeChatAdministrators`, tagged `"chat_administrators"`.
     ChatAdministrators(BotCommandScopeChatAdministrators),
-    /// A `BotCommandScopeChatMember`, tagged `"chat_member"`.
+    /// `BotCommandScopeChatMember`, tagged `"chat_member"`.
     ChatMember(BotCommandScopeChatMember),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

@@ -60,11 +60,11 @@ impl BotShortDescription {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MenuButton {
-    /// A `MenuButtonCommands`, tagged `"commands"`.
+    /// `MenuButtonCommands`, tagged `"commands"`.
     Commands(MenuButtonCommands),
-    /// A `MenuButtonWebApp`, tagged `"web_app"`.
+    /// `MenuButtonWebApp`, tagged `"web_app"`.
     WebApp(MenuButtonWebApp),
-    /// A `MenuButtonDefault`, tagged `"default"`.
+    /// `MenuButtonDefault`, tagged `"default"`.
     Default(MenuButtonDefault),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -188,11 +188,11 @@ impl Serialize for MenuButtonDefault {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ChatBoostSource {
-    /// A `ChatBoostSourcePremium`, tagged `"premium"`.
+    /// `ChatBoostSourcePremium`, tagged `"premium"`.
     Premium(ChatBoostSourcePremium),
-    /// A `ChatBoostSourceGiftCode`, tagged `"gift_code"`.
+    /// `ChatBoostSourceGiftCode`, tagged `"gift_code"`.
     GiftCode(ChatBoostSourceGiftCode),
-    /// A `ChatBoostSourceGiveaway`, tagged `"giveaway"`.
+    /// `ChatBoostSourceGiveaway`, tagged `"giveaway"`.
     Giveaway(Box<ChatBoostSourceGiveaway>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -684,17 +684,17 @@ impl ResponseParameters {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputMedia {
-    /// A `InputMediaAnimation`, tagged `"animation"`.
+    /// `InputMediaAnimation`, tagged `"animation"`.
     Animation(Box<InputMediaAnimation>),
-    /// A `InputMediaAudio`, tagged `"audio"`.
+    /// `InputMediaAudio`, tagged `"audio"`.
     Audio(Box<InputMediaAudio>),
-    /// A `InputMediaDocument`, tagged `"document"`.
+    /// `InputMediaDocument`, tagged `"document"`.
     Document(Box<InputMediaDocument>),
-    /// A `InputMediaLivePhoto`, tagged `"live_photo"`.
+    /// `InputMediaLivePhoto`, tagged `"live_photo"`.
     LivePhoto(Box<InputMediaLivePhoto>),
-    /// A `InputMediaPhoto`, tagged `"photo"`.
+    /// `InputMediaPhoto`, tagged `"photo"`.
     Photo(Box<InputMediaPhoto>),
-    /// A `InputMediaVideo`, tagged `"video"`.
+    /// `InputMediaVideo`, tagged `"video"`.
     Video(Box<InputMediaVideo>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -1849,11 +1849,11 @@ impl HasUploads for InputMediaVoiceNote {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputPaidMedia {
-    /// A `InputPaidMediaLivePhoto`, tagged `"live_photo"`.
+    /// `InputPaidMediaLivePhoto`, tagged `"live_photo"`.
     LivePhoto(Box<InputPaidMediaLivePhoto>),
-    /// A `InputPaidMediaPhoto`, tagged `"photo"`.
+    /// `InputPaidMediaPhoto`, tagged `"photo"`.
     Photo(InputPaidMediaPhoto),
-    /// A `InputPaidMediaVideo`, tagged `"video"`.
+    /// `InputPaidMediaVideo`, tagged `"video"`.
     Video(Box<InputPaidMediaVideo>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -2112,9 +2112,9 @@ impl HasUploads for InputPaidMediaVideo {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputProfilePhoto {
-    /// A `InputProfilePhotoStatic`, tagged `"static"`.
+    /// `InputProfilePhotoStatic`, tagged `"static"`.
     Static(InputProfilePhotoStatic),
-    /// A `InputProfilePhotoAnimated`, tagged `"animated"`.
+    /// `InputProfilePhotoAnimated`, tagged `"animated"`.
     Animated(InputProfilePhotoAnimated),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -2246,9 +2246,9 @@ impl HasUploads for InputProfilePhotoAnimated {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputStoryContent {
-    /// A `InputStoryContentPhoto`, tagged `"photo"`.
+    /// `InputStoryContentPhoto`, tagged `"photo"`.
     Photo(InputStoryContentPhoto),
-    /// A `InputStoryContentVideo`, tagged `"video"`.
+    /// `InputStoryContentVideo`, tagged `"video"`.
     Video(InputStoryContentVideo),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

@@ -87,45 +87,45 @@ impl InlineQueryResultsButton {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InlineQueryResult {
-    /// A `InlineQueryResultCachedAudio`, tagged `"audio"`.
+    /// `InlineQueryResultCachedAudio`, tagged `"audio"`.
     CachedAudio(Box<InlineQueryResultCachedAudio>),
-    /// A `InlineQueryResultCachedDocument`, tagged `"document"`.
+    /// `InlineQueryResultCachedDocument`, tagged `"document"`.
     CachedDocument(Box<InlineQueryResultCachedDocument>),
-    /// A `InlineQueryResultCachedGif`, tagged `"gif"`.
+    /// `InlineQueryResultCachedGif`, tagged `"gif"`.
     CachedGif(Box<InlineQueryResultCachedGif>),
-    /// A `InlineQueryResultCachedMpeg4Gif`, tagged `"mpeg4_gif"`.
+    /// `InlineQueryResultCachedMpeg4Gif`, tagged `"mpeg4_gif"`.
     CachedMpeg4Gif(Box<InlineQueryResultCachedMpeg4Gif>),
-    /// A `InlineQueryResultCachedPhoto`, tagged `"photo"`.
+    /// `InlineQueryResultCachedPhoto`, tagged `"photo"`.
     CachedPhoto(Box<InlineQueryResultCachedPhoto>),
-    /// A `InlineQueryResultCachedSticker`, tagged `"sticker"`.
+    /// `InlineQueryResultCachedSticker`, tagged `"sticker"`.
     CachedSticker(Box<InlineQueryResultCachedSticker>),
-    /// A `InlineQueryResultCachedVideo`, tagged `"video"`.
+    /// `InlineQueryResultCachedVideo`, tagged `"video"`.
     CachedVideo(Box<InlineQueryResultCachedVideo>),
-    /// A `InlineQueryResultCachedVoice`, tagged `"voice"`.
+    /// `InlineQueryResultCachedVoice`, tagged `"voice"`.
     CachedVoice(Box<InlineQueryResultCachedVoice>),
-    /// A `InlineQueryResultArticle`, tagged `"article"`.
+    /// `InlineQueryResultArticle`, tagged `"article"`.
     Article(Box<InlineQueryResultArticle>),
-    /// A `InlineQueryResultAudio`, tagged `"audio"`.
+    /// `InlineQueryResultAudio`, tagged `"audio"`.
     Audio(Box<InlineQueryResultAudio>),
-    /// A `InlineQueryResultContact`, tagged `"contact"`.
+    /// `InlineQueryResultContact`, tagged `"contact"`.
     Contact(Box<InlineQueryResultContact>),
-    /// A `InlineQueryResultGame`, tagged `"game"`.
+    /// `InlineQueryResultGame`, tagged `"game"`.
     Game(InlineQueryResultGame),
-    /// A `InlineQueryResultDocument`, tagged `"document"`.
+    /// `InlineQueryResultDocument`, tagged `"document"`.
     Document(Box<InlineQueryResultDocument>),
-    /// A `InlineQueryResultGif`, tagged `"gif"`.
+    /// `InlineQueryResultGif`, tagged `"gif"`.
     Gif(Box<InlineQueryResultGif>),
-    /// A `InlineQueryResultLocation`, tagged `"location"`.
+    /// `InlineQueryResultLocation`, tagged `"location"`.
     Location(Box<InlineQueryResultLocation>),
-    /// A `InlineQueryResultMpeg4Gif`, tagged `"mpeg4_gif"`.
+    /// `InlineQueryResultMpeg4Gif`, tagged `"mpeg4_gif"`.
     Mpeg4Gif(Box<InlineQueryResultMpeg4Gif>),
-    /// A `InlineQueryResultPhoto`, tagged `"photo"`.
+    /// `InlineQueryResultPhoto`, tagged `"photo"`.
     Photo(Box<InlineQueryResultPhoto>),
-    /// A `InlineQueryResultVenue`, tagged `"venue"`.
+    /// `InlineQueryResultVenue`, tagged `"venue"`.
     Venue(Box<InlineQueryResultVenue>),
-    /// A `InlineQueryResultVideo`, tagged `"video"`.
+    /// `InlineQueryResultVideo`, tagged `"video"`.
     Video(Box<InlineQueryResultVideo>),
-    /// A `InlineQueryResultVoice`, tagged `"voice"`.
+    /// `InlineQueryResultVoice`, tagged `"voice"`.
     Voice(Box<InlineQueryResultVoice>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -3159,17 +3159,17 @@ impl HasUploads for InlineQueryResultCachedAudio {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputMessageContent {
-    /// A `InputTextMessageContent`.
+    /// `InputTextMessageContent`.
     Text(InputTextMessageContent),
-    /// A `InputRichMessageContent`.
+    /// `InputRichMessageContent`.
     Rich(InputRichMessageContent),
-    /// A `InputLocationMessageContent`.
+    /// `InputLocationMessageContent`.
     Location(InputLocationMessageContent),
-    /// A `InputVenueMessageContent`.
+    /// `InputVenueMessageContent`.
     Venue(Box<InputVenueMessageContent>),
-    /// A `InputContactMessageContent`.
+    /// `InputContactMessageContent`.
     Contact(InputContactMessageContent),
-    /// A `InputInvoiceMessageContent`.
+    /// `InputInvoiceMessageContent`.
     Invoice(Box<InputInvoiceMessageContent>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

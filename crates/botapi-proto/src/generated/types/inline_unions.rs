@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReplyMarkup {
-    /// A `InlineKeyboardMarkup`.
+    /// `InlineKeyboardMarkup`.
     InlineKeyboardMarkup(InlineKeyboardMarkup),
-    /// A `ReplyKeyboardMarkup`.
+    /// `ReplyKeyboardMarkup`.
     ReplyKeyboardMarkup(ReplyKeyboardMarkup),
-    /// A `ReplyKeyboardRemove`.
+    /// `ReplyKeyboardRemove`.
     ReplyKeyboardRemove(ReplyKeyboardRemove),
-    /// A `ForceReply`.
+    /// `ForceReply`.
     ForceReply(ForceReply),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -82,15 +82,15 @@ impl From<ForceReply> for ReplyMarkup {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputMediaGroupItem {
-    /// A `InputMediaAudio`, tagged `"audio"`.
+    /// `InputMediaAudio`, tagged `"audio"`.
     Audio(Box<InputMediaAudio>),
-    /// A `InputMediaDocument`, tagged `"document"`.
+    /// `InputMediaDocument`, tagged `"document"`.
     Document(Box<InputMediaDocument>),
-    /// A `InputMediaLivePhoto`, tagged `"live_photo"`.
+    /// `InputMediaLivePhoto`, tagged `"live_photo"`.
     LivePhoto(Box<InputMediaLivePhoto>),
-    /// A `InputMediaPhoto`, tagged `"photo"`.
+    /// `InputMediaPhoto`, tagged `"photo"`.
     Photo(Box<InputMediaPhoto>),
-    /// A `InputMediaVideo`, tagged `"video"`.
+    /// `InputMediaVideo`, tagged `"video"`.
     Video(Box<InputMediaVideo>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -170,17 +170,17 @@ impl HasUploads for InputMediaGroupItem {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputRichMedia {
-    /// A `InputMediaAnimation`, tagged `"animation"`.
+    /// `InputMediaAnimation`, tagged `"animation"`.
     Animation(Box<InputMediaAnimation>),
-    /// A `InputMediaAudio`, tagged `"audio"`.
+    /// `InputMediaAudio`, tagged `"audio"`.
     Audio(Box<InputMediaAudio>),
-    /// A `InputMediaDocument`, tagged `"document"`.
+    /// `InputMediaDocument`, tagged `"document"`.
     Document(Box<InputMediaDocument>),
-    /// A `InputMediaPhoto`, tagged `"photo"`.
+    /// `InputMediaPhoto`, tagged `"photo"`.
     Photo(Box<InputMediaPhoto>),
-    /// A `InputMediaVideo`, tagged `"video"`.
+    /// `InputMediaVideo`, tagged `"video"`.
     Video(Box<InputMediaVideo>),
-    /// A `InputMediaVoiceNote`, tagged `"voice_note"`.
+    /// `InputMediaVoiceNote`, tagged `"voice_note"`.
     VoiceNote(Box<InputMediaVoiceNote>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

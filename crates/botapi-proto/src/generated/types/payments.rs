@@ -340,11 +340,11 @@ impl PaidMediaPurchased {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevenueWithdrawalState {
-    /// A `RevenueWithdrawalStatePending`, tagged `"pending"`.
+    /// `RevenueWithdrawalStatePending`, tagged `"pending"`.
     Pending(RevenueWithdrawalStatePending),
-    /// A `RevenueWithdrawalStateSucceeded`, tagged `"succeeded"`.
+    /// `RevenueWithdrawalStateSucceeded`, tagged `"succeeded"`.
     Succeeded(RevenueWithdrawalStateSucceeded),
-    /// A `RevenueWithdrawalStateFailed`, tagged `"failed"`.
+    /// `RevenueWithdrawalStateFailed`, tagged `"failed"`.
     Failed(RevenueWithdrawalStateFailed),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -500,19 +500,19 @@ impl AffiliateInfo {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TransactionPartner {
-    /// A `TransactionPartnerUser`, tagged `"user"`.
+    /// `TransactionPartnerUser`, tagged `"user"`.
     User(Box<TransactionPartnerUser>),
-    /// A `TransactionPartnerChat`, tagged `"chat"`.
+    /// `TransactionPartnerChat`, tagged `"chat"`.
     Chat(Box<TransactionPartnerChat>),
-    /// A `TransactionPartnerAffiliateProgram`, tagged `"affiliate_program"`.
+    /// `TransactionPartnerAffiliateProgram`, tagged `"affiliate_program"`.
     AffiliateProgram(Box<TransactionPartnerAffiliateProgram>),
-    /// A `TransactionPartnerFragment`, tagged `"fragment"`.
+    /// `TransactionPartnerFragment`, tagged `"fragment"`.
     Fragment(TransactionPartnerFragment),
-    /// A `TransactionPartnerTelegramAds`, tagged `"telegram_ads"`.
+    /// `TransactionPartnerTelegramAds`, tagged `"telegram_ads"`.
     TelegramAds(TransactionPartnerTelegramAds),
-    /// A `TransactionPartnerTelegramApi`, tagged `"telegram_api"`.
+    /// `TransactionPartnerTelegramApi`, tagged `"telegram_api"`.
     TelegramApi(TransactionPartnerTelegramApi),
-    /// A `TransactionPartnerOther`, tagged `"other"`.
+    /// `TransactionPartnerOther`, tagged `"other"`.
     Other(TransactionPartnerOther),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

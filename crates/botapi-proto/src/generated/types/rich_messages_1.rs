@@ -260,57 +260,57 @@ pub enum RichText {
     Plain(String),
     /// Several rich texts in a row (a JSON array).
     Concat(Vec<RichText>),
-    /// A `RichTextBold`, tagged `"bold"`.
+    /// `RichTextBold`, tagged `"bold"`.
     Bold(RichTextBold),
-    /// A `RichTextItalic`, tagged `"italic"`.
+    /// `RichTextItalic`, tagged `"italic"`.
     Italic(RichTextItalic),
-    /// A `RichTextUnderline`, tagged `"underline"`.
+    /// `RichTextUnderline`, tagged `"underline"`.
     Underline(RichTextUnderline),
-    /// A `RichTextStrikethrough`, tagged `"strikethrough"`.
+    /// `RichTextStrikethrough`, tagged `"strikethrough"`.
     Strikethrough(RichTextStrikethrough),
-    /// A `RichTextSpoiler`, tagged `"spoiler"`.
+    /// `RichTextSpoiler`, tagged `"spoiler"`.
     Spoiler(RichTextSpoiler),
-    /// A `RichTextDateTime`, tagged `"date_time"`.
+    /// `RichTextDateTime`, tagged `"date_time"`.
     DateTime(RichTextDateTime),
-    /// A `RichTextTextMention`, tagged `"text_mention"`.
+    /// `RichTextTextMention`, tagged `"text_mention"`.
     TextMention(RichTextTextMention),
-    /// A `RichTextSubscript`, tagged `"subscript"`.
+    /// `RichTextSubscript`, tagged `"subscript"`.
     Subscript(RichTextSubscript),
-    /// A `RichTextSuperscript`, tagged `"superscript"`.
+    /// `RichTextSuperscript`, tagged `"superscript"`.
     Superscript(RichTextSuperscript),
-    /// A `RichTextMarked`, tagged `"marked"`.
+    /// `RichTextMarked`, tagged `"marked"`.
     Marked(RichTextMarked),
-    /// A `RichTextCode`, tagged `"code"`.
+    /// `RichTextCode`, tagged `"code"`.
     Code(RichTextCode),
-    /// A `RichTextCustomEmoji`, tagged `"custom_emoji"`.
+    /// `RichTextCustomEmoji`, tagged `"custom_emoji"`.
     CustomEmoji(RichTextCustomEmoji),
-    /// A `RichTextMathematicalExpression`, tagged `"mathematical_expression"`.
+    /// `RichTextMathematicalExpression`, tagged `"mathematical_expression"`.
     MathematicalExpression(RichTextMathematicalExpression),
-    /// A `RichTextUrl`, tagged `"url"`.
+    /// `RichTextUrl`, tagged `"url"`.
     Url(RichTextUrl),
-    /// A `RichTextEmailAddress`, tagged `"email_address"`.
+    /// `RichTextEmailAddress`, tagged `"email_address"`.
     EmailAddress(RichTextEmailAddress),
-    /// A `RichTextPhoneNumber`, tagged `"phone_number"`.
+    /// `RichTextPhoneNumber`, tagged `"phone_number"`.
     PhoneNumber(RichTextPhoneNumber),
-    /// A `RichTextBankCardNumber`, tagged `"bank_card_number"`.
+    /// `RichTextBankCardNumber`, tagged `"bank_card_number"`.
     BankCardNumber(RichTextBankCardNumber),
-    /// A `RichTextMention`, tagged `"mention"`.
+    /// `RichTextMention`, tagged `"mention"`.
     Mention(RichTextMention),
-    /// A `RichTextHashtag`, tagged `"hashtag"`.
+    /// `RichTextHashtag`, tagged `"hashtag"`.
     Hashtag(RichTextHashtag),
-    /// A `RichTextCashtag`, tagged `"cashtag"`.
+    /// `RichTextCashtag`, tagged `"cashtag"`.
     Cashtag(RichTextCashtag),
-    /// A `RichTextBotCommand`, tagged `"bot_command"`.
+    /// `RichTextBotCommand`, tagged `"bot_command"`.
     BotCommand(RichTextBotCommand),
-    /// A `RichTextButton`, tagged `"button"`.
+    /// `RichTextButton`, tagged `"button"`.
     Button(RichTextButton),
-    /// A `RichTextAnchor`, tagged `"anchor"`.
+    /// `RichTextAnchor`, tagged `"anchor"`.
     Anchor(RichTextAnchor),
-    /// A `RichTextAnchorLink`, tagged `"anchor_link"`.
+    /// `RichTextAnchorLink`, tagged `"anchor_link"`.
     AnchorLink(RichTextAnchorLink),
-    /// A `RichTextReference`, tagged `"reference"`.
+    /// `RichTextReference`, tagged `"reference"`.
     Reference(RichTextReference),
-    /// A `RichTextReferenceLink`, tagged `"reference_link"`.
+    /// `RichTextReferenceLink`, tagged `"reference_link"`.
     ReferenceLink(RichTextReferenceLink),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
@@ -1457,53 +1457,53 @@ impl RichBlockListItem {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RichBlock {
-    /// A `RichBlockParagraph`, tagged `"paragraph"`.
+    /// `RichBlockParagraph`, tagged `"paragraph"`.
     Paragraph(Box<RichBlockParagraph>),
-    /// A `RichBlockSectionHeading`, tagged `"heading"`.
+    /// `RichBlockSectionHeading`, tagged `"heading"`.
     SectionHeading(Box<RichBlockSectionHeading>),
-    /// A `RichBlockPreformatted`, tagged `"pre"`.
+    /// `RichBlockPreformatted`, tagged `"pre"`.
     Preformatted(Box<RichBlockPreformatted>),
-    /// A `RichBlockFooter`, tagged `"footer"`.
+    /// `RichBlockFooter`, tagged `"footer"`.
     Footer(Box<RichBlockFooter>),
-    /// A `RichBlockDivider`, tagged `"divider"`.
+    /// `RichBlockDivider`, tagged `"divider"`.
     Divider(RichBlockDivider),
-    /// A `RichBlockMathematicalExpression`, tagged `"mathematical_expression"`.
+    /// `RichBlockMathematicalExpression`, tagged `"mathematical_expression"`.
     MathematicalExpression(RichBlockMathematicalExpression),
-    /// A `RichBlockAnchor`, tagged `"anchor"`.
+    /// `RichBlockAnchor`, tagged `"anchor"`.
     Anchor(RichBlockAnchor),
-    /// A `RichBlockList`, tagged `"list"`.
+    /// `RichBlockList`, tagged `"list"`.
     List(RichBlockList),
-    /// A `RichBlockBlockQuotation`, tagged `"blockquote"`.
+    /// `RichBlockBlockQuotation`, tagged `"blockquote"`.
     BlockQuotation(Box<RichBlockBlockQuotation>),
-    /// A `RichBlockExpandableBlockQuotation`, tagged `"expandable_blockquote"`.
+    /// `RichBlockExpandableBlockQuotation`, tagged `"expandable_blockquote"`.
     ExpandableBlockQuotation(Box<RichBlockExpandableBlockQuotation>),
-    /// A `RichBlockPullQuotation`, tagged `"pullquote"`.
+    /// `RichBlockPullQuotation`, tagged `"pullquote"`.
     PullQuotation(Box<RichBlockPullQuotation>),
-    /// A `RichBlockCollage`, tagged `"collage"`.
+    /// `RichBlockCollage`, tagged `"collage"`.
     Collage(RichBlockCollage),
-    /// A `RichBlockSlideshow`, tagged `"slideshow"`.
+    /// `RichBlockSlideshow`, tagged `"slideshow"`.
     Slideshow(RichBlockSlideshow),
-    /// A `RichBlockTable`, tagged `"table"`.
+    /// `RichBlockTable`, tagged `"table"`.
     Table(Box<RichBlockTable>),
-    /// A `RichBlockDetails`, tagged `"details"`.
+    /// `RichBlockDetails`, tagged `"details"`.
     Details(Box<RichBlockDetails>),
-    /// A `RichBlockMap`, tagged `"map"`.
+    /// `RichBlockMap`, tagged `"map"`.
     Map(RichBlockMap),
-    /// A `RichBlockButtons`, tagged `"buttons"`.
+    /// `RichBlockButtons`, tagged `"buttons"`.
     Buttons(RichBlockButtons),
-    /// A `RichBlockAnimation`, tagged `"animation"`.
+    /// `RichBlockAnimation`, tagged `"animation"`.
     Animation(Box<RichBlockAnimation>),
-    /// A `RichBlockAudio`, tagged `"audio"`.
+    /// `RichBlockAudio`, tagged `"audio"`.
     Audio(Box<RichBlockAudio>),
-    /// A `RichBlockDocument`, tagged `"document"`.
+    /// `RichBlockDocument`, tagged `"document"`.
     Document(Box<RichBlockDocument>),
-    /// A `RichBlockPhoto`, tagged `"photo"`.
+    /// `RichBlockPhoto`, tagged `"photo"`.
     Photo(RichBlockPhoto),
-    /// A `RichBlockVideo`, tagged `"video"`.
+    /// `RichBlockVideo`, tagged `"video"`.
     Video(RichBlockVideo),
-    /// A `RichBlockVoiceNote`, tagged `"voice_note"`.
+    /// `RichBlockVoiceNote`, tagged `"voice_note"`.
     VoiceNote(RichBlockVoiceNote),
-    /// A `RichBlockThinking`, tagged `"thinking"`.
+    /// `RichBlockThinking`, tagged `"thinking"`.
     Thinking(Box<RichBlockThinking>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

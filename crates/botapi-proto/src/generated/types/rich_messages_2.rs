@@ -675,53 +675,53 @@ impl HasUploads for InputRichBlockListItem {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InputRichBlock {
-    /// A `InputRichBlockParagraph`, tagged `"paragraph"`.
+    /// `InputRichBlockParagraph`, tagged `"paragraph"`.
     Paragraph(Box<InputRichBlockParagraph>),
-    /// A `InputRichBlockSectionHeading`, tagged `"heading"`.
+    /// `InputRichBlockSectionHeading`, tagged `"heading"`.
     SectionHeading(Box<InputRichBlockSectionHeading>),
-    /// A `InputRichBlockPreformatted`, tagged `"pre"`.
+    /// `InputRichBlockPreformatted`, tagged `"pre"`.
     Preformatted(Box<InputRichBlockPreformatted>),
-    /// A `InputRichBlockFooter`, tagged `"footer"`.
+    /// `InputRichBlockFooter`, tagged `"footer"`.
     Footer(Box<InputRichBlockFooter>),
-    /// A `InputRichBlockDivider`, tagged `"divider"`.
+    /// `InputRichBlockDivider`, tagged `"divider"`.
     Divider(InputRichBlockDivider),
-    /// A `InputRichBlockMathematicalExpression`, tagged `"mathematical_expression"`.
+    /// `InputRichBlockMathematicalExpression`, tagged `"mathematical_expression"`.
     MathematicalExpression(InputRichBlockMathematicalExpression),
-    /// A `InputRichBlockAnchor`, tagged `"anchor"`.
+    /// `InputRichBlockAnchor`, tagged `"anchor"`.
     Anchor(InputRichBlockAnchor),
-    /// A `InputRichBlockList`, tagged `"list"`.
+    /// `InputRichBlockList`, tagged `"list"`.
     List(InputRichBlockList),
-    /// A `InputRichBlockBlockQuotation`, tagged `"blockquote"`.
+    /// `InputRichBlockBlockQuotation`, tagged `"blockquote"`.
     BlockQuotation(Box<InputRichBlockBlockQuotation>),
-    /// A `InputRichBlockExpandableBlockQuotation`, tagged `"expandable_blockquote"`.
+    /// `InputRichBlockExpandableBlockQuotation`, tagged `"expandable_blockquote"`.
     ExpandableBlockQuotation(Box<InputRichBlockExpandableBlockQuotation>),
-    /// A `InputRichBlockPullQuotation`, tagged `"pullquote"`.
+    /// `InputRichBlockPullQuotation`, tagged `"pullquote"`.
     PullQuotation(Box<InputRichBlockPullQuotation>),
-    /// A `InputRichBlockCollage`, tagged `"collage"`.
+    /// `InputRichBlockCollage`, tagged `"collage"`.
     Collage(InputRichBlockCollage),
-    /// A `InputRichBlockSlideshow`, tagged `"slideshow"`.
+    /// `InputRichBlockSlideshow`, tagged `"slideshow"`.
     Slideshow(InputRichBlockSlideshow),
-    /// A `InputRichBlockTable`, tagged `"table"`.
+    /// `InputRichBlockTable`, tagged `"table"`.
     Table(Box<InputRichBlockTable>),
-    /// A `InputRichBlockDetails`, tagged `"details"`.
+    /// `InputRichBlockDetails`, tagged `"details"`.
     Details(Box<InputRichBlockDetails>),
-    /// A `InputRichBlockMap`, tagged `"map"`.
+    /// `InputRichBlockMap`, tagged `"map"`.
     Map(Box<InputRichBlockMap>),
-    /// A `InputRichBlockButtons`, tagged `"buttons"`.
+    /// `InputRichBlockButtons`, tagged `"buttons"`.
     Buttons(InputRichBlockButtons),
-    /// A `InputRichBlockAnimation`, tagged `"animation"`.
+    /// `InputRichBlockAnimation`, tagged `"animation"`.
     Animation(InputRichBlockAnimation),
-    /// A `InputRichBlockAudio`, tagged `"audio"`.
+    /// `InputRichBlockAudio`, tagged `"audio"`.
     Audio(InputRichBlockAudio),
-    /// A `InputRichBlockDocument`, tagged `"document"`.
+    /// `InputRichBlockDocument`, tagged `"document"`.
     Document(Box<InputRichBlockDocument>),
-    /// A `InputRichBlockPhoto`, tagged `"photo"`.
+    /// `InputRichBlockPhoto`, tagged `"photo"`.
     Photo(Box<InputRichBlockPhoto>),
-    /// A `InputRichBlockVideo`, tagged `"video"`.
+    /// `InputRichBlockVideo`, tagged `"video"`.
     Video(InputRichBlockVideo),
-    /// A `InputRichBlockVoiceNote`, tagged `"voice_note"`.
+    /// `InputRichBlockVoiceNote`, tagged `"voice_note"`.
     VoiceNote(Box<InputRichBlockVoiceNote>),
-    /// A `InputRichBlockThinking`, tagged `"thinking"`.
+    /// `InputRichBlockThinking`, tagged `"thinking"`.
     Thinking(Box<InputRichBlockThinking>),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),

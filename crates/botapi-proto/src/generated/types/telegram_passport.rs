@@ -143,23 +143,23 @@ impl EncryptedCredentials {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PassportElementError {
-    /// A `PassportElementErrorDataField`, tagged `"data"`.
+    /// `PassportElementErrorDataField`, tagged `"data"`.
     DataField(PassportElementErrorDataField),
-    /// A `PassportElementErrorFrontSide`, tagged `"front_side"`.
+    /// `PassportElementErrorFrontSide`, tagged `"front_side"`.
     FrontSide(PassportElementErrorFrontSide),
-    /// A `PassportElementErrorReverseSide`, tagged `"reverse_side"`.
+    /// `PassportElementErrorReverseSide`, tagged `"reverse_side"`.
     ReverseSide(PassportElementErrorReverseSide),
-    /// A `PassportElementErrorSelfie`, tagged `"selfie"`.
+    /// `PassportElementErrorSelfie`, tagged `"selfie"`.
     Selfie(PassportElementErrorSelfie),
-    /// A `PassportElementErrorFile`, tagged `"file"`.
+    /// `PassportElementErrorFile`, tagged `"file"`.
     File(PassportElementErrorFile),
-    /// A `PassportElementErrorFiles`, tagged `"files"`.
+    /// `PassportElementErrorFiles`, tagged `"files"`.
     Files(PassportElementErrorFiles),
-    /// A `PassportElementErrorTranslationFile`, tagged `"translation_file"`.
+    /// `PassportElementErrorTranslationFile`, tagged `"translation_file"`.
     TranslationFile(PassportElementErrorTranslationFile),
-    /// A `PassportElementErrorTranslationFiles`, tagged `"translation_files"`.
+    /// `PassportElementErrorTranslationFiles`, tagged `"translation_files"`.
     TranslationFiles(PassportElementErrorTranslationFiles),
-    /// A `PassportElementErrorUnspecified`, tagged `"unspecified"`.
+    /// `PassportElementErrorUnspecified`, tagged `"unspecified"`.
     Unspecified(PassportElementErrorUnspecified),
     /// A variant this library does not know yet, kept as the JSON that came.
     Unknown(serde_json::Value),
