@@ -20,14 +20,18 @@
 //!   unions and their tags), and [`meta::visit_method`] to pick a method's type by name.
 //! - Request bodies as JSON, or `multipart/form-data` with a deterministic boundary when
 //!   files are uploaded ([`InputFile`]).
+//! - [`poll`]: long polling as a state machine (the offset, and whether and when to retry),
+//!   reading each update of a batch on its own so one odd update never stalls the bot;
+//!   [`webhook`]: checking and reading what Telegram posts to a webhook.
 //! - Errors as types: [`EncodeError`], [`DecodeError`] ([`ApiError`] when Telegram says no,
 //!   [`MalformedResponse`] when the answer is not a Bot API answer), and [`Error`] to wrap a
 //!   transport's own error.
 //!
 //! # Out of scope
 //! Sending anything. Timeouts, body size limits, TLS, connection pools, reading files from
-//! disk and sleeping between retries belong to the transport; the core tells it what it
-//! needs to know ([`Request::timeout_hint`], [`Chunk::File`]).
+//! disk, listening for webhooks and sleeping between retries belong to the transport; the
+//! core tells it what it needs to know ([`Request::timeout_hint`], [`Chunk::File`],
+//! [`poll::PollDecision`]).
 //!
 //! # Example
 //! Any function from request to response is a transport. Here one answers from memory:
@@ -80,7 +84,9 @@ pub mod form;
 pub mod fuzzing;
 pub mod meta;
 pub mod methods;
+pub mod poll;
 pub mod types;
+pub mod webhook;
 
 pub use api_url::{ApiUrl, ApiUrlError, CLOUD_API_URL};
 pub use client::Client;
