@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 use botapi_proto::Token;
 use botapi_proto::types::User;
 
+use crate::updates::UpdateQueue;
+
 /// A registered bot and its state.
 #[derive(Debug)]
 pub(crate) struct Bot {
@@ -13,6 +15,10 @@ pub(crate) struct Bot {
     pub(crate) webhook: Option<Webhook>,
     /// When `logOut` was called, if the lockout may still be running.
     pub(crate) logged_out_at: Option<Instant>,
+    /// Updates waiting for `getUpdates`.
+    pub(crate) updates: UpdateQueue,
+    /// The `message_id` of the next message the bot sends.
+    next_message_id: i64,
 }
 
 impl Bot {
@@ -22,7 +28,16 @@ impl Bot {
             user,
             webhook: None,
             logged_out_at: None,
+            updates: UpdateQueue::default(),
+            next_message_id: 1,
         }
+    }
+
+    /// The id of a message the bot sends now: 1, 2, 3, …
+    pub(crate) fn new_message_id(&mut self) -> i64 {
+        let id = self.next_message_id;
+        self.next_message_id = id.saturating_add(1);
+        id
     }
 }
 
@@ -87,6 +102,16 @@ impl Bots {
             bot.logged_out_at = None;
         }
         Access::Ready(bot)
+    }
+
+    /// The first registered bot: the default one for [`Emulator`](crate::Emulator) methods.
+    pub(crate) fn first_mut(&mut self) -> Option<&mut Bot> {
+        self.bots.first_mut()
+    }
+
+    /// The first registered bot whose token starts with `bot_id`.
+    pub(crate) fn by_id_mut(&mut self, bot_id: i64) -> Option<&mut Bot> {
+        self.bots.iter_mut().find(|b| b.token.bot_id() == bot_id)
     }
 
     /// The tokens, in registration order.

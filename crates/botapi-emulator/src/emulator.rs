@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use botapi_proto::types::User;
+use botapi_proto::types::{Update, UpdateKind, User};
 use botapi_proto::{ApiUrl, Client, Token};
-use tokio::sync::oneshot;
+use serde_json::{Map, Value};
+use tokio::sync::{Notify, oneshot};
 
 use crate::bots::Bots;
 use crate::faults::{Fault, Faults};
@@ -92,6 +93,70 @@ impl Emulator {
         lock(&self.shared.faults).push(None, fault, times);
     }
 
+    /// Queues `update` for the first registered bot (the default bot unless others were
+    /// registered) and returns its `update_id`. Without an integer `update_id`, the update
+    /// gets the next one (1, 2, 3, … for a new bot); one it holds is kept, and later ids
+    /// continue above it. A `getUpdates` waiting for this bot answers at once.
+    ///
+    /// The update's kind is its first field other than `update_id`; `getUpdates` hands it
+    /// out when `allowed_updates` allows that kind (by default every kind but
+    /// `chat_member`, `message_reaction` and `message_reaction_count`, as on the real
+    /// server). Anything else in it is sent as it is, so a test can push what the core does
+    /// not know.
+    ///
+    /// # Panics
+    /// When `update` is not a JSON object: a mistake in the test, not something a client
+    /// could cause.
+    ///
+    /// ```
+    /// use botapi_emulator::Emulator;
+    /// use serde_json::json;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// let text = json!({"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"}, "text": "hi"});
+    /// assert_eq!(emulator.push_update(json!({"message": text})), 1);
+    /// assert_eq!(emulator.push_update(json!({"update_id": 10, "edited_message": text})), 10);
+    /// assert_eq!(emulator.push_update(json!({"message": text})), 11);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn push_update(&self, update: Value) -> i64 {
+        let update = object(update);
+        let id = {
+            let mut bots = lock(&self.shared.bots);
+            // `Builder::shared` refuses to start without a bot.
+            let bot = bots.first_mut().expect("an emulator always has a bot");
+            bot.updates.push(update)
+        };
+        self.shared.updates_changed.notify_waiters();
+        id
+    }
+
+    /// [`Emulator::push_update`] for the bot whose id (the digits before `:` in its token)
+    /// is `bot_id`; `None` when no bot has that id.
+    ///
+    /// # Panics
+    /// When `update` is not a JSON object.
+    pub fn push_update_for(&self, bot_id: i64, update: Value) -> Option<i64> {
+        let update = object(update);
+        let id = lock(&self.shared.bots)
+            .by_id_mut(bot_id)
+            .map(|bot| bot.updates.push(update))?;
+        self.shared.updates_changed.notify_waiters();
+        Some(id)
+    }
+
+    /// Queues an update of this kind for the first registered bot, with the next
+    /// `update_id`, which it returns; the typed form of [`Emulator::push_update`].
+    pub fn push_update_kind(&self, kind: UpdateKind) -> i64 {
+        let mut update = match serde_json::to_value(Update::new(0, kind)) {
+            Ok(Value::Object(map)) => map,
+            // An Update always serializes to an object; keep the id assignment regardless.
+            _ => Map::new(),
+        };
+        update.remove("update_id");
+        self.push_update(Value::Object(update))
+    }
+
     /// Forgets every fault not yet applied.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
@@ -117,6 +182,14 @@ impl Emulator {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// The object an update must be.
+fn object(update: Value) -> Map<String, Value> {
+    match update {
+        Value::Object(map) => map,
+        other => panic!("an update must be a JSON object, not {other}"),
     }
 }
 
@@ -295,6 +368,7 @@ impl Builder {
             bots: Mutex::new(Bots::new(bots, self.logout_lockout)),
             faults: Mutex::new(Faults::default()),
             log: RequestLog::new(self.record_requests),
+            updates_changed: Notify::new(),
         };
         Ok((Arc::new(shared), first))
     }

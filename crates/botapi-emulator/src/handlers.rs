@@ -1,7 +1,9 @@
-//! The methods the emulator answers: a table from method name to handler.
+//! The methods the emulator models in depth: a table from method name to handler.
 //!
 //! A handler gets the calling bot's state and the request's parameters and returns the
-//! result or a refusal. Adding a method is adding a row to [`HANDLERS`].
+//! result or a refusal. Adding a method is adding a row to [`HANDLERS`]. `getUpdates` waits,
+//! so it lives in [`long_poll`](crate::long_poll); every other method is answered from the
+//! core's metadata by [`generic`](crate::generic).
 
 use std::time::Instant;
 
@@ -31,7 +33,7 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
-    fn done(result: impl Into<Value>) -> Self {
+    pub(crate) fn done(result: impl Into<Value>) -> Self {
         Outcome::Done {
             result: result.into(),
             description: None,
@@ -46,7 +48,7 @@ impl Outcome {
     }
 
     /// The refusal for a required parameter that is missing, in the real server's words.
-    fn missing(param: &str) -> Self {
+    pub(crate) fn missing(param: &str) -> Self {
         Outcome::bad_request(format!("Bad Request: {param} is empty"))
     }
 
@@ -64,22 +66,39 @@ impl Outcome {
 /// A method's implementation.
 pub(crate) type Handler = fn(&mut Bot, &Call<'_>) -> Outcome;
 
-/// Every method the emulator answers, by its official name.
-pub(crate) const HANDLERS: &[(&str, Handler)] = &[
-    ("getMe", get_me),
-    ("logOut", log_out),
-    ("close", close),
-    ("setWebhook", set_webhook),
-    ("deleteWebhook", delete_webhook),
-    ("getWebhookInfo", get_webhook_info),
+/// A row of [`HANDLERS`].
+pub(crate) struct Entry {
+    /// The official name.
+    pub(crate) name: &'static str,
+    pub(crate) handler: Handler,
+    /// Whether the method can end a waiting `getUpdates` (by setting a webhook or logging
+    /// out), so waiting requests must look again.
+    pub(crate) wakes_pollers: bool,
+}
+
+const fn entry(name: &'static str, handler: Handler, wakes_pollers: bool) -> Entry {
+    Entry {
+        name,
+        handler,
+        wakes_pollers,
+    }
+}
+
+/// Every method the emulator models in depth, by its official name.
+pub(crate) const HANDLERS: &[Entry] = &[
+    entry("getMe", get_me, false),
+    entry("logOut", log_out, true),
+    entry("close", close, false),
+    entry("setWebhook", set_webhook, true),
+    entry("deleteWebhook", delete_webhook, true),
+    entry("getWebhookInfo", get_webhook_info, false),
 ];
 
-/// The handler for `method`; names match without regard to case, as on the real server.
-pub(crate) fn find(method: &str) -> Option<Handler> {
+/// The row for `method`; names match without regard to case, as on the real server.
+pub(crate) fn find(method: &str) -> Option<&'static Entry> {
     HANDLERS
         .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(method))
-        .map(|&(_, handler)| handler)
+        .find(|e| e.name.eq_ignore_ascii_case(method))
 }
 
 fn get_me(bot: &mut Bot, _: &Call<'_>) -> Outcome {
@@ -131,6 +150,13 @@ fn set_webhook(bot: &mut Bot, call: &Call<'_>) -> Outcome {
             }
         },
     };
+    if fields.get("drop_pending_updates").is_some_and(flag) {
+        bot.updates.clear();
+    }
+    if let Some(kinds) = &allowed_updates {
+        // One setting serves the webhook and getUpdates alike, as on the real server.
+        bot.updates.set_allowed(kinds.clone());
+    }
     let (default, min, max) = MAX_CONNECTIONS;
     let max_connections = match fields.get("max_connections").and_then(integer) {
         None | Some(0) => default,
@@ -156,7 +182,15 @@ fn set_webhook(bot: &mut Bot, call: &Call<'_>) -> Outcome {
     }
 }
 
-fn delete_webhook(bot: &mut Bot, _: &Call<'_>) -> Outcome {
+fn delete_webhook(bot: &mut Bot, call: &Call<'_>) -> Outcome {
+    if call
+        .params
+        .fields
+        .get("drop_pending_updates")
+        .is_some_and(flag)
+    {
+        bot.updates.clear();
+    }
     let description = match bot.webhook.take() {
         Some(_) => "Webhook was deleted",
         None => "Webhook is already deleted",
@@ -168,10 +202,12 @@ fn delete_webhook(bot: &mut Bot, _: &Call<'_>) -> Outcome {
 }
 
 fn get_webhook_info(bot: &mut Bot, _: &Call<'_>) -> Outcome {
+    let pending = i64::try_from(bot.updates.len()).unwrap_or(i64::MAX);
     let info = match &bot.webhook {
-        None => WebhookInfo::new("", false, 0),
+        None => WebhookInfo::new("", false, pending),
         Some(webhook) => {
-            let mut info = WebhookInfo::new(webhook.url.clone(), webhook.has_custom_certificate, 0);
+            let mut info =
+                WebhookInfo::new(webhook.url.clone(), webhook.has_custom_certificate, pending);
             info.max_connections = Some(webhook.max_connections);
             info.ip_address = webhook.ip_address.clone();
             info.allowed_updates = webhook.allowed_updates.clone().filter(|u| !u.is_empty());
@@ -223,7 +259,7 @@ fn certificate_uploaded(params: &Params) -> bool {
 }
 
 /// A list of update kinds: a JSON array of strings, or a string holding one.
-fn update_kinds(value: &Value) -> Option<Vec<String>> {
+pub(crate) fn update_kinds(value: &Value) -> Option<Vec<String>> {
     let parsed;
     let value = match value {
         Value::String(s) => {
@@ -240,15 +276,28 @@ fn update_kinds(value: &Value) -> Option<Vec<String>> {
 }
 
 /// A parameter as text: strings as they are, anything else as its JSON text.
-fn text(value: &Value) -> String {
+pub(crate) fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
 }
 
+/// A parameter as a flag, read as the real server reads one: `true`, `"true"`, `"yes"` or
+/// `1` (any case) are set, anything else is not.
+pub(crate) fn flag(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_i64() == Some(1),
+        Value::String(s) => ["true", "yes", "1"]
+            .iter()
+            .any(|t| s.trim().eq_ignore_ascii_case(t)),
+        _ => false,
+    }
+}
+
 /// A parameter as an integer: a JSON integer or a string holding one.
-fn integer(value: &Value) -> Option<i64> {
+pub(crate) fn integer(value: &Value) -> Option<i64> {
     match value {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -260,6 +309,7 @@ fn integer(value: &Value) -> Option<i64> {
 mod tests {
     use super::*;
     use botapi_proto::types::User;
+    use serde_json::json;
 
     fn bot() -> Bot {
         Bot::new("1:abc".parse().unwrap(), User::new(1, true, "One"))
@@ -303,6 +353,45 @@ mod tests {
         assert_eq!(update_kinds(&serde_json::json!("[\"message\"]")), kinds);
         assert_eq!(update_kinds(&serde_json::json!("message")), None);
         assert_eq!(update_kinds(&serde_json::json!([1])), None);
+    }
+
+    #[test]
+    fn flags_read_as_the_real_server_reads_them() {
+        for set in [
+            json!(true),
+            json!("true"),
+            json!("YES"),
+            json!(1),
+            json!("1"),
+        ] {
+            assert!(flag(&set), "{set}");
+        }
+        for unset in [
+            json!(false),
+            json!("false"),
+            json!(0),
+            json!("on"),
+            json!(null),
+        ] {
+            assert!(!flag(&unset), "{unset}");
+        }
+    }
+
+    #[test]
+    fn drop_pending_updates_clears_the_queue() {
+        let mut bot = bot();
+        bot.updates
+            .push(json!({"message": {}}).as_object().cloned().unwrap());
+        delete_webhook(
+            &mut bot,
+            &call(&with(json!({"drop_pending_updates": false}))),
+        );
+        assert_eq!(bot.updates.len(), 1);
+        delete_webhook(
+            &mut bot,
+            &call(&with(json!({"drop_pending_updates": "true"}))),
+        );
+        assert_eq!(bot.updates.len(), 0);
     }
 
     #[test]

@@ -7,25 +7,66 @@
 //!
 //! # What it speaks
 //! - `GET` and `POST` to `/bot<token>/<method>` (other HTTP methods are answered alike),
-//!   method names matched without regard to case; parameters from the query string, a JSON body, a `multipart/form-data` body
-//!   (file parts are kept byte for byte) or an `application/x-www-form-urlencoded` body.
+//!   method names matched without regard to case; parameters from the query string, a JSON
+//!   body, a `multipart/form-data` body (file parts are kept byte for byte) or an
+//!   `application/x-www-form-urlencoded` body.
 //! - Every answer is an envelope (`{"ok":true,"result":…}` or
 //!   `{"ok":false,"error_code":…,"description":…}`) sent as `application/json` with the
 //!   HTTP status equal to `error_code`:
 //!   - a path that is not `/bot<token>/<method>`, or a malformed token: 404 `Not Found`;
 //!   - a well-formed token no bot has: 401 `Unauthorized`;
-//!   - a method the emulator does not know (or an empty one): 404
+//!   - a method that is not in Bot API 10.3 (or an empty one): 404
 //!     `Not Found: method not found`, as the real server words it;
-//!   - a body that does not parse: 400, saying so; a missing required parameter: 400
-//!     `Bad Request: <param> is empty`; a body over [`MAX_BODY_BYTES`]: 413.
-//! - Methods: `getMe` (the bot's [`User`](botapi_proto::types::User)); `logOut` (true, then
-//!   the bot is refused with 401 for the lockout window, ten minutes by default as on the
-//!   cloud); `close` (true; the real cloud answers 429 when `close` comes within ten minutes
-//!   of the bot's launch, which the emulator does not reproduce); `setWebhook`,
-//!   `deleteWebhook` and `getWebhookInfo`, which keep each bot's webhook (URL, uploaded
-//!   certificate, `max_connections`, `allowed_updates`, `ip_address`; never any pending
-//!   update). It sends no updates and delivers nothing to webhooks.
+//!   - a body that does not parse: 400, saying so; a required parameter that is missing
+//!     or empty: 400 `Bad Request: <param> is empty`; a body over [`MAX_BODY_BYTES`]: 413.
 //!
+//! # Every method is answered
+//! All 185 methods of Bot API 10.3 (the core's [`meta::METHODS`](botapi_proto::meta::METHODS))
+//! get an answer that the core decodes into the method's typed result.
+//!
+//! Modelled in depth, with state per bot:
+//! - `getMe`: the bot's [`User`](botapi_proto::types::User).
+//! - `logOut`: true, then the bot is refused with 401 for the lockout window (ten minutes
+//!   by default, as on the cloud).
+//! - `close`: true. The real cloud answers 429 when `close` comes within ten minutes of the
+//!   bot's launch; the emulator does not.
+//! - `setWebhook`, `deleteWebhook`, `getWebhookInfo`: each bot's webhook (URL checked as
+//!   the real server checks it, uploaded certificate, `max_connections`,
+//!   `allowed_updates`, `ip_address`), `drop_pending_updates`, and the number of pending
+//!   updates. Nothing is ever delivered to a webhook.
+//! - `getUpdates`: the bot's update queue, below.
+//!
+//! Every other method is plausible only: the emulator checks that each required parameter
+//! is present and not empty (a file may come as a file part, as `attach://<part>` naming a
+//! file part, or as a `file_id` or URL string; a "Message or True" edit needs
+//! `inline_message_id`, or `chat_id` and `message_id`), then answers with a [`plausible`]
+//! value of the return type: its required fields, recursively, with some of the call
+//! echoed back (the chat named by `chat_id`, `text`, `caption` and other fields named like
+//! a parameter, the sender is the bot, sent messages get increasing `message_id`s, one
+//! result per forwarded message or album item). Nothing is stored: `getChat` after
+//! `setChatTitle` does not show the new title.
+//!
+//! # Updates and long polling
+//! [`Emulator::push_update`] (or [`Emulator::push_update_for`] another bot,
+//! [`Emulator::push_update_kind`] for a typed one) queues an update, numbering it
+//! `1, 2, 3, …` unless it has an `update_id`. `getUpdates` hands queued updates out as the
+//! real server does:
+//! - `offset` confirms (and drops) the updates below it; a negative offset keeps only that
+//!   many of the newest; an offset more than ten past the next id is ignored.
+//! - `limit` is 1 to 100 (default 100); `timeout` is 0 to 50 seconds: with nothing to hand
+//!   out, the request waits until an update is pushed (it answers at once then) or the
+//!   timeout runs out (it answers `[]`).
+//! - `allowed_updates` is remembered until changed (by `getUpdates` or `setWebhook`); by
+//!   default every kind but `chat_member`, `message_reaction` and
+//!   `message_reaction_count` is handed out. The emulator filters when it hands updates
+//!   out, where the real server filters when they arrive.
+//! - While a webhook is set: 409 `Conflict: can't use getUpdates method while webhook is
+//!   active; use deleteWebhook to delete the webhook first`. A waiting request ends with
+//!   409 when a webhook is set, or when a newer `getUpdates` of the same bot starts
+//!   waiting (`Conflict: terminated by other getUpdates request; …`).
+//! - Not reproduced: the real server's slowing of clients that repeat an offset within a
+//!   few seconds, its size cap on one answer, and updates expiring after a day.
+
 //! # Faults
 //! [`Emulator::inject`] makes the next answers to a method (or, with
 //! [`Emulator::inject_any`], to any method) misbehave: a 429 with `retry_after`, a 400 with
@@ -94,7 +135,8 @@
 //! then the bots it serves, and runs until stopped. `--port 0` picks a free port.
 //! `--token` registers a bot (repeat it for several); without it the one bot is
 //! [`DEFAULT_TOKEN`], which is printed since it is a public test token. Other tokens are
-//! never printed. The binary keeps no request log.
+//! never printed. The binary keeps no request log and has no way to push updates, so its
+//! `getUpdates` answers `[]` (after the timeout, for a long poll).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -102,11 +144,15 @@
 mod bots;
 mod emulator;
 mod faults;
+mod generic;
 mod handlers;
 mod log;
+mod long_poll;
 mod params;
+pub mod plausible;
 mod reply;
 mod server;
+mod updates;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

@@ -17,14 +17,15 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use serde_json::Value;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 use crate::bots::{Access, Bots};
 use crate::faults::{Faults, Plan};
 use crate::handlers::{self, Call, Outcome};
 use crate::log::{RecordedRequest, RequestLog};
-use crate::params;
+use crate::long_poll::{self, PollRequest};
 use crate::reply::{Reply, ReplyBody};
-use crate::{MAX_BODY_BYTES, lock};
+use crate::{MAX_BODY_BYTES, generic, lock, params};
 
 /// How long a client may take to send a request's headers (also how long an idle
 /// keep-alive connection stays open).
@@ -39,6 +40,9 @@ pub(crate) struct Shared {
     pub(crate) bots: Mutex<Bots>,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) log: RequestLog,
+    /// Woken when something a waiting `getUpdates` depends on changes: an update pushed, a
+    /// webhook set, a bot logged out, a newer `getUpdates` waiting.
+    pub(crate) updates_changed: Notify,
 }
 
 /// Accepts connections on `listener` until `stop` completes. Connections still open then
@@ -179,6 +183,11 @@ async fn answer(
 
     let reply = match (body_error, params_ok) {
         (Some(e), _) => e.reply(),
+        // getUpdates may wait, so it runs here rather than under the lock.
+        (None, Ok(())) if method.eq_ignore_ascii_case(GET_UPDATES) => {
+            let request = PollRequest::read(&params.fields);
+            long_poll::get_updates(&shared, token, request).await
+        }
         (None, params_ok) => run_method(&shared, token, method, &params, params_ok),
     };
     let reply = match alteration {
@@ -188,7 +197,10 @@ async fn answer(
     Ok(reply.into_response())
 }
 
-/// The normal answer to a call from a registered bot.
+/// The one method that may hold its request open.
+const GET_UPDATES: &str = "getUpdates";
+
+/// The normal answer to a call from a registered bot (other than a well-formed getUpdates).
 fn run_method(
     shared: &Shared,
     token: &str,
@@ -202,8 +214,13 @@ fn run_method(
     let Access::Ready(bot) = bots.access(token, now) else {
         return Reply::unauthorized();
     };
-    let Some(handler) = handlers::find(method) else {
-        return Reply::error(404, "Not Found: method not found", None);
+    // The methods modelled in depth come first, so getMe costs one short scan.
+    let answerer = match handlers::find(method) {
+        Some(entry) => Answerer::Modelled(entry),
+        None => match botapi_proto::meta::method(method) {
+            Some(info) => Answerer::Generic(info),
+            None => return Reply::error(404, "Not Found: method not found", None),
+        },
     };
     if let Err(e) = params_ok {
         return Outcome::Refused {
@@ -212,7 +229,24 @@ fn run_method(
         }
         .into_reply();
     }
-    handler(bot, &Call { params, now }).into_reply()
+    let outcome = match answerer {
+        Answerer::Modelled(entry) => (entry.handler)(bot, &Call { params, now }),
+        Answerer::Generic(info) => generic::answer(bot, info, params),
+    };
+    drop(bots);
+    if matches!(answerer, Answerer::Modelled(e) if e.wakes_pollers) {
+        shared.updates_changed.notify_waiters();
+    }
+    outcome.into_reply()
+}
+
+/// Who answers a known method.
+#[derive(Clone, Copy)]
+enum Answerer {
+    /// A handler that models the method in depth.
+    Modelled(&'static handlers::Entry),
+    /// The metadata: checked parameters and a plausible result.
+    Generic(&'static botapi_proto::meta::MethodInfo),
 }
 
 /// Why a request body was not read.

@@ -193,9 +193,9 @@ fn faults_are_used_per_method_in_order_then_any() {
     let close = post(emulator.addr(), &path(DEFAULT_TOKEN, "close"));
     assert_eq!(close.status, 429);
     // inject_any applies even to methods the emulator does not know.
-    let unknown = post(emulator.addr(), &path(DEFAULT_TOKEN, "sendDice"));
+    let unknown = post(emulator.addr(), &path(DEFAULT_TOKEN, "sendHologram"));
     assert_eq!(unknown.status, 429);
-    post(emulator.addr(), &path(DEFAULT_TOKEN, "sendDice"))
+    post(emulator.addr(), &path(DEFAULT_TOKEN, "sendHologram"))
         .assert_error(404, "Not Found: method not found");
 }
 

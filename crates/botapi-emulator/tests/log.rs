@@ -117,10 +117,31 @@ fn no_secret_in_debug_log_or_answers() {
     let addr = emulator.addr();
 
     let mut answers = Vec::new();
+    // Generic answers echo parameters, and getUpdates has conflicts of its own.
+    emulator.push_update(serde_json::json!({"message": {"text": "queued"}}));
+    for (method, params) in [
+        (
+            "sendMessage",
+            serde_json::json!({"chat_id": 5, "text": "hi"}),
+        ),
+        ("getUpdates", serde_json::json!({"offset": -1})),
+        (
+            "setWebhook",
+            serde_json::json!({"url": "https://bot.example/"}),
+        ),
+        ("getUpdates", serde_json::json!({})),
+        ("deleteWebhook", serde_json::json!({})),
+    ] {
+        answers.push(post_json(addr, &path(&token, method), &params));
+    }
+    assert_eq!(answers[3].status, 409);
     emulator.inject("getWebhookInfo", Fault::Truncated, 1);
     for method in [
         "getMe",
         "nope",
+        "sendMessage",
+        "sendPhoto",
+        "getUpdates",
         "setWebhook",
         "getWebhookInfo",
         "logOut",
