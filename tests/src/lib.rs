@@ -1,1 +1,317 @@
-//! Shared helpers for the conformance suite (work in progress).
+//! Shared helpers for the conformance suite: one [`Adapter`] trait over the async and the
+//! blocking client, so each case is written once and run through both.
+//!
+//! Errors from either adapter are brought into one shape, [`Failure`]: the core's error with a
+//! common [`Transport`] error, plus the original error's `Display` and `Debug` text (checked
+//! for the token by the secrecy cases).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use botapi_proto::Method;
+
+pub use botapi_emulator::{DEFAULT_TOKEN, Emulator, Fault};
+
+/// The kind of a transport error, whichever adapter raised it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// No connection.
+    Connect,
+    /// TLS handshake failed.
+    Tls,
+    /// The whole-request timeout ran out.
+    Timeout,
+    /// The body was over the limit.
+    BodyTooLarge {
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The connection broke mid-way.
+    Io,
+    /// HTTP protocol error.
+    Http,
+    /// An upload file could not be read.
+    File,
+    /// A kind this suite does not know yet.
+    Other,
+}
+
+/// A transport error in the common shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transport {
+    /// Its kind.
+    pub kind: Kind,
+    /// The adapter's message (without the method name).
+    pub message: String,
+}
+
+/// A failed call: the error in the common shape, and the adapter's own error as text.
+#[derive(Debug)]
+pub struct Failure {
+    /// The error, its transport part converted to [`Transport`].
+    pub error: botapi_proto::Error<Transport>,
+    /// `format!("{e}")` of the adapter's error.
+    pub display: String,
+    /// `format!("{e:?}")` of the adapter's error.
+    pub debug: String,
+}
+
+impl Failure {
+    fn new<T: std::fmt::Display + std::fmt::Debug>(
+        e: botapi_proto::Error<T>,
+        convert: impl FnOnce(T) -> Transport,
+    ) -> Self {
+        let display = format!("{e}");
+        let debug = format!("{e:?} {e:#?}");
+        Failure {
+            error: e.map_transport(convert),
+            display,
+            debug,
+        }
+    }
+
+    /// The transport error; panics with the whole failure otherwise.
+    pub fn transport(&self) -> &Transport {
+        match &self.error {
+            botapi_proto::Error::Transport(t) => t,
+            other => panic!("expected a transport error, got {other:?}"),
+        }
+    }
+
+    /// The API error; panics with the whole failure otherwise.
+    pub fn api(&self) -> &botapi_proto::ApiError {
+        match &self.error {
+            botapi_proto::Error::Api(e) => e,
+            other => panic!("expected an API error, got {other:?}"),
+        }
+    }
+
+    /// The malformed-answer error; panics with the whole failure otherwise.
+    pub fn malformed(&self) -> &botapi_proto::MalformedResponse {
+        match &self.error {
+            botapi_proto::Error::Malformed(e) => e,
+            other => panic!("expected a malformed answer, got {other:?}"),
+        }
+    }
+
+    /// Asserts that neither text of the error holds `secret`.
+    pub fn assert_free_of(&self, secret: &str) {
+        assert!(
+            !self.display.contains(secret),
+            "Display leaks the secret: {}",
+            self.display
+        );
+        assert!(
+            !self.debug.contains(secret),
+            "Debug leaks the secret: {}",
+            self.debug
+        );
+    }
+}
+
+/// What a call through an adapter gives.
+pub type Outcome<R> = Result<R, Failure>;
+
+/// Client settings a case may change.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// Base timeout (the adapter's default when `None`).
+    pub timeout: Option<Duration>,
+    /// Body limit (the adapter's default when `None`).
+    pub max_body_size: Option<usize>,
+}
+
+impl Settings {
+    /// The defaults.
+    pub fn new() -> Self {
+        Settings::default()
+    }
+
+    /// With a base timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// With a body limit.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+}
+
+/// A client under test, driven from plain (blocking) test code.
+pub trait Adapter: Sized {
+    /// Its name in messages.
+    const NAME: &'static str;
+
+    /// A client for `proto` with `settings`.
+    fn build(proto: botapi_proto::Client, settings: Settings) -> Self;
+
+    /// Calls `method` and waits for the outcome.
+    fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response>;
+
+    /// A default client for the emulator's default bot.
+    fn for_emulator(emulator: &Emulator) -> Self {
+        Self::build(emulator.client(), Settings::new())
+    }
+}
+
+/// `botapi-hyper`, with a runtime of its own to wait on.
+pub struct Hyper {
+    runtime: tokio::runtime::Runtime,
+    client: botapi_hyper::Client,
+}
+
+impl Hyper {
+    /// The async client.
+    pub fn client(&self) -> &botapi_hyper::Client {
+        &self.client
+    }
+
+    /// The runtime the client runs on.
+    pub fn runtime(&self) -> &tokio::runtime::Runtime {
+        &self.runtime
+    }
+}
+
+impl Adapter for Hyper {
+    const NAME: &'static str = "botapi-hyper";
+
+    fn build(proto: botapi_proto::Client, settings: Settings) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let mut builder = botapi_hyper::Client::builder(proto);
+        if let Some(timeout) = settings.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(bytes) = settings.max_body_size {
+            builder = builder.max_body_size(bytes);
+        }
+        // hyper-util's pool spawns connection tasks: build inside the runtime.
+        let client = {
+            let _guard = runtime.enter();
+            builder.build()
+        };
+        Hyper { runtime, client }
+    }
+
+    fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response> {
+        self.runtime
+            .block_on(self.client.send(method))
+            .map_err(|e| Failure::new(e, from_hyper))
+    }
+}
+
+fn from_hyper(e: botapi_hyper::TransportError) -> Transport {
+    use botapi_hyper::TransportErrorKind as K;
+    let kind = match e.kind() {
+        K::Connect => Kind::Connect,
+        K::Tls => Kind::Tls,
+        K::Timeout => Kind::Timeout,
+        K::BodyTooLarge { limit } => Kind::BodyTooLarge { limit },
+        K::Io => Kind::Io,
+        K::Http => Kind::Http,
+        K::File => Kind::File,
+        _ => Kind::Other,
+    };
+    Transport {
+        kind,
+        message: e.message().to_owned(),
+    }
+}
+
+/// `botapi-ureq`.
+pub struct Ureq {
+    client: botapi_ureq::Client,
+}
+
+impl Ureq {
+    /// The blocking client.
+    pub fn client(&self) -> &botapi_ureq::Client {
+        &self.client
+    }
+}
+
+impl Adapter for Ureq {
+    const NAME: &'static str = "botapi-ureq";
+
+    fn build(proto: botapi_proto::Client, settings: Settings) -> Self {
+        let mut builder = botapi_ureq::Client::builder(proto);
+        if let Some(timeout) = settings.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(bytes) = settings.max_body_size {
+            builder = builder.max_body_size(bytes);
+        }
+        Ureq {
+            client: builder.build(),
+        }
+    }
+
+    fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response> {
+        self.client
+            .send(method)
+            .map_err(|e| Failure::new(e, from_ureq))
+    }
+}
+
+fn from_ureq(e: botapi_ureq::TransportError) -> Transport {
+    use botapi_ureq::TransportErrorKind as K;
+    let kind = match e.kind() {
+        K::Connect => Kind::Connect,
+        K::Tls => Kind::Tls,
+        K::Timeout => Kind::Timeout,
+        K::BodyTooLarge { limit } => Kind::BodyTooLarge { limit },
+        K::Io => Kind::Io,
+        K::Http => Kind::Http,
+        K::File => Kind::File,
+        _ => Kind::Other,
+    };
+    Transport {
+        kind,
+        message: e.message().to_owned(),
+    }
+}
+
+/// Writes each case as a `#[test]` once per adapter: `conformance!(get_me, close);` expects
+/// generic functions `fn get_me<A: Adapter>()` in scope and makes `hyper::get_me` and
+/// `ureq::get_me`.
+#[macro_export]
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod hyper {
+            $(
+                #[test]
+                fn $case() {
+                    super::$case::<$crate::Hyper>();
+                }
+            )*
+        }
+        mod ureq {
+            $(
+                #[test]
+                fn $case() {
+                    super::$case::<$crate::Ureq>();
+                }
+            )*
+        }
+    };
+}
+
+/// The shared corpus of real Bot API payloads, when this checkout has one beside it.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus"));
+    dir.is_dir().then_some(dir)
+}
+
+/// A free loopback port with nothing listening on it: bound, then closed.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let port = listener.local_addr().expect("a bound address").port();
+    drop(listener);
+    port
+}

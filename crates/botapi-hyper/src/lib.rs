@@ -1,1 +1,67 @@
-//! botapi-hyper (work in progress).
+//! An async transport for [`botapi_proto`]: sends Bot API calls with hyper 1 and hyper-util's
+//! pooled client on tokio.
+//!
+//! The core builds each request and reads each answer; this crate only carries them. It adds
+//! what a transport must: a connection pool shared by every clone of the [`Client`], TLS by
+//! rustls with the ring provider and Mozilla's roots (no OpenSSL, no aws-lc), HTTP/1.1 or
+//! HTTP/2 as the server offers, plain `http://` for a local Bot API server, a whole-request
+//! timeout, a limit on the answer's size, and file uploads streamed from disk.
+//!
+//! # What it does not do
+//! Retries, rate limiting and polling loops. An [`Error`] says what happened (a
+//! [`retry_after`](botapi_proto::ApiError::retry_after) on flood control, say); deciding what
+//! to do next is the caller's job.
+//!
+//! # Errors and the token
+//! The bot token is part of every request URL, and HTTP libraries like to quote URLs in their
+//! errors. A [`TransportError`] keeps only text, with the token removed, so printing any
+//! [`Error`] with `{}` or `{:?}` is safe.
+//!
+//! # Example
+//! Against the in-process Bot API emulator (`botapi-emulator`), as a test would:
+//!
+//! ```
+//! use botapi_emulator::Emulator;
+//! use botapi_proto::methods::GetMe;
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let emulator = Emulator::start()?;
+//!     let client = botapi_hyper::Client::new(emulator.client());
+//!     let me = client.send(&GetMe::new()).await?;
+//!     assert_eq!(me.username.as_deref(), Some("emulator_bot"));
+//!     Ok(())
+//! }
+//! ```
+//!
+//! With Telegram's cloud, only the core client changes:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//!
+//! let token = std::env::var("BOT_TOKEN")?.parse()?;
+//! let client = botapi_hyper::Client::builder(botapi_proto::Client::new(token))
+//!     .timeout(Duration::from_secs(10))
+//!     .build();
+//! let me = client.send(&botapi_proto::methods::GetMe::new()).await?;
+//! println!("logged in as {}", me.first_name);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `examples/get_me.rs` runs the same call against the in-process Bot API emulator.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod body;
+mod client;
+mod error;
+
+pub use body::{RequestBody, UploadError};
+pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
+pub use error::{Error, TransportError, TransportErrorKind};
+
+pub use botapi_proto;
+pub use hyper_util;

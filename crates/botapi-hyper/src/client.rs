@@ -1,0 +1,275 @@
+//! The client: a core client plus a pooled hyper-util client, a timeout and a body limit.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use botapi_proto::Method;
+use hyper_util::client::legacy::connect::{Connect, HttpConnector};
+use hyper_util::client::legacy::{self, ResponseFuture};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use crate::body::{ReadError, RequestBody, read_limited};
+use crate::error::{Error, TransportError};
+
+/// The timeout every request gets before the method's own hint is added.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The largest answer body read by default: 10 MiB.
+///
+/// Telegram's largest JSON answers (a `getUpdates` batch of 100 long messages with their
+/// replies, a big sticker set) stay well under a few MiB, so this leaves room to spare while
+/// a broken or hostile server can make a call hold at most this much memory.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 10 * 1024 * 1024;
+
+/// An async Bot API client over hyper: sends any [`Method`] and returns its typed result.
+///
+/// Cloning is cheap and clones share the connection pool, so one client can serve a whole
+/// program. Every call runs under a whole-request timeout (the base timeout plus the method's
+/// [`timeout_hint`](Method::timeout_hint)) and reads at most
+/// [`max_body_size`](Builder::max_body_size) bytes of the answer.
+///
+/// The client needs a tokio runtime with timers enabled (`#[tokio::main]` has them).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    proto: botapi_proto::Client,
+    http: Box<dyn SendHttp>,
+    timeout: Duration,
+    max_body_size: usize,
+}
+
+/// Configures a [`Client`]: its timeout, its body limit, and optionally the hyper-util client
+/// or connector it sends through.
+#[must_use]
+pub struct Builder {
+    proto: botapi_proto::Client,
+    http: Option<Box<dyn SendHttp>>,
+    timeout: Duration,
+    max_body_size: usize,
+}
+
+/// A hyper-util client with its connector type erased.
+trait SendHttp: Send + Sync + 'static {
+    fn request(&self, request: http::Request<RequestBody>) -> ResponseFuture;
+}
+
+impl<C: Connect + Clone + Send + Sync + 'static> SendHttp for legacy::Client<C, RequestBody> {
+    fn request(&self, request: http::Request<RequestBody>) -> ResponseFuture {
+        legacy::Client::request(self, request)
+    }
+}
+
+impl Client {
+    /// A client with the default settings: HTTPS through rustls (ring provider, Mozilla's
+    /// root certificates from `webpki-roots`), HTTP/1.1 or HTTP/2 as the server's ALPN
+    /// chooses, plain `http://` for local servers, a 30 s base timeout and a 10 MiB body limit.
+    pub fn new(proto: botapi_proto::Client) -> Client {
+        Client::builder(proto).build()
+    }
+
+    /// Starts configuring a client for `proto`.
+    pub fn builder(proto: botapi_proto::Client) -> Builder {
+        Builder {
+            proto,
+            http: None,
+            timeout: DEFAULT_TIMEOUT,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+        }
+    }
+
+    /// The core client: the bot's token and the server's URL.
+    pub fn proto(&self) -> &botapi_proto::Client {
+        &self.inner.proto
+    }
+
+    /// The base timeout of every call.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The largest answer body this client reads.
+    pub fn max_body_size(&self) -> usize {
+        self.inner.max_body_size
+    }
+
+    /// Calls `method` and returns its result.
+    ///
+    /// Fails with [`Error::Encode`](botapi_proto::Error::Encode) if the request cannot be
+    /// built, [`Error::Api`](botapi_proto::Error::Api) when the Bot API refuses it,
+    /// [`Error::Malformed`](botapi_proto::Error::Malformed) when the answer is not a Bot API
+    /// answer, and [`Error::Transport`](botapi_proto::Error::Transport) when there is no
+    /// complete answer (see [`TransportErrorKind`](crate::TransportErrorKind)).
+    pub async fn send<M: Method + ?Sized>(&self, method: &M) -> Result<M::Response, Error> {
+        let inner = &*self.inner;
+        let name = method.name();
+        let request = inner.proto.encode(method)?;
+        let timeout = inner
+            .timeout
+            .saturating_add(request.timeout_hint().unwrap_or_default());
+        let exchange = inner.exchange(name, request.into_http());
+        let (status, body) = match tokio::time::timeout(timeout, exchange).await {
+            Ok(answer) => answer.map_err(Error::Transport)?,
+            Err(_) => {
+                let e = TransportError::timeout(name, timeout, &inner.proto);
+                return Err(Error::Transport(e));
+            }
+        };
+        Ok(inner.proto.decode(method, status, &body)?)
+    }
+}
+
+impl Inner {
+    /// Sends the request and reads the answer's status and body.
+    async fn exchange(
+        &self,
+        name: &str,
+        request: http::Request<botapi_proto::Body>,
+    ) -> Result<(http::StatusCode, bytes::Bytes), TransportError> {
+        let (parts, body) = request.into_parts();
+        let body = match body.to_bytes() {
+            Some(bytes) => RequestBody::full(bytes),
+            None => RequestBody::open(body.chunks())
+                .await
+                .map_err(|message| TransportError::file(message, name, &self.proto))?,
+        };
+        let response = self
+            .http
+            .request(http::Request::from_parts(parts, body))
+            .await
+            .map_err(|e| TransportError::from_client(&e, name, &self.proto))?;
+        let status = response.status();
+        match read_limited(response.into_body(), self.max_body_size).await {
+            Ok(body) => Ok((status, body)),
+            Err(ReadError::TooLarge) => Err(TransportError::body_too_large(
+                name,
+                self.max_body_size,
+                &self.proto,
+            )),
+            Err(ReadError::Hyper(e)) => Err(TransportError::from_hyper(&e, name, &self.proto)),
+        }
+    }
+}
+
+impl Builder {
+    /// The base timeout of every call, covering connect, send, answer and body (default
+    /// 30 s). A method's [`timeout_hint`](Method::timeout_hint), such as a long poll's wait,
+    /// is added to it.
+    pub fn timeout(mut self, base: Duration) -> Self {
+        self.timeout = base;
+        self
+    }
+
+    /// The largest answer body to read, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Sends through `client` instead of a client this crate builds: for proxies, custom TLS
+    /// or pool settings. Build it with [`RequestBody`](crate::RequestBody) as its body type:
+    ///
+    /// ```no_run
+    /// use hyper_util::client::legacy::{Client as HyperClient, connect::HttpConnector};
+    /// use hyper_util::rt::TokioExecutor;
+    ///
+    /// let http: HyperClient<HttpConnector, botapi_hyper::RequestBody> =
+    ///     HyperClient::builder(TokioExecutor::new()).build_http();
+    /// let proto = botapi_proto::Client::new("123456:ABC-def".parse()?)
+    ///     .with_api_url("http://127.0.0.1:8081".parse()?);
+    /// let client = botapi_hyper::Client::builder(proto).hyper_client(http).build();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hyper_client<C>(mut self, client: legacy::Client<C, RequestBody>) -> Self
+    where
+        C: Connect + Clone + Send + Sync + 'static,
+    {
+        self.http = Some(Box::new(client));
+        self
+    }
+
+    /// Connects through `connector` (a proxy tunnel, a custom TLS setup, …) with this
+    /// crate's pool settings.
+    pub fn connector<C>(self, connector: C) -> Self
+    where
+        C: Connect + Clone + Send + Sync + 'static,
+    {
+        self.hyper_client(pooled_client(connector))
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Client {
+        let http = self.http.unwrap_or_else(|| {
+            // The base URL never changes, so a plain `http://` server (a local Bot API server,
+            // the emulator) gets a connector without the TLS layer.
+            if self.proto.api_url().as_str().starts_with("http://") {
+                Box::new(pooled_client(tcp_connector()))
+            } else {
+                Box::new(pooled_client(tls_connector()))
+            }
+        });
+        Client {
+            inner: Arc::new(Inner {
+                proto: self.proto,
+                http,
+                timeout: self.timeout,
+                max_body_size: self.max_body_size,
+            }),
+        }
+    }
+}
+
+/// TCP with Nagle's algorithm off: requests are small and answered at once, so no write
+/// should wait for an acknowledgement.
+fn tcp_connector() -> HttpConnector {
+    let mut tcp = HttpConnector::new();
+    tcp.enforce_http(false);
+    tcp.set_nodelay(true);
+    tcp
+}
+
+/// HTTPS by rustls with the ring provider and webpki roots, HTTP/1.1 and HTTP/2 by ALPN.
+fn tls_connector() -> hyper_rustls::HttpsConnector<HttpConnector> {
+    let provider = rustls::crypto::ring::default_provider();
+    hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(provider)
+        .expect("the ring provider supports the default TLS versions")
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .wrap_connector(tcp_connector())
+}
+
+fn pooled_client<C>(connector: C) -> legacy::Client<C, RequestBody>
+where
+    C: Connect + Clone + Send + Sync + 'static,
+{
+    legacy::Client::builder(TokioExecutor::new())
+        .timer(TokioTimer::new())
+        .pool_timer(TokioTimer::new())
+        .build(connector)
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("proto", &self.inner.proto)
+            .field("timeout", &self.inner.timeout)
+            .field("max_body_size", &self.inner.max_body_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("proto", &self.proto)
+            .field("timeout", &self.timeout)
+            .field("max_body_size", &self.max_body_size)
+            .field("custom_http", &self.http.is_some())
+            .finish()
+    }
+}
