@@ -46,7 +46,13 @@ pub(crate) fn decode<R: DeserializeOwned>(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ctx.malformed(MalformedKind::Empty, None, None, String::new()));
     }
-    match serde_json::from_slice::<Envelope<R>>(body) {
+    // Checking UTF-8 once over the whole body is cheaper than serde_json checking each
+    // string; a body that is not UTF-8 goes the slower way and fails with a position.
+    let parsed = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str::<Envelope<R>>(text),
+        Err(_) => serde_json::from_slice::<Envelope<R>>(body),
+    };
+    match parsed {
         Ok(Envelope {
             ok: true,
             result: Some(result),

@@ -7,6 +7,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::HeaderMap;
 
+use crate::redact::REDACTED;
+
 /// A request built by [`Client::encode`](crate::Client::encode): an `http::Request` plus what
 /// a transport needs to know to send it well.
 ///
@@ -16,7 +18,7 @@ use http::HeaderMap;
 pub struct Request {
     pub(crate) http: http::Request<Body>,
     pub(crate) method_name: String,
-    pub(crate) redacted_url: String,
+    pub(crate) bot_id: i64,
     pub(crate) timeout_hint: Option<Duration>,
 }
 
@@ -26,9 +28,17 @@ impl Request {
         &self.method_name
     }
 
-    /// The URL with the token replaced by `<redacted>`: safe to log.
-    pub fn redacted_url(&self) -> &str {
-        &self.redacted_url
+    /// The URL with the token's secret replaced by `<redacted>`: safe to log. Built on
+    /// demand, since only errors and logs need it.
+    pub fn redacted_url(&self) -> String {
+        let url = self.http.uri().to_string();
+        // The path is `{base path}/bot{id}:{secret}/{method}`, and the secret holds no `/`.
+        let marker = format!("/bot{}:", self.bot_id);
+        let Some(start) = url.rfind(&marker).map(|i| i + marker.len()) else {
+            return url;
+        };
+        let end = url[start..].find('/').map_or(url.len(), |i| start + i);
+        format!("{}{REDACTED}{}", &url[..start], &url[end..])
     }
 
     /// How long the server may hold this request on purpose (long polling). A transport's
@@ -57,7 +67,7 @@ impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", self.http.method())
-            .field("url", &self.redacted_url)
+            .field("url", &self.redacted_url())
             .field("headers", self.http.headers())
             .field("body", self.http.body())
             .field("timeout_hint", &self.timeout_hint)

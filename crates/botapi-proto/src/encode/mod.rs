@@ -63,7 +63,7 @@ pub(crate) fn encode<M: Method + ?Sized>(
     Ok(Request {
         http,
         method_name: name.to_owned(),
-        redacted_url: client.redacted_url(name),
+        bot_id: client.token().bot_id(),
         timeout_hint: method.timeout_hint(),
     })
 }
