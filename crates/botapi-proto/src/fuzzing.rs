@@ -144,13 +144,24 @@ pub fn multipart_roundtrip(data: &[u8]) {
         .find(|p| p.name == "files")
         .expect("files field");
     let refs: Vec<String> = serde_json::from_slice(&files_part.data).expect("JSON list");
-    for (n, (reference, file)) in refs.iter().zip(&method.files).enumerate() {
-        assert_eq!(reference, &format!("attach://file{n}"));
+    assert_eq!(refs.len(), method.files.len());
+    // Uploads are named file0, file1, … skipping names a parameter already has, so check
+    // the names are unique and free rather than assuming the n-th is fileN.
+    let mut names = std::collections::BTreeSet::new();
+    for (reference, file) in refs.iter().zip(&method.files) {
+        let name = reference
+            .strip_prefix("attach://")
+            .expect("attach reference");
+        assert!(
+            !method.text.contains_key(name),
+            "upload {name} collides with a parameter"
+        );
+        assert!(
+            names.insert(name.to_owned()),
+            "upload name {name} used twice"
+        );
         let upload = file.as_upload().expect("all uploads");
-        let part = parts
-            .iter()
-            .find(|p| p.name == format!("file{n}"))
-            .expect("file part");
+        let part = parts.iter().find(|p| p.name == name).expect("file part");
         assert_eq!(part.file_name.as_deref(), Some(upload.file_name()));
         match upload.source() {
             crate::UploadSource::Bytes(b) => assert_eq!(&part.data[..], &b[..]),

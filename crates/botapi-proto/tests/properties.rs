@@ -211,3 +211,30 @@ fn encode_errors_name_the_method_not_the_token() {
     );
     assert!(!format!("{e} {e:?}").contains("SENTINELxyz"));
 }
+
+/// Regression for the fuzzer's first finding (`fuzz/seeds/multipart_roundtrip/
+/// regression_param_named_file0`): a parameter named like an attach part must not be
+/// shadowed by an upload, and the upload must still be found under its own name.
+#[test]
+fn an_upload_never_takes_a_parameters_name() {
+    let method = Album {
+        fields: BTreeMap::from([("file0".to_owned(), String::new())]),
+        album: vec![InputFile::bytes("x", Vec::new())],
+    };
+    let request = Client::new(token_with_secret("abc"))
+        .encode(&method)
+        .unwrap();
+    let content_type = request.headers()[http::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let parts = form::parse(&content_type, &request.body().to_vec().unwrap()).unwrap();
+    let names: Vec<_> = parts.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["file0", "album", "file1"]);
+    assert_eq!(parts[1].text(), Some(r#"["attach://file1"]"#));
+    assert_eq!(
+        (parts[0].file_name.as_deref(), parts[0].data.len()),
+        (None, 0)
+    );
+    assert_eq!(parts[2].file_name.as_deref(), Some("x"));
+}
