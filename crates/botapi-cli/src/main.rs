@@ -1,2 +1,61 @@
-//! The `botapi` command (work in progress).
-fn main() {}
+//! The `botapi` command: check a bot token (getMe), move a bot between Bot API servers
+//! (logOut, close), call any method, or watch all of it against a bundled emulator (demo).
+//!
+//! See `docs/CLI.md` for the commands, their output and exit statuses.
+
+mod cli;
+mod commands;
+mod demo;
+mod failure;
+mod output;
+mod token_source;
+mod transport;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::failure::Failure;
+use crate::output::Printer;
+use crate::transport::Transport;
+
+fn main() -> ExitCode {
+    // clap prints its own usage errors and exits with status 2, `--help` with 0.
+    let cli = Cli::parse();
+    let mut printer = Printer::new(cli.json);
+    match run(cli, &mut printer) {
+        Ok(()) => ExitCode::from(failure::EXIT_OK),
+        Err(failure) => {
+            printer.failure(&failure);
+            failure.exit_code()
+        }
+    }
+}
+
+fn run(cli: Cli, printer: &mut Printer) -> Result<(), Failure> {
+    let api_url = &cli.api_url;
+    match &cli.command {
+        Command::Demo => demo::run(cli.timeout, printer),
+        Command::GetMe => commands::get_me(&connect(&cli, printer)?, api_url, printer),
+        Command::LogOut => commands::log_out(&connect(&cli, printer)?, api_url, printer),
+        Command::Close => commands::close(&connect(&cli, printer)?, api_url, printer),
+        Command::Call { method, params } => {
+            let transport = connect(&cli, printer)?;
+            commands::call(&transport, method, params.as_deref(), printer)
+        }
+    }
+}
+
+/// Loads and checks the token (before anything is sent), tells the printer to keep it out
+/// of every line, and builds the chosen adapter.
+fn connect(cli: &Cli, printer: &mut Printer) -> Result<Transport, Failure> {
+    let token = token_source::load(
+        cli.token_file.as_deref(),
+        std::env::var_os(token_source::TOKEN_ENV),
+    )
+    .map_err(|e| Failure::Usage(e.to_string()))?;
+    let proto = botapi_proto::Client::new(token).with_api_url(cli.api_url.clone());
+    printer.redact_with(&proto);
+    Transport::new(cli.transport, proto, cli.timeout)
+}

@@ -1,0 +1,175 @@
+//! The commands that talk to a real Bot API server: get-me, log-out, close and call.
+
+use botapi_proto::methods::{Close, GetMe, LogOut};
+use botapi_proto::types::{User, WebhookInfo};
+use botapi_proto::{ApiUrl, Call};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::failure::Failure;
+use crate::output::{Printer, describe_bot, describe_value};
+use crate::transport::Transport;
+
+/// `get-me`: who the token belongs to.
+pub(crate) fn get_me(
+    transport: &Transport,
+    api_url: &ApiUrl,
+    printer: &Printer,
+) -> Result<(), Failure> {
+    let me: User = transport.send(&GetMe::new())?;
+    if printer.json() {
+        printer.json_doc(&me);
+    } else {
+        printer.out(&format!(
+            "The token works; {} answers for this bot:",
+            api_url
+        ));
+        printer.out(&describe_bot(&me));
+    }
+    Ok(())
+}
+
+/// `log-out`: logs the bot out of the server (the cloud, before moving to a local server).
+pub(crate) fn log_out(
+    transport: &Transport,
+    api_url: &ApiUrl,
+    printer: &Printer,
+) -> Result<(), Failure> {
+    let done = transport.send(&LogOut::new())?;
+    report_switch(printer, "logOut", done, || {
+        format!(
+            "logOut: done. The bot is logged out of {api_url}; point it at its new server \
+             with --api-url (the cloud lets it back in only after ten minutes)."
+        )
+    })
+}
+
+/// `close`: closes the bot's instance (before moving it between local servers).
+pub(crate) fn close(
+    transport: &Transport,
+    api_url: &ApiUrl,
+    printer: &Printer,
+) -> Result<(), Failure> {
+    let done = transport.send(&Close::new())?;
+    report_switch(printer, "close", done, || {
+        format!(
+            "close: done. The bot's instance on {api_url} is closed; it can be started on \
+             another server now."
+        )
+    })
+}
+
+fn report_switch(
+    printer: &Printer,
+    method: &str,
+    done: bool,
+    message: impl FnOnce() -> String,
+) -> Result<(), Failure> {
+    if printer.json() {
+        printer.json_doc(&Value::Bool(done));
+    } else if done {
+        printer.out(&message());
+    } else {
+        printer.out(&format!(
+            "{method}: the server answered false (nothing changed)"
+        ));
+    }
+    Ok(())
+}
+
+/// `call METHOD [--params JSON]`: any method, parameters as a JSON object.
+pub(crate) fn call(
+    transport: &Transport,
+    method: &str,
+    params: Option<&str>,
+    printer: &Printer,
+) -> Result<(), Failure> {
+    let params = parse_params(params)?;
+    let result = call_by_name(transport, method, params)?;
+    if printer.json() {
+        printer.json_doc(&result);
+    } else {
+        printer.out(&describe_value(&result));
+    }
+    Ok(())
+}
+
+/// Reads `--params`: absent means no parameters; otherwise it must be a JSON object.
+pub(crate) fn parse_params(params: Option<&str>) -> Result<Map<String, Value>, Failure> {
+    let Some(text) = params else {
+        return Ok(Map::new());
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(Failure::Usage(format!(
+            "--params must be a JSON object such as '{{\"chat_id\":-100123}}', not {}",
+            json_type(&other)
+        ))),
+        Err(e) => Err(Failure::Usage(format!("--params is not valid JSON: {e}"))),
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Sends `name` with `params`. Every `call` goes through here: methods the library knows
+/// have their result decoded into its type (so a wrong shape is reported as a malformed
+/// answer), others come back as raw JSON. Parameters are sent exactly as given.
+pub(crate) fn call_by_name(
+    transport: &Transport,
+    name: &str,
+    params: Map<String, Value>,
+) -> Result<Value, Failure> {
+    match name {
+        "getMe" => typed::<User>(transport, name, params),
+        "logOut" | "close" => typed::<bool>(transport, name, params),
+        "getWebhookInfo" => typed::<WebhookInfo>(transport, name, params),
+        "deleteWebhook" | "setWebhook" => typed::<bool>(transport, name, params),
+        _ => typed::<Value>(transport, name, params),
+    }
+}
+
+fn typed<R: DeserializeOwned + Serialize>(
+    transport: &Transport,
+    name: &str,
+    params: Map<String, Value>,
+) -> Result<Value, Failure> {
+    let call = Call::new(name).params(Value::Object(params)).returns::<R>();
+    to_json(&transport.send(&call)?)
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Value, Failure> {
+    // Our own result types always serialize; say so plainly if one ever does not.
+    serde_json::to_value(value)
+        .map_err(|e| Failure::Usage(format!("cannot show the result as JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_must_be_an_object() {
+        assert!(parse_params(None).unwrap().is_empty());
+        let map = parse_params(Some(r#"{"chat_id":-1009007199254740993}"#)).unwrap();
+        assert_eq!(map["chat_id"].as_i64(), Some(-1009007199254740993));
+        let err = parse_params(Some("[1,2]")).unwrap_err();
+        assert!(err.to_string().contains("not an array"), "{err}");
+        let err = parse_params(Some("{chat_id: 1}")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("--params is not valid JSON: key must be a string"),
+            "{err}"
+        );
+        assert_eq!(err.exit_status(), crate::failure::EXIT_USAGE);
+    }
+}
