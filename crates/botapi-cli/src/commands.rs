@@ -1,8 +1,9 @@
 //! The commands that talk to a real Bot API server: get-me, log-out, close and call.
 
+use botapi_proto::meta::{self, MethodVisitor, visit_method};
 use botapi_proto::methods::{Close, GetMe, LogOut};
-use botapi_proto::types::{User, WebhookInfo};
-use botapi_proto::{ApiUrl, Call};
+use botapi_proto::types::User;
+use botapi_proto::{ApiUrl, Call, Method};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -121,30 +122,51 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
-/// Sends `name` with `params`. Every `call` goes through here: methods the library knows
-/// have their result decoded into its type (so a wrong shape is reported as a malformed
-/// answer), others come back as raw JSON. Parameters are sent exactly as given.
+/// Sends `name` with `params`. Every `call` goes through here. A method the library knows is
+/// built as its typed struct from the JSON, so a misspelt, unknown or missing parameter is
+/// a usage error naming it, and its result is decoded into its type, so a wrong shape is
+/// reported as a malformed answer. A method the library does not know is sent as given and
+/// its result printed raw.
 pub(crate) fn call_by_name(
     transport: &Transport,
     name: &str,
     params: Map<String, Value>,
 ) -> Result<Value, Failure> {
-    match name {
-        "getMe" => typed::<User>(transport, name, params),
-        "logOut" | "close" => typed::<bool>(transport, name, params),
-        "getWebhookInfo" => typed::<WebhookInfo>(transport, name, params),
-        "deleteWebhook" | "setWebhook" => typed::<bool>(transport, name, params),
-        _ => typed::<Value>(transport, name, params),
+    let params = Value::Object(params);
+    let Some(info) = meta::method(name) else {
+        return transport.send(&Call::new(name).params(params));
+    };
+    let typed = Typed {
+        transport,
+        params: &params,
+        name: info.name,
+    };
+    match visit_method(info.name, &params, typed) {
+        Some(result) => result,
+        None => transport.send(&Call::new(name).params(params)),
     }
 }
 
-fn typed<R: DeserializeOwned + Serialize>(
-    transport: &Transport,
-    name: &str,
-    params: Map<String, Value>,
-) -> Result<Value, Failure> {
-    let call = Call::new(name).params(Value::Object(params)).returns::<R>();
-    to_json(&transport.send(&call)?)
+/// Builds and sends the typed method that [`visit_method`] picked.
+struct Typed<'a> {
+    transport: &'a Transport,
+    params: &'a Value,
+    /// The method's name as the reference spells it.
+    name: &'static str,
+}
+
+impl MethodVisitor for Typed<'_> {
+    type Output = Result<Value, Failure>;
+
+    fn visit<M>(self) -> Self::Output
+    where
+        M: Method + Serialize + DeserializeOwned + std::fmt::Debug + Clone + 'static,
+        M::Response: Serialize + std::fmt::Debug,
+    {
+        let method = M::deserialize(self.params)
+            .map_err(|e| Failure::Usage(format!("--params for {}: {e}", self.name)))?;
+        to_json(&self.transport.send(&method)?)
+    }
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<Value, Failure> {

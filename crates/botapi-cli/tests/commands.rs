@@ -235,3 +235,92 @@ fn demo_walks_through_and_exits_0_without_a_token() {
     // getMe, logOut and close answered over each transport.
     assert_eq!(out.matches("@emulator_bot").count(), 2, "{out}");
 }
+
+#[test]
+fn call_builds_every_known_method_as_its_type() {
+    let emulator = emulator();
+    let url = emulator.api_url().to_string();
+    for transport in TRANSPORTS {
+        // A method generated from the reference: parameters become the typed struct, the
+        // answer the typed Message, ids exact; any spelling of the name works.
+        let params = format!(r#"{{"chat_id":{SUPERGROUP_ID},"text":"hello","parse_mode":"HTML"}}"#);
+        let run = botapi(
+            &args(
+                &url,
+                transport,
+                &["--json", "call", "sendmessage", "--params", &params],
+            ),
+            Some(TOKEN),
+        );
+        run.expect_status(0);
+        let message = run.json();
+        assert_eq!(
+            message["chat"]["id"].as_i64(),
+            Some(SUPERGROUP_ID),
+            "{run:#?}"
+        );
+        assert_eq!(message["text"], "hello");
+        let sent = emulator.requests();
+        let last = sent.last().unwrap();
+        assert_eq!(
+            last.method, "sendMessage",
+            "the wire name, not the typed spelling"
+        );
+        assert_eq!(
+            last.param("chat_id").and_then(|v| v.as_i64()),
+            Some(SUPERGROUP_ID)
+        );
+
+        // A missing required parameter and an unknown one are usage errors naming them,
+        // and nothing is sent.
+        let before = emulator.requests().len();
+        let run = botapi(
+            &args(
+                &url,
+                transport,
+                &["call", "sendMessage", "--params", r#"{"chat_id":1}"#],
+            ),
+            Some(TOKEN),
+        );
+        run.expect_status(2)
+            .expect_error_line("missing field `text`");
+        let run = botapi(
+            &args(
+                &url,
+                transport,
+                &[
+                    "call",
+                    "sendMessage",
+                    "--params",
+                    r#"{"chat_id":1,"text":"x","txet":2}"#,
+                ],
+            ),
+            Some(TOKEN),
+        );
+        run.expect_status(2)
+            .expect_error_line("unknown field `txet`");
+        assert_eq!(
+            emulator.requests().len(),
+            before,
+            "refused calls are not sent"
+        );
+
+        // "Message or True": with inline_message_id the answer is `true`.
+        let run = botapi(
+            &args(
+                &url,
+                transport,
+                &[
+                    "--json",
+                    "call",
+                    "editMessageText",
+                    "--params",
+                    r#"{"inline_message_id":"AbC","text":"edited"}"#,
+                ],
+            ),
+            Some(TOKEN),
+        );
+        run.expect_status(0);
+        assert_eq!(run.json(), serde_json::Value::Bool(true));
+    }
+}
