@@ -7,7 +7,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use botapi_emulator::default_bot;
-use botapi_proto::methods::{Close, DeleteWebhook, GetMe, GetWebhookInfo, LogOut, SetWebhook};
+use botapi_proto::methods::{
+    Close, DeleteWebhook, GetMe, GetUpdates, GetWebhookInfo, LogOut, SetWebhook,
+};
+use botapi_proto::poll::Poller;
 use botapi_proto::types::User;
 use botapi_proto::{Call, ErrorKind, InputFile, MalformedKind, Token};
 use botapi_tests::{Adapter, Emulator, Fault, Kind, Settings, closed_port, conformance};
@@ -483,7 +486,23 @@ fn sentinel_token_never_printed<A: Adapter>() {
         let other = A::build(proto.clone().with_api_url(url), short);
         check(what, other.send(&GetMe::new()).unwrap_err());
     }
-    assert_eq!(seen, 17);
+
+    // getUpdates: flood control and a timeout on the poller's request, and the conflict
+    // with a webhook.
+    let poll = Poller::new().timeout_secs(0).request();
+    emu.inject("getUpdates", Fault::TooManyRequests { retry_after: 3 }, 1);
+    check("getUpdates 429", client.send(&poll).unwrap_err());
+    emu.inject("getUpdates", Fault::Delay(Duration::from_secs(2)), 1);
+    check("getUpdates timeout", client.send(&poll).unwrap_err());
+    assert!(
+        client
+            .send(&SetWebhook::new("https://example.com/hook"))
+            .unwrap()
+    );
+    let conflict = client.send(&GetUpdates::new()).unwrap_err();
+    assert_eq!(conflict.api().code(), 409);
+    check("getUpdates 409", conflict);
+    assert_eq!(seen, 20);
 }
 
 #[test]
