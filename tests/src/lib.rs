@@ -315,3 +315,9 @@ pub fn closed_port() -> u16 {
     drop(listener);
     port
 }
+
+/// The README's Rust examples, compiled and run as doctests of this crate, so the README
+/// cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
