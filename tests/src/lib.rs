@@ -12,29 +12,8 @@ use botapi_proto::Method;
 
 pub use botapi_emulator::{DEFAULT_TOKEN, Emulator, Fault};
 
-/// The kind of a transport error, whichever adapter raised it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// No connection.
-    Connect,
-    /// TLS handshake failed.
-    Tls,
-    /// The whole-request timeout ran out.
-    Timeout,
-    /// The body was over the limit.
-    BodyTooLarge {
-        /// The configured limit.
-        limit: usize,
-    },
-    /// The connection broke mid-way.
-    Io,
-    /// HTTP protocol error.
-    Http,
-    /// An upload file could not be read.
-    File,
-    /// A kind this suite does not know yet.
-    Other,
-}
+/// The kind of a transport error; both adapters use the core's.
+pub type Kind = botapi_proto::TransportErrorKind;
 
 /// A transport error in the common shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,14 +36,15 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn new<T: std::fmt::Display + std::fmt::Debug>(
-        e: botapi_proto::Error<T>,
-        convert: impl FnOnce(T) -> Transport,
-    ) -> Self {
+    fn new(e: botapi_proto::Error<botapi_proto::TransportError>) -> Self {
         let display = format!("{e}");
         let debug = format!("{e:?} {e:#?}");
+        let error = e.map_transport(|t| Transport {
+            kind: t.kind(),
+            message: t.message().to_owned(),
+        });
         Failure {
-            error: e.map_transport(convert),
+            error,
             display,
             debug,
         }
@@ -202,25 +182,7 @@ impl Adapter for Hyper {
     fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response> {
         self.runtime
             .block_on(self.client.send(method))
-            .map_err(|e| Failure::new(e, from_hyper))
-    }
-}
-
-fn from_hyper(e: botapi_hyper::TransportError) -> Transport {
-    use botapi_hyper::TransportErrorKind as K;
-    let kind = match e.kind() {
-        K::Connect => Kind::Connect,
-        K::Tls => Kind::Tls,
-        K::Timeout => Kind::Timeout,
-        K::BodyTooLarge { limit } => Kind::BodyTooLarge { limit },
-        K::Io => Kind::Io,
-        K::Http => Kind::Http,
-        K::File => Kind::File,
-        _ => Kind::Other,
-    };
-    Transport {
-        kind,
-        message: e.message().to_owned(),
+            .map_err(Failure::new)
     }
 }
 
@@ -253,27 +215,7 @@ impl Adapter for Ureq {
     }
 
     fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response> {
-        self.client
-            .send(method)
-            .map_err(|e| Failure::new(e, from_ureq))
-    }
-}
-
-fn from_ureq(e: botapi_ureq::TransportError) -> Transport {
-    use botapi_ureq::TransportErrorKind as K;
-    let kind = match e.kind() {
-        K::Connect => Kind::Connect,
-        K::Tls => Kind::Tls,
-        K::Timeout => Kind::Timeout,
-        K::BodyTooLarge { limit } => Kind::BodyTooLarge { limit },
-        K::Io => Kind::Io,
-        K::Http => Kind::Http,
-        K::File => Kind::File,
-        _ => Kind::Other,
-    };
-    Transport {
-        kind,
-        message: e.message().to_owned(),
+        self.client.send(method).map_err(Failure::new)
     }
 }
 

@@ -3,10 +3,9 @@
 //! The command is synchronous: ureq is called directly, and hyper runs on a current-thread
 //! tokio runtime that exists only when hyper is chosen.
 
-use std::fmt;
 use std::time::Duration;
 
-use botapi_proto::Method;
+use botapi_proto::{Method, TransportError, TransportErrorKind};
 
 use crate::cli::TransportName;
 use crate::failure::Failure;
@@ -64,29 +63,23 @@ impl Transport {
     /// Sends `method` and waits for its typed result. No retries: a failure is reported
     /// as it happened.
     pub(crate) fn send<M: Method>(&self, method: &M) -> Result<M::Response, Failure> {
-        match self {
-            Transport::Ureq(client) => client
-                .send(method)
-                .map_err(|e| failure(e, |t| ureq_kind(t.kind()))),
-            Transport::Hyper { runtime, client } => runtime
-                .block_on(client.send(method))
-                .map_err(|e| failure(e, |t| hyper_kind(t.kind()))),
-        }
+        let result = match self {
+            Transport::Ureq(client) => client.send(method),
+            Transport::Hyper { runtime, client } => runtime.block_on(client.send(method)),
+        };
+        result.map_err(failure)
     }
 }
 
-/// Sorts an adapter's error into a [`Failure`]. Both adapters' transport errors print
-/// without the token; the printer redacts once more anyway.
-fn failure<T: fmt::Display>(
-    error: botapi_proto::Error<T>,
-    kind: impl FnOnce(&T) -> &'static str,
-) -> Failure {
+/// Sorts an adapter's error into a [`Failure`]. Both adapters give the core's
+/// [`TransportError`], whose text is token-free; the printer redacts once more anyway.
+fn failure(error: botapi_proto::Error<TransportError>) -> Failure {
     match error {
         botapi_proto::Error::Encode(e) => Failure::Encode(e),
         botapi_proto::Error::Api(e) => Failure::Api(e),
         botapi_proto::Error::Malformed(e) => Failure::Malformed(e),
         botapi_proto::Error::Transport(t) => Failure::Transport {
-            kind: kind(&t),
+            kind: kind_word(t.kind()),
             message: t.to_string(),
         },
         // A kind of failure added to the core later: no usable answer, so exit 4.
@@ -97,24 +90,16 @@ fn failure<T: fmt::Display>(
     }
 }
 
-/// Stable words for scripts; the two adapters' kinds are mirror images.
-macro_rules! kind_word {
-    ($name:ident, $kind:ty) => {
-        fn $name(kind: $kind) -> &'static str {
-            use $kind as K;
-            match kind {
-                K::Connect => "connect",
-                K::Tls => "tls",
-                K::Timeout => "timeout",
-                K::BodyTooLarge { .. } => "body_too_large",
-                K::Io => "io",
-                K::Http => "http",
-                K::File => "file",
-                _ => "other",
-            }
-        }
-    };
+/// Stable words for scripts.
+fn kind_word(kind: TransportErrorKind) -> &'static str {
+    match kind {
+        TransportErrorKind::Connect => "connect",
+        TransportErrorKind::Tls => "tls",
+        TransportErrorKind::Timeout => "timeout",
+        TransportErrorKind::BodyTooLarge { .. } => "body_too_large",
+        TransportErrorKind::Io => "io",
+        TransportErrorKind::Http => "http",
+        TransportErrorKind::File => "file",
+        _ => "other",
+    }
 }
-
-kind_word!(hyper_kind, botapi_hyper::TransportErrorKind);
-kind_word!(ureq_kind, botapi_ureq::TransportErrorKind);

@@ -10,7 +10,7 @@ use hyper_util::client::legacy::{self, ResponseFuture};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::body::{ReadError, RequestBody, read_limited};
-use crate::error::{Error, TransportError};
+use crate::error::{self, Error, TransportError};
 
 /// The timeout every request gets before the method's own hint is added.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -134,13 +134,13 @@ impl Inner {
             Some(bytes) => RequestBody::full(bytes),
             None => RequestBody::open(body.chunks())
                 .await
-                .map_err(|message| TransportError::file(message, name, &self.proto))?,
+                .map_err(|message| error::file(&message, name, &self.proto))?,
         };
         let response = self
             .http
             .request(http::Request::from_parts(parts, body))
             .await
-            .map_err(|e| TransportError::from_client(&e, name, &self.proto))?;
+            .map_err(|e| error::from_client(&e, name, &self.proto))?;
         let status = response.status();
         match read_limited(response.into_body(), self.max_body_size).await {
             Ok(body) => Ok((status, body)),
@@ -149,7 +149,7 @@ impl Inner {
                 self.max_body_size,
                 &self.proto,
             )),
-            Err(ReadError::Hyper(e)) => Err(TransportError::from_hyper(&e, name, &self.proto)),
+            Err(ReadError::Hyper(e)) => Err(error::from_hyper(&e, name, &self.proto)),
         }
     }
 }

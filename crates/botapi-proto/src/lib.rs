@@ -24,8 +24,9 @@
 //!   reading each update of a batch on its own so one odd update never stalls the bot;
 //!   [`webhook`]: checking and reading what Telegram posts to a webhook.
 //! - Errors as types: [`EncodeError`], [`DecodeError`] ([`ApiError`] when Telegram says no,
-//!   [`MalformedResponse`] when the answer is not a Bot API answer), and [`Error`] to wrap a
-//!   transport's own error.
+//!   [`MalformedResponse`] when the answer is not a Bot API answer), [`Error`] to wrap a
+//!   transport's error, and [`TransportError`], the one shape both adapters (and any other
+//!   transport) give their failures, with the token kept out.
 //!
 //! # Out of scope
 //! Sending anything. Timeouts, body size limits, TLS, connection pools, reading files from
@@ -77,6 +78,7 @@ mod raw;
 mod redact;
 mod request;
 mod token;
+mod transport_error;
 
 pub mod form;
 #[cfg(feature = "fuzzing")]
@@ -99,6 +101,7 @@ pub use method::Method;
 pub use raw::Call;
 pub use request::{Body, Chunk, Request};
 pub use token::{CharClass, Token, TokenError};
+pub use transport_error::{TransportError, TransportErrorKind};
 
 /// The `http` crate this one builds requests with.
 pub use http;

@@ -11,7 +11,7 @@ use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, AsSendBody, SendBody};
 
 use crate::body::{ReadError, UploadReader, read_limited};
-use crate::error::{Error, TransportError};
+use crate::error::{self, Error, TransportError};
 use crate::resolve::LiteralFirst;
 
 /// The timeout every request gets before the method's own hint is added.
@@ -124,7 +124,7 @@ impl Inner {
             }
             None => {
                 let (reader, length) = UploadReader::open(body.chunks())
-                    .map_err(|message| TransportError::file(message, name, &self.proto))?;
+                    .map_err(|message| error::file(&message, name, &self.proto))?;
                 parts
                     .headers
                     .insert(CONTENT_LENGTH, HeaderValue::from(length));
@@ -132,7 +132,7 @@ impl Inner {
                 self.run(http::Request::from_parts(parts, body), timeout, has_hint)
             }
         };
-        let fail = |e| TransportError::from_ureq(e, name, timeout, self.max_body_size, &self.proto);
+        let fail = |e| error::from_ureq(e, name, timeout, self.max_body_size, &self.proto);
         let mut response = sent.map_err(fail)?;
         let status = response.status();
         match read_limited(response.body_mut(), self.max_body_size) {
