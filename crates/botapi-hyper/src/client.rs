@@ -12,15 +12,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use crate::body::{ReadError, RequestBody, read_limited};
 use crate::error::{self, Error, TransportError};
 
-/// The timeout every request gets before the method's own hint is added.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The largest answer body read by default: 10 MiB.
-///
-/// Telegram's largest JSON answers (a `getUpdates` batch of 100 long messages with their
-/// replies, a big sticker set) stay well under a few MiB, so this leaves room to spare while
-/// a broken or hostile server can make a call hold at most this much memory.
-pub const DEFAULT_MAX_BODY_SIZE: usize = 10 * 1024 * 1024;
+pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
 
 /// An async Bot API client over hyper: sends any [`Method`] and returns its typed result.
 ///

@@ -69,6 +69,7 @@
 mod api_url;
 mod client;
 mod decode;
+mod defaults;
 mod encode;
 mod error;
 mod generated;
@@ -92,6 +93,7 @@ pub mod webhook;
 
 pub use api_url::{ApiUrl, ApiUrlError, CLOUD_API_URL};
 pub use client::Client;
+pub use defaults::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
 pub use error::{
     ApiError, DecodeError, EncodeError, Error, ErrorKind, MalformedKind, MalformedResponse,
     ResponseParameters,
