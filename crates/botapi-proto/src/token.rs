@@ -11,7 +11,7 @@ use std::str::FromStr;
 /// is refused.
 ///
 /// `Token` has no `Display` and no `Serialize`; its `Debug` shows only the bot id, as
-/// `Token(123456:<redacted>)`. The secret is reachable only through [`Token::expose_secret`],
+/// `123456:<redacted>`. The secret is reachable only through [`Token::expose_secret`],
 /// so every place that leaks it is easy to find.
 ///
 /// ```
@@ -19,7 +19,7 @@ use std::str::FromStr;
 ///
 /// let token: Token = "123456:ABC-def_ghi".parse()?;
 /// assert_eq!(token.bot_id(), 123456);
-/// assert_eq!(format!("{token:?}"), "Token(123456:<redacted>)");
+/// assert_eq!(format!("{token:?}"), "123456:<redacted>");
 /// assert!("123456:abc/def".parse::<Token>().is_err());
 /// # Ok::<(), botapi_proto::TokenError>(())
 /// ```
@@ -64,7 +64,7 @@ impl Token {
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Token({}:<redacted>)", self.bot_id)
+        write!(f, "{}:<redacted>", self.bot_id)
     }
 }
 
