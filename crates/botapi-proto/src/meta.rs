@@ -155,10 +155,11 @@ pub trait MethodVisitor {
     /// What the visit gives back.
     type Output;
 
-    /// Called once, with `M` the method's type.
+    /// Called once, with `M` the method's type. Every method type is `Send + Sync`, so the
+    /// visit may send it from async code on any runtime.
     fn visit<M>(self) -> Self::Output
     where
-        M: Method + Serialize + DeserializeOwned + Debug + Clone + 'static,
+        M: Method + Serialize + DeserializeOwned + Debug + Clone + Send + Sync + 'static,
         M::Response: Serialize + Debug;
 }
 
