@@ -65,7 +65,7 @@ where
         }
         _ => assert_eq!(&kept, expected, "{name}"),
     }
-    assert_eq!(emu.requests().last().unwrap().method, method.name());
+    assert_eq!(emu.requests().last().unwrap().method, method.method_name());
 }
 
 fn successful_answers_decode<A: Adapter>() {

@@ -115,7 +115,10 @@ fn announce<M: Method>(p: &Printer, proto: &Client, method: &M, command: &str, w
     p.out("");
     p.out(&format!("  # {why}"));
     p.out(&format!("  $ {command}"));
-    p.out(&format!("    POST {}", proto.redacted_url(method.name())));
+    p.out(&format!(
+        "    POST {}",
+        proto.redacted_url(method.method_name())
+    ));
 }
 
 /// Flood control and a migrated group, as a user sees them.

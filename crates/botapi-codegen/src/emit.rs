@@ -859,7 +859,7 @@ fn method(model: &Model, m: &crate::model::Method, form: &Form, file: &mut File)
     let response = rust_ty(&form.response, file, Where::Methods);
     file.line(&format!("impl Method for {} {{", form.rust));
     file.line(&format!("type Response = {response};"));
-    file.line("fn name(&self) -> &str {\nSelf::NAME\n}");
+    file.line("fn method_name(&self) -> &str {\nSelf::NAME\n}");
     if m.name == hand::LONG_POLL.0 {
         // Long polling: the server may hold the request for `timeout` seconds.
         let timeout = field_ident(hand::LONG_POLL.1);

@@ -97,7 +97,7 @@ impl Client {
     /// complete answer (see [`TransportErrorKind`](crate::TransportErrorKind)).
     pub async fn send<M: Method + ?Sized>(&self, method: &M) -> Result<M::Response, Error> {
         let inner = &*self.inner;
-        let name = method.name();
+        let name = method.method_name();
         let request = inner.proto.encode(method)?;
         let timeout = inner
             .timeout

@@ -80,7 +80,7 @@ impl Client {
         status: StatusCode,
         body: &[u8],
     ) -> Result<M::Response, DecodeError> {
-        crate::decode::decode(method.name(), status, body, &self.token)
+        crate::decode::decode(method.method_name(), status, body, &self.token)
     }
 
     /// Like [`Client::decode`] for any result type, naming the method by string.
@@ -109,7 +109,7 @@ impl Client {
         let body = body
             .to_vec()
             .ok_or_else(|| EncodeError::StreamingRequired {
-                method: method.name().to_owned(),
+                method: method.method_name().to_owned(),
             })?;
         let response =
             transport(http::Request::from_parts(parts, body)).map_err(Error::Transport)?;

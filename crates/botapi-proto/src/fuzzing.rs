@@ -88,7 +88,7 @@ struct Form {
 
 impl Method for Form {
     type Response = Value;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         "fuzzForm"
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {

@@ -186,7 +186,7 @@ pub trait MethodVisitor {
 ///         M: Method + Serialize + DeserializeOwned + 'static,
 ///     {
 ///         let method: M = serde_json::from_value(self.0)?;
-///         let _ = method.name();
+///         let _ = method.method_name();
 ///         Ok(std::any::type_name::<M::Response>())
 ///     }
 /// }

@@ -29,7 +29,7 @@ use crate::input_file::Upload;
 ///
 /// impl Method for GetChatMemberCount {
 ///     type Response = i64;
-///     fn name(&self) -> &str {
+///     fn method_name(&self) -> &str {
 ///         "getChatMemberCount"
 ///     }
 /// }
@@ -39,7 +39,10 @@ pub trait Method: Serialize {
     type Response: DeserializeOwned;
 
     /// The method name as it appears in the URL, such as `getMe`.
-    fn name(&self) -> &str;
+    ///
+    /// Named so that it never collides with a parameter: generated methods have a setter per
+    /// parameter, and `name` is a parameter of several (`setMyName`, `editForumTopic`, …).
+    fn method_name(&self) -> &str;
 
     /// How long the server may hold this request on purpose before answering (the long-poll
     /// `timeout` of `getUpdates`). Transports add it to their own timeout.
@@ -59,8 +62,8 @@ pub trait Method: Serialize {
 impl<M: Method + ?Sized> Method for &M {
     type Response = M::Response;
 
-    fn name(&self) -> &str {
-        (**self).name()
+    fn method_name(&self) -> &str {
+        (**self).method_name()
     }
 
     fn timeout_hint(&self) -> Option<Duration> {

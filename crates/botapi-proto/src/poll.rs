@@ -200,7 +200,7 @@ impl Serialize for PollUpdates {
 impl Method for PollUpdates {
     type Response = Vec<PolledUpdate>;
 
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         GetUpdates::NAME
     }
 

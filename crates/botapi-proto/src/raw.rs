@@ -105,7 +105,7 @@ impl<P: Serialize, R> Serialize for Call<P, R> {
 impl<P: Serialize, R: DeserializeOwned> Method for Call<P, R> {
     type Response = R;
 
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         &self.name
     }
 

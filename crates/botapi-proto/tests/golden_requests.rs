@@ -171,7 +171,7 @@ struct Media {
 
 impl Method for SendAlbum {
     type Response = serde_json::Value;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         "sendMediaGroup"
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {

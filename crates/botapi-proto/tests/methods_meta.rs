@@ -233,7 +233,7 @@ fn message_or_true_methods_have_two_forms() {
     use botapi_proto::types::Message;
     let chat = EditMessageText::new(-100123, 5).text("new");
     let inline = EditMessageTextInline::new("inline-id").text("new");
-    assert_eq!(chat.name(), inline.name());
+    assert_eq!(chat.method_name(), inline.method_name());
     let body = |m: &dyn Fn() -> Vec<u8>| serde_json::from_slice::<Value>(&m()).unwrap();
     let c = client();
     let chat_body = body(&|| c.encode(&chat).unwrap().body().to_vec().unwrap());
@@ -265,5 +265,40 @@ fn message_or_true_methods_have_two_forms() {
     assert_eq!(
         sent,
         json!({"user_id": 1, "score": 100, "chat_id": 42, "message_id": 7})
+    );
+}
+
+/// The six methods with a parameter called `name` have a setter `name`; the trait's
+/// `method_name` still reads as a plain method call on each concrete type.
+#[test]
+fn method_name_is_never_shadowed_by_a_setter() {
+    use botapi_proto::methods::{
+        CreateChatInviteLink, CreateChatSubscriptionInviteLink, EditChatInviteLink,
+        EditChatSubscriptionInviteLink, EditForumTopic, SetMyName,
+    };
+    assert_eq!(SetMyName::new().name("x").method_name(), "setMyName");
+    assert_eq!(
+        CreateChatInviteLink::new(1).name("x").method_name(),
+        "createChatInviteLink"
+    );
+    assert_eq!(
+        EditChatInviteLink::new(1, "l").name("x").method_name(),
+        "editChatInviteLink"
+    );
+    assert_eq!(
+        CreateChatSubscriptionInviteLink::new(1, 30, 1)
+            .name("x")
+            .method_name(),
+        "createChatSubscriptionInviteLink"
+    );
+    assert_eq!(
+        EditChatSubscriptionInviteLink::new(1, "l")
+            .name("x")
+            .method_name(),
+        "editChatSubscriptionInviteLink"
+    );
+    assert_eq!(
+        EditForumTopic::new(1, 2).name("x").method_name(),
+        "editForumTopic"
     );
 }

@@ -185,7 +185,7 @@ struct Album {
 
 impl Method for Album {
     type Response = Value;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         "sendAlbum"
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {

@@ -45,7 +45,11 @@ fn json_part(parts: &[FormPart], name: &str) -> Value {
 fn encode<M: Method>(method: &M) -> Request {
     let mut uploads = Vec::new();
     method.uploads(&mut uploads);
-    assert!(!uploads.is_empty(), "{} lists no uploads", method.name());
+    assert!(
+        !uploads.is_empty(),
+        "{} lists no uploads",
+        method.method_name()
+    );
     client().encode(method).unwrap()
 }
 

@@ -89,7 +89,7 @@ impl Client {
     /// complete answer (see [`TransportErrorKind`](crate::TransportErrorKind)).
     pub fn send<M: Method + ?Sized>(&self, method: &M) -> Result<M::Response, Error> {
         let inner = &*self.inner;
-        let name = method.name();
+        let name = method.method_name();
         let request = inner.proto.encode(method)?;
         let hint = request.timeout_hint();
         let timeout = inner.timeout.saturating_add(hint.unwrap_or_default());

@@ -17,7 +17,7 @@ pub(crate) fn encode<M: Method + ?Sized>(
     client: &Client,
     method: &M,
 ) -> Result<Request, EncodeError> {
-    let name = method.name();
+    let name = method.method_name();
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Err(EncodeError::InvalidMethodName {
             name: name.to_owned(),

@@ -26,7 +26,7 @@ impl GetMe {
 
 impl Method for GetMe {
     type Response = User;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -50,7 +50,7 @@ impl LogOut {
 
 impl Method for LogOut {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -74,7 +74,7 @@ impl Close {
 
 impl Method for Close {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -255,7 +255,7 @@ impl SendMessage {
 
 impl Method for SendMessage {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -367,7 +367,7 @@ impl ForwardMessage {
 
 impl Method for ForwardMessage {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -446,7 +446,7 @@ impl ForwardMessages {
 
 impl Method for ForwardMessages {
     type Response = Vec<MessageId>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -628,7 +628,7 @@ impl CopyMessage {
 
 impl Method for CopyMessage {
     type Response = MessageId;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -717,7 +717,7 @@ impl CopyMessages {
 
 impl Method for CopyMessages {
     type Response = Vec<MessageId>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -915,7 +915,7 @@ impl SendPhoto {
 
 impl Method for SendPhoto {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1123,7 +1123,7 @@ impl SendLivePhoto {
 
 impl Method for SendLivePhoto {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1345,7 +1345,7 @@ impl SendAudio {
 
 impl Method for SendAudio {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1547,7 +1547,7 @@ impl SendDocument {
 
 impl Method for SendDocument {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1819,7 +1819,7 @@ impl SendVideo {
 
 impl Method for SendVideo {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -2062,7 +2062,7 @@ impl SendAnimation {
 
 impl Method for SendAnimation {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -2254,7 +2254,7 @@ impl SendVoice {
 
 impl Method for SendVoice {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -2435,7 +2435,7 @@ impl SendVideoNote {
 
 impl Method for SendVideoNote {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -2621,7 +2621,7 @@ impl SendPaidMedia {
 
 impl Method for SendPaidMedia {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -2736,7 +2736,7 @@ impl SendMediaGroup {
 
 impl Method for SendMediaGroup {
     type Response = Vec<Message>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -2930,7 +2930,7 @@ impl SendLocation {
 
 impl Method for SendLocation {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -3133,7 +3133,7 @@ impl SendVenue {
 
 impl Method for SendVenue {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -3308,7 +3308,7 @@ impl SendContact {
 
 impl Method for SendContact {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -3665,7 +3665,7 @@ impl SendPoll {
 
 impl Method for SendPoll {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -3759,7 +3759,7 @@ impl SendChecklist {
 
 impl Method for SendChecklist {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -3901,7 +3901,7 @@ impl SendDice {
 
 impl Method for SendDice {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -3993,7 +3993,7 @@ impl SendMessageDraft {
 
 impl Method for SendMessageDraft {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4045,7 +4045,7 @@ impl SendChatAction {
 
 impl Method for SendChatAction {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4098,7 +4098,7 @@ impl SetMessageReaction {
 
 impl Method for SetMessageReaction {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4147,7 +4147,7 @@ impl GetUserProfilePhotos {
 
 impl Method for GetUserProfilePhotos {
     type Response = UserProfilePhotos;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4196,7 +4196,7 @@ impl GetUserProfileAudios {
 
 impl Method for GetUserProfileAudios {
     type Response = UserProfileAudios;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4248,7 +4248,7 @@ impl SetUserEmojiStatus {
 
 impl Method for SetUserEmojiStatus {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4277,7 +4277,7 @@ impl GetFile {
 
 impl Method for GetFile {
     type Response = File;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4329,7 +4329,7 @@ impl BanChatMember {
 
 impl Method for BanChatMember {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4371,7 +4371,7 @@ impl UnbanChatMember {
 
 impl Method for UnbanChatMember {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4433,7 +4433,7 @@ impl RestrictChatMember {
 
 impl Method for RestrictChatMember {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4646,7 +4646,7 @@ impl PromoteChatMember {
 
 impl Method for PromoteChatMember {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4681,7 +4681,7 @@ impl SetChatAdministratorCustomTitle {
 
 impl Method for SetChatAdministratorCustomTitle {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4723,7 +4723,7 @@ impl SetChatMemberTag {
 
 impl Method for SetChatMemberTag {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4755,7 +4755,7 @@ impl BanChatSenderChat {
 
 impl Method for BanChatSenderChat {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4787,7 +4787,7 @@ impl UnbanChatSenderChat {
 
 impl Method for UnbanChatSenderChat {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4832,7 +4832,7 @@ impl SetChatPermissions {
 
 impl Method for SetChatPermissions {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4861,7 +4861,7 @@ impl ExportChatInviteLink {
 
 impl Method for ExportChatInviteLink {
     type Response = String;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -4930,7 +4930,7 @@ impl CreateChatInviteLink {
 
 impl Method for CreateChatInviteLink {
     type Response = ChatInviteLink;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -5002,7 +5002,7 @@ impl EditChatInviteLink {
 
 impl Method for EditChatInviteLink {
     type Response = ChatInviteLink;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -5051,7 +5051,7 @@ impl CreateChatSubscriptionInviteLink {
 
 impl Method for CreateChatSubscriptionInviteLink {
     type Response = ChatInviteLink;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }

@@ -44,7 +44,7 @@ impl EditChatSubscriptionInviteLink {
 
 impl Method for EditChatSubscriptionInviteLink {
     type Response = ChatInviteLink;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -76,7 +76,7 @@ impl RevokeChatInviteLink {
 
 impl Method for RevokeChatInviteLink {
     type Response = ChatInviteLink;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -108,7 +108,7 @@ impl ApproveChatJoinRequest {
 
 impl Method for ApproveChatJoinRequest {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -140,7 +140,7 @@ impl DeclineChatJoinRequest {
 
 impl Method for DeclineChatJoinRequest {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -175,7 +175,7 @@ impl AnswerChatJoinRequestQuery {
 
 impl Method for AnswerChatJoinRequestQuery {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -210,7 +210,7 @@ impl SendChatJoinRequestWebApp {
 
 impl Method for SendChatJoinRequestWebApp {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -242,7 +242,7 @@ impl SetChatPhoto {
 
 impl Method for SetChatPhoto {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -274,7 +274,7 @@ impl DeleteChatPhoto {
 
 impl Method for DeleteChatPhoto {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -306,7 +306,7 @@ impl SetChatTitle {
 
 impl Method for SetChatTitle {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -345,7 +345,7 @@ impl SetChatDescription {
 
 impl Method for SetChatDescription {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -397,7 +397,7 @@ impl PinChatMessage {
 
 impl Method for PinChatMessage {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -446,7 +446,7 @@ impl UnpinChatMessage {
 
 impl Method for UnpinChatMessage {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -475,7 +475,7 @@ impl UnpinAllChatMessages {
 
 impl Method for UnpinAllChatMessages {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -504,7 +504,7 @@ impl LeaveChat {
 
 impl Method for LeaveChat {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -533,7 +533,7 @@ impl GetChat {
 
 impl Method for GetChat {
     type Response = ChatFullInfo;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -572,7 +572,7 @@ impl GetChatAdministrators {
 
 impl Method for GetChatAdministrators {
     type Response = Vec<ChatMember>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -601,7 +601,7 @@ impl GetChatMemberCount {
 
 impl Method for GetChatMemberCount {
     type Response = i64;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -633,7 +633,7 @@ impl GetChatMember {
 
 impl Method for GetChatMember {
     type Response = ChatMember;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -662,7 +662,7 @@ impl GetUserPersonalChatMessages {
 
 impl Method for GetUserPersonalChatMessages {
     type Response = Vec<Message>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -694,7 +694,7 @@ impl SetChatStickerSet {
 
 impl Method for SetChatStickerSet {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -723,7 +723,7 @@ impl DeleteChatStickerSet {
 
 impl Method for DeleteChatStickerSet {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -747,7 +747,7 @@ impl GetForumTopicIconStickers {
 
 impl Method for GetForumTopicIconStickers {
     type Response = Vec<Sticker>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -799,7 +799,7 @@ impl CreateForumTopic {
 
 impl Method for CreateForumTopic {
     type Response = ForumTopic;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -851,7 +851,7 @@ impl EditForumTopic {
 
 impl Method for EditForumTopic {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -883,7 +883,7 @@ impl CloseForumTopic {
 
 impl Method for CloseForumTopic {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -915,7 +915,7 @@ impl ReopenForumTopic {
 
 impl Method for ReopenForumTopic {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -947,7 +947,7 @@ impl DeleteForumTopic {
 
 impl Method for DeleteForumTopic {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -979,7 +979,7 @@ impl UnpinAllForumTopicMessages {
 
 impl Method for UnpinAllForumTopicMessages {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1011,7 +1011,7 @@ impl EditGeneralForumTopic {
 
 impl Method for EditGeneralForumTopic {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1040,7 +1040,7 @@ impl CloseGeneralForumTopic {
 
 impl Method for CloseGeneralForumTopic {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1069,7 +1069,7 @@ impl ReopenGeneralForumTopic {
 
 impl Method for ReopenGeneralForumTopic {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1098,7 +1098,7 @@ impl HideGeneralForumTopic {
 
 impl Method for HideGeneralForumTopic {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1127,7 +1127,7 @@ impl UnhideGeneralForumTopic {
 
 impl Method for UnhideGeneralForumTopic {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1156,7 +1156,7 @@ impl UnpinAllGeneralForumTopicMessages {
 
 impl Method for UnpinAllGeneralForumTopicMessages {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1225,7 +1225,7 @@ impl AnswerCallbackQuery {
 
 impl Method for AnswerCallbackQuery {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1257,7 +1257,7 @@ impl AnswerGuestQuery {
 
 impl Method for AnswerGuestQuery {
     type Response = SentGuestMessage;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1292,7 +1292,7 @@ impl GetUserChatBoosts {
 
 impl Method for GetUserChatBoosts {
     type Response = UserChatBoosts;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1321,7 +1321,7 @@ impl GetBusinessConnection {
 
 impl Method for GetBusinessConnection {
     type Response = BusinessConnection;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1348,7 +1348,7 @@ impl GetManagedBotToken {
 
 impl Method for GetManagedBotToken {
     type Response = String;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1375,7 +1375,7 @@ impl ReplaceManagedBotToken {
 
 impl Method for ReplaceManagedBotToken {
     type Response = String;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1402,7 +1402,7 @@ impl GetManagedBotAccessSettings {
 
 impl Method for GetManagedBotAccessSettings {
     type Response = BotAccessSettings;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1444,7 +1444,7 @@ impl SetManagedBotAccessSettings {
 
 impl Method for SetManagedBotAccessSettings {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1493,7 +1493,7 @@ impl SetMyCommands {
 
 impl Method for SetMyCommands {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1536,7 +1536,7 @@ impl DeleteMyCommands {
 
 impl Method for DeleteMyCommands {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }

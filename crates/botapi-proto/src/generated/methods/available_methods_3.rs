@@ -44,7 +44,7 @@ impl GetMyCommands {
 
 impl Method for GetMyCommands {
     type Response = Vec<BotCommand>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -87,7 +87,7 @@ impl SetMyName {
 
 impl Method for SetMyName {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -121,7 +121,7 @@ impl GetMyName {
 
 impl Method for GetMyName {
     type Response = BotName;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -164,7 +164,7 @@ impl SetMyDescription {
 
 impl Method for SetMyDescription {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -198,7 +198,7 @@ impl GetMyDescription {
 
 impl Method for GetMyDescription {
     type Response = BotDescription;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -241,7 +241,7 @@ impl SetMyShortDescription {
 
 impl Method for SetMyShortDescription {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -275,7 +275,7 @@ impl GetMyShortDescription {
 
 impl Method for GetMyShortDescription {
     type Response = BotShortDescription;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -304,7 +304,7 @@ impl SetMyProfilePhoto {
 
 impl Method for SetMyProfilePhoto {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -331,7 +331,7 @@ impl RemoveMyProfilePhoto {
 
 impl Method for RemoveMyProfilePhoto {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -374,7 +374,7 @@ impl SetChatMenuButton {
 
 impl Method for SetChatMenuButton {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -408,7 +408,7 @@ impl GetChatMenuButton {
 
 impl Method for GetChatMenuButton {
     type Response = MenuButton;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -451,7 +451,7 @@ impl SetMyDefaultAdministratorRights {
 
 impl Method for SetMyDefaultAdministratorRights {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -485,7 +485,7 @@ impl GetMyDefaultAdministratorRights {
 
 impl Method for GetMyDefaultAdministratorRights {
     type Response = ChatAdministratorRights;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -509,7 +509,7 @@ impl GetAvailableGifts {
 
 impl Method for GetAvailableGifts {
     type Response = Gifts;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -598,7 +598,7 @@ impl SendGift {
 
 impl Method for SendGift {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -663,7 +663,7 @@ impl GiftPremiumSubscription {
 
 impl Method for GiftPremiumSubscription {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -702,7 +702,7 @@ impl VerifyUser {
 
 impl Method for VerifyUser {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -741,7 +741,7 @@ impl VerifyChat {
 
 impl Method for VerifyChat {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -768,7 +768,7 @@ impl RemoveUserVerification {
 
 impl Method for RemoveUserVerification {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -797,7 +797,7 @@ impl RemoveChatVerification {
 
 impl Method for RemoveChatVerification {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -832,7 +832,7 @@ impl ReadBusinessMessage {
 
 impl Method for ReadBusinessMessage {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -867,7 +867,7 @@ impl DeleteBusinessMessages {
 
 impl Method for DeleteBusinessMessages {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -909,7 +909,7 @@ impl SetBusinessAccountName {
 
 impl Method for SetBusinessAccountName {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -948,7 +948,7 @@ impl SetBusinessAccountUsername {
 
 impl Method for SetBusinessAccountUsername {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -987,7 +987,7 @@ impl SetBusinessAccountBio {
 
 impl Method for SetBusinessAccountBio {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1033,7 +1033,7 @@ impl SetBusinessAccountProfilePhoto {
 
 impl Method for SetBusinessAccountProfilePhoto {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1076,7 +1076,7 @@ impl RemoveBusinessAccountProfilePhoto {
 
 impl Method for RemoveBusinessAccountProfilePhoto {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1115,7 +1115,7 @@ impl SetBusinessAccountGiftSettings {
 
 impl Method for SetBusinessAccountGiftSettings {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1144,7 +1144,7 @@ impl GetBusinessAccountStarBalance {
 
 impl Method for GetBusinessAccountStarBalance {
     type Response = StarAmount;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1176,7 +1176,7 @@ impl TransferBusinessAccountStars {
 
 impl Method for TransferBusinessAccountStars {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1305,7 +1305,7 @@ impl GetBusinessAccountGifts {
 
 impl Method for GetBusinessAccountGifts {
     type Response = OwnedGifts;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1414,7 +1414,7 @@ impl GetUserGifts {
 
 impl Method for GetUserGifts {
     type Response = OwnedGifts;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1543,7 +1543,7 @@ impl GetChatGifts {
 
 impl Method for GetChatGifts {
     type Response = OwnedGifts;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1578,7 +1578,7 @@ impl ConvertGiftToStars {
 
 impl Method for ConvertGiftToStars {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1633,7 +1633,7 @@ impl UpgradeGift {
 
 impl Method for UpgradeGift {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1682,7 +1682,7 @@ impl TransferGift {
 
 impl Method for TransferGift {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1781,7 +1781,7 @@ impl PostStory {
 
 impl Method for PostStory {
     type Response = Story;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1847,7 +1847,7 @@ impl RepostStory {
 
 impl Method for RepostStory {
     type Response = Story;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1926,7 +1926,7 @@ impl EditStory {
 
 impl Method for EditStory {
     type Response = Story;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1961,7 +1961,7 @@ impl DeleteStory {
 
 impl Method for DeleteStory {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1993,7 +1993,7 @@ impl AnswerWebAppQuery {
 
 impl Method for AnswerWebAppQuery {
     type Response = SentWebAppMessage;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -2068,7 +2068,7 @@ impl SavePreparedInlineMessage {
 
 impl Method for SavePreparedInlineMessage {
     type Response = PreparedInlineMessage;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -2103,7 +2103,7 @@ impl SavePreparedKeyboardButton {
 
 impl Method for SavePreparedKeyboardButton {
     type Response = PreparedKeyboardButton;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }

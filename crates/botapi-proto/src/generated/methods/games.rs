@@ -112,7 +112,7 @@ impl SendGame {
 
 impl Method for SendGame {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -170,7 +170,7 @@ impl SetGameScore {
 
 impl Method for SetGameScore {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -225,7 +225,7 @@ impl SetGameScoreInline {
 
 impl Method for SetGameScoreInline {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -284,7 +284,7 @@ impl GetGameHighScores {
 
 impl Method for GetGameHighScores {
     type Response = Vec<GameHighScore>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }

@@ -63,7 +63,7 @@ impl GetUpdates {
 
 impl Method for GetUpdates {
     type Response = Vec<Update>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn timeout_hint(&self) -> Option<std::time::Duration> {
@@ -156,7 +156,7 @@ impl SetWebhook {
 
 impl Method for SetWebhook {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -193,7 +193,7 @@ impl DeleteWebhook {
 
 impl Method for DeleteWebhook {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -217,7 +217,7 @@ impl GetWebhookInfo {
 
 impl Method for GetWebhookInfo {
     type Response = WebhookInfo;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }

@@ -77,7 +77,7 @@ impl AnswerInlineQuery {
 
 impl Method for AnswerInlineQuery {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {

@@ -305,7 +305,7 @@ impl SendInvoice {
 
 impl Method for SendInvoice {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -523,7 +523,7 @@ impl CreateInvoiceLink {
 
 impl Method for CreateInvoiceLink {
     type Response = String;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -575,7 +575,7 @@ impl AnswerShippingQuery {
 
 impl Method for AnswerShippingQuery {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -617,7 +617,7 @@ impl AnswerPreCheckoutQuery {
 
 impl Method for AnswerPreCheckoutQuery {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -641,7 +641,7 @@ impl GetMyStarBalance {
 
 impl Method for GetMyStarBalance {
     type Response = StarAmount;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -684,7 +684,7 @@ impl GetStarTransactions {
 
 impl Method for GetStarTransactions {
     type Response = StarTransactions;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -716,7 +716,7 @@ impl RefundStarPayment {
 
 impl Method for RefundStarPayment {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -755,7 +755,7 @@ impl EditUserStarSubscription {
 
 impl Method for EditUserStarSubscription {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }

@@ -149,7 +149,7 @@ impl SendRichMessage {
 
 impl Method for SendRichMessage {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -217,7 +217,7 @@ impl SendRichMessageDraft {
 
 impl Method for SendRichMessageDraft {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {

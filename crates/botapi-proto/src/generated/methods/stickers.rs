@@ -160,7 +160,7 @@ impl SendSticker {
 
 impl Method for SendSticker {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -190,7 +190,7 @@ impl GetStickerSet {
 
 impl Method for GetStickerSet {
     type Response = StickerSet;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -219,7 +219,7 @@ impl GetCustomEmojiStickers {
 
 impl Method for GetCustomEmojiStickers {
     type Response = Vec<Sticker>;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -258,7 +258,7 @@ impl UploadStickerFile {
 
 impl Method for UploadStickerFile {
     type Response = File;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -324,7 +324,7 @@ impl CreateNewStickerSet {
 
 impl Method for CreateNewStickerSet {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -362,7 +362,7 @@ impl AddStickerToSet {
 
 impl Method for AddStickerToSet {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -397,7 +397,7 @@ impl SetStickerPositionInSet {
 
 impl Method for SetStickerPositionInSet {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -426,7 +426,7 @@ impl DeleteStickerFromSet {
 
 impl Method for DeleteStickerFromSet {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -469,7 +469,7 @@ impl ReplaceStickerInSet {
 
 impl Method for ReplaceStickerInSet {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -504,7 +504,7 @@ impl SetStickerEmojiList {
 
 impl Method for SetStickerEmojiList {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -543,7 +543,7 @@ impl SetStickerKeywords {
 
 impl Method for SetStickerKeywords {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -582,7 +582,7 @@ impl SetStickerMaskPosition {
 
 impl Method for SetStickerMaskPosition {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -614,7 +614,7 @@ impl SetStickerSetTitle {
 
 impl Method for SetStickerSetTitle {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -659,7 +659,7 @@ impl SetStickerSetThumbnail {
 
 impl Method for SetStickerSetThumbnail {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -701,7 +701,7 @@ impl SetCustomEmojiStickerSetThumbnail {
 
 impl Method for SetCustomEmojiStickerSetThumbnail {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -728,7 +728,7 @@ impl DeleteStickerSet {
 
 impl Method for DeleteStickerSet {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }

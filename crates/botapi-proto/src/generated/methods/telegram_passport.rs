@@ -32,7 +32,7 @@ impl SetPassportDataErrors {
 
 impl Method for SetPassportDataErrors {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }

@@ -106,7 +106,7 @@ impl EditMessageText {
 
 impl Method for EditMessageText {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -211,7 +211,7 @@ impl EditMessageTextInline {
 
 impl Method for EditMessageTextInline {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -306,7 +306,7 @@ impl EditMessageCaption {
 
 impl Method for EditMessageCaption {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -395,7 +395,7 @@ impl EditMessageCaptionInline {
 
 impl Method for EditMessageCaptionInline {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -450,7 +450,7 @@ impl EditMessageMedia {
 
 impl Method for EditMessageMedia {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -505,7 +505,7 @@ impl EditMessageMediaInline {
 
 impl Method for EditMessageMediaInline {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -606,7 +606,7 @@ impl EditMessageLiveLocation {
 
 impl Method for EditMessageLiveLocation {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -701,7 +701,7 @@ impl EditMessageLiveLocationInline {
 
 impl Method for EditMessageLiveLocationInline {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -753,7 +753,7 @@ impl StopMessageLiveLocation {
 
 impl Method for StopMessageLiveLocation {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -802,7 +802,7 @@ impl StopMessageLiveLocationInline {
 
 impl Method for StopMessageLiveLocationInline {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -855,7 +855,7 @@ impl EditMessageChecklist {
 
 impl Method for EditMessageChecklist {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -907,7 +907,7 @@ impl EditMessageReplyMarkup {
 
 impl Method for EditMessageReplyMarkup {
     type Response = Message;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -956,7 +956,7 @@ impl EditMessageReplyMarkupInline {
 
 impl Method for EditMessageReplyMarkupInline {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1008,7 +1008,7 @@ impl StopPoll {
 
 impl Method for StopPoll {
     type Response = Poll;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1110,7 +1110,7 @@ impl EditEphemeralMessageText {
 
 impl Method for EditEphemeralMessageText {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1166,7 +1166,7 @@ impl EditEphemeralMessageMedia {
 
 impl Method for EditEphemeralMessageMedia {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
@@ -1258,7 +1258,7 @@ impl EditEphemeralMessageCaption {
 
 impl Method for EditEphemeralMessageCaption {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1307,7 +1307,7 @@ impl EditEphemeralMessageReplyMarkup {
 
 impl Method for EditEphemeralMessageReplyMarkup {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1349,7 +1349,7 @@ impl ApproveSuggestedPost {
 
 impl Method for ApproveSuggestedPost {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1391,7 +1391,7 @@ impl DeclineSuggestedPost {
 
 impl Method for DeclineSuggestedPost {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1423,7 +1423,7 @@ impl DeleteMessage {
 
 impl Method for DeleteMessage {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1455,7 +1455,7 @@ impl DeleteMessages {
 
 impl Method for DeleteMessages {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1494,7 +1494,7 @@ impl DeleteEphemeralMessage {
 
 impl Method for DeleteEphemeralMessage {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1546,7 +1546,7 @@ impl DeleteMessageReaction {
 
 impl Method for DeleteMessageReaction {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
@@ -1595,7 +1595,7 @@ impl DeleteAllMessageReactions {
 
 impl Method for DeleteAllMessageReactions {
     type Response = bool;
-    fn name(&self) -> &str {
+    fn method_name(&self) -> &str {
         Self::NAME
     }
 }
