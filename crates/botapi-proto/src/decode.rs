@@ -1,33 +1,38 @@
 //! Turning `(status, body)` into the method's result or a typed error.
 //!
 //! The success path is one pass of `serde_json` over the envelope straight into the result
-//! type. Only when that fails does the decoder look again, to say precisely what was wrong:
-//! a Bot API error, a body that is not JSON or is cut off, JSON that is not an envelope, or a
-//! result of the wrong shape (with the path where it stopped).
+//! type, always through the same deserializer (`&str` input), so each result type is
+//! compiled once. Only when that fails does the decoder look again, to say precisely what
+//! was wrong: a Bot API error, a body that is not UTF-8 or not JSON or is cut off, JSON that
+//! is not an envelope, or a result of the wrong shape (with the path where it stopped).
+
+use std::fmt;
 
 use http::StatusCode;
-use serde::Deserialize;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::error::Category;
 
 use crate::error::{ApiError, DecodeError, MalformedKind, MalformedResponse, ResponseParameters};
+use crate::poll;
 use crate::redact::{redact, redact_value, snippet};
 use crate::token::Token;
 
-/// The Bot API envelope. Error fields are kept as raw JSON so that a server sending an odd
-/// type in one of them still yields an API error rather than a decoding failure.
+/// The Bot API envelope. The error fields are read leniently, so that a server sending an
+/// odd type in one of them still yields an API error rather than a decoding failure; they
+/// cost nothing on success, where they are absent.
 #[derive(Deserialize)]
 struct Envelope<R> {
     ok: bool,
     #[serde(default = "Option::default")]
     result: Option<R>,
     #[serde(default)]
-    error_code: Option<Value>,
+    error_code: ErrorCode,
     #[serde(default)]
-    description: Option<Value>,
-    #[serde(default)]
-    parameters: Option<Value>,
+    description: Description,
+    #[serde(default, deserialize_with = "ResponseParameters::read_lenient")]
+    parameters: ResponseParameters,
 }
 
 /// Decodes an answer to `method`. `token` is removed from any text the error keeps.
@@ -47,10 +52,17 @@ pub(crate) fn decode<R: DeserializeOwned>(
         return Err(ctx.malformed(MalformedKind::Empty, None, None, String::new()));
     }
     // Checking UTF-8 once over the whole body is cheaper than serde_json checking each
-    // string; a body that is not UTF-8 goes the slower way and fails with a position.
-    let parsed = match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str::<Envelope<R>>(text),
-        Err(_) => serde_json::from_slice::<Envelope<R>>(body),
+    // string, and keeps one deserializer type for every result type.
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => return Err(ctx.not_utf8(e)),
+    };
+    let parsed = match poll::optimistic(|| serde_json::from_str::<Envelope<R>>(text)) {
+        // A batch of updates where one does not fit: read it again, update by update.
+        (Err(e), true) if e.classify() == Category::Data => {
+            serde_json::from_str::<Envelope<R>>(text)
+        }
+        (parsed, _) => parsed,
     };
     match parsed {
         Ok(Envelope {
@@ -70,7 +82,7 @@ pub(crate) fn decode<R: DeserializeOwned>(
             parameters,
             ..
         }) => Err(ctx.api_error(error_code, description, parameters)),
-        Err(e) => Err(ctx.explain::<R>(e)),
+        Err(e) => Err(ctx.explain::<R>(text, e)),
     }
 }
 
@@ -84,28 +96,56 @@ struct Context<'a> {
 impl Context<'_> {
     fn api_error(
         &self,
-        error_code: Option<Value>,
-        description: Option<Value>,
-        parameters: Option<Value>,
+        error_code: ErrorCode,
+        description: Description,
+        mut parameters: ResponseParameters,
     ) -> DecodeError {
-        let description = match description {
-            Some(Value::String(s)) => s,
-            Some(Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
+        let description = match redact(&description.0, self.token) {
+            std::borrow::Cow::Borrowed(_) => description.0,
+            std::borrow::Cow::Owned(clean) => clean,
         };
-        let mut parameters = parameters.unwrap_or(Value::Null);
-        redact_value(&mut parameters, self.token);
+        if !parameters.other.is_empty() {
+            let mut other = Value::Object(std::mem::take(&mut parameters.other));
+            redact_value(&mut other, self.token);
+            if let Value::Object(other) = other {
+                parameters.other = other;
+            }
+        }
         DecodeError::Api(Box::new(ApiError {
             method: self.method.to_owned(),
             status: self.status,
-            error_code: error_code.as_ref().and_then(Value::as_i64),
-            description: redact(&description, self.token).into_owned(),
-            parameters: ResponseParameters::from_value(parameters),
+            error_code: error_code.0,
+            description,
+            parameters,
         }))
     }
 
+    /// A body that is not UTF-8 cannot be JSON; say where, without parsing it.
+    fn not_utf8(&self, e: std::str::Utf8Error) -> DecodeError {
+        let at = e.valid_up_to();
+        let before = &self.body[..at];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |newline| newline + 1);
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let position = Some((line, at - line_start + 1));
+        // A body cut in the middle of a character and of the JSON is truncated.
+        let prefix = std::str::from_utf8(before).unwrap_or_default();
+        let kind = match e.error_len() {
+            None if serde_json::from_str::<IgnoredAny>(prefix)
+                .is_err_and(|e| e.classify() == Category::Eof) =>
+            {
+                MalformedKind::Truncated
+            }
+            _ => MalformedKind::NotJson,
+        };
+        let detail = format!("invalid UTF-8 at byte {at}");
+        self.malformed(kind, None, position, detail)
+    }
+
     /// Works out why the one-pass decode failed.
-    fn explain<R: DeserializeOwned>(&self, first: serde_json::Error) -> DecodeError {
+    fn explain<R: DeserializeOwned>(&self, text: &str, first: serde_json::Error) -> DecodeError {
         match first.classify() {
             Category::Eof => return self.json_error(MalformedKind::Truncated, None, &first),
             Category::Syntax | Category::Io => {
@@ -114,7 +154,7 @@ impl Context<'_> {
             Category::Data => {}
         }
         // The JSON is well formed. Is it an envelope at all, ignoring the result?
-        match serde_json::from_slice::<Envelope<IgnoredAny>>(self.body) {
+        match serde_json::from_str::<Envelope<IgnoredAny>>(text) {
             Err(e) => self.json_error(MalformedKind::NotEnvelope, None, &e),
             Ok(Envelope {
                 ok: false,
@@ -125,19 +165,14 @@ impl Context<'_> {
             }) => self.api_error(error_code, description, parameters),
             Ok(Envelope { ok: true, .. }) => {
                 // The result has the wrong shape: decode again, tracking the path.
-                let de = &mut serde_json::Deserializer::from_slice(self.body);
+                let de = &mut serde_json::Deserializer::from_str(text);
                 match serde_path_to_error::deserialize::<_, Envelope<R>>(de) {
                     Err(e) => {
                         let path = e.path().to_string();
                         self.json_error(MalformedKind::UnexpectedResult, Some(path), e.inner())
                     }
                     // Cannot happen (the first pass failed on the same input); say so plainly.
-                    Ok(_) => self.malformed(
-                        MalformedKind::UnexpectedResult,
-                        None,
-                        None,
-                        first.to_string(),
-                    ),
+                    Ok(_) => self.json_error(MalformedKind::UnexpectedResult, None, &first),
                 }
             }
         }
@@ -150,11 +185,7 @@ impl Context<'_> {
         e: &serde_json::Error,
     ) -> DecodeError {
         let position = (e.line() > 0).then(|| (e.line(), e.column()));
-        // serde_json appends " at line L column C"; the position is kept separately.
-        let message = e.to_string();
-        let suffix = format!(" at line {} column {}", e.line(), e.column());
-        let detail = message.strip_suffix(&suffix).unwrap_or(&message);
-        self.malformed(kind, path, position, detail.to_owned())
+        self.malformed(kind, path, position, without_position(e))
     }
 
     fn malformed(
@@ -173,5 +204,218 @@ impl Context<'_> {
             detail: redact(&detail, self.token).into_owned(),
             snippet: snippet(self.body, self.token),
         }))
+    }
+}
+
+/// serde_json's message without the " at line L column C" it appends (the position is kept
+/// apart).
+pub(crate) fn without_position(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match message.strip_suffix(&suffix) {
+        Some(detail) => detail.to_owned(),
+        None => message,
+    }
+}
+
+/// `error_code`: an integer, or `None` for anything else (which is read and dropped).
+#[derive(Default)]
+struct ErrorCode(Option<i64>);
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ErrorCodeVisitor)
+    }
+}
+
+struct ErrorCodeVisitor;
+
+impl<'de> Visitor<'de> for ErrorCodeVisitor {
+    type Value = ErrorCode;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an error code")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<ErrorCode, E> {
+        Ok(ErrorCode(Some(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<ErrorCode, E> {
+        Ok(ErrorCode(i64::try_from(v).ok()))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<ErrorCode, E> {
+        Ok(ErrorCode(None))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<ErrorCode, E> {
+        Ok(ErrorCode(None))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<ErrorCode, E> {
+        Ok(ErrorCode(None))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<ErrorCode, E> {
+        Ok(ErrorCode(None))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<ErrorCode, A::Error> {
+        IgnoredAny.visit_seq(seq)?;
+        Ok(ErrorCode(None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ErrorCode, A::Error> {
+        IgnoredAny.visit_map(map)?;
+        Ok(ErrorCode(None))
+    }
+}
+
+/// `description`: the string, empty for `null`, or the JSON text of any other value.
+#[derive(Default)]
+struct Description(String);
+
+impl<'de> Deserialize<'de> for Description {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DescriptionVisitor)
+    }
+}
+
+struct DescriptionVisitor;
+
+impl<'de> Visitor<'de> for DescriptionVisitor {
+    type Value = Description;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a description")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Description, E> {
+        Ok(Description(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Description, E> {
+        Ok(Description(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Description, E> {
+        Ok(Description(String::new()))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Description, E> {
+        Ok(Description(Value::from(v).to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Description, E> {
+        Ok(Description(Value::from(v).to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Description, E> {
+        Ok(Description(Value::from(v).to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Description, E> {
+        Ok(Description(Value::from(v).to_string()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Description, A::Error> {
+        let value = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(Description(value.to_string()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Description, A::Error> {
+        let value = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(Description(value.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::User;
+
+    fn token() -> Token {
+        Token::new("1:SENTINELdecode").unwrap()
+    }
+
+    fn malformed(body: &[u8]) -> MalformedResponse {
+        match decode::<User>("getMe", StatusCode::OK, body, &token()) {
+            Err(DecodeError::Malformed(e)) => *e,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn api(body: &str) -> ApiError {
+        match decode::<User>("getMe", StatusCode::BAD_REQUEST, body.as_bytes(), &token()) {
+            Err(DecodeError::Api(e)) => *e,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_says_where_without_parsing() {
+        let e = malformed(b"{\"ok\":true,\n\"result\":\"\xff\"}");
+        assert_eq!(e.kind, MalformedKind::NotJson);
+        assert_eq!(e.position, Some((2, 11)));
+        assert_eq!(e.detail, "invalid UTF-8 at byte 22");
+        // Cut in the middle of a character, and of the JSON.
+        let e = malformed(
+            "{\"ok\":true,\"result\":{\"first_name\":\"é"
+                .as_bytes()
+                .split_last()
+                .unwrap()
+                .1,
+        );
+        assert_eq!(e.kind, MalformedKind::Truncated);
+        // Cut in the middle of a character after the JSON ended.
+        let e = malformed(
+            "{\"ok\":true,\"result\":true}é"
+                .as_bytes()
+                .split_last()
+                .unwrap()
+                .1,
+        );
+        assert_eq!(e.kind, MalformedKind::NotJson);
+    }
+
+    #[test]
+    fn error_fields_are_read_leniently_and_in_full() {
+        let e = api(r#"{"ok":false,"error_code":1e3,"description":["a",{"b":null}]}"#);
+        assert_eq!(e.error_code, None);
+        assert_eq!(e.description, r#"["a",{"b":null}]"#);
+        let e = api(
+            r#"{"description":null,"error_code":18446744073709551615,"ok":false,"parameters":[1,2]}"#,
+        );
+        assert_eq!((e.error_code, e.description.as_str()), (None, ""));
+        assert!(e.parameters.is_empty());
+        let e = api(r#"{"ok":false,"error_code":{"x":[1]},"description":true,"parameters":"p"}"#);
+        assert_eq!((e.error_code, e.description.as_str()), (None, "true"));
+        assert!(e.parameters.is_empty());
+    }
+
+    #[test]
+    fn a_repeated_parameter_counts_as_its_last_value() {
+        let e = api(
+            r#"{"ok":false,"error_code":429,"parameters":{"retry_after":1,"retry_after":"2","migrate_to_chat_id":"x","migrate_to_chat_id":-5}}"#,
+        );
+        assert_eq!(e.parameters.retry_after, None);
+        assert_eq!(
+            e.parameters.other.get("retry_after"),
+            Some(&Value::from("2"))
+        );
+        assert_eq!(e.parameters.migrate_to_chat_id, Some(-5));
+        assert!(!e.parameters.other.contains_key("migrate_to_chat_id"));
+    }
+
+    #[test]
+    fn error_text_loses_the_secret() {
+        let e = api(
+            r#"{"ok":false,"error_code":400,"description":"bad 1:SENTINELdecode","parameters":{"k":"SENTINELdecode","SENTINELdecode":1,"retry_after":3}}"#,
+        );
+        let shown = format!("{e:?} {e}");
+        assert!(!shown.contains("SENTINEL"), "{shown}");
+        assert_eq!(e.parameters.retry_after, Some(3));
+        assert_eq!(e.description, "bad 1:<redacted>");
     }
 }

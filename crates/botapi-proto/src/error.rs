@@ -5,7 +5,8 @@ use std::fmt;
 use std::time::Duration;
 
 use http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 /// A request could not be built. Nothing was sent.
@@ -214,26 +215,122 @@ impl ResponseParameters {
         self.migrate_to_chat_id.is_none() && self.retry_after.is_none() && self.other.is_empty()
     }
 
-    /// Reads `parameters` leniently: a known field of an unexpected type is kept in `other`
-    /// rather than failing the whole error.
-    pub(crate) fn from_value(value: Value) -> Self {
-        let Value::Object(mut other) = value else {
-            return ResponseParameters::default();
+    /// Reads `parameters` leniently, straight from the deserializer: a known field of an
+    /// unexpected type is kept in `other` rather than failing the whole error, and anything
+    /// but an object reads as no parameters.
+    pub(crate) fn read_lenient<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientParameters)
+    }
+
+    /// Sets a known field from its value, or keeps the value in `other` when it is not an
+    /// integer. A later duplicate replaces an earlier one, as in a JSON object read whole.
+    fn set_known(&mut self, key: KnownParameter, value: Value) {
+        let (slot, name) = match key {
+            KnownParameter::MigrateToChatId => (&mut self.migrate_to_chat_id, "migrate_to_chat_id"),
+            KnownParameter::RetryAfter => (&mut self.retry_after, "retry_after"),
         };
-        let mut take_i64 = |key: &str| match other.get(key).and_then(Value::as_i64) {
+        match value.as_i64() {
             Some(n) => {
-                other.remove(key);
-                Some(n)
+                *slot = Some(n);
+                self.other.remove(name);
             }
-            None => None,
-        };
-        let migrate_to_chat_id = take_i64("migrate_to_chat_id");
-        let retry_after = take_i64("retry_after");
-        ResponseParameters {
-            migrate_to_chat_id,
-            retry_after,
-            other,
+            None => {
+                *slot = None;
+                self.other.insert(name.to_owned(), value);
+            }
         }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum KnownParameter {
+    MigrateToChatId,
+    RetryAfter,
+}
+
+/// A key of `parameters`: one of the two this library reads, or any other, kept by name.
+enum ParameterKey {
+    Known(KnownParameter),
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for ParameterKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(ParameterKeyVisitor)
+    }
+}
+
+struct ParameterKeyVisitor;
+
+impl Visitor<'_> for ParameterKeyVisitor {
+    type Value = ParameterKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a parameter name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<ParameterKey, E> {
+        Ok(match key {
+            "migrate_to_chat_id" => ParameterKey::Known(KnownParameter::MigrateToChatId),
+            "retry_after" => ParameterKey::Known(KnownParameter::RetryAfter),
+            other => ParameterKey::Other(other.to_owned()),
+        })
+    }
+}
+
+struct LenientParameters;
+
+impl<'de> Visitor<'de> for LenientParameters {
+    type Value = ResponseParameters;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("error parameters")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResponseParameters, A::Error> {
+        let mut parameters = ResponseParameters::default();
+        while let Some(key) = map.next_key::<ParameterKey>()? {
+            let value: Value = map.next_value()?;
+            match key {
+                ParameterKey::Known(known) => parameters.set_known(known, value),
+                ParameterKey::Other(name) => {
+                    parameters.other.insert(name, value);
+                }
+            }
+        }
+        Ok(parameters)
+    }
+
+    // Anything but an object: no parameters (the array is read to its end).
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<ResponseParameters, A::Error> {
+        IgnoredAny.visit_seq(seq)?;
+        Ok(ResponseParameters::default())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<ResponseParameters, E> {
+        Ok(ResponseParameters::default())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<ResponseParameters, E> {
+        Ok(ResponseParameters::default())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<ResponseParameters, E> {
+        Ok(ResponseParameters::default())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<ResponseParameters, E> {
+        Ok(ResponseParameters::default())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<ResponseParameters, E> {
+        Ok(ResponseParameters::default())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<ResponseParameters, E> {
+        Ok(ResponseParameters::default())
     }
 }
 

@@ -40,10 +40,15 @@
 //! # let _ = run;
 //! ```
 
+use std::cell::Cell;
 use std::time::Duration;
 
+use serde::de;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::decode::without_position;
 
 use crate::error::{Error, ErrorKind};
 use crate::method::Method;
@@ -242,23 +247,65 @@ pub struct UnreadableUpdate {
     pub error: String,
 }
 
+thread_local! {
+    /// How [`PolledUpdate`] reads itself on this thread: see [`optimistic`].
+    static PASS: Cell<Pass> = const { Cell::new(Pass::Lenient) };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Each update is captured as text, then read from it (kept raw if it does not fit).
+    Lenient,
+    /// Each update is read straight from the stream, like a plain [`Update`].
+    Optimistic,
+    /// As `Optimistic`, and an update did not fit.
+    OptimisticFailed,
+}
+
+/// Runs `decode` with every [`PolledUpdate`] read straight from the stream, at the cost of a
+/// plain `Vec<Update>`, and says whether one of them failed. The decoder calls it for its
+/// first pass over any answer; only when an update failed does it read the answer again,
+/// update by update, so a batch that fits (nearly every batch) costs no more than the
+/// typed path, and one that does not still hands each update over.
+pub(crate) fn optimistic<T>(decode: impl FnOnce() -> T) -> (T, bool) {
+    /// Puts the previous pass back, however `decode` ends.
+    struct Restore(Pass);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PASS.set(self.0);
+        }
+    }
+    let _restore = Restore(PASS.replace(Pass::Optimistic));
+    let out = decode();
+    (out, PASS.get() == Pass::OptimisticFailed)
+}
+
 impl<'de> Deserialize<'de> for PolledUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Value::deserialize(deserializer)?;
-        Ok(read_update(raw))
+        if PASS.get() != Pass::Lenient {
+            return Update::deserialize(deserializer)
+                .map(PolledUpdate::Update)
+                .inspect_err(|_| PASS.set(Pass::OptimisticFailed));
+        }
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        // The text is JSON (the deserializer checked it), so reading it cannot fail.
+        read_update(raw.get()).map_err(de::Error::custom)
     }
 }
 
-/// Reads one update leniently: as an [`Update`] if it fits, else kept raw. Webhooks use it too.
-pub(crate) fn read_update(raw: Value) -> PolledUpdate {
-    match Update::deserialize(&raw) {
-        Ok(update) => PolledUpdate::Update(update),
-        Err(e) => PolledUpdate::Unreadable(UnreadableUpdate {
-            update_id: raw.get("update_id").and_then(Value::as_i64),
-            error: e.to_string(),
-            raw,
-        }),
-    }
+/// Reads one update from its JSON text: as an [`Update`] if it fits, else kept raw with
+/// the reason. Fails only when the text is not JSON. Webhooks use it too.
+pub(crate) fn read_update(text: &str) -> Result<PolledUpdate, serde_json::Error> {
+    let e = match serde_json::from_str::<Update>(text) {
+        Ok(update) => return Ok(PolledUpdate::Update(update)),
+        Err(e) => e,
+    };
+    let raw: Value = serde_json::from_str(text)?;
+    Ok(PolledUpdate::Unreadable(UnreadableUpdate {
+        update_id: raw.get("update_id").and_then(Value::as_i64),
+        error: without_position(&e),
+        raw,
+    }))
 }
 
 #[cfg(test)]
@@ -302,6 +349,47 @@ mod tests {
         poller.on_updates(&batch);
         assert_eq!(poller.offset(), Some(13));
         assert_eq!(poller.request().0.offset, Some(13));
+    }
+
+    #[test]
+    fn outside_the_decoder_updates_are_read_one_by_one() {
+        // No optimistic pass here: serde_json straight into a batch still keeps the bad one.
+        let batch: Vec<PolledUpdate> = serde_json::from_str(
+            r#"[{"update_id":1,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"}}},
+                {"update_id":2,"message":{"date":"x"}},7]"#,
+        )
+        .unwrap();
+        assert!(matches!(&batch[0], PolledUpdate::Update(u) if u.update_id == 1));
+        match &batch[1] {
+            PolledUpdate::Unreadable(u) => {
+                assert_eq!(u.update_id, Some(2));
+                assert!(!u.error.contains("line"), "{}", u.error);
+                assert_eq!(
+                    u.raw,
+                    serde_json::json!({"update_id":2,"message":{"date":"x"}})
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(&batch[2], PolledUpdate::Unreadable(u) if u.update_id.is_none() && u.raw == 7)
+        );
+        // And from a Value, whose deserializer captures raw text too.
+        let value = serde_json::json!({"update_id": 3, "message": {"message_id": []}});
+        let update: PolledUpdate = serde_json::from_value(value.clone()).unwrap();
+        assert!(matches!(update, PolledUpdate::Unreadable(u) if u.raw == value));
+    }
+
+    #[test]
+    fn a_batch_that_is_not_a_list_fails_as_before() {
+        let client = Client::new(Token::new("1:x").unwrap());
+        let body = br#"{"ok":true,"result":{"update_id":1}}"#;
+        let e = client
+            .decode(&Poller::new().request(), StatusCode::OK, body)
+            .unwrap_err();
+        assert!(matches!(e, DecodeError::Malformed(m) if m.path.as_deref() == Some("result")));
+        // The optimistic pass leaves the thread as it found it.
+        assert_eq!(PASS.get(), Pass::Lenient);
     }
 
     #[test]

@@ -17,7 +17,6 @@
 use std::fmt;
 
 use http::HeaderMap;
-use serde_json::Value;
 
 use crate::poll::{PolledUpdate, read_update as read_lenient};
 
@@ -44,9 +43,10 @@ pub fn read_update(
             return Err(WebhookError::WrongSecret);
         }
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(raw @ Value::Object(_)) => Ok(read_lenient(raw)),
-        Ok(_) => Err(WebhookError::NotAnUpdate),
+    let text = std::str::from_utf8(body).map_err(|_| WebhookError::NotJson)?;
+    match read_lenient(text) {
+        Ok(PolledUpdate::Unreadable(raw)) if !raw.raw.is_object() => Err(WebhookError::NotAnUpdate),
+        Ok(update) => Ok(update),
         Err(_) => Err(WebhookError::NotJson),
     }
 }
