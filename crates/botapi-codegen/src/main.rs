@@ -11,8 +11,8 @@
 //! types); every decision the spec does not make is listed in `hand.rs`.
 
 mod emit;
-mod emit_meta;
 mod hand;
+mod layout;
 mod model;
 mod spec;
 mod text;

@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::emit::{HEADER, doc_url};
+use super::HEADER;
 use crate::model::{Field, Model, UnionKind};
-use crate::text::lit;
+use crate::text::{doc_url, lit};
 
 fn values(f: &Field) -> String {
     let list: Vec<String> = f.values.iter().map(|v| lit(v)).collect();
@@ -13,7 +13,7 @@ fn values(f: &Field) -> String {
 }
 
 /// `generated/meta.rs`: the method table and the dispatch.
-pub(crate) fn methods(model: &Model) -> String {
+pub(super) fn methods(model: &Model) -> String {
     let mut out = format!(
         "{HEADER}//! The method table behind [`crate::meta`] and the dispatch behind \
          [`crate::meta::visit_method`].\n\n\
@@ -78,7 +78,7 @@ pub(crate) fn methods(model: &Model) -> String {
 }
 
 /// `generated/meta_types.rs`: the type table.
-pub(crate) fn types(model: &Model) -> String {
+pub(super) fn types(model: &Model) -> String {
     let mut out = format!(
         "{HEADER}//! The type table behind [`crate::meta`].\n\n\
          use crate::meta::{{FieldInfo, TypeInfo, UnionInfo}};\n\n\
@@ -145,7 +145,7 @@ pub(crate) fn types(model: &Model) -> String {
 }
 
 /// `tests/support/generated.rs`: every type, inline union and string enum by name.
-pub(crate) fn test_support(model: &Model) -> String {
+pub(super) fn test_support(model: &Model) -> String {
     let mut out = format!(
         "{HEADER}//! Every type, inline union and string enum by name, for the round-trip tests.\n\n\
          use botapi_proto::types::*;\nuse serde_json::Value;\n\nuse super::rt;\n\n\
