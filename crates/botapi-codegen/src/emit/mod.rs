@@ -33,8 +33,8 @@ pub(crate) fn all(model: &Model) -> Result<Vec<(String, String)>, String> {
     let mut files = vec![(format!("{SRC}/mod.rs"), generated_mod())];
     type_files(model, &mut files);
     method_files(model, &mut files);
-    files.push((format!("{SRC}/meta.rs"), meta::methods(model)));
-    files.push((format!("{SRC}/meta_types.rs"), meta::types(model)));
+    files.push((format!("{SRC}/meta.rs"), meta::methods(model)?));
+    files.push((format!("{SRC}/meta_types.rs"), meta::types(model)?));
     files.push((
         "crates/botapi-proto/tests/support/generated.rs".to_owned(),
         meta::test_support(model),
