@@ -133,6 +133,10 @@ pub(crate) struct Method {
     /// The return type expression, such as `Message` or `Message or True`.
     pub(crate) returns: String,
     pub(crate) uploads: bool,
+    /// Changes nothing on the server ([`hand::READ_ONLY_PREFIX`]).
+    pub(crate) read_only: bool,
+    /// Posts a message to its `chat_id` ([`hand::SENDS_MESSAGE_PREFIX`]).
+    pub(crate) sends_message: bool,
     pub(crate) forms: Vec<Form>,
 }
 
@@ -244,7 +248,8 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
     let mut structs = structs(&catalog, &mapper)?;
     move_tags(&unions, &mut structs)?;
     mark_lenient(&mut structs)?;
-    let methods = methods(spec, &mapper)?;
+    let mut methods = methods(spec, &mapper)?;
+    classify_calls(&mut methods)?;
 
     let mut model = Model {
         version: spec.version.clone(),
@@ -550,6 +555,8 @@ fn methods(spec: &Spec, mapper: &Mapper<'_>) -> Result<Vec<Method>, String> {
                 params,
                 returns,
                 uploads: false,
+                read_only: false,
+                sends_message: false,
             });
         }
     }
@@ -559,6 +566,64 @@ fn methods(spec: &Spec, mapper: &Mapper<'_>) -> Result<Vec<Method>, String> {
         }
     }
     Ok(methods)
+}
+
+/// Marks which methods only read and which post a message: by the name rules in `hand.rs`,
+/// then its lists of decisions. A method that posts a message must name its chat in a
+/// required `Integer or String` parameter, which is what flood control is keyed by.
+fn classify_calls(methods: &mut [Method]) -> Result<(), String> {
+    for (name, _, _) in hand::READ_ONLY_DECISIONS
+        .iter()
+        .chain(hand::SENDS_MESSAGE_DECISIONS)
+    {
+        if !methods.iter().any(|m| m.name == *name) {
+            return Err(format!(
+                "hand.rs decides about {name}, which is not a method"
+            ));
+        }
+    }
+    for m in methods.iter_mut() {
+        m.read_only = decide(&m.name, hand::READ_ONLY_PREFIX, hand::READ_ONLY_DECISIONS);
+        m.sends_message = decide(
+            &m.name,
+            hand::SENDS_MESSAGE_PREFIX,
+            hand::SENDS_MESSAGE_DECISIONS,
+        );
+        if m.read_only && m.sends_message {
+            return Err(format!("{}: read-only and sends a message", m.name));
+        }
+        if !m.sends_message {
+            continue;
+        }
+        for form in &m.forms {
+            let chat = form.params.iter().find(|p| p.name == hand::OUTGOING_CHAT);
+            if !chat.is_some_and(|p| p.required && p.ty == Ty::ChatId) {
+                return Err(format!(
+                    "{}: sends a message but has no required `Integer or String` {}; decide \
+                     in hand.rs (SENDS_MESSAGE_DECISIONS)",
+                    form.rust,
+                    hand::OUTGOING_CHAT
+                ));
+            }
+            let paid = form.params.iter().find(|p| p.name == hand::PAID_BROADCAST);
+            if paid.is_some_and(|p| p.ty != Ty::Bool) {
+                return Err(format!(
+                    "{}: {} is not a Boolean",
+                    form.rust,
+                    hand::PAID_BROADCAST
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The hand decision for `name` if there is one, else whether it starts with `prefix`.
+fn decide(name: &str, prefix: &str, decisions: &[(&str, bool, &str)]) -> bool {
+    match decisions.iter().find(|(n, _, _)| *n == name) {
+        Some((_, decided, _)) => *decided,
+        None => name.starts_with(prefix),
+    }
 }
 
 fn find_field<'s>(spec: &'s Spec, owner: &str, field: &str) -> Result<&'s SpecField, String> {
@@ -1181,4 +1246,18 @@ fn sections(spec: &Spec) -> Vec<Section> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_wins_over_the_name_rule() {
+        let decisions = [("getLost", false, "why"), ("forwardIt", true, "why")];
+        assert!(decide("getMe", "get", &decisions));
+        assert!(!decide("getLost", "get", &decisions));
+        assert!(decide("forwardIt", "get", &decisions));
+        assert!(!decide("setMe", "get", &decisions));
+    }
 }

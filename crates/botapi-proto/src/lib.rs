@@ -99,7 +99,7 @@ pub use error::{
     ResponseParameters,
 };
 pub use input_file::{HasUploads, InputFile, Upload, UploadSource};
-pub use method::Method;
+pub use method::{Method, Outgoing};
 pub use raw::Call;
 pub use request::{Body, Chunk, Request};
 pub use token::{CharClass, Token, TokenError};

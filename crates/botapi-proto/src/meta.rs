@@ -49,6 +49,17 @@ pub struct MethodInfo {
     /// Whether any parameter can carry a file to upload, directly or nested (in an
     /// `InputMedia`, an `InputSticker`, …).
     pub uploads: bool,
+    /// Whether the method only reads, so repeating it after a failure that may have reached
+    /// the server changes nothing: every `get…` method (`getUpdates` too: the same request
+    /// again confirms the same updates). The typed method's
+    /// [`Method::is_read_only`] agrees.
+    pub read_only: bool,
+    /// Whether the method posts a message to the chat in its `chat_id` and so counts against
+    /// Telegram's flood limits: the `send…` methods except `sendChatAction`, the drafts,
+    /// `sendChatJoinRequestWebApp` and `sendGift`, plus `forwardMessage(s)` and
+    /// `copyMessage(s)`. Edits do not count. The typed method's [`Method::outgoing`] names the
+    /// chat.
+    pub sends_message: bool,
     /// The link to its entry in the official reference.
     pub doc: &'static str,
 }

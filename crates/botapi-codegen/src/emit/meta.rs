@@ -67,9 +67,11 @@ pub(super) fn methods(model: &Model) -> Result<String, String> {
         }
         let _ = writeln!(
             out,
-            "], returns: {}, uploads: {}, doc: {} }},",
+            "], returns: {}, uploads: {}, read_only: {}, sends_message: {}, doc: {} }},",
             lit(&m.returns),
             m.uploads,
+            m.read_only,
+            m.sends_message,
             lit(&doc_url(&m.anchor))
         );
     }

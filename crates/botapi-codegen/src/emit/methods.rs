@@ -10,7 +10,13 @@ use crate::text::{doc_url, field_ident, lit};
 /// The methods of the `Method` trait (`crates/botapi-proto/src/method.rs`). An inherent
 /// method of the same name on a generated method type would hide the trait's: `m.uploads()`
 /// would call the inherent one, and the trait's could only be reached as `Method::uploads(&m)`.
-pub(crate) const METHOD_TRAIT_FNS: &[&str] = &["method_name", "timeout_hint", "uploads"];
+pub(crate) const METHOD_TRAIT_FNS: &[&str] = &[
+    "method_name",
+    "timeout_hint",
+    "uploads",
+    "is_read_only",
+    "outgoing",
+];
 
 /// The names of the inherent methods generated for a method type: `new` and one setter per
 /// optional parameter.
@@ -94,6 +100,21 @@ fn inherent(m: &Method, form: &Form, file: &mut File) {
     file.line("}\n");
 }
 
+/// `Method::outgoing` of a method that posts a message: its chat, and whether it asked for a
+/// paid broadcast.
+fn outgoing(form: &Form, file: &mut File) {
+    file.uses.insert("crate::Outgoing");
+    let chat = field_ident(hand::OUTGOING_CHAT);
+    let paid = match form.params.iter().find(|p| p.name == hand::PAID_BROADCAST) {
+        Some(p) if p.required => format!("self.{}", field_ident(&p.name)),
+        Some(p) => format!("self.{} == Some(true)", field_ident(&p.name)),
+        None => "false".to_owned(),
+    };
+    file.line(&format!(
+        "fn outgoing(&self) -> Option<Outgoing<'_>> {{\nSome(Outgoing::new(&self.{chat}, {paid}))\n}}"
+    ));
+}
+
 /// `impl Method`: the response type, the name, and what differs from the trait's defaults.
 fn method_impl(model: &Model, m: &Method, form: &Form, file: &mut File) {
     let response = rust_ty(&form.response, file, Where::Methods);
@@ -106,6 +127,14 @@ fn method_impl(model: &Model, m: &Method, form: &Form, file: &mut File) {
         file.line(&format!(
             "fn timeout_hint(&self) -> Option<std::time::Duration> {{\nself.{timeout}.map(|seconds| std::time::Duration::from_secs(seconds.max(0).unsigned_abs()))\n}}"
         ));
+    }
+    // The trait's defaults say "changes something" and "posts nothing": only the other
+    // answers are written out.
+    if m.read_only {
+        file.line("fn is_read_only(&self) -> bool {\ntrue\n}");
+    }
+    if m.sends_message {
+        outgoing(form, file);
     }
     if form.uploads {
         file.uses.insert("crate::{HasUploads, Upload}");
