@@ -102,7 +102,7 @@ pub use error::{
     ResponseParameters,
 };
 pub use input_file::{HasUploads, InputFile, Upload, UploadSource};
-pub use method::Method;
+pub use method::{Method, Outgoing};
 pub use raw::Call;
 pub use redact::Redactor;
 pub use request::{Body, Chunk, Request};
