@@ -28,6 +28,7 @@ pub struct CallContext {
     api_url: ApiUrl,
     redactor: Redactor,
     timeout_hint: Option<Duration>,
+    read_only: bool,
 }
 
 impl CallContext {
@@ -36,12 +37,14 @@ impl CallContext {
         api_url: ApiUrl,
         redactor: Redactor,
         timeout_hint: Option<Duration>,
+        read_only: bool,
     ) -> Self {
         CallContext {
             method: method.to_owned(),
             api_url,
             redactor,
             timeout_hint,
+            read_only,
         }
     }
 
@@ -61,6 +64,12 @@ impl CallContext {
     /// before the server answers.
     pub fn timeout(&self, base: Duration) -> Duration {
         base.saturating_add(self.timeout_hint.unwrap_or_default())
+    }
+
+    /// Whether the method only reads ([`Method::is_read_only`](crate::Method::is_read_only)),
+    /// so that sending it again after any failure is harmless.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The redactor for this call's token.
@@ -124,6 +133,7 @@ impl fmt::Debug for CallContext {
         f.debug_struct("CallContext")
             .field("url", &self.redacted_url())
             .field("timeout_hint", &self.timeout_hint)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }

@@ -66,6 +66,7 @@ pub(crate) fn encode<M: Method + ?Sized>(
         client.api_url().clone(),
         client.token().redactor(),
         method.timeout_hint(),
+        method.is_read_only(),
     );
     Ok((http, context))
 }

@@ -276,6 +276,7 @@ mod tests {
             crate::ApiUrl::default(),
             token.redactor(),
             None,
+            false,
         )
     }
 
