@@ -195,3 +195,93 @@ pub(crate) const BOX_VARIANT_ABOVE: usize = 128;
 
 /// Split sections into files of at most this many items.
 pub(crate) const ITEMS_PER_FILE: usize = 50;
+
+/// Rule: a method whose name starts with this only reads, so repeating it after a failure
+/// that may have reached the server is harmless (`MethodInfo::read_only`,
+/// `Method::is_read_only`). Every other method changes something unless
+/// [`READ_ONLY_DECISIONS`] says otherwise.
+pub(crate) const READ_ONLY_PREFIX: &str = "get";
+
+/// Methods decided by hand, `(name, read only, why)`: where the rule would be wrong, and
+/// where a name could mislead a reader. Bot API 10.3 has no `get*` method that changes
+/// anything and no other method that only reads, so every entry agrees with the rule.
+pub(crate) const READ_ONLY_DECISIONS: &[(&str, bool, &str)] = &[
+    (
+        "getUpdates",
+        true,
+        "an offset confirms updates, but the same request again confirms the same ones",
+    ),
+    (
+        "getFile",
+        true,
+        "prepares a download link; asking again gives a link to the same file",
+    ),
+    (
+        "getManagedBotToken",
+        true,
+        "reads the current token; replaceManagedBotToken is the call that makes a new one",
+    ),
+    (
+        "exportChatInviteLink",
+        false,
+        "makes a new primary link and revokes the previous one",
+    ),
+];
+
+/// Rule: a method whose name starts with this posts a message to the chat `chat_id` and
+/// counts against Telegram's flood limits (`MethodInfo::sends_message`, `Method::outgoing`),
+/// unless [`SENDS_MESSAGE_DECISIONS`] says otherwise. Edits do not post a message.
+pub(crate) const SENDS_MESSAGE_PREFIX: &str = "send";
+
+/// The parameter naming the chat a message goes to; every method that sends a message must
+/// have it, required and `Integer or String`.
+pub(crate) const OUTGOING_CHAT: &str = "chat_id";
+
+/// The parameter that asks for a paid broadcast (higher flood limits, paid in Stars).
+pub(crate) const PAID_BROADCAST: &str = "allow_paid_broadcast";
+
+/// Methods decided by hand, `(name, sends a message, why)`.
+pub(crate) const SENDS_MESSAGE_DECISIONS: &[(&str, bool, &str)] = &[
+    (
+        "sendChatAction",
+        false,
+        "shows a status such as \"typing\" for a few seconds; posts nothing",
+    ),
+    (
+        "sendMessageDraft",
+        false,
+        "streams a short-lived preview; the sendMessage that follows posts the message",
+    ),
+    (
+        "sendRichMessageDraft",
+        false,
+        "streams a short-lived preview; the sendRichMessage that follows posts the message",
+    ),
+    (
+        "sendChatJoinRequestWebApp",
+        false,
+        "opens a Mini App for a user asking to join; posts nothing in the chat",
+    ),
+    (
+        "sendGift",
+        false,
+        "buys a gift for a user or channel; its chat is optional and may be a user id instead",
+    ),
+    (
+        "answerGuestQuery",
+        false,
+        "answers a query by its id like answerInlineQuery; there is no chat to pace by",
+    ),
+    (
+        "forwardMessage",
+        true,
+        "posts a copy of a message in chat_id",
+    ),
+    (
+        "forwardMessages",
+        true,
+        "posts copies of messages in chat_id",
+    ),
+    ("copyMessage", true, "posts a copy of a message in chat_id"),
+    ("copyMessages", true, "posts copies of messages in chat_id"),
+];

@@ -11,8 +11,8 @@
 //! types); every decision the spec does not make is listed in `hand.rs`.
 
 mod emit;
-mod emit_meta;
 mod hand;
+mod layout;
 mod model;
 mod spec;
 mod text;
@@ -61,7 +61,7 @@ fn run() -> Result<ExitCode, String> {
     let spec = spec::load(&spec_dir)?;
     let model = model::build(&spec)?;
     let mut files = Vec::new();
-    for (path, code) in emit::all(&model) {
+    for (path, code) in emit::all(&model)? {
         let formatted = rustfmt(&code).map_err(|e| format!("{path}: {e}"))?;
         files.push((path, formatted));
     }

@@ -133,14 +133,19 @@ pub(crate) struct Method {
     /// The return type expression, such as `Message` or `Message or True`.
     pub(crate) returns: String,
     pub(crate) uploads: bool,
+    /// Changes nothing on the server ([`hand::READ_ONLY_PREFIX`]).
+    pub(crate) read_only: bool,
+    /// Posts a message to its `chat_id` ([`hand::SENDS_MESSAGE_PREFIX`]).
+    pub(crate) sends_message: bool,
     pub(crate) forms: Vec<Form>,
 }
 
-/// The items of one output file.
-pub(crate) struct Chunk {
-    pub(crate) file: String,
-    pub(crate) section: String,
-    pub(crate) names: Vec<String>,
+/// A section of the reference and the names of its items, in order.
+pub(crate) struct Section {
+    pub(crate) anchor: String,
+    /// Its types, `InputFile` included.
+    pub(crate) types: Vec<String>,
+    pub(crate) methods: Vec<String>,
 }
 
 pub(crate) struct Model {
@@ -154,8 +159,8 @@ pub(crate) struct Model {
     pub(crate) inline_unions: Vec<String>,
     pub(crate) enums: Vec<StrEnum>,
     pub(crate) methods: Vec<Method>,
-    pub(crate) type_chunks: Vec<Chunk>,
-    pub(crate) method_chunks: Vec<Chunk>,
+    /// The sections of the reference, for laying items out in files.
+    pub(crate) sections: Vec<Section>,
 }
 
 impl Model {
@@ -230,21 +235,78 @@ const RESERVED: &[&str] = &[
 ];
 
 pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
-    let mut types: BTreeMap<&str, &Item> = BTreeMap::new();
-    let mut type_order = Vec::new();
-    let mut type_anchors = BTreeMap::new();
-    for section in &spec.sections {
-        for item in section.items.iter().filter(|i| !i.is_method) {
-            if types.insert(&item.name, item).is_some() {
-                return Err(format!("type {} appears twice", item.name));
-            }
-            type_order.push(item.name.clone());
-            type_anchors.insert(item.name.clone(), item.anchor.clone());
-        }
-    }
+    let catalog = Catalog::read(spec)?;
+    let (enums, enum_of) = string_enums(spec)?;
+    let inline_union_of: BTreeMap<&str, &str> = hand::INLINE_UNIONS.iter().copied().collect();
+    let mapper = Mapper {
+        types: &catalog.items,
+        enum_of: &enum_of,
+        inline_union_of: &inline_union_of,
+    };
+    let mut unions = spec_unions(spec, &catalog)?;
+    let inline_unions = add_inline_unions(&catalog, &mut unions)?;
+    let mut structs = structs(&catalog, &mapper)?;
+    move_tags(&unions, &mut structs)?;
+    mark_lenient(&mut structs)?;
+    let mut methods = methods(spec, &mapper)?;
+    classify_calls(&mut methods)?;
 
-    // String enums: which field takes which enum.
-    let mut enum_of: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut model = Model {
+        version: spec.version.clone(),
+        type_order: catalog.order,
+        type_anchors: catalog.anchors,
+        structs,
+        unions,
+        inline_unions,
+        enums,
+        methods,
+        sections: sections(spec),
+    };
+    fill_enum_values(&mut model);
+    check_names(&model)?;
+    box_cycles(&mut model);
+    box_large(&mut model);
+    mark_sent(&mut model);
+    mark_uploads(&mut model);
+    Ok(model)
+}
+
+/// Every type of the spec by name, and the order of the reference.
+struct Catalog<'s> {
+    items: BTreeMap<&'s str, &'s Item>,
+    order: Vec<String>,
+    anchors: BTreeMap<String, String>,
+}
+
+impl<'s> Catalog<'s> {
+    fn read(spec: &'s Spec) -> Result<Self, String> {
+        let mut catalog = Catalog {
+            items: BTreeMap::new(),
+            order: Vec::new(),
+            anchors: BTreeMap::new(),
+        };
+        for section in &spec.sections {
+            for item in section.items.iter().filter(|i| !i.is_method) {
+                if catalog.items.insert(&item.name, item).is_some() {
+                    return Err(format!("type {} appears twice", item.name));
+                }
+                catalog.order.push(item.name.clone());
+                catalog
+                    .anchors
+                    .insert(item.name.clone(), item.anchor.clone());
+            }
+        }
+        Ok(catalog)
+    }
+}
+
+/// Which `(owner, field)` takes which string enum.
+type EnumOf = BTreeMap<(String, String), String>;
+
+/// The string enums of [`hand::STRING_ENUMS`] with the values their fields list, then
+/// [`hand::PARSE_MODE`] on every field it applies to.
+fn string_enums(spec: &Spec) -> Result<(Vec<StrEnum>, EnumOf), String> {
+    let mut enum_of = EnumOf::new();
     let mut enums = Vec::new();
     for (name, fields) in hand::STRING_ENUMS {
         let mut values: Vec<String> = Vec::new();
@@ -276,12 +338,18 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
                 .collect(),
         });
     }
-    let mut parse_mode_fields = Vec::new();
+    enums.push(parse_mode(spec, &mut enum_of));
+    Ok((enums, enum_of))
+}
+
+/// The parse-mode enum, applied to every `String` field called `parse_mode` or `*_parse_mode`.
+fn parse_mode(spec: &Spec, enum_of: &mut EnumOf) -> StrEnum {
+    let mut fields = Vec::new();
     for section in &spec.sections {
         for item in &section.items {
             for f in &item.fields {
                 if f.ty == "String" && (f.name == "parse_mode" || f.name.ends_with("_parse_mode")) {
-                    parse_mode_fields.push((item.name.clone(), f.name.clone()));
+                    fields.push((item.name.clone(), f.name.clone()));
                     enum_of.insert(
                         (item.name.clone(), f.name.clone()),
                         hand::PARSE_MODE.0.to_owned(),
@@ -290,21 +358,19 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
             }
         }
     }
-    enums.push(StrEnum {
+    StrEnum {
         name: hand::PARSE_MODE.0.to_owned(),
         values: hand::PARSE_MODE.1.iter().map(|s| s.to_string()).collect(),
-        fields: parse_mode_fields,
-    });
+        fields,
+    }
+}
 
-    let inline_union_of: BTreeMap<&str, &str> = hand::INLINE_UNIONS.iter().copied().collect();
-    let mapper = Mapper {
-        types: &types,
-        enum_of: &enum_of,
-        inline_union_of: &inline_union_of,
-    };
-
-    // Unions from the spec.
-    let union_names: Vec<&str> = type_order
+/// The unions the spec lists (types without fields whose description lists members), each
+/// with its discriminator or its rule from [`hand::UNTAGGED`].
+fn spec_unions(spec: &Spec, catalog: &Catalog<'_>) -> Result<BTreeMap<String, Union>, String> {
+    let types = &catalog.items;
+    let union_names: Vec<&str> = catalog
+        .order
         .iter()
         .map(String::as_str)
         .filter(|n| !types[n].members.is_empty())
@@ -336,11 +402,20 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
             None,
             kind,
             &item.members,
-            &types,
+            types,
         )?;
         unions.insert(name.to_string(), union);
     }
-    // Unions written inline.
+    Ok(unions)
+}
+
+/// Adds the unions of [`hand::INLINE_UNIONS`]: tagged by `type` when every member has a
+/// one-valued `type`, told apart by presence otherwise. Returns their names in that order.
+fn add_inline_unions(
+    catalog: &Catalog<'_>,
+    unions: &mut BTreeMap<String, Union>,
+) -> Result<Vec<String>, String> {
+    let types = &catalog.items;
     let mut inline_unions = Vec::new();
     for (expr, name) in hand::INLINE_UNIONS {
         let members: Vec<String> = split_union_expr(expr);
@@ -362,15 +437,18 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
             Some(field) => UnionKind::Tagged(field.to_owned()),
             None => UnionKind::Untagged(Untagged::Presence),
         };
-        let union = make_union(name, None, Some(expr.to_string()), kind, &members, &types)?;
+        let union = make_union(name, None, Some(expr.to_string()), kind, &members, types)?;
         unions.insert(name.to_string(), union);
         inline_unions.push(name.to_string());
     }
+    Ok(inline_unions)
+}
 
-    // Structs.
+/// A struct for every type with fields (`InputFile` is written by hand in the core).
+fn structs(catalog: &Catalog<'_>, mapper: &Mapper<'_>) -> Result<BTreeMap<String, Struct>, String> {
     let mut structs = BTreeMap::new();
-    for name in &type_order {
-        let item = types[name.as_str()];
+    for name in &catalog.order {
+        let item = catalog.items[name.as_str()];
         if !item.members.is_empty() || name == "InputFile" {
             continue;
         }
@@ -392,7 +470,15 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
             },
         );
     }
-    // Tags move from the member structs' fields into their Serialize impls.
+    Ok(structs)
+}
+
+/// Tags move from the member structs' fields into their Serialize impls; a struct in two
+/// unions must have the same tag in both.
+fn move_tags(
+    unions: &BTreeMap<String, Union>,
+    structs: &mut BTreeMap<String, Struct>,
+) -> Result<(), String> {
     for union in unions.values() {
         for v in &union.variants {
             let s = structs
@@ -421,6 +507,12 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
             }
         }
     }
+    Ok(())
+}
+
+/// Marks the fields that read payloads leniently: by the rule
+/// [`hand::DEFAULT_MISSING_FLAGS_AND_LISTS`], then the list [`hand::LENIENT`].
+fn mark_lenient(structs: &mut BTreeMap<String, Struct>) -> Result<(), String> {
     if hand::DEFAULT_MISSING_FLAGS_AND_LISTS {
         for s in structs.values_mut() {
             for f in s.fields.iter_mut().filter(|f| f.required) {
@@ -442,8 +534,11 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
         }
         f.lenient = Some(*rule);
     }
+    Ok(())
+}
 
-    // Methods.
+/// Every method in the order of the reference, with its return type and its Rust forms.
+fn methods(spec: &Spec, mapper: &Mapper<'_>) -> Result<Vec<Method>, String> {
     let hand_returns: BTreeMap<&str, &str> = hand::HAND_RETURNS.iter().copied().collect();
     let mut methods = Vec::new();
     for section in &spec.sections {
@@ -456,10 +551,12 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
             methods.push(Method {
                 name: item.name.clone(),
                 anchor: item.anchor.clone(),
-                forms: forms(&item.name, &params, &returns, &mapper)?,
+                forms: forms(&item.name, &params, &returns, mapper)?,
                 params,
                 returns,
                 uploads: false,
+                read_only: false,
+                sends_message: false,
             });
         }
     }
@@ -468,27 +565,65 @@ pub(crate) fn build(spec: &Spec) -> Result<Model, String> {
             return Err(format!("hand return for {name}, which the spec covers"));
         }
     }
+    Ok(methods)
+}
 
-    let mut model = Model {
-        version: spec.version.clone(),
-        type_order,
-        type_anchors,
-        structs,
-        unions,
-        inline_unions,
-        enums,
-        methods,
-        type_chunks: Vec::new(),
-        method_chunks: Vec::new(),
-    };
-    fill_enum_values(&mut model);
-    check_names(&model)?;
-    box_cycles(&mut model);
-    box_large(&mut model);
-    mark_sent(&mut model);
-    mark_uploads(&mut model);
-    chunk(&mut model, spec);
-    Ok(model)
+/// Marks which methods only read and which post a message: by the name rules in `hand.rs`,
+/// then its lists of decisions. A method that posts a message must name its chat in a
+/// required `Integer or String` parameter, which is what flood control is keyed by.
+fn classify_calls(methods: &mut [Method]) -> Result<(), String> {
+    for (name, _, _) in hand::READ_ONLY_DECISIONS
+        .iter()
+        .chain(hand::SENDS_MESSAGE_DECISIONS)
+    {
+        if !methods.iter().any(|m| m.name == *name) {
+            return Err(format!(
+                "hand.rs decides about {name}, which is not a method"
+            ));
+        }
+    }
+    for m in methods.iter_mut() {
+        m.read_only = decide(&m.name, hand::READ_ONLY_PREFIX, hand::READ_ONLY_DECISIONS);
+        m.sends_message = decide(
+            &m.name,
+            hand::SENDS_MESSAGE_PREFIX,
+            hand::SENDS_MESSAGE_DECISIONS,
+        );
+        if m.read_only && m.sends_message {
+            return Err(format!("{}: read-only and sends a message", m.name));
+        }
+        if !m.sends_message {
+            continue;
+        }
+        for form in &m.forms {
+            let chat = form.params.iter().find(|p| p.name == hand::OUTGOING_CHAT);
+            if !chat.is_some_and(|p| p.required && p.ty == Ty::ChatId) {
+                return Err(format!(
+                    "{}: sends a message but has no required `Integer or String` {}; decide \
+                     in hand.rs (SENDS_MESSAGE_DECISIONS)",
+                    form.rust,
+                    hand::OUTGOING_CHAT
+                ));
+            }
+            let paid = form.params.iter().find(|p| p.name == hand::PAID_BROADCAST);
+            if paid.is_some_and(|p| p.ty != Ty::Bool) {
+                return Err(format!(
+                    "{}: {} is not a Boolean",
+                    form.rust,
+                    hand::PAID_BROADCAST
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The hand decision for `name` if there is one, else whether it starts with `prefix`.
+fn decide(name: &str, prefix: &str, decisions: &[(&str, bool, &str)]) -> bool {
+    match decisions.iter().find(|(n, _, _)| *n == name) {
+        Some((_, decided, _)) => *decided,
+        None => name.starts_with(prefix),
+    }
 }
 
 fn find_field<'s>(spec: &'s Spec, owner: &str, field: &str) -> Result<&'s SpecField, String> {
@@ -502,7 +637,7 @@ fn find_field<'s>(spec: &'s Spec, owner: &str, field: &str) -> Result<&'s SpecFi
 
 struct Mapper<'a> {
     types: &'a BTreeMap<&'a str, &'a Item>,
-    enum_of: &'a BTreeMap<(String, String), String>,
+    enum_of: &'a EnumOf,
     inline_union_of: &'a BTreeMap<&'a str, &'a str>,
 }
 
@@ -1091,43 +1226,38 @@ fn mark_uploads(model: &mut Model) {
     model.methods = methods;
 }
 
-/// Files: one per section, split every [`hand::ITEMS_PER_FILE`] items.
-fn chunk(model: &mut Model, spec: &Spec) {
-    for section in &spec.sections {
-        let base = section.anchor.replace('-', "_");
-        let types: Vec<String> = section
-            .items
-            .iter()
-            .filter(|i| !i.is_method && i.name != "InputFile")
-            .map(|i| i.name.clone())
-            .collect();
-        let methods: Vec<String> = section
-            .items
-            .iter()
-            .filter(|i| i.is_method)
-            .map(|i| i.name.clone())
-            .collect();
-        push_chunks(&mut model.type_chunks, &base, &section.anchor, types);
-        push_chunks(&mut model.method_chunks, &base, &section.anchor, methods);
-    }
+/// The names in each section of the reference.
+fn sections(spec: &Spec) -> Vec<Section> {
+    spec.sections
+        .iter()
+        .map(|section| {
+            let names = |methods: bool| {
+                section
+                    .items
+                    .iter()
+                    .filter(|i| i.is_method == methods)
+                    .map(|i| i.name.clone())
+                    .collect()
+            };
+            Section {
+                anchor: section.anchor.clone(),
+                types: names(false),
+                methods: names(true),
+            }
+        })
+        .collect()
 }
 
-fn push_chunks(out: &mut Vec<Chunk>, base: &str, section: &str, names: Vec<String>) {
-    if names.is_empty() {
-        return;
-    }
-    let parts = names.len().div_ceil(hand::ITEMS_PER_FILE);
-    let per = names.len().div_ceil(parts);
-    for (n, part) in names.chunks(per).enumerate() {
-        let file = if parts == 1 {
-            base.to_owned()
-        } else {
-            format!("{base}_{}", n + 1)
-        };
-        out.push(Chunk {
-            file,
-            section: section.to_owned(),
-            names: part.to_vec(),
-        });
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_wins_over_the_name_rule() {
+        let decisions = [("getLost", false, "why"), ("forwardIt", true, "why")];
+        assert!(decide("getMe", "get", &decisions));
+        assert!(!decide("getLost", "get", &decisions));
+        assert!(decide("forwardIt", "get", &decisions));
+        assert!(!decide("setMe", "get", &decisions));
     }
 }

@@ -1,4 +1,5 @@
-//! Mechanical extraction of facts from the reference's HTML, and Rust naming.
+//! Mechanical extraction of facts from the reference's HTML, Rust naming, and links into the
+//! reference.
 
 /// The type names a union's description lists as `<li><a href="#…">Name</a></li>`.
 pub(crate) fn listed_links(html: &str) -> Vec<String> {
@@ -122,6 +123,11 @@ pub(crate) fn field_ident(name: &str) -> String {
     }
 }
 
+/// The link to `anchor` in the official reference.
+pub(crate) fn doc_url(anchor: &str) -> String {
+    format!("https://core.telegram.org/bots/api#{anchor}")
+}
+
 /// A Rust string literal for `s`.
 pub(crate) fn lit(s: &str) -> String {
     format!("{s:?}")
@@ -148,6 +154,10 @@ mod tests {
         assert_eq!(value_variant("bot_command"), "BotCommand");
         assert_eq!(words("ChatMemberOwner"), ["Chat", "Member", "Owner"]);
         assert_eq!(field_ident("type"), "r#type");
+        assert_eq!(
+            doc_url("sendmessage"),
+            "https://core.telegram.org/bots/api#sendmessage"
+        );
         let list =
             "<ul>\n<li><a href=\"#a\">Alpha</a></li>\n<li><a href=\"#b\">Beta</a></li>\n</ul>";
         assert_eq!(listed_links(list), ["Alpha", "Beta"]);

@@ -30,10 +30,7 @@
 //! assert_eq!(params["text"], json!("text"));
 //! ```
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use botapi_proto::meta::{MethodInfo, TYPES, TypeInfo};
+use botapi_proto::meta::{MethodInfo, TypeInfo, type_info};
 use serde_json::{Map, Value};
 
 /// The Unix time every date field holds: 2026-08-24 00:00:00 UTC, when Bot API 10.3 came
@@ -63,15 +60,6 @@ pub fn required_params(method: &MethodInfo) -> Map<String, Value> {
         .required_params()
         .map(|p| (p.name.to_owned(), builder.top(p.ty, p.name, p.values)))
         .collect()
-}
-
-/// The type called `name`, from a table built once (the core's lookup scans the list).
-pub(crate) fn type_info(name: &str) -> Option<&'static TypeInfo> {
-    static BY_NAME: OnceLock<HashMap<&'static str, &'static TypeInfo>> = OnceLock::new();
-    BY_NAME
-        .get_or_init(|| TYPES.iter().map(|t| (t.name, t)).collect())
-        .get(name)
-        .copied()
 }
 
 /// The object type a value of `ty` is built as: the type itself, or for a union the type of
@@ -206,7 +194,7 @@ mod tests {
 
     #[test]
     fn every_type_and_every_method_type_builds_within_the_limit() {
-        for info in TYPES {
+        for info in meta::TYPES {
             assert!(builds_completely(info.name), "{}", info.name);
         }
         for method in meta::METHODS {

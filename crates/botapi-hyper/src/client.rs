@@ -4,15 +4,17 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use botapi_proto::Method;
+use botapi_proto::transport::AsyncTransport;
+use botapi_proto::{Body, CallContext, Method};
+use bytes::Bytes;
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::{self, ResponseFuture};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
-use crate::body::{ReadError, RequestBody, read_limited};
+use crate::body::{RequestBody, read_limited};
 use crate::error::{self, Error, TransportError};
 
-pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
+pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 
 /// An async Bot API client over hyper: sends any [`Method`] and returns its typed result.
 ///
@@ -22,30 +24,30 @@ pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
 /// [`max_body_size`](Builder::max_body_size) bytes of the answer.
 ///
 /// The client needs a tokio runtime with timers enabled (`#[tokio::main]` has them).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Debug)]
 struct Inner {
     proto: botapi_proto::Client,
     http: Box<dyn SendHttp>,
-    timeout: Duration,
-    max_body_size: usize,
+    limits: Limits,
 }
 
 /// Configures a [`Client`]: its timeout, its body limit, and optionally the hyper-util client
 /// or connector it sends through.
 #[must_use]
+#[derive(Debug)]
 pub struct Builder {
     proto: botapi_proto::Client,
     http: Option<Box<dyn SendHttp>>,
-    timeout: Duration,
-    max_body_size: usize,
+    limits: Limits,
 }
 
 /// A hyper-util client with its connector type erased.
-trait SendHttp: Send + Sync + 'static {
+trait SendHttp: fmt::Debug + Send + Sync + 'static {
     fn request(&self, request: http::Request<RequestBody>) -> ResponseFuture;
 }
 
@@ -68,8 +70,7 @@ impl Client {
         Builder {
             proto,
             http: None,
-            timeout: DEFAULT_TIMEOUT,
-            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            limits: Limits::default(),
         }
     }
 
@@ -78,14 +79,9 @@ impl Client {
         &self.inner.proto
     }
 
-    /// The base timeout of every call.
-    pub fn timeout(&self) -> Duration {
-        self.inner.timeout
-    }
-
-    /// The largest answer body this client reads.
-    pub fn max_body_size(&self) -> usize {
-        self.inner.max_body_size
+    /// The base timeout of every call and the largest answer body this client reads.
+    pub fn limits(&self) -> Limits {
+        self.inner.limits
     }
 
     /// Calls `method` and returns its result.
@@ -96,53 +92,47 @@ impl Client {
     /// answer, and [`Error::Transport`](botapi_proto::Error::Transport) when there is no
     /// complete answer (see [`TransportErrorKind`](crate::TransportErrorKind)).
     pub async fn send<M: Method + ?Sized>(&self, method: &M) -> Result<M::Response, Error> {
-        let inner = &*self.inner;
-        let name = method.method_name();
-        let request = inner.proto.encode(method)?;
-        let timeout = inner
-            .timeout
-            .saturating_add(request.timeout_hint().unwrap_or_default());
-        let exchange = inner.exchange(name, request.into_http());
-        let (status, body) = match tokio::time::timeout(timeout, exchange).await {
-            Ok(answer) => answer.map_err(Error::Transport)?,
-            Err(_) => {
-                let e = TransportError::timeout(name, timeout, &inner.proto);
-                return Err(Error::Transport(e));
-            }
-        };
-        Ok(inner.proto.decode(method, status, &body)?)
+        self.inner.proto.send_async(self, method).await
+    }
+}
+
+/// The client carries any request the core built; generic code can take it as an
+/// [`AsyncTransport`].
+impl AsyncTransport for Client {
+    type Error = TransportError;
+
+    async fn round_trip(
+        &self,
+        request: http::Request<Body>,
+        call: &CallContext,
+    ) -> Result<http::Response<Bytes>, Error> {
+        let timeout = call.timeout(self.inner.limits.timeout);
+        match tokio::time::timeout(timeout, self.inner.exchange(request, call)).await {
+            Ok(answer) => Ok(answer?),
+            Err(_) => Err(call.timed_out(timeout).into()),
+        }
     }
 }
 
 impl Inner {
-    /// Sends the request and reads the answer's status and body.
+    /// Sends the request and reads the answer with its whole body.
     async fn exchange(
         &self,
-        name: &str,
-        request: http::Request<botapi_proto::Body>,
-    ) -> Result<(http::StatusCode, bytes::Bytes), TransportError> {
+        request: http::Request<Body>,
+        call: &CallContext,
+    ) -> Result<http::Response<Bytes>, TransportError> {
         let (parts, body) = request.into_parts();
         let body = match body.to_bytes() {
             Some(bytes) => RequestBody::full(bytes),
-            None => RequestBody::open(body.chunks())
-                .await
-                .map_err(|message| error::file(&message, name, &self.proto))?,
+            None => RequestBody::open(&body, call).await?,
         };
-        let response = self
-            .http
-            .request(http::Request::from_parts(parts, body))
-            .await
-            .map_err(|e| error::from_client(&e, name, &self.proto))?;
-        let status = response.status();
-        match read_limited(response.into_body(), self.max_body_size).await {
-            Ok(body) => Ok((status, body)),
-            Err(ReadError::TooLarge) => Err(TransportError::body_too_large(
-                name,
-                self.max_body_size,
-                &self.proto,
-            )),
-            Err(ReadError::Hyper(e)) => Err(error::from_hyper(&e, name, &self.proto)),
-        }
+        let request = http::Request::from_parts(parts, body);
+        let response = self.http.request(request).await;
+        let (parts, body) = response
+            .map_err(|e| error::from_client(&e, call))?
+            .into_parts();
+        let body = read_limited(body, self.limits.max_body_size, call).await?;
+        Ok(http::Response::from_parts(parts, body))
     }
 }
 
@@ -151,13 +141,13 @@ impl Builder {
     /// 30 s). A method's [`timeout_hint`](Method::timeout_hint), such as a long poll's wait,
     /// is added to it.
     pub fn timeout(mut self, base: Duration) -> Self {
-        self.timeout = base;
+        self.limits.timeout = base;
         self
     }
 
     /// The largest answer body to read, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]).
     pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = bytes;
+        self.limits.max_body_size = bytes;
         self
     }
 
@@ -207,8 +197,7 @@ impl Builder {
             inner: Arc::new(Inner {
                 proto: self.proto,
                 http,
-                timeout: self.timeout,
-                max_body_size: self.max_body_size,
+                limits: self.limits,
             }),
         }
     }
@@ -243,25 +232,4 @@ where
         .timer(TokioTimer::new())
         .pool_timer(TokioTimer::new())
         .build(connector)
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("proto", &self.inner.proto)
-            .field("timeout", &self.inner.timeout)
-            .field("max_body_size", &self.inner.max_body_size)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Debug for Builder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Builder")
-            .field("proto", &self.proto)
-            .field("timeout", &self.timeout)
-            .field("max_body_size", &self.max_body_size)
-            .field("custom_http", &self.http.is_some())
-            .finish()
-    }
 }

@@ -59,8 +59,8 @@ mod body;
 mod client;
 mod error;
 
-pub use body::{RequestBody, UploadError};
-pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
+pub use body::RequestBody;
+pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 pub use error::{Error, TransportError, TransportErrorKind};
 
 pub use botapi_proto;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// Where the Bot API lives: `https://api.telegram.org` by default, or any `http`/`https`
 /// base such as a local Bot API server (`http://127.0.0.1:8081`) or a gateway with a path
@@ -20,7 +21,7 @@ use std::str::FromStr;
 /// # Ok::<(), botapi_proto::ApiUrlError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct ApiUrl(Box<str>);
+pub struct ApiUrl(Arc<str>);
 
 /// The Bot API in Telegram's cloud.
 pub const CLOUD_API_URL: &str = "https://api.telegram.org";

@@ -9,11 +9,13 @@ use http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::api_url::ApiUrl;
+use crate::call::Pending;
 use crate::error::{DecodeError, EncodeError, Error};
 use crate::method::Method;
-use crate::redact::{REDACTED, redact};
-use crate::request::Request;
+use crate::redact::{REDACTED, Redactor, redact};
+use crate::request::{Body, Request};
 use crate::token::Token;
+use crate::transport::{AsyncTransport, BlockingTransport};
 
 /// A bot on a Bot API server: the base URL and the token. It does no IO; it builds requests
 /// and reads answers, and any transport can carry them in between.
@@ -62,14 +64,58 @@ impl Client {
         &self.token
     }
 
-    /// Builds the HTTP request for `method`: `POST {api_url}/bot{token}/{name}` with a JSON
+    /// Builds the HTTP request for `method`, and the [`Pending`] call that reads its answer:
+    /// what a transport needs. The request is `POST {api_url}/bot{token}/{name}` with a JSON
     /// body, a `multipart/form-data` body when files are uploaded, or no body when there are
     /// no parameters.
-    pub fn encode<M: Method + ?Sized>(&self, method: &M) -> Result<Request, EncodeError> {
-        crate::encode::encode(self, method)
+    ///
+    /// The request's URI holds the token: never print or log it (its `Debug` would show it);
+    /// log [`CallContext::redacted_url`](crate::CallContext::redacted_url) instead.
+    #[allow(clippy::type_complexity)]
+    pub fn prepare<M: Method + ?Sized>(
+        &self,
+        method: &M,
+    ) -> Result<(http::Request<Body>, Pending<M::Response>), EncodeError> {
+        let (request, context) = crate::encode::encode(self, method)?;
+        Ok((request, Pending::new(context)))
     }
 
-    /// Reads the answer to `method` from its HTTP status and body.
+    /// Calls `method` through a blocking [transport](crate::transport): encodes, lets the
+    /// transport carry the request, decodes. One attempt; nothing is retried.
+    pub fn send<T, M>(&self, transport: &T, method: &M) -> Result<M::Response, Error<T::Error>>
+    where
+        T: BlockingTransport + ?Sized,
+        M: Method + ?Sized,
+    {
+        let (request, pending) = self.prepare(method)?;
+        pending.finish(transport.round_trip(request, pending.context()))
+    }
+
+    /// Calls `method` through an async [transport](crate::transport): encodes, lets the
+    /// transport carry the request, decodes. One attempt; nothing is retried.
+    pub async fn send_async<T, M>(
+        &self,
+        transport: &T,
+        method: &M,
+    ) -> Result<M::Response, Error<T::Error>>
+    where
+        T: AsyncTransport + ?Sized,
+        M: Method + ?Sized,
+    {
+        let (request, pending) = self.prepare(method)?;
+        let answer = transport.round_trip(request, pending.context()).await;
+        pending.finish(answer)
+    }
+
+    /// Builds the request for `method`, wrapped so that it prints without the token. For
+    /// driving the core by hand; transports use [`Client::prepare`].
+    pub fn encode<M: Method + ?Sized>(&self, method: &M) -> Result<Request, EncodeError> {
+        let (http, context) = crate::encode::encode(self, method)?;
+        Ok(Request { http, context })
+    }
+
+    /// Reads the answer to `method` from its HTTP status and body. For driving the core by
+    /// hand; transports use the [`Pending`] call from [`Client::prepare`].
     ///
     /// Never panics, whatever the bytes. The status is only reported in errors: the
     /// envelope decides between success and failure, since proxies and Telegram do not
@@ -93,9 +139,8 @@ impl Client {
         crate::decode::decode(method_name, status, body, &self.token)
     }
 
-    /// Calls `method` through any blocking transport: a function that takes the request and
-    /// gives back the response (or its own error). Tests, mocks and simple clients need no
-    /// more than this.
+    /// Calls `method` through a function that takes the request and gives back the
+    /// response (or its own error). Tests, mocks and simple clients need no more than this.
     ///
     /// Requests that stream a file from disk cannot go through an in-memory transport and
     /// fail with [`EncodeError::StreamingRequired`].
@@ -104,16 +149,13 @@ impl Client {
         M: Method + ?Sized,
         F: FnOnce(http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, E>,
     {
-        let request = self.encode(method)?.into_http();
+        let (request, pending) = self.prepare(method)?;
         let (parts, body) = request.into_parts();
         let body = body
             .to_vec()
-            .ok_or_else(|| EncodeError::StreamingRequired {
-                method: method.method_name().to_owned(),
-            })?;
-        let response =
-            transport(http::Request::from_parts(parts, body)).map_err(Error::Transport)?;
-        Ok(self.decode(method, response.status(), response.body())?)
+            .ok_or_else(|| pending.context().streaming_required::<E>())?;
+        let response = transport(http::Request::from_parts(parts, body));
+        pending.finish(response.map_err(Error::Transport))
     }
 
     /// The URL of `method` with the token replaced by `<redacted>`: safe to print.
@@ -125,8 +167,12 @@ impl Client {
         )
     }
 
-    /// `text` with the token's secret replaced by `<redacted>`. Transports use it on error
-    /// messages from HTTP libraries, which may quote the request URL.
+    /// The redactor for this client's token: what removes the secret from any text.
+    pub fn redactor(&self) -> Redactor {
+        self.token.redactor()
+    }
+
+    /// `text` with the token's secret replaced by `<redacted>`.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         redact(text, &self.token)
     }

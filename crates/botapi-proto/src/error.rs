@@ -500,6 +500,12 @@ impl<T> From<EncodeError> for Error<T> {
     }
 }
 
+impl From<crate::TransportError> for Error<crate::TransportError> {
+    fn from(e: crate::TransportError) -> Self {
+        Error::Transport(e)
+    }
+}
+
 impl<T> From<DecodeError> for Error<T> {
     fn from(e: DecodeError) -> Self {
         match e {

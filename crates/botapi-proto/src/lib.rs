@@ -67,6 +67,7 @@
 #![deny(missing_docs)]
 
 mod api_url;
+mod call;
 mod client;
 mod decode;
 mod defaults;
@@ -88,19 +89,22 @@ pub mod fuzzing;
 pub mod meta;
 pub mod methods;
 pub mod poll;
+pub mod transport;
 pub mod types;
 pub mod webhook;
 
 pub use api_url::{ApiUrl, ApiUrlError, CLOUD_API_URL};
+pub use call::{CallContext, Pending};
 pub use client::Client;
-pub use defaults::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
+pub use defaults::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 pub use error::{
     ApiError, DecodeError, EncodeError, Error, ErrorKind, MalformedKind, MalformedResponse,
     ResponseParameters,
 };
 pub use input_file::{HasUploads, InputFile, Upload, UploadSource};
-pub use method::Method;
+pub use method::{Method, Outgoing};
 pub use raw::Call;
+pub use redact::Redactor;
 pub use request::{Body, Chunk, Request};
 pub use token::{CharClass, Token, TokenError};
 pub use transport_error::{TransportError, TransportErrorKind};

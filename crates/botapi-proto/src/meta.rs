@@ -49,6 +49,17 @@ pub struct MethodInfo {
     /// Whether any parameter can carry a file to upload, directly or nested (in an
     /// `InputMedia`, an `InputSticker`, …).
     pub uploads: bool,
+    /// Whether the method only reads, so repeating it after a failure that may have reached
+    /// the server changes nothing: every `get…` method (`getUpdates` too: the same request
+    /// again confirms the same updates). The typed method's
+    /// [`Method::is_read_only`] agrees.
+    pub read_only: bool,
+    /// Whether the method posts a message to the chat in its `chat_id` and so counts against
+    /// Telegram's flood limits: the `send…` methods except `sendChatAction`, the drafts,
+    /// `sendChatJoinRequestWebApp` and `sendGift`, plus `forwardMessage(s)` and
+    /// `copyMessage(s)`. Edits do not count. The typed method's [`Method::outgoing`] names the
+    /// chat.
+    pub sends_message: bool,
     /// The link to its entry in the official reference.
     pub doc: &'static str,
 }
@@ -140,14 +151,26 @@ pub struct UnionInfo {
 }
 
 /// The method called `name`, compared without regard to ASCII case as the Bot API server
-/// does.
+/// does. A binary search of a generated index: O(log n), and it allocates nothing.
 pub fn method(name: &str) -> Option<&'static MethodInfo> {
-    METHODS.iter().find(|m| m.name.eq_ignore_ascii_case(name))
+    use crate::generated::meta::METHODS_BY_NAME;
+    // The index holds lower-case names, so lower-casing `name` byte by byte compares as
+    // `eq_ignore_ascii_case` does; non-ASCII bytes stay as they are and match nothing.
+    let lowered = || name.bytes().map(|b| b.to_ascii_lowercase());
+    let at = METHODS_BY_NAME
+        .binary_search_by(|(key, _)| key.bytes().cmp(lowered()))
+        .ok()?;
+    METHODS.get(usize::from(METHODS_BY_NAME[at].1))
 }
 
-/// The type called `name` (exact spelling).
+/// The type called `name` (exact spelling). A binary search of a generated index:
+/// O(log n), and it allocates nothing.
 pub fn type_info(name: &str) -> Option<&'static TypeInfo> {
-    TYPES.iter().find(|t| t.name == name)
+    use crate::generated::meta_types::TYPES_BY_NAME;
+    let at = TYPES_BY_NAME
+        .binary_search_by(|(key, _)| (*key).cmp(name))
+        .ok()?;
+    TYPES.get(usize::from(TYPES_BY_NAME[at].1))
 }
 
 /// Receives the Rust type of a method chosen at run time by [`visit_method`].

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::input_file::Upload;
+use crate::types::ChatId;
 
 /// A Bot API method: a value holding its parameters, which knows its name and the type of its
 /// result.
@@ -57,6 +58,59 @@ pub trait Method: Serialize {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         let _ = out;
     }
+
+    /// Whether the call only reads: repeating it changes nothing on the server. Retries may
+    /// resend such a call after a failure that may have reached the server; others never.
+    ///
+    /// The default says no, which is the safe answer for a method nobody has checked.
+    /// Generated methods answer from [`MethodInfo::read_only`](crate::meta::MethodInfo).
+    fn is_read_only(&self) -> bool {
+        false
+    }
+
+    /// For a call that posts a message to a chat, which chat and whether it is a paid
+    /// broadcast (`allow_paid_broadcast`), so flood control can pace it; `None` for calls
+    /// that post nothing.
+    ///
+    /// The default is `None`. Generated methods answer for every method whose
+    /// [`MethodInfo::sends_message`](crate::meta::MethodInfo) is set, with their `chat_id`.
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        None
+    }
+}
+
+/// Where a call that posts a message goes, as [`Method::outgoing`] tells it: what flood
+/// control needs to pace the call (see
+/// [the limits](https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this)).
+///
+/// ```
+/// use botapi_proto::methods::{SendChatAction, SendMessage};
+/// use botapi_proto::types::{ChatAction, ChatId};
+/// use botapi_proto::{Method, Outgoing};
+///
+/// let send = SendMessage::new(-1001234567890, "hi").allow_paid_broadcast(true);
+/// let chat = ChatId::from(-1001234567890);
+/// assert_eq!(send.outgoing(), Some(Outgoing::new(&chat, true)));
+/// assert_eq!(SendChatAction::new(42, ChatAction::Typing).outgoing(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Outgoing<'a> {
+    /// The chat the message goes to.
+    pub chat: &'a ChatId,
+    /// Whether the call asks for a paid broadcast (`allow_paid_broadcast`), which Telegram
+    /// lets go faster than the usual limits, for a fee in Stars.
+    pub paid_broadcast: bool,
+}
+
+impl<'a> Outgoing<'a> {
+    /// A message to `chat`, as a paid broadcast or not.
+    pub fn new(chat: &'a ChatId, paid_broadcast: bool) -> Self {
+        Outgoing {
+            chat,
+            paid_broadcast,
+        }
+    }
 }
 
 impl<M: Method + ?Sized> Method for &M {
@@ -72,5 +126,13 @@ impl<M: Method + ?Sized> Method for &M {
 
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         (**self).uploads(out)
+    }
+
+    fn is_read_only(&self) -> bool {
+        (**self).is_read_only()
+    }
+
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        (**self).outgoing()
     }
 }

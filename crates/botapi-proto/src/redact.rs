@@ -2,10 +2,61 @@
 //! error messages) before it is stored in an error.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use serde_json::Value;
 
 use crate::token::Token;
+
+/// Removes one bot token's secret from text. It is the one tool every part of botapi uses
+/// for that: the decoder on server bodies, the transport errors on library messages, the
+/// command line on everything it prints.
+///
+/// It holds the token but can only hide it: there is no way to get the secret back out, so
+/// handing a `Redactor` to a logger or a printer gives it nothing to leak. Cloning is cheap.
+///
+/// ```
+/// use botapi_proto::Token;
+///
+/// let redactor = "123456:SECRETsecret".parse::<Token>()?.redactor();
+/// assert_eq!(
+///     redactor.redact("GET /bot123456:SECRETsecret/getMe failed"),
+///     "GET /bot123456:<redacted>/getMe failed"
+/// );
+/// assert_eq!(format!("{redactor:?}"), "Redactor(123456:<redacted>)");
+/// # Ok::<(), botapi_proto::TokenError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redactor {
+    token: Token,
+}
+
+impl Redactor {
+    pub(crate) fn new(token: Token) -> Self {
+        Redactor { token }
+    }
+
+    /// `text` with every occurrence of the secret replaced by `<redacted>`; borrowed when
+    /// there was none.
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        redact(text, &self.token)
+    }
+
+    /// The bot id, which is not secret.
+    pub fn bot_id(&self) -> i64 {
+        self.token.bot_id()
+    }
+
+    pub(crate) fn token(&self) -> &Token {
+        &self.token
+    }
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Redactor").field(&self.token).finish()
+    }
+}
 
 /// What replaces the secret.
 pub(crate) const REDACTED: &str = "<redacted>";

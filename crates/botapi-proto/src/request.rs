@@ -7,44 +7,35 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::HeaderMap;
 
-use crate::redact::REDACTED;
+use crate::call::CallContext;
 
 /// A request built by [`Client::encode`](crate::Client::encode): an `http::Request` plus what
 /// a transport needs to know to send it well.
 ///
 /// Its URI holds the bot token, so `Debug` shows a redacted URL, and the inner
 /// `http::Request` (whose `Debug` would print the token) is only reached through
-/// [`Request::into_http`].
+/// [`Request::into_http`] or [`Request::into_parts`].
 pub struct Request {
     pub(crate) http: http::Request<Body>,
-    pub(crate) method_name: String,
-    pub(crate) bot_id: i64,
-    pub(crate) timeout_hint: Option<Duration>,
+    pub(crate) context: CallContext,
 }
 
 impl Request {
     /// The Bot API method, such as `getMe`.
     pub fn method_name(&self) -> &str {
-        &self.method_name
+        self.context.method_name()
     }
 
     /// The URL with the token's secret replaced by `<redacted>`: safe to log. Built on
     /// demand, since only errors and logs need it.
     pub fn redacted_url(&self) -> String {
-        let url = self.http.uri().to_string();
-        // The path is `{base path}/bot{id}:{secret}/{method}`, and the secret holds no `/`.
-        let marker = format!("/bot{}:", self.bot_id);
-        let Some(start) = url.rfind(&marker).map(|i| i + marker.len()) else {
-            return url;
-        };
-        let end = url[start..].find('/').map_or(url.len(), |i| start + i);
-        format!("{}{REDACTED}{}", &url[..start], &url[end..])
+        self.context.redacted_url()
     }
 
     /// How long the server may hold this request on purpose (long polling). A transport's
     /// timeout for the request should be its usual timeout plus this.
     pub fn timeout_hint(&self) -> Option<Duration> {
-        self.timeout_hint
+        self.context.timeout_hint()
     }
 
     /// The request headers.
@@ -61,6 +52,12 @@ impl Request {
     pub fn into_http(self) -> http::Request<Body> {
         self.http
     }
+
+    /// The `http::Request` to send and the call's context, which a
+    /// [transport](crate::transport) takes beside it.
+    pub fn into_parts(self) -> (http::Request<Body>, CallContext) {
+        (self.http, self.context)
+    }
 }
 
 impl fmt::Debug for Request {
@@ -70,7 +67,7 @@ impl fmt::Debug for Request {
             .field("url", &self.redacted_url())
             .field("headers", self.http.headers())
             .field("body", self.http.body())
-            .field("timeout_hint", &self.timeout_hint)
+            .field("timeout_hint", &self.timeout_hint())
             .finish()
     }
 }
@@ -86,8 +83,10 @@ pub struct Body {
 }
 
 /// One piece of a [`Body`].
+///
+/// Exhaustive on purpose: a transport must be able to send every kind of chunk, so a new
+/// kind is a change every transport has to see.
 #[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Chunk {
     /// Bytes to send as they are.
     Bytes(Bytes),

@@ -2,6 +2,9 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
+
+use crate::redact::Redactor;
 
 /// A bot token of the form `<bot id>:<secret>`, as issued by @BotFather.
 ///
@@ -25,7 +28,8 @@ use std::str::FromStr;
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Token {
-    full: Box<str>,
+    // Shared, so that every request in flight can carry the token for redaction without a copy.
+    full: Arc<str>,
     colon: usize,
     bot_id: i64,
 }
@@ -39,7 +43,7 @@ impl Token {
             .parse()
             .map_err(|_| TokenError::BotIdOutOfRange)?;
         Ok(Token {
-            full: full.into_boxed_str(),
+            full: full.into(),
             colon,
             bot_id,
         })
@@ -59,6 +63,11 @@ impl Token {
     /// The secret alone (after the colon). Used to redact it from text that a server sent.
     pub(crate) fn secret(&self) -> &str {
         &self.full[self.colon + 1..]
+    }
+
+    /// Something that removes this token's secret from text, and cannot reveal it.
+    pub fn redactor(&self) -> Redactor {
+        Redactor::new(self.clone())
     }
 }
 

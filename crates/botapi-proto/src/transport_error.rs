@@ -2,17 +2,20 @@
 //! adapter sends the request, and so no transport can keep a token-bearing message by mistake.
 
 use std::fmt;
-use std::time::Duration;
 
-use crate::client::Client;
+use crate::redact::Redactor;
 
 /// A request that did not complete: no answer, or only part of one.
 ///
-/// Transports build it from their HTTP library's error. It holds only text, and the only way
-/// to build one runs that text through [`Client::redact`], because HTTP libraries like to
-/// quote the request URL, which holds the bot token. `Display` gives the method and a message
-/// an operator can act on ("connect: Connection refused", "TLS handshake: …", "timed out
-/// after 30.5 s", "body larger than 10485760 bytes").
+/// Transports build it through the [`CallContext`](crate::CallContext) of the call that
+/// failed, from their HTTP library's error. It holds only text, and every way to build one
+/// runs that text through the call's [`Redactor`], because HTTP libraries like to quote the
+/// request URL, which holds the bot token. `Display` gives the method and a message an
+/// operator can act on ("connect: Connection refused", "TLS handshake: …", "timed out after
+/// 30.5 s", "body larger than 10485760 bytes").
+///
+/// [`TransportError::may_have_reached_server`] tells retry logic whether the server may have
+/// executed the call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TransportError {
@@ -25,13 +28,14 @@ pub struct TransportError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
-    /// No connection could be made: refused, unreachable, or the host name did not resolve.
-    /// Nothing was sent.
+    /// No connection could be made: refused, unreachable, the host name did not resolve, or
+    /// connecting took too long. Nothing was sent.
     Connect,
     /// The TLS handshake failed (a bad certificate, or a server that does not speak TLS).
     /// Nothing was sent.
     Tls,
-    /// The whole request (connect, send, answer and body) took longer than the timeout.
+    /// The whole request (connect, send, answer and body) took longer than the timeout. The
+    /// request may have been sent and executed.
     Timeout,
     /// The answer's body is larger than the configured limit; it was not read past it.
     BodyTooLarge {
@@ -39,45 +43,70 @@ pub enum TransportErrorKind {
         limit: usize,
     },
     /// The connection failed while the request or the answer was in flight (closed early,
-    /// reset).
+    /// reset). The request may have been executed.
     Io,
     /// The server broke the HTTP protocol, or the request could not be sent as HTTP.
     Http,
-    /// A file to upload could not be read. Nothing, or only part of the request, was sent.
+    /// A file to upload could not be read. The request never went out whole, so the server
+    /// cannot have executed it.
     File,
 }
 
-impl TransportError {
-    /// A failure of `kind` while calling `method`, described by `message`, which is stored with
-    /// `client`'s token removed.
-    pub fn new(kind: TransportErrorKind, method: &str, message: &str, client: &Client) -> Self {
-        TransportError {
-            kind,
-            method: method.to_owned(),
-            message: client.redact(message).into_owned(),
+impl TransportErrorKind {
+    /// Whether a failure of this kind leaves open that the server received the whole request
+    /// and executed it. `false` only for failures that happen before the request can have
+    /// gone out whole: connecting, the TLS handshake, reading an upload file.
+    ///
+    /// A call that changes something (`sendMessage`) must not be sent again on its own after
+    /// a failure for which this is `true`: it may post twice.
+    pub fn may_have_reached_server(self) -> bool {
+        match self {
+            TransportErrorKind::Connect | TransportErrorKind::Tls | TransportErrorKind::File => {
+                false
+            }
+            TransportErrorKind::Timeout
+            | TransportErrorKind::BodyTooLarge { .. }
+            | TransportErrorKind::Io
+            | TransportErrorKind::Http => true,
         }
     }
 
-    /// The whole-request timeout of `after` ran out.
-    pub fn timeout(method: &str, after: Duration, client: &Client) -> Self {
-        let message = format!("timed out after {} s", after.as_secs_f64());
-        Self::new(TransportErrorKind::Timeout, method, &message, client)
+    /// A stable lower-case word for the kind (`connect`, `tls`, `timeout`, `body_too_large`,
+    /// `io`, `http`, `file`), for logs and scripts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportErrorKind::Connect => "connect",
+            TransportErrorKind::Tls => "tls",
+            TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::BodyTooLarge { .. } => "body_too_large",
+            TransportErrorKind::Io => "io",
+            TransportErrorKind::Http => "http",
+            TransportErrorKind::File => "file",
+        }
     }
+}
 
-    /// The answer's body was larger than `limit` bytes.
-    pub fn body_too_large(method: &str, limit: usize, client: &Client) -> Self {
-        let message = format!("body larger than {limit} bytes");
-        Self::new(
-            TransportErrorKind::BodyTooLarge { limit },
-            method,
-            &message,
-            client,
-        )
+impl TransportError {
+    /// A failure of `kind` while calling `method`, described by `message`, which is stored
+    /// with `redactor`'s secret removed. Transports usually call
+    /// [`CallContext::transport_error`](crate::CallContext::transport_error) instead.
+    pub fn new(kind: TransportErrorKind, method: &str, message: &str, redactor: &Redactor) -> Self {
+        TransportError {
+            kind,
+            method: method.to_owned(),
+            message: redactor.redact(message).into_owned(),
+        }
     }
 
     /// What kind of failure this is.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
+    }
+
+    /// Whether the server may have received and executed the request; see
+    /// [`TransportErrorKind::may_have_reached_server`].
+    pub fn may_have_reached_server(&self) -> bool {
+        self.kind.may_have_reached_server()
     }
 
     /// The Bot API method that was being called.
@@ -106,12 +135,12 @@ mod tests {
 
     #[test]
     fn messages_lose_the_token_on_the_way_in() {
-        let client = Client::new(Token::new("7:SENTINELsecret").unwrap());
+        let redactor = Token::new("7:SENTINELsecret").unwrap().redactor();
         let e = TransportError::new(
             TransportErrorKind::Connect,
             "getMe",
             "error sending request for url (https://api.telegram.org/bot7:SENTINELsecret/getMe)",
-            &client,
+            &redactor,
         );
         assert_eq!(e.kind(), TransportErrorKind::Connect);
         assert_eq!(
@@ -119,9 +148,27 @@ mod tests {
             "getMe: error sending request for url (https://api.telegram.org/bot7:<redacted>/getMe)"
         );
         assert!(!format!("{e:?}").contains("SENTINEL"));
-        let e = TransportError::timeout("getUpdates", Duration::from_millis(30_500), &client);
-        assert_eq!(e.to_string(), "getUpdates: timed out after 30.5 s");
-        let e = TransportError::body_too_large("getMe", 10, &client);
-        assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge { limit: 10 });
+    }
+
+    #[test]
+    fn only_failures_before_sending_are_known_not_to_have_run() {
+        use TransportErrorKind as K;
+        let before = [K::Connect, K::Tls, K::File];
+        let maybe = [K::Timeout, K::BodyTooLarge { limit: 1 }, K::Io, K::Http];
+        assert!(before.iter().all(|k| !k.may_have_reached_server()));
+        assert!(maybe.iter().all(|k| k.may_have_reached_server()));
+        let words: Vec<_> = before.iter().chain(&maybe).map(|k| k.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "connect",
+                "tls",
+                "file",
+                "timeout",
+                "body_too_large",
+                "io",
+                "http"
+            ]
+        );
     }
 }

@@ -7,8 +7,9 @@ mod support;
 
 use std::fmt::Debug;
 
-use botapi_proto::meta::{METHODS, MethodInfo, MethodVisitor, visit_method};
-use botapi_proto::{Client, Method, Token};
+use botapi_proto::meta::{self, METHODS, MethodInfo, MethodVisitor, visit_method};
+use botapi_proto::types::ChatId;
+use botapi_proto::{Client, Method, Outgoing, Token};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -50,6 +51,9 @@ struct Encoded {
     name: String,
     body: Value,
     response: &'static str,
+    read_only: bool,
+    /// `Method::outgoing`, owned.
+    outgoing: Option<(ChatId, bool)>,
 }
 
 /// Builds the method from JSON, encodes it, and reads the JSON body back.
@@ -76,6 +80,10 @@ impl MethodVisitor for Encode {
             name: request.method_name().to_owned(),
             body,
             response: std::any::type_name::<M::Response>(),
+            read_only: method.is_read_only(),
+            outgoing: method
+                .outgoing()
+                .map(|o| (o.chat.clone(), o.paid_broadcast)),
         })
     }
 }
@@ -301,4 +309,129 @@ fn method_name_is_never_shadowed_by_a_setter() {
         EditForumTopic::new(1, 2).name("x").method_name(),
         "editForumTopic"
     );
+}
+
+/// The typed methods answer `is_read_only` and `outgoing` as the metadata says, for every
+/// form of every method; a message goes to the `chat_id` it was given.
+#[test]
+fn call_flags_agree_with_the_metadata() {
+    let (mut read_only, mut sending) = (0, 0);
+    for info in METHODS {
+        for names in forms(info) {
+            let params = params_for(info, &names);
+            let encoded = visit_method(info.name, &params, Encode(params.clone()))
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", info.name));
+            assert_eq!(encoded.read_only, info.read_only, "{}", info.name);
+            assert_eq!(
+                encoded.outgoing.is_some(),
+                info.sends_message,
+                "{}",
+                info.name
+            );
+            if let Some((chat, paid)) = &encoded.outgoing {
+                let sent: ChatId = serde_json::from_value(params["chat_id"].clone()).unwrap();
+                assert_eq!(*chat, sent, "{}", info.name);
+                assert!(!paid, "{}: paid without asking", info.name);
+            }
+            read_only += usize::from(encoded.read_only);
+            sending += usize::from(encoded.outgoing.is_some());
+        }
+    }
+    // Every `get*` method of 10.3; every `send*` but five, plus forward and copy.
+    assert_eq!(read_only, 32);
+    assert_eq!(sending, 25);
+}
+
+/// A paid broadcast shows in `outgoing` exactly when `allow_paid_broadcast` is `true`.
+#[test]
+fn paid_broadcast_follows_its_parameter() {
+    let mut checked = 0;
+    for info in METHODS
+        .iter()
+        .filter(|m| m.param("allow_paid_broadcast").is_some())
+    {
+        assert!(info.sends_message, "{}", info.name);
+        let required: Vec<&str> = info.required_params().map(|p| p.name).collect();
+        for (value, expected) in [(json!(true), true), (json!(false), false)] {
+            let mut params = params_for(info, &required);
+            params["allow_paid_broadcast"] = value;
+            let encoded = visit_method(info.name, &params, Encode(params.clone()))
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", info.name));
+            assert_eq!(
+                encoded.outgoing.map(|o| o.1),
+                Some(expected),
+                "{}",
+                info.name
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked} methods take allow_paid_broadcast");
+}
+
+#[test]
+fn named_flags() {
+    use botapi_proto::methods::{
+        CopyMessage, EditMessageText, EditMessageTextInline, ForwardMessage, GetMe, GetUpdates,
+        SendChatAction, SendMessage, SetMyName,
+    };
+    use botapi_proto::types::ChatAction;
+
+    assert!(GetMe::new().is_read_only());
+    assert!(GetUpdates::new().offset(10).is_read_only());
+    assert!(!SendMessage::new(1, "x").is_read_only());
+    assert!(!SetMyName::new().name("x").is_read_only());
+
+    let chat = ChatId::from(-1001234567890);
+    let send = SendMessage::new(-1001234567890, "hi");
+    assert_eq!(send.outgoing(), Some(Outgoing::new(&chat, false)));
+    let paid = send.clone().allow_paid_broadcast(true);
+    assert_eq!(paid.outgoing().map(|o| o.paid_broadcast), Some(true));
+    let unpaid = send.allow_paid_broadcast(false);
+    assert_eq!(unpaid.outgoing().map(|o| o.paid_broadcast), Some(false));
+    let channel = ChatId::from("@channel");
+    assert_eq!(
+        SendMessage::new("@channel", "hi")
+            .outgoing()
+            .map(|o| o.chat),
+        Some(&channel)
+    );
+    // Forwarding and copying post to `chat_id`, not to the chat they copy from.
+    assert_eq!(
+        ForwardMessage::new(5, 7, 1).outgoing().map(|o| o.chat),
+        Some(&ChatId::from(5))
+    );
+    assert_eq!(
+        CopyMessage::new(5, 7, 1).outgoing().map(|o| o.chat),
+        Some(&ChatId::from(5))
+    );
+
+    assert_eq!(SendChatAction::new(1, ChatAction::Typing).outgoing(), None);
+    assert_eq!(EditMessageText::new(1, 2).text("x").outgoing(), None);
+    assert_eq!(EditMessageTextInline::new("id").outgoing(), None);
+    assert_eq!(GetMe::new().outgoing(), None);
+
+    // Through `&M`, as adapters take methods.
+    fn flags<M: Method>(m: M) -> (bool, Option<ChatId>) {
+        (m.is_read_only(), m.outgoing().map(|o| o.chat.clone()))
+    }
+    let send = SendMessage::new(9, "x");
+    let send_ref: &SendMessage = &send;
+    assert_eq!(flags(send_ref), (false, Some(ChatId::from(9))));
+    let me = GetMe::new();
+    let me_ref: &&GetMe = &&me;
+    assert_eq!(flags(me_ref), (true, None));
+
+    // Raw calls know nothing about their method, so they take the safe answers.
+    let raw = botapi_proto::Call::new("getMe");
+    assert!(!raw.is_read_only());
+    assert_eq!(raw.outgoing(), None);
+
+    let info = |name| meta::method(name).unwrap();
+    assert!(info("getMe").read_only && !info("getMe").sends_message);
+    assert!(!info("sendMessage").read_only && info("sendMessage").sends_message);
+    assert!(!info("sendChatAction").sends_message);
+    assert!(!info("editMessageText").sends_message);
 }

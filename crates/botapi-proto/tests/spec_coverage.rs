@@ -238,3 +238,44 @@ fn string_parameters_with_listed_values_say_so() {
     let text = meta::method("sendMessage").unwrap().param("text").unwrap();
     assert!(text.values.is_empty());
 }
+
+#[test]
+fn call_flags_follow_the_documented_rules() {
+    for m in METHODS {
+        // Bot API 10.3 has no exception to the name rule for reads.
+        assert_eq!(m.read_only, m.name.starts_with("get"), "{}", m.name);
+        assert!(!(m.read_only && m.sends_message), "{}", m.name);
+        if m.sends_message {
+            let chat = m.param("chat_id").unwrap_or_else(|| panic!("{}", m.name));
+            assert!(
+                chat.required && chat.ty == "Integer or String",
+                "{}",
+                m.name
+            );
+            assert!(!m.name.starts_with("edit"), "{}", m.name);
+        }
+    }
+    let not_sending = [
+        "sendChatAction",
+        "sendMessageDraft",
+        "sendRichMessageDraft",
+        "sendChatJoinRequestWebApp",
+        "sendGift",
+    ];
+    for m in METHODS.iter().filter(|m| m.name.starts_with("send")) {
+        assert_eq!(
+            m.sends_message,
+            !not_sending.contains(&m.name),
+            "{}",
+            m.name
+        );
+    }
+    for name in [
+        "forwardMessage",
+        "forwardMessages",
+        "copyMessage",
+        "copyMessages",
+    ] {
+        assert!(meta::method(name).unwrap().sends_message, "{name}");
+    }
+}

@@ -1,20 +1,20 @@
 //! The client: a core client plus a ureq agent, a timeout and a body limit.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use botapi_proto::Method;
-use http::HeaderValue;
+use botapi_proto::transport::{BlockingTransport, BodyReader};
+use botapi_proto::{Body, CallContext, Method};
+use bytes::Bytes;
 use http::header::CONTENT_LENGTH;
 use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, AsSendBody, SendBody};
 
-use crate::body::{ReadError, UploadReader, read_limited};
+use crate::body::{open_file, read_limited};
 use crate::error::{self, Error, TransportError};
 use crate::resolve::LiteralFirst;
 
-pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
+pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 
 /// A blocking Bot API client over ureq: sends any [`Method`] and returns its typed result.
 ///
@@ -22,29 +22,29 @@ pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
 /// several threads. Every call runs under a whole-request timeout (the base timeout plus the
 /// method's [`timeout_hint`](Method::timeout_hint)) and reads at most
 /// [`max_body_size`](Builder::max_body_size) bytes of the answer.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Debug)]
 struct Inner {
     proto: botapi_proto::Client,
     agent: Agent,
     /// Whether every request needs its own configuration: a user's agent may turn statuses
     /// into errors or have another timeout; ours is built with the right ones.
     configure_each: bool,
-    timeout: Duration,
-    max_body_size: usize,
+    limits: Limits,
 }
 
 /// Configures a [`Client`]: its timeout, its body limit, and optionally the ureq agent it
 /// sends through.
 #[must_use]
+#[derive(Debug)]
 pub struct Builder {
     proto: botapi_proto::Client,
     agent: Option<Agent>,
-    timeout: Duration,
-    max_body_size: usize,
+    limits: Limits,
 }
 
 impl Client {
@@ -60,8 +60,7 @@ impl Client {
         Builder {
             proto,
             agent: None,
-            timeout: DEFAULT_TIMEOUT,
-            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            limits: Limits::default(),
         }
     }
 
@@ -70,14 +69,9 @@ impl Client {
         &self.inner.proto
     }
 
-    /// The base timeout of every call.
-    pub fn timeout(&self) -> Duration {
-        self.inner.timeout
-    }
-
-    /// The largest answer body this client reads.
-    pub fn max_body_size(&self) -> usize {
-        self.inner.max_body_size
+    /// The base timeout of every call and the largest answer body this client reads.
+    pub fn limits(&self) -> Limits {
+        self.inner.limits
     }
 
     /// Calls `method` and returns its result, blocking the thread until it is there.
@@ -88,63 +82,51 @@ impl Client {
     /// answer, and [`Error::Transport`](botapi_proto::Error::Transport) when there is no
     /// complete answer (see [`TransportErrorKind`](crate::TransportErrorKind)).
     pub fn send<M: Method + ?Sized>(&self, method: &M) -> Result<M::Response, Error> {
+        self.inner.proto.send(self, method)
+    }
+}
+
+/// The client carries any request the core built; generic code can take it as a
+/// [`BlockingTransport`].
+impl BlockingTransport for Client {
+    type Error = TransportError;
+
+    fn round_trip(
+        &self,
+        request: http::Request<Body>,
+        call: &CallContext,
+    ) -> Result<http::Response<Bytes>, Error> {
         let inner = &*self.inner;
-        let name = method.method_name();
-        let request = inner.proto.encode(method)?;
-        let hint = request.timeout_hint();
-        let timeout = inner.timeout.saturating_add(hint.unwrap_or_default());
-        let exchange = inner.exchange(name, request.into_http(), timeout, hint.is_some());
-        let (status, body) = exchange.map_err(Error::Transport)?;
-        Ok(inner.proto.decode(method, status, &body)?)
+        let (timeout, limit) = (
+            call.timeout(inner.limits.timeout),
+            inner.limits.max_body_size,
+        );
+        let (mut parts, body) = request.into_parts();
+        let sent = match body.to_bytes() {
+            Some(bytes) => inner.run(http::Request::from_parts(parts, bytes.as_ref()), timeout),
+            None => {
+                let reader = BodyReader::open(&body, call, open_file)?;
+                parts.headers.insert(CONTENT_LENGTH, reader.len().into());
+                let body = SendBody::from_owned_reader(reader);
+                inner.run(http::Request::from_parts(parts, body), timeout)
+            }
+        };
+        let fail = |e| error::from_ureq(e, call, timeout, limit);
+        let (parts, mut body) = sent.map_err(fail)?.into_parts();
+        let body = read_limited(&mut body, limit).map_err(fail)?;
+        Ok(http::Response::from_parts(parts, Bytes::from(body)))
     }
 }
 
 impl Inner {
-    /// Sends the request and reads the answer's status and body.
-    fn exchange(
-        &self,
-        name: &str,
-        request: http::Request<botapi_proto::Body>,
-        timeout: Duration,
-        has_hint: bool,
-    ) -> Result<(http::StatusCode, Vec<u8>), TransportError> {
-        let (mut parts, body) = request.into_parts();
-        let sent = match body.to_bytes() {
-            Some(bytes) => {
-                let request = http::Request::from_parts(parts, bytes.as_ref());
-                self.run(request, timeout, has_hint)
-            }
-            None => {
-                let (reader, length) = UploadReader::open(body.chunks())
-                    .map_err(|message| error::file(&message, name, &self.proto))?;
-                parts
-                    .headers
-                    .insert(CONTENT_LENGTH, HeaderValue::from(length));
-                let body = SendBody::from_owned_reader(reader);
-                self.run(http::Request::from_parts(parts, body), timeout, has_hint)
-            }
-        };
-        let fail = |e| error::from_ureq(e, name, timeout, self.max_body_size, &self.proto);
-        let mut response = sent.map_err(fail)?;
-        let status = response.status();
-        match read_limited(response.body_mut(), self.max_body_size) {
-            Ok(body) => Ok((status, body)),
-            Err(ReadError::TooLarge) => Err(TransportError::body_too_large(
-                name,
-                self.max_body_size,
-                &self.proto,
-            )),
-            Err(ReadError::Ureq(e)) => Err(fail(e)),
-        }
-    }
-
     fn run<S: AsSendBody>(
         &self,
         request: http::Request<S>,
         timeout: Duration,
-        has_hint: bool,
     ) -> Result<http::Response<ureq::Body>, ureq::Error> {
-        let request = if self.configure_each || has_hint {
+        // The agent this crate builds already has the base timeout and hands every status
+        // over; a longer call or a user's agent needs its settings per request.
+        let request = if self.configure_each || timeout != self.limits.timeout {
             self.agent
                 .configure_request(request)
                 .http_status_as_error(false)
@@ -162,13 +144,13 @@ impl Builder {
     /// 30 s). A method's [`timeout_hint`](Method::timeout_hint), such as a long poll's wait,
     /// is added to it.
     pub fn timeout(mut self, base: Duration) -> Self {
-        self.timeout = base;
+        self.limits.timeout = base;
         self
     }
 
     /// The largest answer body to read, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]).
     pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = bytes;
+        self.limits.max_body_size = bytes;
         self
     }
 
@@ -187,14 +169,15 @@ impl Builder {
     /// Builds the client.
     pub fn build(self) -> Client {
         let configure_each = self.agent.is_some();
-        let agent = self.agent.unwrap_or_else(|| default_agent(self.timeout));
+        let agent = self
+            .agent
+            .unwrap_or_else(|| default_agent(self.limits.timeout));
         Client {
             inner: Arc::new(Inner {
                 proto: self.proto,
                 agent,
                 configure_each,
-                timeout: self.timeout,
-                max_body_size: self.max_body_size,
+                limits: self.limits,
             }),
         }
     }
@@ -212,25 +195,4 @@ fn default_agent(timeout: Duration) -> Agent {
         .no_delay(true)
         .build();
     Agent::with_parts(config, DefaultConnector::default(), LiteralFirst::default())
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("proto", &self.inner.proto)
-            .field("timeout", &self.inner.timeout)
-            .field("max_body_size", &self.inner.max_body_size)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Debug for Builder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Builder")
-            .field("proto", &self.proto)
-            .field("timeout", &self.timeout)
-            .field("max_body_size", &self.max_body_size)
-            .field("custom_agent", &self.agent.is_some())
-            .finish()
-    }
 }

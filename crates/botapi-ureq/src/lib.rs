@@ -57,7 +57,7 @@ mod client;
 mod error;
 mod resolve;
 
-pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
+pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 pub use error::{Error, TransportError, TransportErrorKind};
 
 pub use botapi_proto;

@@ -8,15 +8,16 @@ use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Method as HttpMethod};
 
 use crate::Client;
+use crate::call::CallContext;
 use crate::error::EncodeError;
 use crate::method::Method;
-use crate::request::{Body, Chunk, Request};
+use crate::request::{Body, Chunk};
 
-/// Builds the request for `method`. See [`Client::encode`].
+/// Builds the request for `method` and the context of the call. See [`Client::prepare`].
 pub(crate) fn encode<M: Method + ?Sized>(
     client: &Client,
     method: &M,
-) -> Result<Request, EncodeError> {
+) -> Result<(http::Request<Body>, CallContext), EncodeError> {
     let name = method.method_name();
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Err(EncodeError::InvalidMethodName {
@@ -60,12 +61,14 @@ pub(crate) fn encode<M: Method + ?Sized>(
         .map_err(|_| EncodeError::InvalidMethodName {
             name: name.to_owned(),
         })?;
-    Ok(Request {
-        http,
-        method_name: name.to_owned(),
-        bot_id: client.token().bot_id(),
-        timeout_hint: method.timeout_hint(),
-    })
+    let context = CallContext::new(
+        name,
+        client.api_url().clone(),
+        client.token().redactor(),
+        method.timeout_hint(),
+        method.is_read_only(),
+    );
+    Ok((http, context))
 }
 
 /// A JSON body, or no body at all when there are no parameters.

@@ -31,6 +31,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Array of Update",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getupdates",
     },
     MethodInfo {
@@ -46,6 +48,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setwebhook",
     },
     MethodInfo {
@@ -53,6 +57,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("drop_pending_updates", "Boolean", false, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletewebhook",
     },
     MethodInfo {
@@ -60,6 +66,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[],
         returns: "WebhookInfo",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getwebhookinfo",
     },
     MethodInfo {
@@ -67,6 +75,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[],
         returns: "User",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getme",
     },
     MethodInfo {
@@ -74,6 +84,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#logout",
     },
     MethodInfo {
@@ -81,6 +93,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#close",
     },
     MethodInfo {
@@ -135,6 +149,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendmessage",
     },
     MethodInfo {
@@ -159,6 +175,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#forwardmessage",
     },
     MethodInfo {
@@ -174,6 +192,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Array of MessageId",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#forwardmessages",
     },
     MethodInfo {
@@ -223,6 +243,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "MessageId",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#copymessage",
     },
     MethodInfo {
@@ -239,6 +261,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Array of MessageId",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#copymessages",
     },
     MethodInfo {
@@ -295,6 +319,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendphoto",
     },
     MethodInfo {
@@ -352,6 +378,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendlivephoto",
     },
     MethodInfo {
@@ -410,6 +438,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendaudio",
     },
     MethodInfo {
@@ -472,6 +502,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#senddocument",
     },
     MethodInfo {
@@ -535,6 +567,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendvideo",
     },
     MethodInfo {
@@ -595,6 +629,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendanimation",
     },
     MethodInfo {
@@ -650,6 +686,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendvoice",
     },
     MethodInfo {
@@ -692,6 +730,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendvideonote",
     },
     MethodInfo {
@@ -741,6 +781,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendpaidmedia",
     },
     MethodInfo {
@@ -765,6 +807,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Array of Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendmediagroup",
     },
     MethodInfo {
@@ -809,6 +853,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendlocation",
     },
     MethodInfo {
@@ -855,6 +901,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendvenue",
     },
     MethodInfo {
@@ -897,6 +945,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendcontact",
     },
     MethodInfo {
@@ -981,6 +1031,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendpoll",
     },
     MethodInfo {
@@ -997,6 +1049,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendchecklist",
     },
     MethodInfo {
@@ -1029,6 +1083,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#senddice",
     },
     MethodInfo {
@@ -1051,6 +1107,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#sendmessagedraft",
     },
     MethodInfo {
@@ -1081,6 +1139,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#sendchataction",
     },
     MethodInfo {
@@ -1093,6 +1153,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setmessagereaction",
     },
     MethodInfo {
@@ -1104,6 +1166,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "UserProfilePhotos",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getuserprofilephotos",
     },
     MethodInfo {
@@ -1115,6 +1179,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "UserProfileAudios",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getuserprofileaudios",
     },
     MethodInfo {
@@ -1126,6 +1192,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setuseremojistatus",
     },
     MethodInfo {
@@ -1133,6 +1201,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("file_id", "String", true, false, &[])],
         returns: "File",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getfile",
     },
     MethodInfo {
@@ -1145,6 +1215,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#banchatmember",
     },
     MethodInfo {
@@ -1156,6 +1228,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#unbanchatmember",
     },
     MethodInfo {
@@ -1175,6 +1249,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#restrictchatmember",
     },
     MethodInfo {
@@ -1203,6 +1279,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#promotechatmember",
     },
     MethodInfo {
@@ -1214,6 +1292,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setchatadministratorcustomtitle",
     },
     MethodInfo {
@@ -1225,6 +1305,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setchatmembertag",
     },
     MethodInfo {
@@ -1235,6 +1317,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#banchatsenderchat",
     },
     MethodInfo {
@@ -1245,6 +1329,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#unbanchatsenderchat",
     },
     MethodInfo {
@@ -1262,6 +1348,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setchatpermissions",
     },
     MethodInfo {
@@ -1269,6 +1357,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "String",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#exportchatinvitelink",
     },
     MethodInfo {
@@ -1282,6 +1372,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "ChatInviteLink",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#createchatinvitelink",
     },
     MethodInfo {
@@ -1296,6 +1388,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "ChatInviteLink",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editchatinvitelink",
     },
     MethodInfo {
@@ -1308,6 +1402,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "ChatInviteLink",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#createchatsubscriptioninvitelink",
     },
     MethodInfo {
@@ -1319,6 +1415,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "ChatInviteLink",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editchatsubscriptioninvitelink",
     },
     MethodInfo {
@@ -1329,6 +1427,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "ChatInviteLink",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#revokechatinvitelink",
     },
     MethodInfo {
@@ -1339,6 +1439,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#approvechatjoinrequest",
     },
     MethodInfo {
@@ -1349,6 +1451,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#declinechatjoinrequest",
     },
     MethodInfo {
@@ -1365,6 +1469,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#answerchatjoinrequestquery",
     },
     MethodInfo {
@@ -1375,6 +1481,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#sendchatjoinrequestwebapp",
     },
     MethodInfo {
@@ -1385,6 +1493,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setchatphoto",
     },
     MethodInfo {
@@ -1392,6 +1502,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletechatphoto",
     },
     MethodInfo {
@@ -1402,6 +1514,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setchattitle",
     },
     MethodInfo {
@@ -1412,6 +1526,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setchatdescription",
     },
     MethodInfo {
@@ -1424,6 +1540,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#pinchatmessage",
     },
     MethodInfo {
@@ -1435,6 +1553,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#unpinchatmessage",
     },
     MethodInfo {
@@ -1442,6 +1562,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#unpinallchatmessages",
     },
     MethodInfo {
@@ -1449,6 +1571,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#leavechat",
     },
     MethodInfo {
@@ -1456,6 +1580,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "ChatFullInfo",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getchat",
     },
     MethodInfo {
@@ -1466,6 +1592,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Array of ChatMember",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getchatadministrators",
     },
     MethodInfo {
@@ -1473,6 +1601,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "Integer",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getchatmembercount",
     },
     MethodInfo {
@@ -1483,6 +1613,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "ChatMember",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getchatmember",
     },
     MethodInfo {
@@ -1493,6 +1625,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Array of Message",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getuserpersonalchatmessages",
     },
     MethodInfo {
@@ -1503,6 +1637,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setchatstickerset",
     },
     MethodInfo {
@@ -1510,6 +1646,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletechatstickerset",
     },
     MethodInfo {
@@ -1517,6 +1655,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[],
         returns: "Array of Sticker",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getforumtopiciconstickers",
     },
     MethodInfo {
@@ -1529,6 +1669,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "ForumTopic",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#createforumtopic",
     },
     MethodInfo {
@@ -1541,6 +1683,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editforumtopic",
     },
     MethodInfo {
@@ -1551,6 +1695,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#closeforumtopic",
     },
     MethodInfo {
@@ -1561,6 +1707,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#reopenforumtopic",
     },
     MethodInfo {
@@ -1571,6 +1719,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deleteforumtopic",
     },
     MethodInfo {
@@ -1581,6 +1731,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#unpinallforumtopicmessages",
     },
     MethodInfo {
@@ -1591,6 +1743,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editgeneralforumtopic",
     },
     MethodInfo {
@@ -1598,6 +1752,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#closegeneralforumtopic",
     },
     MethodInfo {
@@ -1605,6 +1761,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#reopengeneralforumtopic",
     },
     MethodInfo {
@@ -1612,6 +1770,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#hidegeneralforumtopic",
     },
     MethodInfo {
@@ -1619,6 +1779,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#unhidegeneralforumtopic",
     },
     MethodInfo {
@@ -1626,6 +1788,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#unpinallgeneralforumtopicmessages",
     },
     MethodInfo {
@@ -1639,6 +1803,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#answercallbackquery",
     },
     MethodInfo {
@@ -1649,6 +1815,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "SentGuestMessage",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#answerguestquery",
     },
     MethodInfo {
@@ -1659,6 +1827,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "UserChatBoosts",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getuserchatboosts",
     },
     MethodInfo {
@@ -1666,6 +1836,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("business_connection_id", "String", true, false, &[])],
         returns: "BusinessConnection",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getbusinessconnection",
     },
     MethodInfo {
@@ -1673,6 +1845,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("user_id", "Integer", true, false, &[])],
         returns: "String",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getmanagedbottoken",
     },
     MethodInfo {
@@ -1680,6 +1854,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("user_id", "Integer", true, false, &[])],
         returns: "String",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#replacemanagedbottoken",
     },
     MethodInfo {
@@ -1687,6 +1863,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("user_id", "Integer", true, false, &[])],
         returns: "BotAccessSettings",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getmanagedbotaccesssettings",
     },
     MethodInfo {
@@ -1698,6 +1876,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setmanagedbotaccesssettings",
     },
     MethodInfo {
@@ -1709,6 +1889,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setmycommands",
     },
     MethodInfo {
@@ -1719,6 +1901,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletemycommands",
     },
     MethodInfo {
@@ -1729,6 +1913,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Array of BotCommand",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getmycommands",
     },
     MethodInfo {
@@ -1739,6 +1925,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setmyname",
     },
     MethodInfo {
@@ -1746,6 +1934,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("language_code", "String", false, false, &[])],
         returns: "BotName",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getmyname",
     },
     MethodInfo {
@@ -1756,6 +1946,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setmydescription",
     },
     MethodInfo {
@@ -1763,6 +1955,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("language_code", "String", false, false, &[])],
         returns: "BotDescription",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getmydescription",
     },
     MethodInfo {
@@ -1773,6 +1967,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setmyshortdescription",
     },
     MethodInfo {
@@ -1780,6 +1976,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("language_code", "String", false, false, &[])],
         returns: "BotShortDescription",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getmyshortdescription",
     },
     MethodInfo {
@@ -1787,6 +1985,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("photo", "InputProfilePhoto", true, true, &[])],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setmyprofilephoto",
     },
     MethodInfo {
@@ -1794,6 +1994,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#removemyprofilephoto",
     },
     MethodInfo {
@@ -1804,6 +2006,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setchatmenubutton",
     },
     MethodInfo {
@@ -1811,6 +2015,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer", false, false, &[])],
         returns: "MenuButton",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getchatmenubutton",
     },
     MethodInfo {
@@ -1821,6 +2027,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setmydefaultadministratorrights",
     },
     MethodInfo {
@@ -1828,6 +2036,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("for_channels", "Boolean", false, false, &[])],
         returns: "ChatAdministratorRights",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getmydefaultadministratorrights",
     },
     MethodInfo {
@@ -1835,6 +2045,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[],
         returns: "Gifts",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getavailablegifts",
     },
     MethodInfo {
@@ -1856,6 +2068,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#sendgift",
     },
     MethodInfo {
@@ -1876,6 +2090,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#giftpremiumsubscription",
     },
     MethodInfo {
@@ -1886,6 +2102,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#verifyuser",
     },
     MethodInfo {
@@ -1896,6 +2114,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#verifychat",
     },
     MethodInfo {
@@ -1903,6 +2123,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("user_id", "Integer", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#removeuserverification",
     },
     MethodInfo {
@@ -1910,6 +2132,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("chat_id", "Integer or String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#removechatverification",
     },
     MethodInfo {
@@ -1921,6 +2145,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#readbusinessmessage",
     },
     MethodInfo {
@@ -1931,6 +2157,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletebusinessmessages",
     },
     MethodInfo {
@@ -1942,6 +2170,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setbusinessaccountname",
     },
     MethodInfo {
@@ -1952,6 +2182,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setbusinessaccountusername",
     },
     MethodInfo {
@@ -1962,6 +2194,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setbusinessaccountbio",
     },
     MethodInfo {
@@ -1973,6 +2207,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setbusinessaccountprofilephoto",
     },
     MethodInfo {
@@ -1983,6 +2219,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#removebusinessaccountprofilephoto",
     },
     MethodInfo {
@@ -1994,6 +2232,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setbusinessaccountgiftsettings",
     },
     MethodInfo {
@@ -2001,6 +2241,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("business_connection_id", "String", true, false, &[])],
         returns: "StarAmount",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getbusinessaccountstarbalance",
     },
     MethodInfo {
@@ -2011,6 +2253,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#transferbusinessaccountstars",
     },
     MethodInfo {
@@ -2036,6 +2280,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "OwnedGifts",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getbusinessaccountgifts",
     },
     MethodInfo {
@@ -2059,6 +2305,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "OwnedGifts",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getusergifts",
     },
     MethodInfo {
@@ -2084,6 +2332,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "OwnedGifts",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getchatgifts",
     },
     MethodInfo {
@@ -2094,6 +2344,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#convertgifttostars",
     },
     MethodInfo {
@@ -2106,6 +2358,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#upgradegift",
     },
     MethodInfo {
@@ -2118,6 +2372,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#transfergift",
     },
     MethodInfo {
@@ -2147,6 +2403,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Story",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#poststory",
     },
     MethodInfo {
@@ -2161,6 +2419,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Story",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#repoststory",
     },
     MethodInfo {
@@ -2188,6 +2448,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Story",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editstory",
     },
     MethodInfo {
@@ -2198,6 +2460,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletestory",
     },
     MethodInfo {
@@ -2208,6 +2472,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "SentWebAppMessage",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#answerwebappquery",
     },
     MethodInfo {
@@ -2222,6 +2488,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "PreparedInlineMessage",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#savepreparedinlinemessage",
     },
     MethodInfo {
@@ -2232,6 +2500,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "PreparedKeyboardButton",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#savepreparedkeyboardbutton",
     },
     MethodInfo {
@@ -2262,6 +2532,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message or True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editmessagetext",
     },
     MethodInfo {
@@ -2291,6 +2563,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message or True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editmessagecaption",
     },
     MethodInfo {
@@ -2305,6 +2579,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message or True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editmessagemedia",
     },
     MethodInfo {
@@ -2324,6 +2600,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message or True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editmessagelivelocation",
     },
     MethodInfo {
@@ -2337,6 +2615,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message or True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#stopmessagelivelocation",
     },
     MethodInfo {
@@ -2350,6 +2630,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editmessagechecklist",
     },
     MethodInfo {
@@ -2363,6 +2645,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message or True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editmessagereplymarkup",
     },
     MethodInfo {
@@ -2375,6 +2659,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Poll",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#stoppoll",
     },
     MethodInfo {
@@ -2404,6 +2690,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editephemeralmessagetext",
     },
     MethodInfo {
@@ -2417,6 +2705,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editephemeralmessagemedia",
     },
     MethodInfo {
@@ -2445,6 +2735,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editephemeralmessagecaption",
     },
     MethodInfo {
@@ -2457,6 +2749,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#editephemeralmessagereplymarkup",
     },
     MethodInfo {
@@ -2468,6 +2762,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#approvesuggestedpost",
     },
     MethodInfo {
@@ -2479,6 +2775,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#declinesuggestedpost",
     },
     MethodInfo {
@@ -2489,6 +2787,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletemessage",
     },
     MethodInfo {
@@ -2499,6 +2799,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletemessages",
     },
     MethodInfo {
@@ -2510,6 +2812,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deleteephemeralmessage",
     },
     MethodInfo {
@@ -2522,6 +2826,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletemessagereaction",
     },
     MethodInfo {
@@ -2533,6 +2839,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deleteallmessagereactions",
     },
     MethodInfo {
@@ -2573,6 +2881,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendsticker",
     },
     MethodInfo {
@@ -2580,6 +2890,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("name", "String", true, false, &[])],
         returns: "StickerSet",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getstickerset",
     },
     MethodInfo {
@@ -2587,6 +2899,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("custom_emoji_ids", "Array of String", true, false, &[])],
         returns: "Array of Sticker",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getcustomemojistickers",
     },
     MethodInfo {
@@ -2604,6 +2918,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "File",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#uploadstickerfile",
     },
     MethodInfo {
@@ -2624,6 +2940,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#createnewstickerset",
     },
     MethodInfo {
@@ -2635,6 +2953,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#addstickertoset",
     },
     MethodInfo {
@@ -2645,6 +2965,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setstickerpositioninset",
     },
     MethodInfo {
@@ -2652,6 +2974,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("sticker", "String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletestickerfromset",
     },
     MethodInfo {
@@ -2664,6 +2988,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#replacestickerinset",
     },
     MethodInfo {
@@ -2674,6 +3000,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setstickeremojilist",
     },
     MethodInfo {
@@ -2684,6 +3012,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setstickerkeywords",
     },
     MethodInfo {
@@ -2694,6 +3024,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setstickermaskposition",
     },
     MethodInfo {
@@ -2704,6 +3036,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setstickersettitle",
     },
     MethodInfo {
@@ -2722,6 +3056,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setstickersetthumbnail",
     },
     MethodInfo {
@@ -2732,6 +3068,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setcustomemojistickersetthumbnail",
     },
     MethodInfo {
@@ -2739,6 +3077,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[p("name", "String", true, false, &[])],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#deletestickerset",
     },
     MethodInfo {
@@ -2778,6 +3118,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: true,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendrichmessage",
     },
     MethodInfo {
@@ -2792,6 +3134,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#sendrichmessagedraft",
     },
     MethodInfo {
@@ -2806,6 +3150,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: true,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#answerinlinequery",
     },
     MethodInfo {
@@ -2863,6 +3209,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendinvoice",
     },
     MethodInfo {
@@ -2905,6 +3253,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "String",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#createinvoicelink",
     },
     MethodInfo {
@@ -2923,6 +3273,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#answershippingquery",
     },
     MethodInfo {
@@ -2934,6 +3286,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#answerprecheckoutquery",
     },
     MethodInfo {
@@ -2941,6 +3295,8 @@ pub static METHODS: &[MethodInfo] = &[
         params: &[],
         returns: "StarAmount",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getmystarbalance",
     },
     MethodInfo {
@@ -2951,6 +3307,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "StarTransactions",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getstartransactions",
     },
     MethodInfo {
@@ -2961,6 +3319,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#refundstarpayment",
     },
     MethodInfo {
@@ -2972,6 +3332,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#edituserstarsubscription",
     },
     MethodInfo {
@@ -2982,6 +3344,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setpassportdataerrors",
     },
     MethodInfo {
@@ -3000,6 +3364,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message",
         uploads: false,
+        read_only: false,
+        sends_message: true,
         doc: "https://core.telegram.org/bots/api#sendgame",
     },
     MethodInfo {
@@ -3015,6 +3381,8 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Message or True",
         uploads: false,
+        read_only: false,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#setgamescore",
     },
     MethodInfo {
@@ -3027,8 +3395,200 @@ pub static METHODS: &[MethodInfo] = &[
         ],
         returns: "Array of GameHighScore",
         uploads: false,
+        read_only: true,
+        sends_message: false,
         doc: "https://core.telegram.org/bots/api#getgamehighscores",
     },
+];
+
+/// `(name in ASCII lower case, position in [`METHODS`])`, sorted by name: the server
+/// reads method names without regard to ASCII case, and so does the lookup.
+pub(crate) static METHODS_BY_NAME: &[(&str, u16)] = &[
+    ("addstickertoset", 159),
+    ("answercallbackquery", 82),
+    ("answerchatjoinrequestquery", 52),
+    ("answerguestquery", 83),
+    ("answerinlinequery", 172),
+    ("answerprecheckoutquery", 176),
+    ("answershippingquery", 175),
+    ("answerwebappquery", 132),
+    ("approvechatjoinrequest", 50),
+    ("approvesuggestedpost", 147),
+    ("banchatmember", 35),
+    ("banchatsenderchat", 41),
+    ("close", 6),
+    ("closeforumtopic", 72),
+    ("closegeneralforumtopic", 77),
+    ("convertgifttostars", 125),
+    ("copymessage", 10),
+    ("copymessages", 11),
+    ("createchatinvitelink", 45),
+    ("createchatsubscriptioninvitelink", 47),
+    ("createforumtopic", 70),
+    ("createinvoicelink", 174),
+    ("createnewstickerset", 158),
+    ("declinechatjoinrequest", 51),
+    ("declinesuggestedpost", 148),
+    ("deleteallmessagereactions", 153),
+    ("deletebusinessmessages", 113),
+    ("deletechatphoto", 55),
+    ("deletechatstickerset", 68),
+    ("deleteephemeralmessage", 151),
+    ("deleteforumtopic", 74),
+    ("deletemessage", 149),
+    ("deletemessagereaction", 152),
+    ("deletemessages", 150),
+    ("deletemycommands", 91),
+    ("deletestickerfromset", 161),
+    ("deletestickerset", 169),
+    ("deletestory", 131),
+    ("deletewebhook", 2),
+    ("editchatinvitelink", 46),
+    ("editchatsubscriptioninvitelink", 48),
+    ("editephemeralmessagecaption", 145),
+    ("editephemeralmessagemedia", 144),
+    ("editephemeralmessagereplymarkup", 146),
+    ("editephemeralmessagetext", 143),
+    ("editforumtopic", 71),
+    ("editgeneralforumtopic", 76),
+    ("editmessagecaption", 136),
+    ("editmessagechecklist", 140),
+    ("editmessagelivelocation", 138),
+    ("editmessagemedia", 137),
+    ("editmessagereplymarkup", 141),
+    ("editmessagetext", 135),
+    ("editstory", 130),
+    ("edituserstarsubscription", 180),
+    ("exportchatinvitelink", 44),
+    ("forwardmessage", 8),
+    ("forwardmessages", 9),
+    ("getavailablegifts", 105),
+    ("getbusinessaccountgifts", 122),
+    ("getbusinessaccountstarbalance", 120),
+    ("getbusinessconnection", 85),
+    ("getchat", 62),
+    ("getchatadministrators", 63),
+    ("getchatgifts", 124),
+    ("getchatmember", 65),
+    ("getchatmembercount", 64),
+    ("getchatmenubutton", 102),
+    ("getcustomemojistickers", 156),
+    ("getfile", 34),
+    ("getforumtopiciconstickers", 69),
+    ("getgamehighscores", 184),
+    ("getmanagedbotaccesssettings", 88),
+    ("getmanagedbottoken", 86),
+    ("getme", 4),
+    ("getmycommands", 92),
+    ("getmydefaultadministratorrights", 104),
+    ("getmydescription", 96),
+    ("getmyname", 94),
+    ("getmyshortdescription", 98),
+    ("getmystarbalance", 177),
+    ("getstartransactions", 178),
+    ("getstickerset", 155),
+    ("getupdates", 0),
+    ("getuserchatboosts", 84),
+    ("getusergifts", 123),
+    ("getuserpersonalchatmessages", 66),
+    ("getuserprofileaudios", 32),
+    ("getuserprofilephotos", 31),
+    ("getwebhookinfo", 3),
+    ("giftpremiumsubscription", 107),
+    ("hidegeneralforumtopic", 79),
+    ("leavechat", 61),
+    ("logout", 5),
+    ("pinchatmessage", 58),
+    ("poststory", 128),
+    ("promotechatmember", 38),
+    ("readbusinessmessage", 112),
+    ("refundstarpayment", 179),
+    ("removebusinessaccountprofilephoto", 118),
+    ("removechatverification", 111),
+    ("removemyprofilephoto", 100),
+    ("removeuserverification", 110),
+    ("reopenforumtopic", 73),
+    ("reopengeneralforumtopic", 78),
+    ("replacemanagedbottoken", 87),
+    ("replacestickerinset", 162),
+    ("repoststory", 129),
+    ("restrictchatmember", 37),
+    ("revokechatinvitelink", 49),
+    ("savepreparedinlinemessage", 133),
+    ("savepreparedkeyboardbutton", 134),
+    ("sendanimation", 17),
+    ("sendaudio", 14),
+    ("sendchataction", 29),
+    ("sendchatjoinrequestwebapp", 53),
+    ("sendchecklist", 26),
+    ("sendcontact", 24),
+    ("senddice", 27),
+    ("senddocument", 15),
+    ("sendgame", 182),
+    ("sendgift", 106),
+    ("sendinvoice", 173),
+    ("sendlivephoto", 13),
+    ("sendlocation", 22),
+    ("sendmediagroup", 21),
+    ("sendmessage", 7),
+    ("sendmessagedraft", 28),
+    ("sendpaidmedia", 20),
+    ("sendphoto", 12),
+    ("sendpoll", 25),
+    ("sendrichmessage", 170),
+    ("sendrichmessagedraft", 171),
+    ("sendsticker", 154),
+    ("sendvenue", 23),
+    ("sendvideo", 16),
+    ("sendvideonote", 19),
+    ("sendvoice", 18),
+    ("setbusinessaccountbio", 116),
+    ("setbusinessaccountgiftsettings", 119),
+    ("setbusinessaccountname", 114),
+    ("setbusinessaccountprofilephoto", 117),
+    ("setbusinessaccountusername", 115),
+    ("setchatadministratorcustomtitle", 39),
+    ("setchatdescription", 57),
+    ("setchatmembertag", 40),
+    ("setchatmenubutton", 101),
+    ("setchatpermissions", 43),
+    ("setchatphoto", 54),
+    ("setchatstickerset", 67),
+    ("setchattitle", 56),
+    ("setcustomemojistickersetthumbnail", 168),
+    ("setgamescore", 183),
+    ("setmanagedbotaccesssettings", 89),
+    ("setmessagereaction", 30),
+    ("setmycommands", 90),
+    ("setmydefaultadministratorrights", 103),
+    ("setmydescription", 95),
+    ("setmyname", 93),
+    ("setmyprofilephoto", 99),
+    ("setmyshortdescription", 97),
+    ("setpassportdataerrors", 181),
+    ("setstickeremojilist", 163),
+    ("setstickerkeywords", 164),
+    ("setstickermaskposition", 165),
+    ("setstickerpositioninset", 160),
+    ("setstickersetthumbnail", 167),
+    ("setstickersettitle", 166),
+    ("setuseremojistatus", 33),
+    ("setwebhook", 1),
+    ("stopmessagelivelocation", 139),
+    ("stoppoll", 142),
+    ("transferbusinessaccountstars", 121),
+    ("transfergift", 127),
+    ("unbanchatmember", 36),
+    ("unbanchatsenderchat", 42),
+    ("unhidegeneralforumtopic", 80),
+    ("unpinallchatmessages", 60),
+    ("unpinallforumtopicmessages", 75),
+    ("unpinallgeneralforumtopicmessages", 81),
+    ("unpinchatmessage", 59),
+    ("upgradegift", 126),
+    ("uploadstickerfile", 157),
+    ("verifychat", 109),
+    ("verifyuser", 108),
 ];
 
 /// Calls `visitor` with the type of the method called exactly `name`; for a "Message or True"

@@ -3,6 +3,7 @@
 
 use crate::InputFile;
 use crate::Method;
+use crate::Outgoing;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,9 @@ impl Method for GetMe {
     type Response = User;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -258,6 +262,12 @@ impl Method for SendMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
 }
 
 /// [forwardMessage](https://core.telegram.org/bots/api#forwardmessage). Returns `Message`.
@@ -370,6 +380,9 @@ impl Method for ForwardMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(&self.chat_id, false))
+    }
 }
 
 /// [forwardMessages](https://core.telegram.org/bots/api#forwardmessages). Returns `Array of MessageId`.
@@ -448,6 +461,9 @@ impl Method for ForwardMessages {
     type Response = Vec<MessageId>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(&self.chat_id, false))
     }
 }
 
@@ -631,6 +647,12 @@ impl Method for CopyMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
 }
 
 /// [copyMessages](https://core.telegram.org/bots/api#copymessages). Returns `Array of MessageId`.
@@ -719,6 +741,9 @@ impl Method for CopyMessages {
     type Response = Vec<MessageId>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(&self.chat_id, false))
     }
 }
 
@@ -917,6 +942,12 @@ impl Method for SendPhoto {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
@@ -1125,6 +1156,12 @@ impl Method for SendLivePhoto {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.live_photo.uploads(out);
@@ -1348,6 +1385,12 @@ impl Method for SendAudio {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.audio.uploads(out);
         self.thumbnail.uploads(out);
@@ -1549,6 +1592,12 @@ impl Method for SendDocument {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.document.uploads(out);
@@ -1822,6 +1871,12 @@ impl Method for SendVideo {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.video.uploads(out);
         self.thumbnail.uploads(out);
@@ -2065,6 +2120,12 @@ impl Method for SendAnimation {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.animation.uploads(out);
         self.thumbnail.uploads(out);
@@ -2257,6 +2318,12 @@ impl Method for SendVoice {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.voice.uploads(out);
     }
@@ -2437,6 +2504,12 @@ impl Method for SendVideoNote {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.video_note.uploads(out);
@@ -2624,6 +2697,12 @@ impl Method for SendPaidMedia {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
     }
@@ -2738,6 +2817,12 @@ impl Method for SendMediaGroup {
     type Response = Vec<Message>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -2932,6 +3017,12 @@ impl Method for SendLocation {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
 }
 
@@ -3136,6 +3227,12 @@ impl Method for SendVenue {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
 }
 
 /// [sendContact](https://core.telegram.org/bots/api#sendcontact). Returns `Message`.
@@ -3310,6 +3407,12 @@ impl Method for SendContact {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
 }
 
@@ -3668,6 +3771,12 @@ impl Method for SendPoll {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.options.uploads(out);
         self.explanation_media.uploads(out);
@@ -3761,6 +3870,9 @@ impl Method for SendChecklist {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(&self.chat_id, false))
     }
 }
 
@@ -3903,6 +4015,12 @@ impl Method for SendDice {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
 }
 
@@ -4150,6 +4268,9 @@ impl Method for GetUserProfilePhotos {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getUserProfileAudios](https://core.telegram.org/bots/api#getuserprofileaudios). Returns `UserProfileAudios`.
@@ -4198,6 +4319,9 @@ impl Method for GetUserProfileAudios {
     type Response = UserProfileAudios;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -4279,6 +4403,9 @@ impl Method for GetFile {
     type Response = File;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 

@@ -536,6 +536,9 @@ impl Method for GetChat {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getChatAdministrators](https://core.telegram.org/bots/api#getchatadministrators). Returns `Array of ChatMember`.
@@ -575,6 +578,9 @@ impl Method for GetChatAdministrators {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getChatMemberCount](https://core.telegram.org/bots/api#getchatmembercount). Returns `Integer`.
@@ -603,6 +609,9 @@ impl Method for GetChatMemberCount {
     type Response = i64;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -636,6 +645,9 @@ impl Method for GetChatMember {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getUserPersonalChatMessages](https://core.telegram.org/bots/api#getuserpersonalchatmessages). Returns `Array of Message`.
@@ -664,6 +676,9 @@ impl Method for GetUserPersonalChatMessages {
     type Response = Vec<Message>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -749,6 +764,9 @@ impl Method for GetForumTopicIconStickers {
     type Response = Vec<Sticker>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -1295,6 +1313,9 @@ impl Method for GetUserChatBoosts {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getBusinessConnection](https://core.telegram.org/bots/api#getbusinessconnection). Returns `BusinessConnection`.
@@ -1324,6 +1345,9 @@ impl Method for GetBusinessConnection {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getManagedBotToken](https://core.telegram.org/bots/api#getmanagedbottoken). Returns `String`.
@@ -1350,6 +1374,9 @@ impl Method for GetManagedBotToken {
     type Response = String;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -1404,6 +1431,9 @@ impl Method for GetManagedBotAccessSettings {
     type Response = BotAccessSettings;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 

@@ -47,6 +47,9 @@ impl Method for GetMyCommands {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [setMyName](https://core.telegram.org/bots/api#setmyname). Returns `True`.
@@ -123,6 +126,9 @@ impl Method for GetMyName {
     type Response = BotName;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -201,6 +207,9 @@ impl Method for GetMyDescription {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [setMyShortDescription](https://core.telegram.org/bots/api#setmyshortdescription). Returns `True`.
@@ -277,6 +286,9 @@ impl Method for GetMyShortDescription {
     type Response = BotShortDescription;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -411,6 +423,9 @@ impl Method for GetChatMenuButton {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [setMyDefaultAdministratorRights](https://core.telegram.org/bots/api#setmydefaultadministratorrights). Returns `True`.
@@ -488,6 +503,9 @@ impl Method for GetMyDefaultAdministratorRights {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getAvailableGifts](https://core.telegram.org/bots/api#getavailablegifts). Returns `Gifts`.
@@ -511,6 +529,9 @@ impl Method for GetAvailableGifts {
     type Response = Gifts;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -1147,6 +1168,9 @@ impl Method for GetBusinessAccountStarBalance {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [transferBusinessAccountStars](https://core.telegram.org/bots/api#transferbusinessaccountstars). Returns `True`.
@@ -1308,6 +1332,9 @@ impl Method for GetBusinessAccountGifts {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getUserGifts](https://core.telegram.org/bots/api#getusergifts). Returns `OwnedGifts`.
@@ -1416,6 +1443,9 @@ impl Method for GetUserGifts {
     type Response = OwnedGifts;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 
@@ -1545,6 +1575,9 @@ impl Method for GetChatGifts {
     type Response = OwnedGifts;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 

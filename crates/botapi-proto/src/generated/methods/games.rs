@@ -2,6 +2,7 @@
 //! Methods of the reference's section "games".
 
 use crate::Method;
+use crate::Outgoing;
 use crate::types::*;
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +115,12 @@ impl Method for SendGame {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
 }
 
@@ -286,5 +293,8 @@ impl Method for GetGameHighScores {
     type Response = Vec<GameHighScore>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }

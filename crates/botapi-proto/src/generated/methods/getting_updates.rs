@@ -70,6 +70,9 @@ impl Method for GetUpdates {
         self.timeout
             .map(|seconds| std::time::Duration::from_secs(seconds.max(0).unsigned_abs()))
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [setWebhook](https://core.telegram.org/bots/api#setwebhook). Returns `True`.
@@ -219,5 +222,8 @@ impl Method for GetWebhookInfo {
     type Response = WebhookInfo;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }

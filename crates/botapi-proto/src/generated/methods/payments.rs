@@ -2,6 +2,7 @@
 //! Methods of the reference's section "payments".
 
 use crate::Method;
+use crate::Outgoing;
 use crate::types::*;
 use serde::{Deserialize, Serialize};
 
@@ -307,6 +308,12 @@ impl Method for SendInvoice {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
 }
 
@@ -644,6 +651,9 @@ impl Method for GetMyStarBalance {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getStarTransactions](https://core.telegram.org/bots/api#getstartransactions). Returns `StarTransactions`.
@@ -686,6 +696,9 @@ impl Method for GetStarTransactions {
     type Response = StarTransactions;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 

@@ -2,6 +2,7 @@
 //! Methods of the reference's section "rich messages".
 
 use crate::Method;
+use crate::Outgoing;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -151,6 +152,12 @@ impl Method for SendRichMessage {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);

@@ -3,6 +3,7 @@
 
 use crate::InputFile;
 use crate::Method;
+use crate::Outgoing;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -163,6 +164,12 @@ impl Method for SendSticker {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        Some(Outgoing::new(
+            &self.chat_id,
+            self.allow_paid_broadcast == Some(true),
+        ))
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.sticker.uploads(out);
     }
@@ -193,6 +200,9 @@ impl Method for GetStickerSet {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn is_read_only(&self) -> bool {
+        true
+    }
 }
 
 /// [getCustomEmojiStickers](https://core.telegram.org/bots/api#getcustomemojistickers). Returns `Array of Sticker`.
@@ -221,6 +231,9 @@ impl Method for GetCustomEmojiStickers {
     type Response = Vec<Sticker>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn is_read_only(&self) -> bool {
+        true
     }
 }
 

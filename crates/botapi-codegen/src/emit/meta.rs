@@ -3,17 +3,41 @@
 
 use std::fmt::Write as _;
 
-use crate::emit::{HEADER, doc_url};
+use super::HEADER;
 use crate::model::{Field, Model, UnionKind};
-use crate::text::lit;
+use crate::text::{doc_url, lit};
 
 fn values(f: &Field) -> String {
     let list: Vec<String> = f.values.iter().map(|v| lit(v)).collect();
     format!("&[{}]", list.join(", "))
 }
 
-/// `generated/meta.rs`: the method table and the dispatch.
-pub(crate) fn methods(model: &Model) -> String {
+/// A sorted table of `(key, position in the list)` for a binary search by name; an error when
+/// two entries have the same key (the search could find only one of them).
+fn sorted_index(
+    table: &str,
+    doc: &str,
+    keys: impl Iterator<Item = String>,
+) -> Result<String, String> {
+    let mut index: Vec<(String, usize)> = keys.enumerate().map(|(at, key)| (key, at)).collect();
+    if u16::try_from(index.len()).is_err() {
+        return Err(format!("{table}: {} entries do not fit a u16", index.len()));
+    }
+    // The order of `str`'s `Ord`, which is the order the lookup compares in: by bytes.
+    index.sort();
+    if let Some(pair) = index.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        return Err(format!("{table}: two entries are called {:?}", pair[0].0));
+    }
+    let mut out = format!("{doc}\npub(crate) static {table}: &[(&str, u16)] = &[\n");
+    for (key, at) in index {
+        let _ = writeln!(out, "({}, {at}),", lit(&key));
+    }
+    out.push_str("];\n\n");
+    Ok(out)
+}
+
+/// `generated/meta.rs`: the method table, its index by name, and the dispatch.
+pub(super) fn methods(model: &Model) -> Result<String, String> {
     let mut out = format!(
         "{HEADER}//! The method table behind [`crate::meta`] and the dispatch behind \
          [`crate::meta::visit_method`].\n\n\
@@ -43,13 +67,21 @@ pub(crate) fn methods(model: &Model) -> String {
         }
         let _ = writeln!(
             out,
-            "], returns: {}, uploads: {}, doc: {} }},",
+            "], returns: {}, uploads: {}, read_only: {}, sends_message: {}, doc: {} }},",
             lit(&m.returns),
             m.uploads,
+            m.read_only,
+            m.sends_message,
             lit(&doc_url(&m.anchor))
         );
     }
     out.push_str("];\n\n");
+    out.push_str(&sorted_index(
+        "METHODS_BY_NAME",
+        "/// `(name in ASCII lower case, position in [`METHODS`])`, sorted by name: the server\n\
+         /// reads method names without regard to ASCII case, and so does the lookup.",
+        model.methods.iter().map(|m| m.name.to_ascii_lowercase()),
+    )?);
 
     out.push_str(
         "/// Calls `visitor` with the type of the method called exactly `name`; for a \"Message \
@@ -74,11 +106,11 @@ pub(crate) fn methods(model: &Model) -> String {
         }
     }
     out.push_str("_ => return None,\n})\n}\n");
-    out
+    Ok(out)
 }
 
-/// `generated/meta_types.rs`: the type table.
-pub(crate) fn types(model: &Model) -> String {
+/// `generated/meta_types.rs`: the type table and its index by name.
+pub(super) fn types(model: &Model) -> Result<String, String> {
     let mut out = format!(
         "{HEADER}//! The type table behind [`crate::meta`].\n\n\
          use crate::meta::{{FieldInfo, TypeInfo, UnionInfo}};\n\n\
@@ -140,12 +172,17 @@ pub(crate) fn types(model: &Model) -> String {
         }
         let _ = writeln!(out, ", doc: {doc} }},");
     }
-    out.push_str("];\n");
-    out
+    out.push_str("];\n\n");
+    out.push_str(&sorted_index(
+        "TYPES_BY_NAME",
+        "/// `(name, position in [`TYPES`])`, sorted by name.",
+        model.type_order.iter().cloned(),
+    )?);
+    Ok(out)
 }
 
 /// `tests/support/generated.rs`: every type, inline union and string enum by name.
-pub(crate) fn test_support(model: &Model) -> String {
+pub(super) fn test_support(model: &Model) -> String {
     let mut out = format!(
         "{HEADER}//! Every type, inline union and string enum by name, for the round-trip tests.\n\n\
          use botapi_proto::types::*;\nuse serde_json::Value;\n\nuse super::rt;\n\n\
@@ -255,4 +292,27 @@ pub(crate) fn test_support(model: &Model) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_is_sorted_by_bytes_and_points_back() {
+        let names = ["sendmessage", "getme", "answerinlinequery"];
+        let table = sorted_index("T", "/// doc", names.iter().map(|n| n.to_string())).unwrap();
+        assert_eq!(
+            table,
+            "/// doc\npub(crate) static T: &[(&str, u16)] = &[\n\
+             (\"answerinlinequery\", 2),\n(\"getme\", 1),\n(\"sendmessage\", 0),\n];\n\n"
+        );
+    }
+
+    #[test]
+    fn a_key_used_twice_is_refused() {
+        let keys = ["getme", "sendmessage", "getme"].map(str::to_owned);
+        let err = sorted_index("T", "", keys.into_iter()).unwrap_err();
+        assert_eq!(err, "T: two entries are called \"getme\"");
+    }
 }
