@@ -4,7 +4,8 @@
 //! type, always through the same deserializer (`&str` input), so each result type is
 //! compiled once. Only when that fails does the decoder look again, to say precisely what
 //! was wrong: a Bot API error, a body that is not UTF-8 or not JSON or is cut off, JSON that
-//! is not an envelope, or a result of the wrong shape (with the path where it stopped).
+//! is not an envelope, or a result of the wrong shape (with the path where it stopped,
+//! found from the error's position in the text rather than by decoding again).
 
 use std::fmt;
 
@@ -15,9 +16,11 @@ use serde_json::Value;
 use serde_json::error::Category;
 
 use crate::error::{ApiError, DecodeError, MalformedKind, MalformedResponse, ResponseParameters};
+use crate::json_path;
 use crate::poll;
 use crate::redact::{redact, redact_value, snippet};
 use crate::token::Token;
+use crate::types::wire::without_position;
 
 /// The Bot API envelope. The error fields are read leniently, so that a server sending an
 /// odd type in one of them still yields an API error rather than a decoding failure; they
@@ -82,7 +85,7 @@ pub(crate) fn decode<R: DeserializeOwned>(
             parameters,
             ..
         }) => Err(ctx.api_error(error_code, description, parameters)),
-        Err(e) => Err(ctx.explain::<R>(text, e)),
+        Err(e) => Err(ctx.explain(text, e)),
     }
 }
 
@@ -145,7 +148,7 @@ impl Context<'_> {
     }
 
     /// Works out why the one-pass decode failed.
-    fn explain<R: DeserializeOwned>(&self, text: &str, first: serde_json::Error) -> DecodeError {
+    fn explain(&self, text: &str, first: serde_json::Error) -> DecodeError {
         match first.classify() {
             Category::Eof => return self.json_error(MalformedKind::Truncated, None, &first),
             Category::Syntax | Category::Io => {
@@ -164,16 +167,12 @@ impl Context<'_> {
                 ..
             }) => self.api_error(error_code, description, parameters),
             Ok(Envelope { ok: true, .. }) => {
-                // The result has the wrong shape: decode again, tracking the path.
-                let de = &mut serde_json::Deserializer::from_str(text);
-                match serde_path_to_error::deserialize::<_, Envelope<R>>(de) {
-                    Err(e) => {
-                        let path = e.path().to_string();
-                        self.json_error(MalformedKind::UnexpectedResult, Some(path), e.inner())
-                    }
-                    // Cannot happen (the first pass failed on the same input); say so plainly.
-                    Ok(_) => self.json_error(MalformedKind::UnexpectedResult, None, &first),
-                }
+                // The result has the wrong shape; serde_json says where it stopped.
+                let path = (first.line() > 0).then(|| {
+                    let offset = json_path::offset_of(text, first.line(), first.column());
+                    json_path::path_at(text, offset)
+                });
+                self.json_error(MalformedKind::UnexpectedResult, path, &first)
             }
         }
     }
@@ -204,17 +203,6 @@ impl Context<'_> {
             detail: redact(&detail, self.token).into_owned(),
             snippet: snippet(self.body, self.token),
         }))
-    }
-}
-
-/// serde_json's message without the " at line L column C" it appends (the position is kept
-/// apart).
-pub(crate) fn without_position(e: &serde_json::Error) -> String {
-    let message = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    match message.strip_suffix(&suffix) {
-        Some(detail) => detail.to_owned(),
-        None => message,
     }
 }
 

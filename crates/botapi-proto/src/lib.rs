@@ -75,6 +75,7 @@ mod encode;
 mod error;
 mod generated;
 mod input_file;
+mod json_path;
 mod method;
 mod raw;
 mod redact;

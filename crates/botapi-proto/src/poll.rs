@@ -48,12 +48,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::decode::without_position;
-
 use crate::error::{Error, ErrorKind};
+use crate::json_path;
 use crate::method::Method;
 use crate::methods::GetUpdates;
 use crate::types::Update;
+use crate::types::wire::without_position;
 
 /// The first wait after a failure that backing off can help with.
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
@@ -245,6 +245,9 @@ pub struct UnreadableUpdate {
     pub raw: Value,
     /// Why it could not be read.
     pub error: String,
+    /// Where in the update reading stopped, such as `message.chat.id`; `None` when the
+    /// update as a whole is at fault (not an object, no `update_id`).
+    pub path: Option<String>,
 }
 
 thread_local! {
@@ -294,16 +297,20 @@ impl<'de> Deserialize<'de> for PolledUpdate {
 }
 
 /// Reads one update from its JSON text: as an [`Update`] if it fits, else kept raw with
-/// the reason. Fails only when the text is not JSON. Webhooks use it too.
+/// the reason and the place. Fails only when the text is not JSON. Webhooks use it too.
 pub(crate) fn read_update(text: &str) -> Result<PolledUpdate, serde_json::Error> {
     let e = match serde_json::from_str::<Update>(text) {
         Ok(update) => return Ok(PolledUpdate::Update(update)),
         Err(e) => e,
     };
     let raw: Value = serde_json::from_str(text)?;
+    let path = (e.line() > 0)
+        .then(|| json_path::path_at(text, json_path::offset_of(text, e.line(), e.column())))
+        .filter(|path| path != ".");
     Ok(PolledUpdate::Unreadable(UnreadableUpdate {
         update_id: raw.get("update_id").and_then(Value::as_i64),
         error: without_position(&e),
+        path,
         raw,
     }))
 }

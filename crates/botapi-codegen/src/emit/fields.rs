@@ -60,20 +60,27 @@ pub(super) fn field_doc(f: &Field) -> String {
     }
 }
 
-pub(super) fn field_decl(f: &Field, file: &mut File, place: Where) {
+/// Which serde attributes a field declaration carries. Lenient reading (defaults for
+/// missing fields, numbers as text) only concerns received types, whose reading is
+/// generated, so no attribute carries it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Attrs {
+    /// Derived `Serialize` and `Deserialize` (method parameters).
+    Derived,
+    /// Derived `Serialize` only; reading is generated ([`super::fill`]).
+    SerializeOnly,
+    /// Nothing derived (a union member, which writes its tag itself).
+    None,
+}
+
+pub(super) fn field_decl(f: &Field, file: &mut File, place: Where, attrs: Attrs) {
     file.line(&field_doc(f));
-    if !f.required {
-        file.line("#[serde(default, skip_serializing_if = \"Option::is_none\")]");
-    }
-    match f.lenient {
-        Some(Lenient::Default) if matches!(f.ty, Ty::Enum(_)) => {
-            file.line("#[serde(default = \"crate::types::wire::unknown_empty\")]")
+    if !f.required && attrs != Attrs::None {
+        if attrs == Attrs::Derived {
+            file.line("#[serde(default, skip_serializing_if = \"Option::is_none\")]");
+        } else {
+            file.line("#[serde(skip_serializing_if = \"Option::is_none\")]");
         }
-        Some(Lenient::Default) => file.line("#[serde(default)]"),
-        Some(Lenient::StringOrNumber) => {
-            file.line("#[serde(deserialize_with = \"crate::types::wire::string_or_number\")]")
-        }
-        None => {}
     }
     let ty = field_ty(f, file, place);
     file.line(&format!("pub {}: {ty},", field_ident(&f.name)));

@@ -1,7 +1,7 @@
 //! Method types: the struct, its constructor and setters, and its `Method` impl; and the
 //! names the trait reserves.
 
-use super::fields::{constructor, field_decl, setter_fields, setters, uploads_body};
+use super::fields::{Attrs, constructor, field_decl, setter_fields, setters, uploads_body};
 use super::file::{File, Where, rust_ty};
 use crate::hand;
 use crate::model::{Form, Method, Model};
@@ -72,7 +72,7 @@ fn declaration(m: &Method, form: &Form, file: &mut File) {
     } else {
         file.line(&format!("pub struct {} {{", form.rust));
         for p in &form.params {
-            field_decl(p, file, Where::Methods);
+            field_decl(p, file, Where::Methods, Attrs::Derived);
         }
         file.line("}\n");
     }

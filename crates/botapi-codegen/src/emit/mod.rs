@@ -5,6 +5,7 @@
 mod enums;
 mod fields;
 mod file;
+mod fill;
 mod meta;
 mod methods;
 mod structs;

@@ -1,19 +1,20 @@
 //! Struct types: the declaration, constructor and setters, the `Serialize` impl of a union
-//! member that writes its tag, and `HasUploads`.
+//! member that writes its tag, reading ([`super::fill`]), and `HasUploads`.
 
-use super::fields::{constructor, field_decl, setters, uploads_body};
+use super::fields::{Attrs, constructor, field_decl, setters, uploads_body};
 use super::file::{File, Where};
 use crate::model::{Model, Struct};
 use crate::text::{doc_url, field_ident, lit};
 
 /// A struct: its declaration, constructor and setters, the `Serialize` that writes its tag,
-/// and `HasUploads`.
+/// reading, and `HasUploads`.
 pub(super) fn struct_type(model: &Model, s: &Struct, file: &mut File) {
     declaration(s, file);
     inherent(s, file);
     if let Some((field, value)) = &s.tag {
         serialize_tagged(s, field, value, file);
     }
+    super::fill::fill(model, s, file);
     if s.uploads {
         has_uploads(model, s, file);
     }
@@ -41,15 +42,19 @@ fn declaration(s: &Struct, file: &mut File) {
     if s.tag.is_none() {
         derives.push("Serialize");
     }
-    derives.push("Deserialize");
     file.line(&format!("#[derive({})]", derives.join(", ")));
     file.line("#[non_exhaustive]");
     if s.fields.is_empty() {
         file.line(&format!("pub struct {} {{}}", s.name));
     } else {
         file.line(&format!("pub struct {} {{", s.name));
+        let attrs = if s.tag.is_none() {
+            Attrs::SerializeOnly
+        } else {
+            Attrs::None
+        };
         for f in &s.fields {
-            field_decl(f, file, Where::Types);
+            field_decl(f, file, Where::Types, attrs);
         }
         file.line("}");
     }

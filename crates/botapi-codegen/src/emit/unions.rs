@@ -95,7 +95,8 @@ fn serialize(u: &Union, file: &mut File) {
     file.line("}\n}\n}\n");
 }
 
-/// `Deserialize`: buffer the JSON, pick the variant by the union's rule, read it.
+/// `Deserialize` through `wire::Union`: find the tag (or the fields, or `date`) while
+/// reading the object, then read the variant from the same entries.
 fn deserialize(u: &Union, file: &mut File) {
     file.uses.insert("crate::types::wire");
     let what = lit(&format!("a {} object", u.name));
@@ -103,53 +104,51 @@ fn deserialize(u: &Union, file: &mut File) {
     file.line(
         "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
     );
-    file.line("let value = serde_json::Value::deserialize(deserializer)?;");
+    if is_rich(u) {
+        file.line("wire::union::deserialize_text(deserializer)\n}\n}\n");
+        file.line(&format!("impl wire::union::TextUnion for {} {{", u.name));
+        file.line(&format!(
+            "fn plain(text: String) -> Self {{\nSelf::{}(text)\n}}\n",
+            hand::RICH_TEXT_PLAIN
+        ));
+        file.line(&format!(
+            "fn concat(items: Vec<Self>) -> Self {{\nSelf::{}(items)\n}}\n}}\n",
+            hand::RICH_TEXT_ARRAY
+        ));
+    } else {
+        file.line("wire::union::deserialize(deserializer)\n}\n}\n");
+    }
+    file.line(&format!("impl wire::Union for {} {{", u.name));
+    file.line(&format!("const EXPECTING: &'static str = {what};\n"));
+    file.line("fn read<'de, A: serde::de::MapAccess<'de>>(fields: &mut wire::Fields<'de, A>) -> Result<Self, A::Error> {");
     match &u.kind {
-        UnionKind::Tagged(field) => tagged_body(u, field, &what, file),
+        UnionKind::Tagged(field) => tagged_body(u, field, file),
         UnionKind::Untagged(Untagged::Presence) => {
-            file.line(&format!("wire::object::<D::Error>(&value, {what})?;"));
+            file.line("fields.read_all()?;");
+            file.line("Ok(");
             presence_chain(u.variants.iter().collect(), file, true);
+            file.line(")");
         }
-        UnionKind::Untagged(Untagged::DateZero) => date_zero_body(u, &what, file),
-        UnionKind::Untagged(Untagged::PlainArrayOrTagged) => rich_body(u, &what, file),
+        UnionKind::Untagged(Untagged::DateZero) => date_zero_body(u, file),
+        UnionKind::Untagged(Untagged::PlainArrayOrTagged) => tagged_body(u, "type", file),
     }
     file.line("}\n}\n");
 }
 
 /// `MaybeInaccessibleMessage`: `date` 0 is the inaccessible message.
-fn date_zero_body(u: &Union, what: &str, file: &mut File) {
+fn date_zero_body(u: &Union, file: &mut File) {
     let [message, inaccessible] = ["Message", "InaccessibleMessage"].map(|m| {
         u.variants
             .iter()
             .find(|v| v.member == m)
-            .map(wrap)
+            .map(read)
             .expect("MaybeInaccessibleMessage has both variants")
     });
-    file.line(&format!("wire::object::<D::Error>(&value, {what})?;"));
-    file.line("match value.get(\"date\").and_then(serde_json::Value::as_i64) {");
-    file.line(&format!(
-        "Some(0) => wire::member(value).map({inaccessible}),"
-    ));
-    file.line(&format!("Some(_) => wire::member(value).map({message}),"));
-    file.line("None => Ok(Self::Unknown(value)),");
-    file.line("}");
-}
-
-/// `RichText`: a string, an array, or an object tagged by `type`.
-fn rich_body(u: &Union, what: &str, file: &mut File) {
-    file.line("if value.is_string() {");
-    file.line(&format!(
-        "return wire::member(value).map(Self::{});",
-        hand::RICH_TEXT_PLAIN
-    ));
-    file.line("}");
-    file.line("if value.is_array() {");
-    file.line(&format!(
-        "return wire::member(value).map(Self::{});",
-        hand::RICH_TEXT_ARRAY
-    ));
-    file.line("}");
-    tagged_body(u, "type", what, file);
+    file.line("Ok(match fields.integer(\"date\")? {");
+    file.line(&format!("Some(0) => {inaccessible},"));
+    file.line(&format!("Some(_) => {message},"));
+    file.line("None => Self::Unknown(fields.unknown()?),");
+    file.line("})");
 }
 
 /// `From` each member (and, for `RichText`, from text).
@@ -200,11 +199,8 @@ fn has_uploads(model: &Model, u: &Union, file: &mut File) {
     file.line("}\n}\n");
 }
 
-fn tagged_body(u: &Union, field: &str, what: &str, file: &mut File) {
-    file.line(&format!(
-        "match wire::tag::<D::Error>(&value, {}, {what})? {{",
-        lit(field)
-    ));
+fn tagged_body(u: &Union, field: &str, file: &mut File) {
+    file.line(&format!("Ok(match &*fields.tag({})? {{", lit(field)));
     let mut tags: Vec<&str> = Vec::new();
     for v in &u.variants {
         if !tags.contains(&v.tag.as_str()) {
@@ -213,43 +209,46 @@ fn tagged_body(u: &Union, field: &str, what: &str, file: &mut File) {
     }
     for tag in tags {
         let same: Vec<_> = u.variants.iter().filter(|v| v.tag == tag).collect();
-        file.line(&format!("{} => {{", lit(tag)));
-        presence_chain(same, file, false);
-        file.line("}");
+        if let [only] = same.as_slice() {
+            file.line(&format!("{} => {},", lit(tag), read(only)));
+        } else {
+            file.line(&format!("{} => {{\nfields.read_all()?;", lit(tag)));
+            presence_chain(same, file, false);
+            file.line("}");
+        }
     }
-    file.line("_ => Ok(Self::Unknown(value)),");
-    file.line("}");
+    file.line("_ => Self::Unknown(fields.unknown()?),");
+    file.line("})");
 }
 
-/// Picks among variants by required fields: most required fields first. With `unknown`, no
-/// match gives `Unknown`; without, the last candidate is read (and its error names what is
-/// missing).
+/// Picks among variants by required fields (read by `fields.read_all()` before): most
+/// required fields first. With `unknown`, no match gives `Unknown`; without, the last
+/// candidate is read (and its error names what is missing). An expression.
 fn presence_chain(mut candidates: Vec<&Variant>, file: &mut File, unknown: bool) {
     candidates.sort_by_key(|v| std::cmp::Reverse(v.required.len()));
     let last = candidates.len() - 1;
     for (i, v) in candidates.iter().enumerate() {
         if i == last && !unknown {
-            file.line(&format!("wire::member(value).map({})", wrap(v)));
+            file.line(&format!("{{\n{}\n}}", read(v)));
         } else {
             let fields: Vec<String> = v.required.iter().map(|f| lit(f)).collect();
             file.line(&format!(
-                "if wire::has_all(&value, &[{}]) {{\nreturn wire::member(value).map({});\n}}",
+                "if fields.has_all(&[{}]) {{\n{}\n}} else",
                 fields.join(", "),
-                wrap(v)
+                read(v)
             ));
         }
     }
     if unknown {
-        file.line("Ok(Self::Unknown(value))");
+        file.line("{\nSelf::Unknown(fields.unknown()?)\n}");
     }
 }
 
-/// The function that wraps a member into its variant (`Self::Owner`, or a closure that
-/// boxes).
-fn wrap(v: &Variant) -> String {
+/// The expression that reads variant `v` from `fields`: by value, or into its box.
+fn read(v: &Variant) -> String {
     if v.boxed {
-        format!("|v| Self::{}(Box::new(v))", v.ident)
+        format!("Self::{}(fields.boxed()?)", v.ident)
     } else {
-        format!("Self::{}", v.ident)
+        format!("Self::{}(fields.member()?)", v.ident)
     }
 }

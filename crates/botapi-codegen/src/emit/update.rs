@@ -129,6 +129,7 @@ fn serialize(u: &Parts<'_>, file: &mut File) {
 /// `Deserialize`: a map visitor that takes the first kind it knows, else the first unknown
 /// one, and ignores any further kinds.
 fn deserialize(u: &Parts<'_>, file: &mut File) {
+    file.uses.insert("crate::types::wire");
     let id = field_ident(&u.id.name);
     file.line(&format!("impl<'de> Deserialize<'de> for {} {{", u.s.name));
     file.line(
@@ -144,21 +145,27 @@ fn deserialize(u: &Parts<'_>, file: &mut File) {
     file.line(&format!("let mut {id} = None;"));
     file.line("let mut kind = None;");
     file.line("let mut unknown = None;");
-    file.line("while let Some(key) = map.next_key::<String>()? {");
+    file.line("while let Some(wire::Key(key)) = map.next_key::<wire::Key<'de>>()? {");
     file.line(&format!(
         "if key == {} {{\n{id} = Some(map.next_value()?);\ncontinue;\n}}",
         lit(&u.id.name)
     ));
     file.line("if kind.is_some() {\nmap.next_value::<serde::de::IgnoredAny>()?;\ncontinue;\n}");
-    file.line("kind = Some(match key.as_str() {");
+    file.line("kind = Some(match &*key {");
     for k in &u.kinds {
+        // A boxed kind is read straight into its box.
+        let read = if k.boxed {
+            "map.next_value_seed(wire::fill::BoxSeed::new())?"
+        } else {
+            "map.next_value()?"
+        };
         file.line(&format!(
-            "{} => UpdateKind::{}(map.next_value()?),",
+            "{} => UpdateKind::{}({read}),",
             lit(&k.name),
             upper_camel(&k.name)
         ));
     }
-    file.line("_ => {\nlet value = map.next_value()?;\nif unknown.is_none() {\nunknown = Some(UpdateKind::Unknown { name: key, value });\n}\ncontinue;\n}");
+    file.line("_ => {\nlet value = map.next_value()?;\nif unknown.is_none() {\nunknown = Some(UpdateKind::Unknown { name: key.into_owned(), value });\n}\ncontinue;\n}");
     file.line("});\n}");
     file.line(&format!(
         "let {id} = {id}.ok_or_else(|| A::Error::missing_field({}))?;",

@@ -8,60 +8,59 @@ use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
 
 /// [User](https://core.telegram.org/bots/api#user)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct User {
     /// Required. `Integer`.
     pub id: i64,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_bot: bool,
     /// Required. `String`.
     pub first_name: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_premium: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub added_to_attachment_menu: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_join_groups: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_read_all_group_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_guest_queries: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inline_queries: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_connect_to_business: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_main_web_app: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_topics_enabled: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allows_users_to_create_topics: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_manage_bots: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_join_request_queries: Option<bool>,
 }
 
@@ -182,8 +181,146 @@ impl User {
     }
 }
 
+impl wire::Fill for User {
+    const NAME: &'static str = "User";
+    const EXPECTING: &'static str = "struct User";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "is_bot",
+        "first_name",
+        "last_name",
+        "username",
+        "language_code",
+        "is_premium",
+        "added_to_attachment_menu",
+        "can_join_groups",
+        "can_read_all_group_messages",
+        "supports_guest_queries",
+        "supports_inline_queries",
+        "can_connect_to_business",
+        "has_main_web_app",
+        "has_topics_enabled",
+        "allows_users_to_create_topics",
+        "can_manage_bots",
+        "supports_join_request_queries",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: 0,
+            is_bot: false,
+            first_name: String::new(),
+            last_name: None,
+            username: None,
+            language_code: None,
+            is_premium: None,
+            added_to_attachment_menu: None,
+            can_join_groups: None,
+            can_read_all_group_messages: None,
+            supports_guest_queries: None,
+            supports_inline_queries: None,
+            can_connect_to_business: None,
+            has_main_web_app: None,
+            has_topics_enabled: None,
+            allows_users_to_create_topics: None,
+            can_manage_bots: None,
+            supports_join_request_queries: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "is_bot" => {
+                    seen.first(1, "is_bot")?;
+                    self.is_bot = src.value()?;
+                }
+                "first_name" => {
+                    seen.first(2, "first_name")?;
+                    self.first_name = src.value()?;
+                }
+                "last_name" => {
+                    seen.first(3, "last_name")?;
+                    self.last_name = src.value()?;
+                }
+                "username" => {
+                    seen.first(4, "username")?;
+                    self.username = src.value()?;
+                }
+                "language_code" => {
+                    seen.first(5, "language_code")?;
+                    self.language_code = src.value()?;
+                }
+                "is_premium" => {
+                    seen.first(6, "is_premium")?;
+                    self.is_premium = src.value()?;
+                }
+                "added_to_attachment_menu" => {
+                    seen.first(7, "added_to_attachment_menu")?;
+                    self.added_to_attachment_menu = src.value()?;
+                }
+                "can_join_groups" => {
+                    seen.first(8, "can_join_groups")?;
+                    self.can_join_groups = src.value()?;
+                }
+                "can_read_all_group_messages" => {
+                    seen.first(9, "can_read_all_group_messages")?;
+                    self.can_read_all_group_messages = src.value()?;
+                }
+                "supports_guest_queries" => {
+                    seen.first(10, "supports_guest_queries")?;
+                    self.supports_guest_queries = src.value()?;
+                }
+                "supports_inline_queries" => {
+                    seen.first(11, "supports_inline_queries")?;
+                    self.supports_inline_queries = src.value()?;
+                }
+                "can_connect_to_business" => {
+                    seen.first(12, "can_connect_to_business")?;
+                    self.can_connect_to_business = src.value()?;
+                }
+                "has_main_web_app" => {
+                    seen.first(13, "has_main_web_app")?;
+                    self.has_main_web_app = src.value()?;
+                }
+                "has_topics_enabled" => {
+                    seen.first(14, "has_topics_enabled")?;
+                    self.has_topics_enabled = src.value()?;
+                }
+                "allows_users_to_create_topics" => {
+                    seen.first(15, "allows_users_to_create_topics")?;
+                    self.allows_users_to_create_topics = src.value()?;
+                }
+                "can_manage_bots" => {
+                    seen.first(16, "can_manage_bots")?;
+                    self.can_manage_bots = src.value()?;
+                }
+                "supports_join_request_queries" => {
+                    seen.first(17, "supports_join_request_queries")?;
+                    self.supports_join_request_queries = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(2, "first_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Chat](https://core.telegram.org/bots/api#chat)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Chat {
     /// Required. `Integer`.
@@ -191,22 +328,22 @@ pub struct Chat {
     /// Required. `String`, as a `ChatType`.
     pub r#type: ChatType,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_forum: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_direct_messages: Option<bool>,
 }
 
@@ -226,8 +363,86 @@ impl Chat {
     }
 }
 
+impl wire::Fill for Chat {
+    const NAME: &'static str = "Chat";
+    const EXPECTING: &'static str = "struct Chat";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "title",
+        "username",
+        "first_name",
+        "last_name",
+        "is_forum",
+        "is_direct_messages",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: 0,
+            r#type: ChatType::Unknown(String::new()),
+            title: None,
+            username: None,
+            first_name: None,
+            last_name: None,
+            is_forum: None,
+            is_direct_messages: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "type" => {
+                    seen.first(1, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "username" => {
+                    seen.first(3, "username")?;
+                    self.username = src.value()?;
+                }
+                "first_name" => {
+                    seen.first(4, "first_name")?;
+                    self.first_name = src.value()?;
+                }
+                "last_name" => {
+                    seen.first(5, "last_name")?;
+                    self.last_name = src.value()?;
+                }
+                "is_forum" => {
+                    seen.first(6, "is_forum")?;
+                    self.is_forum = src.value()?;
+                }
+                "is_direct_messages" => {
+                    seen.first(7, "is_direct_messages")?;
+                    self.is_direct_messages = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "type")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Chat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatFullInfo](https://core.telegram.org/bots/api#chatfullinfo)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatFullInfo {
     /// Required. `Integer`.
@@ -235,155 +450,154 @@ pub struct ChatFullInfo {
     /// Required. `String`, as a `ChatType`.
     pub r#type: ChatType,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_forum: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_direct_messages: Option<bool>,
     /// Required (0 when missing). `Integer`.
-    #[serde(default)]
     pub accent_color_id: i64,
     /// Required. `Integer`.
     pub max_reaction_count: i64,
     /// Optional. `ChatPhoto`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<ChatPhoto>,
     /// Optional. `Array of String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_usernames: Option<Vec<String>>,
     /// Optional. `Birthdate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<Birthdate>,
     /// Optional. `BusinessIntro`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_intro: Option<BusinessIntro>,
     /// Optional. `BusinessLocation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_location: Option<BusinessLocation>,
     /// Optional. `BusinessOpeningHours`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_opening_hours: Option<BusinessOpeningHours>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_chat: Option<Chat>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_chat: Option<Chat>,
     /// Optional. `Array of ReactionType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_reactions: Option<Vec<ReactionType>>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_custom_emoji_id: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_accent_color_id: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_background_custom_emoji_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji_status_custom_emoji_id: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji_status_expiration_date: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_private_forwards: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_restricted_voice_and_video_messages: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub join_to_send_messages: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub join_by_request: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_link: Option<String>,
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned_message: Option<Box<Message>>,
     /// Optional. `ChatPermissions`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<ChatPermissions>,
     /// Required. `AcceptedGiftTypes`.
     pub accepted_gift_types: AcceptedGiftTypes,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_paid_media: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slow_mode_delay: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unrestrict_boost_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_auto_delete_time: Option<i64>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_aggressive_anti_spam_enabled: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_hidden_members: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_protected_content: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_visible_history: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sticker_set_name: Option<String>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_set_sticker_set: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_emoji_sticker_set_name: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_chat_id: Option<i64>,
     /// Optional. `ChatLocation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<ChatLocation>,
     /// Optional. `UserRating`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<UserRating>,
     /// Optional. `Audio`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_profile_audio: Option<Audio>,
     /// Optional. `UniqueGiftColors`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_gift_colors: Option<UniqueGiftColors>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_message_star_count: Option<i64>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guard_bot: Option<User>,
     /// Optional. `Community`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community: Option<Community>,
 }
 
@@ -454,366 +668,716 @@ impl ChatFullInfo {
     }
 }
 
+impl wire::Fill for ChatFullInfo {
+    const NAME: &'static str = "ChatFullInfo";
+    const EXPECTING: &'static str = "struct ChatFullInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "title",
+        "username",
+        "first_name",
+        "last_name",
+        "is_forum",
+        "is_direct_messages",
+        "accent_color_id",
+        "max_reaction_count",
+        "photo",
+        "active_usernames",
+        "birthdate",
+        "business_intro",
+        "business_location",
+        "business_opening_hours",
+        "personal_chat",
+        "parent_chat",
+        "available_reactions",
+        "background_custom_emoji_id",
+        "profile_accent_color_id",
+        "profile_background_custom_emoji_id",
+        "emoji_status_custom_emoji_id",
+        "emoji_status_expiration_date",
+        "bio",
+        "has_private_forwards",
+        "has_restricted_voice_and_video_messages",
+        "join_to_send_messages",
+        "join_by_request",
+        "description",
+        "invite_link",
+        "pinned_message",
+        "permissions",
+        "accepted_gift_types",
+        "can_send_paid_media",
+        "slow_mode_delay",
+        "unrestrict_boost_count",
+        "message_auto_delete_time",
+        "has_aggressive_anti_spam_enabled",
+        "has_hidden_members",
+        "has_protected_content",
+        "has_visible_history",
+        "sticker_set_name",
+        "can_set_sticker_set",
+        "custom_emoji_sticker_set_name",
+        "linked_chat_id",
+        "location",
+        "rating",
+        "first_profile_audio",
+        "unique_gift_colors",
+        "paid_message_star_count",
+        "guard_bot",
+        "community",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: 0,
+            r#type: ChatType::Unknown(String::new()),
+            title: None,
+            username: None,
+            first_name: None,
+            last_name: None,
+            is_forum: None,
+            is_direct_messages: None,
+            accent_color_id: 0,
+            max_reaction_count: 0,
+            photo: None,
+            active_usernames: None,
+            birthdate: None,
+            business_intro: None,
+            business_location: None,
+            business_opening_hours: None,
+            personal_chat: None,
+            parent_chat: None,
+            available_reactions: None,
+            background_custom_emoji_id: None,
+            profile_accent_color_id: None,
+            profile_background_custom_emoji_id: None,
+            emoji_status_custom_emoji_id: None,
+            emoji_status_expiration_date: None,
+            bio: None,
+            has_private_forwards: None,
+            has_restricted_voice_and_video_messages: None,
+            join_to_send_messages: None,
+            join_by_request: None,
+            description: None,
+            invite_link: None,
+            pinned_message: None,
+            permissions: None,
+            accepted_gift_types: <AcceptedGiftTypes as wire::Fill>::placeholder(),
+            can_send_paid_media: None,
+            slow_mode_delay: None,
+            unrestrict_boost_count: None,
+            message_auto_delete_time: None,
+            has_aggressive_anti_spam_enabled: None,
+            has_hidden_members: None,
+            has_protected_content: None,
+            has_visible_history: None,
+            sticker_set_name: None,
+            can_set_sticker_set: None,
+            custom_emoji_sticker_set_name: None,
+            linked_chat_id: None,
+            location: None,
+            rating: None,
+            first_profile_audio: None,
+            unique_gift_colors: None,
+            paid_message_star_count: None,
+            guard_bot: None,
+            community: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "type" => {
+                    seen.first(1, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "username" => {
+                    seen.first(3, "username")?;
+                    self.username = src.value()?;
+                }
+                "first_name" => {
+                    seen.first(4, "first_name")?;
+                    self.first_name = src.value()?;
+                }
+                "last_name" => {
+                    seen.first(5, "last_name")?;
+                    self.last_name = src.value()?;
+                }
+                "is_forum" => {
+                    seen.first(6, "is_forum")?;
+                    self.is_forum = src.value()?;
+                }
+                "is_direct_messages" => {
+                    seen.first(7, "is_direct_messages")?;
+                    self.is_direct_messages = src.value()?;
+                }
+                "accent_color_id" => {
+                    seen.first(8, "accent_color_id")?;
+                    self.accent_color_id = src.value()?;
+                }
+                "max_reaction_count" => {
+                    seen.first(9, "max_reaction_count")?;
+                    self.max_reaction_count = src.value()?;
+                }
+                "photo" => {
+                    seen.first(10, "photo")?;
+                    self.photo = src.value()?;
+                }
+                "active_usernames" => {
+                    seen.first(11, "active_usernames")?;
+                    self.active_usernames = src.value()?;
+                }
+                "birthdate" => {
+                    seen.first(12, "birthdate")?;
+                    self.birthdate = src.value()?;
+                }
+                "business_intro" => {
+                    seen.first(13, "business_intro")?;
+                    self.business_intro = src.value()?;
+                }
+                "business_location" => {
+                    seen.first(14, "business_location")?;
+                    self.business_location = src.value()?;
+                }
+                "business_opening_hours" => {
+                    seen.first(15, "business_opening_hours")?;
+                    self.business_opening_hours = src.value()?;
+                }
+                "personal_chat" => {
+                    seen.first(16, "personal_chat")?;
+                    self.personal_chat = src.value()?;
+                }
+                "parent_chat" => {
+                    seen.first(17, "parent_chat")?;
+                    self.parent_chat = src.value()?;
+                }
+                "available_reactions" => {
+                    seen.first(18, "available_reactions")?;
+                    self.available_reactions = src.value()?;
+                }
+                "background_custom_emoji_id" => {
+                    seen.first(19, "background_custom_emoji_id")?;
+                    self.background_custom_emoji_id = src.value()?;
+                }
+                "profile_accent_color_id" => {
+                    seen.first(20, "profile_accent_color_id")?;
+                    self.profile_accent_color_id = src.value()?;
+                }
+                "profile_background_custom_emoji_id" => {
+                    seen.first(21, "profile_background_custom_emoji_id")?;
+                    self.profile_background_custom_emoji_id = src.value()?;
+                }
+                "emoji_status_custom_emoji_id" => {
+                    seen.first(22, "emoji_status_custom_emoji_id")?;
+                    self.emoji_status_custom_emoji_id = src.value()?;
+                }
+                "emoji_status_expiration_date" => {
+                    seen.first(23, "emoji_status_expiration_date")?;
+                    self.emoji_status_expiration_date = src.value()?;
+                }
+                "bio" => {
+                    seen.first(24, "bio")?;
+                    self.bio = src.value()?;
+                }
+                "has_private_forwards" => {
+                    seen.first(25, "has_private_forwards")?;
+                    self.has_private_forwards = src.value()?;
+                }
+                "has_restricted_voice_and_video_messages" => {
+                    seen.first(26, "has_restricted_voice_and_video_messages")?;
+                    self.has_restricted_voice_and_video_messages = src.value()?;
+                }
+                "join_to_send_messages" => {
+                    seen.first(27, "join_to_send_messages")?;
+                    self.join_to_send_messages = src.value()?;
+                }
+                "join_by_request" => {
+                    seen.first(28, "join_by_request")?;
+                    self.join_by_request = src.value()?;
+                }
+                "description" => {
+                    seen.first(29, "description")?;
+                    self.description = src.value()?;
+                }
+                "invite_link" => {
+                    seen.first(30, "invite_link")?;
+                    self.invite_link = src.value()?;
+                }
+                "pinned_message" => {
+                    seen.first(31, "pinned_message")?;
+                    self.pinned_message = src.boxed_option()?;
+                }
+                "permissions" => {
+                    seen.first(32, "permissions")?;
+                    self.permissions = src.value()?;
+                }
+                "accepted_gift_types" => {
+                    seen.first(33, "accepted_gift_types")?;
+                    self.accepted_gift_types = src.value()?;
+                }
+                "can_send_paid_media" => {
+                    seen.first(34, "can_send_paid_media")?;
+                    self.can_send_paid_media = src.value()?;
+                }
+                "slow_mode_delay" => {
+                    seen.first(35, "slow_mode_delay")?;
+                    self.slow_mode_delay = src.value()?;
+                }
+                "unrestrict_boost_count" => {
+                    seen.first(36, "unrestrict_boost_count")?;
+                    self.unrestrict_boost_count = src.value()?;
+                }
+                "message_auto_delete_time" => {
+                    seen.first(37, "message_auto_delete_time")?;
+                    self.message_auto_delete_time = src.value()?;
+                }
+                "has_aggressive_anti_spam_enabled" => {
+                    seen.first(38, "has_aggressive_anti_spam_enabled")?;
+                    self.has_aggressive_anti_spam_enabled = src.value()?;
+                }
+                "has_hidden_members" => {
+                    seen.first(39, "has_hidden_members")?;
+                    self.has_hidden_members = src.value()?;
+                }
+                "has_protected_content" => {
+                    seen.first(40, "has_protected_content")?;
+                    self.has_protected_content = src.value()?;
+                }
+                "has_visible_history" => {
+                    seen.first(41, "has_visible_history")?;
+                    self.has_visible_history = src.value()?;
+                }
+                "sticker_set_name" => {
+                    seen.first(42, "sticker_set_name")?;
+                    self.sticker_set_name = src.value()?;
+                }
+                "can_set_sticker_set" => {
+                    seen.first(43, "can_set_sticker_set")?;
+                    self.can_set_sticker_set = src.value()?;
+                }
+                "custom_emoji_sticker_set_name" => {
+                    seen.first(44, "custom_emoji_sticker_set_name")?;
+                    self.custom_emoji_sticker_set_name = src.value()?;
+                }
+                "linked_chat_id" => {
+                    seen.first(45, "linked_chat_id")?;
+                    self.linked_chat_id = src.value()?;
+                }
+                "location" => {
+                    seen.first(46, "location")?;
+                    self.location = src.value()?;
+                }
+                "rating" => {
+                    seen.first(47, "rating")?;
+                    self.rating = src.value()?;
+                }
+                "first_profile_audio" => {
+                    seen.first(48, "first_profile_audio")?;
+                    self.first_profile_audio = src.value()?;
+                }
+                "unique_gift_colors" => {
+                    seen.first(49, "unique_gift_colors")?;
+                    self.unique_gift_colors = src.value()?;
+                }
+                "paid_message_star_count" => {
+                    seen.first(50, "paid_message_star_count")?;
+                    self.paid_message_star_count = src.value()?;
+                }
+                "guard_bot" => {
+                    seen.first(51, "guard_bot")?;
+                    self.guard_bot = src.value()?;
+                }
+                "community" => {
+                    seen.first(52, "community")?;
+                    self.community = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "type")?;
+        seen.require(9, "max_reaction_count")?;
+        seen.require(33, "accepted_gift_types")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatFullInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Message](https://core.telegram.org/bots/api#message)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Message {
     /// Required. `Integer`.
     pub message_id: i64,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_thread_id: Option<i64>,
     /// Optional. `DirectMessagesTopic`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_messages_topic: Option<DirectMessagesTopic>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<User>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_chat: Option<Chat>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_boost_count: Option<i64>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_business_bot: Option<User>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_tag: Option<String>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver_user: Option<User>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ephemeral_message_id: Option<i64>,
     /// Required. `Integer`.
     pub date: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_query_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_connection_id: Option<String>,
     /// Required. `Chat`.
     pub chat: Chat,
     /// Optional. `MessageOrigin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_origin: Option<MessageOrigin>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_topic_message: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_automatic_forward: Option<bool>,
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_message: Option<Box<Message>>,
     /// Optional. `ExternalReplyInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reply: Option<Box<ExternalReplyInfo>>,
     /// Optional. `TextQuote`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<TextQuote>,
     /// Optional. `Story`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_story: Option<Story>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_checklist_task_id: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_poll_option_id: Option<String>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub via_bot: Option<User>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_bot_caller_user: Option<User>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_bot_caller_chat: Option<Chat>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_date: Option<i64>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_protected_content: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_from_offline: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_paid_post: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_group_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_signature: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_star_count: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
     /// Optional. `LinkPreviewOptions`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_preview_options: Option<LinkPreviewOptions>,
     /// Optional. `SuggestedPostInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_info: Option<SuggestedPostInfo>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect_id: Option<String>,
     /// Optional. `RichMessage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rich_message: Option<RichMessage>,
     /// Optional. `Animation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
     /// Optional. `Audio`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<Audio>,
     /// Optional. `Document`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<Document>,
     /// Optional. `LivePhoto`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub live_photo: Option<LivePhoto>,
     /// Optional. `PaidMediaInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_media: Option<PaidMediaInfo>,
     /// Optional. `Array of PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
     /// Optional. `Sticker`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sticker: Option<Box<Sticker>>,
     /// Optional. `Story`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub story: Option<Story>,
     /// Optional. `Video`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<Box<Video>>,
     /// Optional. `VideoNote`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_note: Option<VideoNote>,
     /// Optional. `Voice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice: Option<Voice>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_media_spoiler: Option<bool>,
     /// Optional. `Checklist`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist: Option<Checklist>,
     /// Optional. `Contact`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     /// Optional. `Dice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dice: Option<Dice>,
     /// Optional. `Game`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub game: Option<Box<Game>>,
     /// Optional. `Poll`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<Box<Poll>>,
     /// Optional. `Venue`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub venue: Option<Venue>,
     /// Optional. `Location`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// Optional. `Array of User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_chat_members: Option<Vec<User>>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub left_chat_member: Option<User>,
     /// Optional. `ChatOwnerLeft`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_owner_left: Option<ChatOwnerLeft>,
     /// Optional. `ChatOwnerChanged`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_owner_changed: Option<ChatOwnerChanged>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_chat_title: Option<String>,
     /// Optional. `Array of PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_chat_photo: Option<Vec<PhotoSize>>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_chat_photo: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_chat_created: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supergroup_chat_created: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_chat_created: Option<bool>,
     /// Optional. `MessageAutoDeleteTimerChanged`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_auto_delete_timer_changed: Option<MessageAutoDeleteTimerChanged>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_to_chat_id: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_from_chat_id: Option<i64>,
     /// Optional. `MaybeInaccessibleMessage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned_message: Option<Box<MaybeInaccessibleMessage>>,
     /// Optional. `Invoice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Invoice>,
     /// Optional. `SuccessfulPayment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub successful_payment: Option<Box<SuccessfulPayment>>,
     /// Optional. `RefundedPayment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refunded_payment: Option<RefundedPayment>,
     /// Optional. `UsersShared`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub users_shared: Option<UsersShared>,
     /// Optional. `ChatShared`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_shared: Option<ChatShared>,
     /// Optional. `GiftInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift: Option<GiftInfo>,
     /// Optional. `UniqueGiftInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_gift: Option<UniqueGiftInfo>,
     /// Optional. `GiftInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_upgrade_sent: Option<GiftInfo>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_website: Option<String>,
     /// Optional. `WriteAccessAllowed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_access_allowed: Option<WriteAccessAllowed>,
     /// Optional. `PassportData`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub passport_data: Option<PassportData>,
     /// Optional. `ProximityAlertTriggered`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proximity_alert_triggered: Option<ProximityAlertTriggered>,
     /// Optional. `ChatBoostAdded`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boost_added: Option<ChatBoostAdded>,
     /// Optional. `ChatBackground`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_background_set: Option<ChatBackground>,
     /// Optional. `ChecklistTasksDone`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist_tasks_done: Option<Box<ChecklistTasksDone>>,
     /// Optional. `ChecklistTasksAdded`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist_tasks_added: Option<Box<ChecklistTasksAdded>>,
     /// Optional. `CommunityChatAdded`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_chat_added: Option<CommunityChatAdded>,
     /// Optional. `CommunityChatJoined`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_chat_joined: Option<CommunityChatJoined>,
     /// Optional. `CommunityChatRemoved`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_chat_removed: Option<CommunityChatRemoved>,
     /// Optional. `DirectMessagePriceChanged`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_message_price_changed: Option<DirectMessagePriceChanged>,
     /// Optional. `ForumTopicCreated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forum_topic_created: Option<ForumTopicCreated>,
     /// Optional. `ForumTopicEdited`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forum_topic_edited: Option<ForumTopicEdited>,
     /// Optional. `ForumTopicClosed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forum_topic_closed: Option<ForumTopicClosed>,
     /// Optional. `ForumTopicReopened`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forum_topic_reopened: Option<ForumTopicReopened>,
     /// Optional. `GeneralForumTopicHidden`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub general_forum_topic_hidden: Option<GeneralForumTopicHidden>,
     /// Optional. `GeneralForumTopicUnhidden`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub general_forum_topic_unhidden: Option<GeneralForumTopicUnhidden>,
     /// Optional. `GiveawayCreated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub giveaway_created: Option<GiveawayCreated>,
     /// Optional. `Giveaway`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub giveaway: Option<Giveaway>,
     /// Optional. `GiveawayWinners`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub giveaway_winners: Option<Box<GiveawayWinners>>,
     /// Optional. `GiveawayCompleted`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub giveaway_completed: Option<Box<GiveawayCompleted>>,
     /// Optional. `ManagedBotCreated`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_bot_created: Option<ManagedBotCreated>,
     /// Optional. `PaidMessagePriceChanged`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_message_price_changed: Option<PaidMessagePriceChanged>,
     /// Optional. `PollOptionAdded`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_option_added: Option<Box<PollOptionAdded>>,
     /// Optional. `PollOptionDeleted`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_option_deleted: Option<Box<PollOptionDeleted>>,
     /// Optional. `SuggestedPostApproved`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_approved: Option<Box<SuggestedPostApproved>>,
     /// Optional. `SuggestedPostApprovalFailed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_approval_failed: Option<Box<SuggestedPostApprovalFailed>>,
     /// Optional. `SuggestedPostDeclined`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_declined: Option<Box<SuggestedPostDeclined>>,
     /// Optional. `SuggestedPostPaid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_paid: Option<Box<SuggestedPostPaid>>,
     /// Optional. `SuggestedPostRefunded`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_refunded: Option<Box<SuggestedPostRefunded>>,
     /// Optional. `VideoChatScheduled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_chat_scheduled: Option<VideoChatScheduled>,
     /// Optional. `VideoChatStarted`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_chat_started: Option<VideoChatStarted>,
     /// Optional. `VideoChatEnded`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_chat_ended: Option<VideoChatEnded>,
     /// Optional. `VideoChatParticipantsInvited`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_chat_participants_invited: Option<VideoChatParticipantsInvited>,
     /// Optional. `WebAppData`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app_data: Option<WebAppData>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
 }
 
@@ -945,8 +1509,759 @@ impl Message {
     }
 }
 
+impl wire::Fill for Message {
+    const NAME: &'static str = "Message";
+    const EXPECTING: &'static str = "struct Message";
+    const FIELDS: &'static [&'static str] = &[
+        "message_id",
+        "message_thread_id",
+        "direct_messages_topic",
+        "from",
+        "sender_chat",
+        "sender_boost_count",
+        "sender_business_bot",
+        "sender_tag",
+        "receiver_user",
+        "ephemeral_message_id",
+        "date",
+        "guest_query_id",
+        "business_connection_id",
+        "chat",
+        "forward_origin",
+        "is_topic_message",
+        "is_automatic_forward",
+        "reply_to_message",
+        "external_reply",
+        "quote",
+        "reply_to_story",
+        "reply_to_checklist_task_id",
+        "reply_to_poll_option_id",
+        "via_bot",
+        "guest_bot_caller_user",
+        "guest_bot_caller_chat",
+        "edit_date",
+        "has_protected_content",
+        "is_from_offline",
+        "is_paid_post",
+        "media_group_id",
+        "author_signature",
+        "paid_star_count",
+        "text",
+        "entities",
+        "link_preview_options",
+        "suggested_post_info",
+        "effect_id",
+        "rich_message",
+        "animation",
+        "audio",
+        "document",
+        "live_photo",
+        "paid_media",
+        "photo",
+        "sticker",
+        "story",
+        "video",
+        "video_note",
+        "voice",
+        "caption",
+        "caption_entities",
+        "show_caption_above_media",
+        "has_media_spoiler",
+        "checklist",
+        "contact",
+        "dice",
+        "game",
+        "poll",
+        "venue",
+        "location",
+        "new_chat_members",
+        "left_chat_member",
+        "chat_owner_left",
+        "chat_owner_changed",
+        "new_chat_title",
+        "new_chat_photo",
+        "delete_chat_photo",
+        "group_chat_created",
+        "supergroup_chat_created",
+        "channel_chat_created",
+        "message_auto_delete_timer_changed",
+        "migrate_to_chat_id",
+        "migrate_from_chat_id",
+        "pinned_message",
+        "invoice",
+        "successful_payment",
+        "refunded_payment",
+        "users_shared",
+        "chat_shared",
+        "gift",
+        "unique_gift",
+        "gift_upgrade_sent",
+        "connected_website",
+        "write_access_allowed",
+        "passport_data",
+        "proximity_alert_triggered",
+        "boost_added",
+        "chat_background_set",
+        "checklist_tasks_done",
+        "checklist_tasks_added",
+        "community_chat_added",
+        "community_chat_joined",
+        "community_chat_removed",
+        "direct_message_price_changed",
+        "forum_topic_created",
+        "forum_topic_edited",
+        "forum_topic_closed",
+        "forum_topic_reopened",
+        "general_forum_topic_hidden",
+        "general_forum_topic_unhidden",
+        "giveaway_created",
+        "giveaway",
+        "giveaway_winners",
+        "giveaway_completed",
+        "managed_bot_created",
+        "paid_message_price_changed",
+        "poll_option_added",
+        "poll_option_deleted",
+        "suggested_post_approved",
+        "suggested_post_approval_failed",
+        "suggested_post_declined",
+        "suggested_post_paid",
+        "suggested_post_refunded",
+        "video_chat_scheduled",
+        "video_chat_started",
+        "video_chat_ended",
+        "video_chat_participants_invited",
+        "web_app_data",
+        "reply_markup",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            message_id: 0,
+            message_thread_id: None,
+            direct_messages_topic: None,
+            from: None,
+            sender_chat: None,
+            sender_boost_count: None,
+            sender_business_bot: None,
+            sender_tag: None,
+            receiver_user: None,
+            ephemeral_message_id: None,
+            date: 0,
+            guest_query_id: None,
+            business_connection_id: None,
+            chat: <Chat as wire::Fill>::placeholder(),
+            forward_origin: None,
+            is_topic_message: None,
+            is_automatic_forward: None,
+            reply_to_message: None,
+            external_reply: None,
+            quote: None,
+            reply_to_story: None,
+            reply_to_checklist_task_id: None,
+            reply_to_poll_option_id: None,
+            via_bot: None,
+            guest_bot_caller_user: None,
+            guest_bot_caller_chat: None,
+            edit_date: None,
+            has_protected_content: None,
+            is_from_offline: None,
+            is_paid_post: None,
+            media_group_id: None,
+            author_signature: None,
+            paid_star_count: None,
+            text: None,
+            entities: None,
+            link_preview_options: None,
+            suggested_post_info: None,
+            effect_id: None,
+            rich_message: None,
+            animation: None,
+            audio: None,
+            document: None,
+            live_photo: None,
+            paid_media: None,
+            photo: None,
+            sticker: None,
+            story: None,
+            video: None,
+            video_note: None,
+            voice: None,
+            caption: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            has_media_spoiler: None,
+            checklist: None,
+            contact: None,
+            dice: None,
+            game: None,
+            poll: None,
+            venue: None,
+            location: None,
+            new_chat_members: None,
+            left_chat_member: None,
+            chat_owner_left: None,
+            chat_owner_changed: None,
+            new_chat_title: None,
+            new_chat_photo: None,
+            delete_chat_photo: None,
+            group_chat_created: None,
+            supergroup_chat_created: None,
+            channel_chat_created: None,
+            message_auto_delete_timer_changed: None,
+            migrate_to_chat_id: None,
+            migrate_from_chat_id: None,
+            pinned_message: None,
+            invoice: None,
+            successful_payment: None,
+            refunded_payment: None,
+            users_shared: None,
+            chat_shared: None,
+            gift: None,
+            unique_gift: None,
+            gift_upgrade_sent: None,
+            connected_website: None,
+            write_access_allowed: None,
+            passport_data: None,
+            proximity_alert_triggered: None,
+            boost_added: None,
+            chat_background_set: None,
+            checklist_tasks_done: None,
+            checklist_tasks_added: None,
+            community_chat_added: None,
+            community_chat_joined: None,
+            community_chat_removed: None,
+            direct_message_price_changed: None,
+            forum_topic_created: None,
+            forum_topic_edited: None,
+            forum_topic_closed: None,
+            forum_topic_reopened: None,
+            general_forum_topic_hidden: None,
+            general_forum_topic_unhidden: None,
+            giveaway_created: None,
+            giveaway: None,
+            giveaway_winners: None,
+            giveaway_completed: None,
+            managed_bot_created: None,
+            paid_message_price_changed: None,
+            poll_option_added: None,
+            poll_option_deleted: None,
+            suggested_post_approved: None,
+            suggested_post_approval_failed: None,
+            suggested_post_declined: None,
+            suggested_post_paid: None,
+            suggested_post_refunded: None,
+            video_chat_scheduled: None,
+            video_chat_started: None,
+            video_chat_ended: None,
+            video_chat_participants_invited: None,
+            web_app_data: None,
+            reply_markup: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<2>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "message_id" => {
+                    seen.first(0, "message_id")?;
+                    self.message_id = src.value()?;
+                }
+                "message_thread_id" => {
+                    seen.first(1, "message_thread_id")?;
+                    self.message_thread_id = src.value()?;
+                }
+                "direct_messages_topic" => {
+                    seen.first(2, "direct_messages_topic")?;
+                    self.direct_messages_topic = src.value()?;
+                }
+                "from" => {
+                    seen.first(3, "from")?;
+                    self.from = src.value()?;
+                }
+                "sender_chat" => {
+                    seen.first(4, "sender_chat")?;
+                    self.sender_chat = src.value()?;
+                }
+                "sender_boost_count" => {
+                    seen.first(5, "sender_boost_count")?;
+                    self.sender_boost_count = src.value()?;
+                }
+                "sender_business_bot" => {
+                    seen.first(6, "sender_business_bot")?;
+                    self.sender_business_bot = src.value()?;
+                }
+                "sender_tag" => {
+                    seen.first(7, "sender_tag")?;
+                    self.sender_tag = src.value()?;
+                }
+                "receiver_user" => {
+                    seen.first(8, "receiver_user")?;
+                    self.receiver_user = src.value()?;
+                }
+                "ephemeral_message_id" => {
+                    seen.first(9, "ephemeral_message_id")?;
+                    self.ephemeral_message_id = src.value()?;
+                }
+                "date" => {
+                    seen.first(10, "date")?;
+                    self.date = src.value()?;
+                }
+                "guest_query_id" => {
+                    seen.first(11, "guest_query_id")?;
+                    self.guest_query_id = src.value()?;
+                }
+                "business_connection_id" => {
+                    seen.first(12, "business_connection_id")?;
+                    self.business_connection_id = src.value()?;
+                }
+                "chat" => {
+                    seen.first(13, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "forward_origin" => {
+                    seen.first(14, "forward_origin")?;
+                    self.forward_origin = src.value()?;
+                }
+                "is_topic_message" => {
+                    seen.first(15, "is_topic_message")?;
+                    self.is_topic_message = src.value()?;
+                }
+                "is_automatic_forward" => {
+                    seen.first(16, "is_automatic_forward")?;
+                    self.is_automatic_forward = src.value()?;
+                }
+                "reply_to_message" => {
+                    seen.first(17, "reply_to_message")?;
+                    self.reply_to_message = src.boxed_option()?;
+                }
+                "external_reply" => {
+                    seen.first(18, "external_reply")?;
+                    self.external_reply = src.boxed_option()?;
+                }
+                "quote" => {
+                    seen.first(19, "quote")?;
+                    self.quote = src.value()?;
+                }
+                "reply_to_story" => {
+                    seen.first(20, "reply_to_story")?;
+                    self.reply_to_story = src.value()?;
+                }
+                "reply_to_checklist_task_id" => {
+                    seen.first(21, "reply_to_checklist_task_id")?;
+                    self.reply_to_checklist_task_id = src.value()?;
+                }
+                "reply_to_poll_option_id" => {
+                    seen.first(22, "reply_to_poll_option_id")?;
+                    self.reply_to_poll_option_id = src.value()?;
+                }
+                "via_bot" => {
+                    seen.first(23, "via_bot")?;
+                    self.via_bot = src.value()?;
+                }
+                "guest_bot_caller_user" => {
+                    seen.first(24, "guest_bot_caller_user")?;
+                    self.guest_bot_caller_user = src.value()?;
+                }
+                "guest_bot_caller_chat" => {
+                    seen.first(25, "guest_bot_caller_chat")?;
+                    self.guest_bot_caller_chat = src.value()?;
+                }
+                "edit_date" => {
+                    seen.first(26, "edit_date")?;
+                    self.edit_date = src.value()?;
+                }
+                "has_protected_content" => {
+                    seen.first(27, "has_protected_content")?;
+                    self.has_protected_content = src.value()?;
+                }
+                "is_from_offline" => {
+                    seen.first(28, "is_from_offline")?;
+                    self.is_from_offline = src.value()?;
+                }
+                "is_paid_post" => {
+                    seen.first(29, "is_paid_post")?;
+                    self.is_paid_post = src.value()?;
+                }
+                "media_group_id" => {
+                    seen.first(30, "media_group_id")?;
+                    self.media_group_id = src.value()?;
+                }
+                "author_signature" => {
+                    seen.first(31, "author_signature")?;
+                    self.author_signature = src.value()?;
+                }
+                "paid_star_count" => {
+                    seen.first(32, "paid_star_count")?;
+                    self.paid_star_count = src.value()?;
+                }
+                "text" => {
+                    seen.first(33, "text")?;
+                    self.text = src.value()?;
+                }
+                "entities" => {
+                    seen.first(34, "entities")?;
+                    self.entities = src.value()?;
+                }
+                "link_preview_options" => {
+                    seen.first(35, "link_preview_options")?;
+                    self.link_preview_options = src.value()?;
+                }
+                "suggested_post_info" => {
+                    seen.first(36, "suggested_post_info")?;
+                    self.suggested_post_info = src.value()?;
+                }
+                "effect_id" => {
+                    seen.first(37, "effect_id")?;
+                    self.effect_id = src.value()?;
+                }
+                "rich_message" => {
+                    seen.first(38, "rich_message")?;
+                    self.rich_message = src.value()?;
+                }
+                "animation" => {
+                    seen.first(39, "animation")?;
+                    self.animation = src.value()?;
+                }
+                "audio" => {
+                    seen.first(40, "audio")?;
+                    self.audio = src.value()?;
+                }
+                "document" => {
+                    seen.first(41, "document")?;
+                    self.document = src.value()?;
+                }
+                "live_photo" => {
+                    seen.first(42, "live_photo")?;
+                    self.live_photo = src.value()?;
+                }
+                "paid_media" => {
+                    seen.first(43, "paid_media")?;
+                    self.paid_media = src.value()?;
+                }
+                "photo" => {
+                    seen.first(44, "photo")?;
+                    self.photo = src.value()?;
+                }
+                "sticker" => {
+                    seen.first(45, "sticker")?;
+                    self.sticker = src.boxed_option()?;
+                }
+                "story" => {
+                    seen.first(46, "story")?;
+                    self.story = src.value()?;
+                }
+                "video" => {
+                    seen.first(47, "video")?;
+                    self.video = src.boxed_option()?;
+                }
+                "video_note" => {
+                    seen.first(48, "video_note")?;
+                    self.video_note = src.value()?;
+                }
+                "voice" => {
+                    seen.first(49, "voice")?;
+                    self.voice = src.value()?;
+                }
+                "caption" => {
+                    seen.first(50, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(51, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(52, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "has_media_spoiler" => {
+                    seen.first(53, "has_media_spoiler")?;
+                    self.has_media_spoiler = src.value()?;
+                }
+                "checklist" => {
+                    seen.first(54, "checklist")?;
+                    self.checklist = src.value()?;
+                }
+                "contact" => {
+                    seen.first(55, "contact")?;
+                    self.contact = src.value()?;
+                }
+                "dice" => {
+                    seen.first(56, "dice")?;
+                    self.dice = src.value()?;
+                }
+                "game" => {
+                    seen.first(57, "game")?;
+                    self.game = src.boxed_option()?;
+                }
+                "poll" => {
+                    seen.first(58, "poll")?;
+                    self.poll = src.boxed_option()?;
+                }
+                "venue" => {
+                    seen.first(59, "venue")?;
+                    self.venue = src.value()?;
+                }
+                "location" => {
+                    seen.first(60, "location")?;
+                    self.location = src.value()?;
+                }
+                "new_chat_members" => {
+                    seen.first(61, "new_chat_members")?;
+                    self.new_chat_members = src.value()?;
+                }
+                "left_chat_member" => {
+                    seen.first(62, "left_chat_member")?;
+                    self.left_chat_member = src.value()?;
+                }
+                "chat_owner_left" => {
+                    seen.first(63, "chat_owner_left")?;
+                    self.chat_owner_left = src.value()?;
+                }
+                "chat_owner_changed" => {
+                    seen.first(64, "chat_owner_changed")?;
+                    self.chat_owner_changed = src.value()?;
+                }
+                "new_chat_title" => {
+                    seen.first(65, "new_chat_title")?;
+                    self.new_chat_title = src.value()?;
+                }
+                "new_chat_photo" => {
+                    seen.first(66, "new_chat_photo")?;
+                    self.new_chat_photo = src.value()?;
+                }
+                "delete_chat_photo" => {
+                    seen.first(67, "delete_chat_photo")?;
+                    self.delete_chat_photo = src.value()?;
+                }
+                "group_chat_created" => {
+                    seen.first(68, "group_chat_created")?;
+                    self.group_chat_created = src.value()?;
+                }
+                "supergroup_chat_created" => {
+                    seen.first(69, "supergroup_chat_created")?;
+                    self.supergroup_chat_created = src.value()?;
+                }
+                "channel_chat_created" => {
+                    seen.first(70, "channel_chat_created")?;
+                    self.channel_chat_created = src.value()?;
+                }
+                "message_auto_delete_timer_changed" => {
+                    seen.first(71, "message_auto_delete_timer_changed")?;
+                    self.message_auto_delete_timer_changed = src.value()?;
+                }
+                "migrate_to_chat_id" => {
+                    seen.first(72, "migrate_to_chat_id")?;
+                    self.migrate_to_chat_id = src.value()?;
+                }
+                "migrate_from_chat_id" => {
+                    seen.first(73, "migrate_from_chat_id")?;
+                    self.migrate_from_chat_id = src.value()?;
+                }
+                "pinned_message" => {
+                    seen.first(74, "pinned_message")?;
+                    self.pinned_message = src.value()?;
+                }
+                "invoice" => {
+                    seen.first(75, "invoice")?;
+                    self.invoice = src.value()?;
+                }
+                "successful_payment" => {
+                    seen.first(76, "successful_payment")?;
+                    self.successful_payment = src.boxed_option()?;
+                }
+                "refunded_payment" => {
+                    seen.first(77, "refunded_payment")?;
+                    self.refunded_payment = src.value()?;
+                }
+                "users_shared" => {
+                    seen.first(78, "users_shared")?;
+                    self.users_shared = src.value()?;
+                }
+                "chat_shared" => {
+                    seen.first(79, "chat_shared")?;
+                    self.chat_shared = src.value()?;
+                }
+                "gift" => {
+                    seen.first(80, "gift")?;
+                    self.gift = src.value()?;
+                }
+                "unique_gift" => {
+                    seen.first(81, "unique_gift")?;
+                    self.unique_gift = src.value()?;
+                }
+                "gift_upgrade_sent" => {
+                    seen.first(82, "gift_upgrade_sent")?;
+                    self.gift_upgrade_sent = src.value()?;
+                }
+                "connected_website" => {
+                    seen.first(83, "connected_website")?;
+                    self.connected_website = src.value()?;
+                }
+                "write_access_allowed" => {
+                    seen.first(84, "write_access_allowed")?;
+                    self.write_access_allowed = src.value()?;
+                }
+                "passport_data" => {
+                    seen.first(85, "passport_data")?;
+                    self.passport_data = src.value()?;
+                }
+                "proximity_alert_triggered" => {
+                    seen.first(86, "proximity_alert_triggered")?;
+                    self.proximity_alert_triggered = src.value()?;
+                }
+                "boost_added" => {
+                    seen.first(87, "boost_added")?;
+                    self.boost_added = src.value()?;
+                }
+                "chat_background_set" => {
+                    seen.first(88, "chat_background_set")?;
+                    self.chat_background_set = src.value()?;
+                }
+                "checklist_tasks_done" => {
+                    seen.first(89, "checklist_tasks_done")?;
+                    self.checklist_tasks_done = src.boxed_option()?;
+                }
+                "checklist_tasks_added" => {
+                    seen.first(90, "checklist_tasks_added")?;
+                    self.checklist_tasks_added = src.boxed_option()?;
+                }
+                "community_chat_added" => {
+                    seen.first(91, "community_chat_added")?;
+                    self.community_chat_added = src.value()?;
+                }
+                "community_chat_joined" => {
+                    seen.first(92, "community_chat_joined")?;
+                    self.community_chat_joined = src.value()?;
+                }
+                "community_chat_removed" => {
+                    seen.first(93, "community_chat_removed")?;
+                    self.community_chat_removed = src.value()?;
+                }
+                "direct_message_price_changed" => {
+                    seen.first(94, "direct_message_price_changed")?;
+                    self.direct_message_price_changed = src.value()?;
+                }
+                "forum_topic_created" => {
+                    seen.first(95, "forum_topic_created")?;
+                    self.forum_topic_created = src.value()?;
+                }
+                "forum_topic_edited" => {
+                    seen.first(96, "forum_topic_edited")?;
+                    self.forum_topic_edited = src.value()?;
+                }
+                "forum_topic_closed" => {
+                    seen.first(97, "forum_topic_closed")?;
+                    self.forum_topic_closed = src.value()?;
+                }
+                "forum_topic_reopened" => {
+                    seen.first(98, "forum_topic_reopened")?;
+                    self.forum_topic_reopened = src.value()?;
+                }
+                "general_forum_topic_hidden" => {
+                    seen.first(99, "general_forum_topic_hidden")?;
+                    self.general_forum_topic_hidden = src.value()?;
+                }
+                "general_forum_topic_unhidden" => {
+                    seen.first(100, "general_forum_topic_unhidden")?;
+                    self.general_forum_topic_unhidden = src.value()?;
+                }
+                "giveaway_created" => {
+                    seen.first(101, "giveaway_created")?;
+                    self.giveaway_created = src.value()?;
+                }
+                "giveaway" => {
+                    seen.first(102, "giveaway")?;
+                    self.giveaway = src.value()?;
+                }
+                "giveaway_winners" => {
+                    seen.first(103, "giveaway_winners")?;
+                    self.giveaway_winners = src.boxed_option()?;
+                }
+                "giveaway_completed" => {
+                    seen.first(104, "giveaway_completed")?;
+                    self.giveaway_completed = src.boxed_option()?;
+                }
+                "managed_bot_created" => {
+                    seen.first(105, "managed_bot_created")?;
+                    self.managed_bot_created = src.value()?;
+                }
+                "paid_message_price_changed" => {
+                    seen.first(106, "paid_message_price_changed")?;
+                    self.paid_message_price_changed = src.value()?;
+                }
+                "poll_option_added" => {
+                    seen.first(107, "poll_option_added")?;
+                    self.poll_option_added = src.boxed_option()?;
+                }
+                "poll_option_deleted" => {
+                    seen.first(108, "poll_option_deleted")?;
+                    self.poll_option_deleted = src.boxed_option()?;
+                }
+                "suggested_post_approved" => {
+                    seen.first(109, "suggested_post_approved")?;
+                    self.suggested_post_approved = src.boxed_option()?;
+                }
+                "suggested_post_approval_failed" => {
+                    seen.first(110, "suggested_post_approval_failed")?;
+                    self.suggested_post_approval_failed = src.boxed_option()?;
+                }
+                "suggested_post_declined" => {
+                    seen.first(111, "suggested_post_declined")?;
+                    self.suggested_post_declined = src.boxed_option()?;
+                }
+                "suggested_post_paid" => {
+                    seen.first(112, "suggested_post_paid")?;
+                    self.suggested_post_paid = src.boxed_option()?;
+                }
+                "suggested_post_refunded" => {
+                    seen.first(113, "suggested_post_refunded")?;
+                    self.suggested_post_refunded = src.boxed_option()?;
+                }
+                "video_chat_scheduled" => {
+                    seen.first(114, "video_chat_scheduled")?;
+                    self.video_chat_scheduled = src.value()?;
+                }
+                "video_chat_started" => {
+                    seen.first(115, "video_chat_started")?;
+                    self.video_chat_started = src.value()?;
+                }
+                "video_chat_ended" => {
+                    seen.first(116, "video_chat_ended")?;
+                    self.video_chat_ended = src.value()?;
+                }
+                "video_chat_participants_invited" => {
+                    seen.first(117, "video_chat_participants_invited")?;
+                    self.video_chat_participants_invited = src.value()?;
+                }
+                "web_app_data" => {
+                    seen.first(118, "web_app_data")?;
+                    self.web_app_data = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(119, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "message_id")?;
+        seen.require(10, "date")?;
+        seen.require(13, "chat")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MessageId](https://core.telegram.org/bots/api#messageid)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MessageId {
     /// Required. `Integer`.
@@ -960,8 +2275,39 @@ impl MessageId {
     }
 }
 
+impl wire::Fill for MessageId {
+    const NAME: &'static str = "MessageId";
+    const EXPECTING: &'static str = "struct MessageId";
+    const FIELDS: &'static [&'static str] = &["message_id"];
+
+    fn placeholder() -> Self {
+        Self { message_id: 0 }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "message_id" => {
+                    seen.first(0, "message_id")?;
+                    self.message_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "message_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InaccessibleMessage](https://core.telegram.org/bots/api#inaccessiblemessage)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InaccessibleMessage {
     /// Required. `Chat`.
@@ -980,6 +2326,51 @@ impl InaccessibleMessage {
             message_id,
             date,
         }
+    }
+}
+
+impl wire::Fill for InaccessibleMessage {
+    const NAME: &'static str = "InaccessibleMessage";
+    const EXPECTING: &'static str = "struct InaccessibleMessage";
+    const FIELDS: &'static [&'static str] = &["chat", "message_id", "date"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            message_id: 0,
+            date: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "message_id" => {
+                    seen.first(1, "message_id")?;
+                    self.message_id = src.value()?;
+                }
+                "date" => {
+                    seen.first(2, "date")?;
+                    self.date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(1, "message_id")?;
+        seen.require(2, "date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InaccessibleMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -1007,13 +2398,21 @@ impl Serialize for MaybeInaccessibleMessage {
 
 impl<'de> Deserialize<'de> for MaybeInaccessibleMessage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        wire::object::<D::Error>(&value, "a MaybeInaccessibleMessage object")?;
-        match value.get("date").and_then(serde_json::Value::as_i64) {
-            Some(0) => wire::member(value).map(|v| Self::InaccessibleMessage(Box::new(v))),
-            Some(_) => wire::member(value).map(|v| Self::Message(Box::new(v))),
-            None => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for MaybeInaccessibleMessage {
+    const EXPECTING: &'static str = "a MaybeInaccessibleMessage object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match fields.integer("date")? {
+            Some(0) => Self::InaccessibleMessage(fields.boxed()?),
+            Some(_) => Self::Message(fields.boxed()?),
+            None => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -1030,7 +2429,7 @@ impl From<InaccessibleMessage> for MaybeInaccessibleMessage {
 }
 
 /// [MessageEntity](https://core.telegram.org/bots/api#messageentity)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MessageEntity {
     /// Required. `String`, as a `MessageEntityType`.
@@ -1040,22 +2439,22 @@ pub struct MessageEntity {
     /// Required. `Integer`.
     pub length: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_emoji_id: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unix_time: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_time_format: Option<String>,
 }
 
@@ -1112,19 +2511,104 @@ impl MessageEntity {
     }
 }
 
+impl wire::Fill for MessageEntity {
+    const NAME: &'static str = "MessageEntity";
+    const EXPECTING: &'static str = "struct MessageEntity";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "offset",
+        "length",
+        "url",
+        "user",
+        "language",
+        "custom_emoji_id",
+        "unix_time",
+        "date_time_format",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: MessageEntityType::Unknown(String::new()),
+            offset: 0,
+            length: 0,
+            url: None,
+            user: None,
+            language: None,
+            custom_emoji_id: None,
+            unix_time: None,
+            date_time_format: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "offset" => {
+                    seen.first(1, "offset")?;
+                    self.offset = src.value()?;
+                }
+                "length" => {
+                    seen.first(2, "length")?;
+                    self.length = src.value()?;
+                }
+                "url" => {
+                    seen.first(3, "url")?;
+                    self.url = src.value()?;
+                }
+                "user" => {
+                    seen.first(4, "user")?;
+                    self.user = src.value()?;
+                }
+                "language" => {
+                    seen.first(5, "language")?;
+                    self.language = src.value()?;
+                }
+                "custom_emoji_id" => {
+                    seen.first(6, "custom_emoji_id")?;
+                    self.custom_emoji_id = src.value()?;
+                }
+                "unix_time" => {
+                    seen.first(7, "unix_time")?;
+                    self.unix_time = src.value()?;
+                }
+                "date_time_format" => {
+                    seen.first(8, "date_time_format")?;
+                    self.date_time_format = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(1, "offset")?;
+        seen.require(2, "length")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [TextQuote](https://core.telegram.org/bots/api#textquote)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TextQuote {
     /// Required. `String`.
     pub text: String,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
     /// Required. `Integer`.
     pub position: i64,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_manual: Option<bool>,
 }
 
@@ -1140,86 +2624,135 @@ impl TextQuote {
     }
 }
 
+impl wire::Fill for TextQuote {
+    const NAME: &'static str = "TextQuote";
+    const EXPECTING: &'static str = "struct TextQuote";
+    const FIELDS: &'static [&'static str] = &["text", "entities", "position", "is_manual"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: String::new(),
+            entities: None,
+            position: 0,
+            is_manual: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "entities" => {
+                    seen.first(1, "entities")?;
+                    self.entities = src.value()?;
+                }
+                "position" => {
+                    seen.first(2, "position")?;
+                    self.position = src.value()?;
+                }
+                "is_manual" => {
+                    seen.first(3, "is_manual")?;
+                    self.is_manual = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(2, "position")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for TextQuote {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ExternalReplyInfo](https://core.telegram.org/bots/api#externalreplyinfo)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ExternalReplyInfo {
     /// Required. `MessageOrigin`.
     pub origin: MessageOrigin,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat: Option<Chat>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<i64>,
     /// Optional. `LinkPreviewOptions`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_preview_options: Option<LinkPreviewOptions>,
     /// Optional. `Animation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
     /// Optional. `Audio`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<Audio>,
     /// Optional. `Document`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<Document>,
     /// Optional. `LivePhoto`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub live_photo: Option<LivePhoto>,
     /// Optional. `PaidMediaInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_media: Option<PaidMediaInfo>,
     /// Optional. `Array of PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
     /// Optional. `Sticker`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sticker: Option<Box<Sticker>>,
     /// Optional. `Story`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub story: Option<Story>,
     /// Optional. `Video`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<Box<Video>>,
     /// Optional. `VideoNote`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_note: Option<VideoNote>,
     /// Optional. `Voice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice: Option<Voice>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_media_spoiler: Option<bool>,
     /// Optional. `Checklist`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist: Option<Checklist>,
     /// Optional. `Contact`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     /// Optional. `Dice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dice: Option<Dice>,
     /// Optional. `Game`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub game: Option<Box<Game>>,
     /// Optional. `Giveaway`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub giveaway: Option<Giveaway>,
     /// Optional. `GiveawayWinners`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub giveaway_winners: Option<Box<GiveawayWinners>>,
     /// Optional. `Invoice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Invoice>,
     /// Optional. `Location`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// Optional. `Poll`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<Box<Poll>>,
     /// Optional. `Venue`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub venue: Option<Venue>,
 }
 
@@ -1257,39 +2790,224 @@ impl ExternalReplyInfo {
     }
 }
 
+impl wire::Fill for ExternalReplyInfo {
+    const NAME: &'static str = "ExternalReplyInfo";
+    const EXPECTING: &'static str = "struct ExternalReplyInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "origin",
+        "chat",
+        "message_id",
+        "link_preview_options",
+        "animation",
+        "audio",
+        "document",
+        "live_photo",
+        "paid_media",
+        "photo",
+        "sticker",
+        "story",
+        "video",
+        "video_note",
+        "voice",
+        "has_media_spoiler",
+        "checklist",
+        "contact",
+        "dice",
+        "game",
+        "giveaway",
+        "giveaway_winners",
+        "invoice",
+        "location",
+        "poll",
+        "venue",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            origin: MessageOrigin::Unknown(serde_json::Value::Null),
+            chat: None,
+            message_id: None,
+            link_preview_options: None,
+            animation: None,
+            audio: None,
+            document: None,
+            live_photo: None,
+            paid_media: None,
+            photo: None,
+            sticker: None,
+            story: None,
+            video: None,
+            video_note: None,
+            voice: None,
+            has_media_spoiler: None,
+            checklist: None,
+            contact: None,
+            dice: None,
+            game: None,
+            giveaway: None,
+            giveaway_winners: None,
+            invoice: None,
+            location: None,
+            poll: None,
+            venue: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "origin" => {
+                    seen.first(0, "origin")?;
+                    self.origin = src.value()?;
+                }
+                "chat" => {
+                    seen.first(1, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "message_id" => {
+                    seen.first(2, "message_id")?;
+                    self.message_id = src.value()?;
+                }
+                "link_preview_options" => {
+                    seen.first(3, "link_preview_options")?;
+                    self.link_preview_options = src.value()?;
+                }
+                "animation" => {
+                    seen.first(4, "animation")?;
+                    self.animation = src.value()?;
+                }
+                "audio" => {
+                    seen.first(5, "audio")?;
+                    self.audio = src.value()?;
+                }
+                "document" => {
+                    seen.first(6, "document")?;
+                    self.document = src.value()?;
+                }
+                "live_photo" => {
+                    seen.first(7, "live_photo")?;
+                    self.live_photo = src.value()?;
+                }
+                "paid_media" => {
+                    seen.first(8, "paid_media")?;
+                    self.paid_media = src.value()?;
+                }
+                "photo" => {
+                    seen.first(9, "photo")?;
+                    self.photo = src.value()?;
+                }
+                "sticker" => {
+                    seen.first(10, "sticker")?;
+                    self.sticker = src.boxed_option()?;
+                }
+                "story" => {
+                    seen.first(11, "story")?;
+                    self.story = src.value()?;
+                }
+                "video" => {
+                    seen.first(12, "video")?;
+                    self.video = src.boxed_option()?;
+                }
+                "video_note" => {
+                    seen.first(13, "video_note")?;
+                    self.video_note = src.value()?;
+                }
+                "voice" => {
+                    seen.first(14, "voice")?;
+                    self.voice = src.value()?;
+                }
+                "has_media_spoiler" => {
+                    seen.first(15, "has_media_spoiler")?;
+                    self.has_media_spoiler = src.value()?;
+                }
+                "checklist" => {
+                    seen.first(16, "checklist")?;
+                    self.checklist = src.value()?;
+                }
+                "contact" => {
+                    seen.first(17, "contact")?;
+                    self.contact = src.value()?;
+                }
+                "dice" => {
+                    seen.first(18, "dice")?;
+                    self.dice = src.value()?;
+                }
+                "game" => {
+                    seen.first(19, "game")?;
+                    self.game = src.boxed_option()?;
+                }
+                "giveaway" => {
+                    seen.first(20, "giveaway")?;
+                    self.giveaway = src.value()?;
+                }
+                "giveaway_winners" => {
+                    seen.first(21, "giveaway_winners")?;
+                    self.giveaway_winners = src.boxed_option()?;
+                }
+                "invoice" => {
+                    seen.first(22, "invoice")?;
+                    self.invoice = src.value()?;
+                }
+                "location" => {
+                    seen.first(23, "location")?;
+                    self.location = src.value()?;
+                }
+                "poll" => {
+                    seen.first(24, "poll")?;
+                    self.poll = src.boxed_option()?;
+                }
+                "venue" => {
+                    seen.first(25, "venue")?;
+                    self.venue = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "origin")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ExternalReplyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ReplyParameters](https://core.telegram.org/bots/api#replyparameters)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplyParameters {
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<i64>,
     /// Optional. `Integer or String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<ChatId>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ephemeral_message_id: Option<i64>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_sending_without_reply: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_position: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist_task_id: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_option_id: Option<String>,
 }
 
@@ -1360,17 +3078,105 @@ impl ReplyParameters {
     }
 }
 
+impl wire::Fill for ReplyParameters {
+    const NAME: &'static str = "ReplyParameters";
+    const EXPECTING: &'static str = "struct ReplyParameters";
+    const FIELDS: &'static [&'static str] = &[
+        "message_id",
+        "chat_id",
+        "ephemeral_message_id",
+        "allow_sending_without_reply",
+        "quote",
+        "quote_parse_mode",
+        "quote_entities",
+        "quote_position",
+        "checklist_task_id",
+        "poll_option_id",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            message_id: None,
+            chat_id: None,
+            ephemeral_message_id: None,
+            allow_sending_without_reply: None,
+            quote: None,
+            quote_parse_mode: None,
+            quote_entities: None,
+            quote_position: None,
+            checklist_task_id: None,
+            poll_option_id: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "message_id" => {
+                    seen.first(0, "message_id")?;
+                    self.message_id = src.value()?;
+                }
+                "chat_id" => {
+                    seen.first(1, "chat_id")?;
+                    self.chat_id = src.value()?;
+                }
+                "ephemeral_message_id" => {
+                    seen.first(2, "ephemeral_message_id")?;
+                    self.ephemeral_message_id = src.value()?;
+                }
+                "allow_sending_without_reply" => {
+                    seen.first(3, "allow_sending_without_reply")?;
+                    self.allow_sending_without_reply = src.value()?;
+                }
+                "quote" => {
+                    seen.first(4, "quote")?;
+                    self.quote = src.value()?;
+                }
+                "quote_parse_mode" => {
+                    seen.first(5, "quote_parse_mode")?;
+                    self.quote_parse_mode = src.value()?;
+                }
+                "quote_entities" => {
+                    seen.first(6, "quote_entities")?;
+                    self.quote_entities = src.value()?;
+                }
+                "quote_position" => {
+                    seen.first(7, "quote_position")?;
+                    self.quote_position = src.value()?;
+                }
+                "checklist_task_id" => {
+                    seen.first(8, "checklist_task_id")?;
+                    self.checklist_task_id = src.value()?;
+                }
+                "poll_option_id" => {
+                    seen.first(9, "poll_option_id")?;
+                    self.poll_option_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReplyParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [EphemeralMessageParameters](https://core.telegram.org/bots/api#ephemeralmessageparameters)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EphemeralMessageParameters {
     /// Required. `Integer`.
     pub receiver_user_id: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_query_id: Option<String>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_callback_query_message: Option<bool>,
 }
 
@@ -1394,6 +3200,53 @@ impl EphemeralMessageParameters {
     pub fn replace_callback_query_message(mut self, replace_callback_query_message: bool) -> Self {
         self.replace_callback_query_message = Some(replace_callback_query_message);
         self
+    }
+}
+
+impl wire::Fill for EphemeralMessageParameters {
+    const NAME: &'static str = "EphemeralMessageParameters";
+    const EXPECTING: &'static str = "struct EphemeralMessageParameters";
+    const FIELDS: &'static [&'static str] = &[
+        "receiver_user_id",
+        "callback_query_id",
+        "replace_callback_query_message",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            receiver_user_id: 0,
+            callback_query_id: None,
+            replace_callback_query_message: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "receiver_user_id" => {
+                    seen.first(0, "receiver_user_id")?;
+                    self.receiver_user_id = src.value()?;
+                }
+                "callback_query_id" => {
+                    seen.first(1, "callback_query_id")?;
+                    self.callback_query_id = src.value()?;
+                }
+                "replace_callback_query_message" => {
+                    seen.first(2, "replace_callback_query_message")?;
+                    self.replace_callback_query_message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "receiver_user_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for EphemeralMessageParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -1427,14 +3280,23 @@ impl Serialize for MessageOrigin {
 
 impl<'de> Deserialize<'de> for MessageOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a MessageOrigin object")? {
-            "user" => wire::member(value).map(Self::User),
-            "hidden_user" => wire::member(value).map(Self::HiddenUser),
-            "chat" => wire::member(value).map(|v| Self::Chat(Box::new(v))),
-            "channel" => wire::member(value).map(|v| Self::Channel(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for MessageOrigin {
+    const EXPECTING: &'static str = "a MessageOrigin object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "user" => Self::User(fields.member()?),
+            "hidden_user" => Self::HiddenUser(fields.member()?),
+            "chat" => Self::Chat(fields.boxed()?),
+            "channel" => Self::Channel(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -1463,7 +3325,7 @@ impl From<MessageOriginChannel> for MessageOrigin {
 }
 
 /// [MessageOriginUser](https://core.telegram.org/bots/api#messageoriginuser); always sent with `"type": "user"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageOriginUser {
     /// Required. `Integer`.
@@ -1493,8 +3355,47 @@ impl Serialize for MessageOriginUser {
     }
 }
 
+impl wire::Fill for MessageOriginUser {
+    const NAME: &'static str = "MessageOriginUser";
+    const EXPECTING: &'static str = "struct MessageOriginUser";
+    const FIELDS: &'static [&'static str] = &["date", "sender_user"];
+
+    fn placeholder() -> Self {
+        Self {
+            date: 0,
+            sender_user: <User as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "date" => {
+                    seen.first(0, "date")?;
+                    self.date = src.value()?;
+                }
+                "sender_user" => {
+                    seen.first(1, "sender_user")?;
+                    self.sender_user = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "date")?;
+        seen.require(1, "sender_user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageOriginUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MessageOriginHiddenUser](https://core.telegram.org/bots/api#messageoriginhiddenuser); always sent with `"type": "hidden_user"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageOriginHiddenUser {
     /// Required. `Integer`.
@@ -1524,8 +3425,47 @@ impl Serialize for MessageOriginHiddenUser {
     }
 }
 
+impl wire::Fill for MessageOriginHiddenUser {
+    const NAME: &'static str = "MessageOriginHiddenUser";
+    const EXPECTING: &'static str = "struct MessageOriginHiddenUser";
+    const FIELDS: &'static [&'static str] = &["date", "sender_user_name"];
+
+    fn placeholder() -> Self {
+        Self {
+            date: 0,
+            sender_user_name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "date" => {
+                    seen.first(0, "date")?;
+                    self.date = src.value()?;
+                }
+                "sender_user_name" => {
+                    seen.first(1, "sender_user_name")?;
+                    self.sender_user_name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "date")?;
+        seen.require(1, "sender_user_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageOriginHiddenUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MessageOriginChat](https://core.telegram.org/bots/api#messageoriginchat); always sent with `"type": "chat"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageOriginChat {
     /// Required. `Integer`.
@@ -1533,7 +3473,6 @@ pub struct MessageOriginChat {
     /// Required. `Chat`.
     pub sender_chat: Chat,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_signature: Option<String>,
 }
 
@@ -1562,8 +3501,52 @@ impl Serialize for MessageOriginChat {
     }
 }
 
+impl wire::Fill for MessageOriginChat {
+    const NAME: &'static str = "MessageOriginChat";
+    const EXPECTING: &'static str = "struct MessageOriginChat";
+    const FIELDS: &'static [&'static str] = &["date", "sender_chat", "author_signature"];
+
+    fn placeholder() -> Self {
+        Self {
+            date: 0,
+            sender_chat: <Chat as wire::Fill>::placeholder(),
+            author_signature: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "date" => {
+                    seen.first(0, "date")?;
+                    self.date = src.value()?;
+                }
+                "sender_chat" => {
+                    seen.first(1, "sender_chat")?;
+                    self.sender_chat = src.value()?;
+                }
+                "author_signature" => {
+                    seen.first(2, "author_signature")?;
+                    self.author_signature = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "date")?;
+        seen.require(1, "sender_chat")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageOriginChat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MessageOriginChannel](https://core.telegram.org/bots/api#messageoriginchannel); always sent with `"type": "channel"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageOriginChannel {
     /// Required. `Integer`.
@@ -1573,7 +3556,6 @@ pub struct MessageOriginChannel {
     /// Required. `Integer`.
     pub message_id: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_signature: Option<String>,
 }
 
@@ -1604,8 +3586,58 @@ impl Serialize for MessageOriginChannel {
     }
 }
 
+impl wire::Fill for MessageOriginChannel {
+    const NAME: &'static str = "MessageOriginChannel";
+    const EXPECTING: &'static str = "struct MessageOriginChannel";
+    const FIELDS: &'static [&'static str] = &["date", "chat", "message_id", "author_signature"];
+
+    fn placeholder() -> Self {
+        Self {
+            date: 0,
+            chat: <Chat as wire::Fill>::placeholder(),
+            message_id: 0,
+            author_signature: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "date" => {
+                    seen.first(0, "date")?;
+                    self.date = src.value()?;
+                }
+                "chat" => {
+                    seen.first(1, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "message_id" => {
+                    seen.first(2, "message_id")?;
+                    self.message_id = src.value()?;
+                }
+                "author_signature" => {
+                    seen.first(3, "author_signature")?;
+                    self.author_signature = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "date")?;
+        seen.require(1, "chat")?;
+        seen.require(2, "message_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageOriginChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PhotoSize](https://core.telegram.org/bots/api#photosize)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PhotoSize {
     /// Required. `String`.
@@ -1617,7 +3649,7 @@ pub struct PhotoSize {
     /// Required. `Integer`.
     pub height: i64,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
@@ -1639,8 +3671,65 @@ impl PhotoSize {
     }
 }
 
+impl wire::Fill for PhotoSize {
+    const NAME: &'static str = "PhotoSize";
+    const EXPECTING: &'static str = "struct PhotoSize";
+    const FIELDS: &'static [&'static str] =
+        &["file_id", "file_unique_id", "width", "height", "file_size"];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            width: 0,
+            height: 0,
+            file_size: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "width" => {
+                    seen.first(2, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(3, "height")?;
+                    self.height = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(4, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        seen.require(2, "width")?;
+        seen.require(3, "height")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PhotoSize {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Animation](https://core.telegram.org/bots/api#animation)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Animation {
     /// Required. `String`.
@@ -1654,16 +3743,16 @@ pub struct Animation {
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
@@ -1690,8 +3779,95 @@ impl Animation {
     }
 }
 
+impl wire::Fill for Animation {
+    const NAME: &'static str = "Animation";
+    const EXPECTING: &'static str = "struct Animation";
+    const FIELDS: &'static [&'static str] = &[
+        "file_id",
+        "file_unique_id",
+        "width",
+        "height",
+        "duration",
+        "thumbnail",
+        "file_name",
+        "mime_type",
+        "file_size",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            width: 0,
+            height: 0,
+            duration: 0,
+            thumbnail: None,
+            file_name: None,
+            mime_type: None,
+            file_size: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "width" => {
+                    seen.first(2, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(3, "height")?;
+                    self.height = src.value()?;
+                }
+                "duration" => {
+                    seen.first(4, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(5, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "file_name" => {
+                    seen.first(6, "file_name")?;
+                    self.file_name = src.value()?;
+                }
+                "mime_type" => {
+                    seen.first(7, "mime_type")?;
+                    self.mime_type = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(8, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        seen.require(2, "width")?;
+        seen.require(3, "height")?;
+        seen.require(4, "duration")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Animation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Audio](https://core.telegram.org/bots/api#audio)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Audio {
     /// Required. `String`.
@@ -1701,22 +3877,22 @@ pub struct Audio {
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub performer: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// Optional. `PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<PhotoSize>,
 }
 
@@ -1741,8 +3917,93 @@ impl Audio {
     }
 }
 
+impl wire::Fill for Audio {
+    const NAME: &'static str = "Audio";
+    const EXPECTING: &'static str = "struct Audio";
+    const FIELDS: &'static [&'static str] = &[
+        "file_id",
+        "file_unique_id",
+        "duration",
+        "performer",
+        "title",
+        "file_name",
+        "mime_type",
+        "file_size",
+        "thumbnail",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            duration: 0,
+            performer: None,
+            title: None,
+            file_name: None,
+            mime_type: None,
+            file_size: None,
+            thumbnail: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "duration" => {
+                    seen.first(2, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "performer" => {
+                    seen.first(3, "performer")?;
+                    self.performer = src.value()?;
+                }
+                "title" => {
+                    seen.first(4, "title")?;
+                    self.title = src.value()?;
+                }
+                "file_name" => {
+                    seen.first(5, "file_name")?;
+                    self.file_name = src.value()?;
+                }
+                "mime_type" => {
+                    seen.first(6, "mime_type")?;
+                    self.mime_type = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(7, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(8, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        seen.require(2, "duration")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Audio {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Document](https://core.telegram.org/bots/api#document)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Document {
     /// Required. `String`.
@@ -1750,16 +4011,16 @@ pub struct Document {
     /// Required. `String`.
     pub file_unique_id: String,
     /// Optional. `PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
@@ -1777,12 +4038,78 @@ impl Document {
     }
 }
 
+impl wire::Fill for Document {
+    const NAME: &'static str = "Document";
+    const EXPECTING: &'static str = "struct Document";
+    const FIELDS: &'static [&'static str] = &[
+        "file_id",
+        "file_unique_id",
+        "thumbnail",
+        "file_name",
+        "mime_type",
+        "file_size",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            thumbnail: None,
+            file_name: None,
+            mime_type: None,
+            file_size: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(2, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "file_name" => {
+                    seen.first(3, "file_name")?;
+                    self.file_name = src.value()?;
+                }
+                "mime_type" => {
+                    seen.first(4, "mime_type")?;
+                    self.mime_type = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(5, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [LivePhoto](https://core.telegram.org/bots/api#livephoto)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LivePhoto {
     /// Optional. `Array of PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
     /// Required. `String`.
     pub file_id: String,
@@ -1795,10 +4122,10 @@ pub struct LivePhoto {
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
@@ -1824,8 +4151,89 @@ impl LivePhoto {
     }
 }
 
+impl wire::Fill for LivePhoto {
+    const NAME: &'static str = "LivePhoto";
+    const EXPECTING: &'static str = "struct LivePhoto";
+    const FIELDS: &'static [&'static str] = &[
+        "photo",
+        "file_id",
+        "file_unique_id",
+        "width",
+        "height",
+        "duration",
+        "mime_type",
+        "file_size",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            photo: None,
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            width: 0,
+            height: 0,
+            duration: 0,
+            mime_type: None,
+            file_size: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "photo" => {
+                    seen.first(0, "photo")?;
+                    self.photo = src.value()?;
+                }
+                "file_id" => {
+                    seen.first(1, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(2, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "width" => {
+                    seen.first(3, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(4, "height")?;
+                    self.height = src.value()?;
+                }
+                "duration" => {
+                    seen.first(5, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "mime_type" => {
+                    seen.first(6, "mime_type")?;
+                    self.mime_type = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(7, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "file_id")?;
+        seen.require(2, "file_unique_id")?;
+        seen.require(3, "width")?;
+        seen.require(4, "height")?;
+        seen.require(5, "duration")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for LivePhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Story](https://core.telegram.org/bots/api#story)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Story {
     /// Required. `Chat`.
@@ -1844,8 +4252,47 @@ impl Story {
     }
 }
 
+impl wire::Fill for Story {
+    const NAME: &'static str = "Story";
+    const EXPECTING: &'static str = "struct Story";
+    const FIELDS: &'static [&'static str] = &["chat", "id"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            id: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "id" => {
+                    seen.first(1, "id")?;
+                    self.id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(1, "id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Story {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [VideoQuality](https://core.telegram.org/bots/api#videoquality)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VideoQuality {
     /// Required. `String`.
@@ -1859,7 +4306,7 @@ pub struct VideoQuality {
     /// Required. `String`.
     pub codec: String,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
@@ -1883,8 +4330,77 @@ impl VideoQuality {
     }
 }
 
+impl wire::Fill for VideoQuality {
+    const NAME: &'static str = "VideoQuality";
+    const EXPECTING: &'static str = "struct VideoQuality";
+    const FIELDS: &'static [&'static str] = &[
+        "file_id",
+        "file_unique_id",
+        "width",
+        "height",
+        "codec",
+        "file_size",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            width: 0,
+            height: 0,
+            codec: String::new(),
+            file_size: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "width" => {
+                    seen.first(2, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(3, "height")?;
+                    self.height = src.value()?;
+                }
+                "codec" => {
+                    seen.first(4, "codec")?;
+                    self.codec = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(5, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        seen.require(2, "width")?;
+        seen.require(3, "height")?;
+        seen.require(4, "codec")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoQuality {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Video](https://core.telegram.org/bots/api#video)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Video {
     /// Required. `String`.
@@ -1898,25 +4414,25 @@ pub struct Video {
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `Array of PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cover: Option<Vec<PhotoSize>>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Optional. `Array of VideoQuality`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qualities: Option<Vec<VideoQuality>>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
@@ -1946,8 +4462,113 @@ impl Video {
     }
 }
 
+impl wire::Fill for Video {
+    const NAME: &'static str = "Video";
+    const EXPECTING: &'static str = "struct Video";
+    const FIELDS: &'static [&'static str] = &[
+        "file_id",
+        "file_unique_id",
+        "width",
+        "height",
+        "duration",
+        "thumbnail",
+        "cover",
+        "start_timestamp",
+        "qualities",
+        "file_name",
+        "mime_type",
+        "file_size",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            width: 0,
+            height: 0,
+            duration: 0,
+            thumbnail: None,
+            cover: None,
+            start_timestamp: None,
+            qualities: None,
+            file_name: None,
+            mime_type: None,
+            file_size: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "width" => {
+                    seen.first(2, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(3, "height")?;
+                    self.height = src.value()?;
+                }
+                "duration" => {
+                    seen.first(4, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(5, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "cover" => {
+                    seen.first(6, "cover")?;
+                    self.cover = src.value()?;
+                }
+                "start_timestamp" => {
+                    seen.first(7, "start_timestamp")?;
+                    self.start_timestamp = src.value()?;
+                }
+                "qualities" => {
+                    seen.first(8, "qualities")?;
+                    self.qualities = src.value()?;
+                }
+                "file_name" => {
+                    seen.first(9, "file_name")?;
+                    self.file_name = src.value()?;
+                }
+                "mime_type" => {
+                    seen.first(10, "mime_type")?;
+                    self.mime_type = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(11, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        seen.require(2, "width")?;
+        seen.require(3, "height")?;
+        seen.require(4, "duration")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Video {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [VideoNote](https://core.telegram.org/bots/api#videonote)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VideoNote {
     /// Required. `String`.
@@ -1959,10 +4580,10 @@ pub struct VideoNote {
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
@@ -1985,8 +4606,76 @@ impl VideoNote {
     }
 }
 
+impl wire::Fill for VideoNote {
+    const NAME: &'static str = "VideoNote";
+    const EXPECTING: &'static str = "struct VideoNote";
+    const FIELDS: &'static [&'static str] = &[
+        "file_id",
+        "file_unique_id",
+        "length",
+        "duration",
+        "thumbnail",
+        "file_size",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            length: 0,
+            duration: 0,
+            thumbnail: None,
+            file_size: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "length" => {
+                    seen.first(2, "length")?;
+                    self.length = src.value()?;
+                }
+                "duration" => {
+                    seen.first(3, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(4, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(5, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        seen.require(2, "length")?;
+        seen.require(3, "duration")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoNote {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Voice](https://core.telegram.org/bots/api#voice)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Voice {
     /// Required. `String`.
@@ -1996,10 +4685,10 @@ pub struct Voice {
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
@@ -2020,14 +4709,74 @@ impl Voice {
     }
 }
 
+impl wire::Fill for Voice {
+    const NAME: &'static str = "Voice";
+    const EXPECTING: &'static str = "struct Voice";
+    const FIELDS: &'static [&'static str] = &[
+        "file_id",
+        "file_unique_id",
+        "duration",
+        "mime_type",
+        "file_size",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            duration: 0,
+            mime_type: None,
+            file_size: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "duration" => {
+                    seen.first(2, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "mime_type" => {
+                    seen.first(3, "mime_type")?;
+                    self.mime_type = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(4, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        seen.require(2, "duration")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Voice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PaidMediaInfo](https://core.telegram.org/bots/api#paidmediainfo)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaidMediaInfo {
     /// Required. `Integer`.
     pub star_count: i64,
     /// Required (empty when missing). `Array of PaidMedia`.
-    #[serde(default)]
     pub paid_media: Vec<PaidMedia>,
 }
 
@@ -2038,6 +4787,44 @@ impl PaidMediaInfo {
             star_count,
             paid_media: paid_media.into(),
         }
+    }
+}
+
+impl wire::Fill for PaidMediaInfo {
+    const NAME: &'static str = "PaidMediaInfo";
+    const EXPECTING: &'static str = "struct PaidMediaInfo";
+    const FIELDS: &'static [&'static str] = &["star_count", "paid_media"];
+
+    fn placeholder() -> Self {
+        Self {
+            star_count: 0,
+            paid_media: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "star_count" => {
+                    seen.first(0, "star_count")?;
+                    self.star_count = src.value()?;
+                }
+                "paid_media" => {
+                    seen.first(1, "paid_media")?;
+                    self.paid_media = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "star_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaidMediaInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -2071,14 +4858,23 @@ impl Serialize for PaidMedia {
 
 impl<'de> Deserialize<'de> for PaidMedia {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a PaidMedia object")? {
-            "live_photo" => wire::member(value).map(|v| Self::LivePhoto(Box::new(v))),
-            "photo" => wire::member(value).map(Self::Photo),
-            "preview" => wire::member(value).map(Self::Preview),
-            "video" => wire::member(value).map(Self::Video),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for PaidMedia {
+    const EXPECTING: &'static str = "a PaidMedia object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "live_photo" => Self::LivePhoto(fields.boxed()?),
+            "photo" => Self::Photo(fields.member()?),
+            "preview" => Self::Preview(fields.member()?),
+            "video" => Self::Video(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -2107,7 +4903,7 @@ impl From<PaidMediaVideo> for PaidMedia {
 }
 
 /// [PaidMediaLivePhoto](https://core.telegram.org/bots/api#paidmedialivephoto); always sent with `"type": "live_photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaidMediaLivePhoto {
     /// Required. `LivePhoto`.
@@ -2133,12 +4929,44 @@ impl Serialize for PaidMediaLivePhoto {
     }
 }
 
+impl wire::Fill for PaidMediaLivePhoto {
+    const NAME: &'static str = "PaidMediaLivePhoto";
+    const EXPECTING: &'static str = "struct PaidMediaLivePhoto";
+    const FIELDS: &'static [&'static str] = &["live_photo"];
+
+    fn placeholder() -> Self {
+        Self {
+            live_photo: <LivePhoto as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "live_photo" => {
+                    seen.first(0, "live_photo")?;
+                    self.live_photo = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "live_photo")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaidMediaLivePhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PaidMediaPhoto](https://core.telegram.org/bots/api#paidmediaphoto); always sent with `"type": "photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaidMediaPhoto {
     /// Required (empty when missing). `Array of PhotoSize`.
-    #[serde(default)]
     pub photo: Vec<PhotoSize>,
 }
 
@@ -2161,18 +4989,45 @@ impl Serialize for PaidMediaPhoto {
     }
 }
 
+impl wire::Fill for PaidMediaPhoto {
+    const NAME: &'static str = "PaidMediaPhoto";
+    const EXPECTING: &'static str = "struct PaidMediaPhoto";
+    const FIELDS: &'static [&'static str] = &["photo"];
+
+    fn placeholder() -> Self {
+        Self { photo: Vec::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "photo" => {
+                    seen.first(0, "photo")?;
+                    self.photo = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaidMediaPhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PaidMediaPreview](https://core.telegram.org/bots/api#paidmediapreview); always sent with `"type": "preview"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaidMediaPreview {
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
 }
 
@@ -2201,8 +5056,50 @@ impl Serialize for PaidMediaPreview {
     }
 }
 
+impl wire::Fill for PaidMediaPreview {
+    const NAME: &'static str = "PaidMediaPreview";
+    const EXPECTING: &'static str = "struct PaidMediaPreview";
+    const FIELDS: &'static [&'static str] = &["width", "height", "duration"];
+
+    fn placeholder() -> Self {
+        Self {
+            width: None,
+            height: None,
+            duration: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "width" => {
+                    seen.first(0, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(1, "height")?;
+                    self.height = src.value()?;
+                }
+                "duration" => {
+                    seen.first(2, "duration")?;
+                    self.duration = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaidMediaPreview {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PaidMediaVideo](https://core.telegram.org/bots/api#paidmediavideo); always sent with `"type": "video"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaidMediaVideo {
     /// Required. `Video`.
@@ -2228,8 +5125,41 @@ impl Serialize for PaidMediaVideo {
     }
 }
 
+impl wire::Fill for PaidMediaVideo {
+    const NAME: &'static str = "PaidMediaVideo";
+    const EXPECTING: &'static str = "struct PaidMediaVideo";
+    const FIELDS: &'static [&'static str] = &["video"];
+
+    fn placeholder() -> Self {
+        Self {
+            video: Box::new(<Video as wire::Fill>::placeholder()),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "video" => {
+                    seen.first(0, "video")?;
+                    self.video = src.boxed()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "video")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaidMediaVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Contact](https://core.telegram.org/bots/api#contact)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Contact {
     /// Required. `String`.
@@ -2237,13 +5167,13 @@ pub struct Contact {
     /// Required. `String`.
     pub first_name: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vcard: Option<String>,
 }
 
@@ -2260,8 +5190,68 @@ impl Contact {
     }
 }
 
+impl wire::Fill for Contact {
+    const NAME: &'static str = "Contact";
+    const EXPECTING: &'static str = "struct Contact";
+    const FIELDS: &'static [&'static str] = &[
+        "phone_number",
+        "first_name",
+        "last_name",
+        "user_id",
+        "vcard",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            phone_number: String::new(),
+            first_name: String::new(),
+            last_name: None,
+            user_id: None,
+            vcard: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "phone_number" => {
+                    seen.first(0, "phone_number")?;
+                    self.phone_number = src.value()?;
+                }
+                "first_name" => {
+                    seen.first(1, "first_name")?;
+                    self.first_name = src.value()?;
+                }
+                "last_name" => {
+                    seen.first(2, "last_name")?;
+                    self.last_name = src.value()?;
+                }
+                "user_id" => {
+                    seen.first(3, "user_id")?;
+                    self.user_id = src.value()?;
+                }
+                "vcard" => {
+                    seen.first(4, "vcard")?;
+                    self.vcard = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "phone_number")?;
+        seen.require(1, "first_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Dice](https://core.telegram.org/bots/api#dice)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Dice {
     /// Required. `String`.
@@ -2280,8 +5270,47 @@ impl Dice {
     }
 }
 
+impl wire::Fill for Dice {
+    const NAME: &'static str = "Dice";
+    const EXPECTING: &'static str = "struct Dice";
+    const FIELDS: &'static [&'static str] = &["emoji", "value"];
+
+    fn placeholder() -> Self {
+        Self {
+            emoji: String::new(),
+            value: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "emoji" => {
+                    seen.first(0, "emoji")?;
+                    self.emoji = src.value()?;
+                }
+                "value" => {
+                    seen.first(1, "value")?;
+                    self.value = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "emoji")?;
+        seen.require(1, "value")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Dice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Link](https://core.telegram.org/bots/api#link)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Link {
     /// Required. `String`.
@@ -2295,39 +5324,70 @@ impl Link {
     }
 }
 
+impl wire::Fill for Link {
+    const NAME: &'static str = "Link";
+    const EXPECTING: &'static str = "struct Link";
+    const FIELDS: &'static [&'static str] = &["url"];
+
+    fn placeholder() -> Self {
+        Self { url: String::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "url" => {
+                    seen.first(0, "url")?;
+                    self.url = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PollMedia](https://core.telegram.org/bots/api#pollmedia)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PollMedia {
     /// Optional. `Animation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
     /// Optional. `Audio`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<Audio>,
     /// Optional. `Document`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<Document>,
     /// Optional. `Link`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Optional. `LivePhoto`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub live_photo: Option<LivePhoto>,
     /// Optional. `Location`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// Optional. `Array of PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
     /// Optional. `Sticker`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sticker: Option<Box<Sticker>>,
     /// Optional. `Venue`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub venue: Option<Venue>,
     /// Optional. `Video`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<Box<Video>>,
 }
 
@@ -2335,6 +5395,94 @@ impl PollMedia {
     /// An empty value; set fields with the setters or directly.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl wire::Fill for PollMedia {
+    const NAME: &'static str = "PollMedia";
+    const EXPECTING: &'static str = "struct PollMedia";
+    const FIELDS: &'static [&'static str] = &[
+        "animation",
+        "audio",
+        "document",
+        "link",
+        "live_photo",
+        "location",
+        "photo",
+        "sticker",
+        "venue",
+        "video",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            animation: None,
+            audio: None,
+            document: None,
+            link: None,
+            live_photo: None,
+            location: None,
+            photo: None,
+            sticker: None,
+            venue: None,
+            video: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "animation" => {
+                    seen.first(0, "animation")?;
+                    self.animation = src.value()?;
+                }
+                "audio" => {
+                    seen.first(1, "audio")?;
+                    self.audio = src.value()?;
+                }
+                "document" => {
+                    seen.first(2, "document")?;
+                    self.document = src.value()?;
+                }
+                "link" => {
+                    seen.first(3, "link")?;
+                    self.link = src.value()?;
+                }
+                "live_photo" => {
+                    seen.first(4, "live_photo")?;
+                    self.live_photo = src.value()?;
+                }
+                "location" => {
+                    seen.first(5, "location")?;
+                    self.location = src.value()?;
+                }
+                "photo" => {
+                    seen.first(6, "photo")?;
+                    self.photo = src.value()?;
+                }
+                "sticker" => {
+                    seen.first(7, "sticker")?;
+                    self.sticker = src.boxed_option()?;
+                }
+                "venue" => {
+                    seen.first(8, "venue")?;
+                    self.venue = src.value()?;
+                }
+                "video" => {
+                    seen.first(9, "video")?;
+                    self.video = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollMedia {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -2380,18 +5528,27 @@ impl Serialize for InputPollMedia {
 
 impl<'de> Deserialize<'de> for InputPollMedia {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InputPollMedia object")? {
-            "animation" => wire::member(value).map(|v| Self::Animation(Box::new(v))),
-            "audio" => wire::member(value).map(|v| Self::Audio(Box::new(v))),
-            "document" => wire::member(value).map(|v| Self::Document(Box::new(v))),
-            "live_photo" => wire::member(value).map(|v| Self::LivePhoto(Box::new(v))),
-            "location" => wire::member(value).map(Self::Location),
-            "photo" => wire::member(value).map(|v| Self::Photo(Box::new(v))),
-            "venue" => wire::member(value).map(|v| Self::Venue(Box::new(v))),
-            "video" => wire::member(value).map(|v| Self::Video(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputPollMedia {
+    const EXPECTING: &'static str = "a InputPollMedia object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "animation" => Self::Animation(fields.boxed()?),
+            "audio" => Self::Audio(fields.boxed()?),
+            "document" => Self::Document(fields.boxed()?),
+            "live_photo" => Self::LivePhoto(fields.boxed()?),
+            "location" => Self::Location(fields.member()?),
+            "photo" => Self::Photo(fields.boxed()?),
+            "venue" => Self::Venue(fields.boxed()?),
+            "video" => Self::Video(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -2499,18 +5656,27 @@ impl Serialize for InputPollOptionMedia {
 
 impl<'de> Deserialize<'de> for InputPollOptionMedia {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InputPollOptionMedia object")? {
-            "animation" => wire::member(value).map(|v| Self::Animation(Box::new(v))),
-            "link" => wire::member(value).map(Self::Link),
-            "live_photo" => wire::member(value).map(|v| Self::LivePhoto(Box::new(v))),
-            "location" => wire::member(value).map(Self::Location),
-            "photo" => wire::member(value).map(|v| Self::Photo(Box::new(v))),
-            "sticker" => wire::member(value).map(Self::Sticker),
-            "venue" => wire::member(value).map(|v| Self::Venue(Box::new(v))),
-            "video" => wire::member(value).map(|v| Self::Video(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputPollOptionMedia {
+    const EXPECTING: &'static str = "a InputPollOptionMedia object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "animation" => Self::Animation(fields.boxed()?),
+            "link" => Self::Link(fields.member()?),
+            "live_photo" => Self::LivePhoto(fields.boxed()?),
+            "location" => Self::Location(fields.member()?),
+            "photo" => Self::Photo(fields.boxed()?),
+            "sticker" => Self::Sticker(fields.member()?),
+            "venue" => Self::Venue(fields.boxed()?),
+            "video" => Self::Video(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -2576,30 +5742,29 @@ impl HasUploads for InputPollOptionMedia {
 }
 
 /// [PollOption](https://core.telegram.org/bots/api#polloption)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PollOption {
     /// Required (empty when missing). `String`.
-    #[serde(default)]
     pub persistent_id: String,
     /// Required. `String`.
     pub text: String,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
     /// Optional. `PollMedia`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Box<PollMedia>>,
     /// Required. `Integer`.
     pub voter_count: i64,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub added_by_user: Option<User>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub added_by_chat: Option<Chat>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addition_date: Option<i64>,
 }
 
@@ -2623,20 +5788,98 @@ impl PollOption {
     }
 }
 
+impl wire::Fill for PollOption {
+    const NAME: &'static str = "PollOption";
+    const EXPECTING: &'static str = "struct PollOption";
+    const FIELDS: &'static [&'static str] = &[
+        "persistent_id",
+        "text",
+        "text_entities",
+        "media",
+        "voter_count",
+        "added_by_user",
+        "added_by_chat",
+        "addition_date",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            persistent_id: String::new(),
+            text: String::new(),
+            text_entities: None,
+            media: None,
+            voter_count: 0,
+            added_by_user: None,
+            added_by_chat: None,
+            addition_date: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "persistent_id" => {
+                    seen.first(0, "persistent_id")?;
+                    self.persistent_id = src.value()?;
+                }
+                "text" => {
+                    seen.first(1, "text")?;
+                    self.text = src.value()?;
+                }
+                "text_entities" => {
+                    seen.first(2, "text_entities")?;
+                    self.text_entities = src.value()?;
+                }
+                "media" => {
+                    seen.first(3, "media")?;
+                    self.media = src.boxed_option()?;
+                }
+                "voter_count" => {
+                    seen.first(4, "voter_count")?;
+                    self.voter_count = src.value()?;
+                }
+                "added_by_user" => {
+                    seen.first(5, "added_by_user")?;
+                    self.added_by_user = src.value()?;
+                }
+                "added_by_chat" => {
+                    seen.first(6, "added_by_chat")?;
+                    self.added_by_chat = src.value()?;
+                }
+                "addition_date" => {
+                    seen.first(7, "addition_date")?;
+                    self.addition_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "text")?;
+        seen.require(4, "voter_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollOption {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputPollOption](https://core.telegram.org/bots/api#inputpolloption)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputPollOption {
     /// Required. `String`.
     pub text: String,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
     /// Optional. `InputPollOptionMedia`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<InputPollOptionMedia>,
 }
 
@@ -2670,6 +5913,54 @@ impl InputPollOption {
     }
 }
 
+impl wire::Fill for InputPollOption {
+    const NAME: &'static str = "InputPollOption";
+    const EXPECTING: &'static str = "struct InputPollOption";
+    const FIELDS: &'static [&'static str] = &["text", "text_parse_mode", "text_entities", "media"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: String::new(),
+            text_parse_mode: None,
+            text_entities: None,
+            media: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "text_parse_mode" => {
+                    seen.first(1, "text_parse_mode")?;
+                    self.text_parse_mode = src.value()?;
+                }
+                "text_entities" => {
+                    seen.first(2, "text_entities")?;
+                    self.text_entities = src.value()?;
+                }
+                "media" => {
+                    seen.first(3, "media")?;
+                    self.media = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputPollOption {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputPollOption {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -2677,22 +5968,20 @@ impl HasUploads for InputPollOption {
 }
 
 /// [PollAnswer](https://core.telegram.org/bots/api#pollanswer)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PollAnswer {
     /// Required. `String`.
     pub poll_id: String,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voter_chat: Option<Chat>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// Required (empty when missing). `Array of Integer`.
-    #[serde(default)]
     pub option_ids: Vec<i64>,
     /// Required (empty when missing). `Array of String`.
-    #[serde(default)]
     pub option_persistent_ids: Vec<String>,
 }
 
@@ -2713,8 +6002,67 @@ impl PollAnswer {
     }
 }
 
+impl wire::Fill for PollAnswer {
+    const NAME: &'static str = "PollAnswer";
+    const EXPECTING: &'static str = "struct PollAnswer";
+    const FIELDS: &'static [&'static str] = &[
+        "poll_id",
+        "voter_chat",
+        "user",
+        "option_ids",
+        "option_persistent_ids",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            poll_id: String::new(),
+            voter_chat: None,
+            user: None,
+            option_ids: Vec::new(),
+            option_persistent_ids: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "poll_id" => {
+                    seen.first(0, "poll_id")?;
+                    self.poll_id = src.value()?;
+                }
+                "voter_chat" => {
+                    seen.first(1, "voter_chat")?;
+                    self.voter_chat = src.value()?;
+                }
+                "user" => {
+                    seen.first(2, "user")?;
+                    self.user = src.value()?;
+                }
+                "option_ids" => {
+                    seen.first(3, "option_ids")?;
+                    self.option_ids = src.value()?;
+                }
+                "option_persistent_ids" => {
+                    seen.first(4, "option_persistent_ids")?;
+                    self.option_persistent_ids = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "poll_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollAnswer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Poll](https://core.telegram.org/bots/api#poll)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Poll {
     /// Required. `String`.
@@ -2722,59 +6070,53 @@ pub struct Poll {
     /// Required. `String`.
     pub question: String,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_entities: Option<Vec<MessageEntity>>,
     /// Required (empty when missing). `Array of PollOption`.
-    #[serde(default)]
     pub options: Vec<PollOption>,
     /// Required. `Integer`.
     pub total_voter_count: i64,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_closed: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_anonymous: bool,
     /// Required. `String`, as a `PollType`.
     pub r#type: PollType,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub allows_multiple_answers: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub allows_revoting: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub members_only: bool,
     /// Optional. `Array of String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_codes: Option<Vec<String>>,
     /// Optional. `Array of Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub correct_option_ids: Option<Vec<i64>>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_entities: Option<Vec<MessageEntity>>,
     /// Optional. `PollMedia`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_media: Option<Box<PollMedia>>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_period: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub close_date: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_entities: Option<Vec<MessageEntity>>,
     /// Optional. `PollMedia`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Box<PollMedia>>,
 }
 
@@ -2819,8 +6161,166 @@ impl Poll {
     }
 }
 
+impl wire::Fill for Poll {
+    const NAME: &'static str = "Poll";
+    const EXPECTING: &'static str = "struct Poll";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "question",
+        "question_entities",
+        "options",
+        "total_voter_count",
+        "is_closed",
+        "is_anonymous",
+        "type",
+        "allows_multiple_answers",
+        "allows_revoting",
+        "members_only",
+        "country_codes",
+        "correct_option_ids",
+        "explanation",
+        "explanation_entities",
+        "explanation_media",
+        "open_period",
+        "close_date",
+        "description",
+        "description_entities",
+        "media",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            question: String::new(),
+            question_entities: None,
+            options: Vec::new(),
+            total_voter_count: 0,
+            is_closed: false,
+            is_anonymous: false,
+            r#type: PollType::Unknown(String::new()),
+            allows_multiple_answers: false,
+            allows_revoting: false,
+            members_only: false,
+            country_codes: None,
+            correct_option_ids: None,
+            explanation: None,
+            explanation_entities: None,
+            explanation_media: None,
+            open_period: None,
+            close_date: None,
+            description: None,
+            description_entities: None,
+            media: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "question" => {
+                    seen.first(1, "question")?;
+                    self.question = src.value()?;
+                }
+                "question_entities" => {
+                    seen.first(2, "question_entities")?;
+                    self.question_entities = src.value()?;
+                }
+                "options" => {
+                    seen.first(3, "options")?;
+                    self.options = src.value()?;
+                }
+                "total_voter_count" => {
+                    seen.first(4, "total_voter_count")?;
+                    self.total_voter_count = src.value()?;
+                }
+                "is_closed" => {
+                    seen.first(5, "is_closed")?;
+                    self.is_closed = src.value()?;
+                }
+                "is_anonymous" => {
+                    seen.first(6, "is_anonymous")?;
+                    self.is_anonymous = src.value()?;
+                }
+                "type" => {
+                    seen.first(7, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "allows_multiple_answers" => {
+                    seen.first(8, "allows_multiple_answers")?;
+                    self.allows_multiple_answers = src.value()?;
+                }
+                "allows_revoting" => {
+                    seen.first(9, "allows_revoting")?;
+                    self.allows_revoting = src.value()?;
+                }
+                "members_only" => {
+                    seen.first(10, "members_only")?;
+                    self.members_only = src.value()?;
+                }
+                "country_codes" => {
+                    seen.first(11, "country_codes")?;
+                    self.country_codes = src.value()?;
+                }
+                "correct_option_ids" => {
+                    seen.first(12, "correct_option_ids")?;
+                    self.correct_option_ids = src.value()?;
+                }
+                "explanation" => {
+                    seen.first(13, "explanation")?;
+                    self.explanation = src.value()?;
+                }
+                "explanation_entities" => {
+                    seen.first(14, "explanation_entities")?;
+                    self.explanation_entities = src.value()?;
+                }
+                "explanation_media" => {
+                    seen.first(15, "explanation_media")?;
+                    self.explanation_media = src.boxed_option()?;
+                }
+                "open_period" => {
+                    seen.first(16, "open_period")?;
+                    self.open_period = src.value()?;
+                }
+                "close_date" => {
+                    seen.first(17, "close_date")?;
+                    self.close_date = src.value()?;
+                }
+                "description" => {
+                    seen.first(18, "description")?;
+                    self.description = src.value()?;
+                }
+                "description_entities" => {
+                    seen.first(19, "description_entities")?;
+                    self.description_entities = src.value()?;
+                }
+                "media" => {
+                    seen.first(20, "media")?;
+                    self.media = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "question")?;
+        seen.require(4, "total_voter_count")?;
+        seen.require(7, "type")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Poll {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChecklistTask](https://core.telegram.org/bots/api#checklisttask)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChecklistTask {
     /// Required. `Integer`.
@@ -2828,16 +6328,16 @@ pub struct ChecklistTask {
     /// Required. `String`.
     pub text: String,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_by_user: Option<User>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_by_chat: Option<Chat>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completion_date: Option<i64>,
 }
 
@@ -2855,23 +6355,88 @@ impl ChecklistTask {
     }
 }
 
+impl wire::Fill for ChecklistTask {
+    const NAME: &'static str = "ChecklistTask";
+    const EXPECTING: &'static str = "struct ChecklistTask";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "text",
+        "text_entities",
+        "completed_by_user",
+        "completed_by_chat",
+        "completion_date",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: 0,
+            text: String::new(),
+            text_entities: None,
+            completed_by_user: None,
+            completed_by_chat: None,
+            completion_date: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "text" => {
+                    seen.first(1, "text")?;
+                    self.text = src.value()?;
+                }
+                "text_entities" => {
+                    seen.first(2, "text_entities")?;
+                    self.text_entities = src.value()?;
+                }
+                "completed_by_user" => {
+                    seen.first(3, "completed_by_user")?;
+                    self.completed_by_user = src.value()?;
+                }
+                "completed_by_chat" => {
+                    seen.first(4, "completed_by_chat")?;
+                    self.completed_by_chat = src.value()?;
+                }
+                "completion_date" => {
+                    seen.first(5, "completion_date")?;
+                    self.completion_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChecklistTask {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Checklist](https://core.telegram.org/bots/api#checklist)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Checklist {
     /// Required. `String`.
     pub title: String,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title_entities: Option<Vec<MessageEntity>>,
     /// Required (empty when missing). `Array of ChecklistTask`.
-    #[serde(default)]
     pub tasks: Vec<ChecklistTask>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub others_can_add_tasks: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub others_can_mark_tasks_as_done: Option<bool>,
 }
 
@@ -2888,8 +6453,67 @@ impl Checklist {
     }
 }
 
+impl wire::Fill for Checklist {
+    const NAME: &'static str = "Checklist";
+    const EXPECTING: &'static str = "struct Checklist";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "title_entities",
+        "tasks",
+        "others_can_add_tasks",
+        "others_can_mark_tasks_as_done",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            title: String::new(),
+            title_entities: None,
+            tasks: Vec::new(),
+            others_can_add_tasks: None,
+            others_can_mark_tasks_as_done: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "title" => {
+                    seen.first(0, "title")?;
+                    self.title = src.value()?;
+                }
+                "title_entities" => {
+                    seen.first(1, "title_entities")?;
+                    self.title_entities = src.value()?;
+                }
+                "tasks" => {
+                    seen.first(2, "tasks")?;
+                    self.tasks = src.value()?;
+                }
+                "others_can_add_tasks" => {
+                    seen.first(3, "others_can_add_tasks")?;
+                    self.others_can_add_tasks = src.value()?;
+                }
+                "others_can_mark_tasks_as_done" => {
+                    seen.first(4, "others_can_mark_tasks_as_done")?;
+                    self.others_can_mark_tasks_as_done = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "title")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Checklist {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputChecklistTask](https://core.telegram.org/bots/api#inputchecklisttask)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputChecklistTask {
     /// Required. `Integer`.
@@ -2897,10 +6521,10 @@ pub struct InputChecklistTask {
     /// Required. `String`.
     pub text: String,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
 }
 
@@ -2928,26 +6552,74 @@ impl InputChecklistTask {
     }
 }
 
+impl wire::Fill for InputChecklistTask {
+    const NAME: &'static str = "InputChecklistTask";
+    const EXPECTING: &'static str = "struct InputChecklistTask";
+    const FIELDS: &'static [&'static str] = &["id", "text", "parse_mode", "text_entities"];
+
+    fn placeholder() -> Self {
+        Self {
+            id: 0,
+            text: String::new(),
+            parse_mode: None,
+            text_entities: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "text" => {
+                    seen.first(1, "text")?;
+                    self.text = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(2, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "text_entities" => {
+                    seen.first(3, "text_entities")?;
+                    self.text_entities = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputChecklistTask {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputChecklist](https://core.telegram.org/bots/api#inputchecklist)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputChecklist {
     /// Required. `String`.
     pub title: String,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title_entities: Option<Vec<MessageEntity>>,
     /// Required (empty when missing). `Array of InputChecklistTask`.
-    #[serde(default)]
     pub tasks: Vec<InputChecklistTask>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub others_can_add_tasks: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub others_can_mark_tasks_as_done: Option<bool>,
 }
 
@@ -2986,5 +6658,70 @@ impl InputChecklist {
     pub fn others_can_mark_tasks_as_done(mut self, others_can_mark_tasks_as_done: bool) -> Self {
         self.others_can_mark_tasks_as_done = Some(others_can_mark_tasks_as_done);
         self
+    }
+}
+
+impl wire::Fill for InputChecklist {
+    const NAME: &'static str = "InputChecklist";
+    const EXPECTING: &'static str = "struct InputChecklist";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "parse_mode",
+        "title_entities",
+        "tasks",
+        "others_can_add_tasks",
+        "others_can_mark_tasks_as_done",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            title: String::new(),
+            parse_mode: None,
+            title_entities: None,
+            tasks: Vec::new(),
+            others_can_add_tasks: None,
+            others_can_mark_tasks_as_done: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "title" => {
+                    seen.first(0, "title")?;
+                    self.title = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(1, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "title_entities" => {
+                    seen.first(2, "title_entities")?;
+                    self.title_entities = src.value()?;
+                }
+                "tasks" => {
+                    seen.first(3, "tasks")?;
+                    self.tasks = src.value()?;
+                }
+                "others_can_add_tasks" => {
+                    seen.first(4, "others_can_add_tasks")?;
+                    self.others_can_add_tasks = src.value()?;
+                }
+                "others_can_mark_tasks_as_done" => {
+                    seen.first(5, "others_can_mark_tasks_as_done")?;
+                    self.others_can_mark_tasks_as_done = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "title")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputChecklist {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

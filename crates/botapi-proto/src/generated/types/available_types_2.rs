@@ -6,7 +6,7 @@ use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
 /// [Location](https://core.telegram.org/bots/api#location)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Location {
     /// Required. `Float`.
@@ -14,16 +14,16 @@ pub struct Location {
     /// Required. `Float`.
     pub longitude: f64,
     /// Optional. `Float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub horizontal_accuracy: Option<f64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub live_period: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub heading: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proximity_alert_radius: Option<i64>,
 }
 
@@ -65,8 +65,74 @@ impl Location {
     }
 }
 
+impl wire::Fill for Location {
+    const NAME: &'static str = "Location";
+    const EXPECTING: &'static str = "struct Location";
+    const FIELDS: &'static [&'static str] = &[
+        "latitude",
+        "longitude",
+        "horizontal_accuracy",
+        "live_period",
+        "heading",
+        "proximity_alert_radius",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            latitude: 0.0,
+            longitude: 0.0,
+            horizontal_accuracy: None,
+            live_period: None,
+            heading: None,
+            proximity_alert_radius: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "latitude" => {
+                    seen.first(0, "latitude")?;
+                    self.latitude = src.value()?;
+                }
+                "longitude" => {
+                    seen.first(1, "longitude")?;
+                    self.longitude = src.value()?;
+                }
+                "horizontal_accuracy" => {
+                    seen.first(2, "horizontal_accuracy")?;
+                    self.horizontal_accuracy = src.value()?;
+                }
+                "live_period" => {
+                    seen.first(3, "live_period")?;
+                    self.live_period = src.value()?;
+                }
+                "heading" => {
+                    seen.first(4, "heading")?;
+                    self.heading = src.value()?;
+                }
+                "proximity_alert_radius" => {
+                    seen.first(5, "proximity_alert_radius")?;
+                    self.proximity_alert_radius = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "latitude")?;
+        seen.require(1, "longitude")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Venue](https://core.telegram.org/bots/api#venue)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Venue {
     /// Required. `Location`.
@@ -76,16 +142,16 @@ pub struct Venue {
     /// Required. `String`.
     pub address: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub foursquare_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub foursquare_type: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_place_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_place_type: Option<String>,
 }
 
@@ -108,8 +174,81 @@ impl Venue {
     }
 }
 
+impl wire::Fill for Venue {
+    const NAME: &'static str = "Venue";
+    const EXPECTING: &'static str = "struct Venue";
+    const FIELDS: &'static [&'static str] = &[
+        "location",
+        "title",
+        "address",
+        "foursquare_id",
+        "foursquare_type",
+        "google_place_id",
+        "google_place_type",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            location: <Location as wire::Fill>::placeholder(),
+            title: String::new(),
+            address: String::new(),
+            foursquare_id: None,
+            foursquare_type: None,
+            google_place_id: None,
+            google_place_type: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "location" => {
+                    seen.first(0, "location")?;
+                    self.location = src.value()?;
+                }
+                "title" => {
+                    seen.first(1, "title")?;
+                    self.title = src.value()?;
+                }
+                "address" => {
+                    seen.first(2, "address")?;
+                    self.address = src.value()?;
+                }
+                "foursquare_id" => {
+                    seen.first(3, "foursquare_id")?;
+                    self.foursquare_id = src.value()?;
+                }
+                "foursquare_type" => {
+                    seen.first(4, "foursquare_type")?;
+                    self.foursquare_type = src.value()?;
+                }
+                "google_place_id" => {
+                    seen.first(5, "google_place_id")?;
+                    self.google_place_id = src.value()?;
+                }
+                "google_place_type" => {
+                    seen.first(6, "google_place_type")?;
+                    self.google_place_type = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "location")?;
+        seen.require(1, "title")?;
+        seen.require(2, "address")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Venue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [WebAppData](https://core.telegram.org/bots/api#webappdata)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebAppData {
     /// Required. `String`.
@@ -128,8 +267,47 @@ impl WebAppData {
     }
 }
 
+impl wire::Fill for WebAppData {
+    const NAME: &'static str = "WebAppData";
+    const EXPECTING: &'static str = "struct WebAppData";
+    const FIELDS: &'static [&'static str] = &["data", "button_text"];
+
+    fn placeholder() -> Self {
+        Self {
+            data: String::new(),
+            button_text: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "data" => {
+                    seen.first(0, "data")?;
+                    self.data = src.value()?;
+                }
+                "button_text" => {
+                    seen.first(1, "button_text")?;
+                    self.button_text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "data")?;
+        seen.require(1, "button_text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebAppData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ProximityAlertTriggered](https://core.telegram.org/bots/api#proximityalerttriggered)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProximityAlertTriggered {
     /// Required. `User`.
@@ -151,8 +329,53 @@ impl ProximityAlertTriggered {
     }
 }
 
+impl wire::Fill for ProximityAlertTriggered {
+    const NAME: &'static str = "ProximityAlertTriggered";
+    const EXPECTING: &'static str = "struct ProximityAlertTriggered";
+    const FIELDS: &'static [&'static str] = &["traveler", "watcher", "distance"];
+
+    fn placeholder() -> Self {
+        Self {
+            traveler: <User as wire::Fill>::placeholder(),
+            watcher: <User as wire::Fill>::placeholder(),
+            distance: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "traveler" => {
+                    seen.first(0, "traveler")?;
+                    self.traveler = src.value()?;
+                }
+                "watcher" => {
+                    seen.first(1, "watcher")?;
+                    self.watcher = src.value()?;
+                }
+                "distance" => {
+                    seen.first(2, "distance")?;
+                    self.distance = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "traveler")?;
+        seen.require(1, "watcher")?;
+        seen.require(2, "distance")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProximityAlertTriggered {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MessageAutoDeleteTimerChanged](https://core.telegram.org/bots/api#messageautodeletetimerchanged)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MessageAutoDeleteTimerChanged {
     /// Required. `Integer`.
@@ -168,8 +391,41 @@ impl MessageAutoDeleteTimerChanged {
     }
 }
 
+impl wire::Fill for MessageAutoDeleteTimerChanged {
+    const NAME: &'static str = "MessageAutoDeleteTimerChanged";
+    const EXPECTING: &'static str = "struct MessageAutoDeleteTimerChanged";
+    const FIELDS: &'static [&'static str] = &["message_auto_delete_time"];
+
+    fn placeholder() -> Self {
+        Self {
+            message_auto_delete_time: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "message_auto_delete_time" => {
+                    seen.first(0, "message_auto_delete_time")?;
+                    self.message_auto_delete_time = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "message_auto_delete_time")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageAutoDeleteTimerChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ManagedBotCreated](https://core.telegram.org/bots/api#managedbotcreated)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ManagedBotCreated {
     /// Required. `User`.
@@ -183,8 +439,41 @@ impl ManagedBotCreated {
     }
 }
 
+impl wire::Fill for ManagedBotCreated {
+    const NAME: &'static str = "ManagedBotCreated";
+    const EXPECTING: &'static str = "struct ManagedBotCreated";
+    const FIELDS: &'static [&'static str] = &["bot"];
+
+    fn placeholder() -> Self {
+        Self {
+            bot: <User as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "bot" => {
+                    seen.first(0, "bot")?;
+                    self.bot = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "bot")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ManagedBotCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ManagedBotUpdated](https://core.telegram.org/bots/api#managedbotupdated)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ManagedBotUpdated {
     /// Required. `User`.
@@ -203,8 +492,47 @@ impl ManagedBotUpdated {
     }
 }
 
+impl wire::Fill for ManagedBotUpdated {
+    const NAME: &'static str = "ManagedBotUpdated";
+    const EXPECTING: &'static str = "struct ManagedBotUpdated";
+    const FIELDS: &'static [&'static str] = &["user", "bot"];
+
+    fn placeholder() -> Self {
+        Self {
+            user: <User as wire::Fill>::placeholder(),
+            bot: <User as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "user" => {
+                    seen.first(0, "user")?;
+                    self.user = src.value()?;
+                }
+                "bot" => {
+                    seen.first(1, "bot")?;
+                    self.bot = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "user")?;
+        seen.require(1, "bot")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ManagedBotUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotSubscriptionUpdated](https://core.telegram.org/bots/api#botsubscriptionupdated)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BotSubscriptionUpdated {
     /// Required. `User`.
@@ -230,14 +558,59 @@ impl BotSubscriptionUpdated {
     }
 }
 
+impl wire::Fill for BotSubscriptionUpdated {
+    const NAME: &'static str = "BotSubscriptionUpdated";
+    const EXPECTING: &'static str = "struct BotSubscriptionUpdated";
+    const FIELDS: &'static [&'static str] = &["user", "invoice_payload", "state"];
+
+    fn placeholder() -> Self {
+        Self {
+            user: <User as wire::Fill>::placeholder(),
+            invoice_payload: String::new(),
+            state: SubscriptionState::Unknown(String::new()),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "user" => {
+                    seen.first(0, "user")?;
+                    self.user = src.value()?;
+                }
+                "invoice_payload" => {
+                    seen.first(1, "invoice_payload")?;
+                    self.invoice_payload = src.value()?;
+                }
+                "state" => {
+                    seen.first(2, "state")?;
+                    self.state = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "user")?;
+        seen.require(1, "invoice_payload")?;
+        seen.require(2, "state")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotSubscriptionUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MessageGenerationStopped](https://core.telegram.org/bots/api#messagegenerationstopped)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MessageGenerationStopped {
     /// Required. `Chat`.
     pub chat: Chat,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_thread_id: Option<i64>,
     /// Required. `Integer`.
     pub draft_id: i64,
@@ -254,19 +627,63 @@ impl MessageGenerationStopped {
     }
 }
 
+impl wire::Fill for MessageGenerationStopped {
+    const NAME: &'static str = "MessageGenerationStopped";
+    const EXPECTING: &'static str = "struct MessageGenerationStopped";
+    const FIELDS: &'static [&'static str] = &["chat", "message_thread_id", "draft_id"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            message_thread_id: None,
+            draft_id: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "message_thread_id" => {
+                    seen.first(1, "message_thread_id")?;
+                    self.message_thread_id = src.value()?;
+                }
+                "draft_id" => {
+                    seen.first(2, "draft_id")?;
+                    self.draft_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(2, "draft_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageGenerationStopped {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PollOptionAdded](https://core.telegram.org/bots/api#polloptionadded)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PollOptionAdded {
     /// Optional. `MaybeInaccessibleMessage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_message: Option<Box<MaybeInaccessibleMessage>>,
     /// Required. `String`.
     pub option_persistent_id: String,
     /// Required. `String`.
     pub option_text: String,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_text_entities: Option<Vec<MessageEntity>>,
 }
 
@@ -282,19 +699,73 @@ impl PollOptionAdded {
     }
 }
 
+impl wire::Fill for PollOptionAdded {
+    const NAME: &'static str = "PollOptionAdded";
+    const EXPECTING: &'static str = "struct PollOptionAdded";
+    const FIELDS: &'static [&'static str] = &[
+        "poll_message",
+        "option_persistent_id",
+        "option_text",
+        "option_text_entities",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            poll_message: None,
+            option_persistent_id: String::new(),
+            option_text: String::new(),
+            option_text_entities: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "poll_message" => {
+                    seen.first(0, "poll_message")?;
+                    self.poll_message = src.value()?;
+                }
+                "option_persistent_id" => {
+                    seen.first(1, "option_persistent_id")?;
+                    self.option_persistent_id = src.value()?;
+                }
+                "option_text" => {
+                    seen.first(2, "option_text")?;
+                    self.option_text = src.value()?;
+                }
+                "option_text_entities" => {
+                    seen.first(3, "option_text_entities")?;
+                    self.option_text_entities = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "option_persistent_id")?;
+        seen.require(2, "option_text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollOptionAdded {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PollOptionDeleted](https://core.telegram.org/bots/api#polloptiondeleted)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PollOptionDeleted {
     /// Optional. `MaybeInaccessibleMessage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_message: Option<Box<MaybeInaccessibleMessage>>,
     /// Required. `String`.
     pub option_persistent_id: String,
     /// Required. `String`.
     pub option_text: String,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_text_entities: Option<Vec<MessageEntity>>,
 }
 
@@ -310,8 +781,62 @@ impl PollOptionDeleted {
     }
 }
 
+impl wire::Fill for PollOptionDeleted {
+    const NAME: &'static str = "PollOptionDeleted";
+    const EXPECTING: &'static str = "struct PollOptionDeleted";
+    const FIELDS: &'static [&'static str] = &[
+        "poll_message",
+        "option_persistent_id",
+        "option_text",
+        "option_text_entities",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            poll_message: None,
+            option_persistent_id: String::new(),
+            option_text: String::new(),
+            option_text_entities: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "poll_message" => {
+                    seen.first(0, "poll_message")?;
+                    self.poll_message = src.value()?;
+                }
+                "option_persistent_id" => {
+                    seen.first(1, "option_persistent_id")?;
+                    self.option_persistent_id = src.value()?;
+                }
+                "option_text" => {
+                    seen.first(2, "option_text")?;
+                    self.option_text = src.value()?;
+                }
+                "option_text_entities" => {
+                    seen.first(3, "option_text_entities")?;
+                    self.option_text_entities = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "option_persistent_id")?;
+        seen.require(2, "option_text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollOptionDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatBoostAdded](https://core.telegram.org/bots/api#chatboostadded)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatBoostAdded {
     /// Required. `Integer`.
@@ -322,6 +847,37 @@ impl ChatBoostAdded {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(boost_count: i64) -> Self {
         Self { boost_count }
+    }
+}
+
+impl wire::Fill for ChatBoostAdded {
+    const NAME: &'static str = "ChatBoostAdded";
+    const EXPECTING: &'static str = "struct ChatBoostAdded";
+    const FIELDS: &'static [&'static str] = &["boost_count"];
+
+    fn placeholder() -> Self {
+        Self { boost_count: 0 }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "boost_count" => {
+                    seen.first(0, "boost_count")?;
+                    self.boost_count = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "boost_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatBoostAdded {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -352,13 +908,22 @@ impl Serialize for BackgroundFill {
 
 impl<'de> Deserialize<'de> for BackgroundFill {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a BackgroundFill object")? {
-            "solid" => wire::member(value).map(Self::Solid),
-            "gradient" => wire::member(value).map(Self::Gradient),
-            "freeform_gradient" => wire::member(value).map(Self::FreeformGradient),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for BackgroundFill {
+    const EXPECTING: &'static str = "a BackgroundFill object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "solid" => Self::Solid(fields.member()?),
+            "gradient" => Self::Gradient(fields.member()?),
+            "freeform_gradient" => Self::FreeformGradient(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -381,7 +946,7 @@ impl From<BackgroundFillFreeformGradient> for BackgroundFill {
 }
 
 /// [BackgroundFillSolid](https://core.telegram.org/bots/api#backgroundfillsolid); always sent with `"type": "solid"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundFillSolid {
     /// Required. `Integer`.
@@ -405,8 +970,39 @@ impl Serialize for BackgroundFillSolid {
     }
 }
 
+impl wire::Fill for BackgroundFillSolid {
+    const NAME: &'static str = "BackgroundFillSolid";
+    const EXPECTING: &'static str = "struct BackgroundFillSolid";
+    const FIELDS: &'static [&'static str] = &["color"];
+
+    fn placeholder() -> Self {
+        Self { color: 0 }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "color" => {
+                    seen.first(0, "color")?;
+                    self.color = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "color")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundFillSolid {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BackgroundFillGradient](https://core.telegram.org/bots/api#backgroundfillgradient); always sent with `"type": "gradient"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundFillGradient {
     /// Required. `Integer`.
@@ -440,12 +1036,56 @@ impl Serialize for BackgroundFillGradient {
     }
 }
 
+impl wire::Fill for BackgroundFillGradient {
+    const NAME: &'static str = "BackgroundFillGradient";
+    const EXPECTING: &'static str = "struct BackgroundFillGradient";
+    const FIELDS: &'static [&'static str] = &["top_color", "bottom_color", "rotation_angle"];
+
+    fn placeholder() -> Self {
+        Self {
+            top_color: 0,
+            bottom_color: 0,
+            rotation_angle: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "top_color" => {
+                    seen.first(0, "top_color")?;
+                    self.top_color = src.value()?;
+                }
+                "bottom_color" => {
+                    seen.first(1, "bottom_color")?;
+                    self.bottom_color = src.value()?;
+                }
+                "rotation_angle" => {
+                    seen.first(2, "rotation_angle")?;
+                    self.rotation_angle = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "top_color")?;
+        seen.require(1, "bottom_color")?;
+        seen.require(2, "rotation_angle")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundFillGradient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BackgroundFillFreeformGradient](https://core.telegram.org/bots/api#backgroundfillfreeformgradient); always sent with `"type": "freeform_gradient"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundFillFreeformGradient {
     /// Required (empty when missing). `Array of Integer`.
-    #[serde(default)]
     pub colors: Vec<i64>,
 }
 
@@ -465,6 +1105,36 @@ impl Serialize for BackgroundFillFreeformGradient {
         out.serialize_field("type", "freeform_gradient")?;
         out.serialize_field("colors", &self.colors)?;
         out.end()
+    }
+}
+
+impl wire::Fill for BackgroundFillFreeformGradient {
+    const NAME: &'static str = "BackgroundFillFreeformGradient";
+    const EXPECTING: &'static str = "struct BackgroundFillFreeformGradient";
+    const FIELDS: &'static [&'static str] = &["colors"];
+
+    fn placeholder() -> Self {
+        Self { colors: Vec::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "colors" => {
+                    seen.first(0, "colors")?;
+                    self.colors = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundFillFreeformGradient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -498,14 +1168,23 @@ impl Serialize for BackgroundType {
 
 impl<'de> Deserialize<'de> for BackgroundType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a BackgroundType object")? {
-            "fill" => wire::member(value).map(Self::Fill),
-            "wallpaper" => wire::member(value).map(|v| Self::Wallpaper(Box::new(v))),
-            "pattern" => wire::member(value).map(|v| Self::Pattern(Box::new(v))),
-            "chat_theme" => wire::member(value).map(Self::ChatTheme),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for BackgroundType {
+    const EXPECTING: &'static str = "a BackgroundType object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "fill" => Self::Fill(fields.member()?),
+            "wallpaper" => Self::Wallpaper(fields.boxed()?),
+            "pattern" => Self::Pattern(fields.boxed()?),
+            "chat_theme" => Self::ChatTheme(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -534,7 +1213,7 @@ impl From<BackgroundTypeChatTheme> for BackgroundType {
 }
 
 /// [BackgroundTypeFill](https://core.telegram.org/bots/api#backgroundtypefill); always sent with `"type": "fill"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundTypeFill {
     /// Required. `BackgroundFill`.
@@ -564,8 +1243,47 @@ impl Serialize for BackgroundTypeFill {
     }
 }
 
+impl wire::Fill for BackgroundTypeFill {
+    const NAME: &'static str = "BackgroundTypeFill";
+    const EXPECTING: &'static str = "struct BackgroundTypeFill";
+    const FIELDS: &'static [&'static str] = &["fill", "dark_theme_dimming"];
+
+    fn placeholder() -> Self {
+        Self {
+            fill: BackgroundFill::Unknown(serde_json::Value::Null),
+            dark_theme_dimming: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "fill" => {
+                    seen.first(0, "fill")?;
+                    self.fill = src.value()?;
+                }
+                "dark_theme_dimming" => {
+                    seen.first(1, "dark_theme_dimming")?;
+                    self.dark_theme_dimming = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "fill")?;
+        seen.require(1, "dark_theme_dimming")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundTypeFill {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BackgroundTypeWallpaper](https://core.telegram.org/bots/api#backgroundtypewallpaper); always sent with `"type": "wallpaper"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundTypeWallpaper {
     /// Required. `Document`.
@@ -573,10 +1291,8 @@ pub struct BackgroundTypeWallpaper {
     /// Required. `Integer`.
     pub dark_theme_dimming: i64,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_blurred: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_moving: Option<bool>,
 }
 
@@ -609,8 +1325,58 @@ impl Serialize for BackgroundTypeWallpaper {
     }
 }
 
+impl wire::Fill for BackgroundTypeWallpaper {
+    const NAME: &'static str = "BackgroundTypeWallpaper";
+    const EXPECTING: &'static str = "struct BackgroundTypeWallpaper";
+    const FIELDS: &'static [&'static str] =
+        &["document", "dark_theme_dimming", "is_blurred", "is_moving"];
+
+    fn placeholder() -> Self {
+        Self {
+            document: <Document as wire::Fill>::placeholder(),
+            dark_theme_dimming: 0,
+            is_blurred: None,
+            is_moving: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "document" => {
+                    seen.first(0, "document")?;
+                    self.document = src.value()?;
+                }
+                "dark_theme_dimming" => {
+                    seen.first(1, "dark_theme_dimming")?;
+                    self.dark_theme_dimming = src.value()?;
+                }
+                "is_blurred" => {
+                    seen.first(2, "is_blurred")?;
+                    self.is_blurred = src.value()?;
+                }
+                "is_moving" => {
+                    seen.first(3, "is_moving")?;
+                    self.is_moving = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "document")?;
+        seen.require(1, "dark_theme_dimming")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundTypeWallpaper {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BackgroundTypePattern](https://core.telegram.org/bots/api#backgroundtypepattern); always sent with `"type": "pattern"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundTypePattern {
     /// Required. `Document`.
@@ -620,10 +1386,8 @@ pub struct BackgroundTypePattern {
     /// Required. `Integer`.
     pub intensity: i64,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_inverted: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_moving: Option<bool>,
 }
 
@@ -662,8 +1426,64 @@ impl Serialize for BackgroundTypePattern {
     }
 }
 
+impl wire::Fill for BackgroundTypePattern {
+    const NAME: &'static str = "BackgroundTypePattern";
+    const EXPECTING: &'static str = "struct BackgroundTypePattern";
+    const FIELDS: &'static [&'static str] =
+        &["document", "fill", "intensity", "is_inverted", "is_moving"];
+
+    fn placeholder() -> Self {
+        Self {
+            document: <Document as wire::Fill>::placeholder(),
+            fill: BackgroundFill::Unknown(serde_json::Value::Null),
+            intensity: 0,
+            is_inverted: None,
+            is_moving: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "document" => {
+                    seen.first(0, "document")?;
+                    self.document = src.value()?;
+                }
+                "fill" => {
+                    seen.first(1, "fill")?;
+                    self.fill = src.value()?;
+                }
+                "intensity" => {
+                    seen.first(2, "intensity")?;
+                    self.intensity = src.value()?;
+                }
+                "is_inverted" => {
+                    seen.first(3, "is_inverted")?;
+                    self.is_inverted = src.value()?;
+                }
+                "is_moving" => {
+                    seen.first(4, "is_moving")?;
+                    self.is_moving = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "document")?;
+        seen.require(1, "fill")?;
+        seen.require(2, "intensity")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundTypePattern {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BackgroundTypeChatTheme](https://core.telegram.org/bots/api#backgroundtypechattheme); always sent with `"type": "chat_theme"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundTypeChatTheme {
     /// Required. `String`.
@@ -689,8 +1509,41 @@ impl Serialize for BackgroundTypeChatTheme {
     }
 }
 
+impl wire::Fill for BackgroundTypeChatTheme {
+    const NAME: &'static str = "BackgroundTypeChatTheme";
+    const EXPECTING: &'static str = "struct BackgroundTypeChatTheme";
+    const FIELDS: &'static [&'static str] = &["theme_name"];
+
+    fn placeholder() -> Self {
+        Self {
+            theme_name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "theme_name" => {
+                    seen.first(0, "theme_name")?;
+                    self.theme_name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "theme_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundTypeChatTheme {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatBackground](https://core.telegram.org/bots/api#chatbackground)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatBackground {
     /// Required. `BackgroundType`.
@@ -706,18 +1559,51 @@ impl ChatBackground {
     }
 }
 
+impl wire::Fill for ChatBackground {
+    const NAME: &'static str = "ChatBackground";
+    const EXPECTING: &'static str = "struct ChatBackground";
+    const FIELDS: &'static [&'static str] = &["type"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: BackgroundType::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatBackground {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChecklistTasksDone](https://core.telegram.org/bots/api#checklisttasksdone)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChecklistTasksDone {
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist_message: Option<Box<Message>>,
     /// Optional. `Array of Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub marked_as_done_task_ids: Option<Vec<i64>>,
     /// Optional. `Array of Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub marked_as_not_done_task_ids: Option<Vec<i64>>,
 }
 
@@ -728,15 +1614,60 @@ impl ChecklistTasksDone {
     }
 }
 
+impl wire::Fill for ChecklistTasksDone {
+    const NAME: &'static str = "ChecklistTasksDone";
+    const EXPECTING: &'static str = "struct ChecklistTasksDone";
+    const FIELDS: &'static [&'static str] = &[
+        "checklist_message",
+        "marked_as_done_task_ids",
+        "marked_as_not_done_task_ids",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            checklist_message: None,
+            marked_as_done_task_ids: None,
+            marked_as_not_done_task_ids: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "checklist_message" => {
+                    seen.first(0, "checklist_message")?;
+                    self.checklist_message = src.boxed_option()?;
+                }
+                "marked_as_done_task_ids" => {
+                    seen.first(1, "marked_as_done_task_ids")?;
+                    self.marked_as_done_task_ids = src.value()?;
+                }
+                "marked_as_not_done_task_ids" => {
+                    seen.first(2, "marked_as_not_done_task_ids")?;
+                    self.marked_as_not_done_task_ids = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChecklistTasksDone {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChecklistTasksAdded](https://core.telegram.org/bots/api#checklisttasksadded)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChecklistTasksAdded {
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist_message: Option<Box<Message>>,
     /// Required (empty when missing). `Array of ChecklistTask`.
-    #[serde(default)]
     pub tasks: Vec<ChecklistTask>,
 }
 
@@ -750,8 +1681,45 @@ impl ChecklistTasksAdded {
     }
 }
 
+impl wire::Fill for ChecklistTasksAdded {
+    const NAME: &'static str = "ChecklistTasksAdded";
+    const EXPECTING: &'static str = "struct ChecklistTasksAdded";
+    const FIELDS: &'static [&'static str] = &["checklist_message", "tasks"];
+
+    fn placeholder() -> Self {
+        Self {
+            checklist_message: None,
+            tasks: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "checklist_message" => {
+                    seen.first(0, "checklist_message")?;
+                    self.checklist_message = src.boxed_option()?;
+                }
+                "tasks" => {
+                    seen.first(1, "tasks")?;
+                    self.tasks = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChecklistTasksAdded {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [CommunityChatAdded](https://core.telegram.org/bots/api#communitychatadded)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CommunityChatAdded {
     /// Required. `Community`.
@@ -767,8 +1735,41 @@ impl CommunityChatAdded {
     }
 }
 
+impl wire::Fill for CommunityChatAdded {
+    const NAME: &'static str = "CommunityChatAdded";
+    const EXPECTING: &'static str = "struct CommunityChatAdded";
+    const FIELDS: &'static [&'static str] = &["community"];
+
+    fn placeholder() -> Self {
+        Self {
+            community: <Community as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "community" => {
+                    seen.first(0, "community")?;
+                    self.community = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "community")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for CommunityChatAdded {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [CommunityChatJoined](https://core.telegram.org/bots/api#communitychatjoined)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CommunityChatJoined {
     /// Required. `Community`.
@@ -784,8 +1785,41 @@ impl CommunityChatJoined {
     }
 }
 
+impl wire::Fill for CommunityChatJoined {
+    const NAME: &'static str = "CommunityChatJoined";
+    const EXPECTING: &'static str = "struct CommunityChatJoined";
+    const FIELDS: &'static [&'static str] = &["community"];
+
+    fn placeholder() -> Self {
+        Self {
+            community: <Community as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "community" => {
+                    seen.first(0, "community")?;
+                    self.community = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "community")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for CommunityChatJoined {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [CommunityChatRemoved](https://core.telegram.org/bots/api#communitychatremoved)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CommunityChatRemoved {}
 
@@ -796,8 +1830,31 @@ impl CommunityChatRemoved {
     }
 }
 
+impl wire::Fill for CommunityChatRemoved {
+    const NAME: &'static str = "CommunityChatRemoved";
+    const EXPECTING: &'static str = "struct CommunityChatRemoved";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for CommunityChatRemoved {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ForumTopicCreated](https://core.telegram.org/bots/api#forumtopiccreated)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ForumTopicCreated {
     /// Required. `String`.
@@ -805,10 +1862,10 @@ pub struct ForumTopicCreated {
     /// Required. `Integer`.
     pub icon_color: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_custom_emoji_id: Option<String>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_name_implicit: Option<bool>,
 }
 
@@ -824,8 +1881,62 @@ impl ForumTopicCreated {
     }
 }
 
+impl wire::Fill for ForumTopicCreated {
+    const NAME: &'static str = "ForumTopicCreated";
+    const EXPECTING: &'static str = "struct ForumTopicCreated";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "icon_color",
+        "icon_custom_emoji_id",
+        "is_name_implicit",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+            icon_color: 0,
+            icon_custom_emoji_id: None,
+            is_name_implicit: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                "icon_color" => {
+                    seen.first(1, "icon_color")?;
+                    self.icon_color = src.value()?;
+                }
+                "icon_custom_emoji_id" => {
+                    seen.first(2, "icon_custom_emoji_id")?;
+                    self.icon_custom_emoji_id = src.value()?;
+                }
+                "is_name_implicit" => {
+                    seen.first(3, "is_name_implicit")?;
+                    self.is_name_implicit = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        seen.require(1, "icon_color")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ForumTopicCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ForumTopicClosed](https://core.telegram.org/bots/api#forumtopicclosed)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ForumTopicClosed {}
 
@@ -836,15 +1947,38 @@ impl ForumTopicClosed {
     }
 }
 
+impl wire::Fill for ForumTopicClosed {
+    const NAME: &'static str = "ForumTopicClosed";
+    const EXPECTING: &'static str = "struct ForumTopicClosed";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ForumTopicClosed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ForumTopicEdited](https://core.telegram.org/bots/api#forumtopicedited)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ForumTopicEdited {
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_custom_emoji_id: Option<String>,
 }
 
@@ -855,8 +1989,45 @@ impl ForumTopicEdited {
     }
 }
 
+impl wire::Fill for ForumTopicEdited {
+    const NAME: &'static str = "ForumTopicEdited";
+    const EXPECTING: &'static str = "struct ForumTopicEdited";
+    const FIELDS: &'static [&'static str] = &["name", "icon_custom_emoji_id"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: None,
+            icon_custom_emoji_id: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                "icon_custom_emoji_id" => {
+                    seen.first(1, "icon_custom_emoji_id")?;
+                    self.icon_custom_emoji_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ForumTopicEdited {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ForumTopicReopened](https://core.telegram.org/bots/api#forumtopicreopened)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ForumTopicReopened {}
 
@@ -867,8 +2038,31 @@ impl ForumTopicReopened {
     }
 }
 
+impl wire::Fill for ForumTopicReopened {
+    const NAME: &'static str = "ForumTopicReopened";
+    const EXPECTING: &'static str = "struct ForumTopicReopened";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ForumTopicReopened {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [GeneralForumTopicHidden](https://core.telegram.org/bots/api#generalforumtopichidden)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GeneralForumTopicHidden {}
 
@@ -879,8 +2073,31 @@ impl GeneralForumTopicHidden {
     }
 }
 
+impl wire::Fill for GeneralForumTopicHidden {
+    const NAME: &'static str = "GeneralForumTopicHidden";
+    const EXPECTING: &'static str = "struct GeneralForumTopicHidden";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for GeneralForumTopicHidden {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [GeneralForumTopicUnhidden](https://core.telegram.org/bots/api#generalforumtopicunhidden)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GeneralForumTopicUnhidden {}
 
@@ -891,23 +2108,46 @@ impl GeneralForumTopicUnhidden {
     }
 }
 
+impl wire::Fill for GeneralForumTopicUnhidden {
+    const NAME: &'static str = "GeneralForumTopicUnhidden";
+    const EXPECTING: &'static str = "struct GeneralForumTopicUnhidden";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for GeneralForumTopicUnhidden {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SharedUser](https://core.telegram.org/bots/api#shareduser)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SharedUser {
     /// Required. `Integer`.
     pub user_id: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Optional. `Array of PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
 }
 
@@ -924,14 +2164,67 @@ impl SharedUser {
     }
 }
 
+impl wire::Fill for SharedUser {
+    const NAME: &'static str = "SharedUser";
+    const EXPECTING: &'static str = "struct SharedUser";
+    const FIELDS: &'static [&'static str] =
+        &["user_id", "first_name", "last_name", "username", "photo"];
+
+    fn placeholder() -> Self {
+        Self {
+            user_id: 0,
+            first_name: None,
+            last_name: None,
+            username: None,
+            photo: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "user_id" => {
+                    seen.first(0, "user_id")?;
+                    self.user_id = src.value()?;
+                }
+                "first_name" => {
+                    seen.first(1, "first_name")?;
+                    self.first_name = src.value()?;
+                }
+                "last_name" => {
+                    seen.first(2, "last_name")?;
+                    self.last_name = src.value()?;
+                }
+                "username" => {
+                    seen.first(3, "username")?;
+                    self.username = src.value()?;
+                }
+                "photo" => {
+                    seen.first(4, "photo")?;
+                    self.photo = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "user_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UsersShared](https://core.telegram.org/bots/api#usersshared)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UsersShared {
     /// Required. `Integer`.
     pub request_id: i64,
     /// Required (empty when missing). `Array of SharedUser`.
-    #[serde(default)]
     pub users: Vec<SharedUser>,
 }
 
@@ -945,8 +2238,46 @@ impl UsersShared {
     }
 }
 
+impl wire::Fill for UsersShared {
+    const NAME: &'static str = "UsersShared";
+    const EXPECTING: &'static str = "struct UsersShared";
+    const FIELDS: &'static [&'static str] = &["request_id", "users"];
+
+    fn placeholder() -> Self {
+        Self {
+            request_id: 0,
+            users: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "request_id" => {
+                    seen.first(0, "request_id")?;
+                    self.request_id = src.value()?;
+                }
+                "users" => {
+                    seen.first(1, "users")?;
+                    self.users = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "request_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UsersShared {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatShared](https://core.telegram.org/bots/api#chatshared)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatShared {
     /// Required. `Integer`.
@@ -954,13 +2285,13 @@ pub struct ChatShared {
     /// Required. `Integer`.
     pub chat_id: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Optional. `Array of PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
 }
 
@@ -977,18 +2308,73 @@ impl ChatShared {
     }
 }
 
+impl wire::Fill for ChatShared {
+    const NAME: &'static str = "ChatShared";
+    const EXPECTING: &'static str = "struct ChatShared";
+    const FIELDS: &'static [&'static str] =
+        &["request_id", "chat_id", "title", "username", "photo"];
+
+    fn placeholder() -> Self {
+        Self {
+            request_id: 0,
+            chat_id: 0,
+            title: None,
+            username: None,
+            photo: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "request_id" => {
+                    seen.first(0, "request_id")?;
+                    self.request_id = src.value()?;
+                }
+                "chat_id" => {
+                    seen.first(1, "chat_id")?;
+                    self.chat_id = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "username" => {
+                    seen.first(3, "username")?;
+                    self.username = src.value()?;
+                }
+                "photo" => {
+                    seen.first(4, "photo")?;
+                    self.photo = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "request_id")?;
+        seen.require(1, "chat_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatShared {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [WriteAccessAllowed](https://core.telegram.org/bots/api#writeaccessallowed)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WriteAccessAllowed {
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_request: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app_name: Option<String>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_attachment_menu: Option<bool>,
 }
 
@@ -999,8 +2385,51 @@ impl WriteAccessAllowed {
     }
 }
 
+impl wire::Fill for WriteAccessAllowed {
+    const NAME: &'static str = "WriteAccessAllowed";
+    const EXPECTING: &'static str = "struct WriteAccessAllowed";
+    const FIELDS: &'static [&'static str] =
+        &["from_request", "web_app_name", "from_attachment_menu"];
+
+    fn placeholder() -> Self {
+        Self {
+            from_request: None,
+            web_app_name: None,
+            from_attachment_menu: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "from_request" => {
+                    seen.first(0, "from_request")?;
+                    self.from_request = src.value()?;
+                }
+                "web_app_name" => {
+                    seen.first(1, "web_app_name")?;
+                    self.web_app_name = src.value()?;
+                }
+                "from_attachment_menu" => {
+                    seen.first(2, "from_attachment_menu")?;
+                    self.from_attachment_menu = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for WriteAccessAllowed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [VideoChatScheduled](https://core.telegram.org/bots/api#videochatscheduled)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VideoChatScheduled {
     /// Required. `Integer`.
@@ -1014,8 +2443,39 @@ impl VideoChatScheduled {
     }
 }
 
+impl wire::Fill for VideoChatScheduled {
+    const NAME: &'static str = "VideoChatScheduled";
+    const EXPECTING: &'static str = "struct VideoChatScheduled";
+    const FIELDS: &'static [&'static str] = &["start_date"];
+
+    fn placeholder() -> Self {
+        Self { start_date: 0 }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "start_date" => {
+                    seen.first(0, "start_date")?;
+                    self.start_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "start_date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoChatScheduled {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [VideoChatStarted](https://core.telegram.org/bots/api#videochatstarted)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VideoChatStarted {}
 
@@ -1026,8 +2486,31 @@ impl VideoChatStarted {
     }
 }
 
+impl wire::Fill for VideoChatStarted {
+    const NAME: &'static str = "VideoChatStarted";
+    const EXPECTING: &'static str = "struct VideoChatStarted";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoChatStarted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [VideoChatEnded](https://core.telegram.org/bots/api#videochatended)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VideoChatEnded {
     /// Required. `Integer`.
@@ -1041,12 +2524,42 @@ impl VideoChatEnded {
     }
 }
 
+impl wire::Fill for VideoChatEnded {
+    const NAME: &'static str = "VideoChatEnded";
+    const EXPECTING: &'static str = "struct VideoChatEnded";
+    const FIELDS: &'static [&'static str] = &["duration"];
+
+    fn placeholder() -> Self {
+        Self { duration: 0 }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "duration" => {
+                    seen.first(0, "duration")?;
+                    self.duration = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "duration")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoChatEnded {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [VideoChatParticipantsInvited](https://core.telegram.org/bots/api#videochatparticipantsinvited)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VideoChatParticipantsInvited {
     /// Required (empty when missing). `Array of User`.
-    #[serde(default)]
     pub users: Vec<User>,
 }
 
@@ -1059,8 +2572,38 @@ impl VideoChatParticipantsInvited {
     }
 }
 
+impl wire::Fill for VideoChatParticipantsInvited {
+    const NAME: &'static str = "VideoChatParticipantsInvited";
+    const EXPECTING: &'static str = "struct VideoChatParticipantsInvited";
+    const FIELDS: &'static [&'static str] = &["users"];
+
+    fn placeholder() -> Self {
+        Self { users: Vec::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "users" => {
+                    seen.first(0, "users")?;
+                    self.users = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoChatParticipantsInvited {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PaidMessagePriceChanged](https://core.telegram.org/bots/api#paidmessagepricechanged)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaidMessagePriceChanged {
     /// Required. `Integer`.
@@ -1076,15 +2619,47 @@ impl PaidMessagePriceChanged {
     }
 }
 
+impl wire::Fill for PaidMessagePriceChanged {
+    const NAME: &'static str = "PaidMessagePriceChanged";
+    const EXPECTING: &'static str = "struct PaidMessagePriceChanged";
+    const FIELDS: &'static [&'static str] = &["paid_message_star_count"];
+
+    fn placeholder() -> Self {
+        Self {
+            paid_message_star_count: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "paid_message_star_count" => {
+                    seen.first(0, "paid_message_star_count")?;
+                    self.paid_message_star_count = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "paid_message_star_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaidMessagePriceChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [DirectMessagePriceChanged](https://core.telegram.org/bots/api#directmessagepricechanged)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DirectMessagePriceChanged {
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub are_direct_messages_enabled: bool,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_message_star_count: Option<i64>,
 }
 
@@ -1098,15 +2673,53 @@ impl DirectMessagePriceChanged {
     }
 }
 
+impl wire::Fill for DirectMessagePriceChanged {
+    const NAME: &'static str = "DirectMessagePriceChanged";
+    const EXPECTING: &'static str = "struct DirectMessagePriceChanged";
+    const FIELDS: &'static [&'static str] =
+        &["are_direct_messages_enabled", "direct_message_star_count"];
+
+    fn placeholder() -> Self {
+        Self {
+            are_direct_messages_enabled: false,
+            direct_message_star_count: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "are_direct_messages_enabled" => {
+                    seen.first(0, "are_direct_messages_enabled")?;
+                    self.are_direct_messages_enabled = src.value()?;
+                }
+                "direct_message_star_count" => {
+                    seen.first(1, "direct_message_star_count")?;
+                    self.direct_message_star_count = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for DirectMessagePriceChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SuggestedPostApproved](https://core.telegram.org/bots/api#suggestedpostapproved)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SuggestedPostApproved {
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_message: Option<Box<Message>>,
     /// Optional. `SuggestedPostPrice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<SuggestedPostPrice>,
     /// Required. `Integer`.
     pub send_date: i64,
@@ -1123,12 +2736,55 @@ impl SuggestedPostApproved {
     }
 }
 
+impl wire::Fill for SuggestedPostApproved {
+    const NAME: &'static str = "SuggestedPostApproved";
+    const EXPECTING: &'static str = "struct SuggestedPostApproved";
+    const FIELDS: &'static [&'static str] = &["suggested_post_message", "price", "send_date"];
+
+    fn placeholder() -> Self {
+        Self {
+            suggested_post_message: None,
+            price: None,
+            send_date: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "suggested_post_message" => {
+                    seen.first(0, "suggested_post_message")?;
+                    self.suggested_post_message = src.boxed_option()?;
+                }
+                "price" => {
+                    seen.first(1, "price")?;
+                    self.price = src.value()?;
+                }
+                "send_date" => {
+                    seen.first(2, "send_date")?;
+                    self.send_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(2, "send_date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuggestedPostApproved {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SuggestedPostApprovalFailed](https://core.telegram.org/bots/api#suggestedpostapprovalfailed)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SuggestedPostApprovalFailed {
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_message: Option<Box<Message>>,
     /// Required. `SuggestedPostPrice`.
     pub price: SuggestedPostPrice,
@@ -1144,15 +2800,53 @@ impl SuggestedPostApprovalFailed {
     }
 }
 
+impl wire::Fill for SuggestedPostApprovalFailed {
+    const NAME: &'static str = "SuggestedPostApprovalFailed";
+    const EXPECTING: &'static str = "struct SuggestedPostApprovalFailed";
+    const FIELDS: &'static [&'static str] = &["suggested_post_message", "price"];
+
+    fn placeholder() -> Self {
+        Self {
+            suggested_post_message: None,
+            price: <SuggestedPostPrice as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "suggested_post_message" => {
+                    seen.first(0, "suggested_post_message")?;
+                    self.suggested_post_message = src.boxed_option()?;
+                }
+                "price" => {
+                    seen.first(1, "price")?;
+                    self.price = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "price")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuggestedPostApprovalFailed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SuggestedPostDeclined](https://core.telegram.org/bots/api#suggestedpostdeclined)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SuggestedPostDeclined {
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_message: Option<Box<Message>>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
@@ -1163,20 +2857,57 @@ impl SuggestedPostDeclined {
     }
 }
 
+impl wire::Fill for SuggestedPostDeclined {
+    const NAME: &'static str = "SuggestedPostDeclined";
+    const EXPECTING: &'static str = "struct SuggestedPostDeclined";
+    const FIELDS: &'static [&'static str] = &["suggested_post_message", "comment"];
+
+    fn placeholder() -> Self {
+        Self {
+            suggested_post_message: None,
+            comment: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "suggested_post_message" => {
+                    seen.first(0, "suggested_post_message")?;
+                    self.suggested_post_message = src.boxed_option()?;
+                }
+                "comment" => {
+                    seen.first(1, "comment")?;
+                    self.comment = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuggestedPostDeclined {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SuggestedPostPaid](https://core.telegram.org/bots/api#suggestedpostpaid)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SuggestedPostPaid {
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_message: Option<Box<Message>>,
     /// Required. `String`.
     pub currency: String,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Optional. `StarAmount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub star_amount: Option<StarAmount>,
 }
 
@@ -1189,5 +2920,58 @@ impl SuggestedPostPaid {
             amount: None,
             star_amount: None,
         }
+    }
+}
+
+impl wire::Fill for SuggestedPostPaid {
+    const NAME: &'static str = "SuggestedPostPaid";
+    const EXPECTING: &'static str = "struct SuggestedPostPaid";
+    const FIELDS: &'static [&'static str] = &[
+        "suggested_post_message",
+        "currency",
+        "amount",
+        "star_amount",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            suggested_post_message: None,
+            currency: String::new(),
+            amount: None,
+            star_amount: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "suggested_post_message" => {
+                    seen.first(0, "suggested_post_message")?;
+                    self.suggested_post_message = src.boxed_option()?;
+                }
+                "currency" => {
+                    seen.first(1, "currency")?;
+                    self.currency = src.value()?;
+                }
+                "amount" => {
+                    seen.first(2, "amount")?;
+                    self.amount = src.value()?;
+                }
+                "star_amount" => {
+                    seen.first(3, "star_amount")?;
+                    self.star_amount = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "currency")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuggestedPostPaid {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

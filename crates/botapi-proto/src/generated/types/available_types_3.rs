@@ -6,11 +6,11 @@ use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
 /// [SuggestedPostRefunded](https://core.telegram.org/bots/api#suggestedpostrefunded)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SuggestedPostRefunded {
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_message: Option<Box<Message>>,
     /// Required. `String`, as a `SuggestedPostRefundReason`.
     pub reason: SuggestedPostRefundReason,
@@ -26,12 +26,50 @@ impl SuggestedPostRefunded {
     }
 }
 
+impl wire::Fill for SuggestedPostRefunded {
+    const NAME: &'static str = "SuggestedPostRefunded";
+    const EXPECTING: &'static str = "struct SuggestedPostRefunded";
+    const FIELDS: &'static [&'static str] = &["suggested_post_message", "reason"];
+
+    fn placeholder() -> Self {
+        Self {
+            suggested_post_message: None,
+            reason: SuggestedPostRefundReason::Unknown(String::new()),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "suggested_post_message" => {
+                    seen.first(0, "suggested_post_message")?;
+                    self.suggested_post_message = src.boxed_option()?;
+                }
+                "reason" => {
+                    seen.first(1, "reason")?;
+                    self.reason = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "reason")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuggestedPostRefunded {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [GiveawayCreated](https://core.telegram.org/bots/api#giveawaycreated)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GiveawayCreated {
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prize_star_count: Option<i64>,
 }
 
@@ -42,34 +80,65 @@ impl GiveawayCreated {
     }
 }
 
+impl wire::Fill for GiveawayCreated {
+    const NAME: &'static str = "GiveawayCreated";
+    const EXPECTING: &'static str = "struct GiveawayCreated";
+    const FIELDS: &'static [&'static str] = &["prize_star_count"];
+
+    fn placeholder() -> Self {
+        Self {
+            prize_star_count: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "prize_star_count" => {
+                    seen.first(0, "prize_star_count")?;
+                    self.prize_star_count = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for GiveawayCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Giveaway](https://core.telegram.org/bots/api#giveaway)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Giveaway {
     /// Required (empty when missing). `Array of Chat`.
-    #[serde(default)]
     pub chats: Vec<Chat>,
     /// Required. `Integer`.
     pub winners_selection_date: i64,
     /// Required. `Integer`.
     pub winner_count: i64,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_new_members: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_public_winners: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prize_description: Option<String>,
     /// Optional. `Array of String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_codes: Option<Vec<String>>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prize_star_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub premium_subscription_month_count: Option<i64>,
 }
 
@@ -94,8 +163,92 @@ impl Giveaway {
     }
 }
 
+impl wire::Fill for Giveaway {
+    const NAME: &'static str = "Giveaway";
+    const EXPECTING: &'static str = "struct Giveaway";
+    const FIELDS: &'static [&'static str] = &[
+        "chats",
+        "winners_selection_date",
+        "winner_count",
+        "only_new_members",
+        "has_public_winners",
+        "prize_description",
+        "country_codes",
+        "prize_star_count",
+        "premium_subscription_month_count",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            chats: Vec::new(),
+            winners_selection_date: 0,
+            winner_count: 0,
+            only_new_members: None,
+            has_public_winners: None,
+            prize_description: None,
+            country_codes: None,
+            prize_star_count: None,
+            premium_subscription_month_count: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chats" => {
+                    seen.first(0, "chats")?;
+                    self.chats = src.value()?;
+                }
+                "winners_selection_date" => {
+                    seen.first(1, "winners_selection_date")?;
+                    self.winners_selection_date = src.value()?;
+                }
+                "winner_count" => {
+                    seen.first(2, "winner_count")?;
+                    self.winner_count = src.value()?;
+                }
+                "only_new_members" => {
+                    seen.first(3, "only_new_members")?;
+                    self.only_new_members = src.value()?;
+                }
+                "has_public_winners" => {
+                    seen.first(4, "has_public_winners")?;
+                    self.has_public_winners = src.value()?;
+                }
+                "prize_description" => {
+                    seen.first(5, "prize_description")?;
+                    self.prize_description = src.value()?;
+                }
+                "country_codes" => {
+                    seen.first(6, "country_codes")?;
+                    self.country_codes = src.value()?;
+                }
+                "prize_star_count" => {
+                    seen.first(7, "prize_star_count")?;
+                    self.prize_star_count = src.value()?;
+                }
+                "premium_subscription_month_count" => {
+                    seen.first(8, "premium_subscription_month_count")?;
+                    self.premium_subscription_month_count = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "winners_selection_date")?;
+        seen.require(2, "winner_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Giveaway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [GiveawayWinners](https://core.telegram.org/bots/api#giveawaywinners)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GiveawayWinners {
     /// Required. `Chat`.
@@ -107,28 +260,27 @@ pub struct GiveawayWinners {
     /// Required. `Integer`.
     pub winner_count: i64,
     /// Required (empty when missing). `Array of User`.
-    #[serde(default)]
     pub winners: Vec<User>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_chat_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prize_star_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub premium_subscription_month_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unclaimed_prize_count: Option<i64>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_new_members: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub was_refunded: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prize_description: Option<String>,
 }
 
@@ -158,20 +310,124 @@ impl GiveawayWinners {
     }
 }
 
+impl wire::Fill for GiveawayWinners {
+    const NAME: &'static str = "GiveawayWinners";
+    const EXPECTING: &'static str = "struct GiveawayWinners";
+    const FIELDS: &'static [&'static str] = &[
+        "chat",
+        "giveaway_message_id",
+        "winners_selection_date",
+        "winner_count",
+        "winners",
+        "additional_chat_count",
+        "prize_star_count",
+        "premium_subscription_month_count",
+        "unclaimed_prize_count",
+        "only_new_members",
+        "was_refunded",
+        "prize_description",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            giveaway_message_id: 0,
+            winners_selection_date: 0,
+            winner_count: 0,
+            winners: Vec::new(),
+            additional_chat_count: None,
+            prize_star_count: None,
+            premium_subscription_month_count: None,
+            unclaimed_prize_count: None,
+            only_new_members: None,
+            was_refunded: None,
+            prize_description: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "giveaway_message_id" => {
+                    seen.first(1, "giveaway_message_id")?;
+                    self.giveaway_message_id = src.value()?;
+                }
+                "winners_selection_date" => {
+                    seen.first(2, "winners_selection_date")?;
+                    self.winners_selection_date = src.value()?;
+                }
+                "winner_count" => {
+                    seen.first(3, "winner_count")?;
+                    self.winner_count = src.value()?;
+                }
+                "winners" => {
+                    seen.first(4, "winners")?;
+                    self.winners = src.value()?;
+                }
+                "additional_chat_count" => {
+                    seen.first(5, "additional_chat_count")?;
+                    self.additional_chat_count = src.value()?;
+                }
+                "prize_star_count" => {
+                    seen.first(6, "prize_star_count")?;
+                    self.prize_star_count = src.value()?;
+                }
+                "premium_subscription_month_count" => {
+                    seen.first(7, "premium_subscription_month_count")?;
+                    self.premium_subscription_month_count = src.value()?;
+                }
+                "unclaimed_prize_count" => {
+                    seen.first(8, "unclaimed_prize_count")?;
+                    self.unclaimed_prize_count = src.value()?;
+                }
+                "only_new_members" => {
+                    seen.first(9, "only_new_members")?;
+                    self.only_new_members = src.value()?;
+                }
+                "was_refunded" => {
+                    seen.first(10, "was_refunded")?;
+                    self.was_refunded = src.value()?;
+                }
+                "prize_description" => {
+                    seen.first(11, "prize_description")?;
+                    self.prize_description = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(1, "giveaway_message_id")?;
+        seen.require(2, "winners_selection_date")?;
+        seen.require(3, "winner_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for GiveawayWinners {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [GiveawayCompleted](https://core.telegram.org/bots/api#giveawaycompleted)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GiveawayCompleted {
     /// Required. `Integer`.
     pub winner_count: i64,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unclaimed_prize_count: Option<i64>,
     /// Optional. `Message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub giveaway_message: Option<Box<Message>>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_star_giveaway: Option<bool>,
 }
 
@@ -187,24 +443,77 @@ impl GiveawayCompleted {
     }
 }
 
+impl wire::Fill for GiveawayCompleted {
+    const NAME: &'static str = "GiveawayCompleted";
+    const EXPECTING: &'static str = "struct GiveawayCompleted";
+    const FIELDS: &'static [&'static str] = &[
+        "winner_count",
+        "unclaimed_prize_count",
+        "giveaway_message",
+        "is_star_giveaway",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            winner_count: 0,
+            unclaimed_prize_count: None,
+            giveaway_message: None,
+            is_star_giveaway: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "winner_count" => {
+                    seen.first(0, "winner_count")?;
+                    self.winner_count = src.value()?;
+                }
+                "unclaimed_prize_count" => {
+                    seen.first(1, "unclaimed_prize_count")?;
+                    self.unclaimed_prize_count = src.value()?;
+                }
+                "giveaway_message" => {
+                    seen.first(2, "giveaway_message")?;
+                    self.giveaway_message = src.boxed_option()?;
+                }
+                "is_star_giveaway" => {
+                    seen.first(3, "is_star_giveaway")?;
+                    self.is_star_giveaway = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "winner_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for GiveawayCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [LinkPreviewOptions](https://core.telegram.org/bots/api#linkpreviewoptions)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LinkPreviewOptions {
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_disabled: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefer_small_media: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefer_large_media: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_above_text: Option<bool>,
 }
 
@@ -246,8 +555,66 @@ impl LinkPreviewOptions {
     }
 }
 
+impl wire::Fill for LinkPreviewOptions {
+    const NAME: &'static str = "LinkPreviewOptions";
+    const EXPECTING: &'static str = "struct LinkPreviewOptions";
+    const FIELDS: &'static [&'static str] = &[
+        "is_disabled",
+        "url",
+        "prefer_small_media",
+        "prefer_large_media",
+        "show_above_text",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            is_disabled: None,
+            url: None,
+            prefer_small_media: None,
+            prefer_large_media: None,
+            show_above_text: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "is_disabled" => {
+                    seen.first(0, "is_disabled")?;
+                    self.is_disabled = src.value()?;
+                }
+                "url" => {
+                    seen.first(1, "url")?;
+                    self.url = src.value()?;
+                }
+                "prefer_small_media" => {
+                    seen.first(2, "prefer_small_media")?;
+                    self.prefer_small_media = src.value()?;
+                }
+                "prefer_large_media" => {
+                    seen.first(3, "prefer_large_media")?;
+                    self.prefer_large_media = src.value()?;
+                }
+                "show_above_text" => {
+                    seen.first(4, "show_above_text")?;
+                    self.show_above_text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkPreviewOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SuggestedPostPrice](https://core.telegram.org/bots/api#suggestedpostprice)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SuggestedPostPrice {
     /// Required. `String`.
@@ -266,17 +633,56 @@ impl SuggestedPostPrice {
     }
 }
 
+impl wire::Fill for SuggestedPostPrice {
+    const NAME: &'static str = "SuggestedPostPrice";
+    const EXPECTING: &'static str = "struct SuggestedPostPrice";
+    const FIELDS: &'static [&'static str] = &["currency", "amount"];
+
+    fn placeholder() -> Self {
+        Self {
+            currency: String::new(),
+            amount: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "currency" => {
+                    seen.first(0, "currency")?;
+                    self.currency = src.value()?;
+                }
+                "amount" => {
+                    seen.first(1, "amount")?;
+                    self.amount = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "currency")?;
+        seen.require(1, "amount")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuggestedPostPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SuggestedPostInfo](https://core.telegram.org/bots/api#suggestedpostinfo)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SuggestedPostInfo {
     /// Required. `String`, as a `SuggestedPostState`.
     pub state: SuggestedPostState,
     /// Optional. `SuggestedPostPrice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<SuggestedPostPrice>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_date: Option<i64>,
 }
 
@@ -291,15 +697,58 @@ impl SuggestedPostInfo {
     }
 }
 
+impl wire::Fill for SuggestedPostInfo {
+    const NAME: &'static str = "SuggestedPostInfo";
+    const EXPECTING: &'static str = "struct SuggestedPostInfo";
+    const FIELDS: &'static [&'static str] = &["state", "price", "send_date"];
+
+    fn placeholder() -> Self {
+        Self {
+            state: SuggestedPostState::Unknown(String::new()),
+            price: None,
+            send_date: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "state" => {
+                    seen.first(0, "state")?;
+                    self.state = src.value()?;
+                }
+                "price" => {
+                    seen.first(1, "price")?;
+                    self.price = src.value()?;
+                }
+                "send_date" => {
+                    seen.first(2, "send_date")?;
+                    self.send_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "state")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuggestedPostInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SuggestedPostParameters](https://core.telegram.org/bots/api#suggestedpostparameters)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SuggestedPostParameters {
     /// Optional. `SuggestedPostPrice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<SuggestedPostPrice>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_date: Option<i64>,
 }
 
@@ -322,14 +771,51 @@ impl SuggestedPostParameters {
     }
 }
 
+impl wire::Fill for SuggestedPostParameters {
+    const NAME: &'static str = "SuggestedPostParameters";
+    const EXPECTING: &'static str = "struct SuggestedPostParameters";
+    const FIELDS: &'static [&'static str] = &["price", "send_date"];
+
+    fn placeholder() -> Self {
+        Self {
+            price: None,
+            send_date: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "price" => {
+                    seen.first(0, "price")?;
+                    self.price = src.value()?;
+                }
+                "send_date" => {
+                    seen.first(1, "send_date")?;
+                    self.send_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuggestedPostParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [DirectMessagesTopic](https://core.telegram.org/bots/api#directmessagestopic)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DirectMessagesTopic {
     /// Required. `Integer`.
     pub topic_id: i64,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
 
@@ -343,14 +829,51 @@ impl DirectMessagesTopic {
     }
 }
 
+impl wire::Fill for DirectMessagesTopic {
+    const NAME: &'static str = "DirectMessagesTopic";
+    const EXPECTING: &'static str = "struct DirectMessagesTopic";
+    const FIELDS: &'static [&'static str] = &["topic_id", "user"];
+
+    fn placeholder() -> Self {
+        Self {
+            topic_id: 0,
+            user: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "topic_id" => {
+                    seen.first(0, "topic_id")?;
+                    self.topic_id = src.value()?;
+                }
+                "user" => {
+                    seen.first(1, "user")?;
+                    self.user = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "topic_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for DirectMessagesTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UserProfilePhotos](https://core.telegram.org/bots/api#userprofilephotos)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UserProfilePhotos {
     /// Required. `Integer`.
     pub total_count: i64,
     /// Required (empty when missing). `Array of Array of PhotoSize`.
-    #[serde(default)]
     pub photos: Vec<Vec<PhotoSize>>,
 }
 
@@ -364,14 +887,51 @@ impl UserProfilePhotos {
     }
 }
 
+impl wire::Fill for UserProfilePhotos {
+    const NAME: &'static str = "UserProfilePhotos";
+    const EXPECTING: &'static str = "struct UserProfilePhotos";
+    const FIELDS: &'static [&'static str] = &["total_count", "photos"];
+
+    fn placeholder() -> Self {
+        Self {
+            total_count: 0,
+            photos: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "total_count" => {
+                    seen.first(0, "total_count")?;
+                    self.total_count = src.value()?;
+                }
+                "photos" => {
+                    seen.first(1, "photos")?;
+                    self.photos = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "total_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserProfilePhotos {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UserProfileAudios](https://core.telegram.org/bots/api#userprofileaudios)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UserProfileAudios {
     /// Required. `Integer`.
     pub total_count: i64,
     /// Required (empty when missing). `Array of Audio`.
-    #[serde(default)]
     pub audios: Vec<Audio>,
 }
 
@@ -385,8 +945,46 @@ impl UserProfileAudios {
     }
 }
 
+impl wire::Fill for UserProfileAudios {
+    const NAME: &'static str = "UserProfileAudios";
+    const EXPECTING: &'static str = "struct UserProfileAudios";
+    const FIELDS: &'static [&'static str] = &["total_count", "audios"];
+
+    fn placeholder() -> Self {
+        Self {
+            total_count: 0,
+            audios: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "total_count" => {
+                    seen.first(0, "total_count")?;
+                    self.total_count = src.value()?;
+                }
+                "audios" => {
+                    seen.first(1, "audios")?;
+                    self.audios = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "total_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserProfileAudios {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [File](https://core.telegram.org/bots/api#file)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct File {
     /// Required. `String`.
@@ -394,10 +992,10 @@ pub struct File {
     /// Required. `String`.
     pub file_unique_id: String,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
 }
 
@@ -413,8 +1011,58 @@ impl File {
     }
 }
 
+impl wire::Fill for File {
+    const NAME: &'static str = "File";
+    const EXPECTING: &'static str = "struct File";
+    const FIELDS: &'static [&'static str] =
+        &["file_id", "file_unique_id", "file_size", "file_path"];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            file_size: None,
+            file_path: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(2, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                "file_path" => {
+                    seen.first(3, "file_path")?;
+                    self.file_path = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for File {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [WebAppInfo](https://core.telegram.org/bots/api#webappinfo)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebAppInfo {
     /// Required. `String`.
@@ -428,30 +1076,60 @@ impl WebAppInfo {
     }
 }
 
+impl wire::Fill for WebAppInfo {
+    const NAME: &'static str = "WebAppInfo";
+    const EXPECTING: &'static str = "struct WebAppInfo";
+    const FIELDS: &'static [&'static str] = &["url"];
+
+    fn placeholder() -> Self {
+        Self { url: String::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "url" => {
+                    seen.first(0, "url")?;
+                    self.url = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebAppInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ReplyKeyboardMarkup](https://core.telegram.org/bots/api#replykeyboardmarkup)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplyKeyboardMarkup {
     /// Required (empty when missing). `Array of Array of KeyboardButton`.
-    #[serde(default)]
     pub keyboard: Vec<Vec<KeyboardButton>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_persistent: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resize_keyboard: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_keyboard: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_field_placeholder: Option<String>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub selective: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_reply: Option<bool>,
 }
 
@@ -507,38 +1185,108 @@ impl ReplyKeyboardMarkup {
     }
 }
 
+impl wire::Fill for ReplyKeyboardMarkup {
+    const NAME: &'static str = "ReplyKeyboardMarkup";
+    const EXPECTING: &'static str = "struct ReplyKeyboardMarkup";
+    const FIELDS: &'static [&'static str] = &[
+        "keyboard",
+        "is_persistent",
+        "resize_keyboard",
+        "one_time_keyboard",
+        "input_field_placeholder",
+        "selective",
+        "force_reply",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            keyboard: Vec::new(),
+            is_persistent: None,
+            resize_keyboard: None,
+            one_time_keyboard: None,
+            input_field_placeholder: None,
+            selective: None,
+            force_reply: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "keyboard" => {
+                    seen.first(0, "keyboard")?;
+                    self.keyboard = src.value()?;
+                }
+                "is_persistent" => {
+                    seen.first(1, "is_persistent")?;
+                    self.is_persistent = src.value()?;
+                }
+                "resize_keyboard" => {
+                    seen.first(2, "resize_keyboard")?;
+                    self.resize_keyboard = src.value()?;
+                }
+                "one_time_keyboard" => {
+                    seen.first(3, "one_time_keyboard")?;
+                    self.one_time_keyboard = src.value()?;
+                }
+                "input_field_placeholder" => {
+                    seen.first(4, "input_field_placeholder")?;
+                    self.input_field_placeholder = src.value()?;
+                }
+                "selective" => {
+                    seen.first(5, "selective")?;
+                    self.selective = src.value()?;
+                }
+                "force_reply" => {
+                    seen.first(6, "force_reply")?;
+                    self.force_reply = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReplyKeyboardMarkup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [KeyboardButton](https://core.telegram.org/bots/api#keyboardbutton)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct KeyboardButton {
     /// Required. `String`.
     pub text: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_custom_emoji_id: Option<String>,
     /// Optional. `String`, as a `ButtonStyle`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<ButtonStyle>,
     /// Optional. `KeyboardButtonRequestUsers`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_users: Option<KeyboardButtonRequestUsers>,
     /// Optional. `KeyboardButtonRequestChat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_chat: Option<KeyboardButtonRequestChat>,
     /// Optional. `KeyboardButtonRequestManagedBot`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_managed_bot: Option<KeyboardButtonRequestManagedBot>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_contact: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_location: Option<bool>,
     /// Optional. `KeyboardButtonPollType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_poll: Option<KeyboardButtonPollType>,
     /// Optional. `WebAppInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
 }
 
@@ -617,29 +1365,118 @@ impl KeyboardButton {
     }
 }
 
+impl wire::Fill for KeyboardButton {
+    const NAME: &'static str = "KeyboardButton";
+    const EXPECTING: &'static str = "struct KeyboardButton";
+    const FIELDS: &'static [&'static str] = &[
+        "text",
+        "icon_custom_emoji_id",
+        "style",
+        "request_users",
+        "request_chat",
+        "request_managed_bot",
+        "request_contact",
+        "request_location",
+        "request_poll",
+        "web_app",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            text: String::new(),
+            icon_custom_emoji_id: None,
+            style: None,
+            request_users: None,
+            request_chat: None,
+            request_managed_bot: None,
+            request_contact: None,
+            request_location: None,
+            request_poll: None,
+            web_app: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "icon_custom_emoji_id" => {
+                    seen.first(1, "icon_custom_emoji_id")?;
+                    self.icon_custom_emoji_id = src.value()?;
+                }
+                "style" => {
+                    seen.first(2, "style")?;
+                    self.style = src.value()?;
+                }
+                "request_users" => {
+                    seen.first(3, "request_users")?;
+                    self.request_users = src.value()?;
+                }
+                "request_chat" => {
+                    seen.first(4, "request_chat")?;
+                    self.request_chat = src.value()?;
+                }
+                "request_managed_bot" => {
+                    seen.first(5, "request_managed_bot")?;
+                    self.request_managed_bot = src.value()?;
+                }
+                "request_contact" => {
+                    seen.first(6, "request_contact")?;
+                    self.request_contact = src.value()?;
+                }
+                "request_location" => {
+                    seen.first(7, "request_location")?;
+                    self.request_location = src.value()?;
+                }
+                "request_poll" => {
+                    seen.first(8, "request_poll")?;
+                    self.request_poll = src.value()?;
+                }
+                "web_app" => {
+                    seen.first(9, "web_app")?;
+                    self.web_app = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyboardButton {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [KeyboardButtonRequestUsers](https://core.telegram.org/bots/api#keyboardbuttonrequestusers)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct KeyboardButtonRequestUsers {
     /// Required. `Integer`.
     pub request_id: i64,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_is_bot: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_is_premium: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_quantity: Option<i64>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_name: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_username: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_photo: Option<bool>,
 }
 
@@ -694,41 +1531,111 @@ impl KeyboardButtonRequestUsers {
     }
 }
 
+impl wire::Fill for KeyboardButtonRequestUsers {
+    const NAME: &'static str = "KeyboardButtonRequestUsers";
+    const EXPECTING: &'static str = "struct KeyboardButtonRequestUsers";
+    const FIELDS: &'static [&'static str] = &[
+        "request_id",
+        "user_is_bot",
+        "user_is_premium",
+        "max_quantity",
+        "request_name",
+        "request_username",
+        "request_photo",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            request_id: 0,
+            user_is_bot: None,
+            user_is_premium: None,
+            max_quantity: None,
+            request_name: None,
+            request_username: None,
+            request_photo: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "request_id" => {
+                    seen.first(0, "request_id")?;
+                    self.request_id = src.value()?;
+                }
+                "user_is_bot" => {
+                    seen.first(1, "user_is_bot")?;
+                    self.user_is_bot = src.value()?;
+                }
+                "user_is_premium" => {
+                    seen.first(2, "user_is_premium")?;
+                    self.user_is_premium = src.value()?;
+                }
+                "max_quantity" => {
+                    seen.first(3, "max_quantity")?;
+                    self.max_quantity = src.value()?;
+                }
+                "request_name" => {
+                    seen.first(4, "request_name")?;
+                    self.request_name = src.value()?;
+                }
+                "request_username" => {
+                    seen.first(5, "request_username")?;
+                    self.request_username = src.value()?;
+                }
+                "request_photo" => {
+                    seen.first(6, "request_photo")?;
+                    self.request_photo = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "request_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyboardButtonRequestUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [KeyboardButtonRequestChat](https://core.telegram.org/bots/api#keyboardbuttonrequestchat)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct KeyboardButtonRequestChat {
     /// Required. `Integer`.
     pub request_id: i64,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub chat_is_channel: bool,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_is_forum: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_has_username: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_is_created: Option<bool>,
     /// Optional. `ChatAdministratorRights`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_administrator_rights: Option<ChatAdministratorRights>,
     /// Optional. `ChatAdministratorRights`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_administrator_rights: Option<ChatAdministratorRights>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_is_member: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_title: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_username: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_photo: Option<bool>,
 }
 
@@ -811,17 +1718,112 @@ impl KeyboardButtonRequestChat {
     }
 }
 
+impl wire::Fill for KeyboardButtonRequestChat {
+    const NAME: &'static str = "KeyboardButtonRequestChat";
+    const EXPECTING: &'static str = "struct KeyboardButtonRequestChat";
+    const FIELDS: &'static [&'static str] = &[
+        "request_id",
+        "chat_is_channel",
+        "chat_is_forum",
+        "chat_has_username",
+        "chat_is_created",
+        "user_administrator_rights",
+        "bot_administrator_rights",
+        "bot_is_member",
+        "request_title",
+        "request_username",
+        "request_photo",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            request_id: 0,
+            chat_is_channel: false,
+            chat_is_forum: None,
+            chat_has_username: None,
+            chat_is_created: None,
+            user_administrator_rights: None,
+            bot_administrator_rights: None,
+            bot_is_member: None,
+            request_title: None,
+            request_username: None,
+            request_photo: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "request_id" => {
+                    seen.first(0, "request_id")?;
+                    self.request_id = src.value()?;
+                }
+                "chat_is_channel" => {
+                    seen.first(1, "chat_is_channel")?;
+                    self.chat_is_channel = src.value()?;
+                }
+                "chat_is_forum" => {
+                    seen.first(2, "chat_is_forum")?;
+                    self.chat_is_forum = src.value()?;
+                }
+                "chat_has_username" => {
+                    seen.first(3, "chat_has_username")?;
+                    self.chat_has_username = src.value()?;
+                }
+                "chat_is_created" => {
+                    seen.first(4, "chat_is_created")?;
+                    self.chat_is_created = src.value()?;
+                }
+                "user_administrator_rights" => {
+                    seen.first(5, "user_administrator_rights")?;
+                    self.user_administrator_rights = src.value()?;
+                }
+                "bot_administrator_rights" => {
+                    seen.first(6, "bot_administrator_rights")?;
+                    self.bot_administrator_rights = src.value()?;
+                }
+                "bot_is_member" => {
+                    seen.first(7, "bot_is_member")?;
+                    self.bot_is_member = src.value()?;
+                }
+                "request_title" => {
+                    seen.first(8, "request_title")?;
+                    self.request_title = src.value()?;
+                }
+                "request_username" => {
+                    seen.first(9, "request_username")?;
+                    self.request_username = src.value()?;
+                }
+                "request_photo" => {
+                    seen.first(10, "request_photo")?;
+                    self.request_photo = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "request_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyboardButtonRequestChat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [KeyboardButtonRequestManagedBot](https://core.telegram.org/bots/api#keyboardbuttonrequestmanagedbot)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct KeyboardButtonRequestManagedBot {
     /// Required. `Integer`.
     pub request_id: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_username: Option<String>,
 }
 
@@ -848,12 +1850,55 @@ impl KeyboardButtonRequestManagedBot {
     }
 }
 
+impl wire::Fill for KeyboardButtonRequestManagedBot {
+    const NAME: &'static str = "KeyboardButtonRequestManagedBot";
+    const EXPECTING: &'static str = "struct KeyboardButtonRequestManagedBot";
+    const FIELDS: &'static [&'static str] = &["request_id", "suggested_name", "suggested_username"];
+
+    fn placeholder() -> Self {
+        Self {
+            request_id: 0,
+            suggested_name: None,
+            suggested_username: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "request_id" => {
+                    seen.first(0, "request_id")?;
+                    self.request_id = src.value()?;
+                }
+                "suggested_name" => {
+                    seen.first(1, "suggested_name")?;
+                    self.suggested_name = src.value()?;
+                }
+                "suggested_username" => {
+                    seen.first(2, "suggested_username")?;
+                    self.suggested_username = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "request_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyboardButtonRequestManagedBot {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [KeyboardButtonPollType](https://core.telegram.org/bots/api#keyboardbuttonpolltype)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct KeyboardButtonPollType {
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
@@ -870,15 +1915,44 @@ impl KeyboardButtonPollType {
     }
 }
 
+impl wire::Fill for KeyboardButtonPollType {
+    const NAME: &'static str = "KeyboardButtonPollType";
+    const EXPECTING: &'static str = "struct KeyboardButtonPollType";
+    const FIELDS: &'static [&'static str] = &["type"];
+
+    fn placeholder() -> Self {
+        Self { r#type: None }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyboardButtonPollType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ReplyKeyboardRemove](https://core.telegram.org/bots/api#replykeyboardremove)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplyKeyboardRemove {
     /// Required (`false` when missing). `True`.
-    #[serde(default)]
     pub remove_keyboard: bool,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub selective: Option<bool>,
 }
 
@@ -898,15 +1972,51 @@ impl ReplyKeyboardRemove {
     }
 }
 
+impl wire::Fill for ReplyKeyboardRemove {
+    const NAME: &'static str = "ReplyKeyboardRemove";
+    const EXPECTING: &'static str = "struct ReplyKeyboardRemove";
+    const FIELDS: &'static [&'static str] = &["remove_keyboard", "selective"];
+
+    fn placeholder() -> Self {
+        Self {
+            remove_keyboard: false,
+            selective: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "remove_keyboard" => {
+                    seen.first(0, "remove_keyboard")?;
+                    self.remove_keyboard = src.value()?;
+                }
+                "selective" => {
+                    seen.first(1, "selective")?;
+                    self.selective = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReplyKeyboardRemove {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InlineKeyboardMarkup](https://core.telegram.org/bots/api#inlinekeyboardmarkup)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InlineKeyboardMarkup {
     /// Required (empty when missing). `Array of Array of InlineKeyboardButton`.
-    #[serde(default)]
     pub inline_keyboard: Vec<Vec<InlineKeyboardButton>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_reply: Option<bool>,
 }
 
@@ -926,50 +2036,87 @@ impl InlineKeyboardMarkup {
     }
 }
 
+impl wire::Fill for InlineKeyboardMarkup {
+    const NAME: &'static str = "InlineKeyboardMarkup";
+    const EXPECTING: &'static str = "struct InlineKeyboardMarkup";
+    const FIELDS: &'static [&'static str] = &["inline_keyboard", "force_reply"];
+
+    fn placeholder() -> Self {
+        Self {
+            inline_keyboard: Vec::new(),
+            force_reply: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "inline_keyboard" => {
+                    seen.first(0, "inline_keyboard")?;
+                    self.inline_keyboard = src.value()?;
+                }
+                "force_reply" => {
+                    seen.first(1, "force_reply")?;
+                    self.force_reply = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineKeyboardMarkup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InlineKeyboardButton](https://core.telegram.org/bots/api#inlinekeyboardbutton)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InlineKeyboardButton {
     /// Required. `String`.
     pub text: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_custom_emoji_id: Option<String>,
     /// Optional. `String`, as a `ButtonStyle`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<ButtonStyle>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_data: Option<String>,
     /// Optional. `WebAppInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
     /// Optional. `LoginUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_url: Option<LoginUrl>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query_current_chat: Option<String>,
     /// Optional. `SwitchInlineQueryChosenChat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query_chosen_chat: Option<SwitchInlineQueryChosenChat>,
     /// Optional. `CopyTextButton`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_text: Option<CopyTextButton>,
     /// Optional. `CallbackGame`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_game: Option<CallbackGame>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay: Option<bool>,
     /// Optional. `DisabledButton`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<DisabledButton>,
 }
 
@@ -1079,20 +2226,133 @@ impl InlineKeyboardButton {
     }
 }
 
+impl wire::Fill for InlineKeyboardButton {
+    const NAME: &'static str = "InlineKeyboardButton";
+    const EXPECTING: &'static str = "struct InlineKeyboardButton";
+    const FIELDS: &'static [&'static str] = &[
+        "text",
+        "icon_custom_emoji_id",
+        "style",
+        "url",
+        "callback_data",
+        "web_app",
+        "login_url",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "copy_text",
+        "callback_game",
+        "pay",
+        "disabled",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            text: String::new(),
+            icon_custom_emoji_id: None,
+            style: None,
+            url: None,
+            callback_data: None,
+            web_app: None,
+            login_url: None,
+            switch_inline_query: None,
+            switch_inline_query_current_chat: None,
+            switch_inline_query_chosen_chat: None,
+            copy_text: None,
+            callback_game: None,
+            pay: None,
+            disabled: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "icon_custom_emoji_id" => {
+                    seen.first(1, "icon_custom_emoji_id")?;
+                    self.icon_custom_emoji_id = src.value()?;
+                }
+                "style" => {
+                    seen.first(2, "style")?;
+                    self.style = src.value()?;
+                }
+                "url" => {
+                    seen.first(3, "url")?;
+                    self.url = src.value()?;
+                }
+                "callback_data" => {
+                    seen.first(4, "callback_data")?;
+                    self.callback_data = src.value()?;
+                }
+                "web_app" => {
+                    seen.first(5, "web_app")?;
+                    self.web_app = src.value()?;
+                }
+                "login_url" => {
+                    seen.first(6, "login_url")?;
+                    self.login_url = src.value()?;
+                }
+                "switch_inline_query" => {
+                    seen.first(7, "switch_inline_query")?;
+                    self.switch_inline_query = src.value()?;
+                }
+                "switch_inline_query_current_chat" => {
+                    seen.first(8, "switch_inline_query_current_chat")?;
+                    self.switch_inline_query_current_chat = src.value()?;
+                }
+                "switch_inline_query_chosen_chat" => {
+                    seen.first(9, "switch_inline_query_chosen_chat")?;
+                    self.switch_inline_query_chosen_chat = src.value()?;
+                }
+                "copy_text" => {
+                    seen.first(10, "copy_text")?;
+                    self.copy_text = src.value()?;
+                }
+                "callback_game" => {
+                    seen.first(11, "callback_game")?;
+                    self.callback_game = src.value()?;
+                }
+                "pay" => {
+                    seen.first(12, "pay")?;
+                    self.pay = src.value()?;
+                }
+                "disabled" => {
+                    seen.first(13, "disabled")?;
+                    self.disabled = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineKeyboardButton {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [LoginUrl](https://core.telegram.org/bots/api#loginurl)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LoginUrl {
     /// Required. `String`.
     pub url: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_text: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_username: Option<String>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_write_access: Option<bool>,
 }
 
@@ -1126,24 +2386,77 @@ impl LoginUrl {
     }
 }
 
+impl wire::Fill for LoginUrl {
+    const NAME: &'static str = "LoginUrl";
+    const EXPECTING: &'static str = "struct LoginUrl";
+    const FIELDS: &'static [&'static str] = &[
+        "url",
+        "forward_text",
+        "bot_username",
+        "request_write_access",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            url: String::new(),
+            forward_text: None,
+            bot_username: None,
+            request_write_access: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "url" => {
+                    seen.first(0, "url")?;
+                    self.url = src.value()?;
+                }
+                "forward_text" => {
+                    seen.first(1, "forward_text")?;
+                    self.forward_text = src.value()?;
+                }
+                "bot_username" => {
+                    seen.first(2, "bot_username")?;
+                    self.bot_username = src.value()?;
+                }
+                "request_write_access" => {
+                    seen.first(3, "request_write_access")?;
+                    self.request_write_access = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for LoginUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SwitchInlineQueryChosenChat](https://core.telegram.org/bots/api#switchinlinequerychosenchat)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchInlineQueryChosenChat {
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_user_chats: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_bot_chats: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_group_chats: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_channel_chats: Option<bool>,
 }
 
@@ -1184,8 +2497,66 @@ impl SwitchInlineQueryChosenChat {
     }
 }
 
+impl wire::Fill for SwitchInlineQueryChosenChat {
+    const NAME: &'static str = "SwitchInlineQueryChosenChat";
+    const EXPECTING: &'static str = "struct SwitchInlineQueryChosenChat";
+    const FIELDS: &'static [&'static str] = &[
+        "query",
+        "allow_user_chats",
+        "allow_bot_chats",
+        "allow_group_chats",
+        "allow_channel_chats",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            query: None,
+            allow_user_chats: None,
+            allow_bot_chats: None,
+            allow_group_chats: None,
+            allow_channel_chats: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "query" => {
+                    seen.first(0, "query")?;
+                    self.query = src.value()?;
+                }
+                "allow_user_chats" => {
+                    seen.first(1, "allow_user_chats")?;
+                    self.allow_user_chats = src.value()?;
+                }
+                "allow_bot_chats" => {
+                    seen.first(2, "allow_bot_chats")?;
+                    self.allow_bot_chats = src.value()?;
+                }
+                "allow_group_chats" => {
+                    seen.first(3, "allow_group_chats")?;
+                    self.allow_group_chats = src.value()?;
+                }
+                "allow_channel_chats" => {
+                    seen.first(4, "allow_channel_chats")?;
+                    self.allow_channel_chats = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SwitchInlineQueryChosenChat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [CopyTextButton](https://core.telegram.org/bots/api#copytextbutton)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CopyTextButton {
     /// Required. `String`.
@@ -1199,8 +2570,41 @@ impl CopyTextButton {
     }
 }
 
+impl wire::Fill for CopyTextButton {
+    const NAME: &'static str = "CopyTextButton";
+    const EXPECTING: &'static str = "struct CopyTextButton";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for CopyTextButton {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [DisabledButton](https://core.telegram.org/bots/api#disabledbutton)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DisabledButton {}
 
@@ -1211,8 +2615,31 @@ impl DisabledButton {
     }
 }
 
+impl wire::Fill for DisabledButton {
+    const NAME: &'static str = "DisabledButton";
+    const EXPECTING: &'static str = "struct DisabledButton";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for DisabledButton {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [CallbackQuery](https://core.telegram.org/bots/api#callbackquery)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CallbackQuery {
     /// Required. `String`.
@@ -1220,19 +2647,18 @@ pub struct CallbackQuery {
     /// Required. `User`.
     pub from: User,
     /// Optional. `MaybeInaccessibleMessage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<MaybeInaccessibleMessage>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_message_id: Option<String>,
     /// Required (empty when missing). `String`.
-    #[serde(default)]
     pub chat_instance: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub game_short_name: Option<String>,
 }
 
@@ -1255,18 +2681,89 @@ impl CallbackQuery {
     }
 }
 
+impl wire::Fill for CallbackQuery {
+    const NAME: &'static str = "CallbackQuery";
+    const EXPECTING: &'static str = "struct CallbackQuery";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "from",
+        "message",
+        "inline_message_id",
+        "chat_instance",
+        "data",
+        "game_short_name",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            from: <User as wire::Fill>::placeholder(),
+            message: None,
+            inline_message_id: None,
+            chat_instance: String::new(),
+            data: None,
+            game_short_name: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "from" => {
+                    seen.first(1, "from")?;
+                    self.from = src.value()?;
+                }
+                "message" => {
+                    seen.first(2, "message")?;
+                    self.message = src.value()?;
+                }
+                "inline_message_id" => {
+                    seen.first(3, "inline_message_id")?;
+                    self.inline_message_id = src.value()?;
+                }
+                "chat_instance" => {
+                    seen.first(4, "chat_instance")?;
+                    self.chat_instance = src.value()?;
+                }
+                "data" => {
+                    seen.first(5, "data")?;
+                    self.data = src.value()?;
+                }
+                "game_short_name" => {
+                    seen.first(6, "game_short_name")?;
+                    self.game_short_name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "from")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for CallbackQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ForceReply](https://core.telegram.org/bots/api#forcereply)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ForceReply {
     /// Required (`false` when missing). `True`.
-    #[serde(default)]
     pub force_reply: bool,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_field_placeholder: Option<String>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub selective: Option<bool>,
 }
 
@@ -1293,8 +2790,51 @@ impl ForceReply {
     }
 }
 
+impl wire::Fill for ForceReply {
+    const NAME: &'static str = "ForceReply";
+    const EXPECTING: &'static str = "struct ForceReply";
+    const FIELDS: &'static [&'static str] =
+        &["force_reply", "input_field_placeholder", "selective"];
+
+    fn placeholder() -> Self {
+        Self {
+            force_reply: false,
+            input_field_placeholder: None,
+            selective: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "force_reply" => {
+                    seen.first(0, "force_reply")?;
+                    self.force_reply = src.value()?;
+                }
+                "input_field_placeholder" => {
+                    seen.first(1, "input_field_placeholder")?;
+                    self.input_field_placeholder = src.value()?;
+                }
+                "selective" => {
+                    seen.first(2, "selective")?;
+                    self.selective = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ForceReply {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Community](https://core.telegram.org/bots/api#community)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Community {
     /// Required. `Integer`.
@@ -1313,8 +2853,47 @@ impl Community {
     }
 }
 
+impl wire::Fill for Community {
+    const NAME: &'static str = "Community";
+    const EXPECTING: &'static str = "struct Community";
+    const FIELDS: &'static [&'static str] = &["id", "name"];
+
+    fn placeholder() -> Self {
+        Self {
+            id: 0,
+            name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "name" => {
+                    seen.first(1, "name")?;
+                    self.name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Community {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatPhoto](https://core.telegram.org/bots/api#chatphoto)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatPhoto {
     /// Required. `String`.
@@ -1344,8 +2923,64 @@ impl ChatPhoto {
     }
 }
 
+impl wire::Fill for ChatPhoto {
+    const NAME: &'static str = "ChatPhoto";
+    const EXPECTING: &'static str = "struct ChatPhoto";
+    const FIELDS: &'static [&'static str] = &[
+        "small_file_id",
+        "small_file_unique_id",
+        "big_file_id",
+        "big_file_unique_id",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            small_file_id: String::new(),
+            small_file_unique_id: String::new(),
+            big_file_id: String::new(),
+            big_file_unique_id: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "small_file_id" => {
+                    seen.first(0, "small_file_id")?;
+                    self.small_file_id = src.value()?;
+                }
+                "small_file_unique_id" => {
+                    seen.first(1, "small_file_unique_id")?;
+                    self.small_file_unique_id = src.value()?;
+                }
+                "big_file_id" => {
+                    seen.first(2, "big_file_id")?;
+                    self.big_file_id = src.value()?;
+                }
+                "big_file_unique_id" => {
+                    seen.first(3, "big_file_unique_id")?;
+                    self.big_file_unique_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "small_file_id")?;
+        seen.require(1, "small_file_unique_id")?;
+        seen.require(2, "big_file_id")?;
+        seen.require(3, "big_file_unique_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatPhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatInviteLink](https://core.telegram.org/bots/api#chatinvitelink)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatInviteLink {
     /// Required. `String`.
@@ -1353,31 +2988,28 @@ pub struct ChatInviteLink {
     /// Required. `User`.
     pub creator: User,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub creates_join_request: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_primary: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_revoked: bool,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_date: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_limit: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_join_request_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_period: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_price: Option<i64>,
 }
 
@@ -1406,63 +3038,147 @@ impl ChatInviteLink {
     }
 }
 
+impl wire::Fill for ChatInviteLink {
+    const NAME: &'static str = "ChatInviteLink";
+    const EXPECTING: &'static str = "struct ChatInviteLink";
+    const FIELDS: &'static [&'static str] = &[
+        "invite_link",
+        "creator",
+        "creates_join_request",
+        "is_primary",
+        "is_revoked",
+        "name",
+        "expire_date",
+        "member_limit",
+        "pending_join_request_count",
+        "subscription_period",
+        "subscription_price",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            invite_link: String::new(),
+            creator: <User as wire::Fill>::placeholder(),
+            creates_join_request: false,
+            is_primary: false,
+            is_revoked: false,
+            name: None,
+            expire_date: None,
+            member_limit: None,
+            pending_join_request_count: None,
+            subscription_period: None,
+            subscription_price: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "invite_link" => {
+                    seen.first(0, "invite_link")?;
+                    self.invite_link = src.value()?;
+                }
+                "creator" => {
+                    seen.first(1, "creator")?;
+                    self.creator = src.value()?;
+                }
+                "creates_join_request" => {
+                    seen.first(2, "creates_join_request")?;
+                    self.creates_join_request = src.value()?;
+                }
+                "is_primary" => {
+                    seen.first(3, "is_primary")?;
+                    self.is_primary = src.value()?;
+                }
+                "is_revoked" => {
+                    seen.first(4, "is_revoked")?;
+                    self.is_revoked = src.value()?;
+                }
+                "name" => {
+                    seen.first(5, "name")?;
+                    self.name = src.value()?;
+                }
+                "expire_date" => {
+                    seen.first(6, "expire_date")?;
+                    self.expire_date = src.value()?;
+                }
+                "member_limit" => {
+                    seen.first(7, "member_limit")?;
+                    self.member_limit = src.value()?;
+                }
+                "pending_join_request_count" => {
+                    seen.first(8, "pending_join_request_count")?;
+                    self.pending_join_request_count = src.value()?;
+                }
+                "subscription_period" => {
+                    seen.first(9, "subscription_period")?;
+                    self.subscription_period = src.value()?;
+                }
+                "subscription_price" => {
+                    seen.first(10, "subscription_price")?;
+                    self.subscription_price = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "invite_link")?;
+        seen.require(1, "creator")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatInviteLink {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatAdministratorRights](https://core.telegram.org/bots/api#chatadministratorrights)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatAdministratorRights {
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_anonymous: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_manage_chat: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_delete_messages: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_manage_video_chats: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_restrict_members: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_promote_members: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_change_info: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_invite_users: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_post_stories: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_edit_stories: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_delete_stories: bool,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_post_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_edit_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_pin_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_manage_topics: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_manage_direct_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_manage_tags: Option<bool>,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_welcome_messages: bool,
 }
 
@@ -1542,8 +3258,144 @@ impl ChatAdministratorRights {
     }
 }
 
+impl wire::Fill for ChatAdministratorRights {
+    const NAME: &'static str = "ChatAdministratorRights";
+    const EXPECTING: &'static str = "struct ChatAdministratorRights";
+    const FIELDS: &'static [&'static str] = &[
+        "is_anonymous",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+        "can_post_messages",
+        "can_edit_messages",
+        "can_pin_messages",
+        "can_manage_topics",
+        "can_manage_direct_messages",
+        "can_manage_tags",
+        "can_send_welcome_messages",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            is_anonymous: false,
+            can_manage_chat: false,
+            can_delete_messages: false,
+            can_manage_video_chats: false,
+            can_restrict_members: false,
+            can_promote_members: false,
+            can_change_info: false,
+            can_invite_users: false,
+            can_post_stories: false,
+            can_edit_stories: false,
+            can_delete_stories: false,
+            can_post_messages: None,
+            can_edit_messages: None,
+            can_pin_messages: None,
+            can_manage_topics: None,
+            can_manage_direct_messages: None,
+            can_manage_tags: None,
+            can_send_welcome_messages: false,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "is_anonymous" => {
+                    seen.first(0, "is_anonymous")?;
+                    self.is_anonymous = src.value()?;
+                }
+                "can_manage_chat" => {
+                    seen.first(1, "can_manage_chat")?;
+                    self.can_manage_chat = src.value()?;
+                }
+                "can_delete_messages" => {
+                    seen.first(2, "can_delete_messages")?;
+                    self.can_delete_messages = src.value()?;
+                }
+                "can_manage_video_chats" => {
+                    seen.first(3, "can_manage_video_chats")?;
+                    self.can_manage_video_chats = src.value()?;
+                }
+                "can_restrict_members" => {
+                    seen.first(4, "can_restrict_members")?;
+                    self.can_restrict_members = src.value()?;
+                }
+                "can_promote_members" => {
+                    seen.first(5, "can_promote_members")?;
+                    self.can_promote_members = src.value()?;
+                }
+                "can_change_info" => {
+                    seen.first(6, "can_change_info")?;
+                    self.can_change_info = src.value()?;
+                }
+                "can_invite_users" => {
+                    seen.first(7, "can_invite_users")?;
+                    self.can_invite_users = src.value()?;
+                }
+                "can_post_stories" => {
+                    seen.first(8, "can_post_stories")?;
+                    self.can_post_stories = src.value()?;
+                }
+                "can_edit_stories" => {
+                    seen.first(9, "can_edit_stories")?;
+                    self.can_edit_stories = src.value()?;
+                }
+                "can_delete_stories" => {
+                    seen.first(10, "can_delete_stories")?;
+                    self.can_delete_stories = src.value()?;
+                }
+                "can_post_messages" => {
+                    seen.first(11, "can_post_messages")?;
+                    self.can_post_messages = src.value()?;
+                }
+                "can_edit_messages" => {
+                    seen.first(12, "can_edit_messages")?;
+                    self.can_edit_messages = src.value()?;
+                }
+                "can_pin_messages" => {
+                    seen.first(13, "can_pin_messages")?;
+                    self.can_pin_messages = src.value()?;
+                }
+                "can_manage_topics" => {
+                    seen.first(14, "can_manage_topics")?;
+                    self.can_manage_topics = src.value()?;
+                }
+                "can_manage_direct_messages" => {
+                    seen.first(15, "can_manage_direct_messages")?;
+                    self.can_manage_direct_messages = src.value()?;
+                }
+                "can_manage_tags" => {
+                    seen.first(16, "can_manage_tags")?;
+                    self.can_manage_tags = src.value()?;
+                }
+                "can_send_welcome_messages" => {
+                    seen.first(17, "can_send_welcome_messages")?;
+                    self.can_send_welcome_messages = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatAdministratorRights {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatMemberUpdated](https://core.telegram.org/bots/api#chatmemberupdated)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatMemberUpdated {
     /// Required. `Chat`.
@@ -1557,13 +3409,13 @@ pub struct ChatMemberUpdated {
     /// Required. `ChatMember`.
     pub new_chat_member: ChatMember,
     /// Optional. `ChatInviteLink`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_link: Option<ChatInviteLink>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub via_join_request: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub via_chat_folder_invite_link: Option<bool>,
 }
 
@@ -1586,6 +3438,87 @@ impl ChatMemberUpdated {
             via_join_request: None,
             via_chat_folder_invite_link: None,
         }
+    }
+}
+
+impl wire::Fill for ChatMemberUpdated {
+    const NAME: &'static str = "ChatMemberUpdated";
+    const EXPECTING: &'static str = "struct ChatMemberUpdated";
+    const FIELDS: &'static [&'static str] = &[
+        "chat",
+        "from",
+        "date",
+        "old_chat_member",
+        "new_chat_member",
+        "invite_link",
+        "via_join_request",
+        "via_chat_folder_invite_link",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            from: <User as wire::Fill>::placeholder(),
+            date: 0,
+            old_chat_member: ChatMember::Unknown(serde_json::Value::Null),
+            new_chat_member: ChatMember::Unknown(serde_json::Value::Null),
+            invite_link: None,
+            via_join_request: None,
+            via_chat_folder_invite_link: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "from" => {
+                    seen.first(1, "from")?;
+                    self.from = src.value()?;
+                }
+                "date" => {
+                    seen.first(2, "date")?;
+                    self.date = src.value()?;
+                }
+                "old_chat_member" => {
+                    seen.first(3, "old_chat_member")?;
+                    self.old_chat_member = src.value()?;
+                }
+                "new_chat_member" => {
+                    seen.first(4, "new_chat_member")?;
+                    self.new_chat_member = src.value()?;
+                }
+                "invite_link" => {
+                    seen.first(5, "invite_link")?;
+                    self.invite_link = src.value()?;
+                }
+                "via_join_request" => {
+                    seen.first(6, "via_join_request")?;
+                    self.via_join_request = src.value()?;
+                }
+                "via_chat_folder_invite_link" => {
+                    seen.first(7, "via_chat_folder_invite_link")?;
+                    self.via_chat_folder_invite_link = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(1, "from")?;
+        seen.require(2, "date")?;
+        seen.require(3, "old_chat_member")?;
+        seen.require(4, "new_chat_member")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatMemberUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -1625,16 +3558,25 @@ impl Serialize for ChatMember {
 
 impl<'de> Deserialize<'de> for ChatMember {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "status", "a ChatMember object")? {
-            "creator" => wire::member(value).map(|v| Self::Owner(Box::new(v))),
-            "administrator" => wire::member(value).map(|v| Self::Administrator(Box::new(v))),
-            "member" => wire::member(value).map(|v| Self::Member(Box::new(v))),
-            "restricted" => wire::member(value).map(|v| Self::Restricted(Box::new(v))),
-            "left" => wire::member(value).map(Self::Left),
-            "kicked" => wire::member(value).map(Self::Banned),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for ChatMember {
+    const EXPECTING: &'static str = "a ChatMember object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("status")? {
+            "creator" => Self::Owner(fields.boxed()?),
+            "administrator" => Self::Administrator(fields.boxed()?),
+            "member" => Self::Member(fields.boxed()?),
+            "restricted" => Self::Restricted(fields.boxed()?),
+            "left" => Self::Left(fields.member()?),
+            "kicked" => Self::Banned(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -1675,16 +3617,14 @@ impl From<ChatMemberBanned> for ChatMember {
 }
 
 /// [ChatMemberOwner](https://core.telegram.org/bots/api#chatmemberowner); always sent with `"status": "creator"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMemberOwner {
     /// Required. `User`.
     pub user: User,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_anonymous: bool,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_title: Option<String>,
 }
 
@@ -1713,71 +3653,94 @@ impl Serialize for ChatMemberOwner {
     }
 }
 
+impl wire::Fill for ChatMemberOwner {
+    const NAME: &'static str = "ChatMemberOwner";
+    const EXPECTING: &'static str = "struct ChatMemberOwner";
+    const FIELDS: &'static [&'static str] = &["user", "is_anonymous", "custom_title"];
+
+    fn placeholder() -> Self {
+        Self {
+            user: <User as wire::Fill>::placeholder(),
+            is_anonymous: false,
+            custom_title: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "user" => {
+                    seen.first(0, "user")?;
+                    self.user = src.value()?;
+                }
+                "is_anonymous" => {
+                    seen.first(1, "is_anonymous")?;
+                    self.is_anonymous = src.value()?;
+                }
+                "custom_title" => {
+                    seen.first(2, "custom_title")?;
+                    self.custom_title = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatMemberOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatMemberAdministrator](https://core.telegram.org/bots/api#chatmemberadministrator); always sent with `"status": "administrator"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMemberAdministrator {
     /// Required. `User`.
     pub user: User,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_be_edited: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_anonymous: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_manage_chat: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_delete_messages: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_manage_video_chats: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_restrict_members: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_promote_members: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_change_info: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_invite_users: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_post_stories: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_edit_stories: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_delete_stories: bool,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_post_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_edit_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_pin_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_manage_topics: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_manage_direct_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_manage_tags: Option<bool>,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_welcome_messages: bool,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_title: Option<String>,
 }
 
@@ -1873,17 +3836,170 @@ impl Serialize for ChatMemberAdministrator {
     }
 }
 
+impl wire::Fill for ChatMemberAdministrator {
+    const NAME: &'static str = "ChatMemberAdministrator";
+    const EXPECTING: &'static str = "struct ChatMemberAdministrator";
+    const FIELDS: &'static [&'static str] = &[
+        "user",
+        "can_be_edited",
+        "is_anonymous",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+        "can_post_messages",
+        "can_edit_messages",
+        "can_pin_messages",
+        "can_manage_topics",
+        "can_manage_direct_messages",
+        "can_manage_tags",
+        "can_send_welcome_messages",
+        "custom_title",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            user: <User as wire::Fill>::placeholder(),
+            can_be_edited: false,
+            is_anonymous: false,
+            can_manage_chat: false,
+            can_delete_messages: false,
+            can_manage_video_chats: false,
+            can_restrict_members: false,
+            can_promote_members: false,
+            can_change_info: false,
+            can_invite_users: false,
+            can_post_stories: false,
+            can_edit_stories: false,
+            can_delete_stories: false,
+            can_post_messages: None,
+            can_edit_messages: None,
+            can_pin_messages: None,
+            can_manage_topics: None,
+            can_manage_direct_messages: None,
+            can_manage_tags: None,
+            can_send_welcome_messages: false,
+            custom_title: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "user" => {
+                    seen.first(0, "user")?;
+                    self.user = src.value()?;
+                }
+                "can_be_edited" => {
+                    seen.first(1, "can_be_edited")?;
+                    self.can_be_edited = src.value()?;
+                }
+                "is_anonymous" => {
+                    seen.first(2, "is_anonymous")?;
+                    self.is_anonymous = src.value()?;
+                }
+                "can_manage_chat" => {
+                    seen.first(3, "can_manage_chat")?;
+                    self.can_manage_chat = src.value()?;
+                }
+                "can_delete_messages" => {
+                    seen.first(4, "can_delete_messages")?;
+                    self.can_delete_messages = src.value()?;
+                }
+                "can_manage_video_chats" => {
+                    seen.first(5, "can_manage_video_chats")?;
+                    self.can_manage_video_chats = src.value()?;
+                }
+                "can_restrict_members" => {
+                    seen.first(6, "can_restrict_members")?;
+                    self.can_restrict_members = src.value()?;
+                }
+                "can_promote_members" => {
+                    seen.first(7, "can_promote_members")?;
+                    self.can_promote_members = src.value()?;
+                }
+                "can_change_info" => {
+                    seen.first(8, "can_change_info")?;
+                    self.can_change_info = src.value()?;
+                }
+                "can_invite_users" => {
+                    seen.first(9, "can_invite_users")?;
+                    self.can_invite_users = src.value()?;
+                }
+                "can_post_stories" => {
+                    seen.first(10, "can_post_stories")?;
+                    self.can_post_stories = src.value()?;
+                }
+                "can_edit_stories" => {
+                    seen.first(11, "can_edit_stories")?;
+                    self.can_edit_stories = src.value()?;
+                }
+                "can_delete_stories" => {
+                    seen.first(12, "can_delete_stories")?;
+                    self.can_delete_stories = src.value()?;
+                }
+                "can_post_messages" => {
+                    seen.first(13, "can_post_messages")?;
+                    self.can_post_messages = src.value()?;
+                }
+                "can_edit_messages" => {
+                    seen.first(14, "can_edit_messages")?;
+                    self.can_edit_messages = src.value()?;
+                }
+                "can_pin_messages" => {
+                    seen.first(15, "can_pin_messages")?;
+                    self.can_pin_messages = src.value()?;
+                }
+                "can_manage_topics" => {
+                    seen.first(16, "can_manage_topics")?;
+                    self.can_manage_topics = src.value()?;
+                }
+                "can_manage_direct_messages" => {
+                    seen.first(17, "can_manage_direct_messages")?;
+                    self.can_manage_direct_messages = src.value()?;
+                }
+                "can_manage_tags" => {
+                    seen.first(18, "can_manage_tags")?;
+                    self.can_manage_tags = src.value()?;
+                }
+                "can_send_welcome_messages" => {
+                    seen.first(19, "can_send_welcome_messages")?;
+                    self.can_send_welcome_messages = src.value()?;
+                }
+                "custom_title" => {
+                    seen.first(20, "custom_title")?;
+                    self.custom_title = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatMemberAdministrator {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatMemberMember](https://core.telegram.org/bots/api#chatmembermember); always sent with `"status": "member"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMemberMember {
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Required. `User`.
     pub user: User,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_date: Option<i64>,
 }
 
@@ -1914,65 +4030,90 @@ impl Serialize for ChatMemberMember {
     }
 }
 
+impl wire::Fill for ChatMemberMember {
+    const NAME: &'static str = "ChatMemberMember";
+    const EXPECTING: &'static str = "struct ChatMemberMember";
+    const FIELDS: &'static [&'static str] = &["tag", "user", "until_date"];
+
+    fn placeholder() -> Self {
+        Self {
+            tag: None,
+            user: <User as wire::Fill>::placeholder(),
+            until_date: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "tag" => {
+                    seen.first(0, "tag")?;
+                    self.tag = src.value()?;
+                }
+                "user" => {
+                    seen.first(1, "user")?;
+                    self.user = src.value()?;
+                }
+                "until_date" => {
+                    seen.first(2, "until_date")?;
+                    self.until_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatMemberMember {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatMemberRestricted](https://core.telegram.org/bots/api#chatmemberrestricted); always sent with `"status": "restricted"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMemberRestricted {
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Required. `User`.
     pub user: User,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_member: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_messages: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_audios: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_documents: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_photos: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_videos: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_video_notes: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_voice_notes: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_polls: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_send_other_messages: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_add_web_page_previews: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_react_to_messages: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_edit_tag: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_change_info: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_invite_users: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_pin_messages: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub can_manage_topics: bool,
     /// Required. `Integer`.
     pub until_date: i64,
@@ -2058,8 +4199,158 @@ impl Serialize for ChatMemberRestricted {
     }
 }
 
+impl wire::Fill for ChatMemberRestricted {
+    const NAME: &'static str = "ChatMemberRestricted";
+    const EXPECTING: &'static str = "struct ChatMemberRestricted";
+    const FIELDS: &'static [&'static str] = &[
+        "tag",
+        "user",
+        "is_member",
+        "can_send_messages",
+        "can_send_audios",
+        "can_send_documents",
+        "can_send_photos",
+        "can_send_videos",
+        "can_send_video_notes",
+        "can_send_voice_notes",
+        "can_send_polls",
+        "can_send_other_messages",
+        "can_add_web_page_previews",
+        "can_react_to_messages",
+        "can_edit_tag",
+        "can_change_info",
+        "can_invite_users",
+        "can_pin_messages",
+        "can_manage_topics",
+        "until_date",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            tag: None,
+            user: <User as wire::Fill>::placeholder(),
+            is_member: false,
+            can_send_messages: false,
+            can_send_audios: false,
+            can_send_documents: false,
+            can_send_photos: false,
+            can_send_videos: false,
+            can_send_video_notes: false,
+            can_send_voice_notes: false,
+            can_send_polls: false,
+            can_send_other_messages: false,
+            can_add_web_page_previews: false,
+            can_react_to_messages: false,
+            can_edit_tag: false,
+            can_change_info: false,
+            can_invite_users: false,
+            can_pin_messages: false,
+            can_manage_topics: false,
+            until_date: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "tag" => {
+                    seen.first(0, "tag")?;
+                    self.tag = src.value()?;
+                }
+                "user" => {
+                    seen.first(1, "user")?;
+                    self.user = src.value()?;
+                }
+                "is_member" => {
+                    seen.first(2, "is_member")?;
+                    self.is_member = src.value()?;
+                }
+                "can_send_messages" => {
+                    seen.first(3, "can_send_messages")?;
+                    self.can_send_messages = src.value()?;
+                }
+                "can_send_audios" => {
+                    seen.first(4, "can_send_audios")?;
+                    self.can_send_audios = src.value()?;
+                }
+                "can_send_documents" => {
+                    seen.first(5, "can_send_documents")?;
+                    self.can_send_documents = src.value()?;
+                }
+                "can_send_photos" => {
+                    seen.first(6, "can_send_photos")?;
+                    self.can_send_photos = src.value()?;
+                }
+                "can_send_videos" => {
+                    seen.first(7, "can_send_videos")?;
+                    self.can_send_videos = src.value()?;
+                }
+                "can_send_video_notes" => {
+                    seen.first(8, "can_send_video_notes")?;
+                    self.can_send_video_notes = src.value()?;
+                }
+                "can_send_voice_notes" => {
+                    seen.first(9, "can_send_voice_notes")?;
+                    self.can_send_voice_notes = src.value()?;
+                }
+                "can_send_polls" => {
+                    seen.first(10, "can_send_polls")?;
+                    self.can_send_polls = src.value()?;
+                }
+                "can_send_other_messages" => {
+                    seen.first(11, "can_send_other_messages")?;
+                    self.can_send_other_messages = src.value()?;
+                }
+                "can_add_web_page_previews" => {
+                    seen.first(12, "can_add_web_page_previews")?;
+                    self.can_add_web_page_previews = src.value()?;
+                }
+                "can_react_to_messages" => {
+                    seen.first(13, "can_react_to_messages")?;
+                    self.can_react_to_messages = src.value()?;
+                }
+                "can_edit_tag" => {
+                    seen.first(14, "can_edit_tag")?;
+                    self.can_edit_tag = src.value()?;
+                }
+                "can_change_info" => {
+                    seen.first(15, "can_change_info")?;
+                    self.can_change_info = src.value()?;
+                }
+                "can_invite_users" => {
+                    seen.first(16, "can_invite_users")?;
+                    self.can_invite_users = src.value()?;
+                }
+                "can_pin_messages" => {
+                    seen.first(17, "can_pin_messages")?;
+                    self.can_pin_messages = src.value()?;
+                }
+                "can_manage_topics" => {
+                    seen.first(18, "can_manage_topics")?;
+                    self.can_manage_topics = src.value()?;
+                }
+                "until_date" => {
+                    seen.first(19, "until_date")?;
+                    self.until_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "user")?;
+        seen.require(19, "until_date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatMemberRestricted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatMemberLeft](https://core.telegram.org/bots/api#chatmemberleft); always sent with `"status": "left"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMemberLeft {
     /// Required. `User`.
@@ -2083,14 +4374,46 @@ impl Serialize for ChatMemberLeft {
     }
 }
 
+impl wire::Fill for ChatMemberLeft {
+    const NAME: &'static str = "ChatMemberLeft";
+    const EXPECTING: &'static str = "struct ChatMemberLeft";
+    const FIELDS: &'static [&'static str] = &["user"];
+
+    fn placeholder() -> Self {
+        Self {
+            user: <User as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "user" => {
+                    seen.first(0, "user")?;
+                    self.user = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatMemberLeft {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatMemberBanned](https://core.telegram.org/bots/api#chatmemberbanned); always sent with `"status": "kicked"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMemberBanned {
     /// Required. `User`.
     pub user: User,
     /// Required (0 when missing). `Integer`.
-    #[serde(default)]
     pub until_date: i64,
 }
 
@@ -2115,8 +4438,46 @@ impl Serialize for ChatMemberBanned {
     }
 }
 
+impl wire::Fill for ChatMemberBanned {
+    const NAME: &'static str = "ChatMemberBanned";
+    const EXPECTING: &'static str = "struct ChatMemberBanned";
+    const FIELDS: &'static [&'static str] = &["user", "until_date"];
+
+    fn placeholder() -> Self {
+        Self {
+            user: <User as wire::Fill>::placeholder(),
+            until_date: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "user" => {
+                    seen.first(0, "user")?;
+                    self.user = src.value()?;
+                }
+                "until_date" => {
+                    seen.first(1, "until_date")?;
+                    self.until_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatMemberBanned {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatJoinRequest](https://core.telegram.org/bots/api#chatjoinrequest)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatJoinRequest {
     /// Required. `Chat`.
@@ -2128,13 +4489,13 @@ pub struct ChatJoinRequest {
     /// Required. `Integer`.
     pub date: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
     /// Optional. `ChatInviteLink`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_link: Option<ChatInviteLink>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query_id: Option<String>,
 }
 
@@ -2153,57 +4514,131 @@ impl ChatJoinRequest {
     }
 }
 
+impl wire::Fill for ChatJoinRequest {
+    const NAME: &'static str = "ChatJoinRequest";
+    const EXPECTING: &'static str = "struct ChatJoinRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "chat",
+        "from",
+        "user_chat_id",
+        "date",
+        "bio",
+        "invite_link",
+        "query_id",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            from: <User as wire::Fill>::placeholder(),
+            user_chat_id: 0,
+            date: 0,
+            bio: None,
+            invite_link: None,
+            query_id: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "from" => {
+                    seen.first(1, "from")?;
+                    self.from = src.value()?;
+                }
+                "user_chat_id" => {
+                    seen.first(2, "user_chat_id")?;
+                    self.user_chat_id = src.value()?;
+                }
+                "date" => {
+                    seen.first(3, "date")?;
+                    self.date = src.value()?;
+                }
+                "bio" => {
+                    seen.first(4, "bio")?;
+                    self.bio = src.value()?;
+                }
+                "invite_link" => {
+                    seen.first(5, "invite_link")?;
+                    self.invite_link = src.value()?;
+                }
+                "query_id" => {
+                    seen.first(6, "query_id")?;
+                    self.query_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(1, "from")?;
+        seen.require(2, "user_chat_id")?;
+        seen.require(3, "date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatJoinRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatPermissions](https://core.telegram.org/bots/api#chatpermissions)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatPermissions {
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_audios: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_documents: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_photos: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_videos: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_video_notes: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_voice_notes: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_polls: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_send_other_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_add_web_page_previews: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_react_to_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_edit_tag: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_change_info: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_invite_users: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_pin_messages: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_manage_topics: Option<bool>,
 }
 
@@ -2310,8 +4745,132 @@ impl ChatPermissions {
     }
 }
 
+impl wire::Fill for ChatPermissions {
+    const NAME: &'static str = "ChatPermissions";
+    const EXPECTING: &'static str = "struct ChatPermissions";
+    const FIELDS: &'static [&'static str] = &[
+        "can_send_messages",
+        "can_send_audios",
+        "can_send_documents",
+        "can_send_photos",
+        "can_send_videos",
+        "can_send_video_notes",
+        "can_send_voice_notes",
+        "can_send_polls",
+        "can_send_other_messages",
+        "can_add_web_page_previews",
+        "can_react_to_messages",
+        "can_edit_tag",
+        "can_change_info",
+        "can_invite_users",
+        "can_pin_messages",
+        "can_manage_topics",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            can_send_messages: None,
+            can_send_audios: None,
+            can_send_documents: None,
+            can_send_photos: None,
+            can_send_videos: None,
+            can_send_video_notes: None,
+            can_send_voice_notes: None,
+            can_send_polls: None,
+            can_send_other_messages: None,
+            can_add_web_page_previews: None,
+            can_react_to_messages: None,
+            can_edit_tag: None,
+            can_change_info: None,
+            can_invite_users: None,
+            can_pin_messages: None,
+            can_manage_topics: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "can_send_messages" => {
+                    seen.first(0, "can_send_messages")?;
+                    self.can_send_messages = src.value()?;
+                }
+                "can_send_audios" => {
+                    seen.first(1, "can_send_audios")?;
+                    self.can_send_audios = src.value()?;
+                }
+                "can_send_documents" => {
+                    seen.first(2, "can_send_documents")?;
+                    self.can_send_documents = src.value()?;
+                }
+                "can_send_photos" => {
+                    seen.first(3, "can_send_photos")?;
+                    self.can_send_photos = src.value()?;
+                }
+                "can_send_videos" => {
+                    seen.first(4, "can_send_videos")?;
+                    self.can_send_videos = src.value()?;
+                }
+                "can_send_video_notes" => {
+                    seen.first(5, "can_send_video_notes")?;
+                    self.can_send_video_notes = src.value()?;
+                }
+                "can_send_voice_notes" => {
+                    seen.first(6, "can_send_voice_notes")?;
+                    self.can_send_voice_notes = src.value()?;
+                }
+                "can_send_polls" => {
+                    seen.first(7, "can_send_polls")?;
+                    self.can_send_polls = src.value()?;
+                }
+                "can_send_other_messages" => {
+                    seen.first(8, "can_send_other_messages")?;
+                    self.can_send_other_messages = src.value()?;
+                }
+                "can_add_web_page_previews" => {
+                    seen.first(9, "can_add_web_page_previews")?;
+                    self.can_add_web_page_previews = src.value()?;
+                }
+                "can_react_to_messages" => {
+                    seen.first(10, "can_react_to_messages")?;
+                    self.can_react_to_messages = src.value()?;
+                }
+                "can_edit_tag" => {
+                    seen.first(11, "can_edit_tag")?;
+                    self.can_edit_tag = src.value()?;
+                }
+                "can_change_info" => {
+                    seen.first(12, "can_change_info")?;
+                    self.can_change_info = src.value()?;
+                }
+                "can_invite_users" => {
+                    seen.first(13, "can_invite_users")?;
+                    self.can_invite_users = src.value()?;
+                }
+                "can_pin_messages" => {
+                    seen.first(14, "can_pin_messages")?;
+                    self.can_pin_messages = src.value()?;
+                }
+                "can_manage_topics" => {
+                    seen.first(15, "can_manage_topics")?;
+                    self.can_manage_topics = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatPermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Birthdate](https://core.telegram.org/bots/api#birthdate)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Birthdate {
     /// Required. `Integer`.
@@ -2319,7 +4878,7 @@ pub struct Birthdate {
     /// Required. `Integer`.
     pub month: i64,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
 
@@ -2334,18 +4893,62 @@ impl Birthdate {
     }
 }
 
+impl wire::Fill for Birthdate {
+    const NAME: &'static str = "Birthdate";
+    const EXPECTING: &'static str = "struct Birthdate";
+    const FIELDS: &'static [&'static str] = &["day", "month", "year"];
+
+    fn placeholder() -> Self {
+        Self {
+            day: 0,
+            month: 0,
+            year: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "day" => {
+                    seen.first(0, "day")?;
+                    self.day = src.value()?;
+                }
+                "month" => {
+                    seen.first(1, "month")?;
+                    self.month = src.value()?;
+                }
+                "year" => {
+                    seen.first(2, "year")?;
+                    self.year = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "day")?;
+        seen.require(1, "month")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Birthdate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BusinessIntro](https://core.telegram.org/bots/api#businessintro)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BusinessIntro {
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Optional. `Sticker`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sticker: Option<Box<Sticker>>,
 }
 
@@ -2356,14 +4959,56 @@ impl BusinessIntro {
     }
 }
 
+impl wire::Fill for BusinessIntro {
+    const NAME: &'static str = "BusinessIntro";
+    const EXPECTING: &'static str = "struct BusinessIntro";
+    const FIELDS: &'static [&'static str] = &["title", "message", "sticker"];
+
+    fn placeholder() -> Self {
+        Self {
+            title: None,
+            message: None,
+            sticker: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "title" => {
+                    seen.first(0, "title")?;
+                    self.title = src.value()?;
+                }
+                "message" => {
+                    seen.first(1, "message")?;
+                    self.message = src.value()?;
+                }
+                "sticker" => {
+                    seen.first(2, "sticker")?;
+                    self.sticker = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessIntro {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BusinessLocation](https://core.telegram.org/bots/api#businesslocation)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BusinessLocation {
     /// Required. `String`.
     pub address: String,
     /// Optional. `Location`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
 }
 
@@ -2377,8 +5022,46 @@ impl BusinessLocation {
     }
 }
 
+impl wire::Fill for BusinessLocation {
+    const NAME: &'static str = "BusinessLocation";
+    const EXPECTING: &'static str = "struct BusinessLocation";
+    const FIELDS: &'static [&'static str] = &["address", "location"];
+
+    fn placeholder() -> Self {
+        Self {
+            address: String::new(),
+            location: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "address" => {
+                    seen.first(0, "address")?;
+                    self.address = src.value()?;
+                }
+                "location" => {
+                    seen.first(1, "location")?;
+                    self.location = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "address")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BusinessOpeningHoursInterval](https://core.telegram.org/bots/api#businessopeninghoursinterval)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BusinessOpeningHoursInterval {
     /// Required. `Integer`.
@@ -2394,5 +5077,44 @@ impl BusinessOpeningHoursInterval {
             opening_minute,
             closing_minute,
         }
+    }
+}
+
+impl wire::Fill for BusinessOpeningHoursInterval {
+    const NAME: &'static str = "BusinessOpeningHoursInterval";
+    const EXPECTING: &'static str = "struct BusinessOpeningHoursInterval";
+    const FIELDS: &'static [&'static str] = &["opening_minute", "closing_minute"];
+
+    fn placeholder() -> Self {
+        Self {
+            opening_minute: 0,
+            closing_minute: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "opening_minute" => {
+                    seen.first(0, "opening_minute")?;
+                    self.opening_minute = src.value()?;
+                }
+                "closing_minute" => {
+                    seen.first(1, "closing_minute")?;
+                    self.closing_minute = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "opening_minute")?;
+        seen.require(1, "closing_minute")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessOpeningHoursInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

@@ -7,13 +7,12 @@ use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
 /// [BusinessOpeningHours](https://core.telegram.org/bots/api#businessopeninghours)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BusinessOpeningHours {
     /// Required. `String`.
     pub time_zone_name: String,
     /// Required (empty when missing). `Array of BusinessOpeningHoursInterval`.
-    #[serde(default)]
     pub opening_hours: Vec<BusinessOpeningHoursInterval>,
 }
 
@@ -30,8 +29,46 @@ impl BusinessOpeningHours {
     }
 }
 
+impl wire::Fill for BusinessOpeningHours {
+    const NAME: &'static str = "BusinessOpeningHours";
+    const EXPECTING: &'static str = "struct BusinessOpeningHours";
+    const FIELDS: &'static [&'static str] = &["time_zone_name", "opening_hours"];
+
+    fn placeholder() -> Self {
+        Self {
+            time_zone_name: String::new(),
+            opening_hours: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "time_zone_name" => {
+                    seen.first(0, "time_zone_name")?;
+                    self.time_zone_name = src.value()?;
+                }
+                "opening_hours" => {
+                    seen.first(1, "opening_hours")?;
+                    self.opening_hours = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "time_zone_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessOpeningHours {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UserRating](https://core.telegram.org/bots/api#userrating)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UserRating {
     /// Required. `Integer`.
@@ -41,7 +78,7 @@ pub struct UserRating {
     /// Required. `Integer`.
     pub current_level_rating: i64,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_level_rating: Option<i64>,
 }
 
@@ -57,8 +94,63 @@ impl UserRating {
     }
 }
 
+impl wire::Fill for UserRating {
+    const NAME: &'static str = "UserRating";
+    const EXPECTING: &'static str = "struct UserRating";
+    const FIELDS: &'static [&'static str] = &[
+        "level",
+        "rating",
+        "current_level_rating",
+        "next_level_rating",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            level: 0,
+            rating: 0,
+            current_level_rating: 0,
+            next_level_rating: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "level" => {
+                    seen.first(0, "level")?;
+                    self.level = src.value()?;
+                }
+                "rating" => {
+                    seen.first(1, "rating")?;
+                    self.rating = src.value()?;
+                }
+                "current_level_rating" => {
+                    seen.first(2, "current_level_rating")?;
+                    self.current_level_rating = src.value()?;
+                }
+                "next_level_rating" => {
+                    seen.first(3, "next_level_rating")?;
+                    self.next_level_rating = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "level")?;
+        seen.require(1, "rating")?;
+        seen.require(2, "current_level_rating")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserRating {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StoryAreaPosition](https://core.telegram.org/bots/api#storyareaposition)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StoryAreaPosition {
     /// Required. `Float`.
@@ -96,20 +188,90 @@ impl StoryAreaPosition {
     }
 }
 
+impl wire::Fill for StoryAreaPosition {
+    const NAME: &'static str = "StoryAreaPosition";
+    const EXPECTING: &'static str = "struct StoryAreaPosition";
+    const FIELDS: &'static [&'static str] = &[
+        "x_percentage",
+        "y_percentage",
+        "width_percentage",
+        "height_percentage",
+        "rotation_angle",
+        "corner_radius_percentage",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            x_percentage: 0.0,
+            y_percentage: 0.0,
+            width_percentage: 0.0,
+            height_percentage: 0.0,
+            rotation_angle: 0.0,
+            corner_radius_percentage: 0.0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "x_percentage" => {
+                    seen.first(0, "x_percentage")?;
+                    self.x_percentage = src.value()?;
+                }
+                "y_percentage" => {
+                    seen.first(1, "y_percentage")?;
+                    self.y_percentage = src.value()?;
+                }
+                "width_percentage" => {
+                    seen.first(2, "width_percentage")?;
+                    self.width_percentage = src.value()?;
+                }
+                "height_percentage" => {
+                    seen.first(3, "height_percentage")?;
+                    self.height_percentage = src.value()?;
+                }
+                "rotation_angle" => {
+                    seen.first(4, "rotation_angle")?;
+                    self.rotation_angle = src.value()?;
+                }
+                "corner_radius_percentage" => {
+                    seen.first(5, "corner_radius_percentage")?;
+                    self.corner_radius_percentage = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "x_percentage")?;
+        seen.require(1, "y_percentage")?;
+        seen.require(2, "width_percentage")?;
+        seen.require(3, "height_percentage")?;
+        seen.require(4, "rotation_angle")?;
+        seen.require(5, "corner_radius_percentage")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoryAreaPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [LocationAddress](https://core.telegram.org/bots/api#locationaddress)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LocationAddress {
     /// Required. `String`.
     pub country_code: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
 }
 
@@ -140,6 +302,54 @@ impl LocationAddress {
     pub fn street(mut self, street: impl Into<String>) -> Self {
         self.street = Some(street.into());
         self
+    }
+}
+
+impl wire::Fill for LocationAddress {
+    const NAME: &'static str = "LocationAddress";
+    const EXPECTING: &'static str = "struct LocationAddress";
+    const FIELDS: &'static [&'static str] = &["country_code", "state", "city", "street"];
+
+    fn placeholder() -> Self {
+        Self {
+            country_code: String::new(),
+            state: None,
+            city: None,
+            street: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "country_code" => {
+                    seen.first(0, "country_code")?;
+                    self.country_code = src.value()?;
+                }
+                "state" => {
+                    seen.first(1, "state")?;
+                    self.state = src.value()?;
+                }
+                "city" => {
+                    seen.first(2, "city")?;
+                    self.city = src.value()?;
+                }
+                "street" => {
+                    seen.first(3, "street")?;
+                    self.street = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "country_code")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for LocationAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -176,15 +386,24 @@ impl Serialize for StoryAreaType {
 
 impl<'de> Deserialize<'de> for StoryAreaType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a StoryAreaType object")? {
-            "location" => wire::member(value).map(Self::Location),
-            "suggested_reaction" => wire::member(value).map(Self::SuggestedReaction),
-            "link" => wire::member(value).map(Self::Link),
-            "weather" => wire::member(value).map(Self::Weather),
-            "unique_gift" => wire::member(value).map(Self::UniqueGift),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for StoryAreaType {
+    const EXPECTING: &'static str = "a StoryAreaType object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "location" => Self::Location(fields.member()?),
+            "suggested_reaction" => Self::SuggestedReaction(fields.member()?),
+            "link" => Self::Link(fields.member()?),
+            "weather" => Self::Weather(fields.member()?),
+            "unique_gift" => Self::UniqueGift(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -219,7 +438,7 @@ impl From<StoryAreaTypeUniqueGift> for StoryAreaType {
 }
 
 /// [StoryAreaTypeLocation](https://core.telegram.org/bots/api#storyareatypelocation); always sent with `"type": "location"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoryAreaTypeLocation {
     /// Required. `Float`.
@@ -227,7 +446,6 @@ pub struct StoryAreaTypeLocation {
     /// Required. `Float`.
     pub longitude: f64,
     /// Optional. `LocationAddress`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<LocationAddress>,
 }
 
@@ -262,17 +480,59 @@ impl Serialize for StoryAreaTypeLocation {
     }
 }
 
+impl wire::Fill for StoryAreaTypeLocation {
+    const NAME: &'static str = "StoryAreaTypeLocation";
+    const EXPECTING: &'static str = "struct StoryAreaTypeLocation";
+    const FIELDS: &'static [&'static str] = &["latitude", "longitude", "address"];
+
+    fn placeholder() -> Self {
+        Self {
+            latitude: 0.0,
+            longitude: 0.0,
+            address: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "latitude" => {
+                    seen.first(0, "latitude")?;
+                    self.latitude = src.value()?;
+                }
+                "longitude" => {
+                    seen.first(1, "longitude")?;
+                    self.longitude = src.value()?;
+                }
+                "address" => {
+                    seen.first(2, "address")?;
+                    self.address = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "latitude")?;
+        seen.require(1, "longitude")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoryAreaTypeLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StoryAreaTypeSuggestedReaction](https://core.telegram.org/bots/api#storyareatypesuggestedreaction); always sent with `"type": "suggested_reaction"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoryAreaTypeSuggestedReaction {
     /// Required. `ReactionType`.
     pub reaction_type: ReactionType,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_dark: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_flipped: Option<bool>,
 }
 
@@ -317,8 +577,51 @@ impl Serialize for StoryAreaTypeSuggestedReaction {
     }
 }
 
+impl wire::Fill for StoryAreaTypeSuggestedReaction {
+    const NAME: &'static str = "StoryAreaTypeSuggestedReaction";
+    const EXPECTING: &'static str = "struct StoryAreaTypeSuggestedReaction";
+    const FIELDS: &'static [&'static str] = &["reaction_type", "is_dark", "is_flipped"];
+
+    fn placeholder() -> Self {
+        Self {
+            reaction_type: ReactionType::Unknown(serde_json::Value::Null),
+            is_dark: None,
+            is_flipped: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "reaction_type" => {
+                    seen.first(0, "reaction_type")?;
+                    self.reaction_type = src.value()?;
+                }
+                "is_dark" => {
+                    seen.first(1, "is_dark")?;
+                    self.is_dark = src.value()?;
+                }
+                "is_flipped" => {
+                    seen.first(2, "is_flipped")?;
+                    self.is_flipped = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "reaction_type")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoryAreaTypeSuggestedReaction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StoryAreaTypeLink](https://core.telegram.org/bots/api#storyareatypelink); always sent with `"type": "link"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoryAreaTypeLink {
     /// Required. `String`.
@@ -342,8 +645,39 @@ impl Serialize for StoryAreaTypeLink {
     }
 }
 
+impl wire::Fill for StoryAreaTypeLink {
+    const NAME: &'static str = "StoryAreaTypeLink";
+    const EXPECTING: &'static str = "struct StoryAreaTypeLink";
+    const FIELDS: &'static [&'static str] = &["url"];
+
+    fn placeholder() -> Self {
+        Self { url: String::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "url" => {
+                    seen.first(0, "url")?;
+                    self.url = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoryAreaTypeLink {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StoryAreaTypeWeather](https://core.telegram.org/bots/api#storyareatypeweather); always sent with `"type": "weather"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoryAreaTypeWeather {
     /// Required. `Float`.
@@ -377,8 +711,53 @@ impl Serialize for StoryAreaTypeWeather {
     }
 }
 
+impl wire::Fill for StoryAreaTypeWeather {
+    const NAME: &'static str = "StoryAreaTypeWeather";
+    const EXPECTING: &'static str = "struct StoryAreaTypeWeather";
+    const FIELDS: &'static [&'static str] = &["temperature", "emoji", "background_color"];
+
+    fn placeholder() -> Self {
+        Self {
+            temperature: 0.0,
+            emoji: String::new(),
+            background_color: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "temperature" => {
+                    seen.first(0, "temperature")?;
+                    self.temperature = src.value()?;
+                }
+                "emoji" => {
+                    seen.first(1, "emoji")?;
+                    self.emoji = src.value()?;
+                }
+                "background_color" => {
+                    seen.first(2, "background_color")?;
+                    self.background_color = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "temperature")?;
+        seen.require(1, "emoji")?;
+        seen.require(2, "background_color")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoryAreaTypeWeather {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StoryAreaTypeUniqueGift](https://core.telegram.org/bots/api#storyareatypeuniquegift); always sent with `"type": "unique_gift"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoryAreaTypeUniqueGift {
     /// Required. `String`.
@@ -402,8 +781,41 @@ impl Serialize for StoryAreaTypeUniqueGift {
     }
 }
 
+impl wire::Fill for StoryAreaTypeUniqueGift {
+    const NAME: &'static str = "StoryAreaTypeUniqueGift";
+    const EXPECTING: &'static str = "struct StoryAreaTypeUniqueGift";
+    const FIELDS: &'static [&'static str] = &["name"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoryAreaTypeUniqueGift {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StoryArea](https://core.telegram.org/bots/api#storyarea)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StoryArea {
     /// Required. `StoryAreaPosition`.
@@ -422,8 +834,47 @@ impl StoryArea {
     }
 }
 
+impl wire::Fill for StoryArea {
+    const NAME: &'static str = "StoryArea";
+    const EXPECTING: &'static str = "struct StoryArea";
+    const FIELDS: &'static [&'static str] = &["position", "type"];
+
+    fn placeholder() -> Self {
+        Self {
+            position: <StoryAreaPosition as wire::Fill>::placeholder(),
+            r#type: StoryAreaType::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "position" => {
+                    seen.first(0, "position")?;
+                    self.position = src.value()?;
+                }
+                "type" => {
+                    seen.first(1, "type")?;
+                    self.r#type = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "position")?;
+        seen.require(1, "type")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoryArea {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatLocation](https://core.telegram.org/bots/api#chatlocation)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatLocation {
     /// Required. `Location`.
@@ -439,6 +890,45 @@ impl ChatLocation {
             location: location.into(),
             address: address.into(),
         }
+    }
+}
+
+impl wire::Fill for ChatLocation {
+    const NAME: &'static str = "ChatLocation";
+    const EXPECTING: &'static str = "struct ChatLocation";
+    const FIELDS: &'static [&'static str] = &["location", "address"];
+
+    fn placeholder() -> Self {
+        Self {
+            location: <Location as wire::Fill>::placeholder(),
+            address: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "location" => {
+                    seen.first(0, "location")?;
+                    self.location = src.value()?;
+                }
+                "address" => {
+                    seen.first(1, "address")?;
+                    self.address = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "location")?;
+        seen.require(1, "address")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -469,13 +959,22 @@ impl Serialize for ReactionType {
 
 impl<'de> Deserialize<'de> for ReactionType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a ReactionType object")? {
-            "emoji" => wire::member(value).map(Self::Emoji),
-            "custom_emoji" => wire::member(value).map(Self::CustomEmoji),
-            "paid" => wire::member(value).map(Self::Paid),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for ReactionType {
+    const EXPECTING: &'static str = "a ReactionType object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "emoji" => Self::Emoji(fields.member()?),
+            "custom_emoji" => Self::CustomEmoji(fields.member()?),
+            "paid" => Self::Paid(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -498,7 +997,7 @@ impl From<ReactionTypePaid> for ReactionType {
 }
 
 /// [ReactionTypeEmoji](https://core.telegram.org/bots/api#reactiontypeemoji); always sent with `"type": "emoji"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReactionTypeEmoji {
     /// Required. `String`.
@@ -524,8 +1023,41 @@ impl Serialize for ReactionTypeEmoji {
     }
 }
 
+impl wire::Fill for ReactionTypeEmoji {
+    const NAME: &'static str = "ReactionTypeEmoji";
+    const EXPECTING: &'static str = "struct ReactionTypeEmoji";
+    const FIELDS: &'static [&'static str] = &["emoji"];
+
+    fn placeholder() -> Self {
+        Self {
+            emoji: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "emoji" => {
+                    seen.first(0, "emoji")?;
+                    self.emoji = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "emoji")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReactionTypeEmoji {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ReactionTypeCustomEmoji](https://core.telegram.org/bots/api#reactiontypecustomemoji); always sent with `"type": "custom_emoji"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReactionTypeCustomEmoji {
     /// Required. `String`.
@@ -551,8 +1083,41 @@ impl Serialize for ReactionTypeCustomEmoji {
     }
 }
 
+impl wire::Fill for ReactionTypeCustomEmoji {
+    const NAME: &'static str = "ReactionTypeCustomEmoji";
+    const EXPECTING: &'static str = "struct ReactionTypeCustomEmoji";
+    const FIELDS: &'static [&'static str] = &["custom_emoji_id"];
+
+    fn placeholder() -> Self {
+        Self {
+            custom_emoji_id: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "custom_emoji_id" => {
+                    seen.first(0, "custom_emoji_id")?;
+                    self.custom_emoji_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "custom_emoji_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReactionTypeCustomEmoji {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ReactionTypePaid](https://core.telegram.org/bots/api#reactiontypepaid); always sent with `"type": "paid"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReactionTypePaid {}
 
@@ -572,8 +1137,31 @@ impl Serialize for ReactionTypePaid {
     }
 }
 
+impl wire::Fill for ReactionTypePaid {
+    const NAME: &'static str = "ReactionTypePaid";
+    const EXPECTING: &'static str = "struct ReactionTypePaid";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReactionTypePaid {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ReactionCount](https://core.telegram.org/bots/api#reactioncount)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReactionCount {
     /// Required. `ReactionType`.
@@ -592,8 +1180,47 @@ impl ReactionCount {
     }
 }
 
+impl wire::Fill for ReactionCount {
+    const NAME: &'static str = "ReactionCount";
+    const EXPECTING: &'static str = "struct ReactionCount";
+    const FIELDS: &'static [&'static str] = &["type", "total_count"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: ReactionType::Unknown(serde_json::Value::Null),
+            total_count: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "total_count" => {
+                    seen.first(1, "total_count")?;
+                    self.total_count = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(1, "total_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReactionCount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MessageReactionUpdated](https://core.telegram.org/bots/api#messagereactionupdated)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MessageReactionUpdated {
     /// Required. `Chat`.
@@ -601,18 +1228,16 @@ pub struct MessageReactionUpdated {
     /// Required. `Integer`.
     pub message_id: i64,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_chat: Option<Chat>,
     /// Required. `Integer`.
     pub date: i64,
     /// Required (empty when missing). `Array of ReactionType`.
-    #[serde(default)]
     pub old_reaction: Vec<ReactionType>,
     /// Required (empty when missing). `Array of ReactionType`.
-    #[serde(default)]
     pub new_reaction: Vec<ReactionType>,
 }
 
@@ -637,8 +1262,81 @@ impl MessageReactionUpdated {
     }
 }
 
+impl wire::Fill for MessageReactionUpdated {
+    const NAME: &'static str = "MessageReactionUpdated";
+    const EXPECTING: &'static str = "struct MessageReactionUpdated";
+    const FIELDS: &'static [&'static str] = &[
+        "chat",
+        "message_id",
+        "user",
+        "actor_chat",
+        "date",
+        "old_reaction",
+        "new_reaction",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            message_id: 0,
+            user: None,
+            actor_chat: None,
+            date: 0,
+            old_reaction: Vec::new(),
+            new_reaction: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "message_id" => {
+                    seen.first(1, "message_id")?;
+                    self.message_id = src.value()?;
+                }
+                "user" => {
+                    seen.first(2, "user")?;
+                    self.user = src.value()?;
+                }
+                "actor_chat" => {
+                    seen.first(3, "actor_chat")?;
+                    self.actor_chat = src.value()?;
+                }
+                "date" => {
+                    seen.first(4, "date")?;
+                    self.date = src.value()?;
+                }
+                "old_reaction" => {
+                    seen.first(5, "old_reaction")?;
+                    self.old_reaction = src.value()?;
+                }
+                "new_reaction" => {
+                    seen.first(6, "new_reaction")?;
+                    self.new_reaction = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(1, "message_id")?;
+        seen.require(4, "date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageReactionUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MessageReactionCountUpdated](https://core.telegram.org/bots/api#messagereactioncountupdated)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MessageReactionCountUpdated {
     /// Required. `Chat`.
@@ -648,7 +1346,6 @@ pub struct MessageReactionCountUpdated {
     /// Required. `Integer`.
     pub date: i64,
     /// Required (empty when missing). `Array of ReactionCount`.
-    #[serde(default)]
     pub reactions: Vec<ReactionCount>,
 }
 
@@ -669,8 +1366,58 @@ impl MessageReactionCountUpdated {
     }
 }
 
+impl wire::Fill for MessageReactionCountUpdated {
+    const NAME: &'static str = "MessageReactionCountUpdated";
+    const EXPECTING: &'static str = "struct MessageReactionCountUpdated";
+    const FIELDS: &'static [&'static str] = &["chat", "message_id", "date", "reactions"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            message_id: 0,
+            date: 0,
+            reactions: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "message_id" => {
+                    seen.first(1, "message_id")?;
+                    self.message_id = src.value()?;
+                }
+                "date" => {
+                    seen.first(2, "date")?;
+                    self.date = src.value()?;
+                }
+                "reactions" => {
+                    seen.first(3, "reactions")?;
+                    self.reactions = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(1, "message_id")?;
+        seen.require(2, "date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageReactionCountUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ForumTopic](https://core.telegram.org/bots/api#forumtopic)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ForumTopic {
     /// Required. `Integer`.
@@ -680,10 +1427,10 @@ pub struct ForumTopic {
     /// Required. `Integer`.
     pub icon_color: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_custom_emoji_id: Option<String>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_name_implicit: Option<bool>,
 }
 
@@ -700,8 +1447,69 @@ impl ForumTopic {
     }
 }
 
+impl wire::Fill for ForumTopic {
+    const NAME: &'static str = "ForumTopic";
+    const EXPECTING: &'static str = "struct ForumTopic";
+    const FIELDS: &'static [&'static str] = &[
+        "message_thread_id",
+        "name",
+        "icon_color",
+        "icon_custom_emoji_id",
+        "is_name_implicit",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            message_thread_id: 0,
+            name: String::new(),
+            icon_color: 0,
+            icon_custom_emoji_id: None,
+            is_name_implicit: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "message_thread_id" => {
+                    seen.first(0, "message_thread_id")?;
+                    self.message_thread_id = src.value()?;
+                }
+                "name" => {
+                    seen.first(1, "name")?;
+                    self.name = src.value()?;
+                }
+                "icon_color" => {
+                    seen.first(2, "icon_color")?;
+                    self.icon_color = src.value()?;
+                }
+                "icon_custom_emoji_id" => {
+                    seen.first(3, "icon_custom_emoji_id")?;
+                    self.icon_custom_emoji_id = src.value()?;
+                }
+                "is_name_implicit" => {
+                    seen.first(4, "is_name_implicit")?;
+                    self.is_name_implicit = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "message_thread_id")?;
+        seen.require(1, "name")?;
+        seen.require(2, "icon_color")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ForumTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [GiftBackground](https://core.telegram.org/bots/api#giftbackground)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GiftBackground {
     /// Required. `Integer`.
@@ -723,8 +1531,53 @@ impl GiftBackground {
     }
 }
 
+impl wire::Fill for GiftBackground {
+    const NAME: &'static str = "GiftBackground";
+    const EXPECTING: &'static str = "struct GiftBackground";
+    const FIELDS: &'static [&'static str] = &["center_color", "edge_color", "text_color"];
+
+    fn placeholder() -> Self {
+        Self {
+            center_color: 0,
+            edge_color: 0,
+            text_color: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "center_color" => {
+                    seen.first(0, "center_color")?;
+                    self.center_color = src.value()?;
+                }
+                "edge_color" => {
+                    seen.first(1, "edge_color")?;
+                    self.edge_color = src.value()?;
+                }
+                "text_color" => {
+                    seen.first(2, "text_color")?;
+                    self.text_color = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "center_color")?;
+        seen.require(1, "edge_color")?;
+        seen.require(2, "text_color")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for GiftBackground {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Gift](https://core.telegram.org/bots/api#gift)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Gift {
     /// Required. `String`.
@@ -734,34 +1587,34 @@ pub struct Gift {
     /// Required. `Integer`.
     pub star_count: i64,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upgrade_star_count: Option<i64>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_premium: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_colors: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_total_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_remaining_count: Option<i64>,
     /// Optional. `GiftBackground`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<GiftBackground>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_gift_variant_count: Option<i64>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_chat: Option<Chat>,
 }
 
@@ -786,12 +1639,120 @@ impl Gift {
     }
 }
 
+impl wire::Fill for Gift {
+    const NAME: &'static str = "Gift";
+    const EXPECTING: &'static str = "struct Gift";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "sticker",
+        "star_count",
+        "upgrade_star_count",
+        "is_premium",
+        "has_colors",
+        "total_count",
+        "remaining_count",
+        "personal_total_count",
+        "personal_remaining_count",
+        "background",
+        "unique_gift_variant_count",
+        "publisher_chat",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
+            star_count: 0,
+            upgrade_star_count: None,
+            is_premium: None,
+            has_colors: None,
+            total_count: None,
+            remaining_count: None,
+            personal_total_count: None,
+            personal_remaining_count: None,
+            background: None,
+            unique_gift_variant_count: None,
+            publisher_chat: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "sticker" => {
+                    seen.first(1, "sticker")?;
+                    self.sticker = src.boxed()?;
+                }
+                "star_count" => {
+                    seen.first(2, "star_count")?;
+                    self.star_count = src.value()?;
+                }
+                "upgrade_star_count" => {
+                    seen.first(3, "upgrade_star_count")?;
+                    self.upgrade_star_count = src.value()?;
+                }
+                "is_premium" => {
+                    seen.first(4, "is_premium")?;
+                    self.is_premium = src.value()?;
+                }
+                "has_colors" => {
+                    seen.first(5, "has_colors")?;
+                    self.has_colors = src.value()?;
+                }
+                "total_count" => {
+                    seen.first(6, "total_count")?;
+                    self.total_count = src.value()?;
+                }
+                "remaining_count" => {
+                    seen.first(7, "remaining_count")?;
+                    self.remaining_count = src.value()?;
+                }
+                "personal_total_count" => {
+                    seen.first(8, "personal_total_count")?;
+                    self.personal_total_count = src.value()?;
+                }
+                "personal_remaining_count" => {
+                    seen.first(9, "personal_remaining_count")?;
+                    self.personal_remaining_count = src.value()?;
+                }
+                "background" => {
+                    seen.first(10, "background")?;
+                    self.background = src.value()?;
+                }
+                "unique_gift_variant_count" => {
+                    seen.first(11, "unique_gift_variant_count")?;
+                    self.unique_gift_variant_count = src.value()?;
+                }
+                "publisher_chat" => {
+                    seen.first(12, "publisher_chat")?;
+                    self.publisher_chat = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "sticker")?;
+        seen.require(2, "star_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Gift {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Gifts](https://core.telegram.org/bots/api#gifts)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Gifts {
     /// Required (empty when missing). `Array of Gift`.
-    #[serde(default)]
     pub gifts: Vec<Gift>,
 }
 
@@ -804,8 +1765,38 @@ impl Gifts {
     }
 }
 
+impl wire::Fill for Gifts {
+    const NAME: &'static str = "Gifts";
+    const EXPECTING: &'static str = "struct Gifts";
+    const FIELDS: &'static [&'static str] = &["gifts"];
+
+    fn placeholder() -> Self {
+        Self { gifts: Vec::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "gifts" => {
+                    seen.first(0, "gifts")?;
+                    self.gifts = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Gifts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UniqueGiftModel](https://core.telegram.org/bots/api#uniquegiftmodel)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UniqueGiftModel {
     /// Required. `String`.
@@ -815,7 +1806,7 @@ pub struct UniqueGiftModel {
     /// Required. `Integer`.
     pub rarity_per_mille: i64,
     /// Optional. `String`, as a `UniqueGiftRarity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rarity: Option<UniqueGiftRarity>,
 }
 
@@ -835,8 +1826,58 @@ impl UniqueGiftModel {
     }
 }
 
+impl wire::Fill for UniqueGiftModel {
+    const NAME: &'static str = "UniqueGiftModel";
+    const EXPECTING: &'static str = "struct UniqueGiftModel";
+    const FIELDS: &'static [&'static str] = &["name", "sticker", "rarity_per_mille", "rarity"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+            sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
+            rarity_per_mille: 0,
+            rarity: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                "sticker" => {
+                    seen.first(1, "sticker")?;
+                    self.sticker = src.boxed()?;
+                }
+                "rarity_per_mille" => {
+                    seen.first(2, "rarity_per_mille")?;
+                    self.rarity_per_mille = src.value()?;
+                }
+                "rarity" => {
+                    seen.first(3, "rarity")?;
+                    self.rarity = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        seen.require(1, "sticker")?;
+        seen.require(2, "rarity_per_mille")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UniqueGiftModel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UniqueGiftSymbol](https://core.telegram.org/bots/api#uniquegiftsymbol)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UniqueGiftSymbol {
     /// Required. `String`.
@@ -862,8 +1903,53 @@ impl UniqueGiftSymbol {
     }
 }
 
+impl wire::Fill for UniqueGiftSymbol {
+    const NAME: &'static str = "UniqueGiftSymbol";
+    const EXPECTING: &'static str = "struct UniqueGiftSymbol";
+    const FIELDS: &'static [&'static str] = &["name", "sticker", "rarity_per_mille"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+            sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
+            rarity_per_mille: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                "sticker" => {
+                    seen.first(1, "sticker")?;
+                    self.sticker = src.boxed()?;
+                }
+                "rarity_per_mille" => {
+                    seen.first(2, "rarity_per_mille")?;
+                    self.rarity_per_mille = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        seen.require(1, "sticker")?;
+        seen.require(2, "rarity_per_mille")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UniqueGiftSymbol {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UniqueGiftBackdropColors](https://core.telegram.org/bots/api#uniquegiftbackdropcolors)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UniqueGiftBackdropColors {
     /// Required. `Integer`.
@@ -888,8 +1974,60 @@ impl UniqueGiftBackdropColors {
     }
 }
 
+impl wire::Fill for UniqueGiftBackdropColors {
+    const NAME: &'static str = "UniqueGiftBackdropColors";
+    const EXPECTING: &'static str = "struct UniqueGiftBackdropColors";
+    const FIELDS: &'static [&'static str] =
+        &["center_color", "edge_color", "symbol_color", "text_color"];
+
+    fn placeholder() -> Self {
+        Self {
+            center_color: 0,
+            edge_color: 0,
+            symbol_color: 0,
+            text_color: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "center_color" => {
+                    seen.first(0, "center_color")?;
+                    self.center_color = src.value()?;
+                }
+                "edge_color" => {
+                    seen.first(1, "edge_color")?;
+                    self.edge_color = src.value()?;
+                }
+                "symbol_color" => {
+                    seen.first(2, "symbol_color")?;
+                    self.symbol_color = src.value()?;
+                }
+                "text_color" => {
+                    seen.first(3, "text_color")?;
+                    self.text_color = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "center_color")?;
+        seen.require(1, "edge_color")?;
+        seen.require(2, "symbol_color")?;
+        seen.require(3, "text_color")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UniqueGiftBackdropColors {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UniqueGiftBackdrop](https://core.telegram.org/bots/api#uniquegiftbackdrop)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UniqueGiftBackdrop {
     /// Required. `String`.
@@ -915,8 +2053,53 @@ impl UniqueGiftBackdrop {
     }
 }
 
+impl wire::Fill for UniqueGiftBackdrop {
+    const NAME: &'static str = "UniqueGiftBackdrop";
+    const EXPECTING: &'static str = "struct UniqueGiftBackdrop";
+    const FIELDS: &'static [&'static str] = &["name", "colors", "rarity_per_mille"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+            colors: <UniqueGiftBackdropColors as wire::Fill>::placeholder(),
+            rarity_per_mille: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                "colors" => {
+                    seen.first(1, "colors")?;
+                    self.colors = src.value()?;
+                }
+                "rarity_per_mille" => {
+                    seen.first(2, "rarity_per_mille")?;
+                    self.rarity_per_mille = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        seen.require(1, "colors")?;
+        seen.require(2, "rarity_per_mille")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UniqueGiftBackdrop {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UniqueGiftColors](https://core.telegram.org/bots/api#uniquegiftcolors)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UniqueGiftColors {
     /// Required. `String`.
@@ -926,12 +2109,10 @@ pub struct UniqueGiftColors {
     /// Required. `Integer`.
     pub light_theme_main_color: i64,
     /// Required (empty when missing). `Array of Integer`.
-    #[serde(default)]
     pub light_theme_other_colors: Vec<i64>,
     /// Required. `Integer`.
     pub dark_theme_main_color: i64,
     /// Required (empty when missing). `Array of Integer`.
-    #[serde(default)]
     pub dark_theme_other_colors: Vec<i64>,
 }
 
@@ -956,12 +2137,79 @@ impl UniqueGiftColors {
     }
 }
 
+impl wire::Fill for UniqueGiftColors {
+    const NAME: &'static str = "UniqueGiftColors";
+    const EXPECTING: &'static str = "struct UniqueGiftColors";
+    const FIELDS: &'static [&'static str] = &[
+        "model_custom_emoji_id",
+        "symbol_custom_emoji_id",
+        "light_theme_main_color",
+        "light_theme_other_colors",
+        "dark_theme_main_color",
+        "dark_theme_other_colors",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            model_custom_emoji_id: String::new(),
+            symbol_custom_emoji_id: String::new(),
+            light_theme_main_color: 0,
+            light_theme_other_colors: Vec::new(),
+            dark_theme_main_color: 0,
+            dark_theme_other_colors: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "model_custom_emoji_id" => {
+                    seen.first(0, "model_custom_emoji_id")?;
+                    self.model_custom_emoji_id = src.value()?;
+                }
+                "symbol_custom_emoji_id" => {
+                    seen.first(1, "symbol_custom_emoji_id")?;
+                    self.symbol_custom_emoji_id = src.value()?;
+                }
+                "light_theme_main_color" => {
+                    seen.first(2, "light_theme_main_color")?;
+                    self.light_theme_main_color = src.value()?;
+                }
+                "light_theme_other_colors" => {
+                    seen.first(3, "light_theme_other_colors")?;
+                    self.light_theme_other_colors = src.value()?;
+                }
+                "dark_theme_main_color" => {
+                    seen.first(4, "dark_theme_main_color")?;
+                    self.dark_theme_main_color = src.value()?;
+                }
+                "dark_theme_other_colors" => {
+                    seen.first(5, "dark_theme_other_colors")?;
+                    self.dark_theme_other_colors = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "model_custom_emoji_id")?;
+        seen.require(1, "symbol_custom_emoji_id")?;
+        seen.require(2, "light_theme_main_color")?;
+        seen.require(4, "dark_theme_main_color")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UniqueGiftColors {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UniqueGift](https://core.telegram.org/bots/api#uniquegift)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UniqueGift {
     /// Required (empty when missing). `String`.
-    #[serde(default)]
     pub gift_id: String,
     /// Required. `String`.
     pub base_name: String,
@@ -976,19 +2224,19 @@ pub struct UniqueGift {
     /// Required. `UniqueGiftBackdrop`.
     pub backdrop: UniqueGiftBackdrop,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_premium: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_burned: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_from_blockchain: Option<bool>,
     /// Optional. `UniqueGiftColors`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub colors: Option<UniqueGiftColors>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_chat: Option<Chat>,
 }
 
@@ -1020,38 +2268,144 @@ impl UniqueGift {
     }
 }
 
+impl wire::Fill for UniqueGift {
+    const NAME: &'static str = "UniqueGift";
+    const EXPECTING: &'static str = "struct UniqueGift";
+    const FIELDS: &'static [&'static str] = &[
+        "gift_id",
+        "base_name",
+        "name",
+        "number",
+        "model",
+        "symbol",
+        "backdrop",
+        "is_premium",
+        "is_burned",
+        "is_from_blockchain",
+        "colors",
+        "publisher_chat",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            gift_id: String::new(),
+            base_name: String::new(),
+            name: String::new(),
+            number: 0,
+            model: <UniqueGiftModel as wire::Fill>::placeholder(),
+            symbol: <UniqueGiftSymbol as wire::Fill>::placeholder(),
+            backdrop: <UniqueGiftBackdrop as wire::Fill>::placeholder(),
+            is_premium: None,
+            is_burned: None,
+            is_from_blockchain: None,
+            colors: None,
+            publisher_chat: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "gift_id" => {
+                    seen.first(0, "gift_id")?;
+                    self.gift_id = src.value()?;
+                }
+                "base_name" => {
+                    seen.first(1, "base_name")?;
+                    self.base_name = src.value()?;
+                }
+                "name" => {
+                    seen.first(2, "name")?;
+                    self.name = src.value()?;
+                }
+                "number" => {
+                    seen.first(3, "number")?;
+                    self.number = src.value()?;
+                }
+                "model" => {
+                    seen.first(4, "model")?;
+                    self.model = src.value()?;
+                }
+                "symbol" => {
+                    seen.first(5, "symbol")?;
+                    self.symbol = src.value()?;
+                }
+                "backdrop" => {
+                    seen.first(6, "backdrop")?;
+                    self.backdrop = src.value()?;
+                }
+                "is_premium" => {
+                    seen.first(7, "is_premium")?;
+                    self.is_premium = src.value()?;
+                }
+                "is_burned" => {
+                    seen.first(8, "is_burned")?;
+                    self.is_burned = src.value()?;
+                }
+                "is_from_blockchain" => {
+                    seen.first(9, "is_from_blockchain")?;
+                    self.is_from_blockchain = src.value()?;
+                }
+                "colors" => {
+                    seen.first(10, "colors")?;
+                    self.colors = src.value()?;
+                }
+                "publisher_chat" => {
+                    seen.first(11, "publisher_chat")?;
+                    self.publisher_chat = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "base_name")?;
+        seen.require(2, "name")?;
+        seen.require(3, "number")?;
+        seen.require(4, "model")?;
+        seen.require(5, "symbol")?;
+        seen.require(6, "backdrop")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UniqueGift {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [GiftInfo](https://core.telegram.org/bots/api#giftinfo)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GiftInfo {
     /// Required. `Gift`.
     pub gift: Box<Gift>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owned_gift_id: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub convert_star_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid_upgrade_star_count: Option<i64>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_upgrade_separate: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_be_upgraded: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_gift_number: Option<i64>,
 }
 
@@ -1073,8 +2427,97 @@ impl GiftInfo {
     }
 }
 
+impl wire::Fill for GiftInfo {
+    const NAME: &'static str = "GiftInfo";
+    const EXPECTING: &'static str = "struct GiftInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "gift",
+        "owned_gift_id",
+        "convert_star_count",
+        "prepaid_upgrade_star_count",
+        "is_upgrade_separate",
+        "can_be_upgraded",
+        "text",
+        "entities",
+        "is_private",
+        "unique_gift_number",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            gift: Box::new(<Gift as wire::Fill>::placeholder()),
+            owned_gift_id: None,
+            convert_star_count: None,
+            prepaid_upgrade_star_count: None,
+            is_upgrade_separate: None,
+            can_be_upgraded: None,
+            text: None,
+            entities: None,
+            is_private: None,
+            unique_gift_number: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "gift" => {
+                    seen.first(0, "gift")?;
+                    self.gift = src.boxed()?;
+                }
+                "owned_gift_id" => {
+                    seen.first(1, "owned_gift_id")?;
+                    self.owned_gift_id = src.value()?;
+                }
+                "convert_star_count" => {
+                    seen.first(2, "convert_star_count")?;
+                    self.convert_star_count = src.value()?;
+                }
+                "prepaid_upgrade_star_count" => {
+                    seen.first(3, "prepaid_upgrade_star_count")?;
+                    self.prepaid_upgrade_star_count = src.value()?;
+                }
+                "is_upgrade_separate" => {
+                    seen.first(4, "is_upgrade_separate")?;
+                    self.is_upgrade_separate = src.value()?;
+                }
+                "can_be_upgraded" => {
+                    seen.first(5, "can_be_upgraded")?;
+                    self.can_be_upgraded = src.value()?;
+                }
+                "text" => {
+                    seen.first(6, "text")?;
+                    self.text = src.value()?;
+                }
+                "entities" => {
+                    seen.first(7, "entities")?;
+                    self.entities = src.value()?;
+                }
+                "is_private" => {
+                    seen.first(8, "is_private")?;
+                    self.is_private = src.value()?;
+                }
+                "unique_gift_number" => {
+                    seen.first(9, "unique_gift_number")?;
+                    self.unique_gift_number = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "gift")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for GiftInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UniqueGiftInfo](https://core.telegram.org/bots/api#uniquegiftinfo)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UniqueGiftInfo {
     /// Required. `UniqueGift`.
@@ -1082,28 +2525,28 @@ pub struct UniqueGiftInfo {
     /// Required. `String`, as a `UniqueGiftOrigin`.
     pub origin: UniqueGiftOrigin,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_resale_currency: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_resale_amount: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owned_gift_id: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_star_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_transfer_date: Option<i64>,
 }
 
@@ -1122,6 +2565,96 @@ impl UniqueGiftInfo {
             transfer_star_count: None,
             next_transfer_date: None,
         }
+    }
+}
+
+impl wire::Fill for UniqueGiftInfo {
+    const NAME: &'static str = "UniqueGiftInfo";
+    const EXPECTING: &'static str = "struct UniqueGiftInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "gift",
+        "origin",
+        "text",
+        "entities",
+        "is_private",
+        "last_resale_currency",
+        "last_resale_amount",
+        "owned_gift_id",
+        "transfer_star_count",
+        "next_transfer_date",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            gift: Box::new(<UniqueGift as wire::Fill>::placeholder()),
+            origin: UniqueGiftOrigin::Unknown(String::new()),
+            text: None,
+            entities: None,
+            is_private: None,
+            last_resale_currency: None,
+            last_resale_amount: None,
+            owned_gift_id: None,
+            transfer_star_count: None,
+            next_transfer_date: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "gift" => {
+                    seen.first(0, "gift")?;
+                    self.gift = src.boxed()?;
+                }
+                "origin" => {
+                    seen.first(1, "origin")?;
+                    self.origin = src.value()?;
+                }
+                "text" => {
+                    seen.first(2, "text")?;
+                    self.text = src.value()?;
+                }
+                "entities" => {
+                    seen.first(3, "entities")?;
+                    self.entities = src.value()?;
+                }
+                "is_private" => {
+                    seen.first(4, "is_private")?;
+                    self.is_private = src.value()?;
+                }
+                "last_resale_currency" => {
+                    seen.first(5, "last_resale_currency")?;
+                    self.last_resale_currency = src.value()?;
+                }
+                "last_resale_amount" => {
+                    seen.first(6, "last_resale_amount")?;
+                    self.last_resale_amount = src.value()?;
+                }
+                "owned_gift_id" => {
+                    seen.first(7, "owned_gift_id")?;
+                    self.owned_gift_id = src.value()?;
+                }
+                "transfer_star_count" => {
+                    seen.first(8, "transfer_star_count")?;
+                    self.transfer_star_count = src.value()?;
+                }
+                "next_transfer_date" => {
+                    seen.first(9, "next_transfer_date")?;
+                    self.next_transfer_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "gift")?;
+        seen.require(1, "origin")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UniqueGiftInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -1149,12 +2682,21 @@ impl Serialize for OwnedGift {
 
 impl<'de> Deserialize<'de> for OwnedGift {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a OwnedGift object")? {
-            "regular" => wire::member(value).map(|v| Self::Regular(Box::new(v))),
-            "unique" => wire::member(value).map(|v| Self::Unique(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for OwnedGift {
+    const EXPECTING: &'static str = "a OwnedGift object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "regular" => Self::Regular(fields.boxed()?),
+            "unique" => Self::Unique(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -1171,48 +2713,36 @@ impl From<OwnedGiftUnique> for OwnedGift {
 }
 
 /// [OwnedGiftRegular](https://core.telegram.org/bots/api#ownedgiftregular); always sent with `"type": "regular"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnedGiftRegular {
     /// Required. `Gift`.
     pub gift: Box<Gift>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_gift_id: Option<String>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_user: Option<User>,
     /// Required. `Integer`.
     pub send_date: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_saved: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_be_upgraded: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub was_refunded: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub convert_star_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prepaid_upgrade_star_count: Option<i64>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_upgrade_separate: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unique_gift_number: Option<i64>,
 }
 
@@ -1288,31 +2818,139 @@ impl Serialize for OwnedGiftRegular {
     }
 }
 
+impl wire::Fill for OwnedGiftRegular {
+    const NAME: &'static str = "OwnedGiftRegular";
+    const EXPECTING: &'static str = "struct OwnedGiftRegular";
+    const FIELDS: &'static [&'static str] = &[
+        "gift",
+        "owned_gift_id",
+        "sender_user",
+        "send_date",
+        "text",
+        "entities",
+        "is_private",
+        "is_saved",
+        "can_be_upgraded",
+        "was_refunded",
+        "convert_star_count",
+        "prepaid_upgrade_star_count",
+        "is_upgrade_separate",
+        "unique_gift_number",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            gift: Box::new(<Gift as wire::Fill>::placeholder()),
+            owned_gift_id: None,
+            sender_user: None,
+            send_date: 0,
+            text: None,
+            entities: None,
+            is_private: None,
+            is_saved: None,
+            can_be_upgraded: None,
+            was_refunded: None,
+            convert_star_count: None,
+            prepaid_upgrade_star_count: None,
+            is_upgrade_separate: None,
+            unique_gift_number: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "gift" => {
+                    seen.first(0, "gift")?;
+                    self.gift = src.boxed()?;
+                }
+                "owned_gift_id" => {
+                    seen.first(1, "owned_gift_id")?;
+                    self.owned_gift_id = src.value()?;
+                }
+                "sender_user" => {
+                    seen.first(2, "sender_user")?;
+                    self.sender_user = src.value()?;
+                }
+                "send_date" => {
+                    seen.first(3, "send_date")?;
+                    self.send_date = src.value()?;
+                }
+                "text" => {
+                    seen.first(4, "text")?;
+                    self.text = src.value()?;
+                }
+                "entities" => {
+                    seen.first(5, "entities")?;
+                    self.entities = src.value()?;
+                }
+                "is_private" => {
+                    seen.first(6, "is_private")?;
+                    self.is_private = src.value()?;
+                }
+                "is_saved" => {
+                    seen.first(7, "is_saved")?;
+                    self.is_saved = src.value()?;
+                }
+                "can_be_upgraded" => {
+                    seen.first(8, "can_be_upgraded")?;
+                    self.can_be_upgraded = src.value()?;
+                }
+                "was_refunded" => {
+                    seen.first(9, "was_refunded")?;
+                    self.was_refunded = src.value()?;
+                }
+                "convert_star_count" => {
+                    seen.first(10, "convert_star_count")?;
+                    self.convert_star_count = src.value()?;
+                }
+                "prepaid_upgrade_star_count" => {
+                    seen.first(11, "prepaid_upgrade_star_count")?;
+                    self.prepaid_upgrade_star_count = src.value()?;
+                }
+                "is_upgrade_separate" => {
+                    seen.first(12, "is_upgrade_separate")?;
+                    self.is_upgrade_separate = src.value()?;
+                }
+                "unique_gift_number" => {
+                    seen.first(13, "unique_gift_number")?;
+                    self.unique_gift_number = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "gift")?;
+        seen.require(3, "send_date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for OwnedGiftRegular {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [OwnedGiftUnique](https://core.telegram.org/bots/api#ownedgiftunique); always sent with `"type": "unique"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnedGiftUnique {
     /// Required. `UniqueGift`.
     pub gift: Box<UniqueGift>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_gift_id: Option<String>,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_user: Option<User>,
     /// Required. `Integer`.
     pub send_date: i64,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_saved: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_be_transferred: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_star_count: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_transfer_date: Option<i64>,
 }
 
@@ -1361,17 +2999,94 @@ impl Serialize for OwnedGiftUnique {
     }
 }
 
+impl wire::Fill for OwnedGiftUnique {
+    const NAME: &'static str = "OwnedGiftUnique";
+    const EXPECTING: &'static str = "struct OwnedGiftUnique";
+    const FIELDS: &'static [&'static str] = &[
+        "gift",
+        "owned_gift_id",
+        "sender_user",
+        "send_date",
+        "is_saved",
+        "can_be_transferred",
+        "transfer_star_count",
+        "next_transfer_date",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            gift: Box::new(<UniqueGift as wire::Fill>::placeholder()),
+            owned_gift_id: None,
+            sender_user: None,
+            send_date: 0,
+            is_saved: None,
+            can_be_transferred: None,
+            transfer_star_count: None,
+            next_transfer_date: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "gift" => {
+                    seen.first(0, "gift")?;
+                    self.gift = src.boxed()?;
+                }
+                "owned_gift_id" => {
+                    seen.first(1, "owned_gift_id")?;
+                    self.owned_gift_id = src.value()?;
+                }
+                "sender_user" => {
+                    seen.first(2, "sender_user")?;
+                    self.sender_user = src.value()?;
+                }
+                "send_date" => {
+                    seen.first(3, "send_date")?;
+                    self.send_date = src.value()?;
+                }
+                "is_saved" => {
+                    seen.first(4, "is_saved")?;
+                    self.is_saved = src.value()?;
+                }
+                "can_be_transferred" => {
+                    seen.first(5, "can_be_transferred")?;
+                    self.can_be_transferred = src.value()?;
+                }
+                "transfer_star_count" => {
+                    seen.first(6, "transfer_star_count")?;
+                    self.transfer_star_count = src.value()?;
+                }
+                "next_transfer_date" => {
+                    seen.first(7, "next_transfer_date")?;
+                    self.next_transfer_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "gift")?;
+        seen.require(3, "send_date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for OwnedGiftUnique {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [OwnedGifts](https://core.telegram.org/bots/api#ownedgifts)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OwnedGifts {
     /// Required. `Integer`.
     pub total_count: i64,
     /// Required (empty when missing). `Array of OwnedGift`.
-    #[serde(default)]
     pub gifts: Vec<OwnedGift>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_offset: Option<String>,
 }
 
@@ -1386,15 +3101,57 @@ impl OwnedGifts {
     }
 }
 
+impl wire::Fill for OwnedGifts {
+    const NAME: &'static str = "OwnedGifts";
+    const EXPECTING: &'static str = "struct OwnedGifts";
+    const FIELDS: &'static [&'static str] = &["total_count", "gifts", "next_offset"];
+
+    fn placeholder() -> Self {
+        Self {
+            total_count: 0,
+            gifts: Vec::new(),
+            next_offset: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "total_count" => {
+                    seen.first(0, "total_count")?;
+                    self.total_count = src.value()?;
+                }
+                "gifts" => {
+                    seen.first(1, "gifts")?;
+                    self.gifts = src.value()?;
+                }
+                "next_offset" => {
+                    seen.first(2, "next_offset")?;
+                    self.next_offset = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "total_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for OwnedGifts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotAccessSettings](https://core.telegram.org/bots/api#botaccesssettings)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BotAccessSettings {
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_access_restricted: bool,
     /// Optional. `Array of User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub added_users: Option<Vec<User>>,
 }
 
@@ -1408,24 +3165,56 @@ impl BotAccessSettings {
     }
 }
 
+impl wire::Fill for BotAccessSettings {
+    const NAME: &'static str = "BotAccessSettings";
+    const EXPECTING: &'static str = "struct BotAccessSettings";
+    const FIELDS: &'static [&'static str] = &["is_access_restricted", "added_users"];
+
+    fn placeholder() -> Self {
+        Self {
+            is_access_restricted: false,
+            added_users: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "is_access_restricted" => {
+                    seen.first(0, "is_access_restricted")?;
+                    self.is_access_restricted = src.value()?;
+                }
+                "added_users" => {
+                    seen.first(1, "added_users")?;
+                    self.added_users = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotAccessSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [AcceptedGiftTypes](https://core.telegram.org/bots/api#acceptedgifttypes)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AcceptedGiftTypes {
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub unlimited_gifts: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub limited_gifts: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub unique_gifts: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub premium_subscription: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub gifts_from_channels: bool,
 }
 
@@ -1448,14 +3237,72 @@ impl AcceptedGiftTypes {
     }
 }
 
+impl wire::Fill for AcceptedGiftTypes {
+    const NAME: &'static str = "AcceptedGiftTypes";
+    const EXPECTING: &'static str = "struct AcceptedGiftTypes";
+    const FIELDS: &'static [&'static str] = &[
+        "unlimited_gifts",
+        "limited_gifts",
+        "unique_gifts",
+        "premium_subscription",
+        "gifts_from_channels",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            unlimited_gifts: false,
+            limited_gifts: false,
+            unique_gifts: false,
+            premium_subscription: false,
+            gifts_from_channels: false,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "unlimited_gifts" => {
+                    seen.first(0, "unlimited_gifts")?;
+                    self.unlimited_gifts = src.value()?;
+                }
+                "limited_gifts" => {
+                    seen.first(1, "limited_gifts")?;
+                    self.limited_gifts = src.value()?;
+                }
+                "unique_gifts" => {
+                    seen.first(2, "unique_gifts")?;
+                    self.unique_gifts = src.value()?;
+                }
+                "premium_subscription" => {
+                    seen.first(3, "premium_subscription")?;
+                    self.premium_subscription = src.value()?;
+                }
+                "gifts_from_channels" => {
+                    seen.first(4, "gifts_from_channels")?;
+                    self.gifts_from_channels = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for AcceptedGiftTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StarAmount](https://core.telegram.org/bots/api#staramount)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StarAmount {
     /// Required. `Integer`.
     pub amount: i64,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nanostar_amount: Option<i64>,
 }
 
@@ -1469,8 +3316,46 @@ impl StarAmount {
     }
 }
 
+impl wire::Fill for StarAmount {
+    const NAME: &'static str = "StarAmount";
+    const EXPECTING: &'static str = "struct StarAmount";
+    const FIELDS: &'static [&'static str] = &["amount", "nanostar_amount"];
+
+    fn placeholder() -> Self {
+        Self {
+            amount: 0,
+            nanostar_amount: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "amount" => {
+                    seen.first(0, "amount")?;
+                    self.amount = src.value()?;
+                }
+                "nanostar_amount" => {
+                    seen.first(1, "nanostar_amount")?;
+                    self.nanostar_amount = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "amount")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StarAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotCommand](https://core.telegram.org/bots/api#botcommand)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BotCommand {
     /// Required. `String`.
@@ -1478,7 +3363,7 @@ pub struct BotCommand {
     /// Required. `String`.
     pub description: String,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_ephemeral: Option<bool>,
 }
 
@@ -1497,6 +3382,50 @@ impl BotCommand {
     pub fn is_ephemeral(mut self, is_ephemeral: bool) -> Self {
         self.is_ephemeral = Some(is_ephemeral);
         self
+    }
+}
+
+impl wire::Fill for BotCommand {
+    const NAME: &'static str = "BotCommand";
+    const EXPECTING: &'static str = "struct BotCommand";
+    const FIELDS: &'static [&'static str] = &["command", "description", "is_ephemeral"];
+
+    fn placeholder() -> Self {
+        Self {
+            command: String::new(),
+            description: String::new(),
+            is_ephemeral: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "command" => {
+                    seen.first(0, "command")?;
+                    self.command = src.value()?;
+                }
+                "description" => {
+                    seen.first(1, "description")?;
+                    self.description = src.value()?;
+                }
+                "is_ephemeral" => {
+                    seen.first(2, "is_ephemeral")?;
+                    self.is_ephemeral = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "command")?;
+        seen.require(1, "description")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotCommand {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -1539,17 +3468,26 @@ impl Serialize for BotCommandScope {
 
 impl<'de> Deserialize<'de> for BotCommandScope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a BotCommandScope object")? {
-            "default" => wire::member(value).map(Self::Default),
-            "all_private_chats" => wire::member(value).map(Self::AllPrivateChats),
-            "all_group_chats" => wire::member(value).map(Self::AllGroupChats),
-            "all_chat_administrators" => wire::member(value).map(Self::AllChatAdministrators),
-            "chat" => wire::member(value).map(Self::Chat),
-            "chat_administrators" => wire::member(value).map(Self::ChatAdministrators),
-            "chat_member" => wire::member(value).map(Self::ChatMember),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for BotCommandScope {
+    const EXPECTING: &'static str = "a BotCommandScope object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "default" => Self::Default(fields.member()?),
+            "all_private_chats" => Self::AllPrivateChats(fields.member()?),
+            "all_group_chats" => Self::AllGroupChats(fields.member()?),
+            "all_chat_administrators" => Self::AllChatAdministrators(fields.member()?),
+            "chat" => Self::Chat(fields.member()?),
+            "chat_administrators" => Self::ChatAdministrators(fields.member()?),
+            "chat_member" => Self::ChatMember(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -1596,7 +3534,7 @@ impl From<BotCommandScopeChatMember> for BotCommandScope {
 }
 
 /// [BotCommandScopeDefault](https://core.telegram.org/bots/api#botcommandscopedefault); always sent with `"type": "default"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotCommandScopeDefault {}
 
@@ -1616,8 +3554,31 @@ impl Serialize for BotCommandScopeDefault {
     }
 }
 
+impl wire::Fill for BotCommandScopeDefault {
+    const NAME: &'static str = "BotCommandScopeDefault";
+    const EXPECTING: &'static str = "struct BotCommandScopeDefault";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotCommandScopeDefault {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotCommandScopeAllPrivateChats](https://core.telegram.org/bots/api#botcommandscopeallprivatechats); always sent with `"type": "all_private_chats"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotCommandScopeAllPrivateChats {}
 
@@ -1637,8 +3598,31 @@ impl Serialize for BotCommandScopeAllPrivateChats {
     }
 }
 
+impl wire::Fill for BotCommandScopeAllPrivateChats {
+    const NAME: &'static str = "BotCommandScopeAllPrivateChats";
+    const EXPECTING: &'static str = "struct BotCommandScopeAllPrivateChats";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotCommandScopeAllPrivateChats {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotCommandScopeAllGroupChats](https://core.telegram.org/bots/api#botcommandscopeallgroupchats); always sent with `"type": "all_group_chats"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotCommandScopeAllGroupChats {}
 
@@ -1658,8 +3642,31 @@ impl Serialize for BotCommandScopeAllGroupChats {
     }
 }
 
+impl wire::Fill for BotCommandScopeAllGroupChats {
+    const NAME: &'static str = "BotCommandScopeAllGroupChats";
+    const EXPECTING: &'static str = "struct BotCommandScopeAllGroupChats";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotCommandScopeAllGroupChats {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotCommandScopeAllChatAdministrators](https://core.telegram.org/bots/api#botcommandscopeallchatadministrators); always sent with `"type": "all_chat_administrators"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotCommandScopeAllChatAdministrators {}
 
@@ -1679,8 +3686,31 @@ impl Serialize for BotCommandScopeAllChatAdministrators {
     }
 }
 
+impl wire::Fill for BotCommandScopeAllChatAdministrators {
+    const NAME: &'static str = "BotCommandScopeAllChatAdministrators";
+    const EXPECTING: &'static str = "struct BotCommandScopeAllChatAdministrators";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotCommandScopeAllChatAdministrators {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotCommandScopeChat](https://core.telegram.org/bots/api#botcommandscopechat); always sent with `"type": "chat"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BotCommandScopeChat {
     /// Required. `Integer or String`.
@@ -1706,8 +3736,41 @@ impl Serialize for BotCommandScopeChat {
     }
 }
 
+impl wire::Fill for BotCommandScopeChat {
+    const NAME: &'static str = "BotCommandScopeChat";
+    const EXPECTING: &'static str = "struct BotCommandScopeChat";
+    const FIELDS: &'static [&'static str] = &["chat_id"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat_id: ChatId::Id(0),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat_id" => {
+                    seen.first(0, "chat_id")?;
+                    self.chat_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotCommandScopeChat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotCommandScopeChatAdministrators](https://core.telegram.org/bots/api#botcommandscopechatadministrators); always sent with `"type": "chat_administrators"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BotCommandScopeChatAdministrators {
     /// Required. `Integer or String`.
@@ -1733,8 +3796,41 @@ impl Serialize for BotCommandScopeChatAdministrators {
     }
 }
 
+impl wire::Fill for BotCommandScopeChatAdministrators {
+    const NAME: &'static str = "BotCommandScopeChatAdministrators";
+    const EXPECTING: &'static str = "struct BotCommandScopeChatAdministrators";
+    const FIELDS: &'static [&'static str] = &["chat_id"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat_id: ChatId::Id(0),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat_id" => {
+                    seen.first(0, "chat_id")?;
+                    self.chat_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotCommandScopeChatAdministrators {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotCommandScopeChatMember](https://core.telegram.org/bots/api#botcommandscopechatmember); always sent with `"type": "chat_member"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BotCommandScopeChatMember {
     /// Required. `Integer or String`.
@@ -1761,5 +3857,44 @@ impl Serialize for BotCommandScopeChatMember {
         out.serialize_field("chat_id", &self.chat_id)?;
         out.serialize_field("user_id", &self.user_id)?;
         out.end()
+    }
+}
+
+impl wire::Fill for BotCommandScopeChatMember {
+    const NAME: &'static str = "BotCommandScopeChatMember";
+    const EXPECTING: &'static str = "struct BotCommandScopeChatMember";
+    const FIELDS: &'static [&'static str] = &["chat_id", "user_id"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat_id: ChatId::Id(0),
+            user_id: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat_id" => {
+                    seen.first(0, "chat_id")?;
+                    self.chat_id = src.value()?;
+                }
+                "user_id" => {
+                    seen.first(1, "user_id")?;
+                    self.user_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat_id")?;
+        seen.require(1, "user_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotCommandScopeChatMember {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

@@ -8,7 +8,7 @@ use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
 
 /// [BotName](https://core.telegram.org/bots/api#botname)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BotName {
     /// Required. `String`.
@@ -22,8 +22,41 @@ impl BotName {
     }
 }
 
+impl wire::Fill for BotName {
+    const NAME: &'static str = "BotName";
+    const EXPECTING: &'static str = "struct BotName";
+    const FIELDS: &'static [&'static str] = &["name"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotDescription](https://core.telegram.org/bots/api#botdescription)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BotDescription {
     /// Required. `String`.
@@ -39,8 +72,41 @@ impl BotDescription {
     }
 }
 
+impl wire::Fill for BotDescription {
+    const NAME: &'static str = "BotDescription";
+    const EXPECTING: &'static str = "struct BotDescription";
+    const FIELDS: &'static [&'static str] = &["description"];
+
+    fn placeholder() -> Self {
+        Self {
+            description: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "description" => {
+                    seen.first(0, "description")?;
+                    self.description = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "description")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BotShortDescription](https://core.telegram.org/bots/api#botshortdescription)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BotShortDescription {
     /// Required. `String`.
@@ -53,6 +119,39 @@ impl BotShortDescription {
         Self {
             short_description: short_description.into(),
         }
+    }
+}
+
+impl wire::Fill for BotShortDescription {
+    const NAME: &'static str = "BotShortDescription";
+    const EXPECTING: &'static str = "struct BotShortDescription";
+    const FIELDS: &'static [&'static str] = &["short_description"];
+
+    fn placeholder() -> Self {
+        Self {
+            short_description: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "short_description" => {
+                    seen.first(0, "short_description")?;
+                    self.short_description = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "short_description")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BotShortDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -83,13 +182,22 @@ impl Serialize for MenuButton {
 
 impl<'de> Deserialize<'de> for MenuButton {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a MenuButton object")? {
-            "commands" => wire::member(value).map(Self::Commands),
-            "web_app" => wire::member(value).map(Self::WebApp),
-            "default" => wire::member(value).map(Self::Default),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for MenuButton {
+    const EXPECTING: &'static str = "a MenuButton object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "commands" => Self::Commands(fields.member()?),
+            "web_app" => Self::WebApp(fields.member()?),
+            "default" => Self::Default(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -112,7 +220,7 @@ impl From<MenuButtonDefault> for MenuButton {
 }
 
 /// [MenuButtonCommands](https://core.telegram.org/bots/api#menubuttoncommands); always sent with `"type": "commands"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MenuButtonCommands {}
 
@@ -132,8 +240,31 @@ impl Serialize for MenuButtonCommands {
     }
 }
 
+impl wire::Fill for MenuButtonCommands {
+    const NAME: &'static str = "MenuButtonCommands";
+    const EXPECTING: &'static str = "struct MenuButtonCommands";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MenuButtonCommands {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MenuButtonWebApp](https://core.telegram.org/bots/api#menubuttonwebapp); always sent with `"type": "web_app"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MenuButtonWebApp {
     /// Required. `String`.
@@ -163,8 +294,47 @@ impl Serialize for MenuButtonWebApp {
     }
 }
 
+impl wire::Fill for MenuButtonWebApp {
+    const NAME: &'static str = "MenuButtonWebApp";
+    const EXPECTING: &'static str = "struct MenuButtonWebApp";
+    const FIELDS: &'static [&'static str] = &["text", "web_app"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: String::new(),
+            web_app: <WebAppInfo as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "web_app" => {
+                    seen.first(1, "web_app")?;
+                    self.web_app = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "web_app")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MenuButtonWebApp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MenuButtonDefault](https://core.telegram.org/bots/api#menubuttondefault); always sent with `"type": "default"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MenuButtonDefault {}
 
@@ -181,6 +351,29 @@ impl Serialize for MenuButtonDefault {
         let mut out = serializer.serialize_struct("MenuButtonDefault", 1)?;
         out.serialize_field("type", "default")?;
         out.end()
+    }
+}
+
+impl wire::Fill for MenuButtonDefault {
+    const NAME: &'static str = "MenuButtonDefault";
+    const EXPECTING: &'static str = "struct MenuButtonDefault";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MenuButtonDefault {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -211,13 +404,22 @@ impl Serialize for ChatBoostSource {
 
 impl<'de> Deserialize<'de> for ChatBoostSource {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "source", "a ChatBoostSource object")? {
-            "premium" => wire::member(value).map(Self::Premium),
-            "gift_code" => wire::member(value).map(Self::GiftCode),
-            "giveaway" => wire::member(value).map(|v| Self::Giveaway(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for ChatBoostSource {
+    const EXPECTING: &'static str = "a ChatBoostSource object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("source")? {
+            "premium" => Self::Premium(fields.member()?),
+            "gift_code" => Self::GiftCode(fields.member()?),
+            "giveaway" => Self::Giveaway(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -240,7 +442,7 @@ impl From<ChatBoostSourceGiveaway> for ChatBoostSource {
 }
 
 /// [ChatBoostSourcePremium](https://core.telegram.org/bots/api#chatboostsourcepremium); always sent with `"source": "premium"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatBoostSourcePremium {
     /// Required. `User`.
@@ -264,8 +466,41 @@ impl Serialize for ChatBoostSourcePremium {
     }
 }
 
+impl wire::Fill for ChatBoostSourcePremium {
+    const NAME: &'static str = "ChatBoostSourcePremium";
+    const EXPECTING: &'static str = "struct ChatBoostSourcePremium";
+    const FIELDS: &'static [&'static str] = &["user"];
+
+    fn placeholder() -> Self {
+        Self {
+            user: <User as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "user" => {
+                    seen.first(0, "user")?;
+                    self.user = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatBoostSourcePremium {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatBoostSourceGiftCode](https://core.telegram.org/bots/api#chatboostsourcegiftcode); always sent with `"source": "gift_code"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatBoostSourceGiftCode {
     /// Required. `User`.
@@ -289,20 +524,50 @@ impl Serialize for ChatBoostSourceGiftCode {
     }
 }
 
+impl wire::Fill for ChatBoostSourceGiftCode {
+    const NAME: &'static str = "ChatBoostSourceGiftCode";
+    const EXPECTING: &'static str = "struct ChatBoostSourceGiftCode";
+    const FIELDS: &'static [&'static str] = &["user"];
+
+    fn placeholder() -> Self {
+        Self {
+            user: <User as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "user" => {
+                    seen.first(0, "user")?;
+                    self.user = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatBoostSourceGiftCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatBoostSourceGiveaway](https://core.telegram.org/bots/api#chatboostsourcegiveaway); always sent with `"source": "giveaway"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatBoostSourceGiveaway {
     /// Required. `Integer`.
     pub giveaway_message_id: i64,
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prize_star_count: Option<i64>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unclaimed: Option<bool>,
 }
 
@@ -337,8 +602,61 @@ impl Serialize for ChatBoostSourceGiveaway {
     }
 }
 
+impl wire::Fill for ChatBoostSourceGiveaway {
+    const NAME: &'static str = "ChatBoostSourceGiveaway";
+    const EXPECTING: &'static str = "struct ChatBoostSourceGiveaway";
+    const FIELDS: &'static [&'static str] = &[
+        "giveaway_message_id",
+        "user",
+        "prize_star_count",
+        "is_unclaimed",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            giveaway_message_id: 0,
+            user: None,
+            prize_star_count: None,
+            is_unclaimed: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "giveaway_message_id" => {
+                    seen.first(0, "giveaway_message_id")?;
+                    self.giveaway_message_id = src.value()?;
+                }
+                "user" => {
+                    seen.first(1, "user")?;
+                    self.user = src.value()?;
+                }
+                "prize_star_count" => {
+                    seen.first(2, "prize_star_count")?;
+                    self.prize_star_count = src.value()?;
+                }
+                "is_unclaimed" => {
+                    seen.first(3, "is_unclaimed")?;
+                    self.is_unclaimed = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "giveaway_message_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatBoostSourceGiveaway {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatBoost](https://core.telegram.org/bots/api#chatboost)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatBoost {
     /// Required. `String`.
@@ -368,8 +686,59 @@ impl ChatBoost {
     }
 }
 
+impl wire::Fill for ChatBoost {
+    const NAME: &'static str = "ChatBoost";
+    const EXPECTING: &'static str = "struct ChatBoost";
+    const FIELDS: &'static [&'static str] = &["boost_id", "add_date", "expiration_date", "source"];
+
+    fn placeholder() -> Self {
+        Self {
+            boost_id: String::new(),
+            add_date: 0,
+            expiration_date: 0,
+            source: ChatBoostSource::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "boost_id" => {
+                    seen.first(0, "boost_id")?;
+                    self.boost_id = src.value()?;
+                }
+                "add_date" => {
+                    seen.first(1, "add_date")?;
+                    self.add_date = src.value()?;
+                }
+                "expiration_date" => {
+                    seen.first(2, "expiration_date")?;
+                    self.expiration_date = src.value()?;
+                }
+                "source" => {
+                    seen.first(3, "source")?;
+                    self.source = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "boost_id")?;
+        seen.require(1, "add_date")?;
+        seen.require(2, "expiration_date")?;
+        seen.require(3, "source")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatBoost {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatBoostUpdated](https://core.telegram.org/bots/api#chatboostupdated)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatBoostUpdated {
     /// Required. `Chat`.
@@ -388,8 +757,47 @@ impl ChatBoostUpdated {
     }
 }
 
+impl wire::Fill for ChatBoostUpdated {
+    const NAME: &'static str = "ChatBoostUpdated";
+    const EXPECTING: &'static str = "struct ChatBoostUpdated";
+    const FIELDS: &'static [&'static str] = &["chat", "boost"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            boost: <ChatBoost as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "boost" => {
+                    seen.first(1, "boost")?;
+                    self.boost = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(1, "boost")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatBoostUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatBoostRemoved](https://core.telegram.org/bots/api#chatboostremoved)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatBoostRemoved {
     /// Required. `Chat`.
@@ -419,12 +827,63 @@ impl ChatBoostRemoved {
     }
 }
 
+impl wire::Fill for ChatBoostRemoved {
+    const NAME: &'static str = "ChatBoostRemoved";
+    const EXPECTING: &'static str = "struct ChatBoostRemoved";
+    const FIELDS: &'static [&'static str] = &["chat", "boost_id", "remove_date", "source"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            boost_id: String::new(),
+            remove_date: 0,
+            source: ChatBoostSource::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "boost_id" => {
+                    seen.first(1, "boost_id")?;
+                    self.boost_id = src.value()?;
+                }
+                "remove_date" => {
+                    seen.first(2, "remove_date")?;
+                    self.remove_date = src.value()?;
+                }
+                "source" => {
+                    seen.first(3, "source")?;
+                    self.source = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        seen.require(1, "boost_id")?;
+        seen.require(2, "remove_date")?;
+        seen.require(3, "source")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatBoostRemoved {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatOwnerLeft](https://core.telegram.org/bots/api#chatownerleft)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatOwnerLeft {
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_owner: Option<User>,
 }
 
@@ -435,8 +894,38 @@ impl ChatOwnerLeft {
     }
 }
 
+impl wire::Fill for ChatOwnerLeft {
+    const NAME: &'static str = "ChatOwnerLeft";
+    const EXPECTING: &'static str = "struct ChatOwnerLeft";
+    const FIELDS: &'static [&'static str] = &["new_owner"];
+
+    fn placeholder() -> Self {
+        Self { new_owner: None }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "new_owner" => {
+                    seen.first(0, "new_owner")?;
+                    self.new_owner = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatOwnerLeft {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChatOwnerChanged](https://core.telegram.org/bots/api#chatownerchanged)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatOwnerChanged {
     /// Required. `User`.
@@ -452,12 +941,44 @@ impl ChatOwnerChanged {
     }
 }
 
+impl wire::Fill for ChatOwnerChanged {
+    const NAME: &'static str = "ChatOwnerChanged";
+    const EXPECTING: &'static str = "struct ChatOwnerChanged";
+    const FIELDS: &'static [&'static str] = &["new_owner"];
+
+    fn placeholder() -> Self {
+        Self {
+            new_owner: <User as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "new_owner" => {
+                    seen.first(0, "new_owner")?;
+                    self.new_owner = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "new_owner")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatOwnerChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [UserChatBoosts](https://core.telegram.org/bots/api#userchatboosts)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UserChatBoosts {
     /// Required (empty when missing). `Array of ChatBoost`.
-    #[serde(default)]
     pub boosts: Vec<ChatBoost>,
 }
 
@@ -470,51 +991,81 @@ impl UserChatBoosts {
     }
 }
 
+impl wire::Fill for UserChatBoosts {
+    const NAME: &'static str = "UserChatBoosts";
+    const EXPECTING: &'static str = "struct UserChatBoosts";
+    const FIELDS: &'static [&'static str] = &["boosts"];
+
+    fn placeholder() -> Self {
+        Self { boosts: Vec::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "boosts" => {
+                    seen.first(0, "boosts")?;
+                    self.boosts = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserChatBoosts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BusinessBotRights](https://core.telegram.org/bots/api#businessbotrights)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BusinessBotRights {
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_reply: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_read_messages: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_delete_sent_messages: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_delete_all_messages: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_edit_name: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_edit_bio: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_edit_profile_photo: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_edit_username: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_change_gift_settings: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_view_gifts_and_stars: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_convert_gifts_to_stars: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_transfer_and_upgrade_gifts: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_transfer_stars: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_manage_stories: Option<bool>,
 }
 
@@ -525,8 +1076,120 @@ impl BusinessBotRights {
     }
 }
 
+impl wire::Fill for BusinessBotRights {
+    const NAME: &'static str = "BusinessBotRights";
+    const EXPECTING: &'static str = "struct BusinessBotRights";
+    const FIELDS: &'static [&'static str] = &[
+        "can_reply",
+        "can_read_messages",
+        "can_delete_sent_messages",
+        "can_delete_all_messages",
+        "can_edit_name",
+        "can_edit_bio",
+        "can_edit_profile_photo",
+        "can_edit_username",
+        "can_change_gift_settings",
+        "can_view_gifts_and_stars",
+        "can_convert_gifts_to_stars",
+        "can_transfer_and_upgrade_gifts",
+        "can_transfer_stars",
+        "can_manage_stories",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            can_reply: None,
+            can_read_messages: None,
+            can_delete_sent_messages: None,
+            can_delete_all_messages: None,
+            can_edit_name: None,
+            can_edit_bio: None,
+            can_edit_profile_photo: None,
+            can_edit_username: None,
+            can_change_gift_settings: None,
+            can_view_gifts_and_stars: None,
+            can_convert_gifts_to_stars: None,
+            can_transfer_and_upgrade_gifts: None,
+            can_transfer_stars: None,
+            can_manage_stories: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "can_reply" => {
+                    seen.first(0, "can_reply")?;
+                    self.can_reply = src.value()?;
+                }
+                "can_read_messages" => {
+                    seen.first(1, "can_read_messages")?;
+                    self.can_read_messages = src.value()?;
+                }
+                "can_delete_sent_messages" => {
+                    seen.first(2, "can_delete_sent_messages")?;
+                    self.can_delete_sent_messages = src.value()?;
+                }
+                "can_delete_all_messages" => {
+                    seen.first(3, "can_delete_all_messages")?;
+                    self.can_delete_all_messages = src.value()?;
+                }
+                "can_edit_name" => {
+                    seen.first(4, "can_edit_name")?;
+                    self.can_edit_name = src.value()?;
+                }
+                "can_edit_bio" => {
+                    seen.first(5, "can_edit_bio")?;
+                    self.can_edit_bio = src.value()?;
+                }
+                "can_edit_profile_photo" => {
+                    seen.first(6, "can_edit_profile_photo")?;
+                    self.can_edit_profile_photo = src.value()?;
+                }
+                "can_edit_username" => {
+                    seen.first(7, "can_edit_username")?;
+                    self.can_edit_username = src.value()?;
+                }
+                "can_change_gift_settings" => {
+                    seen.first(8, "can_change_gift_settings")?;
+                    self.can_change_gift_settings = src.value()?;
+                }
+                "can_view_gifts_and_stars" => {
+                    seen.first(9, "can_view_gifts_and_stars")?;
+                    self.can_view_gifts_and_stars = src.value()?;
+                }
+                "can_convert_gifts_to_stars" => {
+                    seen.first(10, "can_convert_gifts_to_stars")?;
+                    self.can_convert_gifts_to_stars = src.value()?;
+                }
+                "can_transfer_and_upgrade_gifts" => {
+                    seen.first(11, "can_transfer_and_upgrade_gifts")?;
+                    self.can_transfer_and_upgrade_gifts = src.value()?;
+                }
+                "can_transfer_stars" => {
+                    seen.first(12, "can_transfer_stars")?;
+                    self.can_transfer_stars = src.value()?;
+                }
+                "can_manage_stories" => {
+                    seen.first(13, "can_manage_stories")?;
+                    self.can_manage_stories = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessBotRights {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BusinessConnection](https://core.telegram.org/bots/api#businessconnection)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BusinessConnection {
     /// Required. `String`.
@@ -538,10 +1201,9 @@ pub struct BusinessConnection {
     /// Required. `Integer`.
     pub date: i64,
     /// Optional. `BusinessBotRights`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rights: Option<BusinessBotRights>,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_enabled: bool,
 }
 
@@ -565,8 +1227,70 @@ impl BusinessConnection {
     }
 }
 
+impl wire::Fill for BusinessConnection {
+    const NAME: &'static str = "BusinessConnection";
+    const EXPECTING: &'static str = "struct BusinessConnection";
+    const FIELDS: &'static [&'static str] =
+        &["id", "user", "user_chat_id", "date", "rights", "is_enabled"];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            user: <User as wire::Fill>::placeholder(),
+            user_chat_id: 0,
+            date: 0,
+            rights: None,
+            is_enabled: false,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "user" => {
+                    seen.first(1, "user")?;
+                    self.user = src.value()?;
+                }
+                "user_chat_id" => {
+                    seen.first(2, "user_chat_id")?;
+                    self.user_chat_id = src.value()?;
+                }
+                "date" => {
+                    seen.first(3, "date")?;
+                    self.date = src.value()?;
+                }
+                "rights" => {
+                    seen.first(4, "rights")?;
+                    self.rights = src.value()?;
+                }
+                "is_enabled" => {
+                    seen.first(5, "is_enabled")?;
+                    self.is_enabled = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "user")?;
+        seen.require(2, "user_chat_id")?;
+        seen.require(3, "date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [BusinessMessagesDeleted](https://core.telegram.org/bots/api#businessmessagesdeleted)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BusinessMessagesDeleted {
     /// Required. `String`.
@@ -574,7 +1298,6 @@ pub struct BusinessMessagesDeleted {
     /// Required. `Chat`.
     pub chat: Chat,
     /// Required (empty when missing). `Array of Integer`.
-    #[serde(default)]
     pub message_ids: Vec<i64>,
 }
 
@@ -593,12 +1316,56 @@ impl BusinessMessagesDeleted {
     }
 }
 
+impl wire::Fill for BusinessMessagesDeleted {
+    const NAME: &'static str = "BusinessMessagesDeleted";
+    const EXPECTING: &'static str = "struct BusinessMessagesDeleted";
+    const FIELDS: &'static [&'static str] = &["business_connection_id", "chat", "message_ids"];
+
+    fn placeholder() -> Self {
+        Self {
+            business_connection_id: String::new(),
+            chat: <Chat as wire::Fill>::placeholder(),
+            message_ids: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "business_connection_id" => {
+                    seen.first(0, "business_connection_id")?;
+                    self.business_connection_id = src.value()?;
+                }
+                "chat" => {
+                    seen.first(1, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "message_ids" => {
+                    seen.first(2, "message_ids")?;
+                    self.message_ids = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "business_connection_id")?;
+        seen.require(1, "chat")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessMessagesDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SentWebAppMessage](https://core.telegram.org/bots/api#sentwebappmessage)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SentWebAppMessage {
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_message_id: Option<String>,
 }
 
@@ -609,8 +1376,40 @@ impl SentWebAppMessage {
     }
 }
 
+impl wire::Fill for SentWebAppMessage {
+    const NAME: &'static str = "SentWebAppMessage";
+    const EXPECTING: &'static str = "struct SentWebAppMessage";
+    const FIELDS: &'static [&'static str] = &["inline_message_id"];
+
+    fn placeholder() -> Self {
+        Self {
+            inline_message_id: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "inline_message_id" => {
+                    seen.first(0, "inline_message_id")?;
+                    self.inline_message_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SentWebAppMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SentGuestMessage](https://core.telegram.org/bots/api#sentguestmessage)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SentGuestMessage {
     /// Required. `String`.
@@ -626,8 +1425,41 @@ impl SentGuestMessage {
     }
 }
 
+impl wire::Fill for SentGuestMessage {
+    const NAME: &'static str = "SentGuestMessage";
+    const EXPECTING: &'static str = "struct SentGuestMessage";
+    const FIELDS: &'static [&'static str] = &["inline_message_id"];
+
+    fn placeholder() -> Self {
+        Self {
+            inline_message_id: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "inline_message_id" => {
+                    seen.first(0, "inline_message_id")?;
+                    self.inline_message_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "inline_message_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SentGuestMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PreparedInlineMessage](https://core.telegram.org/bots/api#preparedinlinemessage)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PreparedInlineMessage {
     /// Required. `String`.
@@ -646,8 +1478,47 @@ impl PreparedInlineMessage {
     }
 }
 
+impl wire::Fill for PreparedInlineMessage {
+    const NAME: &'static str = "PreparedInlineMessage";
+    const EXPECTING: &'static str = "struct PreparedInlineMessage";
+    const FIELDS: &'static [&'static str] = &["id", "expiration_date"];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            expiration_date: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "expiration_date" => {
+                    seen.first(1, "expiration_date")?;
+                    self.expiration_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "expiration_date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PreparedInlineMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PreparedKeyboardButton](https://core.telegram.org/bots/api#preparedkeyboardbutton)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PreparedKeyboardButton {
     /// Required. `String`.
@@ -661,15 +1532,46 @@ impl PreparedKeyboardButton {
     }
 }
 
+impl wire::Fill for PreparedKeyboardButton {
+    const NAME: &'static str = "PreparedKeyboardButton";
+    const EXPECTING: &'static str = "struct PreparedKeyboardButton";
+    const FIELDS: &'static [&'static str] = &["id"];
+
+    fn placeholder() -> Self {
+        Self { id: String::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PreparedKeyboardButton {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ResponseParameters](https://core.telegram.org/bots/api#responseparameters)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResponseParameters {
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrate_to_chat_id: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<i64>,
 }
 
@@ -677,6 +1579,43 @@ impl ResponseParameters {
     /// An empty value; set fields with the setters or directly.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl wire::Fill for ResponseParameters {
+    const NAME: &'static str = "ResponseParameters";
+    const EXPECTING: &'static str = "struct ResponseParameters";
+    const FIELDS: &'static [&'static str] = &["migrate_to_chat_id", "retry_after"];
+
+    fn placeholder() -> Self {
+        Self {
+            migrate_to_chat_id: None,
+            retry_after: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "migrate_to_chat_id" => {
+                    seen.first(0, "migrate_to_chat_id")?;
+                    self.migrate_to_chat_id = src.value()?;
+                }
+                "retry_after" => {
+                    seen.first(1, "retry_after")?;
+                    self.retry_after = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponseParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -716,16 +1655,25 @@ impl Serialize for InputMedia {
 
 impl<'de> Deserialize<'de> for InputMedia {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InputMedia object")? {
-            "animation" => wire::member(value).map(|v| Self::Animation(Box::new(v))),
-            "audio" => wire::member(value).map(|v| Self::Audio(Box::new(v))),
-            "document" => wire::member(value).map(|v| Self::Document(Box::new(v))),
-            "live_photo" => wire::member(value).map(|v| Self::LivePhoto(Box::new(v))),
-            "photo" => wire::member(value).map(|v| Self::Photo(Box::new(v))),
-            "video" => wire::member(value).map(|v| Self::Video(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputMedia {
+    const EXPECTING: &'static str = "a InputMedia object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "animation" => Self::Animation(fields.boxed()?),
+            "audio" => Self::Audio(fields.boxed()?),
+            "document" => Self::Document(fields.boxed()?),
+            "live_photo" => Self::LivePhoto(fields.boxed()?),
+            "photo" => Self::Photo(fields.boxed()?),
+            "video" => Self::Video(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -780,37 +1728,28 @@ impl HasUploads for InputMedia {
 }
 
 /// [InputMediaAnimation](https://core.telegram.org/bots/api#inputmediaanimation); always sent with `"type": "animation"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaAnimation {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_spoiler: Option<bool>,
 }
 
@@ -923,6 +1862,95 @@ impl Serialize for InputMediaAnimation {
     }
 }
 
+impl wire::Fill for InputMediaAnimation {
+    const NAME: &'static str = "InputMediaAnimation";
+    const EXPECTING: &'static str = "struct InputMediaAnimation";
+    const FIELDS: &'static [&'static str] = &[
+        "media",
+        "thumbnail",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "width",
+        "height",
+        "duration",
+        "has_spoiler",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            thumbnail: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            width: None,
+            height: None,
+            duration: None,
+            has_spoiler: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(1, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "caption" => {
+                    seen.first(2, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(3, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(4, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(5, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "width" => {
+                    seen.first(6, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(7, "height")?;
+                    self.height = src.value()?;
+                }
+                "duration" => {
+                    seen.first(8, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "has_spoiler" => {
+                    seen.first(9, "has_spoiler")?;
+                    self.has_spoiler = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaAnimation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputMediaAnimation {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -931,31 +1959,24 @@ impl HasUploads for InputMediaAnimation {
 }
 
 /// [InputMediaAudio](https://core.telegram.org/bots/api#inputmediaaudio); always sent with `"type": "audio"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaAudio {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performer: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -1048,6 +2069,83 @@ impl Serialize for InputMediaAudio {
     }
 }
 
+impl wire::Fill for InputMediaAudio {
+    const NAME: &'static str = "InputMediaAudio";
+    const EXPECTING: &'static str = "struct InputMediaAudio";
+    const FIELDS: &'static [&'static str] = &[
+        "media",
+        "thumbnail",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "duration",
+        "performer",
+        "title",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            thumbnail: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            duration: None,
+            performer: None,
+            title: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(1, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "caption" => {
+                    seen.first(2, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(3, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(4, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "duration" => {
+                    seen.first(5, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "performer" => {
+                    seen.first(6, "performer")?;
+                    self.performer = src.value()?;
+                }
+                "title" => {
+                    seen.first(7, "title")?;
+                    self.title = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaAudio {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputMediaAudio {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1056,25 +2154,20 @@ impl HasUploads for InputMediaAudio {
 }
 
 /// [InputMediaDocument](https://core.telegram.org/bots/api#inputmediadocument); always sent with `"type": "document"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaDocument {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_content_type_detection: Option<bool>,
 }
 
@@ -1150,6 +2243,71 @@ impl Serialize for InputMediaDocument {
     }
 }
 
+impl wire::Fill for InputMediaDocument {
+    const NAME: &'static str = "InputMediaDocument";
+    const EXPECTING: &'static str = "struct InputMediaDocument";
+    const FIELDS: &'static [&'static str] = &[
+        "media",
+        "thumbnail",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "disable_content_type_detection",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            thumbnail: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            disable_content_type_detection: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(1, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "caption" => {
+                    seen.first(2, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(3, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(4, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "disable_content_type_detection" => {
+                    seen.first(5, "disable_content_type_detection")?;
+                    self.disable_content_type_detection = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputMediaDocument {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1158,7 +2316,7 @@ impl HasUploads for InputMediaDocument {
 }
 
 /// [InputMediaLink](https://core.telegram.org/bots/api#inputmedialink); always sent with `"type": "link"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaLink {
     /// Required. `String`.
@@ -1182,8 +2340,39 @@ impl Serialize for InputMediaLink {
     }
 }
 
+impl wire::Fill for InputMediaLink {
+    const NAME: &'static str = "InputMediaLink";
+    const EXPECTING: &'static str = "struct InputMediaLink";
+    const FIELDS: &'static [&'static str] = &["url"];
+
+    fn placeholder() -> Self {
+        Self { url: String::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "url" => {
+                    seen.first(0, "url")?;
+                    self.url = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaLink {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputMediaLivePhoto](https://core.telegram.org/bots/api#inputmedialivephoto); always sent with `"type": "live_photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaLivePhoto {
     /// Required. `String`.
@@ -1191,19 +2380,14 @@ pub struct InputMediaLivePhoto {
     /// Required. `String`.
     pub photo: InputFile,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_spoiler: Option<bool>,
 }
 
@@ -1278,6 +2462,78 @@ impl Serialize for InputMediaLivePhoto {
     }
 }
 
+impl wire::Fill for InputMediaLivePhoto {
+    const NAME: &'static str = "InputMediaLivePhoto";
+    const EXPECTING: &'static str = "struct InputMediaLivePhoto";
+    const FIELDS: &'static [&'static str] = &[
+        "media",
+        "photo",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "has_spoiler",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            photo: InputFile::FileId(String::new()),
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            has_spoiler: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "photo" => {
+                    seen.first(1, "photo")?;
+                    self.photo = src.value()?;
+                }
+                "caption" => {
+                    seen.first(2, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(3, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(4, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(5, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "has_spoiler" => {
+                    seen.first(6, "has_spoiler")?;
+                    self.has_spoiler = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        seen.require(1, "photo")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaLivePhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputMediaLivePhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1286,7 +2542,7 @@ impl HasUploads for InputMediaLivePhoto {
 }
 
 /// [InputMediaLocation](https://core.telegram.org/bots/api#inputmedialocation); always sent with `"type": "location"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaLocation {
     /// Required. `Float`.
@@ -1294,7 +2550,6 @@ pub struct InputMediaLocation {
     /// Required. `Float`.
     pub longitude: f64,
     /// Optional. `Float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_accuracy: Option<f64>,
 }
 
@@ -1329,26 +2584,65 @@ impl Serialize for InputMediaLocation {
     }
 }
 
+impl wire::Fill for InputMediaLocation {
+    const NAME: &'static str = "InputMediaLocation";
+    const EXPECTING: &'static str = "struct InputMediaLocation";
+    const FIELDS: &'static [&'static str] = &["latitude", "longitude", "horizontal_accuracy"];
+
+    fn placeholder() -> Self {
+        Self {
+            latitude: 0.0,
+            longitude: 0.0,
+            horizontal_accuracy: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "latitude" => {
+                    seen.first(0, "latitude")?;
+                    self.latitude = src.value()?;
+                }
+                "longitude" => {
+                    seen.first(1, "longitude")?;
+                    self.longitude = src.value()?;
+                }
+                "horizontal_accuracy" => {
+                    seen.first(2, "horizontal_accuracy")?;
+                    self.horizontal_accuracy = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "latitude")?;
+        seen.require(1, "longitude")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputMediaPhoto](https://core.telegram.org/bots/api#inputmediaphoto); always sent with `"type": "photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaPhoto {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_spoiler: Option<bool>,
 }
 
@@ -1421,6 +2715,71 @@ impl Serialize for InputMediaPhoto {
     }
 }
 
+impl wire::Fill for InputMediaPhoto {
+    const NAME: &'static str = "InputMediaPhoto";
+    const EXPECTING: &'static str = "struct InputMediaPhoto";
+    const FIELDS: &'static [&'static str] = &[
+        "media",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "has_spoiler",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            has_spoiler: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(2, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(3, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(4, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "has_spoiler" => {
+                    seen.first(5, "has_spoiler")?;
+                    self.has_spoiler = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaPhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputMediaPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1428,13 +2787,12 @@ impl HasUploads for InputMediaPhoto {
 }
 
 /// [InputMediaSticker](https://core.telegram.org/bots/api#inputmediasticker); always sent with `"type": "sticker"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaSticker {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
 }
 
@@ -1467,6 +2825,44 @@ impl Serialize for InputMediaSticker {
     }
 }
 
+impl wire::Fill for InputMediaSticker {
+    const NAME: &'static str = "InputMediaSticker";
+    const EXPECTING: &'static str = "struct InputMediaSticker";
+    const FIELDS: &'static [&'static str] = &["media", "emoji"];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            emoji: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "emoji" => {
+                    seen.first(1, "emoji")?;
+                    self.emoji = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaSticker {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputMediaSticker {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1474,7 +2870,7 @@ impl HasUploads for InputMediaSticker {
 }
 
 /// [InputMediaVenue](https://core.telegram.org/bots/api#inputmediavenue); always sent with `"type": "venue"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaVenue {
     /// Required. `Float`.
@@ -1486,16 +2882,12 @@ pub struct InputMediaVenue {
     /// Required. `String`.
     pub address: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foursquare_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foursquare_type: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_place_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_place_type: Option<String>,
 }
 
@@ -1569,47 +2961,115 @@ impl Serialize for InputMediaVenue {
     }
 }
 
+impl wire::Fill for InputMediaVenue {
+    const NAME: &'static str = "InputMediaVenue";
+    const EXPECTING: &'static str = "struct InputMediaVenue";
+    const FIELDS: &'static [&'static str] = &[
+        "latitude",
+        "longitude",
+        "title",
+        "address",
+        "foursquare_id",
+        "foursquare_type",
+        "google_place_id",
+        "google_place_type",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            latitude: 0.0,
+            longitude: 0.0,
+            title: String::new(),
+            address: String::new(),
+            foursquare_id: None,
+            foursquare_type: None,
+            google_place_id: None,
+            google_place_type: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "latitude" => {
+                    seen.first(0, "latitude")?;
+                    self.latitude = src.value()?;
+                }
+                "longitude" => {
+                    seen.first(1, "longitude")?;
+                    self.longitude = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "address" => {
+                    seen.first(3, "address")?;
+                    self.address = src.value()?;
+                }
+                "foursquare_id" => {
+                    seen.first(4, "foursquare_id")?;
+                    self.foursquare_id = src.value()?;
+                }
+                "foursquare_type" => {
+                    seen.first(5, "foursquare_type")?;
+                    self.foursquare_type = src.value()?;
+                }
+                "google_place_id" => {
+                    seen.first(6, "google_place_id")?;
+                    self.google_place_id = src.value()?;
+                }
+                "google_place_type" => {
+                    seen.first(7, "google_place_type")?;
+                    self.google_place_type = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "latitude")?;
+        seen.require(1, "longitude")?;
+        seen.require(2, "title")?;
+        seen.require(3, "address")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaVenue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputMediaVideo](https://core.telegram.org/bots/api#inputmediavideo); always sent with `"type": "video"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaVideo {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<InputFile>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_streaming: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_spoiler: Option<bool>,
 }
 
@@ -1752,6 +3212,113 @@ impl Serialize for InputMediaVideo {
     }
 }
 
+impl wire::Fill for InputMediaVideo {
+    const NAME: &'static str = "InputMediaVideo";
+    const EXPECTING: &'static str = "struct InputMediaVideo";
+    const FIELDS: &'static [&'static str] = &[
+        "media",
+        "thumbnail",
+        "cover",
+        "start_timestamp",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "width",
+        "height",
+        "duration",
+        "supports_streaming",
+        "has_spoiler",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            thumbnail: None,
+            cover: None,
+            start_timestamp: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            width: None,
+            height: None,
+            duration: None,
+            supports_streaming: None,
+            has_spoiler: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(1, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "cover" => {
+                    seen.first(2, "cover")?;
+                    self.cover = src.value()?;
+                }
+                "start_timestamp" => {
+                    seen.first(3, "start_timestamp")?;
+                    self.start_timestamp = src.value()?;
+                }
+                "caption" => {
+                    seen.first(4, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(5, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(6, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(7, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "width" => {
+                    seen.first(8, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(9, "height")?;
+                    self.height = src.value()?;
+                }
+                "duration" => {
+                    seen.first(10, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "supports_streaming" => {
+                    seen.first(11, "supports_streaming")?;
+                    self.supports_streaming = src.value()?;
+                }
+                "has_spoiler" => {
+                    seen.first(12, "has_spoiler")?;
+                    self.has_spoiler = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputMediaVideo {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1761,22 +3328,18 @@ impl HasUploads for InputMediaVideo {
 }
 
 /// [InputMediaVoiceNote](https://core.telegram.org/bots/api#inputmediavoicenote); always sent with `"type": "voice_note"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputMediaVoiceNote {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
 }
 
@@ -1839,6 +3402,65 @@ impl Serialize for InputMediaVoiceNote {
     }
 }
 
+impl wire::Fill for InputMediaVoiceNote {
+    const NAME: &'static str = "InputMediaVoiceNote";
+    const EXPECTING: &'static str = "struct InputMediaVoiceNote";
+    const FIELDS: &'static [&'static str] = &[
+        "media",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "duration",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            duration: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(2, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(3, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "duration" => {
+                    seen.first(4, "duration")?;
+                    self.duration = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputMediaVoiceNote {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputMediaVoiceNote {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1872,13 +3494,22 @@ impl Serialize for InputPaidMedia {
 
 impl<'de> Deserialize<'de> for InputPaidMedia {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InputPaidMedia object")? {
-            "live_photo" => wire::member(value).map(|v| Self::LivePhoto(Box::new(v))),
-            "photo" => wire::member(value).map(Self::Photo),
-            "video" => wire::member(value).map(|v| Self::Video(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputPaidMedia {
+    const EXPECTING: &'static str = "a InputPaidMedia object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "live_photo" => Self::LivePhoto(fields.boxed()?),
+            "photo" => Self::Photo(fields.member()?),
+            "video" => Self::Video(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -1912,7 +3543,7 @@ impl HasUploads for InputPaidMedia {
 }
 
 /// [InputPaidMediaLivePhoto](https://core.telegram.org/bots/api#inputpaidmedialivephoto); always sent with `"type": "live_photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputPaidMediaLivePhoto {
     /// Required. `String`.
@@ -1942,6 +3573,45 @@ impl Serialize for InputPaidMediaLivePhoto {
     }
 }
 
+impl wire::Fill for InputPaidMediaLivePhoto {
+    const NAME: &'static str = "InputPaidMediaLivePhoto";
+    const EXPECTING: &'static str = "struct InputPaidMediaLivePhoto";
+    const FIELDS: &'static [&'static str] = &["media", "photo"];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            photo: InputFile::FileId(String::new()),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "photo" => {
+                    seen.first(1, "photo")?;
+                    self.photo = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        seen.require(1, "photo")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputPaidMediaLivePhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputPaidMediaLivePhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1950,7 +3620,7 @@ impl HasUploads for InputPaidMediaLivePhoto {
 }
 
 /// [InputPaidMediaPhoto](https://core.telegram.org/bots/api#inputpaidmediaphoto); always sent with `"type": "photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputPaidMediaPhoto {
     /// Required. `String`.
@@ -1976,6 +3646,39 @@ impl Serialize for InputPaidMediaPhoto {
     }
 }
 
+impl wire::Fill for InputPaidMediaPhoto {
+    const NAME: &'static str = "InputPaidMediaPhoto";
+    const EXPECTING: &'static str = "struct InputPaidMediaPhoto";
+    const FIELDS: &'static [&'static str] = &["media"];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputPaidMediaPhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputPaidMediaPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1983,31 +3686,24 @@ impl HasUploads for InputPaidMediaPhoto {
 }
 
 /// [InputPaidMediaVideo](https://core.telegram.org/bots/api#inputpaidmediavideo); always sent with `"type": "video"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputPaidMediaVideo {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<InputFile>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_streaming: Option<bool>,
 }
 
@@ -2100,6 +3796,83 @@ impl Serialize for InputPaidMediaVideo {
     }
 }
 
+impl wire::Fill for InputPaidMediaVideo {
+    const NAME: &'static str = "InputPaidMediaVideo";
+    const EXPECTING: &'static str = "struct InputPaidMediaVideo";
+    const FIELDS: &'static [&'static str] = &[
+        "media",
+        "thumbnail",
+        "cover",
+        "start_timestamp",
+        "width",
+        "height",
+        "duration",
+        "supports_streaming",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            media: InputFile::FileId(String::new()),
+            thumbnail: None,
+            cover: None,
+            start_timestamp: None,
+            width: None,
+            height: None,
+            duration: None,
+            supports_streaming: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "media" => {
+                    seen.first(0, "media")?;
+                    self.media = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(1, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "cover" => {
+                    seen.first(2, "cover")?;
+                    self.cover = src.value()?;
+                }
+                "start_timestamp" => {
+                    seen.first(3, "start_timestamp")?;
+                    self.start_timestamp = src.value()?;
+                }
+                "width" => {
+                    seen.first(4, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(5, "height")?;
+                    self.height = src.value()?;
+                }
+                "duration" => {
+                    seen.first(6, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "supports_streaming" => {
+                    seen.first(7, "supports_streaming")?;
+                    self.supports_streaming = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputPaidMediaVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputPaidMediaVideo {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -2132,12 +3905,21 @@ impl Serialize for InputProfilePhoto {
 
 impl<'de> Deserialize<'de> for InputProfilePhoto {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InputProfilePhoto object")? {
-            "static" => wire::member(value).map(Self::Static),
-            "animated" => wire::member(value).map(Self::Animated),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputProfilePhoto {
+    const EXPECTING: &'static str = "a InputProfilePhoto object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "static" => Self::Static(fields.member()?),
+            "animated" => Self::Animated(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -2164,7 +3946,7 @@ impl HasUploads for InputProfilePhoto {
 }
 
 /// [InputProfilePhotoStatic](https://core.telegram.org/bots/api#inputprofilephotostatic); always sent with `"type": "static"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputProfilePhotoStatic {
     /// Required. `String`.
@@ -2190,6 +3972,39 @@ impl Serialize for InputProfilePhotoStatic {
     }
 }
 
+impl wire::Fill for InputProfilePhotoStatic {
+    const NAME: &'static str = "InputProfilePhotoStatic";
+    const EXPECTING: &'static str = "struct InputProfilePhotoStatic";
+    const FIELDS: &'static [&'static str] = &["photo"];
+
+    fn placeholder() -> Self {
+        Self {
+            photo: InputFile::FileId(String::new()),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "photo" => {
+                    seen.first(0, "photo")?;
+                    self.photo = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "photo")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputProfilePhotoStatic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputProfilePhotoStatic {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
@@ -2197,13 +4012,12 @@ impl HasUploads for InputProfilePhotoStatic {
 }
 
 /// [InputProfilePhotoAnimated](https://core.telegram.org/bots/api#inputprofilephotoanimated); always sent with `"type": "animated"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputProfilePhotoAnimated {
     /// Required. `String`.
     pub animation: InputFile,
     /// Optional. `Float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_frame_timestamp: Option<f64>,
 }
 
@@ -2233,6 +4047,44 @@ impl Serialize for InputProfilePhotoAnimated {
             out.serialize_field("main_frame_timestamp", &self.main_frame_timestamp)?;
         }
         out.end()
+    }
+}
+
+impl wire::Fill for InputProfilePhotoAnimated {
+    const NAME: &'static str = "InputProfilePhotoAnimated";
+    const EXPECTING: &'static str = "struct InputProfilePhotoAnimated";
+    const FIELDS: &'static [&'static str] = &["animation", "main_frame_timestamp"];
+
+    fn placeholder() -> Self {
+        Self {
+            animation: InputFile::FileId(String::new()),
+            main_frame_timestamp: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "animation" => {
+                    seen.first(0, "animation")?;
+                    self.animation = src.value()?;
+                }
+                "main_frame_timestamp" => {
+                    seen.first(1, "main_frame_timestamp")?;
+                    self.main_frame_timestamp = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "animation")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputProfilePhotoAnimated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -2266,12 +4118,21 @@ impl Serialize for InputStoryContent {
 
 impl<'de> Deserialize<'de> for InputStoryContent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InputStoryContent object")? {
-            "photo" => wire::member(value).map(Self::Photo),
-            "video" => wire::member(value).map(Self::Video),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputStoryContent {
+    const EXPECTING: &'static str = "a InputStoryContent object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "photo" => Self::Photo(fields.member()?),
+            "video" => Self::Video(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -2298,7 +4159,7 @@ impl HasUploads for InputStoryContent {
 }
 
 /// [InputStoryContentPhoto](https://core.telegram.org/bots/api#inputstorycontentphoto); always sent with `"type": "photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputStoryContentPhoto {
     /// Required. `String`.
@@ -2324,6 +4185,39 @@ impl Serialize for InputStoryContentPhoto {
     }
 }
 
+impl wire::Fill for InputStoryContentPhoto {
+    const NAME: &'static str = "InputStoryContentPhoto";
+    const EXPECTING: &'static str = "struct InputStoryContentPhoto";
+    const FIELDS: &'static [&'static str] = &["photo"];
+
+    fn placeholder() -> Self {
+        Self {
+            photo: InputFile::FileId(String::new()),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "photo" => {
+                    seen.first(0, "photo")?;
+                    self.photo = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "photo")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputStoryContentPhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputStoryContentPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
@@ -2331,19 +4225,16 @@ impl HasUploads for InputStoryContentPhoto {
 }
 
 /// [InputStoryContentVideo](https://core.telegram.org/bots/api#inputstorycontentvideo); always sent with `"type": "video"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputStoryContentVideo {
     /// Required. `String`.
     pub video: InputFile,
     /// Optional. `Float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Optional. `Float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_frame_timestamp: Option<f64>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_animation: Option<bool>,
 }
 
@@ -2394,6 +4285,55 @@ impl Serialize for InputStoryContentVideo {
             out.serialize_field("is_animation", &self.is_animation)?;
         }
         out.end()
+    }
+}
+
+impl wire::Fill for InputStoryContentVideo {
+    const NAME: &'static str = "InputStoryContentVideo";
+    const EXPECTING: &'static str = "struct InputStoryContentVideo";
+    const FIELDS: &'static [&'static str] =
+        &["video", "duration", "cover_frame_timestamp", "is_animation"];
+
+    fn placeholder() -> Self {
+        Self {
+            video: InputFile::FileId(String::new()),
+            duration: None,
+            cover_frame_timestamp: None,
+            is_animation: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "video" => {
+                    seen.first(0, "video")?;
+                    self.video = src.value()?;
+                }
+                "duration" => {
+                    seen.first(1, "duration")?;
+                    self.duration = src.value()?;
+                }
+                "cover_frame_timestamp" => {
+                    seen.first(2, "cover_frame_timestamp")?;
+                    self.cover_frame_timestamp = src.value()?;
+                }
+                "is_animation" => {
+                    seen.first(3, "is_animation")?;
+                    self.is_animation = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "video")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputStoryContentVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 

@@ -2,10 +2,11 @@
 //! Types of the reference's section "games".
 
 use super::*;
+use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
 /// [Game](https://core.telegram.org/bots/api#game)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Game {
     /// Required. `String`.
@@ -13,16 +14,15 @@ pub struct Game {
     /// Required. `String`.
     pub description: String,
     /// Required (empty when missing). `Array of PhotoSize`.
-    #[serde(default)]
     pub photo: Vec<PhotoSize>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Animation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
@@ -44,8 +44,74 @@ impl Game {
     }
 }
 
+impl wire::Fill for Game {
+    const NAME: &'static str = "Game";
+    const EXPECTING: &'static str = "struct Game";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "description",
+        "photo",
+        "text",
+        "text_entities",
+        "animation",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            title: String::new(),
+            description: String::new(),
+            photo: Vec::new(),
+            text: None,
+            text_entities: None,
+            animation: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "title" => {
+                    seen.first(0, "title")?;
+                    self.title = src.value()?;
+                }
+                "description" => {
+                    seen.first(1, "description")?;
+                    self.description = src.value()?;
+                }
+                "photo" => {
+                    seen.first(2, "photo")?;
+                    self.photo = src.value()?;
+                }
+                "text" => {
+                    seen.first(3, "text")?;
+                    self.text = src.value()?;
+                }
+                "text_entities" => {
+                    seen.first(4, "text_entities")?;
+                    self.text_entities = src.value()?;
+                }
+                "animation" => {
+                    seen.first(5, "animation")?;
+                    self.animation = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "title")?;
+        seen.require(1, "description")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Game {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [CallbackGame](https://core.telegram.org/bots/api#callbackgame)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CallbackGame {}
 
@@ -56,8 +122,31 @@ impl CallbackGame {
     }
 }
 
+impl wire::Fill for CallbackGame {
+    const NAME: &'static str = "CallbackGame";
+    const EXPECTING: &'static str = "struct CallbackGame";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for CallbackGame {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [GameHighScore](https://core.telegram.org/bots/api#gamehighscore)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GameHighScore {
     /// Required. `Integer`.
@@ -76,5 +165,50 @@ impl GameHighScore {
             user: user.into(),
             score,
         }
+    }
+}
+
+impl wire::Fill for GameHighScore {
+    const NAME: &'static str = "GameHighScore";
+    const EXPECTING: &'static str = "struct GameHighScore";
+    const FIELDS: &'static [&'static str] = &["position", "user", "score"];
+
+    fn placeholder() -> Self {
+        Self {
+            position: 0,
+            user: <User as wire::Fill>::placeholder(),
+            score: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "position" => {
+                    seen.first(0, "position")?;
+                    self.position = src.value()?;
+                }
+                "user" => {
+                    seen.first(1, "user")?;
+                    self.user = src.value()?;
+                }
+                "score" => {
+                    seen.first(2, "score")?;
+                    self.score = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "position")?;
+        seen.require(1, "user")?;
+        seen.require(2, "score")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for GameHighScore {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

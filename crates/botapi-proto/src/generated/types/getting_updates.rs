@@ -2,6 +2,7 @@
 //! Types of the reference's section "getting updates".
 
 use super::*;
+use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
 /// [Update](https://core.telegram.org/bots/api#update): `update_id` and the one kind of update it carries.
@@ -225,7 +226,7 @@ impl<'de> serde::de::Visitor<'de> for UpdateVisitor {
         let mut update_id = None;
         let mut kind = None;
         let mut unknown = None;
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(wire::Key(key)) = map.next_key::<wire::Key<'de>>()? {
             if key == "update_id" {
                 update_id = Some(map.next_value()?);
                 continue;
@@ -234,42 +235,91 @@ impl<'de> serde::de::Visitor<'de> for UpdateVisitor {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 continue;
             }
-            kind = Some(match key.as_str() {
-                "message" => UpdateKind::Message(map.next_value()?),
-                "edited_message" => UpdateKind::EditedMessage(map.next_value()?),
-                "channel_post" => UpdateKind::ChannelPost(map.next_value()?),
-                "edited_channel_post" => UpdateKind::EditedChannelPost(map.next_value()?),
-                "business_connection" => UpdateKind::BusinessConnection(map.next_value()?),
-                "business_message" => UpdateKind::BusinessMessage(map.next_value()?),
-                "edited_business_message" => UpdateKind::EditedBusinessMessage(map.next_value()?),
-                "deleted_business_messages" => {
-                    UpdateKind::DeletedBusinessMessages(map.next_value()?)
+            kind = Some(match &*key {
+                "message" => UpdateKind::Message(map.next_value_seed(wire::fill::BoxSeed::new())?),
+                "edited_message" => {
+                    UpdateKind::EditedMessage(map.next_value_seed(wire::fill::BoxSeed::new())?)
                 }
-                "guest_message" => UpdateKind::GuestMessage(map.next_value()?),
-                "message_reaction" => UpdateKind::MessageReaction(map.next_value()?),
-                "message_reaction_count" => UpdateKind::MessageReactionCount(map.next_value()?),
-                "inline_query" => UpdateKind::InlineQuery(map.next_value()?),
-                "chosen_inline_result" => UpdateKind::ChosenInlineResult(map.next_value()?),
-                "callback_query" => UpdateKind::CallbackQuery(map.next_value()?),
-                "shipping_query" => UpdateKind::ShippingQuery(map.next_value()?),
-                "pre_checkout_query" => UpdateKind::PreCheckoutQuery(map.next_value()?),
-                "purchased_paid_media" => UpdateKind::PurchasedPaidMedia(map.next_value()?),
-                "poll" => UpdateKind::Poll(map.next_value()?),
-                "poll_answer" => UpdateKind::PollAnswer(map.next_value()?),
-                "my_chat_member" => UpdateKind::MyChatMember(map.next_value()?),
-                "chat_member" => UpdateKind::ChatMember(map.next_value()?),
-                "chat_join_request" => UpdateKind::ChatJoinRequest(map.next_value()?),
-                "chat_boost" => UpdateKind::ChatBoost(map.next_value()?),
-                "removed_chat_boost" => UpdateKind::RemovedChatBoost(map.next_value()?),
-                "managed_bot" => UpdateKind::ManagedBot(map.next_value()?),
-                "subscription" => UpdateKind::Subscription(map.next_value()?),
-                "stopped_message_generation" => {
-                    UpdateKind::StoppedMessageGeneration(map.next_value()?)
+                "channel_post" => {
+                    UpdateKind::ChannelPost(map.next_value_seed(wire::fill::BoxSeed::new())?)
                 }
+                "edited_channel_post" => {
+                    UpdateKind::EditedChannelPost(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "business_connection" => {
+                    UpdateKind::BusinessConnection(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "business_message" => {
+                    UpdateKind::BusinessMessage(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "edited_business_message" => UpdateKind::EditedBusinessMessage(
+                    map.next_value_seed(wire::fill::BoxSeed::new())?,
+                ),
+                "deleted_business_messages" => UpdateKind::DeletedBusinessMessages(
+                    map.next_value_seed(wire::fill::BoxSeed::new())?,
+                ),
+                "guest_message" => {
+                    UpdateKind::GuestMessage(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "message_reaction" => {
+                    UpdateKind::MessageReaction(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "message_reaction_count" => UpdateKind::MessageReactionCount(
+                    map.next_value_seed(wire::fill::BoxSeed::new())?,
+                ),
+                "inline_query" => {
+                    UpdateKind::InlineQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "chosen_inline_result" => {
+                    UpdateKind::ChosenInlineResult(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "callback_query" => {
+                    UpdateKind::CallbackQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "shipping_query" => {
+                    UpdateKind::ShippingQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "pre_checkout_query" => {
+                    UpdateKind::PreCheckoutQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "purchased_paid_media" => {
+                    UpdateKind::PurchasedPaidMedia(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "poll" => UpdateKind::Poll(map.next_value_seed(wire::fill::BoxSeed::new())?),
+                "poll_answer" => {
+                    UpdateKind::PollAnswer(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "my_chat_member" => {
+                    UpdateKind::MyChatMember(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "chat_member" => {
+                    UpdateKind::ChatMember(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "chat_join_request" => {
+                    UpdateKind::ChatJoinRequest(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "chat_boost" => {
+                    UpdateKind::ChatBoost(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "removed_chat_boost" => {
+                    UpdateKind::RemovedChatBoost(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "managed_bot" => {
+                    UpdateKind::ManagedBot(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "subscription" => {
+                    UpdateKind::Subscription(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                }
+                "stopped_message_generation" => UpdateKind::StoppedMessageGeneration(
+                    map.next_value_seed(wire::fill::BoxSeed::new())?,
+                ),
                 _ => {
                     let value = map.next_value()?;
                     if unknown.is_none() {
-                        unknown = Some(UpdateKind::Unknown { name: key, value });
+                        unknown = Some(UpdateKind::Unknown {
+                            name: key.into_owned(),
+                            value,
+                        });
                     }
                     continue;
                 }
@@ -282,33 +332,32 @@ impl<'de> serde::de::Visitor<'de> for UpdateVisitor {
 }
 
 /// [WebhookInfo](https://core.telegram.org/bots/api#webhookinfo)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookInfo {
     /// Required. `String`.
     pub url: String,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub has_custom_certificate: bool,
     /// Required. `Integer`.
     pub pending_update_count: i64,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error_date: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error_message: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_synchronization_error_date: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<i64>,
     /// Optional. `Array of String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_updates: Option<Vec<String>>,
 }
 
@@ -330,5 +379,89 @@ impl WebhookInfo {
             max_connections: None,
             allowed_updates: None,
         }
+    }
+}
+
+impl wire::Fill for WebhookInfo {
+    const NAME: &'static str = "WebhookInfo";
+    const EXPECTING: &'static str = "struct WebhookInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "url",
+        "has_custom_certificate",
+        "pending_update_count",
+        "ip_address",
+        "last_error_date",
+        "last_error_message",
+        "last_synchronization_error_date",
+        "max_connections",
+        "allowed_updates",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            url: String::new(),
+            has_custom_certificate: false,
+            pending_update_count: 0,
+            ip_address: None,
+            last_error_date: None,
+            last_error_message: None,
+            last_synchronization_error_date: None,
+            max_connections: None,
+            allowed_updates: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "url" => {
+                    seen.first(0, "url")?;
+                    self.url = src.value()?;
+                }
+                "has_custom_certificate" => {
+                    seen.first(1, "has_custom_certificate")?;
+                    self.has_custom_certificate = src.value()?;
+                }
+                "pending_update_count" => {
+                    seen.first(2, "pending_update_count")?;
+                    self.pending_update_count = src.value()?;
+                }
+                "ip_address" => {
+                    seen.first(3, "ip_address")?;
+                    self.ip_address = src.value()?;
+                }
+                "last_error_date" => {
+                    seen.first(4, "last_error_date")?;
+                    self.last_error_date = src.value()?;
+                }
+                "last_error_message" => {
+                    seen.first(5, "last_error_message")?;
+                    self.last_error_message = src.value()?;
+                }
+                "last_synchronization_error_date" => {
+                    seen.first(6, "last_synchronization_error_date")?;
+                    self.last_synchronization_error_date = src.value()?;
+                }
+                "max_connections" => {
+                    seen.first(7, "max_connections")?;
+                    self.max_connections = src.value()?;
+                }
+                "allowed_updates" => {
+                    seen.first(8, "allowed_updates")?;
+                    self.allowed_updates = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "url")?;
+        seen.require(2, "pending_update_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

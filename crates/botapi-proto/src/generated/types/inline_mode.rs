@@ -7,11 +7,10 @@ use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
 
 /// [InlineQuery](https://core.telegram.org/bots/api#inlinequery)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InlineQuery {
     /// Required (a number is read as its text). `String`.
-    #[serde(deserialize_with = "crate::types::wire::string_or_number")]
     pub id: String,
     /// Required. `User`.
     pub from: User,
@@ -20,10 +19,10 @@ pub struct InlineQuery {
     /// Required. `String`.
     pub offset: String,
     /// Optional. `String`, as a `InlineQueryChatType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_type: Option<InlineQueryChatType>,
     /// Optional. `Location`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
 }
 
@@ -46,17 +45,78 @@ impl InlineQuery {
     }
 }
 
+impl wire::Fill for InlineQuery {
+    const NAME: &'static str = "InlineQuery";
+    const EXPECTING: &'static str = "struct InlineQuery";
+    const FIELDS: &'static [&'static str] =
+        &["id", "from", "query", "offset", "chat_type", "location"];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            from: <User as wire::Fill>::placeholder(),
+            query: String::new(),
+            offset: String::new(),
+            chat_type: None,
+            location: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value::<wire::StringOrNumber>()?.0;
+                }
+                "from" => {
+                    seen.first(1, "from")?;
+                    self.from = src.value()?;
+                }
+                "query" => {
+                    seen.first(2, "query")?;
+                    self.query = src.value()?;
+                }
+                "offset" => {
+                    seen.first(3, "offset")?;
+                    self.offset = src.value()?;
+                }
+                "chat_type" => {
+                    seen.first(4, "chat_type")?;
+                    self.chat_type = src.value()?;
+                }
+                "location" => {
+                    seen.first(5, "location")?;
+                    self.location = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "from")?;
+        seen.require(2, "query")?;
+        seen.require(3, "offset")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InlineQueryResultsButton](https://core.telegram.org/bots/api#inlinequeryresultsbutton)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InlineQueryResultsButton {
     /// Required. `String`.
     pub text: String,
     /// Optional. `WebAppInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_parameter: Option<String>,
 }
 
@@ -80,6 +140,49 @@ impl InlineQueryResultsButton {
     pub fn start_parameter(mut self, start_parameter: impl Into<String>) -> Self {
         self.start_parameter = Some(start_parameter.into());
         self
+    }
+}
+
+impl wire::Fill for InlineQueryResultsButton {
+    const NAME: &'static str = "InlineQueryResultsButton";
+    const EXPECTING: &'static str = "struct InlineQueryResultsButton";
+    const FIELDS: &'static [&'static str] = &["text", "web_app", "start_parameter"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: String::new(),
+            web_app: None,
+            start_parameter: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "web_app" => {
+                    seen.first(1, "web_app")?;
+                    self.web_app = src.value()?;
+                }
+                "start_parameter" => {
+                    seen.first(2, "start_parameter")?;
+                    self.start_parameter = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultsButton {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -161,61 +264,81 @@ impl Serialize for InlineQueryResult {
 
 impl<'de> Deserialize<'de> for InlineQueryResult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InlineQueryResult object")? {
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InlineQueryResult {
+    const EXPECTING: &'static str = "a InlineQueryResult object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
             "audio" => {
-                if wire::has_all(&value, &["id", "audio_url", "title"]) {
-                    return wire::member(value).map(|v| Self::Audio(Box::new(v)));
+                fields.read_all()?;
+                if fields.has_all(&["id", "audio_url", "title"]) {
+                    Self::Audio(fields.boxed()?)
+                } else {
+                    Self::CachedAudio(fields.boxed()?)
                 }
-                wire::member(value).map(|v| Self::CachedAudio(Box::new(v)))
             }
             "document" => {
-                if wire::has_all(&value, &["id", "title", "document_url", "mime_type"]) {
-                    return wire::member(value).map(|v| Self::Document(Box::new(v)));
+                fields.read_all()?;
+                if fields.has_all(&["id", "title", "document_url", "mime_type"]) {
+                    Self::Document(fields.boxed()?)
+                } else {
+                    Self::CachedDocument(fields.boxed()?)
                 }
-                wire::member(value).map(|v| Self::CachedDocument(Box::new(v)))
             }
             "gif" => {
-                if wire::has_all(&value, &["id", "gif_url", "thumbnail_url"]) {
-                    return wire::member(value).map(|v| Self::Gif(Box::new(v)));
+                fields.read_all()?;
+                if fields.has_all(&["id", "gif_url", "thumbnail_url"]) {
+                    Self::Gif(fields.boxed()?)
+                } else {
+                    Self::CachedGif(fields.boxed()?)
                 }
-                wire::member(value).map(|v| Self::CachedGif(Box::new(v)))
             }
             "mpeg4_gif" => {
-                if wire::has_all(&value, &["id", "mpeg4_url", "thumbnail_url"]) {
-                    return wire::member(value).map(|v| Self::Mpeg4Gif(Box::new(v)));
+                fields.read_all()?;
+                if fields.has_all(&["id", "mpeg4_url", "thumbnail_url"]) {
+                    Self::Mpeg4Gif(fields.boxed()?)
+                } else {
+                    Self::CachedMpeg4Gif(fields.boxed()?)
                 }
-                wire::member(value).map(|v| Self::CachedMpeg4Gif(Box::new(v)))
             }
             "photo" => {
-                if wire::has_all(&value, &["id", "photo_url", "thumbnail_url"]) {
-                    return wire::member(value).map(|v| Self::Photo(Box::new(v)));
+                fields.read_all()?;
+                if fields.has_all(&["id", "photo_url", "thumbnail_url"]) {
+                    Self::Photo(fields.boxed()?)
+                } else {
+                    Self::CachedPhoto(fields.boxed()?)
                 }
-                wire::member(value).map(|v| Self::CachedPhoto(Box::new(v)))
             }
-            "sticker" => wire::member(value).map(|v| Self::CachedSticker(Box::new(v))),
+            "sticker" => Self::CachedSticker(fields.boxed()?),
             "video" => {
-                if wire::has_all(
-                    &value,
-                    &["id", "video_url", "mime_type", "thumbnail_url", "title"],
-                ) {
-                    return wire::member(value).map(|v| Self::Video(Box::new(v)));
+                fields.read_all()?;
+                if fields.has_all(&["id", "video_url", "mime_type", "thumbnail_url", "title"]) {
+                    Self::Video(fields.boxed()?)
+                } else {
+                    Self::CachedVideo(fields.boxed()?)
                 }
-                wire::member(value).map(|v| Self::CachedVideo(Box::new(v)))
             }
             "voice" => {
-                if wire::has_all(&value, &["id", "voice_file_id", "title"]) {
-                    return wire::member(value).map(|v| Self::CachedVoice(Box::new(v)));
+                fields.read_all()?;
+                if fields.has_all(&["id", "voice_file_id", "title"]) {
+                    Self::CachedVoice(fields.boxed()?)
+                } else {
+                    Self::Voice(fields.boxed()?)
                 }
-                wire::member(value).map(|v| Self::Voice(Box::new(v)))
             }
-            "article" => wire::member(value).map(|v| Self::Article(Box::new(v))),
-            "contact" => wire::member(value).map(|v| Self::Contact(Box::new(v))),
-            "game" => wire::member(value).map(Self::Game),
-            "location" => wire::member(value).map(|v| Self::Location(Box::new(v))),
-            "venue" => wire::member(value).map(|v| Self::Venue(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+            "article" => Self::Article(fields.boxed()?),
+            "contact" => Self::Contact(fields.boxed()?),
+            "game" => Self::Game(fields.member()?),
+            "location" => Self::Location(fields.boxed()?),
+            "venue" => Self::Venue(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -367,7 +490,7 @@ impl HasUploads for InlineQueryResult {
 }
 
 /// [InlineQueryResultArticle](https://core.telegram.org/bots/api#inlinequeryresultarticle); always sent with `"type": "article"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultArticle {
     /// Required. `String`.
@@ -377,22 +500,16 @@ pub struct InlineQueryResultArticle {
     /// Required. `InputMessageContent`.
     pub input_message_content: InputMessageContent,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_height: Option<i64>,
 }
 
@@ -483,6 +600,91 @@ impl Serialize for InlineQueryResultArticle {
     }
 }
 
+impl wire::Fill for InlineQueryResultArticle {
+    const NAME: &'static str = "InlineQueryResultArticle";
+    const EXPECTING: &'static str = "struct InlineQueryResultArticle";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "input_message_content",
+        "reply_markup",
+        "url",
+        "description",
+        "thumbnail_url",
+        "thumbnail_width",
+        "thumbnail_height",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            title: String::new(),
+            input_message_content: InputMessageContent::Unknown(serde_json::Value::Null),
+            reply_markup: None,
+            url: None,
+            description: None,
+            thumbnail_url: None,
+            thumbnail_width: None,
+            thumbnail_height: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "title" => {
+                    seen.first(1, "title")?;
+                    self.title = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(2, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(3, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "url" => {
+                    seen.first(4, "url")?;
+                    self.url = src.value()?;
+                }
+                "description" => {
+                    seen.first(5, "description")?;
+                    self.description = src.value()?;
+                }
+                "thumbnail_url" => {
+                    seen.first(6, "thumbnail_url")?;
+                    self.thumbnail_url = src.value()?;
+                }
+                "thumbnail_width" => {
+                    seen.first(7, "thumbnail_width")?;
+                    self.thumbnail_width = src.value()?;
+                }
+                "thumbnail_height" => {
+                    seen.first(8, "thumbnail_height")?;
+                    self.thumbnail_height = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "title")?;
+        seen.require(2, "input_message_content")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultArticle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultArticle {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -490,7 +692,7 @@ impl HasUploads for InlineQueryResultArticle {
 }
 
 /// [InlineQueryResultPhoto](https://core.telegram.org/bots/api#inlinequeryresultphoto); always sent with `"type": "photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultPhoto {
     /// Required. `String`.
@@ -500,34 +702,24 @@ pub struct InlineQueryResultPhoto {
     /// Required. `String`.
     pub thumbnail_url: String,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_height: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -661,6 +853,115 @@ impl Serialize for InlineQueryResultPhoto {
     }
 }
 
+impl wire::Fill for InlineQueryResultPhoto {
+    const NAME: &'static str = "InlineQueryResultPhoto";
+    const EXPECTING: &'static str = "struct InlineQueryResultPhoto";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "photo_url",
+        "thumbnail_url",
+        "photo_width",
+        "photo_height",
+        "title",
+        "description",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            photo_url: String::new(),
+            thumbnail_url: String::new(),
+            photo_width: None,
+            photo_height: None,
+            title: None,
+            description: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "photo_url" => {
+                    seen.first(1, "photo_url")?;
+                    self.photo_url = src.value()?;
+                }
+                "thumbnail_url" => {
+                    seen.first(2, "thumbnail_url")?;
+                    self.thumbnail_url = src.value()?;
+                }
+                "photo_width" => {
+                    seen.first(3, "photo_width")?;
+                    self.photo_width = src.value()?;
+                }
+                "photo_height" => {
+                    seen.first(4, "photo_height")?;
+                    self.photo_height = src.value()?;
+                }
+                "title" => {
+                    seen.first(5, "title")?;
+                    self.title = src.value()?;
+                }
+                "description" => {
+                    seen.first(6, "description")?;
+                    self.description = src.value()?;
+                }
+                "caption" => {
+                    seen.first(7, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(8, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(9, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(10, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(11, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(12, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "photo_url")?;
+        seen.require(2, "thumbnail_url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultPhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -668,7 +969,7 @@ impl HasUploads for InlineQueryResultPhoto {
 }
 
 /// [InlineQueryResultGif](https://core.telegram.org/bots/api#inlinequeryresultgif); always sent with `"type": "gif"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultGif {
     /// Required. `String`.
@@ -676,39 +977,28 @@ pub struct InlineQueryResultGif {
     /// Required. `String`.
     pub gif_url: String,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gif_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gif_height: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gif_duration: Option<i64>,
     /// Required. `String`.
     pub thumbnail_url: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_mime_type: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -852,6 +1142,121 @@ impl Serialize for InlineQueryResultGif {
     }
 }
 
+impl wire::Fill for InlineQueryResultGif {
+    const NAME: &'static str = "InlineQueryResultGif";
+    const EXPECTING: &'static str = "struct InlineQueryResultGif";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "gif_url",
+        "gif_width",
+        "gif_height",
+        "gif_duration",
+        "thumbnail_url",
+        "thumbnail_mime_type",
+        "title",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            gif_url: String::new(),
+            gif_width: None,
+            gif_height: None,
+            gif_duration: None,
+            thumbnail_url: String::new(),
+            thumbnail_mime_type: None,
+            title: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "gif_url" => {
+                    seen.first(1, "gif_url")?;
+                    self.gif_url = src.value()?;
+                }
+                "gif_width" => {
+                    seen.first(2, "gif_width")?;
+                    self.gif_width = src.value()?;
+                }
+                "gif_height" => {
+                    seen.first(3, "gif_height")?;
+                    self.gif_height = src.value()?;
+                }
+                "gif_duration" => {
+                    seen.first(4, "gif_duration")?;
+                    self.gif_duration = src.value()?;
+                }
+                "thumbnail_url" => {
+                    seen.first(5, "thumbnail_url")?;
+                    self.thumbnail_url = src.value()?;
+                }
+                "thumbnail_mime_type" => {
+                    seen.first(6, "thumbnail_mime_type")?;
+                    self.thumbnail_mime_type = src.value()?;
+                }
+                "title" => {
+                    seen.first(7, "title")?;
+                    self.title = src.value()?;
+                }
+                "caption" => {
+                    seen.first(8, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(9, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(10, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(11, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(12, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(13, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "gif_url")?;
+        seen.require(5, "thumbnail_url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultGif {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultGif {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -859,7 +1264,7 @@ impl HasUploads for InlineQueryResultGif {
 }
 
 /// [InlineQueryResultMpeg4Gif](https://core.telegram.org/bots/api#inlinequeryresultmpeg4gif); always sent with `"type": "mpeg4_gif"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultMpeg4Gif {
     /// Required. `String`.
@@ -867,39 +1272,28 @@ pub struct InlineQueryResultMpeg4Gif {
     /// Required. `String`.
     pub mpeg4_url: String,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mpeg4_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mpeg4_height: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mpeg4_duration: Option<i64>,
     /// Required. `String`.
     pub thumbnail_url: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_mime_type: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -1043,6 +1437,121 @@ impl Serialize for InlineQueryResultMpeg4Gif {
     }
 }
 
+impl wire::Fill for InlineQueryResultMpeg4Gif {
+    const NAME: &'static str = "InlineQueryResultMpeg4Gif";
+    const EXPECTING: &'static str = "struct InlineQueryResultMpeg4Gif";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "mpeg4_url",
+        "mpeg4_width",
+        "mpeg4_height",
+        "mpeg4_duration",
+        "thumbnail_url",
+        "thumbnail_mime_type",
+        "title",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            mpeg4_url: String::new(),
+            mpeg4_width: None,
+            mpeg4_height: None,
+            mpeg4_duration: None,
+            thumbnail_url: String::new(),
+            thumbnail_mime_type: None,
+            title: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "mpeg4_url" => {
+                    seen.first(1, "mpeg4_url")?;
+                    self.mpeg4_url = src.value()?;
+                }
+                "mpeg4_width" => {
+                    seen.first(2, "mpeg4_width")?;
+                    self.mpeg4_width = src.value()?;
+                }
+                "mpeg4_height" => {
+                    seen.first(3, "mpeg4_height")?;
+                    self.mpeg4_height = src.value()?;
+                }
+                "mpeg4_duration" => {
+                    seen.first(4, "mpeg4_duration")?;
+                    self.mpeg4_duration = src.value()?;
+                }
+                "thumbnail_url" => {
+                    seen.first(5, "thumbnail_url")?;
+                    self.thumbnail_url = src.value()?;
+                }
+                "thumbnail_mime_type" => {
+                    seen.first(6, "thumbnail_mime_type")?;
+                    self.thumbnail_mime_type = src.value()?;
+                }
+                "title" => {
+                    seen.first(7, "title")?;
+                    self.title = src.value()?;
+                }
+                "caption" => {
+                    seen.first(8, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(9, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(10, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(11, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(12, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(13, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "mpeg4_url")?;
+        seen.require(5, "thumbnail_url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultMpeg4Gif {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultMpeg4Gif {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -1050,7 +1559,7 @@ impl HasUploads for InlineQueryResultMpeg4Gif {
 }
 
 /// [InlineQueryResultVideo](https://core.telegram.org/bots/api#inlinequeryresultvideo); always sent with `"type": "video"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultVideo {
     /// Required. `String`.
@@ -1064,34 +1573,24 @@ pub struct InlineQueryResultVideo {
     /// Required. `String`.
     pub title: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_height: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_duration: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -1231,6 +1730,129 @@ impl Serialize for InlineQueryResultVideo {
     }
 }
 
+impl wire::Fill for InlineQueryResultVideo {
+    const NAME: &'static str = "InlineQueryResultVideo";
+    const EXPECTING: &'static str = "struct InlineQueryResultVideo";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "video_url",
+        "mime_type",
+        "thumbnail_url",
+        "title",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "video_width",
+        "video_height",
+        "video_duration",
+        "description",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            video_url: String::new(),
+            mime_type: String::new(),
+            thumbnail_url: String::new(),
+            title: String::new(),
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            video_width: None,
+            video_height: None,
+            video_duration: None,
+            description: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "video_url" => {
+                    seen.first(1, "video_url")?;
+                    self.video_url = src.value()?;
+                }
+                "mime_type" => {
+                    seen.first(2, "mime_type")?;
+                    self.mime_type = src.value()?;
+                }
+                "thumbnail_url" => {
+                    seen.first(3, "thumbnail_url")?;
+                    self.thumbnail_url = src.value()?;
+                }
+                "title" => {
+                    seen.first(4, "title")?;
+                    self.title = src.value()?;
+                }
+                "caption" => {
+                    seen.first(5, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(6, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(7, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(8, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "video_width" => {
+                    seen.first(9, "video_width")?;
+                    self.video_width = src.value()?;
+                }
+                "video_height" => {
+                    seen.first(10, "video_height")?;
+                    self.video_height = src.value()?;
+                }
+                "video_duration" => {
+                    seen.first(11, "video_duration")?;
+                    self.video_duration = src.value()?;
+                }
+                "description" => {
+                    seen.first(12, "description")?;
+                    self.description = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(13, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(14, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "video_url")?;
+        seen.require(2, "mime_type")?;
+        seen.require(3, "thumbnail_url")?;
+        seen.require(4, "title")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultVideo {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -1238,7 +1860,7 @@ impl HasUploads for InlineQueryResultVideo {
 }
 
 /// [InlineQueryResultAudio](https://core.telegram.org/bots/api#inlinequeryresultaudio); always sent with `"type": "audio"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultAudio {
     /// Required. `String`.
@@ -1248,25 +1870,18 @@ pub struct InlineQueryResultAudio {
     /// Required. `String`.
     pub title: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performer: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_duration: Option<i64>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -1370,6 +1985,97 @@ impl Serialize for InlineQueryResultAudio {
     }
 }
 
+impl wire::Fill for InlineQueryResultAudio {
+    const NAME: &'static str = "InlineQueryResultAudio";
+    const EXPECTING: &'static str = "struct InlineQueryResultAudio";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "audio_url",
+        "title",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "performer",
+        "audio_duration",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            audio_url: String::new(),
+            title: String::new(),
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            performer: None,
+            audio_duration: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "audio_url" => {
+                    seen.first(1, "audio_url")?;
+                    self.audio_url = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "caption" => {
+                    seen.first(3, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(4, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(5, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "performer" => {
+                    seen.first(6, "performer")?;
+                    self.performer = src.value()?;
+                }
+                "audio_duration" => {
+                    seen.first(7, "audio_duration")?;
+                    self.audio_duration = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(8, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(9, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "audio_url")?;
+        seen.require(2, "title")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultAudio {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultAudio {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -1377,7 +2083,7 @@ impl HasUploads for InlineQueryResultAudio {
 }
 
 /// [InlineQueryResultVoice](https://core.telegram.org/bots/api#inlinequeryresultvoice); always sent with `"type": "voice"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultVoice {
     /// Required. `String`.
@@ -1387,22 +2093,16 @@ pub struct InlineQueryResultVoice {
     /// Required. `String`.
     pub title: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_duration: Option<i64>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -1496,6 +2196,91 @@ impl Serialize for InlineQueryResultVoice {
     }
 }
 
+impl wire::Fill for InlineQueryResultVoice {
+    const NAME: &'static str = "InlineQueryResultVoice";
+    const EXPECTING: &'static str = "struct InlineQueryResultVoice";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "voice_url",
+        "title",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "voice_duration",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            voice_url: String::new(),
+            title: String::new(),
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            voice_duration: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "voice_url" => {
+                    seen.first(1, "voice_url")?;
+                    self.voice_url = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "caption" => {
+                    seen.first(3, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(4, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(5, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "voice_duration" => {
+                    seen.first(6, "voice_duration")?;
+                    self.voice_duration = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(7, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(8, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "voice_url")?;
+        seen.require(2, "title")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultVoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultVoice {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -1503,7 +2288,7 @@ impl HasUploads for InlineQueryResultVoice {
 }
 
 /// [InlineQueryResultDocument](https://core.telegram.org/bots/api#inlinequeryresultdocument); always sent with `"type": "document"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultDocument {
     /// Required. `String`.
@@ -1511,35 +2296,26 @@ pub struct InlineQueryResultDocument {
     /// Required. `String`.
     pub title: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Required. `String`.
     pub document_url: String,
     /// Required. `String`.
     pub mime_type: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_height: Option<i64>,
 }
 
@@ -1666,6 +2442,116 @@ impl Serialize for InlineQueryResultDocument {
     }
 }
 
+impl wire::Fill for InlineQueryResultDocument {
+    const NAME: &'static str = "InlineQueryResultDocument";
+    const EXPECTING: &'static str = "struct InlineQueryResultDocument";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "document_url",
+        "mime_type",
+        "description",
+        "reply_markup",
+        "input_message_content",
+        "thumbnail_url",
+        "thumbnail_width",
+        "thumbnail_height",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            title: String::new(),
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            document_url: String::new(),
+            mime_type: String::new(),
+            description: None,
+            reply_markup: None,
+            input_message_content: None,
+            thumbnail_url: None,
+            thumbnail_width: None,
+            thumbnail_height: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "title" => {
+                    seen.first(1, "title")?;
+                    self.title = src.value()?;
+                }
+                "caption" => {
+                    seen.first(2, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(3, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(4, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "document_url" => {
+                    seen.first(5, "document_url")?;
+                    self.document_url = src.value()?;
+                }
+                "mime_type" => {
+                    seen.first(6, "mime_type")?;
+                    self.mime_type = src.value()?;
+                }
+                "description" => {
+                    seen.first(7, "description")?;
+                    self.description = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(8, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(9, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                "thumbnail_url" => {
+                    seen.first(10, "thumbnail_url")?;
+                    self.thumbnail_url = src.value()?;
+                }
+                "thumbnail_width" => {
+                    seen.first(11, "thumbnail_width")?;
+                    self.thumbnail_width = src.value()?;
+                }
+                "thumbnail_height" => {
+                    seen.first(12, "thumbnail_height")?;
+                    self.thumbnail_height = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "title")?;
+        seen.require(5, "document_url")?;
+        seen.require(6, "mime_type")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultDocument {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -1673,7 +2559,7 @@ impl HasUploads for InlineQueryResultDocument {
 }
 
 /// [InlineQueryResultLocation](https://core.telegram.org/bots/api#inlinequeryresultlocation); always sent with `"type": "location"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultLocation {
     /// Required. `String`.
@@ -1685,31 +2571,22 @@ pub struct InlineQueryResultLocation {
     /// Required. `String`.
     pub title: String,
     /// Optional. `Float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_accuracy: Option<f64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_period: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heading: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proximity_alert_radius: Option<i64>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_height: Option<i64>,
 }
 
@@ -1836,6 +2713,116 @@ impl Serialize for InlineQueryResultLocation {
     }
 }
 
+impl wire::Fill for InlineQueryResultLocation {
+    const NAME: &'static str = "InlineQueryResultLocation";
+    const EXPECTING: &'static str = "struct InlineQueryResultLocation";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "latitude",
+        "longitude",
+        "title",
+        "horizontal_accuracy",
+        "live_period",
+        "heading",
+        "proximity_alert_radius",
+        "reply_markup",
+        "input_message_content",
+        "thumbnail_url",
+        "thumbnail_width",
+        "thumbnail_height",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            latitude: 0.0,
+            longitude: 0.0,
+            title: String::new(),
+            horizontal_accuracy: None,
+            live_period: None,
+            heading: None,
+            proximity_alert_radius: None,
+            reply_markup: None,
+            input_message_content: None,
+            thumbnail_url: None,
+            thumbnail_width: None,
+            thumbnail_height: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "latitude" => {
+                    seen.first(1, "latitude")?;
+                    self.latitude = src.value()?;
+                }
+                "longitude" => {
+                    seen.first(2, "longitude")?;
+                    self.longitude = src.value()?;
+                }
+                "title" => {
+                    seen.first(3, "title")?;
+                    self.title = src.value()?;
+                }
+                "horizontal_accuracy" => {
+                    seen.first(4, "horizontal_accuracy")?;
+                    self.horizontal_accuracy = src.value()?;
+                }
+                "live_period" => {
+                    seen.first(5, "live_period")?;
+                    self.live_period = src.value()?;
+                }
+                "heading" => {
+                    seen.first(6, "heading")?;
+                    self.heading = src.value()?;
+                }
+                "proximity_alert_radius" => {
+                    seen.first(7, "proximity_alert_radius")?;
+                    self.proximity_alert_radius = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(8, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(9, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                "thumbnail_url" => {
+                    seen.first(10, "thumbnail_url")?;
+                    self.thumbnail_url = src.value()?;
+                }
+                "thumbnail_width" => {
+                    seen.first(11, "thumbnail_width")?;
+                    self.thumbnail_width = src.value()?;
+                }
+                "thumbnail_height" => {
+                    seen.first(12, "thumbnail_height")?;
+                    self.thumbnail_height = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "latitude")?;
+        seen.require(2, "longitude")?;
+        seen.require(3, "title")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultLocation {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -1843,7 +2830,7 @@ impl HasUploads for InlineQueryResultLocation {
 }
 
 /// [InlineQueryResultVenue](https://core.telegram.org/bots/api#inlinequeryresultvenue); always sent with `"type": "venue"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultVenue {
     /// Required. `String`.
@@ -1857,31 +2844,22 @@ pub struct InlineQueryResultVenue {
     /// Required. `String`.
     pub address: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foursquare_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foursquare_type: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_place_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_place_type: Option<String>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_height: Option<i64>,
 }
 
@@ -2011,6 +2989,123 @@ impl Serialize for InlineQueryResultVenue {
     }
 }
 
+impl wire::Fill for InlineQueryResultVenue {
+    const NAME: &'static str = "InlineQueryResultVenue";
+    const EXPECTING: &'static str = "struct InlineQueryResultVenue";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "latitude",
+        "longitude",
+        "title",
+        "address",
+        "foursquare_id",
+        "foursquare_type",
+        "google_place_id",
+        "google_place_type",
+        "reply_markup",
+        "input_message_content",
+        "thumbnail_url",
+        "thumbnail_width",
+        "thumbnail_height",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            latitude: 0.0,
+            longitude: 0.0,
+            title: String::new(),
+            address: String::new(),
+            foursquare_id: None,
+            foursquare_type: None,
+            google_place_id: None,
+            google_place_type: None,
+            reply_markup: None,
+            input_message_content: None,
+            thumbnail_url: None,
+            thumbnail_width: None,
+            thumbnail_height: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "latitude" => {
+                    seen.first(1, "latitude")?;
+                    self.latitude = src.value()?;
+                }
+                "longitude" => {
+                    seen.first(2, "longitude")?;
+                    self.longitude = src.value()?;
+                }
+                "title" => {
+                    seen.first(3, "title")?;
+                    self.title = src.value()?;
+                }
+                "address" => {
+                    seen.first(4, "address")?;
+                    self.address = src.value()?;
+                }
+                "foursquare_id" => {
+                    seen.first(5, "foursquare_id")?;
+                    self.foursquare_id = src.value()?;
+                }
+                "foursquare_type" => {
+                    seen.first(6, "foursquare_type")?;
+                    self.foursquare_type = src.value()?;
+                }
+                "google_place_id" => {
+                    seen.first(7, "google_place_id")?;
+                    self.google_place_id = src.value()?;
+                }
+                "google_place_type" => {
+                    seen.first(8, "google_place_type")?;
+                    self.google_place_type = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(9, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(10, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                "thumbnail_url" => {
+                    seen.first(11, "thumbnail_url")?;
+                    self.thumbnail_url = src.value()?;
+                }
+                "thumbnail_width" => {
+                    seen.first(12, "thumbnail_width")?;
+                    self.thumbnail_width = src.value()?;
+                }
+                "thumbnail_height" => {
+                    seen.first(13, "thumbnail_height")?;
+                    self.thumbnail_height = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "latitude")?;
+        seen.require(2, "longitude")?;
+        seen.require(3, "title")?;
+        seen.require(4, "address")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultVenue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultVenue {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2018,7 +3113,7 @@ impl HasUploads for InlineQueryResultVenue {
 }
 
 /// [InlineQueryResultContact](https://core.telegram.org/bots/api#inlinequeryresultcontact); always sent with `"type": "contact"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultContact {
     /// Required. `String`.
@@ -2028,25 +3123,18 @@ pub struct InlineQueryResultContact {
     /// Required. `String`.
     pub first_name: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcard: Option<String>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_height: Option<i64>,
 }
 
@@ -2150,6 +3238,97 @@ impl Serialize for InlineQueryResultContact {
     }
 }
 
+impl wire::Fill for InlineQueryResultContact {
+    const NAME: &'static str = "InlineQueryResultContact";
+    const EXPECTING: &'static str = "struct InlineQueryResultContact";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "phone_number",
+        "first_name",
+        "last_name",
+        "vcard",
+        "reply_markup",
+        "input_message_content",
+        "thumbnail_url",
+        "thumbnail_width",
+        "thumbnail_height",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            phone_number: String::new(),
+            first_name: String::new(),
+            last_name: None,
+            vcard: None,
+            reply_markup: None,
+            input_message_content: None,
+            thumbnail_url: None,
+            thumbnail_width: None,
+            thumbnail_height: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "phone_number" => {
+                    seen.first(1, "phone_number")?;
+                    self.phone_number = src.value()?;
+                }
+                "first_name" => {
+                    seen.first(2, "first_name")?;
+                    self.first_name = src.value()?;
+                }
+                "last_name" => {
+                    seen.first(3, "last_name")?;
+                    self.last_name = src.value()?;
+                }
+                "vcard" => {
+                    seen.first(4, "vcard")?;
+                    self.vcard = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(5, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(6, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                "thumbnail_url" => {
+                    seen.first(7, "thumbnail_url")?;
+                    self.thumbnail_url = src.value()?;
+                }
+                "thumbnail_width" => {
+                    seen.first(8, "thumbnail_width")?;
+                    self.thumbnail_width = src.value()?;
+                }
+                "thumbnail_height" => {
+                    seen.first(9, "thumbnail_height")?;
+                    self.thumbnail_height = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "phone_number")?;
+        seen.require(2, "first_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultContact {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultContact {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2157,7 +3336,7 @@ impl HasUploads for InlineQueryResultContact {
 }
 
 /// [InlineQueryResultGame](https://core.telegram.org/bots/api#inlinequeryresultgame); always sent with `"type": "game"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultGame {
     /// Required. `String`.
@@ -2165,7 +3344,6 @@ pub struct InlineQueryResultGame {
     /// Required. `String`.
     pub game_short_name: String,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
 }
 
@@ -2200,8 +3378,52 @@ impl Serialize for InlineQueryResultGame {
     }
 }
 
+impl wire::Fill for InlineQueryResultGame {
+    const NAME: &'static str = "InlineQueryResultGame";
+    const EXPECTING: &'static str = "struct InlineQueryResultGame";
+    const FIELDS: &'static [&'static str] = &["id", "game_short_name", "reply_markup"];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            game_short_name: String::new(),
+            reply_markup: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "game_short_name" => {
+                    seen.first(1, "game_short_name")?;
+                    self.game_short_name = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(2, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "game_short_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultGame {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InlineQueryResultCachedPhoto](https://core.telegram.org/bots/api#inlinequeryresultcachedphoto); always sent with `"type": "photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultCachedPhoto {
     /// Required. `String`.
@@ -2209,28 +3431,20 @@ pub struct InlineQueryResultCachedPhoto {
     /// Required. `String`.
     pub photo_file_id: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -2338,6 +3552,96 @@ impl Serialize for InlineQueryResultCachedPhoto {
     }
 }
 
+impl wire::Fill for InlineQueryResultCachedPhoto {
+    const NAME: &'static str = "InlineQueryResultCachedPhoto";
+    const EXPECTING: &'static str = "struct InlineQueryResultCachedPhoto";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "photo_file_id",
+        "title",
+        "description",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            photo_file_id: String::new(),
+            title: None,
+            description: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "photo_file_id" => {
+                    seen.first(1, "photo_file_id")?;
+                    self.photo_file_id = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "description" => {
+                    seen.first(3, "description")?;
+                    self.description = src.value()?;
+                }
+                "caption" => {
+                    seen.first(4, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(5, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(6, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(7, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(8, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(9, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "photo_file_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultCachedPhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2345,7 +3649,7 @@ impl HasUploads for InlineQueryResultCachedPhoto {
 }
 
 /// [InlineQueryResultCachedGif](https://core.telegram.org/bots/api#inlinequeryresultcachedgif); always sent with `"type": "gif"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultCachedGif {
     /// Required. `String`.
@@ -2353,25 +3657,18 @@ pub struct InlineQueryResultCachedGif {
     /// Required. `String`.
     pub gif_file_id: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -2469,6 +3766,90 @@ impl Serialize for InlineQueryResultCachedGif {
     }
 }
 
+impl wire::Fill for InlineQueryResultCachedGif {
+    const NAME: &'static str = "InlineQueryResultCachedGif";
+    const EXPECTING: &'static str = "struct InlineQueryResultCachedGif";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "gif_file_id",
+        "title",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            gif_file_id: String::new(),
+            title: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "gif_file_id" => {
+                    seen.first(1, "gif_file_id")?;
+                    self.gif_file_id = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "caption" => {
+                    seen.first(3, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(4, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(5, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(6, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(7, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(8, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "gif_file_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultCachedGif {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedGif {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2476,7 +3857,7 @@ impl HasUploads for InlineQueryResultCachedGif {
 }
 
 /// [InlineQueryResultCachedMpeg4Gif](https://core.telegram.org/bots/api#inlinequeryresultcachedmpeg4gif); always sent with `"type": "mpeg4_gif"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultCachedMpeg4Gif {
     /// Required. `String`.
@@ -2484,25 +3865,18 @@ pub struct InlineQueryResultCachedMpeg4Gif {
     /// Required. `String`.
     pub mpeg4_file_id: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -2600,6 +3974,90 @@ impl Serialize for InlineQueryResultCachedMpeg4Gif {
     }
 }
 
+impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
+    const NAME: &'static str = "InlineQueryResultCachedMpeg4Gif";
+    const EXPECTING: &'static str = "struct InlineQueryResultCachedMpeg4Gif";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "mpeg4_file_id",
+        "title",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            mpeg4_file_id: String::new(),
+            title: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "mpeg4_file_id" => {
+                    seen.first(1, "mpeg4_file_id")?;
+                    self.mpeg4_file_id = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "caption" => {
+                    seen.first(3, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(4, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(5, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(6, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(7, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(8, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "mpeg4_file_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultCachedMpeg4Gif {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedMpeg4Gif {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2607,7 +4065,7 @@ impl HasUploads for InlineQueryResultCachedMpeg4Gif {
 }
 
 /// [InlineQueryResultCachedSticker](https://core.telegram.org/bots/api#inlinequeryresultcachedsticker); always sent with `"type": "sticker"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultCachedSticker {
     /// Required. `String`.
@@ -2615,10 +4073,8 @@ pub struct InlineQueryResultCachedSticker {
     /// Required. `String`.
     pub sticker_file_id: String,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -2666,6 +4122,60 @@ impl Serialize for InlineQueryResultCachedSticker {
     }
 }
 
+impl wire::Fill for InlineQueryResultCachedSticker {
+    const NAME: &'static str = "InlineQueryResultCachedSticker";
+    const EXPECTING: &'static str = "struct InlineQueryResultCachedSticker";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "sticker_file_id",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            sticker_file_id: String::new(),
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "sticker_file_id" => {
+                    seen.first(1, "sticker_file_id")?;
+                    self.sticker_file_id = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(2, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(3, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "sticker_file_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultCachedSticker {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedSticker {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2673,7 +4183,7 @@ impl HasUploads for InlineQueryResultCachedSticker {
 }
 
 /// [InlineQueryResultCachedDocument](https://core.telegram.org/bots/api#inlinequeryresultcacheddocument); always sent with `"type": "document"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultCachedDocument {
     /// Required. `String`.
@@ -2683,22 +4193,16 @@ pub struct InlineQueryResultCachedDocument {
     /// Required. `String`.
     pub document_file_id: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -2792,6 +4296,91 @@ impl Serialize for InlineQueryResultCachedDocument {
     }
 }
 
+impl wire::Fill for InlineQueryResultCachedDocument {
+    const NAME: &'static str = "InlineQueryResultCachedDocument";
+    const EXPECTING: &'static str = "struct InlineQueryResultCachedDocument";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "document_file_id",
+        "description",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            title: String::new(),
+            document_file_id: String::new(),
+            description: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "title" => {
+                    seen.first(1, "title")?;
+                    self.title = src.value()?;
+                }
+                "document_file_id" => {
+                    seen.first(2, "document_file_id")?;
+                    self.document_file_id = src.value()?;
+                }
+                "description" => {
+                    seen.first(3, "description")?;
+                    self.description = src.value()?;
+                }
+                "caption" => {
+                    seen.first(4, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(5, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(6, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(7, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(8, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "title")?;
+        seen.require(2, "document_file_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultCachedDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedDocument {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2799,7 +4388,7 @@ impl HasUploads for InlineQueryResultCachedDocument {
 }
 
 /// [InlineQueryResultCachedVideo](https://core.telegram.org/bots/api#inlinequeryresultcachedvideo); always sent with `"type": "video"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultCachedVideo {
     /// Required. `String`.
@@ -2809,25 +4398,18 @@ pub struct InlineQueryResultCachedVideo {
     /// Required. `String`.
     pub title: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_caption_above_media: Option<bool>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -2931,6 +4513,97 @@ impl Serialize for InlineQueryResultCachedVideo {
     }
 }
 
+impl wire::Fill for InlineQueryResultCachedVideo {
+    const NAME: &'static str = "InlineQueryResultCachedVideo";
+    const EXPECTING: &'static str = "struct InlineQueryResultCachedVideo";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "video_file_id",
+        "title",
+        "description",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            video_file_id: String::new(),
+            title: String::new(),
+            description: None,
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            show_caption_above_media: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "video_file_id" => {
+                    seen.first(1, "video_file_id")?;
+                    self.video_file_id = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "description" => {
+                    seen.first(3, "description")?;
+                    self.description = src.value()?;
+                }
+                "caption" => {
+                    seen.first(4, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(5, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(6, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "show_caption_above_media" => {
+                    seen.first(7, "show_caption_above_media")?;
+                    self.show_caption_above_media = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(8, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(9, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "video_file_id")?;
+        seen.require(2, "title")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultCachedVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedVideo {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2938,7 +4611,7 @@ impl HasUploads for InlineQueryResultCachedVideo {
 }
 
 /// [InlineQueryResultCachedVoice](https://core.telegram.org/bots/api#inlinequeryresultcachedvoice); always sent with `"type": "voice"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultCachedVoice {
     /// Required. `String`.
@@ -2948,19 +4621,14 @@ pub struct InlineQueryResultCachedVoice {
     /// Required. `String`.
     pub title: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -3044,6 +4712,85 @@ impl Serialize for InlineQueryResultCachedVoice {
     }
 }
 
+impl wire::Fill for InlineQueryResultCachedVoice {
+    const NAME: &'static str = "InlineQueryResultCachedVoice";
+    const EXPECTING: &'static str = "struct InlineQueryResultCachedVoice";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "voice_file_id",
+        "title",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            voice_file_id: String::new(),
+            title: String::new(),
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "voice_file_id" => {
+                    seen.first(1, "voice_file_id")?;
+                    self.voice_file_id = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "caption" => {
+                    seen.first(3, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(4, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(5, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(6, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(7, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "voice_file_id")?;
+        seen.require(2, "title")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultCachedVoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedVoice {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -3051,7 +4798,7 @@ impl HasUploads for InlineQueryResultCachedVoice {
 }
 
 /// [InlineQueryResultCachedAudio](https://core.telegram.org/bots/api#inlinequeryresultcachedaudio); always sent with `"type": "audio"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InlineQueryResultCachedAudio {
     /// Required. `String`.
@@ -3059,19 +4806,14 @@ pub struct InlineQueryResultCachedAudio {
     /// Required. `String`.
     pub audio_file_id: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `InlineKeyboardMarkup`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_message_content: Option<InputMessageContent>,
 }
 
@@ -3149,6 +4891,78 @@ impl Serialize for InlineQueryResultCachedAudio {
     }
 }
 
+impl wire::Fill for InlineQueryResultCachedAudio {
+    const NAME: &'static str = "InlineQueryResultCachedAudio";
+    const EXPECTING: &'static str = "struct InlineQueryResultCachedAudio";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "audio_file_id",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "reply_markup",
+        "input_message_content",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            audio_file_id: String::new(),
+            caption: None,
+            parse_mode: None,
+            caption_entities: None,
+            reply_markup: None,
+            input_message_content: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "audio_file_id" => {
+                    seen.first(1, "audio_file_id")?;
+                    self.audio_file_id = src.value()?;
+                }
+                "caption" => {
+                    seen.first(2, "caption")?;
+                    self.caption = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(3, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "caption_entities" => {
+                    seen.first(4, "caption_entities")?;
+                    self.caption_entities = src.value()?;
+                }
+                "reply_markup" => {
+                    seen.first(5, "reply_markup")?;
+                    self.reply_markup = src.value()?;
+                }
+                "input_message_content" => {
+                    seen.first(6, "input_message_content")?;
+                    self.input_message_content = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "audio_file_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineQueryResultCachedAudio {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedAudio {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -3191,30 +5005,34 @@ impl Serialize for InputMessageContent {
 
 impl<'de> Deserialize<'de> for InputMessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        wire::object::<D::Error>(&value, "a InputMessageContent object")?;
-        if wire::has_all(
-            &value,
-            &["title", "description", "payload", "currency", "prices"],
-        ) {
-            return wire::member(value).map(|v| Self::Invoice(Box::new(v)));
-        }
-        if wire::has_all(&value, &["latitude", "longitude", "title", "address"]) {
-            return wire::member(value).map(|v| Self::Venue(Box::new(v)));
-        }
-        if wire::has_all(&value, &["latitude", "longitude"]) {
-            return wire::member(value).map(Self::Location);
-        }
-        if wire::has_all(&value, &["phone_number", "first_name"]) {
-            return wire::member(value).map(Self::Contact);
-        }
-        if wire::has_all(&value, &["message_text"]) {
-            return wire::member(value).map(Self::Text);
-        }
-        if wire::has_all(&value, &["rich_message"]) {
-            return wire::member(value).map(Self::Rich);
-        }
-        Ok(Self::Unknown(value))
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputMessageContent {
+    const EXPECTING: &'static str = "a InputMessageContent object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        fields.read_all()?;
+        Ok(
+            if fields.has_all(&["title", "description", "payload", "currency", "prices"]) {
+                Self::Invoice(fields.boxed()?)
+            } else if fields.has_all(&["latitude", "longitude", "title", "address"]) {
+                Self::Venue(fields.boxed()?)
+            } else if fields.has_all(&["latitude", "longitude"]) {
+                Self::Location(fields.member()?)
+            } else if fields.has_all(&["phone_number", "first_name"]) {
+                Self::Contact(fields.member()?)
+            } else if fields.has_all(&["message_text"]) {
+                Self::Text(fields.member()?)
+            } else if fields.has_all(&["rich_message"]) {
+                Self::Rich(fields.member()?)
+            } else {
+                Self::Unknown(fields.unknown()?)
+            },
+        )
     }
 }
 
@@ -3263,19 +5081,19 @@ impl HasUploads for InputMessageContent {
 }
 
 /// [InputTextMessageContent](https://core.telegram.org/bots/api#inputtextmessagecontent)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputTextMessageContent {
     /// Required. `String`.
     pub message_text: String,
     /// Optional. `String`, as a `ParseMode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
     /// Optional. `LinkPreviewOptions`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_preview_options: Option<LinkPreviewOptions>,
 }
 
@@ -3312,8 +5130,61 @@ impl InputTextMessageContent {
     }
 }
 
+impl wire::Fill for InputTextMessageContent {
+    const NAME: &'static str = "InputTextMessageContent";
+    const EXPECTING: &'static str = "struct InputTextMessageContent";
+    const FIELDS: &'static [&'static str] = &[
+        "message_text",
+        "parse_mode",
+        "entities",
+        "link_preview_options",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            message_text: String::new(),
+            parse_mode: None,
+            entities: None,
+            link_preview_options: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "message_text" => {
+                    seen.first(0, "message_text")?;
+                    self.message_text = src.value()?;
+                }
+                "parse_mode" => {
+                    seen.first(1, "parse_mode")?;
+                    self.parse_mode = src.value()?;
+                }
+                "entities" => {
+                    seen.first(2, "entities")?;
+                    self.entities = src.value()?;
+                }
+                "link_preview_options" => {
+                    seen.first(3, "link_preview_options")?;
+                    self.link_preview_options = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "message_text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputTextMessageContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichMessageContent](https://core.telegram.org/bots/api#inputrichmessagecontent)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputRichMessageContent {
     /// Required. `InputRichMessage`.
@@ -3329,6 +5200,39 @@ impl InputRichMessageContent {
     }
 }
 
+impl wire::Fill for InputRichMessageContent {
+    const NAME: &'static str = "InputRichMessageContent";
+    const EXPECTING: &'static str = "struct InputRichMessageContent";
+    const FIELDS: &'static [&'static str] = &["rich_message"];
+
+    fn placeholder() -> Self {
+        Self {
+            rich_message: <InputRichMessage as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "rich_message" => {
+                    seen.first(0, "rich_message")?;
+                    self.rich_message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "rich_message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichMessageContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichMessageContent {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);
@@ -3336,7 +5240,7 @@ impl HasUploads for InputRichMessageContent {
 }
 
 /// [InputLocationMessageContent](https://core.telegram.org/bots/api#inputlocationmessagecontent)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputLocationMessageContent {
     /// Required. `Float`.
@@ -3344,16 +5248,16 @@ pub struct InputLocationMessageContent {
     /// Required. `Float`.
     pub longitude: f64,
     /// Optional. `Float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub horizontal_accuracy: Option<f64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub live_period: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub heading: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proximity_alert_radius: Option<i64>,
 }
 
@@ -3395,8 +5299,74 @@ impl InputLocationMessageContent {
     }
 }
 
+impl wire::Fill for InputLocationMessageContent {
+    const NAME: &'static str = "InputLocationMessageContent";
+    const EXPECTING: &'static str = "struct InputLocationMessageContent";
+    const FIELDS: &'static [&'static str] = &[
+        "latitude",
+        "longitude",
+        "horizontal_accuracy",
+        "live_period",
+        "heading",
+        "proximity_alert_radius",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            latitude: 0.0,
+            longitude: 0.0,
+            horizontal_accuracy: None,
+            live_period: None,
+            heading: None,
+            proximity_alert_radius: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "latitude" => {
+                    seen.first(0, "latitude")?;
+                    self.latitude = src.value()?;
+                }
+                "longitude" => {
+                    seen.first(1, "longitude")?;
+                    self.longitude = src.value()?;
+                }
+                "horizontal_accuracy" => {
+                    seen.first(2, "horizontal_accuracy")?;
+                    self.horizontal_accuracy = src.value()?;
+                }
+                "live_period" => {
+                    seen.first(3, "live_period")?;
+                    self.live_period = src.value()?;
+                }
+                "heading" => {
+                    seen.first(4, "heading")?;
+                    self.heading = src.value()?;
+                }
+                "proximity_alert_radius" => {
+                    seen.first(5, "proximity_alert_radius")?;
+                    self.proximity_alert_radius = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "latitude")?;
+        seen.require(1, "longitude")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputLocationMessageContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputVenueMessageContent](https://core.telegram.org/bots/api#inputvenuemessagecontent)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputVenueMessageContent {
     /// Required. `Float`.
@@ -3408,16 +5378,16 @@ pub struct InputVenueMessageContent {
     /// Required. `String`.
     pub address: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub foursquare_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub foursquare_type: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_place_id: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_place_type: Option<String>,
 }
 
@@ -3466,8 +5436,88 @@ impl InputVenueMessageContent {
     }
 }
 
+impl wire::Fill for InputVenueMessageContent {
+    const NAME: &'static str = "InputVenueMessageContent";
+    const EXPECTING: &'static str = "struct InputVenueMessageContent";
+    const FIELDS: &'static [&'static str] = &[
+        "latitude",
+        "longitude",
+        "title",
+        "address",
+        "foursquare_id",
+        "foursquare_type",
+        "google_place_id",
+        "google_place_type",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            latitude: 0.0,
+            longitude: 0.0,
+            title: String::new(),
+            address: String::new(),
+            foursquare_id: None,
+            foursquare_type: None,
+            google_place_id: None,
+            google_place_type: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "latitude" => {
+                    seen.first(0, "latitude")?;
+                    self.latitude = src.value()?;
+                }
+                "longitude" => {
+                    seen.first(1, "longitude")?;
+                    self.longitude = src.value()?;
+                }
+                "title" => {
+                    seen.first(2, "title")?;
+                    self.title = src.value()?;
+                }
+                "address" => {
+                    seen.first(3, "address")?;
+                    self.address = src.value()?;
+                }
+                "foursquare_id" => {
+                    seen.first(4, "foursquare_id")?;
+                    self.foursquare_id = src.value()?;
+                }
+                "foursquare_type" => {
+                    seen.first(5, "foursquare_type")?;
+                    self.foursquare_type = src.value()?;
+                }
+                "google_place_id" => {
+                    seen.first(6, "google_place_id")?;
+                    self.google_place_id = src.value()?;
+                }
+                "google_place_type" => {
+                    seen.first(7, "google_place_type")?;
+                    self.google_place_type = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "latitude")?;
+        seen.require(1, "longitude")?;
+        seen.require(2, "title")?;
+        seen.require(3, "address")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputVenueMessageContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputContactMessageContent](https://core.telegram.org/bots/api#inputcontactmessagecontent)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputContactMessageContent {
     /// Required. `String`.
@@ -3475,10 +5525,10 @@ pub struct InputContactMessageContent {
     /// Required. `String`.
     pub first_name: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vcard: Option<String>,
 }
 
@@ -3506,8 +5556,57 @@ impl InputContactMessageContent {
     }
 }
 
+impl wire::Fill for InputContactMessageContent {
+    const NAME: &'static str = "InputContactMessageContent";
+    const EXPECTING: &'static str = "struct InputContactMessageContent";
+    const FIELDS: &'static [&'static str] = &["phone_number", "first_name", "last_name", "vcard"];
+
+    fn placeholder() -> Self {
+        Self {
+            phone_number: String::new(),
+            first_name: String::new(),
+            last_name: None,
+            vcard: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "phone_number" => {
+                    seen.first(0, "phone_number")?;
+                    self.phone_number = src.value()?;
+                }
+                "first_name" => {
+                    seen.first(1, "first_name")?;
+                    self.first_name = src.value()?;
+                }
+                "last_name" => {
+                    seen.first(2, "last_name")?;
+                    self.last_name = src.value()?;
+                }
+                "vcard" => {
+                    seen.first(3, "vcard")?;
+                    self.vcard = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "phone_number")?;
+        seen.require(1, "first_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputContactMessageContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputInvoiceMessageContent](https://core.telegram.org/bots/api#inputinvoicemessagecontent)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputInvoiceMessageContent {
     /// Required. `String`.
@@ -3517,54 +5616,53 @@ pub struct InputInvoiceMessageContent {
     /// Required. `String`.
     pub payload: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_token: Option<String>,
     /// Required. `String`.
     pub currency: String,
     /// Required (empty when missing). `Array of LabeledPrice`.
-    #[serde(default)]
     pub prices: Vec<LabeledPrice>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tip_amount: Option<i64>,
     /// Optional. `Array of Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_tip_amounts: Option<Vec<i64>>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_data: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo_url: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo_size: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo_width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo_height: Option<i64>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_name: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_phone_number: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_email: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_shipping_address: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_phone_number_to_provider: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_email_to_provider: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_flexible: Option<bool>,
 }
 
@@ -3693,8 +5791,160 @@ impl InputInvoiceMessageContent {
     }
 }
 
+impl wire::Fill for InputInvoiceMessageContent {
+    const NAME: &'static str = "InputInvoiceMessageContent";
+    const EXPECTING: &'static str = "struct InputInvoiceMessageContent";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "description",
+        "payload",
+        "provider_token",
+        "currency",
+        "prices",
+        "max_tip_amount",
+        "suggested_tip_amounts",
+        "provider_data",
+        "photo_url",
+        "photo_size",
+        "photo_width",
+        "photo_height",
+        "need_name",
+        "need_phone_number",
+        "need_email",
+        "need_shipping_address",
+        "send_phone_number_to_provider",
+        "send_email_to_provider",
+        "is_flexible",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            title: String::new(),
+            description: String::new(),
+            payload: String::new(),
+            provider_token: None,
+            currency: String::new(),
+            prices: Vec::new(),
+            max_tip_amount: None,
+            suggested_tip_amounts: None,
+            provider_data: None,
+            photo_url: None,
+            photo_size: None,
+            photo_width: None,
+            photo_height: None,
+            need_name: None,
+            need_phone_number: None,
+            need_email: None,
+            need_shipping_address: None,
+            send_phone_number_to_provider: None,
+            send_email_to_provider: None,
+            is_flexible: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "title" => {
+                    seen.first(0, "title")?;
+                    self.title = src.value()?;
+                }
+                "description" => {
+                    seen.first(1, "description")?;
+                    self.description = src.value()?;
+                }
+                "payload" => {
+                    seen.first(2, "payload")?;
+                    self.payload = src.value()?;
+                }
+                "provider_token" => {
+                    seen.first(3, "provider_token")?;
+                    self.provider_token = src.value()?;
+                }
+                "currency" => {
+                    seen.first(4, "currency")?;
+                    self.currency = src.value()?;
+                }
+                "prices" => {
+                    seen.first(5, "prices")?;
+                    self.prices = src.value()?;
+                }
+                "max_tip_amount" => {
+                    seen.first(6, "max_tip_amount")?;
+                    self.max_tip_amount = src.value()?;
+                }
+                "suggested_tip_amounts" => {
+                    seen.first(7, "suggested_tip_amounts")?;
+                    self.suggested_tip_amounts = src.value()?;
+                }
+                "provider_data" => {
+                    seen.first(8, "provider_data")?;
+                    self.provider_data = src.value()?;
+                }
+                "photo_url" => {
+                    seen.first(9, "photo_url")?;
+                    self.photo_url = src.value()?;
+                }
+                "photo_size" => {
+                    seen.first(10, "photo_size")?;
+                    self.photo_size = src.value()?;
+                }
+                "photo_width" => {
+                    seen.first(11, "photo_width")?;
+                    self.photo_width = src.value()?;
+                }
+                "photo_height" => {
+                    seen.first(12, "photo_height")?;
+                    self.photo_height = src.value()?;
+                }
+                "need_name" => {
+                    seen.first(13, "need_name")?;
+                    self.need_name = src.value()?;
+                }
+                "need_phone_number" => {
+                    seen.first(14, "need_phone_number")?;
+                    self.need_phone_number = src.value()?;
+                }
+                "need_email" => {
+                    seen.first(15, "need_email")?;
+                    self.need_email = src.value()?;
+                }
+                "need_shipping_address" => {
+                    seen.first(16, "need_shipping_address")?;
+                    self.need_shipping_address = src.value()?;
+                }
+                "send_phone_number_to_provider" => {
+                    seen.first(17, "send_phone_number_to_provider")?;
+                    self.send_phone_number_to_provider = src.value()?;
+                }
+                "send_email_to_provider" => {
+                    seen.first(18, "send_email_to_provider")?;
+                    self.send_email_to_provider = src.value()?;
+                }
+                "is_flexible" => {
+                    seen.first(19, "is_flexible")?;
+                    self.is_flexible = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "title")?;
+        seen.require(1, "description")?;
+        seen.require(2, "payload")?;
+        seen.require(4, "currency")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputInvoiceMessageContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ChosenInlineResult](https://core.telegram.org/bots/api#choseninlineresult)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChosenInlineResult {
     /// Required. `String`.
@@ -3702,10 +5952,10 @@ pub struct ChosenInlineResult {
     /// Required. `User`.
     pub from: User,
     /// Optional. `Location`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_message_id: Option<String>,
     /// Required. `String`.
     pub query: String,
@@ -3725,5 +5975,66 @@ impl ChosenInlineResult {
             inline_message_id: None,
             query: query.into(),
         }
+    }
+}
+
+impl wire::Fill for ChosenInlineResult {
+    const NAME: &'static str = "ChosenInlineResult";
+    const EXPECTING: &'static str = "struct ChosenInlineResult";
+    const FIELDS: &'static [&'static str] = &[
+        "result_id",
+        "from",
+        "location",
+        "inline_message_id",
+        "query",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            result_id: String::new(),
+            from: <User as wire::Fill>::placeholder(),
+            location: None,
+            inline_message_id: None,
+            query: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "result_id" => {
+                    seen.first(0, "result_id")?;
+                    self.result_id = src.value()?;
+                }
+                "from" => {
+                    seen.first(1, "from")?;
+                    self.from = src.value()?;
+                }
+                "location" => {
+                    seen.first(2, "location")?;
+                    self.location = src.value()?;
+                }
+                "inline_message_id" => {
+                    seen.first(3, "inline_message_id")?;
+                    self.inline_message_id = src.value()?;
+                }
+                "query" => {
+                    seen.first(4, "query")?;
+                    self.query = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "result_id")?;
+        seen.require(1, "from")?;
+        seen.require(4, "query")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChosenInlineResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

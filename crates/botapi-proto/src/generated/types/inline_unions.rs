@@ -36,21 +36,28 @@ impl Serialize for ReplyMarkup {
 
 impl<'de> Deserialize<'de> for ReplyMarkup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        wire::object::<D::Error>(&value, "a ReplyMarkup object")?;
-        if wire::has_all(&value, &["inline_keyboard"]) {
-            return wire::member(value).map(Self::InlineKeyboardMarkup);
-        }
-        if wire::has_all(&value, &["keyboard"]) {
-            return wire::member(value).map(Self::ReplyKeyboardMarkup);
-        }
-        if wire::has_all(&value, &["remove_keyboard"]) {
-            return wire::member(value).map(Self::ReplyKeyboardRemove);
-        }
-        if wire::has_all(&value, &["force_reply"]) {
-            return wire::member(value).map(Self::ForceReply);
-        }
-        Ok(Self::Unknown(value))
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for ReplyMarkup {
+    const EXPECTING: &'static str = "a ReplyMarkup object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        fields.read_all()?;
+        Ok(if fields.has_all(&["inline_keyboard"]) {
+            Self::InlineKeyboardMarkup(fields.member()?)
+        } else if fields.has_all(&["keyboard"]) {
+            Self::ReplyKeyboardMarkup(fields.member()?)
+        } else if fields.has_all(&["remove_keyboard"]) {
+            Self::ReplyKeyboardRemove(fields.member()?)
+        } else if fields.has_all(&["force_reply"]) {
+            Self::ForceReply(fields.member()?)
+        } else {
+            Self::Unknown(fields.unknown()?)
+        })
     }
 }
 
@@ -111,15 +118,24 @@ impl Serialize for InputMediaGroupItem {
 
 impl<'de> Deserialize<'de> for InputMediaGroupItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InputMediaGroupItem object")? {
-            "audio" => wire::member(value).map(|v| Self::Audio(Box::new(v))),
-            "document" => wire::member(value).map(|v| Self::Document(Box::new(v))),
-            "live_photo" => wire::member(value).map(|v| Self::LivePhoto(Box::new(v))),
-            "photo" => wire::member(value).map(|v| Self::Photo(Box::new(v))),
-            "video" => wire::member(value).map(|v| Self::Video(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputMediaGroupItem {
+    const EXPECTING: &'static str = "a InputMediaGroupItem object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "audio" => Self::Audio(fields.boxed()?),
+            "document" => Self::Document(fields.boxed()?),
+            "live_photo" => Self::LivePhoto(fields.boxed()?),
+            "photo" => Self::Photo(fields.boxed()?),
+            "video" => Self::Video(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -202,16 +218,25 @@ impl Serialize for InputRichMedia {
 
 impl<'de> Deserialize<'de> for InputRichMedia {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InputRichMedia object")? {
-            "animation" => wire::member(value).map(|v| Self::Animation(Box::new(v))),
-            "audio" => wire::member(value).map(|v| Self::Audio(Box::new(v))),
-            "document" => wire::member(value).map(|v| Self::Document(Box::new(v))),
-            "photo" => wire::member(value).map(|v| Self::Photo(Box::new(v))),
-            "video" => wire::member(value).map(|v| Self::Video(Box::new(v))),
-            "voice_note" => wire::member(value).map(|v| Self::VoiceNote(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputRichMedia {
+    const EXPECTING: &'static str = "a InputRichMedia object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "animation" => Self::Animation(fields.boxed()?),
+            "audio" => Self::Audio(fields.boxed()?),
+            "document" => Self::Document(fields.boxed()?),
+            "photo" => Self::Photo(fields.boxed()?),
+            "video" => Self::Video(fields.boxed()?),
+            "voice_note" => Self::VoiceNote(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 

@@ -6,7 +6,7 @@ use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
 /// [LabeledPrice](https://core.telegram.org/bots/api#labeledprice)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LabeledPrice {
     /// Required. `String`.
@@ -25,8 +25,47 @@ impl LabeledPrice {
     }
 }
 
+impl wire::Fill for LabeledPrice {
+    const NAME: &'static str = "LabeledPrice";
+    const EXPECTING: &'static str = "struct LabeledPrice";
+    const FIELDS: &'static [&'static str] = &["label", "amount"];
+
+    fn placeholder() -> Self {
+        Self {
+            label: String::new(),
+            amount: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "label" => {
+                    seen.first(0, "label")?;
+                    self.label = src.value()?;
+                }
+                "amount" => {
+                    seen.first(1, "amount")?;
+                    self.amount = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "label")?;
+        seen.require(1, "amount")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for LabeledPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [Invoice](https://core.telegram.org/bots/api#invoice)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Invoice {
     /// Required. `String`.
@@ -60,8 +99,71 @@ impl Invoice {
     }
 }
 
+impl wire::Fill for Invoice {
+    const NAME: &'static str = "Invoice";
+    const EXPECTING: &'static str = "struct Invoice";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "description",
+        "start_parameter",
+        "currency",
+        "total_amount",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            title: String::new(),
+            description: String::new(),
+            start_parameter: String::new(),
+            currency: String::new(),
+            total_amount: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "title" => {
+                    seen.first(0, "title")?;
+                    self.title = src.value()?;
+                }
+                "description" => {
+                    seen.first(1, "description")?;
+                    self.description = src.value()?;
+                }
+                "start_parameter" => {
+                    seen.first(2, "start_parameter")?;
+                    self.start_parameter = src.value()?;
+                }
+                "currency" => {
+                    seen.first(3, "currency")?;
+                    self.currency = src.value()?;
+                }
+                "total_amount" => {
+                    seen.first(4, "total_amount")?;
+                    self.total_amount = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "title")?;
+        seen.require(1, "description")?;
+        seen.require(2, "start_parameter")?;
+        seen.require(3, "currency")?;
+        seen.require(4, "total_amount")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Invoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ShippingAddress](https://core.telegram.org/bots/api#shippingaddress)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShippingAddress {
     /// Required. `String`.
@@ -99,21 +201,91 @@ impl ShippingAddress {
     }
 }
 
+impl wire::Fill for ShippingAddress {
+    const NAME: &'static str = "ShippingAddress";
+    const EXPECTING: &'static str = "struct ShippingAddress";
+    const FIELDS: &'static [&'static str] = &[
+        "country_code",
+        "state",
+        "city",
+        "street_line1",
+        "street_line2",
+        "post_code",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            country_code: String::new(),
+            state: String::new(),
+            city: String::new(),
+            street_line1: String::new(),
+            street_line2: String::new(),
+            post_code: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "country_code" => {
+                    seen.first(0, "country_code")?;
+                    self.country_code = src.value()?;
+                }
+                "state" => {
+                    seen.first(1, "state")?;
+                    self.state = src.value()?;
+                }
+                "city" => {
+                    seen.first(2, "city")?;
+                    self.city = src.value()?;
+                }
+                "street_line1" => {
+                    seen.first(3, "street_line1")?;
+                    self.street_line1 = src.value()?;
+                }
+                "street_line2" => {
+                    seen.first(4, "street_line2")?;
+                    self.street_line2 = src.value()?;
+                }
+                "post_code" => {
+                    seen.first(5, "post_code")?;
+                    self.post_code = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "country_code")?;
+        seen.require(1, "state")?;
+        seen.require(2, "city")?;
+        seen.require(3, "street_line1")?;
+        seen.require(4, "street_line2")?;
+        seen.require(5, "post_code")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [OrderInfo](https://core.telegram.org/bots/api#orderinfo)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderInfo {
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Optional. `ShippingAddress`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ShippingAddress>,
 }
 
@@ -124,8 +296,55 @@ impl OrderInfo {
     }
 }
 
+impl wire::Fill for OrderInfo {
+    const NAME: &'static str = "OrderInfo";
+    const EXPECTING: &'static str = "struct OrderInfo";
+    const FIELDS: &'static [&'static str] = &["name", "phone_number", "email", "shipping_address"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: None,
+            phone_number: None,
+            email: None,
+            shipping_address: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                "phone_number" => {
+                    seen.first(1, "phone_number")?;
+                    self.phone_number = src.value()?;
+                }
+                "email" => {
+                    seen.first(2, "email")?;
+                    self.email = src.value()?;
+                }
+                "shipping_address" => {
+                    seen.first(3, "shipping_address")?;
+                    self.shipping_address = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ShippingOption](https://core.telegram.org/bots/api#shippingoption)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShippingOption {
     /// Required. `String`.
@@ -133,7 +352,6 @@ pub struct ShippingOption {
     /// Required. `String`.
     pub title: String,
     /// Required (empty when missing). `Array of LabeledPrice`.
-    #[serde(default)]
     pub prices: Vec<LabeledPrice>,
 }
 
@@ -152,8 +370,52 @@ impl ShippingOption {
     }
 }
 
+impl wire::Fill for ShippingOption {
+    const NAME: &'static str = "ShippingOption";
+    const EXPECTING: &'static str = "struct ShippingOption";
+    const FIELDS: &'static [&'static str] = &["id", "title", "prices"];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            title: String::new(),
+            prices: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "title" => {
+                    seen.first(1, "title")?;
+                    self.title = src.value()?;
+                }
+                "prices" => {
+                    seen.first(2, "prices")?;
+                    self.prices = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "title")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingOption {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [SuccessfulPayment](https://core.telegram.org/bots/api#successfulpayment)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SuccessfulPayment {
     /// Required. `String`.
@@ -163,19 +425,19 @@ pub struct SuccessfulPayment {
     /// Required. `String`.
     pub invoice_payload: String,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_expiration_date: Option<i64>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_recurring: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_first_recurring: Option<bool>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_option_id: Option<String>,
     /// Optional. `OrderInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_info: Option<OrderInfo>,
     /// Required. `String`.
     pub telegram_payment_charge_id: String,
@@ -207,8 +469,101 @@ impl SuccessfulPayment {
     }
 }
 
+impl wire::Fill for SuccessfulPayment {
+    const NAME: &'static str = "SuccessfulPayment";
+    const EXPECTING: &'static str = "struct SuccessfulPayment";
+    const FIELDS: &'static [&'static str] = &[
+        "currency",
+        "total_amount",
+        "invoice_payload",
+        "subscription_expiration_date",
+        "is_recurring",
+        "is_first_recurring",
+        "shipping_option_id",
+        "order_info",
+        "telegram_payment_charge_id",
+        "provider_payment_charge_id",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            currency: String::new(),
+            total_amount: 0,
+            invoice_payload: String::new(),
+            subscription_expiration_date: None,
+            is_recurring: None,
+            is_first_recurring: None,
+            shipping_option_id: None,
+            order_info: None,
+            telegram_payment_charge_id: String::new(),
+            provider_payment_charge_id: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "currency" => {
+                    seen.first(0, "currency")?;
+                    self.currency = src.value()?;
+                }
+                "total_amount" => {
+                    seen.first(1, "total_amount")?;
+                    self.total_amount = src.value()?;
+                }
+                "invoice_payload" => {
+                    seen.first(2, "invoice_payload")?;
+                    self.invoice_payload = src.value()?;
+                }
+                "subscription_expiration_date" => {
+                    seen.first(3, "subscription_expiration_date")?;
+                    self.subscription_expiration_date = src.value()?;
+                }
+                "is_recurring" => {
+                    seen.first(4, "is_recurring")?;
+                    self.is_recurring = src.value()?;
+                }
+                "is_first_recurring" => {
+                    seen.first(5, "is_first_recurring")?;
+                    self.is_first_recurring = src.value()?;
+                }
+                "shipping_option_id" => {
+                    seen.first(6, "shipping_option_id")?;
+                    self.shipping_option_id = src.value()?;
+                }
+                "order_info" => {
+                    seen.first(7, "order_info")?;
+                    self.order_info = src.value()?;
+                }
+                "telegram_payment_charge_id" => {
+                    seen.first(8, "telegram_payment_charge_id")?;
+                    self.telegram_payment_charge_id = src.value()?;
+                }
+                "provider_payment_charge_id" => {
+                    seen.first(9, "provider_payment_charge_id")?;
+                    self.provider_payment_charge_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "currency")?;
+        seen.require(1, "total_amount")?;
+        seen.require(2, "invoice_payload")?;
+        seen.require(8, "telegram_payment_charge_id")?;
+        seen.require(9, "provider_payment_charge_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuccessfulPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RefundedPayment](https://core.telegram.org/bots/api#refundedpayment)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundedPayment {
     /// Required. `String`.
@@ -220,7 +575,7 @@ pub struct RefundedPayment {
     /// Required. `String`.
     pub telegram_payment_charge_id: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_payment_charge_id: Option<String>,
 }
 
@@ -242,8 +597,70 @@ impl RefundedPayment {
     }
 }
 
+impl wire::Fill for RefundedPayment {
+    const NAME: &'static str = "RefundedPayment";
+    const EXPECTING: &'static str = "struct RefundedPayment";
+    const FIELDS: &'static [&'static str] = &[
+        "currency",
+        "total_amount",
+        "invoice_payload",
+        "telegram_payment_charge_id",
+        "provider_payment_charge_id",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            currency: String::new(),
+            total_amount: 0,
+            invoice_payload: String::new(),
+            telegram_payment_charge_id: String::new(),
+            provider_payment_charge_id: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "currency" => {
+                    seen.first(0, "currency")?;
+                    self.currency = src.value()?;
+                }
+                "total_amount" => {
+                    seen.first(1, "total_amount")?;
+                    self.total_amount = src.value()?;
+                }
+                "invoice_payload" => {
+                    seen.first(2, "invoice_payload")?;
+                    self.invoice_payload = src.value()?;
+                }
+                "telegram_payment_charge_id" => {
+                    seen.first(3, "telegram_payment_charge_id")?;
+                    self.telegram_payment_charge_id = src.value()?;
+                }
+                "provider_payment_charge_id" => {
+                    seen.first(4, "provider_payment_charge_id")?;
+                    self.provider_payment_charge_id = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "currency")?;
+        seen.require(1, "total_amount")?;
+        seen.require(2, "invoice_payload")?;
+        seen.require(3, "telegram_payment_charge_id")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundedPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [ShippingQuery](https://core.telegram.org/bots/api#shippingquery)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShippingQuery {
     /// Required. `String`.
@@ -273,8 +690,59 @@ impl ShippingQuery {
     }
 }
 
+impl wire::Fill for ShippingQuery {
+    const NAME: &'static str = "ShippingQuery";
+    const EXPECTING: &'static str = "struct ShippingQuery";
+    const FIELDS: &'static [&'static str] = &["id", "from", "invoice_payload", "shipping_address"];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            from: <User as wire::Fill>::placeholder(),
+            invoice_payload: String::new(),
+            shipping_address: <ShippingAddress as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "from" => {
+                    seen.first(1, "from")?;
+                    self.from = src.value()?;
+                }
+                "invoice_payload" => {
+                    seen.first(2, "invoice_payload")?;
+                    self.invoice_payload = src.value()?;
+                }
+                "shipping_address" => {
+                    seen.first(3, "shipping_address")?;
+                    self.shipping_address = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "from")?;
+        seen.require(2, "invoice_payload")?;
+        seen.require(3, "shipping_address")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PreCheckoutQuery](https://core.telegram.org/bots/api#precheckoutquery)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PreCheckoutQuery {
     /// Required. `String`.
@@ -288,10 +756,10 @@ pub struct PreCheckoutQuery {
     /// Required. `String`.
     pub invoice_payload: String,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_option_id: Option<String>,
     /// Optional. `OrderInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_info: Option<OrderInfo>,
 }
 
@@ -316,8 +784,83 @@ impl PreCheckoutQuery {
     }
 }
 
+impl wire::Fill for PreCheckoutQuery {
+    const NAME: &'static str = "PreCheckoutQuery";
+    const EXPECTING: &'static str = "struct PreCheckoutQuery";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "from",
+        "currency",
+        "total_amount",
+        "invoice_payload",
+        "shipping_option_id",
+        "order_info",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            from: <User as wire::Fill>::placeholder(),
+            currency: String::new(),
+            total_amount: 0,
+            invoice_payload: String::new(),
+            shipping_option_id: None,
+            order_info: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "from" => {
+                    seen.first(1, "from")?;
+                    self.from = src.value()?;
+                }
+                "currency" => {
+                    seen.first(2, "currency")?;
+                    self.currency = src.value()?;
+                }
+                "total_amount" => {
+                    seen.first(3, "total_amount")?;
+                    self.total_amount = src.value()?;
+                }
+                "invoice_payload" => {
+                    seen.first(4, "invoice_payload")?;
+                    self.invoice_payload = src.value()?;
+                }
+                "shipping_option_id" => {
+                    seen.first(5, "shipping_option_id")?;
+                    self.shipping_option_id = src.value()?;
+                }
+                "order_info" => {
+                    seen.first(6, "order_info")?;
+                    self.order_info = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "from")?;
+        seen.require(2, "currency")?;
+        seen.require(3, "total_amount")?;
+        seen.require(4, "invoice_payload")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PreCheckoutQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PaidMediaPurchased](https://core.telegram.org/bots/api#paidmediapurchased)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaidMediaPurchased {
     /// Required. `User`.
@@ -333,6 +876,45 @@ impl PaidMediaPurchased {
             from: from.into(),
             paid_media_payload: paid_media_payload.into(),
         }
+    }
+}
+
+impl wire::Fill for PaidMediaPurchased {
+    const NAME: &'static str = "PaidMediaPurchased";
+    const EXPECTING: &'static str = "struct PaidMediaPurchased";
+    const FIELDS: &'static [&'static str] = &["from", "paid_media_payload"];
+
+    fn placeholder() -> Self {
+        Self {
+            from: <User as wire::Fill>::placeholder(),
+            paid_media_payload: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "from" => {
+                    seen.first(0, "from")?;
+                    self.from = src.value()?;
+                }
+                "paid_media_payload" => {
+                    seen.first(1, "paid_media_payload")?;
+                    self.paid_media_payload = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "from")?;
+        seen.require(1, "paid_media_payload")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaidMediaPurchased {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -363,13 +945,22 @@ impl Serialize for RevenueWithdrawalState {
 
 impl<'de> Deserialize<'de> for RevenueWithdrawalState {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a RevenueWithdrawalState object")? {
-            "pending" => wire::member(value).map(Self::Pending),
-            "succeeded" => wire::member(value).map(Self::Succeeded),
-            "failed" => wire::member(value).map(Self::Failed),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for RevenueWithdrawalState {
+    const EXPECTING: &'static str = "a RevenueWithdrawalState object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "pending" => Self::Pending(fields.member()?),
+            "succeeded" => Self::Succeeded(fields.member()?),
+            "failed" => Self::Failed(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -392,7 +983,7 @@ impl From<RevenueWithdrawalStateFailed> for RevenueWithdrawalState {
 }
 
 /// [RevenueWithdrawalStatePending](https://core.telegram.org/bots/api#revenuewithdrawalstatepending); always sent with `"type": "pending"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevenueWithdrawalStatePending {}
 
@@ -412,8 +1003,31 @@ impl Serialize for RevenueWithdrawalStatePending {
     }
 }
 
+impl wire::Fill for RevenueWithdrawalStatePending {
+    const NAME: &'static str = "RevenueWithdrawalStatePending";
+    const EXPECTING: &'static str = "struct RevenueWithdrawalStatePending";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RevenueWithdrawalStatePending {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RevenueWithdrawalStateSucceeded](https://core.telegram.org/bots/api#revenuewithdrawalstatesucceeded); always sent with `"type": "succeeded"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RevenueWithdrawalStateSucceeded {
     /// Required. `Integer`.
@@ -443,8 +1057,47 @@ impl Serialize for RevenueWithdrawalStateSucceeded {
     }
 }
 
+impl wire::Fill for RevenueWithdrawalStateSucceeded {
+    const NAME: &'static str = "RevenueWithdrawalStateSucceeded";
+    const EXPECTING: &'static str = "struct RevenueWithdrawalStateSucceeded";
+    const FIELDS: &'static [&'static str] = &["date", "url"];
+
+    fn placeholder() -> Self {
+        Self {
+            date: 0,
+            url: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "date" => {
+                    seen.first(0, "date")?;
+                    self.date = src.value()?;
+                }
+                "url" => {
+                    seen.first(1, "url")?;
+                    self.url = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "date")?;
+        seen.require(1, "url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RevenueWithdrawalStateSucceeded {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RevenueWithdrawalStateFailed](https://core.telegram.org/bots/api#revenuewithdrawalstatefailed); always sent with `"type": "failed"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RevenueWithdrawalStateFailed {}
 
@@ -464,22 +1117,45 @@ impl Serialize for RevenueWithdrawalStateFailed {
     }
 }
 
+impl wire::Fill for RevenueWithdrawalStateFailed {
+    const NAME: &'static str = "RevenueWithdrawalStateFailed";
+    const EXPECTING: &'static str = "struct RevenueWithdrawalStateFailed";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RevenueWithdrawalStateFailed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [AffiliateInfo](https://core.telegram.org/bots/api#affiliateinfo)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AffiliateInfo {
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub affiliate_user: Option<User>,
     /// Optional. `Chat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub affiliate_chat: Option<Chat>,
     /// Required. `Integer`.
     pub commission_per_mille: i64,
     /// Required. `Integer`.
     pub amount: i64,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nanostar_amount: Option<i64>,
 }
 
@@ -493,6 +1169,66 @@ impl AffiliateInfo {
             amount,
             nanostar_amount: None,
         }
+    }
+}
+
+impl wire::Fill for AffiliateInfo {
+    const NAME: &'static str = "AffiliateInfo";
+    const EXPECTING: &'static str = "struct AffiliateInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "affiliate_user",
+        "affiliate_chat",
+        "commission_per_mille",
+        "amount",
+        "nanostar_amount",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            affiliate_user: None,
+            affiliate_chat: None,
+            commission_per_mille: 0,
+            amount: 0,
+            nanostar_amount: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "affiliate_user" => {
+                    seen.first(0, "affiliate_user")?;
+                    self.affiliate_user = src.value()?;
+                }
+                "affiliate_chat" => {
+                    seen.first(1, "affiliate_chat")?;
+                    self.affiliate_chat = src.value()?;
+                }
+                "commission_per_mille" => {
+                    seen.first(2, "commission_per_mille")?;
+                    self.commission_per_mille = src.value()?;
+                }
+                "amount" => {
+                    seen.first(3, "amount")?;
+                    self.amount = src.value()?;
+                }
+                "nanostar_amount" => {
+                    seen.first(4, "nanostar_amount")?;
+                    self.nanostar_amount = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(2, "commission_per_mille")?;
+        seen.require(3, "amount")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for AffiliateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -535,17 +1271,26 @@ impl Serialize for TransactionPartner {
 
 impl<'de> Deserialize<'de> for TransactionPartner {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a TransactionPartner object")? {
-            "user" => wire::member(value).map(|v| Self::User(Box::new(v))),
-            "chat" => wire::member(value).map(|v| Self::Chat(Box::new(v))),
-            "affiliate_program" => wire::member(value).map(|v| Self::AffiliateProgram(Box::new(v))),
-            "fragment" => wire::member(value).map(Self::Fragment),
-            "telegram_ads" => wire::member(value).map(Self::TelegramAds),
-            "telegram_api" => wire::member(value).map(Self::TelegramApi),
-            "other" => wire::member(value).map(Self::Other),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for TransactionPartner {
+    const EXPECTING: &'static str = "a TransactionPartner object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "user" => Self::User(fields.boxed()?),
+            "chat" => Self::Chat(fields.boxed()?),
+            "affiliate_program" => Self::AffiliateProgram(fields.boxed()?),
+            "fragment" => Self::Fragment(fields.member()?),
+            "telegram_ads" => Self::TelegramAds(fields.member()?),
+            "telegram_api" => Self::TelegramApi(fields.member()?),
+            "other" => Self::Other(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -592,7 +1337,7 @@ impl From<TransactionPartnerOther> for TransactionPartner {
 }
 
 /// [TransactionPartnerUser](https://core.telegram.org/bots/api#transactionpartneruser); always sent with `"type": "user"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPartnerUser {
     /// Required. `String`, as a `TransactionType`.
@@ -600,25 +1345,18 @@ pub struct TransactionPartnerUser {
     /// Required. `User`.
     pub user: User,
     /// Optional. `AffiliateInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliate: Option<Box<AffiliateInfo>>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_payload: Option<String>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_period: Option<i64>,
     /// Optional. `Array of PaidMedia`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_media: Option<Vec<PaidMedia>>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_media_payload: Option<String>,
     /// Optional. `Gift`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<Box<Gift>>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub premium_subscription_duration: Option<i64>,
 }
 
@@ -674,14 +1412,97 @@ impl Serialize for TransactionPartnerUser {
     }
 }
 
+impl wire::Fill for TransactionPartnerUser {
+    const NAME: &'static str = "TransactionPartnerUser";
+    const EXPECTING: &'static str = "struct TransactionPartnerUser";
+    const FIELDS: &'static [&'static str] = &[
+        "transaction_type",
+        "user",
+        "affiliate",
+        "invoice_payload",
+        "subscription_period",
+        "paid_media",
+        "paid_media_payload",
+        "gift",
+        "premium_subscription_duration",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            transaction_type: TransactionType::Unknown(String::new()),
+            user: <User as wire::Fill>::placeholder(),
+            affiliate: None,
+            invoice_payload: None,
+            subscription_period: None,
+            paid_media: None,
+            paid_media_payload: None,
+            gift: None,
+            premium_subscription_duration: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "transaction_type" => {
+                    seen.first(0, "transaction_type")?;
+                    self.transaction_type = src.value()?;
+                }
+                "user" => {
+                    seen.first(1, "user")?;
+                    self.user = src.value()?;
+                }
+                "affiliate" => {
+                    seen.first(2, "affiliate")?;
+                    self.affiliate = src.boxed_option()?;
+                }
+                "invoice_payload" => {
+                    seen.first(3, "invoice_payload")?;
+                    self.invoice_payload = src.value()?;
+                }
+                "subscription_period" => {
+                    seen.first(4, "subscription_period")?;
+                    self.subscription_period = src.value()?;
+                }
+                "paid_media" => {
+                    seen.first(5, "paid_media")?;
+                    self.paid_media = src.value()?;
+                }
+                "paid_media_payload" => {
+                    seen.first(6, "paid_media_payload")?;
+                    self.paid_media_payload = src.value()?;
+                }
+                "gift" => {
+                    seen.first(7, "gift")?;
+                    self.gift = src.boxed_option()?;
+                }
+                "premium_subscription_duration" => {
+                    seen.first(8, "premium_subscription_duration")?;
+                    self.premium_subscription_duration = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "transaction_type")?;
+        seen.require(1, "user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for TransactionPartnerUser {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [TransactionPartnerChat](https://core.telegram.org/bots/api#transactionpartnerchat); always sent with `"type": "chat"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPartnerChat {
     /// Required. `Chat`.
     pub chat: Chat,
     /// Optional. `Gift`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<Box<Gift>>,
 }
 
@@ -708,12 +1529,49 @@ impl Serialize for TransactionPartnerChat {
     }
 }
 
+impl wire::Fill for TransactionPartnerChat {
+    const NAME: &'static str = "TransactionPartnerChat";
+    const EXPECTING: &'static str = "struct TransactionPartnerChat";
+    const FIELDS: &'static [&'static str] = &["chat", "gift"];
+
+    fn placeholder() -> Self {
+        Self {
+            chat: <Chat as wire::Fill>::placeholder(),
+            gift: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "chat" => {
+                    seen.first(0, "chat")?;
+                    self.chat = src.value()?;
+                }
+                "gift" => {
+                    seen.first(1, "gift")?;
+                    self.gift = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "chat")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for TransactionPartnerChat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [TransactionPartnerAffiliateProgram](https://core.telegram.org/bots/api#transactionpartneraffiliateprogram); always sent with `"type": "affiliate_program"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPartnerAffiliateProgram {
     /// Optional. `User`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sponsor_user: Option<User>,
     /// Required. `Integer`.
     pub commission_per_mille: i64,
@@ -742,12 +1600,49 @@ impl Serialize for TransactionPartnerAffiliateProgram {
     }
 }
 
+impl wire::Fill for TransactionPartnerAffiliateProgram {
+    const NAME: &'static str = "TransactionPartnerAffiliateProgram";
+    const EXPECTING: &'static str = "struct TransactionPartnerAffiliateProgram";
+    const FIELDS: &'static [&'static str] = &["sponsor_user", "commission_per_mille"];
+
+    fn placeholder() -> Self {
+        Self {
+            sponsor_user: None,
+            commission_per_mille: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "sponsor_user" => {
+                    seen.first(0, "sponsor_user")?;
+                    self.sponsor_user = src.value()?;
+                }
+                "commission_per_mille" => {
+                    seen.first(1, "commission_per_mille")?;
+                    self.commission_per_mille = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "commission_per_mille")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for TransactionPartnerAffiliateProgram {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [TransactionPartnerFragment](https://core.telegram.org/bots/api#transactionpartnerfragment); always sent with `"type": "fragment"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPartnerFragment {
     /// Optional. `RevenueWithdrawalState`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal_state: Option<RevenueWithdrawalState>,
 }
 
@@ -770,8 +1665,40 @@ impl Serialize for TransactionPartnerFragment {
     }
 }
 
+impl wire::Fill for TransactionPartnerFragment {
+    const NAME: &'static str = "TransactionPartnerFragment";
+    const EXPECTING: &'static str = "struct TransactionPartnerFragment";
+    const FIELDS: &'static [&'static str] = &["withdrawal_state"];
+
+    fn placeholder() -> Self {
+        Self {
+            withdrawal_state: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "withdrawal_state" => {
+                    seen.first(0, "withdrawal_state")?;
+                    self.withdrawal_state = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for TransactionPartnerFragment {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [TransactionPartnerTelegramAds](https://core.telegram.org/bots/api#transactionpartnertelegramads); always sent with `"type": "telegram_ads"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPartnerTelegramAds {}
 
@@ -791,8 +1718,31 @@ impl Serialize for TransactionPartnerTelegramAds {
     }
 }
 
+impl wire::Fill for TransactionPartnerTelegramAds {
+    const NAME: &'static str = "TransactionPartnerTelegramAds";
+    const EXPECTING: &'static str = "struct TransactionPartnerTelegramAds";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for TransactionPartnerTelegramAds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [TransactionPartnerTelegramApi](https://core.telegram.org/bots/api#transactionpartnertelegramapi); always sent with `"type": "telegram_api"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPartnerTelegramApi {
     /// Required. `Integer`.
@@ -816,8 +1766,39 @@ impl Serialize for TransactionPartnerTelegramApi {
     }
 }
 
+impl wire::Fill for TransactionPartnerTelegramApi {
+    const NAME: &'static str = "TransactionPartnerTelegramApi";
+    const EXPECTING: &'static str = "struct TransactionPartnerTelegramApi";
+    const FIELDS: &'static [&'static str] = &["request_count"];
+
+    fn placeholder() -> Self {
+        Self { request_count: 0 }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "request_count" => {
+                    seen.first(0, "request_count")?;
+                    self.request_count = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "request_count")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for TransactionPartnerTelegramApi {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [TransactionPartnerOther](https://core.telegram.org/bots/api#transactionpartnerother); always sent with `"type": "other"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPartnerOther {}
 
@@ -837,8 +1818,31 @@ impl Serialize for TransactionPartnerOther {
     }
 }
 
+impl wire::Fill for TransactionPartnerOther {
+    const NAME: &'static str = "TransactionPartnerOther";
+    const EXPECTING: &'static str = "struct TransactionPartnerOther";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for TransactionPartnerOther {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StarTransaction](https://core.telegram.org/bots/api#startransaction)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StarTransaction {
     /// Required. `String`.
@@ -846,15 +1850,15 @@ pub struct StarTransaction {
     /// Required. `Integer`.
     pub amount: i64,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nanostar_amount: Option<i64>,
     /// Required. `Integer`.
     pub date: i64,
     /// Optional. `TransactionPartner`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<TransactionPartner>,
     /// Optional. `TransactionPartner`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<TransactionPartner>,
 }
 
@@ -872,12 +1876,78 @@ impl StarTransaction {
     }
 }
 
+impl wire::Fill for StarTransaction {
+    const NAME: &'static str = "StarTransaction";
+    const EXPECTING: &'static str = "struct StarTransaction";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "amount",
+        "nanostar_amount",
+        "date",
+        "source",
+        "receiver",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            amount: 0,
+            nanostar_amount: None,
+            date: 0,
+            source: None,
+            receiver: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "amount" => {
+                    seen.first(1, "amount")?;
+                    self.amount = src.value()?;
+                }
+                "nanostar_amount" => {
+                    seen.first(2, "nanostar_amount")?;
+                    self.nanostar_amount = src.value()?;
+                }
+                "date" => {
+                    seen.first(3, "date")?;
+                    self.date = src.value()?;
+                }
+                "source" => {
+                    seen.first(4, "source")?;
+                    self.source = src.value()?;
+                }
+                "receiver" => {
+                    seen.first(5, "receiver")?;
+                    self.receiver = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "amount")?;
+        seen.require(3, "date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StarTransaction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StarTransactions](https://core.telegram.org/bots/api#startransactions)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StarTransactions {
     /// Required (empty when missing). `Array of StarTransaction`.
-    #[serde(default)]
     pub transactions: Vec<StarTransaction>,
 }
 
@@ -887,5 +1957,37 @@ impl StarTransactions {
         Self {
             transactions: transactions.into(),
         }
+    }
+}
+
+impl wire::Fill for StarTransactions {
+    const NAME: &'static str = "StarTransactions";
+    const EXPECTING: &'static str = "struct StarTransactions";
+    const FIELDS: &'static [&'static str] = &["transactions"];
+
+    fn placeholder() -> Self {
+        Self {
+            transactions: Vec::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "transactions" => {
+                    seen.first(0, "transactions")?;
+                    self.transactions = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StarTransactions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

@@ -7,14 +7,13 @@ use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
 
 /// [RichMessage](https://core.telegram.org/bots/api#richmessage)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RichMessage {
     /// Required (empty when missing). `Array of RichBlock`.
-    #[serde(default)]
     pub blocks: Vec<RichBlock>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_rtl: Option<bool>,
 }
 
@@ -28,27 +27,64 @@ impl RichMessage {
     }
 }
 
+impl wire::Fill for RichMessage {
+    const NAME: &'static str = "RichMessage";
+    const EXPECTING: &'static str = "struct RichMessage";
+    const FIELDS: &'static [&'static str] = &["blocks", "is_rtl"];
+
+    fn placeholder() -> Self {
+        Self {
+            blocks: Vec::new(),
+            is_rtl: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "blocks" => {
+                    seen.first(0, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "is_rtl" => {
+                    seen.first(1, "is_rtl")?;
+                    self.is_rtl = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichMessage](https://core.telegram.org/bots/api#inputrichmessage)
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputRichMessage {
     /// Optional. `Array of InputRichBlock`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocks: Option<Vec<InputRichBlock>>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<String>,
     /// Optional. `Array of InputRichMessageMedia`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<InputRichMessageMedia>>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_rtl: Option<bool>,
     /// Optional. `Boolean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_entity_detection: Option<bool>,
 }
 
@@ -96,6 +132,70 @@ impl InputRichMessage {
     }
 }
 
+impl wire::Fill for InputRichMessage {
+    const NAME: &'static str = "InputRichMessage";
+    const EXPECTING: &'static str = "struct InputRichMessage";
+    const FIELDS: &'static [&'static str] = &[
+        "blocks",
+        "html",
+        "markdown",
+        "media",
+        "is_rtl",
+        "skip_entity_detection",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            blocks: None,
+            html: None,
+            markdown: None,
+            media: None,
+            is_rtl: None,
+            skip_entity_detection: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "blocks" => {
+                    seen.first(0, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "html" => {
+                    seen.first(1, "html")?;
+                    self.html = src.value()?;
+                }
+                "markdown" => {
+                    seen.first(2, "markdown")?;
+                    self.markdown = src.value()?;
+                }
+                "media" => {
+                    seen.first(3, "media")?;
+                    self.media = src.value()?;
+                }
+                "is_rtl" => {
+                    seen.first(4, "is_rtl")?;
+                    self.is_rtl = src.value()?;
+                }
+                "skip_entity_detection" => {
+                    seen.first(5, "skip_entity_detection")?;
+                    self.skip_entity_detection = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichMessage {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.blocks.uploads(out);
@@ -104,7 +204,7 @@ impl HasUploads for InputRichMessage {
 }
 
 /// [InputRichMessageMedia](https://core.telegram.org/bots/api#inputrichmessagemedia)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputRichMessageMedia {
     /// Required. `String`.
@@ -123,6 +223,45 @@ impl InputRichMessageMedia {
     }
 }
 
+impl wire::Fill for InputRichMessageMedia {
+    const NAME: &'static str = "InputRichMessageMedia";
+    const EXPECTING: &'static str = "struct InputRichMessageMedia";
+    const FIELDS: &'static [&'static str] = &["id", "media"];
+
+    fn placeholder() -> Self {
+        Self {
+            id: String::new(),
+            media: InputRichMedia::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "id" => {
+                    seen.first(0, "id")?;
+                    self.id = src.value()?;
+                }
+                "media" => {
+                    seen.first(1, "media")?;
+                    self.media = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "id")?;
+        seen.require(1, "media")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichMessageMedia {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichMessageMedia {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -130,40 +269,40 @@ impl HasUploads for InputRichMessageMedia {
 }
 
 /// [RichMessageButton](https://core.telegram.org/bots/api#richmessagebutton)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RichMessageButton {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Optional. `String`, as a `RichMessageButtonStyle`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<RichMessageButtonStyle>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_data: Option<String>,
     /// Optional. `WebAppInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
     /// Optional. `LoginUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_url: Option<LoginUrl>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query_current_chat: Option<String>,
     /// Optional. `SwitchInlineQueryChosenChat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query_chosen_chat: Option<SwitchInlineQueryChosenChat>,
     /// Optional. `CopyTextButton`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_text: Option<CopyTextButton>,
     /// Optional. `DisabledButton`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<DisabledButton>,
 }
 
@@ -249,6 +388,101 @@ impl RichMessageButton {
     pub fn disabled(mut self, disabled: impl Into<DisabledButton>) -> Self {
         self.disabled = Some(disabled.into());
         self
+    }
+}
+
+impl wire::Fill for RichMessageButton {
+    const NAME: &'static str = "RichMessageButton";
+    const EXPECTING: &'static str = "struct RichMessageButton";
+    const FIELDS: &'static [&'static str] = &[
+        "text",
+        "style",
+        "url",
+        "callback_data",
+        "web_app",
+        "login_url",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "copy_text",
+        "disabled",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            style: None,
+            url: None,
+            callback_data: None,
+            web_app: None,
+            login_url: None,
+            switch_inline_query: None,
+            switch_inline_query_current_chat: None,
+            switch_inline_query_chosen_chat: None,
+            copy_text: None,
+            disabled: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "style" => {
+                    seen.first(1, "style")?;
+                    self.style = src.value()?;
+                }
+                "url" => {
+                    seen.first(2, "url")?;
+                    self.url = src.value()?;
+                }
+                "callback_data" => {
+                    seen.first(3, "callback_data")?;
+                    self.callback_data = src.value()?;
+                }
+                "web_app" => {
+                    seen.first(4, "web_app")?;
+                    self.web_app = src.value()?;
+                }
+                "login_url" => {
+                    seen.first(5, "login_url")?;
+                    self.login_url = src.value()?;
+                }
+                "switch_inline_query" => {
+                    seen.first(6, "switch_inline_query")?;
+                    self.switch_inline_query = src.value()?;
+                }
+                "switch_inline_query_current_chat" => {
+                    seen.first(7, "switch_inline_query_current_chat")?;
+                    self.switch_inline_query_current_chat = src.value()?;
+                }
+                "switch_inline_query_chosen_chat" => {
+                    seen.first(8, "switch_inline_query_chosen_chat")?;
+                    self.switch_inline_query_chosen_chat = src.value()?;
+                }
+                "copy_text" => {
+                    seen.first(9, "copy_text")?;
+                    self.copy_text = src.value()?;
+                }
+                "disabled" => {
+                    seen.first(10, "disabled")?;
+                    self.disabled = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichMessageButton {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -354,42 +588,55 @@ impl Serialize for RichText {
 
 impl<'de> Deserialize<'de> for RichText {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            return wire::member(value).map(Self::Plain);
-        }
-        if value.is_array() {
-            return wire::member(value).map(Self::Concat);
-        }
-        match wire::tag::<D::Error>(&value, "type", "a RichText object")? {
-            "bold" => wire::member(value).map(Self::Bold),
-            "italic" => wire::member(value).map(Self::Italic),
-            "underline" => wire::member(value).map(Self::Underline),
-            "strikethrough" => wire::member(value).map(Self::Strikethrough),
-            "spoiler" => wire::member(value).map(Self::Spoiler),
-            "date_time" => wire::member(value).map(Self::DateTime),
-            "text_mention" => wire::member(value).map(Self::TextMention),
-            "subscript" => wire::member(value).map(Self::Subscript),
-            "superscript" => wire::member(value).map(Self::Superscript),
-            "marked" => wire::member(value).map(Self::Marked),
-            "code" => wire::member(value).map(Self::Code),
-            "custom_emoji" => wire::member(value).map(Self::CustomEmoji),
-            "mathematical_expression" => wire::member(value).map(Self::MathematicalExpression),
-            "url" => wire::member(value).map(Self::Url),
-            "email_address" => wire::member(value).map(Self::EmailAddress),
-            "phone_number" => wire::member(value).map(Self::PhoneNumber),
-            "bank_card_number" => wire::member(value).map(Self::BankCardNumber),
-            "mention" => wire::member(value).map(Self::Mention),
-            "hashtag" => wire::member(value).map(Self::Hashtag),
-            "cashtag" => wire::member(value).map(Self::Cashtag),
-            "bot_command" => wire::member(value).map(Self::BotCommand),
-            "button" => wire::member(value).map(Self::Button),
-            "anchor" => wire::member(value).map(Self::Anchor),
-            "anchor_link" => wire::member(value).map(Self::AnchorLink),
-            "reference" => wire::member(value).map(Self::Reference),
-            "reference_link" => wire::member(value).map(Self::ReferenceLink),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize_text(deserializer)
+    }
+}
+
+impl wire::union::TextUnion for RichText {
+    fn plain(text: String) -> Self {
+        Self::Plain(text)
+    }
+
+    fn concat(items: Vec<Self>) -> Self {
+        Self::Concat(items)
+    }
+}
+
+impl wire::Union for RichText {
+    const EXPECTING: &'static str = "a RichText object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "bold" => Self::Bold(fields.member()?),
+            "italic" => Self::Italic(fields.member()?),
+            "underline" => Self::Underline(fields.member()?),
+            "strikethrough" => Self::Strikethrough(fields.member()?),
+            "spoiler" => Self::Spoiler(fields.member()?),
+            "date_time" => Self::DateTime(fields.member()?),
+            "text_mention" => Self::TextMention(fields.member()?),
+            "subscript" => Self::Subscript(fields.member()?),
+            "superscript" => Self::Superscript(fields.member()?),
+            "marked" => Self::Marked(fields.member()?),
+            "code" => Self::Code(fields.member()?),
+            "custom_emoji" => Self::CustomEmoji(fields.member()?),
+            "mathematical_expression" => Self::MathematicalExpression(fields.member()?),
+            "url" => Self::Url(fields.member()?),
+            "email_address" => Self::EmailAddress(fields.member()?),
+            "phone_number" => Self::PhoneNumber(fields.member()?),
+            "bank_card_number" => Self::BankCardNumber(fields.member()?),
+            "mention" => Self::Mention(fields.member()?),
+            "hashtag" => Self::Hashtag(fields.member()?),
+            "cashtag" => Self::Cashtag(fields.member()?),
+            "bot_command" => Self::BotCommand(fields.member()?),
+            "button" => Self::Button(fields.member()?),
+            "anchor" => Self::Anchor(fields.member()?),
+            "anchor_link" => Self::AnchorLink(fields.member()?),
+            "reference" => Self::Reference(fields.member()?),
+            "reference_link" => Self::ReferenceLink(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -562,7 +809,7 @@ impl From<&str> for RichText {
 }
 
 /// [RichTextBold](https://core.telegram.org/bots/api#richtextbold); always sent with `"type": "bold"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextBold {
     /// Required. `RichText`.
@@ -588,8 +835,41 @@ impl Serialize for RichTextBold {
     }
 }
 
+impl wire::Fill for RichTextBold {
+    const NAME: &'static str = "RichTextBold";
+    const EXPECTING: &'static str = "struct RichTextBold";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextBold {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextItalic](https://core.telegram.org/bots/api#richtextitalic); always sent with `"type": "italic"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextItalic {
     /// Required. `RichText`.
@@ -615,8 +895,41 @@ impl Serialize for RichTextItalic {
     }
 }
 
+impl wire::Fill for RichTextItalic {
+    const NAME: &'static str = "RichTextItalic";
+    const EXPECTING: &'static str = "struct RichTextItalic";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextItalic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextUnderline](https://core.telegram.org/bots/api#richtextunderline); always sent with `"type": "underline"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextUnderline {
     /// Required. `RichText`.
@@ -642,8 +955,41 @@ impl Serialize for RichTextUnderline {
     }
 }
 
+impl wire::Fill for RichTextUnderline {
+    const NAME: &'static str = "RichTextUnderline";
+    const EXPECTING: &'static str = "struct RichTextUnderline";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextUnderline {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextStrikethrough](https://core.telegram.org/bots/api#richtextstrikethrough); always sent with `"type": "strikethrough"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextStrikethrough {
     /// Required. `RichText`.
@@ -669,8 +1015,41 @@ impl Serialize for RichTextStrikethrough {
     }
 }
 
+impl wire::Fill for RichTextStrikethrough {
+    const NAME: &'static str = "RichTextStrikethrough";
+    const EXPECTING: &'static str = "struct RichTextStrikethrough";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextStrikethrough {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextSpoiler](https://core.telegram.org/bots/api#richtextspoiler); always sent with `"type": "spoiler"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextSpoiler {
     /// Required. `RichText`.
@@ -696,8 +1075,41 @@ impl Serialize for RichTextSpoiler {
     }
 }
 
+impl wire::Fill for RichTextSpoiler {
+    const NAME: &'static str = "RichTextSpoiler";
+    const EXPECTING: &'static str = "struct RichTextSpoiler";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextSpoiler {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextDateTime](https://core.telegram.org/bots/api#richtextdatetime); always sent with `"type": "date_time"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextDateTime {
     /// Required. `RichText`.
@@ -735,8 +1147,53 @@ impl Serialize for RichTextDateTime {
     }
 }
 
+impl wire::Fill for RichTextDateTime {
+    const NAME: &'static str = "RichTextDateTime";
+    const EXPECTING: &'static str = "struct RichTextDateTime";
+    const FIELDS: &'static [&'static str] = &["text", "unix_time", "date_time_format"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            unix_time: 0,
+            date_time_format: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "unix_time" => {
+                    seen.first(1, "unix_time")?;
+                    self.unix_time = src.value()?;
+                }
+                "date_time_format" => {
+                    seen.first(2, "date_time_format")?;
+                    self.date_time_format = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "unix_time")?;
+        seen.require(2, "date_time_format")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextDateTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextTextMention](https://core.telegram.org/bots/api#richtexttextmention); always sent with `"type": "text_mention"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextTextMention {
     /// Required. `RichText`.
@@ -766,8 +1223,47 @@ impl Serialize for RichTextTextMention {
     }
 }
 
+impl wire::Fill for RichTextTextMention {
+    const NAME: &'static str = "RichTextTextMention";
+    const EXPECTING: &'static str = "struct RichTextTextMention";
+    const FIELDS: &'static [&'static str] = &["text", "user"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            user: <User as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "user" => {
+                    seen.first(1, "user")?;
+                    self.user = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "user")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextTextMention {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextSubscript](https://core.telegram.org/bots/api#richtextsubscript); always sent with `"type": "subscript"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextSubscript {
     /// Required. `RichText`.
@@ -793,8 +1289,41 @@ impl Serialize for RichTextSubscript {
     }
 }
 
+impl wire::Fill for RichTextSubscript {
+    const NAME: &'static str = "RichTextSubscript";
+    const EXPECTING: &'static str = "struct RichTextSubscript";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextSubscript {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextSuperscript](https://core.telegram.org/bots/api#richtextsuperscript); always sent with `"type": "superscript"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextSuperscript {
     /// Required. `RichText`.
@@ -820,8 +1349,41 @@ impl Serialize for RichTextSuperscript {
     }
 }
 
+impl wire::Fill for RichTextSuperscript {
+    const NAME: &'static str = "RichTextSuperscript";
+    const EXPECTING: &'static str = "struct RichTextSuperscript";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextSuperscript {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextMarked](https://core.telegram.org/bots/api#richtextmarked); always sent with `"type": "marked"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextMarked {
     /// Required. `RichText`.
@@ -847,8 +1409,41 @@ impl Serialize for RichTextMarked {
     }
 }
 
+impl wire::Fill for RichTextMarked {
+    const NAME: &'static str = "RichTextMarked";
+    const EXPECTING: &'static str = "struct RichTextMarked";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextMarked {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextCode](https://core.telegram.org/bots/api#richtextcode); always sent with `"type": "code"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextCode {
     /// Required. `RichText`.
@@ -874,8 +1469,41 @@ impl Serialize for RichTextCode {
     }
 }
 
+impl wire::Fill for RichTextCode {
+    const NAME: &'static str = "RichTextCode";
+    const EXPECTING: &'static str = "struct RichTextCode";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextCustomEmoji](https://core.telegram.org/bots/api#richtextcustomemoji); always sent with `"type": "custom_emoji"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextCustomEmoji {
     /// Required. `String`.
@@ -905,8 +1533,47 @@ impl Serialize for RichTextCustomEmoji {
     }
 }
 
+impl wire::Fill for RichTextCustomEmoji {
+    const NAME: &'static str = "RichTextCustomEmoji";
+    const EXPECTING: &'static str = "struct RichTextCustomEmoji";
+    const FIELDS: &'static [&'static str] = &["custom_emoji_id", "alternative_text"];
+
+    fn placeholder() -> Self {
+        Self {
+            custom_emoji_id: String::new(),
+            alternative_text: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "custom_emoji_id" => {
+                    seen.first(0, "custom_emoji_id")?;
+                    self.custom_emoji_id = src.value()?;
+                }
+                "alternative_text" => {
+                    seen.first(1, "alternative_text")?;
+                    self.alternative_text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "custom_emoji_id")?;
+        seen.require(1, "alternative_text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextCustomEmoji {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextMathematicalExpression](https://core.telegram.org/bots/api#richtextmathematicalexpression); always sent with `"type": "mathematical_expression"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextMathematicalExpression {
     /// Required. `String`.
@@ -932,8 +1599,41 @@ impl Serialize for RichTextMathematicalExpression {
     }
 }
 
+impl wire::Fill for RichTextMathematicalExpression {
+    const NAME: &'static str = "RichTextMathematicalExpression";
+    const EXPECTING: &'static str = "struct RichTextMathematicalExpression";
+    const FIELDS: &'static [&'static str] = &["expression"];
+
+    fn placeholder() -> Self {
+        Self {
+            expression: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "expression" => {
+                    seen.first(0, "expression")?;
+                    self.expression = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "expression")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextMathematicalExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextUrl](https://core.telegram.org/bots/api#richtexturl); always sent with `"type": "url"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextUrl {
     /// Required. `RichText`.
@@ -963,8 +1663,47 @@ impl Serialize for RichTextUrl {
     }
 }
 
+impl wire::Fill for RichTextUrl {
+    const NAME: &'static str = "RichTextUrl";
+    const EXPECTING: &'static str = "struct RichTextUrl";
+    const FIELDS: &'static [&'static str] = &["text", "url"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            url: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "url" => {
+                    seen.first(1, "url")?;
+                    self.url = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "url")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextEmailAddress](https://core.telegram.org/bots/api#richtextemailaddress); always sent with `"type": "email_address"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextEmailAddress {
     /// Required. `RichText`.
@@ -994,8 +1733,47 @@ impl Serialize for RichTextEmailAddress {
     }
 }
 
+impl wire::Fill for RichTextEmailAddress {
+    const NAME: &'static str = "RichTextEmailAddress";
+    const EXPECTING: &'static str = "struct RichTextEmailAddress";
+    const FIELDS: &'static [&'static str] = &["text", "email_address"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            email_address: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "email_address" => {
+                    seen.first(1, "email_address")?;
+                    self.email_address = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "email_address")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextEmailAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextPhoneNumber](https://core.telegram.org/bots/api#richtextphonenumber); always sent with `"type": "phone_number"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextPhoneNumber {
     /// Required. `RichText`.
@@ -1025,8 +1803,47 @@ impl Serialize for RichTextPhoneNumber {
     }
 }
 
+impl wire::Fill for RichTextPhoneNumber {
+    const NAME: &'static str = "RichTextPhoneNumber";
+    const EXPECTING: &'static str = "struct RichTextPhoneNumber";
+    const FIELDS: &'static [&'static str] = &["text", "phone_number"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            phone_number: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "phone_number" => {
+                    seen.first(1, "phone_number")?;
+                    self.phone_number = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "phone_number")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextBankCardNumber](https://core.telegram.org/bots/api#richtextbankcardnumber); always sent with `"type": "bank_card_number"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextBankCardNumber {
     /// Required. `RichText`.
@@ -1056,8 +1873,47 @@ impl Serialize for RichTextBankCardNumber {
     }
 }
 
+impl wire::Fill for RichTextBankCardNumber {
+    const NAME: &'static str = "RichTextBankCardNumber";
+    const EXPECTING: &'static str = "struct RichTextBankCardNumber";
+    const FIELDS: &'static [&'static str] = &["text", "bank_card_number"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            bank_card_number: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "bank_card_number" => {
+                    seen.first(1, "bank_card_number")?;
+                    self.bank_card_number = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "bank_card_number")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextBankCardNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextMention](https://core.telegram.org/bots/api#richtextmention); always sent with `"type": "mention"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextMention {
     /// Required. `RichText`.
@@ -1087,8 +1943,47 @@ impl Serialize for RichTextMention {
     }
 }
 
+impl wire::Fill for RichTextMention {
+    const NAME: &'static str = "RichTextMention";
+    const EXPECTING: &'static str = "struct RichTextMention";
+    const FIELDS: &'static [&'static str] = &["text", "username"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            username: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "username" => {
+                    seen.first(1, "username")?;
+                    self.username = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "username")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextMention {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextHashtag](https://core.telegram.org/bots/api#richtexthashtag); always sent with `"type": "hashtag"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextHashtag {
     /// Required. `RichText`.
@@ -1118,8 +2013,47 @@ impl Serialize for RichTextHashtag {
     }
 }
 
+impl wire::Fill for RichTextHashtag {
+    const NAME: &'static str = "RichTextHashtag";
+    const EXPECTING: &'static str = "struct RichTextHashtag";
+    const FIELDS: &'static [&'static str] = &["text", "hashtag"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            hashtag: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "hashtag" => {
+                    seen.first(1, "hashtag")?;
+                    self.hashtag = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "hashtag")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextHashtag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextCashtag](https://core.telegram.org/bots/api#richtextcashtag); always sent with `"type": "cashtag"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextCashtag {
     /// Required. `RichText`.
@@ -1149,8 +2083,47 @@ impl Serialize for RichTextCashtag {
     }
 }
 
+impl wire::Fill for RichTextCashtag {
+    const NAME: &'static str = "RichTextCashtag";
+    const EXPECTING: &'static str = "struct RichTextCashtag";
+    const FIELDS: &'static [&'static str] = &["text", "cashtag"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            cashtag: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "cashtag" => {
+                    seen.first(1, "cashtag")?;
+                    self.cashtag = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "cashtag")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextCashtag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextBotCommand](https://core.telegram.org/bots/api#richtextbotcommand); always sent with `"type": "bot_command"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextBotCommand {
     /// Required. `RichText`.
@@ -1180,8 +2153,47 @@ impl Serialize for RichTextBotCommand {
     }
 }
 
+impl wire::Fill for RichTextBotCommand {
+    const NAME: &'static str = "RichTextBotCommand";
+    const EXPECTING: &'static str = "struct RichTextBotCommand";
+    const FIELDS: &'static [&'static str] = &["text", "bot_command"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            bot_command: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "bot_command" => {
+                    seen.first(1, "bot_command")?;
+                    self.bot_command = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "bot_command")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextBotCommand {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextButton](https://core.telegram.org/bots/api#richtextbutton); always sent with `"type": "button"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextButton {
     /// Required. `RichMessageButton`.
@@ -1207,8 +2219,41 @@ impl Serialize for RichTextButton {
     }
 }
 
+impl wire::Fill for RichTextButton {
+    const NAME: &'static str = "RichTextButton";
+    const EXPECTING: &'static str = "struct RichTextButton";
+    const FIELDS: &'static [&'static str] = &["button"];
+
+    fn placeholder() -> Self {
+        Self {
+            button: Box::new(<RichMessageButton as wire::Fill>::placeholder()),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "button" => {
+                    seen.first(0, "button")?;
+                    self.button = src.boxed()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "button")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextButton {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextAnchor](https://core.telegram.org/bots/api#richtextanchor); always sent with `"type": "anchor"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextAnchor {
     /// Required. `String`.
@@ -1232,8 +2277,41 @@ impl Serialize for RichTextAnchor {
     }
 }
 
+impl wire::Fill for RichTextAnchor {
+    const NAME: &'static str = "RichTextAnchor";
+    const EXPECTING: &'static str = "struct RichTextAnchor";
+    const FIELDS: &'static [&'static str] = &["name"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextAnchor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextAnchorLink](https://core.telegram.org/bots/api#richtextanchorlink); always sent with `"type": "anchor_link"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextAnchorLink {
     /// Required. `RichText`.
@@ -1263,8 +2341,47 @@ impl Serialize for RichTextAnchorLink {
     }
 }
 
+impl wire::Fill for RichTextAnchorLink {
+    const NAME: &'static str = "RichTextAnchorLink";
+    const EXPECTING: &'static str = "struct RichTextAnchorLink";
+    const FIELDS: &'static [&'static str] = &["text", "anchor_name"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            anchor_name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "anchor_name" => {
+                    seen.first(1, "anchor_name")?;
+                    self.anchor_name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "anchor_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextAnchorLink {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextReference](https://core.telegram.org/bots/api#richtextreference); always sent with `"type": "reference"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextReference {
     /// Required. `RichText`.
@@ -1294,8 +2411,47 @@ impl Serialize for RichTextReference {
     }
 }
 
+impl wire::Fill for RichTextReference {
+    const NAME: &'static str = "RichTextReference";
+    const EXPECTING: &'static str = "struct RichTextReference";
+    const FIELDS: &'static [&'static str] = &["text", "name"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "name" => {
+                    seen.first(1, "name")?;
+                    self.name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextReference {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichTextReferenceLink](https://core.telegram.org/bots/api#richtextreferencelink); always sent with `"type": "reference_link"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichTextReferenceLink {
     /// Required. `RichText`.
@@ -1325,14 +2481,53 @@ impl Serialize for RichTextReferenceLink {
     }
 }
 
+impl wire::Fill for RichTextReferenceLink {
+    const NAME: &'static str = "RichTextReferenceLink";
+    const EXPECTING: &'static str = "struct RichTextReferenceLink";
+    const FIELDS: &'static [&'static str] = &["text", "reference_name"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: Box::new(RichText::Unknown(serde_json::Value::Null)),
+            reference_name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "reference_name" => {
+                    seen.first(1, "reference_name")?;
+                    self.reference_name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "reference_name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichTextReferenceLink {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockCaption](https://core.telegram.org/bots/api#richblockcaption)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RichBlockCaption {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<RichText>,
 }
 
@@ -1352,21 +2547,59 @@ impl RichBlockCaption {
     }
 }
 
+impl wire::Fill for RichBlockCaption {
+    const NAME: &'static str = "RichBlockCaption";
+    const EXPECTING: &'static str = "struct RichBlockCaption";
+    const FIELDS: &'static [&'static str] = &["text", "credit"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+            credit: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "credit" => {
+                    seen.first(1, "credit")?;
+                    self.credit = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockCaption {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockTableCell](https://core.telegram.org/bots/api#richblocktablecell)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RichBlockTableCell {
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<RichText>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_header: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub colspan: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rowspan: Option<i64>,
     /// Required. `String`, as a `HorizontalAlignment`.
     pub align: HorizontalAlignment,
@@ -1416,26 +2649,85 @@ impl RichBlockTableCell {
     }
 }
 
+impl wire::Fill for RichBlockTableCell {
+    const NAME: &'static str = "RichBlockTableCell";
+    const EXPECTING: &'static str = "struct RichBlockTableCell";
+    const FIELDS: &'static [&'static str] =
+        &["text", "is_header", "colspan", "rowspan", "align", "valign"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: None,
+            is_header: None,
+            colspan: None,
+            rowspan: None,
+            align: HorizontalAlignment::Unknown(String::new()),
+            valign: VerticalAlignment::Unknown(String::new()),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "is_header" => {
+                    seen.first(1, "is_header")?;
+                    self.is_header = src.value()?;
+                }
+                "colspan" => {
+                    seen.first(2, "colspan")?;
+                    self.colspan = src.value()?;
+                }
+                "rowspan" => {
+                    seen.first(3, "rowspan")?;
+                    self.rowspan = src.value()?;
+                }
+                "align" => {
+                    seen.first(4, "align")?;
+                    self.align = src.value()?;
+                }
+                "valign" => {
+                    seen.first(5, "valign")?;
+                    self.valign = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(4, "align")?;
+        seen.require(5, "valign")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockTableCell {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockListItem](https://core.telegram.org/bots/api#richblocklistitem)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RichBlockListItem {
     /// Required. `String`.
     pub label: String,
     /// Required (empty when missing). `Array of RichBlock`.
-    #[serde(default)]
     pub blocks: Vec<RichBlock>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_checkbox: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_checked: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
@@ -1450,6 +2742,71 @@ impl RichBlockListItem {
             value: None,
             r#type: None,
         }
+    }
+}
+
+impl wire::Fill for RichBlockListItem {
+    const NAME: &'static str = "RichBlockListItem";
+    const EXPECTING: &'static str = "struct RichBlockListItem";
+    const FIELDS: &'static [&'static str] = &[
+        "label",
+        "blocks",
+        "has_checkbox",
+        "is_checked",
+        "value",
+        "type",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            label: String::new(),
+            blocks: Vec::new(),
+            has_checkbox: None,
+            is_checked: None,
+            value: None,
+            r#type: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "label" => {
+                    seen.first(0, "label")?;
+                    self.label = src.value()?;
+                }
+                "blocks" => {
+                    seen.first(1, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "has_checkbox" => {
+                    seen.first(2, "has_checkbox")?;
+                    self.has_checkbox = src.value()?;
+                }
+                "is_checked" => {
+                    seen.first(3, "is_checked")?;
+                    self.is_checked = src.value()?;
+                }
+                "value" => {
+                    seen.first(4, "value")?;
+                    self.value = src.value()?;
+                }
+                "type" => {
+                    seen.first(5, "type")?;
+                    self.r#type = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "label")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -1543,36 +2900,43 @@ impl Serialize for RichBlock {
 
 impl<'de> Deserialize<'de> for RichBlock {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a RichBlock object")? {
-            "paragraph" => wire::member(value).map(|v| Self::Paragraph(Box::new(v))),
-            "heading" => wire::member(value).map(|v| Self::SectionHeading(Box::new(v))),
-            "pre" => wire::member(value).map(|v| Self::Preformatted(Box::new(v))),
-            "footer" => wire::member(value).map(|v| Self::Footer(Box::new(v))),
-            "divider" => wire::member(value).map(Self::Divider),
-            "mathematical_expression" => wire::member(value).map(Self::MathematicalExpression),
-            "anchor" => wire::member(value).map(Self::Anchor),
-            "list" => wire::member(value).map(Self::List),
-            "blockquote" => wire::member(value).map(|v| Self::BlockQuotation(Box::new(v))),
-            "expandable_blockquote" => {
-                wire::member(value).map(|v| Self::ExpandableBlockQuotation(Box::new(v)))
-            }
-            "pullquote" => wire::member(value).map(|v| Self::PullQuotation(Box::new(v))),
-            "collage" => wire::member(value).map(Self::Collage),
-            "slideshow" => wire::member(value).map(Self::Slideshow),
-            "table" => wire::member(value).map(|v| Self::Table(Box::new(v))),
-            "details" => wire::member(value).map(|v| Self::Details(Box::new(v))),
-            "map" => wire::member(value).map(Self::Map),
-            "buttons" => wire::member(value).map(Self::Buttons),
-            "animation" => wire::member(value).map(|v| Self::Animation(Box::new(v))),
-            "audio" => wire::member(value).map(|v| Self::Audio(Box::new(v))),
-            "document" => wire::member(value).map(|v| Self::Document(Box::new(v))),
-            "photo" => wire::member(value).map(Self::Photo),
-            "video" => wire::member(value).map(Self::Video),
-            "voice_note" => wire::member(value).map(Self::VoiceNote),
-            "thinking" => wire::member(value).map(|v| Self::Thinking(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for RichBlock {
+    const EXPECTING: &'static str = "a RichBlock object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "paragraph" => Self::Paragraph(fields.boxed()?),
+            "heading" => Self::SectionHeading(fields.boxed()?),
+            "pre" => Self::Preformatted(fields.boxed()?),
+            "footer" => Self::Footer(fields.boxed()?),
+            "divider" => Self::Divider(fields.member()?),
+            "mathematical_expression" => Self::MathematicalExpression(fields.member()?),
+            "anchor" => Self::Anchor(fields.member()?),
+            "list" => Self::List(fields.member()?),
+            "blockquote" => Self::BlockQuotation(fields.boxed()?),
+            "expandable_blockquote" => Self::ExpandableBlockQuotation(fields.boxed()?),
+            "pullquote" => Self::PullQuotation(fields.boxed()?),
+            "collage" => Self::Collage(fields.member()?),
+            "slideshow" => Self::Slideshow(fields.member()?),
+            "table" => Self::Table(fields.boxed()?),
+            "details" => Self::Details(fields.boxed()?),
+            "map" => Self::Map(fields.member()?),
+            "buttons" => Self::Buttons(fields.member()?),
+            "animation" => Self::Animation(fields.boxed()?),
+            "audio" => Self::Audio(fields.boxed()?),
+            "document" => Self::Document(fields.boxed()?),
+            "photo" => Self::Photo(fields.member()?),
+            "video" => Self::Video(fields.member()?),
+            "voice_note" => Self::VoiceNote(fields.member()?),
+            "thinking" => Self::Thinking(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -1721,7 +3085,7 @@ impl From<RichBlockThinking> for RichBlock {
 }
 
 /// [RichBlockParagraph](https://core.telegram.org/bots/api#richblockparagraph); always sent with `"type": "paragraph"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockParagraph {
     /// Required. `RichText`.
@@ -1745,8 +3109,41 @@ impl Serialize for RichBlockParagraph {
     }
 }
 
+impl wire::Fill for RichBlockParagraph {
+    const NAME: &'static str = "RichBlockParagraph";
+    const EXPECTING: &'static str = "struct RichBlockParagraph";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockParagraph {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockSectionHeading](https://core.telegram.org/bots/api#richblocksectionheading); always sent with `"type": "heading"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockSectionHeading {
     /// Required. `RichText`.
@@ -1776,14 +3173,52 @@ impl Serialize for RichBlockSectionHeading {
     }
 }
 
+impl wire::Fill for RichBlockSectionHeading {
+    const NAME: &'static str = "RichBlockSectionHeading";
+    const EXPECTING: &'static str = "struct RichBlockSectionHeading";
+    const FIELDS: &'static [&'static str] = &["text", "size"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+            size: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "size" => {
+                    seen.first(1, "size")?;
+                    self.size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "size")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockSectionHeading {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockPreformatted](https://core.telegram.org/bots/api#richblockpreformatted); always sent with `"type": "pre"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockPreformatted {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 
@@ -1810,8 +3245,46 @@ impl Serialize for RichBlockPreformatted {
     }
 }
 
+impl wire::Fill for RichBlockPreformatted {
+    const NAME: &'static str = "RichBlockPreformatted";
+    const EXPECTING: &'static str = "struct RichBlockPreformatted";
+    const FIELDS: &'static [&'static str] = &["text", "language"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+            language: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "language" => {
+                    seen.first(1, "language")?;
+                    self.language = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockPreformatted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockFooter](https://core.telegram.org/bots/api#richblockfooter); always sent with `"type": "footer"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockFooter {
     /// Required. `RichText`.
@@ -1835,8 +3308,41 @@ impl Serialize for RichBlockFooter {
     }
 }
 
+impl wire::Fill for RichBlockFooter {
+    const NAME: &'static str = "RichBlockFooter";
+    const EXPECTING: &'static str = "struct RichBlockFooter";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockFooter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockDivider](https://core.telegram.org/bots/api#richblockdivider); always sent with `"type": "divider"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockDivider {}
 
@@ -1856,8 +3362,31 @@ impl Serialize for RichBlockDivider {
     }
 }
 
+impl wire::Fill for RichBlockDivider {
+    const NAME: &'static str = "RichBlockDivider";
+    const EXPECTING: &'static str = "struct RichBlockDivider";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockDivider {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockMathematicalExpression](https://core.telegram.org/bots/api#richblockmathematicalexpression); always sent with `"type": "mathematical_expression"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockMathematicalExpression {
     /// Required. `String`.
@@ -1883,8 +3412,41 @@ impl Serialize for RichBlockMathematicalExpression {
     }
 }
 
+impl wire::Fill for RichBlockMathematicalExpression {
+    const NAME: &'static str = "RichBlockMathematicalExpression";
+    const EXPECTING: &'static str = "struct RichBlockMathematicalExpression";
+    const FIELDS: &'static [&'static str] = &["expression"];
+
+    fn placeholder() -> Self {
+        Self {
+            expression: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "expression" => {
+                    seen.first(0, "expression")?;
+                    self.expression = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "expression")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockMathematicalExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockAnchor](https://core.telegram.org/bots/api#richblockanchor); always sent with `"type": "anchor"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockAnchor {
     /// Required. `String`.
@@ -1908,12 +3470,44 @@ impl Serialize for RichBlockAnchor {
     }
 }
 
+impl wire::Fill for RichBlockAnchor {
+    const NAME: &'static str = "RichBlockAnchor";
+    const EXPECTING: &'static str = "struct RichBlockAnchor";
+    const FIELDS: &'static [&'static str] = &["name"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockAnchor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockList](https://core.telegram.org/bots/api#richblocklist); always sent with `"type": "list"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockList {
     /// Required (empty when missing). `Array of RichBlockListItem`.
-    #[serde(default)]
     pub items: Vec<RichBlockListItem>,
 }
 
@@ -1933,5 +3527,35 @@ impl Serialize for RichBlockList {
         out.serialize_field("type", "list")?;
         out.serialize_field("items", &self.items)?;
         out.end()
+    }
+}
+
+impl wire::Fill for RichBlockList {
+    const NAME: &'static str = "RichBlockList";
+    const EXPECTING: &'static str = "struct RichBlockList";
+    const FIELDS: &'static [&'static str] = &["items"];
+
+    fn placeholder() -> Self {
+        Self { items: Vec::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "items" => {
+                    seen.first(0, "items")?;
+                    self.items = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

@@ -7,14 +7,12 @@ use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
 
 /// [RichBlockBlockQuotation](https://core.telegram.org/bots/api#richblockblockquotation); always sent with `"type": "blockquote"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockBlockQuotation {
     /// Required (empty when missing). `Array of RichBlock`.
-    #[serde(default)]
     pub blocks: Vec<RichBlock>,
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<RichText>,
 }
 
@@ -41,14 +39,50 @@ impl Serialize for RichBlockBlockQuotation {
     }
 }
 
+impl wire::Fill for RichBlockBlockQuotation {
+    const NAME: &'static str = "RichBlockBlockQuotation";
+    const EXPECTING: &'static str = "struct RichBlockBlockQuotation";
+    const FIELDS: &'static [&'static str] = &["blocks", "credit"];
+
+    fn placeholder() -> Self {
+        Self {
+            blocks: Vec::new(),
+            credit: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "blocks" => {
+                    seen.first(0, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "credit" => {
+                    seen.first(1, "credit")?;
+                    self.credit = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockBlockQuotation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockExpandableBlockQuotation](https://core.telegram.org/bots/api#richblockexpandableblockquotation); always sent with `"type": "expandable_blockquote"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockExpandableBlockQuotation {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<RichText>,
 }
 
@@ -75,14 +109,51 @@ impl Serialize for RichBlockExpandableBlockQuotation {
     }
 }
 
+impl wire::Fill for RichBlockExpandableBlockQuotation {
+    const NAME: &'static str = "RichBlockExpandableBlockQuotation";
+    const EXPECTING: &'static str = "struct RichBlockExpandableBlockQuotation";
+    const FIELDS: &'static [&'static str] = &["text", "credit"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+            credit: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "credit" => {
+                    seen.first(1, "credit")?;
+                    self.credit = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockExpandableBlockQuotation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockPullQuotation](https://core.telegram.org/bots/api#richblockpullquotation); always sent with `"type": "pullquote"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockPullQuotation {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<RichText>,
 }
 
@@ -109,15 +180,51 @@ impl Serialize for RichBlockPullQuotation {
     }
 }
 
+impl wire::Fill for RichBlockPullQuotation {
+    const NAME: &'static str = "RichBlockPullQuotation";
+    const EXPECTING: &'static str = "struct RichBlockPullQuotation";
+    const FIELDS: &'static [&'static str] = &["text", "credit"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+            credit: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "credit" => {
+                    seen.first(1, "credit")?;
+                    self.credit = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockPullQuotation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockCollage](https://core.telegram.org/bots/api#richblockcollage); always sent with `"type": "collage"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockCollage {
     /// Required (empty when missing). `Array of RichBlock`.
-    #[serde(default)]
     pub blocks: Vec<RichBlock>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -144,15 +251,50 @@ impl Serialize for RichBlockCollage {
     }
 }
 
+impl wire::Fill for RichBlockCollage {
+    const NAME: &'static str = "RichBlockCollage";
+    const EXPECTING: &'static str = "struct RichBlockCollage";
+    const FIELDS: &'static [&'static str] = &["blocks", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            blocks: Vec::new(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "blocks" => {
+                    seen.first(0, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockCollage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockSlideshow](https://core.telegram.org/bots/api#richblockslideshow); always sent with `"type": "slideshow"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockSlideshow {
     /// Required (empty when missing). `Array of RichBlock`.
-    #[serde(default)]
     pub blocks: Vec<RichBlock>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -179,24 +321,56 @@ impl Serialize for RichBlockSlideshow {
     }
 }
 
+impl wire::Fill for RichBlockSlideshow {
+    const NAME: &'static str = "RichBlockSlideshow";
+    const EXPECTING: &'static str = "struct RichBlockSlideshow";
+    const FIELDS: &'static [&'static str] = &["blocks", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            blocks: Vec::new(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "blocks" => {
+                    seen.first(0, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockSlideshow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockTable](https://core.telegram.org/bots/api#richblocktable); always sent with `"type": "table"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockTable {
     /// Required (empty when missing). `Array of Array of RichBlockTableCell`.
-    #[serde(default)]
     pub cells: Vec<Vec<RichBlockTableCell>>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_bordered: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_striped: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_compact: Option<bool>,
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<RichText>,
 }
 
@@ -235,17 +409,73 @@ impl Serialize for RichBlockTable {
     }
 }
 
+impl wire::Fill for RichBlockTable {
+    const NAME: &'static str = "RichBlockTable";
+    const EXPECTING: &'static str = "struct RichBlockTable";
+    const FIELDS: &'static [&'static str] = &[
+        "cells",
+        "is_bordered",
+        "is_striped",
+        "is_compact",
+        "caption",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            cells: Vec::new(),
+            is_bordered: None,
+            is_striped: None,
+            is_compact: None,
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "cells" => {
+                    seen.first(0, "cells")?;
+                    self.cells = src.value()?;
+                }
+                "is_bordered" => {
+                    seen.first(1, "is_bordered")?;
+                    self.is_bordered = src.value()?;
+                }
+                "is_striped" => {
+                    seen.first(2, "is_striped")?;
+                    self.is_striped = src.value()?;
+                }
+                "is_compact" => {
+                    seen.first(3, "is_compact")?;
+                    self.is_compact = src.value()?;
+                }
+                "caption" => {
+                    seen.first(4, "caption")?;
+                    self.caption = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockDetails](https://core.telegram.org/bots/api#richblockdetails); always sent with `"type": "details"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockDetails {
     /// Required. `RichText`.
     pub summary: RichText,
     /// Required (empty when missing). `Array of RichBlock`.
-    #[serde(default)]
     pub blocks: Vec<RichBlock>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
 }
 
@@ -274,8 +504,51 @@ impl Serialize for RichBlockDetails {
     }
 }
 
+impl wire::Fill for RichBlockDetails {
+    const NAME: &'static str = "RichBlockDetails";
+    const EXPECTING: &'static str = "struct RichBlockDetails";
+    const FIELDS: &'static [&'static str] = &["summary", "blocks", "is_open"];
+
+    fn placeholder() -> Self {
+        Self {
+            summary: RichText::Unknown(serde_json::Value::Null),
+            blocks: Vec::new(),
+            is_open: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "summary" => {
+                    seen.first(0, "summary")?;
+                    self.summary = src.value()?;
+                }
+                "blocks" => {
+                    seen.first(1, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "is_open" => {
+                    seen.first(2, "is_open")?;
+                    self.is_open = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "summary")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockMap](https://core.telegram.org/bots/api#richblockmap); always sent with `"type": "map"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockMap {
     /// Required. `Location`.
@@ -287,7 +560,6 @@ pub struct RichBlockMap {
     /// Required. `Integer`.
     pub height: i64,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -320,15 +592,69 @@ impl Serialize for RichBlockMap {
     }
 }
 
+impl wire::Fill for RichBlockMap {
+    const NAME: &'static str = "RichBlockMap";
+    const EXPECTING: &'static str = "struct RichBlockMap";
+    const FIELDS: &'static [&'static str] = &["location", "zoom", "width", "height", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            location: <Location as wire::Fill>::placeholder(),
+            zoom: 0,
+            width: 0,
+            height: 0,
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "location" => {
+                    seen.first(0, "location")?;
+                    self.location = src.value()?;
+                }
+                "zoom" => {
+                    seen.first(1, "zoom")?;
+                    self.zoom = src.value()?;
+                }
+                "width" => {
+                    seen.first(2, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(3, "height")?;
+                    self.height = src.value()?;
+                }
+                "caption" => {
+                    seen.first(4, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "location")?;
+        seen.require(1, "zoom")?;
+        seen.require(2, "width")?;
+        seen.require(3, "height")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockMap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockButtons](https://core.telegram.org/bots/api#richblockbuttons); always sent with `"type": "buttons"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockButtons {
     /// Required (empty when missing). `Array of RichMessageButton`.
-    #[serde(default)]
     pub buttons: Vec<RichMessageButton>,
     /// Optional. `String`, as a `HorizontalAlignment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub align: Option<HorizontalAlignment>,
 }
 
@@ -355,17 +681,52 @@ impl Serialize for RichBlockButtons {
     }
 }
 
+impl wire::Fill for RichBlockButtons {
+    const NAME: &'static str = "RichBlockButtons";
+    const EXPECTING: &'static str = "struct RichBlockButtons";
+    const FIELDS: &'static [&'static str] = &["buttons", "align"];
+
+    fn placeholder() -> Self {
+        Self {
+            buttons: Vec::new(),
+            align: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "buttons" => {
+                    seen.first(0, "buttons")?;
+                    self.buttons = src.value()?;
+                }
+                "align" => {
+                    seen.first(1, "align")?;
+                    self.align = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockButtons {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockAnimation](https://core.telegram.org/bots/api#richblockanimation); always sent with `"type": "animation"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockAnimation {
     /// Required. `Animation`.
     pub animation: Animation,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_spoiler: Option<bool>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -396,14 +757,56 @@ impl Serialize for RichBlockAnimation {
     }
 }
 
+impl wire::Fill for RichBlockAnimation {
+    const NAME: &'static str = "RichBlockAnimation";
+    const EXPECTING: &'static str = "struct RichBlockAnimation";
+    const FIELDS: &'static [&'static str] = &["animation", "has_spoiler", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            animation: <Animation as wire::Fill>::placeholder(),
+            has_spoiler: None,
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "animation" => {
+                    seen.first(0, "animation")?;
+                    self.animation = src.value()?;
+                }
+                "has_spoiler" => {
+                    seen.first(1, "has_spoiler")?;
+                    self.has_spoiler = src.value()?;
+                }
+                "caption" => {
+                    seen.first(2, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "animation")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockAnimation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockAudio](https://core.telegram.org/bots/api#richblockaudio); always sent with `"type": "audio"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockAudio {
     /// Required. `Audio`.
     pub audio: Audio,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -430,14 +833,51 @@ impl Serialize for RichBlockAudio {
     }
 }
 
+impl wire::Fill for RichBlockAudio {
+    const NAME: &'static str = "RichBlockAudio";
+    const EXPECTING: &'static str = "struct RichBlockAudio";
+    const FIELDS: &'static [&'static str] = &["audio", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            audio: <Audio as wire::Fill>::placeholder(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "audio" => {
+                    seen.first(0, "audio")?;
+                    self.audio = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "audio")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockAudio {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockDocument](https://core.telegram.org/bots/api#richblockdocument); always sent with `"type": "document"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockDocument {
     /// Required. `Document`.
     pub document: Document,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -464,18 +904,53 @@ impl Serialize for RichBlockDocument {
     }
 }
 
+impl wire::Fill for RichBlockDocument {
+    const NAME: &'static str = "RichBlockDocument";
+    const EXPECTING: &'static str = "struct RichBlockDocument";
+    const FIELDS: &'static [&'static str] = &["document", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            document: <Document as wire::Fill>::placeholder(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "document" => {
+                    seen.first(0, "document")?;
+                    self.document = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "document")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockPhoto](https://core.telegram.org/bots/api#richblockphoto); always sent with `"type": "photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockPhoto {
     /// Required (empty when missing). `Array of PhotoSize`.
-    #[serde(default)]
     pub photo: Vec<PhotoSize>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_spoiler: Option<bool>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -506,17 +981,57 @@ impl Serialize for RichBlockPhoto {
     }
 }
 
+impl wire::Fill for RichBlockPhoto {
+    const NAME: &'static str = "RichBlockPhoto";
+    const EXPECTING: &'static str = "struct RichBlockPhoto";
+    const FIELDS: &'static [&'static str] = &["photo", "has_spoiler", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            photo: Vec::new(),
+            has_spoiler: None,
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "photo" => {
+                    seen.first(0, "photo")?;
+                    self.photo = src.value()?;
+                }
+                "has_spoiler" => {
+                    seen.first(1, "has_spoiler")?;
+                    self.has_spoiler = src.value()?;
+                }
+                "caption" => {
+                    seen.first(2, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockPhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockVideo](https://core.telegram.org/bots/api#richblockvideo); always sent with `"type": "video"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockVideo {
     /// Required. `Video`.
     pub video: Box<Video>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_spoiler: Option<bool>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -547,14 +1062,56 @@ impl Serialize for RichBlockVideo {
     }
 }
 
+impl wire::Fill for RichBlockVideo {
+    const NAME: &'static str = "RichBlockVideo";
+    const EXPECTING: &'static str = "struct RichBlockVideo";
+    const FIELDS: &'static [&'static str] = &["video", "has_spoiler", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            video: Box::new(<Video as wire::Fill>::placeholder()),
+            has_spoiler: None,
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "video" => {
+                    seen.first(0, "video")?;
+                    self.video = src.boxed()?;
+                }
+                "has_spoiler" => {
+                    seen.first(1, "has_spoiler")?;
+                    self.has_spoiler = src.value()?;
+                }
+                "caption" => {
+                    seen.first(2, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "video")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockVoiceNote](https://core.telegram.org/bots/api#richblockvoicenote); always sent with `"type": "voice_note"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockVoiceNote {
     /// Required. `Voice`.
     pub voice_note: Voice,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -581,8 +1138,46 @@ impl Serialize for RichBlockVoiceNote {
     }
 }
 
+impl wire::Fill for RichBlockVoiceNote {
+    const NAME: &'static str = "RichBlockVoiceNote";
+    const EXPECTING: &'static str = "struct RichBlockVoiceNote";
+    const FIELDS: &'static [&'static str] = &["voice_note", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            voice_note: <Voice as wire::Fill>::placeholder(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "voice_note" => {
+                    seen.first(0, "voice_note")?;
+                    self.voice_note = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "voice_note")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockVoiceNote {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [RichBlockThinking](https://core.telegram.org/bots/api#richblockthinking); always sent with `"type": "thinking"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichBlockThinking {
     /// Required. `RichText`.
@@ -606,24 +1201,56 @@ impl Serialize for RichBlockThinking {
     }
 }
 
+impl wire::Fill for RichBlockThinking {
+    const NAME: &'static str = "RichBlockThinking";
+    const EXPECTING: &'static str = "struct RichBlockThinking";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for RichBlockThinking {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockListItem](https://core.telegram.org/bots/api#inputrichblocklistitem)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputRichBlockListItem {
     /// Required (empty when missing). `Array of InputRichBlock`.
-    #[serde(default)]
     pub blocks: Vec<InputRichBlock>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_checkbox: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_checked: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
@@ -662,6 +1289,59 @@ impl InputRichBlockListItem {
     pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
         self.r#type = Some(r#type.into());
         self
+    }
+}
+
+impl wire::Fill for InputRichBlockListItem {
+    const NAME: &'static str = "InputRichBlockListItem";
+    const EXPECTING: &'static str = "struct InputRichBlockListItem";
+    const FIELDS: &'static [&'static str] =
+        &["blocks", "has_checkbox", "is_checked", "value", "type"];
+
+    fn placeholder() -> Self {
+        Self {
+            blocks: Vec::new(),
+            has_checkbox: None,
+            is_checked: None,
+            value: None,
+            r#type: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "blocks" => {
+                    seen.first(0, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "has_checkbox" => {
+                    seen.first(1, "has_checkbox")?;
+                    self.has_checkbox = src.value()?;
+                }
+                "is_checked" => {
+                    seen.first(2, "is_checked")?;
+                    self.is_checked = src.value()?;
+                }
+                "value" => {
+                    seen.first(3, "value")?;
+                    self.value = src.value()?;
+                }
+                "type" => {
+                    seen.first(4, "type")?;
+                    self.r#type = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -761,36 +1441,43 @@ impl Serialize for InputRichBlock {
 
 impl<'de> Deserialize<'de> for InputRichBlock {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "type", "a InputRichBlock object")? {
-            "paragraph" => wire::member(value).map(|v| Self::Paragraph(Box::new(v))),
-            "heading" => wire::member(value).map(|v| Self::SectionHeading(Box::new(v))),
-            "pre" => wire::member(value).map(|v| Self::Preformatted(Box::new(v))),
-            "footer" => wire::member(value).map(|v| Self::Footer(Box::new(v))),
-            "divider" => wire::member(value).map(Self::Divider),
-            "mathematical_expression" => wire::member(value).map(Self::MathematicalExpression),
-            "anchor" => wire::member(value).map(Self::Anchor),
-            "list" => wire::member(value).map(Self::List),
-            "blockquote" => wire::member(value).map(|v| Self::BlockQuotation(Box::new(v))),
-            "expandable_blockquote" => {
-                wire::member(value).map(|v| Self::ExpandableBlockQuotation(Box::new(v)))
-            }
-            "pullquote" => wire::member(value).map(|v| Self::PullQuotation(Box::new(v))),
-            "collage" => wire::member(value).map(Self::Collage),
-            "slideshow" => wire::member(value).map(Self::Slideshow),
-            "table" => wire::member(value).map(|v| Self::Table(Box::new(v))),
-            "details" => wire::member(value).map(|v| Self::Details(Box::new(v))),
-            "map" => wire::member(value).map(|v| Self::Map(Box::new(v))),
-            "buttons" => wire::member(value).map(Self::Buttons),
-            "animation" => wire::member(value).map(Self::Animation),
-            "audio" => wire::member(value).map(Self::Audio),
-            "document" => wire::member(value).map(|v| Self::Document(Box::new(v))),
-            "photo" => wire::member(value).map(|v| Self::Photo(Box::new(v))),
-            "video" => wire::member(value).map(Self::Video),
-            "voice_note" => wire::member(value).map(|v| Self::VoiceNote(Box::new(v))),
-            "thinking" => wire::member(value).map(|v| Self::Thinking(Box::new(v))),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for InputRichBlock {
+    const EXPECTING: &'static str = "a InputRichBlock object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("type")? {
+            "paragraph" => Self::Paragraph(fields.boxed()?),
+            "heading" => Self::SectionHeading(fields.boxed()?),
+            "pre" => Self::Preformatted(fields.boxed()?),
+            "footer" => Self::Footer(fields.boxed()?),
+            "divider" => Self::Divider(fields.member()?),
+            "mathematical_expression" => Self::MathematicalExpression(fields.member()?),
+            "anchor" => Self::Anchor(fields.member()?),
+            "list" => Self::List(fields.member()?),
+            "blockquote" => Self::BlockQuotation(fields.boxed()?),
+            "expandable_blockquote" => Self::ExpandableBlockQuotation(fields.boxed()?),
+            "pullquote" => Self::PullQuotation(fields.boxed()?),
+            "collage" => Self::Collage(fields.member()?),
+            "slideshow" => Self::Slideshow(fields.member()?),
+            "table" => Self::Table(fields.boxed()?),
+            "details" => Self::Details(fields.boxed()?),
+            "map" => Self::Map(fields.boxed()?),
+            "buttons" => Self::Buttons(fields.member()?),
+            "animation" => Self::Animation(fields.member()?),
+            "audio" => Self::Audio(fields.member()?),
+            "document" => Self::Document(fields.boxed()?),
+            "photo" => Self::Photo(fields.boxed()?),
+            "video" => Self::Video(fields.member()?),
+            "voice_note" => Self::VoiceNote(fields.boxed()?),
+            "thinking" => Self::Thinking(fields.boxed()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -958,7 +1645,7 @@ impl HasUploads for InputRichBlock {
 }
 
 /// [InputRichBlockParagraph](https://core.telegram.org/bots/api#inputrichblockparagraph); always sent with `"type": "paragraph"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockParagraph {
     /// Required. `RichText`.
@@ -982,8 +1669,41 @@ impl Serialize for InputRichBlockParagraph {
     }
 }
 
+impl wire::Fill for InputRichBlockParagraph {
+    const NAME: &'static str = "InputRichBlockParagraph";
+    const EXPECTING: &'static str = "struct InputRichBlockParagraph";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockParagraph {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockSectionHeading](https://core.telegram.org/bots/api#inputrichblocksectionheading); always sent with `"type": "heading"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockSectionHeading {
     /// Required. `RichText`.
@@ -1013,14 +1733,52 @@ impl Serialize for InputRichBlockSectionHeading {
     }
 }
 
+impl wire::Fill for InputRichBlockSectionHeading {
+    const NAME: &'static str = "InputRichBlockSectionHeading";
+    const EXPECTING: &'static str = "struct InputRichBlockSectionHeading";
+    const FIELDS: &'static [&'static str] = &["text", "size"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+            size: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "size" => {
+                    seen.first(1, "size")?;
+                    self.size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        seen.require(1, "size")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockSectionHeading {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockPreformatted](https://core.telegram.org/bots/api#inputrichblockpreformatted); always sent with `"type": "pre"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockPreformatted {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 
@@ -1053,8 +1811,46 @@ impl Serialize for InputRichBlockPreformatted {
     }
 }
 
+impl wire::Fill for InputRichBlockPreformatted {
+    const NAME: &'static str = "InputRichBlockPreformatted";
+    const EXPECTING: &'static str = "struct InputRichBlockPreformatted";
+    const FIELDS: &'static [&'static str] = &["text", "language"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+            language: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "language" => {
+                    seen.first(1, "language")?;
+                    self.language = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockPreformatted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockFooter](https://core.telegram.org/bots/api#inputrichblockfooter); always sent with `"type": "footer"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockFooter {
     /// Required. `RichText`.
@@ -1078,8 +1874,41 @@ impl Serialize for InputRichBlockFooter {
     }
 }
 
+impl wire::Fill for InputRichBlockFooter {
+    const NAME: &'static str = "InputRichBlockFooter";
+    const EXPECTING: &'static str = "struct InputRichBlockFooter";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockFooter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockDivider](https://core.telegram.org/bots/api#inputrichblockdivider); always sent with `"type": "divider"`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockDivider {}
 
@@ -1099,8 +1928,31 @@ impl Serialize for InputRichBlockDivider {
     }
 }
 
+impl wire::Fill for InputRichBlockDivider {
+    const NAME: &'static str = "InputRichBlockDivider";
+    const EXPECTING: &'static str = "struct InputRichBlockDivider";
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn placeholder() -> Self {
+        Self {}
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        while src.next_key()?.is_some() {
+            src.skip()?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockDivider {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockMathematicalExpression](https://core.telegram.org/bots/api#inputrichblockmathematicalexpression); always sent with `"type": "mathematical_expression"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockMathematicalExpression {
     /// Required. `String`.
@@ -1126,8 +1978,41 @@ impl Serialize for InputRichBlockMathematicalExpression {
     }
 }
 
+impl wire::Fill for InputRichBlockMathematicalExpression {
+    const NAME: &'static str = "InputRichBlockMathematicalExpression";
+    const EXPECTING: &'static str = "struct InputRichBlockMathematicalExpression";
+    const FIELDS: &'static [&'static str] = &["expression"];
+
+    fn placeholder() -> Self {
+        Self {
+            expression: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "expression" => {
+                    seen.first(0, "expression")?;
+                    self.expression = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "expression")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockMathematicalExpression {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockAnchor](https://core.telegram.org/bots/api#inputrichblockanchor); always sent with `"type": "anchor"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockAnchor {
     /// Required. `String`.
@@ -1151,12 +2036,44 @@ impl Serialize for InputRichBlockAnchor {
     }
 }
 
+impl wire::Fill for InputRichBlockAnchor {
+    const NAME: &'static str = "InputRichBlockAnchor";
+    const EXPECTING: &'static str = "struct InputRichBlockAnchor";
+    const FIELDS: &'static [&'static str] = &["name"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockAnchor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockList](https://core.telegram.org/bots/api#inputrichblocklist); always sent with `"type": "list"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockList {
     /// Required (empty when missing). `Array of InputRichBlockListItem`.
-    #[serde(default)]
     pub items: Vec<InputRichBlockListItem>,
 }
 
@@ -1179,6 +2096,36 @@ impl Serialize for InputRichBlockList {
     }
 }
 
+impl wire::Fill for InputRichBlockList {
+    const NAME: &'static str = "InputRichBlockList";
+    const EXPECTING: &'static str = "struct InputRichBlockList";
+    const FIELDS: &'static [&'static str] = &["items"];
+
+    fn placeholder() -> Self {
+        Self { items: Vec::new() }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "items" => {
+                    seen.first(0, "items")?;
+                    self.items = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockList {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.items.uploads(out);
@@ -1186,14 +2133,12 @@ impl HasUploads for InputRichBlockList {
 }
 
 /// [InputRichBlockBlockQuotation](https://core.telegram.org/bots/api#inputrichblockblockquotation); always sent with `"type": "blockquote"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockBlockQuotation {
     /// Required (empty when missing). `Array of InputRichBlock`.
-    #[serde(default)]
     pub blocks: Vec<InputRichBlock>,
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<RichText>,
 }
 
@@ -1226,6 +2171,43 @@ impl Serialize for InputRichBlockBlockQuotation {
     }
 }
 
+impl wire::Fill for InputRichBlockBlockQuotation {
+    const NAME: &'static str = "InputRichBlockBlockQuotation";
+    const EXPECTING: &'static str = "struct InputRichBlockBlockQuotation";
+    const FIELDS: &'static [&'static str] = &["blocks", "credit"];
+
+    fn placeholder() -> Self {
+        Self {
+            blocks: Vec::new(),
+            credit: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "blocks" => {
+                    seen.first(0, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "credit" => {
+                    seen.first(1, "credit")?;
+                    self.credit = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockBlockQuotation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockBlockQuotation {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.blocks.uploads(out);
@@ -1233,13 +2215,12 @@ impl HasUploads for InputRichBlockBlockQuotation {
 }
 
 /// [InputRichBlockExpandableBlockQuotation](https://core.telegram.org/bots/api#inputrichblockexpandableblockquotation); always sent with `"type": "expandable_blockquote"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockExpandableBlockQuotation {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<RichText>,
 }
 
@@ -1272,14 +2253,51 @@ impl Serialize for InputRichBlockExpandableBlockQuotation {
     }
 }
 
+impl wire::Fill for InputRichBlockExpandableBlockQuotation {
+    const NAME: &'static str = "InputRichBlockExpandableBlockQuotation";
+    const EXPECTING: &'static str = "struct InputRichBlockExpandableBlockQuotation";
+    const FIELDS: &'static [&'static str] = &["text", "credit"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+            credit: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "credit" => {
+                    seen.first(1, "credit")?;
+                    self.credit = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockExpandableBlockQuotation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockPullQuotation](https://core.telegram.org/bots/api#inputrichblockpullquotation); always sent with `"type": "pullquote"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockPullQuotation {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<RichText>,
 }
 
@@ -1312,15 +2330,51 @@ impl Serialize for InputRichBlockPullQuotation {
     }
 }
 
+impl wire::Fill for InputRichBlockPullQuotation {
+    const NAME: &'static str = "InputRichBlockPullQuotation";
+    const EXPECTING: &'static str = "struct InputRichBlockPullQuotation";
+    const FIELDS: &'static [&'static str] = &["text", "credit"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+            credit: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                "credit" => {
+                    seen.first(1, "credit")?;
+                    self.credit = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockPullQuotation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockCollage](https://core.telegram.org/bots/api#inputrichblockcollage); always sent with `"type": "collage"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockCollage {
     /// Required (empty when missing). `Array of InputRichBlock`.
-    #[serde(default)]
     pub blocks: Vec<InputRichBlock>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -1353,6 +2407,43 @@ impl Serialize for InputRichBlockCollage {
     }
 }
 
+impl wire::Fill for InputRichBlockCollage {
+    const NAME: &'static str = "InputRichBlockCollage";
+    const EXPECTING: &'static str = "struct InputRichBlockCollage";
+    const FIELDS: &'static [&'static str] = &["blocks", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            blocks: Vec::new(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "blocks" => {
+                    seen.first(0, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockCollage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockCollage {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.blocks.uploads(out);
@@ -1360,14 +2451,12 @@ impl HasUploads for InputRichBlockCollage {
 }
 
 /// [InputRichBlockSlideshow](https://core.telegram.org/bots/api#inputrichblockslideshow); always sent with `"type": "slideshow"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockSlideshow {
     /// Required (empty when missing). `Array of InputRichBlock`.
-    #[serde(default)]
     pub blocks: Vec<InputRichBlock>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -1400,6 +2489,43 @@ impl Serialize for InputRichBlockSlideshow {
     }
 }
 
+impl wire::Fill for InputRichBlockSlideshow {
+    const NAME: &'static str = "InputRichBlockSlideshow";
+    const EXPECTING: &'static str = "struct InputRichBlockSlideshow";
+    const FIELDS: &'static [&'static str] = &["blocks", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            blocks: Vec::new(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "blocks" => {
+                    seen.first(0, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockSlideshow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockSlideshow {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.blocks.uploads(out);
@@ -1407,23 +2533,18 @@ impl HasUploads for InputRichBlockSlideshow {
 }
 
 /// [InputRichBlockTable](https://core.telegram.org/bots/api#inputrichblocktable); always sent with `"type": "table"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockTable {
     /// Required (empty when missing). `Array of Array of RichBlockTableCell`.
-    #[serde(default)]
     pub cells: Vec<Vec<RichBlockTableCell>>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_bordered: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_striped: Option<bool>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_compact: Option<bool>,
     /// Optional. `RichText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<RichText>,
 }
 
@@ -1489,17 +2610,73 @@ impl Serialize for InputRichBlockTable {
     }
 }
 
+impl wire::Fill for InputRichBlockTable {
+    const NAME: &'static str = "InputRichBlockTable";
+    const EXPECTING: &'static str = "struct InputRichBlockTable";
+    const FIELDS: &'static [&'static str] = &[
+        "cells",
+        "is_bordered",
+        "is_striped",
+        "is_compact",
+        "caption",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            cells: Vec::new(),
+            is_bordered: None,
+            is_striped: None,
+            is_compact: None,
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "cells" => {
+                    seen.first(0, "cells")?;
+                    self.cells = src.value()?;
+                }
+                "is_bordered" => {
+                    seen.first(1, "is_bordered")?;
+                    self.is_bordered = src.value()?;
+                }
+                "is_striped" => {
+                    seen.first(2, "is_striped")?;
+                    self.is_striped = src.value()?;
+                }
+                "is_compact" => {
+                    seen.first(3, "is_compact")?;
+                    self.is_compact = src.value()?;
+                }
+                "caption" => {
+                    seen.first(4, "caption")?;
+                    self.caption = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockDetails](https://core.telegram.org/bots/api#inputrichblockdetails); always sent with `"type": "details"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockDetails {
     /// Required. `RichText`.
     pub summary: RichText,
     /// Required (empty when missing). `Array of InputRichBlock`.
-    #[serde(default)]
     pub blocks: Vec<InputRichBlock>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
 }
 
@@ -1535,6 +2712,49 @@ impl Serialize for InputRichBlockDetails {
     }
 }
 
+impl wire::Fill for InputRichBlockDetails {
+    const NAME: &'static str = "InputRichBlockDetails";
+    const EXPECTING: &'static str = "struct InputRichBlockDetails";
+    const FIELDS: &'static [&'static str] = &["summary", "blocks", "is_open"];
+
+    fn placeholder() -> Self {
+        Self {
+            summary: RichText::Unknown(serde_json::Value::Null),
+            blocks: Vec::new(),
+            is_open: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "summary" => {
+                    seen.first(0, "summary")?;
+                    self.summary = src.value()?;
+                }
+                "blocks" => {
+                    seen.first(1, "blocks")?;
+                    self.blocks = src.value()?;
+                }
+                "is_open" => {
+                    seen.first(2, "is_open")?;
+                    self.is_open = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "summary")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockDetails {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.blocks.uploads(out);
@@ -1542,22 +2762,18 @@ impl HasUploads for InputRichBlockDetails {
 }
 
 /// [InputRichBlockMap](https://core.telegram.org/bots/api#inputrichblockmap); always sent with `"type": "map"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockMap {
     /// Required. `Location`.
     pub location: Location,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zoom: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -1620,15 +2836,66 @@ impl Serialize for InputRichBlockMap {
     }
 }
 
+impl wire::Fill for InputRichBlockMap {
+    const NAME: &'static str = "InputRichBlockMap";
+    const EXPECTING: &'static str = "struct InputRichBlockMap";
+    const FIELDS: &'static [&'static str] = &["location", "zoom", "width", "height", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            location: <Location as wire::Fill>::placeholder(),
+            zoom: None,
+            width: None,
+            height: None,
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "location" => {
+                    seen.first(0, "location")?;
+                    self.location = src.value()?;
+                }
+                "zoom" => {
+                    seen.first(1, "zoom")?;
+                    self.zoom = src.value()?;
+                }
+                "width" => {
+                    seen.first(2, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(3, "height")?;
+                    self.height = src.value()?;
+                }
+                "caption" => {
+                    seen.first(4, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "location")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockMap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockButtons](https://core.telegram.org/bots/api#inputrichblockbuttons); always sent with `"type": "buttons"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockButtons {
     /// Required (empty when missing). `Array of RichMessageButton`.
-    #[serde(default)]
     pub buttons: Vec<RichMessageButton>,
     /// Optional. `String`, as a `HorizontalAlignment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub align: Option<HorizontalAlignment>,
 }
 
@@ -1661,14 +2928,50 @@ impl Serialize for InputRichBlockButtons {
     }
 }
 
+impl wire::Fill for InputRichBlockButtons {
+    const NAME: &'static str = "InputRichBlockButtons";
+    const EXPECTING: &'static str = "struct InputRichBlockButtons";
+    const FIELDS: &'static [&'static str] = &["buttons", "align"];
+
+    fn placeholder() -> Self {
+        Self {
+            buttons: Vec::new(),
+            align: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "buttons" => {
+                    seen.first(0, "buttons")?;
+                    self.buttons = src.value()?;
+                }
+                "align" => {
+                    seen.first(1, "align")?;
+                    self.align = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockButtons {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputRichBlockAnimation](https://core.telegram.org/bots/api#inputrichblockanimation); always sent with `"type": "animation"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockAnimation {
     /// Required. `InputMediaAnimation`.
     pub animation: Box<InputMediaAnimation>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -1701,6 +3004,44 @@ impl Serialize for InputRichBlockAnimation {
     }
 }
 
+impl wire::Fill for InputRichBlockAnimation {
+    const NAME: &'static str = "InputRichBlockAnimation";
+    const EXPECTING: &'static str = "struct InputRichBlockAnimation";
+    const FIELDS: &'static [&'static str] = &["animation", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            animation: Box::new(<InputMediaAnimation as wire::Fill>::placeholder()),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "animation" => {
+                    seen.first(0, "animation")?;
+                    self.animation = src.boxed()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "animation")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockAnimation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockAnimation {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.animation.uploads(out);
@@ -1708,13 +3049,12 @@ impl HasUploads for InputRichBlockAnimation {
 }
 
 /// [InputRichBlockAudio](https://core.telegram.org/bots/api#inputrichblockaudio); always sent with `"type": "audio"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockAudio {
     /// Required. `InputMediaAudio`.
     pub audio: Box<InputMediaAudio>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -1747,6 +3087,44 @@ impl Serialize for InputRichBlockAudio {
     }
 }
 
+impl wire::Fill for InputRichBlockAudio {
+    const NAME: &'static str = "InputRichBlockAudio";
+    const EXPECTING: &'static str = "struct InputRichBlockAudio";
+    const FIELDS: &'static [&'static str] = &["audio", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            audio: Box::new(<InputMediaAudio as wire::Fill>::placeholder()),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "audio" => {
+                    seen.first(0, "audio")?;
+                    self.audio = src.boxed()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "audio")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockAudio {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockAudio {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.audio.uploads(out);
@@ -1754,13 +3132,12 @@ impl HasUploads for InputRichBlockAudio {
 }
 
 /// [InputRichBlockDocument](https://core.telegram.org/bots/api#inputrichblockdocument); always sent with `"type": "document"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockDocument {
     /// Required. `InputMediaDocument`.
     pub document: InputMediaDocument,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -1793,6 +3170,44 @@ impl Serialize for InputRichBlockDocument {
     }
 }
 
+impl wire::Fill for InputRichBlockDocument {
+    const NAME: &'static str = "InputRichBlockDocument";
+    const EXPECTING: &'static str = "struct InputRichBlockDocument";
+    const FIELDS: &'static [&'static str] = &["document", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            document: <InputMediaDocument as wire::Fill>::placeholder(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "document" => {
+                    seen.first(0, "document")?;
+                    self.document = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "document")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockDocument {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.document.uploads(out);
@@ -1800,13 +3215,12 @@ impl HasUploads for InputRichBlockDocument {
 }
 
 /// [InputRichBlockPhoto](https://core.telegram.org/bots/api#inputrichblockphoto); always sent with `"type": "photo"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockPhoto {
     /// Required. `InputMediaPhoto`.
     pub photo: InputMediaPhoto,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -1839,6 +3253,44 @@ impl Serialize for InputRichBlockPhoto {
     }
 }
 
+impl wire::Fill for InputRichBlockPhoto {
+    const NAME: &'static str = "InputRichBlockPhoto";
+    const EXPECTING: &'static str = "struct InputRichBlockPhoto";
+    const FIELDS: &'static [&'static str] = &["photo", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            photo: <InputMediaPhoto as wire::Fill>::placeholder(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "photo" => {
+                    seen.first(0, "photo")?;
+                    self.photo = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "photo")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockPhoto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
@@ -1846,13 +3298,12 @@ impl HasUploads for InputRichBlockPhoto {
 }
 
 /// [InputRichBlockVideo](https://core.telegram.org/bots/api#inputrichblockvideo); always sent with `"type": "video"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockVideo {
     /// Required. `InputMediaVideo`.
     pub video: Box<InputMediaVideo>,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -1885,6 +3336,44 @@ impl Serialize for InputRichBlockVideo {
     }
 }
 
+impl wire::Fill for InputRichBlockVideo {
+    const NAME: &'static str = "InputRichBlockVideo";
+    const EXPECTING: &'static str = "struct InputRichBlockVideo";
+    const FIELDS: &'static [&'static str] = &["video", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            video: Box::new(<InputMediaVideo as wire::Fill>::placeholder()),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "video" => {
+                    seen.first(0, "video")?;
+                    self.video = src.boxed()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "video")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockVideo {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.video.uploads(out);
@@ -1892,13 +3381,12 @@ impl HasUploads for InputRichBlockVideo {
 }
 
 /// [InputRichBlockVoiceNote](https://core.telegram.org/bots/api#inputrichblockvoicenote); always sent with `"type": "voice_note"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockVoiceNote {
     /// Required. `InputMediaVoiceNote`.
     pub voice_note: InputMediaVoiceNote,
     /// Optional. `RichBlockCaption`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<Box<RichBlockCaption>>,
 }
 
@@ -1931,6 +3419,44 @@ impl Serialize for InputRichBlockVoiceNote {
     }
 }
 
+impl wire::Fill for InputRichBlockVoiceNote {
+    const NAME: &'static str = "InputRichBlockVoiceNote";
+    const EXPECTING: &'static str = "struct InputRichBlockVoiceNote";
+    const FIELDS: &'static [&'static str] = &["voice_note", "caption"];
+
+    fn placeholder() -> Self {
+        Self {
+            voice_note: <InputMediaVoiceNote as wire::Fill>::placeholder(),
+            caption: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "voice_note" => {
+                    seen.first(0, "voice_note")?;
+                    self.voice_note = src.value()?;
+                }
+                "caption" => {
+                    seen.first(1, "caption")?;
+                    self.caption = src.boxed_option()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "voice_note")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockVoiceNote {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 impl HasUploads for InputRichBlockVoiceNote {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.voice_note.uploads(out);
@@ -1938,7 +3464,7 @@ impl HasUploads for InputRichBlockVoiceNote {
 }
 
 /// [InputRichBlockThinking](https://core.telegram.org/bots/api#inputrichblockthinking); always sent with `"type": "thinking"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InputRichBlockThinking {
     /// Required. `RichText`.
@@ -1959,5 +3485,38 @@ impl Serialize for InputRichBlockThinking {
         out.serialize_field("type", "thinking")?;
         out.serialize_field("text", &self.text)?;
         out.end()
+    }
+}
+
+impl wire::Fill for InputRichBlockThinking {
+    const NAME: &'static str = "InputRichBlockThinking";
+    const EXPECTING: &'static str = "struct InputRichBlockThinking";
+    const FIELDS: &'static [&'static str] = &["text"];
+
+    fn placeholder() -> Self {
+        Self {
+            text: RichText::Unknown(serde_json::Value::Null),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "text" => {
+                    seen.first(0, "text")?;
+                    self.text = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "text")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputRichBlockThinking {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

@@ -3,11 +3,12 @@
 
 use super::*;
 use crate::InputFile;
+use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
 
 /// [Sticker](https://core.telegram.org/bots/api#sticker)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Sticker {
     /// Required. `String`.
@@ -15,41 +16,38 @@ pub struct Sticker {
     /// Required. `String`.
     pub file_unique_id: String,
     /// Required (empty when missing). `String`, as a `StickerType`.
-    #[serde(default = "crate::types::wire::unknown_empty")]
     pub r#type: StickerType,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
     pub height: i64,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_animated: bool,
     /// Required (`false` when missing). `Boolean`.
-    #[serde(default)]
     pub is_video: bool,
     /// Optional. `PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_name: Option<String>,
     /// Optional. `File`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub premium_animation: Option<File>,
     /// Optional. `MaskPosition`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mask_position: Option<MaskPosition>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_emoji_id: Option<String>,
     /// Optional. `True`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub needs_repainting: Option<bool>,
     /// Optional. `Integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
@@ -84,8 +82,130 @@ impl Sticker {
     }
 }
 
+impl wire::Fill for Sticker {
+    const NAME: &'static str = "Sticker";
+    const EXPECTING: &'static str = "struct Sticker";
+    const FIELDS: &'static [&'static str] = &[
+        "file_id",
+        "file_unique_id",
+        "type",
+        "width",
+        "height",
+        "is_animated",
+        "is_video",
+        "thumbnail",
+        "emoji",
+        "set_name",
+        "premium_animation",
+        "mask_position",
+        "custom_emoji_id",
+        "needs_repainting",
+        "file_size",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            r#type: StickerType::Unknown(String::new()),
+            width: 0,
+            height: 0,
+            is_animated: false,
+            is_video: false,
+            thumbnail: None,
+            emoji: None,
+            set_name: None,
+            premium_animation: None,
+            mask_position: None,
+            custom_emoji_id: None,
+            needs_repainting: None,
+            file_size: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "type" => {
+                    seen.first(2, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "width" => {
+                    seen.first(3, "width")?;
+                    self.width = src.value()?;
+                }
+                "height" => {
+                    seen.first(4, "height")?;
+                    self.height = src.value()?;
+                }
+                "is_animated" => {
+                    seen.first(5, "is_animated")?;
+                    self.is_animated = src.value()?;
+                }
+                "is_video" => {
+                    seen.first(6, "is_video")?;
+                    self.is_video = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(7, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                "emoji" => {
+                    seen.first(8, "emoji")?;
+                    self.emoji = src.value()?;
+                }
+                "set_name" => {
+                    seen.first(9, "set_name")?;
+                    self.set_name = src.value()?;
+                }
+                "premium_animation" => {
+                    seen.first(10, "premium_animation")?;
+                    self.premium_animation = src.value()?;
+                }
+                "mask_position" => {
+                    seen.first(11, "mask_position")?;
+                    self.mask_position = src.value()?;
+                }
+                "custom_emoji_id" => {
+                    seen.first(12, "custom_emoji_id")?;
+                    self.custom_emoji_id = src.value()?;
+                }
+                "needs_repainting" => {
+                    seen.first(13, "needs_repainting")?;
+                    self.needs_repainting = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(14, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        seen.require(3, "width")?;
+        seen.require(4, "height")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Sticker {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [StickerSet](https://core.telegram.org/bots/api#stickerset)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StickerSet {
     /// Required. `String`.
@@ -95,10 +215,9 @@ pub struct StickerSet {
     /// Required. `String`, as a `StickerType`.
     pub sticker_type: StickerType,
     /// Required (empty when missing). `Array of Sticker`.
-    #[serde(default)]
     pub stickers: Vec<Sticker>,
     /// Optional. `PhotoSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<PhotoSize>,
 }
 
@@ -120,8 +239,64 @@ impl StickerSet {
     }
 }
 
+impl wire::Fill for StickerSet {
+    const NAME: &'static str = "StickerSet";
+    const EXPECTING: &'static str = "struct StickerSet";
+    const FIELDS: &'static [&'static str] =
+        &["name", "title", "sticker_type", "stickers", "thumbnail"];
+
+    fn placeholder() -> Self {
+        Self {
+            name: String::new(),
+            title: String::new(),
+            sticker_type: StickerType::Unknown(String::new()),
+            stickers: Vec::new(),
+            thumbnail: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "name" => {
+                    seen.first(0, "name")?;
+                    self.name = src.value()?;
+                }
+                "title" => {
+                    seen.first(1, "title")?;
+                    self.title = src.value()?;
+                }
+                "sticker_type" => {
+                    seen.first(2, "sticker_type")?;
+                    self.sticker_type = src.value()?;
+                }
+                "stickers" => {
+                    seen.first(3, "stickers")?;
+                    self.stickers = src.value()?;
+                }
+                "thumbnail" => {
+                    seen.first(4, "thumbnail")?;
+                    self.thumbnail = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "name")?;
+        seen.require(1, "title")?;
+        seen.require(2, "sticker_type")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for StickerSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [MaskPosition](https://core.telegram.org/bots/api#maskposition)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MaskPosition {
     /// Required. `String`, as a `MaskPoint`.
@@ -146,8 +321,59 @@ impl MaskPosition {
     }
 }
 
+impl wire::Fill for MaskPosition {
+    const NAME: &'static str = "MaskPosition";
+    const EXPECTING: &'static str = "struct MaskPosition";
+    const FIELDS: &'static [&'static str] = &["point", "x_shift", "y_shift", "scale"];
+
+    fn placeholder() -> Self {
+        Self {
+            point: MaskPoint::Unknown(String::new()),
+            x_shift: 0.0,
+            y_shift: 0.0,
+            scale: 0.0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "point" => {
+                    seen.first(0, "point")?;
+                    self.point = src.value()?;
+                }
+                "x_shift" => {
+                    seen.first(1, "x_shift")?;
+                    self.x_shift = src.value()?;
+                }
+                "y_shift" => {
+                    seen.first(2, "y_shift")?;
+                    self.y_shift = src.value()?;
+                }
+                "scale" => {
+                    seen.first(3, "scale")?;
+                    self.scale = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "point")?;
+        seen.require(1, "x_shift")?;
+        seen.require(2, "y_shift")?;
+        seen.require(3, "scale")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for MaskPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [InputSticker](https://core.telegram.org/bots/api#inputsticker)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InputSticker {
     /// Required. `String`.
@@ -155,13 +381,12 @@ pub struct InputSticker {
     /// Required. `String`, as a `StickerFormat`.
     pub format: StickerFormat,
     /// Required (empty when missing). `Array of String`.
-    #[serde(default)]
     pub emoji_list: Vec<String>,
     /// Optional. `MaskPosition`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mask_position: Option<MaskPosition>,
     /// Optional. `Array of String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
 }
 
@@ -191,6 +416,66 @@ impl InputSticker {
     pub fn keywords(mut self, keywords: impl Into<Vec<String>>) -> Self {
         self.keywords = Some(keywords.into());
         self
+    }
+}
+
+impl wire::Fill for InputSticker {
+    const NAME: &'static str = "InputSticker";
+    const EXPECTING: &'static str = "struct InputSticker";
+    const FIELDS: &'static [&'static str] = &[
+        "sticker",
+        "format",
+        "emoji_list",
+        "mask_position",
+        "keywords",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            sticker: InputFile::FileId(String::new()),
+            format: StickerFormat::Unknown(String::new()),
+            emoji_list: Vec::new(),
+            mask_position: None,
+            keywords: None,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "sticker" => {
+                    seen.first(0, "sticker")?;
+                    self.sticker = src.value()?;
+                }
+                "format" => {
+                    seen.first(1, "format")?;
+                    self.format = src.value()?;
+                }
+                "emoji_list" => {
+                    seen.first(2, "emoji_list")?;
+                    self.emoji_list = src.value()?;
+                }
+                "mask_position" => {
+                    seen.first(3, "mask_position")?;
+                    self.mask_position = src.value()?;
+                }
+                "keywords" => {
+                    seen.first(4, "keywords")?;
+                    self.keywords = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "sticker")?;
+        seen.require(1, "format")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputSticker {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 

@@ -6,11 +6,10 @@ use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
 /// [PassportData](https://core.telegram.org/bots/api#passportdata)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PassportData {
     /// Required (empty when missing). `Array of EncryptedPassportElement`.
-    #[serde(default)]
     pub data: Vec<EncryptedPassportElement>,
     /// Required. `EncryptedCredentials`.
     pub credentials: EncryptedCredentials,
@@ -29,8 +28,46 @@ impl PassportData {
     }
 }
 
+impl wire::Fill for PassportData {
+    const NAME: &'static str = "PassportData";
+    const EXPECTING: &'static str = "struct PassportData";
+    const FIELDS: &'static [&'static str] = &["data", "credentials"];
+
+    fn placeholder() -> Self {
+        Self {
+            data: Vec::new(),
+            credentials: <EncryptedCredentials as wire::Fill>::placeholder(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "data" => {
+                    seen.first(0, "data")?;
+                    self.data = src.value()?;
+                }
+                "credentials" => {
+                    seen.first(1, "credentials")?;
+                    self.credentials = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(1, "credentials")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PassportFile](https://core.telegram.org/bots/api#passportfile)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PassportFile {
     /// Required. `String`.
@@ -60,35 +97,87 @@ impl PassportFile {
     }
 }
 
+impl wire::Fill for PassportFile {
+    const NAME: &'static str = "PassportFile";
+    const EXPECTING: &'static str = "struct PassportFile";
+    const FIELDS: &'static [&'static str] =
+        &["file_id", "file_unique_id", "file_size", "file_date"];
+
+    fn placeholder() -> Self {
+        Self {
+            file_id: String::new(),
+            file_unique_id: String::new(),
+            file_size: 0,
+            file_date: 0,
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "file_id" => {
+                    seen.first(0, "file_id")?;
+                    self.file_id = src.value()?;
+                }
+                "file_unique_id" => {
+                    seen.first(1, "file_unique_id")?;
+                    self.file_unique_id = src.value()?;
+                }
+                "file_size" => {
+                    seen.first(2, "file_size")?;
+                    self.file_size = src.value()?;
+                }
+                "file_date" => {
+                    seen.first(3, "file_date")?;
+                    self.file_date = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "file_id")?;
+        seen.require(1, "file_unique_id")?;
+        seen.require(2, "file_size")?;
+        seen.require(3, "file_date")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [EncryptedPassportElement](https://core.telegram.org/bots/api#encryptedpassportelement)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EncryptedPassportElement {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Optional. `String`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Optional. `Array of PassportFile`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<PassportFile>>,
     /// Optional. `PassportFile`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub front_side: Option<PassportFile>,
     /// Optional. `PassportFile`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_side: Option<PassportFile>,
     /// Optional. `PassportFile`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub selfie: Option<PassportFile>,
     /// Optional. `Array of PassportFile`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<Vec<PassportFile>>,
     /// Required. `String`.
     pub hash: String,
@@ -112,8 +201,98 @@ impl EncryptedPassportElement {
     }
 }
 
+impl wire::Fill for EncryptedPassportElement {
+    const NAME: &'static str = "EncryptedPassportElement";
+    const EXPECTING: &'static str = "struct EncryptedPassportElement";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "data",
+        "phone_number",
+        "email",
+        "files",
+        "front_side",
+        "reverse_side",
+        "selfie",
+        "translation",
+        "hash",
+    ];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            data: None,
+            phone_number: None,
+            email: None,
+            files: None,
+            front_side: None,
+            reverse_side: None,
+            selfie: None,
+            translation: None,
+            hash: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "data" => {
+                    seen.first(1, "data")?;
+                    self.data = src.value()?;
+                }
+                "phone_number" => {
+                    seen.first(2, "phone_number")?;
+                    self.phone_number = src.value()?;
+                }
+                "email" => {
+                    seen.first(3, "email")?;
+                    self.email = src.value()?;
+                }
+                "files" => {
+                    seen.first(4, "files")?;
+                    self.files = src.value()?;
+                }
+                "front_side" => {
+                    seen.first(5, "front_side")?;
+                    self.front_side = src.value()?;
+                }
+                "reverse_side" => {
+                    seen.first(6, "reverse_side")?;
+                    self.reverse_side = src.value()?;
+                }
+                "selfie" => {
+                    seen.first(7, "selfie")?;
+                    self.selfie = src.value()?;
+                }
+                "translation" => {
+                    seen.first(8, "translation")?;
+                    self.translation = src.value()?;
+                }
+                "hash" => {
+                    seen.first(9, "hash")?;
+                    self.hash = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(9, "hash")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for EncryptedPassportElement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [EncryptedCredentials](https://core.telegram.org/bots/api#encryptedcredentials)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EncryptedCredentials {
     /// Required. `String`.
@@ -136,6 +315,51 @@ impl EncryptedCredentials {
             hash: hash.into(),
             secret: secret.into(),
         }
+    }
+}
+
+impl wire::Fill for EncryptedCredentials {
+    const NAME: &'static str = "EncryptedCredentials";
+    const EXPECTING: &'static str = "struct EncryptedCredentials";
+    const FIELDS: &'static [&'static str] = &["data", "hash", "secret"];
+
+    fn placeholder() -> Self {
+        Self {
+            data: String::new(),
+            hash: String::new(),
+            secret: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "data" => {
+                    seen.first(0, "data")?;
+                    self.data = src.value()?;
+                }
+                "hash" => {
+                    seen.first(1, "hash")?;
+                    self.hash = src.value()?;
+                }
+                "secret" => {
+                    seen.first(2, "secret")?;
+                    self.secret = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "data")?;
+        seen.require(1, "hash")?;
+        seen.require(2, "secret")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for EncryptedCredentials {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }
 
@@ -184,19 +408,28 @@ impl Serialize for PassportElementError {
 
 impl<'de> Deserialize<'de> for PassportElementError {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match wire::tag::<D::Error>(&value, "source", "a PassportElementError object")? {
-            "data" => wire::member(value).map(Self::DataField),
-            "front_side" => wire::member(value).map(Self::FrontSide),
-            "reverse_side" => wire::member(value).map(Self::ReverseSide),
-            "selfie" => wire::member(value).map(Self::Selfie),
-            "file" => wire::member(value).map(Self::File),
-            "files" => wire::member(value).map(Self::Files),
-            "translation_file" => wire::member(value).map(Self::TranslationFile),
-            "translation_files" => wire::member(value).map(Self::TranslationFiles),
-            "unspecified" => wire::member(value).map(Self::Unspecified),
-            _ => Ok(Self::Unknown(value)),
-        }
+        wire::union::deserialize(deserializer)
+    }
+}
+
+impl wire::Union for PassportElementError {
+    const EXPECTING: &'static str = "a PassportElementError object";
+
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        fields: &mut wire::Fields<'de, A>,
+    ) -> Result<Self, A::Error> {
+        Ok(match &*fields.tag("source")? {
+            "data" => Self::DataField(fields.member()?),
+            "front_side" => Self::FrontSide(fields.member()?),
+            "reverse_side" => Self::ReverseSide(fields.member()?),
+            "selfie" => Self::Selfie(fields.member()?),
+            "file" => Self::File(fields.member()?),
+            "files" => Self::Files(fields.member()?),
+            "translation_file" => Self::TranslationFile(fields.member()?),
+            "translation_files" => Self::TranslationFiles(fields.member()?),
+            "unspecified" => Self::Unspecified(fields.member()?),
+            _ => Self::Unknown(fields.unknown()?),
+        })
     }
 }
 
@@ -255,7 +488,7 @@ impl From<PassportElementErrorUnspecified> for PassportElementError {
 }
 
 /// [PassportElementErrorDataField](https://core.telegram.org/bots/api#passportelementerrordatafield); always sent with `"source": "data"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PassportElementErrorDataField {
     /// Required. `String`, as a `PassportElementType`.
@@ -298,8 +531,59 @@ impl Serialize for PassportElementErrorDataField {
     }
 }
 
+impl wire::Fill for PassportElementErrorDataField {
+    const NAME: &'static str = "PassportElementErrorDataField";
+    const EXPECTING: &'static str = "struct PassportElementErrorDataField";
+    const FIELDS: &'static [&'static str] = &["type", "field_name", "data_hash", "message"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            field_name: String::new(),
+            data_hash: String::new(),
+            message: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "field_name" => {
+                    seen.first(1, "field_name")?;
+                    self.field_name = src.value()?;
+                }
+                "data_hash" => {
+                    seen.first(2, "data_hash")?;
+                    self.data_hash = src.value()?;
+                }
+                "message" => {
+                    seen.first(3, "message")?;
+                    self.message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(1, "field_name")?;
+        seen.require(2, "data_hash")?;
+        seen.require(3, "message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportElementErrorDataField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PassportElementErrorFrontSide](https://core.telegram.org/bots/api#passportelementerrorfrontside); always sent with `"source": "front_side"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PassportElementErrorFrontSide {
     /// Required. `String`, as a `PassportElementType`.
@@ -337,8 +621,53 @@ impl Serialize for PassportElementErrorFrontSide {
     }
 }
 
+impl wire::Fill for PassportElementErrorFrontSide {
+    const NAME: &'static str = "PassportElementErrorFrontSide";
+    const EXPECTING: &'static str = "struct PassportElementErrorFrontSide";
+    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            file_hash: String::new(),
+            message: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "file_hash" => {
+                    seen.first(1, "file_hash")?;
+                    self.file_hash = src.value()?;
+                }
+                "message" => {
+                    seen.first(2, "message")?;
+                    self.message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(1, "file_hash")?;
+        seen.require(2, "message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportElementErrorFrontSide {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PassportElementErrorReverseSide](https://core.telegram.org/bots/api#passportelementerrorreverseside); always sent with `"source": "reverse_side"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PassportElementErrorReverseSide {
     /// Required. `String`, as a `PassportElementType`.
@@ -376,8 +705,53 @@ impl Serialize for PassportElementErrorReverseSide {
     }
 }
 
+impl wire::Fill for PassportElementErrorReverseSide {
+    const NAME: &'static str = "PassportElementErrorReverseSide";
+    const EXPECTING: &'static str = "struct PassportElementErrorReverseSide";
+    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            file_hash: String::new(),
+            message: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "file_hash" => {
+                    seen.first(1, "file_hash")?;
+                    self.file_hash = src.value()?;
+                }
+                "message" => {
+                    seen.first(2, "message")?;
+                    self.message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(1, "file_hash")?;
+        seen.require(2, "message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportElementErrorReverseSide {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PassportElementErrorSelfie](https://core.telegram.org/bots/api#passportelementerrorselfie); always sent with `"source": "selfie"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PassportElementErrorSelfie {
     /// Required. `String`, as a `PassportElementType`.
@@ -415,8 +789,53 @@ impl Serialize for PassportElementErrorSelfie {
     }
 }
 
+impl wire::Fill for PassportElementErrorSelfie {
+    const NAME: &'static str = "PassportElementErrorSelfie";
+    const EXPECTING: &'static str = "struct PassportElementErrorSelfie";
+    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            file_hash: String::new(),
+            message: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "file_hash" => {
+                    seen.first(1, "file_hash")?;
+                    self.file_hash = src.value()?;
+                }
+                "message" => {
+                    seen.first(2, "message")?;
+                    self.message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(1, "file_hash")?;
+        seen.require(2, "message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportElementErrorSelfie {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PassportElementErrorFile](https://core.telegram.org/bots/api#passportelementerrorfile); always sent with `"source": "file"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PassportElementErrorFile {
     /// Required. `String`, as a `PassportElementType`.
@@ -454,14 +873,58 @@ impl Serialize for PassportElementErrorFile {
     }
 }
 
+impl wire::Fill for PassportElementErrorFile {
+    const NAME: &'static str = "PassportElementErrorFile";
+    const EXPECTING: &'static str = "struct PassportElementErrorFile";
+    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            file_hash: String::new(),
+            message: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "file_hash" => {
+                    seen.first(1, "file_hash")?;
+                    self.file_hash = src.value()?;
+                }
+                "message" => {
+                    seen.first(2, "message")?;
+                    self.message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(1, "file_hash")?;
+        seen.require(2, "message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportElementErrorFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PassportElementErrorFiles](https://core.telegram.org/bots/api#passportelementerrorfiles); always sent with `"source": "files"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PassportElementErrorFiles {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required (empty when missing). `Array of String`.
-    #[serde(default)]
     pub file_hashes: Vec<String>,
     /// Required. `String`.
     pub message: String,
@@ -494,8 +957,52 @@ impl Serialize for PassportElementErrorFiles {
     }
 }
 
+impl wire::Fill for PassportElementErrorFiles {
+    const NAME: &'static str = "PassportElementErrorFiles";
+    const EXPECTING: &'static str = "struct PassportElementErrorFiles";
+    const FIELDS: &'static [&'static str] = &["type", "file_hashes", "message"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            file_hashes: Vec::new(),
+            message: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "file_hashes" => {
+                    seen.first(1, "file_hashes")?;
+                    self.file_hashes = src.value()?;
+                }
+                "message" => {
+                    seen.first(2, "message")?;
+                    self.message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(2, "message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportElementErrorFiles {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PassportElementErrorTranslationFile](https://core.telegram.org/bots/api#passportelementerrortranslationfile); always sent with `"source": "translation_file"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PassportElementErrorTranslationFile {
     /// Required. `String`, as a `PassportElementType`.
@@ -533,14 +1040,58 @@ impl Serialize for PassportElementErrorTranslationFile {
     }
 }
 
+impl wire::Fill for PassportElementErrorTranslationFile {
+    const NAME: &'static str = "PassportElementErrorTranslationFile";
+    const EXPECTING: &'static str = "struct PassportElementErrorTranslationFile";
+    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            file_hash: String::new(),
+            message: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "file_hash" => {
+                    seen.first(1, "file_hash")?;
+                    self.file_hash = src.value()?;
+                }
+                "message" => {
+                    seen.first(2, "message")?;
+                    self.message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(1, "file_hash")?;
+        seen.require(2, "message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportElementErrorTranslationFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PassportElementErrorTranslationFiles](https://core.telegram.org/bots/api#passportelementerrortranslationfiles); always sent with `"source": "translation_files"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PassportElementErrorTranslationFiles {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required (empty when missing). `Array of String`.
-    #[serde(default)]
     pub file_hashes: Vec<String>,
     /// Required. `String`.
     pub message: String,
@@ -573,8 +1124,52 @@ impl Serialize for PassportElementErrorTranslationFiles {
     }
 }
 
+impl wire::Fill for PassportElementErrorTranslationFiles {
+    const NAME: &'static str = "PassportElementErrorTranslationFiles";
+    const EXPECTING: &'static str = "struct PassportElementErrorTranslationFiles";
+    const FIELDS: &'static [&'static str] = &["type", "file_hashes", "message"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            file_hashes: Vec::new(),
+            message: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "file_hashes" => {
+                    seen.first(1, "file_hashes")?;
+                    self.file_hashes = src.value()?;
+                }
+                "message" => {
+                    seen.first(2, "message")?;
+                    self.message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(2, "message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportElementErrorTranslationFiles {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
+    }
+}
+
 /// [PassportElementErrorUnspecified](https://core.telegram.org/bots/api#passportelementerrorunspecified); always sent with `"source": "unspecified"`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PassportElementErrorUnspecified {
     /// Required. `String`, as a `PassportElementType`.
@@ -609,5 +1204,50 @@ impl Serialize for PassportElementErrorUnspecified {
         out.serialize_field("element_hash", &self.element_hash)?;
         out.serialize_field("message", &self.message)?;
         out.end()
+    }
+}
+
+impl wire::Fill for PassportElementErrorUnspecified {
+    const NAME: &'static str = "PassportElementErrorUnspecified";
+    const EXPECTING: &'static str = "struct PassportElementErrorUnspecified";
+    const FIELDS: &'static [&'static str] = &["type", "element_hash", "message"];
+
+    fn placeholder() -> Self {
+        Self {
+            r#type: PassportElementType::Unknown(String::new()),
+            element_hash: String::new(),
+            message: String::new(),
+        }
+    }
+
+    fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
+        let mut seen = wire::fill::Seen::<1>::new();
+        while let Some(key) = src.next_key()? {
+            match &*key {
+                "type" => {
+                    seen.first(0, "type")?;
+                    self.r#type = src.value()?;
+                }
+                "element_hash" => {
+                    seen.first(1, "element_hash")?;
+                    self.element_hash = src.value()?;
+                }
+                "message" => {
+                    seen.first(2, "message")?;
+                    self.message = src.value()?;
+                }
+                _ => src.skip()?,
+            }
+        }
+        seen.require(0, "type")?;
+        seen.require(1, "element_hash")?;
+        seen.require(2, "message")?;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PassportElementErrorUnspecified {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::fill::deserialize(deserializer)
     }
 }

@@ -1,0 +1,213 @@
+//! Structs read field by field into a value that already exists.
+//!
+//! A derived `Deserialize` builds a struct from one local per field, then moves the whole
+//! value out through every layer of the deserializer and once more into its `Box`. For a
+//! `Message` (well over a kilobyte) those moves were a large part of decoding. Here the
+//! generated [`Fill::fill`] writes each field into place: a boxed struct is allocated
+//! first (holding placeholders) and filled where it will stay.
+//!
+//! The fields come from a [`Source`]: the live entries of a JSON object, or (for a union
+//! member) entries read before the union's tag was found, then the live ones.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+use super::Key;
+
+/// A struct the generator reads field by field.
+pub(crate) trait Fill: Sized {
+    /// The type's name, for the deserializer.
+    const NAME: &'static str;
+    /// What an error says was expected (`struct Message`).
+    const EXPECTING: &'static str;
+    /// Every field's wire name.
+    const FIELDS: &'static [&'static str];
+
+    /// A value to fill: required fields hold cheap placeholders, optional ones `None`.
+    fn placeholder() -> Self;
+
+    /// Reads every entry of `src` into `self`; errors name a missing or repeated field.
+    fn fill<'de, S: Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error>;
+}
+
+/// Where [`Fill::fill`] reads entries from.
+pub(crate) trait Source<'de> {
+    /// The deserializer's error.
+    type Error: de::Error;
+
+    /// The next key, or `None` at the end of the object.
+    fn next_key(&mut self) -> Result<Option<Cow<'de, str>>, Self::Error>;
+
+    /// The value of the key just read.
+    fn value<T: DeserializeOwned>(&mut self) -> Result<T, Self::Error>;
+
+    /// The value of the key just read, filled in its box.
+    fn boxed<T: Fill>(&mut self) -> Result<Box<T>, Self::Error>;
+
+    /// The value of the key just read, `null` as `None`, else filled in its box.
+    fn boxed_option<T: Fill>(&mut self) -> Result<Option<Box<T>>, Self::Error>;
+
+    /// Skips the value of the key just read (a field this version does not know).
+    fn skip(&mut self) -> Result<(), Self::Error>;
+}
+
+/// Reads `T` the way a derived `Deserialize` would: from a JSON object.
+pub(crate) fn deserialize<'de, D: de::Deserializer<'de>, T: Fill>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let mut out = T::placeholder();
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, FillVisitor(&mut out))?;
+    Ok(out)
+}
+
+/// Reads `T` straight into its box.
+pub(crate) fn boxed<'de, D: de::Deserializer<'de>, T: Fill>(
+    deserializer: D,
+) -> Result<Box<T>, D::Error> {
+    let mut out = Box::new(T::placeholder());
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, FillVisitor(&mut *out))?;
+    Ok(out)
+}
+
+/// Fills the value it holds from a map.
+pub(crate) struct FillVisitor<'a, T>(pub(crate) &'a mut T);
+
+impl<'de, T: Fill> Visitor<'de> for FillVisitor<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.0.fill(&mut Live(map))
+    }
+
+    // serde_json offers a struct an array too. Refuse it, after reading it to its end so the
+    // error is placed at the array as a whole.
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_seq(seq)?;
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+    }
+}
+
+/// [`boxed`] as a seed, for values read through a `MapAccess`.
+pub(crate) struct BoxSeed<T>(PhantomData<fn() -> T>);
+
+impl<T> BoxSeed<T> {
+    pub(crate) fn new() -> Self {
+        BoxSeed(PhantomData)
+    }
+}
+
+impl<'de, T: Fill> DeserializeSeed<'de> for BoxSeed<T> {
+    type Value = Box<T>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Box<T>, D::Error> {
+        boxed(deserializer)
+    }
+}
+
+/// An optional [`BoxSeed`]: `null` is `None`.
+pub(crate) struct OptionBoxSeed<T>(PhantomData<fn() -> T>);
+
+impl<T> OptionBoxSeed<T> {
+    pub(crate) fn new() -> Self {
+        OptionBoxSeed(PhantomData)
+    }
+}
+
+impl<'de, T: Fill> DeserializeSeed<'de> for OptionBoxSeed<T> {
+    type Value = Option<Box<T>>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: Fill> Visitor<'de> for OptionBoxSeed<T> {
+    type Value = Option<Box<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        boxed(deserializer).map(Some)
+    }
+}
+
+/// The live entries of an object.
+pub(crate) struct Live<A>(pub(crate) A);
+
+impl<'de, A: MapAccess<'de>> Source<'de> for Live<A> {
+    type Error = A::Error;
+
+    fn next_key(&mut self) -> Result<Option<Cow<'de, str>>, A::Error> {
+        Ok(self.0.next_key::<Key<'de>>()?.map(|key| key.0))
+    }
+
+    fn value<T: DeserializeOwned>(&mut self) -> Result<T, A::Error> {
+        self.0.next_value()
+    }
+
+    fn boxed<T: Fill>(&mut self) -> Result<Box<T>, A::Error> {
+        self.0.next_value_seed(BoxSeed::new())
+    }
+
+    fn boxed_option<T: Fill>(&mut self) -> Result<Option<Box<T>>, A::Error> {
+        self.0.next_value_seed(OptionBoxSeed::new())
+    }
+
+    fn skip(&mut self) -> Result<(), A::Error> {
+        self.0.next_value::<IgnoredAny>().map(drop)
+    }
+}
+
+/// Which fields a [`Fill::fill`] has read, to refuse a repeated one and name a missing one.
+pub(crate) struct Seen<const WORDS: usize>([u64; WORDS]);
+
+impl<const WORDS: usize> Seen<WORDS> {
+    pub(crate) fn new() -> Self {
+        Seen([0; WORDS])
+    }
+
+    /// Records field `index`; a second time is an error, as with a derived `Deserialize`.
+    pub(crate) fn first<E: de::Error>(
+        &mut self,
+        index: usize,
+        name: &'static str,
+    ) -> Result<(), E> {
+        let (word, bit) = (index / 64, 1u64 << (index % 64));
+        if self.0[word] & bit != 0 {
+            return Err(E::duplicate_field(name));
+        }
+        self.0[word] |= bit;
+        Ok(())
+    }
+
+    /// Errors when required field `index` was not read.
+    pub(crate) fn require<E: de::Error>(&self, index: usize, name: &'static str) -> Result<(), E> {
+        if self.0[index / 64] & (1u64 << (index % 64)) == 0 {
+            return Err(E::missing_field(name));
+        }
+        Ok(())
+    }
+}
