@@ -189,6 +189,16 @@ pub(crate) const INLINE_SUFFIX: &str = "Inline";
 /// not make every `Message` tens of kilobytes.
 pub(crate) const BOX_FIELD_ABOVE: usize = 256;
 
+/// Types whose optional object fields are boxed above this lower size instead. A `Message`
+/// has about a hundred optional objects (media, service messages, gifts, …) and a message
+/// holds one or two of them: inline, they made it over 6 KB, allocated, filled and dropped
+/// for every message of a batch; boxed, only the ones present cost anything.
+pub(crate) const COMPACT_TYPES: &[(&str, usize)] = &[("Message", 24)];
+
+/// Fields of those types kept inline whatever their size, because nearly every value has
+/// them (`Message.chat` is required, hence never boxed by the rule above).
+pub(crate) const KEEP_INLINE: &[(&str, &str)] = &[("Message", "from")];
+
 /// Box an enum variant (of a union, or of `UpdateKind`) whose type would take more than
 /// this many bytes inline, so that variants stay close in size.
 pub(crate) const BOX_VARIANT_ABOVE: usize = 128;

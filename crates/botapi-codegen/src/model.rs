@@ -1022,7 +1022,16 @@ fn box_large(model: &mut Model) {
         } else {
             hand::BOX_FIELD_ABOVE
         };
+        let compact = hand::COMPACT_TYPES
+            .iter()
+            .find(|(name, _)| *name == s.name)
+            .map(|(_, limit)| *limit);
         for f in s.fields.iter_mut().filter(|f| !f.ty.is_array()) {
+            let keep = hand::KEEP_INLINE.contains(&(s.name.as_str(), f.name.as_str()));
+            let limit = match compact {
+                Some(compact) if !f.required && !keep => compact,
+                _ => limit,
+            };
             if f.ty.named().is_some_and(|target| sizes[target] > limit) {
                 f.boxed = true;
             }

@@ -10,7 +10,9 @@
 use std::fmt;
 
 use http::StatusCode;
-use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::error::Category;
@@ -20,21 +22,17 @@ use crate::json_path;
 use crate::poll;
 use crate::redact::{redact, redact_value, snippet};
 use crate::token::Token;
-use crate::types::wire::without_position;
+use crate::types::wire::{Key, without_position};
 
-/// The Bot API envelope. The error fields are read leniently, so that a server sending an
-/// odd type in one of them still yields an API error rather than a decoding failure; they
+/// The Bot API envelope without its result, which is read into a slot of the caller's
+/// (see [`EnvelopeSeed`]), so that a large result is not moved through every layer of the
+/// deserializer. The error fields are read leniently, so that a server sending an odd
+/// type in one of them still yields an API error rather than a decoding failure; they
 /// cost nothing on success, where they are absent.
-#[derive(Deserialize)]
-struct Envelope<R> {
+struct Envelope {
     ok: bool,
-    #[serde(default = "Option::default")]
-    result: Option<R>,
-    #[serde(default)]
     error_code: ErrorCode,
-    #[serde(default)]
     description: Description,
-    #[serde(default, deserialize_with = "ResponseParameters::read_lenient")]
     parameters: ResponseParameters,
 }
 
@@ -60,32 +58,124 @@ pub(crate) fn decode<R: DeserializeOwned>(
         Ok(text) => text,
         Err(e) => return Err(ctx.not_utf8(e)),
     };
-    let parsed = match poll::optimistic(|| serde_json::from_str::<Envelope<R>>(text)) {
+    let mut result = None;
+    let parsed = match poll::optimistic(|| read_envelope(text, &mut result)) {
         // A batch of updates where one does not fit: read it again, update by update.
         (Err(e), true) if e.classify() == Category::Data => {
-            serde_json::from_str::<Envelope<R>>(text)
+            result = None;
+            read_envelope(text, &mut result)
         }
         (parsed, _) => parsed,
     };
-    match parsed {
-        Ok(Envelope {
-            ok: true,
-            result: Some(result),
-            ..
-        }) => Ok(result),
-        Ok(Envelope {
-            ok: true,
-            result: None,
-            ..
-        }) => Err(ctx.malformed(MalformedKind::MissingResult, None, None, String::new())),
-        Ok(Envelope {
+    match (parsed, result) {
+        (Ok(Envelope { ok: true, .. }), Some(result)) => Ok(result),
+        (Ok(Envelope { ok: true, .. }), None) => Err(ctx.malformed(
+            MalformedKind::MissingResult,
+            None,
+            None,
+            String::new(),
+        )),
+        (
+            Ok(Envelope {
+                ok: false,
+                error_code,
+                description,
+                parameters,
+            }),
+            _,
+        ) => Err(ctx.api_error(error_code, description, parameters)),
+        (Err(e), _) => Err(ctx.explain(text, e)),
+    }
+}
+
+/// Reads the envelope in `text`, its result into `result`.
+fn read_envelope<'de, R: Deserialize<'de>>(
+    text: &'de str,
+    result: &mut Option<R>,
+) -> Result<Envelope, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let envelope = EnvelopeSeed(result).deserialize(&mut de)?;
+    de.end()?;
+    Ok(envelope)
+}
+
+/// Reads an envelope, writing its `result` (absent or `null`: `None`) into the slot held.
+/// Like a derived `Deserialize`: unknown fields are skipped, a repeated one is refused, `ok`
+/// is required.
+struct EnvelopeSeed<'a, R>(&'a mut Option<R>);
+
+const ENVELOPE_FIELDS: &[&str] = &["ok", "result", "error_code", "description", "parameters"];
+
+impl<'de, R: Deserialize<'de>> DeserializeSeed<'de> for EnvelopeSeed<'_, R> {
+    type Value = Envelope;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Envelope, D::Error> {
+        deserializer.deserialize_struct("Envelope", ENVELOPE_FIELDS, self)
+    }
+}
+
+impl<'de, R: Deserialize<'de>> Visitor<'de> for EnvelopeSeed<'_, R> {
+    type Value = Envelope;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct Envelope")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
+        let mut ok = None;
+        let mut seen = [false; 4];
+        let mut envelope = Envelope {
             ok: false,
-            error_code,
-            description,
-            parameters,
-            ..
-        }) => Err(ctx.api_error(error_code, description, parameters)),
-        Err(e) => Err(ctx.explain(text, e)),
+            error_code: ErrorCode::default(),
+            description: Description::default(),
+            parameters: ResponseParameters::default(),
+        };
+        let mut first = |index: usize, name: &'static str| {
+            if std::mem::replace(&mut seen[index], true) {
+                return Err(de::Error::duplicate_field(name));
+            }
+            Ok(())
+        };
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "ok" => {
+                    if ok.is_some() {
+                        return Err(de::Error::duplicate_field("ok"));
+                    }
+                    ok = Some(map.next_value::<bool>()?);
+                }
+                "result" => {
+                    first(0, "result")?;
+                    *self.0 = map.next_value()?;
+                }
+                "error_code" => {
+                    first(1, "error_code")?;
+                    envelope.error_code = map.next_value()?;
+                }
+                "description" => {
+                    first(2, "description")?;
+                    envelope.description = map.next_value()?;
+                }
+                "parameters" => {
+                    first(3, "parameters")?;
+                    envelope.parameters = map.next_value::<LenientParameters>()?.0;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        envelope.ok = ok.ok_or_else(|| de::Error::missing_field("ok"))?;
+        Ok(envelope)
+    }
+}
+
+/// `parameters`, read leniently.
+struct LenientParameters(ResponseParameters);
+
+impl<'de> Deserialize<'de> for LenientParameters {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ResponseParameters::read_lenient(deserializer).map(LenientParameters)
     }
 }
 
@@ -157,14 +247,13 @@ impl Context<'_> {
             Category::Data => {}
         }
         // The JSON is well formed. Is it an envelope at all, ignoring the result?
-        match serde_json::from_str::<Envelope<IgnoredAny>>(text) {
+        match read_envelope::<IgnoredAny>(text, &mut None) {
             Err(e) => self.json_error(MalformedKind::NotEnvelope, None, &e),
             Ok(Envelope {
                 ok: false,
                 error_code,
                 description,
                 parameters,
-                ..
             }) => self.api_error(error_code, description, parameters),
             Ok(Envelope { ok: true, .. }) => {
                 // The result has the wrong shape; serde_json says where it stopped.

@@ -34,3 +34,17 @@ pub(crate) mod wire;
 
 pub use self::chat_id::ChatId;
 pub use crate::generated::types::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DecodeError;
+
+    /// Optional objects of a `Message` are boxed (see the generator's `COMPACT_TYPES`), so a
+    /// decoded message stays small wherever it is held.
+    #[test]
+    fn a_message_fits_in_a_kilobyte_and_a_half() {
+        let size = std::mem::size_of::<Result<Message, DecodeError>>();
+        assert!(size <= 1536, "Result<Message, DecodeError> is {size} bytes");
+    }
+}

@@ -1029,25 +1029,25 @@ pub struct Message {
     pub message_thread_id: Option<i64>,
     /// Optional. `DirectMessagesTopic`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub direct_messages_topic: Option<DirectMessagesTopic>,
+    pub direct_messages_topic: Option<Box<DirectMessagesTopic>>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<User>,
     /// Optional. `Chat`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender_chat: Option<Chat>,
+    pub sender_chat: Option<Box<Chat>>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_boost_count: Option<i64>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender_business_bot: Option<User>,
+    pub sender_business_bot: Option<Box<User>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_tag: Option<String>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub receiver_user: Option<User>,
+    pub receiver_user: Option<Box<User>>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ephemeral_message_id: Option<i64>,
@@ -1063,7 +1063,7 @@ pub struct Message {
     pub chat: Chat,
     /// Optional. `MessageOrigin`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_origin: Option<MessageOrigin>,
+    pub forward_origin: Option<Box<MessageOrigin>>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_topic_message: Option<bool>,
@@ -1078,10 +1078,10 @@ pub struct Message {
     pub external_reply: Option<Box<ExternalReplyInfo>>,
     /// Optional. `TextQuote`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quote: Option<TextQuote>,
+    pub quote: Option<Box<TextQuote>>,
     /// Optional. `Story`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply_to_story: Option<Story>,
+    pub reply_to_story: Option<Box<Story>>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_checklist_task_id: Option<i64>,
@@ -1090,13 +1090,13 @@ pub struct Message {
     pub reply_to_poll_option_id: Option<String>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub via_bot: Option<User>,
+    pub via_bot: Option<Box<User>>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub guest_bot_caller_user: Option<User>,
+    pub guest_bot_caller_user: Option<Box<User>>,
     /// Optional. `Chat`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub guest_bot_caller_chat: Option<Chat>,
+    pub guest_bot_caller_chat: Option<Box<Chat>>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_date: Option<i64>,
@@ -1126,31 +1126,31 @@ pub struct Message {
     pub entities: Option<Vec<MessageEntity>>,
     /// Optional. `LinkPreviewOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_preview_options: Option<LinkPreviewOptions>,
+    pub link_preview_options: Option<Box<LinkPreviewOptions>>,
     /// Optional. `SuggestedPostInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggested_post_info: Option<SuggestedPostInfo>,
+    pub suggested_post_info: Option<Box<SuggestedPostInfo>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effect_id: Option<String>,
     /// Optional. `RichMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rich_message: Option<RichMessage>,
+    pub rich_message: Option<Box<RichMessage>>,
     /// Optional. `Animation`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub animation: Option<Animation>,
+    pub animation: Option<Box<Animation>>,
     /// Optional. `Audio`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio: Option<Audio>,
+    pub audio: Option<Box<Audio>>,
     /// Optional. `Document`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub document: Option<Document>,
+    pub document: Option<Box<Document>>,
     /// Optional. `LivePhoto`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub live_photo: Option<LivePhoto>,
+    pub live_photo: Option<Box<LivePhoto>>,
     /// Optional. `PaidMediaInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paid_media: Option<PaidMediaInfo>,
+    pub paid_media: Option<Box<PaidMediaInfo>>,
     /// Optional. `Array of PhotoSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
@@ -1159,16 +1159,16 @@ pub struct Message {
     pub sticker: Option<Box<Sticker>>,
     /// Optional. `Story`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub story: Option<Story>,
+    pub story: Option<Box<Story>>,
     /// Optional. `Video`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<Box<Video>>,
     /// Optional. `VideoNote`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub video_note: Option<VideoNote>,
+    pub video_note: Option<Box<VideoNote>>,
     /// Optional. `Voice`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voice: Option<Voice>,
+    pub voice: Option<Box<Voice>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
@@ -1183,13 +1183,13 @@ pub struct Message {
     pub has_media_spoiler: Option<bool>,
     /// Optional. `Checklist`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub checklist: Option<Checklist>,
+    pub checklist: Option<Box<Checklist>>,
     /// Optional. `Contact`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact: Option<Contact>,
+    pub contact: Option<Box<Contact>>,
     /// Optional. `Dice`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dice: Option<Dice>,
+    pub dice: Option<Box<Dice>>,
     /// Optional. `Game`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub game: Option<Box<Game>>,
@@ -1198,22 +1198,22 @@ pub struct Message {
     pub poll: Option<Box<Poll>>,
     /// Optional. `Venue`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub venue: Option<Venue>,
+    pub venue: Option<Box<Venue>>,
     /// Optional. `Location`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// Optional. `Array of User`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_chat_members: Option<Vec<User>>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub left_chat_member: Option<User>,
+    pub left_chat_member: Option<Box<User>>,
     /// Optional. `ChatOwnerLeft`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_owner_left: Option<ChatOwnerLeft>,
+    pub chat_owner_left: Option<Box<ChatOwnerLeft>>,
     /// Optional. `ChatOwnerChanged`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_owner_changed: Option<ChatOwnerChanged>,
+    pub chat_owner_changed: Option<Box<ChatOwnerChanged>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_chat_title: Option<String>,
@@ -1246,46 +1246,46 @@ pub struct Message {
     pub pinned_message: Option<Box<MaybeInaccessibleMessage>>,
     /// Optional. `Invoice`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoice: Option<Invoice>,
+    pub invoice: Option<Box<Invoice>>,
     /// Optional. `SuccessfulPayment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub successful_payment: Option<Box<SuccessfulPayment>>,
     /// Optional. `RefundedPayment`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub refunded_payment: Option<RefundedPayment>,
+    pub refunded_payment: Option<Box<RefundedPayment>>,
     /// Optional. `UsersShared`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users_shared: Option<UsersShared>,
+    pub users_shared: Option<Box<UsersShared>>,
     /// Optional. `ChatShared`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_shared: Option<ChatShared>,
+    pub chat_shared: Option<Box<ChatShared>>,
     /// Optional. `GiftInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gift: Option<GiftInfo>,
+    pub gift: Option<Box<GiftInfo>>,
     /// Optional. `UniqueGiftInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unique_gift: Option<UniqueGiftInfo>,
+    pub unique_gift: Option<Box<UniqueGiftInfo>>,
     /// Optional. `GiftInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gift_upgrade_sent: Option<GiftInfo>,
+    pub gift_upgrade_sent: Option<Box<GiftInfo>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_website: Option<String>,
     /// Optional. `WriteAccessAllowed`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub write_access_allowed: Option<WriteAccessAllowed>,
+    pub write_access_allowed: Option<Box<WriteAccessAllowed>>,
     /// Optional. `PassportData`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub passport_data: Option<PassportData>,
+    pub passport_data: Option<Box<PassportData>>,
     /// Optional. `ProximityAlertTriggered`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub proximity_alert_triggered: Option<ProximityAlertTriggered>,
+    pub proximity_alert_triggered: Option<Box<ProximityAlertTriggered>>,
     /// Optional. `ChatBoostAdded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boost_added: Option<ChatBoostAdded>,
     /// Optional. `ChatBackground`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_background_set: Option<ChatBackground>,
+    pub chat_background_set: Option<Box<ChatBackground>>,
     /// Optional. `ChecklistTasksDone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist_tasks_done: Option<Box<ChecklistTasksDone>>,
@@ -1294,10 +1294,10 @@ pub struct Message {
     pub checklist_tasks_added: Option<Box<ChecklistTasksAdded>>,
     /// Optional. `CommunityChatAdded`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub community_chat_added: Option<CommunityChatAdded>,
+    pub community_chat_added: Option<Box<CommunityChatAdded>>,
     /// Optional. `CommunityChatJoined`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub community_chat_joined: Option<CommunityChatJoined>,
+    pub community_chat_joined: Option<Box<CommunityChatJoined>>,
     /// Optional. `CommunityChatRemoved`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub community_chat_removed: Option<CommunityChatRemoved>,
@@ -1306,10 +1306,10 @@ pub struct Message {
     pub direct_message_price_changed: Option<DirectMessagePriceChanged>,
     /// Optional. `ForumTopicCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forum_topic_created: Option<ForumTopicCreated>,
+    pub forum_topic_created: Option<Box<ForumTopicCreated>>,
     /// Optional. `ForumTopicEdited`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forum_topic_edited: Option<ForumTopicEdited>,
+    pub forum_topic_edited: Option<Box<ForumTopicEdited>>,
     /// Optional. `ForumTopicClosed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forum_topic_closed: Option<ForumTopicClosed>,
@@ -1327,7 +1327,7 @@ pub struct Message {
     pub giveaway_created: Option<GiveawayCreated>,
     /// Optional. `Giveaway`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub giveaway: Option<Giveaway>,
+    pub giveaway: Option<Box<Giveaway>>,
     /// Optional. `GiveawayWinners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub giveaway_winners: Option<Box<GiveawayWinners>>,
@@ -1336,7 +1336,7 @@ pub struct Message {
     pub giveaway_completed: Option<Box<GiveawayCompleted>>,
     /// Optional. `ManagedBotCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub managed_bot_created: Option<ManagedBotCreated>,
+    pub managed_bot_created: Option<Box<ManagedBotCreated>>,
     /// Optional. `PaidMessagePriceChanged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_message_price_changed: Option<PaidMessagePriceChanged>,
@@ -1375,10 +1375,10 @@ pub struct Message {
     pub video_chat_participants_invited: Option<VideoChatParticipantsInvited>,
     /// Optional. `WebAppData`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub web_app_data: Option<WebAppData>,
+    pub web_app_data: Option<Box<WebAppData>>,
     /// Optional. `InlineKeyboardMarkup`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply_markup: Option<InlineKeyboardMarkup>,
+    pub reply_markup: Option<Box<InlineKeyboardMarkup>>,
 }
 
 impl Message {
@@ -1774,7 +1774,7 @@ impl wire::Fill for Message {
                 }
                 "direct_messages_topic" => {
                     seen.first(2, "direct_messages_topic")?;
-                    self.direct_messages_topic = src.value()?;
+                    self.direct_messages_topic = src.boxed_option()?;
                 }
                 "from" => {
                     seen.first(3, "from")?;
@@ -1782,7 +1782,7 @@ impl wire::Fill for Message {
                 }
                 "sender_chat" => {
                     seen.first(4, "sender_chat")?;
-                    self.sender_chat = src.value()?;
+                    self.sender_chat = src.boxed_option()?;
                 }
                 "sender_boost_count" => {
                     seen.first(5, "sender_boost_count")?;
@@ -1790,7 +1790,7 @@ impl wire::Fill for Message {
                 }
                 "sender_business_bot" => {
                     seen.first(6, "sender_business_bot")?;
-                    self.sender_business_bot = src.value()?;
+                    self.sender_business_bot = src.boxed_option()?;
                 }
                 "sender_tag" => {
                     seen.first(7, "sender_tag")?;
@@ -1798,7 +1798,7 @@ impl wire::Fill for Message {
                 }
                 "receiver_user" => {
                     seen.first(8, "receiver_user")?;
-                    self.receiver_user = src.value()?;
+                    self.receiver_user = src.boxed_option()?;
                 }
                 "ephemeral_message_id" => {
                     seen.first(9, "ephemeral_message_id")?;
@@ -1842,11 +1842,11 @@ impl wire::Fill for Message {
                 }
                 "quote" => {
                     seen.first(19, "quote")?;
-                    self.quote = src.value()?;
+                    self.quote = src.boxed_option()?;
                 }
                 "reply_to_story" => {
                     seen.first(20, "reply_to_story")?;
-                    self.reply_to_story = src.value()?;
+                    self.reply_to_story = src.boxed_option()?;
                 }
                 "reply_to_checklist_task_id" => {
                     seen.first(21, "reply_to_checklist_task_id")?;
@@ -1858,15 +1858,15 @@ impl wire::Fill for Message {
                 }
                 "via_bot" => {
                     seen.first(23, "via_bot")?;
-                    self.via_bot = src.value()?;
+                    self.via_bot = src.boxed_option()?;
                 }
                 "guest_bot_caller_user" => {
                     seen.first(24, "guest_bot_caller_user")?;
-                    self.guest_bot_caller_user = src.value()?;
+                    self.guest_bot_caller_user = src.boxed_option()?;
                 }
                 "guest_bot_caller_chat" => {
                     seen.first(25, "guest_bot_caller_chat")?;
-                    self.guest_bot_caller_chat = src.value()?;
+                    self.guest_bot_caller_chat = src.boxed_option()?;
                 }
                 "edit_date" => {
                     seen.first(26, "edit_date")?;
@@ -1906,11 +1906,11 @@ impl wire::Fill for Message {
                 }
                 "link_preview_options" => {
                     seen.first(35, "link_preview_options")?;
-                    self.link_preview_options = src.value()?;
+                    self.link_preview_options = src.boxed_option()?;
                 }
                 "suggested_post_info" => {
                     seen.first(36, "suggested_post_info")?;
-                    self.suggested_post_info = src.value()?;
+                    self.suggested_post_info = src.boxed_option()?;
                 }
                 "effect_id" => {
                     seen.first(37, "effect_id")?;
@@ -1918,27 +1918,27 @@ impl wire::Fill for Message {
                 }
                 "rich_message" => {
                     seen.first(38, "rich_message")?;
-                    self.rich_message = src.value()?;
+                    self.rich_message = src.boxed_option()?;
                 }
                 "animation" => {
                     seen.first(39, "animation")?;
-                    self.animation = src.value()?;
+                    self.animation = src.boxed_option()?;
                 }
                 "audio" => {
                     seen.first(40, "audio")?;
-                    self.audio = src.value()?;
+                    self.audio = src.boxed_option()?;
                 }
                 "document" => {
                     seen.first(41, "document")?;
-                    self.document = src.value()?;
+                    self.document = src.boxed_option()?;
                 }
                 "live_photo" => {
                     seen.first(42, "live_photo")?;
-                    self.live_photo = src.value()?;
+                    self.live_photo = src.boxed_option()?;
                 }
                 "paid_media" => {
                     seen.first(43, "paid_media")?;
-                    self.paid_media = src.value()?;
+                    self.paid_media = src.boxed_option()?;
                 }
                 "photo" => {
                     seen.first(44, "photo")?;
@@ -1950,7 +1950,7 @@ impl wire::Fill for Message {
                 }
                 "story" => {
                     seen.first(46, "story")?;
-                    self.story = src.value()?;
+                    self.story = src.boxed_option()?;
                 }
                 "video" => {
                     seen.first(47, "video")?;
@@ -1958,11 +1958,11 @@ impl wire::Fill for Message {
                 }
                 "video_note" => {
                     seen.first(48, "video_note")?;
-                    self.video_note = src.value()?;
+                    self.video_note = src.boxed_option()?;
                 }
                 "voice" => {
                     seen.first(49, "voice")?;
-                    self.voice = src.value()?;
+                    self.voice = src.boxed_option()?;
                 }
                 "caption" => {
                     seen.first(50, "caption")?;
@@ -1982,15 +1982,15 @@ impl wire::Fill for Message {
                 }
                 "checklist" => {
                     seen.first(54, "checklist")?;
-                    self.checklist = src.value()?;
+                    self.checklist = src.boxed_option()?;
                 }
                 "contact" => {
                     seen.first(55, "contact")?;
-                    self.contact = src.value()?;
+                    self.contact = src.boxed_option()?;
                 }
                 "dice" => {
                     seen.first(56, "dice")?;
-                    self.dice = src.value()?;
+                    self.dice = src.boxed_option()?;
                 }
                 "game" => {
                     seen.first(57, "game")?;
@@ -2002,11 +2002,11 @@ impl wire::Fill for Message {
                 }
                 "venue" => {
                     seen.first(59, "venue")?;
-                    self.venue = src.value()?;
+                    self.venue = src.boxed_option()?;
                 }
                 "location" => {
                     seen.first(60, "location")?;
-                    self.location = src.value()?;
+                    self.location = src.boxed_option()?;
                 }
                 "new_chat_members" => {
                     seen.first(61, "new_chat_members")?;
@@ -2014,15 +2014,15 @@ impl wire::Fill for Message {
                 }
                 "left_chat_member" => {
                     seen.first(62, "left_chat_member")?;
-                    self.left_chat_member = src.value()?;
+                    self.left_chat_member = src.boxed_option()?;
                 }
                 "chat_owner_left" => {
                     seen.first(63, "chat_owner_left")?;
-                    self.chat_owner_left = src.value()?;
+                    self.chat_owner_left = src.boxed_option()?;
                 }
                 "chat_owner_changed" => {
                     seen.first(64, "chat_owner_changed")?;
-                    self.chat_owner_changed = src.value()?;
+                    self.chat_owner_changed = src.boxed_option()?;
                 }
                 "new_chat_title" => {
                     seen.first(65, "new_chat_title")?;
@@ -2066,7 +2066,7 @@ impl wire::Fill for Message {
                 }
                 "invoice" => {
                     seen.first(75, "invoice")?;
-                    self.invoice = src.value()?;
+                    self.invoice = src.boxed_option()?;
                 }
                 "successful_payment" => {
                     seen.first(76, "successful_payment")?;
@@ -2074,27 +2074,27 @@ impl wire::Fill for Message {
                 }
                 "refunded_payment" => {
                     seen.first(77, "refunded_payment")?;
-                    self.refunded_payment = src.value()?;
+                    self.refunded_payment = src.boxed_option()?;
                 }
                 "users_shared" => {
                     seen.first(78, "users_shared")?;
-                    self.users_shared = src.value()?;
+                    self.users_shared = src.boxed_option()?;
                 }
                 "chat_shared" => {
                     seen.first(79, "chat_shared")?;
-                    self.chat_shared = src.value()?;
+                    self.chat_shared = src.boxed_option()?;
                 }
                 "gift" => {
                     seen.first(80, "gift")?;
-                    self.gift = src.value()?;
+                    self.gift = src.boxed_option()?;
                 }
                 "unique_gift" => {
                     seen.first(81, "unique_gift")?;
-                    self.unique_gift = src.value()?;
+                    self.unique_gift = src.boxed_option()?;
                 }
                 "gift_upgrade_sent" => {
                     seen.first(82, "gift_upgrade_sent")?;
-                    self.gift_upgrade_sent = src.value()?;
+                    self.gift_upgrade_sent = src.boxed_option()?;
                 }
                 "connected_website" => {
                     seen.first(83, "connected_website")?;
@@ -2102,15 +2102,15 @@ impl wire::Fill for Message {
                 }
                 "write_access_allowed" => {
                     seen.first(84, "write_access_allowed")?;
-                    self.write_access_allowed = src.value()?;
+                    self.write_access_allowed = src.boxed_option()?;
                 }
                 "passport_data" => {
                     seen.first(85, "passport_data")?;
-                    self.passport_data = src.value()?;
+                    self.passport_data = src.boxed_option()?;
                 }
                 "proximity_alert_triggered" => {
                     seen.first(86, "proximity_alert_triggered")?;
-                    self.proximity_alert_triggered = src.value()?;
+                    self.proximity_alert_triggered = src.boxed_option()?;
                 }
                 "boost_added" => {
                     seen.first(87, "boost_added")?;
@@ -2118,7 +2118,7 @@ impl wire::Fill for Message {
                 }
                 "chat_background_set" => {
                     seen.first(88, "chat_background_set")?;
-                    self.chat_background_set = src.value()?;
+                    self.chat_background_set = src.boxed_option()?;
                 }
                 "checklist_tasks_done" => {
                     seen.first(89, "checklist_tasks_done")?;
@@ -2130,11 +2130,11 @@ impl wire::Fill for Message {
                 }
                 "community_chat_added" => {
                     seen.first(91, "community_chat_added")?;
-                    self.community_chat_added = src.value()?;
+                    self.community_chat_added = src.boxed_option()?;
                 }
                 "community_chat_joined" => {
                     seen.first(92, "community_chat_joined")?;
-                    self.community_chat_joined = src.value()?;
+                    self.community_chat_joined = src.boxed_option()?;
                 }
                 "community_chat_removed" => {
                     seen.first(93, "community_chat_removed")?;
@@ -2146,11 +2146,11 @@ impl wire::Fill for Message {
                 }
                 "forum_topic_created" => {
                     seen.first(95, "forum_topic_created")?;
-                    self.forum_topic_created = src.value()?;
+                    self.forum_topic_created = src.boxed_option()?;
                 }
                 "forum_topic_edited" => {
                     seen.first(96, "forum_topic_edited")?;
-                    self.forum_topic_edited = src.value()?;
+                    self.forum_topic_edited = src.boxed_option()?;
                 }
                 "forum_topic_closed" => {
                     seen.first(97, "forum_topic_closed")?;
@@ -2174,7 +2174,7 @@ impl wire::Fill for Message {
                 }
                 "giveaway" => {
                     seen.first(102, "giveaway")?;
-                    self.giveaway = src.value()?;
+                    self.giveaway = src.boxed_option()?;
                 }
                 "giveaway_winners" => {
                     seen.first(103, "giveaway_winners")?;
@@ -2186,7 +2186,7 @@ impl wire::Fill for Message {
                 }
                 "managed_bot_created" => {
                     seen.first(105, "managed_bot_created")?;
-                    self.managed_bot_created = src.value()?;
+                    self.managed_bot_created = src.boxed_option()?;
                 }
                 "paid_message_price_changed" => {
                     seen.first(106, "paid_message_price_changed")?;
@@ -2238,11 +2238,11 @@ impl wire::Fill for Message {
                 }
                 "web_app_data" => {
                     seen.first(118, "web_app_data")?;
-                    self.web_app_data = src.value()?;
+                    self.web_app_data = src.boxed_option()?;
                 }
                 "reply_markup" => {
                     seen.first(119, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    self.reply_markup = src.boxed_option()?;
                 }
                 _ => src.skip()?,
             }

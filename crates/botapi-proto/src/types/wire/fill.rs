@@ -67,7 +67,7 @@ pub(crate) fn deserialize<'de, D: de::Deserializer<'de>, T: Fill>(
 pub(crate) fn boxed<'de, D: de::Deserializer<'de>, T: Fill>(
     deserializer: D,
 ) -> Result<Box<T>, D::Error> {
-    let mut out = Box::new(T::placeholder());
+    let mut out = Box::write(Box::new_uninit(), T::placeholder());
     deserializer.deserialize_struct(T::NAME, T::FIELDS, FillVisitor(&mut *out))?;
     Ok(out)
 }

@@ -179,7 +179,7 @@ impl<'de, A: MapAccess<'de>> Fields<'de, A> {
 
     /// Reads the variant `T` into its box.
     pub(crate) fn boxed<T: Fill>(&mut self) -> Result<Box<T>, A::Error> {
-        let mut out = Box::new(T::placeholder());
+        let mut out = Box::write(Box::new_uninit(), T::placeholder());
         self.fill(&mut *out)?;
         Ok(out)
     }
