@@ -69,12 +69,9 @@ pub(crate) fn decode<R: DeserializeOwned>(
     };
     match (parsed, result) {
         (Ok(Envelope { ok: true, .. }), Some(result)) => Ok(result),
-        (Ok(Envelope { ok: true, .. }), None) => Err(ctx.malformed(
-            MalformedKind::MissingResult,
-            None,
-            None,
-            String::new(),
-        )),
+        (Ok(Envelope { ok: true, .. }), None) => {
+            Err(ctx.malformed(MalformedKind::MissingResult, None, None, String::new()))
+        }
         (
             Ok(Envelope {
                 ok: false,

@@ -67,11 +67,31 @@ const SNIPPET_CHARS: usize = 160;
 /// `text` with every occurrence of the token's secret replaced by `<redacted>`.
 pub(crate) fn redact<'a>(text: &'a str, token: &Token) -> Cow<'a, str> {
     let secret = token.secret();
-    if text.contains(secret) {
+    if contains(text, secret) {
         Cow::Owned(text.replace(secret, REDACTED))
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Whether `text` holds `secret`. Error texts are short, and setting up `str::contains`
+/// for a 35-character needle costs more than checking each place the first byte occurs;
+/// long texts still go through `str::contains`, which stays linear whatever the text.
+fn contains(text: &str, secret: &str) -> bool {
+    if text.len() > 512 {
+        return text.contains(secret);
+    }
+    let (text, secret) = (text.as_bytes(), secret.as_bytes());
+    let Some((&first, _)) = secret.split_first() else {
+        return true;
+    };
+    if text.len() < secret.len() {
+        return false;
+    }
+    text[..=text.len() - secret.len()]
+        .iter()
+        .enumerate()
+        .any(|(at, &b)| b == first && text[at..].starts_with(secret))
 }
 
 /// Redacts every string inside a JSON value, in place.
@@ -118,6 +138,21 @@ mod tests {
 
     fn token() -> Token {
         Token::new("42:SENTINELsecret").unwrap()
+    }
+
+    #[test]
+    fn the_secret_is_found_anywhere_in_short_and_long_texts() {
+        let secret = "SENTINELsecret";
+        for len in [0, 1, 13, 14, 15, 100, 511, 512, 513, 2000] {
+            let filler = "S".repeat(len);
+            for at in [0, len / 2, len] {
+                let text = format!("{}{secret}{}", &filler[..at], &filler[at..]);
+                assert!(contains(&text, secret), "{len} {at}");
+                assert_eq!(contains(&filler, secret), filler.contains(secret), "{len}");
+            }
+        }
+        assert!(!contains("SENTINELsecre", secret));
+        assert!(contains("é SENTINELsecret", secret));
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl<'de, U: TextUnion + DeserializeOwned> Visitor<'de> for TextUnionVisitor<U> 
 pub(crate) struct Fields<'de, A> {
     map: A,
     /// Entries read before the tag, in order.
-    early: Vec<(Cow<'de, str>, Box<RawValue>)>,
+    early: Early<'de>,
     /// The tag, once read (it is not replayed: a variant writes its tag itself).
     tag: Option<(&'static str, Cow<'de, str>)>,
     /// The live map has ended.
@@ -114,7 +114,7 @@ impl<'de, A: MapAccess<'de>> Fields<'de, A> {
     fn new(map: A) -> Self {
         Fields {
             map,
-            early: Vec::new(),
+            early: Early::default(),
             tag: None,
             ended: false,
             failed_early: false,
@@ -243,7 +243,7 @@ impl<'de, A: MapAccess<'de>> Fields<'de, A> {
 /// A variant's source: the early entries first, then the live ones.
 struct Replay<'f, 'de, A> {
     fields: &'f mut Fields<'de, A>,
-    early: std::vec::IntoIter<(Cow<'de, str>, Box<RawValue>)>,
+    early: EarlyIter<'de>,
     /// The value of the early key just handed out.
     pending: Option<Box<RawValue>>,
     /// The variant has read a live key.
@@ -301,6 +301,44 @@ impl<'de, A: MapAccess<'de>> Source<'de> for Replay<'_, 'de, A> {
         }
     }
 }
+
+/// An entry read before the tag.
+type Entry<'de> = (Cow<'de, str>, Box<RawValue>);
+
+/// The entries read before the tag: a few in place (telling a variant apart rarely needs
+/// more than the three `MaybeInaccessibleMessage` reads before `date`), the rest in a `Vec`.
+#[derive(Default)]
+struct Early<'de> {
+    first: [Option<Entry<'de>>; 4],
+    rest: Vec<Entry<'de>>,
+}
+
+impl<'de> Early<'de> {
+    fn push(&mut self, entry: Entry<'de>) {
+        match self.first.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(entry),
+            None => self.rest.push(entry),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Entry<'de>> {
+        self.first.iter().flatten().chain(&self.rest)
+    }
+}
+
+impl<'de> IntoIterator for Early<'de> {
+    type Item = Entry<'de>;
+    type IntoIter = EarlyIter<'de>;
+
+    fn into_iter(self) -> EarlyIter<'de> {
+        self.first.into_iter().flatten().chain(self.rest)
+    }
+}
+
+type EarlyIter<'de> = std::iter::Chain<
+    std::iter::Flatten<std::array::IntoIter<Option<Entry<'de>>, 4>>,
+    std::vec::IntoIter<Entry<'de>>,
+>;
 
 struct TagSeed;
 
