@@ -165,7 +165,9 @@ pub fn multipart_roundtrip(data: &[u8]) {
         assert_eq!(part.file_name.as_deref(), Some(upload.file_name()));
         match upload.source() {
             crate::UploadSource::Bytes(b) => assert_eq!(&part.data[..], &b[..]),
-            crate::UploadSource::Path(_) => unreachable!("only bytes here"),
+            crate::UploadSource::Path(_) | crate::UploadSource::Reader(_) => {
+                unreachable!("only bytes here")
+            }
         }
         expected_len += 1;
     }

@@ -77,11 +77,13 @@ mod generated;
 mod input_file;
 mod method;
 mod raw;
+mod reader_slot;
 mod redact;
 mod request;
 mod token;
 mod transport_error;
 
+pub mod download;
 pub mod form;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -101,9 +103,10 @@ pub use error::{
     ApiError, DecodeError, EncodeError, Error, ErrorKind, MalformedKind, MalformedResponse,
     ResponseParameters,
 };
-pub use input_file::{HasUploads, InputFile, Upload, UploadSource};
+pub use input_file::{HasUploads, InputFile, LocalPathError, Upload, UploadSource};
 pub use method::{Method, Outgoing};
 pub use raw::Call;
+pub use reader_slot::{BlockingReader, ReaderSlot, TakeReaderError};
 pub use redact::Redactor;
 pub use request::{Body, Chunk, Request};
 pub use token::{CharClass, Token, TokenError};

@@ -41,7 +41,7 @@ use crate::request::Body;
 
 pub use error_text::{error_text, find_source, io_failure};
 pub use response::{BodyCollector, TooLarge};
-pub use upload::{BodyPart, BodyParts, BodyReader, FileProgress, UploadError};
+pub use upload::{BodyPart, BodyParts, BodyReader, FileProgress, UPLOAD_CHUNK, UploadError};
 
 /// Carries a request and brings back its answer, blocking the thread meanwhile.
 ///
