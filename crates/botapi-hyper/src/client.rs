@@ -7,6 +7,7 @@ use std::time::Duration;
 use botapi_proto::transport::AsyncTransport;
 use botapi_proto::{Body, CallContext, Method};
 use bytes::Bytes;
+use hyper::body::Incoming;
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::{self, ResponseFuture};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -26,14 +27,14 @@ pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 /// The client needs a tokio runtime with timers enabled (`#[tokio::main]` has them).
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
+pub(crate) struct Inner {
     proto: botapi_proto::Client,
     http: Box<dyn SendHttp>,
-    limits: Limits,
+    pub(crate) limits: Limits,
 }
 
 /// Configures a [`Client`]: its timeout, its body limit, and optionally the hyper-util client
@@ -121,6 +122,17 @@ impl Inner {
         request: http::Request<Body>,
         call: &CallContext,
     ) -> Result<http::Response<Bytes>, TransportError> {
+        let (parts, body) = self.send(request, call).await?.into_parts();
+        let body = read_limited(body, self.limits.max_body_size, call).await?;
+        Ok(http::Response::from_parts(parts, body))
+    }
+
+    /// Sends the request and gives back the answer as its head arrives.
+    pub(crate) async fn send(
+        &self,
+        request: http::Request<Body>,
+        call: &CallContext,
+    ) -> Result<http::Response<Incoming>, TransportError> {
         let (parts, body) = request.into_parts();
         let body = match body.to_bytes() {
             Some(bytes) => RequestBody::full(bytes),
@@ -128,11 +140,7 @@ impl Inner {
         };
         let request = http::Request::from_parts(parts, body);
         let response = self.http.request(request).await;
-        let (parts, body) = response
-            .map_err(|e| error::from_client(&e, call))?
-            .into_parts();
-        let body = read_limited(body, self.limits.max_body_size, call).await?;
-        Ok(http::Response::from_parts(parts, body))
+        response.map_err(|e| error::from_client(&e, call))
     }
 }
 

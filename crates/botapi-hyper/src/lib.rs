@@ -57,9 +57,10 @@
 
 mod body;
 mod client;
+mod download;
 mod error;
 
-pub use body::RequestBody;
+pub use body::{AsyncReader, RequestBody, upload_reader};
 pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 pub use error::{Error, TransportError, TransportErrorKind};
 

@@ -28,11 +28,15 @@
 //! ```
 
 use std::fmt;
+use std::future::poll_fn;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use bytes::{Buf, Bytes};
 use http::StatusCode;
 
 use crate::api_url::ApiUrl;
@@ -58,9 +62,8 @@ pub struct Download {
     max_size: u64,
 }
 
-/// Where a file's bytes are.
+/// Where a file's bytes are. Exhaustive on purpose: a transport must handle both.
 #[derive(Debug, Clone)]
-#[non_exhaustive]
 pub enum FileSource {
     /// On the server, served over HTTP.
     Remote(RemoteFile),
@@ -182,6 +185,24 @@ impl Download {
             received: 0,
             context: self.context.clone(),
         }
+    }
+
+    /// For a [`FileSource::Local`] file: opens it with `open` (`std::fs::File::open`) and
+    /// [`copy`]s it to `out` under a fresh check. For a remote file, an error: nothing local
+    /// to copy.
+    pub fn copy_local<R: Read>(
+        &self,
+        open: impl FnOnce(PathBuf) -> std::io::Result<R>,
+        out: impl Write,
+    ) -> Downloaded {
+        let check = self.check();
+        let FileSource::Local(path) = &self.source else {
+            let message = "the file is not on this machine's disk";
+            return Err(check.transport_error(TransportErrorKind::File, message));
+        };
+        let local = open(path.clone()).map_err(|e| check.local_unreadable(path, &e))?;
+        let unreadable = |e| self.check().local_unreadable(path, &e);
+        copy(local, out, check, unreadable)
     }
 
     /// The download ran out of its [`timeout`](Download::timeout).
@@ -306,14 +327,46 @@ pub fn copy(
     check.finish()
 }
 
+/// [`copy`] for async transports, with no runtime: pulls pieces from `next` (a poll-style
+/// source, an answer's body say) and writes each to `out` through `poll_write` once `check`
+/// lets it through, then flushes with `poll_flush`. A transport passes its writer's own
+/// poll functions (for tokio, `AsyncWrite::poll_write` and `AsyncWrite::poll_flush`).
+pub async fn pump<W: Unpin + ?Sized>(
+    mut check: SizeCheck,
+    mut next: impl FnMut(&mut Context<'_>) -> Poll<Option<Result<Bytes, DownloadError>>>,
+    out: &mut W,
+    mut poll_write: impl FnMut(Pin<&mut W>, &mut Context<'_>, &[u8]) -> Poll<std::io::Result<usize>>,
+    mut poll_flush: impl FnMut(Pin<&mut W>, &mut Context<'_>) -> Poll<std::io::Result<()>>,
+) -> Downloaded {
+    while let Some(piece) = poll_fn(&mut next).await {
+        let mut piece = piece?;
+        check.push(piece.len())?;
+        while !piece.is_empty() {
+            let written = poll_fn(|cx| poll_write(Pin::new(&mut *out), cx, &piece)).await;
+            match written {
+                Ok(0) => return Err(check.write_failed(&std::io::ErrorKind::WriteZero.into())),
+                Ok(n) => piece.advance(n.min(piece.len())),
+                Err(e) => return Err(check.write_failed(&e)),
+            }
+        }
+    }
+    let flushed = poll_fn(|cx| poll_flush(Pin::new(&mut *out), cx)).await;
+    flushed.map_err(|e| check.write_failed(&e))?;
+    check.finish()
+}
+
 /// A path beside `target`, in the same directory, to download into before renaming it to
 /// `target`: a hidden name made from the target's, `process_id` and a counter, so two
-/// downloads never share one. `None` when `target` has no file name (`/`, `..`).
-pub fn temp_path(target: &Path, process_id: u32) -> Option<PathBuf> {
+/// downloads never share one. Fails when `target` has no file name (`/`, `..`).
+pub fn temp_path(target: &Path, process_id: u32) -> Result<PathBuf, DownloadError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = target.file_name()?.to_string_lossy();
+    let Some(name) = target.file_name() else {
+        let message = format!("{} does not name a file", target.display());
+        return Err(DownloadError::Output { message });
+    };
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    Some(target.with_file_name(format!(".{name}.{process_id}-{n}.part")))
+    let name = name.to_string_lossy();
+    Ok(target.with_file_name(format!(".{name}.{process_id}-{n}.part")))
 }
 
 /// Where a checked `file_path` points.
@@ -388,6 +441,9 @@ impl fmt::Display for FilePathError {
 }
 
 impl std::error::Error for FilePathError {}
+
+/// What a download ends in: the number of bytes written (or another `T`), or why it failed.
+pub type Downloaded<T = u64> = Result<T, DownloadError>;
 
 /// Why a download failed. Whatever failed, a download to a path leaves nothing behind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -471,6 +527,14 @@ impl std::error::Error for DownloadError {
     }
 }
 
+impl DownloadError {
+    /// Creating, finishing or renaming the output file at `path` failed.
+    pub fn output_failed(path: &Path, error: &std::io::Error) -> Self {
+        let message = format!("{}: {error}", path.display());
+        DownloadError::Output { message }
+    }
+}
+
 impl From<TransportError> for DownloadError {
     fn from(e: TransportError) -> Self {
         DownloadError::Transport(e)
@@ -481,6 +545,7 @@ impl From<TransportError> for DownloadError {
 mod tests {
     use super::*;
     use crate::Client;
+    use std::future::Future;
 
     fn client(api_url: &str) -> Client {
         Client::new(crate::Token::new("42:SENTINELsecret").unwrap())
@@ -647,6 +712,44 @@ mod tests {
     }
 
     #[test]
+    fn pump_writes_every_piece_in_short_writes_and_checks_sizes() {
+        let c = client("http://127.0.0.1:1");
+        let d = c.download(&file("a", Some(7)), 100).unwrap();
+        let run = |pieces: Vec<&'static [u8]>| {
+            let mut pieces = pieces.into_iter();
+            let mut out = Vec::new();
+            let next =
+                |_: &mut Context<'_>| Poll::Ready(pieces.next().map(|p| Ok(Bytes::from_static(p))));
+            // A writer that takes at most two bytes at a time.
+            let write = |out: Pin<&mut Vec<u8>>, _: &mut Context<'_>, buf: &[u8]| {
+                let n = buf.len().min(2);
+                out.get_mut().extend_from_slice(&buf[..n]);
+                Poll::Ready(Ok(n))
+            };
+            let flush = |_: Pin<&mut Vec<u8>>, _: &mut Context<'_>| Poll::Ready(Ok(()));
+            let mut cx = Context::from_waker(std::task::Waker::noop());
+            let polled =
+                std::pin::pin!(pump(d.check(), next, &mut out, write, flush)).poll(&mut cx);
+            match polled {
+                Poll::Ready(result) => result.map(|n| (n, out)),
+                Poll::Pending => panic!("nothing here waits"),
+            }
+        };
+        assert_eq!(
+            run(vec![b"abc", b"", b"defg"]).unwrap(),
+            (7, b"abcdefg".to_vec())
+        );
+        assert!(matches!(
+            run(vec![b"abc"]),
+            Err(DownloadError::SizeMismatch { received: 3, .. })
+        ));
+        assert!(matches!(
+            run(vec![b"abcdefgh"]),
+            Err(DownloadError::SizeMismatch { received: 8, .. })
+        ));
+    }
+
+    #[test]
     fn temp_paths_sit_beside_the_target_and_differ() {
         let a = temp_path(Path::new("out/cat.jpg"), 7).unwrap();
         let b = temp_path(Path::new("out/cat.jpg"), 7).unwrap();
@@ -658,6 +761,6 @@ mod tests {
                 .starts_with(".cat.jpg.7-")
         );
         assert_ne!(a, b);
-        assert_eq!(temp_path(Path::new("/"), 7), None);
+        assert!(temp_path(Path::new("/"), 7).is_err());
     }
 }

@@ -24,17 +24,17 @@ pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 /// [`max_body_size`](Builder::max_body_size) bytes of the answer.
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
+pub(crate) struct Inner {
     proto: botapi_proto::Client,
     agent: Agent,
     /// Whether every request needs its own configuration: a user's agent may turn statuses
     /// into errors or have another timeout; ours is built with the right ones.
     configure_each: bool,
-    limits: Limits,
+    pub(crate) limits: Limits,
 }
 
 /// Configures a [`Client`]: its timeout, its body limit, and optionally the ureq agent it
@@ -97,16 +97,16 @@ impl BlockingTransport for Client {
         call: &CallContext,
     ) -> Result<http::Response<Bytes>, Error> {
         let inner = &*self.inner;
-        let (timeout, limit) = (
-            call.timeout(inner.limits.timeout),
-            inner.limits.max_body_size,
-        );
+        let timeout = call.timeout(inner.limits.timeout);
+        let limit = inner.limits.max_body_size;
         let (mut parts, body) = request.into_parts();
         let sent = match body.to_bytes() {
             Some(bytes) => inner.run(http::Request::from_parts(parts, bytes.as_ref()), timeout),
             None => {
                 let reader = BodyReader::open(&body, call, open_file)?;
-                parts.headers.insert(CONTENT_LENGTH, reader.len().into());
+                if let Some(len) = reader.len() {
+                    parts.headers.insert(CONTENT_LENGTH, len.into());
+                }
                 let body = SendBody::from_owned_reader(reader);
                 inner.run(http::Request::from_parts(parts, body), timeout)
             }
@@ -119,7 +119,7 @@ impl BlockingTransport for Client {
 }
 
 impl Inner {
-    fn run<S: AsSendBody>(
+    pub(crate) fn run<S: AsSendBody>(
         &self,
         request: http::Request<S>,
         timeout: Duration,

@@ -54,6 +54,7 @@
 
 mod body;
 mod client;
+mod download;
 mod error;
 mod resolve;
 
