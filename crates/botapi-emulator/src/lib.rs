@@ -142,8 +142,10 @@
 #![deny(missing_docs)]
 
 mod bots;
+mod delivery;
 mod emulator;
 mod faults;
+mod files;
 mod generic;
 mod handlers;
 mod log;
