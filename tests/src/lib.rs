@@ -5,10 +5,12 @@
 //! common [`Transport`] error, plus the original error's `Display` and `Debug` text (checked
 //! for the token by the secrecy cases).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use botapi_proto::Method;
+use botapi_proto::download::Downloaded;
+use botapi_proto::types::File;
+use botapi_proto::{InputFile, Method};
 
 pub use botapi_emulator::{DEFAULT_TOKEN, Emulator, Fault};
 
@@ -131,6 +133,15 @@ pub trait Adapter: Sized {
     /// Calls `method` and waits for the outcome.
     fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response>;
 
+    /// Downloads `file` into memory through the adapter's writer download.
+    fn download(&self, file: &File, max_size: u64) -> Downloaded<Vec<u8>>;
+
+    /// Downloads `file` to `path` through the adapter's temporary-file download.
+    fn download_to_path(&self, file: &File, path: &Path, max_size: u64) -> Downloaded;
+
+    /// An upload read from `data` through the adapter's own reader type, announcing `len`.
+    fn reader_upload(name: &str, data: Vec<u8>, len: Option<u64>) -> InputFile;
+
     /// A default client for the emulator's default bot.
     fn for_emulator(emulator: &Emulator) -> Self {
         Self::build(emulator.client(), Settings::new())
@@ -184,6 +195,25 @@ impl Adapter for Hyper {
             .block_on(self.client.send(method))
             .map_err(Failure::new)
     }
+
+    fn download(&self, file: &File, max_size: u64) -> Downloaded<Vec<u8>> {
+        let mut out = Vec::new();
+        let future = self.client.download(file, &mut out, max_size);
+        self.runtime.block_on(future).map(|_| out)
+    }
+
+    fn download_to_path(&self, file: &File, path: &Path, max_size: u64) -> Downloaded {
+        // Spawned, which needs the future to be Send, as users' spawned downloads do.
+        let (client, file, path) = (self.client.clone(), file.clone(), path.to_owned());
+        let task = self
+            .runtime
+            .spawn(async move { client.download_to_path(&file, &path, max_size).await });
+        self.runtime.block_on(task).expect("the download task")
+    }
+
+    fn reader_upload(name: &str, data: Vec<u8>, len: Option<u64>) -> InputFile {
+        botapi_hyper::upload_reader(name, std::io::Cursor::new(data), len)
+    }
 }
 
 /// `botapi-ureq`.
@@ -216,6 +246,19 @@ impl Adapter for Ureq {
 
     fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response> {
         self.client.send(method).map_err(Failure::new)
+    }
+
+    fn download(&self, file: &File, max_size: u64) -> Downloaded<Vec<u8>> {
+        let mut out = Vec::new();
+        self.client.download(file, &mut out, max_size).map(|_| out)
+    }
+
+    fn download_to_path(&self, file: &File, path: &Path, max_size: u64) -> Downloaded {
+        self.client.download_to_path(file, path, max_size)
+    }
+
+    fn reader_upload(name: &str, data: Vec<u8>, len: Option<u64>) -> InputFile {
+        InputFile::reader(name, std::io::Cursor::new(data), len)
     }
 }
 

@@ -65,4 +65,8 @@ pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits
 pub use error::{Error, TransportError, TransportErrorKind};
 
 pub use botapi_proto;
+/// The webhook listener: the `botapi-webhook` crate, kept apart because a server is not a
+/// transport (see its docs).
+#[cfg(feature = "webhook")]
+pub use botapi_webhook as webhook;
 pub use hyper_util;
