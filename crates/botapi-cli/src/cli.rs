@@ -68,6 +68,44 @@ pub(crate) enum Command {
         /// The parameters as a JSON object, e.g. '{"chat_id":-1001234567890,"text":"hi"}'.
         #[arg(long, value_name = "JSON")]
         params: Option<String>,
+        /// Upload the file at PATH as the parameter NAME, streamed from disk (repeatable).
+        #[arg(long = "file", value_name = "NAME=PATH", value_parser = parse_file_arg)]
+        files: Vec<(String, PathBuf)>,
+    },
+    /// Call getFile, then fetch the file (or copy it, when a local server answers an
+    /// absolute path) through a temporary file: a failed download leaves nothing.
+    Download {
+        /// The file_id, from a message or from getFile.
+        file_id: String,
+        /// Where to write it (default: the last component of file_path, in the current
+        /// directory).
+        #[arg(long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Refuse a file larger than this many bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DOWNLOAD)]
+        max_size: u64,
+    },
+    /// Run a webhook listener and print each accepted update as one JSON line on stdout.
+    /// Needs no bot token. The secret comes from --secret-file or TELEGRAM_WEBHOOK_SECRET.
+    ServeWebhook {
+        /// The address to listen on, e.g. 127.0.0.1:8443 (port 0 picks a free one).
+        #[arg(long, value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+        /// Read the secret (setWebhook's secret_token) from this file.
+        #[arg(long, value_name = "PATH")]
+        secret_file: Option<PathBuf>,
+        /// Exit after this many updates.
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+        /// The largest body accepted, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = botapi_proto::webhook::DEFAULT_MAX_WEBHOOK_BODY)]
+        max_body: usize,
+        /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Walk through getMe, logOut, close and two typical errors against a Bot API emulator
     /// started inside this process. Needs no token and no network.
@@ -81,6 +119,19 @@ pub(crate) enum TransportName {
     Hyper,
     /// botapi-ureq: ureq 3, blocking.
     Ureq,
+}
+
+/// The default `--max-size` of `download`: 2000 MB, what a local server allows.
+pub(crate) const DEFAULT_MAX_DOWNLOAD: u64 = 2000 * 1024 * 1024;
+
+/// `NAME=PATH` of `--file`.
+fn parse_file_arg(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+            Ok((name.to_owned(), PathBuf::from(path)))
+        }
+        _ => Err("expected NAME=PATH, such as document=./report.pdf".to_owned()),
+    }
 }
 
 fn parse_api_url(text: &str) -> Result<ApiUrl, String> {

@@ -5,7 +5,12 @@
 //! The command is synchronous: ureq is called directly, and hyper runs on a current-thread
 //! tokio runtime that exists only when hyper is chosen.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+
+use botapi_proto::download::Downloaded;
+use botapi_proto::types::File;
 
 use botapi_proto::http;
 use botapi_proto::transport::{AsyncTransport, BlockingTransport};
@@ -20,6 +25,14 @@ pub(crate) struct Connection {
     proto: botapi_proto::Client,
     transport: Box<dyn BlockingTransport<Error = TransportError>>,
     name: TransportName,
+    /// The same adapter, for downloads (which are not calls).
+    downloads: Downloads,
+}
+
+/// The adapter a download goes through.
+enum Downloads {
+    Ureq(botapi_ureq::Client),
+    Hyper(BlockingHyper),
 }
 
 impl Connection {
@@ -29,24 +42,46 @@ impl Connection {
         proto: botapi_proto::Client,
         timeout: Duration,
     ) -> Result<Self, Failure> {
-        let transport: Box<dyn BlockingTransport<Error = TransportError>> = match name {
-            TransportName::Ureq => Box::new(
-                botapi_ureq::Client::builder(proto.clone())
-                    .timeout(timeout)
-                    .build(),
-            ),
-            TransportName::Hyper => Box::new(BlockingHyper::new(proto.clone(), timeout)?),
-        };
+        let (transport, downloads): (Box<dyn BlockingTransport<Error = TransportError>>, _) =
+            match name {
+                TransportName::Ureq => {
+                    let client = botapi_ureq::Client::builder(proto.clone())
+                        .timeout(timeout)
+                        .build();
+                    (Box::new(client.clone()), Downloads::Ureq(client))
+                }
+                TransportName::Hyper => {
+                    let hyper = BlockingHyper::new(proto.clone(), timeout)?;
+                    (Box::new(hyper.clone()), Downloads::Hyper(hyper))
+                }
+            };
         Ok(Connection {
             proto,
             transport,
             name,
+            downloads,
         })
     }
 
     /// Which adapter this is.
     pub(crate) fn name(&self) -> TransportName {
         self.name
+    }
+
+    /// The core client: the bot and its server.
+    pub(crate) fn proto(&self) -> &botapi_proto::Client {
+        &self.proto
+    }
+
+    /// Downloads `file` to `path` through a temporary file beside it.
+    pub(crate) fn download_to_path(&self, file: &File, path: &Path, max_size: u64) -> Downloaded {
+        match &self.downloads {
+            Downloads::Ureq(client) => client.download_to_path(file, path, max_size),
+            Downloads::Hyper(hyper) => hyper
+                .inner
+                .runtime
+                .block_on(hyper.inner.client.download_to_path(file, path, max_size)),
+        }
     }
 
     /// Sends `method` and waits for its typed result. No retries: a failure is reported
@@ -58,8 +93,13 @@ impl Connection {
     }
 }
 
-/// The async adapter driven from blocking code, on a runtime of its own.
+/// The async adapter driven from blocking code, on a runtime of its own. Clones share it.
+#[derive(Clone)]
 struct BlockingHyper {
+    inner: Arc<HyperOnRuntime>,
+}
+
+struct HyperOnRuntime {
     runtime: tokio::runtime::Runtime,
     client: botapi_hyper::Client,
 }
@@ -80,7 +120,9 @@ impl BlockingHyper {
                 .timeout(timeout)
                 .build()
         };
-        Ok(BlockingHyper { runtime, client })
+        Ok(BlockingHyper {
+            inner: Arc::new(HyperOnRuntime { runtime, client }),
+        })
     }
 }
 
@@ -92,6 +134,9 @@ impl BlockingTransport for BlockingHyper {
         request: http::Request<Body>,
         call: &CallContext,
     ) -> Result<http::Response<Bytes>, botapi_proto::Error<TransportError>> {
-        self.runtime.block_on(self.client.round_trip(request, call))
+        let inner = &*self.inner;
+        inner
+            .runtime
+            .block_on(inner.client.round_trip(request, call))
     }
 }

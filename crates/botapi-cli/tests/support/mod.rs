@@ -80,14 +80,26 @@ impl Run {
 
 /// Runs `botapi args…` with `token` (if any) in `TELEGRAM_BOT_TOKEN`.
 pub fn botapi<S: AsRef<std::ffi::OsStr>>(args: &[S], token: Option<&str>) -> Run {
+    botapi_in(None, args, token)
+}
+
+/// [`botapi`] in the directory `cwd`.
+pub fn botapi_in<S: AsRef<std::ffi::OsStr>>(
+    cwd: Option<&std::path::Path>,
+    args: &[S],
+    token: Option<&str>,
+) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_botapi"));
     command.args(args).env_remove("TELEGRAM_BOT_TOKEN");
+    if let Some(cwd) = cwd {
+        command.current_dir(cwd);
+    }
     if let Some(token) = token {
         command.env("TELEGRAM_BOT_TOKEN", token);
     }
     let start = Instant::now();
     let output = command.output().expect("botapi runs");
-    let run = Run {
+    checked(Run {
         status: output
             .status
             .code()
@@ -95,7 +107,11 @@ pub fn botapi<S: AsRef<std::ffi::OsStr>>(args: &[S], token: Option<&str>) -> Run
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
         elapsed: start.elapsed(),
-    };
+    })
+}
+
+/// Checks a finished run for secrets, panics and undocumented statuses.
+pub fn checked(run: Run) -> Run {
     for secret in [SECRET_MARK, demo_secret()] {
         assert!(!run.stdout.contains(secret), "a secret on stdout: {run:#?}");
         assert!(!run.stderr.contains(secret), "a secret on stderr: {run:#?}");
