@@ -51,7 +51,7 @@ pub enum BuildError {
         /// The id given.
         id: i64,
     },
-    /// A custom emoji id that is not a positive decimal integer.
+    /// A custom emoji id that is not a positive decimal integer without leading zeros.
     InvalidCustomEmojiId {
         /// The id given.
         id: String,
@@ -131,7 +131,8 @@ pub struct RangeError {
     pub problem: RangeProblem,
 }
 
-/// The ways an entity's range can be wrong.
+/// The ways an entity's range can be wrong. When several apply, the first listed is
+/// reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RangeProblem {

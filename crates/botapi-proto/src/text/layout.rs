@@ -94,8 +94,11 @@ impl Style {
     }
 }
 
+/// A positive `i64` written the way Telegram writes it back: digits, no leading zero.
 fn is_positive_i64(id: &str) -> bool {
-    id.bytes().all(|b| b.is_ascii_digit()) && id.parse::<i64>().is_ok_and(|n| n > 0)
+    !id.starts_with('0')
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && id.parse::<i64>().is_ok_and(|n| n > 0)
 }
 
 /// `r` or `R` alone, or any letters of `tTdDwW` (as Telegram reads the format).
@@ -347,7 +350,7 @@ mod tests {
             build(mention("x", User::new(0, false, "A"))),
             Err(BuildError::InvalidUserId { id: 0 })
         );
-        for id in ["", "0", "-5", "+5", "12a", "99999999999999999999"] {
+        for id in ["", "0", "07", "-5", "+5", "12a", "99999999999999999999"] {
             assert_eq!(
                 build(custom_emoji("👍", id)),
                 Err(BuildError::InvalidCustomEmojiId { id: id.into() })

@@ -148,13 +148,19 @@ impl<'a> Cursor<'a> {
         let Ok(end) = usize::try_from(end) else {
             return Err(too_far());
         };
-        let map = |cursor: &mut Self, at: usize| match cursor.seek(at) {
-            Ok(byte) => Ok(byte),
-            Err(Miss::PastEnd) => Err(too_far()),
-            Err(Miss::InsidePair) => Err(error(RangeProblem::InsideSurrogatePair { at })),
+        let inside = |at| error(RangeProblem::InsideSurrogatePair { at });
+        let start = match self.seek(start) {
+            Ok(byte) => byte,
+            Err(Miss::PastEnd) => return Err(too_far()),
+            // A range past the end is reported as such, wherever it starts.
+            Err(Miss::InsidePair) if end > utf16_len(self.text) => return Err(too_far()),
+            Err(Miss::InsidePair) => return Err(inside(start)),
         };
-        let start = map(self, start)?;
-        let end = map(self, end)?;
+        let end = match self.seek(end) {
+            Ok(byte) => byte,
+            Err(Miss::PastEnd) => return Err(too_far()),
+            Err(Miss::InsidePair) => return Err(inside(end)),
+        };
         Ok(start..end)
     }
 }
