@@ -26,7 +26,8 @@ pub enum BuildError {
         /// The entity type of the piece it is inside.
         outer: MessageEntityType,
     },
-    /// A quote that does not begin a line: it must start the text or follow a line break.
+    /// A quote that does not begin a line: it must start the text or follow a line break
+    /// (one outside `code` and `pre`, where a line break is only text to MarkdownV2).
     QuoteStartsMidLine {
         /// `blockquote` or `expandable_blockquote`.
         kind: MessageEntityType,

@@ -137,7 +137,7 @@ fn walk<'p>(
                 }
                 check_nesting(style, &outer)?;
                 style.check()?;
-                if style.is_quote() && !(layout.text.is_empty() || layout.text.ends_with('\n')) {
+                if style.is_quote() && !layout.at_line_start() {
                     return Err(BuildError::QuoteStartsMidLine { kind: style.kind() });
                 }
                 let start = layout.text.len();
@@ -230,6 +230,15 @@ fn close_quotes(layout: &mut Layout<'_>) -> Result<(), BuildError> {
 }
 
 impl Layout<'_> {
+    /// Whether the text so far ends at the start of a line, as MarkdownV2 sees it: at the
+    /// start of the text, or after a line break that is not in `code` or `pre` (there it
+    /// is text, and does not start a line of markup).
+    fn at_line_start(&self) -> bool {
+        let len = self.text.len();
+        let in_code = |s: &Span<'_>| s.end == len && s.style.class() == Class::Code;
+        len == 0 || (self.text.ends_with('\n') && !self.spans.iter().any(in_code))
+    }
+
     /// The text and its entities, in the shape Telegram stores.
     pub(crate) fn formatted(&self) -> FormattedText {
         let entities = self.spans.iter().map(Span::entity).collect();
@@ -390,6 +399,14 @@ mod tests {
         );
         assert_eq!(build(blockquote(bold("q\n"))), Err(ends));
         assert!(build(["a\n".into(), blockquote("q\n"), "b".into()]).is_ok());
+        assert!(build([bold("a\n"), blockquote("q")]).is_ok());
+        // A line break in code is text, and does not start a line of MarkdownV2.
+        assert_eq!(
+            build([pre("a\n", None), blockquote("q")]),
+            Err(BuildError::QuoteStartsMidLine {
+                kind: T::Blockquote
+            })
+        );
     }
 
     #[test]

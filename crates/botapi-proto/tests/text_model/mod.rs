@@ -363,7 +363,7 @@ pub(crate) fn document() -> impl Strategy<Value = Vec<Node>> {
                     after_quote = false;
                 }
                 Block::Quote(quote, wrappers, content) => {
-                    if after_quote || !(so_far.is_empty() || so_far.ends_with('\n')) {
+                    if after_quote || !(so_far.is_empty() || ends_with_markup_break(&nodes)) {
                         nodes.push(Node::Plain("\n".into()));
                     }
                     let mut node = Node::Styled(quote, content);
@@ -377,6 +377,17 @@ pub(crate) fn document() -> impl Strategy<Value = Vec<Node>> {
         }
         nodes
     })
+}
+
+/// Whether the nodes end with a line break outside `code` and `pre` (inside them a line
+/// break is text, and a quote cannot start after it in MarkdownV2).
+fn ends_with_markup_break(nodes: &[Node]) -> bool {
+    match nodes.last() {
+        None => false,
+        Some(Node::Plain(s)) => s.ends_with('\n'),
+        Some(Node::Styled(Kind::Code | Kind::Pre(_), _)) => false,
+        Some(Node::Styled(_, content)) => ends_with_markup_break(content),
+    }
 }
 
 /// What the builder must give for the nodes: the entities of every span but the styles
