@@ -376,3 +376,42 @@ fn commands_in_received_updates() {
         ]
     );
 }
+
+#[test]
+fn refusals_of_text_never_show_the_token() {
+    const SECRET: &str = "SENTINEL-secret_Tx7q";
+    let token = format!("4243:{SECRET}");
+    let emulator = Emulator::builder()
+        .bot(
+            &token,
+            botapi_proto::types::User::new(4243, true, "Sentinel"),
+        )
+        .start()
+        .unwrap();
+    let client = client(&emulator);
+    let attempts = [
+        send(&client, "a.b".into(), Form::MarkdownV2),
+        send(&client, "<b>x".into(), Form::Html),
+        send(&client, "x".repeat(MESSAGE_TEXT_LIMIT + 1), Form::Html),
+        send(&client, " ".into(), Form::Html),
+        send(
+            &client,
+            "ab".into(),
+            Form::Entities(vec![MessageEntity::new(
+                botapi_proto::types::MessageEntityType::Bold,
+                1,
+                9,
+            )]),
+        ),
+    ];
+    for attempt in attempts {
+        let error = attempt.unwrap_err();
+        for shown in [
+            format!("{error}"),
+            format!("{error:?}"),
+            format!("{error:#?}"),
+        ] {
+            assert!(!shown.contains(SECRET), "{shown}");
+        }
+    }
+}
