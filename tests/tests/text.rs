@@ -33,11 +33,7 @@ enum Form {
     MarkdownV2,
 }
 
-fn send(
-    client: &Client,
-    text: String,
-    form: Form,
-) -> Result<Message, Error<botapi_proto::TransportError>> {
+fn send(client: &Client, text: String, form: Form) -> Result<Message, botapi_ureq::Error> {
     let method = SendMessage::new(CHAT, text);
     let method = match form {
         Form::Entities(entities) => method.entities(entities),
@@ -55,7 +51,7 @@ fn received(message: &Message) -> FormattedText {
 }
 
 /// The description of a refusal.
-fn refusal<T: std::fmt::Debug>(result: Result<T, Error<botapi_proto::TransportError>>) -> String {
+fn refusal<T: std::fmt::Debug>(result: Result<T, botapi_ureq::Error>) -> String {
     match result {
         Err(Error::Api(e)) => {
             assert_eq!(e.code(), 400, "{e:?}");
