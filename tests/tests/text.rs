@@ -379,7 +379,7 @@ fn refusals_of_text_never_show_the_token() {
     let token = format!("4243:{SECRET}");
     let emulator = Emulator::builder()
         .bot(
-            &token,
+            token.parse().unwrap(),
             botapi_proto::types::User::new(4243, true, "Sentinel"),
         )
         .start()
