@@ -31,6 +31,9 @@
 //! - [`poll`]: long polling as a state machine (the offset, and whether and when to retry),
 //!   reading each update of a batch on its own so one odd update never stalls the bot;
 //!   [`webhook`]: checking and reading what Telegram posts to a webhook.
+//! - [`text`]: formatted text without markup (entities in UTF-16 code units), rendering
+//!   it as HTML or MarkdownV2 with the right escaping, reading entities back from a
+//!   message, splitting long texts within Telegram's limits, and bot commands.
 //! - Errors as types: [`EncodeError`], [`DecodeError`] ([`ApiError`] when Telegram says no,
 //!   [`MalformedResponse`] when the answer is not a Bot API answer), [`Error`] to wrap a
 //!   transport's error, and [`TransportError`], the one shape both adapters (and any other
@@ -103,6 +106,7 @@ pub mod fuzzing;
 pub mod meta;
 pub mod methods;
 pub mod poll;
+pub mod text;
 pub mod transport;
 pub mod types;
 pub mod webhook;
