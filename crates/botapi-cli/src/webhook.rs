@@ -4,7 +4,13 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use botapi_hyper::webhook::{Listener, ListenerRules, PolledUpdate, WebhookSecret, channel};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use botapi_hyper::webhook::{
+    Handler, Listener, ListenerRules, PolledUpdate, WebhookError, WebhookSecret,
+};
+use tokio::sync::mpsc;
 
 use crate::failure::Failure;
 use crate::output::Printer;
@@ -53,7 +59,7 @@ async fn listen(
             .map_err(|e| Failure::Usage(e.to_string()))?;
     }
     printer.err(&format!("listening on {}", listener.url()));
-    let (handler, mut updates) = channel(64);
+    let (handler, mut updates) = counted_channel(options.count);
     let running = listener.spawn(handler);
     let mut stop = Box::pin(stop_signal());
     let mut printed = 0u64;
@@ -63,17 +69,47 @@ async fn listen(
             () = &mut stop => None,
         };
         let Some(update) = update else { break };
-        match update {
-            PolledUpdate::Update(update) => printer.json_doc(&update),
-            PolledUpdate::Unreadable(raw) => printer.json_doc(&raw.raw),
-            // A kind of update added to the core later: nothing to print it as.
-            _ => continue,
-        }
+        print(printer, &update);
         printed += 1;
     }
-    drop(updates);
+    // Every update answered 200 was handed over: stop taking more, then print what is
+    // still in the channel, so nothing Telegram counts as delivered is lost.
     running.stop().await;
+    while let Ok(update) = updates.try_recv() {
+        print(printer, &update);
+    }
     Ok(())
+}
+
+fn print(printer: &Printer, update: &PolledUpdate) {
+    match update {
+        PolledUpdate::Update(update) => printer.json_doc(update),
+        PolledUpdate::Unreadable(raw) => printer.json_doc(&raw.raw),
+        // A kind of update added to the core later: print what can be printed of it.
+        other => printer.json_doc(&serde_json::json!({ "update_id": other.update_id() })),
+    }
+}
+
+/// A handler that hands updates over through a channel and, with a `count`, takes no more
+/// than that many (later ones get 503, and Telegram keeps them for later).
+fn counted_channel(count: Option<u64>) -> (impl Handler, mpsc::Receiver<PolledUpdate>) {
+    let (sender, receiver) = mpsc::channel(64);
+    let taken = Arc::new(AtomicU64::new(0));
+    let handler = move |update: PolledUpdate| {
+        let (sender, taken) = (sender.clone(), Arc::clone(&taken));
+        async move {
+            let n = taken.fetch_add(1, Ordering::SeqCst);
+            if count.is_some_and(|count| n >= count) {
+                return Err(WebhookError::NotReceiving);
+            }
+            sender
+                .send(update)
+                .await
+                .map(|()| None)
+                .map_err(|_| WebhookError::NotReceiving)
+        }
+    };
+    (handler, receiver)
 }
 
 /// SIGINT (Ctrl-C) or, on Unix, SIGTERM.
