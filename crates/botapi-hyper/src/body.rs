@@ -36,7 +36,7 @@ pub fn upload_reader(
 /// `RequestBody` as its body type. A file or reader that fails while it is sent fails the
 /// body with the core's [`UploadError`].
 #[derive(Debug)]
-pub struct RequestBody(pub(crate) BodyParts<AsyncReader>);
+pub struct RequestBody(BodyParts<AsyncReader>);
 
 impl RequestBody {
     /// A body held in memory.

@@ -6,11 +6,11 @@ use std::path::Path;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
+use botapi_proto::Body;
 use botapi_proto::download::{self, DownloadError, Downloaded, FileSource};
-use botapi_proto::transport::{BodyParts, FileProgress};
 use botapi_proto::types::File;
 use bytes::Bytes;
-use hyper::body::Body;
+use hyper::body::Body as HttpBody;
 use tokio::fs;
 use tokio::io::AsyncWrite;
 
@@ -35,11 +35,8 @@ impl Client {
         let copy = async {
             let next = match plan.source() {
                 FileSource::Local(path) => {
-                    let local = fs::File::open(path).await;
-                    let local = local.map_err(|e| check.local_unreadable(path, &e))?;
-                    let progress = FileProgress::reader(&path.display().to_string(), None);
-                    let body = RequestBody(BodyParts::single(Box::pin(local), progress));
-                    pieces(body, |e| e.to_transport_error(call).into())
+                    let local = RequestBody::open(&Body::file(path), call).await?;
+                    pieces(local, |e| e.to_transport_error(call).into())
                 }
                 FileSource::Remote(remote) => {
                     let response = self.inner.send(remote.request(), call).await?;
@@ -80,7 +77,7 @@ type Pieces<'a> = Box<dyn FnMut(&mut Context<'_>) -> Poll<Option<Downloaded<Byte
 
 fn pieces<'a, B>(body: B, fail: impl Fn(B::Error) -> DownloadError + Send + 'a) -> Pieces<'a>
 where
-    B: Body<Data = Bytes> + Send + Unpin + 'a,
+    B: HttpBody<Data = Bytes> + Send + Unpin + 'a,
 {
     let mut body = body;
     Box::new(move |cx| {

@@ -108,6 +108,12 @@ impl Body {
         Body::default()
     }
 
+    /// A body that is the whole content of the file at `path`, which the transport reads
+    /// (a local server's file copied through the same path as an upload, say).
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Body::from_chunks(vec![Chunk::File(path.into())])
+    }
+
     pub(crate) fn from_chunks(chunks: Vec<Chunk>) -> Self {
         Body { chunks }
     }
