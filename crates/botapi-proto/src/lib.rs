@@ -97,6 +97,7 @@ pub mod meta;
 pub mod methods;
 pub mod poll;
 pub mod retry;
+pub mod run;
 pub mod throttle;
 pub mod transport;
 pub mod types;
