@@ -395,7 +395,7 @@ fn sentinel_token_never_printed<A: Adapter>() {
     const SECRET: &str = "SENTINEL-secret_Zq8xW";
     let token = format!("4242:{SECRET}");
     let emu = Emulator::builder()
-        .bot(&token, User::new(4242, true, "Sentinel"))
+        .bot(token.parse().unwrap(), User::new(4242, true, "Sentinel"))
         .start()
         .unwrap();
     let proto = emu.client();

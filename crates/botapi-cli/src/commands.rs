@@ -10,11 +10,11 @@ use serde_json::{Map, Value};
 
 use crate::failure::Failure;
 use crate::output::{Printer, describe_bot, describe_value};
-use crate::transport::Transport;
+use crate::transport::Connection;
 
 /// `get-me`: who the token belongs to.
 pub(crate) fn get_me(
-    transport: &Transport,
+    transport: &Connection,
     api_url: &ApiUrl,
     printer: &Printer,
 ) -> Result<(), Failure> {
@@ -33,7 +33,7 @@ pub(crate) fn get_me(
 
 /// `log-out`: logs the bot out of the server (the cloud, before moving to a local server).
 pub(crate) fn log_out(
-    transport: &Transport,
+    transport: &Connection,
     api_url: &ApiUrl,
     printer: &Printer,
 ) -> Result<(), Failure> {
@@ -48,7 +48,7 @@ pub(crate) fn log_out(
 
 /// `close`: closes the bot's instance (before moving it between local servers).
 pub(crate) fn close(
-    transport: &Transport,
+    transport: &Connection,
     api_url: &ApiUrl,
     printer: &Printer,
 ) -> Result<(), Failure> {
@@ -81,7 +81,7 @@ fn report_switch(
 
 /// `call METHOD [--params JSON]`: any method, parameters as a JSON object.
 pub(crate) fn call(
-    transport: &Transport,
+    transport: &Connection,
     method: &str,
     params: Option<&str>,
     printer: &Printer,
@@ -128,7 +128,7 @@ fn json_type(value: &Value) -> &'static str {
 /// reported as a malformed answer. A method the library does not know is sent as given and
 /// its result printed raw.
 pub(crate) fn call_by_name(
-    transport: &Transport,
+    transport: &Connection,
     name: &str,
     params: Map<String, Value>,
 ) -> Result<Value, Failure> {
@@ -149,7 +149,7 @@ pub(crate) fn call_by_name(
 
 /// Builds and sends the typed method that [`visit_method`] picked.
 struct Typed<'a> {
-    transport: &'a Transport,
+    transport: &'a Connection,
     params: &'a Value,
     /// The method's name as the reference spells it.
     name: &'static str,

@@ -13,7 +13,7 @@ use crate::cli::TransportName;
 use crate::commands::call_by_name;
 use crate::failure::{EXIT_API, Failure};
 use crate::output::{Printer, describe_bot, error_json_text};
-use crate::transport::Transport;
+use crate::transport::Connection;
 
 /// A supergroup id beyond 32 bits, as real ones are.
 const SUPERGROUP_ID: i64 = -1_001_234_567_890;
@@ -36,7 +36,7 @@ pub(crate) fn run(timeout: Duration, printer: &mut Printer) -> Result<(), Failur
             message: format!("cannot start the emulator on loopback: {e}"),
         })?;
     let proto = Client::new(token).with_api_url(emulator.api_url());
-    printer.redact_with(&proto);
+    printer.redact_with(proto.redactor());
     let p = &*printer;
 
     p.out("botapi demo");
@@ -54,7 +54,7 @@ pub(crate) fn run(timeout: Duration, printer: &mut Printer) -> Result<(), Failur
     p.out("prints the secret part of a token.");
 
     for name in [TransportName::Ureq, TransportName::Hyper] {
-        let transport = Transport::new(name, proto.clone(), timeout)?;
+        let transport = Connection::new(name, proto.clone(), timeout)?;
         walk_through(&transport, &proto, p)?;
     }
     show_errors(&emulator, &proto, timeout, p)?;
@@ -70,7 +70,7 @@ pub(crate) fn run(timeout: Duration, printer: &mut Printer) -> Result<(), Failur
 }
 
 /// getMe, logOut and close over one transport.
-fn walk_through(transport: &Transport, proto: &Client, p: &Printer) -> Result<(), Failure> {
+fn walk_through(transport: &Connection, proto: &Client, p: &Printer) -> Result<(), Failure> {
     let (label, about) = match transport.name() {
         TransportName::Ureq => ("ureq", "blocking, the default"),
         TransportName::Hyper => ("hyper", "async, on a tokio runtime"),
@@ -128,7 +128,7 @@ fn show_errors(
     timeout: Duration,
     p: &Printer,
 ) -> Result<(), Failure> {
-    let transport = Transport::new(TransportName::Ureq, proto.clone(), timeout)?;
+    let transport = Connection::new(TransportName::Ureq, proto.clone(), timeout)?;
     let params = json!({"chat_id": SUPERGROUP_ID, "text": "hello"});
     let prefix = format!("botapi --api-url {}", proto.api_url());
     let command = format!("{prefix} call sendMessage --params '{params}'");
@@ -176,7 +176,7 @@ fn show_errors(
 /// Sends sendMessage, which the emulator was told to refuse, and shows the error as the
 /// command shows it: the stderr line, the exit status and the `--json` document.
 fn expect_api_error(
-    transport: &Transport,
+    transport: &Connection,
     params: &Value,
     command: &str,
     proto: &Client,

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use botapi_proto::{ApiError, EncodeError, MalformedKind, MalformedResponse};
+use botapi_proto::{ApiError, EncodeError, MalformedKind, MalformedResponse, TransportError};
 use serde_json::{Value, json};
 
 /// Exit status: success.
@@ -83,6 +83,27 @@ impl fmt::Display for Failure {
             Failure::Api(e) => fmt::Display::fmt(e, f),
             Failure::Malformed(e) => fmt::Display::fmt(e, f),
             Failure::Transport { message, .. } => f.write_str(message),
+        }
+    }
+}
+
+/// Sorts an adapter's error. Both adapters give the core's [`TransportError`], whose text is
+/// token-free; the printer redacts once more anyway.
+impl From<botapi_proto::Error<TransportError>> for Failure {
+    fn from(error: botapi_proto::Error<TransportError>) -> Self {
+        match error {
+            botapi_proto::Error::Encode(e) => Failure::Encode(e),
+            botapi_proto::Error::Api(e) => Failure::Api(e),
+            botapi_proto::Error::Malformed(e) => Failure::Malformed(e),
+            botapi_proto::Error::Transport(t) => Failure::Transport {
+                kind: t.kind().as_str(),
+                message: t.to_string(),
+            },
+            // A kind of failure added to the core later: no usable answer, so exit 4.
+            other => Failure::Transport {
+                kind: "other",
+                message: other.to_string(),
+            },
         }
     }
 }

@@ -18,7 +18,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::failure::Failure;
 use crate::output::Printer;
-use crate::transport::Transport;
+use crate::transport::Connection;
 
 fn main() -> ExitCode {
     // clap prints its own usage errors and exits with status 2, `--help` with 0.
@@ -49,13 +49,13 @@ fn run(cli: Cli, printer: &mut Printer) -> Result<(), Failure> {
 
 /// Loads and checks the token (before anything is sent), tells the printer to keep it out
 /// of every line, and builds the chosen adapter.
-fn connect(cli: &Cli, printer: &mut Printer) -> Result<Transport, Failure> {
+fn connect(cli: &Cli, printer: &mut Printer) -> Result<Connection, Failure> {
     let token = token_source::load(
         cli.token_file.as_deref(),
         std::env::var_os(token_source::TOKEN_ENV),
     )
     .map_err(|e| Failure::Usage(e.to_string()))?;
     let proto = botapi_proto::Client::new(token).with_api_url(cli.api_url.clone());
-    printer.redact_with(&proto);
-    Transport::new(cli.transport, proto, cli.timeout)
+    printer.redact_with(proto.redactor());
+    Connection::new(cli.transport, proto, cli.timeout)
 }

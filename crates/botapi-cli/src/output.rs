@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use botapi_proto::Client;
+use botapi_proto::Redactor;
 use botapi_proto::types::User;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -14,8 +14,8 @@ use crate::failure::Failure;
 
 /// Prints to stdout and stderr, redacting the token.
 pub(crate) struct Printer {
-    /// Knows the token to redact; `None` before a token is loaded (nothing to hide yet).
-    redactor: Option<Client>,
+    /// Removes the token; `None` before a token is loaded (nothing to hide yet).
+    redactor: Option<Redactor>,
     json: bool,
 }
 
@@ -28,9 +28,9 @@ impl Printer {
         }
     }
 
-    /// From now on, removes `client`'s token from everything printed.
-    pub(crate) fn redact_with(&mut self, client: &Client) {
-        self.redactor = Some(client.clone());
+    /// From now on, removes `redactor`'s token from everything printed.
+    pub(crate) fn redact_with(&mut self, redactor: Redactor) {
+        self.redactor = Some(redactor);
     }
 
     /// Whether `--json` was given.
@@ -40,7 +40,7 @@ impl Printer {
 
     fn clean<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
         match &self.redactor {
-            Some(client) => client.redact(text),
+            Some(redactor) => redactor.redact(text),
             None => text.into(),
         }
     }

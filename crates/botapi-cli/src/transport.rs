@@ -1,105 +1,97 @@
-//! One way to send a method whichever adapter was chosen, and one error type for both.
+//! One way to send a method whichever adapter was chosen: both sit behind the core's
+//! [`BlockingTransport`] trait as a trait object, so each method's typed code (encode, decode,
+//! print) is compiled once, not once per adapter.
 //!
 //! The command is synchronous: ureq is called directly, and hyper runs on a current-thread
 //! tokio runtime that exists only when hyper is chosen.
 
 use std::time::Duration;
 
-use botapi_proto::{Method, TransportError, TransportErrorKind};
+use botapi_proto::http;
+use botapi_proto::transport::{AsyncTransport, BlockingTransport};
+use botapi_proto::{Body, CallContext, Method, TransportError};
+use bytes::Bytes;
 
 use crate::cli::TransportName;
 use crate::failure::Failure;
 
-/// A configured adapter, ready to send.
-pub(crate) enum Transport {
-    /// The blocking adapter.
-    Ureq(botapi_ureq::Client),
-    /// The async adapter and the runtime it runs on.
-    Hyper {
-        runtime: tokio::runtime::Runtime,
-        client: botapi_hyper::Client,
-    },
+/// A configured adapter and the bot it speaks for, ready to send.
+pub(crate) struct Connection {
+    proto: botapi_proto::Client,
+    transport: Box<dyn BlockingTransport<Error = TransportError>>,
+    name: TransportName,
 }
 
-impl Transport {
+impl Connection {
     /// Builds the adapter `name` for `proto`, with `timeout` bounding each whole call.
     pub(crate) fn new(
         name: TransportName,
         proto: botapi_proto::Client,
         timeout: Duration,
     ) -> Result<Self, Failure> {
-        Ok(match name {
-            TransportName::Ureq => {
-                Transport::Ureq(botapi_ureq::Client::builder(proto).timeout(timeout).build())
-            }
-            TransportName::Hyper => {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| Failure::Transport {
-                        kind: "runtime",
-                        message: format!("cannot start the async runtime for hyper: {e}"),
-                    })?;
-                // Built inside the runtime, so anything the connector sets up finds it.
-                let client = {
-                    let _inside = runtime.enter();
-                    botapi_hyper::Client::builder(proto)
-                        .timeout(timeout)
-                        .build()
-                };
-                Transport::Hyper { runtime, client }
-            }
+        let transport: Box<dyn BlockingTransport<Error = TransportError>> = match name {
+            TransportName::Ureq => Box::new(
+                botapi_ureq::Client::builder(proto.clone())
+                    .timeout(timeout)
+                    .build(),
+            ),
+            TransportName::Hyper => Box::new(BlockingHyper::new(proto.clone(), timeout)?),
+        };
+        Ok(Connection {
+            proto,
+            transport,
+            name,
         })
     }
 
     /// Which adapter this is.
     pub(crate) fn name(&self) -> TransportName {
-        match self {
-            Transport::Ureq(_) => TransportName::Ureq,
-            Transport::Hyper { .. } => TransportName::Hyper,
-        }
+        self.name
     }
 
     /// Sends `method` and waits for its typed result. No retries: a failure is reported
     /// as it happened.
-    pub(crate) fn send<M: Method>(&self, method: &M) -> Result<M::Response, Failure> {
-        let result = match self {
-            Transport::Ureq(client) => client.send(method),
-            Transport::Hyper { runtime, client } => runtime.block_on(client.send(method)),
+    pub(crate) fn send<M: Method + ?Sized>(&self, method: &M) -> Result<M::Response, Failure> {
+        self.proto
+            .send(&*self.transport, method)
+            .map_err(Failure::from)
+    }
+}
+
+/// The async adapter driven from blocking code, on a runtime of its own.
+struct BlockingHyper {
+    runtime: tokio::runtime::Runtime,
+    client: botapi_hyper::Client,
+}
+
+impl BlockingHyper {
+    fn new(proto: botapi_proto::Client, timeout: Duration) -> Result<Self, Failure> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::Transport {
+                kind: "runtime",
+                message: format!("cannot start the async runtime for hyper: {e}"),
+            })?;
+        // Built inside the runtime, so anything the connector sets up finds it.
+        let client = {
+            let _inside = runtime.enter();
+            botapi_hyper::Client::builder(proto)
+                .timeout(timeout)
+                .build()
         };
-        result.map_err(failure)
+        Ok(BlockingHyper { runtime, client })
     }
 }
 
-/// Sorts an adapter's error into a [`Failure`]. Both adapters give the core's
-/// [`TransportError`], whose text is token-free; the printer redacts once more anyway.
-fn failure(error: botapi_proto::Error<TransportError>) -> Failure {
-    match error {
-        botapi_proto::Error::Encode(e) => Failure::Encode(e),
-        botapi_proto::Error::Api(e) => Failure::Api(e),
-        botapi_proto::Error::Malformed(e) => Failure::Malformed(e),
-        botapi_proto::Error::Transport(t) => Failure::Transport {
-            kind: kind_word(t.kind()),
-            message: t.to_string(),
-        },
-        // A kind of failure added to the core later: no usable answer, so exit 4.
-        other => Failure::Transport {
-            kind: "other",
-            message: other.to_string(),
-        },
-    }
-}
+impl BlockingTransport for BlockingHyper {
+    type Error = TransportError;
 
-/// Stable words for scripts.
-fn kind_word(kind: TransportErrorKind) -> &'static str {
-    match kind {
-        TransportErrorKind::Connect => "connect",
-        TransportErrorKind::Tls => "tls",
-        TransportErrorKind::Timeout => "timeout",
-        TransportErrorKind::BodyTooLarge { .. } => "body_too_large",
-        TransportErrorKind::Io => "io",
-        TransportErrorKind::Http => "http",
-        TransportErrorKind::File => "file",
-        _ => "other",
+    fn round_trip(
+        &self,
+        request: http::Request<Body>,
+        call: &CallContext,
+    ) -> Result<http::Response<Bytes>, botapi_proto::Error<TransportError>> {
+        self.runtime.block_on(self.client.round_trip(request, call))
     }
 }

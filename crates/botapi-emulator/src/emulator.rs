@@ -13,11 +13,20 @@ use botapi_proto::{ApiUrl, Client, Token};
 use serde_json::{Map, Value};
 use tokio::sync::{Notify, oneshot};
 
+use crate::DEFAULT_TOKEN;
 use crate::bots::Bots;
 use crate::faults::{Fault, Faults};
 use crate::log::{RecordedRequest, RequestLog};
-use crate::server::{self, Shared};
-use crate::{DEFAULT_TOKEN, lock};
+use crate::server;
+use crate::state::{Shared, lock};
+
+/// [`DEFAULT_TOKEN`] as a [`Token`].
+pub fn default_token() -> Token {
+    // A constant this crate wrote; it is a valid token, which a unit test checks.
+    DEFAULT_TOKEN
+        .parse()
+        .expect("DEFAULT_TOKEN is a well-formed bot token")
+}
 
 /// How long the real cloud refuses a bot after `logOut`.
 pub const DEFAULT_LOGOUT_LOCKOUT: Duration = Duration::from_secs(10 * 60);
@@ -219,7 +228,7 @@ impl fmt::Debug for Emulator {
 /// `Debug` shows bot ids, never a token.
 #[derive(Clone)]
 pub struct Builder {
-    bots: Vec<(String, User)>,
+    bots: Vec<(Token, User)>,
     custom_bots: bool,
     logout_lockout: Duration,
     bind: SocketAddr,
@@ -229,7 +238,7 @@ pub struct Builder {
 impl Default for Builder {
     fn default() -> Self {
         Builder {
-            bots: vec![(DEFAULT_TOKEN.to_owned(), default_bot())],
+            bots: vec![(default_token(), default_bot())],
             custom_bots: false,
             logout_lockout: DEFAULT_LOGOUT_LOCKOUT,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
@@ -240,15 +249,14 @@ impl Default for Builder {
 
 impl Builder {
     /// Registers a bot: `token` answers with `user` to `getMe`. The first call replaces the
-    /// default bot; later calls add more. A token that is not `<digits>:<secret>` makes
-    /// [`Builder::start`] fail.
+    /// default bot; later calls add more.
     #[must_use]
-    pub fn bot(mut self, token: &str, user: User) -> Self {
+    pub fn bot(mut self, token: Token, user: User) -> Self {
         if !self.custom_bots {
             self.bots.clear();
             self.custom_bots = true;
         }
-        self.bots.push((token.to_owned(), user));
+        self.bots.push((token, user));
         self
     }
 
@@ -349,17 +357,7 @@ impl Builder {
 
     /// The server's state, and the first bot's token.
     fn shared(&self) -> io::Result<(Arc<Shared>, Token)> {
-        let mut bots = Vec::with_capacity(self.bots.len());
-        for (index, (token, user)) in self.bots.iter().enumerate() {
-            // The error names the bot by position: its message must not echo the token.
-            let token: Token = token.parse().map_err(|e| {
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("bot #{} has an invalid token: {e}", index + 1),
-                )
-            })?;
-            bots.push((token, user.clone()));
-        }
+        let bots = self.bots.clone();
         let first = bots
             .first()
             .map(|(t, _)| t.clone())
@@ -376,17 +374,8 @@ impl Builder {
 
 impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Only the digits before the colon; a malformed token shows as "?".
-        let ids: Vec<String> = self
-            .bots
-            .iter()
-            .map(|(token, _)| match token.split_once(':') {
-                Some((id, _)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
-                    format!("{id}:<redacted>")
-                }
-                _ => "?".to_owned(),
-            })
-            .collect();
+        // A token's Debug shows only its bot id.
+        let ids: Vec<&Token> = self.bots.iter().map(|(token, _)| token).collect();
         f.debug_struct("Builder")
             .field("bots", &ids)
             .field("logout_lockout", &self.logout_lockout)

@@ -12,8 +12,9 @@ use botapi_proto::meta::{MethodInfo, ParamInfo, TypeInfo};
 use serde_json::{Map, Value};
 
 use crate::bots::Bot;
-use crate::handlers::{Outcome, integer, text};
+use crate::handlers::Outcome;
 use crate::params::Params;
+use crate::params::{integer, text};
 use crate::plausible;
 
 /// How the reference ends the result of a method that returns `true` for an inline

@@ -152,11 +152,10 @@ mod params;
 pub mod plausible;
 mod reply;
 mod server;
+mod state;
 mod updates;
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
-
-pub use emulator::{Builder, DEFAULT_LOGOUT_LOCKOUT, Emulator, default_bot};
+pub use emulator::{Builder, DEFAULT_LOGOUT_LOCKOUT, Emulator, default_bot, default_token};
 pub use faults::Fault;
 pub use log::{RecordedFile, RecordedRequest};
 
@@ -165,9 +164,3 @@ pub const DEFAULT_TOKEN: &str = "1234567890:EmulatorToken_abcdefghijklmnopqrstuv
 
 /// The largest request body the emulator reads (64 MiB); a longer one gets a 413 envelope.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
-
-/// Locks a mutex, carrying on after a panic elsewhere poisoned it: the state it guards stays
-/// consistent between statements, and the server must keep answering.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use crate::lock;
+use crate::state::lock;
 
 /// One request as the emulator received it.
 ///

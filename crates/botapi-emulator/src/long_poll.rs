@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use crate::bots::Access;
-use crate::handlers::{integer, update_kinds};
-use crate::lock;
+use crate::params::{integer, update_kinds};
 use crate::reply::Reply;
-use crate::server::Shared;
+use crate::state::Shared;
+use crate::state::lock;
 
 /// The most updates one answer holds, and the default.
 const MAX_LIMIT: i64 = 100;

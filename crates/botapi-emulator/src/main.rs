@@ -137,7 +137,7 @@ async fn serve(options: Options) -> std::io::Result<()> {
         .logout_lockout(options.logout_lockout)
         .record_requests(false);
     for token in &options.tokens {
-        builder = builder.bot(token.expose_secret(), user_for(token));
+        builder = builder.bot(token.clone(), user_for(token));
     }
     let addr = SocketAddr::new(options.host, options.port);
     let listener = tokio::net::TcpListener::bind(addr)

@@ -150,6 +150,53 @@ fn hex(b: Option<&u8>) -> Option<u8> {
     }
 }
 
+/// A list of update kinds: a JSON array of strings, or a string holding one.
+pub(crate) fn update_kinds(value: &Value) -> Option<Vec<String>> {
+    let parsed;
+    let value = match value {
+        Value::String(s) => {
+            parsed = field_value(s);
+            &parsed
+        }
+        v => v,
+    };
+    value
+        .as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A parameter as text: strings as they are, anything else as its JSON text.
+pub(crate) fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A parameter as a flag, read as the real server reads one: `true`, `"true"`, `"yes"` or
+/// `1` (any case) are set, anything else is not.
+pub(crate) fn flag(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_i64() == Some(1),
+        Value::String(s) => ["true", "yes", "1"]
+            .iter()
+            .any(|t| s.trim().eq_ignore_ascii_case(t)),
+        _ => false,
+    }
+}
+
+/// A parameter as an integer: a JSON integer or a string holding one.
+pub(crate) fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

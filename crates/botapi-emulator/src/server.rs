@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -17,33 +17,21 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use serde_json::Value;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
 
-use crate::bots::{Access, Bots};
-use crate::faults::{Faults, Plan};
+use crate::bots::Access;
+use crate::faults::Plan;
 use crate::handlers::{self, Call, Outcome};
-use crate::log::{RecordedRequest, RequestLog};
+use crate::log::RecordedRequest;
 use crate::long_poll::{self, PollRequest};
 use crate::reply::{Reply, ReplyBody};
-use crate::{MAX_BODY_BYTES, generic, lock, params};
+use crate::state::{Shared, lock};
+use crate::{MAX_BODY_BYTES, generic, params};
 
 /// How long a client may take to send a request's headers (also how long an idle
 /// keep-alive connection stays open).
 pub(crate) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a client may take to send a request's body.
 pub(crate) const BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Everything the connections share with each other and with the [`Emulator`](crate::Emulator)
-/// handle.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) bots: Mutex<Bots>,
-    pub(crate) faults: Mutex<Faults>,
-    pub(crate) log: RequestLog,
-    /// Woken when something a waiting `getUpdates` depends on changes: an update pushed, a
-    /// webhook set, a bot logged out, a newer `getUpdates` waiting.
-    pub(crate) updates_changed: Notify,
-}
 
 /// Accepts connections on `listener` until `stop` completes. Connections still open then
 /// are dropped with the runtime (or by the caller of `serve`).

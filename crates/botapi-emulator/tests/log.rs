@@ -110,7 +110,8 @@ fn recording_can_be_turned_off() {
 #[test]
 fn no_secret_in_debug_log_or_answers() {
     let token = sentinel_token();
-    let builder = Emulator::builder().bot(&token, User::new(4242, true, "Sentinel"));
+    let builder =
+        Emulator::builder().bot(token.parse().unwrap(), User::new(4242, true, "Sentinel"));
     let builder_debug = format!("{builder:?}");
     assert!(builder_debug.contains("4242"), "{builder_debug}");
     let emulator = builder.start().unwrap();
@@ -192,7 +193,7 @@ fn debug_shows_bot_ids_only() {
     assert!(!debug.contains("EmulatorToken"), "{debug}");
     let builder = format!(
         "{:?}",
-        Emulator::builder().bot("no-colon-SENTINEL", User::new(1, true, "x"))
+        Emulator::builder().bot("1:SENTINELsecret".parse().unwrap(), User::new(1, true, "x"))
     );
     assert!(!builder.contains("SENTINEL"), "{builder}");
 }

@@ -351,8 +351,8 @@ fn each_registered_bot_has_its_own_user_and_state() {
     let mut second = User::new(222, true, "Second");
     second.username = Some("second_bot".to_owned());
     let emulator = Emulator::builder()
-        .bot(one, User::new(111, true, "First"))
-        .bot(two, second)
+        .bot(one.parse().unwrap(), User::new(111, true, "First"))
+        .bot(two.parse().unwrap(), second)
         .start()
         .unwrap();
     let addr = emulator.addr();
@@ -381,14 +381,4 @@ fn each_registered_bot_has_its_own_user_and_state() {
     post(addr, &path(one, "getMe")).assert_error(401, "Unauthorized");
     assert_eq!(post(addr, &path(two, "getMe")).status, 200);
     assert_eq!(emulator.client().token().bot_id(), 111);
-}
-
-#[test]
-fn an_invalid_registered_token_fails_start_without_echoing_it() {
-    let error = Emulator::builder()
-        .bot("12:SENTINEL/secret", User::new(12, true, "Bad"))
-        .start()
-        .unwrap_err();
-    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
-    assert!(!error.to_string().contains("SENTINEL"), "{error}");
 }

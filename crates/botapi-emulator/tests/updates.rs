@@ -354,8 +354,8 @@ fn drop_pending_updates_empties_the_queue() {
 fn each_bot_has_its_own_queue() {
     let (one, two) = ("111:first_secret", "222:second_secret");
     let emulator = Emulator::builder()
-        .bot(one, User::new(111, true, "First"))
-        .bot(two, User::new(222, true, "Second"))
+        .bot(one.parse().unwrap(), User::new(111, true, "First"))
+        .bot(two.parse().unwrap(), User::new(222, true, "Second"))
         .start()
         .unwrap();
     let addr = emulator.addr();

@@ -35,7 +35,7 @@ pub fn emulator() -> Emulator {
     bot.can_join_groups = Some(true);
     bot.supports_inline_queries = Some(false);
     Emulator::builder()
-        .bot(TOKEN, bot)
+        .bot(TOKEN.parse().expect("a valid token"), bot)
         .logout_lockout(Duration::ZERO)
         .start()
         .expect("the emulator starts on loopback")
