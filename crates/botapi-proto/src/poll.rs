@@ -54,6 +54,9 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -71,8 +74,11 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Tracks the `getUpdates` offset, holds fetched updates until they are taken, and decides
 /// what to do after each answer. See the [module](self).
+///
+/// Updates come out as `U`: a [`PolledUpdate`] (typed, or raw when unreadable) from
+/// [`Poller::new`], or the JSON object exactly as the server sent it from [`Poller::raw`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Poller {
+pub struct Poller<U = PolledUpdate> {
     /// The offset the next request sends: one past the last update taken.
     confirmed: Option<i64>,
     /// The offset of the request sent last.
@@ -80,7 +86,7 @@ pub struct Poller {
     /// The offset the server is known to have: that of the last request it answered.
     acknowledged: Option<i64>,
     /// Fetched, not yet taken.
-    queue: VecDeque<PolledUpdate>,
+    queue: VecDeque<U>,
     /// The highest update id fetched, so one the server sends again is not queued twice.
     newest: Option<i64>,
     timeout_secs: u32,
@@ -101,6 +107,20 @@ impl Poller {
     /// resending failed requests for ever with backoffs of at most 60 s (jittered by up to
     /// half), and accepting flood waits of up to 60 s.
     pub fn new() -> Self {
+        Poller::empty()
+    }
+}
+
+impl Poller<Value> {
+    /// Like [`Poller::new`], handing out each update as the JSON object the server sent,
+    /// untouched (for tools that pass updates on, such as `botapi updates`).
+    pub fn raw() -> Self {
+        Poller::empty()
+    }
+}
+
+impl<U: PollItem> Poller<U> {
+    fn empty() -> Self {
         Poller {
             confirmed: None,
             sent: None,
@@ -184,7 +204,7 @@ impl Poller {
     ///
     /// Send it when nothing is [queued](Poller::queued): the answer repeats what the queue
     /// holds, which the poller drops, so polling earlier only costs a round trip.
-    pub fn request(&mut self) -> PollUpdates {
+    pub fn request(&mut self) -> PollUpdates<U> {
         self.sent = self.confirmed;
         let mut request = GetUpdates::new().timeout(i64::from(self.timeout_secs));
         if let Some(offset) = self.confirmed {
@@ -196,13 +216,13 @@ impl Poller {
         if let Some(kinds) = &self.allowed_updates {
             request = request.allowed_updates(kinds.clone());
         }
-        PollUpdates(request)
+        PollUpdates(request, PhantomData)
     }
 
     /// Records the answer to the last [`request`](Poller::request): its updates join the
     /// queue, except any the poller has fetched before or that lie below the offset, which
     /// would be handed out twice.
-    pub fn on_updates(&mut self, batch: Vec<PolledUpdate>) {
+    pub fn on_updates(&mut self, batch: Vec<U>) {
         self.retries = RetryState::new();
         self.acknowledged = self.sent;
         for update in batch {
@@ -219,7 +239,7 @@ impl Poller {
     }
 
     /// Hands out the oldest fetched update, which the next request then confirms.
-    pub fn take(&mut self) -> Option<PolledUpdate> {
+    pub fn take(&mut self) -> Option<U> {
         let update = self.queue.pop_front()?;
         if let Some(id) = update.update_id() {
             let next = id.saturating_add(1);
@@ -234,14 +254,13 @@ impl Poller {
     ///
     /// `None` when the server already has that offset: nothing was taken since the last
     /// answered request.
-    pub fn stop_request(&self) -> Option<PollUpdates> {
+    pub fn stop_request(&self) -> Option<PollUpdates<U>> {
         let offset = self.confirmed?;
         if self.acknowledged == Some(offset) {
             return None;
         }
-        Some(PollUpdates(
-            GetUpdates::new().offset(offset).timeout(0).limit(1),
-        ))
+        let request = GetUpdates::new().offset(offset).timeout(0).limit(1);
+        Some(PollUpdates(request, PhantomData))
     }
 
     /// Decides what to do after a failed request. `random` is any random number; it only
@@ -282,19 +301,19 @@ pub enum PollDecision {
 }
 
 /// `getUpdates` as the poller sends it: the same request, with each update of the answer
-/// decoded on its own into a [`PolledUpdate`].
+/// decoded on its own as `U` (by default into a [`PolledUpdate`]).
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
-pub struct PollUpdates(pub GetUpdates);
+pub struct PollUpdates<U = PolledUpdate>(pub GetUpdates, pub PhantomData<fn() -> U>);
 
-impl Serialize for PollUpdates {
+impl<U> Serialize for PollUpdates<U> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
 
-impl Method for PollUpdates {
-    type Response = Vec<PolledUpdate>;
+impl<U: PollItem> Method for PollUpdates<U> {
+    type Response = Vec<U>;
 
     fn method_name(&self) -> &str {
         GetUpdates::NAME
@@ -302,6 +321,42 @@ impl Method for PollUpdates {
 
     fn timeout_hint(&self) -> Option<Duration> {
         Method::timeout_hint(&self.0)
+    }
+
+    fn is_read_only(&self) -> bool {
+        Method::is_read_only(&self.0)
+    }
+}
+
+/// What a [`Poller`] can hand out: an element of a `getUpdates` answer that knows its
+/// `update_id`. Implemented by [`PolledUpdate`] and by [`serde_json::Value`] (the update as
+/// sent).
+pub trait PollItem: DeserializeOwned {
+    /// The update's id, if it has one; an item without one cannot be confirmed.
+    fn update_id(&self) -> Option<i64>;
+
+    /// The item as an update this version could not read, if it is one.
+    fn unreadable(&self) -> Option<&UnreadableUpdate> {
+        None
+    }
+}
+
+impl PollItem for PolledUpdate {
+    fn update_id(&self) -> Option<i64> {
+        PolledUpdate::update_id(self)
+    }
+
+    fn unreadable(&self) -> Option<&UnreadableUpdate> {
+        match self {
+            PolledUpdate::Unreadable(raw) => Some(raw),
+            PolledUpdate::Update(_) => None,
+        }
+    }
+}
+
+impl PollItem for Value {
+    fn update_id(&self) -> Option<i64> {
+        self.get("update_id").and_then(Value::as_i64)
     }
 }
 

@@ -4,7 +4,8 @@
 //! or an [`AsyncTransport`](crate::transport::AsyncTransport), and take the time and their
 //! naps from a [`BlockingClock`] or an [`AsyncClock`] that the adapter supplies
 //! (`std::time::Instant` and `std::thread::sleep` in botapi-ureq, `tokio::time` in
-//! botapi-hyper), so the core itself still reads no clock and never sleeps.
+//! botapi-hyper, both as a pair of functions in [`FnClock`] / [`AsyncFnClock`]), so the core
+//! itself still reads no clock and never sleeps.
 //!
 //! - [`Sender`] sends one call: it waits for the throttle, sends, and on a failure asks
 //!   the retry policy whether to send again and after how long. Without a policy and a
@@ -83,6 +84,62 @@ pub trait AsyncClock {
     fn now(&self) -> Instant;
     /// Waits `duration` without blocking the thread.
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
+}
+
+/// A [`BlockingClock`] made of two functions: how botapi-ureq supplies
+/// `std::time::Instant::now` and `std::thread::sleep`.
+#[derive(Debug, Clone, Copy)]
+pub struct FnClock {
+    now: fn() -> Instant,
+    sleep: fn(Duration),
+}
+
+impl FnClock {
+    /// A clock that reads the time with `now` and naps with `sleep`.
+    pub const fn new(now: fn() -> Instant, sleep: fn(Duration)) -> Self {
+        FnClock { now, sleep }
+    }
+}
+
+impl BlockingClock for FnClock {
+    fn now(&self) -> Instant {
+        (self.now)()
+    }
+    fn sleep(&self, duration: Duration) {
+        (self.sleep)(duration)
+    }
+}
+
+/// An [`AsyncClock`] made of two functions, the second giving the future that naps: how
+/// botapi-hyper supplies tokio's `Instant::now` and `tokio::time::sleep`.
+#[derive(Debug)]
+pub struct AsyncFnClock<F> {
+    now: fn() -> Instant,
+    sleep: fn(Duration) -> F,
+}
+
+impl<F> AsyncFnClock<F> {
+    /// A clock that reads the time with `now` and naps by awaiting `sleep`.
+    pub const fn new(now: fn() -> Instant, sleep: fn(Duration) -> F) -> Self {
+        AsyncFnClock { now, sleep }
+    }
+}
+
+impl<F> Clone for AsyncFnClock<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F> Copy for AsyncFnClock<F> {}
+
+impl<F: Future<Output = ()> + Send> AsyncClock for AsyncFnClock<F> {
+    fn now(&self) -> Instant {
+        (self.now)()
+    }
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {
+        (self.sleep)(duration)
+    }
 }
 
 impl<C: BlockingClock + ?Sized> BlockingClock for &C {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::client::Client;
 use crate::error::Error;
 use crate::methods::GetUpdates;
-use crate::poll::{PollDecision, PollUpdates, PolledUpdate, Poller};
+use crate::poll::{PollDecision, PollItem, PollUpdates, PolledUpdate, Poller};
 use crate::retry::{Failure, RetryDecision, RetryPolicy, RetryState};
 use crate::run::notice::{Notice, Observer, report};
 use crate::run::{AsyncClock, BlockingClock, Jitter};
@@ -17,16 +17,16 @@ use crate::transport::{AsyncTransport, BlockingTransport};
 const STOP_RETRIES: u32 = 3;
 
 /// What both runners share: the poller and what reports their work.
-struct Runner {
+struct Runner<U> {
     client: Client,
-    poller: Poller,
+    poller: Poller<U>,
     jitter: Jitter,
     observer: Option<Observer>,
     /// An error ended polling: nothing more is handed out.
     done: bool,
 }
 
-impl fmt::Debug for Runner {
+impl<U: fmt::Debug> fmt::Debug for Runner<U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runner")
             .field("client", &self.client)
@@ -36,8 +36,8 @@ impl fmt::Debug for Runner {
     }
 }
 
-impl Runner {
-    fn new(client: Client, poller: Poller) -> Self {
+impl<U: PollItem> Runner<U> {
+    fn new(client: Client, poller: Poller<U>) -> Self {
         Runner {
             client,
             poller,
@@ -48,9 +48,9 @@ impl Runner {
     }
 
     /// The next fetched update, reported when it is handed out raw.
-    fn hand_out(&mut self) -> Option<PolledUpdate> {
+    fn hand_out(&mut self) -> Option<U> {
         let update = self.poller.take()?;
-        if let PolledUpdate::Unreadable(raw) = &update {
+        if let Some(raw) = update.unreadable() {
             let notice = Notice::Unreadable {
                 update_id: raw.update_id,
                 error: &raw.error,
@@ -88,7 +88,7 @@ impl Runner {
 
     /// The confirming request of a clean stop and the policy for resending it, if the
     /// server does not have the offset yet.
-    fn stop_plan(&self) -> Option<(PollUpdates, RetryPolicy)> {
+    fn stop_plan(&self) -> Option<(PollUpdates<U>, RetryPolicy)> {
         let request = self.poller.stop_request()?;
         let policy = *self.poller.policy();
         let retries = policy.retries().min(STOP_RETRIES);
@@ -142,13 +142,13 @@ impl Runner {
 /// iterator has handed it out. [`stop`](BlockingUpdates::stop) confirms what was handed
 /// out; dropping the runner without it confirms nothing more, so the next run may see the
 /// last updates handed out again, and never misses one.
-pub struct BlockingUpdates<T, C> {
-    runner: Runner,
+pub struct BlockingUpdates<T, C, U = PolledUpdate> {
+    runner: Runner<U>,
     transport: T,
     clock: C,
 }
 
-impl<T, C> fmt::Debug for BlockingUpdates<T, C> {
+impl<T, C, U: fmt::Debug> fmt::Debug for BlockingUpdates<T, C, U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlockingUpdates")
             .field("runner", &self.runner)
@@ -156,12 +156,12 @@ impl<T, C> fmt::Debug for BlockingUpdates<T, C> {
     }
 }
 
-impl<T: BlockingTransport, C: BlockingClock> BlockingUpdates<T, C>
+impl<T: BlockingTransport, C: BlockingClock, U: PollItem> BlockingUpdates<T, C, U>
 where
     T::Error: fmt::Display,
 {
     /// Polls `client`'s bot through `transport`, as `poller` says, napping on `clock`.
-    pub fn new(client: Client, transport: T, clock: C, poller: Poller) -> Self {
+    pub fn new(client: Client, transport: T, clock: C, poller: Poller<U>) -> Self {
         BlockingUpdates {
             runner: Runner::new(client, poller),
             transport,
@@ -184,7 +184,7 @@ where
     }
 
     /// The poller: its offset and what it holds.
-    pub fn poller(&self) -> &Poller {
+    pub fn poller(&self) -> &Poller<U> {
         &self.runner.poller
     }
 
@@ -213,11 +213,11 @@ where
     }
 }
 
-impl<T: BlockingTransport, C: BlockingClock> Iterator for BlockingUpdates<T, C>
+impl<T: BlockingTransport, C: BlockingClock, U: PollItem> Iterator for BlockingUpdates<T, C, U>
 where
     T::Error: fmt::Display,
 {
-    type Item = Result<PolledUpdate, Error<T::Error>>;
+    type Item = Result<U, Error<T::Error>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -246,13 +246,13 @@ where
 ///
 /// `next` is cancel-safe: dropping its future (in a `select!` with a shutdown signal, say)
 /// loses no update, since an update leaves the poller only in the step that returns it.
-pub struct AsyncUpdates<T, C> {
-    runner: Runner,
+pub struct AsyncUpdates<T, C, U = PolledUpdate> {
+    runner: Runner<U>,
     transport: T,
     clock: C,
 }
 
-impl<T, C> fmt::Debug for AsyncUpdates<T, C> {
+impl<T, C, U: fmt::Debug> fmt::Debug for AsyncUpdates<T, C, U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncUpdates")
             .field("runner", &self.runner)
@@ -260,12 +260,12 @@ impl<T, C> fmt::Debug for AsyncUpdates<T, C> {
     }
 }
 
-impl<T: AsyncTransport, C: AsyncClock> AsyncUpdates<T, C>
+impl<T: AsyncTransport, C: AsyncClock, U: PollItem> AsyncUpdates<T, C, U>
 where
     T::Error: fmt::Display,
 {
     /// Polls `client`'s bot through `transport`, as `poller` says, napping on `clock`.
-    pub fn new(client: Client, transport: T, clock: C, poller: Poller) -> Self {
+    pub fn new(client: Client, transport: T, clock: C, poller: Poller<U>) -> Self {
         AsyncUpdates {
             runner: Runner::new(client, poller),
             transport,
@@ -288,12 +288,12 @@ where
     }
 
     /// The poller: its offset and what it holds.
-    pub fn poller(&self) -> &Poller {
+    pub fn poller(&self) -> &Poller<U> {
         &self.runner.poller
     }
 
     /// The next update, or the error that ended polling; `None` after that error.
-    pub async fn next(&mut self) -> Option<Result<PolledUpdate, Error<T::Error>>> {
+    pub async fn next(&mut self) -> Option<Result<U, Error<T::Error>>> {
         loop {
             if self.runner.done {
                 return None;
