@@ -243,7 +243,11 @@ fn poller_moves_past_an_unreadable_update<A: Adapter>() {
     assert_eq!(pending(&client), 0);
     poller.on_updates(empty);
     assert_eq!(poller.offset(), Some(last + 1));
-    assert_eq!(poller.stop_request(), None, "the server already has the offset");
+    assert_eq!(
+        poller.stop_request(),
+        None,
+        "the server already has the offset"
+    );
 }
 
 fn poller_decides_on_real_errors<A: Adapter>() {
