@@ -16,6 +16,7 @@ use tokio::sync::{Notify, oneshot};
 use crate::DEFAULT_TOKEN;
 use crate::bots::Bots;
 use crate::faults::{Fault, Faults};
+use crate::flood::{Flood, FloodControl};
 use crate::log::{RecordedRequest, RequestLog};
 use crate::server;
 use crate::state::{Shared, lock};
@@ -233,6 +234,7 @@ pub struct Builder {
     logout_lockout: Duration,
     bind: SocketAddr,
     record_requests: bool,
+    flood_control: Option<FloodControl>,
 }
 
 impl Default for Builder {
@@ -243,6 +245,7 @@ impl Default for Builder {
             logout_lockout: DEFAULT_LOGOUT_LOCKOUT,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             record_requests: true,
+            flood_control: None,
         }
     }
 }
@@ -281,6 +284,15 @@ impl Builder {
     #[must_use]
     pub fn record_requests(mut self, on: bool) -> Self {
         self.record_requests = on;
+        self
+    }
+
+    /// Enforces Telegram's flood limits on calls that post a message, answering 429 with
+    /// `retry_after` as the real server does; `None` (the default in-process) turns flood
+    /// control off, so tests send as fast as they like. The binary turns it on.
+    #[must_use]
+    pub fn flood_control(mut self, control: Option<FloodControl>) -> Self {
+        self.flood_control = control;
         self
     }
 
@@ -365,6 +377,7 @@ impl Builder {
         let shared = Shared {
             bots: Mutex::new(Bots::new(bots, self.logout_lockout)),
             faults: Mutex::new(Faults::default()),
+            flood: self.flood_control.map(|c| Mutex::new(Flood::new(c))),
             log: RequestLog::new(self.record_requests),
             updates_changed: Notify::new(),
         };
@@ -381,6 +394,7 @@ impl fmt::Debug for Builder {
             .field("logout_lockout", &self.logout_lockout)
             .field("bind", &self.bind)
             .field("record_requests", &self.record_requests)
+            .field("flood_control", &self.flood_control)
             .finish()
     }
 }
