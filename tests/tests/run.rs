@@ -252,8 +252,7 @@ fn the_runner_stops_cleanly_and_confirms_only_what_it_handed_out<A: Adapter>() {
     let stop = emu
         .requests()
         .into_iter()
-        .filter(|r| r.method == "getUpdates")
-        .last()
+        .rfind(|r| r.method == "getUpdates")
         .unwrap();
     assert_eq!(
         stop.params,

@@ -107,7 +107,7 @@ impl Poller {
     /// resending failed requests for ever with backoffs of at most 60 s (jittered by up to
     /// half), and accepting flood waits of up to 60 s.
     pub fn new() -> Self {
-        Poller::empty()
+        Poller::with_items()
     }
 }
 
@@ -115,12 +115,13 @@ impl Poller<Value> {
     /// Like [`Poller::new`], handing out each update as the JSON object the server sent,
     /// untouched (for tools that pass updates on, such as `botapi updates`).
     pub fn raw() -> Self {
-        Poller::empty()
+        Poller::with_items()
     }
 }
 
 impl<U: PollItem> Poller<U> {
-    fn empty() -> Self {
+    /// Like [`Poller::new`], handing out updates as `U` (any [`PollItem`]).
+    pub fn with_items() -> Self {
         Poller {
             confirmed: None,
             sent: None,
