@@ -1,5 +1,6 @@
 //! The `botapi` command: check a bot token (getMe), move a bot between Bot API servers
-//! (logOut, close), call any method, or watch all of it against a bundled emulator (demo).
+//! (logOut, close), call any method, print updates as they come (updates), or watch all of
+//! it against a bundled emulator (demo).
 //!
 //! See `docs/CLI.md` for the commands, their output and exit statuses.
 
@@ -10,6 +11,7 @@ mod failure;
 mod output;
 mod token_source;
 mod transport;
+mod updates;
 
 use std::process::ExitCode;
 
@@ -40,10 +42,16 @@ fn run(cli: Cli, printer: &mut Printer) -> Result<(), Failure> {
         Command::GetMe => commands::get_me(&connect(&cli, printer)?, api_url, printer),
         Command::LogOut => commands::log_out(&connect(&cli, printer)?, api_url, printer),
         Command::Close => commands::close(&connect(&cli, printer)?, api_url, printer),
-        Command::Call { method, params } => {
+        Command::Call {
+            method,
+            params,
+            retries,
+        } => {
             let transport = connect(&cli, printer)?;
+            let transport = commands::with_retries(transport, *retries, printer);
             commands::call(&transport, method, params.as_deref(), printer)
         }
+        Command::Updates(args) => updates::run(&connect(&cli, printer)?, args, printer),
     }
 }
 
