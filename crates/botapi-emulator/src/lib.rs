@@ -46,6 +46,15 @@
 //! result per forwarded message or album item). Nothing is stored: `getChat` after
 //! `setChatTitle` does not show the new title.
 //!
+//! Formatted text is read as the real server reads it: a `text` or `caption` sent with
+//! `parse_mode` `HTML`, `MarkdownV2` or `Markdown` comes back as plain text with its
+//! `entities` (or `caption_entities`) in UTF-16 code units, and malformed markup gets the
+//! real server's 400 (`Bad Request: can't parse entities: …`); `entities` sent beside a
+//! text are checked against it and echoed. Entities are then fixed as Telegram fixes them
+//! (overlaps dropped, styles merged and cut around other entities), white space is
+//! trimmed from the ends, and a text over 4,096 characters or a caption over 1,024 is
+//! refused. The emulator does not find URLs, mentions or commands in plain text.
+//!
 //! # Updates and long polling
 //! [`Emulator::push_update`] (or [`Emulator::push_update_for`] another bot,
 //! [`Emulator::push_update_kind`] for a typed one) queues an update, numbering it
@@ -158,6 +167,7 @@ mod generic;
 mod handlers;
 mod log;
 mod long_poll;
+mod markup;
 mod params;
 pub mod plausible;
 mod reply;

@@ -54,6 +54,35 @@
 //! ```
 //!
 //! `examples/get_me.rs` runs the same call against the in-process Bot API emulator.
+//!
+//! # Generic over the transport
+//! The client is an [`AsyncTransport`](botapi_proto::transport::AsyncTransport), as is any
+//! closure that returns a future of a response, so async code can be written once for both:
+//!
+//! ```
+//! use botapi_emulator::Emulator;
+//! use botapi_proto::transport::AsyncTransport;
+//! use botapi_proto::{Client, Error, methods::GetMe};
+//!
+//! async fn username<T: AsyncTransport>(bot: &Client, transport: &T) -> Result<String, Error<T::Error>> {
+//!     let me = bot.send_async(transport, &GetMe::new()).await?;
+//!     Ok(me.username.unwrap_or_default())
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let emulator = Emulator::start()?;
+//!     let hyper = botapi_hyper::Client::new(emulator.client());
+//!     assert_eq!(username(hyper.proto(), &hyper).await?, "emulator_bot");
+//!
+//!     let canned = |_request: http::Request<Vec<u8>>| async {
+//!         let body = br#"{"ok":true,"result":{"id":7,"is_bot":true,"first_name":"T","username":"canned_bot"}}"#;
+//!         Ok::<_, std::convert::Infallible>(http::Response::new(body.to_vec()))
+//!     };
+//!     assert_eq!(username(&emulator.client(), &canned).await?, "canned_bot");
+//!     Ok(())
+//! }
+//! ```
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

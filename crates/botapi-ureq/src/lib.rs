@@ -51,6 +51,38 @@
 //! ```
 //!
 //! `examples/get_me.rs` runs the same call against the in-process Bot API emulator.
+//!
+//! # Generic over the transport
+//! The client is a [`BlockingTransport`](botapi_proto::transport::BlockingTransport), as is
+//! any closure from request to response, so code can be written once for both. Here one
+//! function runs over ureq against the emulator, then over a closure that answers from
+//! memory, as a unit test would:
+//!
+//! ```
+//! use botapi_emulator::Emulator;
+//! use botapi_proto::transport::BlockingTransport;
+//! use botapi_proto::{Client, Error, methods::GetMe};
+//!
+//! /// The bot's @username, through any blocking transport.
+//! fn username<T>(bot: &Client, transport: &T) -> Result<String, Error<T::Error>>
+//! where
+//!     T: BlockingTransport,
+//! {
+//!     let me = bot.send(transport, &GetMe::new())?;
+//!     Ok(me.username.unwrap_or_default())
+//! }
+//!
+//! let emulator = Emulator::start()?;
+//! let ureq = botapi_ureq::Client::new(emulator.client());
+//! assert_eq!(username(ureq.proto(), &ureq)?, "emulator_bot");
+//!
+//! let canned = |_request: http::Request<Vec<u8>>| {
+//!     let body = br#"{"ok":true,"result":{"id":7,"is_bot":true,"first_name":"T","username":"canned_bot"}}"#;
+//!     Ok::<_, std::convert::Infallible>(http::Response::new(body.to_vec()))
+//! };
+//! assert_eq!(username(&emulator.client(), &canned)?, "canned_bot");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
