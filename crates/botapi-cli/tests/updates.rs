@@ -362,3 +362,36 @@ fn call_retries_only_where_it_is_safe() {
         run.expect_status(3);
     }
 }
+
+#[test]
+fn a_signal_during_a_backoff_confirms_what_no_poll_did() {
+    let emulator = emulator();
+    let url = emulator.api_url().to_string();
+    for transport in TRANSPORTS {
+        let pushed = [push(&emulator, "one"), push(&emulator, "two")];
+        // The poll that would confirm both is dropped, again and again: only the stop's
+        // own getUpdates can confirm them.
+        emulator.inject("getUpdates", Fault::Delay(Duration::ZERO), 1);
+        emulator.inject("getUpdates", Fault::DropConnection, 3);
+        let mut running = spawn_botapi(&args(&url, transport, &["updates", "--limit", "2"]), TOKEN);
+        for update in &pushed {
+            assert_eq!(
+                &serde_json::from_str::<Value>(&running.line()).unwrap(),
+                update
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        signal(running.pid(), "INT");
+        let run = running.finish();
+        run.expect_status(0);
+        assert!(run.stdout.is_empty(), "{run:#?}");
+        assert!(
+            run.stderr
+                .lines()
+                .all(|l| l.starts_with("warning: getUpdates: connection")),
+            "{run:#?}"
+        );
+        assert_eq!(pending(&url, transport), 0, "the stop confirmed both");
+        emulator.clear_faults();
+    }
+}
