@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use botapi_proto::download::Downloaded;
+use botapi_proto::poll::{PollItem, Poller};
+use botapi_proto::run::{Observer, Sender};
 use botapi_proto::types::File;
 use botapi_proto::{InputFile, Method};
 
@@ -122,13 +124,30 @@ impl Settings {
     }
 }
 
+/// What a long-polling run through an adapter gave: the updates handed out, in order, and
+/// the error that ended it early or that the clean stop met, if any.
+#[derive(Debug)]
+pub struct Run<U> {
+    /// The updates handed out.
+    pub updates: Vec<U>,
+    /// Why polling ended before `count` updates, if it did.
+    pub error: Option<Failure>,
+    /// How the clean stop went, if one was asked for.
+    pub stopped: Option<Outcome<()>>,
+}
+
 /// A client under test, driven from plain (blocking) test code.
 pub trait Adapter: Sized {
     /// Its name in messages.
     const NAME: &'static str;
 
-    /// A client for `proto` with `settings`.
-    fn build(proto: botapi_proto::Client, settings: Settings) -> Self;
+    /// A client for `proto` with `settings`, sending one attempt per call.
+    fn build(proto: botapi_proto::Client, settings: Settings) -> Self {
+        Self::build_sending(proto, settings, Sender::new())
+    }
+
+    /// A client for `proto` with `settings`, sending every call through `sender`.
+    fn build_sending(proto: botapi_proto::Client, settings: Settings, sender: Sender) -> Self;
 
     /// Calls `method` and waits for the outcome.
     fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response>;
@@ -141,6 +160,16 @@ pub trait Adapter: Sized {
 
     /// An upload read from `data` through the adapter's own reader type, announcing `len`.
     fn reader_upload(name: &str, data: Vec<u8>, len: Option<u64>) -> InputFile;
+
+    /// Long-polls with the adapter's runner until `count` updates were handed out or
+    /// polling ended, then stops cleanly if `stop`, or drops the runner if not.
+    fn run_updates<U: PollItem + Send + 'static>(
+        &self,
+        poller: Poller<U>,
+        observer: Option<Observer>,
+        count: usize,
+        stop: bool,
+    ) -> Run<U>;
 
     /// A default client for the emulator's default bot.
     fn for_emulator(emulator: &Emulator) -> Self {
@@ -169,13 +198,13 @@ impl Hyper {
 impl Adapter for Hyper {
     const NAME: &'static str = "botapi-hyper";
 
-    fn build(proto: botapi_proto::Client, settings: Settings) -> Self {
+    fn build_sending(proto: botapi_proto::Client, settings: Settings, sender: Sender) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("a tokio runtime");
-        let mut builder = botapi_hyper::Client::builder(proto);
+        let mut builder = botapi_hyper::Client::builder(proto).sender(sender);
         if let Some(timeout) = settings.timeout {
             builder = builder.timeout(timeout);
         }
@@ -214,6 +243,37 @@ impl Adapter for Hyper {
     fn reader_upload(name: &str, data: Vec<u8>, len: Option<u64>) -> InputFile {
         botapi_hyper::upload_reader(name, std::io::Cursor::new(data), len)
     }
+
+    fn run_updates<U: PollItem + Send + 'static>(
+        &self,
+        poller: Poller<U>,
+        observer: Option<Observer>,
+        count: usize,
+        stop: bool,
+    ) -> Run<U> {
+        let mut updates = self.client.updates(poller);
+        if let Some(observer) = observer {
+            updates = updates.observe(observer);
+        }
+        self.runtime.block_on(async move {
+            let mut run = Run {
+                updates: Vec::new(),
+                error: None,
+                stopped: None,
+            };
+            while run.updates.len() < count {
+                match updates.next().await {
+                    Some(Ok(update)) => run.updates.push(update),
+                    Some(Err(e)) => run.error = Some(Failure::new(e)),
+                    None => break,
+                }
+            }
+            if stop {
+                run.stopped = Some(updates.stop().await.map_err(Failure::new));
+            }
+            run
+        })
+    }
 }
 
 /// `botapi-ureq`.
@@ -231,8 +291,8 @@ impl Ureq {
 impl Adapter for Ureq {
     const NAME: &'static str = "botapi-ureq";
 
-    fn build(proto: botapi_proto::Client, settings: Settings) -> Self {
-        let mut builder = botapi_ureq::Client::builder(proto);
+    fn build_sending(proto: botapi_proto::Client, settings: Settings, sender: Sender) -> Self {
+        let mut builder = botapi_ureq::Client::builder(proto).sender(sender);
         if let Some(timeout) = settings.timeout {
             builder = builder.timeout(timeout);
         }
@@ -259,6 +319,35 @@ impl Adapter for Ureq {
 
     fn reader_upload(name: &str, data: Vec<u8>, len: Option<u64>) -> InputFile {
         InputFile::reader(name, std::io::Cursor::new(data), len)
+    }
+
+    fn run_updates<U: PollItem + Send + 'static>(
+        &self,
+        poller: Poller<U>,
+        observer: Option<Observer>,
+        count: usize,
+        stop: bool,
+    ) -> Run<U> {
+        let mut updates = self.client.updates(poller);
+        if let Some(observer) = observer {
+            updates = updates.observe(observer);
+        }
+        let mut run = Run {
+            updates: Vec::new(),
+            error: None,
+            stopped: None,
+        };
+        while run.updates.len() < count {
+            match updates.next() {
+                Some(Ok(update)) => run.updates.push(update),
+                Some(Err(e)) => run.error = Some(Failure::new(e)),
+                None => break,
+            }
+        }
+        if stop {
+            run.stopped = Some(updates.stop().map_err(Failure::new));
+        }
+        run
     }
 }
 

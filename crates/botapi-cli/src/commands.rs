@@ -1,7 +1,11 @@
 //! The commands that talk to a real Bot API server: get-me, log-out, close and call.
 
+use std::sync::Arc;
+
 use botapi_proto::meta::{self, MethodVisitor, visit_method};
 use botapi_proto::methods::{Close, GetMe, LogOut};
+use botapi_proto::retry::RetryPolicy;
+use botapi_proto::run::{Notice, Observer, Sender};
 use botapi_proto::types::User;
 use botapi_proto::{ApiUrl, Call, InputFile, Method};
 use serde::Serialize;
@@ -78,6 +82,22 @@ fn report_switch(
         ));
     }
     Ok(())
+}
+
+/// `call --retries N`: resends as the core's retry policy allows, up to `retries` times,
+/// each one a line on stderr. 0 keeps the one attempt.
+pub(crate) fn with_retries(connection: Connection, retries: u32, printer: &Printer) -> Connection {
+    if retries == 0 {
+        return connection;
+    }
+    let printer = printer.clone();
+    let observer: Observer = Arc::new(move |notice: &Notice<'_>| {
+        if let Notice::Retrying { .. } = notice {
+            printer.err(&format!("warning: {notice}"));
+        }
+    });
+    let policy = RetryPolicy::new().max_retries(retries);
+    connection.with_sender(Sender::new().retry(policy).observe(observer))
 }
 
 /// `call METHOD [--params JSON]`: any method, parameters as a JSON object.

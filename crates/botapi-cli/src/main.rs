@@ -1,5 +1,6 @@
 //! The `botapi` command: check a bot token (getMe), move a bot between Bot API servers
-//! (logOut, close), call any method, or watch all of it against a bundled emulator (demo).
+//! (logOut, close), call any method, print updates as they come (updates), or watch all of
+//! it against a bundled emulator (demo).
 //!
 //! See `docs/CLI.md` for the commands, their output and exit statuses.
 
@@ -11,6 +12,7 @@ mod failure;
 mod output;
 mod token_source;
 mod transport;
+mod updates;
 mod uploads;
 mod webhook;
 
@@ -47,10 +49,12 @@ fn run(cli: Cli, printer: &mut Printer) -> Result<(), Failure> {
             method,
             params,
             files,
+            retries,
         } => {
             // A missing file is a usage error before the token is even read.
             let files = uploads::open_all(files)?;
             let transport = connect(&cli, printer)?;
+            let transport = commands::with_retries(transport, *retries, printer);
             commands::call(&transport, method, params.as_deref(), files, printer)
         }
         Command::Download {
@@ -79,6 +83,7 @@ fn run(cli: Cli, printer: &mut Printer) -> Result<(), Failure> {
             };
             webhook::serve(&options, printer)
         }
+        Command::Updates(args) => updates::run(&connect(&cli, printer)?, args, printer),
     }
 }
 

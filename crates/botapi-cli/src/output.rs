@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::failure::Failure;
 
 /// Prints to stdout and stderr, redacting the token.
+#[derive(Clone)]
 pub(crate) struct Printer {
     /// Removes the token; `None` before a token is loaded (nothing to hide yet).
     redactor: Option<Redactor>,

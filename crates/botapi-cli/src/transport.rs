@@ -13,6 +13,7 @@ use botapi_proto::download::Downloaded;
 use botapi_proto::types::File;
 
 use botapi_proto::http;
+use botapi_proto::run::Sender;
 use botapi_proto::transport::{AsyncTransport, BlockingTransport};
 use botapi_proto::{Body, CallContext, Method, TransportError};
 use bytes::Bytes;
@@ -25,6 +26,9 @@ pub(crate) struct Connection {
     proto: botapi_proto::Client,
     transport: Box<dyn BlockingTransport<Error = TransportError>>,
     name: TransportName,
+    timeout: Duration,
+    /// How calls are sent: one attempt unless `--retries` asks for more.
+    sender: Sender,
     /// The same adapter, for downloads (which are not calls).
     downloads: Downloads,
 }
@@ -59,16 +63,29 @@ impl Connection {
             proto,
             transport,
             name,
+            timeout,
+            sender: Sender::new(),
             downloads,
         })
     }
 
-    /// Which adapter this is.
-    pub(crate) fn name(&self) -> TransportName {
-        self.name
+    /// What builds the same connection again (on another thread: a connection stays on
+    /// the thread that built it).
+    pub(crate) fn recipe(&self) -> Recipe {
+        Recipe {
+            name: self.name,
+            proto: self.proto.clone(),
+            timeout: self.timeout,
+        }
     }
 
-    /// The core client: the bot and its server.
+    /// Sends every call through `sender` (its retry policy) from now on.
+    pub(crate) fn with_sender(mut self, sender: Sender) -> Self {
+        self.sender = sender;
+        self
+    }
+
+    /// The bot and its server.
     pub(crate) fn proto(&self) -> &botapi_proto::Client {
         &self.proto
     }
@@ -84,12 +101,53 @@ impl Connection {
         }
     }
 
-    /// Sends `method` and waits for its typed result. No retries: a failure is reported
-    /// as it happened.
+    /// The adapter, as an owned transport that borrows it (what the core's runners take).
+    pub(crate) fn transport(&self) -> Borrowed<'_> {
+        Borrowed(&*self.transport)
+    }
+
+    /// Which adapter this is.
+    pub(crate) fn name(&self) -> TransportName {
+        self.name
+    }
+
+    /// Sends `method` and waits for its typed result: one attempt, or as many as the
+    /// [sender](Connection::with_sender)'s policy allows; the failure is the last attempt's.
     pub(crate) fn send<M: Method + ?Sized>(&self, method: &M) -> Result<M::Response, Failure> {
-        self.proto
-            .send(&*self.transport, method)
+        let clock = &botapi_ureq::CLOCK;
+        self.sender
+            .send_blocking(&self.proto, &*self.transport, clock, method)
             .map_err(Failure::from)
+    }
+}
+
+/// Which adapter, for which bot, with which timeout: what [`Connection::new`] takes.
+#[derive(Debug, Clone)]
+pub(crate) struct Recipe {
+    name: TransportName,
+    proto: botapi_proto::Client,
+    timeout: Duration,
+}
+
+impl Recipe {
+    /// A connection as described.
+    pub(crate) fn connect(self) -> Result<Connection, Failure> {
+        Connection::new(self.name, self.proto, self.timeout)
+    }
+}
+
+/// A borrowed adapter that is itself a transport.
+pub(crate) struct Borrowed<'a>(&'a dyn BlockingTransport<Error = TransportError>);
+
+impl BlockingTransport for Borrowed<'_> {
+    type Error = TransportError;
+
+    fn round_trip(
+        &self,
+        request: http::Request<Body>,
+        call: &CallContext,
+    ) -> Result<http::Response<Bytes>, botapi_proto::Error<TransportError>> {
+        self.0.round_trip(request, call)
     }
 }
 

@@ -21,6 +21,7 @@ use crate::bots::Bots;
 use crate::delivery;
 use crate::faults::{Fault, Faults};
 use crate::files::Files;
+use crate::flood::{Flood, FloodControl};
 use crate::log::{RecordedRequest, RequestLog};
 use crate::server;
 use crate::state::{Shared, lock};
@@ -258,6 +259,7 @@ pub struct Builder {
     record_requests: bool,
     local_mode: bool,
     deliver_webhooks: bool,
+    flood_control: Option<FloodControl>,
 }
 
 impl Default for Builder {
@@ -270,6 +272,7 @@ impl Default for Builder {
             record_requests: true,
             local_mode: false,
             deliver_webhooks: false,
+            flood_control: None,
         }
     }
 }
@@ -329,6 +332,15 @@ impl Builder {
     #[must_use]
     pub fn deliver_webhooks(mut self, on: bool) -> Self {
         self.deliver_webhooks = on;
+        self
+    }
+
+    /// Enforces Telegram's flood limits on calls that post a message, answering 429 with
+    /// `retry_after` as the real server does; `None` (the default in-process) turns flood
+    /// control off, so tests send as fast as they like. The binary turns it on.
+    #[must_use]
+    pub fn flood_control(mut self, control: Option<FloodControl>) -> Self {
+        self.flood_control = control;
         self
     }
 
@@ -435,6 +447,7 @@ impl Builder {
         let shared = Shared {
             bots: Mutex::new(Bots::new(bots, self.logout_lockout)),
             faults: Mutex::new(Faults::default()),
+            flood: self.flood_control.map(|c| Mutex::new(Flood::new(c))),
             log: RequestLog::new(self.record_requests),
             updates_changed: Notify::new(),
             any_webhook_url: self.local_mode || self.deliver_webhooks,
@@ -455,6 +468,7 @@ impl fmt::Debug for Builder {
             .field("record_requests", &self.record_requests)
             .field("local_mode", &self.local_mode)
             .field("deliver_webhooks", &self.deliver_webhooks)
+            .field("flood_control", &self.flood_control)
             .finish()
     }
 }

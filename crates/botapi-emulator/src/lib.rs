@@ -83,6 +83,14 @@
 //! an oversized body streamed to any length, a body broken off mid-way, or any raw answer.
 //! See [`Fault`].
 //!
+//! # Flood control
+//! [`Builder::flood_control`] makes the emulator enforce Telegram's sending limits
+//! ([`FloodControl`]: per private chat, per group or channel, overall, and for paid
+//! broadcasts) on the methods that post a message: a message that would pass one is not
+//! executed and gets the real server's 429, `Too Many Requests: retry after N` with
+//! `parameters.retry_after`. Off by default in-process (tests send as fast as they like), on
+//! by default in the binary (`--no-flood-control` turns it off).
+//!
 //! # The request log
 //! [`Emulator::requests`] returns every request received, in order: the method name, the
 //! HTTP method, the bot id, the parameters as a JSON object, the headers and the uploaded
@@ -139,6 +147,7 @@
 //! # As a binary
 //! ```text
 //! botapi-emulator [--host 127.0.0.1] [--port 8081] [--token TOKEN]... [--logout-lockout SECONDS]
+//!                 [--no-flood-control]
 //! ```
 //! It prints its base URL (`http://127.0.0.1:8081`) on the first line of standard output,
 //! then the bots it serves, and runs until stopped. `--port 0` picks a free port.
@@ -155,6 +164,7 @@ mod delivery;
 mod emulator;
 mod faults;
 mod files;
+mod flood;
 mod generic;
 mod handlers;
 mod log;
@@ -169,6 +179,7 @@ mod updates;
 
 pub use emulator::{Builder, DEFAULT_LOGOUT_LOCKOUT, Emulator, default_bot, default_token};
 pub use faults::Fault;
+pub use flood::FloodControl;
 pub use log::{RecordedFile, RecordedRequest};
 
 /// The default bot's token. It is a public test token, not a secret.

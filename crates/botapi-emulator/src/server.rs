@@ -179,6 +179,16 @@ async fn answer(
         Some(Plan::Alter(a)) => alteration = Some(a),
     }
 
+    if let Some(flood) = &shared.flood
+        && body_error.is_none()
+        && params_ok.is_ok()
+        && botapi_proto::meta::method(method).is_some_and(|info| info.sends_message)
+    {
+        let bot = bot_id(token).unwrap_or_default();
+        if let Some(refused) = lock(flood).check(bot, &params.fields, Instant::now()) {
+            return Ok(refused.into_response());
+        }
+    }
     let reply = match (body_error, params_ok) {
         (Some(e), _) => e.reply(),
         // getUpdates may wait, so it runs here rather than under the lock.

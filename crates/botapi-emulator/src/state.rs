@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 use crate::bots::Bots;
 use crate::faults::Faults;
 use crate::files::Files;
+use crate::flood::Flood;
 use crate::log::RequestLog;
 
 /// Everything the connections share with each other and with the [`Emulator`](crate::Emulator)
@@ -16,6 +17,8 @@ use crate::log::RequestLog;
 pub(crate) struct Shared {
     pub(crate) bots: Mutex<Bots>,
     pub(crate) faults: Mutex<Faults>,
+    /// Flood control, when it is on.
+    pub(crate) flood: Option<Mutex<Flood>>,
     pub(crate) log: RequestLog,
     /// Woken when something a waiting `getUpdates` depends on changes: an update pushed, a
     /// webhook set, a bot logged out, a newer `getUpdates` waiting.

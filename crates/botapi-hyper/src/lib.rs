@@ -7,10 +7,13 @@
 //! HTTP/2 as the server offers, plain `http://` for a local Bot API server, a whole-request
 //! timeout, a limit on the answer's size, and file uploads streamed from disk.
 //!
-//! # What it does not do
-//! Retries, rate limiting and polling loops. An [`Error`] says what happened (a
-//! [`retry_after`](botapi_proto::ApiError::retry_after) on flood control, say); deciding what
-//! to do next is the caller's job.
+//! # Running a bot
+//! [`Builder::sender`] gives the client a retry policy and a throttle
+//! ([`botapi_proto::run::Sender`]); [`Client::updates`] long-polls, one update per
+//! `next().await`, confirming only the updates it handed out. Both are the core's loops,
+//! driven here with tokio's time ([`CLOCK`]); see `examples/echo_bot.rs`. Without a sender,
+//! every call is one attempt, and an [`Error`] says what happened (a
+//! [`retry_after`](botapi_proto::ApiError::retry_after) on flood control, say).
 //!
 //! # Errors and the token
 //! The bot token is part of every request URL, and HTTP libraries like to quote URLs in their
@@ -90,7 +93,7 @@ mod download;
 mod error;
 
 pub use body::{AsyncReader, RequestBody, upload_reader};
-pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
+pub use client::{Builder, CLOCK, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits, Updates};
 pub use error::{Error, TransportError, TransportErrorKind};
 
 pub use botapi_proto;

@@ -28,9 +28,15 @@
 //!   unions and their tags), and [`meta::visit_method`] to pick a method's type by name.
 //! - Request bodies as JSON, or `multipart/form-data` with a deterministic boundary when
 //!   files are uploaded ([`InputFile`]).
-//! - [`poll`]: long polling as a state machine (the offset, and whether and when to retry),
-//!   reading each update of a batch on its own so one odd update never stalls the bot;
-//!   [`webhook`]: checking and reading what Telegram posts to a webhook.
+//! - [`poll`]: long polling as a state machine (the offset, which confirms only updates the
+//!   program took, and whether and when to retry), reading each update of a batch on its
+//!   own so one odd update never stalls the bot; [`webhook`]: checking and reading what
+//!   Telegram posts to a webhook.
+//! - [`retry`]: whether a failed call may be sent again (never a call that changes
+//!   something once it may have run) and after how long; [`throttle`]: pacing messages to
+//!   Telegram's flood limits. Both are pure state machines: time comes in as an argument.
+//! - [`run`]: the loops that drive them (send with retries and throttling, long polling
+//!   with a clean stop), generic over the transport and over a clock the adapter supplies.
 //! - [`text`]: formatted text without markup (entities in UTF-16 code units), rendering
 //!   it as HTML or MarkdownV2 with the right escaping, reading entities back from a
 //!   message, splitting long texts within Telegram's limits, and bot commands.
@@ -47,9 +53,10 @@
 //!
 //! # Out of scope
 //! Sending anything. Timeouts, body size limits, TLS, connection pools, reading files from
-//! disk, listening for webhooks and sleeping between retries belong to the transport; the
-//! core tells it what it needs to know ([`Request::timeout_hint`], [`Chunk::File`],
-//! [`poll::PollDecision`]).
+//! disk, listening for webhooks, reading the clock and sleeping belong to the transport and
+//! its runtime; the core tells it what it needs to know ([`Request::timeout_hint`],
+//! [`Chunk::File`], [`poll::PollDecision`]) and takes the clock as
+//! [`run::BlockingClock`] or [`run::AsyncClock`].
 //!
 //! # Example
 //! Any function from request to response is a transport. Here one answers from memory:
@@ -108,7 +115,10 @@ pub mod fuzzing;
 pub mod meta;
 pub mod methods;
 pub mod poll;
+pub mod retry;
+pub mod run;
 pub mod text;
+pub mod throttle;
 pub mod transport;
 pub mod types;
 pub mod webhook;

@@ -9,10 +9,13 @@
 //!
 //! No async runtime is involved: this suits scripts, command-line tools and threads.
 //!
-//! # What it does not do
-//! Retries, rate limiting and polling loops. An [`Error`] says what happened (a
-//! [`retry_after`](botapi_proto::ApiError::retry_after) on flood control, say); deciding what
-//! to do next is the caller's job.
+//! # Running a bot
+//! [`Builder::sender`] gives the client a retry policy and a throttle
+//! ([`botapi_proto::run::Sender`]); [`Client::updates`] long-polls as an iterator that
+//! confirms only the updates it handed out. Both are the core's loops, driven here with
+//! [`CLOCK`]; see `examples/echo_bot.rs`. Without a sender, every call is one attempt, and an
+//! [`Error`] says what happened (a [`retry_after`](botapi_proto::ApiError::retry_after) on
+//! flood control, say).
 //!
 //! # Errors and the token
 //! The bot token is part of every request URL, and HTTP libraries like to quote URLs in their
@@ -90,7 +93,7 @@ mod download;
 mod error;
 mod resolve;
 
-pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
+pub use client::{Builder, CLOCK, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits, Updates};
 pub use error::{Error, TransportError, TransportErrorKind};
 
 pub use botapi_proto;
