@@ -8,7 +8,7 @@ set -euo pipefail
 
 fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 shared="${1:-$fuzz_dir/../../shared/corpus}"
-targets=(decode_envelope parse_token multipart_roundtrip)
+targets=(decode_envelope parse_token multipart_roundtrip webhook_request)
 
 for target in "${targets[@]}"; do
     mkdir -p "$fuzz_dir/corpus/$target"

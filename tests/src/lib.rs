@@ -5,10 +5,14 @@
 //! common [`Transport`] error, plus the original error's `Display` and `Debug` text (checked
 //! for the token by the secrecy cases).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use botapi_proto::Method;
+use botapi_proto::download::Downloaded;
+use botapi_proto::poll::{PollItem, Poller};
+use botapi_proto::run::{Observer, Sender};
+use botapi_proto::types::File;
+use botapi_proto::{InputFile, Method};
 
 pub use botapi_emulator::{DEFAULT_TOKEN, Emulator, Fault};
 
@@ -120,16 +124,52 @@ impl Settings {
     }
 }
 
+/// What a long-polling run through an adapter gave: the updates handed out, in order, and
+/// the error that ended it early or that the clean stop met, if any.
+#[derive(Debug)]
+pub struct Run<U> {
+    /// The updates handed out.
+    pub updates: Vec<U>,
+    /// Why polling ended before `count` updates, if it did.
+    pub error: Option<Failure>,
+    /// How the clean stop went, if one was asked for.
+    pub stopped: Option<Outcome<()>>,
+}
+
 /// A client under test, driven from plain (blocking) test code.
 pub trait Adapter: Sized {
     /// Its name in messages.
     const NAME: &'static str;
 
-    /// A client for `proto` with `settings`.
-    fn build(proto: botapi_proto::Client, settings: Settings) -> Self;
+    /// A client for `proto` with `settings`, sending one attempt per call.
+    fn build(proto: botapi_proto::Client, settings: Settings) -> Self {
+        Self::build_sending(proto, settings, Sender::new())
+    }
+
+    /// A client for `proto` with `settings`, sending every call through `sender`.
+    fn build_sending(proto: botapi_proto::Client, settings: Settings, sender: Sender) -> Self;
 
     /// Calls `method` and waits for the outcome.
     fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response>;
+
+    /// Downloads `file` into memory through the adapter's writer download.
+    fn download(&self, file: &File, max_size: u64) -> Downloaded<Vec<u8>>;
+
+    /// Downloads `file` to `path` through the adapter's temporary-file download.
+    fn download_to_path(&self, file: &File, path: &Path, max_size: u64) -> Downloaded;
+
+    /// An upload read from `data` through the adapter's own reader type, announcing `len`.
+    fn reader_upload(name: &str, data: Vec<u8>, len: Option<u64>) -> InputFile;
+
+    /// Long-polls with the adapter's runner until `count` updates were handed out or
+    /// polling ended, then stops cleanly if `stop`, or drops the runner if not.
+    fn run_updates<U: PollItem + Send + 'static>(
+        &self,
+        poller: Poller<U>,
+        observer: Option<Observer>,
+        count: usize,
+        stop: bool,
+    ) -> Run<U>;
 
     /// A default client for the emulator's default bot.
     fn for_emulator(emulator: &Emulator) -> Self {
@@ -158,13 +198,13 @@ impl Hyper {
 impl Adapter for Hyper {
     const NAME: &'static str = "botapi-hyper";
 
-    fn build(proto: botapi_proto::Client, settings: Settings) -> Self {
+    fn build_sending(proto: botapi_proto::Client, settings: Settings, sender: Sender) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("a tokio runtime");
-        let mut builder = botapi_hyper::Client::builder(proto);
+        let mut builder = botapi_hyper::Client::builder(proto).sender(sender);
         if let Some(timeout) = settings.timeout {
             builder = builder.timeout(timeout);
         }
@@ -184,6 +224,56 @@ impl Adapter for Hyper {
             .block_on(self.client.send(method))
             .map_err(Failure::new)
     }
+
+    fn download(&self, file: &File, max_size: u64) -> Downloaded<Vec<u8>> {
+        let mut out = Vec::new();
+        let future = self.client.download(file, &mut out, max_size);
+        self.runtime.block_on(future).map(|_| out)
+    }
+
+    fn download_to_path(&self, file: &File, path: &Path, max_size: u64) -> Downloaded {
+        // Spawned, which needs the future to be Send, as users' spawned downloads do.
+        let (client, file, path) = (self.client.clone(), file.clone(), path.to_owned());
+        let task = self
+            .runtime
+            .spawn(async move { client.download_to_path(&file, &path, max_size).await });
+        self.runtime.block_on(task).expect("the download task")
+    }
+
+    fn reader_upload(name: &str, data: Vec<u8>, len: Option<u64>) -> InputFile {
+        botapi_hyper::upload_reader(name, std::io::Cursor::new(data), len)
+    }
+
+    fn run_updates<U: PollItem + Send + 'static>(
+        &self,
+        poller: Poller<U>,
+        observer: Option<Observer>,
+        count: usize,
+        stop: bool,
+    ) -> Run<U> {
+        let mut updates = self.client.updates(poller);
+        if let Some(observer) = observer {
+            updates = updates.observe(observer);
+        }
+        self.runtime.block_on(async move {
+            let mut run = Run {
+                updates: Vec::new(),
+                error: None,
+                stopped: None,
+            };
+            while run.updates.len() < count {
+                match updates.next().await {
+                    Some(Ok(update)) => run.updates.push(update),
+                    Some(Err(e)) => run.error = Some(Failure::new(e)),
+                    None => break,
+                }
+            }
+            if stop {
+                run.stopped = Some(updates.stop().await.map_err(Failure::new));
+            }
+            run
+        })
+    }
 }
 
 /// `botapi-ureq`.
@@ -201,8 +291,8 @@ impl Ureq {
 impl Adapter for Ureq {
     const NAME: &'static str = "botapi-ureq";
 
-    fn build(proto: botapi_proto::Client, settings: Settings) -> Self {
-        let mut builder = botapi_ureq::Client::builder(proto);
+    fn build_sending(proto: botapi_proto::Client, settings: Settings, sender: Sender) -> Self {
+        let mut builder = botapi_ureq::Client::builder(proto).sender(sender);
         if let Some(timeout) = settings.timeout {
             builder = builder.timeout(timeout);
         }
@@ -216,6 +306,48 @@ impl Adapter for Ureq {
 
     fn send<M: Method + Sync + ?Sized>(&self, method: &M) -> Outcome<M::Response> {
         self.client.send(method).map_err(Failure::new)
+    }
+
+    fn download(&self, file: &File, max_size: u64) -> Downloaded<Vec<u8>> {
+        let mut out = Vec::new();
+        self.client.download(file, &mut out, max_size).map(|_| out)
+    }
+
+    fn download_to_path(&self, file: &File, path: &Path, max_size: u64) -> Downloaded {
+        self.client.download_to_path(file, path, max_size)
+    }
+
+    fn reader_upload(name: &str, data: Vec<u8>, len: Option<u64>) -> InputFile {
+        InputFile::reader(name, std::io::Cursor::new(data), len)
+    }
+
+    fn run_updates<U: PollItem + Send + 'static>(
+        &self,
+        poller: Poller<U>,
+        observer: Option<Observer>,
+        count: usize,
+        stop: bool,
+    ) -> Run<U> {
+        let mut updates = self.client.updates(poller);
+        if let Some(observer) = observer {
+            updates = updates.observe(observer);
+        }
+        let mut run = Run {
+            updates: Vec::new(),
+            error: None,
+            stopped: None,
+        };
+        while run.updates.len() < count {
+            match updates.next() {
+                Some(Ok(update)) => run.updates.push(update),
+                Some(Err(e)) => run.error = Some(Failure::new(e)),
+                None => break,
+            }
+        }
+        if stop {
+            run.stopped = Some(updates.stop().map_err(Failure::new));
+        }
+        run
     }
 }
 

@@ -1,6 +1,7 @@
 //! `getUpdates` typed end to end: updates pushed into the emulator come back through each
 //! adapter as typed [`Update`]s, long polls outlast the base timeout, and the [`Poller`]
-//! moves past updates it cannot read and decides on real errors.
+//! moves past updates it cannot read, confirms only what was taken and decides on real
+//! errors.
 
 use std::time::{Duration, Instant};
 
@@ -194,8 +195,9 @@ fn poller_moves_past_an_unreadable_update<A: Adapter>() {
     let last = emu.push_update(json!({"message": text_message(22, BIG_CHAT_ID, "three")}));
 
     let mut poller = Poller::new().timeout_secs(1);
-    assert_eq!(poller.request().0.offset, None);
-    let batch = client.send(&poller.request()).unwrap();
+    let first_request = poller.request();
+    assert_eq!(first_request.0.offset, None);
+    let batch = client.send(&first_request).unwrap();
     assert_eq!(batch.len(), 3, "{}: {batch:?}", A::NAME);
     let ids: Vec<Option<i64>> = batch.iter().map(PolledUpdate::update_id).collect();
     assert_eq!(ids, [Some(first), Some(bad), Some(last)]);
@@ -222,7 +224,12 @@ fn poller_moves_past_an_unreadable_update<A: Adapter>() {
     }
     assert_eq!(pending(&client), 3);
 
-    poller.on_updates(&batch);
+    // Fetched is not taken: nothing is confirmed until the updates are handed out.
+    poller.on_updates(batch);
+    assert_eq!(poller.offset(), None);
+    let handed_out: Vec<_> = std::iter::from_fn(|| poller.take()).collect();
+    assert_eq!(handed_out.len(), 3);
+    assert!(matches!(handed_out[1], PolledUpdate::Unreadable(_)));
     assert_eq!(poller.offset(), Some(last + 1));
     let next = poller.request();
     assert_eq!(next.0.offset, Some(last + 1));
@@ -234,8 +241,13 @@ fn poller_moves_past_an_unreadable_update<A: Adapter>() {
     assert_eq!(sent[1]["offset"], json!(last + 1));
     assert_eq!(sent[1]["timeout"], json!(1));
     assert_eq!(pending(&client), 0);
-    poller.on_updates(&empty);
+    poller.on_updates(empty);
     assert_eq!(poller.offset(), Some(last + 1));
+    assert_eq!(
+        poller.stop_request(),
+        None,
+        "the server already has the offset"
+    );
 }
 
 fn poller_decides_on_real_errors<A: Adapter>() {
@@ -251,7 +263,7 @@ fn poller_decides_on_real_errors<A: Adapter>() {
     assert_eq!(api.code(), 429, "{}: {api:?}", A::NAME);
     assert_eq!(api.method, "getUpdates");
     assert_eq!(
-        poller.on_error(&failure.error),
+        poller.on_error(&failure.error, 0),
         PollDecision::Retry {
             after: Duration::from_secs(3)
         }
@@ -261,7 +273,8 @@ fn poller_decides_on_real_errors<A: Adapter>() {
     let batch = client.send(&poller.request()).unwrap();
     assert_eq!(batch.len(), 1, "{batch:?}");
     assert_eq!(batch[0].update_id(), Some(queued));
-    poller.on_updates(&batch);
+    poller.on_updates(batch);
+    assert_eq!(poller.take().and_then(|u| u.update_id()), Some(queued));
 
     // A webhook in the way: polling cannot work until it is deleted, so stop.
     assert!(
@@ -278,5 +291,5 @@ fn poller_decides_on_real_errors<A: Adapter>() {
         "{}",
         api.description
     );
-    assert_eq!(poller.on_error(&failure.error), PollDecision::Stop);
+    assert_eq!(poller.on_error(&failure.error, 0), PollDecision::Stop);
 }

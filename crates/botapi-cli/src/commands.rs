@@ -1,9 +1,13 @@
 //! The commands that talk to a real Bot API server: get-me, log-out, close and call.
 
+use std::sync::Arc;
+
 use botapi_proto::meta::{self, MethodVisitor, visit_method};
 use botapi_proto::methods::{Close, GetMe, LogOut};
+use botapi_proto::retry::RetryPolicy;
+use botapi_proto::run::{Notice, Observer, Sender};
 use botapi_proto::types::User;
-use botapi_proto::{ApiUrl, Call, Method};
+use botapi_proto::{ApiUrl, Call, InputFile, Method};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -11,6 +15,7 @@ use serde_json::{Map, Value};
 use crate::failure::Failure;
 use crate::output::{Printer, describe_bot, describe_value};
 use crate::transport::Connection;
+use crate::uploads;
 
 /// `get-me`: who the token belongs to.
 pub(crate) fn get_me(
@@ -79,15 +84,36 @@ fn report_switch(
     Ok(())
 }
 
+/// `call --retries N`: resends as the core's retry policy allows, up to `retries` times,
+/// each one a line on stderr. 0 keeps the one attempt.
+pub(crate) fn with_retries(connection: Connection, retries: u32, printer: &Printer) -> Connection {
+    if retries == 0 {
+        return connection;
+    }
+    let printer = printer.clone();
+    let observer: Observer = Arc::new(move |notice: &Notice<'_>| {
+        if let Notice::Retrying { .. } = notice {
+            printer.err(&format!("warning: {notice}"));
+        }
+    });
+    let policy = RetryPolicy::new().max_retries(retries);
+    connection.with_sender(Sender::new().retry(policy).observe(observer))
+}
+
 /// `call METHOD [--params JSON]`: any method, parameters as a JSON object.
 pub(crate) fn call(
     transport: &Connection,
     method: &str,
     params: Option<&str>,
+    files: Vec<(String, InputFile)>,
     printer: &Printer,
 ) -> Result<(), Failure> {
     let params = parse_params(params)?;
-    let result = call_by_name(transport, method, params)?;
+    let result = if files.is_empty() {
+        call_by_name(transport, method, params)?
+    } else {
+        uploads::call_with_files(transport, method, params, files)?
+    };
     if printer.json() {
         printer.json_doc(&result);
     } else {
@@ -144,6 +170,43 @@ pub(crate) fn call_by_name(
     match visit_method(info.name, &params, typed) {
         Some(result) => result,
         None => transport.send(&Call::new(name).params(params)),
+    }
+}
+
+/// Checks `params` against `name`'s typed parameters without sending (a method the library
+/// does not know passes as it is).
+pub(crate) fn check_params(name: &str, params: &Value) -> Result<(), Failure> {
+    let Some(info) = meta::method(name) else {
+        return Ok(());
+    };
+    visit_method(
+        info.name,
+        params,
+        Check {
+            params,
+            name: info.name,
+        },
+    )
+    .unwrap_or(Ok(()))
+}
+
+/// Deserializes the typed method that [`visit_method`] picked, to check its parameters.
+struct Check<'a> {
+    params: &'a Value,
+    name: &'static str,
+}
+
+impl MethodVisitor for Check<'_> {
+    type Output = Result<(), Failure>;
+
+    fn visit<M>(self) -> Self::Output
+    where
+        M: Method + Serialize + DeserializeOwned + std::fmt::Debug + Clone + 'static,
+        M::Response: Serialize + std::fmt::Debug,
+    {
+        M::deserialize(self.params)
+            .map(drop)
+            .map_err(|e| Failure::Usage(format!("--params for {}: {e}", self.name)))
     }
 }
 

@@ -2,10 +2,14 @@
 //! this process, on loopback. It needs no token and no network, and it goes through the same
 //! code as the real commands (the same adapters, the same messages).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use botapi_emulator::{Emulator, Fault};
 use botapi_proto::methods::{Close, GetMe, LogOut};
+use botapi_proto::poll::Poller;
+use botapi_proto::retry::RetryPolicy;
+use botapi_proto::run::{BlockingUpdates, Notice, Observer, Sender};
 use botapi_proto::{Client, Method, Token};
 use serde_json::{Map, Value, json};
 
@@ -58,6 +62,7 @@ pub(crate) fn run(timeout: Duration, printer: &mut Printer) -> Result<(), Failur
         walk_through(&transport, &proto, p)?;
     }
     show_errors(&emulator, &proto, timeout, p)?;
+    show_running(&emulator, &proto, timeout, p)?;
 
     p.out("");
     p.out("Done. Against a real server, the same steps are:");
@@ -171,6 +176,96 @@ fn show_errors(
             .map_or_else(|| "(missing)".to_owned(), |id| id.to_string())
     ));
     Ok(())
+}
+
+/// What a running bot needs: a resend that is safe, long polling that confirms only what
+/// was taken, and a download that leaves nothing behind when it fails.
+fn show_running(
+    emulator: &Emulator,
+    proto: &Client,
+    timeout: Duration,
+    p: &Printer,
+) -> Result<(), Failure> {
+    let prefix = format!("botapi --api-url {}", proto.api_url());
+    let connection = Connection::new(TransportName::Ureq, proto.clone(), timeout)?;
+    // As `--retries 2` sets it up, with each resend shown on stdout here (the command puts
+    // it on stderr).
+    let printer = p.clone();
+    let observer: Observer = Arc::new(move |notice: &Notice<'_>| {
+        if let Notice::Retrying { .. } = notice {
+            printer.out(&format!("    warning: {notice}"));
+        }
+    });
+    let sender = Sender::new()
+        .retry(RetryPolicy::new().max_retries(2))
+        .observe(observer);
+    let connection = connection.with_sender(sender);
+
+    p.out("");
+    heading(p, "Running a bot");
+    p.out("");
+    p.out("With --retries, a call is sent again only when that cannot post it twice: after a");
+    p.out("429 (Telegram did not run the call) it waits retry_after; a sendMessage that timed out");
+    p.out("or got a 5xx may have run, so it is never resent. The emulator refuses the next");
+    p.out("sendMessage once more, asking for a one-second wait:");
+    emulator.inject("sendMessage", Fault::TooManyRequests { retry_after: 1 }, 1);
+    let params = json!({"chat_id": SUPERGROUP_ID, "text": "hello again"});
+    p.out("");
+    p.out(&format!(
+        "  $ {prefix} call sendMessage --params '{params}' --retries 2"
+    ));
+    let params: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
+    let sent = call_by_name(&connection, "sendMessage", params)?;
+    p.out(&format!(
+        "    sent after the wait: message_id {}",
+        sent["message_id"]
+    ));
+
+    p.out("");
+    p.out("Long polling hands each update out once and confirms only what it handed out. Three");
+    p.out("updates wait, the last of a kind this version does not know; a first run takes two and");
+    p.out("stops, a second run starts exactly where the first stopped:");
+    let chat = json!({"id": 42, "type": "private", "first_name": "Ada"});
+    for text in ["/start", "hello"] {
+        emulator.push_update(
+            json!({"message": {"message_id": 1, "date": 1, "chat": chat, "text": text}}),
+        );
+    }
+    emulator.push_update(json!({"kind_from_bot_api_99": {"anything": true}}));
+    for (run, count) in [(1, 2), (2, 1)] {
+        p.out("");
+        p.out(&format!(
+            "  $ {prefix} updates --poll-timeout 0 --count {count}   (run {run})"
+        ));
+        let mut updates = BlockingUpdates::new(
+            proto.clone(),
+            connection.transport(),
+            botapi_ureq::CLOCK,
+            Poller::raw().timeout_secs(0),
+        );
+        for _ in 0..count {
+            match updates.next() {
+                Some(Ok(update)) => p.out(&format!("    {update}")),
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            }
+        }
+        updates.stop()?;
+    }
+
+    p.out("");
+    p.out("A download goes through a temporary file renamed at the end: a failed one leaves");
+    p.out("nothing at the output path.");
+    let file_id = emulator.store_file("report.txt", &b"42 deployments, 0 incidents\n"[..]);
+    let output = std::env::temp_dir().join(format!("botapi-demo-{}.txt", std::process::id()));
+    p.out("");
+    p.out(&format!(
+        "  $ {prefix} download {file_id} --output {}",
+        output.display()
+    ));
+    let shown = crate::download::run(&connection, &file_id, Some(&output), 1 << 20, p);
+    let _ = std::fs::remove_file(&output);
+    shown
 }
 
 /// Sends sendMessage, which the emulator was told to refuse, and shows the error as the

@@ -1,15 +1,20 @@
 //! The `botapi` command: check a bot token (getMe), move a bot between Bot API servers
-//! (logOut, close), call any method, or watch all of it against a bundled emulator (demo).
+//! (logOut, close), call any method, print updates as they come (updates), or watch all of
+//! it against a bundled emulator (demo).
 //!
 //! See `docs/CLI.md` for the commands, their output and exit statuses.
 
 mod cli;
 mod commands;
 mod demo;
+mod download;
 mod failure;
 mod output;
 mod token_source;
 mod transport;
+mod updates;
+mod uploads;
+mod webhook;
 
 use std::process::ExitCode;
 
@@ -40,10 +45,45 @@ fn run(cli: Cli, printer: &mut Printer) -> Result<(), Failure> {
         Command::GetMe => commands::get_me(&connect(&cli, printer)?, api_url, printer),
         Command::LogOut => commands::log_out(&connect(&cli, printer)?, api_url, printer),
         Command::Close => commands::close(&connect(&cli, printer)?, api_url, printer),
-        Command::Call { method, params } => {
+        Command::Call {
+            method,
+            params,
+            files,
+            retries,
+        } => {
+            // A missing file is a usage error before the token is even read.
+            let files = uploads::open_all(files)?;
             let transport = connect(&cli, printer)?;
-            commands::call(&transport, method, params.as_deref(), printer)
+            let transport = commands::with_retries(transport, *retries, printer);
+            commands::call(&transport, method, params.as_deref(), files, printer)
         }
+        Command::Download {
+            file_id,
+            output,
+            max_size,
+        } => {
+            let transport = connect(&cli, printer)?;
+            download::run(&transport, file_id, output.as_deref(), *max_size, printer)
+        }
+        Command::ServeWebhook {
+            listen,
+            secret_file,
+            count,
+            max_body,
+            tls_cert,
+            tls_key,
+        } => {
+            let tls = tls_cert.as_deref().zip(tls_key.as_deref());
+            let options = webhook::Options {
+                listen: *listen,
+                secret_file: secret_file.as_deref(),
+                count: *count,
+                max_body: *max_body,
+                tls,
+            };
+            webhook::serve(&options, printer)
+        }
+        Command::Updates(args) => updates::run(&connect(&cli, printer)?, args, printer),
     }
 }
 

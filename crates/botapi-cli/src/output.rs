@@ -13,9 +13,12 @@ use serde_json::{Map, Value};
 use crate::failure::Failure;
 
 /// Prints to stdout and stderr, redacting the token.
+#[derive(Clone)]
 pub(crate) struct Printer {
     /// Removes the token; `None` before a token is loaded (nothing to hide yet).
     redactor: Option<Redactor>,
+    /// Other secrets to keep out (a webhook secret).
+    hidden: Vec<String>,
     json: bool,
 }
 
@@ -24,6 +27,7 @@ impl Printer {
     pub(crate) fn new(json: bool) -> Self {
         Printer {
             redactor: None,
+            hidden: Vec::new(),
             json,
         }
     }
@@ -38,11 +42,24 @@ impl Printer {
         self.json
     }
 
+    /// From now on, replaces `secret` with `<redacted>` in everything printed.
+    pub(crate) fn hide(&mut self, secret: &str) {
+        if !secret.is_empty() {
+            self.hidden.push(secret.to_owned());
+        }
+    }
+
     fn clean<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        match &self.redactor {
+        let mut text = match &self.redactor {
             Some(redactor) => redactor.redact(text),
             None => text.into(),
+        };
+        for secret in &self.hidden {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "<redacted>").into();
+            }
         }
+        text
     }
 
     /// One line (or block) on stdout. A closed pipe (`botapi … | head`) is not an error.

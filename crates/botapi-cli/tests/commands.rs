@@ -228,6 +228,11 @@ fn demo_walks_through_and_exits_0_without_a_token() {
         "retry_after: 7 s",
         "\"parameters\":{\"retry_after\":7}",
         "migrate_to_chat_id: -1001234567890. Send to that chat id",
+        "retry 1 in 1 s",
+        "sent after the wait: message_id",
+        "\"text\":\"/start\"},\"update_id\":1}",
+        "{\"kind_from_bot_api_99\":{\"anything\":true},\"update_id\":3}",
+        "(28 bytes)",
         "exit status: 3",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");

@@ -33,6 +33,11 @@ impl Bot {
         }
     }
 
+    /// The bot's token.
+    pub(crate) fn token(&self) -> &Token {
+        &self.token
+    }
+
     /// The id of a message the bot sends now: 1, 2, 3, …
     pub(crate) fn new_message_id(&mut self) -> i64 {
         let id = self.next_message_id;
@@ -105,6 +110,11 @@ impl Bots {
     }
 
     /// The first registered bot: the default one for [`Emulator`](crate::Emulator) methods.
+    /// Every bot, whatever its lockout.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Bot> {
+        self.bots.iter_mut()
+    }
+
     pub(crate) fn first_mut(&mut self) -> Option<&mut Bot> {
         self.bots.first_mut()
     }

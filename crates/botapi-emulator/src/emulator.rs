@@ -4,18 +4,24 @@
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use botapi_proto::types::{Update, UpdateKind, User};
 use botapi_proto::{ApiUrl, Client, Token};
+use bytes::Bytes;
 use serde_json::{Map, Value};
 use tokio::sync::{Notify, oneshot};
 
 use crate::DEFAULT_TOKEN;
 use crate::bots::Bots;
+use crate::delivery;
 use crate::faults::{Fault, Faults};
+use crate::files::Files;
+use crate::flood::{Flood, FloodControl};
 use crate::log::{RecordedRequest, RequestLog};
 use crate::server;
 use crate::state::{Shared, lock};
@@ -54,6 +60,8 @@ pub struct Emulator {
     first_token: Token,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    /// The directory of local mode's files, removed on stop.
+    local_dir: Option<PathBuf>,
 }
 
 impl Emulator {
@@ -166,6 +174,19 @@ impl Emulator {
         self.push_update(Value::Object(update))
     }
 
+    /// Stores `data` as a file of the first registered bot, as if it had uploaded it, and
+    /// returns its `file_id` for `getFile`. The file name gives the `file_path`'s extension.
+    pub fn store_file(&self, file_name: &str, data: impl Into<Bytes>) -> String {
+        let owner = self.first_token.bot_id();
+        lock(&self.shared.files).store(owner, Some(file_name), data.into())
+    }
+
+    /// In local mode, the directory the files are written to (`getFile` answers absolute
+    /// paths in it).
+    pub fn local_dir(&self) -> Option<&Path> {
+        self.local_dir.as_deref()
+    }
+
     /// Forgets every fault not yet applied.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
@@ -190,6 +211,9 @@ impl Emulator {
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        if let Some(dir) = self.local_dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }
@@ -233,6 +257,9 @@ pub struct Builder {
     logout_lockout: Duration,
     bind: SocketAddr,
     record_requests: bool,
+    local_mode: bool,
+    deliver_webhooks: bool,
+    flood_control: Option<FloodControl>,
 }
 
 impl Default for Builder {
@@ -243,6 +270,9 @@ impl Default for Builder {
             logout_lockout: DEFAULT_LOGOUT_LOCKOUT,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             record_requests: true,
+            local_mode: false,
+            deliver_webhooks: false,
+            flood_control: None,
         }
     }
 }
@@ -284,11 +314,43 @@ impl Builder {
         self
     }
 
+    /// Behave as a local Bot API server started with `--local` (off by default): files are
+    /// written to a temporary directory (removed on stop) and `getFile` answers their
+    /// absolute paths, which are not served over HTTP; `file://` inputs naming an existing
+    /// file are accepted (the cloud refuses them); `setWebhook` takes `http` URLs on any
+    /// port.
+    #[must_use]
+    pub fn local_mode(mut self, on: bool) -> Self {
+        self.local_mode = on;
+        self
+    }
+
+    /// Deliver updates to each bot's webhook (off by default: updates wait for
+    /// `getUpdates`, which a set webhook refuses). With it on, `setWebhook` takes any `http`
+    /// or `https` URL on any port, so a test can point it at a listener on loopback; see
+    /// the crate docs for how delivery behaves.
+    #[must_use]
+    pub fn deliver_webhooks(mut self, on: bool) -> Self {
+        self.deliver_webhooks = on;
+        self
+    }
+
+    /// Enforces Telegram's flood limits on calls that post a message, answering 429 with
+    /// `retry_after` as the real server does; `None` (the default in-process) turns flood
+    /// control off, so tests send as fast as they like. The binary turns it on.
+    #[must_use]
+    pub fn flood_control(mut self, control: Option<FloodControl>) -> Self {
+        self.flood_control = control;
+        self
+    }
+
     /// Binds and starts the server on a thread of its own with its own Tokio runtime, and
     /// returns once it is listening. Works from plain code and from inside a Tokio runtime
     /// alike, since it never blocks on the caller's runtime.
     pub fn start(self) -> io::Result<Emulator> {
-        let (shared, first_token) = self.shared()?;
+        let local_dir = self.local_dir()?;
+        let (shared, first_token) = self.shared(local_dir.clone())?;
+        let deliver = self.deliver_webhooks;
         let listener = std::net::TcpListener::bind(self.bind)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -317,6 +379,9 @@ impl Builder {
                         }
                     };
                     let _ = ready_tx.send(Ok(()));
+                    if deliver {
+                        tokio::spawn(delivery::run(Arc::clone(&server_shared)));
+                    }
                     let stop = async {
                         // A dropped sender stops the server too.
                         let _ = stop_rx.await;
@@ -336,6 +401,7 @@ impl Builder {
             first_token,
             stop: Some(stop_tx),
             thread: Some(thread),
+            local_dir,
         };
         match ready {
             Ok(()) => Ok(emulator),
@@ -350,13 +416,29 @@ impl Builder {
     /// dropped (what the `botapi-emulator` binary does). There is no handle to inject
     /// faults or read the log; use [`Builder::start`] for that.
     pub async fn serve(self, listener: tokio::net::TcpListener) -> io::Result<()> {
-        let (shared, _) = self.shared()?;
+        let (shared, _) = self.shared(self.local_dir()?)?;
+        if self.deliver_webhooks {
+            tokio::spawn(delivery::run(Arc::clone(&shared)));
+        }
         server::run(shared, listener, std::future::pending()).await;
         Ok(())
     }
 
+    /// A new directory for local mode's files, when on.
+    fn local_dir(&self) -> io::Result<Option<PathBuf>> {
+        if !self.local_mode {
+            return Ok(None);
+        }
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("botapi-emulator-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        // The absolute path getFile answers, whatever the temporary directory's form.
+        Ok(Some(std::fs::canonicalize(dir)?))
+    }
+
     /// The server's state, and the first bot's token.
-    fn shared(&self) -> io::Result<(Arc<Shared>, Token)> {
+    fn shared(&self, local_dir: Option<PathBuf>) -> io::Result<(Arc<Shared>, Token)> {
         let bots = self.bots.clone();
         let first = bots
             .first()
@@ -365,8 +447,11 @@ impl Builder {
         let shared = Shared {
             bots: Mutex::new(Bots::new(bots, self.logout_lockout)),
             faults: Mutex::new(Faults::default()),
+            flood: self.flood_control.map(|c| Mutex::new(Flood::new(c))),
             log: RequestLog::new(self.record_requests),
             updates_changed: Notify::new(),
+            any_webhook_url: self.local_mode || self.deliver_webhooks,
+            files: Mutex::new(Files::new(local_dir)),
         };
         Ok((Arc::new(shared), first))
     }
@@ -381,6 +466,9 @@ impl fmt::Debug for Builder {
             .field("logout_lockout", &self.logout_lockout)
             .field("bind", &self.bind)
             .field("record_requests", &self.record_requests)
+            .field("local_mode", &self.local_mode)
+            .field("deliver_webhooks", &self.deliver_webhooks)
+            .field("flood_control", &self.flood_control)
             .finish()
     }
 }

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::bots::Bot;
 use crate::handlers::Outcome;
+use crate::markup;
 use crate::params::Params;
 use crate::params::{integer, text};
 use crate::plausible;
@@ -39,7 +40,19 @@ pub(crate) fn answer(bot: &mut Bot, method: &'static MethodInfo, params: &Params
     if let Some(missing) = first_missing(method, params) {
         return Outcome::missing(missing);
     }
-    Outcome::done(result(bot, method, params))
+    // A text or caption with parse_mode or entities comes back parsed, as Telegram keeps it.
+    let formatted = match markup::read(method, params) {
+        Ok(formatted) => formatted,
+        Err(description) => {
+            return Outcome::Refused {
+                code: 400,
+                description,
+            };
+        }
+    };
+    let mut result = result(bot, method, params);
+    formatted.fill(&mut result);
+    Outcome::done(result)
 }
 
 /// The first required parameter that is absent or empty, in the order of the reference.

@@ -18,6 +18,8 @@ use crate::reply::Reply;
 pub(crate) struct Call<'a> {
     pub(crate) params: &'a Params,
     pub(crate) now: Instant,
+    /// Whether `setWebhook` takes any `http`/`https` URL on any port (local mode, delivery).
+    pub(crate) any_webhook_url: bool,
 }
 
 /// What a handler decided.
@@ -132,7 +134,7 @@ fn set_webhook(bot: &mut Bot, call: &Call<'_>) -> Outcome {
         // An empty URL removes the webhook.
         return delete_webhook(bot, call);
     }
-    if let Err(why) = check_webhook_url(&url) {
+    if let Err(why) = check_webhook_url(&url, call.any_webhook_url) {
         return Outcome::bad_request(format!("Bad Request: bad webhook: {why}"));
     }
     let secret_token = match fields.get("secret_token").map(text) {
@@ -217,13 +219,19 @@ fn get_webhook_info(bot: &mut Bot, _: &Call<'_>) -> Outcome {
     Outcome::done(serde_json::to_value(info).unwrap_or(Value::Null))
 }
 
-/// Checks what the real server checks of a webhook URL: HTTPS, and one of its ports.
-fn check_webhook_url(url: &str) -> Result<(), &'static str> {
+/// Checks what the real server checks of a webhook URL: HTTPS, and one of its ports (a
+/// local server, and `any`, take `http` too and any port).
+fn check_webhook_url(url: &str, any: bool) -> Result<(), &'static str> {
     let uri: http::Uri = url.parse().map_err(|_| "invalid URL")?;
-    if !uri
-        .scheme_str()
-        .is_some_and(|s| s.eq_ignore_ascii_case("https"))
-    {
+    let scheme = uri.scheme_str().unwrap_or_default();
+    if any && (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        return uri
+            .host()
+            .filter(|h| !h.is_empty())
+            .map(|_| ())
+            .ok_or("invalid URL");
+    }
+    if !scheme.eq_ignore_ascii_case("https") {
         return Err("An HTTPS URL must be provided for webhook");
     }
     if uri.host().is_none_or(str::is_empty) {
@@ -272,6 +280,7 @@ mod tests {
         Call {
             params,
             now: Instant::now(),
+            any_webhook_url: false,
         }
     }
 
@@ -292,11 +301,13 @@ mod tests {
 
     #[test]
     fn webhook_urls_are_checked() {
-        assert!(check_webhook_url("https://example.org/hook").is_ok());
-        assert!(check_webhook_url("https://example.org:8443/hook").is_ok());
-        assert!(check_webhook_url("http://example.org/hook").is_err());
-        assert!(check_webhook_url("https://example.org:8080/hook").is_err());
-        assert!(check_webhook_url("not a url").is_err());
+        assert!(check_webhook_url("https://example.org/hook", false).is_ok());
+        assert!(check_webhook_url("https://example.org:8443/hook", false).is_ok());
+        assert!(check_webhook_url("http://example.org/hook", false).is_err());
+        assert!(check_webhook_url("https://example.org:8080/hook", false).is_err());
+        assert!(check_webhook_url("not a url", false).is_err());
+        assert!(check_webhook_url("http://127.0.0.1:45678/hook", true).is_ok());
+        assert!(check_webhook_url("ftp://127.0.0.1/hook", true).is_err());
     }
 
     #[test]

@@ -46,6 +46,15 @@
 //! result per forwarded message or album item). Nothing is stored: `getChat` after
 //! `setChatTitle` does not show the new title.
 //!
+//! Formatted text is read as the real server reads it: a `text` or `caption` sent with
+//! `parse_mode` `HTML`, `MarkdownV2` or `Markdown` comes back as plain text with its
+//! `entities` (or `caption_entities`) in UTF-16 code units, and malformed markup gets the
+//! real server's 400 (`Bad Request: can't parse entities: …`); `entities` sent beside a
+//! text are checked against it and echoed. Entities are then fixed as Telegram fixes them
+//! (overlaps dropped, styles merged and cut around other entities), white space is
+//! trimmed from the ends, and a text over 4,096 characters or a caption over 1,024 is
+//! refused. The emulator does not find URLs, mentions or commands in plain text.
+//!
 //! # Updates and long polling
 //! [`Emulator::push_update`] (or [`Emulator::push_update_for`] another bot,
 //! [`Emulator::push_update_kind`] for a typed one) queues an update, numbering it
@@ -73,6 +82,14 @@
 //! `migrate_to_chat_id`, an nginx HTML 502, a truncated body, a delay, a dropped connection,
 //! an oversized body streamed to any length, a body broken off mid-way, or any raw answer.
 //! See [`Fault`].
+//!
+//! # Flood control
+//! [`Builder::flood_control`] makes the emulator enforce Telegram's sending limits
+//! ([`FloodControl`]: per private chat, per group or channel, overall, and for paid
+//! broadcasts) on the methods that post a message: a message that would pass one is not
+//! executed and gets the real server's 429, `Too Many Requests: retry after N` with
+//! `parameters.retry_after`. Off by default in-process (tests send as fast as they like), on
+//! by default in the binary (`--no-flood-control` turns it off).
 //!
 //! # The request log
 //! [`Emulator::requests`] returns every request received, in order: the method name, the
@@ -130,6 +147,7 @@
 //! # As a binary
 //! ```text
 //! botapi-emulator [--host 127.0.0.1] [--port 8081] [--token TOKEN]... [--logout-lockout SECONDS]
+//!                 [--no-flood-control]
 //! ```
 //! It prints its base URL (`http://127.0.0.1:8081`) on the first line of standard output,
 //! then the bots it serves, and runs until stopped. `--port 0` picks a free port.
@@ -142,12 +160,16 @@
 #![deny(missing_docs)]
 
 mod bots;
+mod delivery;
 mod emulator;
 mod faults;
+mod files;
+mod flood;
 mod generic;
 mod handlers;
 mod log;
 mod long_poll;
+mod markup;
 mod params;
 pub mod plausible;
 mod reply;
@@ -157,6 +179,7 @@ mod updates;
 
 pub use emulator::{Builder, DEFAULT_LOGOUT_LOCKOUT, Emulator, default_bot, default_token};
 pub use faults::Fault;
+pub use flood::FloodControl;
 pub use log::{RecordedFile, RecordedRequest};
 
 /// The default bot's token. It is a public test token, not a secret.

@@ -6,12 +6,13 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use botapi_emulator::{Builder, DEFAULT_TOKEN, default_bot};
+use botapi_emulator::{Builder, DEFAULT_TOKEN, FloodControl, default_bot};
 use botapi_proto::Token;
 use botapi_proto::types::User;
 
 const USAGE: &str = "\
 usage: botapi-emulator [--host ADDR] [--port PORT] [--token TOKEN]... [--logout-lockout SECONDS]
+                       [--no-flood-control]
 
 A Telegram Bot API server for tests and demos.
 
@@ -20,6 +21,8 @@ A Telegram Bot API server for tests and demos.
   --token TOKEN             register a bot with this token; repeat for more
                             (default: one bot with the public test token, printed at start)
   --logout-lockout SECONDS  how long a bot is refused after logOut (default 600)
+  --no-flood-control        never answer 429 (by default messages sent faster than
+                            Telegram allows get 429 with retry_after, as on the real server)
   -h, --help                print this help";
 
 /// What the command line asks for.
@@ -28,6 +31,7 @@ struct Options {
     port: u16,
     tokens: Vec<Token>,
     logout_lockout: Duration,
+    flood_control: bool,
 }
 
 /// Reads the arguments; `Ok(None)` means help was asked for. Error messages never repeat a
@@ -38,6 +42,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, Stri
         port: 8081,
         tokens: Vec::new(),
         logout_lockout: Duration::from_secs(600),
+        flood_control: true,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -49,6 +54,10 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, Stri
         };
         if flag == "-h" || flag == "--help" {
             return Ok(None);
+        }
+        if flag == "--no-flood-control" && inline.is_none() {
+            options.flood_control = false;
+            continue;
         }
         let mut value = || {
             inline
@@ -135,7 +144,8 @@ fn main() -> ExitCode {
 async fn serve(options: Options) -> std::io::Result<()> {
     let mut builder = Builder::default()
         .logout_lockout(options.logout_lockout)
-        .record_requests(false);
+        .record_requests(false)
+        .flood_control(options.flood_control.then(FloodControl::default));
     for token in &options.tokens {
         builder = builder.bot(token.clone(), user_for(token));
     }
@@ -155,8 +165,9 @@ async fn serve(options: Options) -> std::io::Result<()> {
             println!("bot {}: token given with --token", token.bot_id());
         }
     }
+    let flood = if options.flood_control { "on" } else { "off" };
     println!(
-        "logOut lockout: {} s; stop with Ctrl-C",
+        "logOut lockout: {} s; flood control {flood}; stop with Ctrl-C",
         options.logout_lockout.as_secs()
     );
     builder.serve(listener).await
@@ -189,6 +200,13 @@ mod tests {
         assert_eq!(options.tokens.len(), 2);
         assert_eq!(options.tokens[1].bot_id(), 43);
         assert_eq!(options.logout_lockout, Duration::from_secs(5));
+        assert!(
+            options.flood_control,
+            "flood control is on unless turned off"
+        );
+        let off = parse(args(&["--no-flood-control"])).unwrap().unwrap();
+        assert!(!off.flood_control);
+        assert!(parse(args(&["--no-flood-control=1"])).is_err());
         assert!(parse(args(&["--help"])).unwrap().is_none());
     }
 

@@ -25,7 +25,7 @@ use crate::log::RecordedRequest;
 use crate::long_poll::{self, PollRequest};
 use crate::reply::{Reply, ReplyBody};
 use crate::state::{Shared, lock};
-use crate::{MAX_BODY_BYTES, generic, params};
+use crate::{MAX_BODY_BYTES, files, generic, params};
 
 /// How long a client may take to send a request's headers (also how long an idle
 /// keep-alive connection stays open).
@@ -92,12 +92,20 @@ enum Route<'a> {
     /// `/bot<token>/<method>` with a method name of letters, digits and `_` (or none, which
     /// the real server treats as an unknown method).
     Bot { token: &'a str, method: &'a str },
+    /// `/file/bot<token>/<file_path>`: a file download.
+    File { token: &'a str, file_path: &'a str },
     /// Anything else.
     Elsewhere,
 }
 
 impl<'a> Route<'a> {
     fn of(path: &'a str) -> Self {
+        if let Some((token, file_path)) = path
+            .strip_prefix("/file/bot")
+            .and_then(|rest| rest.split_once('/'))
+        {
+            return Route::File { token, file_path };
+        }
         let Some((token, method)) = path
             .strip_prefix("/bot")
             .and_then(|rest| rest.split_once('/'))
@@ -146,8 +154,10 @@ async fn answer(
         Err(e) => Some(e),
     };
 
-    let Route::Bot { token, method } = route else {
-        return Ok(Reply::not_found().into_response());
+    let (token, method) = match route {
+        Route::Bot { token, method } => (token, method),
+        Route::File { token, file_path } => return download(&shared, token, file_path).await,
+        Route::Elsewhere => return Ok(Reply::not_found().into_response()),
     };
     if bot_id(token).is_none() {
         // The real server does not tell a malformed token from a wrong path.
@@ -169,6 +179,16 @@ async fn answer(
         Some(Plan::Alter(a)) => alteration = Some(a),
     }
 
+    if let Some(flood) = &shared.flood
+        && body_error.is_none()
+        && params_ok.is_ok()
+        && botapi_proto::meta::method(method).is_some_and(|info| info.sends_message)
+    {
+        let bot = bot_id(token).unwrap_or_default();
+        if let Some(refused) = lock(flood).check(bot, &params.fields, Instant::now()) {
+            return Ok(refused.into_response());
+        }
+    }
     let reply = match (body_error, params_ok) {
         (Some(e), _) => e.reply(),
         // getUpdates may wait, so it runs here rather than under the lock.
@@ -185,11 +205,48 @@ async fn answer(
     Ok(reply.into_response())
 }
 
+/// The name faults for file downloads are injected under (`emulator.inject("download", …)`).
+pub(crate) const DOWNLOAD: &str = "download";
+
+/// Serves a stored file: 401 for an unknown or locked-out bot, 404 for a path it has no
+/// file at (and always in local mode, where files are not served), faults applied as to a
+/// method called `download`.
+async fn download(
+    shared: &Shared,
+    token: &str,
+    file_path: &str,
+) -> Result<Response<ReplyBody>, DropConnection> {
+    let owner = match lock(&shared.bots).access(token, Instant::now()) {
+        Access::Ready(bot) => bot.token().bot_id(),
+        _ if bot_id(token).is_none() => return Ok(Reply::not_found().into_response()),
+        _ => return Ok(Reply::unauthorized().into_response()),
+    };
+    let mut alteration = None;
+    let fault = lock(&shared.faults).take(DOWNLOAD);
+    match fault.map(|f| f.plan()) {
+        None => {}
+        Some(Plan::Replace(reply)) => return Ok(reply.into_response()),
+        Some(Plan::Drop) => return Err(DropConnection),
+        Some(Plan::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(Plan::Alter(a)) => alteration = Some(a),
+    }
+    let data = lock(&shared.files).download(owner, file_path);
+    let reply = match data {
+        Some(data) => Reply::raw(200, "application/octet-stream", data),
+        None => Reply::not_found(),
+    };
+    let reply = match alteration {
+        Some(a) => a.apply(reply),
+        None => reply,
+    };
+    Ok(reply.into_response())
+}
+
 /// The one method that may hold its request open.
 const GET_UPDATES: &str = "getUpdates";
 
 /// The normal answer to a call from a registered bot (other than a well-formed getUpdates).
-fn run_method(
+pub(crate) fn run_method(
     shared: &Shared,
     token: &str,
     method: &str,
@@ -217,8 +274,34 @@ fn run_method(
         }
         .into_reply();
     }
+    let owner = bot.token().bot_id();
+    let mut files = lock(&shared.files);
+    if let Err(description) = files::check_local_references(params, files.is_local()) {
+        return Outcome::Refused {
+            code: 400,
+            description,
+        }
+        .into_reply();
+    }
+    files.store_uploads(owner, params);
+    if method.eq_ignore_ascii_case("getFile") {
+        // A stored file gets its real answer; any other id the plausible one, as before.
+        let file_id = params.fields.get("file_id").map(params::text);
+        if let Some(file) = file_id.and_then(|id| files.get_file(owner, &id)) {
+            return Outcome::done(file).into_reply();
+        }
+    }
+    drop(files);
+    let any_webhook_url = shared.any_webhook_url;
     let outcome = match answerer {
-        Answerer::Modelled(entry) => (entry.handler)(bot, &Call { params, now }),
+        Answerer::Modelled(entry) => {
+            let call = Call {
+                params,
+                now,
+                any_webhook_url,
+            };
+            (entry.handler)(bot, &call)
+        }
         Answerer::Generic(info) => generic::answer(bot, info, params),
     };
     drop(bots);
@@ -280,6 +363,7 @@ async fn read_body(parts: &Parts, body: Incoming) -> Result<Bytes, BodyError> {
 fn record(parts: &Parts, route: &Route<'_>, params: &params::Params) -> RecordedRequest {
     let (method, bot_id) = match route {
         Route::Bot { token, method } => ((*method).to_owned(), bot_id(token)),
+        Route::File { token, .. } => (DOWNLOAD.to_owned(), bot_id(token)),
         Route::Elsewhere => (String::new(), None),
     };
     RecordedRequest {
@@ -319,15 +403,20 @@ mod tests {
                 method: ""
             }
         );
-        for path in [
-            "/",
-            "/bot1:abc",
-            "/bot1:abc/get/Me",
-            "/file/bot1:abc/x",
-            "/bot1:abc/get-Me",
-        ] {
+        for path in ["/", "/bot1:abc", "/bot1:abc/get/Me", "/bot1:abc/get-Me"] {
             assert_eq!(Route::of(path), Route::Elsewhere, "{path}");
         }
+    }
+
+    #[test]
+    fn file_routes() {
+        assert_eq!(
+            Route::of("/file/bot1:abc/documents/a.pdf"),
+            Route::File {
+                token: "1:abc",
+                file_path: "documents/a.pdf"
+            }
+        );
     }
 
     #[test]

@@ -122,6 +122,21 @@ impl UpdateQueue {
             .collect()
     }
 
+    /// Drops the update `id` once a webhook took it.
+    pub(crate) fn remove(&mut self, id: i64) {
+        self.queued.retain(|q| q.id != id);
+    }
+
+    /// Drops the queued updates of kinds not wanted, which a webhook never gets.
+    pub(crate) fn drop_unwanted(&mut self) {
+        let allowed = self.allowed.clone();
+        let wanted = |kind: &str| match &allowed {
+            Some(kinds) => kinds.iter().any(|k| k == kind),
+            None => !OFF_BY_DEFAULT.contains(&kind),
+        };
+        self.queued.retain(|q| wanted(&q.kind));
+    }
+
     fn wanted(&self, kind: &str) -> bool {
         match &self.allowed {
             Some(kinds) => kinds.iter().any(|k| k == kind),

@@ -1,30 +1,42 @@
-//! Bodies on the wire: the request body (bytes from the core, files streamed from disk) and
+//! Bodies on the wire: the request body (bytes from the core, files and readers streamed) and
 //! reading the answer's body under a size limit.
 
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use botapi_proto::transport::{BodyCollector, BodyPart, BodyParts, FileProgress, UploadError};
-use botapi_proto::{CallContext, TransportError};
-use bytes::{Bytes, BytesMut};
+use botapi_proto::transport::{BodyCollector, BodyParts, UploadError};
+use botapi_proto::{CallContext, InputFile, ReaderSlot, TransportError, Upload};
+use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use tokio::io::{AsyncRead, ReadBuf};
 
-/// How much of an upload file is read per frame.
-const FILE_CHUNK: usize = 64 * 1024;
+/// The reader type of this crate's uploads: upload files once opened, and the readers
+/// of [`upload_reader`].
+pub type AsyncReader = Pin<Box<dyn AsyncRead + Send>>;
 
-/// The body of a request this crate sends: the bytes the core encoded, with any file part
-/// streamed from disk as it is sent.
+/// An upload read from `reader` while the request is sent, `len` bytes long when known (with
+/// every length known the request has an exact `Content-Length`, otherwise it is chunked).
+/// The reader is read once: sending the same request again fails with a file error.
+pub fn upload_reader(
+    file_name: impl Into<String>,
+    reader: impl AsyncRead + Send + 'static,
+    len: Option<u64>,
+) -> InputFile {
+    let reader: AsyncReader = Box::pin(reader);
+    Upload::reader(file_name, ReaderSlot::new(reader, len)).into()
+}
+
+/// The body of a request this crate sends: the bytes the core encoded, with any file or
+/// reader part streamed as it is sent.
 ///
 /// It is public only so that a custom client can be named in
 /// [`Builder::hyper_client`](crate::Builder::hyper_client): build that client with
-/// `RequestBody` as its body type. Its length is always known, so requests carry a
-/// `Content-Length`. A file that fails while it is sent fails the body with the core's
-/// [`UploadError`].
+/// `RequestBody` as its body type. A file or reader that fails while it is sent fails the
+/// body with the core's [`UploadError`].
 #[derive(Debug)]
-pub struct RequestBody(BodyParts<tokio::fs::File>);
+pub struct RequestBody(BodyParts<AsyncReader>);
 
 impl RequestBody {
     /// A body held in memory.
@@ -32,8 +44,8 @@ impl RequestBody {
         RequestBody(BodyParts::in_memory(bytes))
     }
 
-    /// Opens every file the core left as a file chunk. The length sent for each file is its
-    /// length now.
+    /// Opens every file the core left as a file chunk (the length sent for each is its
+    /// length now) and takes every reader out of its slot.
     pub(crate) async fn open(
         body: &botapi_proto::Body,
         call: &CallContext,
@@ -41,7 +53,7 @@ impl RequestBody {
         let open = |path: PathBuf| async move {
             let file = tokio::fs::File::open(path).await?;
             let len = file.metadata().await?.len();
-            Ok((file, len))
+            Ok((Box::pin(file) as AsyncReader, len))
         };
         BodyParts::open_async(body, call, open)
             .await
@@ -57,42 +69,19 @@ impl Body for RequestBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, UploadError>>> {
-        let parts = &mut self.0;
-        let data = match parts.front() {
-            None => return Poll::Ready(None),
-            Some(BodyPart::Bytes(bytes)) => std::mem::take(bytes),
-            Some(BodyPart::File(file, progress)) => ready!(poll_file(file, progress, cx))?,
-        };
-        parts.sent(data.len());
-        Poll::Ready(Some(Ok(Frame::data(data))))
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.0.remaining() == 0
+        let next = self.0.poll_next(cx, |reader, cx, buf| {
+            let mut read = ReadBuf::new(buf);
+            ready!(reader.as_mut().poll_read(cx, &mut read))?;
+            Poll::Ready(Ok(read.filled().len()))
+        });
+        next.map(|piece| piece.map(|data| data.map(Frame::data)))
     }
 
     fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.0.remaining())
+        self.0
+            .remaining()
+            .map_or_else(SizeHint::default, SizeHint::with_exact)
     }
-}
-
-/// The next piece of an upload file, or an error when it ends before its announced length.
-fn poll_file(
-    file: &mut tokio::fs::File,
-    progress: &mut FileProgress,
-    cx: &mut Context<'_>,
-) -> Poll<Result<Bytes, UploadError>> {
-    let mut buf = BytesMut::zeroed(progress.next_read(FILE_CHUNK));
-    let mut read = ReadBuf::new(&mut buf);
-    let result = ready!(Pin::new(file).poll_read(cx, &mut read));
-    let n = read.filled().len();
-    Poll::Ready(match result {
-        Err(e) => Err(progress.read_failed(&e)),
-        Ok(()) => progress.advance(n).map(|()| {
-            buf.truncate(n);
-            buf.freeze()
-        }),
-    })
 }
 
 /// Reads the whole answer body under `limit` bytes; see [`BodyCollector`].

@@ -4,17 +4,26 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use botapi_proto::transport::AsyncTransport;
-use botapi_proto::{Body, CallContext, Method};
+use botapi_proto::poll::{PollItem, PolledUpdate, Poller};
+use botapi_proto::{Body, CallContext, Method, run::*, transport::AsyncTransport};
 use bytes::Bytes;
+use hyper::body::Incoming;
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::{self, ResponseFuture};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tokio::time::{Instant, Sleep, sleep};
 
 use crate::body::{RequestBody, read_limited};
 use crate::error::{self, Error, TransportError};
 
 pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
+
+/// The clock the drivers nap on: tokio's `Instant::now` and `tokio::time::sleep` (so a paused
+/// test runtime pauses it too).
+pub const CLOCK: AsyncFnClock<Sleep> = AsyncFnClock::new(|| Instant::now().into_std(), sleep);
+
+/// Long polling through a [`Client`], one update per `next().await` (see [`Client::updates`]).
+pub type Updates<U = PolledUpdate> = AsyncUpdates<Client, AsyncFnClock<Sleep>, U>;
 
 /// An async Bot API client over hyper: sends any [`Method`] and returns its typed result.
 ///
@@ -26,14 +35,15 @@ pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 /// The client needs a tokio runtime with timers enabled (`#[tokio::main]` has them).
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
+pub(crate) struct Inner {
     proto: botapi_proto::Client,
     http: Box<dyn SendHttp>,
-    limits: Limits,
+    pub(crate) limits: Limits,
+    sender: Sender,
 }
 
 /// Configures a [`Client`]: its timeout, its body limit, and optionally the hyper-util client
@@ -44,6 +54,7 @@ pub struct Builder {
     proto: botapi_proto::Client,
     http: Option<Box<dyn SendHttp>>,
     limits: Limits,
+    sender: Sender,
 }
 
 /// A hyper-util client with its connector type erased.
@@ -71,6 +82,7 @@ impl Client {
             proto,
             http: None,
             limits: Limits::default(),
+            sender: Sender::new(),
         }
     }
 
@@ -84,7 +96,10 @@ impl Client {
         self.inner.limits
     }
 
-    /// Calls `method` and returns its result.
+    /// Calls `method` and returns its result. With a [`Sender`](Builder::sender) that has a
+    /// throttle, the call first waits its turn; with a retry policy, a failure the policy
+    /// allows is sent again after its wait (never a call that changes something once it may
+    /// have run). Otherwise it is one attempt.
     ///
     /// Fails with [`Error::Encode`](botapi_proto::Error::Encode) if the request cannot be
     /// built, [`Error::Api`](botapi_proto::Error::Api) when the Bot API refuses it,
@@ -92,7 +107,16 @@ impl Client {
     /// answer, and [`Error::Transport`](botapi_proto::Error::Transport) when there is no
     /// complete answer (see [`TransportErrorKind`](crate::TransportErrorKind)).
     pub async fn send<M: Method + ?Sized>(&self, method: &M) -> Result<M::Response, Error> {
-        self.inner.proto.send_async(self, method).await
+        let (sender, proto) = (&self.inner.sender, &self.inner.proto);
+        sender.send_async(proto, self, &CLOCK, method).await
+    }
+
+    /// Long-polls for updates as `poller` says: `next().await` hands out one update at a
+    /// time, only what was handed out is confirmed, failed polls are resent per the
+    /// poller's policy, and the error that stops polling (401, 404, 409, …) comes out once.
+    /// Call [`stop`](AsyncUpdates::stop) to confirm cleanly.
+    pub fn updates<U: PollItem>(&self, poller: Poller<U>) -> Updates<U> {
+        Updates::new(self.inner.proto.clone(), self.clone(), CLOCK, poller)
     }
 }
 
@@ -107,10 +131,8 @@ impl AsyncTransport for Client {
         call: &CallContext,
     ) -> Result<http::Response<Bytes>, Error> {
         let timeout = call.timeout(self.inner.limits.timeout);
-        match tokio::time::timeout(timeout, self.inner.exchange(request, call)).await {
-            Ok(answer) => Ok(answer?),
-            Err(_) => Err(call.timed_out(timeout).into()),
-        }
+        let answer = tokio::time::timeout(timeout, self.inner.exchange(request, call)).await;
+        Ok(answer.map_err(|_| call.timed_out(timeout))??)
     }
 }
 
@@ -121,6 +143,17 @@ impl Inner {
         request: http::Request<Body>,
         call: &CallContext,
     ) -> Result<http::Response<Bytes>, TransportError> {
+        let (parts, body) = self.send(request, call).await?.into_parts();
+        let body = read_limited(body, self.limits.max_body_size, call).await?;
+        Ok(http::Response::from_parts(parts, body))
+    }
+
+    /// Sends the request and gives back the answer as its head arrives.
+    pub(crate) async fn send(
+        &self,
+        request: http::Request<Body>,
+        call: &CallContext,
+    ) -> Result<http::Response<Incoming>, TransportError> {
         let (parts, body) = request.into_parts();
         let body = match body.to_bytes() {
             Some(bytes) => RequestBody::full(bytes),
@@ -128,11 +161,7 @@ impl Inner {
         };
         let request = http::Request::from_parts(parts, body);
         let response = self.http.request(request).await;
-        let (parts, body) = response
-            .map_err(|e| error::from_client(&e, call))?
-            .into_parts();
-        let body = read_limited(body, self.limits.max_body_size, call).await?;
-        Ok(http::Response::from_parts(parts, body))
+        response.map_err(|e| error::from_client(&e, call))
     }
 }
 
@@ -148,6 +177,13 @@ impl Builder {
     /// The largest answer body to read, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]).
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.limits.max_body_size = bytes;
+        self
+    }
+
+    /// Sends every call through `sender`: its retry policy and throttle (by default, one
+    /// attempt and no throttle). Clones of the client share it, and so its throttle.
+    pub fn sender(mut self, sender: Sender) -> Self {
+        self.sender = sender;
         self
     }
 
@@ -175,10 +211,7 @@ impl Builder {
 
     /// Connects through `connector` (a proxy tunnel, a custom TLS setup, …) with this
     /// crate's pool settings.
-    pub fn connector<C>(self, connector: C) -> Self
-    where
-        C: Connect + Clone + Send + Sync + 'static,
-    {
+    pub fn connector<C: Connect + Clone + Send + Sync + 'static>(self, connector: C) -> Self {
         self.hyper_client(pooled_client(connector))
     }
 
@@ -198,6 +231,7 @@ impl Builder {
                 proto: self.proto,
                 http,
                 limits: self.limits,
+                sender: self.sender,
             }),
         }
     }

@@ -7,10 +7,13 @@
 //! HTTP/2 as the server offers, plain `http://` for a local Bot API server, a whole-request
 //! timeout, a limit on the answer's size, and file uploads streamed from disk.
 //!
-//! # What it does not do
-//! Retries, rate limiting and polling loops. An [`Error`] says what happened (a
-//! [`retry_after`](botapi_proto::ApiError::retry_after) on flood control, say); deciding what
-//! to do next is the caller's job.
+//! # Running a bot
+//! [`Builder::sender`] gives the client a retry policy and a throttle
+//! ([`botapi_proto::run::Sender`]); [`Client::updates`] long-polls, one update per
+//! `next().await`, confirming only the updates it handed out. Both are the core's loops,
+//! driven here with tokio's time ([`CLOCK`]); see `examples/echo_bot.rs`. Without a sender,
+//! every call is one attempt, and an [`Error`] says what happened (a
+//! [`retry_after`](botapi_proto::ApiError::retry_after) on flood control, say).
 //!
 //! # Errors and the token
 //! The bot token is part of every request URL, and HTTP libraries like to quote URLs in their
@@ -51,17 +54,51 @@
 //! ```
 //!
 //! `examples/get_me.rs` runs the same call against the in-process Bot API emulator.
+//!
+//! # Generic over the transport
+//! The client is an [`AsyncTransport`](botapi_proto::transport::AsyncTransport), as is any
+//! closure that returns a future of a response, so async code can be written once for both:
+//!
+//! ```
+//! use botapi_emulator::Emulator;
+//! use botapi_proto::transport::AsyncTransport;
+//! use botapi_proto::{Client, Error, methods::GetMe};
+//!
+//! async fn username<T: AsyncTransport>(bot: &Client, transport: &T) -> Result<String, Error<T::Error>> {
+//!     let me = bot.send_async(transport, &GetMe::new()).await?;
+//!     Ok(me.username.unwrap_or_default())
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let emulator = Emulator::start()?;
+//!     let hyper = botapi_hyper::Client::new(emulator.client());
+//!     assert_eq!(username(hyper.proto(), &hyper).await?, "emulator_bot");
+//!
+//!     let canned = |_request: http::Request<Vec<u8>>| async {
+//!         let body = br#"{"ok":true,"result":{"id":7,"is_bot":true,"first_name":"T","username":"canned_bot"}}"#;
+//!         Ok::<_, std::convert::Infallible>(http::Response::new(body.to_vec()))
+//!     };
+//!     assert_eq!(username(&emulator.client(), &canned).await?, "canned_bot");
+//!     Ok(())
+//! }
+//! ```
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod body;
 mod client;
+mod download;
 mod error;
 
-pub use body::RequestBody;
-pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
+pub use body::{AsyncReader, RequestBody, upload_reader};
+pub use client::{Builder, CLOCK, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits, Updates};
 pub use error::{Error, TransportError, TransportErrorKind};
 
 pub use botapi_proto;
+/// The webhook listener: the `botapi-webhook` crate, kept apart because a server is not a
+/// transport (see its docs).
+#[cfg(feature = "webhook")]
+pub use botapi_webhook as webhook;
 pub use hyper_util;

@@ -29,6 +29,8 @@ pub struct CallContext {
     redactor: Redactor,
     timeout_hint: Option<Duration>,
     read_only: bool,
+    /// For a file download, the `file_path` that follows `/file/bot{token}/` in the URL.
+    file_path: Option<String>,
 }
 
 impl CallContext {
@@ -45,7 +47,15 @@ impl CallContext {
             redactor,
             timeout_hint,
             read_only,
+            file_path: None,
         }
+    }
+
+    /// The context of a file download: named `download` in errors, with the file's URL.
+    pub(crate) fn for_download(api_url: ApiUrl, redactor: Redactor, file_path: &str) -> Self {
+        let mut context = CallContext::new("download", api_url, redactor, None, true);
+        context.file_path = Some(file_path.to_owned());
+        context
     }
 
     /// The Bot API method, such as `getMe`.
@@ -79,6 +89,10 @@ impl CallContext {
 
     /// The request URL with the token's secret replaced by `<redacted>`: safe to log.
     pub fn redacted_url(&self) -> String {
+        if let Some(file_path) = &self.file_path {
+            let (url, id) = (&self.api_url, self.redactor.bot_id());
+            return format!("{url}/file/bot{id}:{REDACTED}/{file_path}");
+        }
         format!(
             "{}/bot{}:{REDACTED}/{}",
             self.api_url,

@@ -10,12 +10,14 @@ use serde::de::DeserializeOwned;
 
 use crate::api_url::ApiUrl;
 use crate::call::Pending;
+use crate::download::{Download, DownloadError};
 use crate::error::{DecodeError, EncodeError, Error};
 use crate::method::Method;
 use crate::redact::{REDACTED, Redactor, redact};
 use crate::request::{Body, Request};
 use crate::token::Token;
 use crate::transport::{AsyncTransport, BlockingTransport};
+use crate::types::File;
 
 /// A bot on a Bot API server: the base URL and the token. It does no IO; it builds requests
 /// and reads answers, and any transport can carry them in between.
@@ -156,6 +158,15 @@ impl Client {
             .ok_or_else(|| pending.context().streaming_required::<E>())?;
         let response = transport(http::Request::from_parts(parts, body));
         pending.finish(response.map_err(Error::Transport))
+    }
+
+    /// Plans the download of `file` (what `getFile` answered), refusing it if it is larger
+    /// than `max_size` bytes: where its bytes are (over HTTP, or an absolute path on a local
+    /// server's disk), how many to expect, and the checks the transport runs as they come.
+    /// A `file_path` that could escape its place is refused here, before anything is sent;
+    /// see [`download`](crate::download).
+    pub fn download(&self, file: &File, max_size: u64) -> Result<Download, DownloadError> {
+        Download::new(&self.api_url, self.redactor(), file, max_size)
     }
 
     /// The URL of `method` with the token replaced by `<redacted>`: safe to print.

@@ -165,9 +165,74 @@ pub fn multipart_roundtrip(data: &[u8]) {
         assert_eq!(part.file_name.as_deref(), Some(upload.file_name()));
         match upload.source() {
             crate::UploadSource::Bytes(b) => assert_eq!(&part.data[..], &b[..]),
-            crate::UploadSource::Path(_) => unreachable!("only bytes here"),
+            crate::UploadSource::Path(_) | crate::UploadSource::Reader(_) => {
+                unreachable!("only bytes here")
+            }
         }
         expected_len += 1;
     }
     assert_eq!(parts.len(), expected_len);
+}
+
+/// A webhook request made of arbitrary bytes, judged by [`crate::webhook::ListenerRules`]:
+/// the first byte picks the HTTP method, the second how many header lines follow (each
+/// `name: value\n`), the rest is the body. Checks that the answer is one of the listener's
+/// statuses, that only a `POST` with the right secret and a fitting body is accepted, and
+/// that no answer holds the secret.
+pub fn webhook_request(data: &[u8]) {
+    use crate::webhook::{ListenerRules, SECRET_HEADER, WebhookSecret};
+    const SECRET: &str = "SENTINEL_fuzz-secret";
+    const LIMIT: usize = 512;
+    let methods = [
+        http::Method::POST,
+        http::Method::GET,
+        http::Method::PUT,
+        http::Method::DELETE,
+        http::Method::HEAD,
+    ];
+    let Some((&m, rest)) = data.split_first() else {
+        return;
+    };
+    let method = methods[usize::from(m) % methods.len()].clone();
+    let Some((&lines, mut rest)) = rest.split_first() else {
+        return;
+    };
+    let mut headers = http::HeaderMap::new();
+    for _ in 0..lines % 8 {
+        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let (line, tail) = rest.split_at(end);
+        rest = tail.get(1..).unwrap_or_default();
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let name = http::HeaderName::from_bytes(&line[..colon]);
+        let value = http::HeaderValue::from_bytes(line[colon + 1..].trim_ascii());
+        if let (Ok(name), Ok(value)) = (name, value) {
+            headers.append(name, value);
+        }
+    }
+    let body = rest;
+    let rules = ListenerRules::new(Some(WebhookSecret::new(SECRET).expect("a valid secret")))
+        .max_body(LIMIT);
+    match rules.judge(&method, &headers, body) {
+        Ok(_) => {
+            assert_eq!(method, http::Method::POST);
+            assert_eq!(
+                headers.get(SECRET_HEADER).map(|v| v.as_bytes()),
+                Some(SECRET.as_bytes())
+            );
+            assert!(body.len() <= LIMIT);
+        }
+        Err(refusal) => {
+            let status = refusal.status().as_u16();
+            assert!([400, 401, 405, 413].contains(&status), "status {status}");
+            if method != http::Method::POST {
+                assert_eq!(status, 405);
+            }
+            let response = refusal.response();
+            assert_eq!(response.status().as_u16(), status);
+            let text = format!("{refusal} {refusal:?} {:?}", response.body());
+            assert!(!text.contains("SENTINEL"), "{text}");
+        }
+    }
 }

@@ -1,10 +1,14 @@
-//! Files sent to the Bot API: an id or URL Telegram already knows, or bytes to upload.
+//! Files sent to the Bot API: an id or URL Telegram already knows, a path on a local Bot API
+//! server's disk, or content to upload (bytes, a file, a reader).
 
 use std::fmt;
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::reader_slot::{BlockingReader, ReaderSlot};
 
 /// A file parameter (`InputFile or String` in the official reference).
 ///
@@ -23,6 +27,10 @@ pub enum InputFile {
     Url(String),
     /// Content sent with the request.
     Upload(Upload),
+    /// A file on the disk of a local Bot API server (started with `--local`), sent as a
+    /// `file://` reference: the server reads it itself, nothing is uploaded. Build it with
+    /// [`InputFile::local`]; the cloud refuses such references.
+    Local(PathBuf),
 }
 
 impl InputFile {
@@ -47,6 +55,35 @@ impl InputFile {
         InputFile::Upload(Upload::path(path))
     }
 
+    /// Content read from `reader` while the request is sent, by a blocking transport
+    /// (`botapi-ureq`); `len` is its length in bytes when known. With every length known the
+    /// request has an exact `Content-Length`, otherwise it is sent chunked. The reader is
+    /// read once: a second send of the same request fails. For an async transport, use its
+    /// own constructor (`botapi_hyper::upload_reader`).
+    pub fn reader(
+        file_name: impl Into<String>,
+        reader: impl Read + Send + 'static,
+        len: Option<u64>,
+    ) -> Self {
+        let reader: BlockingReader = Box::new(reader);
+        InputFile::Upload(Upload::reader(file_name, ReaderSlot::new(reader, len)))
+    }
+
+    /// A file on a local Bot API server's own disk, referenced as `file://{path}`. The path
+    /// must be absolute and free of control characters; it is not read here or by the
+    /// transport, only by the server.
+    pub fn local(path: impl Into<PathBuf>) -> Result<Self, LocalPathError> {
+        let path = path.into();
+        let text = path.to_str().ok_or(LocalPathError::NotUnicode)?;
+        if !(text.starts_with('/') || path.is_absolute()) {
+            return Err(LocalPathError::NotAbsolute);
+        }
+        if text.chars().any(char::is_control) {
+            return Err(LocalPathError::ControlCharacter);
+        }
+        Ok(InputFile::Local(path))
+    }
+
     /// The upload, if this file is one.
     pub fn as_upload(&self) -> Option<&Upload> {
         match self {
@@ -62,6 +99,7 @@ impl fmt::Debug for InputFile {
             InputFile::FileId(id) => f.debug_tuple("FileId").field(id).finish(),
             InputFile::Url(url) => f.debug_tuple("Url").field(url).finish(),
             InputFile::Upload(upload) => fmt::Debug::fmt(upload, f),
+            InputFile::Local(path) => f.debug_tuple("Local").field(path).finish(),
         }
     }
 }
@@ -90,7 +128,39 @@ pub enum UploadSource {
     /// [`Chunk::File`](crate::Chunk::File); the transport opens and streams it, so large
     /// files are never read into memory by the core.
     Path(PathBuf),
+    /// A reader the transport takes out of its slot and reads while it sends the request
+    /// (see [`ReaderSlot`]).
+    Reader(ReaderSlot),
 }
+
+/// Why a path cannot be sent as a local server's `file://` reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LocalPathError {
+    /// The path is relative; the server could not know what it is relative to.
+    NotAbsolute,
+    /// The path is not valid Unicode, so it cannot go into a request parameter.
+    NotUnicode,
+    /// The path holds a control character.
+    ControlCharacter,
+}
+
+impl fmt::Display for LocalPathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LocalPathError::NotAbsolute => "a local server file path must be absolute",
+            LocalPathError::NotUnicode => "a local server file path must be valid Unicode",
+            LocalPathError::ControlCharacter => {
+                "a local server file path must not hold control characters"
+            }
+        })
+    }
+}
+
+impl std::error::Error for LocalPathError {}
+
+/// The scheme of a local server file reference.
+const LOCAL_SCHEME: &str = "file://";
 
 impl Upload {
     /// Content in memory.
@@ -114,6 +184,16 @@ impl Upload {
             file_name,
             content_type: None,
             source: UploadSource::Path(path),
+        }
+    }
+
+    /// Content from the reader in `slot`, taken out and read by the transport as it sends.
+    /// For transports with their own reader type; see [`ReaderSlot`].
+    pub fn reader(file_name: impl Into<String>, slot: ReaderSlot) -> Self {
+        Upload {
+            file_name: file_name.into(),
+            content_type: None,
+            source: UploadSource::Reader(slot),
         }
     }
 
@@ -173,6 +253,7 @@ impl fmt::Debug for Upload {
         match &self.source {
             UploadSource::Bytes(bytes) => d.field("bytes", &bytes.len()),
             UploadSource::Path(path) => d.field("path", path),
+            UploadSource::Reader(slot) => d.field("reader", slot),
         };
         d.finish()
     }
@@ -183,6 +264,7 @@ impl fmt::Debug for UploadSource {
         match self {
             UploadSource::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
             UploadSource::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            UploadSource::Reader(slot) => fmt::Debug::fmt(slot, f),
         }
     }
 }
@@ -192,6 +274,10 @@ impl Serialize for InputFile {
         match self {
             InputFile::FileId(s) | InputFile::Url(s) => serializer.serialize_str(s),
             InputFile::Upload(upload) => upload.serialize(serializer),
+            InputFile::Local(path) => {
+                let path = path.to_string_lossy();
+                serializer.serialize_str(&format!("{LOCAL_SCHEME}{path}"))
+            }
         }
     }
 }
@@ -203,12 +289,15 @@ impl Serialize for Upload {
 }
 
 /// Reading a file parameter back (from JSON a user typed, say) gives a URL for `http://` and
-/// `https://` strings and a `file_id` otherwise. Uploads cannot be written as JSON.
+/// `https://` strings, a local server path for `file://` ones, and a `file_id` otherwise.
+/// Uploads cannot be written as JSON.
 impl<'de> Deserialize<'de> for InputFile {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
         if s.starts_with("http://") || s.starts_with("https://") {
             Ok(InputFile::Url(s))
+        } else if let Some(path) = s.strip_prefix(LOCAL_SCHEME) {
+            InputFile::local(Path::new(path)).map_err(serde::de::Error::custom)
         } else {
             Ok(InputFile::FileId(s))
         }

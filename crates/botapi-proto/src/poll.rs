@@ -1,14 +1,24 @@
-//! Long polling as a state machine: which `getUpdates` to send next, and what to do when one
-//! fails. The caller sends and sleeps; this module only decides.
+//! Long polling as a state machine: which `getUpdates` to send next, which update to hand
+//! out, and what to do when a request fails. The caller sends and sleeps; this module only
+//! decides.
 //!
-//! Two things keep a polling bot alive that a bare `getUpdates` loop gets wrong:
+//! Three things keep a polling bot alive that a bare `getUpdates` loop gets wrong:
+//! - **An update is confirmed only once it was taken.** The server forgets every update
+//!   below the `offset` of a request. The [`Poller`] keeps each batch in a queue and moves
+//!   its offset past an update only when the caller [takes](Poller::take) it, so updates
+//!   that were fetched but never handed out (the program stopped, crashed, was dropped) are
+//!   fetched again by the next run, and updates handed out are never handed out again. A
+//!   clean stop sends [`Poller::stop_request`]: one `getUpdates` with the next offset and
+//!   `timeout` 0, which confirms exactly what was taken.
 //! - **The offset always moves.** Each update in a batch is decoded on its own. One that does
 //!   not fit this version's types is handed over as [`PolledUpdate::Unreadable`] with its raw
 //!   JSON, instead of failing the whole batch and leaving the offset where it was, which
 //!   would fetch the same batch forever.
-//! - **Errors are sorted by what helps.** Flood control waits exactly `retry_after`; server,
-//!   proxy and network trouble backs off (1 s, 2 s, 4 s, … up to a cap); errors that repeating
-//!   cannot fix (a revoked token, a webhook in the way, a conflicting poller) stop.
+//! - **Errors are sorted by what helps.** A revoked token (401), a wrong server or token
+//!   (404) and a webhook or another poller in the way (409) stop; everything else follows
+//!   the poller's [`RetryPolicy`] (by default: resend for ever, flood control after
+//!   exactly `retry_after`, server, proxy and network trouble after a backoff from 1 s
+//!   doubling up to 60 s).
 //!
 //! ```
 //! use botapi_proto::poll::{PollDecision, PolledUpdate, Poller};
@@ -16,21 +26,20 @@
 //!
 //! # fn send<M: botapi_proto::Method>(_: &M) -> Result<M::Response, Error<std::io::Error>> { unimplemented!() }
 //! # fn handle(_: botapi_proto::types::Update) {}
+//! # fn random() -> u64 { 4 }
 //! fn run(client: &Client) -> Result<(), Error<std::io::Error>> {
 //!     let mut poller = Poller::new().timeout_secs(25);
 //!     loop {
-//!         match send(&poller.request()) {
-//!             Ok(batch) => {
-//!                 poller.on_updates(&batch);
-//!                 for update in batch {
-//!                     match update {
-//!                         PolledUpdate::Update(update) => handle(update),
-//!                         PolledUpdate::Unreadable(raw) => eprintln!("skipped: {}", raw.error),
-//!                         _ => {}
-//!                     }
-//!                 }
+//!         while let Some(update) = poller.take() {
+//!             match update {
+//!                 PolledUpdate::Update(update) => handle(update),
+//!                 PolledUpdate::Unreadable(raw) => eprintln!("skipped: {}", raw.error),
+//!                 _ => {}
 //!             }
-//!             Err(e) => match poller.on_error(&e) {
+//!         }
+//!         match send(&poller.request()) {
+//!             Ok(batch) => poller.on_updates(batch),
+//!             Err(e) => match poller.on_error(&e, random()) {
 //!                 PollDecision::Retry { after } => std::thread::sleep(after),
 //!                 _ => return Err(e),
 //!             },
@@ -39,11 +48,16 @@
 //! }
 //! # let _ = run;
 //! ```
+//!
+//! `botapi_proto::run` has this loop written once for any transport, with a clean stop.
 
 use std::cell::Cell;
+use std::collections::VecDeque;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 use serde::de;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -52,21 +66,38 @@ use crate::error::{Error, ErrorKind};
 use crate::json_path;
 use crate::method::Method;
 use crate::methods::GetUpdates;
+use crate::retry::{Failure, RetryDecision, RetryPolicy, RetryState};
 use crate::types::Update;
 use crate::types::wire::without_position;
 
 /// The first wait after a failure that backing off can help with.
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 
-/// Tracks the `getUpdates` offset and decides what to do after each answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Poller {
-    offset: Option<i64>,
+/// The longest backoff by default.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Tracks the `getUpdates` offset, holds fetched updates until they are taken, and decides
+/// what to do after each answer. See the [module](self).
+///
+/// Updates come out as `U`: a [`PolledUpdate`] (typed, or raw when unreadable) from
+/// [`Poller::new`], or the JSON object exactly as the server sent it from [`Poller::raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Poller<U = PolledUpdate> {
+    /// The offset the next request sends: one past the last update taken.
+    confirmed: Option<i64>,
+    /// The offset of the request sent last.
+    sent: Option<i64>,
+    /// The offset the server is known to have: that of the last request it answered.
+    acknowledged: Option<i64>,
+    /// Fetched, not yet taken.
+    queue: VecDeque<U>,
+    /// The highest update id fetched, so one the server sends again is not queued twice.
+    newest: Option<i64>,
     timeout_secs: u32,
     limit: Option<u8>,
     allowed_updates: Option<Vec<String>>,
-    failures: u32,
-    max_backoff: Duration,
+    policy: RetryPolicy,
+    retries: RetryState,
 }
 
 impl Default for Poller {
@@ -77,15 +108,37 @@ impl Default for Poller {
 
 impl Poller {
     /// A poller starting from the oldest unconfirmed update, long-polling 30 s at a time,
-    /// backing off at most 60 s.
+    /// resending failed requests for ever with backoffs of at most 60 s (jittered by up to
+    /// half), and accepting flood waits of up to 60 s.
     pub fn new() -> Self {
+        Poller::with_items()
+    }
+}
+
+impl Poller<Value> {
+    /// Like [`Poller::new`], handing out each update as the JSON object the server sent,
+    /// untouched (for tools that pass updates on, such as `botapi updates`).
+    pub fn raw() -> Self {
+        Poller::with_items()
+    }
+}
+
+impl<U: PollItem> Poller<U> {
+    /// Like [`Poller::new`], handing out updates as `U` (any [`PollItem`]).
+    pub fn with_items() -> Self {
         Poller {
-            offset: None,
+            confirmed: None,
+            sent: None,
+            acknowledged: None,
+            queue: VecDeque::new(),
+            newest: None,
             timeout_secs: 30,
             limit: None,
             allowed_updates: None,
-            failures: 0,
-            max_backoff: Duration::from_secs(60),
+            policy: RetryPolicy::new()
+                .max_retries(u32::MAX)
+                .backoff(FIRST_BACKOFF, MAX_BACKOFF),
+            retries: RetryState::new(),
         }
     }
 
@@ -110,29 +163,56 @@ impl Poller {
         self
     }
 
-    /// The longest wait between retries.
+    /// The longest wait between retries (the first is 1 s).
     #[must_use]
     pub fn max_backoff(mut self, max: Duration) -> Self {
-        self.max_backoff = max;
+        self.policy = self.policy.backoff(FIRST_BACKOFF.min(max), max);
+        self
+    }
+
+    /// What to do after a failed request other than 401, 404 and 409, which always stop.
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
         self
     }
 
     /// Starts after this offset, for a bot that stored its place.
     #[must_use]
     pub fn starting_at(mut self, offset: i64) -> Self {
-        self.offset = Some(offset);
+        self.confirmed = Some(offset);
         self
     }
 
-    /// The offset the next request confirms up to, once any batch has been seen.
+    /// The offset the next request sends: one past the last update taken (or the start
+    /// offset), `None` before any.
     pub fn offset(&self) -> Option<i64> {
-        self.offset
+        self.confirmed
     }
 
-    /// The next request to send.
-    pub fn request(&self) -> PollUpdates {
+    /// The retry policy in use.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    /// How many requests in a row have failed (reset by an answer).
+    pub fn failures(&self) -> u32 {
+        self.retries.retries()
+    }
+
+    /// How many fetched updates wait to be taken.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// The next request to send. It confirms every update taken so far, and no other.
+    ///
+    /// Send it when nothing is [queued](Poller::queued): the answer repeats what the queue
+    /// holds, which the poller drops, so polling earlier only costs a round trip.
+    pub fn request(&mut self) -> PollUpdates<U> {
+        self.sent = self.confirmed;
         let mut request = GetUpdates::new().timeout(i64::from(self.timeout_secs));
-        if let Some(offset) = self.offset {
+        if let Some(offset) = self.confirmed {
             request = request.offset(offset);
         }
         if let Some(limit) = self.limit {
@@ -141,37 +221,72 @@ impl Poller {
         if let Some(kinds) = &self.allowed_updates {
             request = request.allowed_updates(kinds.clone());
         }
-        PollUpdates(request)
+        PollUpdates(request, PhantomData)
     }
 
-    /// Records a batch: the next request confirms every update in it, readable or not.
-    pub fn on_updates(&mut self, batch: &[PolledUpdate]) {
-        self.failures = 0;
-        if let Some(last) = batch.iter().filter_map(PolledUpdate::update_id).max() {
-            let next = last.saturating_add(1);
-            self.offset = Some(self.offset.map_or(next, |current| current.max(next)));
+    /// Records the answer to the last [`request`](Poller::request): its updates join the
+    /// queue, except any the poller has fetched before or that lie below the offset, which
+    /// would be handed out twice.
+    pub fn on_updates(&mut self, batch: Vec<U>) {
+        self.retries = RetryState::new();
+        self.acknowledged = self.sent;
+        for update in batch {
+            if let Some(id) = update.update_id() {
+                let below = self.confirmed.is_some_and(|offset| id < offset);
+                if below || self.newest.is_some_and(|newest| id <= newest) {
+                    tracing::debug!(update_id = id, "skipped an update fetched before");
+                    continue;
+                }
+                self.newest = Some(id);
+            }
+            self.queue.push_back(update);
         }
     }
 
-    /// Decides what to do after a failed request.
-    pub fn on_error<T>(&mut self, error: &Error<T>) -> PollDecision {
-        let decision = match error {
-            Error::Api(e) => match (e.kind(), e.retry_after()) {
-                (_, Some(after)) => PollDecision::Retry { after },
-                (ErrorKind::ServerError | ErrorKind::TooManyRequests, None) => self.backoff(),
-                _ => PollDecision::Stop,
-            },
-            Error::Malformed(_) | Error::Transport(_) => self.backoff(),
-            Error::Encode(_) => PollDecision::Stop,
-        };
-        self.failures = self.failures.saturating_add(1);
-        decision
+    /// Hands out the oldest fetched update, which the next request then confirms.
+    pub fn take(&mut self) -> Option<U> {
+        let update = self.queue.pop_front()?;
+        if let Some(id) = update.update_id() {
+            let next = id.saturating_add(1);
+            self.confirmed = Some(self.confirmed.map_or(next, |offset| offset.max(next)));
+        }
+        Some(update)
     }
 
-    fn backoff(&self) -> PollDecision {
-        let factor = 1u32.checked_shl(self.failures.min(16)).unwrap_or(u32::MAX);
-        PollDecision::Retry {
-            after: FIRST_BACKOFF.saturating_mul(factor).min(self.max_backoff),
+    /// The request that ends polling cleanly: `getUpdates` with the offset past the last
+    /// update taken, `timeout` 0 and `limit` 1, so the server forgets exactly what was taken.
+    /// Updates in its answer are not handed out (the next run fetches them again).
+    ///
+    /// `None` when the server already has that offset: nothing was taken since the last
+    /// answered request.
+    pub fn stop_request(&self) -> Option<PollUpdates<U>> {
+        let offset = self.confirmed?;
+        if self.acknowledged == Some(offset) {
+            return None;
+        }
+        let request = GetUpdates::new().offset(offset).timeout(0).limit(1);
+        Some(PollUpdates(request, PhantomData))
+    }
+
+    /// Decides what to do after a failed request. `random` is any random number; it only
+    /// varies backoffs (jitter), and 0 gives the full wait.
+    pub fn on_error<T>(&mut self, error: &Error<T>, random: u64) -> PollDecision {
+        if let Error::Api(e) = error
+            && matches!(
+                e.kind(),
+                ErrorKind::Unauthorized | ErrorKind::NotFound | ErrorKind::Conflict
+            )
+        {
+            return PollDecision::Stop;
+        }
+        // getUpdates only reads, so whether it reached the server does not matter.
+        let failure = Failure::classify(error, |_| true);
+        match self
+            .policy
+            .decide(&mut self.retries, &failure, true, random)
+        {
+            RetryDecision::Resend { after } => PollDecision::Retry { after },
+            RetryDecision::GiveUp(_) => PollDecision::Stop,
         }
     }
 }
@@ -186,24 +301,24 @@ pub enum PollDecision {
         after: Duration,
     },
     /// Repeating cannot help (revoked token, a webhook is set, another poller, a bad
-    /// parameter): stop and surface the error.
+    /// parameter), or the policy's retries are used up: stop and surface the error.
     Stop,
 }
 
 /// `getUpdates` as the poller sends it: the same request, with each update of the answer
-/// decoded on its own into a [`PolledUpdate`].
+/// decoded on its own as `U` (by default into a [`PolledUpdate`]).
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
-pub struct PollUpdates(pub GetUpdates);
+pub struct PollUpdates<U = PolledUpdate>(pub GetUpdates, pub PhantomData<fn() -> U>);
 
-impl Serialize for PollUpdates {
+impl<U> Serialize for PollUpdates<U> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }
 }
 
-impl Method for PollUpdates {
-    type Response = Vec<PolledUpdate>;
+impl<U: PollItem> Method for PollUpdates<U> {
+    type Response = Vec<U>;
 
     fn method_name(&self) -> &str {
         GetUpdates::NAME
@@ -211,6 +326,42 @@ impl Method for PollUpdates {
 
     fn timeout_hint(&self) -> Option<Duration> {
         Method::timeout_hint(&self.0)
+    }
+
+    fn is_read_only(&self) -> bool {
+        Method::is_read_only(&self.0)
+    }
+}
+
+/// What a [`Poller`] can hand out: an element of a `getUpdates` answer that knows its
+/// `update_id`. Implemented by [`PolledUpdate`] and by [`serde_json::Value`] (the update as
+/// sent).
+pub trait PollItem: DeserializeOwned {
+    /// The update's id, if it has one; an item without one cannot be confirmed.
+    fn update_id(&self) -> Option<i64>;
+
+    /// The item as an update this version could not read, if it is one.
+    fn unreadable(&self) -> Option<&UnreadableUpdate> {
+        None
+    }
+}
+
+impl PollItem for PolledUpdate {
+    fn update_id(&self) -> Option<i64> {
+        PolledUpdate::update_id(self)
+    }
+
+    fn unreadable(&self) -> Option<&UnreadableUpdate> {
+        match self {
+            PolledUpdate::Unreadable(raw) => Some(raw),
+            PolledUpdate::Update(_) => None,
+        }
+    }
+}
+
+impl PollItem for Value {
+    fn update_id(&self) -> Option<i64> {
+        self.get("update_id").and_then(Value::as_i64)
     }
 }
 
@@ -338,8 +489,14 @@ mod tests {
         }
     }
 
+    fn ids(poller: &mut Poller) -> Vec<Option<i64>> {
+        std::iter::from_fn(|| poller.take())
+            .map(|u| u.update_id())
+            .collect()
+    }
+
     #[test]
-    fn an_unreadable_update_still_moves_the_offset() {
+    fn an_unreadable_update_is_handed_out_and_still_moves_the_offset() {
         let batch = decode(
             r#"{"ok":true,"result":[
                 {"update_id":10,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"}}},
@@ -353,7 +510,10 @@ mod tests {
         );
         assert!(matches!(&batch[2], PolledUpdate::Update(u) if u.update_id == 12));
         let mut poller = Poller::new();
-        poller.on_updates(&batch);
+        let _ = poller.request();
+        poller.on_updates(batch);
+        assert_eq!(poller.queued(), 3);
+        assert_eq!(ids(&mut poller), [Some(10), Some(11), Some(12)]);
         assert_eq!(poller.offset(), Some(13));
         assert_eq!(poller.request().0.offset, Some(13));
     }
@@ -400,8 +560,39 @@ mod tests {
     }
 
     #[test]
+    fn only_taken_updates_are_confirmed() {
+        let mut poller = Poller::new();
+        assert_eq!(poller.request().0.offset, None);
+        poller.on_updates(decode(
+            r#"{"ok":true,"result":[{"update_id":3,"poll":{}},{"update_id":4,"poll":{}},{"update_id":5,"poll":{}}]}"#,
+        ));
+        assert_eq!(poller.offset(), None, "nothing taken, nothing confirmed");
+        assert_eq!(poller.stop_request(), None);
+        assert_eq!(poller.take().and_then(|u| u.update_id()), Some(3));
+        assert_eq!(poller.offset(), Some(4));
+        let stop = poller.stop_request().expect("one update to confirm");
+        assert_eq!(
+            (stop.0.offset, stop.0.timeout, stop.0.limit),
+            (Some(4), Some(0), Some(1))
+        );
+        assert_eq!(stop.0.allowed_updates, None);
+        // Polling again before the queue is empty repeats 4 and 5, which are dropped.
+        assert_eq!(poller.request().0.offset, Some(4));
+        poller.on_updates(decode(
+            r#"{"ok":true,"result":[{"update_id":4,"poll":{}},{"update_id":5,"poll":{}},{"update_id":6,"poll":{}}]}"#,
+        ));
+        assert_eq!(
+            poller.stop_request().map(|r| r.0.offset),
+            None,
+            "the server has offset 4"
+        );
+        assert_eq!(ids(&mut poller), [Some(4), Some(5), Some(6)]);
+        assert_eq!(poller.stop_request().map(|r| r.0.offset), Some(Some(7)));
+    }
+
+    #[test]
     fn requests_carry_the_settings_and_the_timeout_hint() {
-        let poller = Poller::new()
+        let mut poller = Poller::new()
             .timeout_secs(25)
             .limit(250)
             .allowed_updates(["message"]);
@@ -421,13 +612,15 @@ mod tests {
     }
 
     #[test]
-    fn the_offset_never_goes_back() {
+    fn the_offset_never_goes_back_and_old_updates_are_not_handed_out() {
         let mut poller = Poller::new().starting_at(100);
-        poller.on_updates(&decode(
+        let _ = poller.request();
+        poller.on_updates(decode(
             r#"{"ok":true,"result":[{"update_id":5,"poll":{}}]}"#,
         ));
+        assert_eq!(poller.take(), None);
         assert_eq!(poller.offset(), Some(100));
-        poller.on_updates(&[]);
+        poller.on_updates(Vec::new());
         assert_eq!(poller.offset(), Some(100));
     }
 
@@ -436,34 +629,44 @@ mod tests {
         let mut poller = Poller::new().max_backoff(Duration::from_secs(5));
         let flood = api_error(429, serde_json::json!({"retry_after": 7}));
         assert_eq!(
-            poller.on_error(&flood),
+            poller.on_error(&flood, 0),
             PollDecision::Retry {
                 after: Duration::from_secs(7)
             }
         );
         for code in [401, 403, 404, 409, 400] {
             assert_eq!(
-                poller.on_error(&api_error(code, Value::Null)),
+                poller.on_error(&api_error(code, Value::Null), 0),
                 PollDecision::Stop,
                 "{code}"
             );
         }
+        let hour = api_error(429, serde_json::json!({"retry_after": 3600}));
+        assert_eq!(poller.on_error(&hour, 0), PollDecision::Stop);
         let mut poller = Poller::new().max_backoff(Duration::from_secs(5));
         let waits: Vec<_> = (0..5)
             .map(
-                |_| match poller.on_error(&Error::<&str>::Transport("refused")) {
+                |_| match poller.on_error(&Error::<&str>::Transport("refused"), 0) {
                     PollDecision::Retry { after } => after.as_secs(),
                     PollDecision::Stop => panic!("transport errors are retried"),
                 },
             )
             .collect();
         assert_eq!(waits, [1, 2, 4, 5, 5]);
-        poller.on_updates(&[]);
+        poller.on_updates(Vec::new());
         assert_eq!(
-            poller.on_error(&api_error(502, Value::Null)),
+            poller.on_error(&api_error(502, Value::Null), 0),
             PollDecision::Retry {
                 after: Duration::from_secs(1)
             }
         );
+        let limited = Poller::new().retry_policy(RetryPolicy::new().max_retries(1));
+        let mut limited = limited;
+        let html = Error::<&str>::Transport("reset");
+        assert!(matches!(
+            limited.on_error(&html, 0),
+            PollDecision::Retry { .. }
+        ));
+        assert_eq!(limited.on_error(&html, 0), PollDecision::Stop);
     }
 }

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http::HeaderMap;
 
 use crate::call::CallContext;
+use crate::reader_slot::ReaderSlot;
 
 /// A request built by [`Client::encode`](crate::Client::encode): an `http::Request` plus what
 /// a transport needs to know to send it well.
@@ -72,8 +73,8 @@ impl fmt::Debug for Request {
     }
 }
 
-/// A request body: a sequence of chunks that are either bytes in memory or files that the
-/// transport streams from disk.
+/// A request body: a sequence of chunks that are either bytes in memory, files that the
+/// transport streams from disk, or readers it takes out of their slot and streams.
 ///
 /// JSON bodies and multipart bodies whose uploads are all in memory need no streaming; for
 /// them [`Body::to_vec`] gives the whole body at once.
@@ -92,12 +93,25 @@ pub enum Chunk {
     Bytes(Bytes),
     /// The whole content of this file, to be read and sent by the transport.
     File(PathBuf),
+    /// The content of a reader, to be taken out of its slot and sent by the transport.
+    Reader {
+        /// The upload's file name, to name it in errors.
+        file_name: String,
+        /// Where the reader waits, with its length when known.
+        slot: ReaderSlot,
+    },
 }
 
 impl Body {
     /// A body with no content.
     pub fn empty() -> Self {
         Body::default()
+    }
+
+    /// A body that is the whole content of the file at `path`, which the transport reads
+    /// (a local server's file copied through the same path as an upload, say).
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Body::from_chunks(vec![Chunk::File(path.into())])
     }
 
     pub(crate) fn from_chunks(chunks: Vec<Chunk>) -> Self {
@@ -116,9 +130,9 @@ impl Body {
             .all(|c| matches!(c, Chunk::Bytes(b) if b.is_empty()))
     }
 
-    /// Whether the transport must read a file to send this body.
+    /// Whether the transport must read a file or a reader to send this body.
     pub fn needs_streaming(&self) -> bool {
-        self.chunks.iter().any(|c| matches!(c, Chunk::File(_)))
+        self.chunks.iter().any(|c| !matches!(c, Chunk::Bytes(_)))
     }
 
     /// The length in bytes of the in-memory part of the body. Equal to the whole length
@@ -128,7 +142,7 @@ impl Body {
             .iter()
             .map(|c| match c {
                 Chunk::Bytes(b) => b.len() as u64,
-                Chunk::File(_) => 0,
+                Chunk::File(_) | Chunk::Reader { .. } => 0,
             })
             .sum()
     }
@@ -173,6 +187,11 @@ impl fmt::Debug for Chunk {
         match self {
             Chunk::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
             Chunk::File(path) => f.debug_tuple("File").field(path).finish(),
+            Chunk::Reader { file_name, slot } => f
+                .debug_struct("Reader")
+                .field("file_name", file_name)
+                .field("len", &slot.len())
+                .finish(),
         }
     }
 }

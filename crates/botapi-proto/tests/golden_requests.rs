@@ -36,6 +36,10 @@ fn render(request: Request) -> Vec<u8> {
             Chunk::File(path) => {
                 out.extend_from_slice(format!("<file {}>", path.display()).as_bytes())
             }
+            Chunk::Reader { file_name, slot } => {
+                let len = slot.len();
+                out.extend_from_slice(format!("<reader {file_name} {len:?}>").as_bytes())
+            }
         }
     }
     out

@@ -5,8 +5,8 @@
 
 use botapi_proto::form::{self, FormPart};
 use botapi_proto::methods::{
-    CreateNewStickerSet, EditMessageMedia, PostStory, SendMediaGroup, SendPaidMedia, SendPhoto,
-    SendRichMessage, SetBusinessAccountProfilePhoto,
+    CreateNewStickerSet, EditMessageMedia, PostStory, SendDocument, SendMediaGroup, SendPaidMedia,
+    SendPhoto, SendRichMessage, SetBusinessAccountProfilePhoto,
 };
 use botapi_proto::types::{
     InputMediaPhoto, InputMediaVideo, InputPaidMediaPhoto, InputProfilePhotoStatic, InputRichBlock,
@@ -190,4 +190,44 @@ fn files_on_disk_are_streamed_by_the_transport() {
     let request = client().encode(&send).unwrap();
     assert!(request.body().needs_streaming());
     assert_eq!(request.body().to_vec(), None);
+}
+
+#[test]
+fn readers_are_carried_to_the_transport_in_their_slot() {
+    let reader = std::io::Cursor::new(b"READER".to_vec());
+    let send = SendDocument::new(1, InputFile::reader("r.bin", reader, Some(6)));
+    let request = client().encode(&send).unwrap();
+    assert!(request.body().needs_streaming());
+    let readers: Vec<_> = request
+        .body()
+        .chunks()
+        .iter()
+        .filter_map(|c| match c {
+            botapi_proto::Chunk::Reader { file_name, slot } => {
+                Some((file_name.clone(), slot.len()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(readers, [("r.bin".to_owned(), Some(6))]);
+    assert!(format!("{request:?}").contains("Reader { file_name: \"r.bin\", len: Some(6) }"));
+}
+
+#[test]
+fn local_server_files_are_file_references() {
+    let local = InputFile::local("/var/lib/telegram-bot-api/big.mp4").unwrap();
+    let request = client().encode(&SendDocument::new(1, local)).unwrap();
+    let body = request.body().to_vec().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["document"], "file:///var/lib/telegram-bot-api/big.mp4");
+    assert_eq!(
+        InputFile::local("relative/x.mp4"),
+        Err(botapi_proto::LocalPathError::NotAbsolute)
+    );
+    assert_eq!(
+        InputFile::local("/a\nb"),
+        Err(botapi_proto::LocalPathError::ControlCharacter)
+    );
+    let read: InputFile = serde_json::from_str("\"file:///srv/a.mp4\"").unwrap();
+    assert_eq!(read, InputFile::local("/srv/a.mp4").unwrap());
 }

@@ -1,15 +1,19 @@
 //! Reading the answer's body under a size limit. (The request body is the core's
-//! [`BodyReader`](botapi_proto::transport::BodyReader) over files opened here.)
+//! [`BodyReader`](botapi_proto::transport::BodyReader) over files opened here and readers
+//! from their slots; without every length known it goes chunked.)
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-/// Opens an upload file and takes its length, for the core's body reader.
-pub(crate) fn open_file(path: &Path) -> io::Result<(File, u64)> {
+use botapi_proto::BlockingReader;
+
+/// Opens an upload file and takes its length, for the core's body reader (which also holds
+/// reader uploads, hence the boxed reader).
+pub(crate) fn open_file(path: &Path) -> io::Result<(BlockingReader, u64)> {
     let file = File::open(path)?;
     let len = file.metadata()?.len();
-    Ok((file, len))
+    Ok((Box::new(file), len))
 }
 
 /// Reads the whole body, refusing it once it is longer than `limit`. A body announced as

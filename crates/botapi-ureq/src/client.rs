@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use botapi_proto::poll::{PollItem, PolledUpdate, Poller};
+use botapi_proto::run::{BlockingUpdates, FnClock, Sender};
 use botapi_proto::transport::{BlockingTransport, BodyReader};
 use botapi_proto::{Body, CallContext, Method};
 use bytes::Bytes;
@@ -16,6 +18,12 @@ use crate::resolve::LiteralFirst;
 
 pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 
+/// The clock the drivers nap on: the system's monotonic time and `std::thread::sleep`.
+pub const CLOCK: FnClock = FnClock::new(std::time::Instant::now, std::thread::sleep);
+
+/// Long polling through a [`Client`]: an iterator of updates (see [`Client::updates`]).
+pub type Updates<U = PolledUpdate> = BlockingUpdates<Client, FnClock, U>;
+
 /// A blocking Bot API client over ureq: sends any [`Method`] and returns its typed result.
 ///
 /// Cloning is cheap and clones share the agent's connection pool, so one client can serve
@@ -24,17 +32,18 @@ pub use botapi_proto::{DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
 /// [`max_body_size`](Builder::max_body_size) bytes of the answer.
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
+pub(crate) struct Inner {
     proto: botapi_proto::Client,
     agent: Agent,
     /// Whether every request needs its own configuration: a user's agent may turn statuses
     /// into errors or have another timeout; ours is built with the right ones.
     configure_each: bool,
-    limits: Limits,
+    pub(crate) limits: Limits,
+    sender: Sender,
 }
 
 /// Configures a [`Client`]: its timeout, its body limit, and optionally the ureq agent it
@@ -45,6 +54,7 @@ pub struct Builder {
     proto: botapi_proto::Client,
     agent: Option<Agent>,
     limits: Limits,
+    sender: Sender,
 }
 
 impl Client {
@@ -61,6 +71,7 @@ impl Client {
             proto,
             agent: None,
             limits: Limits::default(),
+            sender: Sender::new(),
         }
     }
 
@@ -74,7 +85,10 @@ impl Client {
         self.inner.limits
     }
 
-    /// Calls `method` and returns its result, blocking the thread until it is there.
+    /// Calls `method` and returns its result, blocking the thread until it is there. With
+    /// a [`Sender`](Builder::sender) that has a throttle, the call first waits its turn; with
+    /// a retry policy, a failure the policy allows is sent again after its wait (never a call
+    /// that changes something once it may have run). Otherwise it is one attempt.
     ///
     /// Fails with [`Error::Encode`](botapi_proto::Error::Encode) if the request cannot be
     /// built, [`Error::Api`](botapi_proto::Error::Api) when the Bot API refuses it,
@@ -82,7 +96,18 @@ impl Client {
     /// answer, and [`Error::Transport`](botapi_proto::Error::Transport) when there is no
     /// complete answer (see [`TransportErrorKind`](crate::TransportErrorKind)).
     pub fn send<M: Method + ?Sized>(&self, method: &M) -> Result<M::Response, Error> {
-        self.inner.proto.send(self, method)
+        let inner = &*self.inner;
+        inner
+            .sender
+            .send_blocking(&inner.proto, self, &CLOCK, method)
+    }
+
+    /// Long-polls for updates as `poller` says: an iterator that hands out one update at a
+    /// time, confirms only what it handed out, resends failed polls per the poller's policy
+    /// and ends with the error that stops polling (401, 404, 409, …). Call
+    /// [`stop`](BlockingUpdates::stop) to confirm cleanly.
+    pub fn updates<U: PollItem>(&self, poller: Poller<U>) -> Updates<U> {
+        Updates::new(self.inner.proto.clone(), self.clone(), CLOCK, poller)
     }
 }
 
@@ -97,16 +122,16 @@ impl BlockingTransport for Client {
         call: &CallContext,
     ) -> Result<http::Response<Bytes>, Error> {
         let inner = &*self.inner;
-        let (timeout, limit) = (
-            call.timeout(inner.limits.timeout),
-            inner.limits.max_body_size,
-        );
+        let timeout = call.timeout(inner.limits.timeout);
+        let limit = inner.limits.max_body_size;
         let (mut parts, body) = request.into_parts();
         let sent = match body.to_bytes() {
             Some(bytes) => inner.run(http::Request::from_parts(parts, bytes.as_ref()), timeout),
             None => {
                 let reader = BodyReader::open(&body, call, open_file)?;
-                parts.headers.insert(CONTENT_LENGTH, reader.len().into());
+                if let Some(len) = reader.len() {
+                    parts.headers.insert(CONTENT_LENGTH, len.into());
+                }
                 let body = SendBody::from_owned_reader(reader);
                 inner.run(http::Request::from_parts(parts, body), timeout)
             }
@@ -119,7 +144,7 @@ impl BlockingTransport for Client {
 }
 
 impl Inner {
-    fn run<S: AsSendBody>(
+    pub(crate) fn run<S: AsSendBody>(
         &self,
         request: http::Request<S>,
         timeout: Duration,
@@ -154,6 +179,13 @@ impl Builder {
         self
     }
 
+    /// Sends every call through `sender`: its retry policy and throttle (by default, one
+    /// attempt and no throttle). Clones of the client share it, and so its throttle.
+    pub fn sender(mut self, sender: Sender) -> Self {
+        self.sender = sender;
+        self
+    }
+
     /// Sends through `agent` instead of one this crate builds: for proxies, custom TLS or
     /// pool settings. Every request overrides two of its settings: HTTP error statuses are
     /// returned as answers (the Bot API's error body says what went wrong), and the global
@@ -178,6 +210,7 @@ impl Builder {
                 agent,
                 configure_each,
                 limits: self.limits,
+                sender: self.sender,
             }),
         }
     }

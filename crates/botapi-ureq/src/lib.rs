@@ -9,10 +9,13 @@
 //!
 //! No async runtime is involved: this suits scripts, command-line tools and threads.
 //!
-//! # What it does not do
-//! Retries, rate limiting and polling loops. An [`Error`] says what happened (a
-//! [`retry_after`](botapi_proto::ApiError::retry_after) on flood control, say); deciding what
-//! to do next is the caller's job.
+//! # Running a bot
+//! [`Builder::sender`] gives the client a retry policy and a throttle
+//! ([`botapi_proto::run::Sender`]); [`Client::updates`] long-polls as an iterator that
+//! confirms only the updates it handed out. Both are the core's loops, driven here with
+//! [`CLOCK`]; see `examples/echo_bot.rs`. Without a sender, every call is one attempt, and an
+//! [`Error`] says what happened (a [`retry_after`](botapi_proto::ApiError::retry_after) on
+//! flood control, say).
 //!
 //! # Errors and the token
 //! The bot token is part of every request URL, and HTTP libraries like to quote URLs in their
@@ -48,16 +51,49 @@
 //! ```
 //!
 //! `examples/get_me.rs` runs the same call against the in-process Bot API emulator.
+//!
+//! # Generic over the transport
+//! The client is a [`BlockingTransport`](botapi_proto::transport::BlockingTransport), as is
+//! any closure from request to response, so code can be written once for both. Here one
+//! function runs over ureq against the emulator, then over a closure that answers from
+//! memory, as a unit test would:
+//!
+//! ```
+//! use botapi_emulator::Emulator;
+//! use botapi_proto::transport::BlockingTransport;
+//! use botapi_proto::{Client, Error, methods::GetMe};
+//!
+//! /// The bot's @username, through any blocking transport.
+//! fn username<T>(bot: &Client, transport: &T) -> Result<String, Error<T::Error>>
+//! where
+//!     T: BlockingTransport,
+//! {
+//!     let me = bot.send(transport, &GetMe::new())?;
+//!     Ok(me.username.unwrap_or_default())
+//! }
+//!
+//! let emulator = Emulator::start()?;
+//! let ureq = botapi_ureq::Client::new(emulator.client());
+//! assert_eq!(username(ureq.proto(), &ureq)?, "emulator_bot");
+//!
+//! let canned = |_request: http::Request<Vec<u8>>| {
+//!     let body = br#"{"ok":true,"result":{"id":7,"is_bot":true,"first_name":"T","username":"canned_bot"}}"#;
+//!     Ok::<_, std::convert::Infallible>(http::Response::new(body.to_vec()))
+//! };
+//! assert_eq!(username(&emulator.client(), &canned)?, "canned_bot");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod body;
 mod client;
+mod download;
 mod error;
 mod resolve;
 
-pub use client::{Builder, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits};
+pub use client::{Builder, CLOCK, Client, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, Limits, Updates};
 pub use error::{Error, TransportError, TransportErrorKind};
 
 pub use botapi_proto;

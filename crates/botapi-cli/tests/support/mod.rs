@@ -80,14 +80,26 @@ impl Run {
 
 /// Runs `botapi args…` with `token` (if any) in `TELEGRAM_BOT_TOKEN`.
 pub fn botapi<S: AsRef<std::ffi::OsStr>>(args: &[S], token: Option<&str>) -> Run {
+    botapi_in(None, args, token)
+}
+
+/// [`botapi`] in the directory `cwd`.
+pub fn botapi_in<S: AsRef<std::ffi::OsStr>>(
+    cwd: Option<&std::path::Path>,
+    args: &[S],
+    token: Option<&str>,
+) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_botapi"));
     command.args(args).env_remove("TELEGRAM_BOT_TOKEN");
+    if let Some(cwd) = cwd {
+        command.current_dir(cwd);
+    }
     if let Some(token) = token {
         command.env("TELEGRAM_BOT_TOKEN", token);
     }
     let start = Instant::now();
     let output = command.output().expect("botapi runs");
-    let run = Run {
+    checked(Run {
         status: output
             .status
             .code()
@@ -95,7 +107,11 @@ pub fn botapi<S: AsRef<std::ffi::OsStr>>(args: &[S], token: Option<&str>) -> Run
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
         elapsed: start.elapsed(),
-    };
+    })
+}
+
+/// Checks a finished run for secrets, panics and undocumented statuses.
+pub fn checked(run: Run) -> Run {
     for secret in [SECRET_MARK, demo_secret()] {
         assert!(!run.stdout.contains(secret), "a secret on stdout: {run:#?}");
         assert!(!run.stderr.contains(secret), "a secret on stderr: {run:#?}");
@@ -118,4 +134,103 @@ pub fn args(emulator_url: &str, transport: &str, rest: &[&str]) -> Vec<String> {
     ];
     all.extend(rest.iter().map(|s| (*s).to_owned()));
     all
+}
+
+/// A `botapi` running in the background, its stdout read line by line.
+pub struct Running {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+/// Starts `botapi args…` with `token` in `TELEGRAM_BOT_TOKEN`, without waiting for it.
+pub fn spawn_botapi(args: &[String], token: &str) -> Running {
+    use std::io::{BufRead, Read};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_botapi"))
+        .args(args)
+        .env("TELEGRAM_BOT_TOKEN", token)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("botapi starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    Running {
+        child,
+        lines,
+        stderr,
+    }
+}
+
+impl Running {
+    /// The next line on stdout; panics (after killing the process) if none comes in 20 s.
+    pub fn line(&mut self) -> String {
+        match self.lines.recv_timeout(Duration::from_secs(20)) {
+            Ok(line) => line,
+            Err(e) => {
+                let _ = self.child.kill();
+                panic!("no line from botapi: {e}");
+            }
+        }
+    }
+
+    /// The process id, for sending it a signal.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the process to end (killing it after 20 s) and checks its output like
+    /// [`botapi`] does; `stdout` holds the lines not read yet.
+    pub fn finish(mut self) -> Run {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("botapi can be waited for") {
+                break status;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                let _ = self.child.kill();
+                panic!("botapi did not stop");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let stdout: Vec<String> = self.lines.iter().collect();
+        let run = Run {
+            status: status
+                .code()
+                .expect("botapi exited rather than being killed"),
+            stdout: stdout.join("\n"),
+            stderr: self.stderr.join().expect("stderr is read"),
+            elapsed: start.elapsed(),
+        };
+        for secret in [SECRET_MARK, demo_secret()] {
+            assert!(!run.stdout.contains(secret), "a secret on stdout: {run:#?}");
+            assert!(!run.stderr.contains(secret), "a secret on stderr: {run:#?}");
+        }
+        assert!(!run.stderr.contains("panicked"), "a panic: {run:#?}");
+        run
+    }
+}
+
+/// Sends `signal` (`INT`, `TERM`) to `pid` with `kill`.
+pub fn signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -{signal} {pid}");
 }

@@ -221,7 +221,7 @@ pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Lays the parts out as chunks: headers and text in shared buffers, upload bytes as their
-/// own chunks (no copy), files on disk as [`Chunk::File`].
+/// own chunks (no copy), files on disk as [`Chunk::File`], readers as [`Chunk::Reader`].
 fn write(parts: &[Part<'_>], boundary: &str) -> Vec<Chunk> {
     let mut chunks = Vec::new();
     let mut buf = Vec::new();
@@ -251,6 +251,13 @@ fn write(parts: &[Part<'_>], boundary: &str) -> Vec<Chunk> {
                     UploadSource::Path(path) => {
                         chunks.push(Chunk::Bytes(Bytes::from(std::mem::take(&mut buf))));
                         chunks.push(Chunk::File(path.clone()));
+                    }
+                    UploadSource::Reader(slot) => {
+                        chunks.push(Chunk::Bytes(Bytes::from(std::mem::take(&mut buf))));
+                        chunks.push(Chunk::Reader {
+                            file_name: upload.file_name().to_owned(),
+                            slot: slot.clone(),
+                        });
                     }
                 }
             }

@@ -9,7 +9,7 @@ use crate::transport_error::TransportErrorKind;
 /// An `io::Error` that wraps another error shows that error's text and hides it from
 /// `source()`, so it is opened explicitly; a message already at the end of the text (a
 /// wrapper repeating its cause) is not repeated. The result still needs redacting, which
-/// [`CallContext::transport_error`] does.
+/// [`CallContext::transport_error`](crate::CallContext::transport_error) does.
 pub fn error_text(error: &(dyn StdError + 'static)) -> String {
     let mut text = String::new();
     for e in chain(error) {

@@ -41,7 +41,7 @@ use crate::request::Body;
 
 pub use error_text::{error_text, find_source, io_failure};
 pub use response::{BodyCollector, TooLarge};
-pub use upload::{BodyPart, BodyParts, BodyReader, FileProgress, UploadError};
+pub use upload::{BodyPart, BodyParts, BodyReader, FileProgress, UPLOAD_CHUNK, UploadError};
 
 /// Carries a request and brings back its answer, blocking the thread meanwhile.
 ///
@@ -53,7 +53,7 @@ pub use upload::{BodyPart, BodyParts, BodyReader, FileProgress, UploadError};
 /// Call it through [`Client::send`](crate::Client::send), which encodes before and decodes
 /// after.
 pub trait BlockingTransport {
-    /// The transport's own failure (for the adapters, [`TransportError`]).
+    /// The transport's own failure (for the adapters, [`TransportError`](crate::TransportError)).
     type Error;
 
     /// Sends `request` and returns the answer with its whole body. `call` says which method
@@ -77,7 +77,7 @@ pub trait BlockingTransport {
 ///
 /// Call it through [`Client::send_async`](crate::Client::send_async).
 pub trait AsyncTransport {
-    /// The transport's own failure (for the adapters, [`TransportError`]).
+    /// The transport's own failure (for the adapters, [`TransportError`](crate::TransportError)).
     type Error;
 
     /// Sends `request` and returns the answer with its whole body; see

@@ -1,5 +1,8 @@
-//! Reading what Telegram posts to a webhook: check the secret header, then read the update
-//! the same lenient way the poller does. Receiving the HTTP request is the server's job.
+//! Webhooks as protocol: checking and reading what Telegram posts (the secret header, then
+//! the update, read the same lenient way the poller reads one), the secret's rules
+//! ([`WebhookSecret`]), what a listener answers to any request ([`ListenerRules`]), and an
+//! answer that carries a method call ([`WebhookReply`]). Receiving HTTP is the server's job:
+//! `botapi-webhook` (also `botapi_hyper::webhook`) is one.
 //!
 //! ```
 //! use botapi_proto::poll::PolledUpdate;
@@ -14,11 +17,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod listener;
+mod reply;
+mod secret;
+
 use std::fmt;
 
 use http::HeaderMap;
 
 use crate::poll::{PolledUpdate, read_update as read_lenient};
+
+pub use listener::{DEFAULT_MAX_WEBHOOK_BODY, ListenerRules, accepted};
+pub use reply::{ReplyError, WebhookReply, allowed_in_reply};
+use secret::constant_time_eq;
+pub use secret::{MAX_SECRET_LEN, SecretError, WebhookSecret};
 
 /// The header carrying the `secret_token` given to `setWebhook`.
 pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
@@ -43,20 +55,17 @@ pub fn read_update(
             return Err(WebhookError::WrongSecret);
         }
     }
+    read_body(body)
+}
+
+/// Reads an update from a webhook body: any JSON object, leniently.
+fn read_body(body: &[u8]) -> Result<PolledUpdate, WebhookError> {
     let text = std::str::from_utf8(body).map_err(|_| WebhookError::NotJson)?;
     match read_lenient(text) {
         Ok(PolledUpdate::Unreadable(raw)) if !raw.raw.is_object() => Err(WebhookError::NotAnUpdate),
         Ok(update) => Ok(update),
         Err(_) => Err(WebhookError::NotJson),
     }
-}
-
-/// Compares without returning early, so timing does not tell how much of a guess matched.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Why a webhook request was refused.
@@ -71,6 +80,18 @@ pub enum WebhookError {
     NotJson,
     /// The body is JSON but not an object.
     NotAnUpdate,
+    /// The request is not a `POST`.
+    MethodNotAllowed,
+    /// The body is larger than the listener's limit.
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The body did not arrive in time.
+    BodyTimedOut,
+    /// The program no longer takes updates (it is stopping); Telegram will send the update
+    /// again later.
+    NotReceiving,
 }
 
 impl fmt::Display for WebhookError {
@@ -80,6 +101,12 @@ impl fmt::Display for WebhookError {
             WebhookError::WrongSecret => "webhook request has the wrong secret token",
             WebhookError::NotJson => "webhook body is not JSON",
             WebhookError::NotAnUpdate => "webhook body is not an update object",
+            WebhookError::MethodNotAllowed => "webhook requests must be POST",
+            WebhookError::TooLarge { limit } => {
+                return write!(f, "webhook body is larger than {limit} bytes");
+            }
+            WebhookError::BodyTimedOut => "webhook body did not arrive in time",
+            WebhookError::NotReceiving => "the bot is not taking updates now",
         })
     }
 }
