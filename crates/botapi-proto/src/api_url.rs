@@ -4,6 +4,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
+use http::Uri;
+use http::uri::{Authority, PathAndQuery, Scheme};
+
 /// Where the Bot API lives: `https://api.telegram.org` by default, or any `http`/`https`
 /// base such as a local Bot API server (`http://127.0.0.1:8081`) or a gateway with a path
 /// prefix (`https://gateway.example/telegram`).
@@ -20,8 +23,44 @@ use std::sync::Arc;
 /// assert_eq!(ApiUrl::default().as_str(), "https://api.telegram.org");
 /// # Ok::<(), botapi_proto::ApiUrlError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct ApiUrl(Arc<str>);
+#[derive(Clone)]
+pub struct ApiUrl(Arc<Base>);
+
+/// A checked base URL, with the parts every request URI is made of parsed once.
+struct Base {
+    text: Box<str>,
+    scheme: Scheme,
+    authority: Authority,
+    /// The path prefix: empty, or such as `/telegram`.
+    path: Box<str>,
+}
+
+impl Base {
+    /// `text` is a checked base: an `http` or `https` URI with a host.
+    fn of(text: &str, uri: &Uri) -> Option<Self> {
+        Some(Base {
+            text: text.into(),
+            scheme: uri.scheme()?.clone(),
+            authority: uri.authority()?.clone(),
+            path: uri.path().trim_end_matches('/').into(),
+        })
+    }
+}
+
+// The parts follow from the text, so it alone decides.
+impl PartialEq for ApiUrl {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.text == other.0.text
+    }
+}
+
+impl Eq for ApiUrl {}
+
+impl std::hash::Hash for ApiUrl {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.text.hash(state);
+    }
+}
 
 /// The Bot API in Telegram's cloud.
 pub const CLOUD_API_URL: &str = "https://api.telegram.org";
@@ -49,23 +88,47 @@ impl ApiUrl {
         if authority.host().is_empty() {
             return Err(ApiUrlError::MissingHost);
         }
-        Ok(ApiUrl(trimmed.into()))
+        let base = Base::of(trimmed, &uri).ok_or(ApiUrlError::Invalid)?;
+        Ok(ApiUrl(Arc::new(base)))
     }
 
     /// The base URL without a trailing `/`.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.0.text
+    }
+
+    /// The URI of `{base}/bot{token}/{method}`, from the parts parsed once: only the path
+    /// is new. `secret_token` and `method` are checked (no `/`, `?`, `#`, `%`, space), so
+    /// this cannot fail; `None` all the same rather than a panic.
+    pub(crate) fn method_uri(&self, token: &str, method: &str) -> Option<Uri> {
+        let base = &self.0;
+        let mut path = String::with_capacity(base.path.len() + 5 + token.len() + method.len());
+        path.push_str(&base.path);
+        path.push_str("/bot");
+        path.push_str(token);
+        path.push('/');
+        path.push_str(method);
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(base.scheme.clone());
+        parts.authority = Some(base.authority.clone());
+        parts.path_and_query = Some(PathAndQuery::try_from(path).ok()?);
+        Uri::from_parts(parts).ok()
     }
 
     /// Whether this is Telegram's cloud (`https://api.telegram.org`).
     pub fn is_cloud(&self) -> bool {
-        &*self.0 == CLOUD_API_URL
+        &*self.0.text == CLOUD_API_URL
     }
 }
 
 impl Default for ApiUrl {
     fn default() -> Self {
-        ApiUrl(CLOUD_API_URL.into())
+        ApiUrl(Arc::new(Base {
+            text: CLOUD_API_URL.into(),
+            scheme: Scheme::HTTPS,
+            authority: Authority::from_static("api.telegram.org"),
+            path: "".into(),
+        }))
     }
 }
 
@@ -79,13 +142,13 @@ impl FromStr for ApiUrl {
 
 impl fmt::Debug for ApiUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(&*self.0.text, f)
     }
 }
 
 impl fmt::Display for ApiUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.0.text)
     }
 }
 

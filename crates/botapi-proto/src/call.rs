@@ -4,6 +4,7 @@
 //! errors, how long the server may hold the request), so the transport never passes the
 //! method back and never needs the client.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
@@ -13,6 +14,7 @@ use http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::api_url::ApiUrl;
+use crate::decode::MethodName;
 use crate::error::{DecodeError, EncodeError, Error};
 use crate::redact::{REDACTED, Redactor};
 use crate::transport_error::{TransportError, TransportErrorKind};
@@ -24,7 +26,8 @@ use crate::transport_error::{TransportError, TransportErrorKind};
 /// beside it), so that each is named after its method and free of the token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CallContext {
-    method: String,
+    /// Borrowed for every generated method, whose name is fixed ([`Method::static_name`](crate::Method::static_name)).
+    method: Cow<'static, str>,
     api_url: ApiUrl,
     redactor: Redactor,
     timeout_hint: Option<Duration>,
@@ -35,14 +38,14 @@ pub struct CallContext {
 
 impl CallContext {
     pub(crate) fn new(
-        method: &str,
+        method: Cow<'static, str>,
         api_url: ApiUrl,
         redactor: Redactor,
         timeout_hint: Option<Duration>,
         read_only: bool,
     ) -> Self {
         CallContext {
-            method: method.to_owned(),
+            method,
             api_url,
             redactor,
             timeout_hint,
@@ -53,7 +56,8 @@ impl CallContext {
 
     /// The context of a file download: named `download` in errors, with the file's URL.
     pub(crate) fn for_download(api_url: ApiUrl, redactor: Redactor, file_path: &str) -> Self {
-        let mut context = CallContext::new("download", api_url, redactor, None, true);
+        let mut context =
+            CallContext::new(Cow::Borrowed("download"), api_url, redactor, None, true);
         context.file_path = Some(file_path.to_owned());
         context
     }
@@ -128,7 +132,7 @@ impl CallContext {
     /// A transport that only sends bodies held in memory met a request that streams a file.
     pub fn streaming_required<E>(&self) -> Error<E> {
         Error::Encode(EncodeError::StreamingRequired {
-            method: self.method.clone(),
+            method: self.method.clone().into_owned(),
         })
     }
 
@@ -138,7 +142,11 @@ impl CallContext {
         status: StatusCode,
         body: &[u8],
     ) -> Result<R, DecodeError> {
-        crate::decode::decode(&self.method, status, body, self.redactor.token())
+        let name = match &self.method {
+            Cow::Borrowed(fixed) => MethodName::Fixed(fixed),
+            Cow::Owned(given) => MethodName::Given(given),
+        };
+        crate::decode::decode(name, status, body, self.redactor.token())
     }
 }
 

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api_url::ApiUrl;
 use crate::call::Pending;
+use crate::decode::MethodName;
 use crate::download::{Download, DownloadError};
 use crate::error::{DecodeError, EncodeError, Error};
 use crate::method::Method;
@@ -128,7 +129,7 @@ impl Client {
         status: StatusCode,
         body: &[u8],
     ) -> Result<M::Response, DecodeError> {
-        crate::decode::decode(method.method_name(), status, body, &self.token)
+        crate::decode::decode(MethodName::of(method), status, body, &self.token)
     }
 
     /// Like [`Client::decode`] for any result type, naming the method by string.
@@ -138,7 +139,7 @@ impl Client {
         status: StatusCode,
         body: &[u8],
     ) -> Result<R, DecodeError> {
-        crate::decode::decode(method_name, status, body, &self.token)
+        crate::decode::decode(MethodName::Given(method_name), status, body, &self.token)
     }
 
     /// Calls `method` through a function that takes the request and gives back the

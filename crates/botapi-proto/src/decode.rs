@@ -7,6 +7,7 @@
 //! is not an envelope, or a result of the wrong shape (with the path where it stopped,
 //! found from the error's position in the text rather than by decoding again).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use http::StatusCode;
@@ -36,9 +37,37 @@ struct Envelope {
     parameters: ResponseParameters,
 }
 
+/// The name of the method an answer is for, kept by the error it may become: a fixed name
+/// costs no copy.
+#[derive(Clone, Copy)]
+pub(crate) enum MethodName<'a> {
+    /// A generated method's `NAME` (or any name fixed at compile time).
+    Fixed(&'static str),
+    /// A name chosen at run time, copied only into an error.
+    Given(&'a str),
+}
+
+impl<'a> MethodName<'a> {
+    /// The name of `method`, borrowed for good when it is fixed.
+    pub(crate) fn of<M: crate::Method + ?Sized>(method: &'a M) -> Self {
+        match method.static_name() {
+            Some(fixed) => MethodName::Fixed(fixed),
+            None => MethodName::Given(method.method_name()),
+        }
+    }
+
+    /// The name as held by an error.
+    fn to_cow(self) -> Cow<'static, str> {
+        match self {
+            MethodName::Fixed(fixed) => Cow::Borrowed(fixed),
+            MethodName::Given(given) => Cow::Owned(given.to_owned()),
+        }
+    }
+}
+
 /// Decodes an answer to `method`. `token` is removed from any text the error keeps.
 pub(crate) fn decode<R: DeserializeOwned>(
-    method: &str,
+    method: MethodName<'_>,
     status: StatusCode,
     body: &[u8],
     token: &Token,
@@ -177,7 +206,7 @@ impl<'de> Deserialize<'de> for LenientParameters {
 }
 
 struct Context<'a> {
-    method: &'a str,
+    method: MethodName<'a>,
     status: StatusCode,
     body: &'a [u8],
     token: &'a Token,
@@ -191,8 +220,8 @@ impl Context<'_> {
         mut parameters: ResponseParameters,
     ) -> DecodeError {
         let description = match redact(&description.0, self.token) {
-            std::borrow::Cow::Borrowed(_) => description.0,
-            std::borrow::Cow::Owned(clean) => clean,
+            Cow::Borrowed(_) => description.0,
+            Cow::Owned(clean) => clean,
         };
         if !parameters.other.is_empty() {
             let mut other = Value::Object(std::mem::take(&mut parameters.other));
@@ -202,7 +231,7 @@ impl Context<'_> {
             }
         }
         DecodeError::Api(Box::new(ApiError {
-            method: self.method.to_owned(),
+            method: self.method.to_cow(),
             status: self.status,
             error_code: error_code.0,
             description,
@@ -281,7 +310,7 @@ impl Context<'_> {
         detail: String,
     ) -> DecodeError {
         DecodeError::Malformed(Box::new(MalformedResponse {
-            method: self.method.to_owned(),
+            method: self.method.to_cow(),
             status: self.status,
             kind,
             path: path.map(|p| redact(&p, self.token).into_owned()),
@@ -414,14 +443,19 @@ mod tests {
     }
 
     fn malformed(body: &[u8]) -> MalformedResponse {
-        match decode::<User>("getMe", StatusCode::OK, body, &token()) {
+        match decode::<User>(MethodName::Fixed("getMe"), StatusCode::OK, body, &token()) {
             Err(DecodeError::Malformed(e)) => *e,
             other => panic!("{other:?}"),
         }
     }
 
     fn api(body: &str) -> ApiError {
-        match decode::<User>("getMe", StatusCode::BAD_REQUEST, body.as_bytes(), &token()) {
+        match decode::<User>(
+            MethodName::Fixed("getMe"),
+            StatusCode::BAD_REQUEST,
+            body.as_bytes(),
+            &token(),
+        ) {
             Err(DecodeError::Api(e)) => *e,
             other => panic!("{other:?}"),
         }

@@ -1,6 +1,7 @@
 //! What can go wrong: building a request, the Bot API refusing it, or an answer that is not
 //! a Bot API answer at all. Every error here is free of the bot token.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -121,8 +122,8 @@ impl std::error::Error for DecodeError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// The method that was called.
-    pub method: String,
+    /// The method that was called (borrowed for every generated method, whose name is fixed).
+    pub method: Cow<'static, str>,
     /// The HTTP status of the answer.
     pub status: StatusCode,
     /// `error_code` from the envelope; `None` when the server left it out.
@@ -383,8 +384,8 @@ impl ErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MalformedResponse {
-    /// The method that was called.
-    pub method: String,
+    /// The method that was called (borrowed for every generated method, whose name is fixed).
+    pub method: Cow<'static, str>,
     /// The HTTP status of the answer.
     pub status: StatusCode,
     /// What was wrong.

@@ -284,8 +284,22 @@ impl Serialize for InputFile {
 
 impl Serialize for Upload {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        SERIALIZED.set(true);
         serializer.serialize_str(&self.marker())
     }
+}
+
+thread_local! {
+    /// Set whenever an [`Upload`] is serialized on this thread (see [`serializes_upload`]).
+    static SERIALIZED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `serialize` and says whether it serialized an [`Upload`]: how the JSON encoder
+/// catches an upload a method did not declare, without scanning the body for markers.
+pub(crate) fn serializes_upload<T>(serialize: impl FnOnce() -> T) -> (T, bool) {
+    let before = SERIALIZED.replace(false);
+    let out = serialize();
+    (out, SERIALIZED.replace(before))
 }
 
 /// Reading a file parameter back (from JSON a user typed, say) gives a URL for `http://` and

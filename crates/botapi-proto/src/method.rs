@@ -45,6 +45,13 @@ pub trait Method: Serialize {
     /// parameter, and `name` is a parameter of several (`setMyName`, `editForumTopic`, …).
     fn method_name(&self) -> &str;
 
+    /// The name again, when it is fixed at compile time: a call in flight then holds it
+    /// without a copy. Generated methods return their `NAME`; the default, `None`, is right
+    /// for a method whose name is chosen at run time (such as [`Call`](crate::Call)).
+    fn static_name(&self) -> Option<&'static str> {
+        None
+    }
+
     /// How long the server may hold this request on purpose before answering (the long-poll
     /// `timeout` of `getUpdates`). Transports add it to their own timeout.
     fn timeout_hint(&self) -> Option<Duration> {
@@ -118,6 +125,10 @@ impl<M: Method + ?Sized> Method for &M {
 
     fn method_name(&self) -> &str {
         (**self).method_name()
+    }
+
+    fn static_name(&self) -> Option<&'static str> {
+        (**self).static_name()
     }
 
     fn timeout_hint(&self) -> Option<Duration> {

@@ -324,6 +324,10 @@ impl<U: PollItem> Method for PollUpdates<U> {
         GetUpdates::NAME
     }
 
+    fn static_name(&self) -> Option<&'static str> {
+        Some(GetUpdates::NAME)
+    }
+
     fn timeout_hint(&self) -> Option<Duration> {
         Method::timeout_hint(&self.0)
     }

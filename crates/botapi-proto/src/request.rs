@@ -80,8 +80,36 @@ impl fmt::Debug for Request {
 /// them [`Body::to_vec`] gives the whole body at once.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Body {
-    chunks: Vec<Chunk>,
+    chunks: Chunks,
 }
+
+/// A body's chunks: a JSON body is one chunk, held without a `Vec`.
+#[derive(Clone, Default)]
+enum Chunks {
+    #[default]
+    None,
+    One(Chunk),
+    Many(Vec<Chunk>),
+}
+
+impl Chunks {
+    fn as_slice(&self) -> &[Chunk] {
+        match self {
+            Chunks::None => &[],
+            Chunks::One(chunk) => std::slice::from_ref(chunk),
+            Chunks::Many(chunks) => chunks,
+        }
+    }
+}
+
+// Equal when they hold the same chunks, however they hold them.
+impl PartialEq for Chunks {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Chunks {}
 
 /// One piece of a [`Body`].
 ///
@@ -115,30 +143,39 @@ impl Body {
     }
 
     pub(crate) fn from_chunks(chunks: Vec<Chunk>) -> Self {
-        Body { chunks }
+        Body {
+            chunks: Chunks::Many(chunks),
+        }
+    }
+
+    /// A body of one chunk.
+    pub(crate) fn from_chunk(chunk: Chunk) -> Self {
+        Body {
+            chunks: Chunks::One(chunk),
+        }
     }
 
     /// The chunks, in order.
     pub fn chunks(&self) -> &[Chunk] {
-        &self.chunks
+        self.chunks.as_slice()
     }
 
     /// Whether the body has no content.
     pub fn is_empty(&self) -> bool {
-        self.chunks
+        self.chunks()
             .iter()
             .all(|c| matches!(c, Chunk::Bytes(b) if b.is_empty()))
     }
 
     /// Whether the transport must read a file or a reader to send this body.
     pub fn needs_streaming(&self) -> bool {
-        self.chunks.iter().any(|c| !matches!(c, Chunk::Bytes(_)))
+        self.chunks().iter().any(|c| !matches!(c, Chunk::Bytes(_)))
     }
 
     /// The length in bytes of the in-memory part of the body. Equal to the whole length
     /// unless [`Body::needs_streaming`].
     pub fn len_in_memory(&self) -> u64 {
-        self.chunks
+        self.chunks()
             .iter()
             .map(|c| match c {
                 Chunk::Bytes(b) => b.len() as u64,
@@ -153,7 +190,7 @@ impl Body {
             return None;
         }
         let mut out = Vec::with_capacity(usize::try_from(self.len_in_memory()).ok()?);
-        for chunk in &self.chunks {
+        for chunk in self.chunks() {
             if let Chunk::Bytes(b) = chunk {
                 out.extend_from_slice(b);
             }
@@ -164,7 +201,7 @@ impl Body {
     /// The whole body as one `Bytes` without copying when it is a single chunk (every JSON
     /// body), or `None` if part of it must be streamed from a file.
     pub fn to_bytes(&self) -> Option<Bytes> {
-        match self.chunks.as_slice() {
+        match self.chunks() {
             [] => Some(Bytes::new()),
             [Chunk::Bytes(b)] => Some(b.clone()),
             _ => self.to_vec().map(Bytes::from),
@@ -175,7 +212,7 @@ impl Body {
 impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut list = f.debug_list();
-        for chunk in &self.chunks {
+        for chunk in self.chunks() {
             list.entry(chunk);
         }
         list.finish()

@@ -78,7 +78,7 @@ fn unauthorized_and_not_found() {
         br#"{"ok":false,"error_code":404,"description":"Not Found"}"#,
     );
     assert_eq!(
-        (e.kind(), e.method.as_str()),
+        (e.kind(), &*e.method),
         (ErrorKind::NotFound, "noSuchMethod")
     );
     assert_eq!(e.to_string(), "noSuchMethod: Bot API error 404: Not Found");

@@ -12,6 +12,7 @@ use crate::text::{doc_url, field_ident, lit};
 /// would call the inherent one, and the trait's could only be reached as `Method::uploads(&m)`.
 pub(crate) const METHOD_TRAIT_FNS: &[&str] = &[
     "method_name",
+    "static_name",
     "timeout_hint",
     "uploads",
     "is_read_only",
@@ -121,6 +122,7 @@ fn method_impl(model: &Model, m: &Method, form: &Form, file: &mut File) {
     file.line(&format!("impl Method for {} {{", form.rust));
     file.line(&format!("type Response = {response};"));
     file.line("fn method_name(&self) -> &str {\nSelf::NAME\n}");
+    file.line("fn static_name(&self) -> Option<&'static str> {\nSome(Self::NAME)\n}");
     if m.name == hand::LONG_POLL.0 {
         // Long polling: the server may hold the request for `timeout` seconds.
         let timeout = field_ident(hand::LONG_POLL.1);

@@ -3,6 +3,8 @@
 mod fields;
 pub(crate) mod multipart;
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Method as HttpMethod};
@@ -10,6 +12,7 @@ use http::{HeaderValue, Method as HttpMethod};
 use crate::Client;
 use crate::call::CallContext;
 use crate::error::EncodeError;
+use crate::input_file;
 use crate::method::Method;
 use crate::request::{Body, Chunk};
 
@@ -37,30 +40,34 @@ pub(crate) fn encode<M: Method + ?Sized>(
                 method: name.to_owned(),
             },
         })?;
-        (Body::from_chunks(form.chunks), Some(form.content_type))
+        // The value is built from ASCII we control; it cannot fail to parse.
+        let content_type = HeaderValue::try_from(form.content_type).map_err(|_| {
+            EncodeError::InvalidContentType {
+                method: name.to_owned(),
+            }
+        })?;
+        (Body::from_chunks(form.chunks), Some(content_type))
     };
 
-    let url = format!(
-        "{}/bot{}/{name}",
-        client.api_url().as_str(),
-        client.token().expose_secret()
-    );
-    let mut builder = http::Request::builder().method(HttpMethod::POST).uri(url);
+    // The URI is made of a checked base, a checked token and a checked method name, so it
+    // cannot be refused; the error is mapped without its text, which would echo the URI.
+    let invalid = || EncodeError::InvalidMethodName {
+        name: name.to_owned(),
+    };
+    let uri = client
+        .api_url()
+        .method_uri(client.token().expose_secret(), name)
+        .ok_or_else(invalid)?;
+    let mut http = http::Request::new(body);
+    *http.method_mut() = HttpMethod::POST;
+    *http.uri_mut() = uri;
     if let Some(content_type) = content_type {
-        // The value is built from ASCII we control; it cannot fail to parse.
-        let value =
-            HeaderValue::try_from(content_type).map_err(|_| EncodeError::InvalidContentType {
-                method: name.to_owned(),
-            })?;
-        builder = builder.header(CONTENT_TYPE, value);
+        http.headers_mut().insert(CONTENT_TYPE, content_type);
     }
-    // The URI is made of a checked base, a checked token and a checked method name, so the
-    // builder cannot refuse it; the error is mapped without its text, which would echo the URI.
-    let http = builder
-        .body(body)
-        .map_err(|_| EncodeError::InvalidMethodName {
-            name: name.to_owned(),
-        })?;
+    let name = match method.static_name() {
+        Some(fixed) => Cow::Borrowed(fixed),
+        None => Cow::Owned(name.to_owned()),
+    };
     let context = CallContext::new(
         name,
         client.api_url().clone(),
@@ -75,8 +82,12 @@ pub(crate) fn encode<M: Method + ?Sized>(
 fn json_body<M: Method + ?Sized>(
     name: &str,
     method: &M,
-) -> Result<(Body, Option<String>), EncodeError> {
-    let json = serde_json::to_vec(method).map_err(|e| EncodeError::Serialize {
+) -> Result<(Body, Option<HeaderValue>), EncodeError> {
+    // Most bodies fit, so serde_json seldom grows the buffer.
+    let mut json = Vec::with_capacity(JSON_CAPACITY);
+    let (written, stray_upload) =
+        input_file::serializes_upload(|| serde_json::to_writer(&mut json, method));
+    written.map_err(|e| EncodeError::Serialize {
         method: name.to_owned(),
         message: e.to_string(),
     })?;
@@ -89,15 +100,16 @@ fn json_body<M: Method + ?Sized>(
             });
         }
     }
-    // JSON escapes the marker's leading NUL as \u0000.
-    if multipart::contains(&json, MARKER_IN_JSON.as_bytes()) {
+    // An upload serialized into JSON is one the method did not list in `uploads`.
+    if stray_upload {
         return Err(undeclared(name));
     }
-    let body = Body::from_chunks(vec![Chunk::Bytes(Bytes::from(json))]);
-    Ok((body, Some("application/json".to_owned())))
+    let body = Body::from_chunk(Chunk::Bytes(Bytes::from(json)));
+    Ok((body, Some(HeaderValue::from_static("application/json"))))
 }
 
-const MARKER_IN_JSON: &str = "\\u0000botapi-upload:";
+/// The buffer a JSON body starts with.
+const JSON_CAPACITY: usize = 512;
 
 fn undeclared(name: &str) -> EncodeError {
     EncodeError::UndeclaredUpload {
@@ -114,5 +126,55 @@ fn fields_error(name: &str, e: fields::FieldsError) -> EncodeError {
             method: name.to_owned(),
             message,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+
+    use crate::{Client, EncodeError, InputFile, Method, Token};
+
+    /// A method that carries a file but forgets to list it in `uploads`.
+    #[derive(Serialize)]
+    struct Forgetful {
+        document: InputFile,
+        caption: String,
+    }
+
+    impl Method for Forgetful {
+        type Response = bool;
+
+        fn method_name(&self) -> &str {
+            "sendDocument"
+        }
+    }
+
+    fn client() -> Client {
+        Client::new(Token::new("1:SENTINELencode").unwrap())
+    }
+
+    #[test]
+    fn an_upload_left_out_of_uploads_is_refused() {
+        let method = Forgetful {
+            document: InputFile::bytes("a.txt", &b"abc"[..]),
+            caption: "c".into(),
+        };
+        let e = client().encode(&method).unwrap_err();
+        assert!(matches!(e, EncodeError::UndeclaredUpload { method } if method == "sendDocument"));
+    }
+
+    #[test]
+    fn text_that_looks_like_a_marker_is_sent_as_it_is() {
+        let method = Forgetful {
+            document: InputFile::file_id("AgAD"),
+            caption: "\u{0}botapi-upload:7f00".into(),
+        };
+        let request = client().encode(&method).unwrap();
+        let body = request.body().to_vec().unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(sent["caption"], "\u{0}botapi-upload:7f00");
+        assert_eq!(request.headers()["content-type"], "application/json");
+        assert_eq!(request.method_name(), "sendDocument");
     }
 }

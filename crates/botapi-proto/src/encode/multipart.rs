@@ -205,7 +205,7 @@ fn part_contains(part: &Part<'_>, needle: &[u8]) -> bool {
 }
 
 /// Whether `needle` occurs in `haystack`.
-pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     let Some((&first, rest)) = needle.split_first() else {
         return true;
     };

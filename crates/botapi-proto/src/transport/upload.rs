@@ -419,7 +419,7 @@ mod tests {
     fn call() -> CallContext {
         let token = crate::Token::new("1:SENTINEL").unwrap();
         CallContext::new(
-            "sendDocument",
+            "sendDocument".into(),
             crate::ApiUrl::default(),
             token.redactor(),
             None,

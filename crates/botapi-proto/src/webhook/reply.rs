@@ -51,7 +51,13 @@ impl WebhookReply {
         if !uploads.is_empty() {
             return Err(refuse(Why::Upload));
         }
-        let mut params = match serde_json::to_value(method) {
+        // An upload the method did not list is caught as it is serialized; it must not be sent.
+        let (params, stray_upload) =
+            crate::input_file::serializes_upload(|| serde_json::to_value(method));
+        if stray_upload {
+            return Err(refuse(Why::Upload));
+        }
+        let mut params = match params {
             Ok(Value::Object(params)) => params,
             Ok(Value::Null) => serde_json::Map::new(),
             Ok(_) => return Err(refuse(Why::NotAnObject)),
@@ -63,10 +69,6 @@ impl WebhookReply {
         params.insert("method".to_owned(), Value::String(name.to_owned()));
         let body =
             serde_json::to_vec(&params).map_err(|e| refuse(Why::Serialize(e.to_string())))?;
-        // An upload the method did not list would show as a marker; it must not be sent.
-        if crate::encode::multipart::contains(&body, b"\\u0000botapi-upload:") {
-            return Err(refuse(Why::Upload));
-        }
         Ok(WebhookReply {
             method: name.to_owned(),
             body: Bytes::from(body),

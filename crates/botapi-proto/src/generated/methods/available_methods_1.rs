@@ -30,6 +30,9 @@ impl Method for GetMe {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -57,6 +60,9 @@ impl Method for LogOut {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [close](https://core.telegram.org/bots/api#close). Returns `True`.
@@ -80,6 +86,9 @@ impl Method for Close {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -262,6 +271,9 @@ impl Method for SendMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -380,6 +392,9 @@ impl Method for ForwardMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(&self.chat_id, false))
     }
@@ -461,6 +476,9 @@ impl Method for ForwardMessages {
     type Response = Vec<MessageId>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(&self.chat_id, false))
@@ -647,6 +665,9 @@ impl Method for CopyMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -741,6 +762,9 @@ impl Method for CopyMessages {
     type Response = Vec<MessageId>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(&self.chat_id, false))
@@ -942,6 +966,9 @@ impl Method for SendPhoto {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
@@ -1156,6 +1183,9 @@ impl Method for SendLivePhoto {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
@@ -1385,6 +1415,9 @@ impl Method for SendAudio {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -1592,6 +1625,9 @@ impl Method for SendDocument {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
@@ -1871,6 +1907,9 @@ impl Method for SendVideo {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -2120,6 +2159,9 @@ impl Method for SendAnimation {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -2318,6 +2360,9 @@ impl Method for SendVoice {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -2504,6 +2549,9 @@ impl Method for SendVideoNote {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
@@ -2697,6 +2745,9 @@ impl Method for SendPaidMedia {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -2817,6 +2868,9 @@ impl Method for SendMediaGroup {
     type Response = Vec<Message>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
@@ -3017,6 +3071,9 @@ impl Method for SendLocation {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
@@ -3227,6 +3284,9 @@ impl Method for SendVenue {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -3407,6 +3467,9 @@ impl Method for SendContact {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
@@ -3771,6 +3834,9 @@ impl Method for SendPoll {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -3870,6 +3936,9 @@ impl Method for SendChecklist {
     type Response = Message;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(&self.chat_id, false))
@@ -4016,6 +4085,9 @@ impl Method for SendDice {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -4114,6 +4186,9 @@ impl Method for SendMessageDraft {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [sendChatAction](https://core.telegram.org/bots/api#sendchataction). Returns `True`.
@@ -4165,6 +4240,9 @@ impl Method for SendChatAction {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -4219,6 +4297,9 @@ impl Method for SetMessageReaction {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getUserProfilePhotos](https://core.telegram.org/bots/api#getuserprofilephotos). Returns `UserProfilePhotos`.
@@ -4267,6 +4348,9 @@ impl Method for GetUserProfilePhotos {
     type Response = UserProfilePhotos;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -4319,6 +4403,9 @@ impl Method for GetUserProfileAudios {
     type Response = UserProfileAudios;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -4375,6 +4462,9 @@ impl Method for SetUserEmojiStatus {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getFile](https://core.telegram.org/bots/api#getfile). Returns `File`.
@@ -4403,6 +4493,9 @@ impl Method for GetFile {
     type Response = File;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -4459,6 +4552,9 @@ impl Method for BanChatMember {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [unbanChatMember](https://core.telegram.org/bots/api#unbanchatmember). Returns `True`.
@@ -4500,6 +4596,9 @@ impl Method for UnbanChatMember {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -4562,6 +4661,9 @@ impl Method for RestrictChatMember {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -4776,6 +4878,9 @@ impl Method for PromoteChatMember {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [setChatAdministratorCustomTitle](https://core.telegram.org/bots/api#setchatadministratorcustomtitle). Returns `True`.
@@ -4810,6 +4915,9 @@ impl Method for SetChatAdministratorCustomTitle {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -4853,6 +4961,9 @@ impl Method for SetChatMemberTag {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [banChatSenderChat](https://core.telegram.org/bots/api#banchatsenderchat). Returns `True`.
@@ -4885,6 +4996,9 @@ impl Method for BanChatSenderChat {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [unbanChatSenderChat](https://core.telegram.org/bots/api#unbanchatsenderchat). Returns `True`.
@@ -4916,6 +5030,9 @@ impl Method for UnbanChatSenderChat {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -4962,6 +5079,9 @@ impl Method for SetChatPermissions {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [exportChatInviteLink](https://core.telegram.org/bots/api#exportchatinvitelink). Returns `String`.
@@ -4990,6 +5110,9 @@ impl Method for ExportChatInviteLink {
     type Response = String;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -5059,6 +5182,9 @@ impl Method for CreateChatInviteLink {
     type Response = ChatInviteLink;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -5132,6 +5258,9 @@ impl Method for EditChatInviteLink {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [createChatSubscriptionInviteLink](https://core.telegram.org/bots/api#createchatsubscriptioninvitelink). Returns `ChatInviteLink`.
@@ -5180,5 +5309,8 @@ impl Method for CreateChatSubscriptionInviteLink {
     type Response = ChatInviteLink;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }

@@ -47,6 +47,9 @@ impl Method for EditChatSubscriptionInviteLink {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [revokeChatInviteLink](https://core.telegram.org/bots/api#revokechatinvitelink). Returns `ChatInviteLink`.
@@ -78,6 +81,9 @@ impl Method for RevokeChatInviteLink {
     type Response = ChatInviteLink;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -111,6 +117,9 @@ impl Method for ApproveChatJoinRequest {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [declineChatJoinRequest](https://core.telegram.org/bots/api#declinechatjoinrequest). Returns `True`.
@@ -142,6 +151,9 @@ impl Method for DeclineChatJoinRequest {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -178,6 +190,9 @@ impl Method for AnswerChatJoinRequestQuery {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [sendChatJoinRequestWebApp](https://core.telegram.org/bots/api#sendchatjoinrequestwebapp). Returns `True`.
@@ -213,6 +228,9 @@ impl Method for SendChatJoinRequestWebApp {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [setChatPhoto](https://core.telegram.org/bots/api#setchatphoto). Returns `True`.
@@ -244,6 +262,9 @@ impl Method for SetChatPhoto {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
@@ -277,6 +298,9 @@ impl Method for DeleteChatPhoto {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [setChatTitle](https://core.telegram.org/bots/api#setchattitle). Returns `True`.
@@ -308,6 +332,9 @@ impl Method for SetChatTitle {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -347,6 +374,9 @@ impl Method for SetChatDescription {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -400,6 +430,9 @@ impl Method for PinChatMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [unpinChatMessage](https://core.telegram.org/bots/api#unpinchatmessage). Returns `True`.
@@ -449,6 +482,9 @@ impl Method for UnpinChatMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [unpinAllChatMessages](https://core.telegram.org/bots/api#unpinallchatmessages). Returns `True`.
@@ -477,6 +513,9 @@ impl Method for UnpinAllChatMessages {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -507,6 +546,9 @@ impl Method for LeaveChat {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getChat](https://core.telegram.org/bots/api#getchat). Returns `ChatFullInfo`.
@@ -535,6 +577,9 @@ impl Method for GetChat {
     type Response = ChatFullInfo;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -578,6 +623,9 @@ impl Method for GetChatAdministrators {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -609,6 +657,9 @@ impl Method for GetChatMemberCount {
     type Response = i64;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -645,6 +696,9 @@ impl Method for GetChatMember {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -676,6 +730,9 @@ impl Method for GetUserPersonalChatMessages {
     type Response = Vec<Message>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -712,6 +769,9 @@ impl Method for SetChatStickerSet {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [deleteChatStickerSet](https://core.telegram.org/bots/api#deletechatstickerset). Returns `True`.
@@ -741,6 +801,9 @@ impl Method for DeleteChatStickerSet {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getForumTopicIconStickers](https://core.telegram.org/bots/api#getforumtopiciconstickers). Returns `Array of Sticker`.
@@ -764,6 +827,9 @@ impl Method for GetForumTopicIconStickers {
     type Response = Vec<Sticker>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -820,6 +886,9 @@ impl Method for CreateForumTopic {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [editForumTopic](https://core.telegram.org/bots/api#editforumtopic). Returns `True`.
@@ -872,6 +941,9 @@ impl Method for EditForumTopic {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [closeForumTopic](https://core.telegram.org/bots/api#closeforumtopic). Returns `True`.
@@ -903,6 +975,9 @@ impl Method for CloseForumTopic {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -936,6 +1011,9 @@ impl Method for ReopenForumTopic {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [deleteForumTopic](https://core.telegram.org/bots/api#deleteforumtopic). Returns `True`.
@@ -967,6 +1045,9 @@ impl Method for DeleteForumTopic {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1000,6 +1081,9 @@ impl Method for UnpinAllForumTopicMessages {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [editGeneralForumTopic](https://core.telegram.org/bots/api#editgeneralforumtopic). Returns `True`.
@@ -1032,6 +1116,9 @@ impl Method for EditGeneralForumTopic {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [closeGeneralForumTopic](https://core.telegram.org/bots/api#closegeneralforumtopic). Returns `True`.
@@ -1060,6 +1147,9 @@ impl Method for CloseGeneralForumTopic {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1090,6 +1180,9 @@ impl Method for ReopenGeneralForumTopic {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [hideGeneralForumTopic](https://core.telegram.org/bots/api#hidegeneralforumtopic). Returns `True`.
@@ -1118,6 +1211,9 @@ impl Method for HideGeneralForumTopic {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1148,6 +1244,9 @@ impl Method for UnhideGeneralForumTopic {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [unpinAllGeneralForumTopicMessages](https://core.telegram.org/bots/api#unpinallgeneralforumtopicmessages). Returns `True`.
@@ -1176,6 +1275,9 @@ impl Method for UnpinAllGeneralForumTopicMessages {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1246,6 +1348,9 @@ impl Method for AnswerCallbackQuery {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [answerGuestQuery](https://core.telegram.org/bots/api#answerguestquery). Returns `SentGuestMessage`.
@@ -1277,6 +1382,9 @@ impl Method for AnswerGuestQuery {
     type Response = SentGuestMessage;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.result.uploads(out);
@@ -1313,6 +1421,9 @@ impl Method for GetUserChatBoosts {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -1345,6 +1456,9 @@ impl Method for GetBusinessConnection {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -1374,6 +1488,9 @@ impl Method for GetManagedBotToken {
     type Response = String;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -1405,6 +1522,9 @@ impl Method for ReplaceManagedBotToken {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getManagedBotAccessSettings](https://core.telegram.org/bots/api#getmanagedbotaccesssettings). Returns `BotAccessSettings`.
@@ -1431,6 +1551,9 @@ impl Method for GetManagedBotAccessSettings {
     type Response = BotAccessSettings;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -1476,6 +1599,9 @@ impl Method for SetManagedBotAccessSettings {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1526,6 +1652,9 @@ impl Method for SetMyCommands {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [deleteMyCommands](https://core.telegram.org/bots/api#deletemycommands). Returns `True`.
@@ -1568,5 +1697,8 @@ impl Method for DeleteMyCommands {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }

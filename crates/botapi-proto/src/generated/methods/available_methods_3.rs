@@ -47,6 +47,9 @@ impl Method for GetMyCommands {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -93,6 +96,9 @@ impl Method for SetMyName {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getMyName](https://core.telegram.org/bots/api#getmyname). Returns `BotName`.
@@ -126,6 +132,9 @@ impl Method for GetMyName {
     type Response = BotName;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -173,6 +182,9 @@ impl Method for SetMyDescription {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getMyDescription](https://core.telegram.org/bots/api#getmydescription). Returns `BotDescription`.
@@ -206,6 +218,9 @@ impl Method for GetMyDescription {
     type Response = BotDescription;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -253,6 +268,9 @@ impl Method for SetMyShortDescription {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getMyShortDescription](https://core.telegram.org/bots/api#getmyshortdescription). Returns `BotShortDescription`.
@@ -287,6 +305,9 @@ impl Method for GetMyShortDescription {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -319,6 +340,9 @@ impl Method for SetMyProfilePhoto {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
     }
@@ -345,6 +369,9 @@ impl Method for RemoveMyProfilePhoto {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -389,6 +416,9 @@ impl Method for SetChatMenuButton {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getChatMenuButton](https://core.telegram.org/bots/api#getchatmenubutton). Returns `MenuButton`.
@@ -422,6 +452,9 @@ impl Method for GetChatMenuButton {
     type Response = MenuButton;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -469,6 +502,9 @@ impl Method for SetMyDefaultAdministratorRights {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getMyDefaultAdministratorRights](https://core.telegram.org/bots/api#getmydefaultadministratorrights). Returns `ChatAdministratorRights`.
@@ -503,6 +539,9 @@ impl Method for GetMyDefaultAdministratorRights {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -529,6 +568,9 @@ impl Method for GetAvailableGifts {
     type Response = Gifts;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -622,6 +664,9 @@ impl Method for SendGift {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [giftPremiumSubscription](https://core.telegram.org/bots/api#giftpremiumsubscription). Returns `True`.
@@ -687,6 +732,9 @@ impl Method for GiftPremiumSubscription {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [verifyUser](https://core.telegram.org/bots/api#verifyuser). Returns `True`.
@@ -725,6 +773,9 @@ impl Method for VerifyUser {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -765,6 +816,9 @@ impl Method for VerifyChat {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [removeUserVerification](https://core.telegram.org/bots/api#removeuserverification). Returns `True`.
@@ -791,6 +845,9 @@ impl Method for RemoveUserVerification {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -820,6 +877,9 @@ impl Method for RemoveChatVerification {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -856,6 +916,9 @@ impl Method for ReadBusinessMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [deleteBusinessMessages](https://core.telegram.org/bots/api#deletebusinessmessages). Returns `True`.
@@ -890,6 +953,9 @@ impl Method for DeleteBusinessMessages {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -933,6 +999,9 @@ impl Method for SetBusinessAccountName {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [setBusinessAccountUsername](https://core.telegram.org/bots/api#setbusinessaccountusername). Returns `True`.
@@ -972,6 +1041,9 @@ impl Method for SetBusinessAccountUsername {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [setBusinessAccountBio](https://core.telegram.org/bots/api#setbusinessaccountbio). Returns `True`.
@@ -1010,6 +1082,9 @@ impl Method for SetBusinessAccountBio {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1057,6 +1132,9 @@ impl Method for SetBusinessAccountProfilePhoto {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
     }
@@ -1100,6 +1178,9 @@ impl Method for RemoveBusinessAccountProfilePhoto {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [setBusinessAccountGiftSettings](https://core.telegram.org/bots/api#setbusinessaccountgiftsettings). Returns `True`.
@@ -1139,6 +1220,9 @@ impl Method for SetBusinessAccountGiftSettings {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getBusinessAccountStarBalance](https://core.telegram.org/bots/api#getbusinessaccountstarbalance). Returns `StarAmount`.
@@ -1167,6 +1251,9 @@ impl Method for GetBusinessAccountStarBalance {
     type Response = StarAmount;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -1202,6 +1289,9 @@ impl Method for TransferBusinessAccountStars {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1332,6 +1422,9 @@ impl Method for GetBusinessAccountGifts {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -1443,6 +1536,9 @@ impl Method for GetUserGifts {
     type Response = OwnedGifts;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -1576,6 +1672,9 @@ impl Method for GetChatGifts {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -1613,6 +1712,9 @@ impl Method for ConvertGiftToStars {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1669,6 +1771,9 @@ impl Method for UpgradeGift {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [transferGift](https://core.telegram.org/bots/api#transfergift). Returns `True`.
@@ -1717,6 +1822,9 @@ impl Method for TransferGift {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1817,6 +1925,9 @@ impl Method for PostStory {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.content.uploads(out);
     }
@@ -1882,6 +1993,9 @@ impl Method for RepostStory {
     type Response = Story;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1962,6 +2076,9 @@ impl Method for EditStory {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.content.uploads(out);
     }
@@ -1997,6 +2114,9 @@ impl Method for DeleteStory {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [answerWebAppQuery](https://core.telegram.org/bots/api#answerwebappquery). Returns `SentWebAppMessage`.
@@ -2028,6 +2148,9 @@ impl Method for AnswerWebAppQuery {
     type Response = SentWebAppMessage;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.result.uploads(out);
@@ -2104,6 +2227,9 @@ impl Method for SavePreparedInlineMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.result.uploads(out);
     }
@@ -2138,5 +2264,8 @@ impl Method for SavePreparedKeyboardButton {
     type Response = PreparedKeyboardButton;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }

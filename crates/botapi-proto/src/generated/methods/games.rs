@@ -116,6 +116,9 @@ impl Method for SendGame {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -180,6 +183,9 @@ impl Method for SetGameScore {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [setGameScore](https://core.telegram.org/bots/api#setgamescore). For an inline message (`inline_message_id`); returns `true`.
@@ -234,6 +240,9 @@ impl Method for SetGameScoreInline {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -293,6 +302,9 @@ impl Method for GetGameHighScores {
     type Response = Vec<GameHighScore>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true

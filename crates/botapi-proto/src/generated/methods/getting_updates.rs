@@ -66,6 +66,9 @@ impl Method for GetUpdates {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn timeout_hint(&self) -> Option<std::time::Duration> {
         self.timeout
             .map(|seconds| std::time::Duration::from_secs(seconds.max(0).unsigned_abs()))
@@ -162,6 +165,9 @@ impl Method for SetWebhook {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.certificate.uploads(out);
     }
@@ -199,6 +205,9 @@ impl Method for DeleteWebhook {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getWebhookInfo](https://core.telegram.org/bots/api#getwebhookinfo). Returns `WebhookInfo`.
@@ -222,6 +231,9 @@ impl Method for GetWebhookInfo {
     type Response = WebhookInfo;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true

@@ -80,6 +80,9 @@ impl Method for AnswerInlineQuery {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.results.uploads(out);
     }

@@ -309,6 +309,9 @@ impl Method for SendInvoice {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -533,6 +536,9 @@ impl Method for CreateInvoiceLink {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [answerShippingQuery](https://core.telegram.org/bots/api#answershippingquery). Returns `True`.
@@ -585,6 +591,9 @@ impl Method for AnswerShippingQuery {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [answerPreCheckoutQuery](https://core.telegram.org/bots/api#answerprecheckoutquery). Returns `True`.
@@ -627,6 +636,9 @@ impl Method for AnswerPreCheckoutQuery {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [getMyStarBalance](https://core.telegram.org/bots/api#getmystarbalance). Returns `StarAmount`.
@@ -650,6 +662,9 @@ impl Method for GetMyStarBalance {
     type Response = StarAmount;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -697,6 +712,9 @@ impl Method for GetStarTransactions {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -731,6 +749,9 @@ impl Method for RefundStarPayment {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -770,5 +791,8 @@ impl Method for EditUserStarSubscription {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }

@@ -153,6 +153,9 @@ impl Method for SendRichMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -226,6 +229,9 @@ impl Method for SendRichMessageDraft {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);

@@ -164,6 +164,9 @@ impl Method for SendSticker {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(
             &self.chat_id,
@@ -200,6 +203,9 @@ impl Method for GetStickerSet {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn is_read_only(&self) -> bool {
         true
     }
@@ -231,6 +237,9 @@ impl Method for GetCustomEmojiStickers {
     type Response = Vec<Sticker>;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn is_read_only(&self) -> bool {
         true
@@ -273,6 +282,9 @@ impl Method for UploadStickerFile {
     type Response = File;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.sticker.uploads(out);
@@ -340,6 +352,9 @@ impl Method for CreateNewStickerSet {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.stickers.uploads(out);
     }
@@ -378,6 +393,9 @@ impl Method for AddStickerToSet {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.sticker.uploads(out);
     }
@@ -413,6 +431,9 @@ impl Method for SetStickerPositionInSet {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [deleteStickerFromSet](https://core.telegram.org/bots/api#deletestickerfromset). Returns `True`.
@@ -441,6 +462,9 @@ impl Method for DeleteStickerFromSet {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -485,6 +509,9 @@ impl Method for ReplaceStickerInSet {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.sticker.uploads(out);
     }
@@ -519,6 +546,9 @@ impl Method for SetStickerEmojiList {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -559,6 +589,9 @@ impl Method for SetStickerKeywords {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [setStickerMaskPosition](https://core.telegram.org/bots/api#setstickermaskposition). Returns `True`.
@@ -598,6 +631,9 @@ impl Method for SetStickerMaskPosition {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [setStickerSetTitle](https://core.telegram.org/bots/api#setstickersettitle). Returns `True`.
@@ -629,6 +665,9 @@ impl Method for SetStickerSetTitle {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -675,6 +714,9 @@ impl Method for SetStickerSetThumbnail {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.thumbnail.uploads(out);
     }
@@ -717,6 +759,9 @@ impl Method for SetCustomEmojiStickerSetThumbnail {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [deleteStickerSet](https://core.telegram.org/bots/api#deletestickerset). Returns `True`.
@@ -743,5 +788,8 @@ impl Method for DeleteStickerSet {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }

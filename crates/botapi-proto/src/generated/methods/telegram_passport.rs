@@ -35,4 +35,7 @@ impl Method for SetPassportDataErrors {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }

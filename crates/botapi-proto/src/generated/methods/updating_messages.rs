@@ -109,6 +109,9 @@ impl Method for EditMessageText {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);
     }
@@ -214,6 +217,9 @@ impl Method for EditMessageTextInline {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);
     }
@@ -309,6 +315,9 @@ impl Method for EditMessageCaption {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [editMessageCaption](https://core.telegram.org/bots/api#editmessagecaption). For an inline message (`inline_message_id`); returns `true`.
@@ -398,6 +407,9 @@ impl Method for EditMessageCaptionInline {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [editMessageMedia](https://core.telegram.org/bots/api#editmessagemedia). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -453,6 +465,9 @@ impl Method for EditMessageMedia {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
     }
@@ -507,6 +522,9 @@ impl Method for EditMessageMediaInline {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -609,6 +627,9 @@ impl Method for EditMessageLiveLocation {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [editMessageLiveLocation](https://core.telegram.org/bots/api#editmessagelivelocation). For an inline message (`inline_message_id`); returns `true`.
@@ -704,6 +725,9 @@ impl Method for EditMessageLiveLocationInline {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [stopMessageLiveLocation](https://core.telegram.org/bots/api#stopmessagelivelocation). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -756,6 +780,9 @@ impl Method for StopMessageLiveLocation {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [stopMessageLiveLocation](https://core.telegram.org/bots/api#stopmessagelivelocation). For an inline message (`inline_message_id`); returns `true`.
@@ -804,6 +831,9 @@ impl Method for StopMessageLiveLocationInline {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -858,6 +888,9 @@ impl Method for EditMessageChecklist {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [editMessageReplyMarkup](https://core.telegram.org/bots/api#editmessagereplymarkup). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -910,6 +943,9 @@ impl Method for EditMessageReplyMarkup {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [editMessageReplyMarkup](https://core.telegram.org/bots/api#editmessagereplymarkup). For an inline message (`inline_message_id`); returns `true`.
@@ -958,6 +994,9 @@ impl Method for EditMessageReplyMarkupInline {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1010,6 +1049,9 @@ impl Method for StopPoll {
     type Response = Poll;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1113,6 +1155,9 @@ impl Method for EditEphemeralMessageText {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);
     }
@@ -1168,6 +1213,9 @@ impl Method for EditEphemeralMessageMedia {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -1261,6 +1309,9 @@ impl Method for EditEphemeralMessageCaption {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [editEphemeralMessageReplyMarkup](https://core.telegram.org/bots/api#editephemeralmessagereplymarkup). Returns `True`.
@@ -1310,6 +1361,9 @@ impl Method for EditEphemeralMessageReplyMarkup {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [approveSuggestedPost](https://core.telegram.org/bots/api#approvesuggestedpost). Returns `True`.
@@ -1351,6 +1405,9 @@ impl Method for ApproveSuggestedPost {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1394,6 +1451,9 @@ impl Method for DeclineSuggestedPost {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [deleteMessage](https://core.telegram.org/bots/api#deletemessage). Returns `True`.
@@ -1426,6 +1486,9 @@ impl Method for DeleteMessage {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [deleteMessages](https://core.telegram.org/bots/api#deletemessages). Returns `True`.
@@ -1457,6 +1520,9 @@ impl Method for DeleteMessages {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1496,6 +1562,9 @@ impl Method for DeleteEphemeralMessage {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
 
@@ -1549,6 +1618,9 @@ impl Method for DeleteMessageReaction {
     fn method_name(&self) -> &str {
         Self::NAME
     }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
+    }
 }
 
 /// [deleteAllMessageReactions](https://core.telegram.org/bots/api#deleteallmessagereactions). Returns `True`.
@@ -1597,5 +1669,8 @@ impl Method for DeleteAllMessageReactions {
     type Response = bool;
     fn method_name(&self) -> &str {
         Self::NAME
+    }
+    fn static_name(&self) -> Option<&'static str> {
+        Some(Self::NAME)
     }
 }
