@@ -60,12 +60,7 @@ impl<'a> MethodName<'a> {
     fn to_cow(self) -> Cow<'static, str> {
         match self {
             MethodName::Fixed(fixed) => Cow::Borrowed(fixed),
-            // A Bot API method named at run time (`decode_as`, `Call`) is still one of the
-            // reference's, spelled as it is: borrow that spelling rather than copy.
-            MethodName::Given(given) => match crate::meta::method(given) {
-                Some(info) if info.name == given => Cow::Borrowed(info.name),
-                _ => Cow::Owned(given.to_owned()),
-            },
+            MethodName::Given(given) => Cow::Owned(given.to_owned()),
         }
     }
 }
@@ -463,28 +458,6 @@ mod tests {
         ) {
             Err(DecodeError::Api(e)) => *e,
             other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn errors_borrow_the_method_name_when_it_is_the_references() {
-        let body = br#"{"ok":false,"error_code":400,"description":"Bad Request"}"#;
-        let name_of = |method| match decode::<User>(method, StatusCode::BAD_REQUEST, body, &token())
-        {
-            Err(DecodeError::Api(e)) => e.method,
-            other => panic!("{other:?}"),
-        };
-        let runtime = String::from("sendMessage");
-        for method in [
-            MethodName::Fixed("sendMessage"),
-            MethodName::Given(&runtime),
-        ] {
-            assert!(matches!(name_of(method), Cow::Borrowed("sendMessage")));
-        }
-        // Another spelling, or a method the reference does not have, is kept as given.
-        for given in ["SENDMESSAGE", "noSuchMethod"] {
-            let name = name_of(MethodName::Given(given));
-            assert!(matches!(&name, Cow::Owned(n) if n == given), "{name:?}");
         }
     }
 
