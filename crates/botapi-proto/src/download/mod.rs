@@ -46,6 +46,15 @@ use crate::request::Body;
 use crate::transport_error::{TransportError, TransportErrorKind};
 use crate::types::File;
 
+mod check;
+mod error;
+mod path;
+
+pub use check::{SizeCheck, copy, pump};
+pub use error::{DownloadError, Downloaded};
+pub use path::FilePathError;
+use path::{FilePlace, check_file_path, encode_path};
+
 /// How long a download may take beyond the transport's base timeout: one second per MiB it
 /// may carry (its `file_size`, else the caller's limit), a floor of 1 MiB/s.
 const SECONDS_PER_MIB: u64 = 1;
@@ -211,150 +220,6 @@ impl Download {
     }
 }
 
-/// Counts a download's bytes as they arrive and refuses a body that is larger than the
-/// caller's limit, or longer or shorter than `file_size`, as soon as that is known. It is
-/// what every transport runs the same way: [`SizeCheck::answer`] on the status and announced
-/// length, [`SizeCheck::push`] on every piece before it is written, [`SizeCheck::finish`]
-/// at the end.
-#[derive(Debug, Clone)]
-pub struct SizeCheck {
-    expected: Option<u64>,
-    limit: u64,
-    received: u64,
-    context: CallContext,
-}
-
-impl SizeCheck {
-    /// Checks the answer's status and its announced length (`Content-Length`) before any of
-    /// the body is read.
-    pub fn answer(&self, status: StatusCode, announced: Option<u64>) -> Result<(), DownloadError> {
-        if !status.is_success() {
-            return Err(DownloadError::Status { status });
-        }
-        match announced {
-            Some(len) => self.check_total(len),
-            None => Ok(()),
-        }
-    }
-
-    /// Adds `n` received bytes; fails once they are more than allowed or expected.
-    pub fn push(&mut self, n: usize) -> Result<(), DownloadError> {
-        self.received = self.received.saturating_add(n as u64);
-        if self.received > self.limit {
-            return Err(DownloadError::TooLarge { limit: self.limit });
-        }
-        match self.expected {
-            Some(expected) if self.received > expected => Err(DownloadError::SizeMismatch {
-                expected,
-                received: self.received,
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    /// The body ended: its size, or an error if it is shorter than `file_size`.
-    pub fn finish(&self) -> Result<u64, DownloadError> {
-        match self.expected {
-            Some(expected) if self.received != expected => Err(DownloadError::SizeMismatch {
-                expected,
-                received: self.received,
-            }),
-            _ => Ok(self.received),
-        }
-    }
-
-    /// The bytes received so far.
-    pub fn received(&self) -> u64 {
-        self.received
-    }
-
-    fn check_total(&self, len: u64) -> Result<(), DownloadError> {
-        if len > self.limit {
-            return Err(DownloadError::TooLarge { limit: self.limit });
-        }
-        match self.expected {
-            Some(expected) if len != expected => Err(DownloadError::SizeMismatch {
-                expected,
-                received: len,
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    /// Writing to the output failed.
-    pub fn write_failed(&self, error: &std::io::Error) -> DownloadError {
-        let message = self
-            .context
-            .redactor()
-            .redact(&error.to_string())
-            .into_owned();
-        DownloadError::Output { message }
-    }
-
-    /// The local file at `path` could not be opened or read.
-    pub fn local_unreadable(&self, path: &Path, error: &std::io::Error) -> DownloadError {
-        DownloadError::Transport(self.context.file_unreadable(path, error))
-    }
-
-    /// A transport failure of `kind` while the body was read.
-    pub fn transport_error(&self, kind: TransportErrorKind, message: &str) -> DownloadError {
-        DownloadError::Transport(self.context.transport_error(kind, message))
-    }
-}
-
-/// Copies a download from a blocking `reader` (an answer's body, a local file) to `out`
-/// through `check`, and flushes `out`. `read_failed` sorts the reader's errors. The bytes
-/// pass through one 64 KiB buffer, whatever the size.
-pub fn copy(
-    mut reader: impl Read,
-    mut out: impl Write,
-    mut check: SizeCheck,
-    read_failed: impl Fn(std::io::Error) -> DownloadError,
-) -> Result<u64, DownloadError> {
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(read_failed(e)),
-        };
-        check.push(n)?;
-        out.write_all(&buf[..n])
-            .map_err(|e| check.write_failed(&e))?;
-    }
-    out.flush().map_err(|e| check.write_failed(&e))?;
-    check.finish()
-}
-
-/// [`copy`] for async transports, with no runtime: pulls pieces from `next` (a poll-style
-/// source, an answer's body say) and writes each to `out` through `poll_write` once `check`
-/// lets it through, then flushes with `poll_flush`. A transport passes its writer's own
-/// poll functions (for tokio, `AsyncWrite::poll_write` and `AsyncWrite::poll_flush`).
-pub async fn pump<W: Unpin + ?Sized>(
-    mut check: SizeCheck,
-    mut next: impl FnMut(&mut Context<'_>) -> Poll<Option<Result<Bytes, DownloadError>>>,
-    out: &mut W,
-    mut poll_write: impl FnMut(Pin<&mut W>, &mut Context<'_>, &[u8]) -> Poll<std::io::Result<usize>>,
-    mut poll_flush: impl FnMut(Pin<&mut W>, &mut Context<'_>) -> Poll<std::io::Result<()>>,
-) -> Downloaded {
-    while let Some(piece) = poll_fn(&mut next).await {
-        let mut piece = piece?;
-        check.push(piece.len())?;
-        while !piece.is_empty() {
-            let written = poll_fn(|cx| poll_write(Pin::new(&mut *out), cx, &piece)).await;
-            match written {
-                Ok(0) => return Err(check.write_failed(&std::io::ErrorKind::WriteZero.into())),
-                Ok(n) => piece.advance(n.min(piece.len())),
-                Err(e) => return Err(check.write_failed(&e)),
-            }
-        }
-    }
-    let flushed = poll_fn(|cx| poll_flush(Pin::new(&mut *out), cx)).await;
-    flushed.map_err(|e| check.write_failed(&e))?;
-    check.finish()
-}
-
 /// A path beside `target`, in the same directory, to download into before renaming it to
 /// `target`: a hidden name made from the target's, `process_id` and a counter, so two
 /// downloads never share one. Fails when `target` has no file name (`/`, `..`).
@@ -367,178 +232,6 @@ pub fn temp_path(target: &Path, process_id: u32) -> Result<PathBuf, DownloadErro
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let name = name.to_string_lossy();
     Ok(target.with_file_name(format!(".{name}.{process_id}-{n}.part")))
-}
-
-/// Where a checked `file_path` points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FilePlace {
-    Relative,
-    Absolute,
-}
-
-/// Checks a `file_path` from `api_url`'s `getFile`: never empty, no control character, no
-/// `..` segment, and absolute only from a server that is not the cloud.
-fn check_file_path(api_url: &ApiUrl, file_path: &str) -> Result<FilePlace, FilePathError> {
-    if file_path.is_empty() {
-        return Err(FilePathError::Empty);
-    }
-    if file_path.chars().any(char::is_control) {
-        return Err(FilePathError::ControlCharacter);
-    }
-    if file_path.split(['/', '\\']).any(|segment| segment == "..") {
-        return Err(FilePathError::ParentSegment);
-    }
-    let absolute = file_path.starts_with(['/', '\\']) || Path::new(file_path).is_absolute();
-    match (absolute, api_url.is_cloud()) {
-        (false, _) => Ok(FilePlace::Relative),
-        (true, true) => Err(FilePathError::AbsoluteFromCloud),
-        (true, false) => Ok(FilePlace::Absolute),
-    }
-}
-
-/// Percent-encodes what cannot stand in a URL path as it is (`?`, `#`, `%`, spaces, non-ASCII).
-fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Why a `file_path` is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FilePathError {
-    /// It is empty.
-    Empty,
-    /// It holds a control character.
-    ControlCharacter,
-    /// It has a `..` segment, which would climb out of the server's file directory (or, as an
-    /// output name, out of the caller's).
-    ParentSegment,
-    /// It is an absolute path from `api.telegram.org`, which never answers one.
-    AbsoluteFromCloud,
-    /// It does not make a valid URL.
-    NotAUrl,
-}
-
-impl fmt::Display for FilePathError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            FilePathError::Empty => "it is empty",
-            FilePathError::ControlCharacter => "it holds a control character",
-            FilePathError::ParentSegment => "it has a '..' segment",
-            FilePathError::AbsoluteFromCloud => {
-                "it is an absolute path, which the cloud Bot API never answers"
-            }
-            FilePathError::NotAUrl => "it does not make a valid URL",
-        })
-    }
-}
-
-impl std::error::Error for FilePathError {}
-
-/// What a download ends in: the number of bytes written (or another `T`), or why it failed.
-pub type Downloaded<T = u64> = Result<T, DownloadError>;
-
-/// Why a download failed. Whatever failed, a download to a path leaves nothing behind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DownloadError {
-    /// `getFile` answered no `file_path` (the file is not available for download).
-    NoFilePath,
-    /// The `file_path` is refused; nothing was fetched.
-    FilePath {
-        /// The path as the server answered it.
-        file_path: String,
-        /// What is wrong with it.
-        reason: FilePathError,
-    },
-    /// `getFile` answered a negative `file_size`.
-    BadSize(i64),
-    /// The server answered with an error status (404 when it has no such file).
-    Status {
-        /// The HTTP status.
-        status: StatusCode,
-    },
-    /// The file is larger than the caller's limit.
-    TooLarge {
-        /// The limit in bytes.
-        limit: u64,
-    },
-    /// The body is longer or shorter than the `file_size` `getFile` announced (a cut-off
-    /// body, or another file).
-    SizeMismatch {
-        /// The announced size.
-        expected: u64,
-        /// The size received (or announced by the answer).
-        received: u64,
-    },
-    /// The transfer failed: no connection, a timeout, a body cut off, a local file that
-    /// cannot be read.
-    Transport(TransportError),
-    /// Writing to the output failed.
-    Output {
-        /// What went wrong.
-        message: String,
-    },
-}
-
-impl fmt::Display for DownloadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DownloadError::NoFilePath => f.write_str("download: getFile answered no file_path"),
-            DownloadError::FilePath { file_path, reason } => {
-                write!(f, "download: file_path {file_path:?} is refused: {reason}")
-            }
-            DownloadError::BadSize(size) => {
-                write!(f, "download: getFile answered file_size {size}")
-            }
-            DownloadError::Status { status } => {
-                write!(f, "download: the server answered {status}")
-            }
-            DownloadError::TooLarge { limit } => {
-                write!(
-                    f,
-                    "download: the file is larger than the limit of {limit} bytes"
-                )
-            }
-            DownloadError::SizeMismatch { expected, received } => write!(
-                f,
-                "download: got {received} bytes where getFile announced {expected}"
-            ),
-            DownloadError::Transport(e) => fmt::Display::fmt(e, f),
-            DownloadError::Output { message } => write!(f, "download: cannot write: {message}"),
-        }
-    }
-}
-
-impl std::error::Error for DownloadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DownloadError::FilePath { reason, .. } => Some(reason),
-            DownloadError::Transport(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl DownloadError {
-    /// Creating, finishing or renaming the output file at `path` failed.
-    pub fn output_failed(path: &Path, error: &std::io::Error) -> Self {
-        let message = format!("{}: {error}", path.display());
-        DownloadError::Output { message }
-    }
-}
-
-impl From<TransportError> for DownloadError {
-    fn from(e: TransportError) -> Self {
-        DownloadError::Transport(e)
-    }
 }
 
 #[cfg(test)]
@@ -565,30 +258,6 @@ mod tests {
             Ok(_) => None,
             Err(other) => panic!("{other}"),
         }
-    }
-
-    #[test]
-    fn file_paths_that_escape_are_refused() {
-        let cloud = client("https://api.telegram.org");
-        let local = client("http://127.0.0.1:8081");
-        for c in [&cloud, &local] {
-            assert_eq!(refusal(c, ""), Some(FilePathError::Empty));
-            assert_eq!(refusal(c, "a/../b"), Some(FilePathError::ParentSegment));
-            assert_eq!(refusal(c, ".."), Some(FilePathError::ParentSegment));
-            assert_eq!(refusal(c, "a\\..\\b"), Some(FilePathError::ParentSegment));
-            assert_eq!(
-                refusal(c, "/srv/../etc/passwd"),
-                Some(FilePathError::ParentSegment)
-            );
-            assert_eq!(refusal(c, "a\nb"), Some(FilePathError::ControlCharacter));
-            assert_eq!(refusal(c, "a\0b"), Some(FilePathError::ControlCharacter));
-            assert_eq!(refusal(c, "photos/..x/a.jpg"), None, "'..x' is a name");
-        }
-        assert_eq!(
-            refusal(&cloud, "/var/lib/bot/a.jpg"),
-            Some(FilePathError::AbsoluteFromCloud)
-        );
-        assert_eq!(refusal(&local, "/var/lib/bot/a.jpg"), None);
     }
 
     #[test]
@@ -762,5 +431,29 @@ mod tests {
         );
         assert_ne!(a, b);
         assert!(temp_path(Path::new("/"), 7).is_err());
+    }
+
+    #[test]
+    fn file_paths_that_escape_are_refused() {
+        let cloud = client("https://api.telegram.org");
+        let local = client("http://127.0.0.1:8081");
+        for c in [&cloud, &local] {
+            assert_eq!(refusal(c, ""), Some(FilePathError::Empty));
+            assert_eq!(refusal(c, "a/../b"), Some(FilePathError::ParentSegment));
+            assert_eq!(refusal(c, ".."), Some(FilePathError::ParentSegment));
+            assert_eq!(refusal(c, "a\\..\\b"), Some(FilePathError::ParentSegment));
+            assert_eq!(
+                refusal(c, "/srv/../etc/passwd"),
+                Some(FilePathError::ParentSegment)
+            );
+            assert_eq!(refusal(c, "a\nb"), Some(FilePathError::ControlCharacter));
+            assert_eq!(refusal(c, "a\0b"), Some(FilePathError::ControlCharacter));
+            assert_eq!(refusal(c, "photos/..x/a.jpg"), None, "'..x' is a name");
+        }
+        assert_eq!(
+            refusal(&cloud, "/var/lib/bot/a.jpg"),
+            Some(FilePathError::AbsoluteFromCloud)
+        );
+        assert_eq!(refusal(&local, "/var/lib/bot/a.jpg"), None);
     }
 }
