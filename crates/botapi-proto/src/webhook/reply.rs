@@ -211,4 +211,38 @@ mod tests {
         let raw = WebhookReply::new(&Call::new("setMyName")).unwrap();
         assert_eq!(raw.body(), br#"{"method":"setMyName"}"#);
     }
+
+    /// A method that carries a file but does not list it in `uploads`.
+    #[derive(serde::Serialize)]
+    struct Forgetful {
+        chat_id: i64,
+        document: InputFile,
+    }
+
+    impl crate::Method for Forgetful {
+        type Response = bool;
+
+        fn method_name(&self) -> &str {
+            "sendDocument"
+        }
+    }
+
+    #[test]
+    fn an_upload_left_out_of_uploads_is_caught_while_serializing() {
+        let forgetful = Forgetful {
+            chat_id: 1,
+            document: InputFile::bytes("a.txt", &b"x"[..]),
+        };
+        let e = WebhookReply::new(&forgetful).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "sendDocument: a webhook answer cannot upload files"
+        );
+        // The flag is per call: the next reply on this thread is not refused for it.
+        let by_id = Forgetful {
+            chat_id: 1,
+            document: InputFile::file_id("BQAD"),
+        };
+        assert!(WebhookReply::new(&by_id).is_ok());
+    }
 }
