@@ -1,7 +1,18 @@
 //! Checking a download's bytes as they arrive ([`SizeCheck`]) and the copy loops that do it
 //! for blocking ([`copy`]) and async ([`pump`]) writers.
 
-use super::*;
+use std::future::poll_fn;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::{Buf, Bytes};
+use http::StatusCode;
+
+use super::{DownloadError, Downloaded};
+use crate::call::CallContext;
+use crate::transport_error::TransportErrorKind;
 
 /// Counts a download's bytes as they arrive and refuses a body that is larger than the
 /// caller's limit, or longer or shorter than `file_size`, as soon as that is known. It is

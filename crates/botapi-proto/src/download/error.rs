@@ -1,6 +1,12 @@
 //! What can go wrong with a download.
 
-use super::*;
+use std::fmt;
+use std::path::Path;
+
+use http::StatusCode;
+
+use super::FilePathError;
+use crate::transport_error::TransportError;
 
 /// What a download ends in: the number of bytes written (or another `T`), or why it failed.
 pub type Downloaded<T = u64> = Result<T, DownloadError>;

@@ -28,22 +28,16 @@
 //! ```
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
 use std::time::Duration;
-
-use bytes::{Buf, Bytes};
-use http::StatusCode;
 
 use crate::api_url::ApiUrl;
 use crate::call::CallContext;
 use crate::redact::Redactor;
 use crate::request::Body;
-use crate::transport_error::{TransportError, TransportErrorKind};
+use crate::transport_error::TransportErrorKind;
 use crate::types::File;
 
 mod check;
@@ -238,7 +232,11 @@ pub fn temp_path(target: &Path, process_id: u32) -> Result<PathBuf, DownloadErro
 mod tests {
     use super::*;
     use crate::Client;
+    use bytes::Bytes;
+    use http::StatusCode;
     use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
 
     fn client(api_url: &str) -> Client {
         Client::new(crate::Token::new("42:SENTINELsecret").unwrap())

@@ -1,7 +1,10 @@
 //! Whether a `file_path` from `getFile` is safe to use, and where it points: a relative path
 //! served over HTTP, or an absolute one on a local server's disk.
 
-use super::*;
+use std::fmt;
+use std::path::Path;
+
+use crate::api_url::ApiUrl;
 
 /// Where a checked `file_path` points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

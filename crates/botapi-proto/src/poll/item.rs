@@ -2,7 +2,19 @@
 //! because it did not fit), and how a batch of them is read: optimistically, straight from
 //! the stream, and update by update from each one's text only when one does not fit.
 
-use super::*;
+use std::cell::Cell;
+
+use serde::de::{self, DeserializeOwned};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::json_path;
+use crate::types::Update;
+use crate::types::wire::without_position;
+
+#[cfg(doc)]
+use super::Poller;
 
 /// What a [`Poller`] can hand out: an element of a `getUpdates` answer that knows its
 /// `update_id`. Implemented by [`PolledUpdate`] and by [`serde_json::Value`] (the update as
@@ -140,6 +152,7 @@ pub(crate) fn read_update(text: &str) -> Result<PolledUpdate, serde_json::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::poll::Poller;
     use crate::{Client, DecodeError, Token};
     use http::StatusCode;
 

@@ -51,24 +51,17 @@
 //!
 //! `botapi_proto::run` has this loop written once for any transport, with a clean stop.
 
-use std::cell::Cell;
 use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use serde::de;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use crate::error::{Error, ErrorKind};
-use crate::json_path;
 use crate::method::Method;
 use crate::methods::GetUpdates;
 use crate::retry::{Failure, RetryDecision, RetryPolicy, RetryState};
-use crate::types::Update;
-use crate::types::wire::without_position;
 
 mod item;
 
