@@ -93,7 +93,7 @@ fn downloads_from_a_local_server_disk<A: Adapter>() {
     let client = A::for_emulator(&emulator);
     let content = data(70_000);
     let file = get_file(&client, &emulator.store_file("clip.mp4", content.clone()));
-    let path = PathBuf::from(file.file_path.clone().unwrap());
+    let path = PathBuf::from(file.file_path.as_deref().unwrap());
     assert!(
         path.is_absolute() && path.starts_with(emulator.local_dir().unwrap()),
         "{path:?}"

@@ -69,7 +69,7 @@ fn updates_of_every_kind_decode_typed<A: Adapter>() {
 
     let message = emu.push_update(json!({"message": text_message(10, BIG_CHAT_ID, "hello")}));
     let mut query = CallbackQuery::new("4382bfdwdsb323b2d9", User::new(777, false, "Ann"), "-42");
-    query.data = Some("button-1".to_owned());
+    query.data = Some("button-1".into());
     let callback = emu.push_update_kind(UpdateKind::CallbackQuery(Box::new(query.clone())));
     let mut edited_json = text_message(10, BIG_CHAT_ID, "hello, edited");
     edited_json["edit_date"] = json!(1_767_225_660);

@@ -41,7 +41,7 @@ pub const DEFAULT_LOGOUT_LOCKOUT: Duration = Duration::from_secs(10 * 60);
 /// "Emulator Bot", username `emulator_bot`, and the `getMe`-only capability fields filled in.
 pub fn default_bot() -> User {
     let mut user = User::new(1234567890, true, "Emulator Bot");
-    user.username = Some("emulator_bot".to_owned());
+    user.username = Some("emulator_bot".into());
     user.can_join_groups = Some(true);
     user.can_read_all_group_messages = Some(false);
     user.supports_inline_queries = Some(false);

@@ -211,8 +211,12 @@ fn get_webhook_info(bot: &mut Bot, _: &Call<'_>) -> Outcome {
             let mut info =
                 WebhookInfo::new(webhook.url.clone(), webhook.has_custom_certificate, pending);
             info.max_connections = Some(webhook.max_connections);
-            info.ip_address = webhook.ip_address.clone();
-            info.allowed_updates = webhook.allowed_updates.clone().filter(|u| !u.is_empty());
+            info.ip_address = webhook.ip_address.as_deref().map(Into::into);
+            info.allowed_updates = webhook
+                .allowed_updates
+                .as_ref()
+                .filter(|u| !u.is_empty())
+                .map(|u| u.iter().map(|k| k.as_str().into()).collect());
             info
         }
     };

@@ -105,8 +105,8 @@ fn user_for(token: &Token) -> User {
     let id = token.bot_id();
     let mut user = default_bot();
     user.id = id;
-    user.first_name = format!("Emulator Bot {id}");
-    user.username = Some(format!("emulator_{id}_bot"));
+    user.first_name = format!("Emulator Bot {id}").into();
+    user.username = Some(format!("emulator_{id}_bot").into());
     user
 }
 

@@ -349,7 +349,7 @@ fn an_oversized_request_gets_413() {
 fn each_registered_bot_has_its_own_user_and_state() {
     let (one, two) = ("111:first_secret", "222:second_secret");
     let mut second = User::new(222, true, "Second");
-    second.username = Some("second_bot".to_owned());
+    second.username = Some("second_bot".into());
     let emulator = Emulator::builder()
         .bot(one.parse().unwrap(), User::new(111, true, "First"))
         .bot(two.parse().unwrap(), second)

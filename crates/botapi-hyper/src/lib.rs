@@ -66,7 +66,7 @@
 //!
 //! async fn username<T: AsyncTransport>(bot: &Client, transport: &T) -> Result<String, Error<T::Error>> {
 //!     let me = bot.send_async(transport, &GetMe::new()).await?;
-//!     Ok(me.username.unwrap_or_default())
+//!     Ok(me.username.unwrap_or_default().into())
 //! }
 //!
 //! #[tokio::main]

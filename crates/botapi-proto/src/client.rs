@@ -133,13 +133,22 @@ impl Client {
     }
 
     /// Like [`Client::decode`] for any result type, naming the method by string.
+    ///
+    /// A `&'static str` name is borrowed by any error for good
+    /// ([`ApiError::method`](crate::ApiError)); a `String` is copied into an error only
+    /// when there is one.
     pub fn decode_as<R: DeserializeOwned>(
         &self,
-        method_name: &str,
+        method_name: impl Into<Cow<'static, str>>,
         status: StatusCode,
         body: &[u8],
     ) -> Result<R, DecodeError> {
-        crate::decode::decode(MethodName::Given(method_name), status, body, &self.token)
+        let name = method_name.into();
+        let method = match &name {
+            Cow::Borrowed(fixed) => MethodName::Fixed(fixed),
+            Cow::Owned(given) => MethodName::Given(given),
+        };
+        crate::decode::decode(method, status, body, &self.token)
     }
 
     /// Calls `method` through a function that takes the request and gives back the

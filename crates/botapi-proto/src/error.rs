@@ -227,21 +227,80 @@ impl ResponseParameters {
 
     /// Sets a known field from its value, or keeps the value in `other` when it is not an
     /// integer. A later duplicate replaces an earlier one, as in a JSON object read whole.
-    fn set_known(&mut self, key: KnownParameter, value: Value) {
+    fn set_known(&mut self, key: KnownParameter, value: KnownValue) {
         let (slot, name) = match key {
             KnownParameter::MigrateToChatId => (&mut self.migrate_to_chat_id, "migrate_to_chat_id"),
             KnownParameter::RetryAfter => (&mut self.retry_after, "retry_after"),
         };
-        match value.as_i64() {
-            Some(n) => {
+        match value {
+            KnownValue::Int(n) => {
                 *slot = Some(n);
                 self.other.remove(name);
             }
-            None => {
+            KnownValue::Other(value) => {
                 *slot = None;
                 self.other.insert(name.to_owned(), value);
             }
         }
+    }
+}
+
+/// The value of a known parameter: the integer it should be, read without building a
+/// `Value`, or whatever else was sent, kept as it was.
+enum KnownValue {
+    Int(i64),
+    Other(Value),
+}
+
+impl<'de> Deserialize<'de> for KnownValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KnownValueVisitor)
+    }
+}
+
+struct KnownValueVisitor;
+
+impl<'de> Visitor<'de> for KnownValueVisitor {
+    type Value = KnownValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a parameter value")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<KnownValue, E> {
+        Ok(KnownValue::Int(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<KnownValue, E> {
+        Ok(i64::try_from(v).map_or(KnownValue::Other(Value::from(v)), KnownValue::Int))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<KnownValue, E> {
+        Ok(KnownValue::Other(Value::from(v)))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<KnownValue, E> {
+        Ok(KnownValue::Other(Value::Bool(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<KnownValue, E> {
+        Ok(KnownValue::Other(Value::String(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<KnownValue, E> {
+        Ok(KnownValue::Other(Value::String(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<KnownValue, E> {
+        Ok(KnownValue::Other(Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<KnownValue, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(KnownValue::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<KnownValue, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(KnownValue::Other)
     }
 }
 
@@ -293,11 +352,12 @@ impl<'de> Visitor<'de> for LenientParameters {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResponseParameters, A::Error> {
         let mut parameters = ResponseParameters::default();
         while let Some(key) = map.next_key::<ParameterKey>()? {
-            let value: Value = map.next_value()?;
             match key {
-                ParameterKey::Known(known) => parameters.set_known(known, value),
+                ParameterKey::Known(known) => {
+                    parameters.set_known(known, map.next_value::<KnownValue>()?);
+                }
                 ParameterKey::Other(name) => {
-                    parameters.other.insert(name, value);
+                    parameters.other.insert(name, map.next_value()?);
                 }
             }
         }

@@ -145,6 +145,41 @@ fn odd_types_in_error_fields_do_not_hide_the_error() {
 }
 
 #[test]
+fn a_known_parameter_of_any_other_shape_is_kept_as_sent() {
+    let shapes = [
+        json!("7"),
+        json!(7.5),
+        json!(true),
+        json!(null),
+        json!([7]),
+        json!({"seconds": 7}),
+        json!(u64::MAX),
+        json!(-1),
+    ];
+    for shape in shapes {
+        let body = json!({"ok": false, "error_code": 429, "description": "Too Many Requests",
+            "parameters": {"retry_after": shape, "migrate_to_chat_id": -100123}});
+        let e = api_error(&GetMe::new(), 429, body.to_string().as_bytes());
+        assert_eq!(e.migrate_to_chat_id(), Some(-100123));
+        match shape.as_i64() {
+            Some(n) => {
+                assert_eq!(e.parameters.retry_after, Some(n));
+                assert!(e.parameters.other.is_empty(), "{shape}");
+            }
+            None => {
+                assert_eq!(e.parameters.retry_after, None, "{shape}");
+                assert_eq!(e.parameters.other.get("retry_after"), Some(&shape));
+            }
+        }
+    }
+    // A later duplicate replaces the earlier one, whichever shape each has.
+    let body = br#"{"ok":false,"error_code":429,"parameters":{"retry_after":"x","retry_after":3}}"#;
+    let e = api_error(&GetMe::new(), 429, body);
+    assert_eq!(e.parameters.retry_after, Some(3));
+    assert!(e.parameters.other.is_empty());
+}
+
+#[test]
 fn html_from_a_proxy_names_the_status() {
     let body = b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
     let e = malformed(&GetMe::new(), 502, body);

@@ -157,7 +157,7 @@ fn paid_media_stories_profile_photos_and_stickers_upload() {
         vec![InputSticker::new(
             InputFile::bytes("s.webp", &b"WEBP"[..]),
             StickerFormat::Static,
-            vec!["😀".to_owned()],
+            vec!["😀".into()],
         )],
     );
     let parts = parts_of(&encode(&stickers));

@@ -69,7 +69,7 @@
 //!     T: BlockingTransport,
 //! {
 //!     let me = bot.send(transport, &GetMe::new())?;
-//!     Ok(me.username.unwrap_or_default())
+//!     Ok(me.username.unwrap_or_default().into())
 //! }
 //!
 //! let emulator = Emulator::start()?;

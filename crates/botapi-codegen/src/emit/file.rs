@@ -49,7 +49,10 @@ pub(super) fn rust_ty(ty: &Ty, file: &mut File, place: Where) -> String {
         Ty::Int => "i64".into(),
         Ty::Float => "f64".into(),
         Ty::Bool => "bool".into(),
-        Ty::Str => "String".into(),
+        Ty::Str => {
+            file.uses.insert("crate::CompactString");
+            "CompactString".into()
+        }
         Ty::File => {
             file.uses.insert("crate::InputFile");
             "InputFile".into()

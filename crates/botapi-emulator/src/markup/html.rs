@@ -316,11 +316,11 @@ fn close(
                 && same_range(last)
                 && language.is_some()
             {
-                last.language = language;
+                last.language = language.map(Into::into);
                 return Ok(());
             }
             let mut code = entity(T::Code);
-            code.language = language;
+            code.language = language.map(Into::into);
             code
         }
         "blockquote" if top.argument.is_empty() => entity(T::Blockquote),

@@ -93,7 +93,7 @@ pub struct Poller<U = PolledUpdate> {
     newest: Option<i64>,
     timeout_secs: u32,
     limit: Option<u8>,
-    allowed_updates: Option<Vec<String>>,
+    allowed_updates: Option<Vec<crate::CompactString>>,
     policy: RetryPolicy,
     retries: RetryState,
 }
@@ -156,7 +156,10 @@ impl<U: PollItem> Poller<U> {
 
     /// Only these update kinds (`"message"`, `"callback_query"`, …).
     #[must_use]
-    pub fn allowed_updates(mut self, kinds: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn allowed_updates(
+        mut self,
+        kinds: impl IntoIterator<Item = impl Into<crate::CompactString>>,
+    ) -> Self {
         self.allowed_updates = Some(kinds.into_iter().map(Into::into).collect());
         self
     }
@@ -430,7 +433,7 @@ mod tests {
         assert_eq!(request.0.offset, None);
         assert_eq!(
             request.0.allowed_updates.as_deref(),
-            Some(&["message".to_owned()][..])
+            Some(&[crate::CompactString::const_new("message")][..])
         );
         assert_eq!(request.timeout_hint(), Some(Duration::from_secs(25)));
         let encoded = Client::new(Token::new("1:x").unwrap())

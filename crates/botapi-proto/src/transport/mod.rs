@@ -13,7 +13,7 @@
 //!
 //! /// Works with any blocking transport.
 //! fn bot_name<T: BlockingTransport>(client: &Client, transport: &T) -> Result<String, Error<T::Error>> {
-//!     Ok(client.send(transport, &GetMe::new())?.first_name)
+//!     Ok(client.send(transport, &GetMe::new())?.first_name.into())
 //! }
 //!
 //! let client = Client::new("123456:ABC-def".parse::<Token>()?);

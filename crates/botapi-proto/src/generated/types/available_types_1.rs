@@ -2,6 +2,7 @@
 //! Types of the reference's section "available types".
 
 use super::*;
+use crate::CompactString;
 use crate::types::ChatId;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
@@ -16,16 +17,16 @@ pub struct User {
     /// Required (`false` when missing). `Boolean`.
     pub is_bot: bool,
     /// Required. `String`.
-    pub first_name: String,
+    pub first_name: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub language_code: Option<String>,
+    pub language_code: Option<CompactString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_premium: Option<bool>,
@@ -66,7 +67,7 @@ pub struct User {
 
 impl User {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: i64, is_bot: bool, first_name: impl Into<String>) -> Self {
+    pub fn new(id: i64, is_bot: bool, first_name: impl Into<CompactString>) -> Self {
         Self {
             id,
             is_bot,
@@ -90,19 +91,19 @@ impl User {
     }
 
     /// Sets `last_name`.
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+    pub fn last_name(mut self, last_name: impl Into<CompactString>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets `username`.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
+    pub fn username(mut self, username: impl Into<CompactString>) -> Self {
         self.username = Some(username.into());
         self
     }
 
     /// Sets `language_code`.
-    pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
+    pub fn language_code(mut self, language_code: impl Into<CompactString>) -> Self {
         self.language_code = Some(language_code.into());
         self
     }
@@ -209,7 +210,7 @@ impl wire::Fill for User {
         Self {
             id: 0,
             is_bot: false,
-            first_name: String::new(),
+            first_name: CompactString::const_new(""),
             last_name: None,
             username: None,
             language_code: None,
@@ -329,16 +330,16 @@ pub struct Chat {
     pub r#type: ChatType,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    pub first_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<CompactString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_forum: Option<bool>,
@@ -451,16 +452,16 @@ pub struct ChatFullInfo {
     pub r#type: ChatType,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    pub first_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<CompactString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_forum: Option<bool>,
@@ -476,7 +477,7 @@ pub struct ChatFullInfo {
     pub photo: Option<ChatPhoto>,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub active_usernames: Option<Vec<String>>,
+    pub active_usernames: Option<Vec<CompactString>>,
     /// Optional. `Birthdate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<Birthdate>,
@@ -500,22 +501,22 @@ pub struct ChatFullInfo {
     pub available_reactions: Option<Vec<ReactionType>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub background_custom_emoji_id: Option<String>,
+    pub background_custom_emoji_id: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_accent_color_id: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile_background_custom_emoji_id: Option<String>,
+    pub profile_background_custom_emoji_id: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub emoji_status_custom_emoji_id: Option<String>,
+    pub emoji_status_custom_emoji_id: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji_status_expiration_date: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bio: Option<String>,
+    pub bio: Option<CompactString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_private_forwards: Option<bool>,
@@ -530,10 +531,10 @@ pub struct ChatFullInfo {
     pub join_by_request: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invite_link: Option<String>,
+    pub invite_link: Option<CompactString>,
     /// Optional. `Message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned_message: Option<Box<Message>>,
@@ -568,13 +569,13 @@ pub struct ChatFullInfo {
     pub has_visible_history: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sticker_set_name: Option<String>,
+    pub sticker_set_name: Option<CompactString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub can_set_sticker_set: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_emoji_sticker_set_name: Option<String>,
+    pub custom_emoji_sticker_set_name: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_chat_id: Option<i64>,
@@ -1044,7 +1045,7 @@ pub struct Message {
     pub sender_business_bot: Option<Box<User>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender_tag: Option<String>,
+    pub sender_tag: Option<CompactString>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver_user: Option<Box<User>>,
@@ -1055,10 +1056,10 @@ pub struct Message {
     pub date: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub guest_query_id: Option<String>,
+    pub guest_query_id: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_connection_id: Option<String>,
+    pub business_connection_id: Option<CompactString>,
     /// Required. `Chat`.
     pub chat: Chat,
     /// Optional. `MessageOrigin`.
@@ -1087,7 +1088,7 @@ pub struct Message {
     pub reply_to_checklist_task_id: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply_to_poll_option_id: Option<String>,
+    pub reply_to_poll_option_id: Option<CompactString>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via_bot: Option<Box<User>>,
@@ -1111,16 +1112,16 @@ pub struct Message {
     pub is_paid_post: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_group_id: Option<String>,
+    pub media_group_id: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_signature: Option<String>,
+    pub author_signature: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_star_count: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<CompactString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
@@ -1132,7 +1133,7 @@ pub struct Message {
     pub suggested_post_info: Option<Box<SuggestedPostInfo>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub effect_id: Option<String>,
+    pub effect_id: Option<CompactString>,
     /// Optional. `RichMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rich_message: Option<Box<RichMessage>>,
@@ -1171,7 +1172,7 @@ pub struct Message {
     pub voice: Option<Box<Voice>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
@@ -1216,7 +1217,7 @@ pub struct Message {
     pub chat_owner_changed: Option<Box<ChatOwnerChanged>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub new_chat_title: Option<String>,
+    pub new_chat_title: Option<CompactString>,
     /// Optional. `Array of PhotoSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_chat_photo: Option<Vec<PhotoSize>>,
@@ -1270,7 +1271,7 @@ pub struct Message {
     pub gift_upgrade_sent: Option<Box<GiftInfo>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub connected_website: Option<String>,
+    pub connected_website: Option<CompactString>,
     /// Optional. `WriteAccessAllowed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub write_access_allowed: Option<Box<WriteAccessAllowed>>,
@@ -2440,22 +2441,22 @@ pub struct MessageEntity {
     pub length: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<CompactString>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
+    pub language: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_emoji_id: Option<String>,
+    pub custom_emoji_id: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unix_time: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_time_format: Option<String>,
+    pub date_time_format: Option<CompactString>,
 }
 
 impl MessageEntity {
@@ -2475,7 +2476,7 @@ impl MessageEntity {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
+    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
         self.url = Some(url.into());
         self
     }
@@ -2487,13 +2488,13 @@ impl MessageEntity {
     }
 
     /// Sets `language`.
-    pub fn language(mut self, language: impl Into<String>) -> Self {
+    pub fn language(mut self, language: impl Into<CompactString>) -> Self {
         self.language = Some(language.into());
         self
     }
 
     /// Sets `custom_emoji_id`.
-    pub fn custom_emoji_id(mut self, custom_emoji_id: impl Into<String>) -> Self {
+    pub fn custom_emoji_id(mut self, custom_emoji_id: impl Into<CompactString>) -> Self {
         self.custom_emoji_id = Some(custom_emoji_id.into());
         self
     }
@@ -2505,7 +2506,7 @@ impl MessageEntity {
     }
 
     /// Sets `date_time_format`.
-    pub fn date_time_format(mut self, date_time_format: impl Into<String>) -> Self {
+    pub fn date_time_format(mut self, date_time_format: impl Into<CompactString>) -> Self {
         self.date_time_format = Some(date_time_format.into());
         self
     }
@@ -2601,7 +2602,7 @@ impl<'de> Deserialize<'de> for MessageEntity {
 #[non_exhaustive]
 pub struct TextQuote {
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
@@ -2614,7 +2615,7 @@ pub struct TextQuote {
 
 impl TextQuote {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<String>, position: i64) -> Self {
+    pub fn new(text: impl Into<CompactString>, position: i64) -> Self {
         Self {
             text: text.into(),
             entities: None,
@@ -2631,7 +2632,7 @@ impl wire::Fill for TextQuote {
 
     fn placeholder() -> Self {
         Self {
-            text: String::new(),
+            text: CompactString::const_new(""),
             entities: None,
             position: 0,
             is_manual: None,
@@ -2993,7 +2994,7 @@ pub struct ReplyParameters {
     pub allow_sending_without_reply: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quote: Option<String>,
+    pub quote: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_parse_mode: Option<ParseMode>,
@@ -3008,7 +3009,7 @@ pub struct ReplyParameters {
     pub checklist_task_id: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub poll_option_id: Option<String>,
+    pub poll_option_id: Option<CompactString>,
 }
 
 impl ReplyParameters {
@@ -3042,7 +3043,7 @@ impl ReplyParameters {
     }
 
     /// Sets `quote`.
-    pub fn quote(mut self, quote: impl Into<String>) -> Self {
+    pub fn quote(mut self, quote: impl Into<CompactString>) -> Self {
         self.quote = Some(quote.into());
         self
     }
@@ -3072,7 +3073,7 @@ impl ReplyParameters {
     }
 
     /// Sets `poll_option_id`.
-    pub fn poll_option_id(mut self, poll_option_id: impl Into<String>) -> Self {
+    pub fn poll_option_id(mut self, poll_option_id: impl Into<CompactString>) -> Self {
         self.poll_option_id = Some(poll_option_id.into());
         self
     }
@@ -3174,7 +3175,7 @@ pub struct EphemeralMessageParameters {
     pub receiver_user_id: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub callback_query_id: Option<String>,
+    pub callback_query_id: Option<CompactString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_callback_query_message: Option<bool>,
@@ -3191,7 +3192,7 @@ impl EphemeralMessageParameters {
     }
 
     /// Sets `callback_query_id`.
-    pub fn callback_query_id(mut self, callback_query_id: impl Into<String>) -> Self {
+    pub fn callback_query_id(mut self, callback_query_id: impl Into<CompactString>) -> Self {
         self.callback_query_id = Some(callback_query_id.into());
         self
     }
@@ -3401,12 +3402,12 @@ pub struct MessageOriginHiddenUser {
     /// Required. `Integer`.
     pub date: i64,
     /// Required. `String`.
-    pub sender_user_name: String,
+    pub sender_user_name: CompactString,
 }
 
 impl MessageOriginHiddenUser {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(date: i64, sender_user_name: impl Into<String>) -> Self {
+    pub fn new(date: i64, sender_user_name: impl Into<CompactString>) -> Self {
         Self {
             date,
             sender_user_name: sender_user_name.into(),
@@ -3433,7 +3434,7 @@ impl wire::Fill for MessageOriginHiddenUser {
     fn placeholder() -> Self {
         Self {
             date: 0,
-            sender_user_name: String::new(),
+            sender_user_name: CompactString::const_new(""),
         }
     }
 
@@ -3473,7 +3474,7 @@ pub struct MessageOriginChat {
     /// Required. `Chat`.
     pub sender_chat: Chat,
     /// Optional. `String`.
-    pub author_signature: Option<String>,
+    pub author_signature: Option<CompactString>,
 }
 
 impl MessageOriginChat {
@@ -3556,7 +3557,7 @@ pub struct MessageOriginChannel {
     /// Required. `Integer`.
     pub message_id: i64,
     /// Optional. `String`.
-    pub author_signature: Option<String>,
+    pub author_signature: Option<CompactString>,
 }
 
 impl MessageOriginChannel {
@@ -3641,9 +3642,9 @@ impl<'de> Deserialize<'de> for MessageOriginChannel {
 #[non_exhaustive]
 pub struct PhotoSize {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
@@ -3656,8 +3657,8 @@ pub struct PhotoSize {
 impl PhotoSize {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         width: i64,
         height: i64,
     ) -> Self {
@@ -3679,8 +3680,8 @@ impl wire::Fill for PhotoSize {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             width: 0,
             height: 0,
             file_size: None,
@@ -3733,9 +3734,9 @@ impl<'de> Deserialize<'de> for PhotoSize {
 #[non_exhaustive]
 pub struct Animation {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
@@ -3747,10 +3748,10 @@ pub struct Animation {
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
+    pub file_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
+    pub mime_type: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -3759,8 +3760,8 @@ pub struct Animation {
 impl Animation {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         width: i64,
         height: i64,
         duration: i64,
@@ -3796,8 +3797,8 @@ impl wire::Fill for Animation {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             width: 0,
             height: 0,
             duration: 0,
@@ -3871,23 +3872,23 @@ impl<'de> Deserialize<'de> for Animation {
 #[non_exhaustive]
 pub struct Audio {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub performer: Option<String>,
+    pub performer: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
+    pub file_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
+    pub mime_type: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -3899,8 +3900,8 @@ pub struct Audio {
 impl Audio {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         duration: i64,
     ) -> Self {
         Self {
@@ -3934,8 +3935,8 @@ impl wire::Fill for Audio {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             duration: 0,
             performer: None,
             title: None,
@@ -4007,18 +4008,18 @@ impl<'de> Deserialize<'de> for Audio {
 #[non_exhaustive]
 pub struct Document {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Optional. `PhotoSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
+    pub file_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
+    pub mime_type: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4026,7 +4027,10 @@ pub struct Document {
 
 impl Document {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(file_id: impl Into<String>, file_unique_id: impl Into<String>) -> Self {
+    pub fn new(
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
+    ) -> Self {
         Self {
             file_id: file_id.into(),
             file_unique_id: file_unique_id.into(),
@@ -4052,8 +4056,8 @@ impl wire::Fill for Document {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             thumbnail: None,
             file_name: None,
             mime_type: None,
@@ -4112,9 +4116,9 @@ pub struct LivePhoto {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
@@ -4123,7 +4127,7 @@ pub struct LivePhoto {
     pub duration: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
+    pub mime_type: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4132,8 +4136,8 @@ pub struct LivePhoto {
 impl LivePhoto {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         width: i64,
         height: i64,
         duration: i64,
@@ -4168,8 +4172,8 @@ impl wire::Fill for LivePhoto {
     fn placeholder() -> Self {
         Self {
             photo: None,
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             width: 0,
             height: 0,
             duration: 0,
@@ -4296,15 +4300,15 @@ impl<'de> Deserialize<'de> for Story {
 #[non_exhaustive]
 pub struct VideoQuality {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
     pub height: i64,
     /// Required. `String`.
-    pub codec: String,
+    pub codec: CompactString,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4313,11 +4317,11 @@ pub struct VideoQuality {
 impl VideoQuality {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         width: i64,
         height: i64,
-        codec: impl Into<String>,
+        codec: impl Into<CompactString>,
     ) -> Self {
         Self {
             file_id: file_id.into(),
@@ -4344,11 +4348,11 @@ impl wire::Fill for VideoQuality {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             width: 0,
             height: 0,
-            codec: String::new(),
+            codec: CompactString::const_new(""),
             file_size: None,
         }
     }
@@ -4404,9 +4408,9 @@ impl<'de> Deserialize<'de> for VideoQuality {
 #[non_exhaustive]
 pub struct Video {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
@@ -4427,10 +4431,10 @@ pub struct Video {
     pub qualities: Option<Vec<VideoQuality>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
+    pub file_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
+    pub mime_type: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4439,8 +4443,8 @@ pub struct Video {
 impl Video {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         width: i64,
         height: i64,
         duration: i64,
@@ -4482,8 +4486,8 @@ impl wire::Fill for Video {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             width: 0,
             height: 0,
             duration: 0,
@@ -4572,9 +4576,9 @@ impl<'de> Deserialize<'de> for Video {
 #[non_exhaustive]
 pub struct VideoNote {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required. `Integer`.
     pub length: i64,
     /// Required. `Integer`.
@@ -4590,8 +4594,8 @@ pub struct VideoNote {
 impl VideoNote {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         length: i64,
         duration: i64,
     ) -> Self {
@@ -4620,8 +4624,8 @@ impl wire::Fill for VideoNote {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             length: 0,
             duration: 0,
             thumbnail: None,
@@ -4679,14 +4683,14 @@ impl<'de> Deserialize<'de> for VideoNote {
 #[non_exhaustive]
 pub struct Voice {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
+    pub mime_type: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4695,8 +4699,8 @@ pub struct Voice {
 impl Voice {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         duration: i64,
     ) -> Self {
         Self {
@@ -4722,8 +4726,8 @@ impl wire::Fill for Voice {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             duration: 0,
             mime_type: None,
             file_size: None,
@@ -5163,23 +5167,26 @@ impl<'de> Deserialize<'de> for PaidMediaVideo {
 #[non_exhaustive]
 pub struct Contact {
     /// Required. `String`.
-    pub phone_number: String,
+    pub phone_number: CompactString,
     /// Required. `String`.
-    pub first_name: String,
+    pub first_name: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vcard: Option<String>,
+    pub vcard: Option<CompactString>,
 }
 
 impl Contact {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(phone_number: impl Into<String>, first_name: impl Into<String>) -> Self {
+    pub fn new(
+        phone_number: impl Into<CompactString>,
+        first_name: impl Into<CompactString>,
+    ) -> Self {
         Self {
             phone_number: phone_number.into(),
             first_name: first_name.into(),
@@ -5203,8 +5210,8 @@ impl wire::Fill for Contact {
 
     fn placeholder() -> Self {
         Self {
-            phone_number: String::new(),
-            first_name: String::new(),
+            phone_number: CompactString::const_new(""),
+            first_name: CompactString::const_new(""),
             last_name: None,
             user_id: None,
             vcard: None,
@@ -5255,14 +5262,14 @@ impl<'de> Deserialize<'de> for Contact {
 #[non_exhaustive]
 pub struct Dice {
     /// Required. `String`.
-    pub emoji: String,
+    pub emoji: CompactString,
     /// Required. `Integer`.
     pub value: i64,
 }
 
 impl Dice {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(emoji: impl Into<String>, value: i64) -> Self {
+    pub fn new(emoji: impl Into<CompactString>, value: i64) -> Self {
         Self {
             emoji: emoji.into(),
             value,
@@ -5277,7 +5284,7 @@ impl wire::Fill for Dice {
 
     fn placeholder() -> Self {
         Self {
-            emoji: String::new(),
+            emoji: CompactString::const_new(""),
             value: 0,
         }
     }
@@ -5314,12 +5321,12 @@ impl<'de> Deserialize<'de> for Dice {
 #[non_exhaustive]
 pub struct Link {
     /// Required. `String`.
-    pub url: String,
+    pub url: CompactString,
 }
 
 impl Link {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<String>) -> Self {
+    pub fn new(url: impl Into<CompactString>) -> Self {
         Self { url: url.into() }
     }
 }
@@ -5330,7 +5337,9 @@ impl wire::Fill for Link {
     const FIELDS: &'static [&'static str] = &["url"];
 
     fn placeholder() -> Self {
-        Self { url: String::new() }
+        Self {
+            url: CompactString::const_new(""),
+        }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
@@ -5746,9 +5755,9 @@ impl HasUploads for InputPollOptionMedia {
 #[non_exhaustive]
 pub struct PollOption {
     /// Required (empty when missing). `String`.
-    pub persistent_id: String,
+    pub persistent_id: CompactString,
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
@@ -5771,8 +5780,8 @@ pub struct PollOption {
 impl PollOption {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        persistent_id: impl Into<String>,
-        text: impl Into<String>,
+        persistent_id: impl Into<CompactString>,
+        text: impl Into<CompactString>,
         voter_count: i64,
     ) -> Self {
         Self {
@@ -5804,8 +5813,8 @@ impl wire::Fill for PollOption {
 
     fn placeholder() -> Self {
         Self {
-            persistent_id: String::new(),
-            text: String::new(),
+            persistent_id: CompactString::const_new(""),
+            text: CompactString::const_new(""),
             text_entities: None,
             media: None,
             voter_count: 0,
@@ -5871,7 +5880,7 @@ impl<'de> Deserialize<'de> for PollOption {
 #[non_exhaustive]
 pub struct InputPollOption {
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_parse_mode: Option<ParseMode>,
@@ -5885,7 +5894,7 @@ pub struct InputPollOption {
 
 impl InputPollOption {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<CompactString>) -> Self {
         Self {
             text: text.into(),
             text_parse_mode: None,
@@ -5920,7 +5929,7 @@ impl wire::Fill for InputPollOption {
 
     fn placeholder() -> Self {
         Self {
-            text: String::new(),
+            text: CompactString::const_new(""),
             text_parse_mode: None,
             text_entities: None,
             media: None,
@@ -5972,7 +5981,7 @@ impl HasUploads for InputPollOption {
 #[non_exhaustive]
 pub struct PollAnswer {
     /// Required. `String`.
-    pub poll_id: String,
+    pub poll_id: CompactString,
     /// Optional. `Chat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voter_chat: Option<Chat>,
@@ -5982,15 +5991,15 @@ pub struct PollAnswer {
     /// Required (empty when missing). `Array of Integer`.
     pub option_ids: Vec<i64>,
     /// Required (empty when missing). `Array of String`.
-    pub option_persistent_ids: Vec<String>,
+    pub option_persistent_ids: Vec<CompactString>,
 }
 
 impl PollAnswer {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        poll_id: impl Into<String>,
+        poll_id: impl Into<CompactString>,
         option_ids: impl Into<Vec<i64>>,
-        option_persistent_ids: impl Into<Vec<String>>,
+        option_persistent_ids: impl Into<Vec<CompactString>>,
     ) -> Self {
         Self {
             poll_id: poll_id.into(),
@@ -6015,7 +6024,7 @@ impl wire::Fill for PollAnswer {
 
     fn placeholder() -> Self {
         Self {
-            poll_id: String::new(),
+            poll_id: CompactString::const_new(""),
             voter_chat: None,
             user: None,
             option_ids: Vec::new(),
@@ -6066,9 +6075,9 @@ impl<'de> Deserialize<'de> for PollAnswer {
 #[non_exhaustive]
 pub struct Poll {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub question: String,
+    pub question: CompactString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question_entities: Option<Vec<MessageEntity>>,
@@ -6090,13 +6099,13 @@ pub struct Poll {
     pub members_only: bool,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_codes: Option<Vec<String>>,
+    pub country_codes: Option<Vec<CompactString>>,
     /// Optional. `Array of Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correct_option_ids: Option<Vec<i64>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<String>,
+    pub explanation: Option<CompactString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_entities: Option<Vec<MessageEntity>>,
@@ -6111,7 +6120,7 @@ pub struct Poll {
     pub close_date: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description_entities: Option<Vec<MessageEntity>>,
@@ -6124,8 +6133,8 @@ impl Poll {
     /// A value with the required fields; the optional ones start empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: impl Into<String>,
-        question: impl Into<String>,
+        id: impl Into<CompactString>,
+        question: impl Into<CompactString>,
         options: impl Into<Vec<PollOption>>,
         total_voter_count: i64,
         is_closed: bool,
@@ -6190,8 +6199,8 @@ impl wire::Fill for Poll {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            question: String::new(),
+            id: CompactString::const_new(""),
+            question: CompactString::const_new(""),
             question_entities: None,
             options: Vec::new(),
             total_voter_count: 0,
@@ -6326,7 +6335,7 @@ pub struct ChecklistTask {
     /// Required. `Integer`.
     pub id: i64,
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
@@ -6343,7 +6352,7 @@ pub struct ChecklistTask {
 
 impl ChecklistTask {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: i64, text: impl Into<String>) -> Self {
+    pub fn new(id: i64, text: impl Into<CompactString>) -> Self {
         Self {
             id,
             text: text.into(),
@@ -6370,7 +6379,7 @@ impl wire::Fill for ChecklistTask {
     fn placeholder() -> Self {
         Self {
             id: 0,
-            text: String::new(),
+            text: CompactString::const_new(""),
             text_entities: None,
             completed_by_user: None,
             completed_by_chat: None,
@@ -6426,7 +6435,7 @@ impl<'de> Deserialize<'de> for ChecklistTask {
 #[non_exhaustive]
 pub struct Checklist {
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title_entities: Option<Vec<MessageEntity>>,
@@ -6442,7 +6451,7 @@ pub struct Checklist {
 
 impl Checklist {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: impl Into<String>, tasks: impl Into<Vec<ChecklistTask>>) -> Self {
+    pub fn new(title: impl Into<CompactString>, tasks: impl Into<Vec<ChecklistTask>>) -> Self {
         Self {
             title: title.into(),
             title_entities: None,
@@ -6466,7 +6475,7 @@ impl wire::Fill for Checklist {
 
     fn placeholder() -> Self {
         Self {
-            title: String::new(),
+            title: CompactString::const_new(""),
             title_entities: None,
             tasks: Vec::new(),
             others_can_add_tasks: None,
@@ -6519,7 +6528,7 @@ pub struct InputChecklistTask {
     /// Required. `Integer`.
     pub id: i64,
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
@@ -6530,7 +6539,7 @@ pub struct InputChecklistTask {
 
 impl InputChecklistTask {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: i64, text: impl Into<String>) -> Self {
+    pub fn new(id: i64, text: impl Into<CompactString>) -> Self {
         Self {
             id,
             text: text.into(),
@@ -6560,7 +6569,7 @@ impl wire::Fill for InputChecklistTask {
     fn placeholder() -> Self {
         Self {
             id: 0,
-            text: String::new(),
+            text: CompactString::const_new(""),
             parse_mode: None,
             text_entities: None,
         }
@@ -6606,7 +6615,7 @@ impl<'de> Deserialize<'de> for InputChecklistTask {
 #[non_exhaustive]
 pub struct InputChecklist {
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
@@ -6625,7 +6634,7 @@ pub struct InputChecklist {
 
 impl InputChecklist {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: impl Into<String>, tasks: impl Into<Vec<InputChecklistTask>>) -> Self {
+    pub fn new(title: impl Into<CompactString>, tasks: impl Into<Vec<InputChecklistTask>>) -> Self {
         Self {
             title: title.into(),
             parse_mode: None,
@@ -6675,7 +6684,7 @@ impl wire::Fill for InputChecklist {
 
     fn placeholder() -> Self {
         Self {
-            title: String::new(),
+            title: CompactString::const_new(""),
             parse_mode: None,
             title_entities: None,
             tasks: Vec::new(),

@@ -2,6 +2,7 @@
 //! Types of the reference's section "available types".
 
 use super::*;
+use crate::CompactString;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -138,29 +139,29 @@ pub struct Venue {
     /// Required. `Location`.
     pub location: Location,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `String`.
-    pub address: String,
+    pub address: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub foursquare_id: Option<String>,
+    pub foursquare_id: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub foursquare_type: Option<String>,
+    pub foursquare_type: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_place_id: Option<String>,
+    pub google_place_id: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_place_type: Option<String>,
+    pub google_place_type: Option<CompactString>,
 }
 
 impl Venue {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         location: impl Into<Location>,
-        title: impl Into<String>,
-        address: impl Into<String>,
+        title: impl Into<CompactString>,
+        address: impl Into<CompactString>,
     ) -> Self {
         Self {
             location: location.into(),
@@ -190,8 +191,8 @@ impl wire::Fill for Venue {
     fn placeholder() -> Self {
         Self {
             location: <Location as wire::Fill>::placeholder(),
-            title: String::new(),
-            address: String::new(),
+            title: CompactString::const_new(""),
+            address: CompactString::const_new(""),
             foursquare_id: None,
             foursquare_type: None,
             google_place_id: None,
@@ -252,14 +253,14 @@ impl<'de> Deserialize<'de> for Venue {
 #[non_exhaustive]
 pub struct WebAppData {
     /// Required. `String`.
-    pub data: String,
+    pub data: CompactString,
     /// Required. `String`.
-    pub button_text: String,
+    pub button_text: CompactString,
 }
 
 impl WebAppData {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(data: impl Into<String>, button_text: impl Into<String>) -> Self {
+    pub fn new(data: impl Into<CompactString>, button_text: impl Into<CompactString>) -> Self {
         Self {
             data: data.into(),
             button_text: button_text.into(),
@@ -274,8 +275,8 @@ impl wire::Fill for WebAppData {
 
     fn placeholder() -> Self {
         Self {
-            data: String::new(),
-            button_text: String::new(),
+            data: CompactString::const_new(""),
+            button_text: CompactString::const_new(""),
         }
     }
 
@@ -538,7 +539,7 @@ pub struct BotSubscriptionUpdated {
     /// Required. `User`.
     pub user: User,
     /// Required. `String`.
-    pub invoice_payload: String,
+    pub invoice_payload: CompactString,
     /// Required. `String`, as a `SubscriptionState`.
     pub state: SubscriptionState,
 }
@@ -547,7 +548,7 @@ impl BotSubscriptionUpdated {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         user: impl Into<User>,
-        invoice_payload: impl Into<String>,
+        invoice_payload: impl Into<CompactString>,
         state: impl Into<SubscriptionState>,
     ) -> Self {
         Self {
@@ -566,7 +567,7 @@ impl wire::Fill for BotSubscriptionUpdated {
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
-            invoice_payload: String::new(),
+            invoice_payload: CompactString::const_new(""),
             state: SubscriptionState::Unknown(String::new()),
         }
     }
@@ -679,9 +680,9 @@ pub struct PollOptionAdded {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_message: Option<Box<MaybeInaccessibleMessage>>,
     /// Required. `String`.
-    pub option_persistent_id: String,
+    pub option_persistent_id: CompactString,
     /// Required. `String`.
-    pub option_text: String,
+    pub option_text: CompactString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub option_text_entities: Option<Vec<MessageEntity>>,
@@ -689,7 +690,10 @@ pub struct PollOptionAdded {
 
 impl PollOptionAdded {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(option_persistent_id: impl Into<String>, option_text: impl Into<String>) -> Self {
+    pub fn new(
+        option_persistent_id: impl Into<CompactString>,
+        option_text: impl Into<CompactString>,
+    ) -> Self {
         Self {
             poll_message: None,
             option_persistent_id: option_persistent_id.into(),
@@ -712,8 +716,8 @@ impl wire::Fill for PollOptionAdded {
     fn placeholder() -> Self {
         Self {
             poll_message: None,
-            option_persistent_id: String::new(),
-            option_text: String::new(),
+            option_persistent_id: CompactString::const_new(""),
+            option_text: CompactString::const_new(""),
             option_text_entities: None,
         }
     }
@@ -761,9 +765,9 @@ pub struct PollOptionDeleted {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_message: Option<Box<MaybeInaccessibleMessage>>,
     /// Required. `String`.
-    pub option_persistent_id: String,
+    pub option_persistent_id: CompactString,
     /// Required. `String`.
-    pub option_text: String,
+    pub option_text: CompactString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub option_text_entities: Option<Vec<MessageEntity>>,
@@ -771,7 +775,10 @@ pub struct PollOptionDeleted {
 
 impl PollOptionDeleted {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(option_persistent_id: impl Into<String>, option_text: impl Into<String>) -> Self {
+    pub fn new(
+        option_persistent_id: impl Into<CompactString>,
+        option_text: impl Into<CompactString>,
+    ) -> Self {
         Self {
             poll_message: None,
             option_persistent_id: option_persistent_id.into(),
@@ -794,8 +801,8 @@ impl wire::Fill for PollOptionDeleted {
     fn placeholder() -> Self {
         Self {
             poll_message: None,
-            option_persistent_id: String::new(),
-            option_text: String::new(),
+            option_persistent_id: CompactString::const_new(""),
+            option_text: CompactString::const_new(""),
             option_text_entities: None,
         }
     }
@@ -1487,12 +1494,12 @@ impl<'de> Deserialize<'de> for BackgroundTypePattern {
 #[non_exhaustive]
 pub struct BackgroundTypeChatTheme {
     /// Required. `String`.
-    pub theme_name: String,
+    pub theme_name: CompactString,
 }
 
 impl BackgroundTypeChatTheme {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(theme_name: impl Into<String>) -> Self {
+    pub fn new(theme_name: impl Into<CompactString>) -> Self {
         Self {
             theme_name: theme_name.into(),
         }
@@ -1516,7 +1523,7 @@ impl wire::Fill for BackgroundTypeChatTheme {
 
     fn placeholder() -> Self {
         Self {
-            theme_name: String::new(),
+            theme_name: CompactString::const_new(""),
         }
     }
 
@@ -1858,12 +1865,12 @@ impl<'de> Deserialize<'de> for CommunityChatRemoved {
 #[non_exhaustive]
 pub struct ForumTopicCreated {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
     /// Required. `Integer`.
     pub icon_color: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<String>,
+    pub icon_custom_emoji_id: Option<CompactString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_name_implicit: Option<bool>,
@@ -1871,7 +1878,7 @@ pub struct ForumTopicCreated {
 
 impl ForumTopicCreated {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<String>, icon_color: i64) -> Self {
+    pub fn new(name: impl Into<CompactString>, icon_color: i64) -> Self {
         Self {
             name: name.into(),
             icon_color,
@@ -1893,7 +1900,7 @@ impl wire::Fill for ForumTopicCreated {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
+            name: CompactString::const_new(""),
             icon_color: 0,
             icon_custom_emoji_id: None,
             is_name_implicit: None,
@@ -1976,10 +1983,10 @@ impl<'de> Deserialize<'de> for ForumTopicClosed {
 pub struct ForumTopicEdited {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<String>,
+    pub icon_custom_emoji_id: Option<CompactString>,
 }
 
 impl ForumTopicEdited {
@@ -2139,13 +2146,13 @@ pub struct SharedUser {
     pub user_id: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    pub first_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<CompactString>,
     /// Optional. `Array of PhotoSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
@@ -2286,10 +2293,10 @@ pub struct ChatShared {
     pub chat_id: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<CompactString>,
     /// Optional. `Array of PhotoSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
@@ -2372,7 +2379,7 @@ pub struct WriteAccessAllowed {
     pub from_request: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub web_app_name: Option<String>,
+    pub web_app_name: Option<CompactString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_attachment_menu: Option<bool>,
@@ -2847,7 +2854,7 @@ pub struct SuggestedPostDeclined {
     pub suggested_post_message: Option<Box<Message>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
+    pub comment: Option<CompactString>,
 }
 
 impl SuggestedPostDeclined {
@@ -2902,7 +2909,7 @@ pub struct SuggestedPostPaid {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_message: Option<Box<Message>>,
     /// Required. `String`.
-    pub currency: String,
+    pub currency: CompactString,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -2913,7 +2920,7 @@ pub struct SuggestedPostPaid {
 
 impl SuggestedPostPaid {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(currency: impl Into<String>) -> Self {
+    pub fn new(currency: impl Into<CompactString>) -> Self {
         Self {
             suggested_post_message: None,
             currency: currency.into(),
@@ -2936,7 +2943,7 @@ impl wire::Fill for SuggestedPostPaid {
     fn placeholder() -> Self {
         Self {
             suggested_post_message: None,
-            currency: String::new(),
+            currency: CompactString::const_new(""),
             amount: None,
             star_amount: None,
         }

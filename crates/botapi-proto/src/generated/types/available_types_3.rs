@@ -2,6 +2,7 @@
 //! Types of the reference's section "available types".
 
 use super::*;
+use crate::CompactString;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -130,10 +131,10 @@ pub struct Giveaway {
     pub has_public_winners: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prize_description: Option<String>,
+    pub prize_description: Option<CompactString>,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_codes: Option<Vec<String>>,
+    pub country_codes: Option<Vec<CompactString>>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prize_star_count: Option<i64>,
@@ -281,7 +282,7 @@ pub struct GiveawayWinners {
     pub was_refunded: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prize_description: Option<String>,
+    pub prize_description: Option<CompactString>,
 }
 
 impl GiveawayWinners {
@@ -505,7 +506,7 @@ pub struct LinkPreviewOptions {
     pub is_disabled: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<CompactString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefer_small_media: Option<bool>,
@@ -531,7 +532,7 @@ impl LinkPreviewOptions {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
+    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
         self.url = Some(url.into());
         self
     }
@@ -618,14 +619,14 @@ impl<'de> Deserialize<'de> for LinkPreviewOptions {
 #[non_exhaustive]
 pub struct SuggestedPostPrice {
     /// Required. `String`.
-    pub currency: String,
+    pub currency: CompactString,
     /// Required. `Integer`.
     pub amount: i64,
 }
 
 impl SuggestedPostPrice {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(currency: impl Into<String>, amount: i64) -> Self {
+    pub fn new(currency: impl Into<CompactString>, amount: i64) -> Self {
         Self {
             currency: currency.into(),
             amount,
@@ -640,7 +641,7 @@ impl wire::Fill for SuggestedPostPrice {
 
     fn placeholder() -> Self {
         Self {
-            currency: String::new(),
+            currency: CompactString::const_new(""),
             amount: 0,
         }
     }
@@ -988,20 +989,23 @@ impl<'de> Deserialize<'de> for UserProfileAudios {
 #[non_exhaustive]
 pub struct File {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_path: Option<String>,
+    pub file_path: Option<CompactString>,
 }
 
 impl File {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(file_id: impl Into<String>, file_unique_id: impl Into<String>) -> Self {
+    pub fn new(
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
+    ) -> Self {
         Self {
             file_id: file_id.into(),
             file_unique_id: file_unique_id.into(),
@@ -1019,8 +1023,8 @@ impl wire::Fill for File {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             file_size: None,
             file_path: None,
         }
@@ -1066,12 +1070,12 @@ impl<'de> Deserialize<'de> for File {
 #[non_exhaustive]
 pub struct WebAppInfo {
     /// Required. `String`.
-    pub url: String,
+    pub url: CompactString,
 }
 
 impl WebAppInfo {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<String>) -> Self {
+    pub fn new(url: impl Into<CompactString>) -> Self {
         Self { url: url.into() }
     }
 }
@@ -1082,7 +1086,9 @@ impl wire::Fill for WebAppInfo {
     const FIELDS: &'static [&'static str] = &["url"];
 
     fn placeholder() -> Self {
-        Self { url: String::new() }
+        Self {
+            url: CompactString::const_new(""),
+        }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
@@ -1124,7 +1130,7 @@ pub struct ReplyKeyboardMarkup {
     pub one_time_keyboard: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_field_placeholder: Option<String>,
+    pub input_field_placeholder: Option<CompactString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selective: Option<bool>,
@@ -1167,7 +1173,10 @@ impl ReplyKeyboardMarkup {
     }
 
     /// Sets `input_field_placeholder`.
-    pub fn input_field_placeholder(mut self, input_field_placeholder: impl Into<String>) -> Self {
+    pub fn input_field_placeholder(
+        mut self,
+        input_field_placeholder: impl Into<CompactString>,
+    ) -> Self {
         self.input_field_placeholder = Some(input_field_placeholder.into());
         self
     }
@@ -1260,10 +1269,10 @@ impl<'de> Deserialize<'de> for ReplyKeyboardMarkup {
 #[non_exhaustive]
 pub struct KeyboardButton {
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<String>,
+    pub icon_custom_emoji_id: Option<CompactString>,
     /// Optional. `String`, as a `ButtonStyle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<ButtonStyle>,
@@ -1292,7 +1301,7 @@ pub struct KeyboardButton {
 
 impl KeyboardButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<CompactString>) -> Self {
         Self {
             text: text.into(),
             icon_custom_emoji_id: None,
@@ -1308,7 +1317,7 @@ impl KeyboardButton {
     }
 
     /// Sets `icon_custom_emoji_id`.
-    pub fn icon_custom_emoji_id(mut self, icon_custom_emoji_id: impl Into<String>) -> Self {
+    pub fn icon_custom_emoji_id(mut self, icon_custom_emoji_id: impl Into<CompactString>) -> Self {
         self.icon_custom_emoji_id = Some(icon_custom_emoji_id.into());
         self
     }
@@ -1383,7 +1392,7 @@ impl wire::Fill for KeyboardButton {
 
     fn placeholder() -> Self {
         Self {
-            text: String::new(),
+            text: CompactString::const_new(""),
             icon_custom_emoji_id: None,
             style: None,
             request_users: None,
@@ -1821,10 +1830,10 @@ pub struct KeyboardButtonRequestManagedBot {
     pub request_id: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggested_name: Option<String>,
+    pub suggested_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggested_username: Option<String>,
+    pub suggested_username: Option<CompactString>,
 }
 
 impl KeyboardButtonRequestManagedBot {
@@ -1838,13 +1847,13 @@ impl KeyboardButtonRequestManagedBot {
     }
 
     /// Sets `suggested_name`.
-    pub fn suggested_name(mut self, suggested_name: impl Into<String>) -> Self {
+    pub fn suggested_name(mut self, suggested_name: impl Into<CompactString>) -> Self {
         self.suggested_name = Some(suggested_name.into());
         self
     }
 
     /// Sets `suggested_username`.
-    pub fn suggested_username(mut self, suggested_username: impl Into<String>) -> Self {
+    pub fn suggested_username(mut self, suggested_username: impl Into<CompactString>) -> Self {
         self.suggested_username = Some(suggested_username.into());
         self
     }
@@ -1899,7 +1908,7 @@ impl<'de> Deserialize<'de> for KeyboardButtonRequestManagedBot {
 pub struct KeyboardButtonPollType {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<CompactString>,
 }
 
 impl KeyboardButtonPollType {
@@ -1909,7 +1918,7 @@ impl KeyboardButtonPollType {
     }
 
     /// Sets `type`.
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+    pub fn r#type(mut self, r#type: impl Into<CompactString>) -> Self {
         self.r#type = Some(r#type.into());
         self
     }
@@ -2078,19 +2087,19 @@ impl<'de> Deserialize<'de> for InlineKeyboardMarkup {
 #[non_exhaustive]
 pub struct InlineKeyboardButton {
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<String>,
+    pub icon_custom_emoji_id: Option<CompactString>,
     /// Optional. `String`, as a `ButtonStyle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<ButtonStyle>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub callback_data: Option<String>,
+    pub callback_data: Option<CompactString>,
     /// Optional. `WebAppInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
@@ -2099,10 +2108,10 @@ pub struct InlineKeyboardButton {
     pub login_url: Option<LoginUrl>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub switch_inline_query: Option<String>,
+    pub switch_inline_query: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub switch_inline_query_current_chat: Option<String>,
+    pub switch_inline_query_current_chat: Option<CompactString>,
     /// Optional. `SwitchInlineQueryChosenChat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query_chosen_chat: Option<SwitchInlineQueryChosenChat>,
@@ -2122,7 +2131,7 @@ pub struct InlineKeyboardButton {
 
 impl InlineKeyboardButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<CompactString>) -> Self {
         Self {
             text: text.into(),
             icon_custom_emoji_id: None,
@@ -2142,7 +2151,7 @@ impl InlineKeyboardButton {
     }
 
     /// Sets `icon_custom_emoji_id`.
-    pub fn icon_custom_emoji_id(mut self, icon_custom_emoji_id: impl Into<String>) -> Self {
+    pub fn icon_custom_emoji_id(mut self, icon_custom_emoji_id: impl Into<CompactString>) -> Self {
         self.icon_custom_emoji_id = Some(icon_custom_emoji_id.into());
         self
     }
@@ -2154,13 +2163,13 @@ impl InlineKeyboardButton {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
+    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
         self.url = Some(url.into());
         self
     }
 
     /// Sets `callback_data`.
-    pub fn callback_data(mut self, callback_data: impl Into<String>) -> Self {
+    pub fn callback_data(mut self, callback_data: impl Into<CompactString>) -> Self {
         self.callback_data = Some(callback_data.into());
         self
     }
@@ -2178,7 +2187,7 @@ impl InlineKeyboardButton {
     }
 
     /// Sets `switch_inline_query`.
-    pub fn switch_inline_query(mut self, switch_inline_query: impl Into<String>) -> Self {
+    pub fn switch_inline_query(mut self, switch_inline_query: impl Into<CompactString>) -> Self {
         self.switch_inline_query = Some(switch_inline_query.into());
         self
     }
@@ -2186,7 +2195,7 @@ impl InlineKeyboardButton {
     /// Sets `switch_inline_query_current_chat`.
     pub fn switch_inline_query_current_chat(
         mut self,
-        switch_inline_query_current_chat: impl Into<String>,
+        switch_inline_query_current_chat: impl Into<CompactString>,
     ) -> Self {
         self.switch_inline_query_current_chat = Some(switch_inline_query_current_chat.into());
         self
@@ -2248,7 +2257,7 @@ impl wire::Fill for InlineKeyboardButton {
 
     fn placeholder() -> Self {
         Self {
-            text: String::new(),
+            text: CompactString::const_new(""),
             icon_custom_emoji_id: None,
             style: None,
             url: None,
@@ -2344,13 +2353,13 @@ impl<'de> Deserialize<'de> for InlineKeyboardButton {
 #[non_exhaustive]
 pub struct LoginUrl {
     /// Required. `String`.
-    pub url: String,
+    pub url: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_text: Option<String>,
+    pub forward_text: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bot_username: Option<String>,
+    pub bot_username: Option<CompactString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_write_access: Option<bool>,
@@ -2358,7 +2367,7 @@ pub struct LoginUrl {
 
 impl LoginUrl {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<String>) -> Self {
+    pub fn new(url: impl Into<CompactString>) -> Self {
         Self {
             url: url.into(),
             forward_text: None,
@@ -2368,13 +2377,13 @@ impl LoginUrl {
     }
 
     /// Sets `forward_text`.
-    pub fn forward_text(mut self, forward_text: impl Into<String>) -> Self {
+    pub fn forward_text(mut self, forward_text: impl Into<CompactString>) -> Self {
         self.forward_text = Some(forward_text.into());
         self
     }
 
     /// Sets `bot_username`.
-    pub fn bot_username(mut self, bot_username: impl Into<String>) -> Self {
+    pub fn bot_username(mut self, bot_username: impl Into<CompactString>) -> Self {
         self.bot_username = Some(bot_username.into());
         self
     }
@@ -2398,7 +2407,7 @@ impl wire::Fill for LoginUrl {
 
     fn placeholder() -> Self {
         Self {
-            url: String::new(),
+            url: CompactString::const_new(""),
             forward_text: None,
             bot_username: None,
             request_write_access: None,
@@ -2445,7 +2454,7 @@ impl<'de> Deserialize<'de> for LoginUrl {
 pub struct SwitchInlineQueryChosenChat {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+    pub query: Option<CompactString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_user_chats: Option<bool>,
@@ -2467,7 +2476,7 @@ impl SwitchInlineQueryChosenChat {
     }
 
     /// Sets `query`.
-    pub fn query(mut self, query: impl Into<String>) -> Self {
+    pub fn query(mut self, query: impl Into<CompactString>) -> Self {
         self.query = Some(query.into());
         self
     }
@@ -2560,12 +2569,12 @@ impl<'de> Deserialize<'de> for SwitchInlineQueryChosenChat {
 #[non_exhaustive]
 pub struct CopyTextButton {
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
 }
 
 impl CopyTextButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<CompactString>) -> Self {
         Self { text: text.into() }
     }
 }
@@ -2577,7 +2586,7 @@ impl wire::Fill for CopyTextButton {
 
     fn placeholder() -> Self {
         Self {
-            text: String::new(),
+            text: CompactString::const_new(""),
         }
     }
 
@@ -2643,7 +2652,7 @@ impl<'de> Deserialize<'de> for DisabledButton {
 #[non_exhaustive]
 pub struct CallbackQuery {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `User`.
     pub from: User,
     /// Optional. `MaybeInaccessibleMessage`.
@@ -2651,23 +2660,23 @@ pub struct CallbackQuery {
     pub message: Option<MaybeInaccessibleMessage>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inline_message_id: Option<String>,
+    pub inline_message_id: Option<CompactString>,
     /// Required (empty when missing). `String`.
-    pub chat_instance: String,
+    pub chat_instance: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<String>,
+    pub data: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub game_short_name: Option<String>,
+    pub game_short_name: Option<CompactString>,
 }
 
 impl CallbackQuery {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
+        id: impl Into<CompactString>,
         from: impl Into<User>,
-        chat_instance: impl Into<String>,
+        chat_instance: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2696,11 +2705,11 @@ impl wire::Fill for CallbackQuery {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
             message: None,
             inline_message_id: None,
-            chat_instance: String::new(),
+            chat_instance: CompactString::const_new(""),
             data: None,
             game_short_name: None,
         }
@@ -2761,7 +2770,7 @@ pub struct ForceReply {
     pub force_reply: bool,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_field_placeholder: Option<String>,
+    pub input_field_placeholder: Option<CompactString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selective: Option<bool>,
@@ -2778,7 +2787,10 @@ impl ForceReply {
     }
 
     /// Sets `input_field_placeholder`.
-    pub fn input_field_placeholder(mut self, input_field_placeholder: impl Into<String>) -> Self {
+    pub fn input_field_placeholder(
+        mut self,
+        input_field_placeholder: impl Into<CompactString>,
+    ) -> Self {
         self.input_field_placeholder = Some(input_field_placeholder.into());
         self
     }
@@ -2840,12 +2852,12 @@ pub struct Community {
     /// Required. `Integer`.
     pub id: i64,
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
 }
 
 impl Community {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: i64, name: impl Into<String>) -> Self {
+    pub fn new(id: i64, name: impl Into<CompactString>) -> Self {
         Self {
             id,
             name: name.into(),
@@ -2861,7 +2873,7 @@ impl wire::Fill for Community {
     fn placeholder() -> Self {
         Self {
             id: 0,
-            name: String::new(),
+            name: CompactString::const_new(""),
         }
     }
 
@@ -2897,22 +2909,22 @@ impl<'de> Deserialize<'de> for Community {
 #[non_exhaustive]
 pub struct ChatPhoto {
     /// Required. `String`.
-    pub small_file_id: String,
+    pub small_file_id: CompactString,
     /// Required. `String`.
-    pub small_file_unique_id: String,
+    pub small_file_unique_id: CompactString,
     /// Required. `String`.
-    pub big_file_id: String,
+    pub big_file_id: CompactString,
     /// Required. `String`.
-    pub big_file_unique_id: String,
+    pub big_file_unique_id: CompactString,
 }
 
 impl ChatPhoto {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        small_file_id: impl Into<String>,
-        small_file_unique_id: impl Into<String>,
-        big_file_id: impl Into<String>,
-        big_file_unique_id: impl Into<String>,
+        small_file_id: impl Into<CompactString>,
+        small_file_unique_id: impl Into<CompactString>,
+        big_file_id: impl Into<CompactString>,
+        big_file_unique_id: impl Into<CompactString>,
     ) -> Self {
         Self {
             small_file_id: small_file_id.into(),
@@ -2935,10 +2947,10 @@ impl wire::Fill for ChatPhoto {
 
     fn placeholder() -> Self {
         Self {
-            small_file_id: String::new(),
-            small_file_unique_id: String::new(),
-            big_file_id: String::new(),
-            big_file_unique_id: String::new(),
+            small_file_id: CompactString::const_new(""),
+            small_file_unique_id: CompactString::const_new(""),
+            big_file_id: CompactString::const_new(""),
+            big_file_unique_id: CompactString::const_new(""),
         }
     }
 
@@ -2984,7 +2996,7 @@ impl<'de> Deserialize<'de> for ChatPhoto {
 #[non_exhaustive]
 pub struct ChatInviteLink {
     /// Required. `String`.
-    pub invite_link: String,
+    pub invite_link: CompactString,
     /// Required. `User`.
     pub creator: User,
     /// Required (`false` when missing). `Boolean`.
@@ -2995,7 +3007,7 @@ pub struct ChatInviteLink {
     pub is_revoked: bool,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_date: Option<i64>,
@@ -3016,7 +3028,7 @@ pub struct ChatInviteLink {
 impl ChatInviteLink {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        invite_link: impl Into<String>,
+        invite_link: impl Into<CompactString>,
         creator: impl Into<User>,
         creates_join_request: bool,
         is_primary: bool,
@@ -3057,7 +3069,7 @@ impl wire::Fill for ChatInviteLink {
 
     fn placeholder() -> Self {
         Self {
-            invite_link: String::new(),
+            invite_link: CompactString::const_new(""),
             creator: <User as wire::Fill>::placeholder(),
             creates_join_request: false,
             is_primary: false,
@@ -3625,7 +3637,7 @@ pub struct ChatMemberOwner {
     /// Required (`false` when missing). `Boolean`.
     pub is_anonymous: bool,
     /// Optional. `String`.
-    pub custom_title: Option<String>,
+    pub custom_title: Option<CompactString>,
 }
 
 impl ChatMemberOwner {
@@ -3741,7 +3753,7 @@ pub struct ChatMemberAdministrator {
     /// Required (`false` when missing). `Boolean`.
     pub can_send_welcome_messages: bool,
     /// Optional. `String`.
-    pub custom_title: Option<String>,
+    pub custom_title: Option<CompactString>,
 }
 
 impl ChatMemberAdministrator {
@@ -3996,7 +4008,7 @@ impl<'de> Deserialize<'de> for ChatMemberAdministrator {
 #[non_exhaustive]
 pub struct ChatMemberMember {
     /// Optional. `String`.
-    pub tag: Option<String>,
+    pub tag: Option<CompactString>,
     /// Required. `User`.
     pub user: User,
     /// Optional. `Integer`.
@@ -4078,7 +4090,7 @@ impl<'de> Deserialize<'de> for ChatMemberMember {
 #[non_exhaustive]
 pub struct ChatMemberRestricted {
     /// Optional. `String`.
-    pub tag: Option<String>,
+    pub tag: Option<CompactString>,
     /// Required. `User`.
     pub user: User,
     /// Required (`false` when missing). `Boolean`.
@@ -4490,13 +4502,13 @@ pub struct ChatJoinRequest {
     pub date: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bio: Option<String>,
+    pub bio: Option<CompactString>,
     /// Optional. `ChatInviteLink`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_link: Option<ChatInviteLink>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub query_id: Option<String>,
+    pub query_id: Option<CompactString>,
 }
 
 impl ChatJoinRequest {
@@ -4943,10 +4955,10 @@ impl<'de> Deserialize<'de> for Birthdate {
 pub struct BusinessIntro {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<CompactString>,
     /// Optional. `Sticker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sticker: Option<Box<Sticker>>,
@@ -5006,7 +5018,7 @@ impl<'de> Deserialize<'de> for BusinessIntro {
 #[non_exhaustive]
 pub struct BusinessLocation {
     /// Required. `String`.
-    pub address: String,
+    pub address: CompactString,
     /// Optional. `Location`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
@@ -5014,7 +5026,7 @@ pub struct BusinessLocation {
 
 impl BusinessLocation {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(address: impl Into<String>) -> Self {
+    pub fn new(address: impl Into<CompactString>) -> Self {
         Self {
             address: address.into(),
             location: None,
@@ -5029,7 +5041,7 @@ impl wire::Fill for BusinessLocation {
 
     fn placeholder() -> Self {
         Self {
-            address: String::new(),
+            address: CompactString::const_new(""),
             location: None,
         }
     }

@@ -2,6 +2,7 @@
 //! Types of the reference's section "available types".
 
 use super::*;
+use crate::CompactString;
 use crate::types::ChatId;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct BusinessOpeningHours {
     /// Required. `String`.
-    pub time_zone_name: String,
+    pub time_zone_name: CompactString,
     /// Required (empty when missing). `Array of BusinessOpeningHoursInterval`.
     pub opening_hours: Vec<BusinessOpeningHoursInterval>,
 }
@@ -19,7 +20,7 @@ pub struct BusinessOpeningHours {
 impl BusinessOpeningHours {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        time_zone_name: impl Into<String>,
+        time_zone_name: impl Into<CompactString>,
         opening_hours: impl Into<Vec<BusinessOpeningHoursInterval>>,
     ) -> Self {
         Self {
@@ -36,7 +37,7 @@ impl wire::Fill for BusinessOpeningHours {
 
     fn placeholder() -> Self {
         Self {
-            time_zone_name: String::new(),
+            time_zone_name: CompactString::const_new(""),
             opening_hours: Vec::new(),
         }
     }
@@ -263,21 +264,21 @@ impl<'de> Deserialize<'de> for StoryAreaPosition {
 #[non_exhaustive]
 pub struct LocationAddress {
     /// Required. `String`.
-    pub country_code: String,
+    pub country_code: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
+    pub city: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
+    pub street: Option<CompactString>,
 }
 
 impl LocationAddress {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(country_code: impl Into<String>) -> Self {
+    pub fn new(country_code: impl Into<CompactString>) -> Self {
         Self {
             country_code: country_code.into(),
             state: None,
@@ -287,19 +288,19 @@ impl LocationAddress {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, state: impl Into<String>) -> Self {
+    pub fn state(mut self, state: impl Into<CompactString>) -> Self {
         self.state = Some(state.into());
         self
     }
 
     /// Sets `city`.
-    pub fn city(mut self, city: impl Into<String>) -> Self {
+    pub fn city(mut self, city: impl Into<CompactString>) -> Self {
         self.city = Some(city.into());
         self
     }
 
     /// Sets `street`.
-    pub fn street(mut self, street: impl Into<String>) -> Self {
+    pub fn street(mut self, street: impl Into<CompactString>) -> Self {
         self.street = Some(street.into());
         self
     }
@@ -312,7 +313,7 @@ impl wire::Fill for LocationAddress {
 
     fn placeholder() -> Self {
         Self {
-            country_code: String::new(),
+            country_code: CompactString::const_new(""),
             state: None,
             city: None,
             street: None,
@@ -625,12 +626,12 @@ impl<'de> Deserialize<'de> for StoryAreaTypeSuggestedReaction {
 #[non_exhaustive]
 pub struct StoryAreaTypeLink {
     /// Required. `String`.
-    pub url: String,
+    pub url: CompactString,
 }
 
 impl StoryAreaTypeLink {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<String>) -> Self {
+    pub fn new(url: impl Into<CompactString>) -> Self {
         Self { url: url.into() }
     }
 }
@@ -651,7 +652,9 @@ impl wire::Fill for StoryAreaTypeLink {
     const FIELDS: &'static [&'static str] = &["url"];
 
     fn placeholder() -> Self {
-        Self { url: String::new() }
+        Self {
+            url: CompactString::const_new(""),
+        }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
@@ -683,14 +686,14 @@ pub struct StoryAreaTypeWeather {
     /// Required. `Float`.
     pub temperature: f64,
     /// Required. `String`.
-    pub emoji: String,
+    pub emoji: CompactString,
     /// Required. `Integer`.
     pub background_color: i64,
 }
 
 impl StoryAreaTypeWeather {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(temperature: f64, emoji: impl Into<String>, background_color: i64) -> Self {
+    pub fn new(temperature: f64, emoji: impl Into<CompactString>, background_color: i64) -> Self {
         Self {
             temperature,
             emoji: emoji.into(),
@@ -719,7 +722,7 @@ impl wire::Fill for StoryAreaTypeWeather {
     fn placeholder() -> Self {
         Self {
             temperature: 0.0,
-            emoji: String::new(),
+            emoji: CompactString::const_new(""),
             background_color: 0,
         }
     }
@@ -761,12 +764,12 @@ impl<'de> Deserialize<'de> for StoryAreaTypeWeather {
 #[non_exhaustive]
 pub struct StoryAreaTypeUniqueGift {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
 }
 
 impl StoryAreaTypeUniqueGift {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<CompactString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -788,7 +791,7 @@ impl wire::Fill for StoryAreaTypeUniqueGift {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
+            name: CompactString::const_new(""),
         }
     }
 
@@ -880,12 +883,12 @@ pub struct ChatLocation {
     /// Required. `Location`.
     pub location: Location,
     /// Required. `String`.
-    pub address: String,
+    pub address: CompactString,
 }
 
 impl ChatLocation {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(location: impl Into<Location>, address: impl Into<String>) -> Self {
+    pub fn new(location: impl Into<Location>, address: impl Into<CompactString>) -> Self {
         Self {
             location: location.into(),
             address: address.into(),
@@ -901,7 +904,7 @@ impl wire::Fill for ChatLocation {
     fn placeholder() -> Self {
         Self {
             location: <Location as wire::Fill>::placeholder(),
-            address: String::new(),
+            address: CompactString::const_new(""),
         }
     }
 
@@ -1001,12 +1004,12 @@ impl From<ReactionTypePaid> for ReactionType {
 #[non_exhaustive]
 pub struct ReactionTypeEmoji {
     /// Required. `String`.
-    pub emoji: String,
+    pub emoji: CompactString,
 }
 
 impl ReactionTypeEmoji {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(emoji: impl Into<String>) -> Self {
+    pub fn new(emoji: impl Into<CompactString>) -> Self {
         Self {
             emoji: emoji.into(),
         }
@@ -1030,7 +1033,7 @@ impl wire::Fill for ReactionTypeEmoji {
 
     fn placeholder() -> Self {
         Self {
-            emoji: String::new(),
+            emoji: CompactString::const_new(""),
         }
     }
 
@@ -1061,12 +1064,12 @@ impl<'de> Deserialize<'de> for ReactionTypeEmoji {
 #[non_exhaustive]
 pub struct ReactionTypeCustomEmoji {
     /// Required. `String`.
-    pub custom_emoji_id: String,
+    pub custom_emoji_id: CompactString,
 }
 
 impl ReactionTypeCustomEmoji {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(custom_emoji_id: impl Into<String>) -> Self {
+    pub fn new(custom_emoji_id: impl Into<CompactString>) -> Self {
         Self {
             custom_emoji_id: custom_emoji_id.into(),
         }
@@ -1090,7 +1093,7 @@ impl wire::Fill for ReactionTypeCustomEmoji {
 
     fn placeholder() -> Self {
         Self {
-            custom_emoji_id: String::new(),
+            custom_emoji_id: CompactString::const_new(""),
         }
     }
 
@@ -1423,12 +1426,12 @@ pub struct ForumTopic {
     /// Required. `Integer`.
     pub message_thread_id: i64,
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
     /// Required. `Integer`.
     pub icon_color: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<String>,
+    pub icon_custom_emoji_id: Option<CompactString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_name_implicit: Option<bool>,
@@ -1436,7 +1439,7 @@ pub struct ForumTopic {
 
 impl ForumTopic {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_thread_id: i64, name: impl Into<String>, icon_color: i64) -> Self {
+    pub fn new(message_thread_id: i64, name: impl Into<CompactString>, icon_color: i64) -> Self {
         Self {
             message_thread_id,
             name: name.into(),
@@ -1461,7 +1464,7 @@ impl wire::Fill for ForumTopic {
     fn placeholder() -> Self {
         Self {
             message_thread_id: 0,
-            name: String::new(),
+            name: CompactString::const_new(""),
             icon_color: 0,
             icon_custom_emoji_id: None,
             is_name_implicit: None,
@@ -1581,7 +1584,7 @@ impl<'de> Deserialize<'de> for GiftBackground {
 #[non_exhaustive]
 pub struct Gift {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `Sticker`.
     pub sticker: Box<Sticker>,
     /// Required. `Integer`.
@@ -1620,7 +1623,7 @@ pub struct Gift {
 
 impl Gift {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, sticker: impl Into<Sticker>, star_count: i64) -> Self {
+    pub fn new(id: impl Into<CompactString>, sticker: impl Into<Sticker>, star_count: i64) -> Self {
         Self {
             id: id.into(),
             sticker: Box::new(sticker.into()),
@@ -1660,7 +1663,7 @@ impl wire::Fill for Gift {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
             star_count: 0,
             upgrade_star_count: None,
@@ -1800,7 +1803,7 @@ impl<'de> Deserialize<'de> for Gifts {
 #[non_exhaustive]
 pub struct UniqueGiftModel {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
     /// Required. `Sticker`.
     pub sticker: Box<Sticker>,
     /// Required. `Integer`.
@@ -1813,7 +1816,7 @@ pub struct UniqueGiftModel {
 impl UniqueGiftModel {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        name: impl Into<String>,
+        name: impl Into<CompactString>,
         sticker: impl Into<Sticker>,
         rarity_per_mille: i64,
     ) -> Self {
@@ -1833,7 +1836,7 @@ impl wire::Fill for UniqueGiftModel {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
+            name: CompactString::const_new(""),
             sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
             rarity_per_mille: 0,
             rarity: None,
@@ -1881,7 +1884,7 @@ impl<'de> Deserialize<'de> for UniqueGiftModel {
 #[non_exhaustive]
 pub struct UniqueGiftSymbol {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
     /// Required. `Sticker`.
     pub sticker: Box<Sticker>,
     /// Required. `Integer`.
@@ -1891,7 +1894,7 @@ pub struct UniqueGiftSymbol {
 impl UniqueGiftSymbol {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        name: impl Into<String>,
+        name: impl Into<CompactString>,
         sticker: impl Into<Sticker>,
         rarity_per_mille: i64,
     ) -> Self {
@@ -1910,7 +1913,7 @@ impl wire::Fill for UniqueGiftSymbol {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
+            name: CompactString::const_new(""),
             sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
             rarity_per_mille: 0,
         }
@@ -2031,7 +2034,7 @@ impl<'de> Deserialize<'de> for UniqueGiftBackdropColors {
 #[non_exhaustive]
 pub struct UniqueGiftBackdrop {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
     /// Required. `UniqueGiftBackdropColors`.
     pub colors: UniqueGiftBackdropColors,
     /// Required. `Integer`.
@@ -2041,7 +2044,7 @@ pub struct UniqueGiftBackdrop {
 impl UniqueGiftBackdrop {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        name: impl Into<String>,
+        name: impl Into<CompactString>,
         colors: impl Into<UniqueGiftBackdropColors>,
         rarity_per_mille: i64,
     ) -> Self {
@@ -2060,7 +2063,7 @@ impl wire::Fill for UniqueGiftBackdrop {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
+            name: CompactString::const_new(""),
             colors: <UniqueGiftBackdropColors as wire::Fill>::placeholder(),
             rarity_per_mille: 0,
         }
@@ -2103,9 +2106,9 @@ impl<'de> Deserialize<'de> for UniqueGiftBackdrop {
 #[non_exhaustive]
 pub struct UniqueGiftColors {
     /// Required. `String`.
-    pub model_custom_emoji_id: String,
+    pub model_custom_emoji_id: CompactString,
     /// Required. `String`.
-    pub symbol_custom_emoji_id: String,
+    pub symbol_custom_emoji_id: CompactString,
     /// Required. `Integer`.
     pub light_theme_main_color: i64,
     /// Required (empty when missing). `Array of Integer`.
@@ -2119,8 +2122,8 @@ pub struct UniqueGiftColors {
 impl UniqueGiftColors {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        model_custom_emoji_id: impl Into<String>,
-        symbol_custom_emoji_id: impl Into<String>,
+        model_custom_emoji_id: impl Into<CompactString>,
+        symbol_custom_emoji_id: impl Into<CompactString>,
         light_theme_main_color: i64,
         light_theme_other_colors: impl Into<Vec<i64>>,
         dark_theme_main_color: i64,
@@ -2151,8 +2154,8 @@ impl wire::Fill for UniqueGiftColors {
 
     fn placeholder() -> Self {
         Self {
-            model_custom_emoji_id: String::new(),
-            symbol_custom_emoji_id: String::new(),
+            model_custom_emoji_id: CompactString::const_new(""),
+            symbol_custom_emoji_id: CompactString::const_new(""),
             light_theme_main_color: 0,
             light_theme_other_colors: Vec::new(),
             dark_theme_main_color: 0,
@@ -2210,11 +2213,11 @@ impl<'de> Deserialize<'de> for UniqueGiftColors {
 #[non_exhaustive]
 pub struct UniqueGift {
     /// Required (empty when missing). `String`.
-    pub gift_id: String,
+    pub gift_id: CompactString,
     /// Required. `String`.
-    pub base_name: String,
+    pub base_name: CompactString,
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
     /// Required. `Integer`.
     pub number: i64,
     /// Required. `UniqueGiftModel`.
@@ -2243,9 +2246,9 @@ pub struct UniqueGift {
 impl UniqueGift {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        gift_id: impl Into<String>,
-        base_name: impl Into<String>,
-        name: impl Into<String>,
+        gift_id: impl Into<CompactString>,
+        base_name: impl Into<CompactString>,
+        name: impl Into<CompactString>,
         number: i64,
         model: impl Into<UniqueGiftModel>,
         symbol: impl Into<UniqueGiftSymbol>,
@@ -2288,9 +2291,9 @@ impl wire::Fill for UniqueGift {
 
     fn placeholder() -> Self {
         Self {
-            gift_id: String::new(),
-            base_name: String::new(),
-            name: String::new(),
+            gift_id: CompactString::const_new(""),
+            base_name: CompactString::const_new(""),
+            name: CompactString::const_new(""),
             number: 0,
             model: <UniqueGiftModel as wire::Fill>::placeholder(),
             symbol: <UniqueGiftSymbol as wire::Fill>::placeholder(),
@@ -2382,7 +2385,7 @@ pub struct GiftInfo {
     pub gift: Box<Gift>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owned_gift_id: Option<String>,
+    pub owned_gift_id: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub convert_star_count: Option<i64>,
@@ -2397,7 +2400,7 @@ pub struct GiftInfo {
     pub can_be_upgraded: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<CompactString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
@@ -2526,7 +2529,7 @@ pub struct UniqueGiftInfo {
     pub origin: UniqueGiftOrigin,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<CompactString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
@@ -2535,13 +2538,13 @@ pub struct UniqueGiftInfo {
     pub is_private: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_resale_currency: Option<String>,
+    pub last_resale_currency: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_resale_amount: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owned_gift_id: Option<String>,
+    pub owned_gift_id: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_star_count: Option<i64>,
@@ -2719,13 +2722,13 @@ pub struct OwnedGiftRegular {
     /// Required. `Gift`.
     pub gift: Box<Gift>,
     /// Optional. `String`.
-    pub owned_gift_id: Option<String>,
+    pub owned_gift_id: Option<CompactString>,
     /// Optional. `User`.
     pub sender_user: Option<User>,
     /// Required. `Integer`.
     pub send_date: i64,
     /// Optional. `String`.
-    pub text: Option<String>,
+    pub text: Option<CompactString>,
     /// Optional. `Array of MessageEntity`.
     pub entities: Option<Vec<MessageEntity>>,
     /// Optional. `True`.
@@ -2939,7 +2942,7 @@ pub struct OwnedGiftUnique {
     /// Required. `UniqueGift`.
     pub gift: Box<UniqueGift>,
     /// Optional. `String`.
-    pub owned_gift_id: Option<String>,
+    pub owned_gift_id: Option<CompactString>,
     /// Optional. `User`.
     pub sender_user: Option<User>,
     /// Required. `Integer`.
@@ -3087,7 +3090,7 @@ pub struct OwnedGifts {
     pub gifts: Vec<OwnedGift>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_offset: Option<String>,
+    pub next_offset: Option<CompactString>,
 }
 
 impl OwnedGifts {
@@ -3359,9 +3362,9 @@ impl<'de> Deserialize<'de> for StarAmount {
 #[non_exhaustive]
 pub struct BotCommand {
     /// Required. `String`.
-    pub command: String,
+    pub command: CompactString,
     /// Required. `String`.
-    pub description: String,
+    pub description: CompactString,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_ephemeral: Option<bool>,
@@ -3369,7 +3372,7 @@ pub struct BotCommand {
 
 impl BotCommand {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(command: impl Into<String>, description: impl Into<String>) -> Self {
+    pub fn new(command: impl Into<CompactString>, description: impl Into<CompactString>) -> Self {
         Self {
             command: command.into(),
             description: description.into(),
@@ -3392,8 +3395,8 @@ impl wire::Fill for BotCommand {
 
     fn placeholder() -> Self {
         Self {
-            command: String::new(),
-            description: String::new(),
+            command: CompactString::const_new(""),
+            description: CompactString::const_new(""),
             is_ephemeral: None,
         }
     }

@@ -2,6 +2,7 @@
 //! Types of the reference's section "available types".
 
 use super::*;
+use crate::CompactString;
 use crate::InputFile;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
@@ -12,12 +13,12 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct BotName {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
 }
 
 impl BotName {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<CompactString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -29,7 +30,7 @@ impl wire::Fill for BotName {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
+            name: CompactString::const_new(""),
         }
     }
 
@@ -60,12 +61,12 @@ impl<'de> Deserialize<'de> for BotName {
 #[non_exhaustive]
 pub struct BotDescription {
     /// Required. `String`.
-    pub description: String,
+    pub description: CompactString,
 }
 
 impl BotDescription {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(description: impl Into<String>) -> Self {
+    pub fn new(description: impl Into<CompactString>) -> Self {
         Self {
             description: description.into(),
         }
@@ -79,7 +80,7 @@ impl wire::Fill for BotDescription {
 
     fn placeholder() -> Self {
         Self {
-            description: String::new(),
+            description: CompactString::const_new(""),
         }
     }
 
@@ -110,12 +111,12 @@ impl<'de> Deserialize<'de> for BotDescription {
 #[non_exhaustive]
 pub struct BotShortDescription {
     /// Required. `String`.
-    pub short_description: String,
+    pub short_description: CompactString,
 }
 
 impl BotShortDescription {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(short_description: impl Into<String>) -> Self {
+    pub fn new(short_description: impl Into<CompactString>) -> Self {
         Self {
             short_description: short_description.into(),
         }
@@ -129,7 +130,7 @@ impl wire::Fill for BotShortDescription {
 
     fn placeholder() -> Self {
         Self {
-            short_description: String::new(),
+            short_description: CompactString::const_new(""),
         }
     }
 
@@ -268,14 +269,14 @@ impl<'de> Deserialize<'de> for MenuButtonCommands {
 #[non_exhaustive]
 pub struct MenuButtonWebApp {
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
     /// Required. `WebAppInfo`.
     pub web_app: WebAppInfo,
 }
 
 impl MenuButtonWebApp {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<String>, web_app: impl Into<WebAppInfo>) -> Self {
+    pub fn new(text: impl Into<CompactString>, web_app: impl Into<WebAppInfo>) -> Self {
         Self {
             text: text.into(),
             web_app: web_app.into(),
@@ -301,7 +302,7 @@ impl wire::Fill for MenuButtonWebApp {
 
     fn placeholder() -> Self {
         Self {
-            text: String::new(),
+            text: CompactString::const_new(""),
             web_app: <WebAppInfo as wire::Fill>::placeholder(),
         }
     }
@@ -660,7 +661,7 @@ impl<'de> Deserialize<'de> for ChatBoostSourceGiveaway {
 #[non_exhaustive]
 pub struct ChatBoost {
     /// Required. `String`.
-    pub boost_id: String,
+    pub boost_id: CompactString,
     /// Required. `Integer`.
     pub add_date: i64,
     /// Required. `Integer`.
@@ -672,7 +673,7 @@ pub struct ChatBoost {
 impl ChatBoost {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        boost_id: impl Into<String>,
+        boost_id: impl Into<CompactString>,
         add_date: i64,
         expiration_date: i64,
         source: impl Into<ChatBoostSource>,
@@ -693,7 +694,7 @@ impl wire::Fill for ChatBoost {
 
     fn placeholder() -> Self {
         Self {
-            boost_id: String::new(),
+            boost_id: CompactString::const_new(""),
             add_date: 0,
             expiration_date: 0,
             source: ChatBoostSource::Unknown(serde_json::Value::Null),
@@ -803,7 +804,7 @@ pub struct ChatBoostRemoved {
     /// Required. `Chat`.
     pub chat: Chat,
     /// Required. `String`.
-    pub boost_id: String,
+    pub boost_id: CompactString,
     /// Required. `Integer`.
     pub remove_date: i64,
     /// Required. `ChatBoostSource`.
@@ -814,7 +815,7 @@ impl ChatBoostRemoved {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         chat: impl Into<Chat>,
-        boost_id: impl Into<String>,
+        boost_id: impl Into<CompactString>,
         remove_date: i64,
         source: impl Into<ChatBoostSource>,
     ) -> Self {
@@ -835,7 +836,7 @@ impl wire::Fill for ChatBoostRemoved {
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
-            boost_id: String::new(),
+            boost_id: CompactString::const_new(""),
             remove_date: 0,
             source: ChatBoostSource::Unknown(serde_json::Value::Null),
         }
@@ -1193,7 +1194,7 @@ impl<'de> Deserialize<'de> for BusinessBotRights {
 #[non_exhaustive]
 pub struct BusinessConnection {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `User`.
     pub user: User,
     /// Required. `Integer`.
@@ -1210,7 +1211,7 @@ pub struct BusinessConnection {
 impl BusinessConnection {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
+        id: impl Into<CompactString>,
         user: impl Into<User>,
         user_chat_id: i64,
         date: i64,
@@ -1235,7 +1236,7 @@ impl wire::Fill for BusinessConnection {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             user: <User as wire::Fill>::placeholder(),
             user_chat_id: 0,
             date: 0,
@@ -1294,7 +1295,7 @@ impl<'de> Deserialize<'de> for BusinessConnection {
 #[non_exhaustive]
 pub struct BusinessMessagesDeleted {
     /// Required. `String`.
-    pub business_connection_id: String,
+    pub business_connection_id: CompactString,
     /// Required. `Chat`.
     pub chat: Chat,
     /// Required (empty when missing). `Array of Integer`.
@@ -1304,7 +1305,7 @@ pub struct BusinessMessagesDeleted {
 impl BusinessMessagesDeleted {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        business_connection_id: impl Into<String>,
+        business_connection_id: impl Into<CompactString>,
         chat: impl Into<Chat>,
         message_ids: impl Into<Vec<i64>>,
     ) -> Self {
@@ -1323,7 +1324,7 @@ impl wire::Fill for BusinessMessagesDeleted {
 
     fn placeholder() -> Self {
         Self {
-            business_connection_id: String::new(),
+            business_connection_id: CompactString::const_new(""),
             chat: <Chat as wire::Fill>::placeholder(),
             message_ids: Vec::new(),
         }
@@ -1366,7 +1367,7 @@ impl<'de> Deserialize<'de> for BusinessMessagesDeleted {
 pub struct SentWebAppMessage {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inline_message_id: Option<String>,
+    pub inline_message_id: Option<CompactString>,
 }
 
 impl SentWebAppMessage {
@@ -1413,12 +1414,12 @@ impl<'de> Deserialize<'de> for SentWebAppMessage {
 #[non_exhaustive]
 pub struct SentGuestMessage {
     /// Required. `String`.
-    pub inline_message_id: String,
+    pub inline_message_id: CompactString,
 }
 
 impl SentGuestMessage {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(inline_message_id: impl Into<String>) -> Self {
+    pub fn new(inline_message_id: impl Into<CompactString>) -> Self {
         Self {
             inline_message_id: inline_message_id.into(),
         }
@@ -1432,7 +1433,7 @@ impl wire::Fill for SentGuestMessage {
 
     fn placeholder() -> Self {
         Self {
-            inline_message_id: String::new(),
+            inline_message_id: CompactString::const_new(""),
         }
     }
 
@@ -1463,14 +1464,14 @@ impl<'de> Deserialize<'de> for SentGuestMessage {
 #[non_exhaustive]
 pub struct PreparedInlineMessage {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `Integer`.
     pub expiration_date: i64,
 }
 
 impl PreparedInlineMessage {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, expiration_date: i64) -> Self {
+    pub fn new(id: impl Into<CompactString>, expiration_date: i64) -> Self {
         Self {
             id: id.into(),
             expiration_date,
@@ -1485,7 +1486,7 @@ impl wire::Fill for PreparedInlineMessage {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             expiration_date: 0,
         }
     }
@@ -1522,12 +1523,12 @@ impl<'de> Deserialize<'de> for PreparedInlineMessage {
 #[non_exhaustive]
 pub struct PreparedKeyboardButton {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
 }
 
 impl PreparedKeyboardButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CompactString>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -1538,7 +1539,9 @@ impl wire::Fill for PreparedKeyboardButton {
     const FIELDS: &'static [&'static str] = &["id"];
 
     fn placeholder() -> Self {
-        Self { id: String::new() }
+        Self {
+            id: CompactString::const_new(""),
+        }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
@@ -1736,7 +1739,7 @@ pub struct InputMediaAnimation {
     /// Optional. `String`.
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -1777,7 +1780,7 @@ impl InputMediaAnimation {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -1967,7 +1970,7 @@ pub struct InputMediaAudio {
     /// Optional. `String`.
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -1975,9 +1978,9 @@ pub struct InputMediaAudio {
     /// Optional. `Integer`.
     pub duration: Option<i64>,
     /// Optional. `String`.
-    pub performer: Option<String>,
+    pub performer: Option<CompactString>,
     /// Optional. `String`.
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
 }
 
 impl InputMediaAudio {
@@ -2002,7 +2005,7 @@ impl InputMediaAudio {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2026,13 +2029,13 @@ impl InputMediaAudio {
     }
 
     /// Sets `performer`.
-    pub fn performer(mut self, performer: impl Into<String>) -> Self {
+    pub fn performer(mut self, performer: impl Into<CompactString>) -> Self {
         self.performer = Some(performer.into());
         self
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
+    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
         self.title = Some(title.into());
         self
     }
@@ -2162,7 +2165,7 @@ pub struct InputMediaDocument {
     /// Optional. `String`.
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -2191,7 +2194,7 @@ impl InputMediaDocument {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2320,12 +2323,12 @@ impl HasUploads for InputMediaDocument {
 #[non_exhaustive]
 pub struct InputMediaLink {
     /// Required. `String`.
-    pub url: String,
+    pub url: CompactString,
 }
 
 impl InputMediaLink {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<String>) -> Self {
+    pub fn new(url: impl Into<CompactString>) -> Self {
         Self { url: url.into() }
     }
 }
@@ -2346,7 +2349,9 @@ impl wire::Fill for InputMediaLink {
     const FIELDS: &'static [&'static str] = &["url"];
 
     fn placeholder() -> Self {
-        Self { url: String::new() }
+        Self {
+            url: CompactString::const_new(""),
+        }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
@@ -2380,7 +2385,7 @@ pub struct InputMediaLivePhoto {
     /// Required. `String`.
     pub photo: InputFile,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -2406,7 +2411,7 @@ impl InputMediaLivePhoto {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2635,7 +2640,7 @@ pub struct InputMediaPhoto {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -2660,7 +2665,7 @@ impl InputMediaPhoto {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2793,7 +2798,7 @@ pub struct InputMediaSticker {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    pub emoji: Option<String>,
+    pub emoji: Option<CompactString>,
 }
 
 impl InputMediaSticker {
@@ -2806,7 +2811,7 @@ impl InputMediaSticker {
     }
 
     /// Sets `emoji`.
-    pub fn emoji(mut self, emoji: impl Into<String>) -> Self {
+    pub fn emoji(mut self, emoji: impl Into<CompactString>) -> Self {
         self.emoji = Some(emoji.into());
         self
     }
@@ -2878,17 +2883,17 @@ pub struct InputMediaVenue {
     /// Required. `Float`.
     pub longitude: f64,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `String`.
-    pub address: String,
+    pub address: CompactString,
     /// Optional. `String`.
-    pub foursquare_id: Option<String>,
+    pub foursquare_id: Option<CompactString>,
     /// Optional. `String`.
-    pub foursquare_type: Option<String>,
+    pub foursquare_type: Option<CompactString>,
     /// Optional. `String`.
-    pub google_place_id: Option<String>,
+    pub google_place_id: Option<CompactString>,
     /// Optional. `String`.
-    pub google_place_type: Option<String>,
+    pub google_place_type: Option<CompactString>,
 }
 
 impl InputMediaVenue {
@@ -2896,8 +2901,8 @@ impl InputMediaVenue {
     pub fn new(
         latitude: f64,
         longitude: f64,
-        title: impl Into<String>,
-        address: impl Into<String>,
+        title: impl Into<CompactString>,
+        address: impl Into<CompactString>,
     ) -> Self {
         Self {
             latitude,
@@ -2912,25 +2917,25 @@ impl InputMediaVenue {
     }
 
     /// Sets `foursquare_id`.
-    pub fn foursquare_id(mut self, foursquare_id: impl Into<String>) -> Self {
+    pub fn foursquare_id(mut self, foursquare_id: impl Into<CompactString>) -> Self {
         self.foursquare_id = Some(foursquare_id.into());
         self
     }
 
     /// Sets `foursquare_type`.
-    pub fn foursquare_type(mut self, foursquare_type: impl Into<String>) -> Self {
+    pub fn foursquare_type(mut self, foursquare_type: impl Into<CompactString>) -> Self {
         self.foursquare_type = Some(foursquare_type.into());
         self
     }
 
     /// Sets `google_place_id`.
-    pub fn google_place_id(mut self, google_place_id: impl Into<String>) -> Self {
+    pub fn google_place_id(mut self, google_place_id: impl Into<CompactString>) -> Self {
         self.google_place_id = Some(google_place_id.into());
         self
     }
 
     /// Sets `google_place_type`.
-    pub fn google_place_type(mut self, google_place_type: impl Into<String>) -> Self {
+    pub fn google_place_type(mut self, google_place_type: impl Into<CompactString>) -> Self {
         self.google_place_type = Some(google_place_type.into());
         self
     }
@@ -2979,8 +2984,8 @@ impl wire::Fill for InputMediaVenue {
         Self {
             latitude: 0.0,
             longitude: 0.0,
-            title: String::new(),
-            address: String::new(),
+            title: CompactString::const_new(""),
+            address: CompactString::const_new(""),
             foursquare_id: None,
             foursquare_type: None,
             google_place_id: None,
@@ -3054,7 +3059,7 @@ pub struct InputMediaVideo {
     /// Optional. `Integer`.
     pub start_timestamp: Option<i64>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -3112,7 +3117,7 @@ impl InputMediaVideo {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -3334,7 +3339,7 @@ pub struct InputMediaVoiceNote {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -3356,7 +3361,7 @@ impl InputMediaVoiceNote {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }

@@ -2,6 +2,7 @@
 //! Types of the reference's section "games".
 
 use super::*;
+use crate::CompactString;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -10,14 +11,14 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Game {
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `String`.
-    pub description: String,
+    pub description: CompactString,
     /// Required (empty when missing). `Array of PhotoSize`.
     pub photo: Vec<PhotoSize>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<CompactString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
@@ -29,8 +30,8 @@ pub struct Game {
 impl Game {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        title: impl Into<String>,
-        description: impl Into<String>,
+        title: impl Into<CompactString>,
+        description: impl Into<CompactString>,
         photo: impl Into<Vec<PhotoSize>>,
     ) -> Self {
         Self {
@@ -58,8 +59,8 @@ impl wire::Fill for Game {
 
     fn placeholder() -> Self {
         Self {
-            title: String::new(),
-            description: String::new(),
+            title: CompactString::const_new(""),
+            description: CompactString::const_new(""),
             photo: Vec::new(),
             text: None,
             text_entities: None,

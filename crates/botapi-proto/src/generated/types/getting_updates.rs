@@ -2,6 +2,7 @@
 //! Types of the reference's section "getting updates".
 
 use super::*;
+use crate::CompactString;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -336,20 +337,20 @@ impl<'de> serde::de::Visitor<'de> for UpdateVisitor {
 #[non_exhaustive]
 pub struct WebhookInfo {
     /// Required. `String`.
-    pub url: String,
+    pub url: CompactString,
     /// Required (`false` when missing). `Boolean`.
     pub has_custom_certificate: bool,
     /// Required. `Integer`.
     pub pending_update_count: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
+    pub ip_address: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error_date: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_error_message: Option<String>,
+    pub last_error_message: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_synchronization_error_date: Option<i64>,
@@ -358,13 +359,13 @@ pub struct WebhookInfo {
     pub max_connections: Option<i64>,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_updates: Option<Vec<String>>,
+    pub allowed_updates: Option<Vec<CompactString>>,
 }
 
 impl WebhookInfo {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        url: impl Into<String>,
+        url: impl Into<CompactString>,
         has_custom_certificate: bool,
         pending_update_count: i64,
     ) -> Self {
@@ -399,7 +400,7 @@ impl wire::Fill for WebhookInfo {
 
     fn placeholder() -> Self {
         Self {
-            url: String::new(),
+            url: CompactString::const_new(""),
             has_custom_certificate: false,
             pending_update_count: 0,
             ip_address: None,

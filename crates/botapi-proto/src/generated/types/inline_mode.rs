@@ -2,6 +2,7 @@
 //! Types of the reference's section "inline mode".
 
 use super::*;
+use crate::CompactString;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -11,13 +12,13 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct InlineQuery {
     /// Required (a number is read as its text). `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `User`.
     pub from: User,
     /// Required. `String`.
-    pub query: String,
+    pub query: CompactString,
     /// Required. `String`.
-    pub offset: String,
+    pub offset: CompactString,
     /// Optional. `String`, as a `InlineQueryChatType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_type: Option<InlineQueryChatType>,
@@ -29,10 +30,10 @@ pub struct InlineQuery {
 impl InlineQuery {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
+        id: impl Into<CompactString>,
         from: impl Into<User>,
-        query: impl Into<String>,
-        offset: impl Into<String>,
+        query: impl Into<CompactString>,
+        offset: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -53,10 +54,10 @@ impl wire::Fill for InlineQuery {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
-            query: String::new(),
-            offset: String::new(),
+            query: CompactString::const_new(""),
+            offset: CompactString::const_new(""),
             chat_type: None,
             location: None,
         }
@@ -111,18 +112,18 @@ impl<'de> Deserialize<'de> for InlineQuery {
 #[non_exhaustive]
 pub struct InlineQueryResultsButton {
     /// Required. `String`.
-    pub text: String,
+    pub text: CompactString,
     /// Optional. `WebAppInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_parameter: Option<String>,
+    pub start_parameter: Option<CompactString>,
 }
 
 impl InlineQueryResultsButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<CompactString>) -> Self {
         Self {
             text: text.into(),
             web_app: None,
@@ -137,7 +138,7 @@ impl InlineQueryResultsButton {
     }
 
     /// Sets `start_parameter`.
-    pub fn start_parameter(mut self, start_parameter: impl Into<String>) -> Self {
+    pub fn start_parameter(mut self, start_parameter: impl Into<CompactString>) -> Self {
         self.start_parameter = Some(start_parameter.into());
         self
     }
@@ -150,7 +151,7 @@ impl wire::Fill for InlineQueryResultsButton {
 
     fn placeholder() -> Self {
         Self {
-            text: String::new(),
+            text: CompactString::const_new(""),
             web_app: None,
             start_parameter: None,
         }
@@ -494,19 +495,19 @@ impl HasUploads for InlineQueryResult {
 #[non_exhaustive]
 pub struct InlineQueryResultArticle {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `InputMessageContent`.
     pub input_message_content: InputMessageContent,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `String`.
-    pub url: Option<String>,
+    pub url: Option<CompactString>,
     /// Optional. `String`.
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<String>,
+    pub thumbnail_url: Option<CompactString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -516,8 +517,8 @@ pub struct InlineQueryResultArticle {
 impl InlineQueryResultArticle {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        title: impl Into<String>,
+        id: impl Into<CompactString>,
+        title: impl Into<CompactString>,
         input_message_content: impl Into<InputMessageContent>,
     ) -> Self {
         Self {
@@ -540,19 +541,19 @@ impl InlineQueryResultArticle {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
+    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
         self.url = Some(url.into());
         self
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
+    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<String>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -617,8 +618,8 @@ impl wire::Fill for InlineQueryResultArticle {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            title: String::new(),
+            id: CompactString::const_new(""),
+            title: CompactString::const_new(""),
             input_message_content: InputMessageContent::Unknown(serde_json::Value::Null),
             reply_markup: None,
             url: None,
@@ -696,21 +697,21 @@ impl HasUploads for InlineQueryResultArticle {
 #[non_exhaustive]
 pub struct InlineQueryResultPhoto {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub photo_url: String,
+    pub photo_url: CompactString,
     /// Required. `String`.
-    pub thumbnail_url: String,
+    pub thumbnail_url: CompactString,
     /// Optional. `Integer`.
     pub photo_width: Option<i64>,
     /// Optional. `Integer`.
     pub photo_height: Option<i64>,
     /// Optional. `String`.
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -726,9 +727,9 @@ pub struct InlineQueryResultPhoto {
 impl InlineQueryResultPhoto {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        photo_url: impl Into<String>,
-        thumbnail_url: impl Into<String>,
+        id: impl Into<CompactString>,
+        photo_url: impl Into<CompactString>,
+        thumbnail_url: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -760,19 +761,19 @@ impl InlineQueryResultPhoto {
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
+    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
+    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -874,9 +875,9 @@ impl wire::Fill for InlineQueryResultPhoto {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            photo_url: String::new(),
-            thumbnail_url: String::new(),
+            id: CompactString::const_new(""),
+            photo_url: CompactString::const_new(""),
+            thumbnail_url: CompactString::const_new(""),
             photo_width: None,
             photo_height: None,
             title: None,
@@ -973,9 +974,9 @@ impl HasUploads for InlineQueryResultPhoto {
 #[non_exhaustive]
 pub struct InlineQueryResultGif {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub gif_url: String,
+    pub gif_url: CompactString,
     /// Optional. `Integer`.
     pub gif_width: Option<i64>,
     /// Optional. `Integer`.
@@ -983,13 +984,13 @@ pub struct InlineQueryResultGif {
     /// Optional. `Integer`.
     pub gif_duration: Option<i64>,
     /// Required. `String`.
-    pub thumbnail_url: String,
+    pub thumbnail_url: CompactString,
     /// Optional. `String`.
-    pub thumbnail_mime_type: Option<String>,
+    pub thumbnail_mime_type: Option<CompactString>,
     /// Optional. `String`.
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -1005,9 +1006,9 @@ pub struct InlineQueryResultGif {
 impl InlineQueryResultGif {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        gif_url: impl Into<String>,
-        thumbnail_url: impl Into<String>,
+        id: impl Into<CompactString>,
+        gif_url: impl Into<CompactString>,
+        thumbnail_url: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1046,19 +1047,19 @@ impl InlineQueryResultGif {
     }
 
     /// Sets `thumbnail_mime_type`.
-    pub fn thumbnail_mime_type(mut self, thumbnail_mime_type: impl Into<String>) -> Self {
+    pub fn thumbnail_mime_type(mut self, thumbnail_mime_type: impl Into<CompactString>) -> Self {
         self.thumbnail_mime_type = Some(thumbnail_mime_type.into());
         self
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
+    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -1164,12 +1165,12 @@ impl wire::Fill for InlineQueryResultGif {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            gif_url: String::new(),
+            id: CompactString::const_new(""),
+            gif_url: CompactString::const_new(""),
             gif_width: None,
             gif_height: None,
             gif_duration: None,
-            thumbnail_url: String::new(),
+            thumbnail_url: CompactString::const_new(""),
             thumbnail_mime_type: None,
             title: None,
             caption: None,
@@ -1268,9 +1269,9 @@ impl HasUploads for InlineQueryResultGif {
 #[non_exhaustive]
 pub struct InlineQueryResultMpeg4Gif {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub mpeg4_url: String,
+    pub mpeg4_url: CompactString,
     /// Optional. `Integer`.
     pub mpeg4_width: Option<i64>,
     /// Optional. `Integer`.
@@ -1278,13 +1279,13 @@ pub struct InlineQueryResultMpeg4Gif {
     /// Optional. `Integer`.
     pub mpeg4_duration: Option<i64>,
     /// Required. `String`.
-    pub thumbnail_url: String,
+    pub thumbnail_url: CompactString,
     /// Optional. `String`.
-    pub thumbnail_mime_type: Option<String>,
+    pub thumbnail_mime_type: Option<CompactString>,
     /// Optional. `String`.
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -1300,9 +1301,9 @@ pub struct InlineQueryResultMpeg4Gif {
 impl InlineQueryResultMpeg4Gif {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        mpeg4_url: impl Into<String>,
-        thumbnail_url: impl Into<String>,
+        id: impl Into<CompactString>,
+        mpeg4_url: impl Into<CompactString>,
+        thumbnail_url: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1341,19 +1342,19 @@ impl InlineQueryResultMpeg4Gif {
     }
 
     /// Sets `thumbnail_mime_type`.
-    pub fn thumbnail_mime_type(mut self, thumbnail_mime_type: impl Into<String>) -> Self {
+    pub fn thumbnail_mime_type(mut self, thumbnail_mime_type: impl Into<CompactString>) -> Self {
         self.thumbnail_mime_type = Some(thumbnail_mime_type.into());
         self
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
+    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -1459,12 +1460,12 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            mpeg4_url: String::new(),
+            id: CompactString::const_new(""),
+            mpeg4_url: CompactString::const_new(""),
             mpeg4_width: None,
             mpeg4_height: None,
             mpeg4_duration: None,
-            thumbnail_url: String::new(),
+            thumbnail_url: CompactString::const_new(""),
             thumbnail_mime_type: None,
             title: None,
             caption: None,
@@ -1563,17 +1564,17 @@ impl HasUploads for InlineQueryResultMpeg4Gif {
 #[non_exhaustive]
 pub struct InlineQueryResultVideo {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub video_url: String,
+    pub video_url: CompactString,
     /// Required. `String`.
-    pub mime_type: String,
+    pub mime_type: CompactString,
     /// Required. `String`.
-    pub thumbnail_url: String,
+    pub thumbnail_url: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -1587,7 +1588,7 @@ pub struct InlineQueryResultVideo {
     /// Optional. `Integer`.
     pub video_duration: Option<i64>,
     /// Optional. `String`.
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
@@ -1597,11 +1598,11 @@ pub struct InlineQueryResultVideo {
 impl InlineQueryResultVideo {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        video_url: impl Into<String>,
-        mime_type: impl Into<String>,
-        thumbnail_url: impl Into<String>,
-        title: impl Into<String>,
+        id: impl Into<CompactString>,
+        video_url: impl Into<CompactString>,
+        mime_type: impl Into<CompactString>,
+        thumbnail_url: impl Into<CompactString>,
+        title: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1623,7 +1624,7 @@ impl InlineQueryResultVideo {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -1665,7 +1666,7 @@ impl InlineQueryResultVideo {
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
+    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
         self.description = Some(description.into());
         self
     }
@@ -1753,11 +1754,11 @@ impl wire::Fill for InlineQueryResultVideo {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            video_url: String::new(),
-            mime_type: String::new(),
-            thumbnail_url: String::new(),
-            title: String::new(),
+            id: CompactString::const_new(""),
+            video_url: CompactString::const_new(""),
+            mime_type: CompactString::const_new(""),
+            thumbnail_url: CompactString::const_new(""),
+            title: CompactString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -1864,19 +1865,19 @@ impl HasUploads for InlineQueryResultVideo {
 #[non_exhaustive]
 pub struct InlineQueryResultAudio {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub audio_url: String,
+    pub audio_url: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `String`.
-    pub performer: Option<String>,
+    pub performer: Option<CompactString>,
     /// Optional. `Integer`.
     pub audio_duration: Option<i64>,
     /// Optional. `InlineKeyboardMarkup`.
@@ -1888,9 +1889,9 @@ pub struct InlineQueryResultAudio {
 impl InlineQueryResultAudio {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        audio_url: impl Into<String>,
-        title: impl Into<String>,
+        id: impl Into<CompactString>,
+        audio_url: impl Into<CompactString>,
+        title: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1907,7 +1908,7 @@ impl InlineQueryResultAudio {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -1925,7 +1926,7 @@ impl InlineQueryResultAudio {
     }
 
     /// Sets `performer`.
-    pub fn performer(mut self, performer: impl Into<String>) -> Self {
+    pub fn performer(mut self, performer: impl Into<CompactString>) -> Self {
         self.performer = Some(performer.into());
         self
     }
@@ -2003,9 +2004,9 @@ impl wire::Fill for InlineQueryResultAudio {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            audio_url: String::new(),
-            title: String::new(),
+            id: CompactString::const_new(""),
+            audio_url: CompactString::const_new(""),
+            title: CompactString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -2087,13 +2088,13 @@ impl HasUploads for InlineQueryResultAudio {
 #[non_exhaustive]
 pub struct InlineQueryResultVoice {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub voice_url: String,
+    pub voice_url: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -2109,9 +2110,9 @@ pub struct InlineQueryResultVoice {
 impl InlineQueryResultVoice {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        voice_url: impl Into<String>,
-        title: impl Into<String>,
+        id: impl Into<CompactString>,
+        voice_url: impl Into<CompactString>,
+        title: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2127,7 +2128,7 @@ impl InlineQueryResultVoice {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2213,9 +2214,9 @@ impl wire::Fill for InlineQueryResultVoice {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            voice_url: String::new(),
-            title: String::new(),
+            id: CompactString::const_new(""),
+            voice_url: CompactString::const_new(""),
+            title: CompactString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -2292,27 +2293,27 @@ impl HasUploads for InlineQueryResultVoice {
 #[non_exhaustive]
 pub struct InlineQueryResultDocument {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Required. `String`.
-    pub document_url: String,
+    pub document_url: CompactString,
     /// Required. `String`.
-    pub mime_type: String,
+    pub mime_type: CompactString,
     /// Optional. `String`.
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<String>,
+    pub thumbnail_url: Option<CompactString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -2322,10 +2323,10 @@ pub struct InlineQueryResultDocument {
 impl InlineQueryResultDocument {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        title: impl Into<String>,
-        document_url: impl Into<String>,
-        mime_type: impl Into<String>,
+        id: impl Into<CompactString>,
+        title: impl Into<CompactString>,
+        document_url: impl Into<CompactString>,
+        mime_type: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2345,7 +2346,7 @@ impl InlineQueryResultDocument {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2363,7 +2364,7 @@ impl InlineQueryResultDocument {
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
+    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
         self.description = Some(description.into());
         self
     }
@@ -2384,7 +2385,7 @@ impl InlineQueryResultDocument {
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<String>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -2463,13 +2464,13 @@ impl wire::Fill for InlineQueryResultDocument {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            title: String::new(),
+            id: CompactString::const_new(""),
+            title: CompactString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
-            document_url: String::new(),
-            mime_type: String::new(),
+            document_url: CompactString::const_new(""),
+            mime_type: CompactString::const_new(""),
             description: None,
             reply_markup: None,
             input_message_content: None,
@@ -2563,13 +2564,13 @@ impl HasUploads for InlineQueryResultDocument {
 #[non_exhaustive]
 pub struct InlineQueryResultLocation {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `Float`.
     pub latitude: f64,
     /// Required. `Float`.
     pub longitude: f64,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Optional. `Float`.
     pub horizontal_accuracy: Option<f64>,
     /// Optional. `Integer`.
@@ -2583,7 +2584,7 @@ pub struct InlineQueryResultLocation {
     /// Optional. `InputMessageContent`.
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<String>,
+    pub thumbnail_url: Option<CompactString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -2593,10 +2594,10 @@ pub struct InlineQueryResultLocation {
 impl InlineQueryResultLocation {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
+        id: impl Into<CompactString>,
         latitude: f64,
         longitude: f64,
-        title: impl Into<String>,
+        title: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2655,7 +2656,7 @@ impl InlineQueryResultLocation {
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<String>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -2734,10 +2735,10 @@ impl wire::Fill for InlineQueryResultLocation {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             latitude: 0.0,
             longitude: 0.0,
-            title: String::new(),
+            title: CompactString::const_new(""),
             horizontal_accuracy: None,
             live_period: None,
             heading: None,
@@ -2834,29 +2835,29 @@ impl HasUploads for InlineQueryResultLocation {
 #[non_exhaustive]
 pub struct InlineQueryResultVenue {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `Float`.
     pub latitude: f64,
     /// Required. `Float`.
     pub longitude: f64,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `String`.
-    pub address: String,
+    pub address: CompactString,
     /// Optional. `String`.
-    pub foursquare_id: Option<String>,
+    pub foursquare_id: Option<CompactString>,
     /// Optional. `String`.
-    pub foursquare_type: Option<String>,
+    pub foursquare_type: Option<CompactString>,
     /// Optional. `String`.
-    pub google_place_id: Option<String>,
+    pub google_place_id: Option<CompactString>,
     /// Optional. `String`.
-    pub google_place_type: Option<String>,
+    pub google_place_type: Option<CompactString>,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<String>,
+    pub thumbnail_url: Option<CompactString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -2866,11 +2867,11 @@ pub struct InlineQueryResultVenue {
 impl InlineQueryResultVenue {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
+        id: impl Into<CompactString>,
         latitude: f64,
         longitude: f64,
-        title: impl Into<String>,
-        address: impl Into<String>,
+        title: impl Into<CompactString>,
+        address: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2891,25 +2892,25 @@ impl InlineQueryResultVenue {
     }
 
     /// Sets `foursquare_id`.
-    pub fn foursquare_id(mut self, foursquare_id: impl Into<String>) -> Self {
+    pub fn foursquare_id(mut self, foursquare_id: impl Into<CompactString>) -> Self {
         self.foursquare_id = Some(foursquare_id.into());
         self
     }
 
     /// Sets `foursquare_type`.
-    pub fn foursquare_type(mut self, foursquare_type: impl Into<String>) -> Self {
+    pub fn foursquare_type(mut self, foursquare_type: impl Into<CompactString>) -> Self {
         self.foursquare_type = Some(foursquare_type.into());
         self
     }
 
     /// Sets `google_place_id`.
-    pub fn google_place_id(mut self, google_place_id: impl Into<String>) -> Self {
+    pub fn google_place_id(mut self, google_place_id: impl Into<CompactString>) -> Self {
         self.google_place_id = Some(google_place_id.into());
         self
     }
 
     /// Sets `google_place_type`.
-    pub fn google_place_type(mut self, google_place_type: impl Into<String>) -> Self {
+    pub fn google_place_type(mut self, google_place_type: impl Into<CompactString>) -> Self {
         self.google_place_type = Some(google_place_type.into());
         self
     }
@@ -2930,7 +2931,7 @@ impl InlineQueryResultVenue {
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<String>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -3011,11 +3012,11 @@ impl wire::Fill for InlineQueryResultVenue {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             latitude: 0.0,
             longitude: 0.0,
-            title: String::new(),
-            address: String::new(),
+            title: CompactString::const_new(""),
+            address: CompactString::const_new(""),
             foursquare_id: None,
             foursquare_type: None,
             google_place_id: None,
@@ -3117,21 +3118,21 @@ impl HasUploads for InlineQueryResultVenue {
 #[non_exhaustive]
 pub struct InlineQueryResultContact {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub phone_number: String,
+    pub phone_number: CompactString,
     /// Required. `String`.
-    pub first_name: String,
+    pub first_name: CompactString,
     /// Optional. `String`.
-    pub last_name: Option<String>,
+    pub last_name: Option<CompactString>,
     /// Optional. `String`.
-    pub vcard: Option<String>,
+    pub vcard: Option<CompactString>,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<String>,
+    pub thumbnail_url: Option<CompactString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -3141,9 +3142,9 @@ pub struct InlineQueryResultContact {
 impl InlineQueryResultContact {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        phone_number: impl Into<String>,
-        first_name: impl Into<String>,
+        id: impl Into<CompactString>,
+        phone_number: impl Into<CompactString>,
+        first_name: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -3160,13 +3161,13 @@ impl InlineQueryResultContact {
     }
 
     /// Sets `last_name`.
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+    pub fn last_name(mut self, last_name: impl Into<CompactString>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets `vcard`.
-    pub fn vcard(mut self, vcard: impl Into<String>) -> Self {
+    pub fn vcard(mut self, vcard: impl Into<CompactString>) -> Self {
         self.vcard = Some(vcard.into());
         self
     }
@@ -3187,7 +3188,7 @@ impl InlineQueryResultContact {
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<String>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -3256,9 +3257,9 @@ impl wire::Fill for InlineQueryResultContact {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            phone_number: String::new(),
-            first_name: String::new(),
+            id: CompactString::const_new(""),
+            phone_number: CompactString::const_new(""),
+            first_name: CompactString::const_new(""),
             last_name: None,
             vcard: None,
             reply_markup: None,
@@ -3340,16 +3341,16 @@ impl HasUploads for InlineQueryResultContact {
 #[non_exhaustive]
 pub struct InlineQueryResultGame {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub game_short_name: String,
+    pub game_short_name: CompactString,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
 }
 
 impl InlineQueryResultGame {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, game_short_name: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CompactString>, game_short_name: impl Into<CompactString>) -> Self {
         Self {
             id: id.into(),
             game_short_name: game_short_name.into(),
@@ -3385,8 +3386,8 @@ impl wire::Fill for InlineQueryResultGame {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            game_short_name: String::new(),
+            id: CompactString::const_new(""),
+            game_short_name: CompactString::const_new(""),
             reply_markup: None,
         }
     }
@@ -3427,15 +3428,15 @@ impl<'de> Deserialize<'de> for InlineQueryResultGame {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedPhoto {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub photo_file_id: String,
+    pub photo_file_id: CompactString,
     /// Optional. `String`.
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -3450,7 +3451,7 @@ pub struct InlineQueryResultCachedPhoto {
 
 impl InlineQueryResultCachedPhoto {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, photo_file_id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CompactString>, photo_file_id: impl Into<CompactString>) -> Self {
         Self {
             id: id.into(),
             photo_file_id: photo_file_id.into(),
@@ -3466,19 +3467,19 @@ impl InlineQueryResultCachedPhoto {
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
+    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
+    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -3570,8 +3571,8 @@ impl wire::Fill for InlineQueryResultCachedPhoto {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            photo_file_id: String::new(),
+            id: CompactString::const_new(""),
+            photo_file_id: CompactString::const_new(""),
             title: None,
             description: None,
             caption: None,
@@ -3653,13 +3654,13 @@ impl HasUploads for InlineQueryResultCachedPhoto {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedGif {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub gif_file_id: String,
+    pub gif_file_id: CompactString,
     /// Optional. `String`.
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -3674,7 +3675,7 @@ pub struct InlineQueryResultCachedGif {
 
 impl InlineQueryResultCachedGif {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, gif_file_id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CompactString>, gif_file_id: impl Into<CompactString>) -> Self {
         Self {
             id: id.into(),
             gif_file_id: gif_file_id.into(),
@@ -3689,13 +3690,13 @@ impl InlineQueryResultCachedGif {
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
+    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -3783,8 +3784,8 @@ impl wire::Fill for InlineQueryResultCachedGif {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            gif_file_id: String::new(),
+            id: CompactString::const_new(""),
+            gif_file_id: CompactString::const_new(""),
             title: None,
             caption: None,
             parse_mode: None,
@@ -3861,13 +3862,13 @@ impl HasUploads for InlineQueryResultCachedGif {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedMpeg4Gif {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub mpeg4_file_id: String,
+    pub mpeg4_file_id: CompactString,
     /// Optional. `String`.
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -3882,7 +3883,7 @@ pub struct InlineQueryResultCachedMpeg4Gif {
 
 impl InlineQueryResultCachedMpeg4Gif {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, mpeg4_file_id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CompactString>, mpeg4_file_id: impl Into<CompactString>) -> Self {
         Self {
             id: id.into(),
             mpeg4_file_id: mpeg4_file_id.into(),
@@ -3897,13 +3898,13 @@ impl InlineQueryResultCachedMpeg4Gif {
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
+    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -3991,8 +3992,8 @@ impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            mpeg4_file_id: String::new(),
+            id: CompactString::const_new(""),
+            mpeg4_file_id: CompactString::const_new(""),
             title: None,
             caption: None,
             parse_mode: None,
@@ -4069,9 +4070,9 @@ impl HasUploads for InlineQueryResultCachedMpeg4Gif {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedSticker {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub sticker_file_id: String,
+    pub sticker_file_id: CompactString,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
@@ -4080,7 +4081,7 @@ pub struct InlineQueryResultCachedSticker {
 
 impl InlineQueryResultCachedSticker {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, sticker_file_id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CompactString>, sticker_file_id: impl Into<CompactString>) -> Self {
         Self {
             id: id.into(),
             sticker_file_id: sticker_file_id.into(),
@@ -4134,8 +4135,8 @@ impl wire::Fill for InlineQueryResultCachedSticker {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            sticker_file_id: String::new(),
+            id: CompactString::const_new(""),
+            sticker_file_id: CompactString::const_new(""),
             reply_markup: None,
             input_message_content: None,
         }
@@ -4187,15 +4188,15 @@ impl HasUploads for InlineQueryResultCachedSticker {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedDocument {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `String`.
-    pub document_file_id: String,
+    pub document_file_id: CompactString,
     /// Optional. `String`.
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -4209,9 +4210,9 @@ pub struct InlineQueryResultCachedDocument {
 impl InlineQueryResultCachedDocument {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        title: impl Into<String>,
-        document_file_id: impl Into<String>,
+        id: impl Into<CompactString>,
+        title: impl Into<CompactString>,
+        document_file_id: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -4227,13 +4228,13 @@ impl InlineQueryResultCachedDocument {
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
+    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -4313,9 +4314,9 @@ impl wire::Fill for InlineQueryResultCachedDocument {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            title: String::new(),
-            document_file_id: String::new(),
+            id: CompactString::const_new(""),
+            title: CompactString::const_new(""),
+            document_file_id: CompactString::const_new(""),
             description: None,
             caption: None,
             parse_mode: None,
@@ -4392,15 +4393,15 @@ impl HasUploads for InlineQueryResultCachedDocument {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedVideo {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub video_file_id: String,
+    pub video_file_id: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Optional. `String`.
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -4416,9 +4417,9 @@ pub struct InlineQueryResultCachedVideo {
 impl InlineQueryResultCachedVideo {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        video_file_id: impl Into<String>,
-        title: impl Into<String>,
+        id: impl Into<CompactString>,
+        video_file_id: impl Into<CompactString>,
+        title: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -4435,13 +4436,13 @@ impl InlineQueryResultCachedVideo {
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
+    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -4531,9 +4532,9 @@ impl wire::Fill for InlineQueryResultCachedVideo {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            video_file_id: String::new(),
-            title: String::new(),
+            id: CompactString::const_new(""),
+            video_file_id: CompactString::const_new(""),
+            title: CompactString::const_new(""),
             description: None,
             caption: None,
             parse_mode: None,
@@ -4615,13 +4616,13 @@ impl HasUploads for InlineQueryResultCachedVideo {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedVoice {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub voice_file_id: String,
+    pub voice_file_id: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -4635,9 +4636,9 @@ pub struct InlineQueryResultCachedVoice {
 impl InlineQueryResultCachedVoice {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        voice_file_id: impl Into<String>,
-        title: impl Into<String>,
+        id: impl Into<CompactString>,
+        voice_file_id: impl Into<CompactString>,
+        title: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -4652,7 +4653,7 @@ impl InlineQueryResultCachedVoice {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -4728,9 +4729,9 @@ impl wire::Fill for InlineQueryResultCachedVoice {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            voice_file_id: String::new(),
-            title: String::new(),
+            id: CompactString::const_new(""),
+            voice_file_id: CompactString::const_new(""),
+            title: CompactString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -4802,11 +4803,11 @@ impl HasUploads for InlineQueryResultCachedVoice {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedAudio {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub audio_file_id: String,
+    pub audio_file_id: CompactString,
     /// Optional. `String`.
-    pub caption: Option<String>,
+    pub caption: Option<CompactString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -4819,7 +4820,7 @@ pub struct InlineQueryResultCachedAudio {
 
 impl InlineQueryResultCachedAudio {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, audio_file_id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CompactString>, audio_file_id: impl Into<CompactString>) -> Self {
         Self {
             id: id.into(),
             audio_file_id: audio_file_id.into(),
@@ -4832,7 +4833,7 @@ impl InlineQueryResultCachedAudio {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -4906,8 +4907,8 @@ impl wire::Fill for InlineQueryResultCachedAudio {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            audio_file_id: String::new(),
+            id: CompactString::const_new(""),
+            audio_file_id: CompactString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -5085,7 +5086,7 @@ impl HasUploads for InputMessageContent {
 #[non_exhaustive]
 pub struct InputTextMessageContent {
     /// Required. `String`.
-    pub message_text: String,
+    pub message_text: CompactString,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
@@ -5099,7 +5100,7 @@ pub struct InputTextMessageContent {
 
 impl InputTextMessageContent {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_text: impl Into<String>) -> Self {
+    pub fn new(message_text: impl Into<CompactString>) -> Self {
         Self {
             message_text: message_text.into(),
             parse_mode: None,
@@ -5142,7 +5143,7 @@ impl wire::Fill for InputTextMessageContent {
 
     fn placeholder() -> Self {
         Self {
-            message_text: String::new(),
+            message_text: CompactString::const_new(""),
             parse_mode: None,
             entities: None,
             link_preview_options: None,
@@ -5374,21 +5375,21 @@ pub struct InputVenueMessageContent {
     /// Required. `Float`.
     pub longitude: f64,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `String`.
-    pub address: String,
+    pub address: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub foursquare_id: Option<String>,
+    pub foursquare_id: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub foursquare_type: Option<String>,
+    pub foursquare_type: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_place_id: Option<String>,
+    pub google_place_id: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_place_type: Option<String>,
+    pub google_place_type: Option<CompactString>,
 }
 
 impl InputVenueMessageContent {
@@ -5396,8 +5397,8 @@ impl InputVenueMessageContent {
     pub fn new(
         latitude: f64,
         longitude: f64,
-        title: impl Into<String>,
-        address: impl Into<String>,
+        title: impl Into<CompactString>,
+        address: impl Into<CompactString>,
     ) -> Self {
         Self {
             latitude,
@@ -5412,25 +5413,25 @@ impl InputVenueMessageContent {
     }
 
     /// Sets `foursquare_id`.
-    pub fn foursquare_id(mut self, foursquare_id: impl Into<String>) -> Self {
+    pub fn foursquare_id(mut self, foursquare_id: impl Into<CompactString>) -> Self {
         self.foursquare_id = Some(foursquare_id.into());
         self
     }
 
     /// Sets `foursquare_type`.
-    pub fn foursquare_type(mut self, foursquare_type: impl Into<String>) -> Self {
+    pub fn foursquare_type(mut self, foursquare_type: impl Into<CompactString>) -> Self {
         self.foursquare_type = Some(foursquare_type.into());
         self
     }
 
     /// Sets `google_place_id`.
-    pub fn google_place_id(mut self, google_place_id: impl Into<String>) -> Self {
+    pub fn google_place_id(mut self, google_place_id: impl Into<CompactString>) -> Self {
         self.google_place_id = Some(google_place_id.into());
         self
     }
 
     /// Sets `google_place_type`.
-    pub fn google_place_type(mut self, google_place_type: impl Into<String>) -> Self {
+    pub fn google_place_type(mut self, google_place_type: impl Into<CompactString>) -> Self {
         self.google_place_type = Some(google_place_type.into());
         self
     }
@@ -5454,8 +5455,8 @@ impl wire::Fill for InputVenueMessageContent {
         Self {
             latitude: 0.0,
             longitude: 0.0,
-            title: String::new(),
-            address: String::new(),
+            title: CompactString::const_new(""),
+            address: CompactString::const_new(""),
             foursquare_id: None,
             foursquare_type: None,
             google_place_id: None,
@@ -5521,20 +5522,23 @@ impl<'de> Deserialize<'de> for InputVenueMessageContent {
 #[non_exhaustive]
 pub struct InputContactMessageContent {
     /// Required. `String`.
-    pub phone_number: String,
+    pub phone_number: CompactString,
     /// Required. `String`.
-    pub first_name: String,
+    pub first_name: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vcard: Option<String>,
+    pub vcard: Option<CompactString>,
 }
 
 impl InputContactMessageContent {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(phone_number: impl Into<String>, first_name: impl Into<String>) -> Self {
+    pub fn new(
+        phone_number: impl Into<CompactString>,
+        first_name: impl Into<CompactString>,
+    ) -> Self {
         Self {
             phone_number: phone_number.into(),
             first_name: first_name.into(),
@@ -5544,13 +5548,13 @@ impl InputContactMessageContent {
     }
 
     /// Sets `last_name`.
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+    pub fn last_name(mut self, last_name: impl Into<CompactString>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets `vcard`.
-    pub fn vcard(mut self, vcard: impl Into<String>) -> Self {
+    pub fn vcard(mut self, vcard: impl Into<CompactString>) -> Self {
         self.vcard = Some(vcard.into());
         self
     }
@@ -5563,8 +5567,8 @@ impl wire::Fill for InputContactMessageContent {
 
     fn placeholder() -> Self {
         Self {
-            phone_number: String::new(),
-            first_name: String::new(),
+            phone_number: CompactString::const_new(""),
+            first_name: CompactString::const_new(""),
             last_name: None,
             vcard: None,
         }
@@ -5610,16 +5614,16 @@ impl<'de> Deserialize<'de> for InputContactMessageContent {
 #[non_exhaustive]
 pub struct InputInvoiceMessageContent {
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `String`.
-    pub description: String,
+    pub description: CompactString,
     /// Required. `String`.
-    pub payload: String,
+    pub payload: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_token: Option<String>,
+    pub provider_token: Option<CompactString>,
     /// Required. `String`.
-    pub currency: String,
+    pub currency: CompactString,
     /// Required (empty when missing). `Array of LabeledPrice`.
     pub prices: Vec<LabeledPrice>,
     /// Optional. `Integer`.
@@ -5630,10 +5634,10 @@ pub struct InputInvoiceMessageContent {
     pub suggested_tip_amounts: Option<Vec<i64>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_data: Option<String>,
+    pub provider_data: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub photo_url: Option<String>,
+    pub photo_url: Option<CompactString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo_size: Option<i64>,
@@ -5669,10 +5673,10 @@ pub struct InputInvoiceMessageContent {
 impl InputInvoiceMessageContent {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        title: impl Into<String>,
-        description: impl Into<String>,
-        payload: impl Into<String>,
-        currency: impl Into<String>,
+        title: impl Into<CompactString>,
+        description: impl Into<CompactString>,
+        payload: impl Into<CompactString>,
+        currency: impl Into<CompactString>,
         prices: impl Into<Vec<LabeledPrice>>,
     ) -> Self {
         Self {
@@ -5700,7 +5704,7 @@ impl InputInvoiceMessageContent {
     }
 
     /// Sets `provider_token`.
-    pub fn provider_token(mut self, provider_token: impl Into<String>) -> Self {
+    pub fn provider_token(mut self, provider_token: impl Into<CompactString>) -> Self {
         self.provider_token = Some(provider_token.into());
         self
     }
@@ -5718,13 +5722,13 @@ impl InputInvoiceMessageContent {
     }
 
     /// Sets `provider_data`.
-    pub fn provider_data(mut self, provider_data: impl Into<String>) -> Self {
+    pub fn provider_data(mut self, provider_data: impl Into<CompactString>) -> Self {
         self.provider_data = Some(provider_data.into());
         self
     }
 
     /// Sets `photo_url`.
-    pub fn photo_url(mut self, photo_url: impl Into<String>) -> Self {
+    pub fn photo_url(mut self, photo_url: impl Into<CompactString>) -> Self {
         self.photo_url = Some(photo_url.into());
         self
     }
@@ -5819,11 +5823,11 @@ impl wire::Fill for InputInvoiceMessageContent {
 
     fn placeholder() -> Self {
         Self {
-            title: String::new(),
-            description: String::new(),
-            payload: String::new(),
+            title: CompactString::const_new(""),
+            description: CompactString::const_new(""),
+            payload: CompactString::const_new(""),
             provider_token: None,
-            currency: String::new(),
+            currency: CompactString::const_new(""),
             prices: Vec::new(),
             max_tip_amount: None,
             suggested_tip_amounts: None,
@@ -5948,7 +5952,7 @@ impl<'de> Deserialize<'de> for InputInvoiceMessageContent {
 #[non_exhaustive]
 pub struct ChosenInlineResult {
     /// Required. `String`.
-    pub result_id: String,
+    pub result_id: CompactString,
     /// Required. `User`.
     pub from: User,
     /// Optional. `Location`.
@@ -5956,17 +5960,17 @@ pub struct ChosenInlineResult {
     pub location: Option<Location>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inline_message_id: Option<String>,
+    pub inline_message_id: Option<CompactString>,
     /// Required. `String`.
-    pub query: String,
+    pub query: CompactString,
 }
 
 impl ChosenInlineResult {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        result_id: impl Into<String>,
+        result_id: impl Into<CompactString>,
         from: impl Into<User>,
-        query: impl Into<String>,
+        query: impl Into<CompactString>,
     ) -> Self {
         Self {
             result_id: result_id.into(),
@@ -5991,11 +5995,11 @@ impl wire::Fill for ChosenInlineResult {
 
     fn placeholder() -> Self {
         Self {
-            result_id: String::new(),
+            result_id: CompactString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
             location: None,
             inline_message_id: None,
-            query: String::new(),
+            query: CompactString::const_new(""),
         }
     }
 

@@ -2,6 +2,7 @@
 //! Types of the reference's section "payments".
 
 use super::*;
+use crate::CompactString;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -10,14 +11,14 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct LabeledPrice {
     /// Required. `String`.
-    pub label: String,
+    pub label: CompactString,
     /// Required. `Integer`.
     pub amount: i64,
 }
 
 impl LabeledPrice {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(label: impl Into<String>, amount: i64) -> Self {
+    pub fn new(label: impl Into<CompactString>, amount: i64) -> Self {
         Self {
             label: label.into(),
             amount,
@@ -32,7 +33,7 @@ impl wire::Fill for LabeledPrice {
 
     fn placeholder() -> Self {
         Self {
-            label: String::new(),
+            label: CompactString::const_new(""),
             amount: 0,
         }
     }
@@ -69,13 +70,13 @@ impl<'de> Deserialize<'de> for LabeledPrice {
 #[non_exhaustive]
 pub struct Invoice {
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `String`.
-    pub description: String,
+    pub description: CompactString,
     /// Required. `String`.
-    pub start_parameter: String,
+    pub start_parameter: CompactString,
     /// Required. `String`.
-    pub currency: String,
+    pub currency: CompactString,
     /// Required. `Integer`.
     pub total_amount: i64,
 }
@@ -83,10 +84,10 @@ pub struct Invoice {
 impl Invoice {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        title: impl Into<String>,
-        description: impl Into<String>,
-        start_parameter: impl Into<String>,
-        currency: impl Into<String>,
+        title: impl Into<CompactString>,
+        description: impl Into<CompactString>,
+        start_parameter: impl Into<CompactString>,
+        currency: impl Into<CompactString>,
         total_amount: i64,
     ) -> Self {
         Self {
@@ -112,10 +113,10 @@ impl wire::Fill for Invoice {
 
     fn placeholder() -> Self {
         Self {
-            title: String::new(),
-            description: String::new(),
-            start_parameter: String::new(),
-            currency: String::new(),
+            title: CompactString::const_new(""),
+            description: CompactString::const_new(""),
+            start_parameter: CompactString::const_new(""),
+            currency: CompactString::const_new(""),
             total_amount: 0,
         }
     }
@@ -167,28 +168,28 @@ impl<'de> Deserialize<'de> for Invoice {
 #[non_exhaustive]
 pub struct ShippingAddress {
     /// Required. `String`.
-    pub country_code: String,
+    pub country_code: CompactString,
     /// Required. `String`.
-    pub state: String,
+    pub state: CompactString,
     /// Required. `String`.
-    pub city: String,
+    pub city: CompactString,
     /// Required. `String`.
-    pub street_line1: String,
+    pub street_line1: CompactString,
     /// Required. `String`.
-    pub street_line2: String,
+    pub street_line2: CompactString,
     /// Required. `String`.
-    pub post_code: String,
+    pub post_code: CompactString,
 }
 
 impl ShippingAddress {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        country_code: impl Into<String>,
-        state: impl Into<String>,
-        city: impl Into<String>,
-        street_line1: impl Into<String>,
-        street_line2: impl Into<String>,
-        post_code: impl Into<String>,
+        country_code: impl Into<CompactString>,
+        state: impl Into<CompactString>,
+        city: impl Into<CompactString>,
+        street_line1: impl Into<CompactString>,
+        street_line2: impl Into<CompactString>,
+        post_code: impl Into<CompactString>,
     ) -> Self {
         Self {
             country_code: country_code.into(),
@@ -215,12 +216,12 @@ impl wire::Fill for ShippingAddress {
 
     fn placeholder() -> Self {
         Self {
-            country_code: String::new(),
-            state: String::new(),
-            city: String::new(),
-            street_line1: String::new(),
-            street_line2: String::new(),
-            post_code: String::new(),
+            country_code: CompactString::const_new(""),
+            state: CompactString::const_new(""),
+            city: CompactString::const_new(""),
+            street_line1: CompactString::const_new(""),
+            street_line2: CompactString::const_new(""),
+            post_code: CompactString::const_new(""),
         }
     }
 
@@ -277,13 +278,13 @@ impl<'de> Deserialize<'de> for ShippingAddress {
 pub struct OrderInfo {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
+    pub phone_number: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<CompactString>,
     /// Optional. `ShippingAddress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ShippingAddress>,
@@ -348,9 +349,9 @@ impl<'de> Deserialize<'de> for OrderInfo {
 #[non_exhaustive]
 pub struct ShippingOption {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required (empty when missing). `Array of LabeledPrice`.
     pub prices: Vec<LabeledPrice>,
 }
@@ -358,8 +359,8 @@ pub struct ShippingOption {
 impl ShippingOption {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
-        title: impl Into<String>,
+        id: impl Into<CompactString>,
+        title: impl Into<CompactString>,
         prices: impl Into<Vec<LabeledPrice>>,
     ) -> Self {
         Self {
@@ -377,8 +378,8 @@ impl wire::Fill for ShippingOption {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
-            title: String::new(),
+            id: CompactString::const_new(""),
+            title: CompactString::const_new(""),
             prices: Vec::new(),
         }
     }
@@ -419,11 +420,11 @@ impl<'de> Deserialize<'de> for ShippingOption {
 #[non_exhaustive]
 pub struct SuccessfulPayment {
     /// Required. `String`.
-    pub currency: String,
+    pub currency: CompactString,
     /// Required. `Integer`.
     pub total_amount: i64,
     /// Required. `String`.
-    pub invoice_payload: String,
+    pub invoice_payload: CompactString,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_expiration_date: Option<i64>,
@@ -435,24 +436,24 @@ pub struct SuccessfulPayment {
     pub is_first_recurring: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_option_id: Option<String>,
+    pub shipping_option_id: Option<CompactString>,
     /// Optional. `OrderInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_info: Option<OrderInfo>,
     /// Required. `String`.
-    pub telegram_payment_charge_id: String,
+    pub telegram_payment_charge_id: CompactString,
     /// Required. `String`.
-    pub provider_payment_charge_id: String,
+    pub provider_payment_charge_id: CompactString,
 }
 
 impl SuccessfulPayment {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        currency: impl Into<String>,
+        currency: impl Into<CompactString>,
         total_amount: i64,
-        invoice_payload: impl Into<String>,
-        telegram_payment_charge_id: impl Into<String>,
-        provider_payment_charge_id: impl Into<String>,
+        invoice_payload: impl Into<CompactString>,
+        telegram_payment_charge_id: impl Into<CompactString>,
+        provider_payment_charge_id: impl Into<CompactString>,
     ) -> Self {
         Self {
             currency: currency.into(),
@@ -487,16 +488,16 @@ impl wire::Fill for SuccessfulPayment {
 
     fn placeholder() -> Self {
         Self {
-            currency: String::new(),
+            currency: CompactString::const_new(""),
             total_amount: 0,
-            invoice_payload: String::new(),
+            invoice_payload: CompactString::const_new(""),
             subscription_expiration_date: None,
             is_recurring: None,
             is_first_recurring: None,
             shipping_option_id: None,
             order_info: None,
-            telegram_payment_charge_id: String::new(),
-            provider_payment_charge_id: String::new(),
+            telegram_payment_charge_id: CompactString::const_new(""),
+            provider_payment_charge_id: CompactString::const_new(""),
         }
     }
 
@@ -567,25 +568,25 @@ impl<'de> Deserialize<'de> for SuccessfulPayment {
 #[non_exhaustive]
 pub struct RefundedPayment {
     /// Required. `String`.
-    pub currency: String,
+    pub currency: CompactString,
     /// Required. `Integer`.
     pub total_amount: i64,
     /// Required. `String`.
-    pub invoice_payload: String,
+    pub invoice_payload: CompactString,
     /// Required. `String`.
-    pub telegram_payment_charge_id: String,
+    pub telegram_payment_charge_id: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_payment_charge_id: Option<String>,
+    pub provider_payment_charge_id: Option<CompactString>,
 }
 
 impl RefundedPayment {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        currency: impl Into<String>,
+        currency: impl Into<CompactString>,
         total_amount: i64,
-        invoice_payload: impl Into<String>,
-        telegram_payment_charge_id: impl Into<String>,
+        invoice_payload: impl Into<CompactString>,
+        telegram_payment_charge_id: impl Into<CompactString>,
     ) -> Self {
         Self {
             currency: currency.into(),
@@ -610,10 +611,10 @@ impl wire::Fill for RefundedPayment {
 
     fn placeholder() -> Self {
         Self {
-            currency: String::new(),
+            currency: CompactString::const_new(""),
             total_amount: 0,
-            invoice_payload: String::new(),
-            telegram_payment_charge_id: String::new(),
+            invoice_payload: CompactString::const_new(""),
+            telegram_payment_charge_id: CompactString::const_new(""),
             provider_payment_charge_id: None,
         }
     }
@@ -664,11 +665,11 @@ impl<'de> Deserialize<'de> for RefundedPayment {
 #[non_exhaustive]
 pub struct ShippingQuery {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `User`.
     pub from: User,
     /// Required. `String`.
-    pub invoice_payload: String,
+    pub invoice_payload: CompactString,
     /// Required. `ShippingAddress`.
     pub shipping_address: ShippingAddress,
 }
@@ -676,9 +677,9 @@ pub struct ShippingQuery {
 impl ShippingQuery {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
+        id: impl Into<CompactString>,
         from: impl Into<User>,
-        invoice_payload: impl Into<String>,
+        invoice_payload: impl Into<CompactString>,
         shipping_address: impl Into<ShippingAddress>,
     ) -> Self {
         Self {
@@ -697,9 +698,9 @@ impl wire::Fill for ShippingQuery {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
-            invoice_payload: String::new(),
+            invoice_payload: CompactString::const_new(""),
             shipping_address: <ShippingAddress as wire::Fill>::placeholder(),
         }
     }
@@ -746,18 +747,18 @@ impl<'de> Deserialize<'de> for ShippingQuery {
 #[non_exhaustive]
 pub struct PreCheckoutQuery {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `User`.
     pub from: User,
     /// Required. `String`.
-    pub currency: String,
+    pub currency: CompactString,
     /// Required. `Integer`.
     pub total_amount: i64,
     /// Required. `String`.
-    pub invoice_payload: String,
+    pub invoice_payload: CompactString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_option_id: Option<String>,
+    pub shipping_option_id: Option<CompactString>,
     /// Optional. `OrderInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_info: Option<OrderInfo>,
@@ -766,11 +767,11 @@ pub struct PreCheckoutQuery {
 impl PreCheckoutQuery {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<String>,
+        id: impl Into<CompactString>,
         from: impl Into<User>,
-        currency: impl Into<String>,
+        currency: impl Into<CompactString>,
         total_amount: i64,
-        invoice_payload: impl Into<String>,
+        invoice_payload: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -799,11 +800,11 @@ impl wire::Fill for PreCheckoutQuery {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
-            currency: String::new(),
+            currency: CompactString::const_new(""),
             total_amount: 0,
-            invoice_payload: String::new(),
+            invoice_payload: CompactString::const_new(""),
             shipping_option_id: None,
             order_info: None,
         }
@@ -866,12 +867,12 @@ pub struct PaidMediaPurchased {
     /// Required. `User`.
     pub from: User,
     /// Required. `String`.
-    pub paid_media_payload: String,
+    pub paid_media_payload: CompactString,
 }
 
 impl PaidMediaPurchased {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(from: impl Into<User>, paid_media_payload: impl Into<String>) -> Self {
+    pub fn new(from: impl Into<User>, paid_media_payload: impl Into<CompactString>) -> Self {
         Self {
             from: from.into(),
             paid_media_payload: paid_media_payload.into(),
@@ -887,7 +888,7 @@ impl wire::Fill for PaidMediaPurchased {
     fn placeholder() -> Self {
         Self {
             from: <User as wire::Fill>::placeholder(),
-            paid_media_payload: String::new(),
+            paid_media_payload: CompactString::const_new(""),
         }
     }
 
@@ -1033,12 +1034,12 @@ pub struct RevenueWithdrawalStateSucceeded {
     /// Required. `Integer`.
     pub date: i64,
     /// Required. `String`.
-    pub url: String,
+    pub url: CompactString,
 }
 
 impl RevenueWithdrawalStateSucceeded {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(date: i64, url: impl Into<String>) -> Self {
+    pub fn new(date: i64, url: impl Into<CompactString>) -> Self {
         Self {
             date,
             url: url.into(),
@@ -1065,7 +1066,7 @@ impl wire::Fill for RevenueWithdrawalStateSucceeded {
     fn placeholder() -> Self {
         Self {
             date: 0,
-            url: String::new(),
+            url: CompactString::const_new(""),
         }
     }
 
@@ -1347,13 +1348,13 @@ pub struct TransactionPartnerUser {
     /// Optional. `AffiliateInfo`.
     pub affiliate: Option<Box<AffiliateInfo>>,
     /// Optional. `String`.
-    pub invoice_payload: Option<String>,
+    pub invoice_payload: Option<CompactString>,
     /// Optional. `Integer`.
     pub subscription_period: Option<i64>,
     /// Optional. `Array of PaidMedia`.
     pub paid_media: Option<Vec<PaidMedia>>,
     /// Optional. `String`.
-    pub paid_media_payload: Option<String>,
+    pub paid_media_payload: Option<CompactString>,
     /// Optional. `Gift`.
     pub gift: Option<Box<Gift>>,
     /// Optional. `Integer`.
@@ -1846,7 +1847,7 @@ impl<'de> Deserialize<'de> for TransactionPartnerOther {
 #[non_exhaustive]
 pub struct StarTransaction {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `Integer`.
     pub amount: i64,
     /// Optional. `Integer`.
@@ -1864,7 +1865,7 @@ pub struct StarTransaction {
 
 impl StarTransaction {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, amount: i64, date: i64) -> Self {
+    pub fn new(id: impl Into<CompactString>, amount: i64, date: i64) -> Self {
         Self {
             id: id.into(),
             amount,
@@ -1890,7 +1891,7 @@ impl wire::Fill for StarTransaction {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             amount: 0,
             nanostar_amount: None,
             date: 0,

@@ -2,6 +2,7 @@
 //! Types of the reference's section "rich messages".
 
 use super::*;
+use crate::CompactString;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -73,10 +74,10 @@ pub struct InputRichMessage {
     pub blocks: Option<Vec<InputRichBlock>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub html: Option<String>,
+    pub html: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
+    pub markdown: Option<CompactString>,
     /// Optional. `Array of InputRichMessageMedia`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<InputRichMessageMedia>>,
@@ -101,13 +102,13 @@ impl InputRichMessage {
     }
 
     /// Sets `html`.
-    pub fn html(mut self, html: impl Into<String>) -> Self {
+    pub fn html(mut self, html: impl Into<CompactString>) -> Self {
         self.html = Some(html.into());
         self
     }
 
     /// Sets `markdown`.
-    pub fn markdown(mut self, markdown: impl Into<String>) -> Self {
+    pub fn markdown(mut self, markdown: impl Into<CompactString>) -> Self {
         self.markdown = Some(markdown.into());
         self
     }
@@ -208,14 +209,14 @@ impl HasUploads for InputRichMessage {
 #[non_exhaustive]
 pub struct InputRichMessageMedia {
     /// Required. `String`.
-    pub id: String,
+    pub id: CompactString,
     /// Required. `InputMediaAnimation or InputMediaAudio or InputMediaDocument or InputMediaPhoto or InputMediaVideo or InputMediaVoiceNote`.
     pub media: InputRichMedia,
 }
 
 impl InputRichMessageMedia {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<String>, media: impl Into<InputRichMedia>) -> Self {
+    pub fn new(id: impl Into<CompactString>, media: impl Into<InputRichMedia>) -> Self {
         Self {
             id: id.into(),
             media: media.into(),
@@ -230,7 +231,7 @@ impl wire::Fill for InputRichMessageMedia {
 
     fn placeholder() -> Self {
         Self {
-            id: String::new(),
+            id: CompactString::const_new(""),
             media: InputRichMedia::Unknown(serde_json::Value::Null),
         }
     }
@@ -279,10 +280,10 @@ pub struct RichMessageButton {
     pub style: Option<RichMessageButtonStyle>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub callback_data: Option<String>,
+    pub callback_data: Option<CompactString>,
     /// Optional. `WebAppInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
@@ -291,10 +292,10 @@ pub struct RichMessageButton {
     pub login_url: Option<LoginUrl>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub switch_inline_query: Option<String>,
+    pub switch_inline_query: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub switch_inline_query_current_chat: Option<String>,
+    pub switch_inline_query_current_chat: Option<CompactString>,
     /// Optional. `SwitchInlineQueryChosenChat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query_chosen_chat: Option<SwitchInlineQueryChosenChat>,
@@ -331,13 +332,13 @@ impl RichMessageButton {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
+    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
         self.url = Some(url.into());
         self
     }
 
     /// Sets `callback_data`.
-    pub fn callback_data(mut self, callback_data: impl Into<String>) -> Self {
+    pub fn callback_data(mut self, callback_data: impl Into<CompactString>) -> Self {
         self.callback_data = Some(callback_data.into());
         self
     }
@@ -355,7 +356,7 @@ impl RichMessageButton {
     }
 
     /// Sets `switch_inline_query`.
-    pub fn switch_inline_query(mut self, switch_inline_query: impl Into<String>) -> Self {
+    pub fn switch_inline_query(mut self, switch_inline_query: impl Into<CompactString>) -> Self {
         self.switch_inline_query = Some(switch_inline_query.into());
         self
     }
@@ -363,7 +364,7 @@ impl RichMessageButton {
     /// Sets `switch_inline_query_current_chat`.
     pub fn switch_inline_query_current_chat(
         mut self,
-        switch_inline_query_current_chat: impl Into<String>,
+        switch_inline_query_current_chat: impl Into<CompactString>,
     ) -> Self {
         self.switch_inline_query_current_chat = Some(switch_inline_query_current_chat.into());
         self
@@ -1117,7 +1118,7 @@ pub struct RichTextDateTime {
     /// Required. `Integer`.
     pub unix_time: i64,
     /// Required. `String`.
-    pub date_time_format: String,
+    pub date_time_format: CompactString,
 }
 
 impl RichTextDateTime {
@@ -1125,7 +1126,7 @@ impl RichTextDateTime {
     pub fn new(
         text: impl Into<RichText>,
         unix_time: i64,
-        date_time_format: impl Into<String>,
+        date_time_format: impl Into<CompactString>,
     ) -> Self {
         Self {
             text: Box::new(text.into()),
@@ -1156,7 +1157,7 @@ impl wire::Fill for RichTextDateTime {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
             unix_time: 0,
-            date_time_format: String::new(),
+            date_time_format: CompactString::const_new(""),
         }
     }
 
@@ -1507,14 +1508,17 @@ impl<'de> Deserialize<'de> for RichTextCode {
 #[non_exhaustive]
 pub struct RichTextCustomEmoji {
     /// Required. `String`.
-    pub custom_emoji_id: String,
+    pub custom_emoji_id: CompactString,
     /// Required. `String`.
-    pub alternative_text: String,
+    pub alternative_text: CompactString,
 }
 
 impl RichTextCustomEmoji {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(custom_emoji_id: impl Into<String>, alternative_text: impl Into<String>) -> Self {
+    pub fn new(
+        custom_emoji_id: impl Into<CompactString>,
+        alternative_text: impl Into<CompactString>,
+    ) -> Self {
         Self {
             custom_emoji_id: custom_emoji_id.into(),
             alternative_text: alternative_text.into(),
@@ -1540,8 +1544,8 @@ impl wire::Fill for RichTextCustomEmoji {
 
     fn placeholder() -> Self {
         Self {
-            custom_emoji_id: String::new(),
-            alternative_text: String::new(),
+            custom_emoji_id: CompactString::const_new(""),
+            alternative_text: CompactString::const_new(""),
         }
     }
 
@@ -1577,12 +1581,12 @@ impl<'de> Deserialize<'de> for RichTextCustomEmoji {
 #[non_exhaustive]
 pub struct RichTextMathematicalExpression {
     /// Required. `String`.
-    pub expression: String,
+    pub expression: CompactString,
 }
 
 impl RichTextMathematicalExpression {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(expression: impl Into<String>) -> Self {
+    pub fn new(expression: impl Into<CompactString>) -> Self {
         Self {
             expression: expression.into(),
         }
@@ -1606,7 +1610,7 @@ impl wire::Fill for RichTextMathematicalExpression {
 
     fn placeholder() -> Self {
         Self {
-            expression: String::new(),
+            expression: CompactString::const_new(""),
         }
     }
 
@@ -1639,12 +1643,12 @@ pub struct RichTextUrl {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub url: String,
+    pub url: CompactString,
 }
 
 impl RichTextUrl {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, url: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, url: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             url: url.into(),
@@ -1671,7 +1675,7 @@ impl wire::Fill for RichTextUrl {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            url: String::new(),
+            url: CompactString::const_new(""),
         }
     }
 
@@ -1709,12 +1713,12 @@ pub struct RichTextEmailAddress {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub email_address: String,
+    pub email_address: CompactString,
 }
 
 impl RichTextEmailAddress {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, email_address: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, email_address: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             email_address: email_address.into(),
@@ -1741,7 +1745,7 @@ impl wire::Fill for RichTextEmailAddress {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            email_address: String::new(),
+            email_address: CompactString::const_new(""),
         }
     }
 
@@ -1779,12 +1783,12 @@ pub struct RichTextPhoneNumber {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub phone_number: String,
+    pub phone_number: CompactString,
 }
 
 impl RichTextPhoneNumber {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, phone_number: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, phone_number: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             phone_number: phone_number.into(),
@@ -1811,7 +1815,7 @@ impl wire::Fill for RichTextPhoneNumber {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            phone_number: String::new(),
+            phone_number: CompactString::const_new(""),
         }
     }
 
@@ -1849,12 +1853,12 @@ pub struct RichTextBankCardNumber {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub bank_card_number: String,
+    pub bank_card_number: CompactString,
 }
 
 impl RichTextBankCardNumber {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, bank_card_number: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, bank_card_number: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             bank_card_number: bank_card_number.into(),
@@ -1881,7 +1885,7 @@ impl wire::Fill for RichTextBankCardNumber {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            bank_card_number: String::new(),
+            bank_card_number: CompactString::const_new(""),
         }
     }
 
@@ -1919,12 +1923,12 @@ pub struct RichTextMention {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub username: String,
+    pub username: CompactString,
 }
 
 impl RichTextMention {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, username: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, username: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             username: username.into(),
@@ -1951,7 +1955,7 @@ impl wire::Fill for RichTextMention {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            username: String::new(),
+            username: CompactString::const_new(""),
         }
     }
 
@@ -1989,12 +1993,12 @@ pub struct RichTextHashtag {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub hashtag: String,
+    pub hashtag: CompactString,
 }
 
 impl RichTextHashtag {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, hashtag: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, hashtag: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             hashtag: hashtag.into(),
@@ -2021,7 +2025,7 @@ impl wire::Fill for RichTextHashtag {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            hashtag: String::new(),
+            hashtag: CompactString::const_new(""),
         }
     }
 
@@ -2059,12 +2063,12 @@ pub struct RichTextCashtag {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub cashtag: String,
+    pub cashtag: CompactString,
 }
 
 impl RichTextCashtag {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, cashtag: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, cashtag: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             cashtag: cashtag.into(),
@@ -2091,7 +2095,7 @@ impl wire::Fill for RichTextCashtag {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            cashtag: String::new(),
+            cashtag: CompactString::const_new(""),
         }
     }
 
@@ -2129,12 +2133,12 @@ pub struct RichTextBotCommand {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub bot_command: String,
+    pub bot_command: CompactString,
 }
 
 impl RichTextBotCommand {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, bot_command: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, bot_command: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             bot_command: bot_command.into(),
@@ -2161,7 +2165,7 @@ impl wire::Fill for RichTextBotCommand {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            bot_command: String::new(),
+            bot_command: CompactString::const_new(""),
         }
     }
 
@@ -2257,12 +2261,12 @@ impl<'de> Deserialize<'de> for RichTextButton {
 #[non_exhaustive]
 pub struct RichTextAnchor {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
 }
 
 impl RichTextAnchor {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<CompactString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -2284,7 +2288,7 @@ impl wire::Fill for RichTextAnchor {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
+            name: CompactString::const_new(""),
         }
     }
 
@@ -2317,12 +2321,12 @@ pub struct RichTextAnchorLink {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub anchor_name: String,
+    pub anchor_name: CompactString,
 }
 
 impl RichTextAnchorLink {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, anchor_name: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, anchor_name: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             anchor_name: anchor_name.into(),
@@ -2349,7 +2353,7 @@ impl wire::Fill for RichTextAnchorLink {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            anchor_name: String::new(),
+            anchor_name: CompactString::const_new(""),
         }
     }
 
@@ -2387,12 +2391,12 @@ pub struct RichTextReference {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
 }
 
 impl RichTextReference {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, name: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, name: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             name: name.into(),
@@ -2419,7 +2423,7 @@ impl wire::Fill for RichTextReference {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            name: String::new(),
+            name: CompactString::const_new(""),
         }
     }
 
@@ -2457,12 +2461,12 @@ pub struct RichTextReferenceLink {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub reference_name: String,
+    pub reference_name: CompactString,
 }
 
 impl RichTextReferenceLink {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, reference_name: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<RichText>, reference_name: impl Into<CompactString>) -> Self {
         Self {
             text: Box::new(text.into()),
             reference_name: reference_name.into(),
@@ -2489,7 +2493,7 @@ impl wire::Fill for RichTextReferenceLink {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            reference_name: String::new(),
+            reference_name: CompactString::const_new(""),
         }
     }
 
@@ -2714,7 +2718,7 @@ impl<'de> Deserialize<'de> for RichBlockTableCell {
 #[non_exhaustive]
 pub struct RichBlockListItem {
     /// Required. `String`.
-    pub label: String,
+    pub label: CompactString,
     /// Required (empty when missing). `Array of RichBlock`.
     pub blocks: Vec<RichBlock>,
     /// Optional. `True`.
@@ -2728,12 +2732,12 @@ pub struct RichBlockListItem {
     pub value: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<CompactString>,
 }
 
 impl RichBlockListItem {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(label: impl Into<String>, blocks: impl Into<Vec<RichBlock>>) -> Self {
+    pub fn new(label: impl Into<CompactString>, blocks: impl Into<Vec<RichBlock>>) -> Self {
         Self {
             label: label.into(),
             blocks: blocks.into(),
@@ -2759,7 +2763,7 @@ impl wire::Fill for RichBlockListItem {
 
     fn placeholder() -> Self {
         Self {
-            label: String::new(),
+            label: CompactString::const_new(""),
             blocks: Vec::new(),
             has_checkbox: None,
             is_checked: None,
@@ -3219,7 +3223,7 @@ pub struct RichBlockPreformatted {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `String`.
-    pub language: Option<String>,
+    pub language: Option<CompactString>,
 }
 
 impl RichBlockPreformatted {
@@ -3390,12 +3394,12 @@ impl<'de> Deserialize<'de> for RichBlockDivider {
 #[non_exhaustive]
 pub struct RichBlockMathematicalExpression {
     /// Required. `String`.
-    pub expression: String,
+    pub expression: CompactString,
 }
 
 impl RichBlockMathematicalExpression {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(expression: impl Into<String>) -> Self {
+    pub fn new(expression: impl Into<CompactString>) -> Self {
         Self {
             expression: expression.into(),
         }
@@ -3419,7 +3423,7 @@ impl wire::Fill for RichBlockMathematicalExpression {
 
     fn placeholder() -> Self {
         Self {
-            expression: String::new(),
+            expression: CompactString::const_new(""),
         }
     }
 
@@ -3450,12 +3454,12 @@ impl<'de> Deserialize<'de> for RichBlockMathematicalExpression {
 #[non_exhaustive]
 pub struct RichBlockAnchor {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
 }
 
 impl RichBlockAnchor {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<CompactString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -3477,7 +3481,7 @@ impl wire::Fill for RichBlockAnchor {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
+            name: CompactString::const_new(""),
         }
     }
 

@@ -2,6 +2,7 @@
 //! Types of the reference's section "rich messages".
 
 use super::*;
+use crate::CompactString;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -1251,7 +1252,7 @@ pub struct InputRichBlockListItem {
     pub value: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<CompactString>,
 }
 
 impl InputRichBlockListItem {
@@ -1286,7 +1287,7 @@ impl InputRichBlockListItem {
     }
 
     /// Sets `type`.
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+    pub fn r#type(mut self, r#type: impl Into<CompactString>) -> Self {
         self.r#type = Some(r#type.into());
         self
     }
@@ -1779,7 +1780,7 @@ pub struct InputRichBlockPreformatted {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `String`.
-    pub language: Option<String>,
+    pub language: Option<CompactString>,
 }
 
 impl InputRichBlockPreformatted {
@@ -1792,7 +1793,7 @@ impl InputRichBlockPreformatted {
     }
 
     /// Sets `language`.
-    pub fn language(mut self, language: impl Into<String>) -> Self {
+    pub fn language(mut self, language: impl Into<CompactString>) -> Self {
         self.language = Some(language.into());
         self
     }
@@ -1956,12 +1957,12 @@ impl<'de> Deserialize<'de> for InputRichBlockDivider {
 #[non_exhaustive]
 pub struct InputRichBlockMathematicalExpression {
     /// Required. `String`.
-    pub expression: String,
+    pub expression: CompactString,
 }
 
 impl InputRichBlockMathematicalExpression {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(expression: impl Into<String>) -> Self {
+    pub fn new(expression: impl Into<CompactString>) -> Self {
         Self {
             expression: expression.into(),
         }
@@ -1985,7 +1986,7 @@ impl wire::Fill for InputRichBlockMathematicalExpression {
 
     fn placeholder() -> Self {
         Self {
-            expression: String::new(),
+            expression: CompactString::const_new(""),
         }
     }
 
@@ -2016,12 +2017,12 @@ impl<'de> Deserialize<'de> for InputRichBlockMathematicalExpression {
 #[non_exhaustive]
 pub struct InputRichBlockAnchor {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
 }
 
 impl InputRichBlockAnchor {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<CompactString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -2043,7 +2044,7 @@ impl wire::Fill for InputRichBlockAnchor {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
+            name: CompactString::const_new(""),
         }
     }
 

@@ -2,6 +2,7 @@
 //! Types of the reference's section "stickers".
 
 use super::*;
+use crate::CompactString;
 use crate::InputFile;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
@@ -12,9 +13,9 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Sticker {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required (empty when missing). `String`, as a `StickerType`.
     pub r#type: StickerType,
     /// Required. `Integer`.
@@ -30,10 +31,10 @@ pub struct Sticker {
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub emoji: Option<String>,
+    pub emoji: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_name: Option<String>,
+    pub set_name: Option<CompactString>,
     /// Optional. `File`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub premium_animation: Option<File>,
@@ -42,7 +43,7 @@ pub struct Sticker {
     pub mask_position: Option<MaskPosition>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_emoji_id: Option<String>,
+    pub custom_emoji_id: Option<CompactString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub needs_repainting: Option<bool>,
@@ -54,8 +55,8 @@ pub struct Sticker {
 impl Sticker {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         r#type: impl Into<StickerType>,
         width: i64,
         height: i64,
@@ -105,8 +106,8 @@ impl wire::Fill for Sticker {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             r#type: StickerType::Unknown(String::new()),
             width: 0,
             height: 0,
@@ -209,9 +210,9 @@ impl<'de> Deserialize<'de> for Sticker {
 #[non_exhaustive]
 pub struct StickerSet {
     /// Required. `String`.
-    pub name: String,
+    pub name: CompactString,
     /// Required. `String`.
-    pub title: String,
+    pub title: CompactString,
     /// Required. `String`, as a `StickerType`.
     pub sticker_type: StickerType,
     /// Required (empty when missing). `Array of Sticker`.
@@ -224,8 +225,8 @@ pub struct StickerSet {
 impl StickerSet {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        name: impl Into<String>,
-        title: impl Into<String>,
+        name: impl Into<CompactString>,
+        title: impl Into<CompactString>,
         sticker_type: impl Into<StickerType>,
         stickers: impl Into<Vec<Sticker>>,
     ) -> Self {
@@ -247,8 +248,8 @@ impl wire::Fill for StickerSet {
 
     fn placeholder() -> Self {
         Self {
-            name: String::new(),
-            title: String::new(),
+            name: CompactString::const_new(""),
+            title: CompactString::const_new(""),
             sticker_type: StickerType::Unknown(String::new()),
             stickers: Vec::new(),
             thumbnail: None,
@@ -381,13 +382,13 @@ pub struct InputSticker {
     /// Required. `String`, as a `StickerFormat`.
     pub format: StickerFormat,
     /// Required (empty when missing). `Array of String`.
-    pub emoji_list: Vec<String>,
+    pub emoji_list: Vec<CompactString>,
     /// Optional. `MaskPosition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mask_position: Option<MaskPosition>,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub keywords: Option<Vec<String>>,
+    pub keywords: Option<Vec<CompactString>>,
 }
 
 impl InputSticker {
@@ -395,7 +396,7 @@ impl InputSticker {
     pub fn new(
         sticker: impl Into<InputFile>,
         format: impl Into<StickerFormat>,
-        emoji_list: impl Into<Vec<String>>,
+        emoji_list: impl Into<Vec<CompactString>>,
     ) -> Self {
         Self {
             sticker: sticker.into(),
@@ -413,7 +414,7 @@ impl InputSticker {
     }
 
     /// Sets `keywords`.
-    pub fn keywords(mut self, keywords: impl Into<Vec<String>>) -> Self {
+    pub fn keywords(mut self, keywords: impl Into<Vec<CompactString>>) -> Self {
         self.keywords = Some(keywords.into());
         self
     }

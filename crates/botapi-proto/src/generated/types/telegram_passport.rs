@@ -2,6 +2,7 @@
 //! Types of the reference's section "telegram passport".
 
 use super::*;
+use crate::CompactString;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -71,9 +72,9 @@ impl<'de> Deserialize<'de> for PassportData {
 #[non_exhaustive]
 pub struct PassportFile {
     /// Required. `String`.
-    pub file_id: String,
+    pub file_id: CompactString,
     /// Required. `String`.
-    pub file_unique_id: String,
+    pub file_unique_id: CompactString,
     /// Required. `Integer`.
     pub file_size: i64,
     /// Required. `Integer`.
@@ -83,8 +84,8 @@ pub struct PassportFile {
 impl PassportFile {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<String>,
-        file_unique_id: impl Into<String>,
+        file_id: impl Into<CompactString>,
+        file_unique_id: impl Into<CompactString>,
         file_size: i64,
         file_date: i64,
     ) -> Self {
@@ -105,8 +106,8 @@ impl wire::Fill for PassportFile {
 
     fn placeholder() -> Self {
         Self {
-            file_id: String::new(),
-            file_unique_id: String::new(),
+            file_id: CompactString::const_new(""),
+            file_unique_id: CompactString::const_new(""),
             file_size: 0,
             file_date: 0,
         }
@@ -157,13 +158,13 @@ pub struct EncryptedPassportElement {
     pub r#type: PassportElementType,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<String>,
+    pub data: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
+    pub phone_number: Option<CompactString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<CompactString>,
     /// Optional. `Array of PassportFile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<PassportFile>>,
@@ -180,12 +181,12 @@ pub struct EncryptedPassportElement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<Vec<PassportFile>>,
     /// Required. `String`.
-    pub hash: String,
+    pub hash: CompactString,
 }
 
 impl EncryptedPassportElement {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(r#type: impl Into<PassportElementType>, hash: impl Into<String>) -> Self {
+    pub fn new(r#type: impl Into<PassportElementType>, hash: impl Into<CompactString>) -> Self {
         Self {
             r#type: r#type.into(),
             data: None,
@@ -228,7 +229,7 @@ impl wire::Fill for EncryptedPassportElement {
             reverse_side: None,
             selfie: None,
             translation: None,
-            hash: String::new(),
+            hash: CompactString::const_new(""),
         }
     }
 
@@ -296,19 +297,19 @@ impl<'de> Deserialize<'de> for EncryptedPassportElement {
 #[non_exhaustive]
 pub struct EncryptedCredentials {
     /// Required. `String`.
-    pub data: String,
+    pub data: CompactString,
     /// Required. `String`.
-    pub hash: String,
+    pub hash: CompactString,
     /// Required. `String`.
-    pub secret: String,
+    pub secret: CompactString,
 }
 
 impl EncryptedCredentials {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        data: impl Into<String>,
-        hash: impl Into<String>,
-        secret: impl Into<String>,
+        data: impl Into<CompactString>,
+        hash: impl Into<CompactString>,
+        secret: impl Into<CompactString>,
     ) -> Self {
         Self {
             data: data.into(),
@@ -325,9 +326,9 @@ impl wire::Fill for EncryptedCredentials {
 
     fn placeholder() -> Self {
         Self {
-            data: String::new(),
-            hash: String::new(),
-            secret: String::new(),
+            data: CompactString::const_new(""),
+            hash: CompactString::const_new(""),
+            secret: CompactString::const_new(""),
         }
     }
 
@@ -494,20 +495,20 @@ pub struct PassportElementErrorDataField {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub field_name: String,
+    pub field_name: CompactString,
     /// Required. `String`.
-    pub data_hash: String,
+    pub data_hash: CompactString,
     /// Required. `String`.
-    pub message: String,
+    pub message: CompactString,
 }
 
 impl PassportElementErrorDataField {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        field_name: impl Into<String>,
-        data_hash: impl Into<String>,
-        message: impl Into<String>,
+        field_name: impl Into<CompactString>,
+        data_hash: impl Into<CompactString>,
+        message: impl Into<CompactString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -539,9 +540,9 @@ impl wire::Fill for PassportElementErrorDataField {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            field_name: String::new(),
-            data_hash: String::new(),
-            message: String::new(),
+            field_name: CompactString::const_new(""),
+            data_hash: CompactString::const_new(""),
+            message: CompactString::const_new(""),
         }
     }
 
@@ -589,17 +590,17 @@ pub struct PassportElementErrorFrontSide {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: String,
+    pub file_hash: CompactString,
     /// Required. `String`.
-    pub message: String,
+    pub message: CompactString,
 }
 
 impl PassportElementErrorFrontSide {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<String>,
-        message: impl Into<String>,
+        file_hash: impl Into<CompactString>,
+        message: impl Into<CompactString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -629,8 +630,8 @@ impl wire::Fill for PassportElementErrorFrontSide {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: String::new(),
-            message: String::new(),
+            file_hash: CompactString::const_new(""),
+            message: CompactString::const_new(""),
         }
     }
 
@@ -673,17 +674,17 @@ pub struct PassportElementErrorReverseSide {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: String,
+    pub file_hash: CompactString,
     /// Required. `String`.
-    pub message: String,
+    pub message: CompactString,
 }
 
 impl PassportElementErrorReverseSide {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<String>,
-        message: impl Into<String>,
+        file_hash: impl Into<CompactString>,
+        message: impl Into<CompactString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -713,8 +714,8 @@ impl wire::Fill for PassportElementErrorReverseSide {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: String::new(),
-            message: String::new(),
+            file_hash: CompactString::const_new(""),
+            message: CompactString::const_new(""),
         }
     }
 
@@ -757,17 +758,17 @@ pub struct PassportElementErrorSelfie {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: String,
+    pub file_hash: CompactString,
     /// Required. `String`.
-    pub message: String,
+    pub message: CompactString,
 }
 
 impl PassportElementErrorSelfie {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<String>,
-        message: impl Into<String>,
+        file_hash: impl Into<CompactString>,
+        message: impl Into<CompactString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -797,8 +798,8 @@ impl wire::Fill for PassportElementErrorSelfie {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: String::new(),
-            message: String::new(),
+            file_hash: CompactString::const_new(""),
+            message: CompactString::const_new(""),
         }
     }
 
@@ -841,17 +842,17 @@ pub struct PassportElementErrorFile {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: String,
+    pub file_hash: CompactString,
     /// Required. `String`.
-    pub message: String,
+    pub message: CompactString,
 }
 
 impl PassportElementErrorFile {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<String>,
-        message: impl Into<String>,
+        file_hash: impl Into<CompactString>,
+        message: impl Into<CompactString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -881,8 +882,8 @@ impl wire::Fill for PassportElementErrorFile {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: String::new(),
-            message: String::new(),
+            file_hash: CompactString::const_new(""),
+            message: CompactString::const_new(""),
         }
     }
 
@@ -925,17 +926,17 @@ pub struct PassportElementErrorFiles {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required (empty when missing). `Array of String`.
-    pub file_hashes: Vec<String>,
+    pub file_hashes: Vec<CompactString>,
     /// Required. `String`.
-    pub message: String,
+    pub message: CompactString,
 }
 
 impl PassportElementErrorFiles {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hashes: impl Into<Vec<String>>,
-        message: impl Into<String>,
+        file_hashes: impl Into<Vec<CompactString>>,
+        message: impl Into<CompactString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -966,7 +967,7 @@ impl wire::Fill for PassportElementErrorFiles {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
             file_hashes: Vec::new(),
-            message: String::new(),
+            message: CompactString::const_new(""),
         }
     }
 
@@ -1008,17 +1009,17 @@ pub struct PassportElementErrorTranslationFile {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: String,
+    pub file_hash: CompactString,
     /// Required. `String`.
-    pub message: String,
+    pub message: CompactString,
 }
 
 impl PassportElementErrorTranslationFile {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<String>,
-        message: impl Into<String>,
+        file_hash: impl Into<CompactString>,
+        message: impl Into<CompactString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -1048,8 +1049,8 @@ impl wire::Fill for PassportElementErrorTranslationFile {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: String::new(),
-            message: String::new(),
+            file_hash: CompactString::const_new(""),
+            message: CompactString::const_new(""),
         }
     }
 
@@ -1092,17 +1093,17 @@ pub struct PassportElementErrorTranslationFiles {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required (empty when missing). `Array of String`.
-    pub file_hashes: Vec<String>,
+    pub file_hashes: Vec<CompactString>,
     /// Required. `String`.
-    pub message: String,
+    pub message: CompactString,
 }
 
 impl PassportElementErrorTranslationFiles {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hashes: impl Into<Vec<String>>,
-        message: impl Into<String>,
+        file_hashes: impl Into<Vec<CompactString>>,
+        message: impl Into<CompactString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -1133,7 +1134,7 @@ impl wire::Fill for PassportElementErrorTranslationFiles {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
             file_hashes: Vec::new(),
-            message: String::new(),
+            message: CompactString::const_new(""),
         }
     }
 
@@ -1175,17 +1176,17 @@ pub struct PassportElementErrorUnspecified {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub element_hash: String,
+    pub element_hash: CompactString,
     /// Required. `String`.
-    pub message: String,
+    pub message: CompactString,
 }
 
 impl PassportElementErrorUnspecified {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        element_hash: impl Into<String>,
-        message: impl Into<String>,
+        element_hash: impl Into<CompactString>,
+        message: impl Into<CompactString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -1215,8 +1216,8 @@ impl wire::Fill for PassportElementErrorUnspecified {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            element_hash: String::new(),
-            message: String::new(),
+            element_hash: CompactString::const_new(""),
+            message: CompactString::const_new(""),
         }
     }
 

@@ -10,6 +10,7 @@
 pub(crate) mod fill;
 pub(crate) mod union;
 
+use crate::CompactString;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -62,7 +63,7 @@ pub(crate) fn tag<'de, D: de::Deserializer<'de>>(
 
 /// A `String` field that old payloads sent as a number (see the lenient fields listed in
 /// the generator): a number is kept as its decimal text.
-pub(crate) struct StringOrNumber(pub(crate) String);
+pub(crate) struct StringOrNumber(pub(crate) CompactString);
 
 impl<'de> Deserialize<'de> for StringOrNumber {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -75,26 +76,26 @@ impl<'de> Deserialize<'de> for StringOrNumber {
 struct StringOrNumberVisitor;
 
 impl Visitor<'_> for StringOrNumberVisitor {
-    type Value = String;
+    type Value = CompactString;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string or an integer")
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<CompactString, E> {
+        Ok(CompactString::from(v))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        Ok(v)
+    fn visit_string<E: de::Error>(self, v: String) -> Result<CompactString, E> {
+        Ok(CompactString::from(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<CompactString, E> {
+        Ok(compact_str::ToCompactString::to_compact_string(&v))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<CompactString, E> {
+        Ok(compact_str::ToCompactString::to_compact_string(&v))
     }
 }
 
