@@ -192,8 +192,15 @@ pub(crate) const BOX_FIELD_ABOVE: usize = 256;
 /// Types whose optional object fields are boxed above this lower size instead. A `Message`
 /// has about a hundred optional objects (media, service messages, gifts, …) and a message
 /// holds one or two of them: inline, they made it over 6 KB, allocated, filled and dropped
-/// for every message of a batch; boxed, only the ones present cost anything.
-pub(crate) const COMPACT_TYPES: &[(&str, usize)] = &[("Message", 24)];
+/// for every message of a batch; boxed, only the ones present cost anything. Entities and
+/// keyboard buttons come in lists, where each element is as big as its largest field: an
+/// entity's `user` (only a text mention has one) and a button's `login_url` and chosen-chat
+/// switch would otherwise set the size of every element.
+pub(crate) const COMPACT_TYPES: &[(&str, usize)] = &[
+    ("Message", 24),
+    ("MessageEntity", 24),
+    ("InlineKeyboardButton", 24),
+];
 
 /// Fields of those types kept inline whatever their size, because nearly every value has
 /// them (`Message.chat` is required, hence never boxed by the rule above).

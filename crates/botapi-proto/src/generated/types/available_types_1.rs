@@ -2444,7 +2444,7 @@ pub struct MessageEntity {
     pub url: Option<CompactString>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<CompactString>,
@@ -2483,7 +2483,7 @@ impl MessageEntity {
 
     /// Sets `user`.
     pub fn user(mut self, user: impl Into<User>) -> Self {
-        self.user = Some(user.into());
+        self.user = Some(Box::new(user.into()));
         self
     }
 
@@ -2563,7 +2563,7 @@ impl wire::Fill for MessageEntity {
                 }
                 "user" => {
                     seen.first(4, "user")?;
-                    self.user = src.value()?;
+                    self.user = src.boxed_option()?;
                 }
                 "language" => {
                     seen.first(5, "language")?;

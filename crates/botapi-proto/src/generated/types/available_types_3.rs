@@ -2105,7 +2105,7 @@ pub struct InlineKeyboardButton {
     pub web_app: Option<WebAppInfo>,
     /// Optional. `LoginUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub login_url: Option<LoginUrl>,
+    pub login_url: Option<Box<LoginUrl>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query: Option<CompactString>,
@@ -2114,7 +2114,7 @@ pub struct InlineKeyboardButton {
     pub switch_inline_query_current_chat: Option<CompactString>,
     /// Optional. `SwitchInlineQueryChosenChat`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub switch_inline_query_chosen_chat: Option<SwitchInlineQueryChosenChat>,
+    pub switch_inline_query_chosen_chat: Option<Box<SwitchInlineQueryChosenChat>>,
     /// Optional. `CopyTextButton`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_text: Option<CopyTextButton>,
@@ -2182,7 +2182,7 @@ impl InlineKeyboardButton {
 
     /// Sets `login_url`.
     pub fn login_url(mut self, login_url: impl Into<LoginUrl>) -> Self {
-        self.login_url = Some(login_url.into());
+        self.login_url = Some(Box::new(login_url.into()));
         self
     }
 
@@ -2206,7 +2206,8 @@ impl InlineKeyboardButton {
         mut self,
         switch_inline_query_chosen_chat: impl Into<SwitchInlineQueryChosenChat>,
     ) -> Self {
-        self.switch_inline_query_chosen_chat = Some(switch_inline_query_chosen_chat.into());
+        self.switch_inline_query_chosen_chat =
+            Some(Box::new(switch_inline_query_chosen_chat.into()));
         self
     }
 
@@ -2304,7 +2305,7 @@ impl wire::Fill for InlineKeyboardButton {
                 }
                 "login_url" => {
                     seen.first(6, "login_url")?;
-                    self.login_url = src.value()?;
+                    self.login_url = src.boxed_option()?;
                 }
                 "switch_inline_query" => {
                     seen.first(7, "switch_inline_query")?;
@@ -2316,7 +2317,7 @@ impl wire::Fill for InlineKeyboardButton {
                 }
                 "switch_inline_query_chosen_chat" => {
                     seen.first(9, "switch_inline_query_chosen_chat")?;
-                    self.switch_inline_query_chosen_chat = src.value()?;
+                    self.switch_inline_query_chosen_chat = src.boxed_option()?;
                 }
                 "copy_text" => {
                     seen.first(10, "copy_text")?;
