@@ -142,10 +142,7 @@ impl CallContext {
         status: StatusCode,
         body: &[u8],
     ) -> Result<R, DecodeError> {
-        let name = match &self.method {
-            Cow::Borrowed(fixed) => MethodName::Fixed(fixed),
-            Cow::Owned(given) => MethodName::Given(given),
-        };
+        let name = MethodName::from(&self.method);
         crate::decode::decode(name, status, body, self.redactor.token())
     }
 }

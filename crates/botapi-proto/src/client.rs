@@ -144,11 +144,7 @@ impl Client {
         body: &[u8],
     ) -> Result<R, DecodeError> {
         let name = method_name.into();
-        let method = match &name {
-            Cow::Borrowed(fixed) => MethodName::Fixed(fixed),
-            Cow::Owned(given) => MethodName::Given(given),
-        };
-        crate::decode::decode(method, status, body, &self.token)
+        crate::decode::decode(MethodName::from(&name), status, body, &self.token)
     }
 
     /// Calls `method` through a function that takes the request and gives back the

@@ -56,11 +56,21 @@ impl<'a> MethodName<'a> {
         }
     }
 
-    /// The name as held by an error.
-    fn to_cow(self) -> Cow<'static, str> {
+    /// The name as held by an error or a call in flight.
+    pub(crate) fn to_cow(self) -> Cow<'static, str> {
         match self {
             MethodName::Fixed(fixed) => Cow::Borrowed(fixed),
             MethodName::Given(given) => Cow::Owned(given.to_owned()),
+        }
+    }
+}
+
+/// A name already held as a `Cow`: borrowed means fixed.
+impl<'a> From<&'a Cow<'static, str>> for MethodName<'a> {
+    fn from(name: &'a Cow<'static, str>) -> Self {
+        match name {
+            Cow::Borrowed(fixed) => MethodName::Fixed(fixed),
+            Cow::Owned(given) => MethodName::Given(given),
         }
     }
 }

@@ -3,14 +3,13 @@
 mod fields;
 pub(crate) mod multipart;
 
-use std::borrow::Cow;
-
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Method as HttpMethod};
 
 use crate::Client;
 use crate::call::CallContext;
+use crate::decode::MethodName;
 use crate::error::EncodeError;
 use crate::input_file;
 use crate::method::Method;
@@ -64,12 +63,8 @@ pub(crate) fn encode<M: Method + ?Sized>(
     if let Some(content_type) = content_type {
         http.headers_mut().insert(CONTENT_TYPE, content_type);
     }
-    let name = match method.static_name() {
-        Some(fixed) => Cow::Borrowed(fixed),
-        None => Cow::Owned(name.to_owned()),
-    };
     let context = CallContext::new(
-        name,
+        MethodName::of(method).to_cow(),
         client.api_url().clone(),
         client.token().redactor(),
         method.timeout_hint(),

@@ -58,6 +58,7 @@ use std::time::Duration;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use crate::CompactString;
 use crate::error::{Error, ErrorKind};
 use crate::method::Method;
 use crate::methods::GetUpdates;
@@ -93,7 +94,7 @@ pub struct Poller<U = PolledUpdate> {
     newest: Option<i64>,
     timeout_secs: u32,
     limit: Option<u8>,
-    allowed_updates: Option<Vec<crate::CompactString>>,
+    allowed_updates: Option<Vec<CompactString>>,
     policy: RetryPolicy,
     retries: RetryState,
 }
@@ -158,7 +159,7 @@ impl<U: PollItem> Poller<U> {
     #[must_use]
     pub fn allowed_updates(
         mut self,
-        kinds: impl IntoIterator<Item = impl Into<crate::CompactString>>,
+        kinds: impl IntoIterator<Item = impl Into<CompactString>>,
     ) -> Self {
         self.allowed_updates = Some(kinds.into_iter().map(Into::into).collect());
         self

@@ -10,12 +10,14 @@
 pub(crate) mod fill;
 pub(crate) mod union;
 
-use crate::CompactString;
 use std::borrow::Cow;
 use std::fmt;
 
+use compact_str::ToCompactString;
 use serde::Deserialize;
 use serde::de::{self, Visitor};
+
+use crate::CompactString;
 
 pub(crate) use fill::{Fill, Source};
 pub(crate) use union::{Fields, Union};
@@ -61,7 +63,7 @@ pub(crate) fn tag<'de, D: de::Deserializer<'de>>(
     deserializer.deserialize_str(CowVisitor("a string tag"))
 }
 
-/// A `String` field that old payloads sent as a number (see the lenient fields listed in
+/// A text field that old payloads sent as a number (see the lenient fields listed in
 /// the generator): a number is kept as its decimal text.
 pub(crate) struct StringOrNumber(pub(crate) CompactString);
 
@@ -91,11 +93,11 @@ impl Visitor<'_> for StringOrNumberVisitor {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<CompactString, E> {
-        Ok(compact_str::ToCompactString::to_compact_string(&v))
+        Ok(v.to_compact_string())
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<CompactString, E> {
-        Ok(compact_str::ToCompactString::to_compact_string(&v))
+        Ok(v.to_compact_string())
     }
 }
 
