@@ -1,13 +1,15 @@
 //! The commands that talk to a real Bot API server: get-me, log-out, close and call.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 use botapi_proto::meta::{self, MethodVisitor, visit_method};
 use botapi_proto::methods::{Close, GetMe, LogOut};
 use botapi_proto::retry::RetryPolicy;
 use botapi_proto::run::{Notice, Observer, Sender};
-use botapi_proto::types::User;
-use botapi_proto::{ApiUrl, Call, InputFile, Method};
+use botapi_proto::types::{ChatId, User};
+use botapi_proto::{ApiUrl, Call, InputFile, Method, Outgoing};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -150,9 +152,9 @@ fn json_type(value: &Value) -> &'static str {
 
 /// Sends `name` with `params`. Every `call` goes through here. A method the library knows is
 /// built as its typed struct from the JSON, so a misspelt, unknown or missing parameter is
-/// a usage error naming it, and its result is decoded into its type, so a wrong shape is
-/// reported as a malformed answer. A method the library does not know is sent as given and
-/// its result printed raw.
+/// a usage error naming it; the JSON is then sent as given (see [`Checked`]), and its result
+/// is decoded into its type, so a wrong shape is reported as a malformed answer. A method
+/// the library does not know is sent as given and its result printed raw.
 pub(crate) fn call_by_name(
     transport: &Connection,
     name: &str,
@@ -210,7 +212,7 @@ impl MethodVisitor for Check<'_> {
     }
 }
 
-/// Builds and sends the typed method that [`visit_method`] picked.
+/// Builds the typed method that [`visit_method`] picked, then sends it as [`Checked`].
 struct Typed<'a> {
     transport: &'a Connection,
     params: &'a Value,
@@ -228,7 +230,84 @@ impl MethodVisitor for Typed<'_> {
     {
         let method = M::deserialize(self.params)
             .map_err(|e| Failure::Usage(format!("--params for {}: {e}", self.name)))?;
-        to_json(&self.transport.send(&method)?)
+        send_checked(
+            self.transport,
+            Checked::<M::Response>::of(&method, self.name, self.params.clone()),
+        )
+    }
+}
+
+/// Sends a checked method and shows its typed result as JSON. Generic only over the result
+/// type, so the send path is compiled once per result type (`Message`, `bool`, …), not once
+/// per method.
+fn send_checked<R: Serialize + DeserializeOwned>(
+    transport: &Connection,
+    method: Checked<R>,
+) -> Result<Value, Failure> {
+    to_json(&transport.send(&method)?)
+}
+
+/// A known method whose parameters were checked by building its typed struct, sent as the
+/// JSON they were built from. It answers for the typed method everything the sender asks
+/// (read-only, flood-control target, long-poll hint), and decodes into the typed result.
+struct Checked<R> {
+    name: &'static str,
+    params: Value,
+    timeout_hint: Option<Duration>,
+    read_only: bool,
+    outgoing: Option<(ChatId, bool)>,
+    result: PhantomData<fn() -> R>,
+}
+
+impl<R> Checked<R> {
+    fn of<M: Method>(method: &M, name: &'static str, params: Value) -> Self {
+        Checked {
+            name,
+            params,
+            timeout_hint: method.timeout_hint(),
+            read_only: method.is_read_only(),
+            outgoing: method
+                .outgoing()
+                .map(|to| (to.chat.clone(), to.paid_broadcast)),
+            result: PhantomData,
+        }
+    }
+}
+
+/// The parameters as given, less the top-level `null`s: the typed method reads those as
+/// absent and would not have sent them.
+impl<R> Serialize for Checked<R> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Value::Object(params) = &self.params else {
+            return self.params.serialize(serializer);
+        };
+        serializer.collect_map(params.iter().filter(|(_, value)| !value.is_null()))
+    }
+}
+
+impl<R: DeserializeOwned> Method for Checked<R> {
+    type Response = R;
+
+    fn method_name(&self) -> &str {
+        self.name
+    }
+
+    fn static_name(&self) -> Option<&'static str> {
+        Some(self.name)
+    }
+
+    fn timeout_hint(&self) -> Option<Duration> {
+        self.timeout_hint
+    }
+
+    fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn outgoing(&self) -> Option<Outgoing<'_>> {
+        self.outgoing
+            .as_ref()
+            .map(|(chat, paid)| Outgoing::new(chat, *paid))
     }
 }
 
@@ -241,6 +320,45 @@ fn to_json<T: Serialize>(value: &T) -> Result<Value, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checked_method_answers_as_its_typed_method_and_sends_the_params_given() {
+        use botapi_proto::methods::{GetUpdates, SendMessage};
+        use botapi_proto::types::Message;
+        use serde::Deserialize;
+
+        let params = serde_json::json!({
+            "chat_id": -1009007199254740993_i64,
+            "text": "hi",
+            "allow_paid_broadcast": true,
+            "reply_markup": null,
+            "link_preview_options": {"is_disabled": true, "url": null},
+        });
+        let typed = SendMessage::deserialize(&params).unwrap();
+        let checked = Checked::<Message>::of(&typed, "sendMessage", params.clone());
+        assert_eq!(checked.outgoing(), typed.outgoing());
+        assert!(checked.outgoing().is_some_and(|to| to.paid_broadcast));
+        assert!(!checked.is_read_only());
+        assert_eq!(checked.static_name(), Some("sendMessage"));
+        // Exactly the given JSON (ids exact, nested values untouched), top-level nulls left out.
+        assert_eq!(
+            serde_json::to_value(&checked).unwrap(),
+            serde_json::json!({
+                "chat_id": -1009007199254740993_i64,
+                "text": "hi",
+                "allow_paid_broadcast": true,
+                "link_preview_options": {"is_disabled": true, "url": null},
+            })
+        );
+
+        let params = serde_json::json!({"timeout": 30});
+        let typed = GetUpdates::deserialize(&params).unwrap();
+        let checked = Checked::<Vec<Value>>::of(&typed, "getUpdates", params);
+        assert!(checked.is_read_only());
+        assert_eq!(checked.timeout_hint(), typed.timeout_hint());
+        assert!(checked.timeout_hint().is_some());
+        assert_eq!(checked.outgoing(), None);
+    }
 
     #[test]
     fn params_must_be_an_object() {
