@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Response, StatusCode};
 use hyper::body::{Body, Frame, SizeHint};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 /// The `Content-Type` of every envelope.
 pub(crate) const JSON: &str = "application/json";
@@ -24,26 +24,31 @@ pub(crate) struct Reply {
 
 impl Reply {
     /// `{"ok":true,"result":…}`, with a `description` when the real server adds one
-    /// (setWebhook and deleteWebhook do).
+    /// (setWebhook and deleteWebhook do), its fields in the server's order.
     pub(crate) fn ok(result: Value, description: Option<&str>) -> Reply {
-        let mut envelope = Map::new();
-        envelope.insert("ok".into(), Value::Bool(true));
-        envelope.insert("result".into(), result);
+        let mut body = String::from(r#"{"ok":true,"result":"#);
+        push_json(&mut body, &result);
         if let Some(description) = description {
-            envelope.insert("description".into(), description.into());
+            body.push_str(r#","description":"#);
+            push_json(&mut body, &Value::from(description));
         }
-        Reply::json(StatusCode::OK, &Value::Object(envelope))
+        body.push('}');
+        Reply::json(StatusCode::OK, body)
     }
 
     /// `{"ok":false,"error_code":…,"description":…}` with the HTTP status equal to the code,
-    /// and `parameters` when given.
+    /// and `parameters` when given: byte for byte the layout of the real server, so that
+    /// clients are tested on what they will read.
     pub(crate) fn error(code: u16, description: &str, parameters: Option<Value>) -> Reply {
-        let mut envelope = json!({"ok": false, "error_code": code, "description": description});
-        if let (Some(parameters), Value::Object(map)) = (parameters, &mut envelope) {
-            map.insert("parameters".into(), parameters);
+        let mut body = format!(r#"{{"ok":false,"error_code":{code},"description":"#);
+        push_json(&mut body, &Value::from(description));
+        if let Some(parameters) = parameters {
+            body.push_str(r#","parameters":"#);
+            push_json(&mut body, &parameters);
         }
+        body.push('}');
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        Reply::json(status, &envelope)
+        Reply::json(status, body)
     }
 
     pub(crate) fn not_found() -> Reply {
@@ -72,13 +77,11 @@ impl Reply {
         }
     }
 
-    fn json(status: StatusCode, envelope: &Value) -> Reply {
-        // Serializing a `Value` cannot fail: every map key is a string.
-        let bytes = serde_json::to_vec(envelope).unwrap_or_default();
+    fn json(status: StatusCode, body: String) -> Reply {
         Reply {
             status,
             content_type: Some(HeaderValue::from_static(JSON)),
-            body: ReplyBody::full(Bytes::from(bytes)),
+            body: ReplyBody::full(Bytes::from(body)),
         }
     }
 
@@ -240,10 +243,16 @@ impl Body for ReplyBody {
     }
 }
 
+/// Appends `value` as JSON. Writing a `Value` cannot fail: every map key is a string.
+fn push_json(out: &mut String, value: &Value) {
+    out.push_str(&value.to_string());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use http_body_util::BodyExt;
+    use serde_json::json;
 
     async fn collect(body: ReplyBody) -> Result<Vec<u8>, BrokenOff> {
         Ok(body.collect().await?.to_bytes().to_vec())
@@ -287,6 +296,21 @@ mod tests {
         let value: Value = serde_json::from_slice(reply.body.as_bytes().unwrap()).unwrap();
         assert_eq!(value["parameters"]["retry_after"], 3);
         assert_eq!(value["error_code"], 429);
+        // The real server's layout, field for field.
+        assert_eq!(
+            &reply.body.as_bytes().unwrap()[..],
+            br#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}}"#
+        );
+        let reply = Reply::error(401, "Unauthorized", None);
+        assert_eq!(
+            &reply.body.as_bytes().unwrap()[..],
+            br#"{"ok":false,"error_code":401,"description":"Unauthorized"}"#
+        );
+        let reply = Reply::ok(Value::Bool(true), Some("Webhook was set"));
+        assert_eq!(
+            &reply.body.as_bytes().unwrap()[..],
+            br#"{"ok":true,"result":true,"description":"Webhook was set"}"#
+        );
     }
 
     #[test]

@@ -16,13 +16,18 @@ fn client() -> Client {
 }
 
 /// Decodes arbitrary bytes as the answer to several methods with a status taken from the
-/// first two bytes. Nothing may panic, and no error may show the token's secret.
+/// first two bytes. Nothing may panic, no error may show the token's secret, and the quick
+/// reader of errors must agree with the full decoder.
 pub fn decode_envelope(data: &[u8]) {
     let (status, body) = match data {
         [a, b, rest @ ..] => (u16::from_be_bytes([*a, *b]) % 500 + 100, rest),
         _ => (200, data),
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    assert!(
+        crate::decode::usual_error_agrees(body),
+        "the quick reader of errors disagrees with the full decoder"
+    );
     let client = client();
     check(
         client

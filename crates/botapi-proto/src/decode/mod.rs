@@ -25,6 +25,8 @@ use crate::redact::{redact, redact_value, snippet};
 use crate::token::Token;
 use crate::types::wire::{Key, without_position};
 
+mod usual_error;
+
 /// The Bot API envelope without its result, which is read into a slot of the caller's
 /// (see [`EnvelopeSeed`]), so that a large result is not moved through every layer of the
 /// deserializer. The error fields are read leniently, so that a server sending an odd
@@ -88,6 +90,17 @@ pub(crate) fn decode<R: DeserializeOwned>(
         body,
         token,
     };
+    // An error in the server's own layout is read without serde_json; anything else falls
+    // through to the full decoder.
+    if !status.is_success()
+        && let Some(usual) = usual_error::read(body)
+    {
+        return Err(ctx.api_error(
+            ErrorCode(Some(usual.error_code)),
+            Description(usual.description.to_owned()),
+            usual.parameters,
+        ));
+    }
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ctx.malformed(MalformedKind::Empty, None, None, String::new()));
     }
@@ -119,6 +132,26 @@ pub(crate) fn decode<R: DeserializeOwned>(
             parameters,
         }) => Err(ctx.api_error(error_code, description, parameters)),
         Err(e) => Err(ctx.explain(text, e)),
+    }
+}
+
+/// Whether the quick reader of errors agrees with the full decoder on `body`: when it reads
+/// `body` at all, the full decoder must give the same error. For tests and the fuzzer.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn usual_error_agrees(body: &[u8]) -> bool {
+    if usual_error::read(body).is_none() {
+        return true;
+    }
+    let token = Token::new("1:quickcheck").expect("a valid token");
+    let read = |status| decode::<IgnoredAny>(MethodName::Fixed("check"), status, body, &token);
+    // A success status keeps the quick reader out of it.
+    match (read(StatusCode::TOO_MANY_REQUESTS), read(StatusCode::OK)) {
+        (Err(DecodeError::Api(quick)), Err(DecodeError::Api(full))) => {
+            quick.error_code == full.error_code
+                && quick.description == full.description
+                && quick.parameters == full.parameters
+        }
+        _ => false,
     }
 }
 
