@@ -1,8 +1,8 @@
 //! Decode and encode costs of the core, on the call paths a bot uses: `Client::decode` of a
-//! 100-update `getUpdates` answer (typed and through the `Poller`), of two API errors and of
-//! `getMe`, and building `sendMessage`. Each group also times serde_json's `IgnoredAny` over
-//! the same bytes, the scan floor of any serde_json decoder, so a run gives ratios that hold
-//! on a noisy machine.
+//! 100-update `getUpdates` answer (typed and through the `Poller`), of two API errors (and one
+//! of them in another field order, for the full decoder) and of `getMe`, and building
+//! `sendMessage`. Each group also times serde_json's `IgnoredAny` over the same bytes, the
+//! scan floor of any serde_json decoder, so a run gives ratios that hold on a noisy machine.
 //!
 //! ```text
 //! cargo bench -p botapi-proto --bench decode
@@ -136,6 +136,11 @@ fn small(c: &mut Criterion) {
             "error 400 migrated",
             payloads::MIGRATED,
             StatusCode::BAD_REQUEST,
+        ),
+        (
+            "error 429, fields reordered",
+            payloads::TOO_MANY_REQUESTS_REORDERED,
+            StatusCode::TOO_MANY_REQUESTS,
         ),
     ] {
         let first = client.decode_as::<Message>("sendMessage", status, body.as_bytes());

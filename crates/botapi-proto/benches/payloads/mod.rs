@@ -316,4 +316,7 @@ pub(crate) fn escape_non_ascii(text: &str) -> String {
 
 pub(crate) const GET_ME: &str = r#"{"ok":true,"result":{"id":7012345678,"is_bot":true,"first_name":"Example Bot","username":"example_bot","can_join_groups":true,"can_read_all_group_messages":false,"supports_inline_queries":true,"can_connect_to_business":false,"has_main_web_app":false}}"#;
 pub(crate) const TOO_MANY_REQUESTS: &str = r#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 35","parameters":{"retry_after":35}}"#;
+/// The same error with its fields in another order: read by the full decoder, not by the
+/// matcher for the server's own layout.
+pub(crate) const TOO_MANY_REQUESTS_REORDERED: &str = r#"{"description":"Too Many Requests: retry after 35","error_code":429,"ok":false,"parameters":{"retry_after":35}}"#;
 pub(crate) const MIGRATED: &str = r#"{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234567890123}}"#;

@@ -75,7 +75,7 @@ fn integer(text: &[u8]) -> Option<(i64, &[u8])> {
     Some((value, rest))
 }
 
-/// How many bytes of `text` come before the first `"`, `\\` or control character, eight at a
+/// How many bytes of `text` come before the first `"`, `\` or control character, eight at a
 /// time: error texts are long enough for this to matter.
 fn plain_len(text: &[u8]) -> usize {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
