@@ -6,6 +6,9 @@
 //! was wrong: a Bot API error, a body that is not UTF-8 or not JSON or is cut off, JSON that
 //! is not an envelope, or a result of the wrong shape (with the path where it stopped,
 //! found from the error's position in the text rather than by decoding again).
+//!
+//! An error in the server's own layout, under a status that is not a success, is read before
+//! any of that by a small matcher (`usual_error`), which hands anything else on.
 
 use std::borrow::Cow;
 use std::fmt;
