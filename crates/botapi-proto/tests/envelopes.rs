@@ -246,10 +246,21 @@ fn wrong_result_shape_says_where() {
 
 #[test]
 fn server_text_never_carries_the_secret_into_errors() {
-    let cases: [(u16, String); 5] = [
+    let cases: [(u16, String); 7] = [
         (
             502,
             format!("<html>upstream /bot77:{SECRET}/getMe failed</html>"),
+        ),
+        // The server's own layout, read by the quick matcher.
+        (
+            429,
+            format!(
+                r#"{{"ok":false,"error_code":429,"description":"flood 77:{SECRET} wait","parameters":{{"retry_after":3}}}}"#
+            ),
+        ),
+        (
+            401,
+            format!(r#"{{"ok":false,"error_code":401,"description":"{SECRET}"}}"#),
         ),
         (
             400,
