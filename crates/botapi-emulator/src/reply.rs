@@ -26,13 +26,13 @@ impl Reply {
     /// `{"ok":true,"result":…}`, with a `description` when the real server adds one
     /// (setWebhook and deleteWebhook do), its fields in the server's order.
     pub(crate) fn ok(result: Value, description: Option<&str>) -> Reply {
-        let mut body = String::from(r#"{"ok":true,"result":"#);
+        let mut body = br#"{"ok":true,"result":"#.to_vec();
         push_json(&mut body, &result);
         if let Some(description) = description {
-            body.push_str(r#","description":"#);
+            body.extend_from_slice(br#","description":"#);
             push_json(&mut body, &Value::from(description));
         }
-        body.push('}');
+        body.push(b'}');
         Reply::json(StatusCode::OK, body)
     }
 
@@ -40,13 +40,13 @@ impl Reply {
     /// and `parameters` when given: byte for byte the layout of the real server, so that
     /// clients are tested on what they will read.
     pub(crate) fn error(code: u16, description: &str, parameters: Option<Value>) -> Reply {
-        let mut body = format!(r#"{{"ok":false,"error_code":{code},"description":"#);
+        let mut body = format!(r#"{{"ok":false,"error_code":{code},"description":"#).into_bytes();
         push_json(&mut body, &Value::from(description));
         if let Some(parameters) = parameters {
-            body.push_str(r#","parameters":"#);
+            body.extend_from_slice(br#","parameters":"#);
             push_json(&mut body, &parameters);
         }
-        body.push('}');
+        body.push(b'}');
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         Reply::json(status, body)
     }
@@ -77,7 +77,7 @@ impl Reply {
         }
     }
 
-    fn json(status: StatusCode, body: String) -> Reply {
+    fn json(status: StatusCode, body: Vec<u8>) -> Reply {
         Reply {
             status,
             content_type: Some(HeaderValue::from_static(JSON)),
@@ -243,9 +243,10 @@ impl Body for ReplyBody {
     }
 }
 
-/// Appends `value` as JSON. Writing a `Value` cannot fail: every map key is a string.
-fn push_json(out: &mut String, value: &Value) {
-    out.push_str(&value.to_string());
+/// Appends `value` as JSON, straight into the body.
+fn push_json(out: &mut Vec<u8>, value: &Value) {
+    // Cannot fail: a `Vec` takes every write, and every key of a `Value` map is a string.
+    let _ = serde_json::to_writer(out, value);
 }
 
 #[cfg(test)]

@@ -99,8 +99,8 @@ pub(crate) fn decode<R: DeserializeOwned>(
         && let Some(usual) = usual_error::read(body)
     {
         return Err(ctx.api_error(
-            ErrorCode(Some(usual.error_code)),
-            Description(usual.description.to_owned()),
+            Some(usual.error_code),
+            usual.description.to_owned(),
             usual.parameters,
         ));
     }
@@ -133,7 +133,7 @@ pub(crate) fn decode<R: DeserializeOwned>(
             error_code,
             description,
             parameters,
-        }) => Err(ctx.api_error(error_code, description, parameters)),
+        }) => Err(ctx.api_error(error_code.0, description.0, parameters)),
         Err(e) => Err(ctx.explain(text, e)),
     }
 }
@@ -259,12 +259,12 @@ struct Context<'a> {
 impl Context<'_> {
     fn api_error(
         &self,
-        error_code: ErrorCode,
-        description: Description,
+        error_code: Option<i64>,
+        description: String,
         mut parameters: ResponseParameters,
     ) -> DecodeError {
-        let description = match redact(&description.0, self.token) {
-            Cow::Borrowed(_) => description.0,
+        let description = match redact(&description, self.token) {
+            Cow::Borrowed(_) => description,
             Cow::Owned(clean) => clean,
         };
         if !parameters.other.is_empty() {
@@ -277,7 +277,7 @@ impl Context<'_> {
         DecodeError::Api(Box::new(ApiError {
             method: self.method.to_cow(),
             status: self.status,
-            error_code: error_code.0,
+            error_code,
             description,
             parameters,
         }))
@@ -324,7 +324,7 @@ impl Context<'_> {
                 error_code,
                 description,
                 parameters,
-            }) => self.api_error(error_code, description, parameters),
+            }) => self.api_error(error_code.0, description.0, parameters),
             Ok(Envelope { ok: true, .. }) => {
                 // The result has the wrong shape; serde_json says where it stopped.
                 let path = (first.line() > 0).then(|| {

@@ -1,9 +1,10 @@
 //! A quick reader for the layout the Bot API server gives its errors, tried before
 //! `serde_json` on answers whose HTTP status is not a success.
 //!
-//! The server writes every error the same way, byte for byte:
-//! `{"ok":false,"error_code":N,"description":"…"}`, with `,"parameters":{…}` before the
-//! closing brace when it has a single `retry_after` or `migrate_to_chat_id` to give.
+//! The server writes its errors in one layout, as its source shows (the corpus keeps
+//! payloads taken from it): `{"ok":false,"error_code":N,"description":"…"}`, with
+//! `,"parameters":{…}` before the closing brace when it has a `retry_after` or a
+//! `migrate_to_chat_id` to give.
 //! Matching that layout costs a fraction of a general JSON pass. Anything else (another
 //! order, whitespace, an escape in the description, another field, a number that is not a
 //! plain integer, invalid UTF-8) makes it give up, and the full decoder reads the answer as
