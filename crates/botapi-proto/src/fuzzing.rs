@@ -16,8 +16,9 @@ fn client() -> Client {
 }
 
 /// Decodes arbitrary bytes as the answer to several methods with a status taken from the
-/// first two bytes. Nothing may panic, no error may show the token's secret, and the quick
-/// reader of errors must agree with the full decoder.
+/// first two bytes. Nothing may panic, no error may show the token's secret, the quick
+/// reader of errors must agree with the full decoder, and rewriting the body's escapes must
+/// not change what it means.
 pub fn decode_envelope(data: &[u8]) {
     let (status, body) = match data {
         [a, b, rest @ ..] => (u16::from_be_bytes([*a, *b]) % 500 + 100, rest),
@@ -27,6 +28,10 @@ pub fn decode_envelope(data: &[u8]) {
     assert!(
         crate::decode::usual_error_agrees(body),
         "the quick reader of errors disagrees with the full decoder"
+    );
+    assert!(
+        crate::decode::unescape_agrees(body),
+        "rewriting the escapes changed what the body means"
     );
     let client = client();
     check(
