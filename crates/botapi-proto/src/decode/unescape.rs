@@ -137,7 +137,7 @@ fn run(bytes: &[u8], from: usize, out: &mut String) -> Option<usize> {
         out.push(ch);
         at += 6;
     }
-    // `\u` followed by anything but four hex digits is not JSON.
+    // A `\u` with fewer than four bytes after it ends the text: it is not JSON.
     if at == from && bytes.get(at + 2..at + 6).is_none() {
         return None;
     }
