@@ -23,7 +23,7 @@ use botapi_proto::poll::{PolledUpdate, Poller};
 use botapi_proto::types::{
     InlineKeyboardButton, InlineKeyboardMarkup, Message, ParseMode, ReplyParameters,
 };
-use botapi_proto::{Client, DecodeError, Token};
+use botapi_proto::{Client, DecodeError, Method, Token};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use http::StatusCode;
 use serde::de::IgnoredAny;
@@ -179,8 +179,23 @@ fn encode(c: &mut Criterion) {
     group.bench_function("serialize prebuilt", |b| {
         b.iter(|| serde_json::to_vec(black_box(&prebuilt)).unwrap())
     });
+    group.bench_function("Method::write_json prebuilt", |b| {
+        b.iter(|| {
+            // serde_json::to_vec starts with the same capacity.
+            let mut out = Vec::with_capacity(128);
+            black_box(&prebuilt).write_json(&mut out).unwrap();
+            out
+        })
+    });
     group.bench_function("builder + serialize", |b| {
         b.iter(|| serde_json::to_vec(&build_send_message()).unwrap())
+    });
+    group.bench_function("builder + Method::write_json", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(128);
+            build_send_message().write_json(&mut out).unwrap();
+            out
+        })
     });
     group.bench_function("builder + Client::encode", |b| {
         b.iter(|| client.encode(&build_send_message()).unwrap())

@@ -54,4 +54,5 @@ pub(super) fn string_enum(e: &StrEnum, file: &mut File) {
     file.line(&format!(
         "impl<'de> Deserialize<'de> for {n} {{\nfn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\nwire::string_enum(deserializer)\n}}\n}}\n"
     ));
+    super::write_json::enum_writer(e, file);
 }

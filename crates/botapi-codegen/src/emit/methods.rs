@@ -17,6 +17,7 @@ pub(crate) const METHOD_TRAIT_FNS: &[&str] = &[
     "uploads",
     "is_read_only",
     "outgoing",
+    "write_json",
 ];
 
 /// The names of the inherent methods generated for a method type: `new` and one setter per
@@ -144,6 +145,7 @@ fn method_impl(model: &Model, m: &Method, form: &Form, file: &mut File) {
         file.code.push_str(&uploads_body(&form.params, model));
         file.line("}");
     }
+    super::write_json::method_writer(model, &form.params, file);
     file.line("}\n");
 }
 

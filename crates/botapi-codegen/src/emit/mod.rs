@@ -11,6 +11,7 @@ mod methods;
 mod structs;
 mod unions;
 mod update;
+mod write_json;
 
 use std::fmt::Write as _;
 

@@ -15,6 +15,7 @@ pub(super) fn struct_type(model: &Model, s: &Struct, file: &mut File) {
         serialize_tagged(s, field, value, file);
     }
     super::fill::fill(model, s, file);
+    super::write_json::struct_writer(model, s, file);
     if s.uploads {
         has_uploads(model, s, file);
     }

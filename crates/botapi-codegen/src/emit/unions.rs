@@ -12,6 +12,8 @@ pub(super) fn union_type(model: &Model, u: &Union, file: &mut File) {
     declaration(u, file);
     serialize(u, file);
     deserialize(u, file);
+    let rich = is_rich(u).then_some((hand::RICH_TEXT_PLAIN, hand::RICH_TEXT_ARRAY));
+    super::write_json::union_writer(model, u, rich, file);
     conversions(u, file);
     if u.uploads {
         has_uploads(model, u, file);

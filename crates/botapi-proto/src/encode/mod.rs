@@ -1,6 +1,7 @@
 //! Turning a method into an HTTP request: JSON when nothing is uploaded, multipart otherwise.
 
 mod fields;
+pub(crate) mod json;
 pub(crate) mod multipart;
 
 use bytes::Bytes;
@@ -78,10 +79,9 @@ fn json_body<M: Method + ?Sized>(
     name: &str,
     method: &M,
 ) -> Result<(Body, Option<HeaderValue>), EncodeError> {
-    // Most bodies fit, so serde_json seldom grows the buffer.
+    // Most bodies fit, so the buffer seldom grows.
     let mut json = Vec::with_capacity(JSON_CAPACITY);
-    let (written, stray_upload) =
-        input_file::serializes_upload(|| serde_json::to_writer(&mut json, method));
+    let (written, stray_upload) = input_file::serializes_upload(|| method.write_json(&mut json));
     written.map_err(|e| EncodeError::Serialize {
         method: name.to_owned(),
         message: e.to_string(),

@@ -5,6 +5,7 @@ use crate::CompactString;
 use crate::InputFile;
 use crate::Method;
 use crate::Outgoing;
+use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,10 @@ impl Method for GetMe {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
+    }
 }
 
 /// [logOut](https://core.telegram.org/bots/api#logout). Returns `True`.
@@ -64,6 +69,10 @@ impl Method for LogOut {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
+    }
 }
 
 /// [close](https://core.telegram.org/bots/api#close). Returns `True`.
@@ -90,6 +99,10 @@ impl Method for Close {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
     }
 }
 
@@ -284,6 +297,55 @@ impl Method for SendMessage {
             self.allow_paid_broadcast == Some(true),
         ))
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.entities {
+            object.field(",\"entities\":", value)?;
+        }
+        if let Some(value) = &self.link_preview_options {
+            object.field(",\"link_preview_options\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [forwardMessage](https://core.telegram.org/bots/api#forwardmessage). Returns `Message`.
@@ -402,6 +464,35 @@ impl Method for ForwardMessage {
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(&self.chat_id, false))
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
+        if let Some(value) = &self.video_start_timestamp {
+            object.field(",\"video_start_timestamp\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        object.field(",\"message_id\":", &self.message_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [forwardMessages](https://core.telegram.org/bots/api#forwardmessages). Returns `Array of MessageId`.
@@ -486,6 +577,26 @@ impl Method for ForwardMessages {
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(&self.chat_id, false))
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
+        object.field(",\"message_ids\":", &self.message_ids)?;
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -678,6 +789,56 @@ impl Method for CopyMessage {
             self.allow_paid_broadcast == Some(true),
         ))
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.video_start_timestamp {
+            object.field(",\"video_start_timestamp\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [copyMessages](https://core.telegram.org/bots/api#copymessages). Returns `Array of MessageId`.
@@ -772,6 +933,29 @@ impl Method for CopyMessages {
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(&self.chat_id, false))
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
+        object.field(",\"message_ids\":", &self.message_ids)?;
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.remove_caption {
+            object.field(",\"remove_caption\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -985,6 +1169,61 @@ impl Method for SendPhoto {
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"photo\":", &self.photo)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.has_spoiler {
+            object.field(",\"has_spoiler\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1206,6 +1445,62 @@ impl Method for SendLivePhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.live_photo.uploads(out);
         self.photo.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"live_photo\":", &self.live_photo)?;
+        object.serde_field(",\"photo\":", &self.photo)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.has_spoiler {
+            object.field(",\"has_spoiler\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1441,6 +1736,67 @@ impl Method for SendAudio {
         self.audio.uploads(out);
         self.thumbnail.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"audio\":", &self.audio)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.performer {
+            object.field(",\"performer\":", value)?;
+        }
+        if let Some(value) = &self.title {
+            object.field(",\"title\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendDocument](https://core.telegram.org/bots/api#senddocument). Returns `Message`.
@@ -1654,6 +2010,61 @@ impl Method for SendDocument {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.document.uploads(out);
         self.thumbnail.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"document\":", &self.document)?;
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.disable_content_type_detection {
+            object.field(",\"disable_content_type_detection\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1940,6 +2351,82 @@ impl Method for SendVideo {
         self.thumbnail.uploads(out);
         self.cover.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"video\":", &self.video)?;
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.width {
+            object.field(",\"width\":", value)?;
+        }
+        if let Some(value) = &self.height {
+            object.field(",\"height\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.cover {
+            object.serde_field(",\"cover\":", value)?;
+        }
+        if let Some(value) = &self.start_timestamp {
+            object.field(",\"start_timestamp\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.has_spoiler {
+            object.field(",\"has_spoiler\":", value)?;
+        }
+        if let Some(value) = &self.supports_streaming {
+            object.field(",\"supports_streaming\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendAnimation](https://core.telegram.org/bots/api#sendanimation). Returns `Message`.
@@ -2194,6 +2681,73 @@ impl Method for SendAnimation {
         self.animation.uploads(out);
         self.thumbnail.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"animation\":", &self.animation)?;
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.width {
+            object.field(",\"width\":", value)?;
+        }
+        if let Some(value) = &self.height {
+            object.field(",\"height\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.has_spoiler {
+            object.field(",\"has_spoiler\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendVoice](https://core.telegram.org/bots/api#sendvoice). Returns `Message`.
@@ -2397,6 +2951,58 @@ impl Method for SendVoice {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.voice.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"voice\":", &self.voice)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendVideoNote](https://core.telegram.org/bots/api#sendvideonote). Returns `Message`.
@@ -2590,6 +3196,55 @@ impl Method for SendVideoNote {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.video_note.uploads(out);
         self.thumbnail.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"video_note\":", &self.video_note)?;
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.length {
+            object.field(",\"length\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2788,6 +3443,56 @@ impl Method for SendPaidMedia {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        object.field(",\"star_count\":", &self.star_count)?;
+        object.field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.payload {
+            object.field(",\"payload\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendMediaGroup](https://core.telegram.org/bots/api#sendmediagroup). Returns `Array of Message`.
@@ -2914,6 +3619,37 @@ impl Method for SendMediaGroup {
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        object.field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3117,6 +3853,59 @@ impl Method for SendLocation {
             &self.chat_id,
             self.allow_paid_broadcast == Some(true),
         ))
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        if let Some(value) = &self.horizontal_accuracy {
+            object.serde_field(",\"horizontal_accuracy\":", value)?;
+        }
+        if let Some(value) = &self.live_period {
+            object.field(",\"live_period\":", value)?;
+        }
+        if let Some(value) = &self.heading {
+            object.field(",\"heading\":", value)?;
+        }
+        if let Some(value) = &self.proximity_alert_radius {
+            object.field(",\"proximity_alert_radius\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3333,6 +4122,61 @@ impl Method for SendVenue {
             self.allow_paid_broadcast == Some(true),
         ))
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"address\":", &self.address)?;
+        if let Some(value) = &self.foursquare_id {
+            object.field(",\"foursquare_id\":", value)?;
+        }
+        if let Some(value) = &self.foursquare_type {
+            object.field(",\"foursquare_type\":", value)?;
+        }
+        if let Some(value) = &self.google_place_id {
+            object.field(",\"google_place_id\":", value)?;
+        }
+        if let Some(value) = &self.google_place_type {
+            object.field(",\"google_place_type\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendContact](https://core.telegram.org/bots/api#sendcontact). Returns `Message`.
@@ -3519,6 +4363,53 @@ impl Method for SendContact {
             &self.chat_id,
             self.allow_paid_broadcast == Some(true),
         ))
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.field(",\"phone_number\":", &self.phone_number)?;
+        object.field(",\"first_name\":", &self.first_name)?;
+        if let Some(value) = &self.last_name {
+            object.field(",\"last_name\":", value)?;
+        }
+        if let Some(value) = &self.vcard {
+            object.field(",\"vcard\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3894,6 +4785,107 @@ impl Method for SendPoll {
         self.explanation_media.uploads(out);
         self.media.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        object.field(",\"question\":", &self.question)?;
+        if let Some(value) = &self.question_parse_mode {
+            object.field(",\"question_parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.question_entities {
+            object.field(",\"question_entities\":", value)?;
+        }
+        object.field(",\"options\":", &self.options)?;
+        if let Some(value) = &self.is_anonymous {
+            object.field(",\"is_anonymous\":", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            object.field(",\"type\":", value)?;
+        }
+        if let Some(value) = &self.allows_multiple_answers {
+            object.field(",\"allows_multiple_answers\":", value)?;
+        }
+        if let Some(value) = &self.allows_revoting {
+            object.field(",\"allows_revoting\":", value)?;
+        }
+        if let Some(value) = &self.shuffle_options {
+            object.field(",\"shuffle_options\":", value)?;
+        }
+        if let Some(value) = &self.allow_adding_options {
+            object.field(",\"allow_adding_options\":", value)?;
+        }
+        if let Some(value) = &self.hide_results_until_closes {
+            object.field(",\"hide_results_until_closes\":", value)?;
+        }
+        if let Some(value) = &self.members_only {
+            object.field(",\"members_only\":", value)?;
+        }
+        if let Some(value) = &self.country_codes {
+            object.field(",\"country_codes\":", value)?;
+        }
+        if let Some(value) = &self.correct_option_ids {
+            object.field(",\"correct_option_ids\":", value)?;
+        }
+        if let Some(value) = &self.explanation {
+            object.field(",\"explanation\":", value)?;
+        }
+        if let Some(value) = &self.explanation_parse_mode {
+            object.field(",\"explanation_parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.explanation_entities {
+            object.field(",\"explanation_entities\":", value)?;
+        }
+        if let Some(value) = &self.explanation_media {
+            object.field(",\"explanation_media\":", value)?;
+        }
+        if let Some(value) = &self.open_period {
+            object.field(",\"open_period\":", value)?;
+        }
+        if let Some(value) = &self.close_date {
+            object.field(",\"close_date\":", value)?;
+        }
+        if let Some(value) = &self.is_closed {
+            object.field(",\"is_closed\":", value)?;
+        }
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        if let Some(value) = &self.description_parse_mode {
+            object.field(",\"description_parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.description_entities {
+            object.field(",\"description_entities\":", value)?;
+        }
+        if let Some(value) = &self.media {
+            object.field(",\"media\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendChecklist](https://core.telegram.org/bots/api#sendchecklist). Returns `Message`.
@@ -3988,6 +4980,29 @@ impl Method for SendChecklist {
     }
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         Some(Outgoing::new(&self.chat_id, false))
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"checklist\":", &self.checklist)?;
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -4143,6 +5158,45 @@ impl Method for SendDice {
             self.allow_paid_broadcast == Some(true),
         ))
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.emoji {
+            object.field(",\"emoji\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendMessageDraft](https://core.telegram.org/bots/api#sendmessagedraft). Returns `True`.
@@ -4238,6 +5292,31 @@ impl Method for SendMessageDraft {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        object.field(",\"draft_id\":", &self.draft_id)?;
+        if let Some(value) = &self.text {
+            object.field(",\"text\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.entities {
+            object.field(",\"entities\":", value)?;
+        }
+        if let Some(value) = &self.can_stop {
+            object.field(",\"can_stop\":", value)?;
+        }
+        if let Some(value) = &self.keep_on_stop {
+            object.field(",\"keep_on_stop\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendChatAction](https://core.telegram.org/bots/api#sendchataction). Returns `True`.
@@ -4296,6 +5375,19 @@ impl Method for SendChatAction {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        object.field(",\"action\":", &self.action)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setMessageReaction](https://core.telegram.org/bots/api#setmessagereaction). Returns `True`.
@@ -4352,6 +5444,19 @@ impl Method for SetMessageReaction {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.reaction {
+            object.field(",\"reaction\":", value)?;
+        }
+        if let Some(value) = &self.is_big {
+            object.field(",\"is_big\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getUserProfilePhotos](https://core.telegram.org/bots/api#getuserprofilephotos). Returns `UserProfilePhotos`.
@@ -4406,6 +5511,18 @@ impl Method for GetUserProfilePhotos {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.offset {
+            object.field(",\"offset\":", value)?;
+        }
+        if let Some(value) = &self.limit {
+            object.field(",\"limit\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -4462,6 +5579,18 @@ impl Method for GetUserProfileAudios {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.offset {
+            object.field(",\"offset\":", value)?;
+        }
+        if let Some(value) = &self.limit {
+            object.field(",\"limit\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setUserEmojiStatus](https://core.telegram.org/bots/api#setuseremojistatus). Returns `True`.
@@ -4517,6 +5646,18 @@ impl Method for SetUserEmojiStatus {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.emoji_status_custom_emoji_id {
+            object.field(",\"emoji_status_custom_emoji_id\":", value)?;
+        }
+        if let Some(value) = &self.emoji_status_expiration_date {
+            object.field(",\"emoji_status_expiration_date\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getFile](https://core.telegram.org/bots/api#getfile). Returns `File`.
@@ -4551,6 +5692,12 @@ impl Method for GetFile {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"file_id\":", &self.file_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -4607,6 +5754,19 @@ impl Method for BanChatMember {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.until_date {
+            object.field(",\"until_date\":", value)?;
+        }
+        if let Some(value) = &self.revoke_messages {
+            object.field(",\"revoke_messages\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [unbanChatMember](https://core.telegram.org/bots/api#unbanchatmember). Returns `True`.
@@ -4651,6 +5811,16 @@ impl Method for UnbanChatMember {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.only_if_banned {
+            object.field(",\"only_if_banned\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -4716,6 +5886,20 @@ impl Method for RestrictChatMember {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"permissions\":", &self.permissions)?;
+        if let Some(value) = &self.use_independent_chat_permissions {
+            object.field(",\"use_independent_chat_permissions\":", value)?;
+        }
+        if let Some(value) = &self.until_date {
+            object.field(",\"until_date\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -4933,6 +6117,67 @@ impl Method for PromoteChatMember {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.is_anonymous {
+            object.field(",\"is_anonymous\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_chat {
+            object.field(",\"can_manage_chat\":", value)?;
+        }
+        if let Some(value) = &self.can_delete_messages {
+            object.field(",\"can_delete_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_video_chats {
+            object.field(",\"can_manage_video_chats\":", value)?;
+        }
+        if let Some(value) = &self.can_restrict_members {
+            object.field(",\"can_restrict_members\":", value)?;
+        }
+        if let Some(value) = &self.can_promote_members {
+            object.field(",\"can_promote_members\":", value)?;
+        }
+        if let Some(value) = &self.can_change_info {
+            object.field(",\"can_change_info\":", value)?;
+        }
+        if let Some(value) = &self.can_invite_users {
+            object.field(",\"can_invite_users\":", value)?;
+        }
+        if let Some(value) = &self.can_post_stories {
+            object.field(",\"can_post_stories\":", value)?;
+        }
+        if let Some(value) = &self.can_edit_stories {
+            object.field(",\"can_edit_stories\":", value)?;
+        }
+        if let Some(value) = &self.can_delete_stories {
+            object.field(",\"can_delete_stories\":", value)?;
+        }
+        if let Some(value) = &self.can_post_messages {
+            object.field(",\"can_post_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_edit_messages {
+            object.field(",\"can_edit_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_pin_messages {
+            object.field(",\"can_pin_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_topics {
+            object.field(",\"can_manage_topics\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_direct_messages {
+            object.field(",\"can_manage_direct_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_tags {
+            object.field(",\"can_manage_tags\":", value)?;
+        }
+        if let Some(value) = &self.can_send_welcome_messages {
+            object.field(",\"can_send_welcome_messages\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setChatAdministratorCustomTitle](https://core.telegram.org/bots/api#setchatadministratorcustomtitle). Returns `True`.
@@ -4974,6 +6219,14 @@ impl Method for SetChatAdministratorCustomTitle {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"custom_title\":", &self.custom_title)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -5020,6 +6273,16 @@ impl Method for SetChatMemberTag {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.tag {
+            object.field(",\"tag\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [banChatSenderChat](https://core.telegram.org/bots/api#banchatsenderchat). Returns `True`.
@@ -5055,6 +6318,13 @@ impl Method for BanChatSenderChat {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"sender_chat_id\":", &self.sender_chat_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [unbanChatSenderChat](https://core.telegram.org/bots/api#unbanchatsenderchat). Returns `True`.
@@ -5089,6 +6359,13 @@ impl Method for UnbanChatSenderChat {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"sender_chat_id\":", &self.sender_chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -5138,6 +6415,16 @@ impl Method for SetChatPermissions {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"permissions\":", &self.permissions)?;
+        if let Some(value) = &self.use_independent_chat_permissions {
+            object.field(",\"use_independent_chat_permissions\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [exportChatInviteLink](https://core.telegram.org/bots/api#exportchatinvitelink). Returns `String`.
@@ -5169,6 +6456,12 @@ impl Method for ExportChatInviteLink {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -5241,6 +6534,24 @@ impl Method for CreateChatInviteLink {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.name {
+            object.field(",\"name\":", value)?;
+        }
+        if let Some(value) = &self.expire_date {
+            object.field(",\"expire_date\":", value)?;
+        }
+        if let Some(value) = &self.member_limit {
+            object.field(",\"member_limit\":", value)?;
+        }
+        if let Some(value) = &self.creates_join_request {
+            object.field(",\"creates_join_request\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -5317,6 +6628,25 @@ impl Method for EditChatInviteLink {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"invite_link\":", &self.invite_link)?;
+        if let Some(value) = &self.name {
+            object.field(",\"name\":", value)?;
+        }
+        if let Some(value) = &self.expire_date {
+            object.field(",\"expire_date\":", value)?;
+        }
+        if let Some(value) = &self.member_limit {
+            object.field(",\"member_limit\":", value)?;
+        }
+        if let Some(value) = &self.creates_join_request {
+            object.field(",\"creates_join_request\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [createChatSubscriptionInviteLink](https://core.telegram.org/bots/api#createchatsubscriptioninvitelink). Returns `ChatInviteLink`.
@@ -5368,5 +6698,16 @@ impl Method for CreateChatSubscriptionInviteLink {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.name {
+            object.field(",\"name\":", value)?;
+        }
+        object.field(",\"subscription_period\":", &self.subscription_period)?;
+        object.field(",\"subscription_price\":", &self.subscription_price)?;
+        object.close();
+        Ok(())
     }
 }

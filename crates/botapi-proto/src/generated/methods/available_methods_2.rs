@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::InputFile;
 use crate::Method;
+use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,16 @@ impl Method for EditChatSubscriptionInviteLink {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"invite_link\":", &self.invite_link)?;
+        if let Some(value) = &self.name {
+            object.field(",\"name\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [revokeChatInviteLink](https://core.telegram.org/bots/api#revokechatinvitelink). Returns `ChatInviteLink`.
@@ -85,6 +96,13 @@ impl Method for RevokeChatInviteLink {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"invite_link\":", &self.invite_link)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -121,6 +139,13 @@ impl Method for ApproveChatJoinRequest {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [declineChatJoinRequest](https://core.telegram.org/bots/api#declinechatjoinrequest). Returns `True`.
@@ -155,6 +180,13 @@ impl Method for DeclineChatJoinRequest {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -194,6 +226,16 @@ impl Method for AnswerChatJoinRequestQuery {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(
+            ",\"chat_join_request_query_id\":",
+            &self.chat_join_request_query_id,
+        )?;
+        object.field(",\"result\":", &self.result)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendChatJoinRequestWebApp](https://core.telegram.org/bots/api#sendchatjoinrequestwebapp). Returns `True`.
@@ -231,6 +273,16 @@ impl Method for SendChatJoinRequestWebApp {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(
+            ",\"chat_join_request_query_id\":",
+            &self.chat_join_request_query_id,
+        )?;
+        object.field(",\"web_app_url\":", &self.web_app_url)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -270,6 +322,13 @@ impl Method for SetChatPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.serde_field(",\"photo\":", &self.photo)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteChatPhoto](https://core.telegram.org/bots/api#deletechatphoto). Returns `True`.
@@ -301,6 +360,12 @@ impl Method for DeleteChatPhoto {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -336,6 +401,13 @@ impl Method for SetChatTitle {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"title\":", &self.title)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -378,6 +450,15 @@ impl Method for SetChatDescription {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -437,6 +518,19 @@ impl Method for PinChatMessage {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [unpinChatMessage](https://core.telegram.org/bots/api#unpinchatmessage). Returns `True`.
@@ -492,6 +586,18 @@ impl Method for UnpinChatMessage {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_id {
+            object.field(",\"message_id\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [unpinAllChatMessages](https://core.telegram.org/bots/api#unpinallchatmessages). Returns `True`.
@@ -524,6 +630,12 @@ impl Method for UnpinAllChatMessages {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [leaveChat](https://core.telegram.org/bots/api#leavechat). Returns `True`.
@@ -555,6 +667,12 @@ impl Method for LeaveChat {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -590,6 +708,12 @@ impl Method for GetChat {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -636,6 +760,15 @@ impl Method for GetChatAdministrators {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.return_bots {
+            object.field(",\"return_bots\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getChatMemberCount](https://core.telegram.org/bots/api#getchatmembercount). Returns `Integer`.
@@ -670,6 +803,12 @@ impl Method for GetChatMemberCount {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -709,6 +848,13 @@ impl Method for GetChatMember {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getUserPersonalChatMessages](https://core.telegram.org/bots/api#getuserpersonalchatmessages). Returns `Array of Message`.
@@ -743,6 +889,13 @@ impl Method for GetUserPersonalChatMessages {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"limit\":", &self.limit)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -779,6 +932,13 @@ impl Method for SetChatStickerSet {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"sticker_set_name\":", &self.sticker_set_name)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteChatStickerSet](https://core.telegram.org/bots/api#deletechatstickerset). Returns `True`.
@@ -811,6 +971,12 @@ impl Method for DeleteChatStickerSet {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getForumTopicIconStickers](https://core.telegram.org/bots/api#getforumtopiciconstickers). Returns `Array of Sticker`.
@@ -840,6 +1006,10 @@ impl Method for GetForumTopicIconStickers {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
     }
 }
 
@@ -896,6 +1066,19 @@ impl Method for CreateForumTopic {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"name\":", &self.name)?;
+        if let Some(value) = &self.icon_color {
+            object.field(",\"icon_color\":", value)?;
+        }
+        if let Some(value) = &self.icon_custom_emoji_id {
+            object.field(",\"icon_custom_emoji_id\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editForumTopic](https://core.telegram.org/bots/api#editforumtopic). Returns `True`.
@@ -951,6 +1134,19 @@ impl Method for EditForumTopic {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
+        if let Some(value) = &self.name {
+            object.field(",\"name\":", value)?;
+        }
+        if let Some(value) = &self.icon_custom_emoji_id {
+            object.field(",\"icon_custom_emoji_id\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [closeForumTopic](https://core.telegram.org/bots/api#closeforumtopic). Returns `True`.
@@ -985,6 +1181,13 @@ impl Method for CloseForumTopic {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1021,6 +1224,13 @@ impl Method for ReopenForumTopic {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteForumTopic](https://core.telegram.org/bots/api#deleteforumtopic). Returns `True`.
@@ -1055,6 +1265,13 @@ impl Method for DeleteForumTopic {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1091,6 +1308,13 @@ impl Method for UnpinAllForumTopicMessages {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editGeneralForumTopic](https://core.telegram.org/bots/api#editgeneralforumtopic). Returns `True`.
@@ -1126,6 +1350,13 @@ impl Method for EditGeneralForumTopic {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"name\":", &self.name)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [closeGeneralForumTopic](https://core.telegram.org/bots/api#closegeneralforumtopic). Returns `True`.
@@ -1157,6 +1388,12 @@ impl Method for CloseGeneralForumTopic {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1190,6 +1427,12 @@ impl Method for ReopenGeneralForumTopic {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [hideGeneralForumTopic](https://core.telegram.org/bots/api#hidegeneralforumtopic). Returns `True`.
@@ -1221,6 +1464,12 @@ impl Method for HideGeneralForumTopic {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1254,6 +1503,12 @@ impl Method for UnhideGeneralForumTopic {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [unpinAllGeneralForumTopicMessages](https://core.telegram.org/bots/api#unpinallgeneralforumtopicmessages). Returns `True`.
@@ -1285,6 +1540,12 @@ impl Method for UnpinAllGeneralForumTopicMessages {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1358,6 +1619,24 @@ impl Method for AnswerCallbackQuery {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"callback_query_id\":", &self.callback_query_id)?;
+        if let Some(value) = &self.text {
+            object.field(",\"text\":", value)?;
+        }
+        if let Some(value) = &self.show_alert {
+            object.field(",\"show_alert\":", value)?;
+        }
+        if let Some(value) = &self.url {
+            object.field(",\"url\":", value)?;
+        }
+        if let Some(value) = &self.cache_time {
+            object.field(",\"cache_time\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [answerGuestQuery](https://core.telegram.org/bots/api#answerguestquery). Returns `SentGuestMessage`.
@@ -1399,6 +1678,13 @@ impl Method for AnswerGuestQuery {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.result.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"guest_query_id\":", &self.guest_query_id)?;
+        object.field(",\"result\":", &self.result)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getUserChatBoosts](https://core.telegram.org/bots/api#getuserchatboosts). Returns `UserChatBoosts`.
@@ -1437,6 +1723,13 @@ impl Method for GetUserChatBoosts {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getBusinessConnection](https://core.telegram.org/bots/api#getbusinessconnection). Returns `BusinessConnection`.
@@ -1472,6 +1765,12 @@ impl Method for GetBusinessConnection {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getManagedBotToken](https://core.telegram.org/bots/api#getmanagedbottoken). Returns `String`.
@@ -1505,6 +1804,12 @@ impl Method for GetManagedBotToken {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [replaceManagedBotToken](https://core.telegram.org/bots/api#replacemanagedbottoken). Returns `String`.
@@ -1534,6 +1839,12 @@ impl Method for ReplaceManagedBotToken {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1567,6 +1878,12 @@ impl Method for GetManagedBotAccessSettings {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1612,6 +1929,16 @@ impl Method for SetManagedBotAccessSettings {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"is_access_restricted\":", &self.is_access_restricted)?;
+        if let Some(value) = &self.added_user_ids {
+            object.field(",\"added_user_ids\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1665,6 +1992,18 @@ impl Method for SetMyCommands {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"commands\":", &self.commands)?;
+        if let Some(value) = &self.scope {
+            object.field(",\"scope\":", value)?;
+        }
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteMyCommands](https://core.telegram.org/bots/api#deletemycommands). Returns `True`.
@@ -1710,5 +2049,16 @@ impl Method for DeleteMyCommands {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.scope {
+            object.field(",\"scope\":", value)?;
+        }
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }

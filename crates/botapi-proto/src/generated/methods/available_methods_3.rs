@@ -3,6 +3,7 @@
 
 use crate::CompactString;
 use crate::Method;
+use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,17 @@ impl Method for GetMyCommands {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.scope {
+            object.field(",\"scope\":", value)?;
+        }
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setMyName](https://core.telegram.org/bots/api#setmyname). Returns `True`.
@@ -100,6 +112,17 @@ impl Method for SetMyName {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.name {
+            object.field(",\"name\":", value)?;
+        }
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getMyName](https://core.telegram.org/bots/api#getmyname). Returns `BotName`.
@@ -139,6 +162,14 @@ impl Method for GetMyName {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -186,6 +217,17 @@ impl Method for SetMyDescription {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getMyDescription](https://core.telegram.org/bots/api#getmydescription). Returns `BotDescription`.
@@ -225,6 +267,14 @@ impl Method for GetMyDescription {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -272,6 +322,17 @@ impl Method for SetMyShortDescription {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.short_description {
+            object.field(",\"short_description\":", value)?;
+        }
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getMyShortDescription](https://core.telegram.org/bots/api#getmyshortdescription). Returns `BotShortDescription`.
@@ -312,6 +373,14 @@ impl Method for GetMyShortDescription {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setMyProfilePhoto](https://core.telegram.org/bots/api#setmyprofilephoto). Returns `True`.
@@ -347,6 +416,12 @@ impl Method for SetMyProfilePhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"photo\":", &self.photo)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [removeMyProfilePhoto](https://core.telegram.org/bots/api#removemyprofilephoto). Returns `True`.
@@ -373,6 +448,10 @@ impl Method for RemoveMyProfilePhoto {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
     }
 }
 
@@ -420,6 +499,17 @@ impl Method for SetChatMenuButton {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.chat_id {
+            object.field(",\"chat_id\":", value)?;
+        }
+        if let Some(value) = &self.menu_button {
+            object.field(",\"menu_button\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getChatMenuButton](https://core.telegram.org/bots/api#getchatmenubutton). Returns `MenuButton`.
@@ -459,6 +549,14 @@ impl Method for GetChatMenuButton {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.chat_id {
+            object.field(",\"chat_id\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -506,6 +604,17 @@ impl Method for SetMyDefaultAdministratorRights {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.rights {
+            object.field(",\"rights\":", value)?;
+        }
+        if let Some(value) = &self.for_channels {
+            object.field(",\"for_channels\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getMyDefaultAdministratorRights](https://core.telegram.org/bots/api#getmydefaultadministratorrights). Returns `ChatAdministratorRights`.
@@ -546,6 +655,14 @@ impl Method for GetMyDefaultAdministratorRights {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.for_channels {
+            object.field(",\"for_channels\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getAvailableGifts](https://core.telegram.org/bots/api#getavailablegifts). Returns `Gifts`.
@@ -575,6 +692,10 @@ impl Method for GetAvailableGifts {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
     }
 }
 
@@ -668,6 +789,30 @@ impl Method for SendGift {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.user_id {
+            object.field(",\"user_id\":", value)?;
+        }
+        if let Some(value) = &self.chat_id {
+            object.field(",\"chat_id\":", value)?;
+        }
+        object.field(",\"gift_id\":", &self.gift_id)?;
+        if let Some(value) = &self.pay_for_upgrade {
+            object.field(",\"pay_for_upgrade\":", value)?;
+        }
+        if let Some(value) = &self.text {
+            object.field(",\"text\":", value)?;
+        }
+        if let Some(value) = &self.text_parse_mode {
+            object.field(",\"text_parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.text_entities {
+            object.field(",\"text_entities\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [giftPremiumSubscription](https://core.telegram.org/bots/api#giftpremiumsubscription). Returns `True`.
@@ -736,6 +881,23 @@ impl Method for GiftPremiumSubscription {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"month_count\":", &self.month_count)?;
+        object.field(",\"star_count\":", &self.star_count)?;
+        if let Some(value) = &self.text {
+            object.field(",\"text\":", value)?;
+        }
+        if let Some(value) = &self.text_parse_mode {
+            object.field(",\"text_parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.text_entities {
+            object.field(",\"text_entities\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [verifyUser](https://core.telegram.org/bots/api#verifyuser). Returns `True`.
@@ -777,6 +939,15 @@ impl Method for VerifyUser {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.custom_description {
+            object.field(",\"custom_description\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -820,6 +991,15 @@ impl Method for VerifyChat {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.custom_description {
+            object.field(",\"custom_description\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [removeUserVerification](https://core.telegram.org/bots/api#removeuserverification). Returns `True`.
@@ -849,6 +1029,12 @@ impl Method for RemoveUserVerification {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -881,6 +1067,12 @@ impl Method for RemoveChatVerification {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -924,6 +1116,14 @@ impl Method for ReadBusinessMessage {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteBusinessMessages](https://core.telegram.org/bots/api#deletebusinessmessages). Returns `True`.
@@ -961,6 +1161,13 @@ impl Method for DeleteBusinessMessages {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"message_ids\":", &self.message_ids)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1010,6 +1217,16 @@ impl Method for SetBusinessAccountName {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"first_name\":", &self.first_name)?;
+        if let Some(value) = &self.last_name {
+            object.field(",\"last_name\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setBusinessAccountUsername](https://core.telegram.org/bots/api#setbusinessaccountusername). Returns `True`.
@@ -1052,6 +1269,15 @@ impl Method for SetBusinessAccountUsername {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        if let Some(value) = &self.username {
+            object.field(",\"username\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setBusinessAccountBio](https://core.telegram.org/bots/api#setbusinessaccountbio). Returns `True`.
@@ -1093,6 +1319,15 @@ impl Method for SetBusinessAccountBio {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        if let Some(value) = &self.bio {
+            object.field(",\"bio\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1146,6 +1381,16 @@ impl Method for SetBusinessAccountProfilePhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"photo\":", &self.photo)?;
+        if let Some(value) = &self.is_public {
+            object.field(",\"is_public\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [removeBusinessAccountProfilePhoto](https://core.telegram.org/bots/api#removebusinessaccountprofilephoto). Returns `True`.
@@ -1189,6 +1434,15 @@ impl Method for RemoveBusinessAccountProfilePhoto {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        if let Some(value) = &self.is_public {
+            object.field(",\"is_public\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setBusinessAccountGiftSettings](https://core.telegram.org/bots/api#setbusinessaccountgiftsettings). Returns `True`.
@@ -1231,6 +1485,14 @@ impl Method for SetBusinessAccountGiftSettings {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"show_gift_button\":", &self.show_gift_button)?;
+        object.field(",\"accepted_gift_types\":", &self.accepted_gift_types)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getBusinessAccountStarBalance](https://core.telegram.org/bots/api#getbusinessaccountstarbalance). Returns `StarAmount`.
@@ -1266,6 +1528,12 @@ impl Method for GetBusinessAccountStarBalance {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [transferBusinessAccountStars](https://core.telegram.org/bots/api#transferbusinessaccountstars). Returns `True`.
@@ -1300,6 +1568,13 @@ impl Method for TransferBusinessAccountStars {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"star_count\":", &self.star_count)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1436,6 +1711,42 @@ impl Method for GetBusinessAccountGifts {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        if let Some(value) = &self.exclude_unsaved {
+            object.field(",\"exclude_unsaved\":", value)?;
+        }
+        if let Some(value) = &self.exclude_saved {
+            object.field(",\"exclude_saved\":", value)?;
+        }
+        if let Some(value) = &self.exclude_unlimited {
+            object.field(",\"exclude_unlimited\":", value)?;
+        }
+        if let Some(value) = &self.exclude_limited_upgradable {
+            object.field(",\"exclude_limited_upgradable\":", value)?;
+        }
+        if let Some(value) = &self.exclude_limited_non_upgradable {
+            object.field(",\"exclude_limited_non_upgradable\":", value)?;
+        }
+        if let Some(value) = &self.exclude_unique {
+            object.field(",\"exclude_unique\":", value)?;
+        }
+        if let Some(value) = &self.exclude_from_blockchain {
+            object.field(",\"exclude_from_blockchain\":", value)?;
+        }
+        if let Some(value) = &self.sort_by_price {
+            object.field(",\"sort_by_price\":", value)?;
+        }
+        if let Some(value) = &self.offset {
+            object.field(",\"offset\":", value)?;
+        }
+        if let Some(value) = &self.limit {
+            object.field(",\"limit\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getUserGifts](https://core.telegram.org/bots/api#getusergifts). Returns `OwnedGifts`.
@@ -1550,6 +1861,36 @@ impl Method for GetUserGifts {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.exclude_unlimited {
+            object.field(",\"exclude_unlimited\":", value)?;
+        }
+        if let Some(value) = &self.exclude_limited_upgradable {
+            object.field(",\"exclude_limited_upgradable\":", value)?;
+        }
+        if let Some(value) = &self.exclude_limited_non_upgradable {
+            object.field(",\"exclude_limited_non_upgradable\":", value)?;
+        }
+        if let Some(value) = &self.exclude_from_blockchain {
+            object.field(",\"exclude_from_blockchain\":", value)?;
+        }
+        if let Some(value) = &self.exclude_unique {
+            object.field(",\"exclude_unique\":", value)?;
+        }
+        if let Some(value) = &self.sort_by_price {
+            object.field(",\"sort_by_price\":", value)?;
+        }
+        if let Some(value) = &self.offset {
+            object.field(",\"offset\":", value)?;
+        }
+        if let Some(value) = &self.limit {
+            object.field(",\"limit\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1686,6 +2027,42 @@ impl Method for GetChatGifts {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.exclude_unsaved {
+            object.field(",\"exclude_unsaved\":", value)?;
+        }
+        if let Some(value) = &self.exclude_saved {
+            object.field(",\"exclude_saved\":", value)?;
+        }
+        if let Some(value) = &self.exclude_unlimited {
+            object.field(",\"exclude_unlimited\":", value)?;
+        }
+        if let Some(value) = &self.exclude_limited_upgradable {
+            object.field(",\"exclude_limited_upgradable\":", value)?;
+        }
+        if let Some(value) = &self.exclude_limited_non_upgradable {
+            object.field(",\"exclude_limited_non_upgradable\":", value)?;
+        }
+        if let Some(value) = &self.exclude_from_blockchain {
+            object.field(",\"exclude_from_blockchain\":", value)?;
+        }
+        if let Some(value) = &self.exclude_unique {
+            object.field(",\"exclude_unique\":", value)?;
+        }
+        if let Some(value) = &self.sort_by_price {
+            object.field(",\"sort_by_price\":", value)?;
+        }
+        if let Some(value) = &self.offset {
+            object.field(",\"offset\":", value)?;
+        }
+        if let Some(value) = &self.limit {
+            object.field(",\"limit\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [convertGiftToStars](https://core.telegram.org/bots/api#convertgifttostars). Returns `True`.
@@ -1723,6 +2100,13 @@ impl Method for ConvertGiftToStars {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"owned_gift_id\":", &self.owned_gift_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1782,6 +2166,19 @@ impl Method for UpgradeGift {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"owned_gift_id\":", &self.owned_gift_id)?;
+        if let Some(value) = &self.keep_original_details {
+            object.field(",\"keep_original_details\":", value)?;
+        }
+        if let Some(value) = &self.star_count {
+            object.field(",\"star_count\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [transferGift](https://core.telegram.org/bots/api#transfergift). Returns `True`.
@@ -1833,6 +2230,17 @@ impl Method for TransferGift {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"owned_gift_id\":", &self.owned_gift_id)?;
+        object.field(",\"new_owner_chat_id\":", &self.new_owner_chat_id)?;
+        if let Some(value) = &self.star_count {
+            object.field(",\"star_count\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1939,6 +2347,32 @@ impl Method for PostStory {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.content.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"content\":", &self.content)?;
+        object.field(",\"active_period\":", &self.active_period)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.areas {
+            object.field(",\"areas\":", value)?;
+        }
+        if let Some(value) = &self.post_to_chat_page {
+            object.field(",\"post_to_chat_page\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [repostStory](https://core.telegram.org/bots/api#repoststory). Returns `Story`.
@@ -2004,6 +2438,21 @@ impl Method for RepostStory {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
+        object.field(",\"from_story_id\":", &self.from_story_id)?;
+        object.field(",\"active_period\":", &self.active_period)?;
+        if let Some(value) = &self.post_to_chat_page {
+            object.field(",\"post_to_chat_page\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2090,6 +2539,26 @@ impl Method for EditStory {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.content.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"story_id\":", &self.story_id)?;
+        object.field(",\"content\":", &self.content)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.areas {
+            object.field(",\"areas\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteStory](https://core.telegram.org/bots/api#deletestory). Returns `True`.
@@ -2124,6 +2593,13 @@ impl Method for DeleteStory {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"story_id\":", &self.story_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -2165,6 +2641,13 @@ impl Method for AnswerWebAppQuery {
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.result.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"web_app_query_id\":", &self.web_app_query_id)?;
+        object.field(",\"result\":", &self.result)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -2244,6 +2727,25 @@ impl Method for SavePreparedInlineMessage {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.result.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"result\":", &self.result)?;
+        if let Some(value) = &self.allow_user_chats {
+            object.field(",\"allow_user_chats\":", value)?;
+        }
+        if let Some(value) = &self.allow_bot_chats {
+            object.field(",\"allow_bot_chats\":", value)?;
+        }
+        if let Some(value) = &self.allow_group_chats {
+            object.field(",\"allow_group_chats\":", value)?;
+        }
+        if let Some(value) = &self.allow_channel_chats {
+            object.field(",\"allow_channel_chats\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [savePreparedKeyboardButton](https://core.telegram.org/bots/api#savepreparedkeyboardbutton). Returns `PreparedKeyboardButton`.
@@ -2278,5 +2780,12 @@ impl Method for SavePreparedKeyboardButton {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"button\":", &self.button)?;
+        object.close();
+        Ok(())
     }
 }

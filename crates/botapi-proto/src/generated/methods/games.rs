@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::Method;
 use crate::Outgoing;
+use crate::encode::json::Object;
 use crate::types::*;
 use serde::{Deserialize, Serialize};
 
@@ -129,6 +130,37 @@ impl Method for SendGame {
             self.allow_paid_broadcast == Some(true),
         ))
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        object.field(",\"game_short_name\":", &self.game_short_name)?;
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setGameScore](https://core.telegram.org/bots/api#setgamescore). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -190,6 +222,21 @@ impl Method for SetGameScore {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"score\":", &self.score)?;
+        if let Some(value) = &self.force {
+            object.field(",\"force\":", value)?;
+        }
+        if let Some(value) = &self.disable_edit_message {
+            object.field(",\"disable_edit_message\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setGameScore](https://core.telegram.org/bots/api#setgamescore). For an inline message (`inline_message_id`); returns `true`.
@@ -247,6 +294,20 @@ impl Method for SetGameScoreInline {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"score\":", &self.score)?;
+        if let Some(value) = &self.force {
+            object.field(",\"force\":", value)?;
+        }
+        if let Some(value) = &self.disable_edit_message {
+            object.field(",\"disable_edit_message\":", value)?;
+        }
+        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -312,5 +373,20 @@ impl Method for GetGameHighScores {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.chat_id {
+            object.field(",\"chat_id\":", value)?;
+        }
+        if let Some(value) = &self.message_id {
+            object.field(",\"message_id\":", value)?;
+        }
+        if let Some(value) = &self.inline_message_id {
+            object.field(",\"inline_message_id\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::InputFile;
 use crate::Method;
+use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -76,6 +77,23 @@ impl Method for GetUpdates {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.offset {
+            object.field(",\"offset\":", value)?;
+        }
+        if let Some(value) = &self.limit {
+            object.field(",\"limit\":", value)?;
+        }
+        if let Some(value) = &self.timeout {
+            object.field(",\"timeout\":", value)?;
+        }
+        if let Some(value) = &self.allowed_updates {
+            object.field(",\"allowed_updates\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -172,6 +190,30 @@ impl Method for SetWebhook {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.certificate.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"url\":", &self.url)?;
+        if let Some(value) = &self.certificate {
+            object.serde_field(",\"certificate\":", value)?;
+        }
+        if let Some(value) = &self.ip_address {
+            object.field(",\"ip_address\":", value)?;
+        }
+        if let Some(value) = &self.max_connections {
+            object.field(",\"max_connections\":", value)?;
+        }
+        if let Some(value) = &self.allowed_updates {
+            object.field(",\"allowed_updates\":", value)?;
+        }
+        if let Some(value) = &self.drop_pending_updates {
+            object.field(",\"drop_pending_updates\":", value)?;
+        }
+        if let Some(value) = &self.secret_token {
+            object.field(",\"secret_token\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteWebhook](https://core.telegram.org/bots/api#deletewebhook). Returns `True`.
@@ -209,6 +251,14 @@ impl Method for DeleteWebhook {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.drop_pending_updates {
+            object.field(",\"drop_pending_updates\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getWebhookInfo](https://core.telegram.org/bots/api#getwebhookinfo). Returns `WebhookInfo`.
@@ -238,5 +288,9 @@ impl Method for GetWebhookInfo {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
     }
 }

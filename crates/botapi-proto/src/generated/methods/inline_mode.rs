@@ -3,6 +3,7 @@
 
 use crate::CompactString;
 use crate::Method;
+use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -86,5 +87,24 @@ impl Method for AnswerInlineQuery {
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.results.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"inline_query_id\":", &self.inline_query_id)?;
+        object.field(",\"results\":", &self.results)?;
+        if let Some(value) = &self.cache_time {
+            object.field(",\"cache_time\":", value)?;
+        }
+        if let Some(value) = &self.is_personal {
+            object.field(",\"is_personal\":", value)?;
+        }
+        if let Some(value) = &self.next_offset {
+            object.field(",\"next_offset\":", value)?;
+        }
+        if let Some(value) = &self.button {
+            object.field(",\"button\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::Method;
 use crate::Outgoing;
+use crate::encode::json::Object;
 use crate::types::*;
 use serde::{Deserialize, Serialize};
 
@@ -319,6 +320,92 @@ impl Method for SendInvoice {
             self.allow_paid_broadcast == Some(true),
         ))
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"description\":", &self.description)?;
+        object.field(",\"payload\":", &self.payload)?;
+        if let Some(value) = &self.provider_token {
+            object.field(",\"provider_token\":", value)?;
+        }
+        object.field(",\"currency\":", &self.currency)?;
+        object.field(",\"prices\":", &self.prices)?;
+        if let Some(value) = &self.max_tip_amount {
+            object.field(",\"max_tip_amount\":", value)?;
+        }
+        if let Some(value) = &self.suggested_tip_amounts {
+            object.field(",\"suggested_tip_amounts\":", value)?;
+        }
+        if let Some(value) = &self.start_parameter {
+            object.field(",\"start_parameter\":", value)?;
+        }
+        if let Some(value) = &self.provider_data {
+            object.field(",\"provider_data\":", value)?;
+        }
+        if let Some(value) = &self.photo_url {
+            object.field(",\"photo_url\":", value)?;
+        }
+        if let Some(value) = &self.photo_size {
+            object.field(",\"photo_size\":", value)?;
+        }
+        if let Some(value) = &self.photo_width {
+            object.field(",\"photo_width\":", value)?;
+        }
+        if let Some(value) = &self.photo_height {
+            object.field(",\"photo_height\":", value)?;
+        }
+        if let Some(value) = &self.need_name {
+            object.field(",\"need_name\":", value)?;
+        }
+        if let Some(value) = &self.need_phone_number {
+            object.field(",\"need_phone_number\":", value)?;
+        }
+        if let Some(value) = &self.need_email {
+            object.field(",\"need_email\":", value)?;
+        }
+        if let Some(value) = &self.need_shipping_address {
+            object.field(",\"need_shipping_address\":", value)?;
+        }
+        if let Some(value) = &self.send_phone_number_to_provider {
+            object.field(",\"send_phone_number_to_provider\":", value)?;
+        }
+        if let Some(value) = &self.send_email_to_provider {
+            object.field(",\"send_email_to_provider\":", value)?;
+        }
+        if let Some(value) = &self.is_flexible {
+            object.field(",\"is_flexible\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [createInvoiceLink](https://core.telegram.org/bots/api#createinvoicelink). Returns `String`.
@@ -543,6 +630,67 @@ impl Method for CreateInvoiceLink {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"description\":", &self.description)?;
+        object.field(",\"payload\":", &self.payload)?;
+        if let Some(value) = &self.provider_token {
+            object.field(",\"provider_token\":", value)?;
+        }
+        object.field(",\"currency\":", &self.currency)?;
+        object.field(",\"prices\":", &self.prices)?;
+        if let Some(value) = &self.subscription_period {
+            object.field(",\"subscription_period\":", value)?;
+        }
+        if let Some(value) = &self.max_tip_amount {
+            object.field(",\"max_tip_amount\":", value)?;
+        }
+        if let Some(value) = &self.suggested_tip_amounts {
+            object.field(",\"suggested_tip_amounts\":", value)?;
+        }
+        if let Some(value) = &self.provider_data {
+            object.field(",\"provider_data\":", value)?;
+        }
+        if let Some(value) = &self.photo_url {
+            object.field(",\"photo_url\":", value)?;
+        }
+        if let Some(value) = &self.photo_size {
+            object.field(",\"photo_size\":", value)?;
+        }
+        if let Some(value) = &self.photo_width {
+            object.field(",\"photo_width\":", value)?;
+        }
+        if let Some(value) = &self.photo_height {
+            object.field(",\"photo_height\":", value)?;
+        }
+        if let Some(value) = &self.need_name {
+            object.field(",\"need_name\":", value)?;
+        }
+        if let Some(value) = &self.need_phone_number {
+            object.field(",\"need_phone_number\":", value)?;
+        }
+        if let Some(value) = &self.need_email {
+            object.field(",\"need_email\":", value)?;
+        }
+        if let Some(value) = &self.need_shipping_address {
+            object.field(",\"need_shipping_address\":", value)?;
+        }
+        if let Some(value) = &self.send_phone_number_to_provider {
+            object.field(",\"send_phone_number_to_provider\":", value)?;
+        }
+        if let Some(value) = &self.send_email_to_provider {
+            object.field(",\"send_email_to_provider\":", value)?;
+        }
+        if let Some(value) = &self.is_flexible {
+            object.field(",\"is_flexible\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [answerShippingQuery](https://core.telegram.org/bots/api#answershippingquery). Returns `True`.
@@ -598,6 +746,19 @@ impl Method for AnswerShippingQuery {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"shipping_query_id\":", &self.shipping_query_id)?;
+        object.field(",\"ok\":", &self.ok)?;
+        if let Some(value) = &self.shipping_options {
+            object.field(",\"shipping_options\":", value)?;
+        }
+        if let Some(value) = &self.error_message {
+            object.field(",\"error_message\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [answerPreCheckoutQuery](https://core.telegram.org/bots/api#answerprecheckoutquery). Returns `True`.
@@ -643,6 +804,16 @@ impl Method for AnswerPreCheckoutQuery {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"pre_checkout_query_id\":", &self.pre_checkout_query_id)?;
+        object.field(",\"ok\":", &self.ok)?;
+        if let Some(value) = &self.error_message {
+            object.field(",\"error_message\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getMyStarBalance](https://core.telegram.org/bots/api#getmystarbalance). Returns `StarAmount`.
@@ -672,6 +843,10 @@ impl Method for GetMyStarBalance {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
     }
 }
 
@@ -722,6 +897,17 @@ impl Method for GetStarTransactions {
     fn is_read_only(&self) -> bool {
         true
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.offset {
+            object.field(",\"offset\":", value)?;
+        }
+        if let Some(value) = &self.limit {
+            object.field(",\"limit\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [refundStarPayment](https://core.telegram.org/bots/api#refundstarpayment). Returns `True`.
@@ -756,6 +942,16 @@ impl Method for RefundStarPayment {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(
+            ",\"telegram_payment_charge_id\":",
+            &self.telegram_payment_charge_id,
+        )?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -798,5 +994,16 @@ impl Method for EditUserStarSubscription {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(
+            ",\"telegram_payment_charge_id\":",
+            &self.telegram_payment_charge_id,
+        )?;
+        object.field(",\"is_canceled\":", &self.is_canceled)?;
+        object.close();
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::Method;
 use crate::Outgoing;
+use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -169,6 +170,46 @@ impl Method for SendRichMessage {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.field(",\"rich_message\":", &self.rich_message)?;
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [sendRichMessageDraft](https://core.telegram.org/bots/api#sendrichmessagedraft). Returns `True`.
@@ -239,5 +280,22 @@ impl Method for SendRichMessageDraft {
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        object.field(",\"draft_id\":", &self.draft_id)?;
+        object.field(",\"rich_message\":", &self.rich_message)?;
+        if let Some(value) = &self.can_stop {
+            object.field(",\"can_stop\":", value)?;
+        }
+        if let Some(value) = &self.keep_on_stop {
+            object.field(",\"keep_on_stop\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }

@@ -5,6 +5,7 @@ use crate::CompactString;
 use crate::InputFile;
 use crate::Method;
 use crate::Outgoing;
+use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -180,6 +181,49 @@ impl Method for SendSticker {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.sticker.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.message_thread_id {
+            object.field(",\"message_thread_id\":", value)?;
+        }
+        if let Some(value) = &self.direct_messages_topic_id {
+            object.field(",\"direct_messages_topic_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_parameters {
+            object.field(",\"ephemeral_message_parameters\":", value)?;
+        }
+        object.serde_field(",\"sticker\":", &self.sticker)?;
+        if let Some(value) = &self.emoji {
+            object.field(",\"emoji\":", value)?;
+        }
+        if let Some(value) = &self.disable_notification {
+            object.field(",\"disable_notification\":", value)?;
+        }
+        if let Some(value) = &self.protect_content {
+            object.field(",\"protect_content\":", value)?;
+        }
+        if let Some(value) = &self.allow_paid_broadcast {
+            object.field(",\"allow_paid_broadcast\":", value)?;
+        }
+        if let Some(value) = &self.message_effect_id {
+            object.field(",\"message_effect_id\":", value)?;
+        }
+        if let Some(value) = &self.suggested_post_parameters {
+            object.field(",\"suggested_post_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_parameters {
+            object.field(",\"reply_parameters\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [getStickerSet](https://core.telegram.org/bots/api#getstickerset). Returns `StickerSet`.
@@ -212,6 +256,12 @@ impl Method for GetStickerSet {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"name\":", &self.name)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -247,6 +297,12 @@ impl Method for GetCustomEmojiStickers {
     }
     fn is_read_only(&self) -> bool {
         true
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"custom_emoji_ids\":", &self.custom_emoji_ids)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -292,6 +348,14 @@ impl Method for UploadStickerFile {
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.sticker.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.serde_field(",\"sticker\":", &self.sticker)?;
+        object.field(",\"sticker_format\":", &self.sticker_format)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -362,6 +426,21 @@ impl Method for CreateNewStickerSet {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.stickers.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"name\":", &self.name)?;
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"stickers\":", &self.stickers)?;
+        if let Some(value) = &self.sticker_type {
+            object.field(",\"sticker_type\":", value)?;
+        }
+        if let Some(value) = &self.needs_repainting {
+            object.field(",\"needs_repainting\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [addStickerToSet](https://core.telegram.org/bots/api#addstickertoset). Returns `True`.
@@ -407,6 +486,14 @@ impl Method for AddStickerToSet {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.sticker.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"name\":", &self.name)?;
+        object.field(",\"sticker\":", &self.sticker)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setStickerPositionInSet](https://core.telegram.org/bots/api#setstickerpositioninset). Returns `True`.
@@ -442,6 +529,13 @@ impl Method for SetStickerPositionInSet {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"sticker\":", &self.sticker)?;
+        object.field(",\"position\":", &self.position)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteStickerFromSet](https://core.telegram.org/bots/api#deletestickerfromset). Returns `True`.
@@ -473,6 +567,12 @@ impl Method for DeleteStickerFromSet {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"sticker\":", &self.sticker)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -523,6 +623,15 @@ impl Method for ReplaceStickerInSet {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.sticker.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"name\":", &self.name)?;
+        object.field(",\"old_sticker\":", &self.old_sticker)?;
+        object.field(",\"sticker\":", &self.sticker)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setStickerEmojiList](https://core.telegram.org/bots/api#setstickeremojilist). Returns `True`.
@@ -560,6 +669,13 @@ impl Method for SetStickerEmojiList {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"sticker\":", &self.sticker)?;
+        object.field(",\"emoji_list\":", &self.emoji_list)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -603,6 +719,15 @@ impl Method for SetStickerKeywords {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"sticker\":", &self.sticker)?;
+        if let Some(value) = &self.keywords {
+            object.field(",\"keywords\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setStickerMaskPosition](https://core.telegram.org/bots/api#setstickermaskposition). Returns `True`.
@@ -645,6 +770,15 @@ impl Method for SetStickerMaskPosition {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"sticker\":", &self.sticker)?;
+        if let Some(value) = &self.mask_position {
+            object.field(",\"mask_position\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setStickerSetTitle](https://core.telegram.org/bots/api#setstickersettitle). Returns `True`.
@@ -679,6 +813,13 @@ impl Method for SetStickerSetTitle {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"name\":", &self.name)?;
+        object.field(",\"title\":", &self.title)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -735,6 +876,17 @@ impl Method for SetStickerSetThumbnail {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.thumbnail.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"name\":", &self.name)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        object.field(",\"format\":", &self.format)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [setCustomEmojiStickerSetThumbnail](https://core.telegram.org/bots/api#setcustomemojistickersetthumbnail). Returns `True`.
@@ -777,6 +929,15 @@ impl Method for SetCustomEmojiStickerSetThumbnail {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"name\":", &self.name)?;
+        if let Some(value) = &self.custom_emoji_id {
+            object.field(",\"custom_emoji_id\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteStickerSet](https://core.telegram.org/bots/api#deletestickerset). Returns `True`.
@@ -806,5 +967,11 @@ impl Method for DeleteStickerSet {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"name\":", &self.name)?;
+        object.close();
+        Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! Methods of the reference's section "telegram passport".
 
 use crate::Method;
+use crate::encode::json::Object;
 use crate::types::*;
 use serde::{Deserialize, Serialize};
 
@@ -37,5 +38,12 @@ impl Method for SetPassportDataErrors {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"errors\":", &self.errors)?;
+        object.close();
+        Ok(())
     }
 }

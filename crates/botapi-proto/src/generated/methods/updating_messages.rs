@@ -3,6 +3,7 @@
 
 use crate::CompactString;
 use crate::Method;
+use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -119,6 +120,34 @@ impl Method for EditMessageText {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.text {
+            object.field(",\"text\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.entities {
+            object.field(",\"entities\":", value)?;
+        }
+        if let Some(value) = &self.link_preview_options {
+            object.field(",\"link_preview_options\":", value)?;
+        }
+        if let Some(value) = &self.rich_message {
+            object.field(",\"rich_message\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editMessageText](https://core.telegram.org/bots/api#editmessagetext). For an inline message (`inline_message_id`); returns `true`.
@@ -230,6 +259,33 @@ impl Method for EditMessageTextInline {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
+        if let Some(value) = &self.text {
+            object.field(",\"text\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.entities {
+            object.field(",\"entities\":", value)?;
+        }
+        if let Some(value) = &self.link_preview_options {
+            object.field(",\"link_preview_options\":", value)?;
+        }
+        if let Some(value) = &self.rich_message {
+            object.field(",\"rich_message\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editMessageCaption](https://core.telegram.org/bots/api#editmessagecaption). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -328,6 +384,31 @@ impl Method for EditMessageCaption {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editMessageCaption](https://core.telegram.org/bots/api#editmessagecaption). For an inline message (`inline_message_id`); returns `true`.
@@ -423,6 +504,30 @@ impl Method for EditMessageCaptionInline {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editMessageMedia](https://core.telegram.org/bots/api#editmessagemedia). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -487,6 +592,20 @@ impl Method for EditMessageMedia {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        object.field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editMessageMedia](https://core.telegram.org/bots/api#editmessagemedia). For an inline message (`inline_message_id`); returns `true`.
@@ -547,6 +666,19 @@ impl Method for EditMessageMediaInline {
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
+        object.field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -652,6 +784,33 @@ impl Method for EditMessageLiveLocation {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        if let Some(value) = &self.live_period {
+            object.field(",\"live_period\":", value)?;
+        }
+        if let Some(value) = &self.horizontal_accuracy {
+            object.serde_field(",\"horizontal_accuracy\":", value)?;
+        }
+        if let Some(value) = &self.heading {
+            object.field(",\"heading\":", value)?;
+        }
+        if let Some(value) = &self.proximity_alert_radius {
+            object.field(",\"proximity_alert_radius\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editMessageLiveLocation](https://core.telegram.org/bots/api#editmessagelivelocation). For an inline message (`inline_message_id`); returns `true`.
@@ -753,6 +912,32 @@ impl Method for EditMessageLiveLocationInline {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        if let Some(value) = &self.live_period {
+            object.field(",\"live_period\":", value)?;
+        }
+        if let Some(value) = &self.horizontal_accuracy {
+            object.serde_field(",\"horizontal_accuracy\":", value)?;
+        }
+        if let Some(value) = &self.heading {
+            object.field(",\"heading\":", value)?;
+        }
+        if let Some(value) = &self.proximity_alert_radius {
+            object.field(",\"proximity_alert_radius\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [stopMessageLiveLocation](https://core.telegram.org/bots/api#stopmessagelivelocation). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -811,6 +996,19 @@ impl Method for StopMessageLiveLocation {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [stopMessageLiveLocation](https://core.telegram.org/bots/api#stopmessagelivelocation). For an inline message (`inline_message_id`); returns `true`.
@@ -865,6 +1063,18 @@ impl Method for StopMessageLiveLocationInline {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -921,6 +1131,18 @@ impl Method for EditMessageChecklist {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        object.field(",\"checklist\":", &self.checklist)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -980,6 +1202,19 @@ impl Method for EditMessageReplyMarkup {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editMessageReplyMarkup](https://core.telegram.org/bots/api#editmessagereplymarkup). For an inline message (`inline_message_id`); returns `true`.
@@ -1034,6 +1269,18 @@ impl Method for EditMessageReplyMarkupInline {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1092,6 +1339,19 @@ impl Method for StopPoll {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.business_connection_id {
+            object.field(",\"business_connection_id\":", value)?;
+        }
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1201,6 +1461,32 @@ impl Method for EditEphemeralMessageText {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.rich_message.uploads(out);
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
+        if let Some(value) = &self.text {
+            object.field(",\"text\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.entities {
+            object.field(",\"entities\":", value)?;
+        }
+        if let Some(value) = &self.rich_message {
+            object.field(",\"rich_message\":", value)?;
+        }
+        if let Some(value) = &self.link_preview_options {
+            object.field(",\"link_preview_options\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editEphemeralMessageMedia](https://core.telegram.org/bots/api#editephemeralmessagemedia). Returns `True`.
@@ -1259,6 +1545,18 @@ impl Method for EditEphemeralMessageMedia {
     }
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
+        object.field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1352,6 +1650,29 @@ impl Method for EditEphemeralMessageCaption {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [editEphemeralMessageReplyMarkup](https://core.telegram.org/bots/api#editephemeralmessagereplymarkup). Returns `True`.
@@ -1404,6 +1725,17 @@ impl Method for EditEphemeralMessageReplyMarkup {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [approveSuggestedPost](https://core.telegram.org/bots/api#approvesuggestedpost). Returns `True`.
@@ -1448,6 +1780,16 @@ impl Method for ApproveSuggestedPost {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.send_date {
+            object.field(",\"send_date\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1494,6 +1836,16 @@ impl Method for DeclineSuggestedPost {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.comment {
+            object.field(",\"comment\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteMessage](https://core.telegram.org/bots/api#deletemessage). Returns `True`.
@@ -1529,6 +1881,13 @@ impl Method for DeleteMessage {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteMessages](https://core.telegram.org/bots/api#deletemessages). Returns `True`.
@@ -1563,6 +1922,13 @@ impl Method for DeleteMessages {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_ids\":", &self.message_ids)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1605,6 +1971,14 @@ impl Method for DeleteEphemeralMessage {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1661,6 +2035,19 @@ impl Method for DeleteMessageReaction {
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
     }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"message_id\":", &self.message_id)?;
+        if let Some(value) = &self.user_id {
+            object.field(",\"user_id\":", value)?;
+        }
+        if let Some(value) = &self.actor_chat_id {
+            object.field(",\"actor_chat_id\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
 }
 
 /// [deleteAllMessageReactions](https://core.telegram.org/bots/api#deleteallmessagereactions). Returns `True`.
@@ -1712,5 +2099,17 @@ impl Method for DeleteAllMessageReactions {
     }
     fn static_name(&self) -> Option<&'static str> {
         Some(Self::NAME)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        if let Some(value) = &self.user_id {
+            object.field(",\"user_id\":", value)?;
+        }
+        if let Some(value) = &self.actor_chat_id {
+            object.field(",\"actor_chat_id\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }

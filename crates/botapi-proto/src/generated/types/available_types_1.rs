@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::ChatId;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
@@ -317,6 +319,62 @@ impl wire::Fill for User {
 impl<'de> Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for User {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"is_bot\":", &self.is_bot)?;
+        object.field(",\"first_name\":", &self.first_name)?;
+        if let Some(value) = &self.last_name {
+            object.field(",\"last_name\":", value)?;
+        }
+        if let Some(value) = &self.username {
+            object.field(",\"username\":", value)?;
+        }
+        if let Some(value) = &self.language_code {
+            object.field(",\"language_code\":", value)?;
+        }
+        if let Some(value) = &self.is_premium {
+            object.field(",\"is_premium\":", value)?;
+        }
+        if let Some(value) = &self.added_to_attachment_menu {
+            object.field(",\"added_to_attachment_menu\":", value)?;
+        }
+        if let Some(value) = &self.can_join_groups {
+            object.field(",\"can_join_groups\":", value)?;
+        }
+        if let Some(value) = &self.can_read_all_group_messages {
+            object.field(",\"can_read_all_group_messages\":", value)?;
+        }
+        if let Some(value) = &self.supports_guest_queries {
+            object.field(",\"supports_guest_queries\":", value)?;
+        }
+        if let Some(value) = &self.supports_inline_queries {
+            object.field(",\"supports_inline_queries\":", value)?;
+        }
+        if let Some(value) = &self.can_connect_to_business {
+            object.field(",\"can_connect_to_business\":", value)?;
+        }
+        if let Some(value) = &self.has_main_web_app {
+            object.field(",\"has_main_web_app\":", value)?;
+        }
+        if let Some(value) = &self.has_topics_enabled {
+            object.field(",\"has_topics_enabled\":", value)?;
+        }
+        if let Some(value) = &self.allows_users_to_create_topics {
+            object.field(",\"allows_users_to_create_topics\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_bots {
+            object.field(",\"can_manage_bots\":", value)?;
+        }
+        if let Some(value) = &self.supports_join_request_queries {
+            object.field(",\"supports_join_request_queries\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2597,6 +2655,35 @@ impl<'de> Deserialize<'de> for MessageEntity {
     }
 }
 
+impl WriteJson for MessageEntity {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"offset\":", &self.offset)?;
+        object.field(",\"length\":", &self.length)?;
+        if let Some(value) = &self.url {
+            object.field(",\"url\":", value)?;
+        }
+        if let Some(value) = &self.user {
+            object.field(",\"user\":", value)?;
+        }
+        if let Some(value) = &self.language {
+            object.field(",\"language\":", value)?;
+        }
+        if let Some(value) = &self.custom_emoji_id {
+            object.field(",\"custom_emoji_id\":", value)?;
+        }
+        if let Some(value) = &self.unix_time {
+            object.field(",\"unix_time\":", value)?;
+        }
+        if let Some(value) = &self.date_time_format {
+            object.field(",\"date_time_format\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [TextQuote](https://core.telegram.org/bots/api#textquote)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -3167,6 +3254,44 @@ impl<'de> Deserialize<'de> for ReplyParameters {
     }
 }
 
+impl WriteJson for ReplyParameters {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.message_id {
+            object.field(",\"message_id\":", value)?;
+        }
+        if let Some(value) = &self.chat_id {
+            object.field(",\"chat_id\":", value)?;
+        }
+        if let Some(value) = &self.ephemeral_message_id {
+            object.field(",\"ephemeral_message_id\":", value)?;
+        }
+        if let Some(value) = &self.allow_sending_without_reply {
+            object.field(",\"allow_sending_without_reply\":", value)?;
+        }
+        if let Some(value) = &self.quote {
+            object.field(",\"quote\":", value)?;
+        }
+        if let Some(value) = &self.quote_parse_mode {
+            object.field(",\"quote_parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.quote_entities {
+            object.field(",\"quote_entities\":", value)?;
+        }
+        if let Some(value) = &self.quote_position {
+            object.field(",\"quote_position\":", value)?;
+        }
+        if let Some(value) = &self.checklist_task_id {
+            object.field(",\"checklist_task_id\":", value)?;
+        }
+        if let Some(value) = &self.poll_option_id {
+            object.field(",\"poll_option_id\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [EphemeralMessageParameters](https://core.telegram.org/bots/api#ephemeralmessageparameters)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -3248,6 +3373,21 @@ impl wire::Fill for EphemeralMessageParameters {
 impl<'de> Deserialize<'de> for EphemeralMessageParameters {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for EphemeralMessageParameters {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
+        if let Some(value) = &self.callback_query_id {
+            object.field(",\"callback_query_id\":", value)?;
+        }
+        if let Some(value) = &self.replace_callback_query_message {
+            object.field(",\"replace_callback_query_message\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -5561,6 +5701,22 @@ impl wire::Union for InputPollMedia {
     }
 }
 
+impl WriteJson for InputPollMedia {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Animation(v) => v.write_json(out),
+            Self::Audio(v) => v.write_json(out),
+            Self::Document(v) => v.write_json(out),
+            Self::LivePhoto(v) => v.write_json(out),
+            Self::Location(v) => v.write_json(out),
+            Self::Photo(v) => v.write_json(out),
+            Self::Venue(v) => v.write_json(out),
+            Self::Video(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
+    }
+}
+
 impl From<InputMediaAnimation> for InputPollMedia {
     fn from(value: InputMediaAnimation) -> Self {
         Self::Animation(Box::new(value))
@@ -5686,6 +5842,22 @@ impl wire::Union for InputPollOptionMedia {
             "video" => Self::Video(fields.boxed()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for InputPollOptionMedia {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Animation(v) => v.write_json(out),
+            Self::Link(v) => v.write_json(out),
+            Self::LivePhoto(v) => v.write_json(out),
+            Self::Location(v) => v.write_json(out),
+            Self::Photo(v) => v.write_json(out),
+            Self::Sticker(v) => v.write_json(out),
+            Self::Venue(v) => v.write_json(out),
+            Self::Video(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -5967,6 +6139,24 @@ impl wire::Fill for InputPollOption {
 impl<'de> Deserialize<'de> for InputPollOption {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputPollOption {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.text_parse_mode {
+            object.field(",\"text_parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.text_entities {
+            object.field(",\"text_entities\":", value)?;
+        }
+        if let Some(value) = &self.media {
+            object.field(",\"media\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -6610,6 +6800,22 @@ impl<'de> Deserialize<'de> for InputChecklistTask {
     }
 }
 
+impl WriteJson for InputChecklistTask {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.text_entities {
+            object.field(",\"text_entities\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputChecklist](https://core.telegram.org/bots/api#inputchecklist)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -6732,5 +6938,27 @@ impl wire::Fill for InputChecklist {
 impl<'de> Deserialize<'de> for InputChecklist {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputChecklist {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"title\":", &self.title)?;
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.title_entities {
+            object.field(",\"title_entities\":", value)?;
+        }
+        object.field(",\"tasks\":", &self.tasks)?;
+        if let Some(value) = &self.others_can_add_tasks {
+            object.field(",\"others_can_add_tasks\":", value)?;
+        }
+        if let Some(value) = &self.others_can_mark_tasks_as_done {
+            object.field(",\"others_can_mark_tasks_as_done\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }

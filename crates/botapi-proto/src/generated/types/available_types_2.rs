@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -129,6 +131,28 @@ impl wire::Fill for Location {
 impl<'de> Deserialize<'de> for Location {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for Location {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        if let Some(value) = &self.horizontal_accuracy {
+            object.serde_field(",\"horizontal_accuracy\":", value)?;
+        }
+        if let Some(value) = &self.live_period {
+            object.field(",\"live_period\":", value)?;
+        }
+        if let Some(value) = &self.heading {
+            object.field(",\"heading\":", value)?;
+        }
+        if let Some(value) = &self.proximity_alert_radius {
+            object.field(",\"proximity_alert_radius\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -614,6 +616,29 @@ impl<'de> Deserialize<'de> for LinkPreviewOptions {
     }
 }
 
+impl WriteJson for LinkPreviewOptions {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.is_disabled {
+            object.field(",\"is_disabled\":", value)?;
+        }
+        if let Some(value) = &self.url {
+            object.field(",\"url\":", value)?;
+        }
+        if let Some(value) = &self.prefer_small_media {
+            object.field(",\"prefer_small_media\":", value)?;
+        }
+        if let Some(value) = &self.prefer_large_media {
+            object.field(",\"prefer_large_media\":", value)?;
+        }
+        if let Some(value) = &self.show_above_text {
+            object.field(",\"show_above_text\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [SuggestedPostPrice](https://core.telegram.org/bots/api#suggestedpostprice)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -670,6 +695,16 @@ impl wire::Fill for SuggestedPostPrice {
 impl<'de> Deserialize<'de> for SuggestedPostPrice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for SuggestedPostPrice {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"currency\":", &self.currency)?;
+        object.field(",\"amount\":", &self.amount)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -806,6 +841,20 @@ impl wire::Fill for SuggestedPostParameters {
 impl<'de> Deserialize<'de> for SuggestedPostParameters {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for SuggestedPostParameters {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.price {
+            object.field(",\"price\":", value)?;
+        }
+        if let Some(value) = &self.send_date {
+            object.field(",\"send_date\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1113,6 +1162,15 @@ impl<'de> Deserialize<'de> for WebAppInfo {
     }
 }
 
+impl WriteJson for WebAppInfo {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"url\":", &self.url)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [ReplyKeyboardMarkup](https://core.telegram.org/bots/api#replykeyboardmarkup)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -1261,6 +1319,33 @@ impl wire::Fill for ReplyKeyboardMarkup {
 impl<'de> Deserialize<'de> for ReplyKeyboardMarkup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for ReplyKeyboardMarkup {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"keyboard\":", &self.keyboard)?;
+        if let Some(value) = &self.is_persistent {
+            object.field(",\"is_persistent\":", value)?;
+        }
+        if let Some(value) = &self.resize_keyboard {
+            object.field(",\"resize_keyboard\":", value)?;
+        }
+        if let Some(value) = &self.one_time_keyboard {
+            object.field(",\"one_time_keyboard\":", value)?;
+        }
+        if let Some(value) = &self.input_field_placeholder {
+            object.field(",\"input_field_placeholder\":", value)?;
+        }
+        if let Some(value) = &self.selective {
+            object.field(",\"selective\":", value)?;
+        }
+        if let Some(value) = &self.force_reply {
+            object.field(",\"force_reply\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1463,6 +1548,42 @@ impl<'de> Deserialize<'de> for KeyboardButton {
     }
 }
 
+impl WriteJson for KeyboardButton {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.icon_custom_emoji_id {
+            object.field(",\"icon_custom_emoji_id\":", value)?;
+        }
+        if let Some(value) = &self.style {
+            object.field(",\"style\":", value)?;
+        }
+        if let Some(value) = &self.request_users {
+            object.field(",\"request_users\":", value)?;
+        }
+        if let Some(value) = &self.request_chat {
+            object.field(",\"request_chat\":", value)?;
+        }
+        if let Some(value) = &self.request_managed_bot {
+            object.field(",\"request_managed_bot\":", value)?;
+        }
+        if let Some(value) = &self.request_contact {
+            object.field(",\"request_contact\":", value)?;
+        }
+        if let Some(value) = &self.request_location {
+            object.field(",\"request_location\":", value)?;
+        }
+        if let Some(value) = &self.request_poll {
+            object.field(",\"request_poll\":", value)?;
+        }
+        if let Some(value) = &self.web_app {
+            object.field(",\"web_app\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [KeyboardButtonRequestUsers](https://core.telegram.org/bots/api#keyboardbuttonrequestusers)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -1608,6 +1729,33 @@ impl wire::Fill for KeyboardButtonRequestUsers {
 impl<'de> Deserialize<'de> for KeyboardButtonRequestUsers {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for KeyboardButtonRequestUsers {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"request_id\":", &self.request_id)?;
+        if let Some(value) = &self.user_is_bot {
+            object.field(",\"user_is_bot\":", value)?;
+        }
+        if let Some(value) = &self.user_is_premium {
+            object.field(",\"user_is_premium\":", value)?;
+        }
+        if let Some(value) = &self.max_quantity {
+            object.field(",\"max_quantity\":", value)?;
+        }
+        if let Some(value) = &self.request_name {
+            object.field(",\"request_name\":", value)?;
+        }
+        if let Some(value) = &self.request_username {
+            object.field(",\"request_username\":", value)?;
+        }
+        if let Some(value) = &self.request_photo {
+            object.field(",\"request_photo\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1822,6 +1970,43 @@ impl<'de> Deserialize<'de> for KeyboardButtonRequestChat {
     }
 }
 
+impl WriteJson for KeyboardButtonRequestChat {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"request_id\":", &self.request_id)?;
+        object.field(",\"chat_is_channel\":", &self.chat_is_channel)?;
+        if let Some(value) = &self.chat_is_forum {
+            object.field(",\"chat_is_forum\":", value)?;
+        }
+        if let Some(value) = &self.chat_has_username {
+            object.field(",\"chat_has_username\":", value)?;
+        }
+        if let Some(value) = &self.chat_is_created {
+            object.field(",\"chat_is_created\":", value)?;
+        }
+        if let Some(value) = &self.user_administrator_rights {
+            object.field(",\"user_administrator_rights\":", value)?;
+        }
+        if let Some(value) = &self.bot_administrator_rights {
+            object.field(",\"bot_administrator_rights\":", value)?;
+        }
+        if let Some(value) = &self.bot_is_member {
+            object.field(",\"bot_is_member\":", value)?;
+        }
+        if let Some(value) = &self.request_title {
+            object.field(",\"request_title\":", value)?;
+        }
+        if let Some(value) = &self.request_username {
+            object.field(",\"request_username\":", value)?;
+        }
+        if let Some(value) = &self.request_photo {
+            object.field(",\"request_photo\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [KeyboardButtonRequestManagedBot](https://core.telegram.org/bots/api#keyboardbuttonrequestmanagedbot)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -1902,6 +2087,21 @@ impl<'de> Deserialize<'de> for KeyboardButtonRequestManagedBot {
     }
 }
 
+impl WriteJson for KeyboardButtonRequestManagedBot {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"request_id\":", &self.request_id)?;
+        if let Some(value) = &self.suggested_name {
+            object.field(",\"suggested_name\":", value)?;
+        }
+        if let Some(value) = &self.suggested_username {
+            object.field(",\"suggested_username\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [KeyboardButtonPollType](https://core.telegram.org/bots/api#keyboardbuttonpolltype)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -1951,6 +2151,17 @@ impl wire::Fill for KeyboardButtonPollType {
 impl<'de> Deserialize<'de> for KeyboardButtonPollType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for KeyboardButtonPollType {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.r#type {
+            object.field(",\"type\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2018,6 +2229,18 @@ impl<'de> Deserialize<'de> for ReplyKeyboardRemove {
     }
 }
 
+impl WriteJson for ReplyKeyboardRemove {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"remove_keyboard\":", &self.remove_keyboard)?;
+        if let Some(value) = &self.selective {
+            object.field(",\"selective\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InlineKeyboardMarkup](https://core.telegram.org/bots/api#inlinekeyboardmarkup)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -2079,6 +2302,18 @@ impl wire::Fill for InlineKeyboardMarkup {
 impl<'de> Deserialize<'de> for InlineKeyboardMarkup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InlineKeyboardMarkup {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"inline_keyboard\":", &self.inline_keyboard)?;
+        if let Some(value) = &self.force_reply {
+            object.field(",\"force_reply\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2349,6 +2584,54 @@ impl<'de> Deserialize<'de> for InlineKeyboardButton {
     }
 }
 
+impl WriteJson for InlineKeyboardButton {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.icon_custom_emoji_id {
+            object.field(",\"icon_custom_emoji_id\":", value)?;
+        }
+        if let Some(value) = &self.style {
+            object.field(",\"style\":", value)?;
+        }
+        if let Some(value) = &self.url {
+            object.field(",\"url\":", value)?;
+        }
+        if let Some(value) = &self.callback_data {
+            object.field(",\"callback_data\":", value)?;
+        }
+        if let Some(value) = &self.web_app {
+            object.field(",\"web_app\":", value)?;
+        }
+        if let Some(value) = &self.login_url {
+            object.field(",\"login_url\":", value)?;
+        }
+        if let Some(value) = &self.switch_inline_query {
+            object.field(",\"switch_inline_query\":", value)?;
+        }
+        if let Some(value) = &self.switch_inline_query_current_chat {
+            object.field(",\"switch_inline_query_current_chat\":", value)?;
+        }
+        if let Some(value) = &self.switch_inline_query_chosen_chat {
+            object.field(",\"switch_inline_query_chosen_chat\":", value)?;
+        }
+        if let Some(value) = &self.copy_text {
+            object.field(",\"copy_text\":", value)?;
+        }
+        if let Some(value) = &self.callback_game {
+            object.field(",\"callback_game\":", value)?;
+        }
+        if let Some(value) = &self.pay {
+            object.field(",\"pay\":", value)?;
+        }
+        if let Some(value) = &self.disabled {
+            object.field(",\"disabled\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [LoginUrl](https://core.telegram.org/bots/api#loginurl)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -2446,6 +2729,24 @@ impl wire::Fill for LoginUrl {
 impl<'de> Deserialize<'de> for LoginUrl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for LoginUrl {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"url\":", &self.url)?;
+        if let Some(value) = &self.forward_text {
+            object.field(",\"forward_text\":", value)?;
+        }
+        if let Some(value) = &self.bot_username {
+            object.field(",\"bot_username\":", value)?;
+        }
+        if let Some(value) = &self.request_write_access {
+            object.field(",\"request_write_access\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2565,6 +2866,29 @@ impl<'de> Deserialize<'de> for SwitchInlineQueryChosenChat {
     }
 }
 
+impl WriteJson for SwitchInlineQueryChosenChat {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.query {
+            object.field(",\"query\":", value)?;
+        }
+        if let Some(value) = &self.allow_user_chats {
+            object.field(",\"allow_user_chats\":", value)?;
+        }
+        if let Some(value) = &self.allow_bot_chats {
+            object.field(",\"allow_bot_chats\":", value)?;
+        }
+        if let Some(value) = &self.allow_group_chats {
+            object.field(",\"allow_group_chats\":", value)?;
+        }
+        if let Some(value) = &self.allow_channel_chats {
+            object.field(",\"allow_channel_chats\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [CopyTextButton](https://core.telegram.org/bots/api#copytextbutton)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -2613,6 +2937,15 @@ impl<'de> Deserialize<'de> for CopyTextButton {
     }
 }
 
+impl WriteJson for CopyTextButton {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [DisabledButton](https://core.telegram.org/bots/api#disabledbutton)
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -2645,6 +2978,13 @@ impl wire::Fill for DisabledButton {
 impl<'de> Deserialize<'de> for DisabledButton {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for DisabledButton {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
     }
 }
 
@@ -2843,6 +3183,21 @@ impl wire::Fill for ForceReply {
 impl<'de> Deserialize<'de> for ForceReply {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for ForceReply {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"force_reply\":", &self.force_reply)?;
+        if let Some(value) = &self.input_field_placeholder {
+            object.field(",\"input_field_placeholder\":", value)?;
+        }
+        if let Some(value) = &self.selective {
+            object.field(",\"selective\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3404,6 +3759,47 @@ impl wire::Fill for ChatAdministratorRights {
 impl<'de> Deserialize<'de> for ChatAdministratorRights {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for ChatAdministratorRights {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"is_anonymous\":", &self.is_anonymous)?;
+        object.field(",\"can_manage_chat\":", &self.can_manage_chat)?;
+        object.field(",\"can_delete_messages\":", &self.can_delete_messages)?;
+        object.field(",\"can_manage_video_chats\":", &self.can_manage_video_chats)?;
+        object.field(",\"can_restrict_members\":", &self.can_restrict_members)?;
+        object.field(",\"can_promote_members\":", &self.can_promote_members)?;
+        object.field(",\"can_change_info\":", &self.can_change_info)?;
+        object.field(",\"can_invite_users\":", &self.can_invite_users)?;
+        object.field(",\"can_post_stories\":", &self.can_post_stories)?;
+        object.field(",\"can_edit_stories\":", &self.can_edit_stories)?;
+        object.field(",\"can_delete_stories\":", &self.can_delete_stories)?;
+        if let Some(value) = &self.can_post_messages {
+            object.field(",\"can_post_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_edit_messages {
+            object.field(",\"can_edit_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_pin_messages {
+            object.field(",\"can_pin_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_topics {
+            object.field(",\"can_manage_topics\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_direct_messages {
+            object.field(",\"can_manage_direct_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_tags {
+            object.field(",\"can_manage_tags\":", value)?;
+        }
+        object.field(
+            ",\"can_send_welcome_messages\":",
+            &self.can_send_welcome_messages,
+        )?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -4879,6 +5275,62 @@ impl wire::Fill for ChatPermissions {
 impl<'de> Deserialize<'de> for ChatPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for ChatPermissions {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.can_send_messages {
+            object.field(",\"can_send_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_send_audios {
+            object.field(",\"can_send_audios\":", value)?;
+        }
+        if let Some(value) = &self.can_send_documents {
+            object.field(",\"can_send_documents\":", value)?;
+        }
+        if let Some(value) = &self.can_send_photos {
+            object.field(",\"can_send_photos\":", value)?;
+        }
+        if let Some(value) = &self.can_send_videos {
+            object.field(",\"can_send_videos\":", value)?;
+        }
+        if let Some(value) = &self.can_send_video_notes {
+            object.field(",\"can_send_video_notes\":", value)?;
+        }
+        if let Some(value) = &self.can_send_voice_notes {
+            object.field(",\"can_send_voice_notes\":", value)?;
+        }
+        if let Some(value) = &self.can_send_polls {
+            object.field(",\"can_send_polls\":", value)?;
+        }
+        if let Some(value) = &self.can_send_other_messages {
+            object.field(",\"can_send_other_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_add_web_page_previews {
+            object.field(",\"can_add_web_page_previews\":", value)?;
+        }
+        if let Some(value) = &self.can_react_to_messages {
+            object.field(",\"can_react_to_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_edit_tag {
+            object.field(",\"can_edit_tag\":", value)?;
+        }
+        if let Some(value) = &self.can_change_info {
+            object.field(",\"can_change_info\":", value)?;
+        }
+        if let Some(value) = &self.can_invite_users {
+            object.field(",\"can_invite_users\":", value)?;
+        }
+        if let Some(value) = &self.can_pin_messages {
+            object.field(",\"can_pin_messages\":", value)?;
+        }
+        if let Some(value) = &self.can_manage_topics {
+            object.field(",\"can_manage_topics\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 

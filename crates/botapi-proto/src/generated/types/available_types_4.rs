@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::ChatId;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
@@ -259,6 +261,23 @@ impl<'de> Deserialize<'de> for StoryAreaPosition {
     }
 }
 
+impl WriteJson for StoryAreaPosition {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.serde_field(",\"x_percentage\":", &self.x_percentage)?;
+        object.serde_field(",\"y_percentage\":", &self.y_percentage)?;
+        object.serde_field(",\"width_percentage\":", &self.width_percentage)?;
+        object.serde_field(",\"height_percentage\":", &self.height_percentage)?;
+        object.serde_field(",\"rotation_angle\":", &self.rotation_angle)?;
+        object.serde_field(
+            ",\"corner_radius_percentage\":",
+            &self.corner_radius_percentage,
+        )?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [LocationAddress](https://core.telegram.org/bots/api#locationaddress)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -354,6 +373,24 @@ impl<'de> Deserialize<'de> for LocationAddress {
     }
 }
 
+impl WriteJson for LocationAddress {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"country_code\":", &self.country_code)?;
+        if let Some(value) = &self.state {
+            object.field(",\"state\":", value)?;
+        }
+        if let Some(value) = &self.city {
+            object.field(",\"city\":", value)?;
+        }
+        if let Some(value) = &self.street {
+            object.field(",\"street\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [StoryAreaType](https://core.telegram.org/bots/api#storyareatype): one of the types below, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -405,6 +442,19 @@ impl wire::Union for StoryAreaType {
             "unique_gift" => Self::UniqueGift(fields.member()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for StoryAreaType {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Location(v) => v.write_json(out),
+            Self::SuggestedReaction(v) => v.write_json(out),
+            Self::Link(v) => v.write_json(out),
+            Self::Weather(v) => v.write_json(out),
+            Self::UniqueGift(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -525,6 +575,20 @@ impl<'de> Deserialize<'de> for StoryAreaTypeLocation {
     }
 }
 
+impl WriteJson for StoryAreaTypeLocation {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"location\"");
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        if let Some(value) = &self.address {
+            object.field(",\"address\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [StoryAreaTypeSuggestedReaction](https://core.telegram.org/bots/api#storyareatypesuggestedreaction); always sent with `"type": "suggested_reaction"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -621,6 +685,22 @@ impl<'de> Deserialize<'de> for StoryAreaTypeSuggestedReaction {
     }
 }
 
+impl WriteJson for StoryAreaTypeSuggestedReaction {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"suggested_reaction\"");
+        object.field(",\"reaction_type\":", &self.reaction_type)?;
+        if let Some(value) = &self.is_dark {
+            object.field(",\"is_dark\":", value)?;
+        }
+        if let Some(value) = &self.is_flipped {
+            object.field(",\"is_flipped\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [StoryAreaTypeLink](https://core.telegram.org/bots/api#storyareatypelink); always sent with `"type": "link"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -676,6 +756,16 @@ impl wire::Fill for StoryAreaTypeLink {
 impl<'de> Deserialize<'de> for StoryAreaTypeLink {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for StoryAreaTypeLink {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"link\"");
+        object.field(",\"url\":", &self.url)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -759,6 +849,18 @@ impl<'de> Deserialize<'de> for StoryAreaTypeWeather {
     }
 }
 
+impl WriteJson for StoryAreaTypeWeather {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"weather\"");
+        object.serde_field(",\"temperature\":", &self.temperature)?;
+        object.field(",\"emoji\":", &self.emoji)?;
+        object.field(",\"background_color\":", &self.background_color)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [StoryAreaTypeUniqueGift](https://core.telegram.org/bots/api#storyareatypeuniquegift); always sent with `"type": "unique_gift"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -814,6 +916,16 @@ impl wire::Fill for StoryAreaTypeUniqueGift {
 impl<'de> Deserialize<'de> for StoryAreaTypeUniqueGift {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for StoryAreaTypeUniqueGift {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"unique_gift\"");
+        object.field(",\"name\":", &self.name)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -873,6 +985,16 @@ impl wire::Fill for StoryArea {
 impl<'de> Deserialize<'de> for StoryArea {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for StoryArea {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"position\":", &self.position)?;
+        object.field(",\"type\":", &self.r#type)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -981,6 +1103,17 @@ impl wire::Union for ReactionType {
     }
 }
 
+impl WriteJson for ReactionType {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Emoji(v) => v.write_json(out),
+            Self::CustomEmoji(v) => v.write_json(out),
+            Self::Paid(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
+    }
+}
+
 impl From<ReactionTypeEmoji> for ReactionType {
     fn from(value: ReactionTypeEmoji) -> Self {
         Self::Emoji(value)
@@ -1059,6 +1192,16 @@ impl<'de> Deserialize<'de> for ReactionTypeEmoji {
     }
 }
 
+impl WriteJson for ReactionTypeEmoji {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"emoji\"");
+        object.field(",\"emoji\":", &self.emoji)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [ReactionTypeCustomEmoji](https://core.telegram.org/bots/api#reactiontypecustomemoji); always sent with `"type": "custom_emoji"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1119,6 +1262,16 @@ impl<'de> Deserialize<'de> for ReactionTypeCustomEmoji {
     }
 }
 
+impl WriteJson for ReactionTypeCustomEmoji {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"custom_emoji\"");
+        object.field(",\"custom_emoji_id\":", &self.custom_emoji_id)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [ReactionTypePaid](https://core.telegram.org/bots/api#reactiontypepaid); always sent with `"type": "paid"`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1160,6 +1313,15 @@ impl wire::Fill for ReactionTypePaid {
 impl<'de> Deserialize<'de> for ReactionTypePaid {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for ReactionTypePaid {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"paid\"");
+        object.close();
+        Ok(())
     }
 }
 
@@ -3298,6 +3460,19 @@ impl<'de> Deserialize<'de> for AcceptedGiftTypes {
     }
 }
 
+impl WriteJson for AcceptedGiftTypes {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"unlimited_gifts\":", &self.unlimited_gifts)?;
+        object.field(",\"limited_gifts\":", &self.limited_gifts)?;
+        object.field(",\"unique_gifts\":", &self.unique_gifts)?;
+        object.field(",\"premium_subscription\":", &self.premium_subscription)?;
+        object.field(",\"gifts_from_channels\":", &self.gifts_from_channels)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [StarAmount](https://core.telegram.org/bots/api#staramount)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -3432,6 +3607,19 @@ impl<'de> Deserialize<'de> for BotCommand {
     }
 }
 
+impl WriteJson for BotCommand {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"command\":", &self.command)?;
+        object.field(",\"description\":", &self.description)?;
+        if let Some(value) = &self.is_ephemeral {
+            object.field(",\"is_ephemeral\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [BotCommandScope](https://core.telegram.org/bots/api#botcommandscope): one of the types below, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3491,6 +3679,21 @@ impl wire::Union for BotCommandScope {
             "chat_member" => Self::ChatMember(fields.member()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for BotCommandScope {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Default(v) => v.write_json(out),
+            Self::AllPrivateChats(v) => v.write_json(out),
+            Self::AllGroupChats(v) => v.write_json(out),
+            Self::AllChatAdministrators(v) => v.write_json(out),
+            Self::Chat(v) => v.write_json(out),
+            Self::ChatAdministrators(v) => v.write_json(out),
+            Self::ChatMember(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -3580,6 +3783,15 @@ impl<'de> Deserialize<'de> for BotCommandScopeDefault {
     }
 }
 
+impl WriteJson for BotCommandScopeDefault {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"default\"");
+        object.close();
+        Ok(())
+    }
+}
+
 /// [BotCommandScopeAllPrivateChats](https://core.telegram.org/bots/api#botcommandscopeallprivatechats); always sent with `"type": "all_private_chats"`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -3621,6 +3833,15 @@ impl wire::Fill for BotCommandScopeAllPrivateChats {
 impl<'de> Deserialize<'de> for BotCommandScopeAllPrivateChats {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for BotCommandScopeAllPrivateChats {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"all_private_chats\"");
+        object.close();
+        Ok(())
     }
 }
 
@@ -3668,6 +3889,15 @@ impl<'de> Deserialize<'de> for BotCommandScopeAllGroupChats {
     }
 }
 
+impl WriteJson for BotCommandScopeAllGroupChats {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"all_group_chats\"");
+        object.close();
+        Ok(())
+    }
+}
+
 /// [BotCommandScopeAllChatAdministrators](https://core.telegram.org/bots/api#botcommandscopeallchatadministrators); always sent with `"type": "all_chat_administrators"`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -3709,6 +3939,15 @@ impl wire::Fill for BotCommandScopeAllChatAdministrators {
 impl<'de> Deserialize<'de> for BotCommandScopeAllChatAdministrators {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for BotCommandScopeAllChatAdministrators {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"all_chat_administrators\"");
+        object.close();
+        Ok(())
     }
 }
 
@@ -3772,6 +4011,16 @@ impl<'de> Deserialize<'de> for BotCommandScopeChat {
     }
 }
 
+impl WriteJson for BotCommandScopeChat {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"chat\"");
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [BotCommandScopeChatAdministrators](https://core.telegram.org/bots/api#botcommandscopechatadministrators); always sent with `"type": "chat_administrators"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3829,6 +4078,16 @@ impl wire::Fill for BotCommandScopeChatAdministrators {
 impl<'de> Deserialize<'de> for BotCommandScopeChatAdministrators {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for BotCommandScopeChatAdministrators {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"chat_administrators\"");
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -3899,5 +4158,16 @@ impl wire::Fill for BotCommandScopeChatMember {
 impl<'de> Deserialize<'de> for BotCommandScopeChatMember {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for BotCommandScopeChatMember {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"chat_member\"");
+        object.field(",\"chat_id\":", &self.chat_id)?;
+        object.field(",\"user_id\":", &self.user_id)?;
+        object.close();
+        Ok(())
     }
 }

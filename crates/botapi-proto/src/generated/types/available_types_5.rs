@@ -4,6 +4,8 @@
 use super::*;
 use crate::CompactString;
 use crate::InputFile;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -202,6 +204,17 @@ impl wire::Union for MenuButton {
     }
 }
 
+impl WriteJson for MenuButton {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Commands(v) => v.write_json(out),
+            Self::WebApp(v) => v.write_json(out),
+            Self::Default(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
+    }
+}
+
 impl From<MenuButtonCommands> for MenuButton {
     fn from(value: MenuButtonCommands) -> Self {
         Self::Commands(value)
@@ -261,6 +274,15 @@ impl wire::Fill for MenuButtonCommands {
 impl<'de> Deserialize<'de> for MenuButtonCommands {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for MenuButtonCommands {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"commands\"");
+        object.close();
+        Ok(())
     }
 }
 
@@ -334,6 +356,17 @@ impl<'de> Deserialize<'de> for MenuButtonWebApp {
     }
 }
 
+impl WriteJson for MenuButtonWebApp {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"web_app\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"web_app\":", &self.web_app)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [MenuButtonDefault](https://core.telegram.org/bots/api#menubuttondefault); always sent with `"type": "default"`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -375,6 +408,15 @@ impl wire::Fill for MenuButtonDefault {
 impl<'de> Deserialize<'de> for MenuButtonDefault {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for MenuButtonDefault {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"default\"");
+        object.close();
+        Ok(())
     }
 }
 
@@ -1680,6 +1722,20 @@ impl wire::Union for InputMedia {
     }
 }
 
+impl WriteJson for InputMedia {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Animation(v) => v.write_json(out),
+            Self::Audio(v) => v.write_json(out),
+            Self::Document(v) => v.write_json(out),
+            Self::LivePhoto(v) => v.write_json(out),
+            Self::Photo(v) => v.write_json(out),
+            Self::Video(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
+    }
+}
+
 impl From<InputMediaAnimation> for InputMedia {
     fn from(value: InputMediaAnimation) -> Self {
         Self::Animation(Box::new(value))
@@ -1954,6 +2010,43 @@ impl<'de> Deserialize<'de> for InputMediaAnimation {
     }
 }
 
+impl WriteJson for InputMediaAnimation {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"animation\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.width {
+            object.field(",\"width\":", value)?;
+        }
+        if let Some(value) = &self.height {
+            object.field(",\"height\":", value)?;
+        }
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.has_spoiler {
+            object.field(",\"has_spoiler\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputMediaAnimation {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -2149,6 +2242,37 @@ impl<'de> Deserialize<'de> for InputMediaAudio {
     }
 }
 
+impl WriteJson for InputMediaAudio {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"audio\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.performer {
+            object.field(",\"performer\":", value)?;
+        }
+        if let Some(value) = &self.title {
+            object.field(",\"title\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputMediaAudio {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -2311,6 +2435,31 @@ impl<'de> Deserialize<'de> for InputMediaDocument {
     }
 }
 
+impl WriteJson for InputMediaDocument {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"document\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.disable_content_type_detection {
+            object.field(",\"disable_content_type_detection\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputMediaDocument {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -2373,6 +2522,16 @@ impl wire::Fill for InputMediaLink {
 impl<'de> Deserialize<'de> for InputMediaLink {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputMediaLink {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"link\"");
+        object.field(",\"url\":", &self.url)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -2539,6 +2698,32 @@ impl<'de> Deserialize<'de> for InputMediaLivePhoto {
     }
 }
 
+impl WriteJson for InputMediaLivePhoto {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"live_photo\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        object.serde_field(",\"photo\":", &self.photo)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.has_spoiler {
+            object.field(",\"has_spoiler\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputMediaLivePhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -2630,6 +2815,20 @@ impl wire::Fill for InputMediaLocation {
 impl<'de> Deserialize<'de> for InputMediaLocation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputMediaLocation {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"location\"");
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        if let Some(value) = &self.horizontal_accuracy {
+            object.serde_field(",\"horizontal_accuracy\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2785,6 +2984,31 @@ impl<'de> Deserialize<'de> for InputMediaPhoto {
     }
 }
 
+impl WriteJson for InputMediaPhoto {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"photo\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.has_spoiler {
+            object.field(",\"has_spoiler\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputMediaPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -2865,6 +3089,19 @@ impl wire::Fill for InputMediaSticker {
 impl<'de> Deserialize<'de> for InputMediaSticker {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputMediaSticker {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"sticker\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.emoji {
+            object.field(",\"emoji\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3043,6 +3280,31 @@ impl wire::Fill for InputMediaVenue {
 impl<'de> Deserialize<'de> for InputMediaVenue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputMediaVenue {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"venue\"");
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"address\":", &self.address)?;
+        if let Some(value) = &self.foursquare_id {
+            object.field(",\"foursquare_id\":", value)?;
+        }
+        if let Some(value) = &self.foursquare_type {
+            object.field(",\"foursquare_type\":", value)?;
+        }
+        if let Some(value) = &self.google_place_id {
+            object.field(",\"google_place_id\":", value)?;
+        }
+        if let Some(value) = &self.google_place_type {
+            object.field(",\"google_place_type\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3324,6 +3586,52 @@ impl<'de> Deserialize<'de> for InputMediaVideo {
     }
 }
 
+impl WriteJson for InputMediaVideo {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"video\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.cover {
+            object.serde_field(",\"cover\":", value)?;
+        }
+        if let Some(value) = &self.start_timestamp {
+            object.field(",\"start_timestamp\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.width {
+            object.field(",\"width\":", value)?;
+        }
+        if let Some(value) = &self.height {
+            object.field(",\"height\":", value)?;
+        }
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.supports_streaming {
+            object.field(",\"supports_streaming\":", value)?;
+        }
+        if let Some(value) = &self.has_spoiler {
+            object.field(",\"has_spoiler\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputMediaVideo {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -3466,6 +3774,28 @@ impl<'de> Deserialize<'de> for InputMediaVoiceNote {
     }
 }
 
+impl WriteJson for InputMediaVoiceNote {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"voice_note\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputMediaVoiceNote {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -3515,6 +3845,17 @@ impl wire::Union for InputPaidMedia {
             "video" => Self::Video(fields.boxed()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for InputPaidMedia {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::LivePhoto(v) => v.write_json(out),
+            Self::Photo(v) => v.write_json(out),
+            Self::Video(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -3617,6 +3958,17 @@ impl<'de> Deserialize<'de> for InputPaidMediaLivePhoto {
     }
 }
 
+impl WriteJson for InputPaidMediaLivePhoto {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"live_photo\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        object.serde_field(",\"photo\":", &self.photo)?;
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputPaidMediaLivePhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -3681,6 +4033,16 @@ impl wire::Fill for InputPaidMediaPhoto {
 impl<'de> Deserialize<'de> for InputPaidMediaPhoto {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputPaidMediaPhoto {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"photo\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -3878,6 +4240,37 @@ impl<'de> Deserialize<'de> for InputPaidMediaVideo {
     }
 }
 
+impl WriteJson for InputPaidMediaVideo {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"video\"");
+        object.serde_field(",\"media\":", &self.media)?;
+        if let Some(value) = &self.thumbnail {
+            object.serde_field(",\"thumbnail\":", value)?;
+        }
+        if let Some(value) = &self.cover {
+            object.serde_field(",\"cover\":", value)?;
+        }
+        if let Some(value) = &self.start_timestamp {
+            object.field(",\"start_timestamp\":", value)?;
+        }
+        if let Some(value) = &self.width {
+            object.field(",\"width\":", value)?;
+        }
+        if let Some(value) = &self.height {
+            object.field(",\"height\":", value)?;
+        }
+        if let Some(value) = &self.duration {
+            object.field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.supports_streaming {
+            object.field(",\"supports_streaming\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputPaidMediaVideo {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.media.uploads(out);
@@ -3925,6 +4318,16 @@ impl wire::Union for InputProfilePhoto {
             "animated" => Self::Animated(fields.member()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for InputProfilePhoto {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Static(v) => v.write_json(out),
+            Self::Animated(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -4007,6 +4410,16 @@ impl wire::Fill for InputProfilePhotoStatic {
 impl<'de> Deserialize<'de> for InputProfilePhotoStatic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputProfilePhotoStatic {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"static\"");
+        object.serde_field(",\"photo\":", &self.photo)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -4093,6 +4506,19 @@ impl<'de> Deserialize<'de> for InputProfilePhotoAnimated {
     }
 }
 
+impl WriteJson for InputProfilePhotoAnimated {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"animated\"");
+        object.serde_field(",\"animation\":", &self.animation)?;
+        if let Some(value) = &self.main_frame_timestamp {
+            object.serde_field(",\"main_frame_timestamp\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputProfilePhotoAnimated {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.animation.uploads(out);
@@ -4138,6 +4564,16 @@ impl wire::Union for InputStoryContent {
             "video" => Self::Video(fields.member()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for InputStoryContent {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Photo(v) => v.write_json(out),
+            Self::Video(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -4220,6 +4656,16 @@ impl wire::Fill for InputStoryContentPhoto {
 impl<'de> Deserialize<'de> for InputStoryContentPhoto {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputStoryContentPhoto {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"photo\"");
+        object.serde_field(",\"photo\":", &self.photo)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -4339,6 +4785,25 @@ impl wire::Fill for InputStoryContentVideo {
 impl<'de> Deserialize<'de> for InputStoryContentVideo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputStoryContentVideo {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"video\"");
+        object.serde_field(",\"video\":", &self.video)?;
+        if let Some(value) = &self.duration {
+            object.serde_field(",\"duration\":", value)?;
+        }
+        if let Some(value) = &self.cover_frame_timestamp {
+            object.serde_field(",\"cover_frame_timestamp\":", value)?;
+        }
+        if let Some(value) = &self.is_animation {
+            object.field(",\"is_animation\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -143,6 +145,13 @@ impl wire::Fill for CallbackGame {
 impl<'de> Deserialize<'de> for CallbackGame {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for CallbackGame {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::open(out).close();
+        Ok(())
     }
 }
 

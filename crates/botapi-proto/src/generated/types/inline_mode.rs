@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -187,6 +189,21 @@ impl<'de> Deserialize<'de> for InlineQueryResultsButton {
     }
 }
 
+impl WriteJson for InlineQueryResultsButton {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.web_app {
+            object.field(",\"web_app\":", value)?;
+        }
+        if let Some(value) = &self.start_parameter {
+            object.field(",\"start_parameter\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InlineQueryResult](https://core.telegram.org/bots/api#inlinequeryresult): one of the types below, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -340,6 +357,34 @@ impl wire::Union for InlineQueryResult {
             "venue" => Self::Venue(fields.boxed()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for InlineQueryResult {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::CachedAudio(v) => v.write_json(out),
+            Self::CachedDocument(v) => v.write_json(out),
+            Self::CachedGif(v) => v.write_json(out),
+            Self::CachedMpeg4Gif(v) => v.write_json(out),
+            Self::CachedPhoto(v) => v.write_json(out),
+            Self::CachedSticker(v) => v.write_json(out),
+            Self::CachedVideo(v) => v.write_json(out),
+            Self::CachedVoice(v) => v.write_json(out),
+            Self::Article(v) => v.write_json(out),
+            Self::Audio(v) => v.write_json(out),
+            Self::Contact(v) => v.write_json(out),
+            Self::Game(v) => v.write_json(out),
+            Self::Document(v) => v.write_json(out),
+            Self::Gif(v) => v.write_json(out),
+            Self::Location(v) => v.write_json(out),
+            Self::Mpeg4Gif(v) => v.write_json(out),
+            Self::Photo(v) => v.write_json(out),
+            Self::Venue(v) => v.write_json(out),
+            Self::Video(v) => v.write_json(out),
+            Self::Voice(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -686,6 +731,36 @@ impl<'de> Deserialize<'de> for InlineQueryResultArticle {
     }
 }
 
+impl WriteJson for InlineQueryResultArticle {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"article\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"input_message_content\":", &self.input_message_content)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.url {
+            object.field(",\"url\":", value)?;
+        }
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_url {
+            object.field(",\"thumbnail_url\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_width {
+            object.field(",\"thumbnail_width\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_height {
+            object.field(",\"thumbnail_height\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultArticle {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -960,6 +1035,48 @@ impl wire::Fill for InlineQueryResultPhoto {
 impl<'de> Deserialize<'de> for InlineQueryResultPhoto {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InlineQueryResultPhoto {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"photo\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"photo_url\":", &self.photo_url)?;
+        object.field(",\"thumbnail_url\":", &self.thumbnail_url)?;
+        if let Some(value) = &self.photo_width {
+            object.field(",\"photo_width\":", value)?;
+        }
+        if let Some(value) = &self.photo_height {
+            object.field(",\"photo_height\":", value)?;
+        }
+        if let Some(value) = &self.title {
+            object.field(",\"title\":", value)?;
+        }
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1258,6 +1375,51 @@ impl<'de> Deserialize<'de> for InlineQueryResultGif {
     }
 }
 
+impl WriteJson for InlineQueryResultGif {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"gif\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"gif_url\":", &self.gif_url)?;
+        if let Some(value) = &self.gif_width {
+            object.field(",\"gif_width\":", value)?;
+        }
+        if let Some(value) = &self.gif_height {
+            object.field(",\"gif_height\":", value)?;
+        }
+        if let Some(value) = &self.gif_duration {
+            object.field(",\"gif_duration\":", value)?;
+        }
+        object.field(",\"thumbnail_url\":", &self.thumbnail_url)?;
+        if let Some(value) = &self.thumbnail_mime_type {
+            object.field(",\"thumbnail_mime_type\":", value)?;
+        }
+        if let Some(value) = &self.title {
+            object.field(",\"title\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultGif {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -1550,6 +1712,51 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
 impl<'de> Deserialize<'de> for InlineQueryResultMpeg4Gif {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InlineQueryResultMpeg4Gif {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"mpeg4_gif\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"mpeg4_url\":", &self.mpeg4_url)?;
+        if let Some(value) = &self.mpeg4_width {
+            object.field(",\"mpeg4_width\":", value)?;
+        }
+        if let Some(value) = &self.mpeg4_height {
+            object.field(",\"mpeg4_height\":", value)?;
+        }
+        if let Some(value) = &self.mpeg4_duration {
+            object.field(",\"mpeg4_duration\":", value)?;
+        }
+        object.field(",\"thumbnail_url\":", &self.thumbnail_url)?;
+        if let Some(value) = &self.thumbnail_mime_type {
+            object.field(",\"thumbnail_mime_type\":", value)?;
+        }
+        if let Some(value) = &self.title {
+            object.field(",\"title\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -1854,6 +2061,50 @@ impl<'de> Deserialize<'de> for InlineQueryResultVideo {
     }
 }
 
+impl WriteJson for InlineQueryResultVideo {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"video\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"video_url\":", &self.video_url)?;
+        object.field(",\"mime_type\":", &self.mime_type)?;
+        object.field(",\"thumbnail_url\":", &self.thumbnail_url)?;
+        object.field(",\"title\":", &self.title)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.video_width {
+            object.field(",\"video_width\":", value)?;
+        }
+        if let Some(value) = &self.video_height {
+            object.field(",\"video_height\":", value)?;
+        }
+        if let Some(value) = &self.video_duration {
+            object.field(",\"video_duration\":", value)?;
+        }
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultVideo {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2077,6 +2328,39 @@ impl<'de> Deserialize<'de> for InlineQueryResultAudio {
     }
 }
 
+impl WriteJson for InlineQueryResultAudio {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"audio\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"audio_url\":", &self.audio_url)?;
+        object.field(",\"title\":", &self.title)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.performer {
+            object.field(",\"performer\":", value)?;
+        }
+        if let Some(value) = &self.audio_duration {
+            object.field(",\"audio_duration\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultAudio {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2279,6 +2563,36 @@ impl wire::Fill for InlineQueryResultVoice {
 impl<'de> Deserialize<'de> for InlineQueryResultVoice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InlineQueryResultVoice {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"voice\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"voice_url\":", &self.voice_url)?;
+        object.field(",\"title\":", &self.title)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.voice_duration {
+            object.field(",\"voice_duration\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2553,6 +2867,46 @@ impl<'de> Deserialize<'de> for InlineQueryResultDocument {
     }
 }
 
+impl WriteJson for InlineQueryResultDocument {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"document\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"title\":", &self.title)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        object.field(",\"document_url\":", &self.document_url)?;
+        object.field(",\"mime_type\":", &self.mime_type)?;
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_url {
+            object.field(",\"thumbnail_url\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_width {
+            object.field(",\"thumbnail_width\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_height {
+            object.field(",\"thumbnail_height\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultDocument {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -2821,6 +3175,46 @@ impl wire::Fill for InlineQueryResultLocation {
 impl<'de> Deserialize<'de> for InlineQueryResultLocation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InlineQueryResultLocation {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"location\"");
+        object.field(",\"id\":", &self.id)?;
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        object.field(",\"title\":", &self.title)?;
+        if let Some(value) = &self.horizontal_accuracy {
+            object.serde_field(",\"horizontal_accuracy\":", value)?;
+        }
+        if let Some(value) = &self.live_period {
+            object.field(",\"live_period\":", value)?;
+        }
+        if let Some(value) = &self.heading {
+            object.field(",\"heading\":", value)?;
+        }
+        if let Some(value) = &self.proximity_alert_radius {
+            object.field(",\"proximity_alert_radius\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_url {
+            object.field(",\"thumbnail_url\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_width {
+            object.field(",\"thumbnail_width\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_height {
+            object.field(",\"thumbnail_height\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3107,6 +3501,47 @@ impl<'de> Deserialize<'de> for InlineQueryResultVenue {
     }
 }
 
+impl WriteJson for InlineQueryResultVenue {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"venue\"");
+        object.field(",\"id\":", &self.id)?;
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"address\":", &self.address)?;
+        if let Some(value) = &self.foursquare_id {
+            object.field(",\"foursquare_id\":", value)?;
+        }
+        if let Some(value) = &self.foursquare_type {
+            object.field(",\"foursquare_type\":", value)?;
+        }
+        if let Some(value) = &self.google_place_id {
+            object.field(",\"google_place_id\":", value)?;
+        }
+        if let Some(value) = &self.google_place_type {
+            object.field(",\"google_place_type\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_url {
+            object.field(",\"thumbnail_url\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_width {
+            object.field(",\"thumbnail_width\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_height {
+            object.field(",\"thumbnail_height\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultVenue {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -3330,6 +3765,39 @@ impl<'de> Deserialize<'de> for InlineQueryResultContact {
     }
 }
 
+impl WriteJson for InlineQueryResultContact {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"contact\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"phone_number\":", &self.phone_number)?;
+        object.field(",\"first_name\":", &self.first_name)?;
+        if let Some(value) = &self.last_name {
+            object.field(",\"last_name\":", value)?;
+        }
+        if let Some(value) = &self.vcard {
+            object.field(",\"vcard\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_url {
+            object.field(",\"thumbnail_url\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_width {
+            object.field(",\"thumbnail_width\":", value)?;
+        }
+        if let Some(value) = &self.thumbnail_height {
+            object.field(",\"thumbnail_height\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultContact {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -3420,6 +3888,20 @@ impl wire::Fill for InlineQueryResultGame {
 impl<'de> Deserialize<'de> for InlineQueryResultGame {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InlineQueryResultGame {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"game\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"game_short_name\":", &self.game_short_name)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3643,6 +4125,41 @@ impl<'de> Deserialize<'de> for InlineQueryResultCachedPhoto {
     }
 }
 
+impl WriteJson for InlineQueryResultCachedPhoto {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"photo\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"photo_file_id\":", &self.photo_file_id)?;
+        if let Some(value) = &self.title {
+            object.field(",\"title\":", value)?;
+        }
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -3848,6 +4365,38 @@ impl wire::Fill for InlineQueryResultCachedGif {
 impl<'de> Deserialize<'de> for InlineQueryResultCachedGif {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InlineQueryResultCachedGif {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"gif\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"gif_file_id\":", &self.gif_file_id)?;
+        if let Some(value) = &self.title {
+            object.field(",\"title\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -4059,6 +4608,38 @@ impl<'de> Deserialize<'de> for InlineQueryResultCachedMpeg4Gif {
     }
 }
 
+impl WriteJson for InlineQueryResultCachedMpeg4Gif {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"mpeg4_gif\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"mpeg4_file_id\":", &self.mpeg4_file_id)?;
+        if let Some(value) = &self.title {
+            object.field(",\"title\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedMpeg4Gif {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -4174,6 +4755,23 @@ impl wire::Fill for InlineQueryResultCachedSticker {
 impl<'de> Deserialize<'de> for InlineQueryResultCachedSticker {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InlineQueryResultCachedSticker {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"sticker\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"sticker_file_id\":", &self.sticker_file_id)?;
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -4379,6 +4977,36 @@ impl wire::Fill for InlineQueryResultCachedDocument {
 impl<'de> Deserialize<'de> for InlineQueryResultCachedDocument {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InlineQueryResultCachedDocument {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"document\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"document_file_id\":", &self.document_file_id)?;
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -4605,6 +5233,39 @@ impl<'de> Deserialize<'de> for InlineQueryResultCachedVideo {
     }
 }
 
+impl WriteJson for InlineQueryResultCachedVideo {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"video\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"video_file_id\":", &self.video_file_id)?;
+        object.field(",\"title\":", &self.title)?;
+        if let Some(value) = &self.description {
+            object.field(",\"description\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.show_caption_above_media {
+            object.field(",\"show_caption_above_media\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedVideo {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -4792,6 +5453,33 @@ impl<'de> Deserialize<'de> for InlineQueryResultCachedVoice {
     }
 }
 
+impl WriteJson for InlineQueryResultCachedVoice {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"voice\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"voice_file_id\":", &self.voice_file_id)?;
+        object.field(",\"title\":", &self.title)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedVoice {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -4964,6 +5652,32 @@ impl<'de> Deserialize<'de> for InlineQueryResultCachedAudio {
     }
 }
 
+impl WriteJson for InlineQueryResultCachedAudio {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"audio\"");
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"audio_file_id\":", &self.audio_file_id)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.caption_entities {
+            object.field(",\"caption_entities\":", value)?;
+        }
+        if let Some(value) = &self.reply_markup {
+            object.field(",\"reply_markup\":", value)?;
+        }
+        if let Some(value) = &self.input_message_content {
+            object.field(",\"input_message_content\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InlineQueryResultCachedAudio {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.input_message_content.uploads(out);
@@ -5034,6 +5748,20 @@ impl wire::Union for InputMessageContent {
                 Self::Unknown(fields.unknown()?)
             },
         )
+    }
+}
+
+impl WriteJson for InputMessageContent {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Text(v) => v.write_json(out),
+            Self::Rich(v) => v.write_json(out),
+            Self::Location(v) => v.write_json(out),
+            Self::Venue(v) => v.write_json(out),
+            Self::Contact(v) => v.write_json(out),
+            Self::Invoice(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -5184,6 +5912,24 @@ impl<'de> Deserialize<'de> for InputTextMessageContent {
     }
 }
 
+impl WriteJson for InputTextMessageContent {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"message_text\":", &self.message_text)?;
+        if let Some(value) = &self.parse_mode {
+            object.field(",\"parse_mode\":", value)?;
+        }
+        if let Some(value) = &self.entities {
+            object.field(",\"entities\":", value)?;
+        }
+        if let Some(value) = &self.link_preview_options {
+            object.field(",\"link_preview_options\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichMessageContent](https://core.telegram.org/bots/api#inputrichmessagecontent)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -5231,6 +5977,15 @@ impl wire::Fill for InputRichMessageContent {
 impl<'de> Deserialize<'de> for InputRichMessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichMessageContent {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"rich_message\":", &self.rich_message)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -5363,6 +6118,28 @@ impl wire::Fill for InputLocationMessageContent {
 impl<'de> Deserialize<'de> for InputLocationMessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputLocationMessageContent {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        if let Some(value) = &self.horizontal_accuracy {
+            object.serde_field(",\"horizontal_accuracy\":", value)?;
+        }
+        if let Some(value) = &self.live_period {
+            object.field(",\"live_period\":", value)?;
+        }
+        if let Some(value) = &self.heading {
+            object.field(",\"heading\":", value)?;
+        }
+        if let Some(value) = &self.proximity_alert_radius {
+            object.field(",\"proximity_alert_radius\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -5517,6 +6294,30 @@ impl<'de> Deserialize<'de> for InputVenueMessageContent {
     }
 }
 
+impl WriteJson for InputVenueMessageContent {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.serde_field(",\"latitude\":", &self.latitude)?;
+        object.serde_field(",\"longitude\":", &self.longitude)?;
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"address\":", &self.address)?;
+        if let Some(value) = &self.foursquare_id {
+            object.field(",\"foursquare_id\":", value)?;
+        }
+        if let Some(value) = &self.foursquare_type {
+            object.field(",\"foursquare_type\":", value)?;
+        }
+        if let Some(value) = &self.google_place_id {
+            object.field(",\"google_place_id\":", value)?;
+        }
+        if let Some(value) = &self.google_place_type {
+            object.field(",\"google_place_type\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputContactMessageContent](https://core.telegram.org/bots/api#inputcontactmessagecontent)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -5606,6 +6407,22 @@ impl wire::Fill for InputContactMessageContent {
 impl<'de> Deserialize<'de> for InputContactMessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputContactMessageContent {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"phone_number\":", &self.phone_number)?;
+        object.field(",\"first_name\":", &self.first_name)?;
+        if let Some(value) = &self.last_name {
+            object.field(",\"last_name\":", value)?;
+        }
+        if let Some(value) = &self.vcard {
+            object.field(",\"vcard\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -5944,6 +6761,64 @@ impl wire::Fill for InputInvoiceMessageContent {
 impl<'de> Deserialize<'de> for InputInvoiceMessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputInvoiceMessageContent {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"description\":", &self.description)?;
+        object.field(",\"payload\":", &self.payload)?;
+        if let Some(value) = &self.provider_token {
+            object.field(",\"provider_token\":", value)?;
+        }
+        object.field(",\"currency\":", &self.currency)?;
+        object.field(",\"prices\":", &self.prices)?;
+        if let Some(value) = &self.max_tip_amount {
+            object.field(",\"max_tip_amount\":", value)?;
+        }
+        if let Some(value) = &self.suggested_tip_amounts {
+            object.field(",\"suggested_tip_amounts\":", value)?;
+        }
+        if let Some(value) = &self.provider_data {
+            object.field(",\"provider_data\":", value)?;
+        }
+        if let Some(value) = &self.photo_url {
+            object.field(",\"photo_url\":", value)?;
+        }
+        if let Some(value) = &self.photo_size {
+            object.field(",\"photo_size\":", value)?;
+        }
+        if let Some(value) = &self.photo_width {
+            object.field(",\"photo_width\":", value)?;
+        }
+        if let Some(value) = &self.photo_height {
+            object.field(",\"photo_height\":", value)?;
+        }
+        if let Some(value) = &self.need_name {
+            object.field(",\"need_name\":", value)?;
+        }
+        if let Some(value) = &self.need_phone_number {
+            object.field(",\"need_phone_number\":", value)?;
+        }
+        if let Some(value) = &self.need_email {
+            object.field(",\"need_email\":", value)?;
+        }
+        if let Some(value) = &self.need_shipping_address {
+            object.field(",\"need_shipping_address\":", value)?;
+        }
+        if let Some(value) = &self.send_phone_number_to_provider {
+            object.field(",\"send_phone_number_to_provider\":", value)?;
+        }
+        if let Some(value) = &self.send_email_to_provider {
+            object.field(",\"send_email_to_provider\":", value)?;
+        }
+        if let Some(value) = &self.is_flexible {
+            object.field(",\"is_flexible\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 

@@ -2,6 +2,7 @@
 //! Unions the reference writes inline in a field's type.
 
 use super::*;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -58,6 +59,18 @@ impl wire::Union for ReplyMarkup {
         } else {
             Self::Unknown(fields.unknown()?)
         })
+    }
+}
+
+impl WriteJson for ReplyMarkup {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::InlineKeyboardMarkup(v) => v.write_json(out),
+            Self::ReplyKeyboardMarkup(v) => v.write_json(out),
+            Self::ReplyKeyboardRemove(v) => v.write_json(out),
+            Self::ForceReply(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -136,6 +149,19 @@ impl wire::Union for InputMediaGroupItem {
             "video" => Self::Video(fields.boxed()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for InputMediaGroupItem {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Audio(v) => v.write_json(out),
+            Self::Document(v) => v.write_json(out),
+            Self::LivePhoto(v) => v.write_json(out),
+            Self::Photo(v) => v.write_json(out),
+            Self::Video(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -237,6 +263,20 @@ impl wire::Union for InputRichMedia {
             "voice_note" => Self::VoiceNote(fields.boxed()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for InputRichMedia {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Animation(v) => v.write_json(out),
+            Self::Audio(v) => v.write_json(out),
+            Self::Document(v) => v.write_json(out),
+            Self::Photo(v) => v.write_json(out),
+            Self::Video(v) => v.write_json(out),
+            Self::VoiceNote(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +64,16 @@ impl wire::Fill for LabeledPrice {
 impl<'de> Deserialize<'de> for LabeledPrice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for LabeledPrice {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"label\":", &self.label)?;
+        object.field(",\"amount\":", &self.amount)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -412,6 +424,17 @@ impl wire::Fill for ShippingOption {
 impl<'de> Deserialize<'de> for ShippingOption {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for ShippingOption {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"title\":", &self.title)?;
+        object.field(",\"prices\":", &self.prices)?;
+        object.close();
+        Ok(())
     }
 }
 

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -197,6 +199,32 @@ impl<'de> Deserialize<'de> for InputRichMessage {
     }
 }
 
+impl WriteJson for InputRichMessage {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.blocks {
+            object.field(",\"blocks\":", value)?;
+        }
+        if let Some(value) = &self.html {
+            object.field(",\"html\":", value)?;
+        }
+        if let Some(value) = &self.markdown {
+            object.field(",\"markdown\":", value)?;
+        }
+        if let Some(value) = &self.media {
+            object.field(",\"media\":", value)?;
+        }
+        if let Some(value) = &self.is_rtl {
+            object.field(",\"is_rtl\":", value)?;
+        }
+        if let Some(value) = &self.skip_entity_detection {
+            object.field(",\"skip_entity_detection\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputRichMessage {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.blocks.uploads(out);
@@ -260,6 +288,16 @@ impl wire::Fill for InputRichMessageMedia {
 impl<'de> Deserialize<'de> for InputRichMessageMedia {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichMessageMedia {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"id\":", &self.id)?;
+        object.field(",\"media\":", &self.media)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -487,6 +525,45 @@ impl<'de> Deserialize<'de> for RichMessageButton {
     }
 }
 
+impl WriteJson for RichMessageButton {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.style {
+            object.field(",\"style\":", value)?;
+        }
+        if let Some(value) = &self.url {
+            object.field(",\"url\":", value)?;
+        }
+        if let Some(value) = &self.callback_data {
+            object.field(",\"callback_data\":", value)?;
+        }
+        if let Some(value) = &self.web_app {
+            object.field(",\"web_app\":", value)?;
+        }
+        if let Some(value) = &self.login_url {
+            object.field(",\"login_url\":", value)?;
+        }
+        if let Some(value) = &self.switch_inline_query {
+            object.field(",\"switch_inline_query\":", value)?;
+        }
+        if let Some(value) = &self.switch_inline_query_current_chat {
+            object.field(",\"switch_inline_query_current_chat\":", value)?;
+        }
+        if let Some(value) = &self.switch_inline_query_chosen_chat {
+            object.field(",\"switch_inline_query_chosen_chat\":", value)?;
+        }
+        if let Some(value) = &self.copy_text {
+            object.field(",\"copy_text\":", value)?;
+        }
+        if let Some(value) = &self.disabled {
+            object.field(",\"disabled\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichText](https://core.telegram.org/bots/api#richtext): one of the types below, a string, an array, or an object told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -638,6 +715,42 @@ impl wire::Union for RichText {
             "reference_link" => Self::ReferenceLink(fields.member()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for RichText {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Plain(v) => v.write_json(out),
+            Self::Concat(v) => v.write_json(out),
+            Self::Bold(v) => v.write_json(out),
+            Self::Italic(v) => v.write_json(out),
+            Self::Underline(v) => v.write_json(out),
+            Self::Strikethrough(v) => v.write_json(out),
+            Self::Spoiler(v) => v.write_json(out),
+            Self::DateTime(v) => v.write_json(out),
+            Self::TextMention(v) => v.write_json(out),
+            Self::Subscript(v) => v.write_json(out),
+            Self::Superscript(v) => v.write_json(out),
+            Self::Marked(v) => v.write_json(out),
+            Self::Code(v) => v.write_json(out),
+            Self::CustomEmoji(v) => v.write_json(out),
+            Self::MathematicalExpression(v) => v.write_json(out),
+            Self::Url(v) => v.write_json(out),
+            Self::EmailAddress(v) => v.write_json(out),
+            Self::PhoneNumber(v) => v.write_json(out),
+            Self::BankCardNumber(v) => v.write_json(out),
+            Self::Mention(v) => v.write_json(out),
+            Self::Hashtag(v) => v.write_json(out),
+            Self::Cashtag(v) => v.write_json(out),
+            Self::BotCommand(v) => v.write_json(out),
+            Self::Button(v) => v.write_json(out),
+            Self::Anchor(v) => v.write_json(out),
+            Self::AnchorLink(v) => v.write_json(out),
+            Self::Reference(v) => v.write_json(out),
+            Self::ReferenceLink(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -869,6 +982,16 @@ impl<'de> Deserialize<'de> for RichTextBold {
     }
 }
 
+impl WriteJson for RichTextBold {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"bold\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextItalic](https://core.telegram.org/bots/api#richtextitalic); always sent with `"type": "italic"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -926,6 +1049,16 @@ impl wire::Fill for RichTextItalic {
 impl<'de> Deserialize<'de> for RichTextItalic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextItalic {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"italic\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -989,6 +1122,16 @@ impl<'de> Deserialize<'de> for RichTextUnderline {
     }
 }
 
+impl WriteJson for RichTextUnderline {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"underline\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextStrikethrough](https://core.telegram.org/bots/api#richtextstrikethrough); always sent with `"type": "strikethrough"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1049,6 +1192,16 @@ impl<'de> Deserialize<'de> for RichTextStrikethrough {
     }
 }
 
+impl WriteJson for RichTextStrikethrough {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"strikethrough\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextSpoiler](https://core.telegram.org/bots/api#richtextspoiler); always sent with `"type": "spoiler"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1106,6 +1259,16 @@ impl wire::Fill for RichTextSpoiler {
 impl<'de> Deserialize<'de> for RichTextSpoiler {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextSpoiler {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"spoiler\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1193,6 +1356,18 @@ impl<'de> Deserialize<'de> for RichTextDateTime {
     }
 }
 
+impl WriteJson for RichTextDateTime {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"date_time\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"unix_time\":", &self.unix_time)?;
+        object.field(",\"date_time_format\":", &self.date_time_format)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextTextMention](https://core.telegram.org/bots/api#richtexttextmention); always sent with `"type": "text_mention"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1263,6 +1438,17 @@ impl<'de> Deserialize<'de> for RichTextTextMention {
     }
 }
 
+impl WriteJson for RichTextTextMention {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"text_mention\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"user\":", &self.user)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextSubscript](https://core.telegram.org/bots/api#richtextsubscript); always sent with `"type": "subscript"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1320,6 +1506,16 @@ impl wire::Fill for RichTextSubscript {
 impl<'de> Deserialize<'de> for RichTextSubscript {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextSubscript {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"subscript\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1383,6 +1579,16 @@ impl<'de> Deserialize<'de> for RichTextSuperscript {
     }
 }
 
+impl WriteJson for RichTextSuperscript {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"superscript\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextMarked](https://core.telegram.org/bots/api#richtextmarked); always sent with `"type": "marked"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1443,6 +1649,16 @@ impl<'de> Deserialize<'de> for RichTextMarked {
     }
 }
 
+impl WriteJson for RichTextMarked {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"marked\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextCode](https://core.telegram.org/bots/api#richtextcode); always sent with `"type": "code"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1500,6 +1716,16 @@ impl wire::Fill for RichTextCode {
 impl<'de> Deserialize<'de> for RichTextCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextCode {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"code\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1576,6 +1802,17 @@ impl<'de> Deserialize<'de> for RichTextCustomEmoji {
     }
 }
 
+impl WriteJson for RichTextCustomEmoji {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"custom_emoji\"");
+        object.field(",\"custom_emoji_id\":", &self.custom_emoji_id)?;
+        object.field(",\"alternative_text\":", &self.alternative_text)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextMathematicalExpression](https://core.telegram.org/bots/api#richtextmathematicalexpression); always sent with `"type": "mathematical_expression"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1633,6 +1870,16 @@ impl wire::Fill for RichTextMathematicalExpression {
 impl<'de> Deserialize<'de> for RichTextMathematicalExpression {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextMathematicalExpression {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"mathematical_expression\"");
+        object.field(",\"expression\":", &self.expression)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1706,6 +1953,17 @@ impl<'de> Deserialize<'de> for RichTextUrl {
     }
 }
 
+impl WriteJson for RichTextUrl {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"url\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"url\":", &self.url)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextEmailAddress](https://core.telegram.org/bots/api#richtextemailaddress); always sent with `"type": "email_address"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1773,6 +2031,17 @@ impl wire::Fill for RichTextEmailAddress {
 impl<'de> Deserialize<'de> for RichTextEmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextEmailAddress {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"email_address\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"email_address\":", &self.email_address)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1846,6 +2115,17 @@ impl<'de> Deserialize<'de> for RichTextPhoneNumber {
     }
 }
 
+impl WriteJson for RichTextPhoneNumber {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"phone_number\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"phone_number\":", &self.phone_number)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextBankCardNumber](https://core.telegram.org/bots/api#richtextbankcardnumber); always sent with `"type": "bank_card_number"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1913,6 +2193,17 @@ impl wire::Fill for RichTextBankCardNumber {
 impl<'de> Deserialize<'de> for RichTextBankCardNumber {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextBankCardNumber {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"bank_card_number\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"bank_card_number\":", &self.bank_card_number)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1986,6 +2277,17 @@ impl<'de> Deserialize<'de> for RichTextMention {
     }
 }
 
+impl WriteJson for RichTextMention {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"mention\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"username\":", &self.username)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextHashtag](https://core.telegram.org/bots/api#richtexthashtag); always sent with `"type": "hashtag"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2053,6 +2355,17 @@ impl wire::Fill for RichTextHashtag {
 impl<'de> Deserialize<'de> for RichTextHashtag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextHashtag {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"hashtag\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"hashtag\":", &self.hashtag)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -2126,6 +2439,17 @@ impl<'de> Deserialize<'de> for RichTextCashtag {
     }
 }
 
+impl WriteJson for RichTextCashtag {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"cashtag\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"cashtag\":", &self.cashtag)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextBotCommand](https://core.telegram.org/bots/api#richtextbotcommand); always sent with `"type": "bot_command"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2196,6 +2520,17 @@ impl<'de> Deserialize<'de> for RichTextBotCommand {
     }
 }
 
+impl WriteJson for RichTextBotCommand {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"bot_command\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"bot_command\":", &self.bot_command)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextButton](https://core.telegram.org/bots/api#richtextbutton); always sent with `"type": "button"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2256,6 +2591,16 @@ impl<'de> Deserialize<'de> for RichTextButton {
     }
 }
 
+impl WriteJson for RichTextButton {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"button\"");
+        object.field(",\"button\":", &self.button)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextAnchor](https://core.telegram.org/bots/api#richtextanchor); always sent with `"type": "anchor"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2311,6 +2656,16 @@ impl wire::Fill for RichTextAnchor {
 impl<'de> Deserialize<'de> for RichTextAnchor {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextAnchor {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"anchor\"");
+        object.field(",\"name\":", &self.name)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -2384,6 +2739,17 @@ impl<'de> Deserialize<'de> for RichTextAnchorLink {
     }
 }
 
+impl WriteJson for RichTextAnchorLink {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"anchor_link\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"anchor_name\":", &self.anchor_name)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichTextReference](https://core.telegram.org/bots/api#richtextreference); always sent with `"type": "reference"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2451,6 +2817,17 @@ impl wire::Fill for RichTextReference {
 impl<'de> Deserialize<'de> for RichTextReference {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichTextReference {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"reference\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"name\":", &self.name)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -2524,6 +2901,17 @@ impl<'de> Deserialize<'de> for RichTextReferenceLink {
     }
 }
 
+impl WriteJson for RichTextReferenceLink {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"reference_link\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"reference_name\":", &self.reference_name)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [RichBlockCaption](https://core.telegram.org/bots/api#richblockcaption)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -2586,6 +2974,18 @@ impl wire::Fill for RichBlockCaption {
 impl<'de> Deserialize<'de> for RichBlockCaption {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichBlockCaption {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.credit {
+            object.field(",\"credit\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2710,6 +3110,28 @@ impl wire::Fill for RichBlockTableCell {
 impl<'de> Deserialize<'de> for RichBlockTableCell {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for RichBlockTableCell {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        if let Some(value) = &self.text {
+            object.field(",\"text\":", value)?;
+        }
+        if let Some(value) = &self.is_header {
+            object.field(",\"is_header\":", value)?;
+        }
+        if let Some(value) = &self.colspan {
+            object.field(",\"colspan\":", value)?;
+        }
+        if let Some(value) = &self.rowspan {
+            object.field(",\"rowspan\":", value)?;
+        }
+        object.field(",\"align\":", &self.align)?;
+        object.field(",\"valign\":", &self.valign)?;
+        object.close();
+        Ok(())
     }
 }
 

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -1346,6 +1348,27 @@ impl<'de> Deserialize<'de> for InputRichBlockListItem {
     }
 }
 
+impl WriteJson for InputRichBlockListItem {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"blocks\":", &self.blocks)?;
+        if let Some(value) = &self.has_checkbox {
+            object.field(",\"has_checkbox\":", value)?;
+        }
+        if let Some(value) = &self.is_checked {
+            object.field(",\"is_checked\":", value)?;
+        }
+        if let Some(value) = &self.value {
+            object.field(",\"value\":", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            object.field(",\"type\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputRichBlockListItem {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.blocks.uploads(out);
@@ -1479,6 +1502,38 @@ impl wire::Union for InputRichBlock {
             "thinking" => Self::Thinking(fields.boxed()?),
             _ => Self::Unknown(fields.unknown()?),
         })
+    }
+}
+
+impl WriteJson for InputRichBlock {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::Paragraph(v) => v.write_json(out),
+            Self::SectionHeading(v) => v.write_json(out),
+            Self::Preformatted(v) => v.write_json(out),
+            Self::Footer(v) => v.write_json(out),
+            Self::Divider(v) => v.write_json(out),
+            Self::MathematicalExpression(v) => v.write_json(out),
+            Self::Anchor(v) => v.write_json(out),
+            Self::List(v) => v.write_json(out),
+            Self::BlockQuotation(v) => v.write_json(out),
+            Self::ExpandableBlockQuotation(v) => v.write_json(out),
+            Self::PullQuotation(v) => v.write_json(out),
+            Self::Collage(v) => v.write_json(out),
+            Self::Slideshow(v) => v.write_json(out),
+            Self::Table(v) => v.write_json(out),
+            Self::Details(v) => v.write_json(out),
+            Self::Map(v) => v.write_json(out),
+            Self::Buttons(v) => v.write_json(out),
+            Self::Animation(v) => v.write_json(out),
+            Self::Audio(v) => v.write_json(out),
+            Self::Document(v) => v.write_json(out),
+            Self::Photo(v) => v.write_json(out),
+            Self::Video(v) => v.write_json(out),
+            Self::VoiceNote(v) => v.write_json(out),
+            Self::Thinking(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
     }
 }
 
@@ -1703,6 +1758,16 @@ impl<'de> Deserialize<'de> for InputRichBlockParagraph {
     }
 }
 
+impl WriteJson for InputRichBlockParagraph {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"paragraph\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichBlockSectionHeading](https://core.telegram.org/bots/api#inputrichblocksectionheading); always sent with `"type": "heading"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1770,6 +1835,17 @@ impl wire::Fill for InputRichBlockSectionHeading {
 impl<'de> Deserialize<'de> for InputRichBlockSectionHeading {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockSectionHeading {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"heading\"");
+        object.field(",\"text\":", &self.text)?;
+        object.field(",\"size\":", &self.size)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1850,6 +1926,19 @@ impl<'de> Deserialize<'de> for InputRichBlockPreformatted {
     }
 }
 
+impl WriteJson for InputRichBlockPreformatted {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"pre\"");
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.language {
+            object.field(",\"language\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichBlockFooter](https://core.telegram.org/bots/api#inputrichblockfooter); always sent with `"type": "footer"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1908,6 +1997,16 @@ impl<'de> Deserialize<'de> for InputRichBlockFooter {
     }
 }
 
+impl WriteJson for InputRichBlockFooter {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"footer\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichBlockDivider](https://core.telegram.org/bots/api#inputrichblockdivider); always sent with `"type": "divider"`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -1949,6 +2048,15 @@ impl wire::Fill for InputRichBlockDivider {
 impl<'de> Deserialize<'de> for InputRichBlockDivider {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockDivider {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"divider\"");
+        object.close();
+        Ok(())
     }
 }
 
@@ -2012,6 +2120,16 @@ impl<'de> Deserialize<'de> for InputRichBlockMathematicalExpression {
     }
 }
 
+impl WriteJson for InputRichBlockMathematicalExpression {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"mathematical_expression\"");
+        object.field(",\"expression\":", &self.expression)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichBlockAnchor](https://core.telegram.org/bots/api#inputrichblockanchor); always sent with `"type": "anchor"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2070,6 +2188,16 @@ impl<'de> Deserialize<'de> for InputRichBlockAnchor {
     }
 }
 
+impl WriteJson for InputRichBlockAnchor {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"anchor\"");
+        object.field(",\"name\":", &self.name)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichBlockList](https://core.telegram.org/bots/api#inputrichblocklist); always sent with `"type": "list"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2124,6 +2252,16 @@ impl wire::Fill for InputRichBlockList {
 impl<'de> Deserialize<'de> for InputRichBlockList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockList {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"list\"");
+        object.field(",\"items\":", &self.items)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -2206,6 +2344,19 @@ impl wire::Fill for InputRichBlockBlockQuotation {
 impl<'de> Deserialize<'de> for InputRichBlockBlockQuotation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockBlockQuotation {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"blockquote\"");
+        object.field(",\"blocks\":", &self.blocks)?;
+        if let Some(value) = &self.credit {
+            object.field(",\"credit\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2292,6 +2443,19 @@ impl<'de> Deserialize<'de> for InputRichBlockExpandableBlockQuotation {
     }
 }
 
+impl WriteJson for InputRichBlockExpandableBlockQuotation {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"expandable_blockquote\"");
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.credit {
+            object.field(",\"credit\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichBlockPullQuotation](https://core.telegram.org/bots/api#inputrichblockpullquotation); always sent with `"type": "pullquote"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2369,6 +2533,19 @@ impl<'de> Deserialize<'de> for InputRichBlockPullQuotation {
     }
 }
 
+impl WriteJson for InputRichBlockPullQuotation {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"pullquote\"");
+        object.field(",\"text\":", &self.text)?;
+        if let Some(value) = &self.credit {
+            object.field(",\"credit\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichBlockCollage](https://core.telegram.org/bots/api#inputrichblockcollage); always sent with `"type": "collage"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2442,6 +2619,19 @@ impl wire::Fill for InputRichBlockCollage {
 impl<'de> Deserialize<'de> for InputRichBlockCollage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockCollage {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"collage\"");
+        object.field(",\"blocks\":", &self.blocks)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2524,6 +2714,19 @@ impl wire::Fill for InputRichBlockSlideshow {
 impl<'de> Deserialize<'de> for InputRichBlockSlideshow {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockSlideshow {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"slideshow\"");
+        object.field(",\"blocks\":", &self.blocks)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2669,6 +2872,28 @@ impl<'de> Deserialize<'de> for InputRichBlockTable {
     }
 }
 
+impl WriteJson for InputRichBlockTable {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"table\"");
+        object.field(",\"cells\":", &self.cells)?;
+        if let Some(value) = &self.is_bordered {
+            object.field(",\"is_bordered\":", value)?;
+        }
+        if let Some(value) = &self.is_striped {
+            object.field(",\"is_striped\":", value)?;
+        }
+        if let Some(value) = &self.is_compact {
+            object.field(",\"is_compact\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichBlockDetails](https://core.telegram.org/bots/api#inputrichblockdetails); always sent with `"type": "details"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2753,6 +2978,20 @@ impl wire::Fill for InputRichBlockDetails {
 impl<'de> Deserialize<'de> for InputRichBlockDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockDetails {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"details\"");
+        object.field(",\"summary\":", &self.summary)?;
+        object.field(",\"blocks\":", &self.blocks)?;
+        if let Some(value) = &self.is_open {
+            object.field(",\"is_open\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -2890,6 +3129,28 @@ impl<'de> Deserialize<'de> for InputRichBlockMap {
     }
 }
 
+impl WriteJson for InputRichBlockMap {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"map\"");
+        object.field(",\"location\":", &self.location)?;
+        if let Some(value) = &self.zoom {
+            object.field(",\"zoom\":", value)?;
+        }
+        if let Some(value) = &self.width {
+            object.field(",\"width\":", value)?;
+        }
+        if let Some(value) = &self.height {
+            object.field(",\"height\":", value)?;
+        }
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputRichBlockButtons](https://core.telegram.org/bots/api#inputrichblockbuttons); always sent with `"type": "buttons"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2963,6 +3224,19 @@ impl wire::Fill for InputRichBlockButtons {
 impl<'de> Deserialize<'de> for InputRichBlockButtons {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockButtons {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"buttons\"");
+        object.field(",\"buttons\":", &self.buttons)?;
+        if let Some(value) = &self.align {
+            object.field(",\"align\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3040,6 +3314,19 @@ impl wire::Fill for InputRichBlockAnimation {
 impl<'de> Deserialize<'de> for InputRichBlockAnimation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockAnimation {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"animation\"");
+        object.field(",\"animation\":", &self.animation)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3126,6 +3413,19 @@ impl<'de> Deserialize<'de> for InputRichBlockAudio {
     }
 }
 
+impl WriteJson for InputRichBlockAudio {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"audio\"");
+        object.field(",\"audio\":", &self.audio)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputRichBlockAudio {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.audio.uploads(out);
@@ -3206,6 +3506,19 @@ impl wire::Fill for InputRichBlockDocument {
 impl<'de> Deserialize<'de> for InputRichBlockDocument {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockDocument {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"document\"");
+        object.field(",\"document\":", &self.document)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3292,6 +3605,19 @@ impl<'de> Deserialize<'de> for InputRichBlockPhoto {
     }
 }
 
+impl WriteJson for InputRichBlockPhoto {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"photo\"");
+        object.field(",\"photo\":", &self.photo)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputRichBlockPhoto {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.photo.uploads(out);
@@ -3372,6 +3698,19 @@ impl wire::Fill for InputRichBlockVideo {
 impl<'de> Deserialize<'de> for InputRichBlockVideo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockVideo {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"video\"");
+        object.field(",\"video\":", &self.video)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 
@@ -3458,6 +3797,19 @@ impl<'de> Deserialize<'de> for InputRichBlockVoiceNote {
     }
 }
 
+impl WriteJson for InputRichBlockVoiceNote {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"voice_note\"");
+        object.field(",\"voice_note\":", &self.voice_note)?;
+        if let Some(value) = &self.caption {
+            object.field(",\"caption\":", value)?;
+        }
+        object.close();
+        Ok(())
+    }
+}
+
 impl HasUploads for InputRichBlockVoiceNote {
     fn uploads<'a>(&'a self, out: &mut Vec<&'a Upload>) {
         self.voice_note.uploads(out);
@@ -3519,5 +3871,15 @@ impl wire::Fill for InputRichBlockThinking {
 impl<'de> Deserialize<'de> for InputRichBlockThinking {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputRichBlockThinking {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"type\":\"thinking\"");
+        object.field(",\"text\":", &self.text)?;
+        object.close();
+        Ok(())
     }
 }

@@ -4,6 +4,8 @@
 use super::*;
 use crate::CompactString;
 use crate::InputFile;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use crate::{HasUploads, Upload};
 use serde::{Deserialize, Serialize};
@@ -373,6 +375,18 @@ impl<'de> Deserialize<'de> for MaskPosition {
     }
 }
 
+impl WriteJson for MaskPosition {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.field(",\"point\":", &self.point)?;
+        object.serde_field(",\"x_shift\":", &self.x_shift)?;
+        object.serde_field(",\"y_shift\":", &self.y_shift)?;
+        object.serde_field(",\"scale\":", &self.scale)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [InputSticker](https://core.telegram.org/bots/api#inputsticker)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -477,6 +491,23 @@ impl wire::Fill for InputSticker {
 impl<'de> Deserialize<'de> for InputSticker {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for InputSticker {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.serde_field(",\"sticker\":", &self.sticker)?;
+        object.field(",\"format\":", &self.format)?;
+        object.field(",\"emoji_list\":", &self.emoji_list)?;
+        if let Some(value) = &self.mask_position {
+            object.field(",\"mask_position\":", value)?;
+        }
+        if let Some(value) = &self.keywords {
+            object.field(",\"keywords\":", value)?;
+        }
+        object.close();
+        Ok(())
     }
 }
 

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::CompactString;
+use crate::encode::json::Object;
+use crate::encode::json::WriteJson;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -434,6 +436,23 @@ impl wire::Union for PassportElementError {
     }
 }
 
+impl WriteJson for PassportElementError {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            Self::DataField(v) => v.write_json(out),
+            Self::FrontSide(v) => v.write_json(out),
+            Self::ReverseSide(v) => v.write_json(out),
+            Self::Selfie(v) => v.write_json(out),
+            Self::File(v) => v.write_json(out),
+            Self::Files(v) => v.write_json(out),
+            Self::TranslationFile(v) => v.write_json(out),
+            Self::TranslationFiles(v) => v.write_json(out),
+            Self::Unspecified(v) => v.write_json(out),
+            Self::Unknown(v) => v.write_json(out),
+        }
+    }
+}
+
 impl From<PassportElementErrorDataField> for PassportElementError {
     fn from(value: PassportElementErrorDataField) -> Self {
         Self::DataField(value)
@@ -583,6 +602,19 @@ impl<'de> Deserialize<'de> for PassportElementErrorDataField {
     }
 }
 
+impl WriteJson for PassportElementErrorDataField {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"source\":\"data\"");
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"field_name\":", &self.field_name)?;
+        object.field(",\"data_hash\":", &self.data_hash)?;
+        object.field(",\"message\":", &self.message)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [PassportElementErrorFrontSide](https://core.telegram.org/bots/api#passportelementerrorfrontside); always sent with `"source": "front_side"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -664,6 +696,18 @@ impl wire::Fill for PassportElementErrorFrontSide {
 impl<'de> Deserialize<'de> for PassportElementErrorFrontSide {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for PassportElementErrorFrontSide {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"source\":\"front_side\"");
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"file_hash\":", &self.file_hash)?;
+        object.field(",\"message\":", &self.message)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -751,6 +795,18 @@ impl<'de> Deserialize<'de> for PassportElementErrorReverseSide {
     }
 }
 
+impl WriteJson for PassportElementErrorReverseSide {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"source\":\"reverse_side\"");
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"file_hash\":", &self.file_hash)?;
+        object.field(",\"message\":", &self.message)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [PassportElementErrorSelfie](https://core.telegram.org/bots/api#passportelementerrorselfie); always sent with `"source": "selfie"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -832,6 +888,18 @@ impl wire::Fill for PassportElementErrorSelfie {
 impl<'de> Deserialize<'de> for PassportElementErrorSelfie {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for PassportElementErrorSelfie {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"source\":\"selfie\"");
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"file_hash\":", &self.file_hash)?;
+        object.field(",\"message\":", &self.message)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -919,6 +987,18 @@ impl<'de> Deserialize<'de> for PassportElementErrorFile {
     }
 }
 
+impl WriteJson for PassportElementErrorFile {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"source\":\"file\"");
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"file_hash\":", &self.file_hash)?;
+        object.field(",\"message\":", &self.message)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [PassportElementErrorFiles](https://core.telegram.org/bots/api#passportelementerrorfiles); always sent with `"source": "files"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -999,6 +1079,18 @@ impl wire::Fill for PassportElementErrorFiles {
 impl<'de> Deserialize<'de> for PassportElementErrorFiles {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for PassportElementErrorFiles {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"source\":\"files\"");
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"file_hashes\":", &self.file_hashes)?;
+        object.field(",\"message\":", &self.message)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1086,6 +1178,18 @@ impl<'de> Deserialize<'de> for PassportElementErrorTranslationFile {
     }
 }
 
+impl WriteJson for PassportElementErrorTranslationFile {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"source\":\"translation_file\"");
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"file_hash\":", &self.file_hash)?;
+        object.field(",\"message\":", &self.message)?;
+        object.close();
+        Ok(())
+    }
+}
+
 /// [PassportElementErrorTranslationFiles](https://core.telegram.org/bots/api#passportelementerrortranslationfiles); always sent with `"source": "translation_files"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1166,6 +1270,18 @@ impl wire::Fill for PassportElementErrorTranslationFiles {
 impl<'de> Deserialize<'de> for PassportElementErrorTranslationFiles {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for PassportElementErrorTranslationFiles {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"source\":\"translation_files\"");
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"file_hashes\":", &self.file_hashes)?;
+        object.field(",\"message\":", &self.message)?;
+        object.close();
+        Ok(())
     }
 }
 
@@ -1250,5 +1366,17 @@ impl wire::Fill for PassportElementErrorUnspecified {
 impl<'de> Deserialize<'de> for PassportElementErrorUnspecified {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         wire::fill::deserialize(deserializer)
+    }
+}
+
+impl WriteJson for PassportElementErrorUnspecified {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut object = Object::open(out);
+        object.constant(",\"source\":\"unspecified\"");
+        object.field(",\"type\":", &self.r#type)?;
+        object.field(",\"element_hash\":", &self.element_hash)?;
+        object.field(",\"message\":", &self.message)?;
+        object.close();
+        Ok(())
     }
 }
