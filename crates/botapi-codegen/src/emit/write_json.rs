@@ -43,11 +43,12 @@ fn key(name: &str) -> String {
     lit(&format!(",{}:", json_str(name)))
 }
 
-/// The statements that write `fields` (and a constant tag first) as an object into `out`.
+/// The statements that write `fields` (and a constant tag first) as an object into `out`:
+/// one call per field, so the generated code stays small and quick to compile.
 fn object_body(model: &Model, fields: &[Field], tag: Option<(&str, &str)>, file: &mut File) {
     file.uses.insert("crate::encode::json::Object");
     if fields.is_empty() && tag.is_none() {
-        file.line("Object::open(out).close();\nOk(())");
+        file.line("Object::open(out).close()");
         return;
     }
     file.line("let mut object = Object::open(out);");
@@ -58,22 +59,19 @@ fn object_body(model: &Model, fields: &[Field], tag: Option<(&str, &str)>, file:
         ));
     }
     for f in fields {
-        let call = if writes(model, &f.ty) {
-            "field"
-        } else {
-            "serde_field"
+        let call = match (writes(model, &f.ty), f.required) {
+            (true, true) => "field",
+            (true, false) => "optional",
+            (false, true) => "serde_field",
+            (false, false) => "serde_optional",
         };
-        let ident = field_ident(&f.name);
-        let key = key(&f.name);
-        if f.required {
-            file.line(&format!("object.{call}({key}, &self.{ident})?;"));
-        } else {
-            file.line(&format!(
-                "if let Some(value) = &self.{ident} {{\nobject.{call}({key}, value)?;\n}}"
-            ));
-        }
+        file.line(&format!(
+            "object.{call}({}, &self.{});",
+            key(&f.name),
+            field_ident(&f.name)
+        ));
     }
-    file.line("object.close();\nOk(())");
+    file.line("object.close()");
 }
 
 /// `impl WriteJson` for a struct users send (a union member writes its tag first).

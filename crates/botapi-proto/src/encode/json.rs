@@ -28,39 +28,62 @@ pub(crate) fn through_serde<T: Serialize + ?Sized>(
 
 /// An object being written. Every field is written with a comma before its key; closing
 /// the object turns the first comma into the opening brace, so no field has to ask whether
-/// it is the first.
+/// it is the first. A failure of a value written through `Serialize` is kept and returned
+/// by [`Object::close`], which keeps the generated code to one call per field.
 pub(crate) struct Object<'a> {
     out: &'a mut Vec<u8>,
     start: usize,
+    error: Option<serde_json::Error>,
 }
 
 impl<'a> Object<'a> {
     #[inline]
     pub(crate) fn open(out: &'a mut Vec<u8>) -> Self {
         let start = out.len();
-        Object { out, start }
+        Object {
+            out,
+            start,
+            error: None,
+        }
+    }
+
+    #[inline]
+    fn keep(&mut self, result: serde_json::Result<()>) {
+        if let Err(e) = result {
+            self.error.get_or_insert(e);
+        }
     }
 
     /// `key` is `,"name":`, spelled out by the generator.
     #[inline]
-    pub(crate) fn field<T: WriteJson + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> serde_json::Result<()> {
+    pub(crate) fn field<T: WriteJson + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.out.extend_from_slice(key.as_bytes());
-        value.write_json(self.out)
+        let result = value.write_json(self.out);
+        self.keep(result);
+    }
+
+    /// An optional field, written only when it is set.
+    #[inline]
+    pub(crate) fn optional<T: WriteJson>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.field(key, value);
+        }
     }
 
     /// A field whose value goes through its `Serialize`.
     #[inline]
-    pub(crate) fn serde_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> serde_json::Result<()> {
+    pub(crate) fn serde_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.out.extend_from_slice(key.as_bytes());
-        through_serde(value, self.out)
+        let result = through_serde(value, self.out);
+        self.keep(result);
+    }
+
+    /// An optional field that goes through its `Serialize`.
+    #[inline]
+    pub(crate) fn serde_optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.serde_field(key, value);
+        }
     }
 
     /// A constant member, such as a union tag: `,"type":"photo"`.
@@ -70,12 +93,16 @@ impl<'a> Object<'a> {
     }
 
     #[inline]
-    pub(crate) fn close(self) {
+    pub(crate) fn close(self) -> serde_json::Result<()> {
         if self.out.len() == self.start {
             self.out.extend_from_slice(b"{}");
         } else {
             self.out[self.start] = b'{';
             self.out.push(b'}');
+        }
+        match self.error {
+            None => Ok(()),
+            Some(e) => Err(e),
         }
     }
 }
@@ -310,21 +337,38 @@ mod tests {
     #[test]
     fn objects_and_arrays_have_their_commas() {
         let mut out = Vec::new();
-        Object::open(&mut out).close();
+        Object::open(&mut out).close().unwrap();
         assert_eq!(out, b"{}");
 
         out.clear();
         let mut object = Object::open(&mut out);
-        object.field(",\"a\":", &1i64).unwrap();
+        object.optional(",\"skipped\":", &None::<i64>);
+        object.field(",\"a\":", &1i64);
         object.constant(",\"type\":\"x\"");
-        object.field(",\"b\":", &vec![true, false]).unwrap();
-        object.serde_field(",\"c\":", &1.5f64).unwrap();
-        object.field(",\"d\":", &Vec::<i64>::new()).unwrap();
-        object.close();
+        object.optional(",\"b\":", &Some(vec![true, false]));
+        object.serde_field(",\"c\":", &1.5f64);
+        object.serde_optional(",\"skipped_too\":", &None::<f64>);
+        object.field(",\"d\":", &Vec::<i64>::new());
+        object.close().unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"a":1,"type":"x","b":[true,false],"c":1.5,"d":[]}"#
         );
+    }
+
+    #[test]
+    fn a_failure_through_serde_is_returned_by_close() {
+        struct Refuses;
+        impl Serialize for Refuses {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("refused"))
+            }
+        }
+        let mut out = Vec::new();
+        let mut object = Object::open(&mut out);
+        object.serde_field(",\"a\":", &Refuses);
+        object.field(",\"b\":", &true);
+        assert_eq!(object.close().unwrap_err().to_string(), "refused");
     }
 
     #[test]

@@ -39,8 +39,7 @@ impl Method for GetMe {
         true
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }
 
@@ -70,8 +69,7 @@ impl Method for LogOut {
         Some(Self::NAME)
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }
 
@@ -101,8 +99,7 @@ impl Method for Close {
         Some(Self::NAME)
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }
 
@@ -299,52 +296,32 @@ impl Method for SendMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.entities {
-            object.field(",\"entities\":", value)?;
-        }
-        if let Some(value) = &self.link_preview_options {
-            object.field(",\"link_preview_options\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"entities\":", &self.entities);
+        object.optional(",\"link_preview_options\":", &self.link_preview_options);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -466,32 +443,23 @@ impl Method for ForwardMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
-        if let Some(value) = &self.video_start_timestamp {
-            object.field(",\"video_start_timestamp\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        object.field(",\"message_id\":", &self.message_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.field(",\"from_chat_id\":", &self.from_chat_id);
+        object.optional(",\"video_start_timestamp\":", &self.video_start_timestamp);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.field(",\"message_id\":", &self.message_id);
+        object.close()
     }
 }
 
@@ -580,23 +548,17 @@ impl Method for ForwardMessages {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
-        object.field(",\"message_ids\":", &self.message_ids)?;
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.field(",\"from_chat_id\":", &self.from_chat_id);
+        object.field(",\"message_ids\":", &self.message_ids);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.close()
     }
 }
 
@@ -791,53 +753,33 @@ impl Method for CopyMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.video_start_timestamp {
-            object.field(",\"video_start_timestamp\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.field(",\"from_chat_id\":", &self.from_chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"video_start_timestamp\":", &self.video_start_timestamp);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -936,26 +878,18 @@ impl Method for CopyMessages {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
-        object.field(",\"message_ids\":", &self.message_ids)?;
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.remove_caption {
-            object.field(",\"remove_caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.field(",\"from_chat_id\":", &self.from_chat_id);
+        object.field(",\"message_ids\":", &self.message_ids);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"remove_caption\":", &self.remove_caption);
+        object.close()
     }
 }
 
@@ -1172,58 +1106,37 @@ impl Method for SendPhoto {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"photo\":", &self.photo)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.has_spoiler {
-            object.field(",\"has_spoiler\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"photo\":", &self.photo);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"has_spoiler\":", &self.has_spoiler);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1448,59 +1361,38 @@ impl Method for SendLivePhoto {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"live_photo\":", &self.live_photo)?;
-        object.serde_field(",\"photo\":", &self.photo)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.has_spoiler {
-            object.field(",\"has_spoiler\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"live_photo\":", &self.live_photo);
+        object.serde_field(",\"photo\":", &self.photo);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"has_spoiler\":", &self.has_spoiler);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1738,64 +1630,36 @@ impl Method for SendAudio {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"audio\":", &self.audio)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.performer {
-            object.field(",\"performer\":", value)?;
-        }
-        if let Some(value) = &self.title {
-            object.field(",\"title\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"audio\":", &self.audio);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"duration\":", &self.duration);
+        object.optional(",\"performer\":", &self.performer);
+        object.optional(",\"title\":", &self.title);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -2013,58 +1877,37 @@ impl Method for SendDocument {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"document\":", &self.document)?;
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.disable_content_type_detection {
-            object.field(",\"disable_content_type_detection\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"document\":", &self.document);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"disable_content_type_detection\":",
+            &self.disable_content_type_detection,
+        );
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -2353,79 +2196,44 @@ impl Method for SendVideo {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"video\":", &self.video)?;
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.width {
-            object.field(",\"width\":", value)?;
-        }
-        if let Some(value) = &self.height {
-            object.field(",\"height\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.cover {
-            object.serde_field(",\"cover\":", value)?;
-        }
-        if let Some(value) = &self.start_timestamp {
-            object.field(",\"start_timestamp\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.has_spoiler {
-            object.field(",\"has_spoiler\":", value)?;
-        }
-        if let Some(value) = &self.supports_streaming {
-            object.field(",\"supports_streaming\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"video\":", &self.video);
+        object.optional(",\"duration\":", &self.duration);
+        object.optional(",\"width\":", &self.width);
+        object.optional(",\"height\":", &self.height);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.serde_optional(",\"cover\":", &self.cover);
+        object.optional(",\"start_timestamp\":", &self.start_timestamp);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"has_spoiler\":", &self.has_spoiler);
+        object.optional(",\"supports_streaming\":", &self.supports_streaming);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -2683,70 +2491,41 @@ impl Method for SendAnimation {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"animation\":", &self.animation)?;
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.width {
-            object.field(",\"width\":", value)?;
-        }
-        if let Some(value) = &self.height {
-            object.field(",\"height\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.has_spoiler {
-            object.field(",\"has_spoiler\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"animation\":", &self.animation);
+        object.optional(",\"duration\":", &self.duration);
+        object.optional(",\"width\":", &self.width);
+        object.optional(",\"height\":", &self.height);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"has_spoiler\":", &self.has_spoiler);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -2953,55 +2732,33 @@ impl Method for SendVoice {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"voice\":", &self.voice)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"voice\":", &self.voice);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"duration\":", &self.duration);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -3199,52 +2956,32 @@ impl Method for SendVideoNote {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"video_note\":", &self.video_note)?;
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.length {
-            object.field(",\"length\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"video_note\":", &self.video_note);
+        object.optional(",\"duration\":", &self.duration);
+        object.optional(",\"length\":", &self.length);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -3445,53 +3182,33 @@ impl Method for SendPaidMedia {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        object.field(",\"star_count\":", &self.star_count)?;
-        object.field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.payload {
-            object.field(",\"payload\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.field(",\"star_count\":", &self.star_count);
+        object.field(",\"media\":", &self.media);
+        object.optional(",\"payload\":", &self.payload);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -3622,34 +3339,20 @@ impl Method for SendMediaGroup {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        object.field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.field(",\"media\":", &self.media);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.close()
     }
 }
 
@@ -3856,56 +3559,34 @@ impl Method for SendLocation {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        if let Some(value) = &self.horizontal_accuracy {
-            object.serde_field(",\"horizontal_accuracy\":", value)?;
-        }
-        if let Some(value) = &self.live_period {
-            object.field(",\"live_period\":", value)?;
-        }
-        if let Some(value) = &self.heading {
-            object.field(",\"heading\":", value)?;
-        }
-        if let Some(value) = &self.proximity_alert_radius {
-            object.field(",\"proximity_alert_radius\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.serde_optional(",\"horizontal_accuracy\":", &self.horizontal_accuracy);
+        object.optional(",\"live_period\":", &self.live_period);
+        object.optional(",\"heading\":", &self.heading);
+        object.optional(",\"proximity_alert_radius\":", &self.proximity_alert_radius);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -4124,58 +3805,36 @@ impl Method for SendVenue {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"address\":", &self.address)?;
-        if let Some(value) = &self.foursquare_id {
-            object.field(",\"foursquare_id\":", value)?;
-        }
-        if let Some(value) = &self.foursquare_type {
-            object.field(",\"foursquare_type\":", value)?;
-        }
-        if let Some(value) = &self.google_place_id {
-            object.field(",\"google_place_id\":", value)?;
-        }
-        if let Some(value) = &self.google_place_type {
-            object.field(",\"google_place_type\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.field(",\"title\":", &self.title);
+        object.field(",\"address\":", &self.address);
+        object.optional(",\"foursquare_id\":", &self.foursquare_id);
+        object.optional(",\"foursquare_type\":", &self.foursquare_type);
+        object.optional(",\"google_place_id\":", &self.google_place_id);
+        object.optional(",\"google_place_type\":", &self.google_place_type);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -4366,50 +4025,32 @@ impl Method for SendContact {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.field(",\"phone_number\":", &self.phone_number)?;
-        object.field(",\"first_name\":", &self.first_name)?;
-        if let Some(value) = &self.last_name {
-            object.field(",\"last_name\":", value)?;
-        }
-        if let Some(value) = &self.vcard {
-            object.field(",\"vcard\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.field(",\"phone_number\":", &self.phone_number);
+        object.field(",\"first_name\":", &self.first_name);
+        object.optional(",\"last_name\":", &self.last_name);
+        object.optional(",\"vcard\":", &self.vcard);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -4787,104 +4428,47 @@ impl Method for SendPoll {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        object.field(",\"question\":", &self.question)?;
-        if let Some(value) = &self.question_parse_mode {
-            object.field(",\"question_parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.question_entities {
-            object.field(",\"question_entities\":", value)?;
-        }
-        object.field(",\"options\":", &self.options)?;
-        if let Some(value) = &self.is_anonymous {
-            object.field(",\"is_anonymous\":", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            object.field(",\"type\":", value)?;
-        }
-        if let Some(value) = &self.allows_multiple_answers {
-            object.field(",\"allows_multiple_answers\":", value)?;
-        }
-        if let Some(value) = &self.allows_revoting {
-            object.field(",\"allows_revoting\":", value)?;
-        }
-        if let Some(value) = &self.shuffle_options {
-            object.field(",\"shuffle_options\":", value)?;
-        }
-        if let Some(value) = &self.allow_adding_options {
-            object.field(",\"allow_adding_options\":", value)?;
-        }
-        if let Some(value) = &self.hide_results_until_closes {
-            object.field(",\"hide_results_until_closes\":", value)?;
-        }
-        if let Some(value) = &self.members_only {
-            object.field(",\"members_only\":", value)?;
-        }
-        if let Some(value) = &self.country_codes {
-            object.field(",\"country_codes\":", value)?;
-        }
-        if let Some(value) = &self.correct_option_ids {
-            object.field(",\"correct_option_ids\":", value)?;
-        }
-        if let Some(value) = &self.explanation {
-            object.field(",\"explanation\":", value)?;
-        }
-        if let Some(value) = &self.explanation_parse_mode {
-            object.field(",\"explanation_parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.explanation_entities {
-            object.field(",\"explanation_entities\":", value)?;
-        }
-        if let Some(value) = &self.explanation_media {
-            object.field(",\"explanation_media\":", value)?;
-        }
-        if let Some(value) = &self.open_period {
-            object.field(",\"open_period\":", value)?;
-        }
-        if let Some(value) = &self.close_date {
-            object.field(",\"close_date\":", value)?;
-        }
-        if let Some(value) = &self.is_closed {
-            object.field(",\"is_closed\":", value)?;
-        }
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        if let Some(value) = &self.description_parse_mode {
-            object.field(",\"description_parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.description_entities {
-            object.field(",\"description_entities\":", value)?;
-        }
-        if let Some(value) = &self.media {
-            object.field(",\"media\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.field(",\"question\":", &self.question);
+        object.optional(",\"question_parse_mode\":", &self.question_parse_mode);
+        object.optional(",\"question_entities\":", &self.question_entities);
+        object.field(",\"options\":", &self.options);
+        object.optional(",\"is_anonymous\":", &self.is_anonymous);
+        object.optional(",\"type\":", &self.r#type);
+        object.optional(
+            ",\"allows_multiple_answers\":",
+            &self.allows_multiple_answers,
+        );
+        object.optional(",\"allows_revoting\":", &self.allows_revoting);
+        object.optional(",\"shuffle_options\":", &self.shuffle_options);
+        object.optional(",\"allow_adding_options\":", &self.allow_adding_options);
+        object.optional(
+            ",\"hide_results_until_closes\":",
+            &self.hide_results_until_closes,
+        );
+        object.optional(",\"members_only\":", &self.members_only);
+        object.optional(",\"country_codes\":", &self.country_codes);
+        object.optional(",\"correct_option_ids\":", &self.correct_option_ids);
+        object.optional(",\"explanation\":", &self.explanation);
+        object.optional(",\"explanation_parse_mode\":", &self.explanation_parse_mode);
+        object.optional(",\"explanation_entities\":", &self.explanation_entities);
+        object.optional(",\"explanation_media\":", &self.explanation_media);
+        object.optional(",\"open_period\":", &self.open_period);
+        object.optional(",\"close_date\":", &self.close_date);
+        object.optional(",\"is_closed\":", &self.is_closed);
+        object.optional(",\"description\":", &self.description);
+        object.optional(",\"description_parse_mode\":", &self.description_parse_mode);
+        object.optional(",\"description_entities\":", &self.description_entities);
+        object.optional(",\"media\":", &self.media);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -4983,26 +4567,15 @@ impl Method for SendChecklist {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"checklist\":", &self.checklist)?;
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"checklist\":", &self.checklist);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -5160,42 +4733,25 @@ impl Method for SendDice {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.emoji {
-            object.field(",\"emoji\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(",\"emoji\":", &self.emoji);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -5294,28 +4850,15 @@ impl Method for SendMessageDraft {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        object.field(",\"draft_id\":", &self.draft_id)?;
-        if let Some(value) = &self.text {
-            object.field(",\"text\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.entities {
-            object.field(",\"entities\":", value)?;
-        }
-        if let Some(value) = &self.can_stop {
-            object.field(",\"can_stop\":", value)?;
-        }
-        if let Some(value) = &self.keep_on_stop {
-            object.field(",\"keep_on_stop\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.field(",\"draft_id\":", &self.draft_id);
+        object.optional(",\"text\":", &self.text);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"entities\":", &self.entities);
+        object.optional(",\"can_stop\":", &self.can_stop);
+        object.optional(",\"keep_on_stop\":", &self.keep_on_stop);
+        object.close()
     }
 }
 
@@ -5377,16 +4920,11 @@ impl Method for SendChatAction {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        object.field(",\"action\":", &self.action)?;
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.field(",\"action\":", &self.action);
+        object.close()
     }
 }
 
@@ -5446,16 +4984,11 @@ impl Method for SetMessageReaction {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.reaction {
-            object.field(",\"reaction\":", value)?;
-        }
-        if let Some(value) = &self.is_big {
-            object.field(",\"is_big\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"reaction\":", &self.reaction);
+        object.optional(",\"is_big\":", &self.is_big);
+        object.close()
     }
 }
 
@@ -5514,15 +5047,10 @@ impl Method for GetUserProfilePhotos {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.offset {
-            object.field(",\"offset\":", value)?;
-        }
-        if let Some(value) = &self.limit {
-            object.field(",\"limit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(",\"offset\":", &self.offset);
+        object.optional(",\"limit\":", &self.limit);
+        object.close()
     }
 }
 
@@ -5581,15 +5109,10 @@ impl Method for GetUserProfileAudios {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.offset {
-            object.field(",\"offset\":", value)?;
-        }
-        if let Some(value) = &self.limit {
-            object.field(",\"limit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(",\"offset\":", &self.offset);
+        object.optional(",\"limit\":", &self.limit);
+        object.close()
     }
 }
 
@@ -5648,15 +5171,16 @@ impl Method for SetUserEmojiStatus {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.emoji_status_custom_emoji_id {
-            object.field(",\"emoji_status_custom_emoji_id\":", value)?;
-        }
-        if let Some(value) = &self.emoji_status_expiration_date {
-            object.field(",\"emoji_status_expiration_date\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(
+            ",\"emoji_status_custom_emoji_id\":",
+            &self.emoji_status_custom_emoji_id,
+        );
+        object.optional(
+            ",\"emoji_status_expiration_date\":",
+            &self.emoji_status_expiration_date,
+        );
+        object.close()
     }
 }
 
@@ -5695,9 +5219,8 @@ impl Method for GetFile {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"file_id\":", &self.file_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"file_id\":", &self.file_id);
+        object.close()
     }
 }
 
@@ -5756,16 +5279,11 @@ impl Method for BanChatMember {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.until_date {
-            object.field(",\"until_date\":", value)?;
-        }
-        if let Some(value) = &self.revoke_messages {
-            object.field(",\"revoke_messages\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(",\"until_date\":", &self.until_date);
+        object.optional(",\"revoke_messages\":", &self.revoke_messages);
+        object.close()
     }
 }
 
@@ -5814,13 +5332,10 @@ impl Method for UnbanChatMember {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.only_if_banned {
-            object.field(",\"only_if_banned\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(",\"only_if_banned\":", &self.only_if_banned);
+        object.close()
     }
 }
 
@@ -5889,17 +5404,15 @@ impl Method for RestrictChatMember {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"permissions\":", &self.permissions)?;
-        if let Some(value) = &self.use_independent_chat_permissions {
-            object.field(",\"use_independent_chat_permissions\":", value)?;
-        }
-        if let Some(value) = &self.until_date {
-            object.field(",\"until_date\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"permissions\":", &self.permissions);
+        object.optional(
+            ",\"use_independent_chat_permissions\":",
+            &self.use_independent_chat_permissions,
+        );
+        object.optional(",\"until_date\":", &self.until_date);
+        object.close()
     }
 }
 
@@ -6119,64 +5632,33 @@ impl Method for PromoteChatMember {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.is_anonymous {
-            object.field(",\"is_anonymous\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_chat {
-            object.field(",\"can_manage_chat\":", value)?;
-        }
-        if let Some(value) = &self.can_delete_messages {
-            object.field(",\"can_delete_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_video_chats {
-            object.field(",\"can_manage_video_chats\":", value)?;
-        }
-        if let Some(value) = &self.can_restrict_members {
-            object.field(",\"can_restrict_members\":", value)?;
-        }
-        if let Some(value) = &self.can_promote_members {
-            object.field(",\"can_promote_members\":", value)?;
-        }
-        if let Some(value) = &self.can_change_info {
-            object.field(",\"can_change_info\":", value)?;
-        }
-        if let Some(value) = &self.can_invite_users {
-            object.field(",\"can_invite_users\":", value)?;
-        }
-        if let Some(value) = &self.can_post_stories {
-            object.field(",\"can_post_stories\":", value)?;
-        }
-        if let Some(value) = &self.can_edit_stories {
-            object.field(",\"can_edit_stories\":", value)?;
-        }
-        if let Some(value) = &self.can_delete_stories {
-            object.field(",\"can_delete_stories\":", value)?;
-        }
-        if let Some(value) = &self.can_post_messages {
-            object.field(",\"can_post_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_edit_messages {
-            object.field(",\"can_edit_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_pin_messages {
-            object.field(",\"can_pin_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_topics {
-            object.field(",\"can_manage_topics\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_direct_messages {
-            object.field(",\"can_manage_direct_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_tags {
-            object.field(",\"can_manage_tags\":", value)?;
-        }
-        if let Some(value) = &self.can_send_welcome_messages {
-            object.field(",\"can_send_welcome_messages\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(",\"is_anonymous\":", &self.is_anonymous);
+        object.optional(",\"can_manage_chat\":", &self.can_manage_chat);
+        object.optional(",\"can_delete_messages\":", &self.can_delete_messages);
+        object.optional(",\"can_manage_video_chats\":", &self.can_manage_video_chats);
+        object.optional(",\"can_restrict_members\":", &self.can_restrict_members);
+        object.optional(",\"can_promote_members\":", &self.can_promote_members);
+        object.optional(",\"can_change_info\":", &self.can_change_info);
+        object.optional(",\"can_invite_users\":", &self.can_invite_users);
+        object.optional(",\"can_post_stories\":", &self.can_post_stories);
+        object.optional(",\"can_edit_stories\":", &self.can_edit_stories);
+        object.optional(",\"can_delete_stories\":", &self.can_delete_stories);
+        object.optional(",\"can_post_messages\":", &self.can_post_messages);
+        object.optional(",\"can_edit_messages\":", &self.can_edit_messages);
+        object.optional(",\"can_pin_messages\":", &self.can_pin_messages);
+        object.optional(",\"can_manage_topics\":", &self.can_manage_topics);
+        object.optional(
+            ",\"can_manage_direct_messages\":",
+            &self.can_manage_direct_messages,
+        );
+        object.optional(",\"can_manage_tags\":", &self.can_manage_tags);
+        object.optional(
+            ",\"can_send_welcome_messages\":",
+            &self.can_send_welcome_messages,
+        );
+        object.close()
     }
 }
 
@@ -6222,11 +5704,10 @@ impl Method for SetChatAdministratorCustomTitle {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"custom_title\":", &self.custom_title)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"custom_title\":", &self.custom_title);
+        object.close()
     }
 }
 
@@ -6275,13 +5756,10 @@ impl Method for SetChatMemberTag {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.tag {
-            object.field(",\"tag\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(",\"tag\":", &self.tag);
+        object.close()
     }
 }
 
@@ -6320,10 +5798,9 @@ impl Method for BanChatSenderChat {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"sender_chat_id\":", &self.sender_chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"sender_chat_id\":", &self.sender_chat_id);
+        object.close()
     }
 }
 
@@ -6362,10 +5839,9 @@ impl Method for UnbanChatSenderChat {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"sender_chat_id\":", &self.sender_chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"sender_chat_id\":", &self.sender_chat_id);
+        object.close()
     }
 }
 
@@ -6417,13 +5893,13 @@ impl Method for SetChatPermissions {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"permissions\":", &self.permissions)?;
-        if let Some(value) = &self.use_independent_chat_permissions {
-            object.field(",\"use_independent_chat_permissions\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"permissions\":", &self.permissions);
+        object.optional(
+            ",\"use_independent_chat_permissions\":",
+            &self.use_independent_chat_permissions,
+        );
+        object.close()
     }
 }
 
@@ -6459,9 +5935,8 @@ impl Method for ExportChatInviteLink {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -6537,21 +6012,12 @@ impl Method for CreateChatInviteLink {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.name {
-            object.field(",\"name\":", value)?;
-        }
-        if let Some(value) = &self.expire_date {
-            object.field(",\"expire_date\":", value)?;
-        }
-        if let Some(value) = &self.member_limit {
-            object.field(",\"member_limit\":", value)?;
-        }
-        if let Some(value) = &self.creates_join_request {
-            object.field(",\"creates_join_request\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"name\":", &self.name);
+        object.optional(",\"expire_date\":", &self.expire_date);
+        object.optional(",\"member_limit\":", &self.member_limit);
+        object.optional(",\"creates_join_request\":", &self.creates_join_request);
+        object.close()
     }
 }
 
@@ -6630,22 +6096,13 @@ impl Method for EditChatInviteLink {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"invite_link\":", &self.invite_link)?;
-        if let Some(value) = &self.name {
-            object.field(",\"name\":", value)?;
-        }
-        if let Some(value) = &self.expire_date {
-            object.field(",\"expire_date\":", value)?;
-        }
-        if let Some(value) = &self.member_limit {
-            object.field(",\"member_limit\":", value)?;
-        }
-        if let Some(value) = &self.creates_join_request {
-            object.field(",\"creates_join_request\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"invite_link\":", &self.invite_link);
+        object.optional(",\"name\":", &self.name);
+        object.optional(",\"expire_date\":", &self.expire_date);
+        object.optional(",\"member_limit\":", &self.member_limit);
+        object.optional(",\"creates_join_request\":", &self.creates_join_request);
+        object.close()
     }
 }
 
@@ -6701,13 +6158,10 @@ impl Method for CreateChatSubscriptionInviteLink {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.name {
-            object.field(",\"name\":", value)?;
-        }
-        object.field(",\"subscription_period\":", &self.subscription_period)?;
-        object.field(",\"subscription_price\":", &self.subscription_price)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"name\":", &self.name);
+        object.field(",\"subscription_period\":", &self.subscription_period);
+        object.field(",\"subscription_price\":", &self.subscription_price);
+        object.close()
     }
 }

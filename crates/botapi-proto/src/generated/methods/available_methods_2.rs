@@ -54,13 +54,10 @@ impl Method for EditChatSubscriptionInviteLink {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"invite_link\":", &self.invite_link)?;
-        if let Some(value) = &self.name {
-            object.field(",\"name\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"invite_link\":", &self.invite_link);
+        object.optional(",\"name\":", &self.name);
+        object.close()
     }
 }
 
@@ -99,10 +96,9 @@ impl Method for RevokeChatInviteLink {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"invite_link\":", &self.invite_link)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"invite_link\":", &self.invite_link);
+        object.close()
     }
 }
 
@@ -141,10 +137,9 @@ impl Method for ApproveChatJoinRequest {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.close()
     }
 }
 
@@ -183,10 +178,9 @@ impl Method for DeclineChatJoinRequest {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.close()
     }
 }
 
@@ -231,10 +225,9 @@ impl Method for AnswerChatJoinRequestQuery {
         object.field(
             ",\"chat_join_request_query_id\":",
             &self.chat_join_request_query_id,
-        )?;
-        object.field(",\"result\":", &self.result)?;
-        object.close();
-        Ok(())
+        );
+        object.field(",\"result\":", &self.result);
+        object.close()
     }
 }
 
@@ -279,10 +272,9 @@ impl Method for SendChatJoinRequestWebApp {
         object.field(
             ",\"chat_join_request_query_id\":",
             &self.chat_join_request_query_id,
-        )?;
-        object.field(",\"web_app_url\":", &self.web_app_url)?;
-        object.close();
-        Ok(())
+        );
+        object.field(",\"web_app_url\":", &self.web_app_url);
+        object.close()
     }
 }
 
@@ -324,10 +316,9 @@ impl Method for SetChatPhoto {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.serde_field(",\"photo\":", &self.photo)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.serde_field(",\"photo\":", &self.photo);
+        object.close()
     }
 }
 
@@ -363,9 +354,8 @@ impl Method for DeleteChatPhoto {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -404,10 +394,9 @@ impl Method for SetChatTitle {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"title\":", &self.title)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"title\":", &self.title);
+        object.close()
     }
 }
 
@@ -453,12 +442,9 @@ impl Method for SetChatDescription {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"description\":", &self.description);
+        object.close()
     }
 }
 
@@ -520,16 +506,11 @@ impl Method for PinChatMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.close()
     }
 }
 
@@ -588,15 +569,10 @@ impl Method for UnpinChatMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_id {
-            object.field(",\"message_id\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_id\":", &self.message_id);
+        object.close()
     }
 }
 
@@ -632,9 +608,8 @@ impl Method for UnpinAllChatMessages {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -670,9 +645,8 @@ impl Method for LeaveChat {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -711,9 +685,8 @@ impl Method for GetChat {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -762,12 +735,9 @@ impl Method for GetChatAdministrators {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.return_bots {
-            object.field(",\"return_bots\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"return_bots\":", &self.return_bots);
+        object.close()
     }
 }
 
@@ -806,9 +776,8 @@ impl Method for GetChatMemberCount {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -850,10 +819,9 @@ impl Method for GetChatMember {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.close()
     }
 }
 
@@ -892,10 +860,9 @@ impl Method for GetUserPersonalChatMessages {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"limit\":", &self.limit)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"limit\":", &self.limit);
+        object.close()
     }
 }
 
@@ -934,10 +901,9 @@ impl Method for SetChatStickerSet {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"sticker_set_name\":", &self.sticker_set_name)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"sticker_set_name\":", &self.sticker_set_name);
+        object.close()
     }
 }
 
@@ -973,9 +939,8 @@ impl Method for DeleteChatStickerSet {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -1008,8 +973,7 @@ impl Method for GetForumTopicIconStickers {
         true
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }
 
@@ -1068,16 +1032,11 @@ impl Method for CreateForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"name\":", &self.name)?;
-        if let Some(value) = &self.icon_color {
-            object.field(",\"icon_color\":", value)?;
-        }
-        if let Some(value) = &self.icon_custom_emoji_id {
-            object.field(",\"icon_custom_emoji_id\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"name\":", &self.name);
+        object.optional(",\"icon_color\":", &self.icon_color);
+        object.optional(",\"icon_custom_emoji_id\":", &self.icon_custom_emoji_id);
+        object.close()
     }
 }
 
@@ -1136,16 +1095,11 @@ impl Method for EditForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
-        if let Some(value) = &self.name {
-            object.field(",\"name\":", value)?;
-        }
-        if let Some(value) = &self.icon_custom_emoji_id {
-            object.field(",\"icon_custom_emoji_id\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(",\"name\":", &self.name);
+        object.optional(",\"icon_custom_emoji_id\":", &self.icon_custom_emoji_id);
+        object.close()
     }
 }
 
@@ -1184,10 +1138,9 @@ impl Method for CloseForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_thread_id\":", &self.message_thread_id);
+        object.close()
     }
 }
 
@@ -1226,10 +1179,9 @@ impl Method for ReopenForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_thread_id\":", &self.message_thread_id);
+        object.close()
     }
 }
 
@@ -1268,10 +1220,9 @@ impl Method for DeleteForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_thread_id\":", &self.message_thread_id);
+        object.close()
     }
 }
 
@@ -1310,10 +1261,9 @@ impl Method for UnpinAllForumTopicMessages {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_thread_id\":", &self.message_thread_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_thread_id\":", &self.message_thread_id);
+        object.close()
     }
 }
 
@@ -1352,10 +1302,9 @@ impl Method for EditGeneralForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"name\":", &self.name)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"name\":", &self.name);
+        object.close()
     }
 }
 
@@ -1391,9 +1340,8 @@ impl Method for CloseGeneralForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -1429,9 +1377,8 @@ impl Method for ReopenGeneralForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -1467,9 +1414,8 @@ impl Method for HideGeneralForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -1505,9 +1451,8 @@ impl Method for UnhideGeneralForumTopic {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -1543,9 +1488,8 @@ impl Method for UnpinAllGeneralForumTopicMessages {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -1621,21 +1565,12 @@ impl Method for AnswerCallbackQuery {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"callback_query_id\":", &self.callback_query_id)?;
-        if let Some(value) = &self.text {
-            object.field(",\"text\":", value)?;
-        }
-        if let Some(value) = &self.show_alert {
-            object.field(",\"show_alert\":", value)?;
-        }
-        if let Some(value) = &self.url {
-            object.field(",\"url\":", value)?;
-        }
-        if let Some(value) = &self.cache_time {
-            object.field(",\"cache_time\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"callback_query_id\":", &self.callback_query_id);
+        object.optional(",\"text\":", &self.text);
+        object.optional(",\"show_alert\":", &self.show_alert);
+        object.optional(",\"url\":", &self.url);
+        object.optional(",\"cache_time\":", &self.cache_time);
+        object.close()
     }
 }
 
@@ -1680,10 +1615,9 @@ impl Method for AnswerGuestQuery {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"guest_query_id\":", &self.guest_query_id)?;
-        object.field(",\"result\":", &self.result)?;
-        object.close();
-        Ok(())
+        object.field(",\"guest_query_id\":", &self.guest_query_id);
+        object.field(",\"result\":", &self.result);
+        object.close()
     }
 }
 
@@ -1725,10 +1659,9 @@ impl Method for GetUserChatBoosts {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.close()
     }
 }
 
@@ -1767,9 +1700,8 @@ impl Method for GetBusinessConnection {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.close()
     }
 }
 
@@ -1806,9 +1738,8 @@ impl Method for GetManagedBotToken {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.close()
     }
 }
 
@@ -1842,9 +1773,8 @@ impl Method for ReplaceManagedBotToken {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.close()
     }
 }
 
@@ -1881,9 +1811,8 @@ impl Method for GetManagedBotAccessSettings {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.close()
     }
 }
 
@@ -1932,13 +1861,10 @@ impl Method for SetManagedBotAccessSettings {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"is_access_restricted\":", &self.is_access_restricted)?;
-        if let Some(value) = &self.added_user_ids {
-            object.field(",\"added_user_ids\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"is_access_restricted\":", &self.is_access_restricted);
+        object.optional(",\"added_user_ids\":", &self.added_user_ids);
+        object.close()
     }
 }
 
@@ -1994,15 +1920,10 @@ impl Method for SetMyCommands {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"commands\":", &self.commands)?;
-        if let Some(value) = &self.scope {
-            object.field(",\"scope\":", value)?;
-        }
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"commands\":", &self.commands);
+        object.optional(",\"scope\":", &self.scope);
+        object.optional(",\"language_code\":", &self.language_code);
+        object.close()
     }
 }
 
@@ -2052,13 +1973,8 @@ impl Method for DeleteMyCommands {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.scope {
-            object.field(",\"scope\":", value)?;
-        }
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"scope\":", &self.scope);
+        object.optional(",\"language_code\":", &self.language_code);
+        object.close()
     }
 }

@@ -57,14 +57,9 @@ impl Method for GetMyCommands {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.scope {
-            object.field(",\"scope\":", value)?;
-        }
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"scope\":", &self.scope);
+        object.optional(",\"language_code\":", &self.language_code);
+        object.close()
     }
 }
 
@@ -114,14 +109,9 @@ impl Method for SetMyName {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.name {
-            object.field(",\"name\":", value)?;
-        }
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"name\":", &self.name);
+        object.optional(",\"language_code\":", &self.language_code);
+        object.close()
     }
 }
 
@@ -165,11 +155,8 @@ impl Method for GetMyName {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"language_code\":", &self.language_code);
+        object.close()
     }
 }
 
@@ -219,14 +206,9 @@ impl Method for SetMyDescription {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"description\":", &self.description);
+        object.optional(",\"language_code\":", &self.language_code);
+        object.close()
     }
 }
 
@@ -270,11 +252,8 @@ impl Method for GetMyDescription {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"language_code\":", &self.language_code);
+        object.close()
     }
 }
 
@@ -324,14 +303,9 @@ impl Method for SetMyShortDescription {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.short_description {
-            object.field(",\"short_description\":", value)?;
-        }
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"short_description\":", &self.short_description);
+        object.optional(",\"language_code\":", &self.language_code);
+        object.close()
     }
 }
 
@@ -375,11 +349,8 @@ impl Method for GetMyShortDescription {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"language_code\":", &self.language_code);
+        object.close()
     }
 }
 
@@ -418,9 +389,8 @@ impl Method for SetMyProfilePhoto {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"photo\":", &self.photo)?;
-        object.close();
-        Ok(())
+        object.field(",\"photo\":", &self.photo);
+        object.close()
     }
 }
 
@@ -450,8 +420,7 @@ impl Method for RemoveMyProfilePhoto {
         Some(Self::NAME)
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }
 
@@ -501,14 +470,9 @@ impl Method for SetChatMenuButton {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.chat_id {
-            object.field(",\"chat_id\":", value)?;
-        }
-        if let Some(value) = &self.menu_button {
-            object.field(",\"menu_button\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"menu_button\":", &self.menu_button);
+        object.close()
     }
 }
 
@@ -552,11 +516,8 @@ impl Method for GetChatMenuButton {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.chat_id {
-            object.field(",\"chat_id\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -606,14 +567,9 @@ impl Method for SetMyDefaultAdministratorRights {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.rights {
-            object.field(",\"rights\":", value)?;
-        }
-        if let Some(value) = &self.for_channels {
-            object.field(",\"for_channels\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"rights\":", &self.rights);
+        object.optional(",\"for_channels\":", &self.for_channels);
+        object.close()
     }
 }
 
@@ -657,11 +613,8 @@ impl Method for GetMyDefaultAdministratorRights {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.for_channels {
-            object.field(",\"for_channels\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"for_channels\":", &self.for_channels);
+        object.close()
     }
 }
 
@@ -694,8 +647,7 @@ impl Method for GetAvailableGifts {
         true
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }
 
@@ -791,27 +743,14 @@ impl Method for SendGift {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.user_id {
-            object.field(",\"user_id\":", value)?;
-        }
-        if let Some(value) = &self.chat_id {
-            object.field(",\"chat_id\":", value)?;
-        }
-        object.field(",\"gift_id\":", &self.gift_id)?;
-        if let Some(value) = &self.pay_for_upgrade {
-            object.field(",\"pay_for_upgrade\":", value)?;
-        }
-        if let Some(value) = &self.text {
-            object.field(",\"text\":", value)?;
-        }
-        if let Some(value) = &self.text_parse_mode {
-            object.field(",\"text_parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.text_entities {
-            object.field(",\"text_entities\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"user_id\":", &self.user_id);
+        object.optional(",\"chat_id\":", &self.chat_id);
+        object.field(",\"gift_id\":", &self.gift_id);
+        object.optional(",\"pay_for_upgrade\":", &self.pay_for_upgrade);
+        object.optional(",\"text\":", &self.text);
+        object.optional(",\"text_parse_mode\":", &self.text_parse_mode);
+        object.optional(",\"text_entities\":", &self.text_entities);
+        object.close()
     }
 }
 
@@ -883,20 +822,13 @@ impl Method for GiftPremiumSubscription {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"month_count\":", &self.month_count)?;
-        object.field(",\"star_count\":", &self.star_count)?;
-        if let Some(value) = &self.text {
-            object.field(",\"text\":", value)?;
-        }
-        if let Some(value) = &self.text_parse_mode {
-            object.field(",\"text_parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.text_entities {
-            object.field(",\"text_entities\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"month_count\":", &self.month_count);
+        object.field(",\"star_count\":", &self.star_count);
+        object.optional(",\"text\":", &self.text);
+        object.optional(",\"text_parse_mode\":", &self.text_parse_mode);
+        object.optional(",\"text_entities\":", &self.text_entities);
+        object.close()
     }
 }
 
@@ -942,12 +874,9 @@ impl Method for VerifyUser {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.custom_description {
-            object.field(",\"custom_description\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(",\"custom_description\":", &self.custom_description);
+        object.close()
     }
 }
 
@@ -993,12 +922,9 @@ impl Method for VerifyChat {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.custom_description {
-            object.field(",\"custom_description\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"custom_description\":", &self.custom_description);
+        object.close()
     }
 }
 
@@ -1032,9 +958,8 @@ impl Method for RemoveUserVerification {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.close()
     }
 }
 
@@ -1070,9 +995,8 @@ impl Method for RemoveChatVerification {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -1118,11 +1042,10 @@ impl Method for ReadBusinessMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.close()
     }
 }
 
@@ -1164,10 +1087,9 @@ impl Method for DeleteBusinessMessages {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"message_ids\":", &self.message_ids)?;
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"message_ids\":", &self.message_ids);
+        object.close()
     }
 }
 
@@ -1219,13 +1141,10 @@ impl Method for SetBusinessAccountName {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"first_name\":", &self.first_name)?;
-        if let Some(value) = &self.last_name {
-            object.field(",\"last_name\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"first_name\":", &self.first_name);
+        object.optional(",\"last_name\":", &self.last_name);
+        object.close()
     }
 }
 
@@ -1271,12 +1190,9 @@ impl Method for SetBusinessAccountUsername {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        if let Some(value) = &self.username {
-            object.field(",\"username\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.optional(",\"username\":", &self.username);
+        object.close()
     }
 }
 
@@ -1322,12 +1238,9 @@ impl Method for SetBusinessAccountBio {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        if let Some(value) = &self.bio {
-            object.field(",\"bio\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.optional(",\"bio\":", &self.bio);
+        object.close()
     }
 }
 
@@ -1383,13 +1296,10 @@ impl Method for SetBusinessAccountProfilePhoto {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"photo\":", &self.photo)?;
-        if let Some(value) = &self.is_public {
-            object.field(",\"is_public\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"photo\":", &self.photo);
+        object.optional(",\"is_public\":", &self.is_public);
+        object.close()
     }
 }
 
@@ -1436,12 +1346,9 @@ impl Method for RemoveBusinessAccountProfilePhoto {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        if let Some(value) = &self.is_public {
-            object.field(",\"is_public\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.optional(",\"is_public\":", &self.is_public);
+        object.close()
     }
 }
 
@@ -1487,11 +1394,10 @@ impl Method for SetBusinessAccountGiftSettings {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"show_gift_button\":", &self.show_gift_button)?;
-        object.field(",\"accepted_gift_types\":", &self.accepted_gift_types)?;
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"show_gift_button\":", &self.show_gift_button);
+        object.field(",\"accepted_gift_types\":", &self.accepted_gift_types);
+        object.close()
     }
 }
 
@@ -1530,9 +1436,8 @@ impl Method for GetBusinessAccountStarBalance {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.close()
     }
 }
 
@@ -1571,10 +1476,9 @@ impl Method for TransferBusinessAccountStars {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"star_count\":", &self.star_count)?;
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"star_count\":", &self.star_count);
+        object.close()
     }
 }
 
@@ -1713,39 +1617,27 @@ impl Method for GetBusinessAccountGifts {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        if let Some(value) = &self.exclude_unsaved {
-            object.field(",\"exclude_unsaved\":", value)?;
-        }
-        if let Some(value) = &self.exclude_saved {
-            object.field(",\"exclude_saved\":", value)?;
-        }
-        if let Some(value) = &self.exclude_unlimited {
-            object.field(",\"exclude_unlimited\":", value)?;
-        }
-        if let Some(value) = &self.exclude_limited_upgradable {
-            object.field(",\"exclude_limited_upgradable\":", value)?;
-        }
-        if let Some(value) = &self.exclude_limited_non_upgradable {
-            object.field(",\"exclude_limited_non_upgradable\":", value)?;
-        }
-        if let Some(value) = &self.exclude_unique {
-            object.field(",\"exclude_unique\":", value)?;
-        }
-        if let Some(value) = &self.exclude_from_blockchain {
-            object.field(",\"exclude_from_blockchain\":", value)?;
-        }
-        if let Some(value) = &self.sort_by_price {
-            object.field(",\"sort_by_price\":", value)?;
-        }
-        if let Some(value) = &self.offset {
-            object.field(",\"offset\":", value)?;
-        }
-        if let Some(value) = &self.limit {
-            object.field(",\"limit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.optional(",\"exclude_unsaved\":", &self.exclude_unsaved);
+        object.optional(",\"exclude_saved\":", &self.exclude_saved);
+        object.optional(",\"exclude_unlimited\":", &self.exclude_unlimited);
+        object.optional(
+            ",\"exclude_limited_upgradable\":",
+            &self.exclude_limited_upgradable,
+        );
+        object.optional(
+            ",\"exclude_limited_non_upgradable\":",
+            &self.exclude_limited_non_upgradable,
+        );
+        object.optional(",\"exclude_unique\":", &self.exclude_unique);
+        object.optional(
+            ",\"exclude_from_blockchain\":",
+            &self.exclude_from_blockchain,
+        );
+        object.optional(",\"sort_by_price\":", &self.sort_by_price);
+        object.optional(",\"offset\":", &self.offset);
+        object.optional(",\"limit\":", &self.limit);
+        object.close()
     }
 }
 
@@ -1864,33 +1756,25 @@ impl Method for GetUserGifts {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.exclude_unlimited {
-            object.field(",\"exclude_unlimited\":", value)?;
-        }
-        if let Some(value) = &self.exclude_limited_upgradable {
-            object.field(",\"exclude_limited_upgradable\":", value)?;
-        }
-        if let Some(value) = &self.exclude_limited_non_upgradable {
-            object.field(",\"exclude_limited_non_upgradable\":", value)?;
-        }
-        if let Some(value) = &self.exclude_from_blockchain {
-            object.field(",\"exclude_from_blockchain\":", value)?;
-        }
-        if let Some(value) = &self.exclude_unique {
-            object.field(",\"exclude_unique\":", value)?;
-        }
-        if let Some(value) = &self.sort_by_price {
-            object.field(",\"sort_by_price\":", value)?;
-        }
-        if let Some(value) = &self.offset {
-            object.field(",\"offset\":", value)?;
-        }
-        if let Some(value) = &self.limit {
-            object.field(",\"limit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(",\"exclude_unlimited\":", &self.exclude_unlimited);
+        object.optional(
+            ",\"exclude_limited_upgradable\":",
+            &self.exclude_limited_upgradable,
+        );
+        object.optional(
+            ",\"exclude_limited_non_upgradable\":",
+            &self.exclude_limited_non_upgradable,
+        );
+        object.optional(
+            ",\"exclude_from_blockchain\":",
+            &self.exclude_from_blockchain,
+        );
+        object.optional(",\"exclude_unique\":", &self.exclude_unique);
+        object.optional(",\"sort_by_price\":", &self.sort_by_price);
+        object.optional(",\"offset\":", &self.offset);
+        object.optional(",\"limit\":", &self.limit);
+        object.close()
     }
 }
 
@@ -2029,39 +1913,27 @@ impl Method for GetChatGifts {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.exclude_unsaved {
-            object.field(",\"exclude_unsaved\":", value)?;
-        }
-        if let Some(value) = &self.exclude_saved {
-            object.field(",\"exclude_saved\":", value)?;
-        }
-        if let Some(value) = &self.exclude_unlimited {
-            object.field(",\"exclude_unlimited\":", value)?;
-        }
-        if let Some(value) = &self.exclude_limited_upgradable {
-            object.field(",\"exclude_limited_upgradable\":", value)?;
-        }
-        if let Some(value) = &self.exclude_limited_non_upgradable {
-            object.field(",\"exclude_limited_non_upgradable\":", value)?;
-        }
-        if let Some(value) = &self.exclude_from_blockchain {
-            object.field(",\"exclude_from_blockchain\":", value)?;
-        }
-        if let Some(value) = &self.exclude_unique {
-            object.field(",\"exclude_unique\":", value)?;
-        }
-        if let Some(value) = &self.sort_by_price {
-            object.field(",\"sort_by_price\":", value)?;
-        }
-        if let Some(value) = &self.offset {
-            object.field(",\"offset\":", value)?;
-        }
-        if let Some(value) = &self.limit {
-            object.field(",\"limit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"exclude_unsaved\":", &self.exclude_unsaved);
+        object.optional(",\"exclude_saved\":", &self.exclude_saved);
+        object.optional(",\"exclude_unlimited\":", &self.exclude_unlimited);
+        object.optional(
+            ",\"exclude_limited_upgradable\":",
+            &self.exclude_limited_upgradable,
+        );
+        object.optional(
+            ",\"exclude_limited_non_upgradable\":",
+            &self.exclude_limited_non_upgradable,
+        );
+        object.optional(
+            ",\"exclude_from_blockchain\":",
+            &self.exclude_from_blockchain,
+        );
+        object.optional(",\"exclude_unique\":", &self.exclude_unique);
+        object.optional(",\"sort_by_price\":", &self.sort_by_price);
+        object.optional(",\"offset\":", &self.offset);
+        object.optional(",\"limit\":", &self.limit);
+        object.close()
     }
 }
 
@@ -2103,10 +1975,9 @@ impl Method for ConvertGiftToStars {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"owned_gift_id\":", &self.owned_gift_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"owned_gift_id\":", &self.owned_gift_id);
+        object.close()
     }
 }
 
@@ -2168,16 +2039,11 @@ impl Method for UpgradeGift {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"owned_gift_id\":", &self.owned_gift_id)?;
-        if let Some(value) = &self.keep_original_details {
-            object.field(",\"keep_original_details\":", value)?;
-        }
-        if let Some(value) = &self.star_count {
-            object.field(",\"star_count\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"owned_gift_id\":", &self.owned_gift_id);
+        object.optional(",\"keep_original_details\":", &self.keep_original_details);
+        object.optional(",\"star_count\":", &self.star_count);
+        object.close()
     }
 }
 
@@ -2233,14 +2099,11 @@ impl Method for TransferGift {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"owned_gift_id\":", &self.owned_gift_id)?;
-        object.field(",\"new_owner_chat_id\":", &self.new_owner_chat_id)?;
-        if let Some(value) = &self.star_count {
-            object.field(",\"star_count\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"owned_gift_id\":", &self.owned_gift_id);
+        object.field(",\"new_owner_chat_id\":", &self.new_owner_chat_id);
+        object.optional(",\"star_count\":", &self.star_count);
+        object.close()
     }
 }
 
@@ -2349,29 +2212,16 @@ impl Method for PostStory {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"content\":", &self.content)?;
-        object.field(",\"active_period\":", &self.active_period)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.areas {
-            object.field(",\"areas\":", value)?;
-        }
-        if let Some(value) = &self.post_to_chat_page {
-            object.field(",\"post_to_chat_page\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"content\":", &self.content);
+        object.field(",\"active_period\":", &self.active_period);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"areas\":", &self.areas);
+        object.optional(",\"post_to_chat_page\":", &self.post_to_chat_page);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.close()
     }
 }
 
@@ -2441,18 +2291,13 @@ impl Method for RepostStory {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"from_chat_id\":", &self.from_chat_id)?;
-        object.field(",\"from_story_id\":", &self.from_story_id)?;
-        object.field(",\"active_period\":", &self.active_period)?;
-        if let Some(value) = &self.post_to_chat_page {
-            object.field(",\"post_to_chat_page\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"from_chat_id\":", &self.from_chat_id);
+        object.field(",\"from_story_id\":", &self.from_story_id);
+        object.field(",\"active_period\":", &self.active_period);
+        object.optional(",\"post_to_chat_page\":", &self.post_to_chat_page);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.close()
     }
 }
 
@@ -2541,23 +2386,14 @@ impl Method for EditStory {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"story_id\":", &self.story_id)?;
-        object.field(",\"content\":", &self.content)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.areas {
-            object.field(",\"areas\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"story_id\":", &self.story_id);
+        object.field(",\"content\":", &self.content);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"areas\":", &self.areas);
+        object.close()
     }
 }
 
@@ -2596,10 +2432,9 @@ impl Method for DeleteStory {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"story_id\":", &self.story_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"story_id\":", &self.story_id);
+        object.close()
     }
 }
 
@@ -2644,10 +2479,9 @@ impl Method for AnswerWebAppQuery {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"web_app_query_id\":", &self.web_app_query_id)?;
-        object.field(",\"result\":", &self.result)?;
-        object.close();
-        Ok(())
+        object.field(",\"web_app_query_id\":", &self.web_app_query_id);
+        object.field(",\"result\":", &self.result);
+        object.close()
     }
 }
 
@@ -2729,22 +2563,13 @@ impl Method for SavePreparedInlineMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"result\":", &self.result)?;
-        if let Some(value) = &self.allow_user_chats {
-            object.field(",\"allow_user_chats\":", value)?;
-        }
-        if let Some(value) = &self.allow_bot_chats {
-            object.field(",\"allow_bot_chats\":", value)?;
-        }
-        if let Some(value) = &self.allow_group_chats {
-            object.field(",\"allow_group_chats\":", value)?;
-        }
-        if let Some(value) = &self.allow_channel_chats {
-            object.field(",\"allow_channel_chats\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"result\":", &self.result);
+        object.optional(",\"allow_user_chats\":", &self.allow_user_chats);
+        object.optional(",\"allow_bot_chats\":", &self.allow_bot_chats);
+        object.optional(",\"allow_group_chats\":", &self.allow_group_chats);
+        object.optional(",\"allow_channel_chats\":", &self.allow_channel_chats);
+        object.close()
     }
 }
 
@@ -2783,9 +2608,8 @@ impl Method for SavePreparedKeyboardButton {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"button\":", &self.button)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"button\":", &self.button);
+        object.close()
     }
 }

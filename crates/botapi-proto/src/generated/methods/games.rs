@@ -132,34 +132,17 @@ impl Method for SendGame {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        object.field(",\"game_short_name\":", &self.game_short_name)?;
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.field(",\"game_short_name\":", &self.game_short_name);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -224,18 +207,13 @@ impl Method for SetGameScore {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"score\":", &self.score)?;
-        if let Some(value) = &self.force {
-            object.field(",\"force\":", value)?;
-        }
-        if let Some(value) = &self.disable_edit_message {
-            object.field(",\"disable_edit_message\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"score\":", &self.score);
+        object.optional(",\"force\":", &self.force);
+        object.optional(",\"disable_edit_message\":", &self.disable_edit_message);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.close()
     }
 }
 
@@ -297,17 +275,12 @@ impl Method for SetGameScoreInline {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"score\":", &self.score)?;
-        if let Some(value) = &self.force {
-            object.field(",\"force\":", value)?;
-        }
-        if let Some(value) = &self.disable_edit_message {
-            object.field(",\"disable_edit_message\":", value)?;
-        }
-        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"score\":", &self.score);
+        object.optional(",\"force\":", &self.force);
+        object.optional(",\"disable_edit_message\":", &self.disable_edit_message);
+        object.field(",\"inline_message_id\":", &self.inline_message_id);
+        object.close()
     }
 }
 
@@ -376,17 +349,10 @@ impl Method for GetGameHighScores {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.chat_id {
-            object.field(",\"chat_id\":", value)?;
-        }
-        if let Some(value) = &self.message_id {
-            object.field(",\"message_id\":", value)?;
-        }
-        if let Some(value) = &self.inline_message_id {
-            object.field(",\"inline_message_id\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.optional(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_id\":", &self.message_id);
+        object.optional(",\"inline_message_id\":", &self.inline_message_id);
+        object.close()
     }
 }

@@ -80,20 +80,11 @@ impl Method for GetUpdates {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.offset {
-            object.field(",\"offset\":", value)?;
-        }
-        if let Some(value) = &self.limit {
-            object.field(",\"limit\":", value)?;
-        }
-        if let Some(value) = &self.timeout {
-            object.field(",\"timeout\":", value)?;
-        }
-        if let Some(value) = &self.allowed_updates {
-            object.field(",\"allowed_updates\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"offset\":", &self.offset);
+        object.optional(",\"limit\":", &self.limit);
+        object.optional(",\"timeout\":", &self.timeout);
+        object.optional(",\"allowed_updates\":", &self.allowed_updates);
+        object.close()
     }
 }
 
@@ -192,27 +183,14 @@ impl Method for SetWebhook {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"url\":", &self.url)?;
-        if let Some(value) = &self.certificate {
-            object.serde_field(",\"certificate\":", value)?;
-        }
-        if let Some(value) = &self.ip_address {
-            object.field(",\"ip_address\":", value)?;
-        }
-        if let Some(value) = &self.max_connections {
-            object.field(",\"max_connections\":", value)?;
-        }
-        if let Some(value) = &self.allowed_updates {
-            object.field(",\"allowed_updates\":", value)?;
-        }
-        if let Some(value) = &self.drop_pending_updates {
-            object.field(",\"drop_pending_updates\":", value)?;
-        }
-        if let Some(value) = &self.secret_token {
-            object.field(",\"secret_token\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"url\":", &self.url);
+        object.serde_optional(",\"certificate\":", &self.certificate);
+        object.optional(",\"ip_address\":", &self.ip_address);
+        object.optional(",\"max_connections\":", &self.max_connections);
+        object.optional(",\"allowed_updates\":", &self.allowed_updates);
+        object.optional(",\"drop_pending_updates\":", &self.drop_pending_updates);
+        object.optional(",\"secret_token\":", &self.secret_token);
+        object.close()
     }
 }
 
@@ -253,11 +231,8 @@ impl Method for DeleteWebhook {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.drop_pending_updates {
-            object.field(",\"drop_pending_updates\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"drop_pending_updates\":", &self.drop_pending_updates);
+        object.close()
     }
 }
 
@@ -290,7 +265,6 @@ impl Method for GetWebhookInfo {
         true
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }

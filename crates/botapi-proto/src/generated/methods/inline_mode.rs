@@ -90,21 +90,12 @@ impl Method for AnswerInlineQuery {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"inline_query_id\":", &self.inline_query_id)?;
-        object.field(",\"results\":", &self.results)?;
-        if let Some(value) = &self.cache_time {
-            object.field(",\"cache_time\":", value)?;
-        }
-        if let Some(value) = &self.is_personal {
-            object.field(",\"is_personal\":", value)?;
-        }
-        if let Some(value) = &self.next_offset {
-            object.field(",\"next_offset\":", value)?;
-        }
-        if let Some(value) = &self.button {
-            object.field(",\"button\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"inline_query_id\":", &self.inline_query_id);
+        object.field(",\"results\":", &self.results);
+        object.optional(",\"cache_time\":", &self.cache_time);
+        object.optional(",\"is_personal\":", &self.is_personal);
+        object.optional(",\"next_offset\":", &self.next_offset);
+        object.optional(",\"button\":", &self.button);
+        object.close()
     }
 }

@@ -322,89 +322,47 @@ impl Method for SendInvoice {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"description\":", &self.description)?;
-        object.field(",\"payload\":", &self.payload)?;
-        if let Some(value) = &self.provider_token {
-            object.field(",\"provider_token\":", value)?;
-        }
-        object.field(",\"currency\":", &self.currency)?;
-        object.field(",\"prices\":", &self.prices)?;
-        if let Some(value) = &self.max_tip_amount {
-            object.field(",\"max_tip_amount\":", value)?;
-        }
-        if let Some(value) = &self.suggested_tip_amounts {
-            object.field(",\"suggested_tip_amounts\":", value)?;
-        }
-        if let Some(value) = &self.start_parameter {
-            object.field(",\"start_parameter\":", value)?;
-        }
-        if let Some(value) = &self.provider_data {
-            object.field(",\"provider_data\":", value)?;
-        }
-        if let Some(value) = &self.photo_url {
-            object.field(",\"photo_url\":", value)?;
-        }
-        if let Some(value) = &self.photo_size {
-            object.field(",\"photo_size\":", value)?;
-        }
-        if let Some(value) = &self.photo_width {
-            object.field(",\"photo_width\":", value)?;
-        }
-        if let Some(value) = &self.photo_height {
-            object.field(",\"photo_height\":", value)?;
-        }
-        if let Some(value) = &self.need_name {
-            object.field(",\"need_name\":", value)?;
-        }
-        if let Some(value) = &self.need_phone_number {
-            object.field(",\"need_phone_number\":", value)?;
-        }
-        if let Some(value) = &self.need_email {
-            object.field(",\"need_email\":", value)?;
-        }
-        if let Some(value) = &self.need_shipping_address {
-            object.field(",\"need_shipping_address\":", value)?;
-        }
-        if let Some(value) = &self.send_phone_number_to_provider {
-            object.field(",\"send_phone_number_to_provider\":", value)?;
-        }
-        if let Some(value) = &self.send_email_to_provider {
-            object.field(",\"send_email_to_provider\":", value)?;
-        }
-        if let Some(value) = &self.is_flexible {
-            object.field(",\"is_flexible\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.field(",\"title\":", &self.title);
+        object.field(",\"description\":", &self.description);
+        object.field(",\"payload\":", &self.payload);
+        object.optional(",\"provider_token\":", &self.provider_token);
+        object.field(",\"currency\":", &self.currency);
+        object.field(",\"prices\":", &self.prices);
+        object.optional(",\"max_tip_amount\":", &self.max_tip_amount);
+        object.optional(",\"suggested_tip_amounts\":", &self.suggested_tip_amounts);
+        object.optional(",\"start_parameter\":", &self.start_parameter);
+        object.optional(",\"provider_data\":", &self.provider_data);
+        object.optional(",\"photo_url\":", &self.photo_url);
+        object.optional(",\"photo_size\":", &self.photo_size);
+        object.optional(",\"photo_width\":", &self.photo_width);
+        object.optional(",\"photo_height\":", &self.photo_height);
+        object.optional(",\"need_name\":", &self.need_name);
+        object.optional(",\"need_phone_number\":", &self.need_phone_number);
+        object.optional(",\"need_email\":", &self.need_email);
+        object.optional(",\"need_shipping_address\":", &self.need_shipping_address);
+        object.optional(
+            ",\"send_phone_number_to_provider\":",
+            &self.send_phone_number_to_provider,
+        );
+        object.optional(",\"send_email_to_provider\":", &self.send_email_to_provider);
+        object.optional(",\"is_flexible\":", &self.is_flexible);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -632,64 +590,32 @@ impl Method for CreateInvoiceLink {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"description\":", &self.description)?;
-        object.field(",\"payload\":", &self.payload)?;
-        if let Some(value) = &self.provider_token {
-            object.field(",\"provider_token\":", value)?;
-        }
-        object.field(",\"currency\":", &self.currency)?;
-        object.field(",\"prices\":", &self.prices)?;
-        if let Some(value) = &self.subscription_period {
-            object.field(",\"subscription_period\":", value)?;
-        }
-        if let Some(value) = &self.max_tip_amount {
-            object.field(",\"max_tip_amount\":", value)?;
-        }
-        if let Some(value) = &self.suggested_tip_amounts {
-            object.field(",\"suggested_tip_amounts\":", value)?;
-        }
-        if let Some(value) = &self.provider_data {
-            object.field(",\"provider_data\":", value)?;
-        }
-        if let Some(value) = &self.photo_url {
-            object.field(",\"photo_url\":", value)?;
-        }
-        if let Some(value) = &self.photo_size {
-            object.field(",\"photo_size\":", value)?;
-        }
-        if let Some(value) = &self.photo_width {
-            object.field(",\"photo_width\":", value)?;
-        }
-        if let Some(value) = &self.photo_height {
-            object.field(",\"photo_height\":", value)?;
-        }
-        if let Some(value) = &self.need_name {
-            object.field(",\"need_name\":", value)?;
-        }
-        if let Some(value) = &self.need_phone_number {
-            object.field(",\"need_phone_number\":", value)?;
-        }
-        if let Some(value) = &self.need_email {
-            object.field(",\"need_email\":", value)?;
-        }
-        if let Some(value) = &self.need_shipping_address {
-            object.field(",\"need_shipping_address\":", value)?;
-        }
-        if let Some(value) = &self.send_phone_number_to_provider {
-            object.field(",\"send_phone_number_to_provider\":", value)?;
-        }
-        if let Some(value) = &self.send_email_to_provider {
-            object.field(",\"send_email_to_provider\":", value)?;
-        }
-        if let Some(value) = &self.is_flexible {
-            object.field(",\"is_flexible\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"title\":", &self.title);
+        object.field(",\"description\":", &self.description);
+        object.field(",\"payload\":", &self.payload);
+        object.optional(",\"provider_token\":", &self.provider_token);
+        object.field(",\"currency\":", &self.currency);
+        object.field(",\"prices\":", &self.prices);
+        object.optional(",\"subscription_period\":", &self.subscription_period);
+        object.optional(",\"max_tip_amount\":", &self.max_tip_amount);
+        object.optional(",\"suggested_tip_amounts\":", &self.suggested_tip_amounts);
+        object.optional(",\"provider_data\":", &self.provider_data);
+        object.optional(",\"photo_url\":", &self.photo_url);
+        object.optional(",\"photo_size\":", &self.photo_size);
+        object.optional(",\"photo_width\":", &self.photo_width);
+        object.optional(",\"photo_height\":", &self.photo_height);
+        object.optional(",\"need_name\":", &self.need_name);
+        object.optional(",\"need_phone_number\":", &self.need_phone_number);
+        object.optional(",\"need_email\":", &self.need_email);
+        object.optional(",\"need_shipping_address\":", &self.need_shipping_address);
+        object.optional(
+            ",\"send_phone_number_to_provider\":",
+            &self.send_phone_number_to_provider,
+        );
+        object.optional(",\"send_email_to_provider\":", &self.send_email_to_provider);
+        object.optional(",\"is_flexible\":", &self.is_flexible);
+        object.close()
     }
 }
 
@@ -748,16 +674,11 @@ impl Method for AnswerShippingQuery {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"shipping_query_id\":", &self.shipping_query_id)?;
-        object.field(",\"ok\":", &self.ok)?;
-        if let Some(value) = &self.shipping_options {
-            object.field(",\"shipping_options\":", value)?;
-        }
-        if let Some(value) = &self.error_message {
-            object.field(",\"error_message\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"shipping_query_id\":", &self.shipping_query_id);
+        object.field(",\"ok\":", &self.ok);
+        object.optional(",\"shipping_options\":", &self.shipping_options);
+        object.optional(",\"error_message\":", &self.error_message);
+        object.close()
     }
 }
 
@@ -806,13 +727,10 @@ impl Method for AnswerPreCheckoutQuery {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"pre_checkout_query_id\":", &self.pre_checkout_query_id)?;
-        object.field(",\"ok\":", &self.ok)?;
-        if let Some(value) = &self.error_message {
-            object.field(",\"error_message\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"pre_checkout_query_id\":", &self.pre_checkout_query_id);
+        object.field(",\"ok\":", &self.ok);
+        object.optional(",\"error_message\":", &self.error_message);
+        object.close()
     }
 }
 
@@ -845,8 +763,7 @@ impl Method for GetMyStarBalance {
         true
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }
 
@@ -899,14 +816,9 @@ impl Method for GetStarTransactions {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.offset {
-            object.field(",\"offset\":", value)?;
-        }
-        if let Some(value) = &self.limit {
-            object.field(",\"limit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"offset\":", &self.offset);
+        object.optional(",\"limit\":", &self.limit);
+        object.close()
     }
 }
 
@@ -945,13 +857,12 @@ impl Method for RefundStarPayment {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"user_id\":", &self.user_id);
         object.field(
             ",\"telegram_payment_charge_id\":",
             &self.telegram_payment_charge_id,
-        )?;
-        object.close();
-        Ok(())
+        );
+        object.close()
     }
 }
 
@@ -997,13 +908,12 @@ impl Method for EditUserStarSubscription {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
+        object.field(",\"user_id\":", &self.user_id);
         object.field(
             ",\"telegram_payment_charge_id\":",
             &self.telegram_payment_charge_id,
-        )?;
-        object.field(",\"is_canceled\":", &self.is_canceled)?;
-        object.close();
-        Ok(())
+        );
+        object.field(",\"is_canceled\":", &self.is_canceled);
+        object.close()
     }
 }

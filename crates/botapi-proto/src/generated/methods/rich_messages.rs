@@ -172,43 +172,29 @@ impl Method for SendRichMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.field(",\"rich_message\":", &self.rich_message)?;
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.field(",\"rich_message\":", &self.rich_message);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -283,19 +269,12 @@ impl Method for SendRichMessageDraft {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        object.field(",\"draft_id\":", &self.draft_id)?;
-        object.field(",\"rich_message\":", &self.rich_message)?;
-        if let Some(value) = &self.can_stop {
-            object.field(",\"can_stop\":", value)?;
-        }
-        if let Some(value) = &self.keep_on_stop {
-            object.field(",\"keep_on_stop\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.field(",\"draft_id\":", &self.draft_id);
+        object.field(",\"rich_message\":", &self.rich_message);
+        object.optional(",\"can_stop\":", &self.can_stop);
+        object.optional(",\"keep_on_stop\":", &self.keep_on_stop);
+        object.close()
     }
 }

@@ -183,46 +183,30 @@ impl Method for SendSticker {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.message_thread_id {
-            object.field(",\"message_thread_id\":", value)?;
-        }
-        if let Some(value) = &self.direct_messages_topic_id {
-            object.field(",\"direct_messages_topic_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_parameters {
-            object.field(",\"ephemeral_message_parameters\":", value)?;
-        }
-        object.serde_field(",\"sticker\":", &self.sticker)?;
-        if let Some(value) = &self.emoji {
-            object.field(",\"emoji\":", value)?;
-        }
-        if let Some(value) = &self.disable_notification {
-            object.field(",\"disable_notification\":", value)?;
-        }
-        if let Some(value) = &self.protect_content {
-            object.field(",\"protect_content\":", value)?;
-        }
-        if let Some(value) = &self.allow_paid_broadcast {
-            object.field(",\"allow_paid_broadcast\":", value)?;
-        }
-        if let Some(value) = &self.message_effect_id {
-            object.field(",\"message_effect_id\":", value)?;
-        }
-        if let Some(value) = &self.suggested_post_parameters {
-            object.field(",\"suggested_post_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_parameters {
-            object.field(",\"reply_parameters\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"message_thread_id\":", &self.message_thread_id);
+        object.optional(
+            ",\"direct_messages_topic_id\":",
+            &self.direct_messages_topic_id,
+        );
+        object.optional(
+            ",\"ephemeral_message_parameters\":",
+            &self.ephemeral_message_parameters,
+        );
+        object.serde_field(",\"sticker\":", &self.sticker);
+        object.optional(",\"emoji\":", &self.emoji);
+        object.optional(",\"disable_notification\":", &self.disable_notification);
+        object.optional(",\"protect_content\":", &self.protect_content);
+        object.optional(",\"allow_paid_broadcast\":", &self.allow_paid_broadcast);
+        object.optional(",\"message_effect_id\":", &self.message_effect_id);
+        object.optional(
+            ",\"suggested_post_parameters\":",
+            &self.suggested_post_parameters,
+        );
+        object.optional(",\"reply_parameters\":", &self.reply_parameters);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -259,9 +243,8 @@ impl Method for GetStickerSet {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"name\":", &self.name)?;
-        object.close();
-        Ok(())
+        object.field(",\"name\":", &self.name);
+        object.close()
     }
 }
 
@@ -300,9 +283,8 @@ impl Method for GetCustomEmojiStickers {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"custom_emoji_ids\":", &self.custom_emoji_ids)?;
-        object.close();
-        Ok(())
+        object.field(",\"custom_emoji_ids\":", &self.custom_emoji_ids);
+        object.close()
     }
 }
 
@@ -351,11 +333,10 @@ impl Method for UploadStickerFile {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.serde_field(",\"sticker\":", &self.sticker)?;
-        object.field(",\"sticker_format\":", &self.sticker_format)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.serde_field(",\"sticker\":", &self.sticker);
+        object.field(",\"sticker_format\":", &self.sticker_format);
+        object.close()
     }
 }
 
@@ -428,18 +409,13 @@ impl Method for CreateNewStickerSet {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"name\":", &self.name)?;
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"stickers\":", &self.stickers)?;
-        if let Some(value) = &self.sticker_type {
-            object.field(",\"sticker_type\":", value)?;
-        }
-        if let Some(value) = &self.needs_repainting {
-            object.field(",\"needs_repainting\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"name\":", &self.name);
+        object.field(",\"title\":", &self.title);
+        object.field(",\"stickers\":", &self.stickers);
+        object.optional(",\"sticker_type\":", &self.sticker_type);
+        object.optional(",\"needs_repainting\":", &self.needs_repainting);
+        object.close()
     }
 }
 
@@ -488,11 +464,10 @@ impl Method for AddStickerToSet {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"name\":", &self.name)?;
-        object.field(",\"sticker\":", &self.sticker)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"name\":", &self.name);
+        object.field(",\"sticker\":", &self.sticker);
+        object.close()
     }
 }
 
@@ -531,10 +506,9 @@ impl Method for SetStickerPositionInSet {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"sticker\":", &self.sticker)?;
-        object.field(",\"position\":", &self.position)?;
-        object.close();
-        Ok(())
+        object.field(",\"sticker\":", &self.sticker);
+        object.field(",\"position\":", &self.position);
+        object.close()
     }
 }
 
@@ -570,9 +544,8 @@ impl Method for DeleteStickerFromSet {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"sticker\":", &self.sticker)?;
-        object.close();
-        Ok(())
+        object.field(",\"sticker\":", &self.sticker);
+        object.close()
     }
 }
 
@@ -625,12 +598,11 @@ impl Method for ReplaceStickerInSet {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"name\":", &self.name)?;
-        object.field(",\"old_sticker\":", &self.old_sticker)?;
-        object.field(",\"sticker\":", &self.sticker)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"name\":", &self.name);
+        object.field(",\"old_sticker\":", &self.old_sticker);
+        object.field(",\"sticker\":", &self.sticker);
+        object.close()
     }
 }
 
@@ -672,10 +644,9 @@ impl Method for SetStickerEmojiList {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"sticker\":", &self.sticker)?;
-        object.field(",\"emoji_list\":", &self.emoji_list)?;
-        object.close();
-        Ok(())
+        object.field(",\"sticker\":", &self.sticker);
+        object.field(",\"emoji_list\":", &self.emoji_list);
+        object.close()
     }
 }
 
@@ -721,12 +692,9 @@ impl Method for SetStickerKeywords {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"sticker\":", &self.sticker)?;
-        if let Some(value) = &self.keywords {
-            object.field(",\"keywords\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"sticker\":", &self.sticker);
+        object.optional(",\"keywords\":", &self.keywords);
+        object.close()
     }
 }
 
@@ -772,12 +740,9 @@ impl Method for SetStickerMaskPosition {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"sticker\":", &self.sticker)?;
-        if let Some(value) = &self.mask_position {
-            object.field(",\"mask_position\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"sticker\":", &self.sticker);
+        object.optional(",\"mask_position\":", &self.mask_position);
+        object.close()
     }
 }
 
@@ -816,10 +781,9 @@ impl Method for SetStickerSetTitle {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"name\":", &self.name)?;
-        object.field(",\"title\":", &self.title)?;
-        object.close();
-        Ok(())
+        object.field(",\"name\":", &self.name);
+        object.field(",\"title\":", &self.title);
+        object.close()
     }
 }
 
@@ -878,14 +842,11 @@ impl Method for SetStickerSetThumbnail {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"name\":", &self.name)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        object.field(",\"format\":", &self.format)?;
-        object.close();
-        Ok(())
+        object.field(",\"name\":", &self.name);
+        object.field(",\"user_id\":", &self.user_id);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.field(",\"format\":", &self.format);
+        object.close()
     }
 }
 
@@ -931,12 +892,9 @@ impl Method for SetCustomEmojiStickerSetThumbnail {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"name\":", &self.name)?;
-        if let Some(value) = &self.custom_emoji_id {
-            object.field(",\"custom_emoji_id\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"name\":", &self.name);
+        object.optional(",\"custom_emoji_id\":", &self.custom_emoji_id);
+        object.close()
     }
 }
 
@@ -970,8 +928,7 @@ impl Method for DeleteStickerSet {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"name\":", &self.name)?;
-        object.close();
-        Ok(())
+        object.field(",\"name\":", &self.name);
+        object.close()
     }
 }

@@ -41,9 +41,8 @@ impl Method for SetPassportDataErrors {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.field(",\"errors\":", &self.errors)?;
-        object.close();
-        Ok(())
+        object.field(",\"user_id\":", &self.user_id);
+        object.field(",\"errors\":", &self.errors);
+        object.close()
     }
 }

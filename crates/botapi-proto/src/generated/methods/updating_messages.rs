@@ -122,31 +122,16 @@ impl Method for EditMessageText {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.text {
-            object.field(",\"text\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.entities {
-            object.field(",\"entities\":", value)?;
-        }
-        if let Some(value) = &self.link_preview_options {
-            object.field(",\"link_preview_options\":", value)?;
-        }
-        if let Some(value) = &self.rich_message {
-            object.field(",\"rich_message\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"text\":", &self.text);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"entities\":", &self.entities);
+        object.optional(",\"link_preview_options\":", &self.link_preview_options);
+        object.optional(",\"rich_message\":", &self.rich_message);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -261,30 +246,15 @@ impl Method for EditMessageTextInline {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
-        if let Some(value) = &self.text {
-            object.field(",\"text\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.entities {
-            object.field(",\"entities\":", value)?;
-        }
-        if let Some(value) = &self.link_preview_options {
-            object.field(",\"link_preview_options\":", value)?;
-        }
-        if let Some(value) = &self.rich_message {
-            object.field(",\"rich_message\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"inline_message_id\":", &self.inline_message_id);
+        object.optional(",\"text\":", &self.text);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"entities\":", &self.entities);
+        object.optional(",\"link_preview_options\":", &self.link_preview_options);
+        object.optional(",\"rich_message\":", &self.rich_message);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -386,28 +356,18 @@ impl Method for EditMessageCaption {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -506,27 +466,17 @@ impl Method for EditMessageCaptionInline {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"inline_message_id\":", &self.inline_message_id);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -594,17 +544,12 @@ impl Method for EditMessageMedia {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        object.field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.field(",\"media\":", &self.media);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -669,16 +614,11 @@ impl Method for EditMessageMediaInline {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
-        object.field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"inline_message_id\":", &self.inline_message_id);
+        object.field(",\"media\":", &self.media);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -786,30 +726,17 @@ impl Method for EditMessageLiveLocation {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        if let Some(value) = &self.live_period {
-            object.field(",\"live_period\":", value)?;
-        }
-        if let Some(value) = &self.horizontal_accuracy {
-            object.serde_field(",\"horizontal_accuracy\":", value)?;
-        }
-        if let Some(value) = &self.heading {
-            object.field(",\"heading\":", value)?;
-        }
-        if let Some(value) = &self.proximity_alert_radius {
-            object.field(",\"proximity_alert_radius\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.optional(",\"live_period\":", &self.live_period);
+        object.serde_optional(",\"horizontal_accuracy\":", &self.horizontal_accuracy);
+        object.optional(",\"heading\":", &self.heading);
+        object.optional(",\"proximity_alert_radius\":", &self.proximity_alert_radius);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -914,29 +841,16 @@ impl Method for EditMessageLiveLocationInline {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        if let Some(value) = &self.live_period {
-            object.field(",\"live_period\":", value)?;
-        }
-        if let Some(value) = &self.horizontal_accuracy {
-            object.serde_field(",\"horizontal_accuracy\":", value)?;
-        }
-        if let Some(value) = &self.heading {
-            object.field(",\"heading\":", value)?;
-        }
-        if let Some(value) = &self.proximity_alert_radius {
-            object.field(",\"proximity_alert_radius\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"inline_message_id\":", &self.inline_message_id);
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.optional(",\"live_period\":", &self.live_period);
+        object.serde_optional(",\"horizontal_accuracy\":", &self.horizontal_accuracy);
+        object.optional(",\"heading\":", &self.heading);
+        object.optional(",\"proximity_alert_radius\":", &self.proximity_alert_radius);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -998,16 +912,11 @@ impl Method for StopMessageLiveLocation {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1066,15 +975,10 @@ impl Method for StopMessageLiveLocationInline {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"inline_message_id\":", &self.inline_message_id);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1134,15 +1038,12 @@ impl Method for EditMessageChecklist {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"business_connection_id\":", &self.business_connection_id)?;
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        object.field(",\"checklist\":", &self.checklist)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.field(",\"checklist\":", &self.checklist);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1204,16 +1105,11 @@ impl Method for EditMessageReplyMarkup {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1272,15 +1168,10 @@ impl Method for EditMessageReplyMarkupInline {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"inline_message_id\":", &self.inline_message_id)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"inline_message_id\":", &self.inline_message_id);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1342,16 +1233,11 @@ impl Method for StopPoll {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.business_connection_id {
-            object.field(",\"business_connection_id\":", value)?;
-        }
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"business_connection_id\":", &self.business_connection_id);
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1463,29 +1349,16 @@ impl Method for EditEphemeralMessageText {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
-        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
-        if let Some(value) = &self.text {
-            object.field(",\"text\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.entities {
-            object.field(",\"entities\":", value)?;
-        }
-        if let Some(value) = &self.rich_message {
-            object.field(",\"rich_message\":", value)?;
-        }
-        if let Some(value) = &self.link_preview_options {
-            object.field(",\"link_preview_options\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id);
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id);
+        object.optional(",\"text\":", &self.text);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"entities\":", &self.entities);
+        object.optional(",\"rich_message\":", &self.rich_message);
+        object.optional(",\"link_preview_options\":", &self.link_preview_options);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1548,15 +1421,12 @@ impl Method for EditEphemeralMessageMedia {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
-        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
-        object.field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id);
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id);
+        object.field(",\"media\":", &self.media);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1652,26 +1522,18 @@ impl Method for EditEphemeralMessageCaption {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
-        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id);
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1727,14 +1589,11 @@ impl Method for EditEphemeralMessageReplyMarkup {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
-        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id);
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -1783,13 +1642,10 @@ impl Method for ApproveSuggestedPost {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.send_date {
-            object.field(",\"send_date\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"send_date\":", &self.send_date);
+        object.close()
     }
 }
 
@@ -1838,13 +1694,10 @@ impl Method for DeclineSuggestedPost {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.comment {
-            object.field(",\"comment\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"comment\":", &self.comment);
+        object.close()
     }
 }
 
@@ -1883,10 +1736,9 @@ impl Method for DeleteMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.close()
     }
 }
 
@@ -1925,10 +1777,9 @@ impl Method for DeleteMessages {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_ids\":", &self.message_ids)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_ids\":", &self.message_ids);
+        object.close()
     }
 }
 
@@ -1974,11 +1825,10 @@ impl Method for DeleteEphemeralMessage {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
-        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id);
+        object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id);
+        object.close()
     }
 }
 
@@ -2037,16 +1887,11 @@ impl Method for DeleteMessageReaction {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"message_id\":", &self.message_id)?;
-        if let Some(value) = &self.user_id {
-            object.field(",\"user_id\":", value)?;
-        }
-        if let Some(value) = &self.actor_chat_id {
-            object.field(",\"actor_chat_id\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"message_id\":", &self.message_id);
+        object.optional(",\"user_id\":", &self.user_id);
+        object.optional(",\"actor_chat_id\":", &self.actor_chat_id);
+        object.close()
     }
 }
 
@@ -2102,14 +1947,9 @@ impl Method for DeleteAllMessageReactions {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        if let Some(value) = &self.user_id {
-            object.field(",\"user_id\":", value)?;
-        }
-        if let Some(value) = &self.actor_chat_id {
-            object.field(",\"actor_chat_id\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"user_id\":", &self.user_id);
+        object.optional(",\"actor_chat_id\":", &self.actor_chat_id);
+        object.close()
     }
 }

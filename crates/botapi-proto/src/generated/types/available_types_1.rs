@@ -325,56 +325,43 @@ impl<'de> Deserialize<'de> for User {
 impl WriteJson for User {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"is_bot\":", &self.is_bot)?;
-        object.field(",\"first_name\":", &self.first_name)?;
-        if let Some(value) = &self.last_name {
-            object.field(",\"last_name\":", value)?;
-        }
-        if let Some(value) = &self.username {
-            object.field(",\"username\":", value)?;
-        }
-        if let Some(value) = &self.language_code {
-            object.field(",\"language_code\":", value)?;
-        }
-        if let Some(value) = &self.is_premium {
-            object.field(",\"is_premium\":", value)?;
-        }
-        if let Some(value) = &self.added_to_attachment_menu {
-            object.field(",\"added_to_attachment_menu\":", value)?;
-        }
-        if let Some(value) = &self.can_join_groups {
-            object.field(",\"can_join_groups\":", value)?;
-        }
-        if let Some(value) = &self.can_read_all_group_messages {
-            object.field(",\"can_read_all_group_messages\":", value)?;
-        }
-        if let Some(value) = &self.supports_guest_queries {
-            object.field(",\"supports_guest_queries\":", value)?;
-        }
-        if let Some(value) = &self.supports_inline_queries {
-            object.field(",\"supports_inline_queries\":", value)?;
-        }
-        if let Some(value) = &self.can_connect_to_business {
-            object.field(",\"can_connect_to_business\":", value)?;
-        }
-        if let Some(value) = &self.has_main_web_app {
-            object.field(",\"has_main_web_app\":", value)?;
-        }
-        if let Some(value) = &self.has_topics_enabled {
-            object.field(",\"has_topics_enabled\":", value)?;
-        }
-        if let Some(value) = &self.allows_users_to_create_topics {
-            object.field(",\"allows_users_to_create_topics\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_bots {
-            object.field(",\"can_manage_bots\":", value)?;
-        }
-        if let Some(value) = &self.supports_join_request_queries {
-            object.field(",\"supports_join_request_queries\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"is_bot\":", &self.is_bot);
+        object.field(",\"first_name\":", &self.first_name);
+        object.optional(",\"last_name\":", &self.last_name);
+        object.optional(",\"username\":", &self.username);
+        object.optional(",\"language_code\":", &self.language_code);
+        object.optional(",\"is_premium\":", &self.is_premium);
+        object.optional(
+            ",\"added_to_attachment_menu\":",
+            &self.added_to_attachment_menu,
+        );
+        object.optional(",\"can_join_groups\":", &self.can_join_groups);
+        object.optional(
+            ",\"can_read_all_group_messages\":",
+            &self.can_read_all_group_messages,
+        );
+        object.optional(",\"supports_guest_queries\":", &self.supports_guest_queries);
+        object.optional(
+            ",\"supports_inline_queries\":",
+            &self.supports_inline_queries,
+        );
+        object.optional(
+            ",\"can_connect_to_business\":",
+            &self.can_connect_to_business,
+        );
+        object.optional(",\"has_main_web_app\":", &self.has_main_web_app);
+        object.optional(",\"has_topics_enabled\":", &self.has_topics_enabled);
+        object.optional(
+            ",\"allows_users_to_create_topics\":",
+            &self.allows_users_to_create_topics,
+        );
+        object.optional(",\"can_manage_bots\":", &self.can_manage_bots);
+        object.optional(
+            ",\"supports_join_request_queries\":",
+            &self.supports_join_request_queries,
+        );
+        object.close()
     }
 }
 
@@ -2658,29 +2645,16 @@ impl<'de> Deserialize<'de> for MessageEntity {
 impl WriteJson for MessageEntity {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"offset\":", &self.offset)?;
-        object.field(",\"length\":", &self.length)?;
-        if let Some(value) = &self.url {
-            object.field(",\"url\":", value)?;
-        }
-        if let Some(value) = &self.user {
-            object.field(",\"user\":", value)?;
-        }
-        if let Some(value) = &self.language {
-            object.field(",\"language\":", value)?;
-        }
-        if let Some(value) = &self.custom_emoji_id {
-            object.field(",\"custom_emoji_id\":", value)?;
-        }
-        if let Some(value) = &self.unix_time {
-            object.field(",\"unix_time\":", value)?;
-        }
-        if let Some(value) = &self.date_time_format {
-            object.field(",\"date_time_format\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"offset\":", &self.offset);
+        object.field(",\"length\":", &self.length);
+        object.optional(",\"url\":", &self.url);
+        object.optional(",\"user\":", &self.user);
+        object.optional(",\"language\":", &self.language);
+        object.optional(",\"custom_emoji_id\":", &self.custom_emoji_id);
+        object.optional(",\"unix_time\":", &self.unix_time);
+        object.optional(",\"date_time_format\":", &self.date_time_format);
+        object.close()
     }
 }
 
@@ -3257,38 +3231,20 @@ impl<'de> Deserialize<'de> for ReplyParameters {
 impl WriteJson for ReplyParameters {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.message_id {
-            object.field(",\"message_id\":", value)?;
-        }
-        if let Some(value) = &self.chat_id {
-            object.field(",\"chat_id\":", value)?;
-        }
-        if let Some(value) = &self.ephemeral_message_id {
-            object.field(",\"ephemeral_message_id\":", value)?;
-        }
-        if let Some(value) = &self.allow_sending_without_reply {
-            object.field(",\"allow_sending_without_reply\":", value)?;
-        }
-        if let Some(value) = &self.quote {
-            object.field(",\"quote\":", value)?;
-        }
-        if let Some(value) = &self.quote_parse_mode {
-            object.field(",\"quote_parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.quote_entities {
-            object.field(",\"quote_entities\":", value)?;
-        }
-        if let Some(value) = &self.quote_position {
-            object.field(",\"quote_position\":", value)?;
-        }
-        if let Some(value) = &self.checklist_task_id {
-            object.field(",\"checklist_task_id\":", value)?;
-        }
-        if let Some(value) = &self.poll_option_id {
-            object.field(",\"poll_option_id\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"message_id\":", &self.message_id);
+        object.optional(",\"chat_id\":", &self.chat_id);
+        object.optional(",\"ephemeral_message_id\":", &self.ephemeral_message_id);
+        object.optional(
+            ",\"allow_sending_without_reply\":",
+            &self.allow_sending_without_reply,
+        );
+        object.optional(",\"quote\":", &self.quote);
+        object.optional(",\"quote_parse_mode\":", &self.quote_parse_mode);
+        object.optional(",\"quote_entities\":", &self.quote_entities);
+        object.optional(",\"quote_position\":", &self.quote_position);
+        object.optional(",\"checklist_task_id\":", &self.checklist_task_id);
+        object.optional(",\"poll_option_id\":", &self.poll_option_id);
+        object.close()
     }
 }
 
@@ -3379,15 +3335,13 @@ impl<'de> Deserialize<'de> for EphemeralMessageParameters {
 impl WriteJson for EphemeralMessageParameters {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"receiver_user_id\":", &self.receiver_user_id)?;
-        if let Some(value) = &self.callback_query_id {
-            object.field(",\"callback_query_id\":", value)?;
-        }
-        if let Some(value) = &self.replace_callback_query_message {
-            object.field(",\"replace_callback_query_message\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"receiver_user_id\":", &self.receiver_user_id);
+        object.optional(",\"callback_query_id\":", &self.callback_query_id);
+        object.optional(
+            ",\"replace_callback_query_message\":",
+            &self.replace_callback_query_message,
+        );
+        object.close()
     }
 }
 
@@ -6145,18 +6099,11 @@ impl<'de> Deserialize<'de> for InputPollOption {
 impl WriteJson for InputPollOption {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.text_parse_mode {
-            object.field(",\"text_parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.text_entities {
-            object.field(",\"text_entities\":", value)?;
-        }
-        if let Some(value) = &self.media {
-            object.field(",\"media\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"text_parse_mode\":", &self.text_parse_mode);
+        object.optional(",\"text_entities\":", &self.text_entities);
+        object.optional(",\"media\":", &self.media);
+        object.close()
     }
 }
 
@@ -6803,16 +6750,11 @@ impl<'de> Deserialize<'de> for InputChecklistTask {
 impl WriteJson for InputChecklistTask {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.text_entities {
-            object.field(",\"text_entities\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"text_entities\":", &self.text_entities);
+        object.close()
     }
 }
 
@@ -6944,21 +6886,15 @@ impl<'de> Deserialize<'de> for InputChecklist {
 impl WriteJson for InputChecklist {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"title\":", &self.title)?;
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.title_entities {
-            object.field(",\"title_entities\":", value)?;
-        }
-        object.field(",\"tasks\":", &self.tasks)?;
-        if let Some(value) = &self.others_can_add_tasks {
-            object.field(",\"others_can_add_tasks\":", value)?;
-        }
-        if let Some(value) = &self.others_can_mark_tasks_as_done {
-            object.field(",\"others_can_mark_tasks_as_done\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"title\":", &self.title);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"title_entities\":", &self.title_entities);
+        object.field(",\"tasks\":", &self.tasks);
+        object.optional(",\"others_can_add_tasks\":", &self.others_can_add_tasks);
+        object.optional(
+            ",\"others_can_mark_tasks_as_done\":",
+            &self.others_can_mark_tasks_as_done,
+        );
+        object.close()
     }
 }

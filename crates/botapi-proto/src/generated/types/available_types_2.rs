@@ -137,22 +137,13 @@ impl<'de> Deserialize<'de> for Location {
 impl WriteJson for Location {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        if let Some(value) = &self.horizontal_accuracy {
-            object.serde_field(",\"horizontal_accuracy\":", value)?;
-        }
-        if let Some(value) = &self.live_period {
-            object.field(",\"live_period\":", value)?;
-        }
-        if let Some(value) = &self.heading {
-            object.field(",\"heading\":", value)?;
-        }
-        if let Some(value) = &self.proximity_alert_radius {
-            object.field(",\"proximity_alert_radius\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.serde_optional(",\"horizontal_accuracy\":", &self.horizontal_accuracy);
+        object.optional(",\"live_period\":", &self.live_period);
+        object.optional(",\"heading\":", &self.heading);
+        object.optional(",\"proximity_alert_radius\":", &self.proximity_alert_radius);
+        object.close()
     }
 }
 

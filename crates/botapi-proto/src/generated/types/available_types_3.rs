@@ -619,23 +619,12 @@ impl<'de> Deserialize<'de> for LinkPreviewOptions {
 impl WriteJson for LinkPreviewOptions {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.is_disabled {
-            object.field(",\"is_disabled\":", value)?;
-        }
-        if let Some(value) = &self.url {
-            object.field(",\"url\":", value)?;
-        }
-        if let Some(value) = &self.prefer_small_media {
-            object.field(",\"prefer_small_media\":", value)?;
-        }
-        if let Some(value) = &self.prefer_large_media {
-            object.field(",\"prefer_large_media\":", value)?;
-        }
-        if let Some(value) = &self.show_above_text {
-            object.field(",\"show_above_text\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"is_disabled\":", &self.is_disabled);
+        object.optional(",\"url\":", &self.url);
+        object.optional(",\"prefer_small_media\":", &self.prefer_small_media);
+        object.optional(",\"prefer_large_media\":", &self.prefer_large_media);
+        object.optional(",\"show_above_text\":", &self.show_above_text);
+        object.close()
     }
 }
 
@@ -701,10 +690,9 @@ impl<'de> Deserialize<'de> for SuggestedPostPrice {
 impl WriteJson for SuggestedPostPrice {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"currency\":", &self.currency)?;
-        object.field(",\"amount\":", &self.amount)?;
-        object.close();
-        Ok(())
+        object.field(",\"currency\":", &self.currency);
+        object.field(",\"amount\":", &self.amount);
+        object.close()
     }
 }
 
@@ -847,14 +835,9 @@ impl<'de> Deserialize<'de> for SuggestedPostParameters {
 impl WriteJson for SuggestedPostParameters {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.price {
-            object.field(",\"price\":", value)?;
-        }
-        if let Some(value) = &self.send_date {
-            object.field(",\"send_date\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"price\":", &self.price);
+        object.optional(",\"send_date\":", &self.send_date);
+        object.close()
     }
 }
 
@@ -1165,9 +1148,8 @@ impl<'de> Deserialize<'de> for WebAppInfo {
 impl WriteJson for WebAppInfo {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"url\":", &self.url)?;
-        object.close();
-        Ok(())
+        object.field(",\"url\":", &self.url);
+        object.close()
     }
 }
 
@@ -1325,27 +1307,17 @@ impl<'de> Deserialize<'de> for ReplyKeyboardMarkup {
 impl WriteJson for ReplyKeyboardMarkup {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"keyboard\":", &self.keyboard)?;
-        if let Some(value) = &self.is_persistent {
-            object.field(",\"is_persistent\":", value)?;
-        }
-        if let Some(value) = &self.resize_keyboard {
-            object.field(",\"resize_keyboard\":", value)?;
-        }
-        if let Some(value) = &self.one_time_keyboard {
-            object.field(",\"one_time_keyboard\":", value)?;
-        }
-        if let Some(value) = &self.input_field_placeholder {
-            object.field(",\"input_field_placeholder\":", value)?;
-        }
-        if let Some(value) = &self.selective {
-            object.field(",\"selective\":", value)?;
-        }
-        if let Some(value) = &self.force_reply {
-            object.field(",\"force_reply\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"keyboard\":", &self.keyboard);
+        object.optional(",\"is_persistent\":", &self.is_persistent);
+        object.optional(",\"resize_keyboard\":", &self.resize_keyboard);
+        object.optional(",\"one_time_keyboard\":", &self.one_time_keyboard);
+        object.optional(
+            ",\"input_field_placeholder\":",
+            &self.input_field_placeholder,
+        );
+        object.optional(",\"selective\":", &self.selective);
+        object.optional(",\"force_reply\":", &self.force_reply);
+        object.close()
     }
 }
 
@@ -1551,36 +1523,17 @@ impl<'de> Deserialize<'de> for KeyboardButton {
 impl WriteJson for KeyboardButton {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.icon_custom_emoji_id {
-            object.field(",\"icon_custom_emoji_id\":", value)?;
-        }
-        if let Some(value) = &self.style {
-            object.field(",\"style\":", value)?;
-        }
-        if let Some(value) = &self.request_users {
-            object.field(",\"request_users\":", value)?;
-        }
-        if let Some(value) = &self.request_chat {
-            object.field(",\"request_chat\":", value)?;
-        }
-        if let Some(value) = &self.request_managed_bot {
-            object.field(",\"request_managed_bot\":", value)?;
-        }
-        if let Some(value) = &self.request_contact {
-            object.field(",\"request_contact\":", value)?;
-        }
-        if let Some(value) = &self.request_location {
-            object.field(",\"request_location\":", value)?;
-        }
-        if let Some(value) = &self.request_poll {
-            object.field(",\"request_poll\":", value)?;
-        }
-        if let Some(value) = &self.web_app {
-            object.field(",\"web_app\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"icon_custom_emoji_id\":", &self.icon_custom_emoji_id);
+        object.optional(",\"style\":", &self.style);
+        object.optional(",\"request_users\":", &self.request_users);
+        object.optional(",\"request_chat\":", &self.request_chat);
+        object.optional(",\"request_managed_bot\":", &self.request_managed_bot);
+        object.optional(",\"request_contact\":", &self.request_contact);
+        object.optional(",\"request_location\":", &self.request_location);
+        object.optional(",\"request_poll\":", &self.request_poll);
+        object.optional(",\"web_app\":", &self.web_app);
+        object.close()
     }
 }
 
@@ -1735,27 +1688,14 @@ impl<'de> Deserialize<'de> for KeyboardButtonRequestUsers {
 impl WriteJson for KeyboardButtonRequestUsers {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"request_id\":", &self.request_id)?;
-        if let Some(value) = &self.user_is_bot {
-            object.field(",\"user_is_bot\":", value)?;
-        }
-        if let Some(value) = &self.user_is_premium {
-            object.field(",\"user_is_premium\":", value)?;
-        }
-        if let Some(value) = &self.max_quantity {
-            object.field(",\"max_quantity\":", value)?;
-        }
-        if let Some(value) = &self.request_name {
-            object.field(",\"request_name\":", value)?;
-        }
-        if let Some(value) = &self.request_username {
-            object.field(",\"request_username\":", value)?;
-        }
-        if let Some(value) = &self.request_photo {
-            object.field(",\"request_photo\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"request_id\":", &self.request_id);
+        object.optional(",\"user_is_bot\":", &self.user_is_bot);
+        object.optional(",\"user_is_premium\":", &self.user_is_premium);
+        object.optional(",\"max_quantity\":", &self.max_quantity);
+        object.optional(",\"request_name\":", &self.request_name);
+        object.optional(",\"request_username\":", &self.request_username);
+        object.optional(",\"request_photo\":", &self.request_photo);
+        object.close()
     }
 }
 
@@ -1973,37 +1913,24 @@ impl<'de> Deserialize<'de> for KeyboardButtonRequestChat {
 impl WriteJson for KeyboardButtonRequestChat {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"request_id\":", &self.request_id)?;
-        object.field(",\"chat_is_channel\":", &self.chat_is_channel)?;
-        if let Some(value) = &self.chat_is_forum {
-            object.field(",\"chat_is_forum\":", value)?;
-        }
-        if let Some(value) = &self.chat_has_username {
-            object.field(",\"chat_has_username\":", value)?;
-        }
-        if let Some(value) = &self.chat_is_created {
-            object.field(",\"chat_is_created\":", value)?;
-        }
-        if let Some(value) = &self.user_administrator_rights {
-            object.field(",\"user_administrator_rights\":", value)?;
-        }
-        if let Some(value) = &self.bot_administrator_rights {
-            object.field(",\"bot_administrator_rights\":", value)?;
-        }
-        if let Some(value) = &self.bot_is_member {
-            object.field(",\"bot_is_member\":", value)?;
-        }
-        if let Some(value) = &self.request_title {
-            object.field(",\"request_title\":", value)?;
-        }
-        if let Some(value) = &self.request_username {
-            object.field(",\"request_username\":", value)?;
-        }
-        if let Some(value) = &self.request_photo {
-            object.field(",\"request_photo\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"request_id\":", &self.request_id);
+        object.field(",\"chat_is_channel\":", &self.chat_is_channel);
+        object.optional(",\"chat_is_forum\":", &self.chat_is_forum);
+        object.optional(",\"chat_has_username\":", &self.chat_has_username);
+        object.optional(",\"chat_is_created\":", &self.chat_is_created);
+        object.optional(
+            ",\"user_administrator_rights\":",
+            &self.user_administrator_rights,
+        );
+        object.optional(
+            ",\"bot_administrator_rights\":",
+            &self.bot_administrator_rights,
+        );
+        object.optional(",\"bot_is_member\":", &self.bot_is_member);
+        object.optional(",\"request_title\":", &self.request_title);
+        object.optional(",\"request_username\":", &self.request_username);
+        object.optional(",\"request_photo\":", &self.request_photo);
+        object.close()
     }
 }
 
@@ -2090,15 +2017,10 @@ impl<'de> Deserialize<'de> for KeyboardButtonRequestManagedBot {
 impl WriteJson for KeyboardButtonRequestManagedBot {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"request_id\":", &self.request_id)?;
-        if let Some(value) = &self.suggested_name {
-            object.field(",\"suggested_name\":", value)?;
-        }
-        if let Some(value) = &self.suggested_username {
-            object.field(",\"suggested_username\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"request_id\":", &self.request_id);
+        object.optional(",\"suggested_name\":", &self.suggested_name);
+        object.optional(",\"suggested_username\":", &self.suggested_username);
+        object.close()
     }
 }
 
@@ -2157,11 +2079,8 @@ impl<'de> Deserialize<'de> for KeyboardButtonPollType {
 impl WriteJson for KeyboardButtonPollType {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.r#type {
-            object.field(",\"type\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"type\":", &self.r#type);
+        object.close()
     }
 }
 
@@ -2232,12 +2151,9 @@ impl<'de> Deserialize<'de> for ReplyKeyboardRemove {
 impl WriteJson for ReplyKeyboardRemove {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"remove_keyboard\":", &self.remove_keyboard)?;
-        if let Some(value) = &self.selective {
-            object.field(",\"selective\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"remove_keyboard\":", &self.remove_keyboard);
+        object.optional(",\"selective\":", &self.selective);
+        object.close()
     }
 }
 
@@ -2308,12 +2224,9 @@ impl<'de> Deserialize<'de> for InlineKeyboardMarkup {
 impl WriteJson for InlineKeyboardMarkup {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"inline_keyboard\":", &self.inline_keyboard)?;
-        if let Some(value) = &self.force_reply {
-            object.field(",\"force_reply\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"inline_keyboard\":", &self.inline_keyboard);
+        object.optional(",\"force_reply\":", &self.force_reply);
+        object.close()
     }
 }
 
@@ -2587,48 +2500,27 @@ impl<'de> Deserialize<'de> for InlineKeyboardButton {
 impl WriteJson for InlineKeyboardButton {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.icon_custom_emoji_id {
-            object.field(",\"icon_custom_emoji_id\":", value)?;
-        }
-        if let Some(value) = &self.style {
-            object.field(",\"style\":", value)?;
-        }
-        if let Some(value) = &self.url {
-            object.field(",\"url\":", value)?;
-        }
-        if let Some(value) = &self.callback_data {
-            object.field(",\"callback_data\":", value)?;
-        }
-        if let Some(value) = &self.web_app {
-            object.field(",\"web_app\":", value)?;
-        }
-        if let Some(value) = &self.login_url {
-            object.field(",\"login_url\":", value)?;
-        }
-        if let Some(value) = &self.switch_inline_query {
-            object.field(",\"switch_inline_query\":", value)?;
-        }
-        if let Some(value) = &self.switch_inline_query_current_chat {
-            object.field(",\"switch_inline_query_current_chat\":", value)?;
-        }
-        if let Some(value) = &self.switch_inline_query_chosen_chat {
-            object.field(",\"switch_inline_query_chosen_chat\":", value)?;
-        }
-        if let Some(value) = &self.copy_text {
-            object.field(",\"copy_text\":", value)?;
-        }
-        if let Some(value) = &self.callback_game {
-            object.field(",\"callback_game\":", value)?;
-        }
-        if let Some(value) = &self.pay {
-            object.field(",\"pay\":", value)?;
-        }
-        if let Some(value) = &self.disabled {
-            object.field(",\"disabled\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"icon_custom_emoji_id\":", &self.icon_custom_emoji_id);
+        object.optional(",\"style\":", &self.style);
+        object.optional(",\"url\":", &self.url);
+        object.optional(",\"callback_data\":", &self.callback_data);
+        object.optional(",\"web_app\":", &self.web_app);
+        object.optional(",\"login_url\":", &self.login_url);
+        object.optional(",\"switch_inline_query\":", &self.switch_inline_query);
+        object.optional(
+            ",\"switch_inline_query_current_chat\":",
+            &self.switch_inline_query_current_chat,
+        );
+        object.optional(
+            ",\"switch_inline_query_chosen_chat\":",
+            &self.switch_inline_query_chosen_chat,
+        );
+        object.optional(",\"copy_text\":", &self.copy_text);
+        object.optional(",\"callback_game\":", &self.callback_game);
+        object.optional(",\"pay\":", &self.pay);
+        object.optional(",\"disabled\":", &self.disabled);
+        object.close()
     }
 }
 
@@ -2735,18 +2627,11 @@ impl<'de> Deserialize<'de> for LoginUrl {
 impl WriteJson for LoginUrl {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"url\":", &self.url)?;
-        if let Some(value) = &self.forward_text {
-            object.field(",\"forward_text\":", value)?;
-        }
-        if let Some(value) = &self.bot_username {
-            object.field(",\"bot_username\":", value)?;
-        }
-        if let Some(value) = &self.request_write_access {
-            object.field(",\"request_write_access\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"url\":", &self.url);
+        object.optional(",\"forward_text\":", &self.forward_text);
+        object.optional(",\"bot_username\":", &self.bot_username);
+        object.optional(",\"request_write_access\":", &self.request_write_access);
+        object.close()
     }
 }
 
@@ -2869,23 +2754,12 @@ impl<'de> Deserialize<'de> for SwitchInlineQueryChosenChat {
 impl WriteJson for SwitchInlineQueryChosenChat {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.query {
-            object.field(",\"query\":", value)?;
-        }
-        if let Some(value) = &self.allow_user_chats {
-            object.field(",\"allow_user_chats\":", value)?;
-        }
-        if let Some(value) = &self.allow_bot_chats {
-            object.field(",\"allow_bot_chats\":", value)?;
-        }
-        if let Some(value) = &self.allow_group_chats {
-            object.field(",\"allow_group_chats\":", value)?;
-        }
-        if let Some(value) = &self.allow_channel_chats {
-            object.field(",\"allow_channel_chats\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"query\":", &self.query);
+        object.optional(",\"allow_user_chats\":", &self.allow_user_chats);
+        object.optional(",\"allow_bot_chats\":", &self.allow_bot_chats);
+        object.optional(",\"allow_group_chats\":", &self.allow_group_chats);
+        object.optional(",\"allow_channel_chats\":", &self.allow_channel_chats);
+        object.close()
     }
 }
 
@@ -2940,9 +2814,8 @@ impl<'de> Deserialize<'de> for CopyTextButton {
 impl WriteJson for CopyTextButton {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -2983,8 +2856,7 @@ impl<'de> Deserialize<'de> for DisabledButton {
 
 impl WriteJson for DisabledButton {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }
 
@@ -3189,15 +3061,13 @@ impl<'de> Deserialize<'de> for ForceReply {
 impl WriteJson for ForceReply {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"force_reply\":", &self.force_reply)?;
-        if let Some(value) = &self.input_field_placeholder {
-            object.field(",\"input_field_placeholder\":", value)?;
-        }
-        if let Some(value) = &self.selective {
-            object.field(",\"selective\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"force_reply\":", &self.force_reply);
+        object.optional(
+            ",\"input_field_placeholder\":",
+            &self.input_field_placeholder,
+        );
+        object.optional(",\"selective\":", &self.selective);
+        object.close()
     }
 }
 
@@ -3765,41 +3635,31 @@ impl<'de> Deserialize<'de> for ChatAdministratorRights {
 impl WriteJson for ChatAdministratorRights {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"is_anonymous\":", &self.is_anonymous)?;
-        object.field(",\"can_manage_chat\":", &self.can_manage_chat)?;
-        object.field(",\"can_delete_messages\":", &self.can_delete_messages)?;
-        object.field(",\"can_manage_video_chats\":", &self.can_manage_video_chats)?;
-        object.field(",\"can_restrict_members\":", &self.can_restrict_members)?;
-        object.field(",\"can_promote_members\":", &self.can_promote_members)?;
-        object.field(",\"can_change_info\":", &self.can_change_info)?;
-        object.field(",\"can_invite_users\":", &self.can_invite_users)?;
-        object.field(",\"can_post_stories\":", &self.can_post_stories)?;
-        object.field(",\"can_edit_stories\":", &self.can_edit_stories)?;
-        object.field(",\"can_delete_stories\":", &self.can_delete_stories)?;
-        if let Some(value) = &self.can_post_messages {
-            object.field(",\"can_post_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_edit_messages {
-            object.field(",\"can_edit_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_pin_messages {
-            object.field(",\"can_pin_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_topics {
-            object.field(",\"can_manage_topics\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_direct_messages {
-            object.field(",\"can_manage_direct_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_tags {
-            object.field(",\"can_manage_tags\":", value)?;
-        }
+        object.field(",\"is_anonymous\":", &self.is_anonymous);
+        object.field(",\"can_manage_chat\":", &self.can_manage_chat);
+        object.field(",\"can_delete_messages\":", &self.can_delete_messages);
+        object.field(",\"can_manage_video_chats\":", &self.can_manage_video_chats);
+        object.field(",\"can_restrict_members\":", &self.can_restrict_members);
+        object.field(",\"can_promote_members\":", &self.can_promote_members);
+        object.field(",\"can_change_info\":", &self.can_change_info);
+        object.field(",\"can_invite_users\":", &self.can_invite_users);
+        object.field(",\"can_post_stories\":", &self.can_post_stories);
+        object.field(",\"can_edit_stories\":", &self.can_edit_stories);
+        object.field(",\"can_delete_stories\":", &self.can_delete_stories);
+        object.optional(",\"can_post_messages\":", &self.can_post_messages);
+        object.optional(",\"can_edit_messages\":", &self.can_edit_messages);
+        object.optional(",\"can_pin_messages\":", &self.can_pin_messages);
+        object.optional(",\"can_manage_topics\":", &self.can_manage_topics);
+        object.optional(
+            ",\"can_manage_direct_messages\":",
+            &self.can_manage_direct_messages,
+        );
+        object.optional(",\"can_manage_tags\":", &self.can_manage_tags);
         object.field(
             ",\"can_send_welcome_messages\":",
             &self.can_send_welcome_messages,
-        )?;
-        object.close();
-        Ok(())
+        );
+        object.close()
     }
 }
 
@@ -5281,56 +5141,29 @@ impl<'de> Deserialize<'de> for ChatPermissions {
 impl WriteJson for ChatPermissions {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.can_send_messages {
-            object.field(",\"can_send_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_send_audios {
-            object.field(",\"can_send_audios\":", value)?;
-        }
-        if let Some(value) = &self.can_send_documents {
-            object.field(",\"can_send_documents\":", value)?;
-        }
-        if let Some(value) = &self.can_send_photos {
-            object.field(",\"can_send_photos\":", value)?;
-        }
-        if let Some(value) = &self.can_send_videos {
-            object.field(",\"can_send_videos\":", value)?;
-        }
-        if let Some(value) = &self.can_send_video_notes {
-            object.field(",\"can_send_video_notes\":", value)?;
-        }
-        if let Some(value) = &self.can_send_voice_notes {
-            object.field(",\"can_send_voice_notes\":", value)?;
-        }
-        if let Some(value) = &self.can_send_polls {
-            object.field(",\"can_send_polls\":", value)?;
-        }
-        if let Some(value) = &self.can_send_other_messages {
-            object.field(",\"can_send_other_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_add_web_page_previews {
-            object.field(",\"can_add_web_page_previews\":", value)?;
-        }
-        if let Some(value) = &self.can_react_to_messages {
-            object.field(",\"can_react_to_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_edit_tag {
-            object.field(",\"can_edit_tag\":", value)?;
-        }
-        if let Some(value) = &self.can_change_info {
-            object.field(",\"can_change_info\":", value)?;
-        }
-        if let Some(value) = &self.can_invite_users {
-            object.field(",\"can_invite_users\":", value)?;
-        }
-        if let Some(value) = &self.can_pin_messages {
-            object.field(",\"can_pin_messages\":", value)?;
-        }
-        if let Some(value) = &self.can_manage_topics {
-            object.field(",\"can_manage_topics\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"can_send_messages\":", &self.can_send_messages);
+        object.optional(",\"can_send_audios\":", &self.can_send_audios);
+        object.optional(",\"can_send_documents\":", &self.can_send_documents);
+        object.optional(",\"can_send_photos\":", &self.can_send_photos);
+        object.optional(",\"can_send_videos\":", &self.can_send_videos);
+        object.optional(",\"can_send_video_notes\":", &self.can_send_video_notes);
+        object.optional(",\"can_send_voice_notes\":", &self.can_send_voice_notes);
+        object.optional(",\"can_send_polls\":", &self.can_send_polls);
+        object.optional(
+            ",\"can_send_other_messages\":",
+            &self.can_send_other_messages,
+        );
+        object.optional(
+            ",\"can_add_web_page_previews\":",
+            &self.can_add_web_page_previews,
+        );
+        object.optional(",\"can_react_to_messages\":", &self.can_react_to_messages);
+        object.optional(",\"can_edit_tag\":", &self.can_edit_tag);
+        object.optional(",\"can_change_info\":", &self.can_change_info);
+        object.optional(",\"can_invite_users\":", &self.can_invite_users);
+        object.optional(",\"can_pin_messages\":", &self.can_pin_messages);
+        object.optional(",\"can_manage_topics\":", &self.can_manage_topics);
+        object.close()
     }
 }
 

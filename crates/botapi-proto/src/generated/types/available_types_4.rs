@@ -264,17 +264,16 @@ impl<'de> Deserialize<'de> for StoryAreaPosition {
 impl WriteJson for StoryAreaPosition {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.serde_field(",\"x_percentage\":", &self.x_percentage)?;
-        object.serde_field(",\"y_percentage\":", &self.y_percentage)?;
-        object.serde_field(",\"width_percentage\":", &self.width_percentage)?;
-        object.serde_field(",\"height_percentage\":", &self.height_percentage)?;
-        object.serde_field(",\"rotation_angle\":", &self.rotation_angle)?;
+        object.serde_field(",\"x_percentage\":", &self.x_percentage);
+        object.serde_field(",\"y_percentage\":", &self.y_percentage);
+        object.serde_field(",\"width_percentage\":", &self.width_percentage);
+        object.serde_field(",\"height_percentage\":", &self.height_percentage);
+        object.serde_field(",\"rotation_angle\":", &self.rotation_angle);
         object.serde_field(
             ",\"corner_radius_percentage\":",
             &self.corner_radius_percentage,
-        )?;
-        object.close();
-        Ok(())
+        );
+        object.close()
     }
 }
 
@@ -376,18 +375,11 @@ impl<'de> Deserialize<'de> for LocationAddress {
 impl WriteJson for LocationAddress {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"country_code\":", &self.country_code)?;
-        if let Some(value) = &self.state {
-            object.field(",\"state\":", value)?;
-        }
-        if let Some(value) = &self.city {
-            object.field(",\"city\":", value)?;
-        }
-        if let Some(value) = &self.street {
-            object.field(",\"street\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"country_code\":", &self.country_code);
+        object.optional(",\"state\":", &self.state);
+        object.optional(",\"city\":", &self.city);
+        object.optional(",\"street\":", &self.street);
+        object.close()
     }
 }
 
@@ -579,13 +571,10 @@ impl WriteJson for StoryAreaTypeLocation {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"location\"");
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        if let Some(value) = &self.address {
-            object.field(",\"address\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.optional(",\"address\":", &self.address);
+        object.close()
     }
 }
 
@@ -689,15 +678,10 @@ impl WriteJson for StoryAreaTypeSuggestedReaction {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"suggested_reaction\"");
-        object.field(",\"reaction_type\":", &self.reaction_type)?;
-        if let Some(value) = &self.is_dark {
-            object.field(",\"is_dark\":", value)?;
-        }
-        if let Some(value) = &self.is_flipped {
-            object.field(",\"is_flipped\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"reaction_type\":", &self.reaction_type);
+        object.optional(",\"is_dark\":", &self.is_dark);
+        object.optional(",\"is_flipped\":", &self.is_flipped);
+        object.close()
     }
 }
 
@@ -763,9 +747,8 @@ impl WriteJson for StoryAreaTypeLink {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"link\"");
-        object.field(",\"url\":", &self.url)?;
-        object.close();
-        Ok(())
+        object.field(",\"url\":", &self.url);
+        object.close()
     }
 }
 
@@ -853,11 +836,10 @@ impl WriteJson for StoryAreaTypeWeather {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"weather\"");
-        object.serde_field(",\"temperature\":", &self.temperature)?;
-        object.field(",\"emoji\":", &self.emoji)?;
-        object.field(",\"background_color\":", &self.background_color)?;
-        object.close();
-        Ok(())
+        object.serde_field(",\"temperature\":", &self.temperature);
+        object.field(",\"emoji\":", &self.emoji);
+        object.field(",\"background_color\":", &self.background_color);
+        object.close()
     }
 }
 
@@ -923,9 +905,8 @@ impl WriteJson for StoryAreaTypeUniqueGift {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"unique_gift\"");
-        object.field(",\"name\":", &self.name)?;
-        object.close();
-        Ok(())
+        object.field(",\"name\":", &self.name);
+        object.close()
     }
 }
 
@@ -991,10 +972,9 @@ impl<'de> Deserialize<'de> for StoryArea {
 impl WriteJson for StoryArea {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"position\":", &self.position)?;
-        object.field(",\"type\":", &self.r#type)?;
-        object.close();
-        Ok(())
+        object.field(",\"position\":", &self.position);
+        object.field(",\"type\":", &self.r#type);
+        object.close()
     }
 }
 
@@ -1196,9 +1176,8 @@ impl WriteJson for ReactionTypeEmoji {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"emoji\"");
-        object.field(",\"emoji\":", &self.emoji)?;
-        object.close();
-        Ok(())
+        object.field(",\"emoji\":", &self.emoji);
+        object.close()
     }
 }
 
@@ -1266,9 +1245,8 @@ impl WriteJson for ReactionTypeCustomEmoji {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"custom_emoji\"");
-        object.field(",\"custom_emoji_id\":", &self.custom_emoji_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"custom_emoji_id\":", &self.custom_emoji_id);
+        object.close()
     }
 }
 
@@ -1320,8 +1298,7 @@ impl WriteJson for ReactionTypePaid {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"paid\"");
-        object.close();
-        Ok(())
+        object.close()
     }
 }
 
@@ -3463,13 +3440,12 @@ impl<'de> Deserialize<'de> for AcceptedGiftTypes {
 impl WriteJson for AcceptedGiftTypes {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"unlimited_gifts\":", &self.unlimited_gifts)?;
-        object.field(",\"limited_gifts\":", &self.limited_gifts)?;
-        object.field(",\"unique_gifts\":", &self.unique_gifts)?;
-        object.field(",\"premium_subscription\":", &self.premium_subscription)?;
-        object.field(",\"gifts_from_channels\":", &self.gifts_from_channels)?;
-        object.close();
-        Ok(())
+        object.field(",\"unlimited_gifts\":", &self.unlimited_gifts);
+        object.field(",\"limited_gifts\":", &self.limited_gifts);
+        object.field(",\"unique_gifts\":", &self.unique_gifts);
+        object.field(",\"premium_subscription\":", &self.premium_subscription);
+        object.field(",\"gifts_from_channels\":", &self.gifts_from_channels);
+        object.close()
     }
 }
 
@@ -3610,13 +3586,10 @@ impl<'de> Deserialize<'de> for BotCommand {
 impl WriteJson for BotCommand {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"command\":", &self.command)?;
-        object.field(",\"description\":", &self.description)?;
-        if let Some(value) = &self.is_ephemeral {
-            object.field(",\"is_ephemeral\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"command\":", &self.command);
+        object.field(",\"description\":", &self.description);
+        object.optional(",\"is_ephemeral\":", &self.is_ephemeral);
+        object.close()
     }
 }
 
@@ -3787,8 +3760,7 @@ impl WriteJson for BotCommandScopeDefault {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"default\"");
-        object.close();
-        Ok(())
+        object.close()
     }
 }
 
@@ -3840,8 +3812,7 @@ impl WriteJson for BotCommandScopeAllPrivateChats {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"all_private_chats\"");
-        object.close();
-        Ok(())
+        object.close()
     }
 }
 
@@ -3893,8 +3864,7 @@ impl WriteJson for BotCommandScopeAllGroupChats {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"all_group_chats\"");
-        object.close();
-        Ok(())
+        object.close()
     }
 }
 
@@ -3946,8 +3916,7 @@ impl WriteJson for BotCommandScopeAllChatAdministrators {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"all_chat_administrators\"");
-        object.close();
-        Ok(())
+        object.close()
     }
 }
 
@@ -4015,9 +3984,8 @@ impl WriteJson for BotCommandScopeChat {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"chat\"");
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -4085,9 +4053,8 @@ impl WriteJson for BotCommandScopeChatAdministrators {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"chat_administrators\"");
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.close()
     }
 }
 
@@ -4165,9 +4132,8 @@ impl WriteJson for BotCommandScopeChatMember {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"chat_member\"");
-        object.field(",\"chat_id\":", &self.chat_id)?;
-        object.field(",\"user_id\":", &self.user_id)?;
-        object.close();
-        Ok(())
+        object.field(",\"chat_id\":", &self.chat_id);
+        object.field(",\"user_id\":", &self.user_id);
+        object.close()
     }
 }

@@ -281,8 +281,7 @@ impl WriteJson for MenuButtonCommands {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"commands\"");
-        object.close();
-        Ok(())
+        object.close()
     }
 }
 
@@ -360,10 +359,9 @@ impl WriteJson for MenuButtonWebApp {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"web_app\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"web_app\":", &self.web_app)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"web_app\":", &self.web_app);
+        object.close()
     }
 }
 
@@ -415,8 +413,7 @@ impl WriteJson for MenuButtonDefault {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"default\"");
-        object.close();
-        Ok(())
+        object.close()
     }
 }
 
@@ -2014,36 +2011,20 @@ impl WriteJson for InputMediaAnimation {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"animation\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.width {
-            object.field(",\"width\":", value)?;
-        }
-        if let Some(value) = &self.height {
-            object.field(",\"height\":", value)?;
-        }
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.has_spoiler {
-            object.field(",\"has_spoiler\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"width\":", &self.width);
+        object.optional(",\"height\":", &self.height);
+        object.optional(",\"duration\":", &self.duration);
+        object.optional(",\"has_spoiler\":", &self.has_spoiler);
+        object.close()
     }
 }
 
@@ -2246,30 +2227,15 @@ impl WriteJson for InputMediaAudio {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"audio\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.performer {
-            object.field(",\"performer\":", value)?;
-        }
-        if let Some(value) = &self.title {
-            object.field(",\"title\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"duration\":", &self.duration);
+        object.optional(",\"performer\":", &self.performer);
+        object.optional(",\"title\":", &self.title);
+        object.close()
     }
 }
 
@@ -2439,24 +2405,16 @@ impl WriteJson for InputMediaDocument {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"document\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.disable_content_type_detection {
-            object.field(",\"disable_content_type_detection\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"disable_content_type_detection\":",
+            &self.disable_content_type_detection,
+        );
+        object.close()
     }
 }
 
@@ -2529,9 +2487,8 @@ impl WriteJson for InputMediaLink {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"link\"");
-        object.field(",\"url\":", &self.url)?;
-        object.close();
-        Ok(())
+        object.field(",\"url\":", &self.url);
+        object.close()
     }
 }
 
@@ -2702,25 +2659,17 @@ impl WriteJson for InputMediaLivePhoto {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"live_photo\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        object.serde_field(",\"photo\":", &self.photo)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.has_spoiler {
-            object.field(",\"has_spoiler\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.serde_field(",\"photo\":", &self.photo);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"has_spoiler\":", &self.has_spoiler);
+        object.close()
     }
 }
 
@@ -2822,13 +2771,10 @@ impl WriteJson for InputMediaLocation {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"location\"");
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        if let Some(value) = &self.horizontal_accuracy {
-            object.serde_field(",\"horizontal_accuracy\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.serde_optional(",\"horizontal_accuracy\":", &self.horizontal_accuracy);
+        object.close()
     }
 }
 
@@ -2988,24 +2934,16 @@ impl WriteJson for InputMediaPhoto {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"photo\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.has_spoiler {
-            object.field(",\"has_spoiler\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"has_spoiler\":", &self.has_spoiler);
+        object.close()
     }
 }
 
@@ -3096,12 +3034,9 @@ impl WriteJson for InputMediaSticker {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"sticker\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.emoji {
-            object.field(",\"emoji\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.optional(",\"emoji\":", &self.emoji);
+        object.close()
     }
 }
 
@@ -3287,24 +3222,15 @@ impl WriteJson for InputMediaVenue {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"venue\"");
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"address\":", &self.address)?;
-        if let Some(value) = &self.foursquare_id {
-            object.field(",\"foursquare_id\":", value)?;
-        }
-        if let Some(value) = &self.foursquare_type {
-            object.field(",\"foursquare_type\":", value)?;
-        }
-        if let Some(value) = &self.google_place_id {
-            object.field(",\"google_place_id\":", value)?;
-        }
-        if let Some(value) = &self.google_place_type {
-            object.field(",\"google_place_type\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.field(",\"title\":", &self.title);
+        object.field(",\"address\":", &self.address);
+        object.optional(",\"foursquare_id\":", &self.foursquare_id);
+        object.optional(",\"foursquare_type\":", &self.foursquare_type);
+        object.optional(",\"google_place_id\":", &self.google_place_id);
+        object.optional(",\"google_place_type\":", &self.google_place_type);
+        object.close()
     }
 }
 
@@ -3590,45 +3516,23 @@ impl WriteJson for InputMediaVideo {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"video\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.cover {
-            object.serde_field(",\"cover\":", value)?;
-        }
-        if let Some(value) = &self.start_timestamp {
-            object.field(",\"start_timestamp\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.width {
-            object.field(",\"width\":", value)?;
-        }
-        if let Some(value) = &self.height {
-            object.field(",\"height\":", value)?;
-        }
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.supports_streaming {
-            object.field(",\"supports_streaming\":", value)?;
-        }
-        if let Some(value) = &self.has_spoiler {
-            object.field(",\"has_spoiler\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.serde_optional(",\"cover\":", &self.cover);
+        object.optional(",\"start_timestamp\":", &self.start_timestamp);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"width\":", &self.width);
+        object.optional(",\"height\":", &self.height);
+        object.optional(",\"duration\":", &self.duration);
+        object.optional(",\"supports_streaming\":", &self.supports_streaming);
+        object.optional(",\"has_spoiler\":", &self.has_spoiler);
+        object.close()
     }
 }
 
@@ -3778,21 +3682,12 @@ impl WriteJson for InputMediaVoiceNote {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"voice_note\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"duration\":", &self.duration);
+        object.close()
     }
 }
 
@@ -3962,10 +3857,9 @@ impl WriteJson for InputPaidMediaLivePhoto {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"live_photo\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        object.serde_field(",\"photo\":", &self.photo)?;
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.serde_field(",\"photo\":", &self.photo);
+        object.close()
     }
 }
 
@@ -4040,9 +3934,8 @@ impl WriteJson for InputPaidMediaPhoto {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"photo\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.close()
     }
 }
 
@@ -4244,30 +4137,15 @@ impl WriteJson for InputPaidMediaVideo {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"video\"");
-        object.serde_field(",\"media\":", &self.media)?;
-        if let Some(value) = &self.thumbnail {
-            object.serde_field(",\"thumbnail\":", value)?;
-        }
-        if let Some(value) = &self.cover {
-            object.serde_field(",\"cover\":", value)?;
-        }
-        if let Some(value) = &self.start_timestamp {
-            object.field(",\"start_timestamp\":", value)?;
-        }
-        if let Some(value) = &self.width {
-            object.field(",\"width\":", value)?;
-        }
-        if let Some(value) = &self.height {
-            object.field(",\"height\":", value)?;
-        }
-        if let Some(value) = &self.duration {
-            object.field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.supports_streaming {
-            object.field(",\"supports_streaming\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"media\":", &self.media);
+        object.serde_optional(",\"thumbnail\":", &self.thumbnail);
+        object.serde_optional(",\"cover\":", &self.cover);
+        object.optional(",\"start_timestamp\":", &self.start_timestamp);
+        object.optional(",\"width\":", &self.width);
+        object.optional(",\"height\":", &self.height);
+        object.optional(",\"duration\":", &self.duration);
+        object.optional(",\"supports_streaming\":", &self.supports_streaming);
+        object.close()
     }
 }
 
@@ -4417,9 +4295,8 @@ impl WriteJson for InputProfilePhotoStatic {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"static\"");
-        object.serde_field(",\"photo\":", &self.photo)?;
-        object.close();
-        Ok(())
+        object.serde_field(",\"photo\":", &self.photo);
+        object.close()
     }
 }
 
@@ -4510,12 +4387,9 @@ impl WriteJson for InputProfilePhotoAnimated {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"animated\"");
-        object.serde_field(",\"animation\":", &self.animation)?;
-        if let Some(value) = &self.main_frame_timestamp {
-            object.serde_field(",\"main_frame_timestamp\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"animation\":", &self.animation);
+        object.serde_optional(",\"main_frame_timestamp\":", &self.main_frame_timestamp);
+        object.close()
     }
 }
 
@@ -4663,9 +4537,8 @@ impl WriteJson for InputStoryContentPhoto {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"photo\"");
-        object.serde_field(",\"photo\":", &self.photo)?;
-        object.close();
-        Ok(())
+        object.serde_field(",\"photo\":", &self.photo);
+        object.close()
     }
 }
 
@@ -4792,18 +4665,11 @@ impl WriteJson for InputStoryContentVideo {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"video\"");
-        object.serde_field(",\"video\":", &self.video)?;
-        if let Some(value) = &self.duration {
-            object.serde_field(",\"duration\":", value)?;
-        }
-        if let Some(value) = &self.cover_frame_timestamp {
-            object.serde_field(",\"cover_frame_timestamp\":", value)?;
-        }
-        if let Some(value) = &self.is_animation {
-            object.field(",\"is_animation\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"video\":", &self.video);
+        object.serde_optional(",\"duration\":", &self.duration);
+        object.serde_optional(",\"cover_frame_timestamp\":", &self.cover_frame_timestamp);
+        object.optional(",\"is_animation\":", &self.is_animation);
+        object.close()
     }
 }
 

@@ -150,8 +150,7 @@ impl<'de> Deserialize<'de> for CallbackGame {
 
 impl WriteJson for CallbackGame {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        Object::open(out).close();
-        Ok(())
+        Object::open(out).close()
     }
 }
 

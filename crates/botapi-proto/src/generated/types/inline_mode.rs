@@ -192,15 +192,10 @@ impl<'de> Deserialize<'de> for InlineQueryResultsButton {
 impl WriteJson for InlineQueryResultsButton {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.web_app {
-            object.field(",\"web_app\":", value)?;
-        }
-        if let Some(value) = &self.start_parameter {
-            object.field(",\"start_parameter\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"web_app\":", &self.web_app);
+        object.optional(",\"start_parameter\":", &self.start_parameter);
+        object.close()
     }
 }
 
@@ -735,29 +730,16 @@ impl WriteJson for InlineQueryResultArticle {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"article\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"input_message_content\":", &self.input_message_content)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.url {
-            object.field(",\"url\":", value)?;
-        }
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_url {
-            object.field(",\"thumbnail_url\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_width {
-            object.field(",\"thumbnail_width\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_height {
-            object.field(",\"thumbnail_height\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"title\":", &self.title);
+        object.field(",\"input_message_content\":", &self.input_message_content);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"url\":", &self.url);
+        object.optional(",\"description\":", &self.description);
+        object.optional(",\"thumbnail_url\":", &self.thumbnail_url);
+        object.optional(",\"thumbnail_width\":", &self.thumbnail_width);
+        object.optional(",\"thumbnail_height\":", &self.thumbnail_height);
+        object.close()
     }
 }
 
@@ -1042,41 +1024,23 @@ impl WriteJson for InlineQueryResultPhoto {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"photo\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"photo_url\":", &self.photo_url)?;
-        object.field(",\"thumbnail_url\":", &self.thumbnail_url)?;
-        if let Some(value) = &self.photo_width {
-            object.field(",\"photo_width\":", value)?;
-        }
-        if let Some(value) = &self.photo_height {
-            object.field(",\"photo_height\":", value)?;
-        }
-        if let Some(value) = &self.title {
-            object.field(",\"title\":", value)?;
-        }
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"photo_url\":", &self.photo_url);
+        object.field(",\"thumbnail_url\":", &self.thumbnail_url);
+        object.optional(",\"photo_width\":", &self.photo_width);
+        object.optional(",\"photo_height\":", &self.photo_height);
+        object.optional(",\"title\":", &self.title);
+        object.optional(",\"description\":", &self.description);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -1379,44 +1343,24 @@ impl WriteJson for InlineQueryResultGif {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"gif\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"gif_url\":", &self.gif_url)?;
-        if let Some(value) = &self.gif_width {
-            object.field(",\"gif_width\":", value)?;
-        }
-        if let Some(value) = &self.gif_height {
-            object.field(",\"gif_height\":", value)?;
-        }
-        if let Some(value) = &self.gif_duration {
-            object.field(",\"gif_duration\":", value)?;
-        }
-        object.field(",\"thumbnail_url\":", &self.thumbnail_url)?;
-        if let Some(value) = &self.thumbnail_mime_type {
-            object.field(",\"thumbnail_mime_type\":", value)?;
-        }
-        if let Some(value) = &self.title {
-            object.field(",\"title\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"gif_url\":", &self.gif_url);
+        object.optional(",\"gif_width\":", &self.gif_width);
+        object.optional(",\"gif_height\":", &self.gif_height);
+        object.optional(",\"gif_duration\":", &self.gif_duration);
+        object.field(",\"thumbnail_url\":", &self.thumbnail_url);
+        object.optional(",\"thumbnail_mime_type\":", &self.thumbnail_mime_type);
+        object.optional(",\"title\":", &self.title);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -1719,44 +1663,24 @@ impl WriteJson for InlineQueryResultMpeg4Gif {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"mpeg4_gif\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"mpeg4_url\":", &self.mpeg4_url)?;
-        if let Some(value) = &self.mpeg4_width {
-            object.field(",\"mpeg4_width\":", value)?;
-        }
-        if let Some(value) = &self.mpeg4_height {
-            object.field(",\"mpeg4_height\":", value)?;
-        }
-        if let Some(value) = &self.mpeg4_duration {
-            object.field(",\"mpeg4_duration\":", value)?;
-        }
-        object.field(",\"thumbnail_url\":", &self.thumbnail_url)?;
-        if let Some(value) = &self.thumbnail_mime_type {
-            object.field(",\"thumbnail_mime_type\":", value)?;
-        }
-        if let Some(value) = &self.title {
-            object.field(",\"title\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"mpeg4_url\":", &self.mpeg4_url);
+        object.optional(",\"mpeg4_width\":", &self.mpeg4_width);
+        object.optional(",\"mpeg4_height\":", &self.mpeg4_height);
+        object.optional(",\"mpeg4_duration\":", &self.mpeg4_duration);
+        object.field(",\"thumbnail_url\":", &self.thumbnail_url);
+        object.optional(",\"thumbnail_mime_type\":", &self.thumbnail_mime_type);
+        object.optional(",\"title\":", &self.title);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -2065,43 +1989,25 @@ impl WriteJson for InlineQueryResultVideo {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"video\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"video_url\":", &self.video_url)?;
-        object.field(",\"mime_type\":", &self.mime_type)?;
-        object.field(",\"thumbnail_url\":", &self.thumbnail_url)?;
-        object.field(",\"title\":", &self.title)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.video_width {
-            object.field(",\"video_width\":", value)?;
-        }
-        if let Some(value) = &self.video_height {
-            object.field(",\"video_height\":", value)?;
-        }
-        if let Some(value) = &self.video_duration {
-            object.field(",\"video_duration\":", value)?;
-        }
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"video_url\":", &self.video_url);
+        object.field(",\"mime_type\":", &self.mime_type);
+        object.field(",\"thumbnail_url\":", &self.thumbnail_url);
+        object.field(",\"title\":", &self.title);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"video_width\":", &self.video_width);
+        object.optional(",\"video_height\":", &self.video_height);
+        object.optional(",\"video_duration\":", &self.video_duration);
+        object.optional(",\"description\":", &self.description);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -2332,32 +2238,17 @@ impl WriteJson for InlineQueryResultAudio {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"audio\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"audio_url\":", &self.audio_url)?;
-        object.field(",\"title\":", &self.title)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.performer {
-            object.field(",\"performer\":", value)?;
-        }
-        if let Some(value) = &self.audio_duration {
-            object.field(",\"audio_duration\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"audio_url\":", &self.audio_url);
+        object.field(",\"title\":", &self.title);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"performer\":", &self.performer);
+        object.optional(",\"audio_duration\":", &self.audio_duration);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -2570,29 +2461,16 @@ impl WriteJson for InlineQueryResultVoice {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"voice\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"voice_url\":", &self.voice_url)?;
-        object.field(",\"title\":", &self.title)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.voice_duration {
-            object.field(",\"voice_duration\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"voice_url\":", &self.voice_url);
+        object.field(",\"title\":", &self.title);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"voice_duration\":", &self.voice_duration);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -2871,39 +2749,20 @@ impl WriteJson for InlineQueryResultDocument {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"document\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"title\":", &self.title)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        object.field(",\"document_url\":", &self.document_url)?;
-        object.field(",\"mime_type\":", &self.mime_type)?;
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_url {
-            object.field(",\"thumbnail_url\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_width {
-            object.field(",\"thumbnail_width\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_height {
-            object.field(",\"thumbnail_height\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"title\":", &self.title);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.field(",\"document_url\":", &self.document_url);
+        object.field(",\"mime_type\":", &self.mime_type);
+        object.optional(",\"description\":", &self.description);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.optional(",\"thumbnail_url\":", &self.thumbnail_url);
+        object.optional(",\"thumbnail_width\":", &self.thumbnail_width);
+        object.optional(",\"thumbnail_height\":", &self.thumbnail_height);
+        object.close()
     }
 }
 
@@ -3182,39 +3041,20 @@ impl WriteJson for InlineQueryResultLocation {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"location\"");
-        object.field(",\"id\":", &self.id)?;
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        object.field(",\"title\":", &self.title)?;
-        if let Some(value) = &self.horizontal_accuracy {
-            object.serde_field(",\"horizontal_accuracy\":", value)?;
-        }
-        if let Some(value) = &self.live_period {
-            object.field(",\"live_period\":", value)?;
-        }
-        if let Some(value) = &self.heading {
-            object.field(",\"heading\":", value)?;
-        }
-        if let Some(value) = &self.proximity_alert_radius {
-            object.field(",\"proximity_alert_radius\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_url {
-            object.field(",\"thumbnail_url\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_width {
-            object.field(",\"thumbnail_width\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_height {
-            object.field(",\"thumbnail_height\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.field(",\"title\":", &self.title);
+        object.serde_optional(",\"horizontal_accuracy\":", &self.horizontal_accuracy);
+        object.optional(",\"live_period\":", &self.live_period);
+        object.optional(",\"heading\":", &self.heading);
+        object.optional(",\"proximity_alert_radius\":", &self.proximity_alert_radius);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.optional(",\"thumbnail_url\":", &self.thumbnail_url);
+        object.optional(",\"thumbnail_width\":", &self.thumbnail_width);
+        object.optional(",\"thumbnail_height\":", &self.thumbnail_height);
+        object.close()
     }
 }
 
@@ -3505,40 +3345,21 @@ impl WriteJson for InlineQueryResultVenue {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"venue\"");
-        object.field(",\"id\":", &self.id)?;
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"address\":", &self.address)?;
-        if let Some(value) = &self.foursquare_id {
-            object.field(",\"foursquare_id\":", value)?;
-        }
-        if let Some(value) = &self.foursquare_type {
-            object.field(",\"foursquare_type\":", value)?;
-        }
-        if let Some(value) = &self.google_place_id {
-            object.field(",\"google_place_id\":", value)?;
-        }
-        if let Some(value) = &self.google_place_type {
-            object.field(",\"google_place_type\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_url {
-            object.field(",\"thumbnail_url\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_width {
-            object.field(",\"thumbnail_width\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_height {
-            object.field(",\"thumbnail_height\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.field(",\"title\":", &self.title);
+        object.field(",\"address\":", &self.address);
+        object.optional(",\"foursquare_id\":", &self.foursquare_id);
+        object.optional(",\"foursquare_type\":", &self.foursquare_type);
+        object.optional(",\"google_place_id\":", &self.google_place_id);
+        object.optional(",\"google_place_type\":", &self.google_place_type);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.optional(",\"thumbnail_url\":", &self.thumbnail_url);
+        object.optional(",\"thumbnail_width\":", &self.thumbnail_width);
+        object.optional(",\"thumbnail_height\":", &self.thumbnail_height);
+        object.close()
     }
 }
 
@@ -3769,32 +3590,17 @@ impl WriteJson for InlineQueryResultContact {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"contact\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"phone_number\":", &self.phone_number)?;
-        object.field(",\"first_name\":", &self.first_name)?;
-        if let Some(value) = &self.last_name {
-            object.field(",\"last_name\":", value)?;
-        }
-        if let Some(value) = &self.vcard {
-            object.field(",\"vcard\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_url {
-            object.field(",\"thumbnail_url\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_width {
-            object.field(",\"thumbnail_width\":", value)?;
-        }
-        if let Some(value) = &self.thumbnail_height {
-            object.field(",\"thumbnail_height\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"phone_number\":", &self.phone_number);
+        object.field(",\"first_name\":", &self.first_name);
+        object.optional(",\"last_name\":", &self.last_name);
+        object.optional(",\"vcard\":", &self.vcard);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.optional(",\"thumbnail_url\":", &self.thumbnail_url);
+        object.optional(",\"thumbnail_width\":", &self.thumbnail_width);
+        object.optional(",\"thumbnail_height\":", &self.thumbnail_height);
+        object.close()
     }
 }
 
@@ -3895,13 +3701,10 @@ impl WriteJson for InlineQueryResultGame {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"game\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"game_short_name\":", &self.game_short_name)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"game_short_name\":", &self.game_short_name);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.close()
     }
 }
 
@@ -4129,34 +3932,20 @@ impl WriteJson for InlineQueryResultCachedPhoto {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"photo\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"photo_file_id\":", &self.photo_file_id)?;
-        if let Some(value) = &self.title {
-            object.field(",\"title\":", value)?;
-        }
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"photo_file_id\":", &self.photo_file_id);
+        object.optional(",\"title\":", &self.title);
+        object.optional(",\"description\":", &self.description);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -4372,31 +4161,19 @@ impl WriteJson for InlineQueryResultCachedGif {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"gif\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"gif_file_id\":", &self.gif_file_id)?;
-        if let Some(value) = &self.title {
-            object.field(",\"title\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"gif_file_id\":", &self.gif_file_id);
+        object.optional(",\"title\":", &self.title);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -4612,31 +4389,19 @@ impl WriteJson for InlineQueryResultCachedMpeg4Gif {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"mpeg4_gif\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"mpeg4_file_id\":", &self.mpeg4_file_id)?;
-        if let Some(value) = &self.title {
-            object.field(",\"title\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"mpeg4_file_id\":", &self.mpeg4_file_id);
+        object.optional(",\"title\":", &self.title);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -4762,16 +4527,11 @@ impl WriteJson for InlineQueryResultCachedSticker {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"sticker\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"sticker_file_id\":", &self.sticker_file_id)?;
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"sticker_file_id\":", &self.sticker_file_id);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -4984,29 +4744,16 @@ impl WriteJson for InlineQueryResultCachedDocument {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"document\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"document_file_id\":", &self.document_file_id)?;
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"title\":", &self.title);
+        object.field(",\"document_file_id\":", &self.document_file_id);
+        object.optional(",\"description\":", &self.description);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -5237,32 +4984,20 @@ impl WriteJson for InlineQueryResultCachedVideo {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"video\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"video_file_id\":", &self.video_file_id)?;
-        object.field(",\"title\":", &self.title)?;
-        if let Some(value) = &self.description {
-            object.field(",\"description\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.show_caption_above_media {
-            object.field(",\"show_caption_above_media\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"video_file_id\":", &self.video_file_id);
+        object.field(",\"title\":", &self.title);
+        object.optional(",\"description\":", &self.description);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(
+            ",\"show_caption_above_media\":",
+            &self.show_caption_above_media,
+        );
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -5457,26 +5192,15 @@ impl WriteJson for InlineQueryResultCachedVoice {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"voice\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"voice_file_id\":", &self.voice_file_id)?;
-        object.field(",\"title\":", &self.title)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"voice_file_id\":", &self.voice_file_id);
+        object.field(",\"title\":", &self.title);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -5656,25 +5380,14 @@ impl WriteJson for InlineQueryResultCachedAudio {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"audio\"");
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"audio_file_id\":", &self.audio_file_id)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.caption_entities {
-            object.field(",\"caption_entities\":", value)?;
-        }
-        if let Some(value) = &self.reply_markup {
-            object.field(",\"reply_markup\":", value)?;
-        }
-        if let Some(value) = &self.input_message_content {
-            object.field(",\"input_message_content\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"audio_file_id\":", &self.audio_file_id);
+        object.optional(",\"caption\":", &self.caption);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"caption_entities\":", &self.caption_entities);
+        object.optional(",\"reply_markup\":", &self.reply_markup);
+        object.optional(",\"input_message_content\":", &self.input_message_content);
+        object.close()
     }
 }
 
@@ -5915,18 +5628,11 @@ impl<'de> Deserialize<'de> for InputTextMessageContent {
 impl WriteJson for InputTextMessageContent {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"message_text\":", &self.message_text)?;
-        if let Some(value) = &self.parse_mode {
-            object.field(",\"parse_mode\":", value)?;
-        }
-        if let Some(value) = &self.entities {
-            object.field(",\"entities\":", value)?;
-        }
-        if let Some(value) = &self.link_preview_options {
-            object.field(",\"link_preview_options\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"message_text\":", &self.message_text);
+        object.optional(",\"parse_mode\":", &self.parse_mode);
+        object.optional(",\"entities\":", &self.entities);
+        object.optional(",\"link_preview_options\":", &self.link_preview_options);
+        object.close()
     }
 }
 
@@ -5983,9 +5689,8 @@ impl<'de> Deserialize<'de> for InputRichMessageContent {
 impl WriteJson for InputRichMessageContent {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"rich_message\":", &self.rich_message)?;
-        object.close();
-        Ok(())
+        object.field(",\"rich_message\":", &self.rich_message);
+        object.close()
     }
 }
 
@@ -6124,22 +5829,13 @@ impl<'de> Deserialize<'de> for InputLocationMessageContent {
 impl WriteJson for InputLocationMessageContent {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        if let Some(value) = &self.horizontal_accuracy {
-            object.serde_field(",\"horizontal_accuracy\":", value)?;
-        }
-        if let Some(value) = &self.live_period {
-            object.field(",\"live_period\":", value)?;
-        }
-        if let Some(value) = &self.heading {
-            object.field(",\"heading\":", value)?;
-        }
-        if let Some(value) = &self.proximity_alert_radius {
-            object.field(",\"proximity_alert_radius\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.serde_optional(",\"horizontal_accuracy\":", &self.horizontal_accuracy);
+        object.optional(",\"live_period\":", &self.live_period);
+        object.optional(",\"heading\":", &self.heading);
+        object.optional(",\"proximity_alert_radius\":", &self.proximity_alert_radius);
+        object.close()
     }
 }
 
@@ -6297,24 +5993,15 @@ impl<'de> Deserialize<'de> for InputVenueMessageContent {
 impl WriteJson for InputVenueMessageContent {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.serde_field(",\"latitude\":", &self.latitude)?;
-        object.serde_field(",\"longitude\":", &self.longitude)?;
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"address\":", &self.address)?;
-        if let Some(value) = &self.foursquare_id {
-            object.field(",\"foursquare_id\":", value)?;
-        }
-        if let Some(value) = &self.foursquare_type {
-            object.field(",\"foursquare_type\":", value)?;
-        }
-        if let Some(value) = &self.google_place_id {
-            object.field(",\"google_place_id\":", value)?;
-        }
-        if let Some(value) = &self.google_place_type {
-            object.field(",\"google_place_type\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"latitude\":", &self.latitude);
+        object.serde_field(",\"longitude\":", &self.longitude);
+        object.field(",\"title\":", &self.title);
+        object.field(",\"address\":", &self.address);
+        object.optional(",\"foursquare_id\":", &self.foursquare_id);
+        object.optional(",\"foursquare_type\":", &self.foursquare_type);
+        object.optional(",\"google_place_id\":", &self.google_place_id);
+        object.optional(",\"google_place_type\":", &self.google_place_type);
+        object.close()
     }
 }
 
@@ -6413,16 +6100,11 @@ impl<'de> Deserialize<'de> for InputContactMessageContent {
 impl WriteJson for InputContactMessageContent {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"phone_number\":", &self.phone_number)?;
-        object.field(",\"first_name\":", &self.first_name)?;
-        if let Some(value) = &self.last_name {
-            object.field(",\"last_name\":", value)?;
-        }
-        if let Some(value) = &self.vcard {
-            object.field(",\"vcard\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"phone_number\":", &self.phone_number);
+        object.field(",\"first_name\":", &self.first_name);
+        object.optional(",\"last_name\":", &self.last_name);
+        object.optional(",\"vcard\":", &self.vcard);
+        object.close()
     }
 }
 
@@ -6767,58 +6449,30 @@ impl<'de> Deserialize<'de> for InputInvoiceMessageContent {
 impl WriteJson for InputInvoiceMessageContent {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"description\":", &self.description)?;
-        object.field(",\"payload\":", &self.payload)?;
-        if let Some(value) = &self.provider_token {
-            object.field(",\"provider_token\":", value)?;
-        }
-        object.field(",\"currency\":", &self.currency)?;
-        object.field(",\"prices\":", &self.prices)?;
-        if let Some(value) = &self.max_tip_amount {
-            object.field(",\"max_tip_amount\":", value)?;
-        }
-        if let Some(value) = &self.suggested_tip_amounts {
-            object.field(",\"suggested_tip_amounts\":", value)?;
-        }
-        if let Some(value) = &self.provider_data {
-            object.field(",\"provider_data\":", value)?;
-        }
-        if let Some(value) = &self.photo_url {
-            object.field(",\"photo_url\":", value)?;
-        }
-        if let Some(value) = &self.photo_size {
-            object.field(",\"photo_size\":", value)?;
-        }
-        if let Some(value) = &self.photo_width {
-            object.field(",\"photo_width\":", value)?;
-        }
-        if let Some(value) = &self.photo_height {
-            object.field(",\"photo_height\":", value)?;
-        }
-        if let Some(value) = &self.need_name {
-            object.field(",\"need_name\":", value)?;
-        }
-        if let Some(value) = &self.need_phone_number {
-            object.field(",\"need_phone_number\":", value)?;
-        }
-        if let Some(value) = &self.need_email {
-            object.field(",\"need_email\":", value)?;
-        }
-        if let Some(value) = &self.need_shipping_address {
-            object.field(",\"need_shipping_address\":", value)?;
-        }
-        if let Some(value) = &self.send_phone_number_to_provider {
-            object.field(",\"send_phone_number_to_provider\":", value)?;
-        }
-        if let Some(value) = &self.send_email_to_provider {
-            object.field(",\"send_email_to_provider\":", value)?;
-        }
-        if let Some(value) = &self.is_flexible {
-            object.field(",\"is_flexible\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"title\":", &self.title);
+        object.field(",\"description\":", &self.description);
+        object.field(",\"payload\":", &self.payload);
+        object.optional(",\"provider_token\":", &self.provider_token);
+        object.field(",\"currency\":", &self.currency);
+        object.field(",\"prices\":", &self.prices);
+        object.optional(",\"max_tip_amount\":", &self.max_tip_amount);
+        object.optional(",\"suggested_tip_amounts\":", &self.suggested_tip_amounts);
+        object.optional(",\"provider_data\":", &self.provider_data);
+        object.optional(",\"photo_url\":", &self.photo_url);
+        object.optional(",\"photo_size\":", &self.photo_size);
+        object.optional(",\"photo_width\":", &self.photo_width);
+        object.optional(",\"photo_height\":", &self.photo_height);
+        object.optional(",\"need_name\":", &self.need_name);
+        object.optional(",\"need_phone_number\":", &self.need_phone_number);
+        object.optional(",\"need_email\":", &self.need_email);
+        object.optional(",\"need_shipping_address\":", &self.need_shipping_address);
+        object.optional(
+            ",\"send_phone_number_to_provider\":",
+            &self.send_phone_number_to_provider,
+        );
+        object.optional(",\"send_email_to_provider\":", &self.send_email_to_provider);
+        object.optional(",\"is_flexible\":", &self.is_flexible);
+        object.close()
     }
 }
 

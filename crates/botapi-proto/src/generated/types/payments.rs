@@ -70,10 +70,9 @@ impl<'de> Deserialize<'de> for LabeledPrice {
 impl WriteJson for LabeledPrice {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"label\":", &self.label)?;
-        object.field(",\"amount\":", &self.amount)?;
-        object.close();
-        Ok(())
+        object.field(",\"label\":", &self.label);
+        object.field(",\"amount\":", &self.amount);
+        object.close()
     }
 }
 
@@ -430,11 +429,10 @@ impl<'de> Deserialize<'de> for ShippingOption {
 impl WriteJson for ShippingOption {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"title\":", &self.title)?;
-        object.field(",\"prices\":", &self.prices)?;
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"title\":", &self.title);
+        object.field(",\"prices\":", &self.prices);
+        object.close()
     }
 }
 

@@ -202,26 +202,13 @@ impl<'de> Deserialize<'de> for InputRichMessage {
 impl WriteJson for InputRichMessage {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.blocks {
-            object.field(",\"blocks\":", value)?;
-        }
-        if let Some(value) = &self.html {
-            object.field(",\"html\":", value)?;
-        }
-        if let Some(value) = &self.markdown {
-            object.field(",\"markdown\":", value)?;
-        }
-        if let Some(value) = &self.media {
-            object.field(",\"media\":", value)?;
-        }
-        if let Some(value) = &self.is_rtl {
-            object.field(",\"is_rtl\":", value)?;
-        }
-        if let Some(value) = &self.skip_entity_detection {
-            object.field(",\"skip_entity_detection\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.optional(",\"blocks\":", &self.blocks);
+        object.optional(",\"html\":", &self.html);
+        object.optional(",\"markdown\":", &self.markdown);
+        object.optional(",\"media\":", &self.media);
+        object.optional(",\"is_rtl\":", &self.is_rtl);
+        object.optional(",\"skip_entity_detection\":", &self.skip_entity_detection);
+        object.close()
     }
 }
 
@@ -294,10 +281,9 @@ impl<'de> Deserialize<'de> for InputRichMessageMedia {
 impl WriteJson for InputRichMessageMedia {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"id\":", &self.id)?;
-        object.field(",\"media\":", &self.media)?;
-        object.close();
-        Ok(())
+        object.field(",\"id\":", &self.id);
+        object.field(",\"media\":", &self.media);
+        object.close()
     }
 }
 
@@ -528,39 +514,24 @@ impl<'de> Deserialize<'de> for RichMessageButton {
 impl WriteJson for RichMessageButton {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.style {
-            object.field(",\"style\":", value)?;
-        }
-        if let Some(value) = &self.url {
-            object.field(",\"url\":", value)?;
-        }
-        if let Some(value) = &self.callback_data {
-            object.field(",\"callback_data\":", value)?;
-        }
-        if let Some(value) = &self.web_app {
-            object.field(",\"web_app\":", value)?;
-        }
-        if let Some(value) = &self.login_url {
-            object.field(",\"login_url\":", value)?;
-        }
-        if let Some(value) = &self.switch_inline_query {
-            object.field(",\"switch_inline_query\":", value)?;
-        }
-        if let Some(value) = &self.switch_inline_query_current_chat {
-            object.field(",\"switch_inline_query_current_chat\":", value)?;
-        }
-        if let Some(value) = &self.switch_inline_query_chosen_chat {
-            object.field(",\"switch_inline_query_chosen_chat\":", value)?;
-        }
-        if let Some(value) = &self.copy_text {
-            object.field(",\"copy_text\":", value)?;
-        }
-        if let Some(value) = &self.disabled {
-            object.field(",\"disabled\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"style\":", &self.style);
+        object.optional(",\"url\":", &self.url);
+        object.optional(",\"callback_data\":", &self.callback_data);
+        object.optional(",\"web_app\":", &self.web_app);
+        object.optional(",\"login_url\":", &self.login_url);
+        object.optional(",\"switch_inline_query\":", &self.switch_inline_query);
+        object.optional(
+            ",\"switch_inline_query_current_chat\":",
+            &self.switch_inline_query_current_chat,
+        );
+        object.optional(
+            ",\"switch_inline_query_chosen_chat\":",
+            &self.switch_inline_query_chosen_chat,
+        );
+        object.optional(",\"copy_text\":", &self.copy_text);
+        object.optional(",\"disabled\":", &self.disabled);
+        object.close()
     }
 }
 
@@ -986,9 +957,8 @@ impl WriteJson for RichTextBold {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"bold\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1056,9 +1026,8 @@ impl WriteJson for RichTextItalic {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"italic\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1126,9 +1095,8 @@ impl WriteJson for RichTextUnderline {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"underline\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1196,9 +1164,8 @@ impl WriteJson for RichTextStrikethrough {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"strikethrough\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1266,9 +1233,8 @@ impl WriteJson for RichTextSpoiler {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"spoiler\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1360,11 +1326,10 @@ impl WriteJson for RichTextDateTime {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"date_time\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"unix_time\":", &self.unix_time)?;
-        object.field(",\"date_time_format\":", &self.date_time_format)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"unix_time\":", &self.unix_time);
+        object.field(",\"date_time_format\":", &self.date_time_format);
+        object.close()
     }
 }
 
@@ -1442,10 +1407,9 @@ impl WriteJson for RichTextTextMention {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"text_mention\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"user\":", &self.user)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"user\":", &self.user);
+        object.close()
     }
 }
 
@@ -1513,9 +1477,8 @@ impl WriteJson for RichTextSubscript {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"subscript\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1583,9 +1546,8 @@ impl WriteJson for RichTextSuperscript {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"superscript\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1653,9 +1615,8 @@ impl WriteJson for RichTextMarked {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"marked\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1723,9 +1684,8 @@ impl WriteJson for RichTextCode {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"code\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1806,10 +1766,9 @@ impl WriteJson for RichTextCustomEmoji {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"custom_emoji\"");
-        object.field(",\"custom_emoji_id\":", &self.custom_emoji_id)?;
-        object.field(",\"alternative_text\":", &self.alternative_text)?;
-        object.close();
-        Ok(())
+        object.field(",\"custom_emoji_id\":", &self.custom_emoji_id);
+        object.field(",\"alternative_text\":", &self.alternative_text);
+        object.close()
     }
 }
 
@@ -1877,9 +1836,8 @@ impl WriteJson for RichTextMathematicalExpression {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"mathematical_expression\"");
-        object.field(",\"expression\":", &self.expression)?;
-        object.close();
-        Ok(())
+        object.field(",\"expression\":", &self.expression);
+        object.close()
     }
 }
 
@@ -1957,10 +1915,9 @@ impl WriteJson for RichTextUrl {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"url\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"url\":", &self.url)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"url\":", &self.url);
+        object.close()
     }
 }
 
@@ -2038,10 +1995,9 @@ impl WriteJson for RichTextEmailAddress {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"email_address\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"email_address\":", &self.email_address)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"email_address\":", &self.email_address);
+        object.close()
     }
 }
 
@@ -2119,10 +2075,9 @@ impl WriteJson for RichTextPhoneNumber {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"phone_number\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"phone_number\":", &self.phone_number)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"phone_number\":", &self.phone_number);
+        object.close()
     }
 }
 
@@ -2200,10 +2155,9 @@ impl WriteJson for RichTextBankCardNumber {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"bank_card_number\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"bank_card_number\":", &self.bank_card_number)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"bank_card_number\":", &self.bank_card_number);
+        object.close()
     }
 }
 
@@ -2281,10 +2235,9 @@ impl WriteJson for RichTextMention {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"mention\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"username\":", &self.username)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"username\":", &self.username);
+        object.close()
     }
 }
 
@@ -2362,10 +2315,9 @@ impl WriteJson for RichTextHashtag {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"hashtag\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"hashtag\":", &self.hashtag)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"hashtag\":", &self.hashtag);
+        object.close()
     }
 }
 
@@ -2443,10 +2395,9 @@ impl WriteJson for RichTextCashtag {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"cashtag\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"cashtag\":", &self.cashtag)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"cashtag\":", &self.cashtag);
+        object.close()
     }
 }
 
@@ -2524,10 +2475,9 @@ impl WriteJson for RichTextBotCommand {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"bot_command\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"bot_command\":", &self.bot_command)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"bot_command\":", &self.bot_command);
+        object.close()
     }
 }
 
@@ -2595,9 +2545,8 @@ impl WriteJson for RichTextButton {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"button\"");
-        object.field(",\"button\":", &self.button)?;
-        object.close();
-        Ok(())
+        object.field(",\"button\":", &self.button);
+        object.close()
     }
 }
 
@@ -2663,9 +2612,8 @@ impl WriteJson for RichTextAnchor {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"anchor\"");
-        object.field(",\"name\":", &self.name)?;
-        object.close();
-        Ok(())
+        object.field(",\"name\":", &self.name);
+        object.close()
     }
 }
 
@@ -2743,10 +2691,9 @@ impl WriteJson for RichTextAnchorLink {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"anchor_link\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"anchor_name\":", &self.anchor_name)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"anchor_name\":", &self.anchor_name);
+        object.close()
     }
 }
 
@@ -2824,10 +2771,9 @@ impl WriteJson for RichTextReference {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"reference\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"name\":", &self.name)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"name\":", &self.name);
+        object.close()
     }
 }
 
@@ -2905,10 +2851,9 @@ impl WriteJson for RichTextReferenceLink {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"reference_link\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"reference_name\":", &self.reference_name)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"reference_name\":", &self.reference_name);
+        object.close()
     }
 }
 
@@ -2980,12 +2925,9 @@ impl<'de> Deserialize<'de> for RichBlockCaption {
 impl WriteJson for RichBlockCaption {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.credit {
-            object.field(",\"credit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"credit\":", &self.credit);
+        object.close()
     }
 }
 
@@ -3116,22 +3058,13 @@ impl<'de> Deserialize<'de> for RichBlockTableCell {
 impl WriteJson for RichBlockTableCell {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        if let Some(value) = &self.text {
-            object.field(",\"text\":", value)?;
-        }
-        if let Some(value) = &self.is_header {
-            object.field(",\"is_header\":", value)?;
-        }
-        if let Some(value) = &self.colspan {
-            object.field(",\"colspan\":", value)?;
-        }
-        if let Some(value) = &self.rowspan {
-            object.field(",\"rowspan\":", value)?;
-        }
-        object.field(",\"align\":", &self.align)?;
-        object.field(",\"valign\":", &self.valign)?;
-        object.close();
-        Ok(())
+        object.optional(",\"text\":", &self.text);
+        object.optional(",\"is_header\":", &self.is_header);
+        object.optional(",\"colspan\":", &self.colspan);
+        object.optional(",\"rowspan\":", &self.rowspan);
+        object.field(",\"align\":", &self.align);
+        object.field(",\"valign\":", &self.valign);
+        object.close()
     }
 }
 

@@ -1351,21 +1351,12 @@ impl<'de> Deserialize<'de> for InputRichBlockListItem {
 impl WriteJson for InputRichBlockListItem {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"blocks\":", &self.blocks)?;
-        if let Some(value) = &self.has_checkbox {
-            object.field(",\"has_checkbox\":", value)?;
-        }
-        if let Some(value) = &self.is_checked {
-            object.field(",\"is_checked\":", value)?;
-        }
-        if let Some(value) = &self.value {
-            object.field(",\"value\":", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            object.field(",\"type\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"blocks\":", &self.blocks);
+        object.optional(",\"has_checkbox\":", &self.has_checkbox);
+        object.optional(",\"is_checked\":", &self.is_checked);
+        object.optional(",\"value\":", &self.value);
+        object.optional(",\"type\":", &self.r#type);
+        object.close()
     }
 }
 
@@ -1762,9 +1753,8 @@ impl WriteJson for InputRichBlockParagraph {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"paragraph\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -1842,10 +1832,9 @@ impl WriteJson for InputRichBlockSectionHeading {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"heading\"");
-        object.field(",\"text\":", &self.text)?;
-        object.field(",\"size\":", &self.size)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.field(",\"size\":", &self.size);
+        object.close()
     }
 }
 
@@ -1930,12 +1919,9 @@ impl WriteJson for InputRichBlockPreformatted {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"pre\"");
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.language {
-            object.field(",\"language\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"language\":", &self.language);
+        object.close()
     }
 }
 
@@ -2001,9 +1987,8 @@ impl WriteJson for InputRichBlockFooter {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"footer\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }
 
@@ -2055,8 +2040,7 @@ impl WriteJson for InputRichBlockDivider {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"divider\"");
-        object.close();
-        Ok(())
+        object.close()
     }
 }
 
@@ -2124,9 +2108,8 @@ impl WriteJson for InputRichBlockMathematicalExpression {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"mathematical_expression\"");
-        object.field(",\"expression\":", &self.expression)?;
-        object.close();
-        Ok(())
+        object.field(",\"expression\":", &self.expression);
+        object.close()
     }
 }
 
@@ -2192,9 +2175,8 @@ impl WriteJson for InputRichBlockAnchor {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"anchor\"");
-        object.field(",\"name\":", &self.name)?;
-        object.close();
-        Ok(())
+        object.field(",\"name\":", &self.name);
+        object.close()
     }
 }
 
@@ -2259,9 +2241,8 @@ impl WriteJson for InputRichBlockList {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"list\"");
-        object.field(",\"items\":", &self.items)?;
-        object.close();
-        Ok(())
+        object.field(",\"items\":", &self.items);
+        object.close()
     }
 }
 
@@ -2351,12 +2332,9 @@ impl WriteJson for InputRichBlockBlockQuotation {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"blockquote\"");
-        object.field(",\"blocks\":", &self.blocks)?;
-        if let Some(value) = &self.credit {
-            object.field(",\"credit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"blocks\":", &self.blocks);
+        object.optional(",\"credit\":", &self.credit);
+        object.close()
     }
 }
 
@@ -2447,12 +2425,9 @@ impl WriteJson for InputRichBlockExpandableBlockQuotation {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"expandable_blockquote\"");
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.credit {
-            object.field(",\"credit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"credit\":", &self.credit);
+        object.close()
     }
 }
 
@@ -2537,12 +2512,9 @@ impl WriteJson for InputRichBlockPullQuotation {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"pullquote\"");
-        object.field(",\"text\":", &self.text)?;
-        if let Some(value) = &self.credit {
-            object.field(",\"credit\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.optional(",\"credit\":", &self.credit);
+        object.close()
     }
 }
 
@@ -2626,12 +2598,9 @@ impl WriteJson for InputRichBlockCollage {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"collage\"");
-        object.field(",\"blocks\":", &self.blocks)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"blocks\":", &self.blocks);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -2721,12 +2690,9 @@ impl WriteJson for InputRichBlockSlideshow {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"slideshow\"");
-        object.field(",\"blocks\":", &self.blocks)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"blocks\":", &self.blocks);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -2876,21 +2842,12 @@ impl WriteJson for InputRichBlockTable {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"table\"");
-        object.field(",\"cells\":", &self.cells)?;
-        if let Some(value) = &self.is_bordered {
-            object.field(",\"is_bordered\":", value)?;
-        }
-        if let Some(value) = &self.is_striped {
-            object.field(",\"is_striped\":", value)?;
-        }
-        if let Some(value) = &self.is_compact {
-            object.field(",\"is_compact\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"cells\":", &self.cells);
+        object.optional(",\"is_bordered\":", &self.is_bordered);
+        object.optional(",\"is_striped\":", &self.is_striped);
+        object.optional(",\"is_compact\":", &self.is_compact);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -2985,13 +2942,10 @@ impl WriteJson for InputRichBlockDetails {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"details\"");
-        object.field(",\"summary\":", &self.summary)?;
-        object.field(",\"blocks\":", &self.blocks)?;
-        if let Some(value) = &self.is_open {
-            object.field(",\"is_open\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"summary\":", &self.summary);
+        object.field(",\"blocks\":", &self.blocks);
+        object.optional(",\"is_open\":", &self.is_open);
+        object.close()
     }
 }
 
@@ -3133,21 +3087,12 @@ impl WriteJson for InputRichBlockMap {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"map\"");
-        object.field(",\"location\":", &self.location)?;
-        if let Some(value) = &self.zoom {
-            object.field(",\"zoom\":", value)?;
-        }
-        if let Some(value) = &self.width {
-            object.field(",\"width\":", value)?;
-        }
-        if let Some(value) = &self.height {
-            object.field(",\"height\":", value)?;
-        }
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"location\":", &self.location);
+        object.optional(",\"zoom\":", &self.zoom);
+        object.optional(",\"width\":", &self.width);
+        object.optional(",\"height\":", &self.height);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -3231,12 +3176,9 @@ impl WriteJson for InputRichBlockButtons {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"buttons\"");
-        object.field(",\"buttons\":", &self.buttons)?;
-        if let Some(value) = &self.align {
-            object.field(",\"align\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"buttons\":", &self.buttons);
+        object.optional(",\"align\":", &self.align);
+        object.close()
     }
 }
 
@@ -3321,12 +3263,9 @@ impl WriteJson for InputRichBlockAnimation {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"animation\"");
-        object.field(",\"animation\":", &self.animation)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"animation\":", &self.animation);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -3417,12 +3356,9 @@ impl WriteJson for InputRichBlockAudio {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"audio\"");
-        object.field(",\"audio\":", &self.audio)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"audio\":", &self.audio);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -3513,12 +3449,9 @@ impl WriteJson for InputRichBlockDocument {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"document\"");
-        object.field(",\"document\":", &self.document)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"document\":", &self.document);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -3609,12 +3542,9 @@ impl WriteJson for InputRichBlockPhoto {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"photo\"");
-        object.field(",\"photo\":", &self.photo)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"photo\":", &self.photo);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -3705,12 +3635,9 @@ impl WriteJson for InputRichBlockVideo {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"video\"");
-        object.field(",\"video\":", &self.video)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"video\":", &self.video);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -3801,12 +3728,9 @@ impl WriteJson for InputRichBlockVoiceNote {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"voice_note\"");
-        object.field(",\"voice_note\":", &self.voice_note)?;
-        if let Some(value) = &self.caption {
-            object.field(",\"caption\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.field(",\"voice_note\":", &self.voice_note);
+        object.optional(",\"caption\":", &self.caption);
+        object.close()
     }
 }
 
@@ -3878,8 +3802,7 @@ impl WriteJson for InputRichBlockThinking {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"type\":\"thinking\"");
-        object.field(",\"text\":", &self.text)?;
-        object.close();
-        Ok(())
+        object.field(",\"text\":", &self.text);
+        object.close()
     }
 }

@@ -378,12 +378,11 @@ impl<'de> Deserialize<'de> for MaskPosition {
 impl WriteJson for MaskPosition {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.field(",\"point\":", &self.point)?;
-        object.serde_field(",\"x_shift\":", &self.x_shift)?;
-        object.serde_field(",\"y_shift\":", &self.y_shift)?;
-        object.serde_field(",\"scale\":", &self.scale)?;
-        object.close();
-        Ok(())
+        object.field(",\"point\":", &self.point);
+        object.serde_field(",\"x_shift\":", &self.x_shift);
+        object.serde_field(",\"y_shift\":", &self.y_shift);
+        object.serde_field(",\"scale\":", &self.scale);
+        object.close()
     }
 }
 
@@ -497,17 +496,12 @@ impl<'de> Deserialize<'de> for InputSticker {
 impl WriteJson for InputSticker {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
-        object.serde_field(",\"sticker\":", &self.sticker)?;
-        object.field(",\"format\":", &self.format)?;
-        object.field(",\"emoji_list\":", &self.emoji_list)?;
-        if let Some(value) = &self.mask_position {
-            object.field(",\"mask_position\":", value)?;
-        }
-        if let Some(value) = &self.keywords {
-            object.field(",\"keywords\":", value)?;
-        }
-        object.close();
-        Ok(())
+        object.serde_field(",\"sticker\":", &self.sticker);
+        object.field(",\"format\":", &self.format);
+        object.field(",\"emoji_list\":", &self.emoji_list);
+        object.optional(",\"mask_position\":", &self.mask_position);
+        object.optional(",\"keywords\":", &self.keywords);
+        object.close()
     }
 }
 

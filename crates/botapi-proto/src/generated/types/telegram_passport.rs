@@ -606,12 +606,11 @@ impl WriteJson for PassportElementErrorDataField {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"source\":\"data\"");
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"field_name\":", &self.field_name)?;
-        object.field(",\"data_hash\":", &self.data_hash)?;
-        object.field(",\"message\":", &self.message)?;
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"field_name\":", &self.field_name);
+        object.field(",\"data_hash\":", &self.data_hash);
+        object.field(",\"message\":", &self.message);
+        object.close()
     }
 }
 
@@ -703,11 +702,10 @@ impl WriteJson for PassportElementErrorFrontSide {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"source\":\"front_side\"");
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"file_hash\":", &self.file_hash)?;
-        object.field(",\"message\":", &self.message)?;
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"file_hash\":", &self.file_hash);
+        object.field(",\"message\":", &self.message);
+        object.close()
     }
 }
 
@@ -799,11 +797,10 @@ impl WriteJson for PassportElementErrorReverseSide {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"source\":\"reverse_side\"");
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"file_hash\":", &self.file_hash)?;
-        object.field(",\"message\":", &self.message)?;
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"file_hash\":", &self.file_hash);
+        object.field(",\"message\":", &self.message);
+        object.close()
     }
 }
 
@@ -895,11 +892,10 @@ impl WriteJson for PassportElementErrorSelfie {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"source\":\"selfie\"");
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"file_hash\":", &self.file_hash)?;
-        object.field(",\"message\":", &self.message)?;
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"file_hash\":", &self.file_hash);
+        object.field(",\"message\":", &self.message);
+        object.close()
     }
 }
 
@@ -991,11 +987,10 @@ impl WriteJson for PassportElementErrorFile {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"source\":\"file\"");
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"file_hash\":", &self.file_hash)?;
-        object.field(",\"message\":", &self.message)?;
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"file_hash\":", &self.file_hash);
+        object.field(",\"message\":", &self.message);
+        object.close()
     }
 }
 
@@ -1086,11 +1081,10 @@ impl WriteJson for PassportElementErrorFiles {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"source\":\"files\"");
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"file_hashes\":", &self.file_hashes)?;
-        object.field(",\"message\":", &self.message)?;
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"file_hashes\":", &self.file_hashes);
+        object.field(",\"message\":", &self.message);
+        object.close()
     }
 }
 
@@ -1182,11 +1176,10 @@ impl WriteJson for PassportElementErrorTranslationFile {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"source\":\"translation_file\"");
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"file_hash\":", &self.file_hash)?;
-        object.field(",\"message\":", &self.message)?;
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"file_hash\":", &self.file_hash);
+        object.field(",\"message\":", &self.message);
+        object.close()
     }
 }
 
@@ -1277,11 +1270,10 @@ impl WriteJson for PassportElementErrorTranslationFiles {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"source\":\"translation_files\"");
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"file_hashes\":", &self.file_hashes)?;
-        object.field(",\"message\":", &self.message)?;
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"file_hashes\":", &self.file_hashes);
+        object.field(",\"message\":", &self.message);
+        object.close()
     }
 }
 
@@ -1373,10 +1365,9 @@ impl WriteJson for PassportElementErrorUnspecified {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let mut object = Object::open(out);
         object.constant(",\"source\":\"unspecified\"");
-        object.field(",\"type\":", &self.r#type)?;
-        object.field(",\"element_hash\":", &self.element_hash)?;
-        object.field(",\"message\":", &self.message)?;
-        object.close();
-        Ok(())
+        object.field(",\"type\":", &self.r#type);
+        object.field(",\"element_hash\":", &self.element_hash);
+        object.field(",\"message\":", &self.message);
+        object.close()
     }
 }
