@@ -27,7 +27,7 @@ fn writes_named(model: &Model, name: &str) -> bool {
 }
 
 /// A union has a writer when each of its members has one.
-pub(super) fn union_writes(model: &Model, u: &Union) -> bool {
+fn union_writes(model: &Model, u: &Union) -> bool {
     u.variants
         .iter()
         .all(|v| model.structs.get(&v.member).is_some_and(|s| s.sent))

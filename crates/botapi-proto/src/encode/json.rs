@@ -107,13 +107,6 @@ impl<'a> Object<'a> {
     }
 }
 
-impl<T: WriteJson + ?Sized> WriteJson for &T {
-    #[inline]
-    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        (**self).write_json(out)
-    }
-}
-
 impl<T: WriteJson + ?Sized> WriteJson for Box<T> {
     #[inline]
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
