@@ -7,7 +7,7 @@ mod support;
 
 use std::fmt::Debug;
 
-use botapi_proto::meta::{self, METHODS, MethodInfo, MethodVisitor, visit_method};
+use botapi_proto::meta::{METHODS, MethodInfo, MethodVisitor, visit_method};
 use botapi_proto::{Client, Method, Token};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -195,7 +195,7 @@ fn every_method_writes_what_serde_writes() {
 }
 
 #[test]
-fn the_draws_reach_escapes_unknown_values_and_nested_unions() {
+fn the_draws_reach_escapes_unknown_values_and_nested_arrays() {
     // The generator is not vacuous: over all draws, bodies hold escaped text, values no
     // enum lists, and objects inside arrays inside objects.
     let (mut escaped, mut unknown, mut nested) = (false, false, false);
@@ -213,5 +213,4 @@ fn the_draws_reach_escapes_unknown_values_and_nested_unions() {
         }
     }
     assert!(escaped && unknown && nested, "{escaped} {unknown} {nested}");
-    assert!(meta::method("sendMessage").is_some());
 }
