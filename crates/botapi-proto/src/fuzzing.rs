@@ -17,8 +17,9 @@ fn client() -> Client {
 
 /// Decodes arbitrary bytes as the answer to several methods with a status taken from the
 /// first two bytes. Nothing may panic, no error may show the token's secret, the quick
-/// reader of errors must agree with the full decoder, and rewriting the body's escapes must
-/// not change what it means.
+/// reader of errors must agree with the full decoder, rewriting the body's escapes must
+/// not change what it means, and the crate's JSON reader must read the body as serde_json
+/// does (the same values, or a refusal for the same reason).
 pub fn decode_envelope(data: &[u8]) {
     let (status, body) = match data {
         [a, b, rest @ ..] => (u16::from_be_bytes([*a, *b]) % 500 + 100, rest),
@@ -33,6 +34,11 @@ pub fn decode_envelope(data: &[u8]) {
         crate::decode::unescape_agrees(body),
         "rewriting the escapes changed what the body means"
     );
+    if let Ok(text) = std::str::from_utf8(body)
+        && let Err(difference) = crate::read::compare::agree(text)
+    {
+        panic!("the reader and serde_json differ: {difference}");
+    }
     let client = client();
     check(
         client

@@ -1,11 +1,12 @@
 //! Where a position in a JSON text lies, as a path such as `result[3].message.chat`.
 //!
-//! serde_json reports where a value of the wrong shape ended (line and column). Walking the
+//! The reader reports where a value of the wrong shape ended (a byte offset). Walking the
 //! text up to that point gives the same path a path-tracking deserializer would, without
 //! decoding the whole result a second time through another deserializer type (which would
 //! also instantiate every result type once more).
 
 /// The byte offset of serde_json's `line` (from 1) and `column` (bytes into that line).
+#[cfg(test)]
 pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -32,7 +33,7 @@ enum Frame {
 
 /// The path to the value being read at byte `offset`: object keys joined by `.`, array
 /// indexes as `[i]`; `.` for the top level. The text before `offset` is assumed to be
-/// well-formed JSON (it is: serde_json got that far).
+/// well-formed JSON (it is: the reader got that far).
 pub(crate) fn path_at(text: &str, offset: usize) -> String {
     let bytes = text.as_bytes();
     let end = offset.min(bytes.len());

@@ -102,6 +102,7 @@ mod input_file;
 mod json_path;
 mod method;
 mod raw;
+mod read;
 mod reader_slot;
 mod redact;
 mod request;

@@ -2,7 +2,7 @@
 //! the body is parsed.
 //!
 //! api.telegram.org escapes every character outside ASCII, so chat text in most scripts
-//! arrives as runs of `\uXXXX`. serde_json decodes each escape on its own and builds any
+//! arrives as runs of `\uXXXX`. A JSON reader decodes each escape on its own and builds any
 //! string that holds one in a scratch buffer, which is then copied again into the result.
 //! One pass over the body that writes each character in place of its escape costs less,
 //! and the strings then borrow straight from the text.
@@ -19,7 +19,7 @@
 //!   was not JSON does not become JSON. The decoder reads the text as sent again whenever
 //!   the rewritten one fails, so every error, with its position, is that of the original.
 //! - An escape that is not four hex digits, or a surrogate that is not half of a pair, stops
-//!   the rewrite: serde_json then reads the text as sent and says what is wrong with it.
+//!   the rewrite: the decoder then reads the text as sent and says what is wrong with it.
 //!
 //! What it costs a body with nothing to rewrite: one search for a backslash in a short body,
 //! one for `\u` in a long one, and nothing more than a look at the first KiB of a long body

@@ -10,8 +10,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::json_path;
+use crate::read;
 use crate::types::Update;
-use crate::types::wire::without_position;
 
 #[cfg(doc)]
 use super::Poller;
@@ -133,17 +133,19 @@ impl<'de> Deserialize<'de> for PolledUpdate {
 /// Reads one update from its JSON text: as an [`Update`] if it fits, else kept raw with
 /// the reason and the place. Fails only when the text is not JSON. Webhooks use it too.
 pub(crate) fn read_update(text: &str) -> Result<PolledUpdate, serde_json::Error> {
-    let e = match serde_json::from_str::<Update>(text) {
+    let e = match read::from_str::<Update>(text) {
         Ok(update) => return Ok(PolledUpdate::Update(update)),
         Err(e) => e,
     };
+    // serde_json says why text that is not JSON is not.
     let raw: Value = serde_json::from_str(text)?;
-    let path = (e.line() > 0)
-        .then(|| json_path::path_at(text, json_path::offset_of(text, e.line(), e.column())))
+    let path = e
+        .offset()
+        .map(|offset| json_path::path_at(text, offset))
         .filter(|path| path != ".");
     Ok(PolledUpdate::Unreadable(UnreadableUpdate {
         update_id: raw.get("update_id").and_then(Value::as_i64),
-        error: without_position(&e),
+        error: e.message().to_owned(),
         path,
         raw,
     }))

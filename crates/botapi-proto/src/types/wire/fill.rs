@@ -86,7 +86,7 @@ impl<'de, T: Fill> Visitor<'de> for FillVisitor<'_, T> {
         self.0.fill(&mut Live(map))
     }
 
-    // serde_json offers a struct an array too. Refuse it, after reading it to its end so the
+    // A JSON reader offers a struct an array too (serde_json's and the crate's). Refuse it, after reading it to its end so the
     // error is placed at the array as a whole.
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         IgnoredAny.visit_seq(seq)?;

@@ -4,7 +4,7 @@
 //! (`ChatMember` sends `user` before `status`) are kept as raw JSON text, and once the tag
 //! picks the variant, they are replayed into it, followed by the live entries. An unknown
 //! tag turns everything into the `Value` that `Unknown` keeps. Errors inside the variant
-//! are raised while the object is being read, so serde_json reports them at the place in
+//! are raised while the object is being read, so the reader reports them at the place in
 //! the text where they happened (or, for an entry read before the tag, at the end of the
 //! union's object).
 
@@ -16,8 +16,9 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, 
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::Key;
 use super::fill::{self, BoxSeed, Fill, OptionBoxSeed, Source};
-use super::{Key, without_position};
+use crate::read::{self, ReadError, Reader};
 
 /// A union the generator reads by its tag (or by presence of fields, or by `date`).
 pub(crate) trait Union: Sized {
@@ -142,7 +143,7 @@ impl<'de, A: MapAccess<'de>> Fields<'de, A> {
         while let Some(key) = self.live_key()? {
             let found = key == name;
             let raw = self.map.next_value::<Box<RawValue>>()?;
-            let value = found.then(|| serde_json::from_str::<Value>(raw.get()));
+            let value = found.then(|| read::from_str::<Value>(raw.get()));
             self.early.push((key, raw));
             if let Some(value) = value {
                 return Ok(value.ok().and_then(|v| v.as_i64()));
@@ -203,8 +204,7 @@ impl<'de, A: MapAccess<'de>> Fields<'de, A> {
     pub(crate) fn unknown(&mut self) -> Result<Value, A::Error> {
         let mut object = serde_json::Map::new();
         for (key, raw) in std::mem::take(&mut self.early) {
-            let value = serde_json::from_str(raw.get())
-                .map_err(|e| de::Error::custom(without_position(&e)))?;
+            let value = read::from_str(raw.get()).map_err(de::Error::custom)?;
             object.insert(key.into_owned(), value);
         }
         if let Some((name, tag)) = &self.tag {
@@ -227,7 +227,7 @@ impl<'de, A: MapAccess<'de>> Fields<'de, A> {
     }
 
     /// Ends the object. A variant that failed on an entry read before the tag leaves the
-    /// rest unread; reading it now makes serde_json report the error at the end of the
+    /// rest unread; reading it now makes the reader report the error at the end of the
     /// union, where a path-tracking reader would put it, instead of in the middle.
     fn finish<U>(mut self, read: Result<U, A::Error>) -> Result<U, A::Error> {
         let drain = read.is_ok() || self.failed_early;
@@ -251,8 +251,8 @@ struct Replay<'f, 'de, A> {
 }
 
 impl<'de, A: MapAccess<'de>> Replay<'_, 'de, A> {
-    fn replayed<T>(result: Result<T, serde_json::Error>) -> Result<T, A::Error> {
-        result.map_err(|e| de::Error::custom(without_position(&e)))
+    fn replayed<T>(result: Result<T, ReadError>) -> Result<T, A::Error> {
+        result.map_err(de::Error::custom)
     }
 }
 
@@ -270,26 +270,23 @@ impl<'de, A: MapAccess<'de>> Source<'de> for Replay<'_, 'de, A> {
 
     fn value<T: DeserializeOwned>(&mut self) -> Result<T, A::Error> {
         match self.pending.take() {
-            Some(raw) => Self::replayed(serde_json::from_str(raw.get())),
+            Some(raw) => Self::replayed(read::from_str(raw.get())),
             None => self.fields.map.next_value(),
         }
     }
 
     fn boxed<T: Fill>(&mut self) -> Result<Box<T>, A::Error> {
         match self.pending.take() {
-            Some(raw) => Self::replayed(fill::boxed(&mut serde_json::Deserializer::from_str(
-                raw.get(),
-            ))),
+            Some(raw) => Self::replayed(fill::boxed(&mut Reader::new(raw.get()))),
             None => self.fields.map.next_value_seed(BoxSeed::new()),
         }
     }
 
     fn boxed_option<T: Fill>(&mut self) -> Result<Option<Box<T>>, A::Error> {
         match self.pending.take() {
-            Some(raw) => Self::replayed(
-                OptionBoxSeed::new()
-                    .deserialize(&mut serde_json::Deserializer::from_str(raw.get())),
-            ),
+            Some(raw) => {
+                Self::replayed(OptionBoxSeed::new().deserialize(&mut Reader::new(raw.get())))
+            }
             None => self.fields.map.next_value_seed(OptionBoxSeed::new()),
         }
     }

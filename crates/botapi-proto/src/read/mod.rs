@@ -1,0 +1,792 @@
+//! The JSON reader every decode goes through: a `serde::Deserializer` over a `&str`.
+//!
+//! serde_json's reader makes a call per token and scans strings partly byte by byte; for a
+//! small answer such as getMe that scanning was over half of the time. This one reads the
+//! same grammar with fewer steps: strings eight bytes at a time to their end, keys borrowed,
+//! whitespace checked once per token.
+//!
+//! It hands every visitor exactly what serde_json would: the same calls (`visit_u64` for a
+//! positive integer, `visit_f64` for `-0`, borrowed strings where there is no escape), the
+//! same errors for values of the wrong type (with the same messages), the same limits (128
+//! levels of nesting), the same `RawValue` captures. Floats and integers wider than 64 bits
+//! are handed to serde_json itself, so their values are bit for bit its own. The fuzz
+//! target `reader` and the tests below compare the two on arbitrary text.
+//!
+//! What differs is the error for text that is not JSON: only its kind and place are kept
+//! here. The decoder asks serde_json to describe such text (it is rare and never on the
+//! success path).
+
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod compare;
+mod error;
+mod scan;
+#[cfg(test)]
+mod tests;
+
+use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
+
+pub(crate) use error::{ReadError, ReadErrorKind};
+use scan::{Number, Text};
+
+/// serde_json's name for a `RawValue` asked of a deserializer.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// serde_json's limit on nesting.
+const DEPTH: u8 = 128;
+
+/// Reads `T` from all of `text`, which must hold one JSON value and nothing but
+/// whitespace around it.
+pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T, ReadError> {
+    let mut reader = Reader::new(text);
+    let value = T::deserialize(&mut reader)?;
+    reader.end()?;
+    Ok(value)
+}
+
+/// A position in a JSON text, read with serde.
+pub(crate) struct Reader<'de> {
+    text: &'de str,
+    index: usize,
+    /// Levels of nesting still allowed.
+    depth: u8,
+    /// Unescaped text of the last string that held escapes.
+    scratch: Vec<u8>,
+    /// The containers open while a value is skipped.
+    open: Vec<u8>,
+}
+
+impl<'de> Reader<'de> {
+    pub(crate) fn new(text: &'de str) -> Self {
+        Reader {
+            text,
+            index: 0,
+            depth: DEPTH,
+            scratch: Vec::new(),
+            open: Vec::new(),
+        }
+    }
+
+    /// Checks that only whitespace is left.
+    pub(crate) fn end(&mut self) -> Result<(), ReadError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.peek_error(ReadErrorKind::Syntax, "trailing characters")),
+        }
+    }
+
+    /// The next value's first byte, or an error at the end of the text.
+    fn value_start(&mut self) -> Result<u8, ReadError> {
+        self.peek().ok_or_else(|| self.eof())
+    }
+
+    /// Gives a visitor's error the current place.
+    fn place<T>(&self, result: Result<T, ReadError>) -> Result<T, ReadError> {
+        result.map_err(|e| e.placed(self.index))
+    }
+
+    /// Reads the value at the index only to say it is not what `expected` wanted, in the
+    /// words serde_json would use.
+    #[cold]
+    fn invalid_type(&mut self, expected: &dyn Expected) -> ReadError {
+        let copied;
+        let unexpected = match self.peek() {
+            Some(b'n') => self.literal(b"null").map(|()| Unexpected::Unit),
+            Some(b't') => self.literal(b"true").map(|()| Unexpected::Bool(true)),
+            Some(b'f') => self.literal(b"false").map(|()| Unexpected::Bool(false)),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|n| match n {
+                Number::U64(n) => Unexpected::Unsigned(n),
+                Number::I64(n) => Unexpected::Signed(n),
+                Number::F64(n) => Unexpected::Float(n),
+            }),
+            Some(b'"') => match self.string() {
+                Ok(Text::Borrowed(s) | Text::Copied(s)) => {
+                    copied = s.to_owned();
+                    Ok(Unexpected::Str(&copied))
+                }
+                Err(e) => Err(e),
+            },
+            Some(b'[') => Ok(Unexpected::Seq),
+            Some(b'{') => Ok(Unexpected::Map),
+            Some(_) => return self.peek_error(ReadErrorKind::Syntax, "expected value"),
+            None => return self.eof(),
+        };
+        match unexpected {
+            Ok(unexpected) => {
+                let error: ReadError = de::Error::invalid_type(unexpected, expected);
+                error.placed(self.index)
+            }
+            Err(e) => e,
+        }
+    }
+
+    /// Opens a container: one level deeper, refused past serde_json's limit.
+    fn enter(&mut self) -> Result<(), ReadError> {
+        self.depth -= 1;
+        if self.depth == 0 {
+            self.depth += 1;
+            return Err(self.peek_error(ReadErrorKind::Syntax, "recursion limit exceeded"));
+        }
+        self.eat();
+        Ok(())
+    }
+
+    /// Reads an array through `visitor`, its `[` at the index.
+    fn seq<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, ReadError> {
+        self.enter()?;
+        let value = visitor.visit_seq(Elements {
+            reader: self,
+            first: true,
+        });
+        self.depth += 1;
+        let end = self.end_seq();
+        self.place(value.and_then(|value| end.map(|()| value)))
+    }
+
+    /// Reads an object through `visitor`, its `{` at the index.
+    fn map<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, ReadError> {
+        self.enter()?;
+        let value = visitor.visit_map(Entries {
+            reader: self,
+            first: true,
+        });
+        self.depth += 1;
+        let end = self.end_map();
+        self.place(value.and_then(|value| end.map(|()| value)))
+    }
+
+    fn end_seq(&mut self) -> Result<(), ReadError> {
+        match self.peek() {
+            Some(b']') => {
+                self.eat();
+                Ok(())
+            }
+            Some(b',') => {
+                self.eat();
+                match self.peek() {
+                    Some(b']') => Err(self.peek_error(ReadErrorKind::Syntax, "trailing comma")),
+                    _ => Err(self.peek_error(ReadErrorKind::Syntax, "trailing characters")),
+                }
+            }
+            Some(_) => Err(self.peek_error(ReadErrorKind::Syntax, "trailing characters")),
+            None => Err(self.peek_error(ReadErrorKind::Eof, "EOF while parsing a list")),
+        }
+    }
+
+    fn end_map(&mut self) -> Result<(), ReadError> {
+        match self.peek() {
+            Some(b'}') => {
+                self.eat();
+                Ok(())
+            }
+            Some(b',') => Err(self.peek_error(ReadErrorKind::Syntax, "trailing comma")),
+            Some(_) => Err(self.peek_error(ReadErrorKind::Syntax, "trailing characters")),
+            None => Err(self.peek_error(ReadErrorKind::Eof, "EOF while parsing an object")),
+        }
+    }
+
+    /// Reads a number into `visitor`, as `deserialize_u64` and its kin do.
+    fn number_into<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, ReadError> {
+        match self.value_start()? {
+            b'-' | b'0'..=b'9' => {}
+            _ => return Err(self.invalid_type(&visitor)),
+        }
+        let value = match self.number()? {
+            Number::U64(n) => visitor.visit_u64(n),
+            Number::I64(n) => visitor.visit_i64(n),
+            Number::F64(n) => visitor.visit_f64(n),
+        };
+        self.place(value)
+    }
+
+    /// A string into `visitor`, borrowed where it holds no escape.
+    fn string_into<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, ReadError> {
+        let value = match self.string()? {
+            Text::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Text::Copied(s) => visitor.visit_str(s),
+        };
+        self.place(value)
+    }
+}
+
+impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
+    type Error = ReadError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        let value = match self.value_start()? {
+            b'n' => {
+                self.literal(b"null")?;
+                visitor.visit_unit()
+            }
+            b't' => {
+                self.literal(b"true")?;
+                visitor.visit_bool(true)
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                visitor.visit_bool(false)
+            }
+            b'-' | b'0'..=b'9' => match self.number()? {
+                Number::U64(n) => visitor.visit_u64(n),
+                Number::I64(n) => visitor.visit_i64(n),
+                Number::F64(n) => visitor.visit_f64(n),
+            },
+            b'"' => return self.string_into(visitor),
+            b'[' => return self.seq(visitor),
+            b'{' => return self.map(visitor),
+            _ => return Err(self.peek_error(ReadErrorKind::Syntax, "expected value")),
+        };
+        self.place(value)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        let value = match self.value_start()? {
+            b't' => {
+                self.literal(b"true")?;
+                visitor.visit_bool(true)
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                visitor.visit_bool(false)
+            }
+            _ => return Err(self.invalid_type(&visitor)),
+        };
+        self.place(value)
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.number_into(visitor)
+    }
+
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.wide_integer(visitor, true)
+    }
+
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.wide_integer(visitor, false)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        match self.value_start()? {
+            b'"' => self.string_into(visitor),
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        let value = match self.value_start()? {
+            b'"' => match self.string()? {
+                Text::Borrowed(s) => visitor.visit_borrowed_bytes(s.as_bytes()),
+                Text::Copied(s) => visitor.visit_bytes(s.as_bytes()),
+            },
+            b'[' => return self.seq(visitor),
+            _ => return Err(self.invalid_type(&visitor)),
+        };
+        self.place(value)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        match self.peek() {
+            Some(b'n') => {
+                self.literal(b"null")?;
+                let value = visitor.visit_none();
+                self.place(value)
+            }
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        match self.value_start()? {
+            b'n' => {
+                self.literal(b"null")?;
+                let value = visitor.visit_unit();
+                self.place(value)
+            }
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        if name == RAW_VALUE {
+            // The value's text, as serde_json hands it to a `RawValue`.
+            self.value_start()?;
+            let start = self.index;
+            self.skip()?;
+            let raw = &self.text[start..self.index];
+            return visitor.visit_map(RawEntry(Some(raw)));
+        }
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        match self.value_start()? {
+            b'[' => self.seq(visitor),
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        match self.value_start()? {
+            b'{' => self.map(visitor),
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        match self.value_start()? {
+            b'{' => self.map(visitor),
+            b'[' => self.seq(visitor),
+            _ => Err(self.invalid_type(&visitor)),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        match self.value_start()? {
+            b'"' => {
+                let value = visitor.visit_enum(UnitVariant(self));
+                self.place(value)
+            }
+            b'{' => {
+                self.enter()?;
+                let value = visitor.visit_enum(Variant(self));
+                self.depth += 1;
+                let value = self.place(value)?;
+                match self.peek() {
+                    Some(b'}') => {
+                        self.eat();
+                        Ok(value)
+                    }
+                    Some(_) => Err(self.error(ReadErrorKind::Syntax, "expected value")),
+                    None => Err(self.error(ReadErrorKind::Eof, "EOF while parsing an object")),
+                }
+            }
+            _ => Err(self.peek_error(ReadErrorKind::Syntax, "expected value")),
+        }
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.skip()?;
+        visitor.visit_unit()
+    }
+}
+
+impl<'de> Reader<'de> {
+    /// An `i128` or `u128`: what fits 64 bits as serde_json hands it, the rest as the wide
+    /// value it reads from the digits.
+    fn wide_integer<V: Visitor<'de>>(
+        &mut self,
+        visitor: V,
+        signed: bool,
+    ) -> Result<V::Value, ReadError> {
+        match self.value_start()? {
+            b'-' | b'0'..=b'9' => {}
+            _ => return Err(self.invalid_type(&visitor)),
+        }
+        let text = self.number_text()?;
+        // Integers that fit 64 bits go as serde_json hands them; floats are refused below by
+        // the visitor, as any other type would be.
+        let value = match (text.parse::<u64>(), text.parse::<i64>()) {
+            (Ok(n), _) => visitor.visit_u64(n),
+            (_, Ok(n)) if n < 0 => visitor.visit_i64(n),
+            _ if signed => match text.parse::<i128>() {
+                Ok(n) => visitor.visit_i128(n),
+                Err(_) => Err(de::Error::custom("number out of range")),
+            },
+            _ => match text.parse::<u128>() {
+                Ok(n) => visitor.visit_u128(n),
+                Err(_) => Err(de::Error::custom("number out of range")),
+            },
+        };
+        self.place(value)
+    }
+}
+
+/// The elements of an array.
+struct Elements<'r, 'de> {
+    reader: &'r mut Reader<'de>,
+    first: bool,
+}
+
+impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
+    type Error = ReadError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, ReadError> {
+        let reader = &mut *self.reader;
+        let next = match reader.peek() {
+            Some(b']') => return Ok(None),
+            Some(b',') if !self.first => {
+                reader.eat();
+                reader.peek()
+            }
+            Some(b) if self.first => {
+                self.first = false;
+                Some(b)
+            }
+            Some(_) => {
+                return Err(reader.peek_error(ReadErrorKind::Syntax, "expected `,` or `]`"));
+            }
+            None => return Err(reader.peek_error(ReadErrorKind::Eof, "EOF while parsing a list")),
+        };
+        match next {
+            Some(b']') => Err(reader.peek_error(ReadErrorKind::Syntax, "trailing comma")),
+            Some(_) => seed.deserialize(reader).map(Some),
+            None => Err(reader.eof()),
+        }
+    }
+}
+
+/// The entries of an object.
+struct Entries<'r, 'de> {
+    reader: &'r mut Reader<'de>,
+    first: bool,
+}
+
+impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
+    type Error = ReadError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, ReadError> {
+        let reader = &mut *self.reader;
+        let next = match reader.peek() {
+            Some(b'}') => return Ok(None),
+            Some(b',') if !self.first => {
+                reader.eat();
+                reader.peek()
+            }
+            Some(b) if self.first => {
+                self.first = false;
+                Some(b)
+            }
+            Some(_) => {
+                return Err(reader.peek_error(ReadErrorKind::Syntax, "expected `,` or `}`"));
+            }
+            None => {
+                return Err(reader.peek_error(ReadErrorKind::Eof, "EOF while parsing an object"));
+            }
+        };
+        match next {
+            Some(b'"') => seed.deserialize(Key(reader)).map(Some),
+            Some(b'}') => Err(reader.peek_error(ReadErrorKind::Syntax, "trailing comma")),
+            Some(_) => Err(reader.peek_error(ReadErrorKind::Syntax, "key must be a string")),
+            None => Err(reader.eof()),
+        }
+    }
+
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, ReadError> {
+        self.reader.colon()?;
+        seed.deserialize(&mut *self.reader)
+    }
+}
+
+/// An object key (its opening quote at the index). Text to every visitor, or a number or a
+/// boolean written inside the quotes, as serde_json reads keys.
+struct Key<'r, 'de>(&'r mut Reader<'de>);
+
+impl<'de> Key<'_, 'de> {
+    /// A number or boolean written as a key: `"42"`.
+    fn quoted<V: Visitor<'de>>(
+        self,
+        visitor: V,
+        read: impl FnOnce(&mut Reader<'de>, V) -> Result<V::Value, ReadError>,
+    ) -> Result<V::Value, ReadError> {
+        let reader = self.0;
+        reader.eat();
+        let value = read(reader, visitor)?;
+        if reader.bytes_at() == Some(b'"') {
+            reader.eat();
+            Ok(value)
+        } else {
+            Err(reader.peek_error(
+                ReadErrorKind::Syntax,
+                "expected a quoted number or boolean key",
+            ))
+        }
+    }
+}
+
+impl Reader<'_> {
+    /// The byte at the index, whitespace included.
+    fn bytes_at(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.index).copied()
+    }
+}
+
+macro_rules! quoted_number_keys {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+            self.quoted(visitor, |reader, visitor| match reader.bytes_at() {
+                Some(b'-' | b'0'..=b'9') => reader.number_into(visitor),
+                _ => Err(reader.peek_error(ReadErrorKind::Syntax, "expected a number in the key")),
+            })
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for Key<'_, 'de> {
+    type Error = ReadError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.0.string_into(visitor)
+    }
+
+    quoted_number_keys!(
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_f32 deserialize_f64
+    );
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        self.quoted(visitor, |reader, visitor| match reader.bytes_at() {
+            Some(b't' | b'f') => de::Deserializer::deserialize_bool(reader, visitor),
+            _ => Err(reader.peek_error(ReadErrorKind::Syntax, "expected a boolean in the key")),
+        })
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        de::Deserializer::deserialize_enum(self.0, name, variants, visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        de::Deserializer::deserialize_bytes(self.0, visitor)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        de::Deserializer::deserialize_bytes(self.0, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        i128 u128 char str string unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
+/// The one entry serde_json hands a `RawValue`'s visitor: its name, then the text.
+struct RawEntry<'de>(Option<&'de str>);
+
+impl<'de> de::MapAccess<'de> for RawEntry<'de> {
+    type Error = ReadError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, ReadError> {
+        if self.0.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(RAW_VALUE))
+            .map(Some)
+    }
+
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, ReadError> {
+        let raw = self.0.take().unwrap_or_default();
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(raw))
+    }
+}
+
+/// `"Variant"`: an enum's unit variant.
+struct UnitVariant<'r, 'de>(&'r mut Reader<'de>);
+
+impl<'de> de::EnumAccess<'de> for UnitVariant<'_, 'de> {
+    type Error = ReadError;
+    type Variant = Self;
+
+    fn variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<(T::Value, Self), ReadError> {
+        let variant = seed.deserialize(&mut *self.0)?;
+        Ok((variant, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for UnitVariant<'_, 'de> {
+    type Error = ReadError;
+
+    fn unit_variant(self) -> Result<(), ReadError> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        _seed: T,
+    ) -> Result<T::Value, ReadError> {
+        Err(de::Error::invalid_type(
+            Unexpected::UnitVariant,
+            &"newtype variant",
+        ))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        _visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        Err(de::Error::invalid_type(
+            Unexpected::UnitVariant,
+            &"tuple variant",
+        ))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        Err(de::Error::invalid_type(
+            Unexpected::UnitVariant,
+            &"struct variant",
+        ))
+    }
+}
+
+/// `{"Variant": value}`: an enum's variant with its content.
+struct Variant<'r, 'de>(&'r mut Reader<'de>);
+
+impl<'de> de::EnumAccess<'de> for Variant<'_, 'de> {
+    type Error = ReadError;
+    type Variant = Self;
+
+    fn variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<(T::Value, Self), ReadError> {
+        let variant = seed.deserialize(&mut *self.0)?;
+        self.0.colon()?;
+        Ok((variant, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
+    type Error = ReadError;
+
+    fn unit_variant(self) -> Result<(), ReadError> {
+        de::Deserialize::deserialize(self.0)
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, ReadError> {
+        seed.deserialize(self.0)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        de::Deserializer::deserialize_seq(self.0, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        de::Deserializer::deserialize_struct(self.0, "", fields, visitor)
+    }
+}
