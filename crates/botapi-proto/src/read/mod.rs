@@ -14,7 +14,10 @@
 //!
 //! What differs is the error for text that is not JSON: only its kind and place are kept
 //! here. The decoder asks serde_json to describe such text (it is rare and never on the
-//! success path).
+//! success path). Two corners no type of the crate reaches also differ: bytes read from a
+//! string with an unpaired surrogate escape (serde_json hands over WTF-8 bytes; this reader
+//! refuses the string), and a 128-bit integer written as a float (refused as out of range
+//! rather than as a float).
 
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) mod compare;
@@ -492,6 +495,36 @@ impl<'de> Reader<'de> {
     }
 }
 
+impl Reader<'_> {
+    /// Moves to the next entry of an array or object: `None` at its `close`, else what
+    /// follows the comma (nothing before the first entry), or `None` inside at the end of
+    /// the text, which the caller reports.
+    #[inline]
+    fn next_entry(
+        &mut self,
+        first: &mut bool,
+        close: u8,
+        eof: &str,
+    ) -> Result<Option<Option<u8>>, ReadError> {
+        match self.peek() {
+            Some(b) if b == close => Ok(None),
+            Some(b',') if !*first => {
+                self.eat();
+                Ok(Some(self.peek()))
+            }
+            Some(b) if *first => {
+                *first = false;
+                Ok(Some(Some(b)))
+            }
+            Some(_) if close == b']' => {
+                Err(self.peek_error(ReadErrorKind::Syntax, "expected `,` or `]`"))
+            }
+            Some(_) => Err(self.peek_error(ReadErrorKind::Syntax, "expected `,` or `}`")),
+            None => Err(self.peek_error(ReadErrorKind::Eof, eof)),
+        }
+    }
+}
+
 /// The elements of an array.
 struct Elements<'r, 'de> {
     reader: &'r mut Reader<'de>,
@@ -506,20 +539,9 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
         seed: T,
     ) -> Result<Option<T::Value>, ReadError> {
         let reader = &mut *self.reader;
-        let next = match reader.peek() {
-            Some(b']') => return Ok(None),
-            Some(b',') if !self.first => {
-                reader.eat();
-                reader.peek()
-            }
-            Some(b) if self.first => {
-                self.first = false;
-                Some(b)
-            }
-            Some(_) => {
-                return Err(reader.peek_error(ReadErrorKind::Syntax, "expected `,` or `]`"));
-            }
-            None => return Err(reader.peek_error(ReadErrorKind::Eof, "EOF while parsing a list")),
+        let Some(next) = reader.next_entry(&mut self.first, b']', "EOF while parsing a list")?
+        else {
+            return Ok(None);
         };
         match next {
             Some(b']') => Err(reader.peek_error(ReadErrorKind::Syntax, "trailing comma")),
@@ -543,22 +565,9 @@ impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
         seed: K,
     ) -> Result<Option<K::Value>, ReadError> {
         let reader = &mut *self.reader;
-        let next = match reader.peek() {
-            Some(b'}') => return Ok(None),
-            Some(b',') if !self.first => {
-                reader.eat();
-                reader.peek()
-            }
-            Some(b) if self.first => {
-                self.first = false;
-                Some(b)
-            }
-            Some(_) => {
-                return Err(reader.peek_error(ReadErrorKind::Syntax, "expected `,` or `}`"));
-            }
-            None => {
-                return Err(reader.peek_error(ReadErrorKind::Eof, "EOF while parsing an object"));
-            }
+        let Some(next) = reader.next_entry(&mut self.first, b'}', "EOF while parsing an object")?
+        else {
+            return Ok(None);
         };
         match next {
             Some(b'"') => seed.deserialize(Key(reader)).map(Some),
