@@ -115,7 +115,7 @@ pub(crate) fn decode<R: DeserializeOwned>(
         return Err(ctx.malformed(MalformedKind::Empty, None, None, String::new()));
     }
     // Checking UTF-8 once over the whole body is cheaper than checking each string. A
-    // vectorised check is several times faster than the standard one on text beyond ASCII;
+    // vectorised check takes under half the standard one's steps on text beyond ASCII;
     // the standard one then says where a body that fails it goes wrong.
     let text = match simdutf8::basic::from_utf8(body) {
         Ok(text) => text,
