@@ -6,16 +6,15 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 use std::path::Path;
 use std::time::Duration;
 
 use http::StatusCode;
-use serde::de::DeserializeOwned;
 
 use crate::api_url::ApiUrl;
 use crate::decode::MethodName;
 use crate::error::{DecodeError, EncodeError, Error};
+use crate::method::ResponseReader;
 use crate::redact::{REDACTED, Redactor};
 use crate::transport_error::{TransportError, TransportErrorKind};
 
@@ -135,16 +134,6 @@ impl CallContext {
             method: self.method.clone().into_owned(),
         })
     }
-
-    /// Decodes an answer to this call as `R`.
-    pub(crate) fn decode<R: DeserializeOwned>(
-        &self,
-        status: StatusCode,
-        body: &[u8],
-    ) -> Result<R, DecodeError> {
-        let name = MethodName::from(&self.method);
-        crate::decode::decode(name, status, body, self.redactor.token())
-    }
 }
 
 impl fmt::Debug for CallContext {
@@ -178,15 +167,12 @@ impl fmt::Debug for CallContext {
 #[must_use = "a pending call decodes the answer to its request"]
 pub struct Pending<R> {
     context: CallContext,
-    result: PhantomData<fn() -> R>,
+    reader: ResponseReader<R>,
 }
 
 impl<R> Pending<R> {
-    pub(crate) fn new(context: CallContext) -> Self {
-        Pending {
-            context,
-            result: PhantomData,
-        }
+    pub(crate) fn new(context: CallContext, reader: ResponseReader<R>) -> Self {
+        Pending { context, reader }
     }
 
     /// What the transport needs to know about this call.
@@ -206,14 +192,16 @@ impl<R> Pending<R> {
     }
 }
 
-impl<R: DeserializeOwned> Pending<R> {
+impl<R> Pending<R> {
     /// Reads the answer from its HTTP status and body.
     ///
     /// Never panics, whatever the bytes. The envelope decides between success and failure,
     /// since proxies and Telegram do not always agree on status codes; the status is kept in
     /// errors.
     pub fn decode(&self, status: StatusCode, body: &[u8]) -> Result<R, DecodeError> {
-        self.context.decode(status, body)
+        let name = MethodName::from(&self.context.method);
+        let token = self.context.redactor.token();
+        self.reader.read(name, status, body, token)
     }
 
     /// Finishes the call with what the transport got: the answer, decoded, or the

@@ -80,7 +80,7 @@ impl Client {
         method: &M,
     ) -> Result<(http::Request<Body>, Pending<M::Response>), EncodeError> {
         let (request, context) = crate::encode::encode(self, method)?;
-        Ok((request, Pending::new(context)))
+        Ok((request, Pending::new(context, method.response_reader())))
     }
 
     /// Calls `method` through a blocking [transport](crate::transport): encodes, lets the
@@ -129,7 +129,8 @@ impl Client {
         status: StatusCode,
         body: &[u8],
     ) -> Result<M::Response, DecodeError> {
-        crate::decode::decode(MethodName::of(method), status, body, &self.token)
+        let reader = method.response_reader();
+        reader.read(MethodName::of(method), status, body, &self.token)
     }
 
     /// Like [`Client::decode`] for any result type, naming the method by string.

@@ -134,7 +134,7 @@ pub use error::{
     ResponseParameters,
 };
 pub use input_file::{HasUploads, InputFile, LocalPathError, Upload, UploadSource};
-pub use method::{Method, Outgoing};
+pub use method::{Method, Outgoing, ResponseReader};
 pub use raw::Call;
 pub use reader_slot::{BlockingReader, ReaderSlot, TakeReaderError};
 pub use redact::Redactor;

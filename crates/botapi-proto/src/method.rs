@@ -1,11 +1,16 @@
 //! The one trait every Bot API method implements.
 
+use std::fmt;
 use std::time::Duration;
 
+use http::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::decode::MethodName;
+use crate::error::DecodeError;
 use crate::input_file::Upload;
+use crate::token::Token;
 use crate::types::ChatId;
 
 /// A Bot API method: a value holding its parameters, which knows its name and the type of its
@@ -94,6 +99,64 @@ pub trait Method: Serialize {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         crate::encode::json::through_serde(self, out)
     }
+
+    /// What reads the answer into [`Method::Response`]. The default,
+    /// [`ResponseReader::new`], is right for any method written by hand.
+    ///
+    /// Generated methods return a reader compiled into this crate once, so that a bot's crate
+    /// (or an adapter's) does not compile the decoder of every result type it receives a
+    /// second time: in a release build the copy was most of the code a bot compiles.
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
+}
+
+/// Reads the answer to a method into its result type `R`: a plain function, chosen by
+/// [`Method::response_reader`] when the request is built and used when the answer comes back.
+pub struct ResponseReader<R> {
+    read: for<'a> fn(MethodName<'a>, StatusCode, &'a [u8], &'a Token) -> Result<R, DecodeError>,
+}
+
+impl<R: DeserializeOwned> ResponseReader<R> {
+    /// The reader of `R` through serde, compiled in the crate that calls this.
+    pub fn new() -> Self {
+        ResponseReader {
+            read: crate::decode::decode::<R>,
+        }
+    }
+}
+
+impl<R: DeserializeOwned> Default for ResponseReader<R> {
+    fn default() -> Self {
+        ResponseReader::new()
+    }
+}
+
+impl<R> ResponseReader<R> {
+    /// Reads `body`; `token` is removed from any text an error keeps.
+    pub(crate) fn read(
+        &self,
+        method: MethodName<'_>,
+        status: StatusCode,
+        body: &[u8],
+        token: &Token,
+    ) -> Result<R, DecodeError> {
+        (self.read)(method, status, body, token)
+    }
+}
+
+impl<R> Clone for ResponseReader<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for ResponseReader<R> {}
+
+impl<R> fmt::Debug for ResponseReader<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ResponseReader")
+    }
 }
 
 /// Where a call that posts a message goes, as [`Method::outgoing`] tells it: what flood
@@ -155,5 +218,13 @@ impl<M: Method + ?Sized> Method for &M {
 
     fn outgoing(&self) -> Option<Outgoing<'_>> {
         (**self).outgoing()
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        (**self).write_json(out)
+    }
+
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        (**self).response_reader()
     }
 }

@@ -18,6 +18,7 @@ pub(crate) const METHOD_TRAIT_FNS: &[&str] = &[
     "is_read_only",
     "outgoing",
     "write_json",
+    "response_reader",
 ];
 
 /// The names of the inherent methods generated for a method type: `new` and one setter per
@@ -146,6 +147,13 @@ fn method_impl(model: &Model, m: &Method, form: &Form, file: &mut File) {
         file.line("}");
     }
     super::write_json::method_writer(model, &form.params, file);
+    // The reader is taken here, in this crate, so that every crate sending the method calls
+    // the one compiled copy of its result's decoder instead of compiling its own. Never
+    // inlined: an inlined body would make the caller's crate compile the decoder again.
+    file.uses.insert("crate::ResponseReader");
+    file.line(
+        "#[inline(never)]\nfn response_reader(&self) -> ResponseReader<Self::Response> {\nResponseReader::new()\n}",
+    );
     file.line("}\n");
 }
 
@@ -210,5 +218,25 @@ mod tests {
             })
             .collect();
         assert_eq!(declared, METHOD_TRAIT_FNS);
+    }
+
+    /// Every generated method names its reader, never inlined: a method left on the trait's
+    /// default would have its result's decoder compiled again in each crate that sends it.
+    #[test]
+    fn every_generated_method_names_its_compiled_reader() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../botapi-proto/src/generated/methods"
+        );
+        let (mut impls, mut readers) = (0, 0);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            impls += source.matches("\nimpl Method for ").count();
+            readers += source
+                .matches("#[inline(never)]\n    fn response_reader(&self)")
+                .count();
+        }
+        assert!(impls > 150, "{impls} methods");
+        assert_eq!(readers, impls);
     }
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::json_path;
+use crate::method::ResponseReader;
 use crate::read;
 use crate::types::Update;
 
@@ -27,6 +28,15 @@ pub trait PollItem: DeserializeOwned {
     fn unreadable(&self) -> Option<&UnreadableUpdate> {
         None
     }
+
+    /// What reads a batch of items; see [`Method::response_reader`](crate::Method). The
+    /// default is right for any item type written by hand.
+    fn batch_reader() -> ResponseReader<Vec<Self>>
+    where
+        Self: Sized,
+    {
+        ResponseReader::new()
+    }
 }
 
 impl PollItem for PolledUpdate {
@@ -39,6 +49,12 @@ impl PollItem for PolledUpdate {
             PolledUpdate::Unreadable(raw) => Some(raw),
             PolledUpdate::Update(_) => None,
         }
+    }
+
+    // Compiled here once, as a generated method's reader is.
+    #[inline(never)]
+    fn batch_reader() -> ResponseReader<Vec<Self>> {
+        ResponseReader::new()
     }
 }
 

@@ -60,7 +60,7 @@ use serde_json::Value;
 
 use crate::CompactString;
 use crate::error::{Error, ErrorKind};
-use crate::method::Method;
+use crate::method::{Method, ResponseReader};
 use crate::methods::GetUpdates;
 use crate::retry::{Failure, RetryDecision, RetryPolicy, RetryState};
 
@@ -337,6 +337,14 @@ impl<U: PollItem> Method for PollUpdates<U> {
     fn is_read_only(&self) -> bool {
         Method::is_read_only(&self.0)
     }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Method::write_json(&self.0, out)
+    }
+
+    fn response_reader(&self) -> ResponseReader<Vec<U>> {
+        U::batch_reader()
+    }
 }
 
 #[cfg(test)]
@@ -360,6 +368,35 @@ mod tests {
             Err(DecodeError::Api(e)) => Error::Api(e),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The request writes the body `GetUpdates` would, through its own writer; items read
+    /// by the default reader (`Value`) and by the compiled one (`PolledUpdate`) agree.
+    #[test]
+    fn the_request_and_both_batch_readers_agree() {
+        let request = Poller::new().request();
+        let mut written = Vec::new();
+        Method::write_json(&request, &mut written).unwrap();
+        assert_eq!(written, serde_json::to_vec(&request.0).unwrap());
+        let mut by_reference = Vec::new();
+        Method::write_json(&&request, &mut by_reference).unwrap();
+        assert_eq!(by_reference, written);
+
+        let body = r#"{"ok":true,"result":[{"update_id":7,"message":{"message_id":1,"date":0,"chat":{"id":-5,"type":"group"}}},{"update_id":8,"not_yet_a_kind":{}}]}"#;
+        let client = Client::new(Token::new("1:x").unwrap());
+        let raw: Vec<Value> = client
+            .decode(
+                &PollUpdates::<Value>(GetUpdates::new(), PhantomData),
+                StatusCode::OK,
+                body.as_bytes(),
+            )
+            .unwrap();
+        let typed = decode(body);
+        let raw_ids: Vec<_> = raw.iter().map(PollItem::update_id).collect();
+        let typed_ids: Vec<_> = typed.iter().map(PollItem::update_id).collect();
+        assert_eq!(raw_ids, [Some(7), Some(8)]);
+        assert_eq!(typed_ids, raw_ids);
+        assert!(matches!(&typed[0], PolledUpdate::Update(u) if u.update_id == 7));
     }
 
     fn ids(poller: &mut Poller) -> Vec<Option<i64>> {

@@ -5,6 +5,7 @@ use crate::CompactString;
 use crate::InputFile;
 use crate::Method;
 use crate::Outgoing;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
@@ -41,6 +42,10 @@ impl Method for GetMe {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         Object::open(out).close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [logOut](https://core.telegram.org/bots/api#logout). Returns `True`.
@@ -71,6 +76,10 @@ impl Method for LogOut {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         Object::open(out).close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [close](https://core.telegram.org/bots/api#close). Returns `True`.
@@ -100,6 +109,10 @@ impl Method for Close {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         Object::open(out).close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -323,6 +336,10 @@ impl Method for SendMessage {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [forwardMessage](https://core.telegram.org/bots/api#forwardmessage). Returns `Message`.
@@ -461,6 +478,10 @@ impl Method for ForwardMessage {
         object.field(",\"message_id\":", &self.message_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [forwardMessages](https://core.telegram.org/bots/api#forwardmessages). Returns `Array of MessageId`.
@@ -559,6 +580,10 @@ impl Method for ForwardMessages {
         object.optional(",\"disable_notification\":", &self.disable_notification);
         object.optional(",\"protect_content\":", &self.protect_content);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -781,6 +806,10 @@ impl Method for CopyMessage {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [copyMessages](https://core.telegram.org/bots/api#copymessages). Returns `Array of MessageId`.
@@ -890,6 +919,10 @@ impl Method for CopyMessages {
         object.optional(",\"protect_content\":", &self.protect_content);
         object.optional(",\"remove_caption\":", &self.remove_caption);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1137,6 +1170,10 @@ impl Method for SendPhoto {
         object.optional(",\"reply_parameters\":", &self.reply_parameters);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1393,6 +1430,10 @@ impl Method for SendLivePhoto {
         object.optional(",\"reply_parameters\":", &self.reply_parameters);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1661,6 +1702,10 @@ impl Method for SendAudio {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendDocument](https://core.telegram.org/bots/api#senddocument). Returns `Message`.
@@ -1908,6 +1953,10 @@ impl Method for SendDocument {
         object.optional(",\"reply_parameters\":", &self.reply_parameters);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -2235,6 +2284,10 @@ impl Method for SendVideo {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendAnimation](https://core.telegram.org/bots/api#sendanimation). Returns `Message`.
@@ -2527,6 +2580,10 @@ impl Method for SendAnimation {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendVoice](https://core.telegram.org/bots/api#sendvoice). Returns `Message`.
@@ -2760,6 +2817,10 @@ impl Method for SendVoice {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendVideoNote](https://core.telegram.org/bots/api#sendvideonote). Returns `Message`.
@@ -2982,6 +3043,10 @@ impl Method for SendVideoNote {
         object.optional(",\"reply_parameters\":", &self.reply_parameters);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -3210,6 +3275,10 @@ impl Method for SendPaidMedia {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendMediaGroup](https://core.telegram.org/bots/api#sendmediagroup). Returns `Array of Message`.
@@ -3353,6 +3422,10 @@ impl Method for SendMediaGroup {
         object.optional(",\"message_effect_id\":", &self.message_effect_id);
         object.optional(",\"reply_parameters\":", &self.reply_parameters);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -3587,6 +3660,10 @@ impl Method for SendLocation {
         object.optional(",\"reply_parameters\":", &self.reply_parameters);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -3836,6 +3913,10 @@ impl Method for SendVenue {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendContact](https://core.telegram.org/bots/api#sendcontact). Returns `Message`.
@@ -4051,6 +4132,10 @@ impl Method for SendContact {
         object.optional(",\"reply_parameters\":", &self.reply_parameters);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -4470,6 +4555,10 @@ impl Method for SendPoll {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendChecklist](https://core.telegram.org/bots/api#sendchecklist). Returns `Message`.
@@ -4576,6 +4665,10 @@ impl Method for SendChecklist {
         object.optional(",\"reply_parameters\":", &self.reply_parameters);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -4753,6 +4846,10 @@ impl Method for SendDice {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendMessageDraft](https://core.telegram.org/bots/api#sendmessagedraft). Returns `True`.
@@ -4860,6 +4957,10 @@ impl Method for SendMessageDraft {
         object.optional(",\"keep_on_stop\":", &self.keep_on_stop);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendChatAction](https://core.telegram.org/bots/api#sendchataction). Returns `True`.
@@ -4926,6 +5027,10 @@ impl Method for SendChatAction {
         object.field(",\"action\":", &self.action);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setMessageReaction](https://core.telegram.org/bots/api#setmessagereaction). Returns `True`.
@@ -4990,6 +5095,10 @@ impl Method for SetMessageReaction {
         object.optional(",\"is_big\":", &self.is_big);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getUserProfilePhotos](https://core.telegram.org/bots/api#getuserprofilephotos). Returns `UserProfilePhotos`.
@@ -5052,6 +5161,10 @@ impl Method for GetUserProfilePhotos {
         object.optional(",\"limit\":", &self.limit);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getUserProfileAudios](https://core.telegram.org/bots/api#getuserprofileaudios). Returns `UserProfileAudios`.
@@ -5113,6 +5226,10 @@ impl Method for GetUserProfileAudios {
         object.optional(",\"offset\":", &self.offset);
         object.optional(",\"limit\":", &self.limit);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -5182,6 +5299,10 @@ impl Method for SetUserEmojiStatus {
         );
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getFile](https://core.telegram.org/bots/api#getfile). Returns `File`.
@@ -5221,6 +5342,10 @@ impl Method for GetFile {
         let mut object = Object::open(out);
         object.field(",\"file_id\":", &self.file_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -5285,6 +5410,10 @@ impl Method for BanChatMember {
         object.optional(",\"revoke_messages\":", &self.revoke_messages);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [unbanChatMember](https://core.telegram.org/bots/api#unbanchatmember). Returns `True`.
@@ -5336,6 +5465,10 @@ impl Method for UnbanChatMember {
         object.field(",\"user_id\":", &self.user_id);
         object.optional(",\"only_if_banned\":", &self.only_if_banned);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -5413,6 +5546,10 @@ impl Method for RestrictChatMember {
         );
         object.optional(",\"until_date\":", &self.until_date);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -5660,6 +5797,10 @@ impl Method for PromoteChatMember {
         );
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setChatAdministratorCustomTitle](https://core.telegram.org/bots/api#setchatadministratorcustomtitle). Returns `True`.
@@ -5708,6 +5849,10 @@ impl Method for SetChatAdministratorCustomTitle {
         object.field(",\"user_id\":", &self.user_id);
         object.field(",\"custom_title\":", &self.custom_title);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -5761,6 +5906,10 @@ impl Method for SetChatMemberTag {
         object.optional(",\"tag\":", &self.tag);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [banChatSenderChat](https://core.telegram.org/bots/api#banchatsenderchat). Returns `True`.
@@ -5802,6 +5951,10 @@ impl Method for BanChatSenderChat {
         object.field(",\"sender_chat_id\":", &self.sender_chat_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [unbanChatSenderChat](https://core.telegram.org/bots/api#unbanchatsenderchat). Returns `True`.
@@ -5842,6 +5995,10 @@ impl Method for UnbanChatSenderChat {
         object.field(",\"chat_id\":", &self.chat_id);
         object.field(",\"sender_chat_id\":", &self.sender_chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -5901,6 +6058,10 @@ impl Method for SetChatPermissions {
         );
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [exportChatInviteLink](https://core.telegram.org/bots/api#exportchatinvitelink). Returns `String`.
@@ -5937,6 +6098,10 @@ impl Method for ExportChatInviteLink {
         let mut object = Object::open(out);
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -6018,6 +6183,10 @@ impl Method for CreateChatInviteLink {
         object.optional(",\"member_limit\":", &self.member_limit);
         object.optional(",\"creates_join_request\":", &self.creates_join_request);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -6104,6 +6273,10 @@ impl Method for EditChatInviteLink {
         object.optional(",\"creates_join_request\":", &self.creates_join_request);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [createChatSubscriptionInviteLink](https://core.telegram.org/bots/api#createchatsubscriptioninvitelink). Returns `ChatInviteLink`.
@@ -6163,5 +6336,9 @@ impl Method for CreateChatSubscriptionInviteLink {
         object.field(",\"subscription_period\":", &self.subscription_period);
         object.field(",\"subscription_price\":", &self.subscription_price);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::InputFile;
 use crate::Method;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
@@ -59,6 +60,10 @@ impl Method for EditChatSubscriptionInviteLink {
         object.optional(",\"name\":", &self.name);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [revokeChatInviteLink](https://core.telegram.org/bots/api#revokechatinvitelink). Returns `ChatInviteLink`.
@@ -99,6 +104,10 @@ impl Method for RevokeChatInviteLink {
         object.field(",\"chat_id\":", &self.chat_id);
         object.field(",\"invite_link\":", &self.invite_link);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -141,6 +150,10 @@ impl Method for ApproveChatJoinRequest {
         object.field(",\"user_id\":", &self.user_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [declineChatJoinRequest](https://core.telegram.org/bots/api#declinechatjoinrequest). Returns `True`.
@@ -181,6 +194,10 @@ impl Method for DeclineChatJoinRequest {
         object.field(",\"chat_id\":", &self.chat_id);
         object.field(",\"user_id\":", &self.user_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -229,6 +246,10 @@ impl Method for AnswerChatJoinRequestQuery {
         object.field(",\"result\":", &self.result);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendChatJoinRequestWebApp](https://core.telegram.org/bots/api#sendchatjoinrequestwebapp). Returns `True`.
@@ -276,6 +297,10 @@ impl Method for SendChatJoinRequestWebApp {
         object.field(",\"web_app_url\":", &self.web_app_url);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setChatPhoto](https://core.telegram.org/bots/api#setchatphoto). Returns `True`.
@@ -320,6 +345,10 @@ impl Method for SetChatPhoto {
         object.serde_field(",\"photo\":", &self.photo);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteChatPhoto](https://core.telegram.org/bots/api#deletechatphoto). Returns `True`.
@@ -356,6 +385,10 @@ impl Method for DeleteChatPhoto {
         let mut object = Object::open(out);
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -397,6 +430,10 @@ impl Method for SetChatTitle {
         object.field(",\"chat_id\":", &self.chat_id);
         object.field(",\"title\":", &self.title);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -445,6 +482,10 @@ impl Method for SetChatDescription {
         object.field(",\"chat_id\":", &self.chat_id);
         object.optional(",\"description\":", &self.description);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -512,6 +553,10 @@ impl Method for PinChatMessage {
         object.optional(",\"disable_notification\":", &self.disable_notification);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [unpinChatMessage](https://core.telegram.org/bots/api#unpinchatmessage). Returns `True`.
@@ -574,6 +619,10 @@ impl Method for UnpinChatMessage {
         object.optional(",\"message_id\":", &self.message_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [unpinAllChatMessages](https://core.telegram.org/bots/api#unpinallchatmessages). Returns `True`.
@@ -611,6 +660,10 @@ impl Method for UnpinAllChatMessages {
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [leaveChat](https://core.telegram.org/bots/api#leavechat). Returns `True`.
@@ -647,6 +700,10 @@ impl Method for LeaveChat {
         let mut object = Object::open(out);
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -687,6 +744,10 @@ impl Method for GetChat {
         let mut object = Object::open(out);
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -739,6 +800,10 @@ impl Method for GetChatAdministrators {
         object.optional(",\"return_bots\":", &self.return_bots);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getChatMemberCount](https://core.telegram.org/bots/api#getchatmembercount). Returns `Integer`.
@@ -778,6 +843,10 @@ impl Method for GetChatMemberCount {
         let mut object = Object::open(out);
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -823,6 +892,10 @@ impl Method for GetChatMember {
         object.field(",\"user_id\":", &self.user_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getUserPersonalChatMessages](https://core.telegram.org/bots/api#getuserpersonalchatmessages). Returns `Array of Message`.
@@ -863,6 +936,10 @@ impl Method for GetUserPersonalChatMessages {
         object.field(",\"user_id\":", &self.user_id);
         object.field(",\"limit\":", &self.limit);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -905,6 +982,10 @@ impl Method for SetChatStickerSet {
         object.field(",\"sticker_set_name\":", &self.sticker_set_name);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteChatStickerSet](https://core.telegram.org/bots/api#deletechatstickerset). Returns `True`.
@@ -942,6 +1023,10 @@ impl Method for DeleteChatStickerSet {
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getForumTopicIconStickers](https://core.telegram.org/bots/api#getforumtopiciconstickers). Returns `Array of Sticker`.
@@ -974,6 +1059,10 @@ impl Method for GetForumTopicIconStickers {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         Object::open(out).close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1038,6 +1127,10 @@ impl Method for CreateForumTopic {
         object.optional(",\"icon_custom_emoji_id\":", &self.icon_custom_emoji_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editForumTopic](https://core.telegram.org/bots/api#editforumtopic). Returns `True`.
@@ -1101,6 +1194,10 @@ impl Method for EditForumTopic {
         object.optional(",\"icon_custom_emoji_id\":", &self.icon_custom_emoji_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [closeForumTopic](https://core.telegram.org/bots/api#closeforumtopic). Returns `True`.
@@ -1141,6 +1238,10 @@ impl Method for CloseForumTopic {
         object.field(",\"chat_id\":", &self.chat_id);
         object.field(",\"message_thread_id\":", &self.message_thread_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1183,6 +1284,10 @@ impl Method for ReopenForumTopic {
         object.field(",\"message_thread_id\":", &self.message_thread_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteForumTopic](https://core.telegram.org/bots/api#deleteforumtopic). Returns `True`.
@@ -1223,6 +1328,10 @@ impl Method for DeleteForumTopic {
         object.field(",\"chat_id\":", &self.chat_id);
         object.field(",\"message_thread_id\":", &self.message_thread_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1265,6 +1374,10 @@ impl Method for UnpinAllForumTopicMessages {
         object.field(",\"message_thread_id\":", &self.message_thread_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editGeneralForumTopic](https://core.telegram.org/bots/api#editgeneralforumtopic). Returns `True`.
@@ -1306,6 +1419,10 @@ impl Method for EditGeneralForumTopic {
         object.field(",\"name\":", &self.name);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [closeGeneralForumTopic](https://core.telegram.org/bots/api#closegeneralforumtopic). Returns `True`.
@@ -1342,6 +1459,10 @@ impl Method for CloseGeneralForumTopic {
         let mut object = Object::open(out);
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1380,6 +1501,10 @@ impl Method for ReopenGeneralForumTopic {
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [hideGeneralForumTopic](https://core.telegram.org/bots/api#hidegeneralforumtopic). Returns `True`.
@@ -1416,6 +1541,10 @@ impl Method for HideGeneralForumTopic {
         let mut object = Object::open(out);
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1454,6 +1583,10 @@ impl Method for UnhideGeneralForumTopic {
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [unpinAllGeneralForumTopicMessages](https://core.telegram.org/bots/api#unpinallgeneralforumtopicmessages). Returns `True`.
@@ -1490,6 +1623,10 @@ impl Method for UnpinAllGeneralForumTopicMessages {
         let mut object = Object::open(out);
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1572,6 +1709,10 @@ impl Method for AnswerCallbackQuery {
         object.optional(",\"cache_time\":", &self.cache_time);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [answerGuestQuery](https://core.telegram.org/bots/api#answerguestquery). Returns `SentGuestMessage`.
@@ -1619,6 +1760,10 @@ impl Method for AnswerGuestQuery {
         object.field(",\"result\":", &self.result);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getUserChatBoosts](https://core.telegram.org/bots/api#getuserchatboosts). Returns `UserChatBoosts`.
@@ -1663,6 +1808,10 @@ impl Method for GetUserChatBoosts {
         object.field(",\"user_id\":", &self.user_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getBusinessConnection](https://core.telegram.org/bots/api#getbusinessconnection). Returns `BusinessConnection`.
@@ -1703,6 +1852,10 @@ impl Method for GetBusinessConnection {
         object.field(",\"business_connection_id\":", &self.business_connection_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getManagedBotToken](https://core.telegram.org/bots/api#getmanagedbottoken). Returns `String`.
@@ -1741,6 +1894,10 @@ impl Method for GetManagedBotToken {
         object.field(",\"user_id\":", &self.user_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [replaceManagedBotToken](https://core.telegram.org/bots/api#replacemanagedbottoken). Returns `String`.
@@ -1775,6 +1932,10 @@ impl Method for ReplaceManagedBotToken {
         let mut object = Object::open(out);
         object.field(",\"user_id\":", &self.user_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1813,6 +1974,10 @@ impl Method for GetManagedBotAccessSettings {
         let mut object = Object::open(out);
         object.field(",\"user_id\":", &self.user_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1865,6 +2030,10 @@ impl Method for SetManagedBotAccessSettings {
         object.field(",\"is_access_restricted\":", &self.is_access_restricted);
         object.optional(",\"added_user_ids\":", &self.added_user_ids);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1925,6 +2094,10 @@ impl Method for SetMyCommands {
         object.optional(",\"language_code\":", &self.language_code);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteMyCommands](https://core.telegram.org/bots/api#deletemycommands). Returns `True`.
@@ -1976,5 +2149,9 @@ impl Method for DeleteMyCommands {
         object.optional(",\"scope\":", &self.scope);
         object.optional(",\"language_code\":", &self.language_code);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

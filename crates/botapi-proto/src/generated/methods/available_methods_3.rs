@@ -3,6 +3,7 @@
 
 use crate::CompactString;
 use crate::Method;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
@@ -61,6 +62,10 @@ impl Method for GetMyCommands {
         object.optional(",\"language_code\":", &self.language_code);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setMyName](https://core.telegram.org/bots/api#setmyname). Returns `True`.
@@ -113,6 +118,10 @@ impl Method for SetMyName {
         object.optional(",\"language_code\":", &self.language_code);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getMyName](https://core.telegram.org/bots/api#getmyname). Returns `BotName`.
@@ -157,6 +166,10 @@ impl Method for GetMyName {
         let mut object = Object::open(out);
         object.optional(",\"language_code\":", &self.language_code);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -210,6 +223,10 @@ impl Method for SetMyDescription {
         object.optional(",\"language_code\":", &self.language_code);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getMyDescription](https://core.telegram.org/bots/api#getmydescription). Returns `BotDescription`.
@@ -254,6 +271,10 @@ impl Method for GetMyDescription {
         let mut object = Object::open(out);
         object.optional(",\"language_code\":", &self.language_code);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -307,6 +328,10 @@ impl Method for SetMyShortDescription {
         object.optional(",\"language_code\":", &self.language_code);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getMyShortDescription](https://core.telegram.org/bots/api#getmyshortdescription). Returns `BotShortDescription`.
@@ -352,6 +377,10 @@ impl Method for GetMyShortDescription {
         object.optional(",\"language_code\":", &self.language_code);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setMyProfilePhoto](https://core.telegram.org/bots/api#setmyprofilephoto). Returns `True`.
@@ -392,6 +421,10 @@ impl Method for SetMyProfilePhoto {
         object.field(",\"photo\":", &self.photo);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [removeMyProfilePhoto](https://core.telegram.org/bots/api#removemyprofilephoto). Returns `True`.
@@ -421,6 +454,10 @@ impl Method for RemoveMyProfilePhoto {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         Object::open(out).close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -474,6 +511,10 @@ impl Method for SetChatMenuButton {
         object.optional(",\"menu_button\":", &self.menu_button);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getChatMenuButton](https://core.telegram.org/bots/api#getchatmenubutton). Returns `MenuButton`.
@@ -518,6 +559,10 @@ impl Method for GetChatMenuButton {
         let mut object = Object::open(out);
         object.optional(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -571,6 +616,10 @@ impl Method for SetMyDefaultAdministratorRights {
         object.optional(",\"for_channels\":", &self.for_channels);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getMyDefaultAdministratorRights](https://core.telegram.org/bots/api#getmydefaultadministratorrights). Returns `ChatAdministratorRights`.
@@ -616,6 +665,10 @@ impl Method for GetMyDefaultAdministratorRights {
         object.optional(",\"for_channels\":", &self.for_channels);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getAvailableGifts](https://core.telegram.org/bots/api#getavailablegifts). Returns `Gifts`.
@@ -648,6 +701,10 @@ impl Method for GetAvailableGifts {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         Object::open(out).close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -752,6 +809,10 @@ impl Method for SendGift {
         object.optional(",\"text_entities\":", &self.text_entities);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [giftPremiumSubscription](https://core.telegram.org/bots/api#giftpremiumsubscription). Returns `True`.
@@ -830,6 +891,10 @@ impl Method for GiftPremiumSubscription {
         object.optional(",\"text_entities\":", &self.text_entities);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [verifyUser](https://core.telegram.org/bots/api#verifyuser). Returns `True`.
@@ -877,6 +942,10 @@ impl Method for VerifyUser {
         object.field(",\"user_id\":", &self.user_id);
         object.optional(",\"custom_description\":", &self.custom_description);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -926,6 +995,10 @@ impl Method for VerifyChat {
         object.optional(",\"custom_description\":", &self.custom_description);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [removeUserVerification](https://core.telegram.org/bots/api#removeuserverification). Returns `True`.
@@ -960,6 +1033,10 @@ impl Method for RemoveUserVerification {
         let mut object = Object::open(out);
         object.field(",\"user_id\":", &self.user_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -997,6 +1074,10 @@ impl Method for RemoveChatVerification {
         let mut object = Object::open(out);
         object.field(",\"chat_id\":", &self.chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1047,6 +1128,10 @@ impl Method for ReadBusinessMessage {
         object.field(",\"message_id\":", &self.message_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteBusinessMessages](https://core.telegram.org/bots/api#deletebusinessmessages). Returns `True`.
@@ -1090,6 +1175,10 @@ impl Method for DeleteBusinessMessages {
         object.field(",\"business_connection_id\":", &self.business_connection_id);
         object.field(",\"message_ids\":", &self.message_ids);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1146,6 +1235,10 @@ impl Method for SetBusinessAccountName {
         object.optional(",\"last_name\":", &self.last_name);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setBusinessAccountUsername](https://core.telegram.org/bots/api#setbusinessaccountusername). Returns `True`.
@@ -1194,6 +1287,10 @@ impl Method for SetBusinessAccountUsername {
         object.optional(",\"username\":", &self.username);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setBusinessAccountBio](https://core.telegram.org/bots/api#setbusinessaccountbio). Returns `True`.
@@ -1241,6 +1338,10 @@ impl Method for SetBusinessAccountBio {
         object.field(",\"business_connection_id\":", &self.business_connection_id);
         object.optional(",\"bio\":", &self.bio);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1301,6 +1402,10 @@ impl Method for SetBusinessAccountProfilePhoto {
         object.optional(",\"is_public\":", &self.is_public);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [removeBusinessAccountProfilePhoto](https://core.telegram.org/bots/api#removebusinessaccountprofilephoto). Returns `True`.
@@ -1349,6 +1454,10 @@ impl Method for RemoveBusinessAccountProfilePhoto {
         object.field(",\"business_connection_id\":", &self.business_connection_id);
         object.optional(",\"is_public\":", &self.is_public);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1399,6 +1508,10 @@ impl Method for SetBusinessAccountGiftSettings {
         object.field(",\"accepted_gift_types\":", &self.accepted_gift_types);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getBusinessAccountStarBalance](https://core.telegram.org/bots/api#getbusinessaccountstarbalance). Returns `StarAmount`.
@@ -1438,6 +1551,10 @@ impl Method for GetBusinessAccountStarBalance {
         let mut object = Object::open(out);
         object.field(",\"business_connection_id\":", &self.business_connection_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1479,6 +1596,10 @@ impl Method for TransferBusinessAccountStars {
         object.field(",\"business_connection_id\":", &self.business_connection_id);
         object.field(",\"star_count\":", &self.star_count);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1639,6 +1760,10 @@ impl Method for GetBusinessAccountGifts {
         object.optional(",\"limit\":", &self.limit);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getUserGifts](https://core.telegram.org/bots/api#getusergifts). Returns `OwnedGifts`.
@@ -1775,6 +1900,10 @@ impl Method for GetUserGifts {
         object.optional(",\"offset\":", &self.offset);
         object.optional(",\"limit\":", &self.limit);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1935,6 +2064,10 @@ impl Method for GetChatGifts {
         object.optional(",\"limit\":", &self.limit);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [convertGiftToStars](https://core.telegram.org/bots/api#convertgifttostars). Returns `True`.
@@ -1978,6 +2111,10 @@ impl Method for ConvertGiftToStars {
         object.field(",\"business_connection_id\":", &self.business_connection_id);
         object.field(",\"owned_gift_id\":", &self.owned_gift_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -2045,6 +2182,10 @@ impl Method for UpgradeGift {
         object.optional(",\"star_count\":", &self.star_count);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [transferGift](https://core.telegram.org/bots/api#transfergift). Returns `True`.
@@ -2104,6 +2245,10 @@ impl Method for TransferGift {
         object.field(",\"new_owner_chat_id\":", &self.new_owner_chat_id);
         object.optional(",\"star_count\":", &self.star_count);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -2223,6 +2368,10 @@ impl Method for PostStory {
         object.optional(",\"protect_content\":", &self.protect_content);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [repostStory](https://core.telegram.org/bots/api#repoststory). Returns `Story`.
@@ -2298,6 +2447,10 @@ impl Method for RepostStory {
         object.optional(",\"post_to_chat_page\":", &self.post_to_chat_page);
         object.optional(",\"protect_content\":", &self.protect_content);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -2395,6 +2548,10 @@ impl Method for EditStory {
         object.optional(",\"areas\":", &self.areas);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteStory](https://core.telegram.org/bots/api#deletestory). Returns `True`.
@@ -2435,6 +2592,10 @@ impl Method for DeleteStory {
         object.field(",\"business_connection_id\":", &self.business_connection_id);
         object.field(",\"story_id\":", &self.story_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -2482,6 +2643,10 @@ impl Method for AnswerWebAppQuery {
         object.field(",\"web_app_query_id\":", &self.web_app_query_id);
         object.field(",\"result\":", &self.result);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -2571,6 +2736,10 @@ impl Method for SavePreparedInlineMessage {
         object.optional(",\"allow_channel_chats\":", &self.allow_channel_chats);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [savePreparedKeyboardButton](https://core.telegram.org/bots/api#savepreparedkeyboardbutton). Returns `PreparedKeyboardButton`.
@@ -2611,5 +2780,9 @@ impl Method for SavePreparedKeyboardButton {
         object.field(",\"user_id\":", &self.user_id);
         object.field(",\"button\":", &self.button);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::Method;
 use crate::Outgoing;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use serde::{Deserialize, Serialize};
@@ -144,6 +145,10 @@ impl Method for SendGame {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setGameScore](https://core.telegram.org/bots/api#setgamescore). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -215,6 +220,10 @@ impl Method for SetGameScore {
         object.field(",\"message_id\":", &self.message_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setGameScore](https://core.telegram.org/bots/api#setgamescore). For an inline message (`inline_message_id`); returns `true`.
@@ -281,6 +290,10 @@ impl Method for SetGameScoreInline {
         object.optional(",\"disable_edit_message\":", &self.disable_edit_message);
         object.field(",\"inline_message_id\":", &self.inline_message_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -354,5 +367,9 @@ impl Method for GetGameHighScores {
         object.optional(",\"message_id\":", &self.message_id);
         object.optional(",\"inline_message_id\":", &self.inline_message_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

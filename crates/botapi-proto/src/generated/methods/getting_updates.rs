@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::InputFile;
 use crate::Method;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
@@ -85,6 +86,10 @@ impl Method for GetUpdates {
         object.optional(",\"timeout\":", &self.timeout);
         object.optional(",\"allowed_updates\":", &self.allowed_updates);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -192,6 +197,10 @@ impl Method for SetWebhook {
         object.optional(",\"secret_token\":", &self.secret_token);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteWebhook](https://core.telegram.org/bots/api#deletewebhook). Returns `True`.
@@ -234,6 +243,10 @@ impl Method for DeleteWebhook {
         object.optional(",\"drop_pending_updates\":", &self.drop_pending_updates);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getWebhookInfo](https://core.telegram.org/bots/api#getwebhookinfo). Returns `WebhookInfo`.
@@ -266,5 +279,9 @@ impl Method for GetWebhookInfo {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         Object::open(out).close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

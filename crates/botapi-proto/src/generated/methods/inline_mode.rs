@@ -3,6 +3,7 @@
 
 use crate::CompactString;
 use crate::Method;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
@@ -97,5 +98,9 @@ impl Method for AnswerInlineQuery {
         object.optional(",\"next_offset\":", &self.next_offset);
         object.optional(",\"button\":", &self.button);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

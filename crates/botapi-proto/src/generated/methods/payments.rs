@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::Method;
 use crate::Outgoing;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use serde::{Deserialize, Serialize};
@@ -364,6 +365,10 @@ impl Method for SendInvoice {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [createInvoiceLink](https://core.telegram.org/bots/api#createinvoicelink). Returns `String`.
@@ -617,6 +622,10 @@ impl Method for CreateInvoiceLink {
         object.optional(",\"is_flexible\":", &self.is_flexible);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [answerShippingQuery](https://core.telegram.org/bots/api#answershippingquery). Returns `True`.
@@ -680,6 +689,10 @@ impl Method for AnswerShippingQuery {
         object.optional(",\"error_message\":", &self.error_message);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [answerPreCheckoutQuery](https://core.telegram.org/bots/api#answerprecheckoutquery). Returns `True`.
@@ -732,6 +745,10 @@ impl Method for AnswerPreCheckoutQuery {
         object.optional(",\"error_message\":", &self.error_message);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getMyStarBalance](https://core.telegram.org/bots/api#getmystarbalance). Returns `StarAmount`.
@@ -764,6 +781,10 @@ impl Method for GetMyStarBalance {
     }
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         Object::open(out).close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -820,6 +841,10 @@ impl Method for GetStarTransactions {
         object.optional(",\"limit\":", &self.limit);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [refundStarPayment](https://core.telegram.org/bots/api#refundstarpayment). Returns `True`.
@@ -863,6 +888,10 @@ impl Method for RefundStarPayment {
             &self.telegram_payment_charge_id,
         );
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -915,5 +944,9 @@ impl Method for EditUserStarSubscription {
         );
         object.field(",\"is_canceled\":", &self.is_canceled);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

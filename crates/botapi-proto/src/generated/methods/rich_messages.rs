@@ -4,6 +4,7 @@
 use crate::CompactString;
 use crate::Method;
 use crate::Outgoing;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
@@ -196,6 +197,10 @@ impl Method for SendRichMessage {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [sendRichMessageDraft](https://core.telegram.org/bots/api#sendrichmessagedraft). Returns `True`.
@@ -276,5 +281,9 @@ impl Method for SendRichMessageDraft {
         object.optional(",\"can_stop\":", &self.can_stop);
         object.optional(",\"keep_on_stop\":", &self.keep_on_stop);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

@@ -5,6 +5,7 @@ use crate::CompactString;
 use crate::InputFile;
 use crate::Method;
 use crate::Outgoing;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
@@ -208,6 +209,10 @@ impl Method for SendSticker {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [getStickerSet](https://core.telegram.org/bots/api#getstickerset). Returns `StickerSet`.
@@ -245,6 +250,10 @@ impl Method for GetStickerSet {
         let mut object = Object::open(out);
         object.field(",\"name\":", &self.name);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -285,6 +294,10 @@ impl Method for GetCustomEmojiStickers {
         let mut object = Object::open(out);
         object.field(",\"custom_emoji_ids\":", &self.custom_emoji_ids);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -337,6 +350,10 @@ impl Method for UploadStickerFile {
         object.serde_field(",\"sticker\":", &self.sticker);
         object.field(",\"sticker_format\":", &self.sticker_format);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -417,6 +434,10 @@ impl Method for CreateNewStickerSet {
         object.optional(",\"needs_repainting\":", &self.needs_repainting);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [addStickerToSet](https://core.telegram.org/bots/api#addstickertoset). Returns `True`.
@@ -469,6 +490,10 @@ impl Method for AddStickerToSet {
         object.field(",\"sticker\":", &self.sticker);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setStickerPositionInSet](https://core.telegram.org/bots/api#setstickerpositioninset). Returns `True`.
@@ -510,6 +535,10 @@ impl Method for SetStickerPositionInSet {
         object.field(",\"position\":", &self.position);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteStickerFromSet](https://core.telegram.org/bots/api#deletestickerfromset). Returns `True`.
@@ -546,6 +575,10 @@ impl Method for DeleteStickerFromSet {
         let mut object = Object::open(out);
         object.field(",\"sticker\":", &self.sticker);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -604,6 +637,10 @@ impl Method for ReplaceStickerInSet {
         object.field(",\"sticker\":", &self.sticker);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setStickerEmojiList](https://core.telegram.org/bots/api#setstickeremojilist). Returns `True`.
@@ -647,6 +684,10 @@ impl Method for SetStickerEmojiList {
         object.field(",\"sticker\":", &self.sticker);
         object.field(",\"emoji_list\":", &self.emoji_list);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -696,6 +737,10 @@ impl Method for SetStickerKeywords {
         object.optional(",\"keywords\":", &self.keywords);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setStickerMaskPosition](https://core.telegram.org/bots/api#setstickermaskposition). Returns `True`.
@@ -744,6 +789,10 @@ impl Method for SetStickerMaskPosition {
         object.optional(",\"mask_position\":", &self.mask_position);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setStickerSetTitle](https://core.telegram.org/bots/api#setstickersettitle). Returns `True`.
@@ -784,6 +833,10 @@ impl Method for SetStickerSetTitle {
         object.field(",\"name\":", &self.name);
         object.field(",\"title\":", &self.title);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -848,6 +901,10 @@ impl Method for SetStickerSetThumbnail {
         object.field(",\"format\":", &self.format);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [setCustomEmojiStickerSetThumbnail](https://core.telegram.org/bots/api#setcustomemojistickersetthumbnail). Returns `True`.
@@ -896,6 +953,10 @@ impl Method for SetCustomEmojiStickerSetThumbnail {
         object.optional(",\"custom_emoji_id\":", &self.custom_emoji_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteStickerSet](https://core.telegram.org/bots/api#deletestickerset). Returns `True`.
@@ -930,5 +991,9 @@ impl Method for DeleteStickerSet {
         let mut object = Object::open(out);
         object.field(",\"name\":", &self.name);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

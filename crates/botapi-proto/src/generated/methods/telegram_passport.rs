@@ -2,6 +2,7 @@
 //! Methods of the reference's section "telegram passport".
 
 use crate::Method;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use serde::{Deserialize, Serialize};
@@ -44,5 +45,9 @@ impl Method for SetPassportDataErrors {
         object.field(",\"user_id\":", &self.user_id);
         object.field(",\"errors\":", &self.errors);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::CompactString;
 use crate::Method;
+use crate::ResponseReader;
 use crate::encode::json::Object;
 use crate::types::*;
 use crate::{HasUploads, Upload};
@@ -133,6 +134,10 @@ impl Method for EditMessageText {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editMessageText](https://core.telegram.org/bots/api#editmessagetext). For an inline message (`inline_message_id`); returns `true`.
@@ -256,6 +261,10 @@ impl Method for EditMessageTextInline {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editMessageCaption](https://core.telegram.org/bots/api#editmessagecaption). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -369,6 +378,10 @@ impl Method for EditMessageCaption {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editMessageCaption](https://core.telegram.org/bots/api#editmessagecaption). For an inline message (`inline_message_id`); returns `true`.
@@ -478,6 +491,10 @@ impl Method for EditMessageCaptionInline {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editMessageMedia](https://core.telegram.org/bots/api#editmessagemedia). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -551,6 +568,10 @@ impl Method for EditMessageMedia {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editMessageMedia](https://core.telegram.org/bots/api#editmessagemedia). For an inline message (`inline_message_id`); returns `true`.
@@ -619,6 +640,10 @@ impl Method for EditMessageMediaInline {
         object.field(",\"media\":", &self.media);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -738,6 +763,10 @@ impl Method for EditMessageLiveLocation {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editMessageLiveLocation](https://core.telegram.org/bots/api#editmessagelivelocation). For an inline message (`inline_message_id`); returns `true`.
@@ -852,6 +881,10 @@ impl Method for EditMessageLiveLocationInline {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [stopMessageLiveLocation](https://core.telegram.org/bots/api#stopmessagelivelocation). For a message in a chat (`chat_id`, `message_id`); returns the `Message`.
@@ -918,6 +951,10 @@ impl Method for StopMessageLiveLocation {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [stopMessageLiveLocation](https://core.telegram.org/bots/api#stopmessagelivelocation). For an inline message (`inline_message_id`); returns `true`.
@@ -979,6 +1016,10 @@ impl Method for StopMessageLiveLocationInline {
         object.field(",\"inline_message_id\":", &self.inline_message_id);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1044,6 +1085,10 @@ impl Method for EditMessageChecklist {
         object.field(",\"checklist\":", &self.checklist);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1111,6 +1156,10 @@ impl Method for EditMessageReplyMarkup {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editMessageReplyMarkup](https://core.telegram.org/bots/api#editmessagereplymarkup). For an inline message (`inline_message_id`); returns `true`.
@@ -1172,6 +1221,10 @@ impl Method for EditMessageReplyMarkupInline {
         object.field(",\"inline_message_id\":", &self.inline_message_id);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1238,6 +1291,10 @@ impl Method for StopPoll {
         object.field(",\"message_id\":", &self.message_id);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1360,6 +1417,10 @@ impl Method for EditEphemeralMessageText {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editEphemeralMessageMedia](https://core.telegram.org/bots/api#editephemeralmessagemedia). Returns `True`.
@@ -1427,6 +1488,10 @@ impl Method for EditEphemeralMessageMedia {
         object.field(",\"media\":", &self.media);
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1535,6 +1600,10 @@ impl Method for EditEphemeralMessageCaption {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [editEphemeralMessageReplyMarkup](https://core.telegram.org/bots/api#editephemeralmessagereplymarkup). Returns `True`.
@@ -1595,6 +1664,10 @@ impl Method for EditEphemeralMessageReplyMarkup {
         object.optional(",\"reply_markup\":", &self.reply_markup);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [approveSuggestedPost](https://core.telegram.org/bots/api#approvesuggestedpost). Returns `True`.
@@ -1646,6 +1719,10 @@ impl Method for ApproveSuggestedPost {
         object.field(",\"message_id\":", &self.message_id);
         object.optional(",\"send_date\":", &self.send_date);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1699,6 +1776,10 @@ impl Method for DeclineSuggestedPost {
         object.optional(",\"comment\":", &self.comment);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteMessage](https://core.telegram.org/bots/api#deletemessage). Returns `True`.
@@ -1740,6 +1821,10 @@ impl Method for DeleteMessage {
         object.field(",\"message_id\":", &self.message_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteMessages](https://core.telegram.org/bots/api#deletemessages). Returns `True`.
@@ -1780,6 +1865,10 @@ impl Method for DeleteMessages {
         object.field(",\"chat_id\":", &self.chat_id);
         object.field(",\"message_ids\":", &self.message_ids);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1829,6 +1918,10 @@ impl Method for DeleteEphemeralMessage {
         object.field(",\"receiver_user_id\":", &self.receiver_user_id);
         object.field(",\"ephemeral_message_id\":", &self.ephemeral_message_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
 
@@ -1893,6 +1986,10 @@ impl Method for DeleteMessageReaction {
         object.optional(",\"actor_chat_id\":", &self.actor_chat_id);
         object.close()
     }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
+    }
 }
 
 /// [deleteAllMessageReactions](https://core.telegram.org/bots/api#deleteallmessagereactions). Returns `True`.
@@ -1951,5 +2048,9 @@ impl Method for DeleteAllMessageReactions {
         object.optional(",\"user_id\":", &self.user_id);
         object.optional(",\"actor_chat_id\":", &self.actor_chat_id);
         object.close()
+    }
+    #[inline(never)]
+    fn response_reader(&self) -> ResponseReader<Self::Response> {
+        ResponseReader::new()
     }
 }
