@@ -76,6 +76,24 @@ fn required_placeholder(model: &Model, f: &Field) -> String {
     }
 }
 
+/// Whether the placeholder of `f` owns no memory: `None`, an empty string or list, a number,
+/// or a struct whose own placeholders own nothing. A boxed required field's does (its box).
+fn owns_nothing(model: &Model, f: &Field) -> bool {
+    if !f.required {
+        return true;
+    }
+    if f.boxed {
+        return false;
+    }
+    match &f.ty {
+        Ty::Named(name) if fills(model, name) => model.structs[name]
+            .fields
+            .iter()
+            .all(|g| owns_nothing(model, g)),
+        _ => true,
+    }
+}
+
 fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
     file.line(
         "fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {",
@@ -91,10 +109,20 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
     file.line("while let Some(key) = src.next_key()? {\nmatch &*key {");
     for (i, f) in s.fields.iter().enumerate() {
         let name = lit(&f.name);
+        // A placeholder that owns nothing is overwritten without being dropped: the drop
+        // of the old value would be dead code, and for a field holding a `Message` it
+        // pulls the whole drop glue of one into this function's codegen unit.
+        let write = if owns_nothing(model, f) {
+            format!(
+                "wire::fill::put(&mut self.{}, {});",
+                field_ident(&f.name),
+                read(model, f)
+            )
+        } else {
+            format!("self.{} = {};", field_ident(&f.name), read(model, f))
+        };
         file.line(&format!(
-            "{name} => {{\nseen.first({i}, {name})?;\nself.{} = {};\n}}",
-            field_ident(&f.name),
-            read(model, f)
+            "{name} => {{\nseen.first({i}, {name})?;\n{write}\n}}"
         ));
     }
     file.line("_ => src.skip()?,\n}\n}");
@@ -120,5 +148,76 @@ fn read(model: &Model, f: &Field) -> String {
             }
         }
         _ => "src.value()?".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, ty: Ty, required: bool, boxed: bool) -> Field {
+        Field {
+            name: name.to_owned(),
+            spec_ty: String::new(),
+            ty,
+            required,
+            boxed,
+            lenient: None,
+            values: Vec::new(),
+        }
+    }
+
+    fn strukt(name: &str, fields: Vec<Field>) -> (String, Struct) {
+        let s = Struct {
+            name: name.to_owned(),
+            anchor: String::new(),
+            fields,
+            spec_fields: Vec::new(),
+            tag: None,
+            sent: false,
+            uploads: false,
+            member_of: Vec::new(),
+        };
+        (name.to_owned(), s)
+    }
+
+    /// Only a placeholder with no box anywhere inside is overwritten without a drop: a
+    /// boxed required field, directly or in a struct held by value, would leak its box.
+    #[test]
+    fn a_placeholder_owns_nothing_unless_it_holds_a_box() {
+        let boxed = field("photo", Ty::Named("Photo".into()), true, true);
+        let model = Model {
+            version: String::new(),
+            type_order: Vec::new(),
+            type_anchors: Default::default(),
+            structs: [
+                strukt("Photo", vec![field("id", Ty::Int, true, false)]),
+                strukt("Holder", vec![boxed.clone()]),
+                strukt("Plain", vec![field("name", Ty::Str, true, false)]),
+            ]
+            .into_iter()
+            .collect(),
+            unions: Default::default(),
+            inline_unions: Vec::new(),
+            enums: Vec::new(),
+            methods: Vec::new(),
+            sections: Vec::new(),
+        };
+        let by_value = |name: &str| field("x", Ty::Named(name.into()), true, false);
+        assert!(!owns_nothing(&model, &boxed));
+        assert!(!owns_nothing(&model, &by_value("Holder")));
+        assert!(owns_nothing(&model, &by_value("Plain")));
+        assert!(owns_nothing(
+            &model,
+            &field("maybe", Ty::Named("Holder".into()), false, true)
+        ));
+        assert!(owns_nothing(
+            &model,
+            &field("list", Ty::Array(Box::new(Ty::Str)), true, false)
+        ));
+        assert!(owns_nothing(
+            &model,
+            &field("kind", Ty::Enum("Kind".into()), true, false)
+        ));
     }
 }

@@ -237,75 +237,75 @@ impl wire::Fill for User {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "is_bot" => {
                     seen.first(1, "is_bot")?;
-                    self.is_bot = src.value()?;
+                    wire::fill::put(&mut self.is_bot, src.value()?);
                 }
                 "first_name" => {
                     seen.first(2, "first_name")?;
-                    self.first_name = src.value()?;
+                    wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
                     seen.first(3, "last_name")?;
-                    self.last_name = src.value()?;
+                    wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "username" => {
                     seen.first(4, "username")?;
-                    self.username = src.value()?;
+                    wire::fill::put(&mut self.username, src.value()?);
                 }
                 "language_code" => {
                     seen.first(5, "language_code")?;
-                    self.language_code = src.value()?;
+                    wire::fill::put(&mut self.language_code, src.value()?);
                 }
                 "is_premium" => {
                     seen.first(6, "is_premium")?;
-                    self.is_premium = src.value()?;
+                    wire::fill::put(&mut self.is_premium, src.value()?);
                 }
                 "added_to_attachment_menu" => {
                     seen.first(7, "added_to_attachment_menu")?;
-                    self.added_to_attachment_menu = src.value()?;
+                    wire::fill::put(&mut self.added_to_attachment_menu, src.value()?);
                 }
                 "can_join_groups" => {
                     seen.first(8, "can_join_groups")?;
-                    self.can_join_groups = src.value()?;
+                    wire::fill::put(&mut self.can_join_groups, src.value()?);
                 }
                 "can_read_all_group_messages" => {
                     seen.first(9, "can_read_all_group_messages")?;
-                    self.can_read_all_group_messages = src.value()?;
+                    wire::fill::put(&mut self.can_read_all_group_messages, src.value()?);
                 }
                 "supports_guest_queries" => {
                     seen.first(10, "supports_guest_queries")?;
-                    self.supports_guest_queries = src.value()?;
+                    wire::fill::put(&mut self.supports_guest_queries, src.value()?);
                 }
                 "supports_inline_queries" => {
                     seen.first(11, "supports_inline_queries")?;
-                    self.supports_inline_queries = src.value()?;
+                    wire::fill::put(&mut self.supports_inline_queries, src.value()?);
                 }
                 "can_connect_to_business" => {
                     seen.first(12, "can_connect_to_business")?;
-                    self.can_connect_to_business = src.value()?;
+                    wire::fill::put(&mut self.can_connect_to_business, src.value()?);
                 }
                 "has_main_web_app" => {
                     seen.first(13, "has_main_web_app")?;
-                    self.has_main_web_app = src.value()?;
+                    wire::fill::put(&mut self.has_main_web_app, src.value()?);
                 }
                 "has_topics_enabled" => {
                     seen.first(14, "has_topics_enabled")?;
-                    self.has_topics_enabled = src.value()?;
+                    wire::fill::put(&mut self.has_topics_enabled, src.value()?);
                 }
                 "allows_users_to_create_topics" => {
                     seen.first(15, "allows_users_to_create_topics")?;
-                    self.allows_users_to_create_topics = src.value()?;
+                    wire::fill::put(&mut self.allows_users_to_create_topics, src.value()?);
                 }
                 "can_manage_bots" => {
                     seen.first(16, "can_manage_bots")?;
-                    self.can_manage_bots = src.value()?;
+                    wire::fill::put(&mut self.can_manage_bots, src.value()?);
                 }
                 "supports_join_request_queries" => {
                     seen.first(17, "supports_join_request_queries")?;
-                    self.supports_join_request_queries = src.value()?;
+                    wire::fill::put(&mut self.supports_join_request_queries, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -442,35 +442,35 @@ impl wire::Fill for Chat {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "type" => {
                     seen.first(1, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "username" => {
                     seen.first(3, "username")?;
-                    self.username = src.value()?;
+                    wire::fill::put(&mut self.username, src.value()?);
                 }
                 "first_name" => {
                     seen.first(4, "first_name")?;
-                    self.first_name = src.value()?;
+                    wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
                     seen.first(5, "last_name")?;
-                    self.last_name = src.value()?;
+                    wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "is_forum" => {
                     seen.first(6, "is_forum")?;
-                    self.is_forum = src.value()?;
+                    wire::fill::put(&mut self.is_forum, src.value()?);
                 }
                 "is_direct_messages" => {
                     seen.first(7, "is_direct_messages")?;
-                    self.is_direct_messages = src.value()?;
+                    wire::fill::put(&mut self.is_direct_messages, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -837,215 +837,218 @@ impl wire::Fill for ChatFullInfo {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "type" => {
                     seen.first(1, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "username" => {
                     seen.first(3, "username")?;
-                    self.username = src.value()?;
+                    wire::fill::put(&mut self.username, src.value()?);
                 }
                 "first_name" => {
                     seen.first(4, "first_name")?;
-                    self.first_name = src.value()?;
+                    wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
                     seen.first(5, "last_name")?;
-                    self.last_name = src.value()?;
+                    wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "is_forum" => {
                     seen.first(6, "is_forum")?;
-                    self.is_forum = src.value()?;
+                    wire::fill::put(&mut self.is_forum, src.value()?);
                 }
                 "is_direct_messages" => {
                     seen.first(7, "is_direct_messages")?;
-                    self.is_direct_messages = src.value()?;
+                    wire::fill::put(&mut self.is_direct_messages, src.value()?);
                 }
                 "accent_color_id" => {
                     seen.first(8, "accent_color_id")?;
-                    self.accent_color_id = src.value()?;
+                    wire::fill::put(&mut self.accent_color_id, src.value()?);
                 }
                 "max_reaction_count" => {
                     seen.first(9, "max_reaction_count")?;
-                    self.max_reaction_count = src.value()?;
+                    wire::fill::put(&mut self.max_reaction_count, src.value()?);
                 }
                 "photo" => {
                     seen.first(10, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 "active_usernames" => {
                     seen.first(11, "active_usernames")?;
-                    self.active_usernames = src.value()?;
+                    wire::fill::put(&mut self.active_usernames, src.value()?);
                 }
                 "birthdate" => {
                     seen.first(12, "birthdate")?;
-                    self.birthdate = src.value()?;
+                    wire::fill::put(&mut self.birthdate, src.value()?);
                 }
                 "business_intro" => {
                     seen.first(13, "business_intro")?;
-                    self.business_intro = src.value()?;
+                    wire::fill::put(&mut self.business_intro, src.value()?);
                 }
                 "business_location" => {
                     seen.first(14, "business_location")?;
-                    self.business_location = src.value()?;
+                    wire::fill::put(&mut self.business_location, src.value()?);
                 }
                 "business_opening_hours" => {
                     seen.first(15, "business_opening_hours")?;
-                    self.business_opening_hours = src.value()?;
+                    wire::fill::put(&mut self.business_opening_hours, src.value()?);
                 }
                 "personal_chat" => {
                     seen.first(16, "personal_chat")?;
-                    self.personal_chat = src.value()?;
+                    wire::fill::put(&mut self.personal_chat, src.value()?);
                 }
                 "parent_chat" => {
                     seen.first(17, "parent_chat")?;
-                    self.parent_chat = src.value()?;
+                    wire::fill::put(&mut self.parent_chat, src.value()?);
                 }
                 "available_reactions" => {
                     seen.first(18, "available_reactions")?;
-                    self.available_reactions = src.value()?;
+                    wire::fill::put(&mut self.available_reactions, src.value()?);
                 }
                 "background_custom_emoji_id" => {
                     seen.first(19, "background_custom_emoji_id")?;
-                    self.background_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.background_custom_emoji_id, src.value()?);
                 }
                 "profile_accent_color_id" => {
                     seen.first(20, "profile_accent_color_id")?;
-                    self.profile_accent_color_id = src.value()?;
+                    wire::fill::put(&mut self.profile_accent_color_id, src.value()?);
                 }
                 "profile_background_custom_emoji_id" => {
                     seen.first(21, "profile_background_custom_emoji_id")?;
-                    self.profile_background_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.profile_background_custom_emoji_id, src.value()?);
                 }
                 "emoji_status_custom_emoji_id" => {
                     seen.first(22, "emoji_status_custom_emoji_id")?;
-                    self.emoji_status_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.emoji_status_custom_emoji_id, src.value()?);
                 }
                 "emoji_status_expiration_date" => {
                     seen.first(23, "emoji_status_expiration_date")?;
-                    self.emoji_status_expiration_date = src.value()?;
+                    wire::fill::put(&mut self.emoji_status_expiration_date, src.value()?);
                 }
                 "bio" => {
                     seen.first(24, "bio")?;
-                    self.bio = src.value()?;
+                    wire::fill::put(&mut self.bio, src.value()?);
                 }
                 "has_private_forwards" => {
                     seen.first(25, "has_private_forwards")?;
-                    self.has_private_forwards = src.value()?;
+                    wire::fill::put(&mut self.has_private_forwards, src.value()?);
                 }
                 "has_restricted_voice_and_video_messages" => {
                     seen.first(26, "has_restricted_voice_and_video_messages")?;
-                    self.has_restricted_voice_and_video_messages = src.value()?;
+                    wire::fill::put(
+                        &mut self.has_restricted_voice_and_video_messages,
+                        src.value()?,
+                    );
                 }
                 "join_to_send_messages" => {
                     seen.first(27, "join_to_send_messages")?;
-                    self.join_to_send_messages = src.value()?;
+                    wire::fill::put(&mut self.join_to_send_messages, src.value()?);
                 }
                 "join_by_request" => {
                     seen.first(28, "join_by_request")?;
-                    self.join_by_request = src.value()?;
+                    wire::fill::put(&mut self.join_by_request, src.value()?);
                 }
                 "description" => {
                     seen.first(29, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "invite_link" => {
                     seen.first(30, "invite_link")?;
-                    self.invite_link = src.value()?;
+                    wire::fill::put(&mut self.invite_link, src.value()?);
                 }
                 "pinned_message" => {
                     seen.first(31, "pinned_message")?;
-                    self.pinned_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.pinned_message, src.boxed_option()?);
                 }
                 "permissions" => {
                     seen.first(32, "permissions")?;
-                    self.permissions = src.value()?;
+                    wire::fill::put(&mut self.permissions, src.value()?);
                 }
                 "accepted_gift_types" => {
                     seen.first(33, "accepted_gift_types")?;
-                    self.accepted_gift_types = src.value()?;
+                    wire::fill::put(&mut self.accepted_gift_types, src.value()?);
                 }
                 "can_send_paid_media" => {
                     seen.first(34, "can_send_paid_media")?;
-                    self.can_send_paid_media = src.value()?;
+                    wire::fill::put(&mut self.can_send_paid_media, src.value()?);
                 }
                 "slow_mode_delay" => {
                     seen.first(35, "slow_mode_delay")?;
-                    self.slow_mode_delay = src.value()?;
+                    wire::fill::put(&mut self.slow_mode_delay, src.value()?);
                 }
                 "unrestrict_boost_count" => {
                     seen.first(36, "unrestrict_boost_count")?;
-                    self.unrestrict_boost_count = src.value()?;
+                    wire::fill::put(&mut self.unrestrict_boost_count, src.value()?);
                 }
                 "message_auto_delete_time" => {
                     seen.first(37, "message_auto_delete_time")?;
-                    self.message_auto_delete_time = src.value()?;
+                    wire::fill::put(&mut self.message_auto_delete_time, src.value()?);
                 }
                 "has_aggressive_anti_spam_enabled" => {
                     seen.first(38, "has_aggressive_anti_spam_enabled")?;
-                    self.has_aggressive_anti_spam_enabled = src.value()?;
+                    wire::fill::put(&mut self.has_aggressive_anti_spam_enabled, src.value()?);
                 }
                 "has_hidden_members" => {
                     seen.first(39, "has_hidden_members")?;
-                    self.has_hidden_members = src.value()?;
+                    wire::fill::put(&mut self.has_hidden_members, src.value()?);
                 }
                 "has_protected_content" => {
                     seen.first(40, "has_protected_content")?;
-                    self.has_protected_content = src.value()?;
+                    wire::fill::put(&mut self.has_protected_content, src.value()?);
                 }
                 "has_visible_history" => {
                     seen.first(41, "has_visible_history")?;
-                    self.has_visible_history = src.value()?;
+                    wire::fill::put(&mut self.has_visible_history, src.value()?);
                 }
                 "sticker_set_name" => {
                     seen.first(42, "sticker_set_name")?;
-                    self.sticker_set_name = src.value()?;
+                    wire::fill::put(&mut self.sticker_set_name, src.value()?);
                 }
                 "can_set_sticker_set" => {
                     seen.first(43, "can_set_sticker_set")?;
-                    self.can_set_sticker_set = src.value()?;
+                    wire::fill::put(&mut self.can_set_sticker_set, src.value()?);
                 }
                 "custom_emoji_sticker_set_name" => {
                     seen.first(44, "custom_emoji_sticker_set_name")?;
-                    self.custom_emoji_sticker_set_name = src.value()?;
+                    wire::fill::put(&mut self.custom_emoji_sticker_set_name, src.value()?);
                 }
                 "linked_chat_id" => {
                     seen.first(45, "linked_chat_id")?;
-                    self.linked_chat_id = src.value()?;
+                    wire::fill::put(&mut self.linked_chat_id, src.value()?);
                 }
                 "location" => {
                     seen.first(46, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 "rating" => {
                     seen.first(47, "rating")?;
-                    self.rating = src.value()?;
+                    wire::fill::put(&mut self.rating, src.value()?);
                 }
                 "first_profile_audio" => {
                     seen.first(48, "first_profile_audio")?;
-                    self.first_profile_audio = src.value()?;
+                    wire::fill::put(&mut self.first_profile_audio, src.value()?);
                 }
                 "unique_gift_colors" => {
                     seen.first(49, "unique_gift_colors")?;
-                    self.unique_gift_colors = src.value()?;
+                    wire::fill::put(&mut self.unique_gift_colors, src.value()?);
                 }
                 "paid_message_star_count" => {
                     seen.first(50, "paid_message_star_count")?;
-                    self.paid_message_star_count = src.value()?;
+                    wire::fill::put(&mut self.paid_message_star_count, src.value()?);
                 }
                 "guard_bot" => {
                     seen.first(51, "guard_bot")?;
-                    self.guard_bot = src.value()?;
+                    wire::fill::put(&mut self.guard_bot, src.value()?);
                 }
                 "community" => {
                     seen.first(52, "community")?;
-                    self.community = src.value()?;
+                    wire::fill::put(&mut self.community, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1812,483 +1815,486 @@ impl wire::Fill for Message {
             match &*key {
                 "message_id" => {
                     seen.first(0, "message_id")?;
-                    self.message_id = src.value()?;
+                    wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 "message_thread_id" => {
                     seen.first(1, "message_thread_id")?;
-                    self.message_thread_id = src.value()?;
+                    wire::fill::put(&mut self.message_thread_id, src.value()?);
                 }
                 "direct_messages_topic" => {
                     seen.first(2, "direct_messages_topic")?;
-                    self.direct_messages_topic = src.boxed_option()?;
+                    wire::fill::put(&mut self.direct_messages_topic, src.boxed_option()?);
                 }
                 "from" => {
                     seen.first(3, "from")?;
-                    self.from = src.value()?;
+                    wire::fill::put(&mut self.from, src.value()?);
                 }
                 "sender_chat" => {
                     seen.first(4, "sender_chat")?;
-                    self.sender_chat = src.boxed_option()?;
+                    wire::fill::put(&mut self.sender_chat, src.boxed_option()?);
                 }
                 "sender_boost_count" => {
                     seen.first(5, "sender_boost_count")?;
-                    self.sender_boost_count = src.value()?;
+                    wire::fill::put(&mut self.sender_boost_count, src.value()?);
                 }
                 "sender_business_bot" => {
                     seen.first(6, "sender_business_bot")?;
-                    self.sender_business_bot = src.boxed_option()?;
+                    wire::fill::put(&mut self.sender_business_bot, src.boxed_option()?);
                 }
                 "sender_tag" => {
                     seen.first(7, "sender_tag")?;
-                    self.sender_tag = src.value()?;
+                    wire::fill::put(&mut self.sender_tag, src.value()?);
                 }
                 "receiver_user" => {
                     seen.first(8, "receiver_user")?;
-                    self.receiver_user = src.boxed_option()?;
+                    wire::fill::put(&mut self.receiver_user, src.boxed_option()?);
                 }
                 "ephemeral_message_id" => {
                     seen.first(9, "ephemeral_message_id")?;
-                    self.ephemeral_message_id = src.value()?;
+                    wire::fill::put(&mut self.ephemeral_message_id, src.value()?);
                 }
                 "date" => {
                     seen.first(10, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "guest_query_id" => {
                     seen.first(11, "guest_query_id")?;
-                    self.guest_query_id = src.value()?;
+                    wire::fill::put(&mut self.guest_query_id, src.value()?);
                 }
                 "business_connection_id" => {
                     seen.first(12, "business_connection_id")?;
-                    self.business_connection_id = src.value()?;
+                    wire::fill::put(&mut self.business_connection_id, src.value()?);
                 }
                 "chat" => {
                     seen.first(13, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "forward_origin" => {
                     seen.first(14, "forward_origin")?;
-                    self.forward_origin = src.value()?;
+                    wire::fill::put(&mut self.forward_origin, src.value()?);
                 }
                 "is_topic_message" => {
                     seen.first(15, "is_topic_message")?;
-                    self.is_topic_message = src.value()?;
+                    wire::fill::put(&mut self.is_topic_message, src.value()?);
                 }
                 "is_automatic_forward" => {
                     seen.first(16, "is_automatic_forward")?;
-                    self.is_automatic_forward = src.value()?;
+                    wire::fill::put(&mut self.is_automatic_forward, src.value()?);
                 }
                 "reply_to_message" => {
                     seen.first(17, "reply_to_message")?;
-                    self.reply_to_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.reply_to_message, src.boxed_option()?);
                 }
                 "external_reply" => {
                     seen.first(18, "external_reply")?;
-                    self.external_reply = src.boxed_option()?;
+                    wire::fill::put(&mut self.external_reply, src.boxed_option()?);
                 }
                 "quote" => {
                     seen.first(19, "quote")?;
-                    self.quote = src.boxed_option()?;
+                    wire::fill::put(&mut self.quote, src.boxed_option()?);
                 }
                 "reply_to_story" => {
                     seen.first(20, "reply_to_story")?;
-                    self.reply_to_story = src.boxed_option()?;
+                    wire::fill::put(&mut self.reply_to_story, src.boxed_option()?);
                 }
                 "reply_to_checklist_task_id" => {
                     seen.first(21, "reply_to_checklist_task_id")?;
-                    self.reply_to_checklist_task_id = src.value()?;
+                    wire::fill::put(&mut self.reply_to_checklist_task_id, src.value()?);
                 }
                 "reply_to_poll_option_id" => {
                     seen.first(22, "reply_to_poll_option_id")?;
-                    self.reply_to_poll_option_id = src.value()?;
+                    wire::fill::put(&mut self.reply_to_poll_option_id, src.value()?);
                 }
                 "via_bot" => {
                     seen.first(23, "via_bot")?;
-                    self.via_bot = src.boxed_option()?;
+                    wire::fill::put(&mut self.via_bot, src.boxed_option()?);
                 }
                 "guest_bot_caller_user" => {
                     seen.first(24, "guest_bot_caller_user")?;
-                    self.guest_bot_caller_user = src.boxed_option()?;
+                    wire::fill::put(&mut self.guest_bot_caller_user, src.boxed_option()?);
                 }
                 "guest_bot_caller_chat" => {
                     seen.first(25, "guest_bot_caller_chat")?;
-                    self.guest_bot_caller_chat = src.boxed_option()?;
+                    wire::fill::put(&mut self.guest_bot_caller_chat, src.boxed_option()?);
                 }
                 "edit_date" => {
                     seen.first(26, "edit_date")?;
-                    self.edit_date = src.value()?;
+                    wire::fill::put(&mut self.edit_date, src.value()?);
                 }
                 "has_protected_content" => {
                     seen.first(27, "has_protected_content")?;
-                    self.has_protected_content = src.value()?;
+                    wire::fill::put(&mut self.has_protected_content, src.value()?);
                 }
                 "is_from_offline" => {
                     seen.first(28, "is_from_offline")?;
-                    self.is_from_offline = src.value()?;
+                    wire::fill::put(&mut self.is_from_offline, src.value()?);
                 }
                 "is_paid_post" => {
                     seen.first(29, "is_paid_post")?;
-                    self.is_paid_post = src.value()?;
+                    wire::fill::put(&mut self.is_paid_post, src.value()?);
                 }
                 "media_group_id" => {
                     seen.first(30, "media_group_id")?;
-                    self.media_group_id = src.value()?;
+                    wire::fill::put(&mut self.media_group_id, src.value()?);
                 }
                 "author_signature" => {
                     seen.first(31, "author_signature")?;
-                    self.author_signature = src.value()?;
+                    wire::fill::put(&mut self.author_signature, src.value()?);
                 }
                 "paid_star_count" => {
                     seen.first(32, "paid_star_count")?;
-                    self.paid_star_count = src.value()?;
+                    wire::fill::put(&mut self.paid_star_count, src.value()?);
                 }
                 "text" => {
                     seen.first(33, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "entities" => {
                     seen.first(34, "entities")?;
-                    self.entities = src.value()?;
+                    wire::fill::put(&mut self.entities, src.value()?);
                 }
                 "link_preview_options" => {
                     seen.first(35, "link_preview_options")?;
-                    self.link_preview_options = src.boxed_option()?;
+                    wire::fill::put(&mut self.link_preview_options, src.boxed_option()?);
                 }
                 "suggested_post_info" => {
                     seen.first(36, "suggested_post_info")?;
-                    self.suggested_post_info = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_info, src.boxed_option()?);
                 }
                 "effect_id" => {
                     seen.first(37, "effect_id")?;
-                    self.effect_id = src.value()?;
+                    wire::fill::put(&mut self.effect_id, src.value()?);
                 }
                 "rich_message" => {
                     seen.first(38, "rich_message")?;
-                    self.rich_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.rich_message, src.boxed_option()?);
                 }
                 "animation" => {
                     seen.first(39, "animation")?;
-                    self.animation = src.boxed_option()?;
+                    wire::fill::put(&mut self.animation, src.boxed_option()?);
                 }
                 "audio" => {
                     seen.first(40, "audio")?;
-                    self.audio = src.boxed_option()?;
+                    wire::fill::put(&mut self.audio, src.boxed_option()?);
                 }
                 "document" => {
                     seen.first(41, "document")?;
-                    self.document = src.boxed_option()?;
+                    wire::fill::put(&mut self.document, src.boxed_option()?);
                 }
                 "live_photo" => {
                     seen.first(42, "live_photo")?;
-                    self.live_photo = src.boxed_option()?;
+                    wire::fill::put(&mut self.live_photo, src.boxed_option()?);
                 }
                 "paid_media" => {
                     seen.first(43, "paid_media")?;
-                    self.paid_media = src.boxed_option()?;
+                    wire::fill::put(&mut self.paid_media, src.boxed_option()?);
                 }
                 "photo" => {
                     seen.first(44, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 "sticker" => {
                     seen.first(45, "sticker")?;
-                    self.sticker = src.boxed_option()?;
+                    wire::fill::put(&mut self.sticker, src.boxed_option()?);
                 }
                 "story" => {
                     seen.first(46, "story")?;
-                    self.story = src.boxed_option()?;
+                    wire::fill::put(&mut self.story, src.boxed_option()?);
                 }
                 "video" => {
                     seen.first(47, "video")?;
-                    self.video = src.boxed_option()?;
+                    wire::fill::put(&mut self.video, src.boxed_option()?);
                 }
                 "video_note" => {
                     seen.first(48, "video_note")?;
-                    self.video_note = src.boxed_option()?;
+                    wire::fill::put(&mut self.video_note, src.boxed_option()?);
                 }
                 "voice" => {
                     seen.first(49, "voice")?;
-                    self.voice = src.boxed_option()?;
+                    wire::fill::put(&mut self.voice, src.boxed_option()?);
                 }
                 "caption" => {
                     seen.first(50, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(51, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(52, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "has_media_spoiler" => {
                     seen.first(53, "has_media_spoiler")?;
-                    self.has_media_spoiler = src.value()?;
+                    wire::fill::put(&mut self.has_media_spoiler, src.value()?);
                 }
                 "checklist" => {
                     seen.first(54, "checklist")?;
-                    self.checklist = src.boxed_option()?;
+                    wire::fill::put(&mut self.checklist, src.boxed_option()?);
                 }
                 "contact" => {
                     seen.first(55, "contact")?;
-                    self.contact = src.boxed_option()?;
+                    wire::fill::put(&mut self.contact, src.boxed_option()?);
                 }
                 "dice" => {
                     seen.first(56, "dice")?;
-                    self.dice = src.boxed_option()?;
+                    wire::fill::put(&mut self.dice, src.boxed_option()?);
                 }
                 "game" => {
                     seen.first(57, "game")?;
-                    self.game = src.boxed_option()?;
+                    wire::fill::put(&mut self.game, src.boxed_option()?);
                 }
                 "poll" => {
                     seen.first(58, "poll")?;
-                    self.poll = src.boxed_option()?;
+                    wire::fill::put(&mut self.poll, src.boxed_option()?);
                 }
                 "venue" => {
                     seen.first(59, "venue")?;
-                    self.venue = src.boxed_option()?;
+                    wire::fill::put(&mut self.venue, src.boxed_option()?);
                 }
                 "location" => {
                     seen.first(60, "location")?;
-                    self.location = src.boxed_option()?;
+                    wire::fill::put(&mut self.location, src.boxed_option()?);
                 }
                 "new_chat_members" => {
                     seen.first(61, "new_chat_members")?;
-                    self.new_chat_members = src.value()?;
+                    wire::fill::put(&mut self.new_chat_members, src.value()?);
                 }
                 "left_chat_member" => {
                     seen.first(62, "left_chat_member")?;
-                    self.left_chat_member = src.boxed_option()?;
+                    wire::fill::put(&mut self.left_chat_member, src.boxed_option()?);
                 }
                 "chat_owner_left" => {
                     seen.first(63, "chat_owner_left")?;
-                    self.chat_owner_left = src.boxed_option()?;
+                    wire::fill::put(&mut self.chat_owner_left, src.boxed_option()?);
                 }
                 "chat_owner_changed" => {
                     seen.first(64, "chat_owner_changed")?;
-                    self.chat_owner_changed = src.boxed_option()?;
+                    wire::fill::put(&mut self.chat_owner_changed, src.boxed_option()?);
                 }
                 "new_chat_title" => {
                     seen.first(65, "new_chat_title")?;
-                    self.new_chat_title = src.value()?;
+                    wire::fill::put(&mut self.new_chat_title, src.value()?);
                 }
                 "new_chat_photo" => {
                     seen.first(66, "new_chat_photo")?;
-                    self.new_chat_photo = src.value()?;
+                    wire::fill::put(&mut self.new_chat_photo, src.value()?);
                 }
                 "delete_chat_photo" => {
                     seen.first(67, "delete_chat_photo")?;
-                    self.delete_chat_photo = src.value()?;
+                    wire::fill::put(&mut self.delete_chat_photo, src.value()?);
                 }
                 "group_chat_created" => {
                     seen.first(68, "group_chat_created")?;
-                    self.group_chat_created = src.value()?;
+                    wire::fill::put(&mut self.group_chat_created, src.value()?);
                 }
                 "supergroup_chat_created" => {
                     seen.first(69, "supergroup_chat_created")?;
-                    self.supergroup_chat_created = src.value()?;
+                    wire::fill::put(&mut self.supergroup_chat_created, src.value()?);
                 }
                 "channel_chat_created" => {
                     seen.first(70, "channel_chat_created")?;
-                    self.channel_chat_created = src.value()?;
+                    wire::fill::put(&mut self.channel_chat_created, src.value()?);
                 }
                 "message_auto_delete_timer_changed" => {
                     seen.first(71, "message_auto_delete_timer_changed")?;
-                    self.message_auto_delete_timer_changed = src.value()?;
+                    wire::fill::put(&mut self.message_auto_delete_timer_changed, src.value()?);
                 }
                 "migrate_to_chat_id" => {
                     seen.first(72, "migrate_to_chat_id")?;
-                    self.migrate_to_chat_id = src.value()?;
+                    wire::fill::put(&mut self.migrate_to_chat_id, src.value()?);
                 }
                 "migrate_from_chat_id" => {
                     seen.first(73, "migrate_from_chat_id")?;
-                    self.migrate_from_chat_id = src.value()?;
+                    wire::fill::put(&mut self.migrate_from_chat_id, src.value()?);
                 }
                 "pinned_message" => {
                     seen.first(74, "pinned_message")?;
-                    self.pinned_message = src.value()?;
+                    wire::fill::put(&mut self.pinned_message, src.value()?);
                 }
                 "invoice" => {
                     seen.first(75, "invoice")?;
-                    self.invoice = src.boxed_option()?;
+                    wire::fill::put(&mut self.invoice, src.boxed_option()?);
                 }
                 "successful_payment" => {
                     seen.first(76, "successful_payment")?;
-                    self.successful_payment = src.boxed_option()?;
+                    wire::fill::put(&mut self.successful_payment, src.boxed_option()?);
                 }
                 "refunded_payment" => {
                     seen.first(77, "refunded_payment")?;
-                    self.refunded_payment = src.boxed_option()?;
+                    wire::fill::put(&mut self.refunded_payment, src.boxed_option()?);
                 }
                 "users_shared" => {
                     seen.first(78, "users_shared")?;
-                    self.users_shared = src.boxed_option()?;
+                    wire::fill::put(&mut self.users_shared, src.boxed_option()?);
                 }
                 "chat_shared" => {
                     seen.first(79, "chat_shared")?;
-                    self.chat_shared = src.boxed_option()?;
+                    wire::fill::put(&mut self.chat_shared, src.boxed_option()?);
                 }
                 "gift" => {
                     seen.first(80, "gift")?;
-                    self.gift = src.boxed_option()?;
+                    wire::fill::put(&mut self.gift, src.boxed_option()?);
                 }
                 "unique_gift" => {
                     seen.first(81, "unique_gift")?;
-                    self.unique_gift = src.boxed_option()?;
+                    wire::fill::put(&mut self.unique_gift, src.boxed_option()?);
                 }
                 "gift_upgrade_sent" => {
                     seen.first(82, "gift_upgrade_sent")?;
-                    self.gift_upgrade_sent = src.boxed_option()?;
+                    wire::fill::put(&mut self.gift_upgrade_sent, src.boxed_option()?);
                 }
                 "connected_website" => {
                     seen.first(83, "connected_website")?;
-                    self.connected_website = src.value()?;
+                    wire::fill::put(&mut self.connected_website, src.value()?);
                 }
                 "write_access_allowed" => {
                     seen.first(84, "write_access_allowed")?;
-                    self.write_access_allowed = src.boxed_option()?;
+                    wire::fill::put(&mut self.write_access_allowed, src.boxed_option()?);
                 }
                 "passport_data" => {
                     seen.first(85, "passport_data")?;
-                    self.passport_data = src.boxed_option()?;
+                    wire::fill::put(&mut self.passport_data, src.boxed_option()?);
                 }
                 "proximity_alert_triggered" => {
                     seen.first(86, "proximity_alert_triggered")?;
-                    self.proximity_alert_triggered = src.boxed_option()?;
+                    wire::fill::put(&mut self.proximity_alert_triggered, src.boxed_option()?);
                 }
                 "boost_added" => {
                     seen.first(87, "boost_added")?;
-                    self.boost_added = src.value()?;
+                    wire::fill::put(&mut self.boost_added, src.value()?);
                 }
                 "chat_background_set" => {
                     seen.first(88, "chat_background_set")?;
-                    self.chat_background_set = src.boxed_option()?;
+                    wire::fill::put(&mut self.chat_background_set, src.boxed_option()?);
                 }
                 "checklist_tasks_done" => {
                     seen.first(89, "checklist_tasks_done")?;
-                    self.checklist_tasks_done = src.boxed_option()?;
+                    wire::fill::put(&mut self.checklist_tasks_done, src.boxed_option()?);
                 }
                 "checklist_tasks_added" => {
                     seen.first(90, "checklist_tasks_added")?;
-                    self.checklist_tasks_added = src.boxed_option()?;
+                    wire::fill::put(&mut self.checklist_tasks_added, src.boxed_option()?);
                 }
                 "community_chat_added" => {
                     seen.first(91, "community_chat_added")?;
-                    self.community_chat_added = src.boxed_option()?;
+                    wire::fill::put(&mut self.community_chat_added, src.boxed_option()?);
                 }
                 "community_chat_joined" => {
                     seen.first(92, "community_chat_joined")?;
-                    self.community_chat_joined = src.boxed_option()?;
+                    wire::fill::put(&mut self.community_chat_joined, src.boxed_option()?);
                 }
                 "community_chat_removed" => {
                     seen.first(93, "community_chat_removed")?;
-                    self.community_chat_removed = src.value()?;
+                    wire::fill::put(&mut self.community_chat_removed, src.value()?);
                 }
                 "direct_message_price_changed" => {
                     seen.first(94, "direct_message_price_changed")?;
-                    self.direct_message_price_changed = src.value()?;
+                    wire::fill::put(&mut self.direct_message_price_changed, src.value()?);
                 }
                 "forum_topic_created" => {
                     seen.first(95, "forum_topic_created")?;
-                    self.forum_topic_created = src.boxed_option()?;
+                    wire::fill::put(&mut self.forum_topic_created, src.boxed_option()?);
                 }
                 "forum_topic_edited" => {
                     seen.first(96, "forum_topic_edited")?;
-                    self.forum_topic_edited = src.boxed_option()?;
+                    wire::fill::put(&mut self.forum_topic_edited, src.boxed_option()?);
                 }
                 "forum_topic_closed" => {
                     seen.first(97, "forum_topic_closed")?;
-                    self.forum_topic_closed = src.value()?;
+                    wire::fill::put(&mut self.forum_topic_closed, src.value()?);
                 }
                 "forum_topic_reopened" => {
                     seen.first(98, "forum_topic_reopened")?;
-                    self.forum_topic_reopened = src.value()?;
+                    wire::fill::put(&mut self.forum_topic_reopened, src.value()?);
                 }
                 "general_forum_topic_hidden" => {
                     seen.first(99, "general_forum_topic_hidden")?;
-                    self.general_forum_topic_hidden = src.value()?;
+                    wire::fill::put(&mut self.general_forum_topic_hidden, src.value()?);
                 }
                 "general_forum_topic_unhidden" => {
                     seen.first(100, "general_forum_topic_unhidden")?;
-                    self.general_forum_topic_unhidden = src.value()?;
+                    wire::fill::put(&mut self.general_forum_topic_unhidden, src.value()?);
                 }
                 "giveaway_created" => {
                     seen.first(101, "giveaway_created")?;
-                    self.giveaway_created = src.value()?;
+                    wire::fill::put(&mut self.giveaway_created, src.value()?);
                 }
                 "giveaway" => {
                     seen.first(102, "giveaway")?;
-                    self.giveaway = src.boxed_option()?;
+                    wire::fill::put(&mut self.giveaway, src.boxed_option()?);
                 }
                 "giveaway_winners" => {
                     seen.first(103, "giveaway_winners")?;
-                    self.giveaway_winners = src.boxed_option()?;
+                    wire::fill::put(&mut self.giveaway_winners, src.boxed_option()?);
                 }
                 "giveaway_completed" => {
                     seen.first(104, "giveaway_completed")?;
-                    self.giveaway_completed = src.boxed_option()?;
+                    wire::fill::put(&mut self.giveaway_completed, src.boxed_option()?);
                 }
                 "managed_bot_created" => {
                     seen.first(105, "managed_bot_created")?;
-                    self.managed_bot_created = src.boxed_option()?;
+                    wire::fill::put(&mut self.managed_bot_created, src.boxed_option()?);
                 }
                 "paid_message_price_changed" => {
                     seen.first(106, "paid_message_price_changed")?;
-                    self.paid_message_price_changed = src.value()?;
+                    wire::fill::put(&mut self.paid_message_price_changed, src.value()?);
                 }
                 "poll_option_added" => {
                     seen.first(107, "poll_option_added")?;
-                    self.poll_option_added = src.boxed_option()?;
+                    wire::fill::put(&mut self.poll_option_added, src.boxed_option()?);
                 }
                 "poll_option_deleted" => {
                     seen.first(108, "poll_option_deleted")?;
-                    self.poll_option_deleted = src.boxed_option()?;
+                    wire::fill::put(&mut self.poll_option_deleted, src.boxed_option()?);
                 }
                 "suggested_post_approved" => {
                     seen.first(109, "suggested_post_approved")?;
-                    self.suggested_post_approved = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_approved, src.boxed_option()?);
                 }
                 "suggested_post_approval_failed" => {
                     seen.first(110, "suggested_post_approval_failed")?;
-                    self.suggested_post_approval_failed = src.boxed_option()?;
+                    wire::fill::put(
+                        &mut self.suggested_post_approval_failed,
+                        src.boxed_option()?,
+                    );
                 }
                 "suggested_post_declined" => {
                     seen.first(111, "suggested_post_declined")?;
-                    self.suggested_post_declined = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_declined, src.boxed_option()?);
                 }
                 "suggested_post_paid" => {
                     seen.first(112, "suggested_post_paid")?;
-                    self.suggested_post_paid = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_paid, src.boxed_option()?);
                 }
                 "suggested_post_refunded" => {
                     seen.first(113, "suggested_post_refunded")?;
-                    self.suggested_post_refunded = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_refunded, src.boxed_option()?);
                 }
                 "video_chat_scheduled" => {
                     seen.first(114, "video_chat_scheduled")?;
-                    self.video_chat_scheduled = src.value()?;
+                    wire::fill::put(&mut self.video_chat_scheduled, src.value()?);
                 }
                 "video_chat_started" => {
                     seen.first(115, "video_chat_started")?;
-                    self.video_chat_started = src.value()?;
+                    wire::fill::put(&mut self.video_chat_started, src.value()?);
                 }
                 "video_chat_ended" => {
                     seen.first(116, "video_chat_ended")?;
-                    self.video_chat_ended = src.value()?;
+                    wire::fill::put(&mut self.video_chat_ended, src.value()?);
                 }
                 "video_chat_participants_invited" => {
                     seen.first(117, "video_chat_participants_invited")?;
-                    self.video_chat_participants_invited = src.value()?;
+                    wire::fill::put(&mut self.video_chat_participants_invited, src.value()?);
                 }
                 "web_app_data" => {
                     seen.first(118, "web_app_data")?;
-                    self.web_app_data = src.boxed_option()?;
+                    wire::fill::put(&mut self.web_app_data, src.boxed_option()?);
                 }
                 "reply_markup" => {
                     seen.first(119, "reply_markup")?;
-                    self.reply_markup = src.boxed_option()?;
+                    wire::fill::put(&mut self.reply_markup, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -2336,7 +2342,7 @@ impl wire::Fill for MessageId {
             match &*key {
                 "message_id" => {
                     seen.first(0, "message_id")?;
-                    self.message_id = src.value()?;
+                    wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2394,15 +2400,15 @@ impl wire::Fill for InaccessibleMessage {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "message_id" => {
                     seen.first(1, "message_id")?;
-                    self.message_id = src.value()?;
+                    wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 "date" => {
                     seen.first(2, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2592,39 +2598,39 @@ impl wire::Fill for MessageEntity {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "offset" => {
                     seen.first(1, "offset")?;
-                    self.offset = src.value()?;
+                    wire::fill::put(&mut self.offset, src.value()?);
                 }
                 "length" => {
                     seen.first(2, "length")?;
-                    self.length = src.value()?;
+                    wire::fill::put(&mut self.length, src.value()?);
                 }
                 "url" => {
                     seen.first(3, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 "user" => {
                     seen.first(4, "user")?;
-                    self.user = src.boxed_option()?;
+                    wire::fill::put(&mut self.user, src.boxed_option()?);
                 }
                 "language" => {
                     seen.first(5, "language")?;
-                    self.language = src.value()?;
+                    wire::fill::put(&mut self.language, src.value()?);
                 }
                 "custom_emoji_id" => {
                     seen.first(6, "custom_emoji_id")?;
-                    self.custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.custom_emoji_id, src.value()?);
                 }
                 "unix_time" => {
                     seen.first(7, "unix_time")?;
-                    self.unix_time = src.value()?;
+                    wire::fill::put(&mut self.unix_time, src.value()?);
                 }
                 "date_time_format" => {
                     seen.first(8, "date_time_format")?;
-                    self.date_time_format = src.value()?;
+                    wire::fill::put(&mut self.date_time_format, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2706,19 +2712,19 @@ impl wire::Fill for TextQuote {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "entities" => {
                     seen.first(1, "entities")?;
-                    self.entities = src.value()?;
+                    wire::fill::put(&mut self.entities, src.value()?);
                 }
                 "position" => {
                     seen.first(2, "position")?;
-                    self.position = src.value()?;
+                    wire::fill::put(&mut self.position, src.value()?);
                 }
                 "is_manual" => {
                     seen.first(3, "is_manual")?;
-                    self.is_manual = src.value()?;
+                    wire::fill::put(&mut self.is_manual, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2921,107 +2927,107 @@ impl wire::Fill for ExternalReplyInfo {
             match &*key {
                 "origin" => {
                     seen.first(0, "origin")?;
-                    self.origin = src.value()?;
+                    wire::fill::put(&mut self.origin, src.value()?);
                 }
                 "chat" => {
                     seen.first(1, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "message_id" => {
                     seen.first(2, "message_id")?;
-                    self.message_id = src.value()?;
+                    wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 "link_preview_options" => {
                     seen.first(3, "link_preview_options")?;
-                    self.link_preview_options = src.value()?;
+                    wire::fill::put(&mut self.link_preview_options, src.value()?);
                 }
                 "animation" => {
                     seen.first(4, "animation")?;
-                    self.animation = src.value()?;
+                    wire::fill::put(&mut self.animation, src.value()?);
                 }
                 "audio" => {
                     seen.first(5, "audio")?;
-                    self.audio = src.value()?;
+                    wire::fill::put(&mut self.audio, src.value()?);
                 }
                 "document" => {
                     seen.first(6, "document")?;
-                    self.document = src.value()?;
+                    wire::fill::put(&mut self.document, src.value()?);
                 }
                 "live_photo" => {
                     seen.first(7, "live_photo")?;
-                    self.live_photo = src.value()?;
+                    wire::fill::put(&mut self.live_photo, src.value()?);
                 }
                 "paid_media" => {
                     seen.first(8, "paid_media")?;
-                    self.paid_media = src.value()?;
+                    wire::fill::put(&mut self.paid_media, src.value()?);
                 }
                 "photo" => {
                     seen.first(9, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 "sticker" => {
                     seen.first(10, "sticker")?;
-                    self.sticker = src.boxed_option()?;
+                    wire::fill::put(&mut self.sticker, src.boxed_option()?);
                 }
                 "story" => {
                     seen.first(11, "story")?;
-                    self.story = src.value()?;
+                    wire::fill::put(&mut self.story, src.value()?);
                 }
                 "video" => {
                     seen.first(12, "video")?;
-                    self.video = src.boxed_option()?;
+                    wire::fill::put(&mut self.video, src.boxed_option()?);
                 }
                 "video_note" => {
                     seen.first(13, "video_note")?;
-                    self.video_note = src.value()?;
+                    wire::fill::put(&mut self.video_note, src.value()?);
                 }
                 "voice" => {
                     seen.first(14, "voice")?;
-                    self.voice = src.value()?;
+                    wire::fill::put(&mut self.voice, src.value()?);
                 }
                 "has_media_spoiler" => {
                     seen.first(15, "has_media_spoiler")?;
-                    self.has_media_spoiler = src.value()?;
+                    wire::fill::put(&mut self.has_media_spoiler, src.value()?);
                 }
                 "checklist" => {
                     seen.first(16, "checklist")?;
-                    self.checklist = src.value()?;
+                    wire::fill::put(&mut self.checklist, src.value()?);
                 }
                 "contact" => {
                     seen.first(17, "contact")?;
-                    self.contact = src.value()?;
+                    wire::fill::put(&mut self.contact, src.value()?);
                 }
                 "dice" => {
                     seen.first(18, "dice")?;
-                    self.dice = src.value()?;
+                    wire::fill::put(&mut self.dice, src.value()?);
                 }
                 "game" => {
                     seen.first(19, "game")?;
-                    self.game = src.boxed_option()?;
+                    wire::fill::put(&mut self.game, src.boxed_option()?);
                 }
                 "giveaway" => {
                     seen.first(20, "giveaway")?;
-                    self.giveaway = src.value()?;
+                    wire::fill::put(&mut self.giveaway, src.value()?);
                 }
                 "giveaway_winners" => {
                     seen.first(21, "giveaway_winners")?;
-                    self.giveaway_winners = src.boxed_option()?;
+                    wire::fill::put(&mut self.giveaway_winners, src.boxed_option()?);
                 }
                 "invoice" => {
                     seen.first(22, "invoice")?;
-                    self.invoice = src.value()?;
+                    wire::fill::put(&mut self.invoice, src.value()?);
                 }
                 "location" => {
                     seen.first(23, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 "poll" => {
                     seen.first(24, "poll")?;
-                    self.poll = src.boxed_option()?;
+                    wire::fill::put(&mut self.poll, src.boxed_option()?);
                 }
                 "venue" => {
                     seen.first(25, "venue")?;
-                    self.venue = src.value()?;
+                    wire::fill::put(&mut self.venue, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3177,43 +3183,43 @@ impl wire::Fill for ReplyParameters {
             match &*key {
                 "message_id" => {
                     seen.first(0, "message_id")?;
-                    self.message_id = src.value()?;
+                    wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 "chat_id" => {
                     seen.first(1, "chat_id")?;
-                    self.chat_id = src.value()?;
+                    wire::fill::put(&mut self.chat_id, src.value()?);
                 }
                 "ephemeral_message_id" => {
                     seen.first(2, "ephemeral_message_id")?;
-                    self.ephemeral_message_id = src.value()?;
+                    wire::fill::put(&mut self.ephemeral_message_id, src.value()?);
                 }
                 "allow_sending_without_reply" => {
                     seen.first(3, "allow_sending_without_reply")?;
-                    self.allow_sending_without_reply = src.value()?;
+                    wire::fill::put(&mut self.allow_sending_without_reply, src.value()?);
                 }
                 "quote" => {
                     seen.first(4, "quote")?;
-                    self.quote = src.value()?;
+                    wire::fill::put(&mut self.quote, src.value()?);
                 }
                 "quote_parse_mode" => {
                     seen.first(5, "quote_parse_mode")?;
-                    self.quote_parse_mode = src.value()?;
+                    wire::fill::put(&mut self.quote_parse_mode, src.value()?);
                 }
                 "quote_entities" => {
                     seen.first(6, "quote_entities")?;
-                    self.quote_entities = src.value()?;
+                    wire::fill::put(&mut self.quote_entities, src.value()?);
                 }
                 "quote_position" => {
                     seen.first(7, "quote_position")?;
-                    self.quote_position = src.value()?;
+                    wire::fill::put(&mut self.quote_position, src.value()?);
                 }
                 "checklist_task_id" => {
                     seen.first(8, "checklist_task_id")?;
-                    self.checklist_task_id = src.value()?;
+                    wire::fill::put(&mut self.checklist_task_id, src.value()?);
                 }
                 "poll_option_id" => {
                     seen.first(9, "poll_option_id")?;
-                    self.poll_option_id = src.value()?;
+                    wire::fill::put(&mut self.poll_option_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3308,15 +3314,15 @@ impl wire::Fill for EphemeralMessageParameters {
             match &*key {
                 "receiver_user_id" => {
                     seen.first(0, "receiver_user_id")?;
-                    self.receiver_user_id = src.value()?;
+                    wire::fill::put(&mut self.receiver_user_id, src.value()?);
                 }
                 "callback_query_id" => {
                     seen.first(1, "callback_query_id")?;
-                    self.callback_query_id = src.value()?;
+                    wire::fill::put(&mut self.callback_query_id, src.value()?);
                 }
                 "replace_callback_query_message" => {
                     seen.first(2, "replace_callback_query_message")?;
-                    self.replace_callback_query_message = src.value()?;
+                    wire::fill::put(&mut self.replace_callback_query_message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3468,11 +3474,11 @@ impl wire::Fill for MessageOriginUser {
             match &*key {
                 "date" => {
                     seen.first(0, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "sender_user" => {
                     seen.first(1, "sender_user")?;
-                    self.sender_user = src.value()?;
+                    wire::fill::put(&mut self.sender_user, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3538,11 +3544,11 @@ impl wire::Fill for MessageOriginHiddenUser {
             match &*key {
                 "date" => {
                     seen.first(0, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "sender_user_name" => {
                     seen.first(1, "sender_user_name")?;
-                    self.sender_user_name = src.value()?;
+                    wire::fill::put(&mut self.sender_user_name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3615,15 +3621,15 @@ impl wire::Fill for MessageOriginChat {
             match &*key {
                 "date" => {
                     seen.first(0, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "sender_chat" => {
                     seen.first(1, "sender_chat")?;
-                    self.sender_chat = src.value()?;
+                    wire::fill::put(&mut self.sender_chat, src.value()?);
                 }
                 "author_signature" => {
                     seen.first(2, "author_signature")?;
-                    self.author_signature = src.value()?;
+                    wire::fill::put(&mut self.author_signature, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3701,19 +3707,19 @@ impl wire::Fill for MessageOriginChannel {
             match &*key {
                 "date" => {
                     seen.first(0, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "chat" => {
                     seen.first(1, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "message_id" => {
                     seen.first(2, "message_id")?;
-                    self.message_id = src.value()?;
+                    wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 "author_signature" => {
                     seen.first(3, "author_signature")?;
-                    self.author_signature = src.value()?;
+                    wire::fill::put(&mut self.author_signature, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3788,23 +3794,23 @@ impl wire::Fill for PhotoSize {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "width" => {
                     seen.first(2, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(3, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "file_size" => {
                     seen.first(4, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3909,39 +3915,39 @@ impl wire::Fill for Animation {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "width" => {
                     seen.first(2, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(3, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "duration" => {
                     seen.first(4, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(5, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "file_name" => {
                     seen.first(6, "file_name")?;
-                    self.file_name = src.value()?;
+                    wire::fill::put(&mut self.file_name, src.value()?);
                 }
                 "mime_type" => {
                     seen.first(7, "mime_type")?;
-                    self.mime_type = src.value()?;
+                    wire::fill::put(&mut self.mime_type, src.value()?);
                 }
                 "file_size" => {
                     seen.first(8, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4047,39 +4053,39 @@ impl wire::Fill for Audio {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "duration" => {
                     seen.first(2, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "performer" => {
                     seen.first(3, "performer")?;
-                    self.performer = src.value()?;
+                    wire::fill::put(&mut self.performer, src.value()?);
                 }
                 "title" => {
                     seen.first(4, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "file_name" => {
                     seen.first(5, "file_name")?;
-                    self.file_name = src.value()?;
+                    wire::fill::put(&mut self.file_name, src.value()?);
                 }
                 "mime_type" => {
                     seen.first(6, "mime_type")?;
-                    self.mime_type = src.value()?;
+                    wire::fill::put(&mut self.mime_type, src.value()?);
                 }
                 "file_size" => {
                     seen.first(7, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(8, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4165,27 +4171,27 @@ impl wire::Fill for Document {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(2, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "file_name" => {
                     seen.first(3, "file_name")?;
-                    self.file_name = src.value()?;
+                    wire::fill::put(&mut self.file_name, src.value()?);
                 }
                 "mime_type" => {
                     seen.first(4, "mime_type")?;
-                    self.mime_type = src.value()?;
+                    wire::fill::put(&mut self.mime_type, src.value()?);
                 }
                 "file_size" => {
                     seen.first(5, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4282,35 +4288,35 @@ impl wire::Fill for LivePhoto {
             match &*key {
                 "photo" => {
                     seen.first(0, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 "file_id" => {
                     seen.first(1, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(2, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "width" => {
                     seen.first(3, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(4, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "duration" => {
                     seen.first(5, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "mime_type" => {
                     seen.first(6, "mime_type")?;
-                    self.mime_type = src.value()?;
+                    wire::fill::put(&mut self.mime_type, src.value()?);
                 }
                 "file_size" => {
                     seen.first(7, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4368,11 +4374,11 @@ impl wire::Fill for Story {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "id" => {
                     seen.first(1, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4457,27 +4463,27 @@ impl wire::Fill for VideoQuality {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "width" => {
                     seen.first(2, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(3, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "codec" => {
                     seen.first(4, "codec")?;
-                    self.codec = src.value()?;
+                    wire::fill::put(&mut self.codec, src.value()?);
                 }
                 "file_size" => {
                     seen.first(5, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4601,51 +4607,51 @@ impl wire::Fill for Video {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "width" => {
                     seen.first(2, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(3, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "duration" => {
                     seen.first(4, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(5, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "cover" => {
                     seen.first(6, "cover")?;
-                    self.cover = src.value()?;
+                    wire::fill::put(&mut self.cover, src.value()?);
                 }
                 "start_timestamp" => {
                     seen.first(7, "start_timestamp")?;
-                    self.start_timestamp = src.value()?;
+                    wire::fill::put(&mut self.start_timestamp, src.value()?);
                 }
                 "qualities" => {
                     seen.first(8, "qualities")?;
-                    self.qualities = src.value()?;
+                    wire::fill::put(&mut self.qualities, src.value()?);
                 }
                 "file_name" => {
                     seen.first(9, "file_name")?;
-                    self.file_name = src.value()?;
+                    wire::fill::put(&mut self.file_name, src.value()?);
                 }
                 "mime_type" => {
                     seen.first(10, "mime_type")?;
-                    self.mime_type = src.value()?;
+                    wire::fill::put(&mut self.mime_type, src.value()?);
                 }
                 "file_size" => {
                     seen.first(11, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4733,27 +4739,27 @@ impl wire::Fill for VideoNote {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "length" => {
                     seen.first(2, "length")?;
-                    self.length = src.value()?;
+                    wire::fill::put(&mut self.length, src.value()?);
                 }
                 "duration" => {
                     seen.first(3, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(4, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "file_size" => {
                     seen.first(5, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4834,23 +4840,23 @@ impl wire::Fill for Voice {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "duration" => {
                     seen.first(2, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "mime_type" => {
                     seen.first(3, "mime_type")?;
-                    self.mime_type = src.value()?;
+                    wire::fill::put(&mut self.mime_type, src.value()?);
                 }
                 "file_size" => {
                     seen.first(4, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4906,11 +4912,11 @@ impl wire::Fill for PaidMediaInfo {
             match &*key {
                 "star_count" => {
                     seen.first(0, "star_count")?;
-                    self.star_count = src.value()?;
+                    wire::fill::put(&mut self.star_count, src.value()?);
                 }
                 "paid_media" => {
                     seen.first(1, "paid_media")?;
-                    self.paid_media = src.value()?;
+                    wire::fill::put(&mut self.paid_media, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5044,7 +5050,7 @@ impl wire::Fill for PaidMediaLivePhoto {
             match &*key {
                 "live_photo" => {
                     seen.first(0, "live_photo")?;
-                    self.live_photo = src.value()?;
+                    wire::fill::put(&mut self.live_photo, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5102,7 +5108,7 @@ impl wire::Fill for PaidMediaPhoto {
             match &*key {
                 "photo" => {
                     seen.first(0, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5173,15 +5179,15 @@ impl wire::Fill for PaidMediaPreview {
             match &*key {
                 "width" => {
                     seen.first(0, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(1, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "duration" => {
                     seen.first(2, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5318,23 +5324,23 @@ impl wire::Fill for Contact {
             match &*key {
                 "phone_number" => {
                     seen.first(0, "phone_number")?;
-                    self.phone_number = src.value()?;
+                    wire::fill::put(&mut self.phone_number, src.value()?);
                 }
                 "first_name" => {
                     seen.first(1, "first_name")?;
-                    self.first_name = src.value()?;
+                    wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
                     seen.first(2, "last_name")?;
-                    self.last_name = src.value()?;
+                    wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "user_id" => {
                     seen.first(3, "user_id")?;
-                    self.user_id = src.value()?;
+                    wire::fill::put(&mut self.user_id, src.value()?);
                 }
                 "vcard" => {
                     seen.first(4, "vcard")?;
-                    self.vcard = src.value()?;
+                    wire::fill::put(&mut self.vcard, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5389,11 +5395,11 @@ impl wire::Fill for Dice {
             match &*key {
                 "emoji" => {
                     seen.first(0, "emoji")?;
-                    self.emoji = src.value()?;
+                    wire::fill::put(&mut self.emoji, src.value()?);
                 }
                 "value" => {
                     seen.first(1, "value")?;
-                    self.value = src.value()?;
+                    wire::fill::put(&mut self.value, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5442,7 +5448,7 @@ impl wire::Fill for Link {
             match &*key {
                 "url" => {
                     seen.first(0, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5538,43 +5544,43 @@ impl wire::Fill for PollMedia {
             match &*key {
                 "animation" => {
                     seen.first(0, "animation")?;
-                    self.animation = src.value()?;
+                    wire::fill::put(&mut self.animation, src.value()?);
                 }
                 "audio" => {
                     seen.first(1, "audio")?;
-                    self.audio = src.value()?;
+                    wire::fill::put(&mut self.audio, src.value()?);
                 }
                 "document" => {
                     seen.first(2, "document")?;
-                    self.document = src.value()?;
+                    wire::fill::put(&mut self.document, src.value()?);
                 }
                 "link" => {
                     seen.first(3, "link")?;
-                    self.link = src.value()?;
+                    wire::fill::put(&mut self.link, src.value()?);
                 }
                 "live_photo" => {
                     seen.first(4, "live_photo")?;
-                    self.live_photo = src.value()?;
+                    wire::fill::put(&mut self.live_photo, src.value()?);
                 }
                 "location" => {
                     seen.first(5, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 "photo" => {
                     seen.first(6, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 "sticker" => {
                     seen.first(7, "sticker")?;
-                    self.sticker = src.boxed_option()?;
+                    wire::fill::put(&mut self.sticker, src.boxed_option()?);
                 }
                 "venue" => {
                     seen.first(8, "venue")?;
-                    self.venue = src.value()?;
+                    wire::fill::put(&mut self.venue, src.value()?);
                 }
                 "video" => {
                     seen.first(9, "video")?;
-                    self.video = src.boxed_option()?;
+                    wire::fill::put(&mut self.video, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -5956,35 +5962,35 @@ impl wire::Fill for PollOption {
             match &*key {
                 "persistent_id" => {
                     seen.first(0, "persistent_id")?;
-                    self.persistent_id = src.value()?;
+                    wire::fill::put(&mut self.persistent_id, src.value()?);
                 }
                 "text" => {
                     seen.first(1, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "text_entities" => {
                     seen.first(2, "text_entities")?;
-                    self.text_entities = src.value()?;
+                    wire::fill::put(&mut self.text_entities, src.value()?);
                 }
                 "media" => {
                     seen.first(3, "media")?;
-                    self.media = src.boxed_option()?;
+                    wire::fill::put(&mut self.media, src.boxed_option()?);
                 }
                 "voter_count" => {
                     seen.first(4, "voter_count")?;
-                    self.voter_count = src.value()?;
+                    wire::fill::put(&mut self.voter_count, src.value()?);
                 }
                 "added_by_user" => {
                     seen.first(5, "added_by_user")?;
-                    self.added_by_user = src.value()?;
+                    wire::fill::put(&mut self.added_by_user, src.value()?);
                 }
                 "added_by_chat" => {
                     seen.first(6, "added_by_chat")?;
-                    self.added_by_chat = src.value()?;
+                    wire::fill::put(&mut self.added_by_chat, src.value()?);
                 }
                 "addition_date" => {
                     seen.first(7, "addition_date")?;
-                    self.addition_date = src.value()?;
+                    wire::fill::put(&mut self.addition_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -6068,19 +6074,19 @@ impl wire::Fill for InputPollOption {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "text_parse_mode" => {
                     seen.first(1, "text_parse_mode")?;
-                    self.text_parse_mode = src.value()?;
+                    wire::fill::put(&mut self.text_parse_mode, src.value()?);
                 }
                 "text_entities" => {
                     seen.first(2, "text_entities")?;
-                    self.text_entities = src.value()?;
+                    wire::fill::put(&mut self.text_entities, src.value()?);
                 }
                 "media" => {
                     seen.first(3, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -6175,23 +6181,23 @@ impl wire::Fill for PollAnswer {
             match &*key {
                 "poll_id" => {
                     seen.first(0, "poll_id")?;
-                    self.poll_id = src.value()?;
+                    wire::fill::put(&mut self.poll_id, src.value()?);
                 }
                 "voter_chat" => {
                     seen.first(1, "voter_chat")?;
-                    self.voter_chat = src.value()?;
+                    wire::fill::put(&mut self.voter_chat, src.value()?);
                 }
                 "user" => {
                     seen.first(2, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "option_ids" => {
                     seen.first(3, "option_ids")?;
-                    self.option_ids = src.value()?;
+                    wire::fill::put(&mut self.option_ids, src.value()?);
                 }
                 "option_persistent_ids" => {
                     seen.first(4, "option_persistent_ids")?;
-                    self.option_persistent_ids = src.value()?;
+                    wire::fill::put(&mut self.option_persistent_ids, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -6366,87 +6372,87 @@ impl wire::Fill for Poll {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "question" => {
                     seen.first(1, "question")?;
-                    self.question = src.value()?;
+                    wire::fill::put(&mut self.question, src.value()?);
                 }
                 "question_entities" => {
                     seen.first(2, "question_entities")?;
-                    self.question_entities = src.value()?;
+                    wire::fill::put(&mut self.question_entities, src.value()?);
                 }
                 "options" => {
                     seen.first(3, "options")?;
-                    self.options = src.value()?;
+                    wire::fill::put(&mut self.options, src.value()?);
                 }
                 "total_voter_count" => {
                     seen.first(4, "total_voter_count")?;
-                    self.total_voter_count = src.value()?;
+                    wire::fill::put(&mut self.total_voter_count, src.value()?);
                 }
                 "is_closed" => {
                     seen.first(5, "is_closed")?;
-                    self.is_closed = src.value()?;
+                    wire::fill::put(&mut self.is_closed, src.value()?);
                 }
                 "is_anonymous" => {
                     seen.first(6, "is_anonymous")?;
-                    self.is_anonymous = src.value()?;
+                    wire::fill::put(&mut self.is_anonymous, src.value()?);
                 }
                 "type" => {
                     seen.first(7, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "allows_multiple_answers" => {
                     seen.first(8, "allows_multiple_answers")?;
-                    self.allows_multiple_answers = src.value()?;
+                    wire::fill::put(&mut self.allows_multiple_answers, src.value()?);
                 }
                 "allows_revoting" => {
                     seen.first(9, "allows_revoting")?;
-                    self.allows_revoting = src.value()?;
+                    wire::fill::put(&mut self.allows_revoting, src.value()?);
                 }
                 "members_only" => {
                     seen.first(10, "members_only")?;
-                    self.members_only = src.value()?;
+                    wire::fill::put(&mut self.members_only, src.value()?);
                 }
                 "country_codes" => {
                     seen.first(11, "country_codes")?;
-                    self.country_codes = src.value()?;
+                    wire::fill::put(&mut self.country_codes, src.value()?);
                 }
                 "correct_option_ids" => {
                     seen.first(12, "correct_option_ids")?;
-                    self.correct_option_ids = src.value()?;
+                    wire::fill::put(&mut self.correct_option_ids, src.value()?);
                 }
                 "explanation" => {
                     seen.first(13, "explanation")?;
-                    self.explanation = src.value()?;
+                    wire::fill::put(&mut self.explanation, src.value()?);
                 }
                 "explanation_entities" => {
                     seen.first(14, "explanation_entities")?;
-                    self.explanation_entities = src.value()?;
+                    wire::fill::put(&mut self.explanation_entities, src.value()?);
                 }
                 "explanation_media" => {
                     seen.first(15, "explanation_media")?;
-                    self.explanation_media = src.boxed_option()?;
+                    wire::fill::put(&mut self.explanation_media, src.boxed_option()?);
                 }
                 "open_period" => {
                     seen.first(16, "open_period")?;
-                    self.open_period = src.value()?;
+                    wire::fill::put(&mut self.open_period, src.value()?);
                 }
                 "close_date" => {
                     seen.first(17, "close_date")?;
-                    self.close_date = src.value()?;
+                    wire::fill::put(&mut self.close_date, src.value()?);
                 }
                 "description" => {
                     seen.first(18, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "description_entities" => {
                     seen.first(19, "description_entities")?;
-                    self.description_entities = src.value()?;
+                    wire::fill::put(&mut self.description_entities, src.value()?);
                 }
                 "media" => {
                     seen.first(20, "media")?;
-                    self.media = src.boxed_option()?;
+                    wire::fill::put(&mut self.media, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -6530,27 +6536,27 @@ impl wire::Fill for ChecklistTask {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "text" => {
                     seen.first(1, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "text_entities" => {
                     seen.first(2, "text_entities")?;
-                    self.text_entities = src.value()?;
+                    wire::fill::put(&mut self.text_entities, src.value()?);
                 }
                 "completed_by_user" => {
                     seen.first(3, "completed_by_user")?;
-                    self.completed_by_user = src.value()?;
+                    wire::fill::put(&mut self.completed_by_user, src.value()?);
                 }
                 "completed_by_chat" => {
                     seen.first(4, "completed_by_chat")?;
-                    self.completed_by_chat = src.value()?;
+                    wire::fill::put(&mut self.completed_by_chat, src.value()?);
                 }
                 "completion_date" => {
                     seen.first(5, "completion_date")?;
-                    self.completion_date = src.value()?;
+                    wire::fill::put(&mut self.completion_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -6626,23 +6632,23 @@ impl wire::Fill for Checklist {
             match &*key {
                 "title" => {
                     seen.first(0, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "title_entities" => {
                     seen.first(1, "title_entities")?;
-                    self.title_entities = src.value()?;
+                    wire::fill::put(&mut self.title_entities, src.value()?);
                 }
                 "tasks" => {
                     seen.first(2, "tasks")?;
-                    self.tasks = src.value()?;
+                    wire::fill::put(&mut self.tasks, src.value()?);
                 }
                 "others_can_add_tasks" => {
                     seen.first(3, "others_can_add_tasks")?;
-                    self.others_can_add_tasks = src.value()?;
+                    wire::fill::put(&mut self.others_can_add_tasks, src.value()?);
                 }
                 "others_can_mark_tasks_as_done" => {
                     seen.first(4, "others_can_mark_tasks_as_done")?;
-                    self.others_can_mark_tasks_as_done = src.value()?;
+                    wire::fill::put(&mut self.others_can_mark_tasks_as_done, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -6718,19 +6724,19 @@ impl wire::Fill for InputChecklistTask {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "text" => {
                     seen.first(1, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(2, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "text_entities" => {
                     seen.first(3, "text_entities")?;
-                    self.text_entities = src.value()?;
+                    wire::fill::put(&mut self.text_entities, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -6847,27 +6853,27 @@ impl wire::Fill for InputChecklist {
             match &*key {
                 "title" => {
                     seen.first(0, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(1, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "title_entities" => {
                     seen.first(2, "title_entities")?;
-                    self.title_entities = src.value()?;
+                    wire::fill::put(&mut self.title_entities, src.value()?);
                 }
                 "tasks" => {
                     seen.first(3, "tasks")?;
-                    self.tasks = src.value()?;
+                    wire::fill::put(&mut self.tasks, src.value()?);
                 }
                 "others_can_add_tasks" => {
                     seen.first(4, "others_can_add_tasks")?;
-                    self.others_can_add_tasks = src.value()?;
+                    wire::fill::put(&mut self.others_can_add_tasks, src.value()?);
                 }
                 "others_can_mark_tasks_as_done" => {
                     seen.first(5, "others_can_mark_tasks_as_done")?;
-                    self.others_can_mark_tasks_as_done = src.value()?;
+                    wire::fill::put(&mut self.others_can_mark_tasks_as_done, src.value()?);
                 }
                 _ => src.skip()?,
             }

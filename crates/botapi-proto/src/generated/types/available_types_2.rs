@@ -97,27 +97,27 @@ impl wire::Fill for Location {
             match &*key {
                 "latitude" => {
                     seen.first(0, "latitude")?;
-                    self.latitude = src.value()?;
+                    wire::fill::put(&mut self.latitude, src.value()?);
                 }
                 "longitude" => {
                     seen.first(1, "longitude")?;
-                    self.longitude = src.value()?;
+                    wire::fill::put(&mut self.longitude, src.value()?);
                 }
                 "horizontal_accuracy" => {
                     seen.first(2, "horizontal_accuracy")?;
-                    self.horizontal_accuracy = src.value()?;
+                    wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
                 }
                 "live_period" => {
                     seen.first(3, "live_period")?;
-                    self.live_period = src.value()?;
+                    wire::fill::put(&mut self.live_period, src.value()?);
                 }
                 "heading" => {
                     seen.first(4, "heading")?;
-                    self.heading = src.value()?;
+                    wire::fill::put(&mut self.heading, src.value()?);
                 }
                 "proximity_alert_radius" => {
                     seen.first(5, "proximity_alert_radius")?;
-                    self.proximity_alert_radius = src.value()?;
+                    wire::fill::put(&mut self.proximity_alert_radius, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -221,31 +221,31 @@ impl wire::Fill for Venue {
             match &*key {
                 "location" => {
                     seen.first(0, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 "title" => {
                     seen.first(1, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "address" => {
                     seen.first(2, "address")?;
-                    self.address = src.value()?;
+                    wire::fill::put(&mut self.address, src.value()?);
                 }
                 "foursquare_id" => {
                     seen.first(3, "foursquare_id")?;
-                    self.foursquare_id = src.value()?;
+                    wire::fill::put(&mut self.foursquare_id, src.value()?);
                 }
                 "foursquare_type" => {
                     seen.first(4, "foursquare_type")?;
-                    self.foursquare_type = src.value()?;
+                    wire::fill::put(&mut self.foursquare_type, src.value()?);
                 }
                 "google_place_id" => {
                     seen.first(5, "google_place_id")?;
-                    self.google_place_id = src.value()?;
+                    wire::fill::put(&mut self.google_place_id, src.value()?);
                 }
                 "google_place_type" => {
                     seen.first(6, "google_place_type")?;
-                    self.google_place_type = src.value()?;
+                    wire::fill::put(&mut self.google_place_type, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -301,11 +301,11 @@ impl wire::Fill for WebAppData {
             match &*key {
                 "data" => {
                     seen.first(0, "data")?;
-                    self.data = src.value()?;
+                    wire::fill::put(&mut self.data, src.value()?);
                 }
                 "button_text" => {
                     seen.first(1, "button_text")?;
-                    self.button_text = src.value()?;
+                    wire::fill::put(&mut self.button_text, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -364,15 +364,15 @@ impl wire::Fill for ProximityAlertTriggered {
             match &*key {
                 "traveler" => {
                     seen.first(0, "traveler")?;
-                    self.traveler = src.value()?;
+                    wire::fill::put(&mut self.traveler, src.value()?);
                 }
                 "watcher" => {
                     seen.first(1, "watcher")?;
-                    self.watcher = src.value()?;
+                    wire::fill::put(&mut self.watcher, src.value()?);
                 }
                 "distance" => {
                     seen.first(2, "distance")?;
-                    self.distance = src.value()?;
+                    wire::fill::put(&mut self.distance, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -424,7 +424,7 @@ impl wire::Fill for MessageAutoDeleteTimerChanged {
             match &*key {
                 "message_auto_delete_time" => {
                     seen.first(0, "message_auto_delete_time")?;
-                    self.message_auto_delete_time = src.value()?;
+                    wire::fill::put(&mut self.message_auto_delete_time, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -472,7 +472,7 @@ impl wire::Fill for ManagedBotCreated {
             match &*key {
                 "bot" => {
                     seen.first(0, "bot")?;
-                    self.bot = src.value()?;
+                    wire::fill::put(&mut self.bot, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -526,11 +526,11 @@ impl wire::Fill for ManagedBotUpdated {
             match &*key {
                 "user" => {
                     seen.first(0, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "bot" => {
                     seen.first(1, "bot")?;
-                    self.bot = src.value()?;
+                    wire::fill::put(&mut self.bot, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -593,15 +593,15 @@ impl wire::Fill for BotSubscriptionUpdated {
             match &*key {
                 "user" => {
                     seen.first(0, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "invoice_payload" => {
                     seen.first(1, "invoice_payload")?;
-                    self.invoice_payload = src.value()?;
+                    wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
                 "state" => {
                     seen.first(2, "state")?;
-                    self.state = src.value()?;
+                    wire::fill::put(&mut self.state, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -662,15 +662,15 @@ impl wire::Fill for MessageGenerationStopped {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "message_thread_id" => {
                     seen.first(1, "message_thread_id")?;
-                    self.message_thread_id = src.value()?;
+                    wire::fill::put(&mut self.message_thread_id, src.value()?);
                 }
                 "draft_id" => {
                     seen.first(2, "draft_id")?;
-                    self.draft_id = src.value()?;
+                    wire::fill::put(&mut self.draft_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -743,19 +743,19 @@ impl wire::Fill for PollOptionAdded {
             match &*key {
                 "poll_message" => {
                     seen.first(0, "poll_message")?;
-                    self.poll_message = src.value()?;
+                    wire::fill::put(&mut self.poll_message, src.value()?);
                 }
                 "option_persistent_id" => {
                     seen.first(1, "option_persistent_id")?;
-                    self.option_persistent_id = src.value()?;
+                    wire::fill::put(&mut self.option_persistent_id, src.value()?);
                 }
                 "option_text" => {
                     seen.first(2, "option_text")?;
-                    self.option_text = src.value()?;
+                    wire::fill::put(&mut self.option_text, src.value()?);
                 }
                 "option_text_entities" => {
                     seen.first(3, "option_text_entities")?;
-                    self.option_text_entities = src.value()?;
+                    wire::fill::put(&mut self.option_text_entities, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -828,19 +828,19 @@ impl wire::Fill for PollOptionDeleted {
             match &*key {
                 "poll_message" => {
                     seen.first(0, "poll_message")?;
-                    self.poll_message = src.value()?;
+                    wire::fill::put(&mut self.poll_message, src.value()?);
                 }
                 "option_persistent_id" => {
                     seen.first(1, "option_persistent_id")?;
-                    self.option_persistent_id = src.value()?;
+                    wire::fill::put(&mut self.option_persistent_id, src.value()?);
                 }
                 "option_text" => {
                     seen.first(2, "option_text")?;
-                    self.option_text = src.value()?;
+                    wire::fill::put(&mut self.option_text, src.value()?);
                 }
                 "option_text_entities" => {
                     seen.first(3, "option_text_entities")?;
-                    self.option_text_entities = src.value()?;
+                    wire::fill::put(&mut self.option_text_entities, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -887,7 +887,7 @@ impl wire::Fill for ChatBoostAdded {
             match &*key {
                 "boost_count" => {
                     seen.first(0, "boost_count")?;
-                    self.boost_count = src.value()?;
+                    wire::fill::put(&mut self.boost_count, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1007,7 +1007,7 @@ impl wire::Fill for BackgroundFillSolid {
             match &*key {
                 "color" => {
                     seen.first(0, "color")?;
-                    self.color = src.value()?;
+                    wire::fill::put(&mut self.color, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1077,15 +1077,15 @@ impl wire::Fill for BackgroundFillGradient {
             match &*key {
                 "top_color" => {
                     seen.first(0, "top_color")?;
-                    self.top_color = src.value()?;
+                    wire::fill::put(&mut self.top_color, src.value()?);
                 }
                 "bottom_color" => {
                     seen.first(1, "bottom_color")?;
-                    self.bottom_color = src.value()?;
+                    wire::fill::put(&mut self.bottom_color, src.value()?);
                 }
                 "rotation_angle" => {
                     seen.first(2, "rotation_angle")?;
-                    self.rotation_angle = src.value()?;
+                    wire::fill::put(&mut self.rotation_angle, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1145,7 +1145,7 @@ impl wire::Fill for BackgroundFillFreeformGradient {
             match &*key {
                 "colors" => {
                     seen.first(0, "colors")?;
-                    self.colors = src.value()?;
+                    wire::fill::put(&mut self.colors, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1283,11 +1283,11 @@ impl wire::Fill for BackgroundTypeFill {
             match &*key {
                 "fill" => {
                     seen.first(0, "fill")?;
-                    self.fill = src.value()?;
+                    wire::fill::put(&mut self.fill, src.value()?);
                 }
                 "dark_theme_dimming" => {
                     seen.first(1, "dark_theme_dimming")?;
-                    self.dark_theme_dimming = src.value()?;
+                    wire::fill::put(&mut self.dark_theme_dimming, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1368,19 +1368,19 @@ impl wire::Fill for BackgroundTypeWallpaper {
             match &*key {
                 "document" => {
                     seen.first(0, "document")?;
-                    self.document = src.value()?;
+                    wire::fill::put(&mut self.document, src.value()?);
                 }
                 "dark_theme_dimming" => {
                     seen.first(1, "dark_theme_dimming")?;
-                    self.dark_theme_dimming = src.value()?;
+                    wire::fill::put(&mut self.dark_theme_dimming, src.value()?);
                 }
                 "is_blurred" => {
                     seen.first(2, "is_blurred")?;
-                    self.is_blurred = src.value()?;
+                    wire::fill::put(&mut self.is_blurred, src.value()?);
                 }
                 "is_moving" => {
                     seen.first(3, "is_moving")?;
-                    self.is_moving = src.value()?;
+                    wire::fill::put(&mut self.is_moving, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1470,23 +1470,23 @@ impl wire::Fill for BackgroundTypePattern {
             match &*key {
                 "document" => {
                     seen.first(0, "document")?;
-                    self.document = src.value()?;
+                    wire::fill::put(&mut self.document, src.value()?);
                 }
                 "fill" => {
                     seen.first(1, "fill")?;
-                    self.fill = src.value()?;
+                    wire::fill::put(&mut self.fill, src.value()?);
                 }
                 "intensity" => {
                     seen.first(2, "intensity")?;
-                    self.intensity = src.value()?;
+                    wire::fill::put(&mut self.intensity, src.value()?);
                 }
                 "is_inverted" => {
                     seen.first(3, "is_inverted")?;
-                    self.is_inverted = src.value()?;
+                    wire::fill::put(&mut self.is_inverted, src.value()?);
                 }
                 "is_moving" => {
                     seen.first(4, "is_moving")?;
-                    self.is_moving = src.value()?;
+                    wire::fill::put(&mut self.is_moving, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1548,7 +1548,7 @@ impl wire::Fill for BackgroundTypeChatTheme {
             match &*key {
                 "theme_name" => {
                     seen.first(0, "theme_name")?;
-                    self.theme_name = src.value()?;
+                    wire::fill::put(&mut self.theme_name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1598,7 +1598,7 @@ impl wire::Fill for ChatBackground {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1659,15 +1659,15 @@ impl wire::Fill for ChecklistTasksDone {
             match &*key {
                 "checklist_message" => {
                     seen.first(0, "checklist_message")?;
-                    self.checklist_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.checklist_message, src.boxed_option()?);
                 }
                 "marked_as_done_task_ids" => {
                     seen.first(1, "marked_as_done_task_ids")?;
-                    self.marked_as_done_task_ids = src.value()?;
+                    wire::fill::put(&mut self.marked_as_done_task_ids, src.value()?);
                 }
                 "marked_as_not_done_task_ids" => {
                     seen.first(2, "marked_as_not_done_task_ids")?;
-                    self.marked_as_not_done_task_ids = src.value()?;
+                    wire::fill::put(&mut self.marked_as_not_done_task_ids, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1721,11 +1721,11 @@ impl wire::Fill for ChecklistTasksAdded {
             match &*key {
                 "checklist_message" => {
                     seen.first(0, "checklist_message")?;
-                    self.checklist_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.checklist_message, src.boxed_option()?);
                 }
                 "tasks" => {
                     seen.first(1, "tasks")?;
-                    self.tasks = src.value()?;
+                    wire::fill::put(&mut self.tasks, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1774,7 +1774,7 @@ impl wire::Fill for CommunityChatAdded {
             match &*key {
                 "community" => {
                     seen.first(0, "community")?;
-                    self.community = src.value()?;
+                    wire::fill::put(&mut self.community, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1824,7 +1824,7 @@ impl wire::Fill for CommunityChatJoined {
             match &*key {
                 "community" => {
                     seen.first(0, "community")?;
-                    self.community = src.value()?;
+                    wire::fill::put(&mut self.community, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1928,19 +1928,19 @@ impl wire::Fill for ForumTopicCreated {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "icon_color" => {
                     seen.first(1, "icon_color")?;
-                    self.icon_color = src.value()?;
+                    wire::fill::put(&mut self.icon_color, src.value()?);
                 }
                 "icon_custom_emoji_id" => {
                     seen.first(2, "icon_custom_emoji_id")?;
-                    self.icon_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
                 "is_name_implicit" => {
                     seen.first(3, "is_name_implicit")?;
-                    self.is_name_implicit = src.value()?;
+                    wire::fill::put(&mut self.is_name_implicit, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2029,11 +2029,11 @@ impl wire::Fill for ForumTopicEdited {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "icon_custom_emoji_id" => {
                     seen.first(1, "icon_custom_emoji_id")?;
-                    self.icon_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2208,23 +2208,23 @@ impl wire::Fill for SharedUser {
             match &*key {
                 "user_id" => {
                     seen.first(0, "user_id")?;
-                    self.user_id = src.value()?;
+                    wire::fill::put(&mut self.user_id, src.value()?);
                 }
                 "first_name" => {
                     seen.first(1, "first_name")?;
-                    self.first_name = src.value()?;
+                    wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
                     seen.first(2, "last_name")?;
-                    self.last_name = src.value()?;
+                    wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "username" => {
                     seen.first(3, "username")?;
-                    self.username = src.value()?;
+                    wire::fill::put(&mut self.username, src.value()?);
                 }
                 "photo" => {
                     seen.first(4, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2278,11 +2278,11 @@ impl wire::Fill for UsersShared {
             match &*key {
                 "request_id" => {
                     seen.first(0, "request_id")?;
-                    self.request_id = src.value()?;
+                    wire::fill::put(&mut self.request_id, src.value()?);
                 }
                 "users" => {
                     seen.first(1, "users")?;
-                    self.users = src.value()?;
+                    wire::fill::put(&mut self.users, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2352,23 +2352,23 @@ impl wire::Fill for ChatShared {
             match &*key {
                 "request_id" => {
                     seen.first(0, "request_id")?;
-                    self.request_id = src.value()?;
+                    wire::fill::put(&mut self.request_id, src.value()?);
                 }
                 "chat_id" => {
                     seen.first(1, "chat_id")?;
-                    self.chat_id = src.value()?;
+                    wire::fill::put(&mut self.chat_id, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "username" => {
                     seen.first(3, "username")?;
-                    self.username = src.value()?;
+                    wire::fill::put(&mut self.username, src.value()?);
                 }
                 "photo" => {
                     seen.first(4, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2427,15 +2427,15 @@ impl wire::Fill for WriteAccessAllowed {
             match &*key {
                 "from_request" => {
                     seen.first(0, "from_request")?;
-                    self.from_request = src.value()?;
+                    wire::fill::put(&mut self.from_request, src.value()?);
                 }
                 "web_app_name" => {
                     seen.first(1, "web_app_name")?;
-                    self.web_app_name = src.value()?;
+                    wire::fill::put(&mut self.web_app_name, src.value()?);
                 }
                 "from_attachment_menu" => {
                     seen.first(2, "from_attachment_menu")?;
-                    self.from_attachment_menu = src.value()?;
+                    wire::fill::put(&mut self.from_attachment_menu, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2480,7 +2480,7 @@ impl wire::Fill for VideoChatScheduled {
             match &*key {
                 "start_date" => {
                     seen.first(0, "start_date")?;
-                    self.start_date = src.value()?;
+                    wire::fill::put(&mut self.start_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2561,7 +2561,7 @@ impl wire::Fill for VideoChatEnded {
             match &*key {
                 "duration" => {
                     seen.first(0, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2609,7 +2609,7 @@ impl wire::Fill for VideoChatParticipantsInvited {
             match &*key {
                 "users" => {
                     seen.first(0, "users")?;
-                    self.users = src.value()?;
+                    wire::fill::put(&mut self.users, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2658,7 +2658,7 @@ impl wire::Fill for PaidMessagePriceChanged {
             match &*key {
                 "paid_message_star_count" => {
                     seen.first(0, "paid_message_star_count")?;
-                    self.paid_message_star_count = src.value()?;
+                    wire::fill::put(&mut self.paid_message_star_count, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2714,11 +2714,11 @@ impl wire::Fill for DirectMessagePriceChanged {
             match &*key {
                 "are_direct_messages_enabled" => {
                     seen.first(0, "are_direct_messages_enabled")?;
-                    self.are_direct_messages_enabled = src.value()?;
+                    wire::fill::put(&mut self.are_direct_messages_enabled, src.value()?);
                 }
                 "direct_message_star_count" => {
                     seen.first(1, "direct_message_star_count")?;
-                    self.direct_message_star_count = src.value()?;
+                    wire::fill::put(&mut self.direct_message_star_count, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2777,15 +2777,15 @@ impl wire::Fill for SuggestedPostApproved {
             match &*key {
                 "suggested_post_message" => {
                     seen.first(0, "suggested_post_message")?;
-                    self.suggested_post_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
                 "price" => {
                     seen.first(1, "price")?;
-                    self.price = src.value()?;
+                    wire::fill::put(&mut self.price, src.value()?);
                 }
                 "send_date" => {
                     seen.first(2, "send_date")?;
-                    self.send_date = src.value()?;
+                    wire::fill::put(&mut self.send_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2840,11 +2840,11 @@ impl wire::Fill for SuggestedPostApprovalFailed {
             match &*key {
                 "suggested_post_message" => {
                     seen.first(0, "suggested_post_message")?;
-                    self.suggested_post_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
                 "price" => {
                     seen.first(1, "price")?;
-                    self.price = src.value()?;
+                    wire::fill::put(&mut self.price, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2897,11 +2897,11 @@ impl wire::Fill for SuggestedPostDeclined {
             match &*key {
                 "suggested_post_message" => {
                     seen.first(0, "suggested_post_message")?;
-                    self.suggested_post_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
                 "comment" => {
                     seen.first(1, "comment")?;
-                    self.comment = src.value()?;
+                    wire::fill::put(&mut self.comment, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2970,19 +2970,19 @@ impl wire::Fill for SuggestedPostPaid {
             match &*key {
                 "suggested_post_message" => {
                     seen.first(0, "suggested_post_message")?;
-                    self.suggested_post_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
                 "currency" => {
                     seen.first(1, "currency")?;
-                    self.currency = src.value()?;
+                    wire::fill::put(&mut self.currency, src.value()?);
                 }
                 "amount" => {
                     seen.first(2, "amount")?;
-                    self.amount = src.value()?;
+                    wire::fill::put(&mut self.amount, src.value()?);
                 }
                 "star_amount" => {
                     seen.first(3, "star_amount")?;
-                    self.star_amount = src.value()?;
+                    wire::fill::put(&mut self.star_amount, src.value()?);
                 }
                 _ => src.skip()?,
             }

@@ -47,11 +47,11 @@ impl wire::Fill for SuggestedPostRefunded {
             match &*key {
                 "suggested_post_message" => {
                     seen.first(0, "suggested_post_message")?;
-                    self.suggested_post_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
                 "reason" => {
                     seen.first(1, "reason")?;
-                    self.reason = src.value()?;
+                    wire::fill::put(&mut self.reason, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -100,7 +100,7 @@ impl wire::Fill for GiveawayCreated {
             match &*key {
                 "prize_star_count" => {
                     seen.first(0, "prize_star_count")?;
-                    self.prize_star_count = src.value()?;
+                    wire::fill::put(&mut self.prize_star_count, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -201,39 +201,39 @@ impl wire::Fill for Giveaway {
             match &*key {
                 "chats" => {
                     seen.first(0, "chats")?;
-                    self.chats = src.value()?;
+                    wire::fill::put(&mut self.chats, src.value()?);
                 }
                 "winners_selection_date" => {
                     seen.first(1, "winners_selection_date")?;
-                    self.winners_selection_date = src.value()?;
+                    wire::fill::put(&mut self.winners_selection_date, src.value()?);
                 }
                 "winner_count" => {
                     seen.first(2, "winner_count")?;
-                    self.winner_count = src.value()?;
+                    wire::fill::put(&mut self.winner_count, src.value()?);
                 }
                 "only_new_members" => {
                     seen.first(3, "only_new_members")?;
-                    self.only_new_members = src.value()?;
+                    wire::fill::put(&mut self.only_new_members, src.value()?);
                 }
                 "has_public_winners" => {
                     seen.first(4, "has_public_winners")?;
-                    self.has_public_winners = src.value()?;
+                    wire::fill::put(&mut self.has_public_winners, src.value()?);
                 }
                 "prize_description" => {
                     seen.first(5, "prize_description")?;
-                    self.prize_description = src.value()?;
+                    wire::fill::put(&mut self.prize_description, src.value()?);
                 }
                 "country_codes" => {
                     seen.first(6, "country_codes")?;
-                    self.country_codes = src.value()?;
+                    wire::fill::put(&mut self.country_codes, src.value()?);
                 }
                 "prize_star_count" => {
                     seen.first(7, "prize_star_count")?;
-                    self.prize_star_count = src.value()?;
+                    wire::fill::put(&mut self.prize_star_count, src.value()?);
                 }
                 "premium_subscription_month_count" => {
                     seen.first(8, "premium_subscription_month_count")?;
-                    self.premium_subscription_month_count = src.value()?;
+                    wire::fill::put(&mut self.premium_subscription_month_count, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -354,51 +354,51 @@ impl wire::Fill for GiveawayWinners {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "giveaway_message_id" => {
                     seen.first(1, "giveaway_message_id")?;
-                    self.giveaway_message_id = src.value()?;
+                    wire::fill::put(&mut self.giveaway_message_id, src.value()?);
                 }
                 "winners_selection_date" => {
                     seen.first(2, "winners_selection_date")?;
-                    self.winners_selection_date = src.value()?;
+                    wire::fill::put(&mut self.winners_selection_date, src.value()?);
                 }
                 "winner_count" => {
                     seen.first(3, "winner_count")?;
-                    self.winner_count = src.value()?;
+                    wire::fill::put(&mut self.winner_count, src.value()?);
                 }
                 "winners" => {
                     seen.first(4, "winners")?;
-                    self.winners = src.value()?;
+                    wire::fill::put(&mut self.winners, src.value()?);
                 }
                 "additional_chat_count" => {
                     seen.first(5, "additional_chat_count")?;
-                    self.additional_chat_count = src.value()?;
+                    wire::fill::put(&mut self.additional_chat_count, src.value()?);
                 }
                 "prize_star_count" => {
                     seen.first(6, "prize_star_count")?;
-                    self.prize_star_count = src.value()?;
+                    wire::fill::put(&mut self.prize_star_count, src.value()?);
                 }
                 "premium_subscription_month_count" => {
                     seen.first(7, "premium_subscription_month_count")?;
-                    self.premium_subscription_month_count = src.value()?;
+                    wire::fill::put(&mut self.premium_subscription_month_count, src.value()?);
                 }
                 "unclaimed_prize_count" => {
                     seen.first(8, "unclaimed_prize_count")?;
-                    self.unclaimed_prize_count = src.value()?;
+                    wire::fill::put(&mut self.unclaimed_prize_count, src.value()?);
                 }
                 "only_new_members" => {
                     seen.first(9, "only_new_members")?;
-                    self.only_new_members = src.value()?;
+                    wire::fill::put(&mut self.only_new_members, src.value()?);
                 }
                 "was_refunded" => {
                     seen.first(10, "was_refunded")?;
-                    self.was_refunded = src.value()?;
+                    wire::fill::put(&mut self.was_refunded, src.value()?);
                 }
                 "prize_description" => {
                     seen.first(11, "prize_description")?;
-                    self.prize_description = src.value()?;
+                    wire::fill::put(&mut self.prize_description, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -471,19 +471,19 @@ impl wire::Fill for GiveawayCompleted {
             match &*key {
                 "winner_count" => {
                     seen.first(0, "winner_count")?;
-                    self.winner_count = src.value()?;
+                    wire::fill::put(&mut self.winner_count, src.value()?);
                 }
                 "unclaimed_prize_count" => {
                     seen.first(1, "unclaimed_prize_count")?;
-                    self.unclaimed_prize_count = src.value()?;
+                    wire::fill::put(&mut self.unclaimed_prize_count, src.value()?);
                 }
                 "giveaway_message" => {
                     seen.first(2, "giveaway_message")?;
-                    self.giveaway_message = src.boxed_option()?;
+                    wire::fill::put(&mut self.giveaway_message, src.boxed_option()?);
                 }
                 "is_star_giveaway" => {
                     seen.first(3, "is_star_giveaway")?;
-                    self.is_star_giveaway = src.value()?;
+                    wire::fill::put(&mut self.is_star_giveaway, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -585,23 +585,23 @@ impl wire::Fill for LinkPreviewOptions {
             match &*key {
                 "is_disabled" => {
                     seen.first(0, "is_disabled")?;
-                    self.is_disabled = src.value()?;
+                    wire::fill::put(&mut self.is_disabled, src.value()?);
                 }
                 "url" => {
                     seen.first(1, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 "prefer_small_media" => {
                     seen.first(2, "prefer_small_media")?;
-                    self.prefer_small_media = src.value()?;
+                    wire::fill::put(&mut self.prefer_small_media, src.value()?);
                 }
                 "prefer_large_media" => {
                     seen.first(3, "prefer_large_media")?;
-                    self.prefer_large_media = src.value()?;
+                    wire::fill::put(&mut self.prefer_large_media, src.value()?);
                 }
                 "show_above_text" => {
                     seen.first(4, "show_above_text")?;
-                    self.show_above_text = src.value()?;
+                    wire::fill::put(&mut self.show_above_text, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -666,11 +666,11 @@ impl wire::Fill for SuggestedPostPrice {
             match &*key {
                 "currency" => {
                     seen.first(0, "currency")?;
-                    self.currency = src.value()?;
+                    wire::fill::put(&mut self.currency, src.value()?);
                 }
                 "amount" => {
                     seen.first(1, "amount")?;
-                    self.amount = src.value()?;
+                    wire::fill::put(&mut self.amount, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -740,15 +740,15 @@ impl wire::Fill for SuggestedPostInfo {
             match &*key {
                 "state" => {
                     seen.first(0, "state")?;
-                    self.state = src.value()?;
+                    wire::fill::put(&mut self.state, src.value()?);
                 }
                 "price" => {
                     seen.first(1, "price")?;
-                    self.price = src.value()?;
+                    wire::fill::put(&mut self.price, src.value()?);
                 }
                 "send_date" => {
                     seen.first(2, "send_date")?;
-                    self.send_date = src.value()?;
+                    wire::fill::put(&mut self.send_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -813,11 +813,11 @@ impl wire::Fill for SuggestedPostParameters {
             match &*key {
                 "price" => {
                     seen.first(0, "price")?;
-                    self.price = src.value()?;
+                    wire::fill::put(&mut self.price, src.value()?);
                 }
                 "send_date" => {
                     seen.first(1, "send_date")?;
-                    self.send_date = src.value()?;
+                    wire::fill::put(&mut self.send_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -880,11 +880,11 @@ impl wire::Fill for DirectMessagesTopic {
             match &*key {
                 "topic_id" => {
                     seen.first(0, "topic_id")?;
-                    self.topic_id = src.value()?;
+                    wire::fill::put(&mut self.topic_id, src.value()?);
                 }
                 "user" => {
                     seen.first(1, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -938,11 +938,11 @@ impl wire::Fill for UserProfilePhotos {
             match &*key {
                 "total_count" => {
                     seen.first(0, "total_count")?;
-                    self.total_count = src.value()?;
+                    wire::fill::put(&mut self.total_count, src.value()?);
                 }
                 "photos" => {
                     seen.first(1, "photos")?;
-                    self.photos = src.value()?;
+                    wire::fill::put(&mut self.photos, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -996,11 +996,11 @@ impl wire::Fill for UserProfileAudios {
             match &*key {
                 "total_count" => {
                     seen.first(0, "total_count")?;
-                    self.total_count = src.value()?;
+                    wire::fill::put(&mut self.total_count, src.value()?);
                 }
                 "audios" => {
                     seen.first(1, "audios")?;
-                    self.audios = src.value()?;
+                    wire::fill::put(&mut self.audios, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1068,19 +1068,19 @@ impl wire::Fill for File {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "file_size" => {
                     seen.first(2, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 "file_path" => {
                     seen.first(3, "file_path")?;
-                    self.file_path = src.value()?;
+                    wire::fill::put(&mut self.file_path, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1129,7 +1129,7 @@ impl wire::Fill for WebAppInfo {
             match &*key {
                 "url" => {
                     seen.first(0, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1265,31 +1265,31 @@ impl wire::Fill for ReplyKeyboardMarkup {
             match &*key {
                 "keyboard" => {
                     seen.first(0, "keyboard")?;
-                    self.keyboard = src.value()?;
+                    wire::fill::put(&mut self.keyboard, src.value()?);
                 }
                 "is_persistent" => {
                     seen.first(1, "is_persistent")?;
-                    self.is_persistent = src.value()?;
+                    wire::fill::put(&mut self.is_persistent, src.value()?);
                 }
                 "resize_keyboard" => {
                     seen.first(2, "resize_keyboard")?;
-                    self.resize_keyboard = src.value()?;
+                    wire::fill::put(&mut self.resize_keyboard, src.value()?);
                 }
                 "one_time_keyboard" => {
                     seen.first(3, "one_time_keyboard")?;
-                    self.one_time_keyboard = src.value()?;
+                    wire::fill::put(&mut self.one_time_keyboard, src.value()?);
                 }
                 "input_field_placeholder" => {
                     seen.first(4, "input_field_placeholder")?;
-                    self.input_field_placeholder = src.value()?;
+                    wire::fill::put(&mut self.input_field_placeholder, src.value()?);
                 }
                 "selective" => {
                     seen.first(5, "selective")?;
-                    self.selective = src.value()?;
+                    wire::fill::put(&mut self.selective, src.value()?);
                 }
                 "force_reply" => {
                     seen.first(6, "force_reply")?;
-                    self.force_reply = src.value()?;
+                    wire::fill::put(&mut self.force_reply, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1468,43 +1468,43 @@ impl wire::Fill for KeyboardButton {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "icon_custom_emoji_id" => {
                     seen.first(1, "icon_custom_emoji_id")?;
-                    self.icon_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
                 "style" => {
                     seen.first(2, "style")?;
-                    self.style = src.value()?;
+                    wire::fill::put(&mut self.style, src.value()?);
                 }
                 "request_users" => {
                     seen.first(3, "request_users")?;
-                    self.request_users = src.value()?;
+                    wire::fill::put(&mut self.request_users, src.value()?);
                 }
                 "request_chat" => {
                     seen.first(4, "request_chat")?;
-                    self.request_chat = src.value()?;
+                    wire::fill::put(&mut self.request_chat, src.value()?);
                 }
                 "request_managed_bot" => {
                     seen.first(5, "request_managed_bot")?;
-                    self.request_managed_bot = src.value()?;
+                    wire::fill::put(&mut self.request_managed_bot, src.value()?);
                 }
                 "request_contact" => {
                     seen.first(6, "request_contact")?;
-                    self.request_contact = src.value()?;
+                    wire::fill::put(&mut self.request_contact, src.value()?);
                 }
                 "request_location" => {
                     seen.first(7, "request_location")?;
-                    self.request_location = src.value()?;
+                    wire::fill::put(&mut self.request_location, src.value()?);
                 }
                 "request_poll" => {
                     seen.first(8, "request_poll")?;
-                    self.request_poll = src.value()?;
+                    wire::fill::put(&mut self.request_poll, src.value()?);
                 }
                 "web_app" => {
                     seen.first(9, "web_app")?;
-                    self.web_app = src.value()?;
+                    wire::fill::put(&mut self.web_app, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1645,31 +1645,31 @@ impl wire::Fill for KeyboardButtonRequestUsers {
             match &*key {
                 "request_id" => {
                     seen.first(0, "request_id")?;
-                    self.request_id = src.value()?;
+                    wire::fill::put(&mut self.request_id, src.value()?);
                 }
                 "user_is_bot" => {
                     seen.first(1, "user_is_bot")?;
-                    self.user_is_bot = src.value()?;
+                    wire::fill::put(&mut self.user_is_bot, src.value()?);
                 }
                 "user_is_premium" => {
                     seen.first(2, "user_is_premium")?;
-                    self.user_is_premium = src.value()?;
+                    wire::fill::put(&mut self.user_is_premium, src.value()?);
                 }
                 "max_quantity" => {
                     seen.first(3, "max_quantity")?;
-                    self.max_quantity = src.value()?;
+                    wire::fill::put(&mut self.max_quantity, src.value()?);
                 }
                 "request_name" => {
                     seen.first(4, "request_name")?;
-                    self.request_name = src.value()?;
+                    wire::fill::put(&mut self.request_name, src.value()?);
                 }
                 "request_username" => {
                     seen.first(5, "request_username")?;
-                    self.request_username = src.value()?;
+                    wire::fill::put(&mut self.request_username, src.value()?);
                 }
                 "request_photo" => {
                     seen.first(6, "request_photo")?;
-                    self.request_photo = src.value()?;
+                    wire::fill::put(&mut self.request_photo, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1854,47 +1854,47 @@ impl wire::Fill for KeyboardButtonRequestChat {
             match &*key {
                 "request_id" => {
                     seen.first(0, "request_id")?;
-                    self.request_id = src.value()?;
+                    wire::fill::put(&mut self.request_id, src.value()?);
                 }
                 "chat_is_channel" => {
                     seen.first(1, "chat_is_channel")?;
-                    self.chat_is_channel = src.value()?;
+                    wire::fill::put(&mut self.chat_is_channel, src.value()?);
                 }
                 "chat_is_forum" => {
                     seen.first(2, "chat_is_forum")?;
-                    self.chat_is_forum = src.value()?;
+                    wire::fill::put(&mut self.chat_is_forum, src.value()?);
                 }
                 "chat_has_username" => {
                     seen.first(3, "chat_has_username")?;
-                    self.chat_has_username = src.value()?;
+                    wire::fill::put(&mut self.chat_has_username, src.value()?);
                 }
                 "chat_is_created" => {
                     seen.first(4, "chat_is_created")?;
-                    self.chat_is_created = src.value()?;
+                    wire::fill::put(&mut self.chat_is_created, src.value()?);
                 }
                 "user_administrator_rights" => {
                     seen.first(5, "user_administrator_rights")?;
-                    self.user_administrator_rights = src.value()?;
+                    wire::fill::put(&mut self.user_administrator_rights, src.value()?);
                 }
                 "bot_administrator_rights" => {
                     seen.first(6, "bot_administrator_rights")?;
-                    self.bot_administrator_rights = src.value()?;
+                    wire::fill::put(&mut self.bot_administrator_rights, src.value()?);
                 }
                 "bot_is_member" => {
                     seen.first(7, "bot_is_member")?;
-                    self.bot_is_member = src.value()?;
+                    wire::fill::put(&mut self.bot_is_member, src.value()?);
                 }
                 "request_title" => {
                     seen.first(8, "request_title")?;
-                    self.request_title = src.value()?;
+                    wire::fill::put(&mut self.request_title, src.value()?);
                 }
                 "request_username" => {
                     seen.first(9, "request_username")?;
-                    self.request_username = src.value()?;
+                    wire::fill::put(&mut self.request_username, src.value()?);
                 }
                 "request_photo" => {
                     seen.first(10, "request_photo")?;
-                    self.request_photo = src.value()?;
+                    wire::fill::put(&mut self.request_photo, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1990,15 +1990,15 @@ impl wire::Fill for KeyboardButtonRequestManagedBot {
             match &*key {
                 "request_id" => {
                     seen.first(0, "request_id")?;
-                    self.request_id = src.value()?;
+                    wire::fill::put(&mut self.request_id, src.value()?);
                 }
                 "suggested_name" => {
                     seen.first(1, "suggested_name")?;
-                    self.suggested_name = src.value()?;
+                    wire::fill::put(&mut self.suggested_name, src.value()?);
                 }
                 "suggested_username" => {
                     seen.first(2, "suggested_username")?;
-                    self.suggested_username = src.value()?;
+                    wire::fill::put(&mut self.suggested_username, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2061,7 +2061,7 @@ impl wire::Fill for KeyboardButtonPollType {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2129,11 +2129,11 @@ impl wire::Fill for ReplyKeyboardRemove {
             match &*key {
                 "remove_keyboard" => {
                     seen.first(0, "remove_keyboard")?;
-                    self.remove_keyboard = src.value()?;
+                    wire::fill::put(&mut self.remove_keyboard, src.value()?);
                 }
                 "selective" => {
                     seen.first(1, "selective")?;
-                    self.selective = src.value()?;
+                    wire::fill::put(&mut self.selective, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2202,11 +2202,11 @@ impl wire::Fill for InlineKeyboardMarkup {
             match &*key {
                 "inline_keyboard" => {
                     seen.first(0, "inline_keyboard")?;
-                    self.inline_keyboard = src.value()?;
+                    wire::fill::put(&mut self.inline_keyboard, src.value()?);
                 }
                 "force_reply" => {
                     seen.first(1, "force_reply")?;
-                    self.force_reply = src.value()?;
+                    wire::fill::put(&mut self.force_reply, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2429,59 +2429,62 @@ impl wire::Fill for InlineKeyboardButton {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "icon_custom_emoji_id" => {
                     seen.first(1, "icon_custom_emoji_id")?;
-                    self.icon_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
                 "style" => {
                     seen.first(2, "style")?;
-                    self.style = src.value()?;
+                    wire::fill::put(&mut self.style, src.value()?);
                 }
                 "url" => {
                     seen.first(3, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 "callback_data" => {
                     seen.first(4, "callback_data")?;
-                    self.callback_data = src.value()?;
+                    wire::fill::put(&mut self.callback_data, src.value()?);
                 }
                 "web_app" => {
                     seen.first(5, "web_app")?;
-                    self.web_app = src.value()?;
+                    wire::fill::put(&mut self.web_app, src.value()?);
                 }
                 "login_url" => {
                     seen.first(6, "login_url")?;
-                    self.login_url = src.boxed_option()?;
+                    wire::fill::put(&mut self.login_url, src.boxed_option()?);
                 }
                 "switch_inline_query" => {
                     seen.first(7, "switch_inline_query")?;
-                    self.switch_inline_query = src.value()?;
+                    wire::fill::put(&mut self.switch_inline_query, src.value()?);
                 }
                 "switch_inline_query_current_chat" => {
                     seen.first(8, "switch_inline_query_current_chat")?;
-                    self.switch_inline_query_current_chat = src.value()?;
+                    wire::fill::put(&mut self.switch_inline_query_current_chat, src.value()?);
                 }
                 "switch_inline_query_chosen_chat" => {
                     seen.first(9, "switch_inline_query_chosen_chat")?;
-                    self.switch_inline_query_chosen_chat = src.boxed_option()?;
+                    wire::fill::put(
+                        &mut self.switch_inline_query_chosen_chat,
+                        src.boxed_option()?,
+                    );
                 }
                 "copy_text" => {
                     seen.first(10, "copy_text")?;
-                    self.copy_text = src.value()?;
+                    wire::fill::put(&mut self.copy_text, src.value()?);
                 }
                 "callback_game" => {
                     seen.first(11, "callback_game")?;
-                    self.callback_game = src.value()?;
+                    wire::fill::put(&mut self.callback_game, src.value()?);
                 }
                 "pay" => {
                     seen.first(12, "pay")?;
-                    self.pay = src.value()?;
+                    wire::fill::put(&mut self.pay, src.value()?);
                 }
                 "disabled" => {
                     seen.first(13, "disabled")?;
-                    self.disabled = src.value()?;
+                    wire::fill::put(&mut self.disabled, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2596,19 +2599,19 @@ impl wire::Fill for LoginUrl {
             match &*key {
                 "url" => {
                     seen.first(0, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 "forward_text" => {
                     seen.first(1, "forward_text")?;
-                    self.forward_text = src.value()?;
+                    wire::fill::put(&mut self.forward_text, src.value()?);
                 }
                 "bot_username" => {
                     seen.first(2, "bot_username")?;
-                    self.bot_username = src.value()?;
+                    wire::fill::put(&mut self.bot_username, src.value()?);
                 }
                 "request_write_access" => {
                     seen.first(3, "request_write_access")?;
-                    self.request_write_access = src.value()?;
+                    wire::fill::put(&mut self.request_write_access, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2720,23 +2723,23 @@ impl wire::Fill for SwitchInlineQueryChosenChat {
             match &*key {
                 "query" => {
                     seen.first(0, "query")?;
-                    self.query = src.value()?;
+                    wire::fill::put(&mut self.query, src.value()?);
                 }
                 "allow_user_chats" => {
                     seen.first(1, "allow_user_chats")?;
-                    self.allow_user_chats = src.value()?;
+                    wire::fill::put(&mut self.allow_user_chats, src.value()?);
                 }
                 "allow_bot_chats" => {
                     seen.first(2, "allow_bot_chats")?;
-                    self.allow_bot_chats = src.value()?;
+                    wire::fill::put(&mut self.allow_bot_chats, src.value()?);
                 }
                 "allow_group_chats" => {
                     seen.first(3, "allow_group_chats")?;
-                    self.allow_group_chats = src.value()?;
+                    wire::fill::put(&mut self.allow_group_chats, src.value()?);
                 }
                 "allow_channel_chats" => {
                     seen.first(4, "allow_channel_chats")?;
-                    self.allow_channel_chats = src.value()?;
+                    wire::fill::put(&mut self.allow_channel_chats, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2795,7 +2798,7 @@ impl wire::Fill for CopyTextButton {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2934,31 +2937,31 @@ impl wire::Fill for CallbackQuery {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "from" => {
                     seen.first(1, "from")?;
-                    self.from = src.value()?;
+                    wire::fill::put(&mut self.from, src.value()?);
                 }
                 "message" => {
                     seen.first(2, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 "inline_message_id" => {
                     seen.first(3, "inline_message_id")?;
-                    self.inline_message_id = src.value()?;
+                    wire::fill::put(&mut self.inline_message_id, src.value()?);
                 }
                 "chat_instance" => {
                     seen.first(4, "chat_instance")?;
-                    self.chat_instance = src.value()?;
+                    wire::fill::put(&mut self.chat_instance, src.value()?);
                 }
                 "data" => {
                     seen.first(5, "data")?;
-                    self.data = src.value()?;
+                    wire::fill::put(&mut self.data, src.value()?);
                 }
                 "game_short_name" => {
                     seen.first(6, "game_short_name")?;
-                    self.game_short_name = src.value()?;
+                    wire::fill::put(&mut self.game_short_name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3035,15 +3038,15 @@ impl wire::Fill for ForceReply {
             match &*key {
                 "force_reply" => {
                     seen.first(0, "force_reply")?;
-                    self.force_reply = src.value()?;
+                    wire::fill::put(&mut self.force_reply, src.value()?);
                 }
                 "input_field_placeholder" => {
                     seen.first(1, "input_field_placeholder")?;
-                    self.input_field_placeholder = src.value()?;
+                    wire::fill::put(&mut self.input_field_placeholder, src.value()?);
                 }
                 "selective" => {
                     seen.first(2, "selective")?;
-                    self.selective = src.value()?;
+                    wire::fill::put(&mut self.selective, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3109,11 +3112,11 @@ impl wire::Fill for Community {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "name" => {
                     seen.first(1, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3186,19 +3189,19 @@ impl wire::Fill for ChatPhoto {
             match &*key {
                 "small_file_id" => {
                     seen.first(0, "small_file_id")?;
-                    self.small_file_id = src.value()?;
+                    wire::fill::put(&mut self.small_file_id, src.value()?);
                 }
                 "small_file_unique_id" => {
                     seen.first(1, "small_file_unique_id")?;
-                    self.small_file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.small_file_unique_id, src.value()?);
                 }
                 "big_file_id" => {
                     seen.first(2, "big_file_id")?;
-                    self.big_file_id = src.value()?;
+                    wire::fill::put(&mut self.big_file_id, src.value()?);
                 }
                 "big_file_unique_id" => {
                     seen.first(3, "big_file_unique_id")?;
-                    self.big_file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.big_file_unique_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3315,47 +3318,47 @@ impl wire::Fill for ChatInviteLink {
             match &*key {
                 "invite_link" => {
                     seen.first(0, "invite_link")?;
-                    self.invite_link = src.value()?;
+                    wire::fill::put(&mut self.invite_link, src.value()?);
                 }
                 "creator" => {
                     seen.first(1, "creator")?;
-                    self.creator = src.value()?;
+                    wire::fill::put(&mut self.creator, src.value()?);
                 }
                 "creates_join_request" => {
                     seen.first(2, "creates_join_request")?;
-                    self.creates_join_request = src.value()?;
+                    wire::fill::put(&mut self.creates_join_request, src.value()?);
                 }
                 "is_primary" => {
                     seen.first(3, "is_primary")?;
-                    self.is_primary = src.value()?;
+                    wire::fill::put(&mut self.is_primary, src.value()?);
                 }
                 "is_revoked" => {
                     seen.first(4, "is_revoked")?;
-                    self.is_revoked = src.value()?;
+                    wire::fill::put(&mut self.is_revoked, src.value()?);
                 }
                 "name" => {
                     seen.first(5, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "expire_date" => {
                     seen.first(6, "expire_date")?;
-                    self.expire_date = src.value()?;
+                    wire::fill::put(&mut self.expire_date, src.value()?);
                 }
                 "member_limit" => {
                     seen.first(7, "member_limit")?;
-                    self.member_limit = src.value()?;
+                    wire::fill::put(&mut self.member_limit, src.value()?);
                 }
                 "pending_join_request_count" => {
                     seen.first(8, "pending_join_request_count")?;
-                    self.pending_join_request_count = src.value()?;
+                    wire::fill::put(&mut self.pending_join_request_count, src.value()?);
                 }
                 "subscription_period" => {
                     seen.first(9, "subscription_period")?;
-                    self.subscription_period = src.value()?;
+                    wire::fill::put(&mut self.subscription_period, src.value()?);
                 }
                 "subscription_price" => {
                     seen.first(10, "subscription_price")?;
-                    self.subscription_price = src.value()?;
+                    wire::fill::put(&mut self.subscription_price, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3549,75 +3552,75 @@ impl wire::Fill for ChatAdministratorRights {
             match &*key {
                 "is_anonymous" => {
                     seen.first(0, "is_anonymous")?;
-                    self.is_anonymous = src.value()?;
+                    wire::fill::put(&mut self.is_anonymous, src.value()?);
                 }
                 "can_manage_chat" => {
                     seen.first(1, "can_manage_chat")?;
-                    self.can_manage_chat = src.value()?;
+                    wire::fill::put(&mut self.can_manage_chat, src.value()?);
                 }
                 "can_delete_messages" => {
                     seen.first(2, "can_delete_messages")?;
-                    self.can_delete_messages = src.value()?;
+                    wire::fill::put(&mut self.can_delete_messages, src.value()?);
                 }
                 "can_manage_video_chats" => {
                     seen.first(3, "can_manage_video_chats")?;
-                    self.can_manage_video_chats = src.value()?;
+                    wire::fill::put(&mut self.can_manage_video_chats, src.value()?);
                 }
                 "can_restrict_members" => {
                     seen.first(4, "can_restrict_members")?;
-                    self.can_restrict_members = src.value()?;
+                    wire::fill::put(&mut self.can_restrict_members, src.value()?);
                 }
                 "can_promote_members" => {
                     seen.first(5, "can_promote_members")?;
-                    self.can_promote_members = src.value()?;
+                    wire::fill::put(&mut self.can_promote_members, src.value()?);
                 }
                 "can_change_info" => {
                     seen.first(6, "can_change_info")?;
-                    self.can_change_info = src.value()?;
+                    wire::fill::put(&mut self.can_change_info, src.value()?);
                 }
                 "can_invite_users" => {
                     seen.first(7, "can_invite_users")?;
-                    self.can_invite_users = src.value()?;
+                    wire::fill::put(&mut self.can_invite_users, src.value()?);
                 }
                 "can_post_stories" => {
                     seen.first(8, "can_post_stories")?;
-                    self.can_post_stories = src.value()?;
+                    wire::fill::put(&mut self.can_post_stories, src.value()?);
                 }
                 "can_edit_stories" => {
                     seen.first(9, "can_edit_stories")?;
-                    self.can_edit_stories = src.value()?;
+                    wire::fill::put(&mut self.can_edit_stories, src.value()?);
                 }
                 "can_delete_stories" => {
                     seen.first(10, "can_delete_stories")?;
-                    self.can_delete_stories = src.value()?;
+                    wire::fill::put(&mut self.can_delete_stories, src.value()?);
                 }
                 "can_post_messages" => {
                     seen.first(11, "can_post_messages")?;
-                    self.can_post_messages = src.value()?;
+                    wire::fill::put(&mut self.can_post_messages, src.value()?);
                 }
                 "can_edit_messages" => {
                     seen.first(12, "can_edit_messages")?;
-                    self.can_edit_messages = src.value()?;
+                    wire::fill::put(&mut self.can_edit_messages, src.value()?);
                 }
                 "can_pin_messages" => {
                     seen.first(13, "can_pin_messages")?;
-                    self.can_pin_messages = src.value()?;
+                    wire::fill::put(&mut self.can_pin_messages, src.value()?);
                 }
                 "can_manage_topics" => {
                     seen.first(14, "can_manage_topics")?;
-                    self.can_manage_topics = src.value()?;
+                    wire::fill::put(&mut self.can_manage_topics, src.value()?);
                 }
                 "can_manage_direct_messages" => {
                     seen.first(15, "can_manage_direct_messages")?;
-                    self.can_manage_direct_messages = src.value()?;
+                    wire::fill::put(&mut self.can_manage_direct_messages, src.value()?);
                 }
                 "can_manage_tags" => {
                     seen.first(16, "can_manage_tags")?;
-                    self.can_manage_tags = src.value()?;
+                    wire::fill::put(&mut self.can_manage_tags, src.value()?);
                 }
                 "can_send_welcome_messages" => {
                     seen.first(17, "can_send_welcome_messages")?;
-                    self.can_send_welcome_messages = src.value()?;
+                    wire::fill::put(&mut self.can_send_welcome_messages, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3743,35 +3746,35 @@ impl wire::Fill for ChatMemberUpdated {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "from" => {
                     seen.first(1, "from")?;
-                    self.from = src.value()?;
+                    wire::fill::put(&mut self.from, src.value()?);
                 }
                 "date" => {
                     seen.first(2, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "old_chat_member" => {
                     seen.first(3, "old_chat_member")?;
-                    self.old_chat_member = src.value()?;
+                    wire::fill::put(&mut self.old_chat_member, src.value()?);
                 }
                 "new_chat_member" => {
                     seen.first(4, "new_chat_member")?;
-                    self.new_chat_member = src.value()?;
+                    wire::fill::put(&mut self.new_chat_member, src.value()?);
                 }
                 "invite_link" => {
                     seen.first(5, "invite_link")?;
-                    self.invite_link = src.value()?;
+                    wire::fill::put(&mut self.invite_link, src.value()?);
                 }
                 "via_join_request" => {
                     seen.first(6, "via_join_request")?;
-                    self.via_join_request = src.value()?;
+                    wire::fill::put(&mut self.via_join_request, src.value()?);
                 }
                 "via_chat_folder_invite_link" => {
                     seen.first(7, "via_chat_folder_invite_link")?;
-                    self.via_chat_folder_invite_link = src.value()?;
+                    wire::fill::put(&mut self.via_chat_folder_invite_link, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3941,15 +3944,15 @@ impl wire::Fill for ChatMemberOwner {
             match &*key {
                 "user" => {
                     seen.first(0, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "is_anonymous" => {
                     seen.first(1, "is_anonymous")?;
-                    self.is_anonymous = src.value()?;
+                    wire::fill::put(&mut self.is_anonymous, src.value()?);
                 }
                 "custom_title" => {
                     seen.first(2, "custom_title")?;
-                    self.custom_title = src.value()?;
+                    wire::fill::put(&mut self.custom_title, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4164,87 +4167,87 @@ impl wire::Fill for ChatMemberAdministrator {
             match &*key {
                 "user" => {
                     seen.first(0, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "can_be_edited" => {
                     seen.first(1, "can_be_edited")?;
-                    self.can_be_edited = src.value()?;
+                    wire::fill::put(&mut self.can_be_edited, src.value()?);
                 }
                 "is_anonymous" => {
                     seen.first(2, "is_anonymous")?;
-                    self.is_anonymous = src.value()?;
+                    wire::fill::put(&mut self.is_anonymous, src.value()?);
                 }
                 "can_manage_chat" => {
                     seen.first(3, "can_manage_chat")?;
-                    self.can_manage_chat = src.value()?;
+                    wire::fill::put(&mut self.can_manage_chat, src.value()?);
                 }
                 "can_delete_messages" => {
                     seen.first(4, "can_delete_messages")?;
-                    self.can_delete_messages = src.value()?;
+                    wire::fill::put(&mut self.can_delete_messages, src.value()?);
                 }
                 "can_manage_video_chats" => {
                     seen.first(5, "can_manage_video_chats")?;
-                    self.can_manage_video_chats = src.value()?;
+                    wire::fill::put(&mut self.can_manage_video_chats, src.value()?);
                 }
                 "can_restrict_members" => {
                     seen.first(6, "can_restrict_members")?;
-                    self.can_restrict_members = src.value()?;
+                    wire::fill::put(&mut self.can_restrict_members, src.value()?);
                 }
                 "can_promote_members" => {
                     seen.first(7, "can_promote_members")?;
-                    self.can_promote_members = src.value()?;
+                    wire::fill::put(&mut self.can_promote_members, src.value()?);
                 }
                 "can_change_info" => {
                     seen.first(8, "can_change_info")?;
-                    self.can_change_info = src.value()?;
+                    wire::fill::put(&mut self.can_change_info, src.value()?);
                 }
                 "can_invite_users" => {
                     seen.first(9, "can_invite_users")?;
-                    self.can_invite_users = src.value()?;
+                    wire::fill::put(&mut self.can_invite_users, src.value()?);
                 }
                 "can_post_stories" => {
                     seen.first(10, "can_post_stories")?;
-                    self.can_post_stories = src.value()?;
+                    wire::fill::put(&mut self.can_post_stories, src.value()?);
                 }
                 "can_edit_stories" => {
                     seen.first(11, "can_edit_stories")?;
-                    self.can_edit_stories = src.value()?;
+                    wire::fill::put(&mut self.can_edit_stories, src.value()?);
                 }
                 "can_delete_stories" => {
                     seen.first(12, "can_delete_stories")?;
-                    self.can_delete_stories = src.value()?;
+                    wire::fill::put(&mut self.can_delete_stories, src.value()?);
                 }
                 "can_post_messages" => {
                     seen.first(13, "can_post_messages")?;
-                    self.can_post_messages = src.value()?;
+                    wire::fill::put(&mut self.can_post_messages, src.value()?);
                 }
                 "can_edit_messages" => {
                     seen.first(14, "can_edit_messages")?;
-                    self.can_edit_messages = src.value()?;
+                    wire::fill::put(&mut self.can_edit_messages, src.value()?);
                 }
                 "can_pin_messages" => {
                     seen.first(15, "can_pin_messages")?;
-                    self.can_pin_messages = src.value()?;
+                    wire::fill::put(&mut self.can_pin_messages, src.value()?);
                 }
                 "can_manage_topics" => {
                     seen.first(16, "can_manage_topics")?;
-                    self.can_manage_topics = src.value()?;
+                    wire::fill::put(&mut self.can_manage_topics, src.value()?);
                 }
                 "can_manage_direct_messages" => {
                     seen.first(17, "can_manage_direct_messages")?;
-                    self.can_manage_direct_messages = src.value()?;
+                    wire::fill::put(&mut self.can_manage_direct_messages, src.value()?);
                 }
                 "can_manage_tags" => {
                     seen.first(18, "can_manage_tags")?;
-                    self.can_manage_tags = src.value()?;
+                    wire::fill::put(&mut self.can_manage_tags, src.value()?);
                 }
                 "can_send_welcome_messages" => {
                     seen.first(19, "can_send_welcome_messages")?;
-                    self.can_send_welcome_messages = src.value()?;
+                    wire::fill::put(&mut self.can_send_welcome_messages, src.value()?);
                 }
                 "custom_title" => {
                     seen.first(20, "custom_title")?;
-                    self.custom_title = src.value()?;
+                    wire::fill::put(&mut self.custom_title, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4318,15 +4321,15 @@ impl wire::Fill for ChatMemberMember {
             match &*key {
                 "tag" => {
                     seen.first(0, "tag")?;
-                    self.tag = src.value()?;
+                    wire::fill::put(&mut self.tag, src.value()?);
                 }
                 "user" => {
                     seen.first(1, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "until_date" => {
                     seen.first(2, "until_date")?;
-                    self.until_date = src.value()?;
+                    wire::fill::put(&mut self.until_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4525,83 +4528,83 @@ impl wire::Fill for ChatMemberRestricted {
             match &*key {
                 "tag" => {
                     seen.first(0, "tag")?;
-                    self.tag = src.value()?;
+                    wire::fill::put(&mut self.tag, src.value()?);
                 }
                 "user" => {
                     seen.first(1, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "is_member" => {
                     seen.first(2, "is_member")?;
-                    self.is_member = src.value()?;
+                    wire::fill::put(&mut self.is_member, src.value()?);
                 }
                 "can_send_messages" => {
                     seen.first(3, "can_send_messages")?;
-                    self.can_send_messages = src.value()?;
+                    wire::fill::put(&mut self.can_send_messages, src.value()?);
                 }
                 "can_send_audios" => {
                     seen.first(4, "can_send_audios")?;
-                    self.can_send_audios = src.value()?;
+                    wire::fill::put(&mut self.can_send_audios, src.value()?);
                 }
                 "can_send_documents" => {
                     seen.first(5, "can_send_documents")?;
-                    self.can_send_documents = src.value()?;
+                    wire::fill::put(&mut self.can_send_documents, src.value()?);
                 }
                 "can_send_photos" => {
                     seen.first(6, "can_send_photos")?;
-                    self.can_send_photos = src.value()?;
+                    wire::fill::put(&mut self.can_send_photos, src.value()?);
                 }
                 "can_send_videos" => {
                     seen.first(7, "can_send_videos")?;
-                    self.can_send_videos = src.value()?;
+                    wire::fill::put(&mut self.can_send_videos, src.value()?);
                 }
                 "can_send_video_notes" => {
                     seen.first(8, "can_send_video_notes")?;
-                    self.can_send_video_notes = src.value()?;
+                    wire::fill::put(&mut self.can_send_video_notes, src.value()?);
                 }
                 "can_send_voice_notes" => {
                     seen.first(9, "can_send_voice_notes")?;
-                    self.can_send_voice_notes = src.value()?;
+                    wire::fill::put(&mut self.can_send_voice_notes, src.value()?);
                 }
                 "can_send_polls" => {
                     seen.first(10, "can_send_polls")?;
-                    self.can_send_polls = src.value()?;
+                    wire::fill::put(&mut self.can_send_polls, src.value()?);
                 }
                 "can_send_other_messages" => {
                     seen.first(11, "can_send_other_messages")?;
-                    self.can_send_other_messages = src.value()?;
+                    wire::fill::put(&mut self.can_send_other_messages, src.value()?);
                 }
                 "can_add_web_page_previews" => {
                     seen.first(12, "can_add_web_page_previews")?;
-                    self.can_add_web_page_previews = src.value()?;
+                    wire::fill::put(&mut self.can_add_web_page_previews, src.value()?);
                 }
                 "can_react_to_messages" => {
                     seen.first(13, "can_react_to_messages")?;
-                    self.can_react_to_messages = src.value()?;
+                    wire::fill::put(&mut self.can_react_to_messages, src.value()?);
                 }
                 "can_edit_tag" => {
                     seen.first(14, "can_edit_tag")?;
-                    self.can_edit_tag = src.value()?;
+                    wire::fill::put(&mut self.can_edit_tag, src.value()?);
                 }
                 "can_change_info" => {
                     seen.first(15, "can_change_info")?;
-                    self.can_change_info = src.value()?;
+                    wire::fill::put(&mut self.can_change_info, src.value()?);
                 }
                 "can_invite_users" => {
                     seen.first(16, "can_invite_users")?;
-                    self.can_invite_users = src.value()?;
+                    wire::fill::put(&mut self.can_invite_users, src.value()?);
                 }
                 "can_pin_messages" => {
                     seen.first(17, "can_pin_messages")?;
-                    self.can_pin_messages = src.value()?;
+                    wire::fill::put(&mut self.can_pin_messages, src.value()?);
                 }
                 "can_manage_topics" => {
                     seen.first(18, "can_manage_topics")?;
-                    self.can_manage_topics = src.value()?;
+                    wire::fill::put(&mut self.can_manage_topics, src.value()?);
                 }
                 "until_date" => {
                     seen.first(19, "until_date")?;
-                    self.until_date = src.value()?;
+                    wire::fill::put(&mut self.until_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4660,7 +4663,7 @@ impl wire::Fill for ChatMemberLeft {
             match &*key {
                 "user" => {
                     seen.first(0, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4725,11 +4728,11 @@ impl wire::Fill for ChatMemberBanned {
             match &*key {
                 "user" => {
                     seen.first(0, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "until_date" => {
                     seen.first(1, "until_date")?;
-                    self.until_date = src.value()?;
+                    wire::fill::put(&mut self.until_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4814,31 +4817,31 @@ impl wire::Fill for ChatJoinRequest {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "from" => {
                     seen.first(1, "from")?;
-                    self.from = src.value()?;
+                    wire::fill::put(&mut self.from, src.value()?);
                 }
                 "user_chat_id" => {
                     seen.first(2, "user_chat_id")?;
-                    self.user_chat_id = src.value()?;
+                    wire::fill::put(&mut self.user_chat_id, src.value()?);
                 }
                 "date" => {
                     seen.first(3, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "bio" => {
                     seen.first(4, "bio")?;
-                    self.bio = src.value()?;
+                    wire::fill::put(&mut self.bio, src.value()?);
                 }
                 "invite_link" => {
                     seen.first(5, "invite_link")?;
-                    self.invite_link = src.value()?;
+                    wire::fill::put(&mut self.invite_link, src.value()?);
                 }
                 "query_id" => {
                     seen.first(6, "query_id")?;
-                    self.query_id = src.value()?;
+                    wire::fill::put(&mut self.query_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5063,67 +5066,67 @@ impl wire::Fill for ChatPermissions {
             match &*key {
                 "can_send_messages" => {
                     seen.first(0, "can_send_messages")?;
-                    self.can_send_messages = src.value()?;
+                    wire::fill::put(&mut self.can_send_messages, src.value()?);
                 }
                 "can_send_audios" => {
                     seen.first(1, "can_send_audios")?;
-                    self.can_send_audios = src.value()?;
+                    wire::fill::put(&mut self.can_send_audios, src.value()?);
                 }
                 "can_send_documents" => {
                     seen.first(2, "can_send_documents")?;
-                    self.can_send_documents = src.value()?;
+                    wire::fill::put(&mut self.can_send_documents, src.value()?);
                 }
                 "can_send_photos" => {
                     seen.first(3, "can_send_photos")?;
-                    self.can_send_photos = src.value()?;
+                    wire::fill::put(&mut self.can_send_photos, src.value()?);
                 }
                 "can_send_videos" => {
                     seen.first(4, "can_send_videos")?;
-                    self.can_send_videos = src.value()?;
+                    wire::fill::put(&mut self.can_send_videos, src.value()?);
                 }
                 "can_send_video_notes" => {
                     seen.first(5, "can_send_video_notes")?;
-                    self.can_send_video_notes = src.value()?;
+                    wire::fill::put(&mut self.can_send_video_notes, src.value()?);
                 }
                 "can_send_voice_notes" => {
                     seen.first(6, "can_send_voice_notes")?;
-                    self.can_send_voice_notes = src.value()?;
+                    wire::fill::put(&mut self.can_send_voice_notes, src.value()?);
                 }
                 "can_send_polls" => {
                     seen.first(7, "can_send_polls")?;
-                    self.can_send_polls = src.value()?;
+                    wire::fill::put(&mut self.can_send_polls, src.value()?);
                 }
                 "can_send_other_messages" => {
                     seen.first(8, "can_send_other_messages")?;
-                    self.can_send_other_messages = src.value()?;
+                    wire::fill::put(&mut self.can_send_other_messages, src.value()?);
                 }
                 "can_add_web_page_previews" => {
                     seen.first(9, "can_add_web_page_previews")?;
-                    self.can_add_web_page_previews = src.value()?;
+                    wire::fill::put(&mut self.can_add_web_page_previews, src.value()?);
                 }
                 "can_react_to_messages" => {
                     seen.first(10, "can_react_to_messages")?;
-                    self.can_react_to_messages = src.value()?;
+                    wire::fill::put(&mut self.can_react_to_messages, src.value()?);
                 }
                 "can_edit_tag" => {
                     seen.first(11, "can_edit_tag")?;
-                    self.can_edit_tag = src.value()?;
+                    wire::fill::put(&mut self.can_edit_tag, src.value()?);
                 }
                 "can_change_info" => {
                     seen.first(12, "can_change_info")?;
-                    self.can_change_info = src.value()?;
+                    wire::fill::put(&mut self.can_change_info, src.value()?);
                 }
                 "can_invite_users" => {
                     seen.first(13, "can_invite_users")?;
-                    self.can_invite_users = src.value()?;
+                    wire::fill::put(&mut self.can_invite_users, src.value()?);
                 }
                 "can_pin_messages" => {
                     seen.first(14, "can_pin_messages")?;
-                    self.can_pin_messages = src.value()?;
+                    wire::fill::put(&mut self.can_pin_messages, src.value()?);
                 }
                 "can_manage_topics" => {
                     seen.first(15, "can_manage_topics")?;
-                    self.can_manage_topics = src.value()?;
+                    wire::fill::put(&mut self.can_manage_topics, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5210,15 +5213,15 @@ impl wire::Fill for Birthdate {
             match &*key {
                 "day" => {
                     seen.first(0, "day")?;
-                    self.day = src.value()?;
+                    wire::fill::put(&mut self.day, src.value()?);
                 }
                 "month" => {
                     seen.first(1, "month")?;
-                    self.month = src.value()?;
+                    wire::fill::put(&mut self.month, src.value()?);
                 }
                 "year" => {
                     seen.first(2, "year")?;
-                    self.year = src.value()?;
+                    wire::fill::put(&mut self.year, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5276,15 +5279,15 @@ impl wire::Fill for BusinessIntro {
             match &*key {
                 "title" => {
                     seen.first(0, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "message" => {
                     seen.first(1, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 "sticker" => {
                     seen.first(2, "sticker")?;
-                    self.sticker = src.boxed_option()?;
+                    wire::fill::put(&mut self.sticker, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -5338,11 +5341,11 @@ impl wire::Fill for BusinessLocation {
             match &*key {
                 "address" => {
                     seen.first(0, "address")?;
-                    self.address = src.value()?;
+                    wire::fill::put(&mut self.address, src.value()?);
                 }
                 "location" => {
                     seen.first(1, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5396,11 +5399,11 @@ impl wire::Fill for BusinessOpeningHoursInterval {
             match &*key {
                 "opening_minute" => {
                     seen.first(0, "opening_minute")?;
-                    self.opening_minute = src.value()?;
+                    wire::fill::put(&mut self.opening_minute, src.value()?);
                 }
                 "closing_minute" => {
                     seen.first(1, "closing_minute")?;
-                    self.closing_minute = src.value()?;
+                    wire::fill::put(&mut self.closing_minute, src.value()?);
                 }
                 _ => src.skip()?,
             }

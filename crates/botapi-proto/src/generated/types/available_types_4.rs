@@ -50,11 +50,11 @@ impl wire::Fill for BusinessOpeningHours {
             match &*key {
                 "time_zone_name" => {
                     seen.first(0, "time_zone_name")?;
-                    self.time_zone_name = src.value()?;
+                    wire::fill::put(&mut self.time_zone_name, src.value()?);
                 }
                 "opening_hours" => {
                     seen.first(1, "opening_hours")?;
-                    self.opening_hours = src.value()?;
+                    wire::fill::put(&mut self.opening_hours, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -122,19 +122,19 @@ impl wire::Fill for UserRating {
             match &*key {
                 "level" => {
                     seen.first(0, "level")?;
-                    self.level = src.value()?;
+                    wire::fill::put(&mut self.level, src.value()?);
                 }
                 "rating" => {
                     seen.first(1, "rating")?;
-                    self.rating = src.value()?;
+                    wire::fill::put(&mut self.rating, src.value()?);
                 }
                 "current_level_rating" => {
                     seen.first(2, "current_level_rating")?;
-                    self.current_level_rating = src.value()?;
+                    wire::fill::put(&mut self.current_level_rating, src.value()?);
                 }
                 "next_level_rating" => {
                     seen.first(3, "next_level_rating")?;
-                    self.next_level_rating = src.value()?;
+                    wire::fill::put(&mut self.next_level_rating, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -220,27 +220,27 @@ impl wire::Fill for StoryAreaPosition {
             match &*key {
                 "x_percentage" => {
                     seen.first(0, "x_percentage")?;
-                    self.x_percentage = src.value()?;
+                    wire::fill::put(&mut self.x_percentage, src.value()?);
                 }
                 "y_percentage" => {
                     seen.first(1, "y_percentage")?;
-                    self.y_percentage = src.value()?;
+                    wire::fill::put(&mut self.y_percentage, src.value()?);
                 }
                 "width_percentage" => {
                     seen.first(2, "width_percentage")?;
-                    self.width_percentage = src.value()?;
+                    wire::fill::put(&mut self.width_percentage, src.value()?);
                 }
                 "height_percentage" => {
                     seen.first(3, "height_percentage")?;
-                    self.height_percentage = src.value()?;
+                    wire::fill::put(&mut self.height_percentage, src.value()?);
                 }
                 "rotation_angle" => {
                     seen.first(4, "rotation_angle")?;
-                    self.rotation_angle = src.value()?;
+                    wire::fill::put(&mut self.rotation_angle, src.value()?);
                 }
                 "corner_radius_percentage" => {
                     seen.first(5, "corner_radius_percentage")?;
-                    self.corner_radius_percentage = src.value()?;
+                    wire::fill::put(&mut self.corner_radius_percentage, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -344,19 +344,19 @@ impl wire::Fill for LocationAddress {
             match &*key {
                 "country_code" => {
                     seen.first(0, "country_code")?;
-                    self.country_code = src.value()?;
+                    wire::fill::put(&mut self.country_code, src.value()?);
                 }
                 "state" => {
                     seen.first(1, "state")?;
-                    self.state = src.value()?;
+                    wire::fill::put(&mut self.state, src.value()?);
                 }
                 "city" => {
                     seen.first(2, "city")?;
-                    self.city = src.value()?;
+                    wire::fill::put(&mut self.city, src.value()?);
                 }
                 "street" => {
                     seen.first(3, "street")?;
-                    self.street = src.value()?;
+                    wire::fill::put(&mut self.street, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -542,15 +542,15 @@ impl wire::Fill for StoryAreaTypeLocation {
             match &*key {
                 "latitude" => {
                     seen.first(0, "latitude")?;
-                    self.latitude = src.value()?;
+                    wire::fill::put(&mut self.latitude, src.value()?);
                 }
                 "longitude" => {
                     seen.first(1, "longitude")?;
-                    self.longitude = src.value()?;
+                    wire::fill::put(&mut self.longitude, src.value()?);
                 }
                 "address" => {
                     seen.first(2, "address")?;
-                    self.address = src.value()?;
+                    wire::fill::put(&mut self.address, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -650,15 +650,15 @@ impl wire::Fill for StoryAreaTypeSuggestedReaction {
             match &*key {
                 "reaction_type" => {
                     seen.first(0, "reaction_type")?;
-                    self.reaction_type = src.value()?;
+                    wire::fill::put(&mut self.reaction_type, src.value()?);
                 }
                 "is_dark" => {
                     seen.first(1, "is_dark")?;
-                    self.is_dark = src.value()?;
+                    wire::fill::put(&mut self.is_dark, src.value()?);
                 }
                 "is_flipped" => {
                     seen.first(2, "is_flipped")?;
-                    self.is_flipped = src.value()?;
+                    wire::fill::put(&mut self.is_flipped, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -727,7 +727,7 @@ impl wire::Fill for StoryAreaTypeLink {
             match &*key {
                 "url" => {
                     seen.first(0, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -806,15 +806,15 @@ impl wire::Fill for StoryAreaTypeWeather {
             match &*key {
                 "temperature" => {
                     seen.first(0, "temperature")?;
-                    self.temperature = src.value()?;
+                    wire::fill::put(&mut self.temperature, src.value()?);
                 }
                 "emoji" => {
                     seen.first(1, "emoji")?;
-                    self.emoji = src.value()?;
+                    wire::fill::put(&mut self.emoji, src.value()?);
                 }
                 "background_color" => {
                     seen.first(2, "background_color")?;
-                    self.background_color = src.value()?;
+                    wire::fill::put(&mut self.background_color, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -885,7 +885,7 @@ impl wire::Fill for StoryAreaTypeUniqueGift {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -948,11 +948,11 @@ impl wire::Fill for StoryArea {
             match &*key {
                 "position" => {
                     seen.first(0, "position")?;
-                    self.position = src.value()?;
+                    wire::fill::put(&mut self.position, src.value()?);
                 }
                 "type" => {
                     seen.first(1, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1016,11 +1016,11 @@ impl wire::Fill for ChatLocation {
             match &*key {
                 "location" => {
                     seen.first(0, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 "address" => {
                     seen.first(1, "address")?;
-                    self.address = src.value()?;
+                    wire::fill::put(&mut self.address, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1156,7 +1156,7 @@ impl wire::Fill for ReactionTypeEmoji {
             match &*key {
                 "emoji" => {
                     seen.first(0, "emoji")?;
-                    self.emoji = src.value()?;
+                    wire::fill::put(&mut self.emoji, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1225,7 +1225,7 @@ impl wire::Fill for ReactionTypeCustomEmoji {
             match &*key {
                 "custom_emoji_id" => {
                     seen.first(0, "custom_emoji_id")?;
-                    self.custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.custom_emoji_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1340,11 +1340,11 @@ impl wire::Fill for ReactionCount {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "total_count" => {
                     seen.first(1, "total_count")?;
-                    self.total_count = src.value()?;
+                    wire::fill::put(&mut self.total_count, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1435,31 +1435,31 @@ impl wire::Fill for MessageReactionUpdated {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "message_id" => {
                     seen.first(1, "message_id")?;
-                    self.message_id = src.value()?;
+                    wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 "user" => {
                     seen.first(2, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "actor_chat" => {
                     seen.first(3, "actor_chat")?;
-                    self.actor_chat = src.value()?;
+                    wire::fill::put(&mut self.actor_chat, src.value()?);
                 }
                 "date" => {
                     seen.first(4, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "old_reaction" => {
                     seen.first(5, "old_reaction")?;
-                    self.old_reaction = src.value()?;
+                    wire::fill::put(&mut self.old_reaction, src.value()?);
                 }
                 "new_reaction" => {
                     seen.first(6, "new_reaction")?;
-                    self.new_reaction = src.value()?;
+                    wire::fill::put(&mut self.new_reaction, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1528,19 +1528,19 @@ impl wire::Fill for MessageReactionCountUpdated {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "message_id" => {
                     seen.first(1, "message_id")?;
-                    self.message_id = src.value()?;
+                    wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 "date" => {
                     seen.first(2, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "reactions" => {
                     seen.first(3, "reactions")?;
-                    self.reactions = src.value()?;
+                    wire::fill::put(&mut self.reactions, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1616,23 +1616,23 @@ impl wire::Fill for ForumTopic {
             match &*key {
                 "message_thread_id" => {
                     seen.first(0, "message_thread_id")?;
-                    self.message_thread_id = src.value()?;
+                    wire::fill::put(&mut self.message_thread_id, src.value()?);
                 }
                 "name" => {
                     seen.first(1, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "icon_color" => {
                     seen.first(2, "icon_color")?;
-                    self.icon_color = src.value()?;
+                    wire::fill::put(&mut self.icon_color, src.value()?);
                 }
                 "icon_custom_emoji_id" => {
                     seen.first(3, "icon_custom_emoji_id")?;
-                    self.icon_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
                 "is_name_implicit" => {
                     seen.first(4, "is_name_implicit")?;
-                    self.is_name_implicit = src.value()?;
+                    wire::fill::put(&mut self.is_name_implicit, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1692,15 +1692,15 @@ impl wire::Fill for GiftBackground {
             match &*key {
                 "center_color" => {
                     seen.first(0, "center_color")?;
-                    self.center_color = src.value()?;
+                    wire::fill::put(&mut self.center_color, src.value()?);
                 }
                 "edge_color" => {
                     seen.first(1, "edge_color")?;
-                    self.edge_color = src.value()?;
+                    wire::fill::put(&mut self.edge_color, src.value()?);
                 }
                 "text_color" => {
                     seen.first(2, "text_color")?;
-                    self.text_color = src.value()?;
+                    wire::fill::put(&mut self.text_color, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1824,7 +1824,7 @@ impl wire::Fill for Gift {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "sticker" => {
                     seen.first(1, "sticker")?;
@@ -1832,47 +1832,47 @@ impl wire::Fill for Gift {
                 }
                 "star_count" => {
                     seen.first(2, "star_count")?;
-                    self.star_count = src.value()?;
+                    wire::fill::put(&mut self.star_count, src.value()?);
                 }
                 "upgrade_star_count" => {
                     seen.first(3, "upgrade_star_count")?;
-                    self.upgrade_star_count = src.value()?;
+                    wire::fill::put(&mut self.upgrade_star_count, src.value()?);
                 }
                 "is_premium" => {
                     seen.first(4, "is_premium")?;
-                    self.is_premium = src.value()?;
+                    wire::fill::put(&mut self.is_premium, src.value()?);
                 }
                 "has_colors" => {
                     seen.first(5, "has_colors")?;
-                    self.has_colors = src.value()?;
+                    wire::fill::put(&mut self.has_colors, src.value()?);
                 }
                 "total_count" => {
                     seen.first(6, "total_count")?;
-                    self.total_count = src.value()?;
+                    wire::fill::put(&mut self.total_count, src.value()?);
                 }
                 "remaining_count" => {
                     seen.first(7, "remaining_count")?;
-                    self.remaining_count = src.value()?;
+                    wire::fill::put(&mut self.remaining_count, src.value()?);
                 }
                 "personal_total_count" => {
                     seen.first(8, "personal_total_count")?;
-                    self.personal_total_count = src.value()?;
+                    wire::fill::put(&mut self.personal_total_count, src.value()?);
                 }
                 "personal_remaining_count" => {
                     seen.first(9, "personal_remaining_count")?;
-                    self.personal_remaining_count = src.value()?;
+                    wire::fill::put(&mut self.personal_remaining_count, src.value()?);
                 }
                 "background" => {
                     seen.first(10, "background")?;
-                    self.background = src.value()?;
+                    wire::fill::put(&mut self.background, src.value()?);
                 }
                 "unique_gift_variant_count" => {
                     seen.first(11, "unique_gift_variant_count")?;
-                    self.unique_gift_variant_count = src.value()?;
+                    wire::fill::put(&mut self.unique_gift_variant_count, src.value()?);
                 }
                 "publisher_chat" => {
                     seen.first(12, "publisher_chat")?;
-                    self.publisher_chat = src.value()?;
+                    wire::fill::put(&mut self.publisher_chat, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1922,7 +1922,7 @@ impl wire::Fill for Gifts {
             match &*key {
                 "gifts" => {
                     seen.first(0, "gifts")?;
-                    self.gifts = src.value()?;
+                    wire::fill::put(&mut self.gifts, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1988,7 +1988,7 @@ impl wire::Fill for UniqueGiftModel {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "sticker" => {
                     seen.first(1, "sticker")?;
@@ -1996,11 +1996,11 @@ impl wire::Fill for UniqueGiftModel {
                 }
                 "rarity_per_mille" => {
                     seen.first(2, "rarity_per_mille")?;
-                    self.rarity_per_mille = src.value()?;
+                    wire::fill::put(&mut self.rarity_per_mille, src.value()?);
                 }
                 "rarity" => {
                     seen.first(3, "rarity")?;
-                    self.rarity = src.value()?;
+                    wire::fill::put(&mut self.rarity, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2064,7 +2064,7 @@ impl wire::Fill for UniqueGiftSymbol {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "sticker" => {
                     seen.first(1, "sticker")?;
@@ -2072,7 +2072,7 @@ impl wire::Fill for UniqueGiftSymbol {
                 }
                 "rarity_per_mille" => {
                     seen.first(2, "rarity_per_mille")?;
-                    self.rarity_per_mille = src.value()?;
+                    wire::fill::put(&mut self.rarity_per_mille, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2137,19 +2137,19 @@ impl wire::Fill for UniqueGiftBackdropColors {
             match &*key {
                 "center_color" => {
                     seen.first(0, "center_color")?;
-                    self.center_color = src.value()?;
+                    wire::fill::put(&mut self.center_color, src.value()?);
                 }
                 "edge_color" => {
                     seen.first(1, "edge_color")?;
-                    self.edge_color = src.value()?;
+                    wire::fill::put(&mut self.edge_color, src.value()?);
                 }
                 "symbol_color" => {
                     seen.first(2, "symbol_color")?;
-                    self.symbol_color = src.value()?;
+                    wire::fill::put(&mut self.symbol_color, src.value()?);
                 }
                 "text_color" => {
                     seen.first(3, "text_color")?;
-                    self.text_color = src.value()?;
+                    wire::fill::put(&mut self.text_color, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2214,15 +2214,15 @@ impl wire::Fill for UniqueGiftBackdrop {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "colors" => {
                     seen.first(1, "colors")?;
-                    self.colors = src.value()?;
+                    wire::fill::put(&mut self.colors, src.value()?);
                 }
                 "rarity_per_mille" => {
                     seen.first(2, "rarity_per_mille")?;
-                    self.rarity_per_mille = src.value()?;
+                    wire::fill::put(&mut self.rarity_per_mille, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2308,27 +2308,27 @@ impl wire::Fill for UniqueGiftColors {
             match &*key {
                 "model_custom_emoji_id" => {
                     seen.first(0, "model_custom_emoji_id")?;
-                    self.model_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.model_custom_emoji_id, src.value()?);
                 }
                 "symbol_custom_emoji_id" => {
                     seen.first(1, "symbol_custom_emoji_id")?;
-                    self.symbol_custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.symbol_custom_emoji_id, src.value()?);
                 }
                 "light_theme_main_color" => {
                     seen.first(2, "light_theme_main_color")?;
-                    self.light_theme_main_color = src.value()?;
+                    wire::fill::put(&mut self.light_theme_main_color, src.value()?);
                 }
                 "light_theme_other_colors" => {
                     seen.first(3, "light_theme_other_colors")?;
-                    self.light_theme_other_colors = src.value()?;
+                    wire::fill::put(&mut self.light_theme_other_colors, src.value()?);
                 }
                 "dark_theme_main_color" => {
                     seen.first(4, "dark_theme_main_color")?;
-                    self.dark_theme_main_color = src.value()?;
+                    wire::fill::put(&mut self.dark_theme_main_color, src.value()?);
                 }
                 "dark_theme_other_colors" => {
                     seen.first(5, "dark_theme_other_colors")?;
-                    self.dark_theme_other_colors = src.value()?;
+                    wire::fill::put(&mut self.dark_theme_other_colors, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2451,19 +2451,19 @@ impl wire::Fill for UniqueGift {
             match &*key {
                 "gift_id" => {
                     seen.first(0, "gift_id")?;
-                    self.gift_id = src.value()?;
+                    wire::fill::put(&mut self.gift_id, src.value()?);
                 }
                 "base_name" => {
                     seen.first(1, "base_name")?;
-                    self.base_name = src.value()?;
+                    wire::fill::put(&mut self.base_name, src.value()?);
                 }
                 "name" => {
                     seen.first(2, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "number" => {
                     seen.first(3, "number")?;
-                    self.number = src.value()?;
+                    wire::fill::put(&mut self.number, src.value()?);
                 }
                 "model" => {
                     seen.first(4, "model")?;
@@ -2475,27 +2475,27 @@ impl wire::Fill for UniqueGift {
                 }
                 "backdrop" => {
                     seen.first(6, "backdrop")?;
-                    self.backdrop = src.value()?;
+                    wire::fill::put(&mut self.backdrop, src.value()?);
                 }
                 "is_premium" => {
                     seen.first(7, "is_premium")?;
-                    self.is_premium = src.value()?;
+                    wire::fill::put(&mut self.is_premium, src.value()?);
                 }
                 "is_burned" => {
                     seen.first(8, "is_burned")?;
-                    self.is_burned = src.value()?;
+                    wire::fill::put(&mut self.is_burned, src.value()?);
                 }
                 "is_from_blockchain" => {
                     seen.first(9, "is_from_blockchain")?;
-                    self.is_from_blockchain = src.value()?;
+                    wire::fill::put(&mut self.is_from_blockchain, src.value()?);
                 }
                 "colors" => {
                     seen.first(10, "colors")?;
-                    self.colors = src.value()?;
+                    wire::fill::put(&mut self.colors, src.value()?);
                 }
                 "publisher_chat" => {
                     seen.first(11, "publisher_chat")?;
-                    self.publisher_chat = src.value()?;
+                    wire::fill::put(&mut self.publisher_chat, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2610,39 +2610,39 @@ impl wire::Fill for GiftInfo {
                 }
                 "owned_gift_id" => {
                     seen.first(1, "owned_gift_id")?;
-                    self.owned_gift_id = src.value()?;
+                    wire::fill::put(&mut self.owned_gift_id, src.value()?);
                 }
                 "convert_star_count" => {
                     seen.first(2, "convert_star_count")?;
-                    self.convert_star_count = src.value()?;
+                    wire::fill::put(&mut self.convert_star_count, src.value()?);
                 }
                 "prepaid_upgrade_star_count" => {
                     seen.first(3, "prepaid_upgrade_star_count")?;
-                    self.prepaid_upgrade_star_count = src.value()?;
+                    wire::fill::put(&mut self.prepaid_upgrade_star_count, src.value()?);
                 }
                 "is_upgrade_separate" => {
                     seen.first(4, "is_upgrade_separate")?;
-                    self.is_upgrade_separate = src.value()?;
+                    wire::fill::put(&mut self.is_upgrade_separate, src.value()?);
                 }
                 "can_be_upgraded" => {
                     seen.first(5, "can_be_upgraded")?;
-                    self.can_be_upgraded = src.value()?;
+                    wire::fill::put(&mut self.can_be_upgraded, src.value()?);
                 }
                 "text" => {
                     seen.first(6, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "entities" => {
                     seen.first(7, "entities")?;
-                    self.entities = src.value()?;
+                    wire::fill::put(&mut self.entities, src.value()?);
                 }
                 "is_private" => {
                     seen.first(8, "is_private")?;
-                    self.is_private = src.value()?;
+                    wire::fill::put(&mut self.is_private, src.value()?);
                 }
                 "unique_gift_number" => {
                     seen.first(9, "unique_gift_number")?;
-                    self.unique_gift_number = src.value()?;
+                    wire::fill::put(&mut self.unique_gift_number, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2751,39 +2751,39 @@ impl wire::Fill for UniqueGiftInfo {
                 }
                 "origin" => {
                     seen.first(1, "origin")?;
-                    self.origin = src.value()?;
+                    wire::fill::put(&mut self.origin, src.value()?);
                 }
                 "text" => {
                     seen.first(2, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "entities" => {
                     seen.first(3, "entities")?;
-                    self.entities = src.value()?;
+                    wire::fill::put(&mut self.entities, src.value()?);
                 }
                 "is_private" => {
                     seen.first(4, "is_private")?;
-                    self.is_private = src.value()?;
+                    wire::fill::put(&mut self.is_private, src.value()?);
                 }
                 "last_resale_currency" => {
                     seen.first(5, "last_resale_currency")?;
-                    self.last_resale_currency = src.value()?;
+                    wire::fill::put(&mut self.last_resale_currency, src.value()?);
                 }
                 "last_resale_amount" => {
                     seen.first(6, "last_resale_amount")?;
-                    self.last_resale_amount = src.value()?;
+                    wire::fill::put(&mut self.last_resale_amount, src.value()?);
                 }
                 "owned_gift_id" => {
                     seen.first(7, "owned_gift_id")?;
-                    self.owned_gift_id = src.value()?;
+                    wire::fill::put(&mut self.owned_gift_id, src.value()?);
                 }
                 "transfer_star_count" => {
                     seen.first(8, "transfer_star_count")?;
-                    self.transfer_star_count = src.value()?;
+                    wire::fill::put(&mut self.transfer_star_count, src.value()?);
                 }
                 "next_transfer_date" => {
                     seen.first(9, "next_transfer_date")?;
-                    self.next_transfer_date = src.value()?;
+                    wire::fill::put(&mut self.next_transfer_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3009,55 +3009,55 @@ impl wire::Fill for OwnedGiftRegular {
                 }
                 "owned_gift_id" => {
                     seen.first(1, "owned_gift_id")?;
-                    self.owned_gift_id = src.value()?;
+                    wire::fill::put(&mut self.owned_gift_id, src.value()?);
                 }
                 "sender_user" => {
                     seen.first(2, "sender_user")?;
-                    self.sender_user = src.value()?;
+                    wire::fill::put(&mut self.sender_user, src.value()?);
                 }
                 "send_date" => {
                     seen.first(3, "send_date")?;
-                    self.send_date = src.value()?;
+                    wire::fill::put(&mut self.send_date, src.value()?);
                 }
                 "text" => {
                     seen.first(4, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "entities" => {
                     seen.first(5, "entities")?;
-                    self.entities = src.value()?;
+                    wire::fill::put(&mut self.entities, src.value()?);
                 }
                 "is_private" => {
                     seen.first(6, "is_private")?;
-                    self.is_private = src.value()?;
+                    wire::fill::put(&mut self.is_private, src.value()?);
                 }
                 "is_saved" => {
                     seen.first(7, "is_saved")?;
-                    self.is_saved = src.value()?;
+                    wire::fill::put(&mut self.is_saved, src.value()?);
                 }
                 "can_be_upgraded" => {
                     seen.first(8, "can_be_upgraded")?;
-                    self.can_be_upgraded = src.value()?;
+                    wire::fill::put(&mut self.can_be_upgraded, src.value()?);
                 }
                 "was_refunded" => {
                     seen.first(9, "was_refunded")?;
-                    self.was_refunded = src.value()?;
+                    wire::fill::put(&mut self.was_refunded, src.value()?);
                 }
                 "convert_star_count" => {
                     seen.first(10, "convert_star_count")?;
-                    self.convert_star_count = src.value()?;
+                    wire::fill::put(&mut self.convert_star_count, src.value()?);
                 }
                 "prepaid_upgrade_star_count" => {
                     seen.first(11, "prepaid_upgrade_star_count")?;
-                    self.prepaid_upgrade_star_count = src.value()?;
+                    wire::fill::put(&mut self.prepaid_upgrade_star_count, src.value()?);
                 }
                 "is_upgrade_separate" => {
                     seen.first(12, "is_upgrade_separate")?;
-                    self.is_upgrade_separate = src.value()?;
+                    wire::fill::put(&mut self.is_upgrade_separate, src.value()?);
                 }
                 "unique_gift_number" => {
                     seen.first(13, "unique_gift_number")?;
-                    self.unique_gift_number = src.value()?;
+                    wire::fill::put(&mut self.unique_gift_number, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3178,31 +3178,31 @@ impl wire::Fill for OwnedGiftUnique {
                 }
                 "owned_gift_id" => {
                     seen.first(1, "owned_gift_id")?;
-                    self.owned_gift_id = src.value()?;
+                    wire::fill::put(&mut self.owned_gift_id, src.value()?);
                 }
                 "sender_user" => {
                     seen.first(2, "sender_user")?;
-                    self.sender_user = src.value()?;
+                    wire::fill::put(&mut self.sender_user, src.value()?);
                 }
                 "send_date" => {
                     seen.first(3, "send_date")?;
-                    self.send_date = src.value()?;
+                    wire::fill::put(&mut self.send_date, src.value()?);
                 }
                 "is_saved" => {
                     seen.first(4, "is_saved")?;
-                    self.is_saved = src.value()?;
+                    wire::fill::put(&mut self.is_saved, src.value()?);
                 }
                 "can_be_transferred" => {
                     seen.first(5, "can_be_transferred")?;
-                    self.can_be_transferred = src.value()?;
+                    wire::fill::put(&mut self.can_be_transferred, src.value()?);
                 }
                 "transfer_star_count" => {
                     seen.first(6, "transfer_star_count")?;
-                    self.transfer_star_count = src.value()?;
+                    wire::fill::put(&mut self.transfer_star_count, src.value()?);
                 }
                 "next_transfer_date" => {
                     seen.first(7, "next_transfer_date")?;
-                    self.next_transfer_date = src.value()?;
+                    wire::fill::put(&mut self.next_transfer_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3262,15 +3262,15 @@ impl wire::Fill for OwnedGifts {
             match &*key {
                 "total_count" => {
                     seen.first(0, "total_count")?;
-                    self.total_count = src.value()?;
+                    wire::fill::put(&mut self.total_count, src.value()?);
                 }
                 "gifts" => {
                     seen.first(1, "gifts")?;
-                    self.gifts = src.value()?;
+                    wire::fill::put(&mut self.gifts, src.value()?);
                 }
                 "next_offset" => {
                     seen.first(2, "next_offset")?;
-                    self.next_offset = src.value()?;
+                    wire::fill::put(&mut self.next_offset, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3325,11 +3325,11 @@ impl wire::Fill for BotAccessSettings {
             match &*key {
                 "is_access_restricted" => {
                     seen.first(0, "is_access_restricted")?;
-                    self.is_access_restricted = src.value()?;
+                    wire::fill::put(&mut self.is_access_restricted, src.value()?);
                 }
                 "added_users" => {
                     seen.first(1, "added_users")?;
-                    self.added_users = src.value()?;
+                    wire::fill::put(&mut self.added_users, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3406,23 +3406,23 @@ impl wire::Fill for AcceptedGiftTypes {
             match &*key {
                 "unlimited_gifts" => {
                     seen.first(0, "unlimited_gifts")?;
-                    self.unlimited_gifts = src.value()?;
+                    wire::fill::put(&mut self.unlimited_gifts, src.value()?);
                 }
                 "limited_gifts" => {
                     seen.first(1, "limited_gifts")?;
-                    self.limited_gifts = src.value()?;
+                    wire::fill::put(&mut self.limited_gifts, src.value()?);
                 }
                 "unique_gifts" => {
                     seen.first(2, "unique_gifts")?;
-                    self.unique_gifts = src.value()?;
+                    wire::fill::put(&mut self.unique_gifts, src.value()?);
                 }
                 "premium_subscription" => {
                     seen.first(3, "premium_subscription")?;
-                    self.premium_subscription = src.value()?;
+                    wire::fill::put(&mut self.premium_subscription, src.value()?);
                 }
                 "gifts_from_channels" => {
                     seen.first(4, "gifts_from_channels")?;
-                    self.gifts_from_channels = src.value()?;
+                    wire::fill::put(&mut self.gifts_from_channels, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3488,11 +3488,11 @@ impl wire::Fill for StarAmount {
             match &*key {
                 "amount" => {
                     seen.first(0, "amount")?;
-                    self.amount = src.value()?;
+                    wire::fill::put(&mut self.amount, src.value()?);
                 }
                 "nanostar_amount" => {
                     seen.first(1, "nanostar_amount")?;
-                    self.nanostar_amount = src.value()?;
+                    wire::fill::put(&mut self.nanostar_amount, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3558,15 +3558,15 @@ impl wire::Fill for BotCommand {
             match &*key {
                 "command" => {
                     seen.first(0, "command")?;
-                    self.command = src.value()?;
+                    wire::fill::put(&mut self.command, src.value()?);
                 }
                 "description" => {
                     seen.first(1, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "is_ephemeral" => {
                     seen.first(2, "is_ephemeral")?;
-                    self.is_ephemeral = src.value()?;
+                    wire::fill::put(&mut self.is_ephemeral, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3964,7 +3964,7 @@ impl wire::Fill for BotCommandScopeChat {
             match &*key {
                 "chat_id" => {
                     seen.first(0, "chat_id")?;
-                    self.chat_id = src.value()?;
+                    wire::fill::put(&mut self.chat_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4033,7 +4033,7 @@ impl wire::Fill for BotCommandScopeChatAdministrators {
             match &*key {
                 "chat_id" => {
                     seen.first(0, "chat_id")?;
-                    self.chat_id = src.value()?;
+                    wire::fill::put(&mut self.chat_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4107,11 +4107,11 @@ impl wire::Fill for BotCommandScopeChatMember {
             match &*key {
                 "chat_id" => {
                     seen.first(0, "chat_id")?;
-                    self.chat_id = src.value()?;
+                    wire::fill::put(&mut self.chat_id, src.value()?);
                 }
                 "user_id" => {
                     seen.first(1, "user_id")?;
-                    self.user_id = src.value()?;
+                    wire::fill::put(&mut self.user_id, src.value()?);
                 }
                 _ => src.skip()?,
             }

@@ -42,7 +42,7 @@ impl wire::Fill for BotName {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -92,7 +92,7 @@ impl wire::Fill for BotDescription {
             match &*key {
                 "description" => {
                     seen.first(0, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -142,7 +142,7 @@ impl wire::Fill for BotShortDescription {
             match &*key {
                 "short_description" => {
                     seen.first(0, "short_description")?;
-                    self.short_description = src.value()?;
+                    wire::fill::put(&mut self.short_description, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -334,11 +334,11 @@ impl wire::Fill for MenuButtonWebApp {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "web_app" => {
                     seen.first(1, "web_app")?;
-                    self.web_app = src.value()?;
+                    wire::fill::put(&mut self.web_app, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -523,7 +523,7 @@ impl wire::Fill for ChatBoostSourcePremium {
             match &*key {
                 "user" => {
                     seen.first(0, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -581,7 +581,7 @@ impl wire::Fill for ChatBoostSourceGiftCode {
             match &*key {
                 "user" => {
                     seen.first(0, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -667,19 +667,19 @@ impl wire::Fill for ChatBoostSourceGiveaway {
             match &*key {
                 "giveaway_message_id" => {
                     seen.first(0, "giveaway_message_id")?;
-                    self.giveaway_message_id = src.value()?;
+                    wire::fill::put(&mut self.giveaway_message_id, src.value()?);
                 }
                 "user" => {
                     seen.first(1, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "prize_star_count" => {
                     seen.first(2, "prize_star_count")?;
-                    self.prize_star_count = src.value()?;
+                    wire::fill::put(&mut self.prize_star_count, src.value()?);
                 }
                 "is_unclaimed" => {
                     seen.first(3, "is_unclaimed")?;
-                    self.is_unclaimed = src.value()?;
+                    wire::fill::put(&mut self.is_unclaimed, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -746,19 +746,19 @@ impl wire::Fill for ChatBoost {
             match &*key {
                 "boost_id" => {
                     seen.first(0, "boost_id")?;
-                    self.boost_id = src.value()?;
+                    wire::fill::put(&mut self.boost_id, src.value()?);
                 }
                 "add_date" => {
                     seen.first(1, "add_date")?;
-                    self.add_date = src.value()?;
+                    wire::fill::put(&mut self.add_date, src.value()?);
                 }
                 "expiration_date" => {
                     seen.first(2, "expiration_date")?;
-                    self.expiration_date = src.value()?;
+                    wire::fill::put(&mut self.expiration_date, src.value()?);
                 }
                 "source" => {
                     seen.first(3, "source")?;
-                    self.source = src.value()?;
+                    wire::fill::put(&mut self.source, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -815,11 +815,11 @@ impl wire::Fill for ChatBoostUpdated {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "boost" => {
                     seen.first(1, "boost")?;
-                    self.boost = src.value()?;
+                    wire::fill::put(&mut self.boost, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -887,19 +887,19 @@ impl wire::Fill for ChatBoostRemoved {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "boost_id" => {
                     seen.first(1, "boost_id")?;
-                    self.boost_id = src.value()?;
+                    wire::fill::put(&mut self.boost_id, src.value()?);
                 }
                 "remove_date" => {
                     seen.first(2, "remove_date")?;
-                    self.remove_date = src.value()?;
+                    wire::fill::put(&mut self.remove_date, src.value()?);
                 }
                 "source" => {
                     seen.first(3, "source")?;
-                    self.source = src.value()?;
+                    wire::fill::put(&mut self.source, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -949,7 +949,7 @@ impl wire::Fill for ChatOwnerLeft {
             match &*key {
                 "new_owner" => {
                     seen.first(0, "new_owner")?;
-                    self.new_owner = src.value()?;
+                    wire::fill::put(&mut self.new_owner, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -998,7 +998,7 @@ impl wire::Fill for ChatOwnerChanged {
             match &*key {
                 "new_owner" => {
                     seen.first(0, "new_owner")?;
-                    self.new_owner = src.value()?;
+                    wire::fill::put(&mut self.new_owner, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1046,7 +1046,7 @@ impl wire::Fill for UserChatBoosts {
             match &*key {
                 "boosts" => {
                     seen.first(0, "boosts")?;
-                    self.boosts = src.value()?;
+                    wire::fill::put(&mut self.boosts, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1161,59 +1161,59 @@ impl wire::Fill for BusinessBotRights {
             match &*key {
                 "can_reply" => {
                     seen.first(0, "can_reply")?;
-                    self.can_reply = src.value()?;
+                    wire::fill::put(&mut self.can_reply, src.value()?);
                 }
                 "can_read_messages" => {
                     seen.first(1, "can_read_messages")?;
-                    self.can_read_messages = src.value()?;
+                    wire::fill::put(&mut self.can_read_messages, src.value()?);
                 }
                 "can_delete_sent_messages" => {
                     seen.first(2, "can_delete_sent_messages")?;
-                    self.can_delete_sent_messages = src.value()?;
+                    wire::fill::put(&mut self.can_delete_sent_messages, src.value()?);
                 }
                 "can_delete_all_messages" => {
                     seen.first(3, "can_delete_all_messages")?;
-                    self.can_delete_all_messages = src.value()?;
+                    wire::fill::put(&mut self.can_delete_all_messages, src.value()?);
                 }
                 "can_edit_name" => {
                     seen.first(4, "can_edit_name")?;
-                    self.can_edit_name = src.value()?;
+                    wire::fill::put(&mut self.can_edit_name, src.value()?);
                 }
                 "can_edit_bio" => {
                     seen.first(5, "can_edit_bio")?;
-                    self.can_edit_bio = src.value()?;
+                    wire::fill::put(&mut self.can_edit_bio, src.value()?);
                 }
                 "can_edit_profile_photo" => {
                     seen.first(6, "can_edit_profile_photo")?;
-                    self.can_edit_profile_photo = src.value()?;
+                    wire::fill::put(&mut self.can_edit_profile_photo, src.value()?);
                 }
                 "can_edit_username" => {
                     seen.first(7, "can_edit_username")?;
-                    self.can_edit_username = src.value()?;
+                    wire::fill::put(&mut self.can_edit_username, src.value()?);
                 }
                 "can_change_gift_settings" => {
                     seen.first(8, "can_change_gift_settings")?;
-                    self.can_change_gift_settings = src.value()?;
+                    wire::fill::put(&mut self.can_change_gift_settings, src.value()?);
                 }
                 "can_view_gifts_and_stars" => {
                     seen.first(9, "can_view_gifts_and_stars")?;
-                    self.can_view_gifts_and_stars = src.value()?;
+                    wire::fill::put(&mut self.can_view_gifts_and_stars, src.value()?);
                 }
                 "can_convert_gifts_to_stars" => {
                     seen.first(10, "can_convert_gifts_to_stars")?;
-                    self.can_convert_gifts_to_stars = src.value()?;
+                    wire::fill::put(&mut self.can_convert_gifts_to_stars, src.value()?);
                 }
                 "can_transfer_and_upgrade_gifts" => {
                     seen.first(11, "can_transfer_and_upgrade_gifts")?;
-                    self.can_transfer_and_upgrade_gifts = src.value()?;
+                    wire::fill::put(&mut self.can_transfer_and_upgrade_gifts, src.value()?);
                 }
                 "can_transfer_stars" => {
                     seen.first(12, "can_transfer_stars")?;
-                    self.can_transfer_stars = src.value()?;
+                    wire::fill::put(&mut self.can_transfer_stars, src.value()?);
                 }
                 "can_manage_stories" => {
                     seen.first(13, "can_manage_stories")?;
-                    self.can_manage_stories = src.value()?;
+                    wire::fill::put(&mut self.can_manage_stories, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1290,27 +1290,27 @@ impl wire::Fill for BusinessConnection {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "user" => {
                     seen.first(1, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "user_chat_id" => {
                     seen.first(2, "user_chat_id")?;
-                    self.user_chat_id = src.value()?;
+                    wire::fill::put(&mut self.user_chat_id, src.value()?);
                 }
                 "date" => {
                     seen.first(3, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "rights" => {
                     seen.first(4, "rights")?;
-                    self.rights = src.value()?;
+                    wire::fill::put(&mut self.rights, src.value()?);
                 }
                 "is_enabled" => {
                     seen.first(5, "is_enabled")?;
-                    self.is_enabled = src.value()?;
+                    wire::fill::put(&mut self.is_enabled, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1375,15 +1375,15 @@ impl wire::Fill for BusinessMessagesDeleted {
             match &*key {
                 "business_connection_id" => {
                     seen.first(0, "business_connection_id")?;
-                    self.business_connection_id = src.value()?;
+                    wire::fill::put(&mut self.business_connection_id, src.value()?);
                 }
                 "chat" => {
                     seen.first(1, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "message_ids" => {
                     seen.first(2, "message_ids")?;
-                    self.message_ids = src.value()?;
+                    wire::fill::put(&mut self.message_ids, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1433,7 +1433,7 @@ impl wire::Fill for SentWebAppMessage {
             match &*key {
                 "inline_message_id" => {
                     seen.first(0, "inline_message_id")?;
-                    self.inline_message_id = src.value()?;
+                    wire::fill::put(&mut self.inline_message_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1482,7 +1482,7 @@ impl wire::Fill for SentGuestMessage {
             match &*key {
                 "inline_message_id" => {
                     seen.first(0, "inline_message_id")?;
-                    self.inline_message_id = src.value()?;
+                    wire::fill::put(&mut self.inline_message_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1536,11 +1536,11 @@ impl wire::Fill for PreparedInlineMessage {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "expiration_date" => {
                     seen.first(1, "expiration_date")?;
-                    self.expiration_date = src.value()?;
+                    wire::fill::put(&mut self.expiration_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1589,7 +1589,7 @@ impl wire::Fill for PreparedKeyboardButton {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1642,11 +1642,11 @@ impl wire::Fill for ResponseParameters {
             match &*key {
                 "migrate_to_chat_id" => {
                     seen.first(0, "migrate_to_chat_id")?;
-                    self.migrate_to_chat_id = src.value()?;
+                    wire::fill::put(&mut self.migrate_to_chat_id, src.value()?);
                 }
                 "retry_after" => {
                     seen.first(1, "retry_after")?;
-                    self.retry_after = src.value()?;
+                    wire::fill::put(&mut self.retry_after, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1955,43 +1955,43 @@ impl wire::Fill for InputMediaAnimation {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(1, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "caption" => {
                     seen.first(2, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(3, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(5, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "width" => {
                     seen.first(6, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(7, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "duration" => {
                     seen.first(8, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "has_spoiler" => {
                     seen.first(9, "has_spoiler")?;
-                    self.has_spoiler = src.value()?;
+                    wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2179,35 +2179,35 @@ impl wire::Fill for InputMediaAudio {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(1, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "caption" => {
                     seen.first(2, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(3, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "duration" => {
                     seen.first(5, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "performer" => {
                     seen.first(6, "performer")?;
-                    self.performer = src.value()?;
+                    wire::fill::put(&mut self.performer, src.value()?);
                 }
                 "title" => {
                     seen.first(7, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2365,27 +2365,27 @@ impl wire::Fill for InputMediaDocument {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(1, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "caption" => {
                     seen.first(2, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(3, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "disable_content_type_detection" => {
                     seen.first(5, "disable_content_type_detection")?;
-                    self.disable_content_type_detection = src.value()?;
+                    wire::fill::put(&mut self.disable_content_type_detection, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2467,7 +2467,7 @@ impl wire::Fill for InputMediaLink {
             match &*key {
                 "url" => {
                     seen.first(0, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2614,31 +2614,31 @@ impl wire::Fill for InputMediaLivePhoto {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "photo" => {
                     seen.first(1, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 "caption" => {
                     seen.first(2, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(3, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(5, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "has_spoiler" => {
                     seen.first(6, "has_spoiler")?;
-                    self.has_spoiler = src.value()?;
+                    wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2742,15 +2742,15 @@ impl wire::Fill for InputMediaLocation {
             match &*key {
                 "latitude" => {
                     seen.first(0, "latitude")?;
-                    self.latitude = src.value()?;
+                    wire::fill::put(&mut self.latitude, src.value()?);
                 }
                 "longitude" => {
                     seen.first(1, "longitude")?;
-                    self.longitude = src.value()?;
+                    wire::fill::put(&mut self.longitude, src.value()?);
                 }
                 "horizontal_accuracy" => {
                     seen.first(2, "horizontal_accuracy")?;
-                    self.horizontal_accuracy = src.value()?;
+                    wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2894,27 +2894,27 @@ impl wire::Fill for InputMediaPhoto {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(2, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(3, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(4, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "has_spoiler" => {
                     seen.first(5, "has_spoiler")?;
-                    self.has_spoiler = src.value()?;
+                    wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3010,11 +3010,11 @@ impl wire::Fill for InputMediaSticker {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "emoji" => {
                     seen.first(1, "emoji")?;
-                    self.emoji = src.value()?;
+                    wire::fill::put(&mut self.emoji, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3171,35 +3171,35 @@ impl wire::Fill for InputMediaVenue {
             match &*key {
                 "latitude" => {
                     seen.first(0, "latitude")?;
-                    self.latitude = src.value()?;
+                    wire::fill::put(&mut self.latitude, src.value()?);
                 }
                 "longitude" => {
                     seen.first(1, "longitude")?;
-                    self.longitude = src.value()?;
+                    wire::fill::put(&mut self.longitude, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "address" => {
                     seen.first(3, "address")?;
-                    self.address = src.value()?;
+                    wire::fill::put(&mut self.address, src.value()?);
                 }
                 "foursquare_id" => {
                     seen.first(4, "foursquare_id")?;
-                    self.foursquare_id = src.value()?;
+                    wire::fill::put(&mut self.foursquare_id, src.value()?);
                 }
                 "foursquare_type" => {
                     seen.first(5, "foursquare_type")?;
-                    self.foursquare_type = src.value()?;
+                    wire::fill::put(&mut self.foursquare_type, src.value()?);
                 }
                 "google_place_id" => {
                     seen.first(6, "google_place_id")?;
-                    self.google_place_id = src.value()?;
+                    wire::fill::put(&mut self.google_place_id, src.value()?);
                 }
                 "google_place_type" => {
                     seen.first(7, "google_place_type")?;
-                    self.google_place_type = src.value()?;
+                    wire::fill::put(&mut self.google_place_type, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3448,55 +3448,55 @@ impl wire::Fill for InputMediaVideo {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(1, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "cover" => {
                     seen.first(2, "cover")?;
-                    self.cover = src.value()?;
+                    wire::fill::put(&mut self.cover, src.value()?);
                 }
                 "start_timestamp" => {
                     seen.first(3, "start_timestamp")?;
-                    self.start_timestamp = src.value()?;
+                    wire::fill::put(&mut self.start_timestamp, src.value()?);
                 }
                 "caption" => {
                     seen.first(4, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(5, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(6, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(7, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "width" => {
                     seen.first(8, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(9, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "duration" => {
                     seen.first(10, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "supports_streaming" => {
                     seen.first(11, "supports_streaming")?;
-                    self.supports_streaming = src.value()?;
+                    wire::fill::put(&mut self.supports_streaming, src.value()?);
                 }
                 "has_spoiler" => {
                     seen.first(12, "has_spoiler")?;
-                    self.has_spoiler = src.value()?;
+                    wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3646,23 +3646,23 @@ impl wire::Fill for InputMediaVoiceNote {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(2, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(3, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "duration" => {
                     seen.first(4, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3832,11 +3832,11 @@ impl wire::Fill for InputPaidMediaLivePhoto {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "photo" => {
                     seen.first(1, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3914,7 +3914,7 @@ impl wire::Fill for InputPaidMediaPhoto {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4089,35 +4089,35 @@ impl wire::Fill for InputPaidMediaVideo {
             match &*key {
                 "media" => {
                     seen.first(0, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(1, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "cover" => {
                     seen.first(2, "cover")?;
-                    self.cover = src.value()?;
+                    wire::fill::put(&mut self.cover, src.value()?);
                 }
                 "start_timestamp" => {
                     seen.first(3, "start_timestamp")?;
-                    self.start_timestamp = src.value()?;
+                    wire::fill::put(&mut self.start_timestamp, src.value()?);
                 }
                 "width" => {
                     seen.first(4, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(5, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "duration" => {
                     seen.first(6, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "supports_streaming" => {
                     seen.first(7, "supports_streaming")?;
-                    self.supports_streaming = src.value()?;
+                    wire::fill::put(&mut self.supports_streaming, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4275,7 +4275,7 @@ impl wire::Fill for InputProfilePhotoStatic {
             match &*key {
                 "photo" => {
                     seen.first(0, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4363,11 +4363,11 @@ impl wire::Fill for InputProfilePhotoAnimated {
             match &*key {
                 "animation" => {
                     seen.first(0, "animation")?;
-                    self.animation = src.value()?;
+                    wire::fill::put(&mut self.animation, src.value()?);
                 }
                 "main_frame_timestamp" => {
                     seen.first(1, "main_frame_timestamp")?;
-                    self.main_frame_timestamp = src.value()?;
+                    wire::fill::put(&mut self.main_frame_timestamp, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4517,7 +4517,7 @@ impl wire::Fill for InputStoryContentPhoto {
             match &*key {
                 "photo" => {
                     seen.first(0, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4633,19 +4633,19 @@ impl wire::Fill for InputStoryContentVideo {
             match &*key {
                 "video" => {
                     seen.first(0, "video")?;
-                    self.video = src.value()?;
+                    wire::fill::put(&mut self.video, src.value()?);
                 }
                 "duration" => {
                     seen.first(1, "duration")?;
-                    self.duration = src.value()?;
+                    wire::fill::put(&mut self.duration, src.value()?);
                 }
                 "cover_frame_timestamp" => {
                     seen.first(2, "cover_frame_timestamp")?;
-                    self.cover_frame_timestamp = src.value()?;
+                    wire::fill::put(&mut self.cover_frame_timestamp, src.value()?);
                 }
                 "is_animation" => {
                     seen.first(3, "is_animation")?;
-                    self.is_animation = src.value()?;
+                    wire::fill::put(&mut self.is_animation, src.value()?);
                 }
                 _ => src.skip()?,
             }

@@ -76,27 +76,27 @@ impl wire::Fill for Game {
             match &*key {
                 "title" => {
                     seen.first(0, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "description" => {
                     seen.first(1, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "photo" => {
                     seen.first(2, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 "text" => {
                     seen.first(3, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "text_entities" => {
                     seen.first(4, "text_entities")?;
-                    self.text_entities = src.value()?;
+                    wire::fill::put(&mut self.text_entities, src.value()?);
                 }
                 "animation" => {
                     seen.first(5, "animation")?;
-                    self.animation = src.value()?;
+                    wire::fill::put(&mut self.animation, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -196,15 +196,15 @@ impl wire::Fill for GameHighScore {
             match &*key {
                 "position" => {
                     seen.first(0, "position")?;
-                    self.position = src.value()?;
+                    wire::fill::put(&mut self.position, src.value()?);
                 }
                 "user" => {
                     seen.first(1, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "score" => {
                     seen.first(2, "score")?;
-                    self.score = src.value()?;
+                    wire::fill::put(&mut self.score, src.value()?);
                 }
                 _ => src.skip()?,
             }

@@ -418,39 +418,39 @@ impl wire::Fill for WebhookInfo {
             match &*key {
                 "url" => {
                     seen.first(0, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 "has_custom_certificate" => {
                     seen.first(1, "has_custom_certificate")?;
-                    self.has_custom_certificate = src.value()?;
+                    wire::fill::put(&mut self.has_custom_certificate, src.value()?);
                 }
                 "pending_update_count" => {
                     seen.first(2, "pending_update_count")?;
-                    self.pending_update_count = src.value()?;
+                    wire::fill::put(&mut self.pending_update_count, src.value()?);
                 }
                 "ip_address" => {
                     seen.first(3, "ip_address")?;
-                    self.ip_address = src.value()?;
+                    wire::fill::put(&mut self.ip_address, src.value()?);
                 }
                 "last_error_date" => {
                     seen.first(4, "last_error_date")?;
-                    self.last_error_date = src.value()?;
+                    wire::fill::put(&mut self.last_error_date, src.value()?);
                 }
                 "last_error_message" => {
                     seen.first(5, "last_error_message")?;
-                    self.last_error_message = src.value()?;
+                    wire::fill::put(&mut self.last_error_message, src.value()?);
                 }
                 "last_synchronization_error_date" => {
                     seen.first(6, "last_synchronization_error_date")?;
-                    self.last_synchronization_error_date = src.value()?;
+                    wire::fill::put(&mut self.last_synchronization_error_date, src.value()?);
                 }
                 "max_connections" => {
                     seen.first(7, "max_connections")?;
-                    self.max_connections = src.value()?;
+                    wire::fill::put(&mut self.max_connections, src.value()?);
                 }
                 "allowed_updates" => {
                     seen.first(8, "allowed_updates")?;
-                    self.allowed_updates = src.value()?;
+                    wire::fill::put(&mut self.allowed_updates, src.value()?);
                 }
                 _ => src.skip()?,
             }

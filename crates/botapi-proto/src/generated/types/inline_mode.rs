@@ -71,27 +71,27 @@ impl wire::Fill for InlineQuery {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value::<wire::StringOrNumber>()?.0;
+                    wire::fill::put(&mut self.id, src.value::<wire::StringOrNumber>()?.0);
                 }
                 "from" => {
                     seen.first(1, "from")?;
-                    self.from = src.value()?;
+                    wire::fill::put(&mut self.from, src.value()?);
                 }
                 "query" => {
                     seen.first(2, "query")?;
-                    self.query = src.value()?;
+                    wire::fill::put(&mut self.query, src.value()?);
                 }
                 "offset" => {
                     seen.first(3, "offset")?;
-                    self.offset = src.value()?;
+                    wire::fill::put(&mut self.offset, src.value()?);
                 }
                 "chat_type" => {
                     seen.first(4, "chat_type")?;
-                    self.chat_type = src.value()?;
+                    wire::fill::put(&mut self.chat_type, src.value()?);
                 }
                 "location" => {
                     seen.first(5, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -165,15 +165,15 @@ impl wire::Fill for InlineQueryResultsButton {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "web_app" => {
                     seen.first(1, "web_app")?;
-                    self.web_app = src.value()?;
+                    wire::fill::put(&mut self.web_app, src.value()?);
                 }
                 "start_parameter" => {
                     seen.first(2, "start_parameter")?;
-                    self.start_parameter = src.value()?;
+                    wire::fill::put(&mut self.start_parameter, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -676,39 +676,39 @@ impl wire::Fill for InlineQueryResultArticle {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "title" => {
                     seen.first(1, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(2, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(3, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "url" => {
                     seen.first(4, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 "description" => {
                     seen.first(5, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "thumbnail_url" => {
                     seen.first(6, "thumbnail_url")?;
-                    self.thumbnail_url = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
                 "thumbnail_width" => {
                     seen.first(7, "thumbnail_width")?;
-                    self.thumbnail_width = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
                 "thumbnail_height" => {
                     seen.first(8, "thumbnail_height")?;
-                    self.thumbnail_height = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -954,55 +954,55 @@ impl wire::Fill for InlineQueryResultPhoto {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "photo_url" => {
                     seen.first(1, "photo_url")?;
-                    self.photo_url = src.value()?;
+                    wire::fill::put(&mut self.photo_url, src.value()?);
                 }
                 "thumbnail_url" => {
                     seen.first(2, "thumbnail_url")?;
-                    self.thumbnail_url = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
                 "photo_width" => {
                     seen.first(3, "photo_width")?;
-                    self.photo_width = src.value()?;
+                    wire::fill::put(&mut self.photo_width, src.value()?);
                 }
                 "photo_height" => {
                     seen.first(4, "photo_height")?;
-                    self.photo_height = src.value()?;
+                    wire::fill::put(&mut self.photo_height, src.value()?);
                 }
                 "title" => {
                     seen.first(5, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "description" => {
                     seen.first(6, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "caption" => {
                     seen.first(7, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(8, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(9, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(10, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(11, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(12, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1269,59 +1269,59 @@ impl wire::Fill for InlineQueryResultGif {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "gif_url" => {
                     seen.first(1, "gif_url")?;
-                    self.gif_url = src.value()?;
+                    wire::fill::put(&mut self.gif_url, src.value()?);
                 }
                 "gif_width" => {
                     seen.first(2, "gif_width")?;
-                    self.gif_width = src.value()?;
+                    wire::fill::put(&mut self.gif_width, src.value()?);
                 }
                 "gif_height" => {
                     seen.first(3, "gif_height")?;
-                    self.gif_height = src.value()?;
+                    wire::fill::put(&mut self.gif_height, src.value()?);
                 }
                 "gif_duration" => {
                     seen.first(4, "gif_duration")?;
-                    self.gif_duration = src.value()?;
+                    wire::fill::put(&mut self.gif_duration, src.value()?);
                 }
                 "thumbnail_url" => {
                     seen.first(5, "thumbnail_url")?;
-                    self.thumbnail_url = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
                 "thumbnail_mime_type" => {
                     seen.first(6, "thumbnail_mime_type")?;
-                    self.thumbnail_mime_type = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_mime_type, src.value()?);
                 }
                 "title" => {
                     seen.first(7, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "caption" => {
                     seen.first(8, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(9, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(10, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(11, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(12, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(13, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1589,59 +1589,59 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "mpeg4_url" => {
                     seen.first(1, "mpeg4_url")?;
-                    self.mpeg4_url = src.value()?;
+                    wire::fill::put(&mut self.mpeg4_url, src.value()?);
                 }
                 "mpeg4_width" => {
                     seen.first(2, "mpeg4_width")?;
-                    self.mpeg4_width = src.value()?;
+                    wire::fill::put(&mut self.mpeg4_width, src.value()?);
                 }
                 "mpeg4_height" => {
                     seen.first(3, "mpeg4_height")?;
-                    self.mpeg4_height = src.value()?;
+                    wire::fill::put(&mut self.mpeg4_height, src.value()?);
                 }
                 "mpeg4_duration" => {
                     seen.first(4, "mpeg4_duration")?;
-                    self.mpeg4_duration = src.value()?;
+                    wire::fill::put(&mut self.mpeg4_duration, src.value()?);
                 }
                 "thumbnail_url" => {
                     seen.first(5, "thumbnail_url")?;
-                    self.thumbnail_url = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
                 "thumbnail_mime_type" => {
                     seen.first(6, "thumbnail_mime_type")?;
-                    self.thumbnail_mime_type = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_mime_type, src.value()?);
                 }
                 "title" => {
                     seen.first(7, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "caption" => {
                     seen.first(8, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(9, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(10, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(11, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(12, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(13, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1909,63 +1909,63 @@ impl wire::Fill for InlineQueryResultVideo {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "video_url" => {
                     seen.first(1, "video_url")?;
-                    self.video_url = src.value()?;
+                    wire::fill::put(&mut self.video_url, src.value()?);
                 }
                 "mime_type" => {
                     seen.first(2, "mime_type")?;
-                    self.mime_type = src.value()?;
+                    wire::fill::put(&mut self.mime_type, src.value()?);
                 }
                 "thumbnail_url" => {
                     seen.first(3, "thumbnail_url")?;
-                    self.thumbnail_url = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
                 "title" => {
                     seen.first(4, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "caption" => {
                     seen.first(5, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(6, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(7, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(8, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "video_width" => {
                     seen.first(9, "video_width")?;
-                    self.video_width = src.value()?;
+                    wire::fill::put(&mut self.video_width, src.value()?);
                 }
                 "video_height" => {
                     seen.first(10, "video_height")?;
-                    self.video_height = src.value()?;
+                    wire::fill::put(&mut self.video_height, src.value()?);
                 }
                 "video_duration" => {
                     seen.first(11, "video_duration")?;
-                    self.video_duration = src.value()?;
+                    wire::fill::put(&mut self.video_duration, src.value()?);
                 }
                 "description" => {
                     seen.first(12, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(13, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(14, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2180,43 +2180,43 @@ impl wire::Fill for InlineQueryResultAudio {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "audio_url" => {
                     seen.first(1, "audio_url")?;
-                    self.audio_url = src.value()?;
+                    wire::fill::put(&mut self.audio_url, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "caption" => {
                     seen.first(3, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(4, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "performer" => {
                     seen.first(6, "performer")?;
-                    self.performer = src.value()?;
+                    wire::fill::put(&mut self.performer, src.value()?);
                 }
                 "audio_duration" => {
                     seen.first(7, "audio_duration")?;
-                    self.audio_duration = src.value()?;
+                    wire::fill::put(&mut self.audio_duration, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(8, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(9, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2407,39 +2407,39 @@ impl wire::Fill for InlineQueryResultVoice {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "voice_url" => {
                     seen.first(1, "voice_url")?;
-                    self.voice_url = src.value()?;
+                    wire::fill::put(&mut self.voice_url, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "caption" => {
                     seen.first(3, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(4, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "voice_duration" => {
                     seen.first(6, "voice_duration")?;
-                    self.voice_duration = src.value()?;
+                    wire::fill::put(&mut self.voice_duration, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(7, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(8, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2678,55 +2678,55 @@ impl wire::Fill for InlineQueryResultDocument {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "title" => {
                     seen.first(1, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "caption" => {
                     seen.first(2, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(3, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "document_url" => {
                     seen.first(5, "document_url")?;
-                    self.document_url = src.value()?;
+                    wire::fill::put(&mut self.document_url, src.value()?);
                 }
                 "mime_type" => {
                     seen.first(6, "mime_type")?;
-                    self.mime_type = src.value()?;
+                    wire::fill::put(&mut self.mime_type, src.value()?);
                 }
                 "description" => {
                     seen.first(7, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(8, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(9, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 "thumbnail_url" => {
                     seen.first(10, "thumbnail_url")?;
-                    self.thumbnail_url = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
                 "thumbnail_width" => {
                     seen.first(11, "thumbnail_width")?;
-                    self.thumbnail_width = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
                 "thumbnail_height" => {
                     seen.first(12, "thumbnail_height")?;
-                    self.thumbnail_height = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2970,55 +2970,55 @@ impl wire::Fill for InlineQueryResultLocation {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "latitude" => {
                     seen.first(1, "latitude")?;
-                    self.latitude = src.value()?;
+                    wire::fill::put(&mut self.latitude, src.value()?);
                 }
                 "longitude" => {
                     seen.first(2, "longitude")?;
-                    self.longitude = src.value()?;
+                    wire::fill::put(&mut self.longitude, src.value()?);
                 }
                 "title" => {
                     seen.first(3, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "horizontal_accuracy" => {
                     seen.first(4, "horizontal_accuracy")?;
-                    self.horizontal_accuracy = src.value()?;
+                    wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
                 }
                 "live_period" => {
                     seen.first(5, "live_period")?;
-                    self.live_period = src.value()?;
+                    wire::fill::put(&mut self.live_period, src.value()?);
                 }
                 "heading" => {
                     seen.first(6, "heading")?;
-                    self.heading = src.value()?;
+                    wire::fill::put(&mut self.heading, src.value()?);
                 }
                 "proximity_alert_radius" => {
                     seen.first(7, "proximity_alert_radius")?;
-                    self.proximity_alert_radius = src.value()?;
+                    wire::fill::put(&mut self.proximity_alert_radius, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(8, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(9, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 "thumbnail_url" => {
                     seen.first(10, "thumbnail_url")?;
-                    self.thumbnail_url = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
                 "thumbnail_width" => {
                     seen.first(11, "thumbnail_width")?;
-                    self.thumbnail_width = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
                 "thumbnail_height" => {
                     seen.first(12, "thumbnail_height")?;
-                    self.thumbnail_height = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3269,59 +3269,59 @@ impl wire::Fill for InlineQueryResultVenue {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "latitude" => {
                     seen.first(1, "latitude")?;
-                    self.latitude = src.value()?;
+                    wire::fill::put(&mut self.latitude, src.value()?);
                 }
                 "longitude" => {
                     seen.first(2, "longitude")?;
-                    self.longitude = src.value()?;
+                    wire::fill::put(&mut self.longitude, src.value()?);
                 }
                 "title" => {
                     seen.first(3, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "address" => {
                     seen.first(4, "address")?;
-                    self.address = src.value()?;
+                    wire::fill::put(&mut self.address, src.value()?);
                 }
                 "foursquare_id" => {
                     seen.first(5, "foursquare_id")?;
-                    self.foursquare_id = src.value()?;
+                    wire::fill::put(&mut self.foursquare_id, src.value()?);
                 }
                 "foursquare_type" => {
                     seen.first(6, "foursquare_type")?;
-                    self.foursquare_type = src.value()?;
+                    wire::fill::put(&mut self.foursquare_type, src.value()?);
                 }
                 "google_place_id" => {
                     seen.first(7, "google_place_id")?;
-                    self.google_place_id = src.value()?;
+                    wire::fill::put(&mut self.google_place_id, src.value()?);
                 }
                 "google_place_type" => {
                     seen.first(8, "google_place_type")?;
-                    self.google_place_type = src.value()?;
+                    wire::fill::put(&mut self.google_place_type, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(9, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(10, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 "thumbnail_url" => {
                     seen.first(11, "thumbnail_url")?;
-                    self.thumbnail_url = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
                 "thumbnail_width" => {
                     seen.first(12, "thumbnail_width")?;
-                    self.thumbnail_width = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
                 "thumbnail_height" => {
                     seen.first(13, "thumbnail_height")?;
-                    self.thumbnail_height = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3532,43 +3532,43 @@ impl wire::Fill for InlineQueryResultContact {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "phone_number" => {
                     seen.first(1, "phone_number")?;
-                    self.phone_number = src.value()?;
+                    wire::fill::put(&mut self.phone_number, src.value()?);
                 }
                 "first_name" => {
                     seen.first(2, "first_name")?;
-                    self.first_name = src.value()?;
+                    wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
                     seen.first(3, "last_name")?;
-                    self.last_name = src.value()?;
+                    wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "vcard" => {
                     seen.first(4, "vcard")?;
-                    self.vcard = src.value()?;
+                    wire::fill::put(&mut self.vcard, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(5, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(6, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 "thumbnail_url" => {
                     seen.first(7, "thumbnail_url")?;
-                    self.thumbnail_url = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
                 "thumbnail_width" => {
                     seen.first(8, "thumbnail_width")?;
-                    self.thumbnail_width = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
                 "thumbnail_height" => {
                     seen.first(9, "thumbnail_height")?;
-                    self.thumbnail_height = src.value()?;
+                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3672,15 +3672,15 @@ impl wire::Fill for InlineQueryResultGame {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "game_short_name" => {
                     seen.first(1, "game_short_name")?;
-                    self.game_short_name = src.value()?;
+                    wire::fill::put(&mut self.game_short_name, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(2, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3875,43 +3875,43 @@ impl wire::Fill for InlineQueryResultCachedPhoto {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "photo_file_id" => {
                     seen.first(1, "photo_file_id")?;
-                    self.photo_file_id = src.value()?;
+                    wire::fill::put(&mut self.photo_file_id, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "description" => {
                     seen.first(3, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "caption" => {
                     seen.first(4, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(5, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(6, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(7, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(8, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(9, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4108,39 +4108,39 @@ impl wire::Fill for InlineQueryResultCachedGif {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "gif_file_id" => {
                     seen.first(1, "gif_file_id")?;
-                    self.gif_file_id = src.value()?;
+                    wire::fill::put(&mut self.gif_file_id, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "caption" => {
                     seen.first(3, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(4, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(6, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(7, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(8, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4336,39 +4336,39 @@ impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "mpeg4_file_id" => {
                     seen.first(1, "mpeg4_file_id")?;
-                    self.mpeg4_file_id = src.value()?;
+                    wire::fill::put(&mut self.mpeg4_file_id, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "caption" => {
                     seen.first(3, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(4, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(6, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(7, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(8, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4494,19 +4494,19 @@ impl wire::Fill for InlineQueryResultCachedSticker {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "sticker_file_id" => {
                     seen.first(1, "sticker_file_id")?;
-                    self.sticker_file_id = src.value()?;
+                    wire::fill::put(&mut self.sticker_file_id, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(2, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(3, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4690,39 +4690,39 @@ impl wire::Fill for InlineQueryResultCachedDocument {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "title" => {
                     seen.first(1, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "document_file_id" => {
                     seen.first(2, "document_file_id")?;
-                    self.document_file_id = src.value()?;
+                    wire::fill::put(&mut self.document_file_id, src.value()?);
                 }
                 "description" => {
                     seen.first(3, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "caption" => {
                     seen.first(4, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(5, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(6, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(7, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(8, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -4926,43 +4926,43 @@ impl wire::Fill for InlineQueryResultCachedVideo {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "video_file_id" => {
                     seen.first(1, "video_file_id")?;
-                    self.video_file_id = src.value()?;
+                    wire::fill::put(&mut self.video_file_id, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "description" => {
                     seen.first(3, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "caption" => {
                     seen.first(4, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(5, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(6, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(7, "show_caption_above_media")?;
-                    self.show_caption_above_media = src.value()?;
+                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(8, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(9, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5142,35 +5142,35 @@ impl wire::Fill for InlineQueryResultCachedVoice {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "voice_file_id" => {
                     seen.first(1, "voice_file_id")?;
-                    self.voice_file_id = src.value()?;
+                    wire::fill::put(&mut self.voice_file_id, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "caption" => {
                     seen.first(3, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(4, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(6, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(7, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5335,31 +5335,31 @@ impl wire::Fill for InlineQueryResultCachedAudio {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "audio_file_id" => {
                     seen.first(1, "audio_file_id")?;
-                    self.audio_file_id = src.value()?;
+                    wire::fill::put(&mut self.audio_file_id, src.value()?);
                 }
                 "caption" => {
                     seen.first(2, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(3, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    self.caption_entities = src.value()?;
+                    wire::fill::put(&mut self.caption_entities, src.value()?);
                 }
                 "reply_markup" => {
                     seen.first(5, "reply_markup")?;
-                    self.reply_markup = src.value()?;
+                    wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
                 "input_message_content" => {
                     seen.first(6, "input_message_content")?;
-                    self.input_message_content = src.value()?;
+                    wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5597,19 +5597,19 @@ impl wire::Fill for InputTextMessageContent {
             match &*key {
                 "message_text" => {
                     seen.first(0, "message_text")?;
-                    self.message_text = src.value()?;
+                    wire::fill::put(&mut self.message_text, src.value()?);
                 }
                 "parse_mode" => {
                     seen.first(1, "parse_mode")?;
-                    self.parse_mode = src.value()?;
+                    wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
                 "entities" => {
                     seen.first(2, "entities")?;
-                    self.entities = src.value()?;
+                    wire::fill::put(&mut self.entities, src.value()?);
                 }
                 "link_preview_options" => {
                     seen.first(3, "link_preview_options")?;
-                    self.link_preview_options = src.value()?;
+                    wire::fill::put(&mut self.link_preview_options, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5670,7 +5670,7 @@ impl wire::Fill for InputRichMessageContent {
             match &*key {
                 "rich_message" => {
                     seen.first(0, "rich_message")?;
-                    self.rich_message = src.value()?;
+                    wire::fill::put(&mut self.rich_message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5789,27 +5789,27 @@ impl wire::Fill for InputLocationMessageContent {
             match &*key {
                 "latitude" => {
                     seen.first(0, "latitude")?;
-                    self.latitude = src.value()?;
+                    wire::fill::put(&mut self.latitude, src.value()?);
                 }
                 "longitude" => {
                     seen.first(1, "longitude")?;
-                    self.longitude = src.value()?;
+                    wire::fill::put(&mut self.longitude, src.value()?);
                 }
                 "horizontal_accuracy" => {
                     seen.first(2, "horizontal_accuracy")?;
-                    self.horizontal_accuracy = src.value()?;
+                    wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
                 }
                 "live_period" => {
                     seen.first(3, "live_period")?;
-                    self.live_period = src.value()?;
+                    wire::fill::put(&mut self.live_period, src.value()?);
                 }
                 "heading" => {
                     seen.first(4, "heading")?;
-                    self.heading = src.value()?;
+                    wire::fill::put(&mut self.heading, src.value()?);
                 }
                 "proximity_alert_radius" => {
                     seen.first(5, "proximity_alert_radius")?;
-                    self.proximity_alert_radius = src.value()?;
+                    wire::fill::put(&mut self.proximity_alert_radius, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -5943,35 +5943,35 @@ impl wire::Fill for InputVenueMessageContent {
             match &*key {
                 "latitude" => {
                     seen.first(0, "latitude")?;
-                    self.latitude = src.value()?;
+                    wire::fill::put(&mut self.latitude, src.value()?);
                 }
                 "longitude" => {
                     seen.first(1, "longitude")?;
-                    self.longitude = src.value()?;
+                    wire::fill::put(&mut self.longitude, src.value()?);
                 }
                 "title" => {
                     seen.first(2, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "address" => {
                     seen.first(3, "address")?;
-                    self.address = src.value()?;
+                    wire::fill::put(&mut self.address, src.value()?);
                 }
                 "foursquare_id" => {
                     seen.first(4, "foursquare_id")?;
-                    self.foursquare_id = src.value()?;
+                    wire::fill::put(&mut self.foursquare_id, src.value()?);
                 }
                 "foursquare_type" => {
                     seen.first(5, "foursquare_type")?;
-                    self.foursquare_type = src.value()?;
+                    wire::fill::put(&mut self.foursquare_type, src.value()?);
                 }
                 "google_place_id" => {
                     seen.first(6, "google_place_id")?;
-                    self.google_place_id = src.value()?;
+                    wire::fill::put(&mut self.google_place_id, src.value()?);
                 }
                 "google_place_type" => {
                     seen.first(7, "google_place_type")?;
-                    self.google_place_type = src.value()?;
+                    wire::fill::put(&mut self.google_place_type, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -6068,19 +6068,19 @@ impl wire::Fill for InputContactMessageContent {
             match &*key {
                 "phone_number" => {
                     seen.first(0, "phone_number")?;
-                    self.phone_number = src.value()?;
+                    wire::fill::put(&mut self.phone_number, src.value()?);
                 }
                 "first_name" => {
                     seen.first(1, "first_name")?;
-                    self.first_name = src.value()?;
+                    wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
                     seen.first(2, "last_name")?;
-                    self.last_name = src.value()?;
+                    wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "vcard" => {
                     seen.first(3, "vcard")?;
-                    self.vcard = src.value()?;
+                    wire::fill::put(&mut self.vcard, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -6351,83 +6351,83 @@ impl wire::Fill for InputInvoiceMessageContent {
             match &*key {
                 "title" => {
                     seen.first(0, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "description" => {
                     seen.first(1, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "payload" => {
                     seen.first(2, "payload")?;
-                    self.payload = src.value()?;
+                    wire::fill::put(&mut self.payload, src.value()?);
                 }
                 "provider_token" => {
                     seen.first(3, "provider_token")?;
-                    self.provider_token = src.value()?;
+                    wire::fill::put(&mut self.provider_token, src.value()?);
                 }
                 "currency" => {
                     seen.first(4, "currency")?;
-                    self.currency = src.value()?;
+                    wire::fill::put(&mut self.currency, src.value()?);
                 }
                 "prices" => {
                     seen.first(5, "prices")?;
-                    self.prices = src.value()?;
+                    wire::fill::put(&mut self.prices, src.value()?);
                 }
                 "max_tip_amount" => {
                     seen.first(6, "max_tip_amount")?;
-                    self.max_tip_amount = src.value()?;
+                    wire::fill::put(&mut self.max_tip_amount, src.value()?);
                 }
                 "suggested_tip_amounts" => {
                     seen.first(7, "suggested_tip_amounts")?;
-                    self.suggested_tip_amounts = src.value()?;
+                    wire::fill::put(&mut self.suggested_tip_amounts, src.value()?);
                 }
                 "provider_data" => {
                     seen.first(8, "provider_data")?;
-                    self.provider_data = src.value()?;
+                    wire::fill::put(&mut self.provider_data, src.value()?);
                 }
                 "photo_url" => {
                     seen.first(9, "photo_url")?;
-                    self.photo_url = src.value()?;
+                    wire::fill::put(&mut self.photo_url, src.value()?);
                 }
                 "photo_size" => {
                     seen.first(10, "photo_size")?;
-                    self.photo_size = src.value()?;
+                    wire::fill::put(&mut self.photo_size, src.value()?);
                 }
                 "photo_width" => {
                     seen.first(11, "photo_width")?;
-                    self.photo_width = src.value()?;
+                    wire::fill::put(&mut self.photo_width, src.value()?);
                 }
                 "photo_height" => {
                     seen.first(12, "photo_height")?;
-                    self.photo_height = src.value()?;
+                    wire::fill::put(&mut self.photo_height, src.value()?);
                 }
                 "need_name" => {
                     seen.first(13, "need_name")?;
-                    self.need_name = src.value()?;
+                    wire::fill::put(&mut self.need_name, src.value()?);
                 }
                 "need_phone_number" => {
                     seen.first(14, "need_phone_number")?;
-                    self.need_phone_number = src.value()?;
+                    wire::fill::put(&mut self.need_phone_number, src.value()?);
                 }
                 "need_email" => {
                     seen.first(15, "need_email")?;
-                    self.need_email = src.value()?;
+                    wire::fill::put(&mut self.need_email, src.value()?);
                 }
                 "need_shipping_address" => {
                     seen.first(16, "need_shipping_address")?;
-                    self.need_shipping_address = src.value()?;
+                    wire::fill::put(&mut self.need_shipping_address, src.value()?);
                 }
                 "send_phone_number_to_provider" => {
                     seen.first(17, "send_phone_number_to_provider")?;
-                    self.send_phone_number_to_provider = src.value()?;
+                    wire::fill::put(&mut self.send_phone_number_to_provider, src.value()?);
                 }
                 "send_email_to_provider" => {
                     seen.first(18, "send_email_to_provider")?;
-                    self.send_email_to_provider = src.value()?;
+                    wire::fill::put(&mut self.send_email_to_provider, src.value()?);
                 }
                 "is_flexible" => {
                     seen.first(19, "is_flexible")?;
-                    self.is_flexible = src.value()?;
+                    wire::fill::put(&mut self.is_flexible, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -6538,23 +6538,23 @@ impl wire::Fill for ChosenInlineResult {
             match &*key {
                 "result_id" => {
                     seen.first(0, "result_id")?;
-                    self.result_id = src.value()?;
+                    wire::fill::put(&mut self.result_id, src.value()?);
                 }
                 "from" => {
                     seen.first(1, "from")?;
-                    self.from = src.value()?;
+                    wire::fill::put(&mut self.from, src.value()?);
                 }
                 "location" => {
                     seen.first(2, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 "inline_message_id" => {
                     seen.first(3, "inline_message_id")?;
-                    self.inline_message_id = src.value()?;
+                    wire::fill::put(&mut self.inline_message_id, src.value()?);
                 }
                 "query" => {
                     seen.first(4, "query")?;
-                    self.query = src.value()?;
+                    wire::fill::put(&mut self.query, src.value()?);
                 }
                 _ => src.skip()?,
             }

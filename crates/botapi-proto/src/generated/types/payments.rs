@@ -46,11 +46,11 @@ impl wire::Fill for LabeledPrice {
             match &*key {
                 "label" => {
                     seen.first(0, "label")?;
-                    self.label = src.value()?;
+                    wire::fill::put(&mut self.label, src.value()?);
                 }
                 "amount" => {
                     seen.first(1, "amount")?;
-                    self.amount = src.value()?;
+                    wire::fill::put(&mut self.amount, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -138,23 +138,23 @@ impl wire::Fill for Invoice {
             match &*key {
                 "title" => {
                     seen.first(0, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "description" => {
                     seen.first(1, "description")?;
-                    self.description = src.value()?;
+                    wire::fill::put(&mut self.description, src.value()?);
                 }
                 "start_parameter" => {
                     seen.first(2, "start_parameter")?;
-                    self.start_parameter = src.value()?;
+                    wire::fill::put(&mut self.start_parameter, src.value()?);
                 }
                 "currency" => {
                     seen.first(3, "currency")?;
-                    self.currency = src.value()?;
+                    wire::fill::put(&mut self.currency, src.value()?);
                 }
                 "total_amount" => {
                     seen.first(4, "total_amount")?;
-                    self.total_amount = src.value()?;
+                    wire::fill::put(&mut self.total_amount, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -242,27 +242,27 @@ impl wire::Fill for ShippingAddress {
             match &*key {
                 "country_code" => {
                     seen.first(0, "country_code")?;
-                    self.country_code = src.value()?;
+                    wire::fill::put(&mut self.country_code, src.value()?);
                 }
                 "state" => {
                     seen.first(1, "state")?;
-                    self.state = src.value()?;
+                    wire::fill::put(&mut self.state, src.value()?);
                 }
                 "city" => {
                     seen.first(2, "city")?;
-                    self.city = src.value()?;
+                    wire::fill::put(&mut self.city, src.value()?);
                 }
                 "street_line1" => {
                     seen.first(3, "street_line1")?;
-                    self.street_line1 = src.value()?;
+                    wire::fill::put(&mut self.street_line1, src.value()?);
                 }
                 "street_line2" => {
                     seen.first(4, "street_line2")?;
-                    self.street_line2 = src.value()?;
+                    wire::fill::put(&mut self.street_line2, src.value()?);
                 }
                 "post_code" => {
                     seen.first(5, "post_code")?;
-                    self.post_code = src.value()?;
+                    wire::fill::put(&mut self.post_code, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -328,19 +328,19 @@ impl wire::Fill for OrderInfo {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "phone_number" => {
                     seen.first(1, "phone_number")?;
-                    self.phone_number = src.value()?;
+                    wire::fill::put(&mut self.phone_number, src.value()?);
                 }
                 "email" => {
                     seen.first(2, "email")?;
-                    self.email = src.value()?;
+                    wire::fill::put(&mut self.email, src.value()?);
                 }
                 "shipping_address" => {
                     seen.first(3, "shipping_address")?;
-                    self.shipping_address = src.value()?;
+                    wire::fill::put(&mut self.shipping_address, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -401,15 +401,15 @@ impl wire::Fill for ShippingOption {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "title" => {
                     seen.first(1, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "prices" => {
                     seen.first(2, "prices")?;
-                    self.prices = src.value()?;
+                    wire::fill::put(&mut self.prices, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -528,43 +528,43 @@ impl wire::Fill for SuccessfulPayment {
             match &*key {
                 "currency" => {
                     seen.first(0, "currency")?;
-                    self.currency = src.value()?;
+                    wire::fill::put(&mut self.currency, src.value()?);
                 }
                 "total_amount" => {
                     seen.first(1, "total_amount")?;
-                    self.total_amount = src.value()?;
+                    wire::fill::put(&mut self.total_amount, src.value()?);
                 }
                 "invoice_payload" => {
                     seen.first(2, "invoice_payload")?;
-                    self.invoice_payload = src.value()?;
+                    wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
                 "subscription_expiration_date" => {
                     seen.first(3, "subscription_expiration_date")?;
-                    self.subscription_expiration_date = src.value()?;
+                    wire::fill::put(&mut self.subscription_expiration_date, src.value()?);
                 }
                 "is_recurring" => {
                     seen.first(4, "is_recurring")?;
-                    self.is_recurring = src.value()?;
+                    wire::fill::put(&mut self.is_recurring, src.value()?);
                 }
                 "is_first_recurring" => {
                     seen.first(5, "is_first_recurring")?;
-                    self.is_first_recurring = src.value()?;
+                    wire::fill::put(&mut self.is_first_recurring, src.value()?);
                 }
                 "shipping_option_id" => {
                     seen.first(6, "shipping_option_id")?;
-                    self.shipping_option_id = src.value()?;
+                    wire::fill::put(&mut self.shipping_option_id, src.value()?);
                 }
                 "order_info" => {
                     seen.first(7, "order_info")?;
-                    self.order_info = src.value()?;
+                    wire::fill::put(&mut self.order_info, src.value()?);
                 }
                 "telegram_payment_charge_id" => {
                     seen.first(8, "telegram_payment_charge_id")?;
-                    self.telegram_payment_charge_id = src.value()?;
+                    wire::fill::put(&mut self.telegram_payment_charge_id, src.value()?);
                 }
                 "provider_payment_charge_id" => {
                     seen.first(9, "provider_payment_charge_id")?;
-                    self.provider_payment_charge_id = src.value()?;
+                    wire::fill::put(&mut self.provider_payment_charge_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -646,23 +646,23 @@ impl wire::Fill for RefundedPayment {
             match &*key {
                 "currency" => {
                     seen.first(0, "currency")?;
-                    self.currency = src.value()?;
+                    wire::fill::put(&mut self.currency, src.value()?);
                 }
                 "total_amount" => {
                     seen.first(1, "total_amount")?;
-                    self.total_amount = src.value()?;
+                    wire::fill::put(&mut self.total_amount, src.value()?);
                 }
                 "invoice_payload" => {
                     seen.first(2, "invoice_payload")?;
-                    self.invoice_payload = src.value()?;
+                    wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
                 "telegram_payment_charge_id" => {
                     seen.first(3, "telegram_payment_charge_id")?;
-                    self.telegram_payment_charge_id = src.value()?;
+                    wire::fill::put(&mut self.telegram_payment_charge_id, src.value()?);
                 }
                 "provider_payment_charge_id" => {
                     seen.first(4, "provider_payment_charge_id")?;
-                    self.provider_payment_charge_id = src.value()?;
+                    wire::fill::put(&mut self.provider_payment_charge_id, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -732,19 +732,19 @@ impl wire::Fill for ShippingQuery {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "from" => {
                     seen.first(1, "from")?;
-                    self.from = src.value()?;
+                    wire::fill::put(&mut self.from, src.value()?);
                 }
                 "invoice_payload" => {
                     seen.first(2, "invoice_payload")?;
-                    self.invoice_payload = src.value()?;
+                    wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
                 "shipping_address" => {
                     seen.first(3, "shipping_address")?;
-                    self.shipping_address = src.value()?;
+                    wire::fill::put(&mut self.shipping_address, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -837,31 +837,31 @@ impl wire::Fill for PreCheckoutQuery {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "from" => {
                     seen.first(1, "from")?;
-                    self.from = src.value()?;
+                    wire::fill::put(&mut self.from, src.value()?);
                 }
                 "currency" => {
                     seen.first(2, "currency")?;
-                    self.currency = src.value()?;
+                    wire::fill::put(&mut self.currency, src.value()?);
                 }
                 "total_amount" => {
                     seen.first(3, "total_amount")?;
-                    self.total_amount = src.value()?;
+                    wire::fill::put(&mut self.total_amount, src.value()?);
                 }
                 "invoice_payload" => {
                     seen.first(4, "invoice_payload")?;
-                    self.invoice_payload = src.value()?;
+                    wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
                 "shipping_option_id" => {
                     seen.first(5, "shipping_option_id")?;
-                    self.shipping_option_id = src.value()?;
+                    wire::fill::put(&mut self.shipping_option_id, src.value()?);
                 }
                 "order_info" => {
                     seen.first(6, "order_info")?;
-                    self.order_info = src.value()?;
+                    wire::fill::put(&mut self.order_info, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -919,11 +919,11 @@ impl wire::Fill for PaidMediaPurchased {
             match &*key {
                 "from" => {
                     seen.first(0, "from")?;
-                    self.from = src.value()?;
+                    wire::fill::put(&mut self.from, src.value()?);
                 }
                 "paid_media_payload" => {
                     seen.first(1, "paid_media_payload")?;
-                    self.paid_media_payload = src.value()?;
+                    wire::fill::put(&mut self.paid_media_payload, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1097,11 +1097,11 @@ impl wire::Fill for RevenueWithdrawalStateSucceeded {
             match &*key {
                 "date" => {
                     seen.first(0, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "url" => {
                     seen.first(1, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1221,23 +1221,23 @@ impl wire::Fill for AffiliateInfo {
             match &*key {
                 "affiliate_user" => {
                     seen.first(0, "affiliate_user")?;
-                    self.affiliate_user = src.value()?;
+                    wire::fill::put(&mut self.affiliate_user, src.value()?);
                 }
                 "affiliate_chat" => {
                     seen.first(1, "affiliate_chat")?;
-                    self.affiliate_chat = src.value()?;
+                    wire::fill::put(&mut self.affiliate_chat, src.value()?);
                 }
                 "commission_per_mille" => {
                     seen.first(2, "commission_per_mille")?;
-                    self.commission_per_mille = src.value()?;
+                    wire::fill::put(&mut self.commission_per_mille, src.value()?);
                 }
                 "amount" => {
                     seen.first(3, "amount")?;
-                    self.amount = src.value()?;
+                    wire::fill::put(&mut self.amount, src.value()?);
                 }
                 "nanostar_amount" => {
                     seen.first(4, "nanostar_amount")?;
-                    self.nanostar_amount = src.value()?;
+                    wire::fill::put(&mut self.nanostar_amount, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1469,39 +1469,39 @@ impl wire::Fill for TransactionPartnerUser {
             match &*key {
                 "transaction_type" => {
                     seen.first(0, "transaction_type")?;
-                    self.transaction_type = src.value()?;
+                    wire::fill::put(&mut self.transaction_type, src.value()?);
                 }
                 "user" => {
                     seen.first(1, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 "affiliate" => {
                     seen.first(2, "affiliate")?;
-                    self.affiliate = src.boxed_option()?;
+                    wire::fill::put(&mut self.affiliate, src.boxed_option()?);
                 }
                 "invoice_payload" => {
                     seen.first(3, "invoice_payload")?;
-                    self.invoice_payload = src.value()?;
+                    wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
                 "subscription_period" => {
                     seen.first(4, "subscription_period")?;
-                    self.subscription_period = src.value()?;
+                    wire::fill::put(&mut self.subscription_period, src.value()?);
                 }
                 "paid_media" => {
                     seen.first(5, "paid_media")?;
-                    self.paid_media = src.value()?;
+                    wire::fill::put(&mut self.paid_media, src.value()?);
                 }
                 "paid_media_payload" => {
                     seen.first(6, "paid_media_payload")?;
-                    self.paid_media_payload = src.value()?;
+                    wire::fill::put(&mut self.paid_media_payload, src.value()?);
                 }
                 "gift" => {
                     seen.first(7, "gift")?;
-                    self.gift = src.boxed_option()?;
+                    wire::fill::put(&mut self.gift, src.boxed_option()?);
                 }
                 "premium_subscription_duration" => {
                     seen.first(8, "premium_subscription_duration")?;
-                    self.premium_subscription_duration = src.value()?;
+                    wire::fill::put(&mut self.premium_subscription_duration, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1569,11 +1569,11 @@ impl wire::Fill for TransactionPartnerChat {
             match &*key {
                 "chat" => {
                     seen.first(0, "chat")?;
-                    self.chat = src.value()?;
+                    wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "gift" => {
                     seen.first(1, "gift")?;
-                    self.gift = src.boxed_option()?;
+                    wire::fill::put(&mut self.gift, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -1640,11 +1640,11 @@ impl wire::Fill for TransactionPartnerAffiliateProgram {
             match &*key {
                 "sponsor_user" => {
                     seen.first(0, "sponsor_user")?;
-                    self.sponsor_user = src.value()?;
+                    wire::fill::put(&mut self.sponsor_user, src.value()?);
                 }
                 "commission_per_mille" => {
                     seen.first(1, "commission_per_mille")?;
-                    self.commission_per_mille = src.value()?;
+                    wire::fill::put(&mut self.commission_per_mille, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1704,7 +1704,7 @@ impl wire::Fill for TransactionPartnerFragment {
             match &*key {
                 "withdrawal_state" => {
                     seen.first(0, "withdrawal_state")?;
-                    self.withdrawal_state = src.value()?;
+                    wire::fill::put(&mut self.withdrawal_state, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1803,7 +1803,7 @@ impl wire::Fill for TransactionPartnerTelegramApi {
             match &*key {
                 "request_count" => {
                     seen.first(0, "request_count")?;
-                    self.request_count = src.value()?;
+                    wire::fill::put(&mut self.request_count, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1927,27 +1927,27 @@ impl wire::Fill for StarTransaction {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "amount" => {
                     seen.first(1, "amount")?;
-                    self.amount = src.value()?;
+                    wire::fill::put(&mut self.amount, src.value()?);
                 }
                 "nanostar_amount" => {
                     seen.first(2, "nanostar_amount")?;
-                    self.nanostar_amount = src.value()?;
+                    wire::fill::put(&mut self.nanostar_amount, src.value()?);
                 }
                 "date" => {
                     seen.first(3, "date")?;
-                    self.date = src.value()?;
+                    wire::fill::put(&mut self.date, src.value()?);
                 }
                 "source" => {
                     seen.first(4, "source")?;
-                    self.source = src.value()?;
+                    wire::fill::put(&mut self.source, src.value()?);
                 }
                 "receiver" => {
                     seen.first(5, "receiver")?;
-                    self.receiver = src.value()?;
+                    wire::fill::put(&mut self.receiver, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1999,7 +1999,7 @@ impl wire::Fill for StarTransactions {
             match &*key {
                 "transactions" => {
                     seen.first(0, "transactions")?;
-                    self.transactions = src.value()?;
+                    wire::fill::put(&mut self.transactions, src.value()?);
                 }
                 _ => src.skip()?,
             }

@@ -48,11 +48,11 @@ impl wire::Fill for RichMessage {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "is_rtl" => {
                     seen.first(1, "is_rtl")?;
-                    self.is_rtl = src.value()?;
+                    wire::fill::put(&mut self.is_rtl, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -164,27 +164,27 @@ impl wire::Fill for InputRichMessage {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "html" => {
                     seen.first(1, "html")?;
-                    self.html = src.value()?;
+                    wire::fill::put(&mut self.html, src.value()?);
                 }
                 "markdown" => {
                     seen.first(2, "markdown")?;
-                    self.markdown = src.value()?;
+                    wire::fill::put(&mut self.markdown, src.value()?);
                 }
                 "media" => {
                     seen.first(3, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 "is_rtl" => {
                     seen.first(4, "is_rtl")?;
-                    self.is_rtl = src.value()?;
+                    wire::fill::put(&mut self.is_rtl, src.value()?);
                 }
                 "skip_entity_detection" => {
                     seen.first(5, "skip_entity_detection")?;
-                    self.skip_entity_detection = src.value()?;
+                    wire::fill::put(&mut self.skip_entity_detection, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -257,11 +257,11 @@ impl wire::Fill for InputRichMessageMedia {
             match &*key {
                 "id" => {
                     seen.first(0, "id")?;
-                    self.id = src.value()?;
+                    wire::fill::put(&mut self.id, src.value()?);
                 }
                 "media" => {
                     seen.first(1, "media")?;
-                    self.media = src.value()?;
+                    wire::fill::put(&mut self.media, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -459,43 +459,43 @@ impl wire::Fill for RichMessageButton {
                 }
                 "style" => {
                     seen.first(1, "style")?;
-                    self.style = src.value()?;
+                    wire::fill::put(&mut self.style, src.value()?);
                 }
                 "url" => {
                     seen.first(2, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 "callback_data" => {
                     seen.first(3, "callback_data")?;
-                    self.callback_data = src.value()?;
+                    wire::fill::put(&mut self.callback_data, src.value()?);
                 }
                 "web_app" => {
                     seen.first(4, "web_app")?;
-                    self.web_app = src.value()?;
+                    wire::fill::put(&mut self.web_app, src.value()?);
                 }
                 "login_url" => {
                     seen.first(5, "login_url")?;
-                    self.login_url = src.value()?;
+                    wire::fill::put(&mut self.login_url, src.value()?);
                 }
                 "switch_inline_query" => {
                     seen.first(6, "switch_inline_query")?;
-                    self.switch_inline_query = src.value()?;
+                    wire::fill::put(&mut self.switch_inline_query, src.value()?);
                 }
                 "switch_inline_query_current_chat" => {
                     seen.first(7, "switch_inline_query_current_chat")?;
-                    self.switch_inline_query_current_chat = src.value()?;
+                    wire::fill::put(&mut self.switch_inline_query_current_chat, src.value()?);
                 }
                 "switch_inline_query_chosen_chat" => {
                     seen.first(8, "switch_inline_query_chosen_chat")?;
-                    self.switch_inline_query_chosen_chat = src.value()?;
+                    wire::fill::put(&mut self.switch_inline_query_chosen_chat, src.value()?);
                 }
                 "copy_text" => {
                     seen.first(9, "copy_text")?;
-                    self.copy_text = src.value()?;
+                    wire::fill::put(&mut self.copy_text, src.value()?);
                 }
                 "disabled" => {
                     seen.first(10, "disabled")?;
-                    self.disabled = src.value()?;
+                    wire::fill::put(&mut self.disabled, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1300,11 +1300,11 @@ impl wire::Fill for RichTextDateTime {
                 }
                 "unix_time" => {
                     seen.first(1, "unix_time")?;
-                    self.unix_time = src.value()?;
+                    wire::fill::put(&mut self.unix_time, src.value()?);
                 }
                 "date_time_format" => {
                     seen.first(2, "date_time_format")?;
-                    self.date_time_format = src.value()?;
+                    wire::fill::put(&mut self.date_time_format, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1386,7 +1386,7 @@ impl wire::Fill for RichTextTextMention {
                 }
                 "user" => {
                     seen.first(1, "user")?;
-                    self.user = src.value()?;
+                    wire::fill::put(&mut self.user, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1741,11 +1741,11 @@ impl wire::Fill for RichTextCustomEmoji {
             match &*key {
                 "custom_emoji_id" => {
                     seen.first(0, "custom_emoji_id")?;
-                    self.custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.custom_emoji_id, src.value()?);
                 }
                 "alternative_text" => {
                     seen.first(1, "alternative_text")?;
-                    self.alternative_text = src.value()?;
+                    wire::fill::put(&mut self.alternative_text, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1816,7 +1816,7 @@ impl wire::Fill for RichTextMathematicalExpression {
             match &*key {
                 "expression" => {
                     seen.first(0, "expression")?;
-                    self.expression = src.value()?;
+                    wire::fill::put(&mut self.expression, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1894,7 +1894,7 @@ impl wire::Fill for RichTextUrl {
                 }
                 "url" => {
                     seen.first(1, "url")?;
-                    self.url = src.value()?;
+                    wire::fill::put(&mut self.url, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1974,7 +1974,7 @@ impl wire::Fill for RichTextEmailAddress {
                 }
                 "email_address" => {
                     seen.first(1, "email_address")?;
-                    self.email_address = src.value()?;
+                    wire::fill::put(&mut self.email_address, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2054,7 +2054,7 @@ impl wire::Fill for RichTextPhoneNumber {
                 }
                 "phone_number" => {
                     seen.first(1, "phone_number")?;
-                    self.phone_number = src.value()?;
+                    wire::fill::put(&mut self.phone_number, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2134,7 +2134,7 @@ impl wire::Fill for RichTextBankCardNumber {
                 }
                 "bank_card_number" => {
                     seen.first(1, "bank_card_number")?;
-                    self.bank_card_number = src.value()?;
+                    wire::fill::put(&mut self.bank_card_number, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2214,7 +2214,7 @@ impl wire::Fill for RichTextMention {
                 }
                 "username" => {
                     seen.first(1, "username")?;
-                    self.username = src.value()?;
+                    wire::fill::put(&mut self.username, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2294,7 +2294,7 @@ impl wire::Fill for RichTextHashtag {
                 }
                 "hashtag" => {
                     seen.first(1, "hashtag")?;
-                    self.hashtag = src.value()?;
+                    wire::fill::put(&mut self.hashtag, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2374,7 +2374,7 @@ impl wire::Fill for RichTextCashtag {
                 }
                 "cashtag" => {
                     seen.first(1, "cashtag")?;
-                    self.cashtag = src.value()?;
+                    wire::fill::put(&mut self.cashtag, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2454,7 +2454,7 @@ impl wire::Fill for RichTextBotCommand {
                 }
                 "bot_command" => {
                     seen.first(1, "bot_command")?;
-                    self.bot_command = src.value()?;
+                    wire::fill::put(&mut self.bot_command, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2592,7 +2592,7 @@ impl wire::Fill for RichTextAnchor {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2670,7 +2670,7 @@ impl wire::Fill for RichTextAnchorLink {
                 }
                 "anchor_name" => {
                     seen.first(1, "anchor_name")?;
-                    self.anchor_name = src.value()?;
+                    wire::fill::put(&mut self.anchor_name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2750,7 +2750,7 @@ impl wire::Fill for RichTextReference {
                 }
                 "name" => {
                     seen.first(1, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2830,7 +2830,7 @@ impl wire::Fill for RichTextReferenceLink {
                 }
                 "reference_name" => {
                     seen.first(1, "reference_name")?;
-                    self.reference_name = src.value()?;
+                    wire::fill::put(&mut self.reference_name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2902,11 +2902,11 @@ impl wire::Fill for RichBlockCaption {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "credit" => {
                     seen.first(1, "credit")?;
-                    self.credit = src.value()?;
+                    wire::fill::put(&mut self.credit, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3018,27 +3018,27 @@ impl wire::Fill for RichBlockTableCell {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "is_header" => {
                     seen.first(1, "is_header")?;
-                    self.is_header = src.value()?;
+                    wire::fill::put(&mut self.is_header, src.value()?);
                 }
                 "colspan" => {
                     seen.first(2, "colspan")?;
-                    self.colspan = src.value()?;
+                    wire::fill::put(&mut self.colspan, src.value()?);
                 }
                 "rowspan" => {
                     seen.first(3, "rowspan")?;
-                    self.rowspan = src.value()?;
+                    wire::fill::put(&mut self.rowspan, src.value()?);
                 }
                 "align" => {
                     seen.first(4, "align")?;
-                    self.align = src.value()?;
+                    wire::fill::put(&mut self.align, src.value()?);
                 }
                 "valign" => {
                     seen.first(5, "valign")?;
-                    self.valign = src.value()?;
+                    wire::fill::put(&mut self.valign, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3133,27 +3133,27 @@ impl wire::Fill for RichBlockListItem {
             match &*key {
                 "label" => {
                     seen.first(0, "label")?;
-                    self.label = src.value()?;
+                    wire::fill::put(&mut self.label, src.value()?);
                 }
                 "blocks" => {
                     seen.first(1, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "has_checkbox" => {
                     seen.first(2, "has_checkbox")?;
-                    self.has_checkbox = src.value()?;
+                    wire::fill::put(&mut self.has_checkbox, src.value()?);
                 }
                 "is_checked" => {
                     seen.first(3, "is_checked")?;
-                    self.is_checked = src.value()?;
+                    wire::fill::put(&mut self.is_checked, src.value()?);
                 }
                 "value" => {
                     seen.first(4, "value")?;
-                    self.value = src.value()?;
+                    wire::fill::put(&mut self.value, src.value()?);
                 }
                 "type" => {
                     seen.first(5, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3485,7 +3485,7 @@ impl wire::Fill for RichBlockParagraph {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3550,11 +3550,11 @@ impl wire::Fill for RichBlockSectionHeading {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "size" => {
                     seen.first(1, "size")?;
-                    self.size = src.value()?;
+                    wire::fill::put(&mut self.size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3622,11 +3622,11 @@ impl wire::Fill for RichBlockPreformatted {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "language" => {
                     seen.first(1, "language")?;
-                    self.language = src.value()?;
+                    wire::fill::put(&mut self.language, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3684,7 +3684,7 @@ impl wire::Fill for RichBlockFooter {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3788,7 +3788,7 @@ impl wire::Fill for RichBlockMathematicalExpression {
             match &*key {
                 "expression" => {
                     seen.first(0, "expression")?;
-                    self.expression = src.value()?;
+                    wire::fill::put(&mut self.expression, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3846,7 +3846,7 @@ impl wire::Fill for RichBlockAnchor {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3904,7 +3904,7 @@ impl wire::Fill for RichBlockList {
             match &*key {
                 "items" => {
                     seen.first(0, "items")?;
-                    self.items = src.value()?;
+                    wire::fill::put(&mut self.items, src.value()?);
                 }
                 _ => src.skip()?,
             }

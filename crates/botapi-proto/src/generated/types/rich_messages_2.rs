@@ -60,11 +60,11 @@ impl wire::Fill for RichBlockBlockQuotation {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "credit" => {
                     seen.first(1, "credit")?;
-                    self.credit = src.value()?;
+                    wire::fill::put(&mut self.credit, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -130,11 +130,11 @@ impl wire::Fill for RichBlockExpandableBlockQuotation {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "credit" => {
                     seen.first(1, "credit")?;
-                    self.credit = src.value()?;
+                    wire::fill::put(&mut self.credit, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -201,11 +201,11 @@ impl wire::Fill for RichBlockPullQuotation {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "credit" => {
                     seen.first(1, "credit")?;
-                    self.credit = src.value()?;
+                    wire::fill::put(&mut self.credit, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -272,11 +272,11 @@ impl wire::Fill for RichBlockCollage {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -342,11 +342,11 @@ impl wire::Fill for RichBlockSlideshow {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -439,23 +439,23 @@ impl wire::Fill for RichBlockTable {
             match &*key {
                 "cells" => {
                     seen.first(0, "cells")?;
-                    self.cells = src.value()?;
+                    wire::fill::put(&mut self.cells, src.value()?);
                 }
                 "is_bordered" => {
                     seen.first(1, "is_bordered")?;
-                    self.is_bordered = src.value()?;
+                    wire::fill::put(&mut self.is_bordered, src.value()?);
                 }
                 "is_striped" => {
                     seen.first(2, "is_striped")?;
-                    self.is_striped = src.value()?;
+                    wire::fill::put(&mut self.is_striped, src.value()?);
                 }
                 "is_compact" => {
                     seen.first(3, "is_compact")?;
-                    self.is_compact = src.value()?;
+                    wire::fill::put(&mut self.is_compact, src.value()?);
                 }
                 "caption" => {
                     seen.first(4, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -526,15 +526,15 @@ impl wire::Fill for RichBlockDetails {
             match &*key {
                 "summary" => {
                     seen.first(0, "summary")?;
-                    self.summary = src.value()?;
+                    wire::fill::put(&mut self.summary, src.value()?);
                 }
                 "blocks" => {
                     seen.first(1, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "is_open" => {
                     seen.first(2, "is_open")?;
-                    self.is_open = src.value()?;
+                    wire::fill::put(&mut self.is_open, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -616,23 +616,23 @@ impl wire::Fill for RichBlockMap {
             match &*key {
                 "location" => {
                     seen.first(0, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 "zoom" => {
                     seen.first(1, "zoom")?;
-                    self.zoom = src.value()?;
+                    wire::fill::put(&mut self.zoom, src.value()?);
                 }
                 "width" => {
                     seen.first(2, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(3, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "caption" => {
                     seen.first(4, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -702,11 +702,11 @@ impl wire::Fill for RichBlockButtons {
             match &*key {
                 "buttons" => {
                     seen.first(0, "buttons")?;
-                    self.buttons = src.value()?;
+                    wire::fill::put(&mut self.buttons, src.value()?);
                 }
                 "align" => {
                     seen.first(1, "align")?;
-                    self.align = src.value()?;
+                    wire::fill::put(&mut self.align, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -779,15 +779,15 @@ impl wire::Fill for RichBlockAnimation {
             match &*key {
                 "animation" => {
                     seen.first(0, "animation")?;
-                    self.animation = src.value()?;
+                    wire::fill::put(&mut self.animation, src.value()?);
                 }
                 "has_spoiler" => {
                     seen.first(1, "has_spoiler")?;
-                    self.has_spoiler = src.value()?;
+                    wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
                 "caption" => {
                     seen.first(2, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -854,11 +854,11 @@ impl wire::Fill for RichBlockAudio {
             match &*key {
                 "audio" => {
                     seen.first(0, "audio")?;
-                    self.audio = src.value()?;
+                    wire::fill::put(&mut self.audio, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -925,11 +925,11 @@ impl wire::Fill for RichBlockDocument {
             match &*key {
                 "document" => {
                     seen.first(0, "document")?;
-                    self.document = src.value()?;
+                    wire::fill::put(&mut self.document, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -1003,15 +1003,15 @@ impl wire::Fill for RichBlockPhoto {
             match &*key {
                 "photo" => {
                     seen.first(0, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 "has_spoiler" => {
                     seen.first(1, "has_spoiler")?;
-                    self.has_spoiler = src.value()?;
+                    wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
                 "caption" => {
                     seen.first(2, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -1088,11 +1088,11 @@ impl wire::Fill for RichBlockVideo {
                 }
                 "has_spoiler" => {
                     seen.first(1, "has_spoiler")?;
-                    self.has_spoiler = src.value()?;
+                    wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
                 "caption" => {
                     seen.first(2, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -1159,11 +1159,11 @@ impl wire::Fill for RichBlockVoiceNote {
             match &*key {
                 "voice_note" => {
                     seen.first(0, "voice_note")?;
-                    self.voice_note = src.value()?;
+                    wire::fill::put(&mut self.voice_note, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -1221,7 +1221,7 @@ impl wire::Fill for RichBlockThinking {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1317,23 +1317,23 @@ impl wire::Fill for InputRichBlockListItem {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "has_checkbox" => {
                     seen.first(1, "has_checkbox")?;
-                    self.has_checkbox = src.value()?;
+                    wire::fill::put(&mut self.has_checkbox, src.value()?);
                 }
                 "is_checked" => {
                     seen.first(2, "is_checked")?;
-                    self.is_checked = src.value()?;
+                    wire::fill::put(&mut self.is_checked, src.value()?);
                 }
                 "value" => {
                     seen.first(3, "value")?;
-                    self.value = src.value()?;
+                    wire::fill::put(&mut self.value, src.value()?);
                 }
                 "type" => {
                     seen.first(4, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1733,7 +1733,7 @@ impl wire::Fill for InputRichBlockParagraph {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1807,11 +1807,11 @@ impl wire::Fill for InputRichBlockSectionHeading {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "size" => {
                     seen.first(1, "size")?;
-                    self.size = src.value()?;
+                    wire::fill::put(&mut self.size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1895,11 +1895,11 @@ impl wire::Fill for InputRichBlockPreformatted {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "language" => {
                     seen.first(1, "language")?;
-                    self.language = src.value()?;
+                    wire::fill::put(&mut self.language, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1967,7 +1967,7 @@ impl wire::Fill for InputRichBlockFooter {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2088,7 +2088,7 @@ impl wire::Fill for InputRichBlockMathematicalExpression {
             match &*key {
                 "expression" => {
                     seen.first(0, "expression")?;
-                    self.expression = src.value()?;
+                    wire::fill::put(&mut self.expression, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2155,7 +2155,7 @@ impl wire::Fill for InputRichBlockAnchor {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2222,7 +2222,7 @@ impl wire::Fill for InputRichBlockList {
             match &*key {
                 "items" => {
                     seen.first(0, "items")?;
-                    self.items = src.value()?;
+                    wire::fill::put(&mut self.items, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2309,11 +2309,11 @@ impl wire::Fill for InputRichBlockBlockQuotation {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "credit" => {
                     seen.first(1, "credit")?;
-                    self.credit = src.value()?;
+                    wire::fill::put(&mut self.credit, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2401,11 +2401,11 @@ impl wire::Fill for InputRichBlockExpandableBlockQuotation {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "credit" => {
                     seen.first(1, "credit")?;
-                    self.credit = src.value()?;
+                    wire::fill::put(&mut self.credit, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2488,11 +2488,11 @@ impl wire::Fill for InputRichBlockPullQuotation {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 "credit" => {
                     seen.first(1, "credit")?;
-                    self.credit = src.value()?;
+                    wire::fill::put(&mut self.credit, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2575,11 +2575,11 @@ impl wire::Fill for InputRichBlockCollage {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -2667,11 +2667,11 @@ impl wire::Fill for InputRichBlockSlideshow {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -2807,23 +2807,23 @@ impl wire::Fill for InputRichBlockTable {
             match &*key {
                 "cells" => {
                     seen.first(0, "cells")?;
-                    self.cells = src.value()?;
+                    wire::fill::put(&mut self.cells, src.value()?);
                 }
                 "is_bordered" => {
                     seen.first(1, "is_bordered")?;
-                    self.is_bordered = src.value()?;
+                    wire::fill::put(&mut self.is_bordered, src.value()?);
                 }
                 "is_striped" => {
                     seen.first(2, "is_striped")?;
-                    self.is_striped = src.value()?;
+                    wire::fill::put(&mut self.is_striped, src.value()?);
                 }
                 "is_compact" => {
                     seen.first(3, "is_compact")?;
-                    self.is_compact = src.value()?;
+                    wire::fill::put(&mut self.is_compact, src.value()?);
                 }
                 "caption" => {
                     seen.first(4, "caption")?;
-                    self.caption = src.value()?;
+                    wire::fill::put(&mut self.caption, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -2914,15 +2914,15 @@ impl wire::Fill for InputRichBlockDetails {
             match &*key {
                 "summary" => {
                     seen.first(0, "summary")?;
-                    self.summary = src.value()?;
+                    wire::fill::put(&mut self.summary, src.value()?);
                 }
                 "blocks" => {
                     seen.first(1, "blocks")?;
-                    self.blocks = src.value()?;
+                    wire::fill::put(&mut self.blocks, src.value()?);
                 }
                 "is_open" => {
                     seen.first(2, "is_open")?;
-                    self.is_open = src.value()?;
+                    wire::fill::put(&mut self.is_open, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3051,23 +3051,23 @@ impl wire::Fill for InputRichBlockMap {
             match &*key {
                 "location" => {
                     seen.first(0, "location")?;
-                    self.location = src.value()?;
+                    wire::fill::put(&mut self.location, src.value()?);
                 }
                 "zoom" => {
                     seen.first(1, "zoom")?;
-                    self.zoom = src.value()?;
+                    wire::fill::put(&mut self.zoom, src.value()?);
                 }
                 "width" => {
                     seen.first(2, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(3, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "caption" => {
                     seen.first(4, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -3153,11 +3153,11 @@ impl wire::Fill for InputRichBlockButtons {
             match &*key {
                 "buttons" => {
                     seen.first(0, "buttons")?;
-                    self.buttons = src.value()?;
+                    wire::fill::put(&mut self.buttons, src.value()?);
                 }
                 "align" => {
                     seen.first(1, "align")?;
-                    self.align = src.value()?;
+                    wire::fill::put(&mut self.align, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -3243,7 +3243,7 @@ impl wire::Fill for InputRichBlockAnimation {
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -3336,7 +3336,7 @@ impl wire::Fill for InputRichBlockAudio {
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -3425,11 +3425,11 @@ impl wire::Fill for InputRichBlockDocument {
             match &*key {
                 "document" => {
                     seen.first(0, "document")?;
-                    self.document = src.value()?;
+                    wire::fill::put(&mut self.document, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -3518,11 +3518,11 @@ impl wire::Fill for InputRichBlockPhoto {
             match &*key {
                 "photo" => {
                     seen.first(0, "photo")?;
-                    self.photo = src.value()?;
+                    wire::fill::put(&mut self.photo, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -3615,7 +3615,7 @@ impl wire::Fill for InputRichBlockVideo {
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -3704,11 +3704,11 @@ impl wire::Fill for InputRichBlockVoiceNote {
             match &*key {
                 "voice_note" => {
                     seen.first(0, "voice_note")?;
-                    self.voice_note = src.value()?;
+                    wire::fill::put(&mut self.voice_note, src.value()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
-                    self.caption = src.boxed_option()?;
+                    wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -3782,7 +3782,7 @@ impl wire::Fill for InputRichBlockThinking {
             match &*key {
                 "text" => {
                     seen.first(0, "text")?;
-                    self.text = src.value()?;
+                    wire::fill::put(&mut self.text, src.value()?);
                 }
                 _ => src.skip()?,
             }

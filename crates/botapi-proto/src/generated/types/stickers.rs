@@ -132,63 +132,63 @@ impl wire::Fill for Sticker {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "type" => {
                     seen.first(2, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "width" => {
                     seen.first(3, "width")?;
-                    self.width = src.value()?;
+                    wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
                     seen.first(4, "height")?;
-                    self.height = src.value()?;
+                    wire::fill::put(&mut self.height, src.value()?);
                 }
                 "is_animated" => {
                     seen.first(5, "is_animated")?;
-                    self.is_animated = src.value()?;
+                    wire::fill::put(&mut self.is_animated, src.value()?);
                 }
                 "is_video" => {
                     seen.first(6, "is_video")?;
-                    self.is_video = src.value()?;
+                    wire::fill::put(&mut self.is_video, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(7, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 "emoji" => {
                     seen.first(8, "emoji")?;
-                    self.emoji = src.value()?;
+                    wire::fill::put(&mut self.emoji, src.value()?);
                 }
                 "set_name" => {
                     seen.first(9, "set_name")?;
-                    self.set_name = src.value()?;
+                    wire::fill::put(&mut self.set_name, src.value()?);
                 }
                 "premium_animation" => {
                     seen.first(10, "premium_animation")?;
-                    self.premium_animation = src.value()?;
+                    wire::fill::put(&mut self.premium_animation, src.value()?);
                 }
                 "mask_position" => {
                     seen.first(11, "mask_position")?;
-                    self.mask_position = src.value()?;
+                    wire::fill::put(&mut self.mask_position, src.value()?);
                 }
                 "custom_emoji_id" => {
                     seen.first(12, "custom_emoji_id")?;
-                    self.custom_emoji_id = src.value()?;
+                    wire::fill::put(&mut self.custom_emoji_id, src.value()?);
                 }
                 "needs_repainting" => {
                     seen.first(13, "needs_repainting")?;
-                    self.needs_repainting = src.value()?;
+                    wire::fill::put(&mut self.needs_repainting, src.value()?);
                 }
                 "file_size" => {
                     seen.first(14, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -264,23 +264,23 @@ impl wire::Fill for StickerSet {
             match &*key {
                 "name" => {
                     seen.first(0, "name")?;
-                    self.name = src.value()?;
+                    wire::fill::put(&mut self.name, src.value()?);
                 }
                 "title" => {
                     seen.first(1, "title")?;
-                    self.title = src.value()?;
+                    wire::fill::put(&mut self.title, src.value()?);
                 }
                 "sticker_type" => {
                     seen.first(2, "sticker_type")?;
-                    self.sticker_type = src.value()?;
+                    wire::fill::put(&mut self.sticker_type, src.value()?);
                 }
                 "stickers" => {
                     seen.first(3, "stickers")?;
-                    self.stickers = src.value()?;
+                    wire::fill::put(&mut self.stickers, src.value()?);
                 }
                 "thumbnail" => {
                     seen.first(4, "thumbnail")?;
-                    self.thumbnail = src.value()?;
+                    wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -344,19 +344,19 @@ impl wire::Fill for MaskPosition {
             match &*key {
                 "point" => {
                     seen.first(0, "point")?;
-                    self.point = src.value()?;
+                    wire::fill::put(&mut self.point, src.value()?);
                 }
                 "x_shift" => {
                     seen.first(1, "x_shift")?;
-                    self.x_shift = src.value()?;
+                    wire::fill::put(&mut self.x_shift, src.value()?);
                 }
                 "y_shift" => {
                     seen.first(2, "y_shift")?;
-                    self.y_shift = src.value()?;
+                    wire::fill::put(&mut self.y_shift, src.value()?);
                 }
                 "scale" => {
                     seen.first(3, "scale")?;
-                    self.scale = src.value()?;
+                    wire::fill::put(&mut self.scale, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -460,23 +460,23 @@ impl wire::Fill for InputSticker {
             match &*key {
                 "sticker" => {
                     seen.first(0, "sticker")?;
-                    self.sticker = src.value()?;
+                    wire::fill::put(&mut self.sticker, src.value()?);
                 }
                 "format" => {
                     seen.first(1, "format")?;
-                    self.format = src.value()?;
+                    wire::fill::put(&mut self.format, src.value()?);
                 }
                 "emoji_list" => {
                     seen.first(2, "emoji_list")?;
-                    self.emoji_list = src.value()?;
+                    wire::fill::put(&mut self.emoji_list, src.value()?);
                 }
                 "mask_position" => {
                     seen.first(3, "mask_position")?;
-                    self.mask_position = src.value()?;
+                    wire::fill::put(&mut self.mask_position, src.value()?);
                 }
                 "keywords" => {
                     seen.first(4, "keywords")?;
-                    self.keywords = src.value()?;
+                    wire::fill::put(&mut self.keywords, src.value()?);
                 }
                 _ => src.skip()?,
             }

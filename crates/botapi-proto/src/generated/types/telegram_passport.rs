@@ -49,11 +49,11 @@ impl wire::Fill for PassportData {
             match &*key {
                 "data" => {
                     seen.first(0, "data")?;
-                    self.data = src.value()?;
+                    wire::fill::put(&mut self.data, src.value()?);
                 }
                 "credentials" => {
                     seen.first(1, "credentials")?;
-                    self.credentials = src.value()?;
+                    wire::fill::put(&mut self.credentials, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -121,19 +121,19 @@ impl wire::Fill for PassportFile {
             match &*key {
                 "file_id" => {
                     seen.first(0, "file_id")?;
-                    self.file_id = src.value()?;
+                    wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
                     seen.first(1, "file_unique_id")?;
-                    self.file_unique_id = src.value()?;
+                    wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "file_size" => {
                     seen.first(2, "file_size")?;
-                    self.file_size = src.value()?;
+                    wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 "file_date" => {
                     seen.first(3, "file_date")?;
-                    self.file_date = src.value()?;
+                    wire::fill::put(&mut self.file_date, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -241,43 +241,43 @@ impl wire::Fill for EncryptedPassportElement {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "data" => {
                     seen.first(1, "data")?;
-                    self.data = src.value()?;
+                    wire::fill::put(&mut self.data, src.value()?);
                 }
                 "phone_number" => {
                     seen.first(2, "phone_number")?;
-                    self.phone_number = src.value()?;
+                    wire::fill::put(&mut self.phone_number, src.value()?);
                 }
                 "email" => {
                     seen.first(3, "email")?;
-                    self.email = src.value()?;
+                    wire::fill::put(&mut self.email, src.value()?);
                 }
                 "files" => {
                     seen.first(4, "files")?;
-                    self.files = src.value()?;
+                    wire::fill::put(&mut self.files, src.value()?);
                 }
                 "front_side" => {
                     seen.first(5, "front_side")?;
-                    self.front_side = src.value()?;
+                    wire::fill::put(&mut self.front_side, src.value()?);
                 }
                 "reverse_side" => {
                     seen.first(6, "reverse_side")?;
-                    self.reverse_side = src.value()?;
+                    wire::fill::put(&mut self.reverse_side, src.value()?);
                 }
                 "selfie" => {
                     seen.first(7, "selfie")?;
-                    self.selfie = src.value()?;
+                    wire::fill::put(&mut self.selfie, src.value()?);
                 }
                 "translation" => {
                     seen.first(8, "translation")?;
-                    self.translation = src.value()?;
+                    wire::fill::put(&mut self.translation, src.value()?);
                 }
                 "hash" => {
                     seen.first(9, "hash")?;
-                    self.hash = src.value()?;
+                    wire::fill::put(&mut self.hash, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -340,15 +340,15 @@ impl wire::Fill for EncryptedCredentials {
             match &*key {
                 "data" => {
                     seen.first(0, "data")?;
-                    self.data = src.value()?;
+                    wire::fill::put(&mut self.data, src.value()?);
                 }
                 "hash" => {
                     seen.first(1, "hash")?;
-                    self.hash = src.value()?;
+                    wire::fill::put(&mut self.hash, src.value()?);
                 }
                 "secret" => {
                     seen.first(2, "secret")?;
-                    self.secret = src.value()?;
+                    wire::fill::put(&mut self.secret, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -571,19 +571,19 @@ impl wire::Fill for PassportElementErrorDataField {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "field_name" => {
                     seen.first(1, "field_name")?;
-                    self.field_name = src.value()?;
+                    wire::fill::put(&mut self.field_name, src.value()?);
                 }
                 "data_hash" => {
                     seen.first(2, "data_hash")?;
-                    self.data_hash = src.value()?;
+                    wire::fill::put(&mut self.data_hash, src.value()?);
                 }
                 "message" => {
                     seen.first(3, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -672,15 +672,15 @@ impl wire::Fill for PassportElementErrorFrontSide {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "file_hash" => {
                     seen.first(1, "file_hash")?;
-                    self.file_hash = src.value()?;
+                    wire::fill::put(&mut self.file_hash, src.value()?);
                 }
                 "message" => {
                     seen.first(2, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -767,15 +767,15 @@ impl wire::Fill for PassportElementErrorReverseSide {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "file_hash" => {
                     seen.first(1, "file_hash")?;
-                    self.file_hash = src.value()?;
+                    wire::fill::put(&mut self.file_hash, src.value()?);
                 }
                 "message" => {
                     seen.first(2, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -862,15 +862,15 @@ impl wire::Fill for PassportElementErrorSelfie {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "file_hash" => {
                     seen.first(1, "file_hash")?;
-                    self.file_hash = src.value()?;
+                    wire::fill::put(&mut self.file_hash, src.value()?);
                 }
                 "message" => {
                     seen.first(2, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -957,15 +957,15 @@ impl wire::Fill for PassportElementErrorFile {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "file_hash" => {
                     seen.first(1, "file_hash")?;
-                    self.file_hash = src.value()?;
+                    wire::fill::put(&mut self.file_hash, src.value()?);
                 }
                 "message" => {
                     seen.first(2, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1052,15 +1052,15 @@ impl wire::Fill for PassportElementErrorFiles {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "file_hashes" => {
                     seen.first(1, "file_hashes")?;
-                    self.file_hashes = src.value()?;
+                    wire::fill::put(&mut self.file_hashes, src.value()?);
                 }
                 "message" => {
                     seen.first(2, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1146,15 +1146,15 @@ impl wire::Fill for PassportElementErrorTranslationFile {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "file_hash" => {
                     seen.first(1, "file_hash")?;
-                    self.file_hash = src.value()?;
+                    wire::fill::put(&mut self.file_hash, src.value()?);
                 }
                 "message" => {
                     seen.first(2, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1241,15 +1241,15 @@ impl wire::Fill for PassportElementErrorTranslationFiles {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "file_hashes" => {
                     seen.first(1, "file_hashes")?;
-                    self.file_hashes = src.value()?;
+                    wire::fill::put(&mut self.file_hashes, src.value()?);
                 }
                 "message" => {
                     seen.first(2, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 _ => src.skip()?,
             }
@@ -1335,15 +1335,15 @@ impl wire::Fill for PassportElementErrorUnspecified {
             match &*key {
                 "type" => {
                     seen.first(0, "type")?;
-                    self.r#type = src.value()?;
+                    wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "element_hash" => {
                     seen.first(1, "element_hash")?;
-                    self.element_hash = src.value()?;
+                    wire::fill::put(&mut self.element_hash, src.value()?);
                 }
                 "message" => {
                     seen.first(2, "message")?;
-                    self.message = src.value()?;
+                    wire::fill::put(&mut self.message, src.value()?);
                 }
                 _ => src.skip()?,
             }

@@ -181,6 +181,15 @@ impl<'de, A: MapAccess<'de>> Source<'de> for Live<A> {
     }
 }
 
+/// Writes `value` over a field that still holds its placeholder, without dropping the
+/// placeholder. The generator writes this only for fields whose placeholder owns no memory
+/// (see `owns_nothing` in the generator), so nothing leaks; skipping the drop keeps the
+/// dead drop code of each field, and the drop glue of what it holds, out of every `fill`.
+#[inline(always)]
+pub(crate) fn put<T>(slot: &mut T, value: T) {
+    std::mem::forget(std::mem::replace(slot, value));
+}
+
 /// Which fields a [`Fill::fill`] has read, to refuse a repeated one and name a missing one.
 pub(crate) struct Seen<const WORDS: usize>([u64; WORDS]);
 
