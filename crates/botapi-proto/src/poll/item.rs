@@ -29,8 +29,9 @@ pub trait PollItem: DeserializeOwned {
         None
     }
 
-    /// What reads a batch of items; see [`Method::response_reader`](crate::Method). The
-    /// default is right for any item type written by hand.
+    /// What reads a batch of items; see
+    /// [`Method::response_reader`](crate::Method::response_reader). The default is right for
+    /// any item type written by hand.
     fn batch_reader() -> ResponseReader<Vec<Self>>
     where
         Self: Sized,
