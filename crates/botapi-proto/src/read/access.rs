@@ -80,15 +80,21 @@ impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
             return Ok(None);
         };
         match next {
-            Some(b'"') => seed.deserialize(Key(reader)).map(Some),
+            Some(b'"') => {
+                let key = seed.deserialize(Key(&mut *reader))?;
+                // The colon is read with the key, once, rather than in `next_value_seed`,
+                // which is inlined at every field of every generated `fill`.
+                reader.colon()?;
+                Ok(Some(key))
+            }
             Some(b'}') => Err(reader.peek_error(ReadErrorKind::Syntax, "trailing comma")),
             Some(_) => Err(reader.peek_error(ReadErrorKind::Syntax, "key must be a string")),
             None => Err(reader.eof()),
         }
     }
 
+    // The key's colon is already read (`next_key_seed`).
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, ReadError> {
-        self.reader.colon()?;
         seed.deserialize(&mut *self.reader)
     }
 }

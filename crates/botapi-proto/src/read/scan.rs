@@ -491,6 +491,14 @@ impl<'de> Reader<'de> {
             self.eat();
             return Ok(());
         }
+        self.colon_after_whitespace()
+    }
+
+    // Out of line: inlined, the whitespace loop and both errors were copied into every
+    // field of every generated `fill`.
+    #[cold]
+    #[inline(never)]
+    fn colon_after_whitespace(&mut self) -> Result<(), ReadError> {
         match self.peek() {
             Some(b':') => {
                 self.eat();
