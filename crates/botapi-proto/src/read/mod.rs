@@ -128,11 +128,17 @@ impl<'de> Reader<'de> {
     fn enter(&mut self) -> Result<(), ReadError> {
         self.depth -= 1;
         if self.depth == 0 {
-            self.depth += 1;
-            return Err(self.peek_error(ReadErrorKind::Syntax, "recursion limit exceeded"));
+            return Err(self.too_deep());
         }
         self.eat();
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&mut self) -> ReadError {
+        self.depth += 1;
+        self.peek_error(ReadErrorKind::Syntax, "recursion limit exceeded")
     }
 
     /// Reads an array through `visitor`, its `[` at the index.
@@ -143,8 +149,27 @@ impl<'de> Reader<'de> {
             first: true,
         });
         self.depth += 1;
-        let end = self.end_seq();
-        self.place(value.and_then(|value| end.map(|()| value)))
+        match value {
+            Ok(value) => self.end_seq().map(|()| value),
+            Err(e) => Err(self.failed_seq(e)),
+        }
+    }
+
+    // This and `failed_map` are out of line, and not generic, for the same reason as
+    // `end_seq_after_whitespace`. As serde_json does, the reader still looks for the end
+    // of the container, and places the visitor's error after it.
+    #[cold]
+    #[inline(never)]
+    fn failed_seq(&mut self, e: ReadError) -> ReadError {
+        let _ = self.end_seq();
+        e.placed(self.index)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn failed_map(&mut self, e: ReadError) -> ReadError {
+        let _ = self.end_map();
+        e.placed(self.index)
     }
 
     /// Reads an object through `visitor`, its `{` at the index.
@@ -155,11 +180,26 @@ impl<'de> Reader<'de> {
             first: true,
         });
         self.depth += 1;
-        let end = self.end_map();
-        self.place(value.and_then(|value| end.map(|()| value)))
+        match value {
+            Ok(value) => self.end_map().map(|()| value),
+            Err(e) => Err(self.failed_map(e)),
+        }
     }
 
+    #[inline]
     fn end_seq(&mut self) -> Result<(), ReadError> {
+        if self.text.as_bytes().get(self.index) == Some(&b']') {
+            self.eat();
+            return Ok(());
+        }
+        self.end_seq_after_whitespace()
+    }
+
+    // This and `end_map_after_whitespace` are out of line: `seq` and `map` are compiled
+    // for every visitor, and inlined, their errors were copied into each.
+    #[cold]
+    #[inline(never)]
+    fn end_seq_after_whitespace(&mut self) -> Result<(), ReadError> {
         match self.peek() {
             Some(b']') => {
                 self.eat();
@@ -177,7 +217,18 @@ impl<'de> Reader<'de> {
         }
     }
 
+    #[inline]
     fn end_map(&mut self) -> Result<(), ReadError> {
+        if self.text.as_bytes().get(self.index) == Some(&b'}') {
+            self.eat();
+            return Ok(());
+        }
+        self.end_map_after_whitespace()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn end_map_after_whitespace(&mut self) -> Result<(), ReadError> {
         match self.peek() {
             Some(b'}') => {
                 self.eat();

@@ -83,6 +83,8 @@ impl<'de> Reader<'de> {
         ReadError::new(kind, (self.index + 1).min(self.text.len()), message)
     }
 
+    #[cold]
+    #[inline(never)]
     pub(super) fn eof(&self) -> ReadError {
         self.peek_error(Kind::Eof, EOF_VALUE)
     }

@@ -89,9 +89,17 @@ impl<'de, T: Fill> Visitor<'de> for FillVisitor<'_, T> {
     // A JSON reader offers a struct an array too (serde_json's and the crate's). Refuse it, after reading it to its end so the
     // error is placed at the array as a whole.
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        IgnoredAny.visit_seq(seq)?;
-        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+        refuse_seq(seq, T::EXPECTING)
     }
+}
+
+// Out of line and not generic over the struct: inlined, the skipping loop was compiled into
+// the read of every struct.
+#[cold]
+#[inline(never)]
+fn refuse_seq<'de, A: de::SeqAccess<'de>>(seq: A, expecting: &'static str) -> Result<(), A::Error> {
+    IgnoredAny.visit_seq(seq)?;
+    Err(de::Error::invalid_type(de::Unexpected::Seq, &expecting))
 }
 
 /// [`boxed`] as a seed, for values read through a `MapAccess`.
@@ -206,7 +214,7 @@ impl<const WORDS: usize> Seen<WORDS> {
     ) -> Result<(), E> {
         let (word, bit) = (index / 64, 1u64 << (index % 64));
         if self.0[word] & bit != 0 {
-            return Err(E::duplicate_field(name));
+            return Err(duplicate(name));
         }
         self.0[word] |= bit;
         Ok(())
@@ -215,8 +223,22 @@ impl<const WORDS: usize> Seen<WORDS> {
     /// Errors when required field `index` was not read.
     pub(crate) fn require<E: de::Error>(&self, index: usize, name: &'static str) -> Result<(), E> {
         if self.0[index / 64] & (1u64 << (index % 64)) == 0 {
-            return Err(E::missing_field(name));
+            return Err(missing(name));
         }
         Ok(())
     }
+}
+
+// The two errors out of line: inlined, each field of each generated `fill` carried its own
+// copy of the message's formatting.
+#[cold]
+#[inline(never)]
+fn duplicate<E: de::Error>(name: &'static str) -> E {
+    E::duplicate_field(name)
+}
+
+#[cold]
+#[inline(never)]
+fn missing<E: de::Error>(name: &'static str) -> E {
+    E::missing_field(name)
 }
