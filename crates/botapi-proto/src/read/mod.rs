@@ -72,7 +72,16 @@ impl<'de> Reader<'de> {
     }
 
     /// Checks that only whitespace is left.
+    #[inline]
     pub(crate) fn end(&mut self) -> Result<(), ReadError> {
+        if self.index == self.text.len() {
+            return Ok(());
+        }
+        self.end_after_whitespace()
+    }
+
+    #[inline(never)]
+    fn end_after_whitespace(&mut self) -> Result<(), ReadError> {
         match self.peek() {
             None => Ok(()),
             Some(_) => Err(self.peek_error(ReadErrorKind::Syntax, "trailing characters")),
