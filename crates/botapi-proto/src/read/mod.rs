@@ -197,8 +197,7 @@ impl<'de> Reader<'de> {
 
     #[inline]
     fn end_seq(&mut self) -> Result<(), ReadError> {
-        if self.text.as_bytes().get(self.index) == Some(&b']') {
-            self.eat();
+        if self.take(b']') {
             return Ok(());
         }
         self.end_seq_after_whitespace()
@@ -228,8 +227,7 @@ impl<'de> Reader<'de> {
 
     #[inline]
     fn end_map(&mut self) -> Result<(), ReadError> {
-        if self.text.as_bytes().get(self.index) == Some(&b'}') {
-            self.eat();
+        if self.take(b'}') {
             return Ok(());
         }
         self.end_map_after_whitespace()
