@@ -65,6 +65,8 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
 pub(super) struct Entries<'r, 'de> {
     pub(super) reader: &'r mut Reader<'de>,
     pub(super) first: bool,
+    /// The `:` after the key just read was right after it, and is taken.
+    pub(super) colon: bool,
 }
 
 impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
@@ -82,9 +84,11 @@ impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
         match next {
             Some(b'"') => {
                 let key = seed.deserialize(Key(&mut *reader))?;
-                // The colon is read with the key, once, rather than in `next_value_seed`,
-                // which is inlined at every field of every generated `fill`.
-                reader.colon()?;
+                // The usual `:` right after the key is taken here, once, rather than in
+                // `next_value_seed`, which is inlined at every field of every generated
+                // `fill`. Anything else is left for the value, so that errors come in
+                // serde_json's order (a repeated key before a missing colon).
+                self.colon = reader.take(b':');
                 Ok(Some(key))
             }
             Some(b'}') => Err(reader.peek_error(ReadErrorKind::Syntax, "trailing comma")),
@@ -93,8 +97,11 @@ impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
         }
     }
 
-    // The key's colon is already read (`next_key_seed`).
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, ReadError> {
+        if !self.colon {
+            self.reader.colon_after_whitespace()?;
+        }
+        self.colon = false;
         seed.deserialize(&mut *self.reader)
     }
 }

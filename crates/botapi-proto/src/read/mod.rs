@@ -187,6 +187,7 @@ impl<'de> Reader<'de> {
         let value = visitor.visit_map(Entries {
             reader: self,
             first: true,
+            colon: false,
         });
         self.depth += 1;
         match value {

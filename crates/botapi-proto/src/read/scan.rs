@@ -510,7 +510,7 @@ impl<'de> Reader<'de> {
     // field of every generated `fill`.
     #[cold]
     #[inline(never)]
-    fn colon_after_whitespace(&mut self) -> Result<(), ReadError> {
+    pub(super) fn colon_after_whitespace(&mut self) -> Result<(), ReadError> {
         match self.peek() {
             Some(b':') => {
                 self.eat();

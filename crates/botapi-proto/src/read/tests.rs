@@ -136,6 +136,10 @@ fn structure_and_whitespace_read_as_serde_json_reads_them() {
         "{\"a\"  ",
         "{\"a\" \r x}",
         "{\"a\":1,\"b\" }",
+        // A repeated key with no colon after it: the repeat is reported first, as serde_json
+        // (and a derived `Deserialize`) report it.
+        "{\"ok\":true,\"result\":{\"id\":1,\"id\" 2}}",
+        "{\"ok\":true,\"result\":{\"id\":1,\"is_bot\" \n: true,\"id\"\t2}}",
         "{\"a\":1}}",
         "[1] x",
         "{} {}",
