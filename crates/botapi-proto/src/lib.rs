@@ -98,6 +98,7 @@ mod defaults;
 mod encode;
 mod error;
 mod generated;
+mod held;
 mod input_file;
 mod json_path;
 mod method;

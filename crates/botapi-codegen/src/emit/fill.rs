@@ -147,6 +147,14 @@ fn read(model: &Model, f: &Field) -> String {
                 "src.boxed_option()?".to_owned()
             }
         }
+        // A list of structs or unions is read with its partial list held (see `ListSeed`).
+        Ty::Array(item) if matches!(**item, Ty::Named(_)) => {
+            if f.required {
+                "src.list()?".to_owned()
+            } else {
+                "src.list_option()?".to_owned()
+            }
+        }
         _ => "src.value()?".to_owned(),
     }
 }

@@ -143,15 +143,19 @@ fn deserialize(u: &Parts<'_>, file: &mut File) {
     file.line("fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {");
     file.line("use serde::de::Error as _;");
     file.line(&format!("let mut {id} = None;"));
-    file.line("let mut kind = None;");
-    file.line("let mut unknown = None;");
+    // Held: an update read before a later error is dropped out of line, so the drop glue
+    // of every kind stays out of this visitor.
+    file.line("let mut kind = wire::Held::empty();");
+    file.line("let mut unknown = wire::Held::empty();");
     file.line("while let Some(wire::Key(key)) = map.next_key::<wire::Key<'de>>()? {");
     file.line(&format!(
         "if key == {} {{\n{id} = Some(map.next_value()?);\ncontinue;\n}}",
         lit(&u.id.name)
     ));
-    file.line("if kind.is_some() {\nmap.next_value::<serde::de::IgnoredAny>()?;\ncontinue;\n}");
-    file.line("kind = Some(match &*key {");
+    file.line(
+        "if kind.slot().is_some() {\nmap.next_value::<serde::de::IgnoredAny>()?;\ncontinue;\n}",
+    );
+    file.line("wire::fill::put(kind.slot(), Some(match &*key {");
     for k in &u.kinds {
         // A boxed kind is read straight into its box.
         let read = if k.boxed {
@@ -165,12 +169,12 @@ fn deserialize(u: &Parts<'_>, file: &mut File) {
             upper_camel(&k.name)
         ));
     }
-    file.line("_ => {\nlet value = map.next_value()?;\nif unknown.is_none() {\nunknown = Some(UpdateKind::Unknown { name: key.into_owned(), value });\n}\ncontinue;\n}");
-    file.line("});\n}");
+    file.line("_ => {\nlet value = map.next_value()?;\nif unknown.slot().is_none() {\nwire::fill::put(unknown.slot(), Some(UpdateKind::Unknown { name: key.into_owned(), value }));\n}\ncontinue;\n}");
+    file.line("}));\n}");
     file.line(&format!(
         "let {id} = {id}.ok_or_else(|| A::Error::missing_field({}))?;",
         lit(&u.id.name)
     ));
-    file.line("let kind = kind.or(unknown).unwrap_or(UpdateKind::Empty);");
+    file.line("let kind = match kind.take() {\nSome(kind) => kind,\nNone => unknown.take().unwrap_or_else(|| UpdateKind::Empty),\n};");
     file.line(&format!("Ok({} {{ {id}, kind }})\n}}\n}}\n", u.s.name));
 }

@@ -27,6 +27,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::error::{DecodeError, MalformedKind, ResponseParameters};
+use crate::held::Held;
 use crate::poll;
 use crate::read::{ReadError, ReadErrorKind, Reader};
 use crate::token::Token;
@@ -132,26 +133,27 @@ pub(crate) fn decode<R: DeserializeOwned>(
     if status.is_success()
         && let Some(plain) = unescape::non_ascii(text)
     {
-        let mut result = None;
+        let mut result = Held::empty();
         if let (Ok(Envelope { ok: true, .. }), false) =
-            poll::optimistic(|| read_envelope(&plain, &mut result))
-            && let Some(result) = result
+            poll::optimistic(|| read_envelope(&plain, result.slot()))
+            && let Some(result) = result.slot().take()
         {
             return Ok(result);
         }
     }
-    let mut result = None;
-    let parsed = match poll::optimistic(|| read_envelope(text, &mut result)) {
+    // Held: a result read before a later error is dropped out of line (see `held`).
+    let mut result = Held::empty();
+    let parsed = match poll::optimistic(|| read_envelope(text, result.slot())) {
         // A batch of updates where one does not fit: read it again, update by update.
         (Err(e), true) if e.kind() == ReadErrorKind::Data => {
-            result = None;
-            read_envelope(text, &mut result)
+            result = Held::empty();
+            read_envelope(text, result.slot())
         }
         (parsed, _) => parsed,
     };
     // `result` is touched only on success: moving a large empty slot costs a copy of it.
     match parsed {
-        Ok(Envelope { ok: true, .. }) => match result {
+        Ok(Envelope { ok: true, .. }) => match result.take() {
             Some(result) => Ok(result),
             None => Err(ctx.malformed(MalformedKind::MissingResult, None, None, String::new())),
         },
@@ -274,7 +276,9 @@ impl<'de, R: Deserialize<'de>> Visitor<'de> for EnvelopeSeed<'_, R> {
                 }
                 "result" => {
                     first(0, "result")?;
-                    *self.0 = map.next_value()?;
+                    // The slot is empty (a repeat was refused above): writing over it
+                    // needs no drop, and the drop glue of `R` stays out of this reader.
+                    crate::types::wire::fill::put(self.0, map.next_value()?);
                 }
                 "error_code" => {
                     first(1, "error_code")?;

@@ -33,6 +33,8 @@ use access::{Elements, Entries, RawEntry, UnitVariant, Variant};
 pub(crate) use error::{ReadError, ReadErrorKind};
 use scan::{Number, Text};
 
+use crate::held::Held;
+
 /// serde_json's name for a `RawValue` asked of a deserializer.
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
@@ -43,9 +45,9 @@ const DEPTH: u8 = 128;
 /// whitespace around it.
 pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T, ReadError> {
     let mut reader = Reader::new(text);
-    let value = T::deserialize(&mut reader)?;
+    let value = Held::new(T::deserialize(&mut reader)?);
     reader.end()?;
-    Ok(value)
+    Ok(value.into_inner())
 }
 
 /// A position in a JSON text, read with serde.
@@ -159,7 +161,11 @@ impl<'de> Reader<'de> {
         });
         self.depth += 1;
         match value {
-            Ok(value) => self.end_seq().map(|()| value),
+            Ok(value) => {
+                let value = Held::new(value);
+                self.end_seq()?;
+                Ok(value.into_inner())
+            }
             Err(e) => Err(self.failed_seq(e)),
         }
     }
@@ -191,7 +197,11 @@ impl<'de> Reader<'de> {
         });
         self.depth += 1;
         match value {
-            Ok(value) => self.end_map().map(|()| value),
+            Ok(value) => {
+                let value = Held::new(value);
+                self.end_map()?;
+                Ok(value.into_inner())
+            }
             Err(e) => Err(self.failed_map(e)),
         }
     }

@@ -909,7 +909,7 @@ impl wire::Fill for ChatFullInfo {
                 }
                 "available_reactions" => {
                     seen.first(18, "available_reactions")?;
-                    wire::fill::put(&mut self.available_reactions, src.value()?);
+                    wire::fill::put(&mut self.available_reactions, src.list_option()?);
                 }
                 "background_custom_emoji_id" => {
                     seen.first(19, "background_custom_emoji_id")?;
@@ -1951,7 +1951,7 @@ impl wire::Fill for Message {
                 }
                 "entities" => {
                     seen.first(34, "entities")?;
-                    wire::fill::put(&mut self.entities, src.value()?);
+                    wire::fill::put(&mut self.entities, src.list_option()?);
                 }
                 "link_preview_options" => {
                     seen.first(35, "link_preview_options")?;
@@ -1991,7 +1991,7 @@ impl wire::Fill for Message {
                 }
                 "photo" => {
                     seen.first(44, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    wire::fill::put(&mut self.photo, src.list_option()?);
                 }
                 "sticker" => {
                     seen.first(45, "sticker")?;
@@ -2019,7 +2019,7 @@ impl wire::Fill for Message {
                 }
                 "caption_entities" => {
                     seen.first(51, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(52, "show_caption_above_media")?;
@@ -2059,7 +2059,7 @@ impl wire::Fill for Message {
                 }
                 "new_chat_members" => {
                     seen.first(61, "new_chat_members")?;
-                    wire::fill::put(&mut self.new_chat_members, src.value()?);
+                    wire::fill::put(&mut self.new_chat_members, src.list_option()?);
                 }
                 "left_chat_member" => {
                     seen.first(62, "left_chat_member")?;
@@ -2079,7 +2079,7 @@ impl wire::Fill for Message {
                 }
                 "new_chat_photo" => {
                     seen.first(66, "new_chat_photo")?;
-                    wire::fill::put(&mut self.new_chat_photo, src.value()?);
+                    wire::fill::put(&mut self.new_chat_photo, src.list_option()?);
                 }
                 "delete_chat_photo" => {
                     seen.first(67, "delete_chat_photo")?;
@@ -2716,7 +2716,7 @@ impl wire::Fill for TextQuote {
                 }
                 "entities" => {
                     seen.first(1, "entities")?;
-                    wire::fill::put(&mut self.entities, src.value()?);
+                    wire::fill::put(&mut self.entities, src.list_option()?);
                 }
                 "position" => {
                     seen.first(2, "position")?;
@@ -2963,7 +2963,7 @@ impl wire::Fill for ExternalReplyInfo {
                 }
                 "photo" => {
                     seen.first(9, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    wire::fill::put(&mut self.photo, src.list_option()?);
                 }
                 "sticker" => {
                     seen.first(10, "sticker")?;
@@ -3207,7 +3207,7 @@ impl wire::Fill for ReplyParameters {
                 }
                 "quote_entities" => {
                     seen.first(6, "quote_entities")?;
-                    wire::fill::put(&mut self.quote_entities, src.value()?);
+                    wire::fill::put(&mut self.quote_entities, src.list_option()?);
                 }
                 "quote_position" => {
                     seen.first(7, "quote_position")?;
@@ -4288,7 +4288,7 @@ impl wire::Fill for LivePhoto {
             match &*key {
                 "photo" => {
                     seen.first(0, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    wire::fill::put(&mut self.photo, src.list_option()?);
                 }
                 "file_id" => {
                     seen.first(1, "file_id")?;
@@ -4631,7 +4631,7 @@ impl wire::Fill for Video {
                 }
                 "cover" => {
                     seen.first(6, "cover")?;
-                    wire::fill::put(&mut self.cover, src.value()?);
+                    wire::fill::put(&mut self.cover, src.list_option()?);
                 }
                 "start_timestamp" => {
                     seen.first(7, "start_timestamp")?;
@@ -4639,7 +4639,7 @@ impl wire::Fill for Video {
                 }
                 "qualities" => {
                     seen.first(8, "qualities")?;
-                    wire::fill::put(&mut self.qualities, src.value()?);
+                    wire::fill::put(&mut self.qualities, src.list_option()?);
                 }
                 "file_name" => {
                     seen.first(9, "file_name")?;
@@ -4916,7 +4916,7 @@ impl wire::Fill for PaidMediaInfo {
                 }
                 "paid_media" => {
                     seen.first(1, "paid_media")?;
-                    wire::fill::put(&mut self.paid_media, src.value()?);
+                    wire::fill::put(&mut self.paid_media, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -5108,7 +5108,7 @@ impl wire::Fill for PaidMediaPhoto {
             match &*key {
                 "photo" => {
                     seen.first(0, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    wire::fill::put(&mut self.photo, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -5568,7 +5568,7 @@ impl wire::Fill for PollMedia {
                 }
                 "photo" => {
                     seen.first(6, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    wire::fill::put(&mut self.photo, src.list_option()?);
                 }
                 "sticker" => {
                     seen.first(7, "sticker")?;
@@ -5970,7 +5970,7 @@ impl wire::Fill for PollOption {
                 }
                 "text_entities" => {
                     seen.first(2, "text_entities")?;
-                    wire::fill::put(&mut self.text_entities, src.value()?);
+                    wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
                 "media" => {
                     seen.first(3, "media")?;
@@ -6082,7 +6082,7 @@ impl wire::Fill for InputPollOption {
                 }
                 "text_entities" => {
                     seen.first(2, "text_entities")?;
-                    wire::fill::put(&mut self.text_entities, src.value()?);
+                    wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
                 "media" => {
                     seen.first(3, "media")?;
@@ -6380,11 +6380,11 @@ impl wire::Fill for Poll {
                 }
                 "question_entities" => {
                     seen.first(2, "question_entities")?;
-                    wire::fill::put(&mut self.question_entities, src.value()?);
+                    wire::fill::put(&mut self.question_entities, src.list_option()?);
                 }
                 "options" => {
                     seen.first(3, "options")?;
-                    wire::fill::put(&mut self.options, src.value()?);
+                    wire::fill::put(&mut self.options, src.list()?);
                 }
                 "total_voter_count" => {
                     seen.first(4, "total_voter_count")?;
@@ -6428,7 +6428,7 @@ impl wire::Fill for Poll {
                 }
                 "explanation_entities" => {
                     seen.first(14, "explanation_entities")?;
-                    wire::fill::put(&mut self.explanation_entities, src.value()?);
+                    wire::fill::put(&mut self.explanation_entities, src.list_option()?);
                 }
                 "explanation_media" => {
                     seen.first(15, "explanation_media")?;
@@ -6448,7 +6448,7 @@ impl wire::Fill for Poll {
                 }
                 "description_entities" => {
                     seen.first(19, "description_entities")?;
-                    wire::fill::put(&mut self.description_entities, src.value()?);
+                    wire::fill::put(&mut self.description_entities, src.list_option()?);
                 }
                 "media" => {
                     seen.first(20, "media")?;
@@ -6544,7 +6544,7 @@ impl wire::Fill for ChecklistTask {
                 }
                 "text_entities" => {
                     seen.first(2, "text_entities")?;
-                    wire::fill::put(&mut self.text_entities, src.value()?);
+                    wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
                 "completed_by_user" => {
                     seen.first(3, "completed_by_user")?;
@@ -6636,11 +6636,11 @@ impl wire::Fill for Checklist {
                 }
                 "title_entities" => {
                     seen.first(1, "title_entities")?;
-                    wire::fill::put(&mut self.title_entities, src.value()?);
+                    wire::fill::put(&mut self.title_entities, src.list_option()?);
                 }
                 "tasks" => {
                     seen.first(2, "tasks")?;
-                    wire::fill::put(&mut self.tasks, src.value()?);
+                    wire::fill::put(&mut self.tasks, src.list()?);
                 }
                 "others_can_add_tasks" => {
                     seen.first(3, "others_can_add_tasks")?;
@@ -6736,7 +6736,7 @@ impl wire::Fill for InputChecklistTask {
                 }
                 "text_entities" => {
                     seen.first(3, "text_entities")?;
-                    wire::fill::put(&mut self.text_entities, src.value()?);
+                    wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -6861,11 +6861,11 @@ impl wire::Fill for InputChecklist {
                 }
                 "title_entities" => {
                     seen.first(2, "title_entities")?;
-                    wire::fill::put(&mut self.title_entities, src.value()?);
+                    wire::fill::put(&mut self.title_entities, src.list_option()?);
                 }
                 "tasks" => {
                     seen.first(3, "tasks")?;
-                    wire::fill::put(&mut self.tasks, src.value()?);
+                    wire::fill::put(&mut self.tasks, src.list()?);
                 }
                 "others_can_add_tasks" => {
                     seen.first(4, "others_can_add_tasks")?;

@@ -755,7 +755,7 @@ impl wire::Fill for PollOptionAdded {
                 }
                 "option_text_entities" => {
                     seen.first(3, "option_text_entities")?;
-                    wire::fill::put(&mut self.option_text_entities, src.value()?);
+                    wire::fill::put(&mut self.option_text_entities, src.list_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -840,7 +840,7 @@ impl wire::Fill for PollOptionDeleted {
                 }
                 "option_text_entities" => {
                     seen.first(3, "option_text_entities")?;
-                    wire::fill::put(&mut self.option_text_entities, src.value()?);
+                    wire::fill::put(&mut self.option_text_entities, src.list_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -1725,7 +1725,7 @@ impl wire::Fill for ChecklistTasksAdded {
                 }
                 "tasks" => {
                     seen.first(1, "tasks")?;
-                    wire::fill::put(&mut self.tasks, src.value()?);
+                    wire::fill::put(&mut self.tasks, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -2224,7 +2224,7 @@ impl wire::Fill for SharedUser {
                 }
                 "photo" => {
                     seen.first(4, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    wire::fill::put(&mut self.photo, src.list_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -2282,7 +2282,7 @@ impl wire::Fill for UsersShared {
                 }
                 "users" => {
                     seen.first(1, "users")?;
-                    wire::fill::put(&mut self.users, src.value()?);
+                    wire::fill::put(&mut self.users, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -2368,7 +2368,7 @@ impl wire::Fill for ChatShared {
                 }
                 "photo" => {
                     seen.first(4, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    wire::fill::put(&mut self.photo, src.list_option()?);
                 }
                 _ => src.skip()?,
             }
@@ -2609,7 +2609,7 @@ impl wire::Fill for VideoChatParticipantsInvited {
             match &*key {
                 "users" => {
                     seen.first(0, "users")?;
-                    wire::fill::put(&mut self.users, src.value()?);
+                    wire::fill::put(&mut self.users, src.list()?);
                 }
                 _ => src.skip()?,
             }

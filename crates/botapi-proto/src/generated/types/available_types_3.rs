@@ -201,7 +201,7 @@ impl wire::Fill for Giveaway {
             match &*key {
                 "chats" => {
                     seen.first(0, "chats")?;
-                    wire::fill::put(&mut self.chats, src.value()?);
+                    wire::fill::put(&mut self.chats, src.list()?);
                 }
                 "winners_selection_date" => {
                     seen.first(1, "winners_selection_date")?;
@@ -370,7 +370,7 @@ impl wire::Fill for GiveawayWinners {
                 }
                 "winners" => {
                     seen.first(4, "winners")?;
-                    wire::fill::put(&mut self.winners, src.value()?);
+                    wire::fill::put(&mut self.winners, src.list()?);
                 }
                 "additional_chat_count" => {
                     seen.first(5, "additional_chat_count")?;
@@ -1000,7 +1000,7 @@ impl wire::Fill for UserProfileAudios {
                 }
                 "audios" => {
                     seen.first(1, "audios")?;
-                    wire::fill::put(&mut self.audios, src.value()?);
+                    wire::fill::put(&mut self.audios, src.list()?);
                 }
                 _ => src.skip()?,
             }

@@ -54,7 +54,7 @@ impl wire::Fill for BusinessOpeningHours {
                 }
                 "opening_hours" => {
                     seen.first(1, "opening_hours")?;
-                    wire::fill::put(&mut self.opening_hours, src.value()?);
+                    wire::fill::put(&mut self.opening_hours, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -1455,11 +1455,11 @@ impl wire::Fill for MessageReactionUpdated {
                 }
                 "old_reaction" => {
                     seen.first(5, "old_reaction")?;
-                    wire::fill::put(&mut self.old_reaction, src.value()?);
+                    wire::fill::put(&mut self.old_reaction, src.list()?);
                 }
                 "new_reaction" => {
                     seen.first(6, "new_reaction")?;
-                    wire::fill::put(&mut self.new_reaction, src.value()?);
+                    wire::fill::put(&mut self.new_reaction, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -1540,7 +1540,7 @@ impl wire::Fill for MessageReactionCountUpdated {
                 }
                 "reactions" => {
                     seen.first(3, "reactions")?;
-                    wire::fill::put(&mut self.reactions, src.value()?);
+                    wire::fill::put(&mut self.reactions, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -1922,7 +1922,7 @@ impl wire::Fill for Gifts {
             match &*key {
                 "gifts" => {
                     seen.first(0, "gifts")?;
-                    wire::fill::put(&mut self.gifts, src.value()?);
+                    wire::fill::put(&mut self.gifts, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -2634,7 +2634,7 @@ impl wire::Fill for GiftInfo {
                 }
                 "entities" => {
                     seen.first(7, "entities")?;
-                    wire::fill::put(&mut self.entities, src.value()?);
+                    wire::fill::put(&mut self.entities, src.list_option()?);
                 }
                 "is_private" => {
                     seen.first(8, "is_private")?;
@@ -2759,7 +2759,7 @@ impl wire::Fill for UniqueGiftInfo {
                 }
                 "entities" => {
                     seen.first(3, "entities")?;
-                    wire::fill::put(&mut self.entities, src.value()?);
+                    wire::fill::put(&mut self.entities, src.list_option()?);
                 }
                 "is_private" => {
                     seen.first(4, "is_private")?;
@@ -3025,7 +3025,7 @@ impl wire::Fill for OwnedGiftRegular {
                 }
                 "entities" => {
                     seen.first(5, "entities")?;
-                    wire::fill::put(&mut self.entities, src.value()?);
+                    wire::fill::put(&mut self.entities, src.list_option()?);
                 }
                 "is_private" => {
                     seen.first(6, "is_private")?;
@@ -3266,7 +3266,7 @@ impl wire::Fill for OwnedGifts {
                 }
                 "gifts" => {
                     seen.first(1, "gifts")?;
-                    wire::fill::put(&mut self.gifts, src.value()?);
+                    wire::fill::put(&mut self.gifts, src.list()?);
                 }
                 "next_offset" => {
                     seen.first(2, "next_offset")?;
@@ -3329,7 +3329,7 @@ impl wire::Fill for BotAccessSettings {
                 }
                 "added_users" => {
                     seen.first(1, "added_users")?;
-                    wire::fill::put(&mut self.added_users, src.value()?);
+                    wire::fill::put(&mut self.added_users, src.list_option()?);
                 }
                 _ => src.skip()?,
             }

@@ -1046,7 +1046,7 @@ impl wire::Fill for UserChatBoosts {
             match &*key {
                 "boosts" => {
                     seen.first(0, "boosts")?;
-                    wire::fill::put(&mut self.boosts, src.value()?);
+                    wire::fill::put(&mut self.boosts, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -1971,7 +1971,7 @@ impl wire::Fill for InputMediaAnimation {
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(5, "show_caption_above_media")?;
@@ -2195,7 +2195,7 @@ impl wire::Fill for InputMediaAudio {
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "duration" => {
                     seen.first(5, "duration")?;
@@ -2381,7 +2381,7 @@ impl wire::Fill for InputMediaDocument {
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "disable_content_type_detection" => {
                     seen.first(5, "disable_content_type_detection")?;
@@ -2630,7 +2630,7 @@ impl wire::Fill for InputMediaLivePhoto {
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(5, "show_caption_above_media")?;
@@ -2906,7 +2906,7 @@ impl wire::Fill for InputMediaPhoto {
                 }
                 "caption_entities" => {
                     seen.first(3, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(4, "show_caption_above_media")?;
@@ -3472,7 +3472,7 @@ impl wire::Fill for InputMediaVideo {
                 }
                 "caption_entities" => {
                     seen.first(6, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(7, "show_caption_above_media")?;
@@ -3658,7 +3658,7 @@ impl wire::Fill for InputMediaVoiceNote {
                 }
                 "caption_entities" => {
                     seen.first(3, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "duration" => {
                     seen.first(4, "duration")?;

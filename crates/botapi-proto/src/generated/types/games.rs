@@ -84,7 +84,7 @@ impl wire::Fill for Game {
                 }
                 "photo" => {
                     seen.first(2, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    wire::fill::put(&mut self.photo, src.list()?);
                 }
                 "text" => {
                     seen.first(3, "text")?;
@@ -92,7 +92,7 @@ impl wire::Fill for Game {
                 }
                 "text_entities" => {
                     seen.first(4, "text_entities")?;
-                    wire::fill::put(&mut self.text_entities, src.value()?);
+                    wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
                 "animation" => {
                     seen.first(5, "animation")?;

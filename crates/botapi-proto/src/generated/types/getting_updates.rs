@@ -225,109 +225,120 @@ impl<'de> serde::de::Visitor<'de> for UpdateVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         use serde::de::Error as _;
         let mut update_id = None;
-        let mut kind = None;
-        let mut unknown = None;
+        let mut kind = wire::Held::empty();
+        let mut unknown = wire::Held::empty();
         while let Some(wire::Key(key)) = map.next_key::<wire::Key<'de>>()? {
             if key == "update_id" {
                 update_id = Some(map.next_value()?);
                 continue;
             }
-            if kind.is_some() {
+            if kind.slot().is_some() {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 continue;
             }
-            kind = Some(match &*key {
-                "message" => UpdateKind::Message(map.next_value_seed(wire::fill::BoxSeed::new())?),
-                "edited_message" => {
-                    UpdateKind::EditedMessage(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "channel_post" => {
-                    UpdateKind::ChannelPost(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "edited_channel_post" => {
-                    UpdateKind::EditedChannelPost(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "business_connection" => {
-                    UpdateKind::BusinessConnection(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "business_message" => {
-                    UpdateKind::BusinessMessage(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "edited_business_message" => UpdateKind::EditedBusinessMessage(
-                    map.next_value_seed(wire::fill::BoxSeed::new())?,
-                ),
-                "deleted_business_messages" => UpdateKind::DeletedBusinessMessages(
-                    map.next_value_seed(wire::fill::BoxSeed::new())?,
-                ),
-                "guest_message" => {
-                    UpdateKind::GuestMessage(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "message_reaction" => {
-                    UpdateKind::MessageReaction(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "message_reaction_count" => UpdateKind::MessageReactionCount(
-                    map.next_value_seed(wire::fill::BoxSeed::new())?,
-                ),
-                "inline_query" => {
-                    UpdateKind::InlineQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "chosen_inline_result" => {
-                    UpdateKind::ChosenInlineResult(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "callback_query" => {
-                    UpdateKind::CallbackQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "shipping_query" => {
-                    UpdateKind::ShippingQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "pre_checkout_query" => {
-                    UpdateKind::PreCheckoutQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "purchased_paid_media" => {
-                    UpdateKind::PurchasedPaidMedia(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "poll" => UpdateKind::Poll(map.next_value_seed(wire::fill::BoxSeed::new())?),
-                "poll_answer" => {
-                    UpdateKind::PollAnswer(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "my_chat_member" => {
-                    UpdateKind::MyChatMember(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "chat_member" => {
-                    UpdateKind::ChatMember(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "chat_join_request" => {
-                    UpdateKind::ChatJoinRequest(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "chat_boost" => {
-                    UpdateKind::ChatBoost(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "removed_chat_boost" => {
-                    UpdateKind::RemovedChatBoost(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "managed_bot" => {
-                    UpdateKind::ManagedBot(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "subscription" => {
-                    UpdateKind::Subscription(map.next_value_seed(wire::fill::BoxSeed::new())?)
-                }
-                "stopped_message_generation" => UpdateKind::StoppedMessageGeneration(
-                    map.next_value_seed(wire::fill::BoxSeed::new())?,
-                ),
-                _ => {
-                    let value = map.next_value()?;
-                    if unknown.is_none() {
-                        unknown = Some(UpdateKind::Unknown {
-                            name: key.into_owned(),
-                            value,
-                        });
+            wire::fill::put(
+                kind.slot(),
+                Some(match &*key {
+                    "message" => {
+                        UpdateKind::Message(map.next_value_seed(wire::fill::BoxSeed::new())?)
                     }
-                    continue;
-                }
-            });
+                    "edited_message" => {
+                        UpdateKind::EditedMessage(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "channel_post" => {
+                        UpdateKind::ChannelPost(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "edited_channel_post" => UpdateKind::EditedChannelPost(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "business_connection" => UpdateKind::BusinessConnection(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "business_message" => UpdateKind::BusinessMessage(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "edited_business_message" => UpdateKind::EditedBusinessMessage(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "deleted_business_messages" => UpdateKind::DeletedBusinessMessages(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "guest_message" => {
+                        UpdateKind::GuestMessage(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "message_reaction" => UpdateKind::MessageReaction(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "message_reaction_count" => UpdateKind::MessageReactionCount(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "inline_query" => {
+                        UpdateKind::InlineQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "chosen_inline_result" => UpdateKind::ChosenInlineResult(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "callback_query" => {
+                        UpdateKind::CallbackQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "shipping_query" => {
+                        UpdateKind::ShippingQuery(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "pre_checkout_query" => UpdateKind::PreCheckoutQuery(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "purchased_paid_media" => UpdateKind::PurchasedPaidMedia(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "poll" => UpdateKind::Poll(map.next_value_seed(wire::fill::BoxSeed::new())?),
+                    "poll_answer" => {
+                        UpdateKind::PollAnswer(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "my_chat_member" => {
+                        UpdateKind::MyChatMember(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "chat_member" => {
+                        UpdateKind::ChatMember(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "chat_join_request" => UpdateKind::ChatJoinRequest(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "chat_boost" => {
+                        UpdateKind::ChatBoost(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "removed_chat_boost" => UpdateKind::RemovedChatBoost(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    "managed_bot" => {
+                        UpdateKind::ManagedBot(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "subscription" => {
+                        UpdateKind::Subscription(map.next_value_seed(wire::fill::BoxSeed::new())?)
+                    }
+                    "stopped_message_generation" => UpdateKind::StoppedMessageGeneration(
+                        map.next_value_seed(wire::fill::BoxSeed::new())?,
+                    ),
+                    _ => {
+                        let value = map.next_value()?;
+                        if unknown.slot().is_none() {
+                            wire::fill::put(
+                                unknown.slot(),
+                                Some(UpdateKind::Unknown {
+                                    name: key.into_owned(),
+                                    value,
+                                }),
+                            );
+                        }
+                        continue;
+                    }
+                }),
+            );
         }
         let update_id = update_id.ok_or_else(|| A::Error::missing_field("update_id"))?;
-        let kind = kind.or(unknown).unwrap_or(UpdateKind::Empty);
+        let kind = match kind.take() {
+            Some(kind) => kind,
+            None => unknown.take().unwrap_or_else(|| UpdateKind::Empty),
+        };
         Ok(Update { update_id, kind })
     }
 }

@@ -990,7 +990,7 @@ impl wire::Fill for InlineQueryResultPhoto {
                 }
                 "caption_entities" => {
                     seen.first(9, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(10, "show_caption_above_media")?;
@@ -1309,7 +1309,7 @@ impl wire::Fill for InlineQueryResultGif {
                 }
                 "caption_entities" => {
                     seen.first(10, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(11, "show_caption_above_media")?;
@@ -1629,7 +1629,7 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
                 }
                 "caption_entities" => {
                     seen.first(10, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(11, "show_caption_above_media")?;
@@ -1937,7 +1937,7 @@ impl wire::Fill for InlineQueryResultVideo {
                 }
                 "caption_entities" => {
                     seen.first(7, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(8, "show_caption_above_media")?;
@@ -2200,7 +2200,7 @@ impl wire::Fill for InlineQueryResultAudio {
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "performer" => {
                     seen.first(6, "performer")?;
@@ -2427,7 +2427,7 @@ impl wire::Fill for InlineQueryResultVoice {
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "voice_duration" => {
                     seen.first(6, "voice_duration")?;
@@ -2694,7 +2694,7 @@ impl wire::Fill for InlineQueryResultDocument {
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "document_url" => {
                     seen.first(5, "document_url")?;
@@ -3899,7 +3899,7 @@ impl wire::Fill for InlineQueryResultCachedPhoto {
                 }
                 "caption_entities" => {
                     seen.first(6, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(7, "show_caption_above_media")?;
@@ -4128,7 +4128,7 @@ impl wire::Fill for InlineQueryResultCachedGif {
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(6, "show_caption_above_media")?;
@@ -4356,7 +4356,7 @@ impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(6, "show_caption_above_media")?;
@@ -4714,7 +4714,7 @@ impl wire::Fill for InlineQueryResultCachedDocument {
                 }
                 "caption_entities" => {
                     seen.first(6, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "reply_markup" => {
                     seen.first(7, "reply_markup")?;
@@ -4950,7 +4950,7 @@ impl wire::Fill for InlineQueryResultCachedVideo {
                 }
                 "caption_entities" => {
                     seen.first(6, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
                     seen.first(7, "show_caption_above_media")?;
@@ -5162,7 +5162,7 @@ impl wire::Fill for InlineQueryResultCachedVoice {
                 }
                 "caption_entities" => {
                     seen.first(5, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "reply_markup" => {
                     seen.first(6, "reply_markup")?;
@@ -5351,7 +5351,7 @@ impl wire::Fill for InlineQueryResultCachedAudio {
                 }
                 "caption_entities" => {
                     seen.first(4, "caption_entities")?;
-                    wire::fill::put(&mut self.caption_entities, src.value()?);
+                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "reply_markup" => {
                     seen.first(5, "reply_markup")?;
@@ -5605,7 +5605,7 @@ impl wire::Fill for InputTextMessageContent {
                 }
                 "entities" => {
                     seen.first(2, "entities")?;
-                    wire::fill::put(&mut self.entities, src.value()?);
+                    wire::fill::put(&mut self.entities, src.list_option()?);
                 }
                 "link_preview_options" => {
                     seen.first(3, "link_preview_options")?;
@@ -6371,7 +6371,7 @@ impl wire::Fill for InputInvoiceMessageContent {
                 }
                 "prices" => {
                     seen.first(5, "prices")?;
-                    wire::fill::put(&mut self.prices, src.value()?);
+                    wire::fill::put(&mut self.prices, src.list()?);
                 }
                 "max_tip_amount" => {
                     seen.first(6, "max_tip_amount")?;

@@ -409,7 +409,7 @@ impl wire::Fill for ShippingOption {
                 }
                 "prices" => {
                     seen.first(2, "prices")?;
-                    wire::fill::put(&mut self.prices, src.value()?);
+                    wire::fill::put(&mut self.prices, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -1489,7 +1489,7 @@ impl wire::Fill for TransactionPartnerUser {
                 }
                 "paid_media" => {
                     seen.first(5, "paid_media")?;
-                    wire::fill::put(&mut self.paid_media, src.value()?);
+                    wire::fill::put(&mut self.paid_media, src.list_option()?);
                 }
                 "paid_media_payload" => {
                     seen.first(6, "paid_media_payload")?;
@@ -1999,7 +1999,7 @@ impl wire::Fill for StarTransactions {
             match &*key {
                 "transactions" => {
                     seen.first(0, "transactions")?;
-                    wire::fill::put(&mut self.transactions, src.value()?);
+                    wire::fill::put(&mut self.transactions, src.list()?);
                 }
                 _ => src.skip()?,
             }

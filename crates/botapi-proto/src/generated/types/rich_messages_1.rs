@@ -48,7 +48,7 @@ impl wire::Fill for RichMessage {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "is_rtl" => {
                     seen.first(1, "is_rtl")?;
@@ -164,7 +164,7 @@ impl wire::Fill for InputRichMessage {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list_option()?);
                 }
                 "html" => {
                     seen.first(1, "html")?;
@@ -176,7 +176,7 @@ impl wire::Fill for InputRichMessage {
                 }
                 "media" => {
                     seen.first(3, "media")?;
-                    wire::fill::put(&mut self.media, src.value()?);
+                    wire::fill::put(&mut self.media, src.list_option()?);
                 }
                 "is_rtl" => {
                     seen.first(4, "is_rtl")?;
@@ -3137,7 +3137,7 @@ impl wire::Fill for RichBlockListItem {
                 }
                 "blocks" => {
                     seen.first(1, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "has_checkbox" => {
                     seen.first(2, "has_checkbox")?;
@@ -3904,7 +3904,7 @@ impl wire::Fill for RichBlockList {
             match &*key {
                 "items" => {
                     seen.first(0, "items")?;
-                    wire::fill::put(&mut self.items, src.value()?);
+                    wire::fill::put(&mut self.items, src.list()?);
                 }
                 _ => src.skip()?,
             }

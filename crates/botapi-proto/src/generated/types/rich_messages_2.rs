@@ -60,7 +60,7 @@ impl wire::Fill for RichBlockBlockQuotation {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "credit" => {
                     seen.first(1, "credit")?;
@@ -272,7 +272,7 @@ impl wire::Fill for RichBlockCollage {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
@@ -342,7 +342,7 @@ impl wire::Fill for RichBlockSlideshow {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
@@ -530,7 +530,7 @@ impl wire::Fill for RichBlockDetails {
                 }
                 "blocks" => {
                     seen.first(1, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "is_open" => {
                     seen.first(2, "is_open")?;
@@ -702,7 +702,7 @@ impl wire::Fill for RichBlockButtons {
             match &*key {
                 "buttons" => {
                     seen.first(0, "buttons")?;
-                    wire::fill::put(&mut self.buttons, src.value()?);
+                    wire::fill::put(&mut self.buttons, src.list()?);
                 }
                 "align" => {
                     seen.first(1, "align")?;
@@ -1003,7 +1003,7 @@ impl wire::Fill for RichBlockPhoto {
             match &*key {
                 "photo" => {
                     seen.first(0, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    wire::fill::put(&mut self.photo, src.list()?);
                 }
                 "has_spoiler" => {
                     seen.first(1, "has_spoiler")?;
@@ -1317,7 +1317,7 @@ impl wire::Fill for InputRichBlockListItem {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "has_checkbox" => {
                     seen.first(1, "has_checkbox")?;
@@ -2222,7 +2222,7 @@ impl wire::Fill for InputRichBlockList {
             match &*key {
                 "items" => {
                     seen.first(0, "items")?;
-                    wire::fill::put(&mut self.items, src.value()?);
+                    wire::fill::put(&mut self.items, src.list()?);
                 }
                 _ => src.skip()?,
             }
@@ -2309,7 +2309,7 @@ impl wire::Fill for InputRichBlockBlockQuotation {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "credit" => {
                     seen.first(1, "credit")?;
@@ -2575,7 +2575,7 @@ impl wire::Fill for InputRichBlockCollage {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
@@ -2667,7 +2667,7 @@ impl wire::Fill for InputRichBlockSlideshow {
             match &*key {
                 "blocks" => {
                     seen.first(0, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "caption" => {
                     seen.first(1, "caption")?;
@@ -2918,7 +2918,7 @@ impl wire::Fill for InputRichBlockDetails {
                 }
                 "blocks" => {
                     seen.first(1, "blocks")?;
-                    wire::fill::put(&mut self.blocks, src.value()?);
+                    wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 "is_open" => {
                     seen.first(2, "is_open")?;
@@ -3153,7 +3153,7 @@ impl wire::Fill for InputRichBlockButtons {
             match &*key {
                 "buttons" => {
                     seen.first(0, "buttons")?;
-                    wire::fill::put(&mut self.buttons, src.value()?);
+                    wire::fill::put(&mut self.buttons, src.list()?);
                 }
                 "align" => {
                     seen.first(1, "align")?;

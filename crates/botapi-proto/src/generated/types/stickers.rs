@@ -276,7 +276,7 @@ impl wire::Fill for StickerSet {
                 }
                 "stickers" => {
                     seen.first(3, "stickers")?;
-                    wire::fill::put(&mut self.stickers, src.value()?);
+                    wire::fill::put(&mut self.stickers, src.list()?);
                 }
                 "thumbnail" => {
                     seen.first(4, "thumbnail")?;

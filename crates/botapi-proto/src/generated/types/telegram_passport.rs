@@ -49,7 +49,7 @@ impl wire::Fill for PassportData {
             match &*key {
                 "data" => {
                     seen.first(0, "data")?;
-                    wire::fill::put(&mut self.data, src.value()?);
+                    wire::fill::put(&mut self.data, src.list()?);
                 }
                 "credentials" => {
                     seen.first(1, "credentials")?;
@@ -257,7 +257,7 @@ impl wire::Fill for EncryptedPassportElement {
                 }
                 "files" => {
                     seen.first(4, "files")?;
-                    wire::fill::put(&mut self.files, src.value()?);
+                    wire::fill::put(&mut self.files, src.list_option()?);
                 }
                 "front_side" => {
                     seen.first(5, "front_side")?;
@@ -273,7 +273,7 @@ impl wire::Fill for EncryptedPassportElement {
                 }
                 "translation" => {
                     seen.first(8, "translation")?;
-                    wire::fill::put(&mut self.translation, src.value()?);
+                    wire::fill::put(&mut self.translation, src.list_option()?);
                 }
                 "hash" => {
                     seen.first(9, "hash")?;

@@ -13,9 +13,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use super::Key;
+use crate::held::Held;
 
 /// A struct the generator reads field by field.
 pub(crate) trait Fill: Sized {
@@ -50,6 +52,12 @@ pub(crate) trait Source<'de> {
     /// The value of the key just read, `null` as `None`, else filled in its box.
     fn boxed_option<T: Fill>(&mut self) -> Result<Option<Box<T>>, Self::Error>;
 
+    /// The value of the key just read, an array of structs or unions (see [`ListSeed`]).
+    fn list<T: DeserializeOwned>(&mut self) -> Result<Vec<T>, Self::Error>;
+
+    /// The same, `null` as `None`.
+    fn list_option<T: DeserializeOwned>(&mut self) -> Result<Option<Vec<T>>, Self::Error>;
+
     /// Skips the value of the key just read (a field this version does not know).
     fn skip(&mut self) -> Result<(), Self::Error>;
 }
@@ -58,18 +66,18 @@ pub(crate) trait Source<'de> {
 pub(crate) fn deserialize<'de, D: de::Deserializer<'de>, T: Fill>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    let mut out = T::placeholder();
-    deserializer.deserialize_struct(T::NAME, T::FIELDS, FillVisitor(&mut out))?;
-    Ok(out)
+    let mut out = Held::new(T::placeholder());
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, FillVisitor(out.get_mut()))?;
+    Ok(out.into_inner())
 }
 
 /// Reads `T` straight into its box.
 pub(crate) fn boxed<'de, D: de::Deserializer<'de>, T: Fill>(
     deserializer: D,
 ) -> Result<Box<T>, D::Error> {
-    let mut out = Box::write(Box::new_uninit(), T::placeholder());
-    deserializer.deserialize_struct(T::NAME, T::FIELDS, FillVisitor(&mut *out))?;
-    Ok(out)
+    let mut out = Held::new(Box::write(Box::new_uninit(), T::placeholder()));
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, FillVisitor(&mut **out.get_mut()))?;
+    Ok(out.into_inner())
 }
 
 /// Fills the value it holds from a map.
@@ -162,6 +170,91 @@ impl<'de, T: Fill> Visitor<'de> for OptionBoxSeed<T> {
     }
 }
 
+/// An array read as serde reads a `Vec`, but the partly read list is [`Held`]: its drop
+/// glue, and that of every struct in it, is compiled once in `discard` and not into each
+/// reader of a list.
+pub(crate) struct ListSeed<T>(PhantomData<fn() -> T>);
+
+impl<T> ListSeed<T> {
+    pub(crate) fn new() -> Self {
+        ListSeed(PhantomData)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListSeed<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ListSeed<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
+        read_list(seq)
+    }
+}
+
+/// The elements of `seq`, kept in a [`Held`] list while they are read.
+pub(crate) fn read_list<'de, T: Deserialize<'de>, A: de::SeqAccess<'de>>(
+    mut seq: A,
+) -> Result<Vec<T>, A::Error> {
+    let mut items = Held::new(Vec::new());
+    while let Some(item) = seq.next_element()? {
+        items.get_mut().push(item);
+    }
+    Ok(items.into_inner())
+}
+
+/// An optional [`ListSeed`]: `null` is `None`.
+pub(crate) struct OptionListSeed<T>(PhantomData<fn() -> T>);
+
+impl<T> OptionListSeed<T> {
+    pub(crate) fn new() -> Self {
+        OptionListSeed(PhantomData)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for OptionListSeed<T> {
+    type Value = Option<Vec<T>>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for OptionListSeed<T> {
+    type Value = Option<Vec<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        ListSeed::new().deserialize(deserializer).map(Some)
+    }
+}
+
 /// The live entries of an object.
 pub(crate) struct Live<A>(pub(crate) A);
 
@@ -182,6 +275,14 @@ impl<'de, A: MapAccess<'de>> Source<'de> for Live<A> {
 
     fn boxed_option<T: Fill>(&mut self) -> Result<Option<Box<T>>, A::Error> {
         self.0.next_value_seed(OptionBoxSeed::new())
+    }
+
+    fn list<T: DeserializeOwned>(&mut self) -> Result<Vec<T>, A::Error> {
+        self.0.next_value_seed(ListSeed::new())
+    }
+
+    fn list_option<T: DeserializeOwned>(&mut self) -> Result<Option<Vec<T>>, A::Error> {
+        self.0.next_value_seed(OptionListSeed::new())
     }
 
     fn skip(&mut self) -> Result<(), A::Error> {

@@ -19,6 +19,7 @@ use serde::de::{self, Visitor};
 
 use crate::CompactString;
 
+pub(crate) use crate::held::Held;
 pub(crate) use fill::{Fill, Source};
 pub(crate) use union::{Fields, Union};
 

@@ -17,7 +17,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::Key;
-use super::fill::{self, BoxSeed, Fill, OptionBoxSeed, Source};
+use super::fill::{self, BoxSeed, Fill, ListSeed, OptionBoxSeed, OptionListSeed, Source};
+use crate::held::Held;
 use crate::read::{self, ReadError, Reader};
 
 /// A union the generator reads by its tag (or by presence of fields, or by `date`).
@@ -85,12 +86,8 @@ impl<'de, U: TextUnion + DeserializeOwned> Visitor<'de> for TextUnionVisitor<U> 
         Ok(U::plain(v))
     }
 
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<U, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(U::concat(items))
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<U, A::Error> {
+        fill::read_list(seq).map(U::concat)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<U, A::Error> {
@@ -173,16 +170,16 @@ impl<'de, A: MapAccess<'de>> Fields<'de, A> {
 
     /// Reads the variant `T` by value.
     pub(crate) fn member<T: Fill>(&mut self) -> Result<T, A::Error> {
-        let mut out = T::placeholder();
-        self.fill(&mut out)?;
-        Ok(out)
+        let mut out = Held::new(T::placeholder());
+        self.fill(out.get_mut())?;
+        Ok(out.into_inner())
     }
 
     /// Reads the variant `T` into its box.
     pub(crate) fn boxed<T: Fill>(&mut self) -> Result<Box<T>, A::Error> {
-        let mut out = Box::write(Box::new_uninit(), T::placeholder());
-        self.fill(&mut *out)?;
-        Ok(out)
+        let mut out = Held::new(Box::write(Box::new_uninit(), T::placeholder()));
+        self.fill(&mut **out.get_mut())?;
+        Ok(out.into_inner())
     }
 
     fn fill<T: Fill>(&mut self, out: &mut T) -> Result<(), A::Error> {
@@ -231,12 +228,13 @@ impl<'de, A: MapAccess<'de>> Fields<'de, A> {
     /// union, where a path-tracking reader would put it, instead of in the middle.
     fn finish<U>(mut self, read: Result<U, A::Error>) -> Result<U, A::Error> {
         let drain = read.is_ok() || self.failed_early;
+        let read = Held::new(read);
         if drain {
             while self.live_key()?.is_some() {
                 self.map.next_value::<IgnoredAny>()?;
             }
         }
-        read
+        read.into_inner()
     }
 }
 
@@ -288,6 +286,22 @@ impl<'de, A: MapAccess<'de>> Source<'de> for Replay<'_, 'de, A> {
                 Self::replayed(OptionBoxSeed::new().deserialize(&mut Reader::new(raw.get())))
             }
             None => self.fields.map.next_value_seed(OptionBoxSeed::new()),
+        }
+    }
+
+    fn list<T: DeserializeOwned>(&mut self) -> Result<Vec<T>, A::Error> {
+        match self.pending.take() {
+            Some(raw) => Self::replayed(ListSeed::new().deserialize(&mut Reader::new(raw.get()))),
+            None => self.fields.map.next_value_seed(ListSeed::new()),
+        }
+    }
+
+    fn list_option<T: DeserializeOwned>(&mut self) -> Result<Option<Vec<T>>, A::Error> {
+        match self.pending.take() {
+            Some(raw) => {
+                Self::replayed(OptionListSeed::new().deserialize(&mut Reader::new(raw.get())))
+            }
+            None => self.fields.map.next_value_seed(OptionListSeed::new()),
         }
     }
 
