@@ -107,6 +107,7 @@ mod read;
 mod reader_slot;
 mod redact;
 mod request;
+mod small_string;
 mod token;
 mod transport_error;
 
@@ -146,8 +147,4 @@ pub use transport_error::{TransportError, TransportErrorKind};
 /// The `http` crate this one builds requests with.
 pub use http;
 
-/// The string type of every text field in [`types`] and [`methods`]: a `String` that keeps
-/// up to 24 bytes inline, so the short strings that fill most updates (names, usernames,
-/// language codes, file ids) cost no allocation. It derefs to `str` and converts to and
-/// from `String`; see the `compact_str` crate.
-pub use compact_str::CompactString;
+pub use small_string::SmallString;

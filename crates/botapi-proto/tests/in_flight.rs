@@ -221,6 +221,6 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 async fn generic_over_async<T: AsyncTransport>(
     client: &Client,
     t: &T,
-) -> Result<botapi_proto::CompactString, Error<T::Error>> {
+) -> Result<botapi_proto::SmallString, Error<T::Error>> {
     Ok(client.send_async(t, &GetMe::new()).await?.first_name)
 }

@@ -99,7 +99,7 @@ fn expected_response(expr: &str, inline: bool) -> String {
     match expr {
         "True" => "bool".into(),
         "Integer" => "i64".into(),
-        "String" => "CompactString".into(),
+        "String" => "SmallString".into(),
         name => name.into(),
     }
 }

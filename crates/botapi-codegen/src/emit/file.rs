@@ -50,8 +50,8 @@ pub(super) fn rust_ty(ty: &Ty, file: &mut File, place: Where) -> String {
         Ty::Float => "f64".into(),
         Ty::Bool => "bool".into(),
         Ty::Str => {
-            file.uses.insert("crate::CompactString");
-            "CompactString".into()
+            file.uses.insert("crate::SmallString");
+            "SmallString".into()
         }
         Ty::File => {
             file.uses.insert("crate::InputFile");

@@ -61,7 +61,7 @@ fn required_placeholder(model: &Model, f: &Field) -> String {
         Ty::Int => "0".to_owned(),
         Ty::Float => "0.0".to_owned(),
         Ty::Bool => "false".to_owned(),
-        Ty::Str => "CompactString::const_new(\"\")".to_owned(),
+        Ty::Str => "SmallString::const_new(\"\")".to_owned(),
         Ty::Array(_) => "Vec::new()".to_owned(),
         Ty::ChatId => "ChatId::Id(0)".to_owned(),
         Ty::File => "InputFile::FileId(String::new())".to_owned(),

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::CompactString;
+use crate::SmallString;
 use crate::types::ChatId;
 
 /// A value the generated code can write as JSON directly.
@@ -169,7 +169,7 @@ impl WriteJson for String {
     }
 }
 
-impl WriteJson for CompactString {
+impl WriteJson for SmallString {
     #[inline]
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         write_str(self, out);

@@ -58,7 +58,7 @@ use std::time::Duration;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::CompactString;
+use crate::SmallString;
 use crate::error::{Error, ErrorKind};
 use crate::method::{Method, ResponseReader};
 use crate::methods::GetUpdates;
@@ -94,7 +94,7 @@ pub struct Poller<U = PolledUpdate> {
     newest: Option<i64>,
     timeout_secs: u32,
     limit: Option<u8>,
-    allowed_updates: Option<Vec<CompactString>>,
+    allowed_updates: Option<Vec<SmallString>>,
     policy: RetryPolicy,
     retries: RetryState,
 }
@@ -159,7 +159,7 @@ impl<U: PollItem> Poller<U> {
     #[must_use]
     pub fn allowed_updates(
         mut self,
-        kinds: impl IntoIterator<Item = impl Into<CompactString>>,
+        kinds: impl IntoIterator<Item = impl Into<SmallString>>,
     ) -> Self {
         self.allowed_updates = Some(kinds.into_iter().map(Into::into).collect());
         self
@@ -471,7 +471,7 @@ mod tests {
         assert_eq!(request.0.offset, None);
         assert_eq!(
             request.0.allowed_updates.as_deref(),
-            Some(&[crate::CompactString::const_new("message")][..])
+            Some(&[crate::SmallString::const_new("message")][..])
         );
         assert_eq!(request.timeout_hint(), Some(Duration::from_secs(25)));
         let encoded = Client::new(Token::new("1:x").unwrap())

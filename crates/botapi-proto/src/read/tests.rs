@@ -99,7 +99,7 @@ fn strings_and_escapes_read_as_serde_json_reads_them() {
         agrees(text);
         same::<String>(text).unwrap();
         same::<Option<String>>(text).unwrap();
-        same::<crate::CompactString>(text).unwrap();
+        same::<crate::SmallString>(text).unwrap();
     }
 }
 

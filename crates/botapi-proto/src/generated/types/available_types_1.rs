@@ -2,7 +2,7 @@
 //! Types of the reference's section "available types".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::ChatId;
@@ -19,16 +19,16 @@ pub struct User {
     /// Required (`false` when missing). `Boolean`.
     pub is_bot: bool,
     /// Required. `String`.
-    pub first_name: CompactString,
+    pub first_name: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<CompactString>,
+    pub last_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<CompactString>,
+    pub username: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub language_code: Option<CompactString>,
+    pub language_code: Option<SmallString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_premium: Option<bool>,
@@ -69,7 +69,7 @@ pub struct User {
 
 impl User {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: i64, is_bot: bool, first_name: impl Into<CompactString>) -> Self {
+    pub fn new(id: i64, is_bot: bool, first_name: impl Into<SmallString>) -> Self {
         Self {
             id,
             is_bot,
@@ -93,19 +93,19 @@ impl User {
     }
 
     /// Sets `last_name`.
-    pub fn last_name(mut self, last_name: impl Into<CompactString>) -> Self {
+    pub fn last_name(mut self, last_name: impl Into<SmallString>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets `username`.
-    pub fn username(mut self, username: impl Into<CompactString>) -> Self {
+    pub fn username(mut self, username: impl Into<SmallString>) -> Self {
         self.username = Some(username.into());
         self
     }
 
     /// Sets `language_code`.
-    pub fn language_code(mut self, language_code: impl Into<CompactString>) -> Self {
+    pub fn language_code(mut self, language_code: impl Into<SmallString>) -> Self {
         self.language_code = Some(language_code.into());
         self
     }
@@ -212,7 +212,7 @@ impl wire::Fill for User {
         Self {
             id: 0,
             is_bot: false,
-            first_name: CompactString::const_new(""),
+            first_name: SmallString::const_new(""),
             last_name: None,
             username: None,
             language_code: None,
@@ -375,16 +375,16 @@ pub struct Chat {
     pub r#type: ChatType,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<CompactString>,
+    pub username: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<CompactString>,
+    pub first_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<CompactString>,
+    pub last_name: Option<SmallString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_forum: Option<bool>,
@@ -497,16 +497,16 @@ pub struct ChatFullInfo {
     pub r#type: ChatType,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<CompactString>,
+    pub username: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<CompactString>,
+    pub first_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<CompactString>,
+    pub last_name: Option<SmallString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_forum: Option<bool>,
@@ -522,7 +522,7 @@ pub struct ChatFullInfo {
     pub photo: Option<ChatPhoto>,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub active_usernames: Option<Vec<CompactString>>,
+    pub active_usernames: Option<Vec<SmallString>>,
     /// Optional. `Birthdate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<Birthdate>,
@@ -546,22 +546,22 @@ pub struct ChatFullInfo {
     pub available_reactions: Option<Vec<ReactionType>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub background_custom_emoji_id: Option<CompactString>,
+    pub background_custom_emoji_id: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_accent_color_id: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile_background_custom_emoji_id: Option<CompactString>,
+    pub profile_background_custom_emoji_id: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub emoji_status_custom_emoji_id: Option<CompactString>,
+    pub emoji_status_custom_emoji_id: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji_status_expiration_date: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bio: Option<CompactString>,
+    pub bio: Option<SmallString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_private_forwards: Option<bool>,
@@ -576,10 +576,10 @@ pub struct ChatFullInfo {
     pub join_by_request: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<CompactString>,
+    pub description: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invite_link: Option<CompactString>,
+    pub invite_link: Option<SmallString>,
     /// Optional. `Message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned_message: Option<Box<Message>>,
@@ -614,13 +614,13 @@ pub struct ChatFullInfo {
     pub has_visible_history: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sticker_set_name: Option<CompactString>,
+    pub sticker_set_name: Option<SmallString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub can_set_sticker_set: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_emoji_sticker_set_name: Option<CompactString>,
+    pub custom_emoji_sticker_set_name: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_chat_id: Option<i64>,
@@ -1093,7 +1093,7 @@ pub struct Message {
     pub sender_business_bot: Option<Box<User>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender_tag: Option<CompactString>,
+    pub sender_tag: Option<SmallString>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver_user: Option<Box<User>>,
@@ -1104,10 +1104,10 @@ pub struct Message {
     pub date: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub guest_query_id: Option<CompactString>,
+    pub guest_query_id: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_connection_id: Option<CompactString>,
+    pub business_connection_id: Option<SmallString>,
     /// Required. `Chat`.
     pub chat: Chat,
     /// Optional. `MessageOrigin`.
@@ -1136,7 +1136,7 @@ pub struct Message {
     pub reply_to_checklist_task_id: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply_to_poll_option_id: Option<CompactString>,
+    pub reply_to_poll_option_id: Option<SmallString>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via_bot: Option<Box<User>>,
@@ -1160,16 +1160,16 @@ pub struct Message {
     pub is_paid_post: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_group_id: Option<CompactString>,
+    pub media_group_id: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_signature: Option<CompactString>,
+    pub author_signature: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_star_count: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<CompactString>,
+    pub text: Option<SmallString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
@@ -1181,7 +1181,7 @@ pub struct Message {
     pub suggested_post_info: Option<Box<SuggestedPostInfo>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub effect_id: Option<CompactString>,
+    pub effect_id: Option<SmallString>,
     /// Optional. `RichMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rich_message: Option<Box<RichMessage>>,
@@ -1220,7 +1220,7 @@ pub struct Message {
     pub voice: Option<Box<Voice>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caption_entities: Option<Vec<MessageEntity>>,
@@ -1265,7 +1265,7 @@ pub struct Message {
     pub chat_owner_changed: Option<Box<ChatOwnerChanged>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub new_chat_title: Option<CompactString>,
+    pub new_chat_title: Option<SmallString>,
     /// Optional. `Array of PhotoSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_chat_photo: Option<Vec<PhotoSize>>,
@@ -1319,7 +1319,7 @@ pub struct Message {
     pub gift_upgrade_sent: Option<Box<GiftInfo>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub connected_website: Option<CompactString>,
+    pub connected_website: Option<SmallString>,
     /// Optional. `WriteAccessAllowed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub write_access_allowed: Option<Box<WriteAccessAllowed>>,
@@ -2492,22 +2492,22 @@ pub struct MessageEntity {
     pub length: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<CompactString>,
+    pub url: Option<SmallString>,
     /// Optional. `User`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Box<User>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub language: Option<CompactString>,
+    pub language: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_emoji_id: Option<CompactString>,
+    pub custom_emoji_id: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unix_time: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_time_format: Option<CompactString>,
+    pub date_time_format: Option<SmallString>,
 }
 
 impl MessageEntity {
@@ -2527,7 +2527,7 @@ impl MessageEntity {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
+    pub fn url(mut self, url: impl Into<SmallString>) -> Self {
         self.url = Some(url.into());
         self
     }
@@ -2539,13 +2539,13 @@ impl MessageEntity {
     }
 
     /// Sets `language`.
-    pub fn language(mut self, language: impl Into<CompactString>) -> Self {
+    pub fn language(mut self, language: impl Into<SmallString>) -> Self {
         self.language = Some(language.into());
         self
     }
 
     /// Sets `custom_emoji_id`.
-    pub fn custom_emoji_id(mut self, custom_emoji_id: impl Into<CompactString>) -> Self {
+    pub fn custom_emoji_id(mut self, custom_emoji_id: impl Into<SmallString>) -> Self {
         self.custom_emoji_id = Some(custom_emoji_id.into());
         self
     }
@@ -2557,7 +2557,7 @@ impl MessageEntity {
     }
 
     /// Sets `date_time_format`.
-    pub fn date_time_format(mut self, date_time_format: impl Into<CompactString>) -> Self {
+    pub fn date_time_format(mut self, date_time_format: impl Into<SmallString>) -> Self {
         self.date_time_format = Some(date_time_format.into());
         self
     }
@@ -2669,7 +2669,7 @@ impl WriteJson for MessageEntity {
 #[non_exhaustive]
 pub struct TextQuote {
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
@@ -2682,7 +2682,7 @@ pub struct TextQuote {
 
 impl TextQuote {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<CompactString>, position: i64) -> Self {
+    pub fn new(text: impl Into<SmallString>, position: i64) -> Self {
         Self {
             text: text.into(),
             entities: None,
@@ -2699,7 +2699,7 @@ impl wire::Fill for TextQuote {
 
     fn placeholder() -> Self {
         Self {
-            text: CompactString::const_new(""),
+            text: SmallString::const_new(""),
             entities: None,
             position: 0,
             is_manual: None,
@@ -3061,7 +3061,7 @@ pub struct ReplyParameters {
     pub allow_sending_without_reply: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quote: Option<CompactString>,
+    pub quote: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_parse_mode: Option<ParseMode>,
@@ -3076,7 +3076,7 @@ pub struct ReplyParameters {
     pub checklist_task_id: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub poll_option_id: Option<CompactString>,
+    pub poll_option_id: Option<SmallString>,
 }
 
 impl ReplyParameters {
@@ -3110,7 +3110,7 @@ impl ReplyParameters {
     }
 
     /// Sets `quote`.
-    pub fn quote(mut self, quote: impl Into<CompactString>) -> Self {
+    pub fn quote(mut self, quote: impl Into<SmallString>) -> Self {
         self.quote = Some(quote.into());
         self
     }
@@ -3140,7 +3140,7 @@ impl ReplyParameters {
     }
 
     /// Sets `poll_option_id`.
-    pub fn poll_option_id(mut self, poll_option_id: impl Into<CompactString>) -> Self {
+    pub fn poll_option_id(mut self, poll_option_id: impl Into<SmallString>) -> Self {
         self.poll_option_id = Some(poll_option_id.into());
         self
     }
@@ -3262,7 +3262,7 @@ pub struct EphemeralMessageParameters {
     pub receiver_user_id: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub callback_query_id: Option<CompactString>,
+    pub callback_query_id: Option<SmallString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_callback_query_message: Option<bool>,
@@ -3279,7 +3279,7 @@ impl EphemeralMessageParameters {
     }
 
     /// Sets `callback_query_id`.
-    pub fn callback_query_id(mut self, callback_query_id: impl Into<CompactString>) -> Self {
+    pub fn callback_query_id(mut self, callback_query_id: impl Into<SmallString>) -> Self {
         self.callback_query_id = Some(callback_query_id.into());
         self
     }
@@ -3502,12 +3502,12 @@ pub struct MessageOriginHiddenUser {
     /// Required. `Integer`.
     pub date: i64,
     /// Required. `String`.
-    pub sender_user_name: CompactString,
+    pub sender_user_name: SmallString,
 }
 
 impl MessageOriginHiddenUser {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(date: i64, sender_user_name: impl Into<CompactString>) -> Self {
+    pub fn new(date: i64, sender_user_name: impl Into<SmallString>) -> Self {
         Self {
             date,
             sender_user_name: sender_user_name.into(),
@@ -3534,7 +3534,7 @@ impl wire::Fill for MessageOriginHiddenUser {
     fn placeholder() -> Self {
         Self {
             date: 0,
-            sender_user_name: CompactString::const_new(""),
+            sender_user_name: SmallString::const_new(""),
         }
     }
 
@@ -3574,7 +3574,7 @@ pub struct MessageOriginChat {
     /// Required. `Chat`.
     pub sender_chat: Chat,
     /// Optional. `String`.
-    pub author_signature: Option<CompactString>,
+    pub author_signature: Option<SmallString>,
 }
 
 impl MessageOriginChat {
@@ -3657,7 +3657,7 @@ pub struct MessageOriginChannel {
     /// Required. `Integer`.
     pub message_id: i64,
     /// Optional. `String`.
-    pub author_signature: Option<CompactString>,
+    pub author_signature: Option<SmallString>,
 }
 
 impl MessageOriginChannel {
@@ -3742,9 +3742,9 @@ impl<'de> Deserialize<'de> for MessageOriginChannel {
 #[non_exhaustive]
 pub struct PhotoSize {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
@@ -3757,8 +3757,8 @@ pub struct PhotoSize {
 impl PhotoSize {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         width: i64,
         height: i64,
     ) -> Self {
@@ -3780,8 +3780,8 @@ impl wire::Fill for PhotoSize {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             width: 0,
             height: 0,
             file_size: None,
@@ -3834,9 +3834,9 @@ impl<'de> Deserialize<'de> for PhotoSize {
 #[non_exhaustive]
 pub struct Animation {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
@@ -3848,10 +3848,10 @@ pub struct Animation {
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<CompactString>,
+    pub file_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<CompactString>,
+    pub mime_type: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -3860,8 +3860,8 @@ pub struct Animation {
 impl Animation {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         width: i64,
         height: i64,
         duration: i64,
@@ -3897,8 +3897,8 @@ impl wire::Fill for Animation {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             width: 0,
             height: 0,
             duration: 0,
@@ -3972,23 +3972,23 @@ impl<'de> Deserialize<'de> for Animation {
 #[non_exhaustive]
 pub struct Audio {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub performer: Option<CompactString>,
+    pub performer: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<CompactString>,
+    pub file_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<CompactString>,
+    pub mime_type: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4000,8 +4000,8 @@ pub struct Audio {
 impl Audio {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         duration: i64,
     ) -> Self {
         Self {
@@ -4035,8 +4035,8 @@ impl wire::Fill for Audio {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             duration: 0,
             performer: None,
             title: None,
@@ -4108,18 +4108,18 @@ impl<'de> Deserialize<'de> for Audio {
 #[non_exhaustive]
 pub struct Document {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Optional. `PhotoSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<CompactString>,
+    pub file_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<CompactString>,
+    pub mime_type: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4127,10 +4127,7 @@ pub struct Document {
 
 impl Document {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
-    ) -> Self {
+    pub fn new(file_id: impl Into<SmallString>, file_unique_id: impl Into<SmallString>) -> Self {
         Self {
             file_id: file_id.into(),
             file_unique_id: file_unique_id.into(),
@@ -4156,8 +4153,8 @@ impl wire::Fill for Document {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             thumbnail: None,
             file_name: None,
             mime_type: None,
@@ -4216,9 +4213,9 @@ pub struct LivePhoto {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
@@ -4227,7 +4224,7 @@ pub struct LivePhoto {
     pub duration: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<CompactString>,
+    pub mime_type: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4236,8 +4233,8 @@ pub struct LivePhoto {
 impl LivePhoto {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         width: i64,
         height: i64,
         duration: i64,
@@ -4272,8 +4269,8 @@ impl wire::Fill for LivePhoto {
     fn placeholder() -> Self {
         Self {
             photo: None,
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             width: 0,
             height: 0,
             duration: 0,
@@ -4400,15 +4397,15 @@ impl<'de> Deserialize<'de> for Story {
 #[non_exhaustive]
 pub struct VideoQuality {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
     pub height: i64,
     /// Required. `String`.
-    pub codec: CompactString,
+    pub codec: SmallString,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4417,11 +4414,11 @@ pub struct VideoQuality {
 impl VideoQuality {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         width: i64,
         height: i64,
-        codec: impl Into<CompactString>,
+        codec: impl Into<SmallString>,
     ) -> Self {
         Self {
             file_id: file_id.into(),
@@ -4448,11 +4445,11 @@ impl wire::Fill for VideoQuality {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             width: 0,
             height: 0,
-            codec: CompactString::const_new(""),
+            codec: SmallString::const_new(""),
             file_size: None,
         }
     }
@@ -4508,9 +4505,9 @@ impl<'de> Deserialize<'de> for VideoQuality {
 #[non_exhaustive]
 pub struct Video {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required. `Integer`.
     pub width: i64,
     /// Required. `Integer`.
@@ -4531,10 +4528,10 @@ pub struct Video {
     pub qualities: Option<Vec<VideoQuality>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<CompactString>,
+    pub file_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<CompactString>,
+    pub mime_type: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4543,8 +4540,8 @@ pub struct Video {
 impl Video {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         width: i64,
         height: i64,
         duration: i64,
@@ -4586,8 +4583,8 @@ impl wire::Fill for Video {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             width: 0,
             height: 0,
             duration: 0,
@@ -4676,9 +4673,9 @@ impl<'de> Deserialize<'de> for Video {
 #[non_exhaustive]
 pub struct VideoNote {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required. `Integer`.
     pub length: i64,
     /// Required. `Integer`.
@@ -4694,8 +4691,8 @@ pub struct VideoNote {
 impl VideoNote {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         length: i64,
         duration: i64,
     ) -> Self {
@@ -4724,8 +4721,8 @@ impl wire::Fill for VideoNote {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             length: 0,
             duration: 0,
             thumbnail: None,
@@ -4783,14 +4780,14 @@ impl<'de> Deserialize<'de> for VideoNote {
 #[non_exhaustive]
 pub struct Voice {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required. `Integer`.
     pub duration: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<CompactString>,
+    pub mime_type: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
@@ -4799,8 +4796,8 @@ pub struct Voice {
 impl Voice {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         duration: i64,
     ) -> Self {
         Self {
@@ -4826,8 +4823,8 @@ impl wire::Fill for Voice {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             duration: 0,
             mime_type: None,
             file_size: None,
@@ -5267,26 +5264,23 @@ impl<'de> Deserialize<'de> for PaidMediaVideo {
 #[non_exhaustive]
 pub struct Contact {
     /// Required. `String`.
-    pub phone_number: CompactString,
+    pub phone_number: SmallString,
     /// Required. `String`.
-    pub first_name: CompactString,
+    pub first_name: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<CompactString>,
+    pub last_name: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vcard: Option<CompactString>,
+    pub vcard: Option<SmallString>,
 }
 
 impl Contact {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(
-        phone_number: impl Into<CompactString>,
-        first_name: impl Into<CompactString>,
-    ) -> Self {
+    pub fn new(phone_number: impl Into<SmallString>, first_name: impl Into<SmallString>) -> Self {
         Self {
             phone_number: phone_number.into(),
             first_name: first_name.into(),
@@ -5310,8 +5304,8 @@ impl wire::Fill for Contact {
 
     fn placeholder() -> Self {
         Self {
-            phone_number: CompactString::const_new(""),
-            first_name: CompactString::const_new(""),
+            phone_number: SmallString::const_new(""),
+            first_name: SmallString::const_new(""),
             last_name: None,
             user_id: None,
             vcard: None,
@@ -5362,14 +5356,14 @@ impl<'de> Deserialize<'de> for Contact {
 #[non_exhaustive]
 pub struct Dice {
     /// Required. `String`.
-    pub emoji: CompactString,
+    pub emoji: SmallString,
     /// Required. `Integer`.
     pub value: i64,
 }
 
 impl Dice {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(emoji: impl Into<CompactString>, value: i64) -> Self {
+    pub fn new(emoji: impl Into<SmallString>, value: i64) -> Self {
         Self {
             emoji: emoji.into(),
             value,
@@ -5384,7 +5378,7 @@ impl wire::Fill for Dice {
 
     fn placeholder() -> Self {
         Self {
-            emoji: CompactString::const_new(""),
+            emoji: SmallString::const_new(""),
             value: 0,
         }
     }
@@ -5421,12 +5415,12 @@ impl<'de> Deserialize<'de> for Dice {
 #[non_exhaustive]
 pub struct Link {
     /// Required. `String`.
-    pub url: CompactString,
+    pub url: SmallString,
 }
 
 impl Link {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<CompactString>) -> Self {
+    pub fn new(url: impl Into<SmallString>) -> Self {
         Self { url: url.into() }
     }
 }
@@ -5438,7 +5432,7 @@ impl wire::Fill for Link {
 
     fn placeholder() -> Self {
         Self {
-            url: CompactString::const_new(""),
+            url: SmallString::const_new(""),
         }
     }
 
@@ -5887,9 +5881,9 @@ impl HasUploads for InputPollOptionMedia {
 #[non_exhaustive]
 pub struct PollOption {
     /// Required (empty when missing). `String`.
-    pub persistent_id: CompactString,
+    pub persistent_id: SmallString,
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
@@ -5912,8 +5906,8 @@ pub struct PollOption {
 impl PollOption {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        persistent_id: impl Into<CompactString>,
-        text: impl Into<CompactString>,
+        persistent_id: impl Into<SmallString>,
+        text: impl Into<SmallString>,
         voter_count: i64,
     ) -> Self {
         Self {
@@ -5945,8 +5939,8 @@ impl wire::Fill for PollOption {
 
     fn placeholder() -> Self {
         Self {
-            persistent_id: CompactString::const_new(""),
-            text: CompactString::const_new(""),
+            persistent_id: SmallString::const_new(""),
+            text: SmallString::const_new(""),
             text_entities: None,
             media: None,
             voter_count: 0,
@@ -6012,7 +6006,7 @@ impl<'de> Deserialize<'de> for PollOption {
 #[non_exhaustive]
 pub struct InputPollOption {
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_parse_mode: Option<ParseMode>,
@@ -6026,7 +6020,7 @@ pub struct InputPollOption {
 
 impl InputPollOption {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<SmallString>) -> Self {
         Self {
             text: text.into(),
             text_parse_mode: None,
@@ -6061,7 +6055,7 @@ impl wire::Fill for InputPollOption {
 
     fn placeholder() -> Self {
         Self {
-            text: CompactString::const_new(""),
+            text: SmallString::const_new(""),
             text_parse_mode: None,
             text_entities: None,
             media: None,
@@ -6124,7 +6118,7 @@ impl HasUploads for InputPollOption {
 #[non_exhaustive]
 pub struct PollAnswer {
     /// Required. `String`.
-    pub poll_id: CompactString,
+    pub poll_id: SmallString,
     /// Optional. `Chat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voter_chat: Option<Chat>,
@@ -6134,15 +6128,15 @@ pub struct PollAnswer {
     /// Required (empty when missing). `Array of Integer`.
     pub option_ids: Vec<i64>,
     /// Required (empty when missing). `Array of String`.
-    pub option_persistent_ids: Vec<CompactString>,
+    pub option_persistent_ids: Vec<SmallString>,
 }
 
 impl PollAnswer {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        poll_id: impl Into<CompactString>,
+        poll_id: impl Into<SmallString>,
         option_ids: impl Into<Vec<i64>>,
-        option_persistent_ids: impl Into<Vec<CompactString>>,
+        option_persistent_ids: impl Into<Vec<SmallString>>,
     ) -> Self {
         Self {
             poll_id: poll_id.into(),
@@ -6167,7 +6161,7 @@ impl wire::Fill for PollAnswer {
 
     fn placeholder() -> Self {
         Self {
-            poll_id: CompactString::const_new(""),
+            poll_id: SmallString::const_new(""),
             voter_chat: None,
             user: None,
             option_ids: Vec::new(),
@@ -6218,9 +6212,9 @@ impl<'de> Deserialize<'de> for PollAnswer {
 #[non_exhaustive]
 pub struct Poll {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub question: CompactString,
+    pub question: SmallString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question_entities: Option<Vec<MessageEntity>>,
@@ -6242,13 +6236,13 @@ pub struct Poll {
     pub members_only: bool,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_codes: Option<Vec<CompactString>>,
+    pub country_codes: Option<Vec<SmallString>>,
     /// Optional. `Array of Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correct_option_ids: Option<Vec<i64>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<CompactString>,
+    pub explanation: Option<SmallString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation_entities: Option<Vec<MessageEntity>>,
@@ -6263,7 +6257,7 @@ pub struct Poll {
     pub close_date: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<CompactString>,
+    pub description: Option<SmallString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description_entities: Option<Vec<MessageEntity>>,
@@ -6276,8 +6270,8 @@ impl Poll {
     /// A value with the required fields; the optional ones start empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: impl Into<CompactString>,
-        question: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        question: impl Into<SmallString>,
         options: impl Into<Vec<PollOption>>,
         total_voter_count: i64,
         is_closed: bool,
@@ -6342,8 +6336,8 @@ impl wire::Fill for Poll {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            question: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            question: SmallString::const_new(""),
             question_entities: None,
             options: Vec::new(),
             total_voter_count: 0,
@@ -6478,7 +6472,7 @@ pub struct ChecklistTask {
     /// Required. `Integer`.
     pub id: i64,
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
@@ -6495,7 +6489,7 @@ pub struct ChecklistTask {
 
 impl ChecklistTask {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: i64, text: impl Into<CompactString>) -> Self {
+    pub fn new(id: i64, text: impl Into<SmallString>) -> Self {
         Self {
             id,
             text: text.into(),
@@ -6522,7 +6516,7 @@ impl wire::Fill for ChecklistTask {
     fn placeholder() -> Self {
         Self {
             id: 0,
-            text: CompactString::const_new(""),
+            text: SmallString::const_new(""),
             text_entities: None,
             completed_by_user: None,
             completed_by_chat: None,
@@ -6578,7 +6572,7 @@ impl<'de> Deserialize<'de> for ChecklistTask {
 #[non_exhaustive]
 pub struct Checklist {
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title_entities: Option<Vec<MessageEntity>>,
@@ -6594,7 +6588,7 @@ pub struct Checklist {
 
 impl Checklist {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: impl Into<CompactString>, tasks: impl Into<Vec<ChecklistTask>>) -> Self {
+    pub fn new(title: impl Into<SmallString>, tasks: impl Into<Vec<ChecklistTask>>) -> Self {
         Self {
             title: title.into(),
             title_entities: None,
@@ -6618,7 +6612,7 @@ impl wire::Fill for Checklist {
 
     fn placeholder() -> Self {
         Self {
-            title: CompactString::const_new(""),
+            title: SmallString::const_new(""),
             title_entities: None,
             tasks: Vec::new(),
             others_can_add_tasks: None,
@@ -6671,7 +6665,7 @@ pub struct InputChecklistTask {
     /// Required. `Integer`.
     pub id: i64,
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
@@ -6682,7 +6676,7 @@ pub struct InputChecklistTask {
 
 impl InputChecklistTask {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: i64, text: impl Into<CompactString>) -> Self {
+    pub fn new(id: i64, text: impl Into<SmallString>) -> Self {
         Self {
             id,
             text: text.into(),
@@ -6712,7 +6706,7 @@ impl wire::Fill for InputChecklistTask {
     fn placeholder() -> Self {
         Self {
             id: 0,
-            text: CompactString::const_new(""),
+            text: SmallString::const_new(""),
             parse_mode: None,
             text_entities: None,
         }
@@ -6769,7 +6763,7 @@ impl WriteJson for InputChecklistTask {
 #[non_exhaustive]
 pub struct InputChecklist {
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
@@ -6788,7 +6782,7 @@ pub struct InputChecklist {
 
 impl InputChecklist {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(title: impl Into<CompactString>, tasks: impl Into<Vec<InputChecklistTask>>) -> Self {
+    pub fn new(title: impl Into<SmallString>, tasks: impl Into<Vec<InputChecklistTask>>) -> Self {
         Self {
             title: title.into(),
             parse_mode: None,
@@ -6838,7 +6832,7 @@ impl wire::Fill for InputChecklist {
 
     fn placeholder() -> Self {
         Self {
-            title: CompactString::const_new(""),
+            title: SmallString::const_new(""),
             parse_mode: None,
             title_entities: None,
             tasks: Vec::new(),

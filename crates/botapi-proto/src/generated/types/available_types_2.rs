@@ -2,7 +2,7 @@
 //! Types of the reference's section "available types".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -154,29 +154,29 @@ pub struct Venue {
     /// Required. `Location`.
     pub location: Location,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `String`.
-    pub address: CompactString,
+    pub address: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub foursquare_id: Option<CompactString>,
+    pub foursquare_id: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub foursquare_type: Option<CompactString>,
+    pub foursquare_type: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_place_id: Option<CompactString>,
+    pub google_place_id: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_place_type: Option<CompactString>,
+    pub google_place_type: Option<SmallString>,
 }
 
 impl Venue {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         location: impl Into<Location>,
-        title: impl Into<CompactString>,
-        address: impl Into<CompactString>,
+        title: impl Into<SmallString>,
+        address: impl Into<SmallString>,
     ) -> Self {
         Self {
             location: location.into(),
@@ -206,8 +206,8 @@ impl wire::Fill for Venue {
     fn placeholder() -> Self {
         Self {
             location: <Location as wire::Fill>::placeholder(),
-            title: CompactString::const_new(""),
-            address: CompactString::const_new(""),
+            title: SmallString::const_new(""),
+            address: SmallString::const_new(""),
             foursquare_id: None,
             foursquare_type: None,
             google_place_id: None,
@@ -268,14 +268,14 @@ impl<'de> Deserialize<'de> for Venue {
 #[non_exhaustive]
 pub struct WebAppData {
     /// Required. `String`.
-    pub data: CompactString,
+    pub data: SmallString,
     /// Required. `String`.
-    pub button_text: CompactString,
+    pub button_text: SmallString,
 }
 
 impl WebAppData {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(data: impl Into<CompactString>, button_text: impl Into<CompactString>) -> Self {
+    pub fn new(data: impl Into<SmallString>, button_text: impl Into<SmallString>) -> Self {
         Self {
             data: data.into(),
             button_text: button_text.into(),
@@ -290,8 +290,8 @@ impl wire::Fill for WebAppData {
 
     fn placeholder() -> Self {
         Self {
-            data: CompactString::const_new(""),
-            button_text: CompactString::const_new(""),
+            data: SmallString::const_new(""),
+            button_text: SmallString::const_new(""),
         }
     }
 
@@ -554,7 +554,7 @@ pub struct BotSubscriptionUpdated {
     /// Required. `User`.
     pub user: User,
     /// Required. `String`.
-    pub invoice_payload: CompactString,
+    pub invoice_payload: SmallString,
     /// Required. `String`, as a `SubscriptionState`.
     pub state: SubscriptionState,
 }
@@ -563,7 +563,7 @@ impl BotSubscriptionUpdated {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         user: impl Into<User>,
-        invoice_payload: impl Into<CompactString>,
+        invoice_payload: impl Into<SmallString>,
         state: impl Into<SubscriptionState>,
     ) -> Self {
         Self {
@@ -582,7 +582,7 @@ impl wire::Fill for BotSubscriptionUpdated {
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
-            invoice_payload: CompactString::const_new(""),
+            invoice_payload: SmallString::const_new(""),
             state: SubscriptionState::Unknown(String::new()),
         }
     }
@@ -695,9 +695,9 @@ pub struct PollOptionAdded {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_message: Option<Box<MaybeInaccessibleMessage>>,
     /// Required. `String`.
-    pub option_persistent_id: CompactString,
+    pub option_persistent_id: SmallString,
     /// Required. `String`.
-    pub option_text: CompactString,
+    pub option_text: SmallString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub option_text_entities: Option<Vec<MessageEntity>>,
@@ -706,8 +706,8 @@ pub struct PollOptionAdded {
 impl PollOptionAdded {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        option_persistent_id: impl Into<CompactString>,
-        option_text: impl Into<CompactString>,
+        option_persistent_id: impl Into<SmallString>,
+        option_text: impl Into<SmallString>,
     ) -> Self {
         Self {
             poll_message: None,
@@ -731,8 +731,8 @@ impl wire::Fill for PollOptionAdded {
     fn placeholder() -> Self {
         Self {
             poll_message: None,
-            option_persistent_id: CompactString::const_new(""),
-            option_text: CompactString::const_new(""),
+            option_persistent_id: SmallString::const_new(""),
+            option_text: SmallString::const_new(""),
             option_text_entities: None,
         }
     }
@@ -780,9 +780,9 @@ pub struct PollOptionDeleted {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_message: Option<Box<MaybeInaccessibleMessage>>,
     /// Required. `String`.
-    pub option_persistent_id: CompactString,
+    pub option_persistent_id: SmallString,
     /// Required. `String`.
-    pub option_text: CompactString,
+    pub option_text: SmallString,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub option_text_entities: Option<Vec<MessageEntity>>,
@@ -791,8 +791,8 @@ pub struct PollOptionDeleted {
 impl PollOptionDeleted {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        option_persistent_id: impl Into<CompactString>,
-        option_text: impl Into<CompactString>,
+        option_persistent_id: impl Into<SmallString>,
+        option_text: impl Into<SmallString>,
     ) -> Self {
         Self {
             poll_message: None,
@@ -816,8 +816,8 @@ impl wire::Fill for PollOptionDeleted {
     fn placeholder() -> Self {
         Self {
             poll_message: None,
-            option_persistent_id: CompactString::const_new(""),
-            option_text: CompactString::const_new(""),
+            option_persistent_id: SmallString::const_new(""),
+            option_text: SmallString::const_new(""),
             option_text_entities: None,
         }
     }
@@ -1509,12 +1509,12 @@ impl<'de> Deserialize<'de> for BackgroundTypePattern {
 #[non_exhaustive]
 pub struct BackgroundTypeChatTheme {
     /// Required. `String`.
-    pub theme_name: CompactString,
+    pub theme_name: SmallString,
 }
 
 impl BackgroundTypeChatTheme {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(theme_name: impl Into<CompactString>) -> Self {
+    pub fn new(theme_name: impl Into<SmallString>) -> Self {
         Self {
             theme_name: theme_name.into(),
         }
@@ -1538,7 +1538,7 @@ impl wire::Fill for BackgroundTypeChatTheme {
 
     fn placeholder() -> Self {
         Self {
-            theme_name: CompactString::const_new(""),
+            theme_name: SmallString::const_new(""),
         }
     }
 
@@ -1880,12 +1880,12 @@ impl<'de> Deserialize<'de> for CommunityChatRemoved {
 #[non_exhaustive]
 pub struct ForumTopicCreated {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
     /// Required. `Integer`.
     pub icon_color: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<CompactString>,
+    pub icon_custom_emoji_id: Option<SmallString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_name_implicit: Option<bool>,
@@ -1893,7 +1893,7 @@ pub struct ForumTopicCreated {
 
 impl ForumTopicCreated {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<CompactString>, icon_color: i64) -> Self {
+    pub fn new(name: impl Into<SmallString>, icon_color: i64) -> Self {
         Self {
             name: name.into(),
             icon_color,
@@ -1915,7 +1915,7 @@ impl wire::Fill for ForumTopicCreated {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
             icon_color: 0,
             icon_custom_emoji_id: None,
             is_name_implicit: None,
@@ -1998,10 +1998,10 @@ impl<'de> Deserialize<'de> for ForumTopicClosed {
 pub struct ForumTopicEdited {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<CompactString>,
+    pub name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<CompactString>,
+    pub icon_custom_emoji_id: Option<SmallString>,
 }
 
 impl ForumTopicEdited {
@@ -2161,13 +2161,13 @@ pub struct SharedUser {
     pub user_id: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<CompactString>,
+    pub first_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<CompactString>,
+    pub last_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<CompactString>,
+    pub username: Option<SmallString>,
     /// Optional. `Array of PhotoSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
@@ -2308,10 +2308,10 @@ pub struct ChatShared {
     pub chat_id: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<CompactString>,
+    pub username: Option<SmallString>,
     /// Optional. `Array of PhotoSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Vec<PhotoSize>>,
@@ -2394,7 +2394,7 @@ pub struct WriteAccessAllowed {
     pub from_request: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub web_app_name: Option<CompactString>,
+    pub web_app_name: Option<SmallString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_attachment_menu: Option<bool>,
@@ -2869,7 +2869,7 @@ pub struct SuggestedPostDeclined {
     pub suggested_post_message: Option<Box<Message>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<CompactString>,
+    pub comment: Option<SmallString>,
 }
 
 impl SuggestedPostDeclined {
@@ -2924,7 +2924,7 @@ pub struct SuggestedPostPaid {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_post_message: Option<Box<Message>>,
     /// Required. `String`.
-    pub currency: CompactString,
+    pub currency: SmallString,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
@@ -2935,7 +2935,7 @@ pub struct SuggestedPostPaid {
 
 impl SuggestedPostPaid {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(currency: impl Into<CompactString>) -> Self {
+    pub fn new(currency: impl Into<SmallString>) -> Self {
         Self {
             suggested_post_message: None,
             currency: currency.into(),
@@ -2958,7 +2958,7 @@ impl wire::Fill for SuggestedPostPaid {
     fn placeholder() -> Self {
         Self {
             suggested_post_message: None,
-            currency: CompactString::const_new(""),
+            currency: SmallString::const_new(""),
             amount: None,
             star_amount: None,
         }

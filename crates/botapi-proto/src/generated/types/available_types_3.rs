@@ -2,7 +2,7 @@
 //! Types of the reference's section "available types".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -133,10 +133,10 @@ pub struct Giveaway {
     pub has_public_winners: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prize_description: Option<CompactString>,
+    pub prize_description: Option<SmallString>,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_codes: Option<Vec<CompactString>>,
+    pub country_codes: Option<Vec<SmallString>>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prize_star_count: Option<i64>,
@@ -284,7 +284,7 @@ pub struct GiveawayWinners {
     pub was_refunded: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prize_description: Option<CompactString>,
+    pub prize_description: Option<SmallString>,
 }
 
 impl GiveawayWinners {
@@ -508,7 +508,7 @@ pub struct LinkPreviewOptions {
     pub is_disabled: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<CompactString>,
+    pub url: Option<SmallString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefer_small_media: Option<bool>,
@@ -534,7 +534,7 @@ impl LinkPreviewOptions {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
+    pub fn url(mut self, url: impl Into<SmallString>) -> Self {
         self.url = Some(url.into());
         self
     }
@@ -633,14 +633,14 @@ impl WriteJson for LinkPreviewOptions {
 #[non_exhaustive]
 pub struct SuggestedPostPrice {
     /// Required. `String`.
-    pub currency: CompactString,
+    pub currency: SmallString,
     /// Required. `Integer`.
     pub amount: i64,
 }
 
 impl SuggestedPostPrice {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(currency: impl Into<CompactString>, amount: i64) -> Self {
+    pub fn new(currency: impl Into<SmallString>, amount: i64) -> Self {
         Self {
             currency: currency.into(),
             amount,
@@ -655,7 +655,7 @@ impl wire::Fill for SuggestedPostPrice {
 
     fn placeholder() -> Self {
         Self {
-            currency: CompactString::const_new(""),
+            currency: SmallString::const_new(""),
             amount: 0,
         }
     }
@@ -1021,23 +1021,20 @@ impl<'de> Deserialize<'de> for UserProfileAudios {
 #[non_exhaustive]
 pub struct File {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_path: Option<CompactString>,
+    pub file_path: Option<SmallString>,
 }
 
 impl File {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
-    ) -> Self {
+    pub fn new(file_id: impl Into<SmallString>, file_unique_id: impl Into<SmallString>) -> Self {
         Self {
             file_id: file_id.into(),
             file_unique_id: file_unique_id.into(),
@@ -1055,8 +1052,8 @@ impl wire::Fill for File {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             file_size: None,
             file_path: None,
         }
@@ -1102,12 +1099,12 @@ impl<'de> Deserialize<'de> for File {
 #[non_exhaustive]
 pub struct WebAppInfo {
     /// Required. `String`.
-    pub url: CompactString,
+    pub url: SmallString,
 }
 
 impl WebAppInfo {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<CompactString>) -> Self {
+    pub fn new(url: impl Into<SmallString>) -> Self {
         Self { url: url.into() }
     }
 }
@@ -1119,7 +1116,7 @@ impl wire::Fill for WebAppInfo {
 
     fn placeholder() -> Self {
         Self {
-            url: CompactString::const_new(""),
+            url: SmallString::const_new(""),
         }
     }
 
@@ -1170,7 +1167,7 @@ pub struct ReplyKeyboardMarkup {
     pub one_time_keyboard: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_field_placeholder: Option<CompactString>,
+    pub input_field_placeholder: Option<SmallString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selective: Option<bool>,
@@ -1215,7 +1212,7 @@ impl ReplyKeyboardMarkup {
     /// Sets `input_field_placeholder`.
     pub fn input_field_placeholder(
         mut self,
-        input_field_placeholder: impl Into<CompactString>,
+        input_field_placeholder: impl Into<SmallString>,
     ) -> Self {
         self.input_field_placeholder = Some(input_field_placeholder.into());
         self
@@ -1326,10 +1323,10 @@ impl WriteJson for ReplyKeyboardMarkup {
 #[non_exhaustive]
 pub struct KeyboardButton {
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<CompactString>,
+    pub icon_custom_emoji_id: Option<SmallString>,
     /// Optional. `String`, as a `ButtonStyle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<ButtonStyle>,
@@ -1358,7 +1355,7 @@ pub struct KeyboardButton {
 
 impl KeyboardButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<SmallString>) -> Self {
         Self {
             text: text.into(),
             icon_custom_emoji_id: None,
@@ -1374,7 +1371,7 @@ impl KeyboardButton {
     }
 
     /// Sets `icon_custom_emoji_id`.
-    pub fn icon_custom_emoji_id(mut self, icon_custom_emoji_id: impl Into<CompactString>) -> Self {
+    pub fn icon_custom_emoji_id(mut self, icon_custom_emoji_id: impl Into<SmallString>) -> Self {
         self.icon_custom_emoji_id = Some(icon_custom_emoji_id.into());
         self
     }
@@ -1449,7 +1446,7 @@ impl wire::Fill for KeyboardButton {
 
     fn placeholder() -> Self {
         Self {
-            text: CompactString::const_new(""),
+            text: SmallString::const_new(""),
             icon_custom_emoji_id: None,
             style: None,
             request_users: None,
@@ -1942,10 +1939,10 @@ pub struct KeyboardButtonRequestManagedBot {
     pub request_id: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggested_name: Option<CompactString>,
+    pub suggested_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggested_username: Option<CompactString>,
+    pub suggested_username: Option<SmallString>,
 }
 
 impl KeyboardButtonRequestManagedBot {
@@ -1959,13 +1956,13 @@ impl KeyboardButtonRequestManagedBot {
     }
 
     /// Sets `suggested_name`.
-    pub fn suggested_name(mut self, suggested_name: impl Into<CompactString>) -> Self {
+    pub fn suggested_name(mut self, suggested_name: impl Into<SmallString>) -> Self {
         self.suggested_name = Some(suggested_name.into());
         self
     }
 
     /// Sets `suggested_username`.
-    pub fn suggested_username(mut self, suggested_username: impl Into<CompactString>) -> Self {
+    pub fn suggested_username(mut self, suggested_username: impl Into<SmallString>) -> Self {
         self.suggested_username = Some(suggested_username.into());
         self
     }
@@ -2030,7 +2027,7 @@ impl WriteJson for KeyboardButtonRequestManagedBot {
 pub struct KeyboardButtonPollType {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<CompactString>,
+    pub r#type: Option<SmallString>,
 }
 
 impl KeyboardButtonPollType {
@@ -2040,7 +2037,7 @@ impl KeyboardButtonPollType {
     }
 
     /// Sets `type`.
-    pub fn r#type(mut self, r#type: impl Into<CompactString>) -> Self {
+    pub fn r#type(mut self, r#type: impl Into<SmallString>) -> Self {
         self.r#type = Some(r#type.into());
         self
     }
@@ -2235,19 +2232,19 @@ impl WriteJson for InlineKeyboardMarkup {
 #[non_exhaustive]
 pub struct InlineKeyboardButton {
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<CompactString>,
+    pub icon_custom_emoji_id: Option<SmallString>,
     /// Optional. `String`, as a `ButtonStyle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<ButtonStyle>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<CompactString>,
+    pub url: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub callback_data: Option<CompactString>,
+    pub callback_data: Option<SmallString>,
     /// Optional. `WebAppInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
@@ -2256,10 +2253,10 @@ pub struct InlineKeyboardButton {
     pub login_url: Option<Box<LoginUrl>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub switch_inline_query: Option<CompactString>,
+    pub switch_inline_query: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub switch_inline_query_current_chat: Option<CompactString>,
+    pub switch_inline_query_current_chat: Option<SmallString>,
     /// Optional. `SwitchInlineQueryChosenChat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query_chosen_chat: Option<Box<SwitchInlineQueryChosenChat>>,
@@ -2279,7 +2276,7 @@ pub struct InlineKeyboardButton {
 
 impl InlineKeyboardButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<SmallString>) -> Self {
         Self {
             text: text.into(),
             icon_custom_emoji_id: None,
@@ -2299,7 +2296,7 @@ impl InlineKeyboardButton {
     }
 
     /// Sets `icon_custom_emoji_id`.
-    pub fn icon_custom_emoji_id(mut self, icon_custom_emoji_id: impl Into<CompactString>) -> Self {
+    pub fn icon_custom_emoji_id(mut self, icon_custom_emoji_id: impl Into<SmallString>) -> Self {
         self.icon_custom_emoji_id = Some(icon_custom_emoji_id.into());
         self
     }
@@ -2311,13 +2308,13 @@ impl InlineKeyboardButton {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
+    pub fn url(mut self, url: impl Into<SmallString>) -> Self {
         self.url = Some(url.into());
         self
     }
 
     /// Sets `callback_data`.
-    pub fn callback_data(mut self, callback_data: impl Into<CompactString>) -> Self {
+    pub fn callback_data(mut self, callback_data: impl Into<SmallString>) -> Self {
         self.callback_data = Some(callback_data.into());
         self
     }
@@ -2335,7 +2332,7 @@ impl InlineKeyboardButton {
     }
 
     /// Sets `switch_inline_query`.
-    pub fn switch_inline_query(mut self, switch_inline_query: impl Into<CompactString>) -> Self {
+    pub fn switch_inline_query(mut self, switch_inline_query: impl Into<SmallString>) -> Self {
         self.switch_inline_query = Some(switch_inline_query.into());
         self
     }
@@ -2343,7 +2340,7 @@ impl InlineKeyboardButton {
     /// Sets `switch_inline_query_current_chat`.
     pub fn switch_inline_query_current_chat(
         mut self,
-        switch_inline_query_current_chat: impl Into<CompactString>,
+        switch_inline_query_current_chat: impl Into<SmallString>,
     ) -> Self {
         self.switch_inline_query_current_chat = Some(switch_inline_query_current_chat.into());
         self
@@ -2406,7 +2403,7 @@ impl wire::Fill for InlineKeyboardButton {
 
     fn placeholder() -> Self {
         Self {
-            text: CompactString::const_new(""),
+            text: SmallString::const_new(""),
             icon_custom_emoji_id: None,
             style: None,
             url: None,
@@ -2532,13 +2529,13 @@ impl WriteJson for InlineKeyboardButton {
 #[non_exhaustive]
 pub struct LoginUrl {
     /// Required. `String`.
-    pub url: CompactString,
+    pub url: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_text: Option<CompactString>,
+    pub forward_text: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bot_username: Option<CompactString>,
+    pub bot_username: Option<SmallString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_write_access: Option<bool>,
@@ -2546,7 +2543,7 @@ pub struct LoginUrl {
 
 impl LoginUrl {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<CompactString>) -> Self {
+    pub fn new(url: impl Into<SmallString>) -> Self {
         Self {
             url: url.into(),
             forward_text: None,
@@ -2556,13 +2553,13 @@ impl LoginUrl {
     }
 
     /// Sets `forward_text`.
-    pub fn forward_text(mut self, forward_text: impl Into<CompactString>) -> Self {
+    pub fn forward_text(mut self, forward_text: impl Into<SmallString>) -> Self {
         self.forward_text = Some(forward_text.into());
         self
     }
 
     /// Sets `bot_username`.
-    pub fn bot_username(mut self, bot_username: impl Into<CompactString>) -> Self {
+    pub fn bot_username(mut self, bot_username: impl Into<SmallString>) -> Self {
         self.bot_username = Some(bot_username.into());
         self
     }
@@ -2586,7 +2583,7 @@ impl wire::Fill for LoginUrl {
 
     fn placeholder() -> Self {
         Self {
-            url: CompactString::const_new(""),
+            url: SmallString::const_new(""),
             forward_text: None,
             bot_username: None,
             request_write_access: None,
@@ -2644,7 +2641,7 @@ impl WriteJson for LoginUrl {
 pub struct SwitchInlineQueryChosenChat {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<CompactString>,
+    pub query: Option<SmallString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_user_chats: Option<bool>,
@@ -2666,7 +2663,7 @@ impl SwitchInlineQueryChosenChat {
     }
 
     /// Sets `query`.
-    pub fn query(mut self, query: impl Into<CompactString>) -> Self {
+    pub fn query(mut self, query: impl Into<SmallString>) -> Self {
         self.query = Some(query.into());
         self
     }
@@ -2771,12 +2768,12 @@ impl WriteJson for SwitchInlineQueryChosenChat {
 #[non_exhaustive]
 pub struct CopyTextButton {
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
 }
 
 impl CopyTextButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<SmallString>) -> Self {
         Self { text: text.into() }
     }
 }
@@ -2788,7 +2785,7 @@ impl wire::Fill for CopyTextButton {
 
     fn placeholder() -> Self {
         Self {
-            text: CompactString::const_new(""),
+            text: SmallString::const_new(""),
         }
     }
 
@@ -2868,7 +2865,7 @@ impl WriteJson for DisabledButton {
 #[non_exhaustive]
 pub struct CallbackQuery {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `User`.
     pub from: User,
     /// Optional. `MaybeInaccessibleMessage`.
@@ -2876,23 +2873,23 @@ pub struct CallbackQuery {
     pub message: Option<MaybeInaccessibleMessage>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inline_message_id: Option<CompactString>,
+    pub inline_message_id: Option<SmallString>,
     /// Required (empty when missing). `String`.
-    pub chat_instance: CompactString,
+    pub chat_instance: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<CompactString>,
+    pub data: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub game_short_name: Option<CompactString>,
+    pub game_short_name: Option<SmallString>,
 }
 
 impl CallbackQuery {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
+        id: impl Into<SmallString>,
         from: impl Into<User>,
-        chat_instance: impl Into<CompactString>,
+        chat_instance: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2921,11 +2918,11 @@ impl wire::Fill for CallbackQuery {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
             message: None,
             inline_message_id: None,
-            chat_instance: CompactString::const_new(""),
+            chat_instance: SmallString::const_new(""),
             data: None,
             game_short_name: None,
         }
@@ -2986,7 +2983,7 @@ pub struct ForceReply {
     pub force_reply: bool,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_field_placeholder: Option<CompactString>,
+    pub input_field_placeholder: Option<SmallString>,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selective: Option<bool>,
@@ -3005,7 +3002,7 @@ impl ForceReply {
     /// Sets `input_field_placeholder`.
     pub fn input_field_placeholder(
         mut self,
-        input_field_placeholder: impl Into<CompactString>,
+        input_field_placeholder: impl Into<SmallString>,
     ) -> Self {
         self.input_field_placeholder = Some(input_field_placeholder.into());
         self
@@ -3081,12 +3078,12 @@ pub struct Community {
     /// Required. `Integer`.
     pub id: i64,
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
 }
 
 impl Community {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: i64, name: impl Into<CompactString>) -> Self {
+    pub fn new(id: i64, name: impl Into<SmallString>) -> Self {
         Self {
             id,
             name: name.into(),
@@ -3102,7 +3099,7 @@ impl wire::Fill for Community {
     fn placeholder() -> Self {
         Self {
             id: 0,
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
         }
     }
 
@@ -3138,22 +3135,22 @@ impl<'de> Deserialize<'de> for Community {
 #[non_exhaustive]
 pub struct ChatPhoto {
     /// Required. `String`.
-    pub small_file_id: CompactString,
+    pub small_file_id: SmallString,
     /// Required. `String`.
-    pub small_file_unique_id: CompactString,
+    pub small_file_unique_id: SmallString,
     /// Required. `String`.
-    pub big_file_id: CompactString,
+    pub big_file_id: SmallString,
     /// Required. `String`.
-    pub big_file_unique_id: CompactString,
+    pub big_file_unique_id: SmallString,
 }
 
 impl ChatPhoto {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        small_file_id: impl Into<CompactString>,
-        small_file_unique_id: impl Into<CompactString>,
-        big_file_id: impl Into<CompactString>,
-        big_file_unique_id: impl Into<CompactString>,
+        small_file_id: impl Into<SmallString>,
+        small_file_unique_id: impl Into<SmallString>,
+        big_file_id: impl Into<SmallString>,
+        big_file_unique_id: impl Into<SmallString>,
     ) -> Self {
         Self {
             small_file_id: small_file_id.into(),
@@ -3176,10 +3173,10 @@ impl wire::Fill for ChatPhoto {
 
     fn placeholder() -> Self {
         Self {
-            small_file_id: CompactString::const_new(""),
-            small_file_unique_id: CompactString::const_new(""),
-            big_file_id: CompactString::const_new(""),
-            big_file_unique_id: CompactString::const_new(""),
+            small_file_id: SmallString::const_new(""),
+            small_file_unique_id: SmallString::const_new(""),
+            big_file_id: SmallString::const_new(""),
+            big_file_unique_id: SmallString::const_new(""),
         }
     }
 
@@ -3225,7 +3222,7 @@ impl<'de> Deserialize<'de> for ChatPhoto {
 #[non_exhaustive]
 pub struct ChatInviteLink {
     /// Required. `String`.
-    pub invite_link: CompactString,
+    pub invite_link: SmallString,
     /// Required. `User`.
     pub creator: User,
     /// Required (`false` when missing). `Boolean`.
@@ -3236,7 +3233,7 @@ pub struct ChatInviteLink {
     pub is_revoked: bool,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<CompactString>,
+    pub name: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_date: Option<i64>,
@@ -3257,7 +3254,7 @@ pub struct ChatInviteLink {
 impl ChatInviteLink {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        invite_link: impl Into<CompactString>,
+        invite_link: impl Into<SmallString>,
         creator: impl Into<User>,
         creates_join_request: bool,
         is_primary: bool,
@@ -3298,7 +3295,7 @@ impl wire::Fill for ChatInviteLink {
 
     fn placeholder() -> Self {
         Self {
-            invite_link: CompactString::const_new(""),
+            invite_link: SmallString::const_new(""),
             creator: <User as wire::Fill>::placeholder(),
             creates_join_request: false,
             is_primary: false,
@@ -3897,7 +3894,7 @@ pub struct ChatMemberOwner {
     /// Required (`false` when missing). `Boolean`.
     pub is_anonymous: bool,
     /// Optional. `String`.
-    pub custom_title: Option<CompactString>,
+    pub custom_title: Option<SmallString>,
 }
 
 impl ChatMemberOwner {
@@ -4013,7 +4010,7 @@ pub struct ChatMemberAdministrator {
     /// Required (`false` when missing). `Boolean`.
     pub can_send_welcome_messages: bool,
     /// Optional. `String`.
-    pub custom_title: Option<CompactString>,
+    pub custom_title: Option<SmallString>,
 }
 
 impl ChatMemberAdministrator {
@@ -4268,7 +4265,7 @@ impl<'de> Deserialize<'de> for ChatMemberAdministrator {
 #[non_exhaustive]
 pub struct ChatMemberMember {
     /// Optional. `String`.
-    pub tag: Option<CompactString>,
+    pub tag: Option<SmallString>,
     /// Required. `User`.
     pub user: User,
     /// Optional. `Integer`.
@@ -4350,7 +4347,7 @@ impl<'de> Deserialize<'de> for ChatMemberMember {
 #[non_exhaustive]
 pub struct ChatMemberRestricted {
     /// Optional. `String`.
-    pub tag: Option<CompactString>,
+    pub tag: Option<SmallString>,
     /// Required. `User`.
     pub user: User,
     /// Required (`false` when missing). `Boolean`.
@@ -4762,13 +4759,13 @@ pub struct ChatJoinRequest {
     pub date: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bio: Option<CompactString>,
+    pub bio: Option<SmallString>,
     /// Optional. `ChatInviteLink`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_link: Option<ChatInviteLink>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub query_id: Option<CompactString>,
+    pub query_id: Option<SmallString>,
 }
 
 impl ChatJoinRequest {
@@ -5244,10 +5241,10 @@ impl<'de> Deserialize<'de> for Birthdate {
 pub struct BusinessIntro {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<CompactString>,
+    pub message: Option<SmallString>,
     /// Optional. `Sticker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sticker: Option<Box<Sticker>>,
@@ -5307,7 +5304,7 @@ impl<'de> Deserialize<'de> for BusinessIntro {
 #[non_exhaustive]
 pub struct BusinessLocation {
     /// Required. `String`.
-    pub address: CompactString,
+    pub address: SmallString,
     /// Optional. `Location`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
@@ -5315,7 +5312,7 @@ pub struct BusinessLocation {
 
 impl BusinessLocation {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(address: impl Into<CompactString>) -> Self {
+    pub fn new(address: impl Into<SmallString>) -> Self {
         Self {
             address: address.into(),
             location: None,
@@ -5330,7 +5327,7 @@ impl wire::Fill for BusinessLocation {
 
     fn placeholder() -> Self {
         Self {
-            address: CompactString::const_new(""),
+            address: SmallString::const_new(""),
             location: None,
         }
     }

@@ -2,7 +2,7 @@
 //! Types of the reference's section "available types".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::ChatId;
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct BusinessOpeningHours {
     /// Required. `String`.
-    pub time_zone_name: CompactString,
+    pub time_zone_name: SmallString,
     /// Required (empty when missing). `Array of BusinessOpeningHoursInterval`.
     pub opening_hours: Vec<BusinessOpeningHoursInterval>,
 }
@@ -22,7 +22,7 @@ pub struct BusinessOpeningHours {
 impl BusinessOpeningHours {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        time_zone_name: impl Into<CompactString>,
+        time_zone_name: impl Into<SmallString>,
         opening_hours: impl Into<Vec<BusinessOpeningHoursInterval>>,
     ) -> Self {
         Self {
@@ -39,7 +39,7 @@ impl wire::Fill for BusinessOpeningHours {
 
     fn placeholder() -> Self {
         Self {
-            time_zone_name: CompactString::const_new(""),
+            time_zone_name: SmallString::const_new(""),
             opening_hours: Vec::new(),
         }
     }
@@ -282,21 +282,21 @@ impl WriteJson for StoryAreaPosition {
 #[non_exhaustive]
 pub struct LocationAddress {
     /// Required. `String`.
-    pub country_code: CompactString,
+    pub country_code: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<CompactString>,
+    pub state: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<CompactString>,
+    pub city: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub street: Option<CompactString>,
+    pub street: Option<SmallString>,
 }
 
 impl LocationAddress {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(country_code: impl Into<CompactString>) -> Self {
+    pub fn new(country_code: impl Into<SmallString>) -> Self {
         Self {
             country_code: country_code.into(),
             state: None,
@@ -306,19 +306,19 @@ impl LocationAddress {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, state: impl Into<CompactString>) -> Self {
+    pub fn state(mut self, state: impl Into<SmallString>) -> Self {
         self.state = Some(state.into());
         self
     }
 
     /// Sets `city`.
-    pub fn city(mut self, city: impl Into<CompactString>) -> Self {
+    pub fn city(mut self, city: impl Into<SmallString>) -> Self {
         self.city = Some(city.into());
         self
     }
 
     /// Sets `street`.
-    pub fn street(mut self, street: impl Into<CompactString>) -> Self {
+    pub fn street(mut self, street: impl Into<SmallString>) -> Self {
         self.street = Some(street.into());
         self
     }
@@ -331,7 +331,7 @@ impl wire::Fill for LocationAddress {
 
     fn placeholder() -> Self {
         Self {
-            country_code: CompactString::const_new(""),
+            country_code: SmallString::const_new(""),
             state: None,
             city: None,
             street: None,
@@ -690,12 +690,12 @@ impl WriteJson for StoryAreaTypeSuggestedReaction {
 #[non_exhaustive]
 pub struct StoryAreaTypeLink {
     /// Required. `String`.
-    pub url: CompactString,
+    pub url: SmallString,
 }
 
 impl StoryAreaTypeLink {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<CompactString>) -> Self {
+    pub fn new(url: impl Into<SmallString>) -> Self {
         Self { url: url.into() }
     }
 }
@@ -717,7 +717,7 @@ impl wire::Fill for StoryAreaTypeLink {
 
     fn placeholder() -> Self {
         Self {
-            url: CompactString::const_new(""),
+            url: SmallString::const_new(""),
         }
     }
 
@@ -759,14 +759,14 @@ pub struct StoryAreaTypeWeather {
     /// Required. `Float`.
     pub temperature: f64,
     /// Required. `String`.
-    pub emoji: CompactString,
+    pub emoji: SmallString,
     /// Required. `Integer`.
     pub background_color: i64,
 }
 
 impl StoryAreaTypeWeather {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(temperature: f64, emoji: impl Into<CompactString>, background_color: i64) -> Self {
+    pub fn new(temperature: f64, emoji: impl Into<SmallString>, background_color: i64) -> Self {
         Self {
             temperature,
             emoji: emoji.into(),
@@ -795,7 +795,7 @@ impl wire::Fill for StoryAreaTypeWeather {
     fn placeholder() -> Self {
         Self {
             temperature: 0.0,
-            emoji: CompactString::const_new(""),
+            emoji: SmallString::const_new(""),
             background_color: 0,
         }
     }
@@ -848,12 +848,12 @@ impl WriteJson for StoryAreaTypeWeather {
 #[non_exhaustive]
 pub struct StoryAreaTypeUniqueGift {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
 }
 
 impl StoryAreaTypeUniqueGift {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<CompactString>) -> Self {
+    pub fn new(name: impl Into<SmallString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -875,7 +875,7 @@ impl wire::Fill for StoryAreaTypeUniqueGift {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
         }
     }
 
@@ -985,12 +985,12 @@ pub struct ChatLocation {
     /// Required. `Location`.
     pub location: Location,
     /// Required. `String`.
-    pub address: CompactString,
+    pub address: SmallString,
 }
 
 impl ChatLocation {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(location: impl Into<Location>, address: impl Into<CompactString>) -> Self {
+    pub fn new(location: impl Into<Location>, address: impl Into<SmallString>) -> Self {
         Self {
             location: location.into(),
             address: address.into(),
@@ -1006,7 +1006,7 @@ impl wire::Fill for ChatLocation {
     fn placeholder() -> Self {
         Self {
             location: <Location as wire::Fill>::placeholder(),
-            address: CompactString::const_new(""),
+            address: SmallString::const_new(""),
         }
     }
 
@@ -1117,12 +1117,12 @@ impl From<ReactionTypePaid> for ReactionType {
 #[non_exhaustive]
 pub struct ReactionTypeEmoji {
     /// Required. `String`.
-    pub emoji: CompactString,
+    pub emoji: SmallString,
 }
 
 impl ReactionTypeEmoji {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(emoji: impl Into<CompactString>) -> Self {
+    pub fn new(emoji: impl Into<SmallString>) -> Self {
         Self {
             emoji: emoji.into(),
         }
@@ -1146,7 +1146,7 @@ impl wire::Fill for ReactionTypeEmoji {
 
     fn placeholder() -> Self {
         Self {
-            emoji: CompactString::const_new(""),
+            emoji: SmallString::const_new(""),
         }
     }
 
@@ -1186,12 +1186,12 @@ impl WriteJson for ReactionTypeEmoji {
 #[non_exhaustive]
 pub struct ReactionTypeCustomEmoji {
     /// Required. `String`.
-    pub custom_emoji_id: CompactString,
+    pub custom_emoji_id: SmallString,
 }
 
 impl ReactionTypeCustomEmoji {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(custom_emoji_id: impl Into<CompactString>) -> Self {
+    pub fn new(custom_emoji_id: impl Into<SmallString>) -> Self {
         Self {
             custom_emoji_id: custom_emoji_id.into(),
         }
@@ -1215,7 +1215,7 @@ impl wire::Fill for ReactionTypeCustomEmoji {
 
     fn placeholder() -> Self {
         Self {
-            custom_emoji_id: CompactString::const_new(""),
+            custom_emoji_id: SmallString::const_new(""),
         }
     }
 
@@ -1565,12 +1565,12 @@ pub struct ForumTopic {
     /// Required. `Integer`.
     pub message_thread_id: i64,
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
     /// Required. `Integer`.
     pub icon_color: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_custom_emoji_id: Option<CompactString>,
+    pub icon_custom_emoji_id: Option<SmallString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_name_implicit: Option<bool>,
@@ -1578,7 +1578,7 @@ pub struct ForumTopic {
 
 impl ForumTopic {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_thread_id: i64, name: impl Into<CompactString>, icon_color: i64) -> Self {
+    pub fn new(message_thread_id: i64, name: impl Into<SmallString>, icon_color: i64) -> Self {
         Self {
             message_thread_id,
             name: name.into(),
@@ -1603,7 +1603,7 @@ impl wire::Fill for ForumTopic {
     fn placeholder() -> Self {
         Self {
             message_thread_id: 0,
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
             icon_color: 0,
             icon_custom_emoji_id: None,
             is_name_implicit: None,
@@ -1723,7 +1723,7 @@ impl<'de> Deserialize<'de> for GiftBackground {
 #[non_exhaustive]
 pub struct Gift {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `Sticker`.
     pub sticker: Box<Sticker>,
     /// Required. `Integer`.
@@ -1762,7 +1762,7 @@ pub struct Gift {
 
 impl Gift {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, sticker: impl Into<Sticker>, star_count: i64) -> Self {
+    pub fn new(id: impl Into<SmallString>, sticker: impl Into<Sticker>, star_count: i64) -> Self {
         Self {
             id: id.into(),
             sticker: Box::new(sticker.into()),
@@ -1802,7 +1802,7 @@ impl wire::Fill for Gift {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
             star_count: 0,
             upgrade_star_count: None,
@@ -1942,7 +1942,7 @@ impl<'de> Deserialize<'de> for Gifts {
 #[non_exhaustive]
 pub struct UniqueGiftModel {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
     /// Required. `Sticker`.
     pub sticker: Box<Sticker>,
     /// Required. `Integer`.
@@ -1955,7 +1955,7 @@ pub struct UniqueGiftModel {
 impl UniqueGiftModel {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        name: impl Into<CompactString>,
+        name: impl Into<SmallString>,
         sticker: impl Into<Sticker>,
         rarity_per_mille: i64,
     ) -> Self {
@@ -1975,7 +1975,7 @@ impl wire::Fill for UniqueGiftModel {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
             sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
             rarity_per_mille: 0,
             rarity: None,
@@ -2023,7 +2023,7 @@ impl<'de> Deserialize<'de> for UniqueGiftModel {
 #[non_exhaustive]
 pub struct UniqueGiftSymbol {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
     /// Required. `Sticker`.
     pub sticker: Box<Sticker>,
     /// Required. `Integer`.
@@ -2033,7 +2033,7 @@ pub struct UniqueGiftSymbol {
 impl UniqueGiftSymbol {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        name: impl Into<CompactString>,
+        name: impl Into<SmallString>,
         sticker: impl Into<Sticker>,
         rarity_per_mille: i64,
     ) -> Self {
@@ -2052,7 +2052,7 @@ impl wire::Fill for UniqueGiftSymbol {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
             sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
             rarity_per_mille: 0,
         }
@@ -2173,7 +2173,7 @@ impl<'de> Deserialize<'de> for UniqueGiftBackdropColors {
 #[non_exhaustive]
 pub struct UniqueGiftBackdrop {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
     /// Required. `UniqueGiftBackdropColors`.
     pub colors: UniqueGiftBackdropColors,
     /// Required. `Integer`.
@@ -2183,7 +2183,7 @@ pub struct UniqueGiftBackdrop {
 impl UniqueGiftBackdrop {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        name: impl Into<CompactString>,
+        name: impl Into<SmallString>,
         colors: impl Into<UniqueGiftBackdropColors>,
         rarity_per_mille: i64,
     ) -> Self {
@@ -2202,7 +2202,7 @@ impl wire::Fill for UniqueGiftBackdrop {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
             colors: <UniqueGiftBackdropColors as wire::Fill>::placeholder(),
             rarity_per_mille: 0,
         }
@@ -2245,9 +2245,9 @@ impl<'de> Deserialize<'de> for UniqueGiftBackdrop {
 #[non_exhaustive]
 pub struct UniqueGiftColors {
     /// Required. `String`.
-    pub model_custom_emoji_id: CompactString,
+    pub model_custom_emoji_id: SmallString,
     /// Required. `String`.
-    pub symbol_custom_emoji_id: CompactString,
+    pub symbol_custom_emoji_id: SmallString,
     /// Required. `Integer`.
     pub light_theme_main_color: i64,
     /// Required (empty when missing). `Array of Integer`.
@@ -2261,8 +2261,8 @@ pub struct UniqueGiftColors {
 impl UniqueGiftColors {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        model_custom_emoji_id: impl Into<CompactString>,
-        symbol_custom_emoji_id: impl Into<CompactString>,
+        model_custom_emoji_id: impl Into<SmallString>,
+        symbol_custom_emoji_id: impl Into<SmallString>,
         light_theme_main_color: i64,
         light_theme_other_colors: impl Into<Vec<i64>>,
         dark_theme_main_color: i64,
@@ -2293,8 +2293,8 @@ impl wire::Fill for UniqueGiftColors {
 
     fn placeholder() -> Self {
         Self {
-            model_custom_emoji_id: CompactString::const_new(""),
-            symbol_custom_emoji_id: CompactString::const_new(""),
+            model_custom_emoji_id: SmallString::const_new(""),
+            symbol_custom_emoji_id: SmallString::const_new(""),
             light_theme_main_color: 0,
             light_theme_other_colors: Vec::new(),
             dark_theme_main_color: 0,
@@ -2352,11 +2352,11 @@ impl<'de> Deserialize<'de> for UniqueGiftColors {
 #[non_exhaustive]
 pub struct UniqueGift {
     /// Required (empty when missing). `String`.
-    pub gift_id: CompactString,
+    pub gift_id: SmallString,
     /// Required. `String`.
-    pub base_name: CompactString,
+    pub base_name: SmallString,
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
     /// Required. `Integer`.
     pub number: i64,
     /// Required. `UniqueGiftModel`.
@@ -2385,9 +2385,9 @@ pub struct UniqueGift {
 impl UniqueGift {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        gift_id: impl Into<CompactString>,
-        base_name: impl Into<CompactString>,
-        name: impl Into<CompactString>,
+        gift_id: impl Into<SmallString>,
+        base_name: impl Into<SmallString>,
+        name: impl Into<SmallString>,
         number: i64,
         model: impl Into<UniqueGiftModel>,
         symbol: impl Into<UniqueGiftSymbol>,
@@ -2430,9 +2430,9 @@ impl wire::Fill for UniqueGift {
 
     fn placeholder() -> Self {
         Self {
-            gift_id: CompactString::const_new(""),
-            base_name: CompactString::const_new(""),
-            name: CompactString::const_new(""),
+            gift_id: SmallString::const_new(""),
+            base_name: SmallString::const_new(""),
+            name: SmallString::const_new(""),
             number: 0,
             model: <UniqueGiftModel as wire::Fill>::placeholder(),
             symbol: <UniqueGiftSymbol as wire::Fill>::placeholder(),
@@ -2524,7 +2524,7 @@ pub struct GiftInfo {
     pub gift: Box<Gift>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owned_gift_id: Option<CompactString>,
+    pub owned_gift_id: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub convert_star_count: Option<i64>,
@@ -2539,7 +2539,7 @@ pub struct GiftInfo {
     pub can_be_upgraded: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<CompactString>,
+    pub text: Option<SmallString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
@@ -2668,7 +2668,7 @@ pub struct UniqueGiftInfo {
     pub origin: UniqueGiftOrigin,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<CompactString>,
+    pub text: Option<SmallString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<MessageEntity>>,
@@ -2677,13 +2677,13 @@ pub struct UniqueGiftInfo {
     pub is_private: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_resale_currency: Option<CompactString>,
+    pub last_resale_currency: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_resale_amount: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owned_gift_id: Option<CompactString>,
+    pub owned_gift_id: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_star_count: Option<i64>,
@@ -2861,13 +2861,13 @@ pub struct OwnedGiftRegular {
     /// Required. `Gift`.
     pub gift: Box<Gift>,
     /// Optional. `String`.
-    pub owned_gift_id: Option<CompactString>,
+    pub owned_gift_id: Option<SmallString>,
     /// Optional. `User`.
     pub sender_user: Option<User>,
     /// Required. `Integer`.
     pub send_date: i64,
     /// Optional. `String`.
-    pub text: Option<CompactString>,
+    pub text: Option<SmallString>,
     /// Optional. `Array of MessageEntity`.
     pub entities: Option<Vec<MessageEntity>>,
     /// Optional. `True`.
@@ -3081,7 +3081,7 @@ pub struct OwnedGiftUnique {
     /// Required. `UniqueGift`.
     pub gift: Box<UniqueGift>,
     /// Optional. `String`.
-    pub owned_gift_id: Option<CompactString>,
+    pub owned_gift_id: Option<SmallString>,
     /// Optional. `User`.
     pub sender_user: Option<User>,
     /// Required. `Integer`.
@@ -3229,7 +3229,7 @@ pub struct OwnedGifts {
     pub gifts: Vec<OwnedGift>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_offset: Option<CompactString>,
+    pub next_offset: Option<SmallString>,
 }
 
 impl OwnedGifts {
@@ -3513,9 +3513,9 @@ impl<'de> Deserialize<'de> for StarAmount {
 #[non_exhaustive]
 pub struct BotCommand {
     /// Required. `String`.
-    pub command: CompactString,
+    pub command: SmallString,
     /// Required. `String`.
-    pub description: CompactString,
+    pub description: SmallString,
     /// Optional. `Boolean`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_ephemeral: Option<bool>,
@@ -3523,7 +3523,7 @@ pub struct BotCommand {
 
 impl BotCommand {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(command: impl Into<CompactString>, description: impl Into<CompactString>) -> Self {
+    pub fn new(command: impl Into<SmallString>, description: impl Into<SmallString>) -> Self {
         Self {
             command: command.into(),
             description: description.into(),
@@ -3546,8 +3546,8 @@ impl wire::Fill for BotCommand {
 
     fn placeholder() -> Self {
         Self {
-            command: CompactString::const_new(""),
-            description: CompactString::const_new(""),
+            command: SmallString::const_new(""),
+            description: SmallString::const_new(""),
             is_ephemeral: None,
         }
     }

@@ -2,8 +2,8 @@
 //! Types of the reference's section "available types".
 
 use super::*;
-use crate::CompactString;
 use crate::InputFile;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -15,12 +15,12 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct BotName {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
 }
 
 impl BotName {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<CompactString>) -> Self {
+    pub fn new(name: impl Into<SmallString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -32,7 +32,7 @@ impl wire::Fill for BotName {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
         }
     }
 
@@ -63,12 +63,12 @@ impl<'de> Deserialize<'de> for BotName {
 #[non_exhaustive]
 pub struct BotDescription {
     /// Required. `String`.
-    pub description: CompactString,
+    pub description: SmallString,
 }
 
 impl BotDescription {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(description: impl Into<CompactString>) -> Self {
+    pub fn new(description: impl Into<SmallString>) -> Self {
         Self {
             description: description.into(),
         }
@@ -82,7 +82,7 @@ impl wire::Fill for BotDescription {
 
     fn placeholder() -> Self {
         Self {
-            description: CompactString::const_new(""),
+            description: SmallString::const_new(""),
         }
     }
 
@@ -113,12 +113,12 @@ impl<'de> Deserialize<'de> for BotDescription {
 #[non_exhaustive]
 pub struct BotShortDescription {
     /// Required. `String`.
-    pub short_description: CompactString,
+    pub short_description: SmallString,
 }
 
 impl BotShortDescription {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(short_description: impl Into<CompactString>) -> Self {
+    pub fn new(short_description: impl Into<SmallString>) -> Self {
         Self {
             short_description: short_description.into(),
         }
@@ -132,7 +132,7 @@ impl wire::Fill for BotShortDescription {
 
     fn placeholder() -> Self {
         Self {
-            short_description: CompactString::const_new(""),
+            short_description: SmallString::const_new(""),
         }
     }
 
@@ -290,14 +290,14 @@ impl WriteJson for MenuButtonCommands {
 #[non_exhaustive]
 pub struct MenuButtonWebApp {
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
     /// Required. `WebAppInfo`.
     pub web_app: WebAppInfo,
 }
 
 impl MenuButtonWebApp {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<CompactString>, web_app: impl Into<WebAppInfo>) -> Self {
+    pub fn new(text: impl Into<SmallString>, web_app: impl Into<WebAppInfo>) -> Self {
         Self {
             text: text.into(),
             web_app: web_app.into(),
@@ -323,7 +323,7 @@ impl wire::Fill for MenuButtonWebApp {
 
     fn placeholder() -> Self {
         Self {
-            text: CompactString::const_new(""),
+            text: SmallString::const_new(""),
             web_app: <WebAppInfo as wire::Fill>::placeholder(),
         }
     }
@@ -700,7 +700,7 @@ impl<'de> Deserialize<'de> for ChatBoostSourceGiveaway {
 #[non_exhaustive]
 pub struct ChatBoost {
     /// Required. `String`.
-    pub boost_id: CompactString,
+    pub boost_id: SmallString,
     /// Required. `Integer`.
     pub add_date: i64,
     /// Required. `Integer`.
@@ -712,7 +712,7 @@ pub struct ChatBoost {
 impl ChatBoost {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        boost_id: impl Into<CompactString>,
+        boost_id: impl Into<SmallString>,
         add_date: i64,
         expiration_date: i64,
         source: impl Into<ChatBoostSource>,
@@ -733,7 +733,7 @@ impl wire::Fill for ChatBoost {
 
     fn placeholder() -> Self {
         Self {
-            boost_id: CompactString::const_new(""),
+            boost_id: SmallString::const_new(""),
             add_date: 0,
             expiration_date: 0,
             source: ChatBoostSource::Unknown(serde_json::Value::Null),
@@ -843,7 +843,7 @@ pub struct ChatBoostRemoved {
     /// Required. `Chat`.
     pub chat: Chat,
     /// Required. `String`.
-    pub boost_id: CompactString,
+    pub boost_id: SmallString,
     /// Required. `Integer`.
     pub remove_date: i64,
     /// Required. `ChatBoostSource`.
@@ -854,7 +854,7 @@ impl ChatBoostRemoved {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         chat: impl Into<Chat>,
-        boost_id: impl Into<CompactString>,
+        boost_id: impl Into<SmallString>,
         remove_date: i64,
         source: impl Into<ChatBoostSource>,
     ) -> Self {
@@ -875,7 +875,7 @@ impl wire::Fill for ChatBoostRemoved {
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
-            boost_id: CompactString::const_new(""),
+            boost_id: SmallString::const_new(""),
             remove_date: 0,
             source: ChatBoostSource::Unknown(serde_json::Value::Null),
         }
@@ -1233,7 +1233,7 @@ impl<'de> Deserialize<'de> for BusinessBotRights {
 #[non_exhaustive]
 pub struct BusinessConnection {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `User`.
     pub user: User,
     /// Required. `Integer`.
@@ -1250,7 +1250,7 @@ pub struct BusinessConnection {
 impl BusinessConnection {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
+        id: impl Into<SmallString>,
         user: impl Into<User>,
         user_chat_id: i64,
         date: i64,
@@ -1275,7 +1275,7 @@ impl wire::Fill for BusinessConnection {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             user: <User as wire::Fill>::placeholder(),
             user_chat_id: 0,
             date: 0,
@@ -1334,7 +1334,7 @@ impl<'de> Deserialize<'de> for BusinessConnection {
 #[non_exhaustive]
 pub struct BusinessMessagesDeleted {
     /// Required. `String`.
-    pub business_connection_id: CompactString,
+    pub business_connection_id: SmallString,
     /// Required. `Chat`.
     pub chat: Chat,
     /// Required (empty when missing). `Array of Integer`.
@@ -1344,7 +1344,7 @@ pub struct BusinessMessagesDeleted {
 impl BusinessMessagesDeleted {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        business_connection_id: impl Into<CompactString>,
+        business_connection_id: impl Into<SmallString>,
         chat: impl Into<Chat>,
         message_ids: impl Into<Vec<i64>>,
     ) -> Self {
@@ -1363,7 +1363,7 @@ impl wire::Fill for BusinessMessagesDeleted {
 
     fn placeholder() -> Self {
         Self {
-            business_connection_id: CompactString::const_new(""),
+            business_connection_id: SmallString::const_new(""),
             chat: <Chat as wire::Fill>::placeholder(),
             message_ids: Vec::new(),
         }
@@ -1406,7 +1406,7 @@ impl<'de> Deserialize<'de> for BusinessMessagesDeleted {
 pub struct SentWebAppMessage {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inline_message_id: Option<CompactString>,
+    pub inline_message_id: Option<SmallString>,
 }
 
 impl SentWebAppMessage {
@@ -1453,12 +1453,12 @@ impl<'de> Deserialize<'de> for SentWebAppMessage {
 #[non_exhaustive]
 pub struct SentGuestMessage {
     /// Required. `String`.
-    pub inline_message_id: CompactString,
+    pub inline_message_id: SmallString,
 }
 
 impl SentGuestMessage {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(inline_message_id: impl Into<CompactString>) -> Self {
+    pub fn new(inline_message_id: impl Into<SmallString>) -> Self {
         Self {
             inline_message_id: inline_message_id.into(),
         }
@@ -1472,7 +1472,7 @@ impl wire::Fill for SentGuestMessage {
 
     fn placeholder() -> Self {
         Self {
-            inline_message_id: CompactString::const_new(""),
+            inline_message_id: SmallString::const_new(""),
         }
     }
 
@@ -1503,14 +1503,14 @@ impl<'de> Deserialize<'de> for SentGuestMessage {
 #[non_exhaustive]
 pub struct PreparedInlineMessage {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `Integer`.
     pub expiration_date: i64,
 }
 
 impl PreparedInlineMessage {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, expiration_date: i64) -> Self {
+    pub fn new(id: impl Into<SmallString>, expiration_date: i64) -> Self {
         Self {
             id: id.into(),
             expiration_date,
@@ -1525,7 +1525,7 @@ impl wire::Fill for PreparedInlineMessage {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             expiration_date: 0,
         }
     }
@@ -1562,12 +1562,12 @@ impl<'de> Deserialize<'de> for PreparedInlineMessage {
 #[non_exhaustive]
 pub struct PreparedKeyboardButton {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
 }
 
 impl PreparedKeyboardButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>) -> Self {
+    pub fn new(id: impl Into<SmallString>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -1579,7 +1579,7 @@ impl wire::Fill for PreparedKeyboardButton {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
         }
     }
 
@@ -1792,7 +1792,7 @@ pub struct InputMediaAnimation {
     /// Optional. `String`.
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -1833,7 +1833,7 @@ impl InputMediaAnimation {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2044,7 +2044,7 @@ pub struct InputMediaAudio {
     /// Optional. `String`.
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -2052,9 +2052,9 @@ pub struct InputMediaAudio {
     /// Optional. `Integer`.
     pub duration: Option<i64>,
     /// Optional. `String`.
-    pub performer: Option<CompactString>,
+    pub performer: Option<SmallString>,
     /// Optional. `String`.
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
 }
 
 impl InputMediaAudio {
@@ -2079,7 +2079,7 @@ impl InputMediaAudio {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2103,13 +2103,13 @@ impl InputMediaAudio {
     }
 
     /// Sets `performer`.
-    pub fn performer(mut self, performer: impl Into<CompactString>) -> Self {
+    pub fn performer(mut self, performer: impl Into<SmallString>) -> Self {
         self.performer = Some(performer.into());
         self
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
+    pub fn title(mut self, title: impl Into<SmallString>) -> Self {
         self.title = Some(title.into());
         self
     }
@@ -2255,7 +2255,7 @@ pub struct InputMediaDocument {
     /// Optional. `String`.
     pub thumbnail: Option<InputFile>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -2284,7 +2284,7 @@ impl InputMediaDocument {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2430,12 +2430,12 @@ impl HasUploads for InputMediaDocument {
 #[non_exhaustive]
 pub struct InputMediaLink {
     /// Required. `String`.
-    pub url: CompactString,
+    pub url: SmallString,
 }
 
 impl InputMediaLink {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(url: impl Into<CompactString>) -> Self {
+    pub fn new(url: impl Into<SmallString>) -> Self {
         Self { url: url.into() }
     }
 }
@@ -2457,7 +2457,7 @@ impl wire::Fill for InputMediaLink {
 
     fn placeholder() -> Self {
         Self {
-            url: CompactString::const_new(""),
+            url: SmallString::const_new(""),
         }
     }
 
@@ -2501,7 +2501,7 @@ pub struct InputMediaLivePhoto {
     /// Required. `String`.
     pub photo: InputFile,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -2527,7 +2527,7 @@ impl InputMediaLivePhoto {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2785,7 +2785,7 @@ pub struct InputMediaPhoto {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -2810,7 +2810,7 @@ impl InputMediaPhoto {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2960,7 +2960,7 @@ pub struct InputMediaSticker {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    pub emoji: Option<CompactString>,
+    pub emoji: Option<SmallString>,
 }
 
 impl InputMediaSticker {
@@ -2973,7 +2973,7 @@ impl InputMediaSticker {
     }
 
     /// Sets `emoji`.
-    pub fn emoji(mut self, emoji: impl Into<CompactString>) -> Self {
+    pub fn emoji(mut self, emoji: impl Into<SmallString>) -> Self {
         self.emoji = Some(emoji.into());
         self
     }
@@ -3055,17 +3055,17 @@ pub struct InputMediaVenue {
     /// Required. `Float`.
     pub longitude: f64,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `String`.
-    pub address: CompactString,
+    pub address: SmallString,
     /// Optional. `String`.
-    pub foursquare_id: Option<CompactString>,
+    pub foursquare_id: Option<SmallString>,
     /// Optional. `String`.
-    pub foursquare_type: Option<CompactString>,
+    pub foursquare_type: Option<SmallString>,
     /// Optional. `String`.
-    pub google_place_id: Option<CompactString>,
+    pub google_place_id: Option<SmallString>,
     /// Optional. `String`.
-    pub google_place_type: Option<CompactString>,
+    pub google_place_type: Option<SmallString>,
 }
 
 impl InputMediaVenue {
@@ -3073,8 +3073,8 @@ impl InputMediaVenue {
     pub fn new(
         latitude: f64,
         longitude: f64,
-        title: impl Into<CompactString>,
-        address: impl Into<CompactString>,
+        title: impl Into<SmallString>,
+        address: impl Into<SmallString>,
     ) -> Self {
         Self {
             latitude,
@@ -3089,25 +3089,25 @@ impl InputMediaVenue {
     }
 
     /// Sets `foursquare_id`.
-    pub fn foursquare_id(mut self, foursquare_id: impl Into<CompactString>) -> Self {
+    pub fn foursquare_id(mut self, foursquare_id: impl Into<SmallString>) -> Self {
         self.foursquare_id = Some(foursquare_id.into());
         self
     }
 
     /// Sets `foursquare_type`.
-    pub fn foursquare_type(mut self, foursquare_type: impl Into<CompactString>) -> Self {
+    pub fn foursquare_type(mut self, foursquare_type: impl Into<SmallString>) -> Self {
         self.foursquare_type = Some(foursquare_type.into());
         self
     }
 
     /// Sets `google_place_id`.
-    pub fn google_place_id(mut self, google_place_id: impl Into<CompactString>) -> Self {
+    pub fn google_place_id(mut self, google_place_id: impl Into<SmallString>) -> Self {
         self.google_place_id = Some(google_place_id.into());
         self
     }
 
     /// Sets `google_place_type`.
-    pub fn google_place_type(mut self, google_place_type: impl Into<CompactString>) -> Self {
+    pub fn google_place_type(mut self, google_place_type: impl Into<SmallString>) -> Self {
         self.google_place_type = Some(google_place_type.into());
         self
     }
@@ -3156,8 +3156,8 @@ impl wire::Fill for InputMediaVenue {
         Self {
             latitude: 0.0,
             longitude: 0.0,
-            title: CompactString::const_new(""),
-            address: CompactString::const_new(""),
+            title: SmallString::const_new(""),
+            address: SmallString::const_new(""),
             foursquare_id: None,
             foursquare_type: None,
             google_place_id: None,
@@ -3247,7 +3247,7 @@ pub struct InputMediaVideo {
     /// Optional. `Integer`.
     pub start_timestamp: Option<i64>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -3305,7 +3305,7 @@ impl InputMediaVideo {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -3551,7 +3551,7 @@ pub struct InputMediaVoiceNote {
     /// Required. `String`.
     pub media: InputFile,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -3573,7 +3573,7 @@ impl InputMediaVoiceNote {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }

@@ -2,7 +2,7 @@
 //! Types of the reference's section "games".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -13,14 +13,14 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Game {
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `String`.
-    pub description: CompactString,
+    pub description: SmallString,
     /// Required (empty when missing). `Array of PhotoSize`.
     pub photo: Vec<PhotoSize>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<CompactString>,
+    pub text: Option<SmallString>,
     /// Optional. `Array of MessageEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_entities: Option<Vec<MessageEntity>>,
@@ -32,8 +32,8 @@ pub struct Game {
 impl Game {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        title: impl Into<CompactString>,
-        description: impl Into<CompactString>,
+        title: impl Into<SmallString>,
+        description: impl Into<SmallString>,
         photo: impl Into<Vec<PhotoSize>>,
     ) -> Self {
         Self {
@@ -61,8 +61,8 @@ impl wire::Fill for Game {
 
     fn placeholder() -> Self {
         Self {
-            title: CompactString::const_new(""),
-            description: CompactString::const_new(""),
+            title: SmallString::const_new(""),
+            description: SmallString::const_new(""),
             photo: Vec::new(),
             text: None,
             text_entities: None,

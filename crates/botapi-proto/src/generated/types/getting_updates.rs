@@ -2,7 +2,7 @@
 //! Types of the reference's section "getting updates".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::types::wire;
 use serde::{Deserialize, Serialize};
 
@@ -348,20 +348,20 @@ impl<'de> serde::de::Visitor<'de> for UpdateVisitor {
 #[non_exhaustive]
 pub struct WebhookInfo {
     /// Required. `String`.
-    pub url: CompactString,
+    pub url: SmallString,
     /// Required (`false` when missing). `Boolean`.
     pub has_custom_certificate: bool,
     /// Required. `Integer`.
     pub pending_update_count: i64,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<CompactString>,
+    pub ip_address: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error_date: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_error_message: Option<CompactString>,
+    pub last_error_message: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_synchronization_error_date: Option<i64>,
@@ -370,13 +370,13 @@ pub struct WebhookInfo {
     pub max_connections: Option<i64>,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_updates: Option<Vec<CompactString>>,
+    pub allowed_updates: Option<Vec<SmallString>>,
 }
 
 impl WebhookInfo {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        url: impl Into<CompactString>,
+        url: impl Into<SmallString>,
         has_custom_certificate: bool,
         pending_update_count: i64,
     ) -> Self {
@@ -411,7 +411,7 @@ impl wire::Fill for WebhookInfo {
 
     fn placeholder() -> Self {
         Self {
-            url: CompactString::const_new(""),
+            url: SmallString::const_new(""),
             has_custom_certificate: false,
             pending_update_count: 0,
             ip_address: None,

@@ -2,7 +2,7 @@
 //! Types of the reference's section "inline mode".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -14,13 +14,13 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct InlineQuery {
     /// Required (a number is read as its text). `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `User`.
     pub from: User,
     /// Required. `String`.
-    pub query: CompactString,
+    pub query: SmallString,
     /// Required. `String`.
-    pub offset: CompactString,
+    pub offset: SmallString,
     /// Optional. `String`, as a `InlineQueryChatType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_type: Option<InlineQueryChatType>,
@@ -32,10 +32,10 @@ pub struct InlineQuery {
 impl InlineQuery {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
+        id: impl Into<SmallString>,
         from: impl Into<User>,
-        query: impl Into<CompactString>,
-        offset: impl Into<CompactString>,
+        query: impl Into<SmallString>,
+        offset: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -56,10 +56,10 @@ impl wire::Fill for InlineQuery {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
-            query: CompactString::const_new(""),
-            offset: CompactString::const_new(""),
+            query: SmallString::const_new(""),
+            offset: SmallString::const_new(""),
             chat_type: None,
             location: None,
         }
@@ -114,18 +114,18 @@ impl<'de> Deserialize<'de> for InlineQuery {
 #[non_exhaustive]
 pub struct InlineQueryResultsButton {
     /// Required. `String`.
-    pub text: CompactString,
+    pub text: SmallString,
     /// Optional. `WebAppInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_parameter: Option<CompactString>,
+    pub start_parameter: Option<SmallString>,
 }
 
 impl InlineQueryResultsButton {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<SmallString>) -> Self {
         Self {
             text: text.into(),
             web_app: None,
@@ -140,7 +140,7 @@ impl InlineQueryResultsButton {
     }
 
     /// Sets `start_parameter`.
-    pub fn start_parameter(mut self, start_parameter: impl Into<CompactString>) -> Self {
+    pub fn start_parameter(mut self, start_parameter: impl Into<SmallString>) -> Self {
         self.start_parameter = Some(start_parameter.into());
         self
     }
@@ -153,7 +153,7 @@ impl wire::Fill for InlineQueryResultsButton {
 
     fn placeholder() -> Self {
         Self {
-            text: CompactString::const_new(""),
+            text: SmallString::const_new(""),
             web_app: None,
             start_parameter: None,
         }
@@ -535,19 +535,19 @@ impl HasUploads for InlineQueryResult {
 #[non_exhaustive]
 pub struct InlineQueryResultArticle {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `InputMessageContent`.
     pub input_message_content: InputMessageContent,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `String`.
-    pub url: Option<CompactString>,
+    pub url: Option<SmallString>,
     /// Optional. `String`.
-    pub description: Option<CompactString>,
+    pub description: Option<SmallString>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<CompactString>,
+    pub thumbnail_url: Option<SmallString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -557,8 +557,8 @@ pub struct InlineQueryResultArticle {
 impl InlineQueryResultArticle {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        title: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        title: impl Into<SmallString>,
         input_message_content: impl Into<InputMessageContent>,
     ) -> Self {
         Self {
@@ -581,19 +581,19 @@ impl InlineQueryResultArticle {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
+    pub fn url(mut self, url: impl Into<SmallString>) -> Self {
         self.url = Some(url.into());
         self
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
+    pub fn description(mut self, description: impl Into<SmallString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<SmallString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -658,8 +658,8 @@ impl wire::Fill for InlineQueryResultArticle {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            title: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            title: SmallString::const_new(""),
             input_message_content: InputMessageContent::Unknown(serde_json::Value::Null),
             reply_markup: None,
             url: None,
@@ -754,21 +754,21 @@ impl HasUploads for InlineQueryResultArticle {
 #[non_exhaustive]
 pub struct InlineQueryResultPhoto {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub photo_url: CompactString,
+    pub photo_url: SmallString,
     /// Required. `String`.
-    pub thumbnail_url: CompactString,
+    pub thumbnail_url: SmallString,
     /// Optional. `Integer`.
     pub photo_width: Option<i64>,
     /// Optional. `Integer`.
     pub photo_height: Option<i64>,
     /// Optional. `String`.
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
-    pub description: Option<CompactString>,
+    pub description: Option<SmallString>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -784,9 +784,9 @@ pub struct InlineQueryResultPhoto {
 impl InlineQueryResultPhoto {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        photo_url: impl Into<CompactString>,
-        thumbnail_url: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        photo_url: impl Into<SmallString>,
+        thumbnail_url: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -818,19 +818,19 @@ impl InlineQueryResultPhoto {
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
+    pub fn title(mut self, title: impl Into<SmallString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
+    pub fn description(mut self, description: impl Into<SmallString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -932,9 +932,9 @@ impl wire::Fill for InlineQueryResultPhoto {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            photo_url: CompactString::const_new(""),
-            thumbnail_url: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            photo_url: SmallString::const_new(""),
+            thumbnail_url: SmallString::const_new(""),
             photo_width: None,
             photo_height: None,
             title: None,
@@ -1055,9 +1055,9 @@ impl HasUploads for InlineQueryResultPhoto {
 #[non_exhaustive]
 pub struct InlineQueryResultGif {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub gif_url: CompactString,
+    pub gif_url: SmallString,
     /// Optional. `Integer`.
     pub gif_width: Option<i64>,
     /// Optional. `Integer`.
@@ -1065,13 +1065,13 @@ pub struct InlineQueryResultGif {
     /// Optional. `Integer`.
     pub gif_duration: Option<i64>,
     /// Required. `String`.
-    pub thumbnail_url: CompactString,
+    pub thumbnail_url: SmallString,
     /// Optional. `String`.
-    pub thumbnail_mime_type: Option<CompactString>,
+    pub thumbnail_mime_type: Option<SmallString>,
     /// Optional. `String`.
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -1087,9 +1087,9 @@ pub struct InlineQueryResultGif {
 impl InlineQueryResultGif {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        gif_url: impl Into<CompactString>,
-        thumbnail_url: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        gif_url: impl Into<SmallString>,
+        thumbnail_url: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1128,19 +1128,19 @@ impl InlineQueryResultGif {
     }
 
     /// Sets `thumbnail_mime_type`.
-    pub fn thumbnail_mime_type(mut self, thumbnail_mime_type: impl Into<CompactString>) -> Self {
+    pub fn thumbnail_mime_type(mut self, thumbnail_mime_type: impl Into<SmallString>) -> Self {
         self.thumbnail_mime_type = Some(thumbnail_mime_type.into());
         self
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
+    pub fn title(mut self, title: impl Into<SmallString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -1246,12 +1246,12 @@ impl wire::Fill for InlineQueryResultGif {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            gif_url: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            gif_url: SmallString::const_new(""),
             gif_width: None,
             gif_height: None,
             gif_duration: None,
-            thumbnail_url: CompactString::const_new(""),
+            thumbnail_url: SmallString::const_new(""),
             thumbnail_mime_type: None,
             title: None,
             caption: None,
@@ -1375,9 +1375,9 @@ impl HasUploads for InlineQueryResultGif {
 #[non_exhaustive]
 pub struct InlineQueryResultMpeg4Gif {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub mpeg4_url: CompactString,
+    pub mpeg4_url: SmallString,
     /// Optional. `Integer`.
     pub mpeg4_width: Option<i64>,
     /// Optional. `Integer`.
@@ -1385,13 +1385,13 @@ pub struct InlineQueryResultMpeg4Gif {
     /// Optional. `Integer`.
     pub mpeg4_duration: Option<i64>,
     /// Required. `String`.
-    pub thumbnail_url: CompactString,
+    pub thumbnail_url: SmallString,
     /// Optional. `String`.
-    pub thumbnail_mime_type: Option<CompactString>,
+    pub thumbnail_mime_type: Option<SmallString>,
     /// Optional. `String`.
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -1407,9 +1407,9 @@ pub struct InlineQueryResultMpeg4Gif {
 impl InlineQueryResultMpeg4Gif {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        mpeg4_url: impl Into<CompactString>,
-        thumbnail_url: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        mpeg4_url: impl Into<SmallString>,
+        thumbnail_url: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1448,19 +1448,19 @@ impl InlineQueryResultMpeg4Gif {
     }
 
     /// Sets `thumbnail_mime_type`.
-    pub fn thumbnail_mime_type(mut self, thumbnail_mime_type: impl Into<CompactString>) -> Self {
+    pub fn thumbnail_mime_type(mut self, thumbnail_mime_type: impl Into<SmallString>) -> Self {
         self.thumbnail_mime_type = Some(thumbnail_mime_type.into());
         self
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
+    pub fn title(mut self, title: impl Into<SmallString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -1566,12 +1566,12 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            mpeg4_url: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            mpeg4_url: SmallString::const_new(""),
             mpeg4_width: None,
             mpeg4_height: None,
             mpeg4_duration: None,
-            thumbnail_url: CompactString::const_new(""),
+            thumbnail_url: SmallString::const_new(""),
             thumbnail_mime_type: None,
             title: None,
             caption: None,
@@ -1695,17 +1695,17 @@ impl HasUploads for InlineQueryResultMpeg4Gif {
 #[non_exhaustive]
 pub struct InlineQueryResultVideo {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub video_url: CompactString,
+    pub video_url: SmallString,
     /// Required. `String`.
-    pub mime_type: CompactString,
+    pub mime_type: SmallString,
     /// Required. `String`.
-    pub thumbnail_url: CompactString,
+    pub thumbnail_url: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -1719,7 +1719,7 @@ pub struct InlineQueryResultVideo {
     /// Optional. `Integer`.
     pub video_duration: Option<i64>,
     /// Optional. `String`.
-    pub description: Option<CompactString>,
+    pub description: Option<SmallString>,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
@@ -1729,11 +1729,11 @@ pub struct InlineQueryResultVideo {
 impl InlineQueryResultVideo {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        video_url: impl Into<CompactString>,
-        mime_type: impl Into<CompactString>,
-        thumbnail_url: impl Into<CompactString>,
-        title: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        video_url: impl Into<SmallString>,
+        mime_type: impl Into<SmallString>,
+        thumbnail_url: impl Into<SmallString>,
+        title: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1755,7 +1755,7 @@ impl InlineQueryResultVideo {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -1797,7 +1797,7 @@ impl InlineQueryResultVideo {
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
+    pub fn description(mut self, description: impl Into<SmallString>) -> Self {
         self.description = Some(description.into());
         self
     }
@@ -1885,11 +1885,11 @@ impl wire::Fill for InlineQueryResultVideo {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            video_url: CompactString::const_new(""),
-            mime_type: CompactString::const_new(""),
-            thumbnail_url: CompactString::const_new(""),
-            title: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            video_url: SmallString::const_new(""),
+            mime_type: SmallString::const_new(""),
+            thumbnail_url: SmallString::const_new(""),
+            title: SmallString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -2022,19 +2022,19 @@ impl HasUploads for InlineQueryResultVideo {
 #[non_exhaustive]
 pub struct InlineQueryResultAudio {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub audio_url: CompactString,
+    pub audio_url: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Optional. `String`.
-    pub performer: Option<CompactString>,
+    pub performer: Option<SmallString>,
     /// Optional. `Integer`.
     pub audio_duration: Option<i64>,
     /// Optional. `InlineKeyboardMarkup`.
@@ -2046,9 +2046,9 @@ pub struct InlineQueryResultAudio {
 impl InlineQueryResultAudio {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        audio_url: impl Into<CompactString>,
-        title: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        audio_url: impl Into<SmallString>,
+        title: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2065,7 +2065,7 @@ impl InlineQueryResultAudio {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2083,7 +2083,7 @@ impl InlineQueryResultAudio {
     }
 
     /// Sets `performer`.
-    pub fn performer(mut self, performer: impl Into<CompactString>) -> Self {
+    pub fn performer(mut self, performer: impl Into<SmallString>) -> Self {
         self.performer = Some(performer.into());
         self
     }
@@ -2161,9 +2161,9 @@ impl wire::Fill for InlineQueryResultAudio {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            audio_url: CompactString::const_new(""),
-            title: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            audio_url: SmallString::const_new(""),
+            title: SmallString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -2263,13 +2263,13 @@ impl HasUploads for InlineQueryResultAudio {
 #[non_exhaustive]
 pub struct InlineQueryResultVoice {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub voice_url: CompactString,
+    pub voice_url: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -2285,9 +2285,9 @@ pub struct InlineQueryResultVoice {
 impl InlineQueryResultVoice {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        voice_url: impl Into<CompactString>,
-        title: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        voice_url: impl Into<SmallString>,
+        title: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2303,7 +2303,7 @@ impl InlineQueryResultVoice {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2389,9 +2389,9 @@ impl wire::Fill for InlineQueryResultVoice {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            voice_url: CompactString::const_new(""),
-            title: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            voice_url: SmallString::const_new(""),
+            title: SmallString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -2485,27 +2485,27 @@ impl HasUploads for InlineQueryResultVoice {
 #[non_exhaustive]
 pub struct InlineQueryResultDocument {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
     pub caption_entities: Option<Vec<MessageEntity>>,
     /// Required. `String`.
-    pub document_url: CompactString,
+    pub document_url: SmallString,
     /// Required. `String`.
-    pub mime_type: CompactString,
+    pub mime_type: SmallString,
     /// Optional. `String`.
-    pub description: Option<CompactString>,
+    pub description: Option<SmallString>,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<CompactString>,
+    pub thumbnail_url: Option<SmallString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -2515,10 +2515,10 @@ pub struct InlineQueryResultDocument {
 impl InlineQueryResultDocument {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        title: impl Into<CompactString>,
-        document_url: impl Into<CompactString>,
-        mime_type: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        title: impl Into<SmallString>,
+        document_url: impl Into<SmallString>,
+        mime_type: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2538,7 +2538,7 @@ impl InlineQueryResultDocument {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -2556,7 +2556,7 @@ impl InlineQueryResultDocument {
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
+    pub fn description(mut self, description: impl Into<SmallString>) -> Self {
         self.description = Some(description.into());
         self
     }
@@ -2577,7 +2577,7 @@ impl InlineQueryResultDocument {
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<SmallString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -2656,13 +2656,13 @@ impl wire::Fill for InlineQueryResultDocument {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            title: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            title: SmallString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
-            document_url: CompactString::const_new(""),
-            mime_type: CompactString::const_new(""),
+            document_url: SmallString::const_new(""),
+            mime_type: SmallString::const_new(""),
             description: None,
             reply_markup: None,
             input_message_content: None,
@@ -2777,13 +2777,13 @@ impl HasUploads for InlineQueryResultDocument {
 #[non_exhaustive]
 pub struct InlineQueryResultLocation {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `Float`.
     pub latitude: f64,
     /// Required. `Float`.
     pub longitude: f64,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Optional. `Float`.
     pub horizontal_accuracy: Option<f64>,
     /// Optional. `Integer`.
@@ -2797,7 +2797,7 @@ pub struct InlineQueryResultLocation {
     /// Optional. `InputMessageContent`.
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<CompactString>,
+    pub thumbnail_url: Option<SmallString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -2807,10 +2807,10 @@ pub struct InlineQueryResultLocation {
 impl InlineQueryResultLocation {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
+        id: impl Into<SmallString>,
         latitude: f64,
         longitude: f64,
-        title: impl Into<CompactString>,
+        title: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2869,7 +2869,7 @@ impl InlineQueryResultLocation {
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<SmallString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -2948,10 +2948,10 @@ impl wire::Fill for InlineQueryResultLocation {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             latitude: 0.0,
             longitude: 0.0,
-            title: CompactString::const_new(""),
+            title: SmallString::const_new(""),
             horizontal_accuracy: None,
             live_period: None,
             heading: None,
@@ -3069,29 +3069,29 @@ impl HasUploads for InlineQueryResultLocation {
 #[non_exhaustive]
 pub struct InlineQueryResultVenue {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `Float`.
     pub latitude: f64,
     /// Required. `Float`.
     pub longitude: f64,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `String`.
-    pub address: CompactString,
+    pub address: SmallString,
     /// Optional. `String`.
-    pub foursquare_id: Option<CompactString>,
+    pub foursquare_id: Option<SmallString>,
     /// Optional. `String`.
-    pub foursquare_type: Option<CompactString>,
+    pub foursquare_type: Option<SmallString>,
     /// Optional. `String`.
-    pub google_place_id: Option<CompactString>,
+    pub google_place_id: Option<SmallString>,
     /// Optional. `String`.
-    pub google_place_type: Option<CompactString>,
+    pub google_place_type: Option<SmallString>,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<CompactString>,
+    pub thumbnail_url: Option<SmallString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -3101,11 +3101,11 @@ pub struct InlineQueryResultVenue {
 impl InlineQueryResultVenue {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
+        id: impl Into<SmallString>,
         latitude: f64,
         longitude: f64,
-        title: impl Into<CompactString>,
-        address: impl Into<CompactString>,
+        title: impl Into<SmallString>,
+        address: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -3126,25 +3126,25 @@ impl InlineQueryResultVenue {
     }
 
     /// Sets `foursquare_id`.
-    pub fn foursquare_id(mut self, foursquare_id: impl Into<CompactString>) -> Self {
+    pub fn foursquare_id(mut self, foursquare_id: impl Into<SmallString>) -> Self {
         self.foursquare_id = Some(foursquare_id.into());
         self
     }
 
     /// Sets `foursquare_type`.
-    pub fn foursquare_type(mut self, foursquare_type: impl Into<CompactString>) -> Self {
+    pub fn foursquare_type(mut self, foursquare_type: impl Into<SmallString>) -> Self {
         self.foursquare_type = Some(foursquare_type.into());
         self
     }
 
     /// Sets `google_place_id`.
-    pub fn google_place_id(mut self, google_place_id: impl Into<CompactString>) -> Self {
+    pub fn google_place_id(mut self, google_place_id: impl Into<SmallString>) -> Self {
         self.google_place_id = Some(google_place_id.into());
         self
     }
 
     /// Sets `google_place_type`.
-    pub fn google_place_type(mut self, google_place_type: impl Into<CompactString>) -> Self {
+    pub fn google_place_type(mut self, google_place_type: impl Into<SmallString>) -> Self {
         self.google_place_type = Some(google_place_type.into());
         self
     }
@@ -3165,7 +3165,7 @@ impl InlineQueryResultVenue {
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<SmallString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -3246,11 +3246,11 @@ impl wire::Fill for InlineQueryResultVenue {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             latitude: 0.0,
             longitude: 0.0,
-            title: CompactString::const_new(""),
-            address: CompactString::const_new(""),
+            title: SmallString::const_new(""),
+            address: SmallString::const_new(""),
             foursquare_id: None,
             foursquare_type: None,
             google_place_id: None,
@@ -3374,21 +3374,21 @@ impl HasUploads for InlineQueryResultVenue {
 #[non_exhaustive]
 pub struct InlineQueryResultContact {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub phone_number: CompactString,
+    pub phone_number: SmallString,
     /// Required. `String`.
-    pub first_name: CompactString,
+    pub first_name: SmallString,
     /// Optional. `String`.
-    pub last_name: Option<CompactString>,
+    pub last_name: Option<SmallString>,
     /// Optional. `String`.
-    pub vcard: Option<CompactString>,
+    pub vcard: Option<SmallString>,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
     pub input_message_content: Option<InputMessageContent>,
     /// Optional. `String`.
-    pub thumbnail_url: Option<CompactString>,
+    pub thumbnail_url: Option<SmallString>,
     /// Optional. `Integer`.
     pub thumbnail_width: Option<i64>,
     /// Optional. `Integer`.
@@ -3398,9 +3398,9 @@ pub struct InlineQueryResultContact {
 impl InlineQueryResultContact {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        phone_number: impl Into<CompactString>,
-        first_name: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        phone_number: impl Into<SmallString>,
+        first_name: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -3417,13 +3417,13 @@ impl InlineQueryResultContact {
     }
 
     /// Sets `last_name`.
-    pub fn last_name(mut self, last_name: impl Into<CompactString>) -> Self {
+    pub fn last_name(mut self, last_name: impl Into<SmallString>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets `vcard`.
-    pub fn vcard(mut self, vcard: impl Into<CompactString>) -> Self {
+    pub fn vcard(mut self, vcard: impl Into<SmallString>) -> Self {
         self.vcard = Some(vcard.into());
         self
     }
@@ -3444,7 +3444,7 @@ impl InlineQueryResultContact {
     }
 
     /// Sets `thumbnail_url`.
-    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<CompactString>) -> Self {
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<SmallString>) -> Self {
         self.thumbnail_url = Some(thumbnail_url.into());
         self
     }
@@ -3513,9 +3513,9 @@ impl wire::Fill for InlineQueryResultContact {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            phone_number: CompactString::const_new(""),
-            first_name: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            phone_number: SmallString::const_new(""),
+            first_name: SmallString::const_new(""),
             last_name: None,
             vcard: None,
             reply_markup: None,
@@ -3615,16 +3615,16 @@ impl HasUploads for InlineQueryResultContact {
 #[non_exhaustive]
 pub struct InlineQueryResultGame {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub game_short_name: CompactString,
+    pub game_short_name: SmallString,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
 }
 
 impl InlineQueryResultGame {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, game_short_name: impl Into<CompactString>) -> Self {
+    pub fn new(id: impl Into<SmallString>, game_short_name: impl Into<SmallString>) -> Self {
         Self {
             id: id.into(),
             game_short_name: game_short_name.into(),
@@ -3660,8 +3660,8 @@ impl wire::Fill for InlineQueryResultGame {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            game_short_name: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            game_short_name: SmallString::const_new(""),
             reply_markup: None,
         }
     }
@@ -3713,15 +3713,15 @@ impl WriteJson for InlineQueryResultGame {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedPhoto {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub photo_file_id: CompactString,
+    pub photo_file_id: SmallString,
     /// Optional. `String`.
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
-    pub description: Option<CompactString>,
+    pub description: Option<SmallString>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -3736,7 +3736,7 @@ pub struct InlineQueryResultCachedPhoto {
 
 impl InlineQueryResultCachedPhoto {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, photo_file_id: impl Into<CompactString>) -> Self {
+    pub fn new(id: impl Into<SmallString>, photo_file_id: impl Into<SmallString>) -> Self {
         Self {
             id: id.into(),
             photo_file_id: photo_file_id.into(),
@@ -3752,19 +3752,19 @@ impl InlineQueryResultCachedPhoto {
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
+    pub fn title(mut self, title: impl Into<SmallString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
+    pub fn description(mut self, description: impl Into<SmallString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -3856,8 +3856,8 @@ impl wire::Fill for InlineQueryResultCachedPhoto {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            photo_file_id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            photo_file_id: SmallString::const_new(""),
             title: None,
             description: None,
             caption: None,
@@ -3960,13 +3960,13 @@ impl HasUploads for InlineQueryResultCachedPhoto {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedGif {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub gif_file_id: CompactString,
+    pub gif_file_id: SmallString,
     /// Optional. `String`.
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -3981,7 +3981,7 @@ pub struct InlineQueryResultCachedGif {
 
 impl InlineQueryResultCachedGif {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, gif_file_id: impl Into<CompactString>) -> Self {
+    pub fn new(id: impl Into<SmallString>, gif_file_id: impl Into<SmallString>) -> Self {
         Self {
             id: id.into(),
             gif_file_id: gif_file_id.into(),
@@ -3996,13 +3996,13 @@ impl InlineQueryResultCachedGif {
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
+    pub fn title(mut self, title: impl Into<SmallString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -4090,8 +4090,8 @@ impl wire::Fill for InlineQueryResultCachedGif {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            gif_file_id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            gif_file_id: SmallString::const_new(""),
             title: None,
             caption: None,
             parse_mode: None,
@@ -4188,13 +4188,13 @@ impl HasUploads for InlineQueryResultCachedGif {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedMpeg4Gif {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub mpeg4_file_id: CompactString,
+    pub mpeg4_file_id: SmallString,
     /// Optional. `String`.
-    pub title: Option<CompactString>,
+    pub title: Option<SmallString>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -4209,7 +4209,7 @@ pub struct InlineQueryResultCachedMpeg4Gif {
 
 impl InlineQueryResultCachedMpeg4Gif {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, mpeg4_file_id: impl Into<CompactString>) -> Self {
+    pub fn new(id: impl Into<SmallString>, mpeg4_file_id: impl Into<SmallString>) -> Self {
         Self {
             id: id.into(),
             mpeg4_file_id: mpeg4_file_id.into(),
@@ -4224,13 +4224,13 @@ impl InlineQueryResultCachedMpeg4Gif {
     }
 
     /// Sets `title`.
-    pub fn title(mut self, title: impl Into<CompactString>) -> Self {
+    pub fn title(mut self, title: impl Into<SmallString>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -4318,8 +4318,8 @@ impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            mpeg4_file_id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            mpeg4_file_id: SmallString::const_new(""),
             title: None,
             caption: None,
             parse_mode: None,
@@ -4416,9 +4416,9 @@ impl HasUploads for InlineQueryResultCachedMpeg4Gif {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedSticker {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub sticker_file_id: CompactString,
+    pub sticker_file_id: SmallString,
     /// Optional. `InlineKeyboardMarkup`.
     pub reply_markup: Option<InlineKeyboardMarkup>,
     /// Optional. `InputMessageContent`.
@@ -4427,7 +4427,7 @@ pub struct InlineQueryResultCachedSticker {
 
 impl InlineQueryResultCachedSticker {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, sticker_file_id: impl Into<CompactString>) -> Self {
+    pub fn new(id: impl Into<SmallString>, sticker_file_id: impl Into<SmallString>) -> Self {
         Self {
             id: id.into(),
             sticker_file_id: sticker_file_id.into(),
@@ -4481,8 +4481,8 @@ impl wire::Fill for InlineQueryResultCachedSticker {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            sticker_file_id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            sticker_file_id: SmallString::const_new(""),
             reply_markup: None,
             input_message_content: None,
         }
@@ -4546,15 +4546,15 @@ impl HasUploads for InlineQueryResultCachedSticker {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedDocument {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `String`.
-    pub document_file_id: CompactString,
+    pub document_file_id: SmallString,
     /// Optional. `String`.
-    pub description: Option<CompactString>,
+    pub description: Option<SmallString>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -4568,9 +4568,9 @@ pub struct InlineQueryResultCachedDocument {
 impl InlineQueryResultCachedDocument {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        title: impl Into<CompactString>,
-        document_file_id: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        title: impl Into<SmallString>,
+        document_file_id: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -4586,13 +4586,13 @@ impl InlineQueryResultCachedDocument {
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
+    pub fn description(mut self, description: impl Into<SmallString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -4672,9 +4672,9 @@ impl wire::Fill for InlineQueryResultCachedDocument {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            title: CompactString::const_new(""),
-            document_file_id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            title: SmallString::const_new(""),
+            document_file_id: SmallString::const_new(""),
             description: None,
             caption: None,
             parse_mode: None,
@@ -4768,15 +4768,15 @@ impl HasUploads for InlineQueryResultCachedDocument {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedVideo {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub video_file_id: CompactString,
+    pub video_file_id: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Optional. `String`.
-    pub description: Option<CompactString>,
+    pub description: Option<SmallString>,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -4792,9 +4792,9 @@ pub struct InlineQueryResultCachedVideo {
 impl InlineQueryResultCachedVideo {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        video_file_id: impl Into<CompactString>,
-        title: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        video_file_id: impl Into<SmallString>,
+        title: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -4811,13 +4811,13 @@ impl InlineQueryResultCachedVideo {
     }
 
     /// Sets `description`.
-    pub fn description(mut self, description: impl Into<CompactString>) -> Self {
+    pub fn description(mut self, description: impl Into<SmallString>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -4907,9 +4907,9 @@ impl wire::Fill for InlineQueryResultCachedVideo {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            video_file_id: CompactString::const_new(""),
-            title: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            video_file_id: SmallString::const_new(""),
+            title: SmallString::const_new(""),
             description: None,
             caption: None,
             parse_mode: None,
@@ -5012,13 +5012,13 @@ impl HasUploads for InlineQueryResultCachedVideo {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedVoice {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub voice_file_id: CompactString,
+    pub voice_file_id: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -5032,9 +5032,9 @@ pub struct InlineQueryResultCachedVoice {
 impl InlineQueryResultCachedVoice {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        voice_file_id: impl Into<CompactString>,
-        title: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        voice_file_id: impl Into<SmallString>,
+        title: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -5049,7 +5049,7 @@ impl InlineQueryResultCachedVoice {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -5125,9 +5125,9 @@ impl wire::Fill for InlineQueryResultCachedVoice {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            voice_file_id: CompactString::const_new(""),
-            title: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            voice_file_id: SmallString::const_new(""),
+            title: SmallString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -5215,11 +5215,11 @@ impl HasUploads for InlineQueryResultCachedVoice {
 #[non_exhaustive]
 pub struct InlineQueryResultCachedAudio {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub audio_file_id: CompactString,
+    pub audio_file_id: SmallString,
     /// Optional. `String`.
-    pub caption: Option<CompactString>,
+    pub caption: Option<SmallString>,
     /// Optional. `String`, as a `ParseMode`.
     pub parse_mode: Option<ParseMode>,
     /// Optional. `Array of MessageEntity`.
@@ -5232,7 +5232,7 @@ pub struct InlineQueryResultCachedAudio {
 
 impl InlineQueryResultCachedAudio {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, audio_file_id: impl Into<CompactString>) -> Self {
+    pub fn new(id: impl Into<SmallString>, audio_file_id: impl Into<SmallString>) -> Self {
         Self {
             id: id.into(),
             audio_file_id: audio_file_id.into(),
@@ -5245,7 +5245,7 @@ impl InlineQueryResultCachedAudio {
     }
 
     /// Sets `caption`.
-    pub fn caption(mut self, caption: impl Into<CompactString>) -> Self {
+    pub fn caption(mut self, caption: impl Into<SmallString>) -> Self {
         self.caption = Some(caption.into());
         self
     }
@@ -5319,8 +5319,8 @@ impl wire::Fill for InlineQueryResultCachedAudio {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            audio_file_id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            audio_file_id: SmallString::const_new(""),
             caption: None,
             parse_mode: None,
             caption_entities: None,
@@ -5527,7 +5527,7 @@ impl HasUploads for InputMessageContent {
 #[non_exhaustive]
 pub struct InputTextMessageContent {
     /// Required. `String`.
-    pub message_text: CompactString,
+    pub message_text: SmallString,
     /// Optional. `String`, as a `ParseMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParseMode>,
@@ -5541,7 +5541,7 @@ pub struct InputTextMessageContent {
 
 impl InputTextMessageContent {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(message_text: impl Into<CompactString>) -> Self {
+    pub fn new(message_text: impl Into<SmallString>) -> Self {
         Self {
             message_text: message_text.into(),
             parse_mode: None,
@@ -5584,7 +5584,7 @@ impl wire::Fill for InputTextMessageContent {
 
     fn placeholder() -> Self {
         Self {
-            message_text: CompactString::const_new(""),
+            message_text: SmallString::const_new(""),
             parse_mode: None,
             entities: None,
             link_preview_options: None,
@@ -5848,21 +5848,21 @@ pub struct InputVenueMessageContent {
     /// Required. `Float`.
     pub longitude: f64,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `String`.
-    pub address: CompactString,
+    pub address: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub foursquare_id: Option<CompactString>,
+    pub foursquare_id: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub foursquare_type: Option<CompactString>,
+    pub foursquare_type: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_place_id: Option<CompactString>,
+    pub google_place_id: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_place_type: Option<CompactString>,
+    pub google_place_type: Option<SmallString>,
 }
 
 impl InputVenueMessageContent {
@@ -5870,8 +5870,8 @@ impl InputVenueMessageContent {
     pub fn new(
         latitude: f64,
         longitude: f64,
-        title: impl Into<CompactString>,
-        address: impl Into<CompactString>,
+        title: impl Into<SmallString>,
+        address: impl Into<SmallString>,
     ) -> Self {
         Self {
             latitude,
@@ -5886,25 +5886,25 @@ impl InputVenueMessageContent {
     }
 
     /// Sets `foursquare_id`.
-    pub fn foursquare_id(mut self, foursquare_id: impl Into<CompactString>) -> Self {
+    pub fn foursquare_id(mut self, foursquare_id: impl Into<SmallString>) -> Self {
         self.foursquare_id = Some(foursquare_id.into());
         self
     }
 
     /// Sets `foursquare_type`.
-    pub fn foursquare_type(mut self, foursquare_type: impl Into<CompactString>) -> Self {
+    pub fn foursquare_type(mut self, foursquare_type: impl Into<SmallString>) -> Self {
         self.foursquare_type = Some(foursquare_type.into());
         self
     }
 
     /// Sets `google_place_id`.
-    pub fn google_place_id(mut self, google_place_id: impl Into<CompactString>) -> Self {
+    pub fn google_place_id(mut self, google_place_id: impl Into<SmallString>) -> Self {
         self.google_place_id = Some(google_place_id.into());
         self
     }
 
     /// Sets `google_place_type`.
-    pub fn google_place_type(mut self, google_place_type: impl Into<CompactString>) -> Self {
+    pub fn google_place_type(mut self, google_place_type: impl Into<SmallString>) -> Self {
         self.google_place_type = Some(google_place_type.into());
         self
     }
@@ -5928,8 +5928,8 @@ impl wire::Fill for InputVenueMessageContent {
         Self {
             latitude: 0.0,
             longitude: 0.0,
-            title: CompactString::const_new(""),
-            address: CompactString::const_new(""),
+            title: SmallString::const_new(""),
+            address: SmallString::const_new(""),
             foursquare_id: None,
             foursquare_type: None,
             google_place_id: None,
@@ -6010,23 +6010,20 @@ impl WriteJson for InputVenueMessageContent {
 #[non_exhaustive]
 pub struct InputContactMessageContent {
     /// Required. `String`.
-    pub phone_number: CompactString,
+    pub phone_number: SmallString,
     /// Required. `String`.
-    pub first_name: CompactString,
+    pub first_name: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<CompactString>,
+    pub last_name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vcard: Option<CompactString>,
+    pub vcard: Option<SmallString>,
 }
 
 impl InputContactMessageContent {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(
-        phone_number: impl Into<CompactString>,
-        first_name: impl Into<CompactString>,
-    ) -> Self {
+    pub fn new(phone_number: impl Into<SmallString>, first_name: impl Into<SmallString>) -> Self {
         Self {
             phone_number: phone_number.into(),
             first_name: first_name.into(),
@@ -6036,13 +6033,13 @@ impl InputContactMessageContent {
     }
 
     /// Sets `last_name`.
-    pub fn last_name(mut self, last_name: impl Into<CompactString>) -> Self {
+    pub fn last_name(mut self, last_name: impl Into<SmallString>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets `vcard`.
-    pub fn vcard(mut self, vcard: impl Into<CompactString>) -> Self {
+    pub fn vcard(mut self, vcard: impl Into<SmallString>) -> Self {
         self.vcard = Some(vcard.into());
         self
     }
@@ -6055,8 +6052,8 @@ impl wire::Fill for InputContactMessageContent {
 
     fn placeholder() -> Self {
         Self {
-            phone_number: CompactString::const_new(""),
-            first_name: CompactString::const_new(""),
+            phone_number: SmallString::const_new(""),
+            first_name: SmallString::const_new(""),
             last_name: None,
             vcard: None,
         }
@@ -6113,16 +6110,16 @@ impl WriteJson for InputContactMessageContent {
 #[non_exhaustive]
 pub struct InputInvoiceMessageContent {
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `String`.
-    pub description: CompactString,
+    pub description: SmallString,
     /// Required. `String`.
-    pub payload: CompactString,
+    pub payload: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_token: Option<CompactString>,
+    pub provider_token: Option<SmallString>,
     /// Required. `String`.
-    pub currency: CompactString,
+    pub currency: SmallString,
     /// Required (empty when missing). `Array of LabeledPrice`.
     pub prices: Vec<LabeledPrice>,
     /// Optional. `Integer`.
@@ -6133,10 +6130,10 @@ pub struct InputInvoiceMessageContent {
     pub suggested_tip_amounts: Option<Vec<i64>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_data: Option<CompactString>,
+    pub provider_data: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub photo_url: Option<CompactString>,
+    pub photo_url: Option<SmallString>,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo_size: Option<i64>,
@@ -6172,10 +6169,10 @@ pub struct InputInvoiceMessageContent {
 impl InputInvoiceMessageContent {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        title: impl Into<CompactString>,
-        description: impl Into<CompactString>,
-        payload: impl Into<CompactString>,
-        currency: impl Into<CompactString>,
+        title: impl Into<SmallString>,
+        description: impl Into<SmallString>,
+        payload: impl Into<SmallString>,
+        currency: impl Into<SmallString>,
         prices: impl Into<Vec<LabeledPrice>>,
     ) -> Self {
         Self {
@@ -6203,7 +6200,7 @@ impl InputInvoiceMessageContent {
     }
 
     /// Sets `provider_token`.
-    pub fn provider_token(mut self, provider_token: impl Into<CompactString>) -> Self {
+    pub fn provider_token(mut self, provider_token: impl Into<SmallString>) -> Self {
         self.provider_token = Some(provider_token.into());
         self
     }
@@ -6221,13 +6218,13 @@ impl InputInvoiceMessageContent {
     }
 
     /// Sets `provider_data`.
-    pub fn provider_data(mut self, provider_data: impl Into<CompactString>) -> Self {
+    pub fn provider_data(mut self, provider_data: impl Into<SmallString>) -> Self {
         self.provider_data = Some(provider_data.into());
         self
     }
 
     /// Sets `photo_url`.
-    pub fn photo_url(mut self, photo_url: impl Into<CompactString>) -> Self {
+    pub fn photo_url(mut self, photo_url: impl Into<SmallString>) -> Self {
         self.photo_url = Some(photo_url.into());
         self
     }
@@ -6322,11 +6319,11 @@ impl wire::Fill for InputInvoiceMessageContent {
 
     fn placeholder() -> Self {
         Self {
-            title: CompactString::const_new(""),
-            description: CompactString::const_new(""),
-            payload: CompactString::const_new(""),
+            title: SmallString::const_new(""),
+            description: SmallString::const_new(""),
+            payload: SmallString::const_new(""),
             provider_token: None,
-            currency: CompactString::const_new(""),
+            currency: SmallString::const_new(""),
             prices: Vec::new(),
             max_tip_amount: None,
             suggested_tip_amounts: None,
@@ -6481,7 +6478,7 @@ impl WriteJson for InputInvoiceMessageContent {
 #[non_exhaustive]
 pub struct ChosenInlineResult {
     /// Required. `String`.
-    pub result_id: CompactString,
+    pub result_id: SmallString,
     /// Required. `User`.
     pub from: User,
     /// Optional. `Location`.
@@ -6489,17 +6486,17 @@ pub struct ChosenInlineResult {
     pub location: Option<Location>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inline_message_id: Option<CompactString>,
+    pub inline_message_id: Option<SmallString>,
     /// Required. `String`.
-    pub query: CompactString,
+    pub query: SmallString,
 }
 
 impl ChosenInlineResult {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        result_id: impl Into<CompactString>,
+        result_id: impl Into<SmallString>,
         from: impl Into<User>,
-        query: impl Into<CompactString>,
+        query: impl Into<SmallString>,
     ) -> Self {
         Self {
             result_id: result_id.into(),
@@ -6524,11 +6521,11 @@ impl wire::Fill for ChosenInlineResult {
 
     fn placeholder() -> Self {
         Self {
-            result_id: CompactString::const_new(""),
+            result_id: SmallString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
             location: None,
             inline_message_id: None,
-            query: CompactString::const_new(""),
+            query: SmallString::const_new(""),
         }
     }
 

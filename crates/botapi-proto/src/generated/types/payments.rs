@@ -2,7 +2,7 @@
 //! Types of the reference's section "payments".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -13,14 +13,14 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct LabeledPrice {
     /// Required. `String`.
-    pub label: CompactString,
+    pub label: SmallString,
     /// Required. `Integer`.
     pub amount: i64,
 }
 
 impl LabeledPrice {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(label: impl Into<CompactString>, amount: i64) -> Self {
+    pub fn new(label: impl Into<SmallString>, amount: i64) -> Self {
         Self {
             label: label.into(),
             amount,
@@ -35,7 +35,7 @@ impl wire::Fill for LabeledPrice {
 
     fn placeholder() -> Self {
         Self {
-            label: CompactString::const_new(""),
+            label: SmallString::const_new(""),
             amount: 0,
         }
     }
@@ -81,13 +81,13 @@ impl WriteJson for LabeledPrice {
 #[non_exhaustive]
 pub struct Invoice {
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `String`.
-    pub description: CompactString,
+    pub description: SmallString,
     /// Required. `String`.
-    pub start_parameter: CompactString,
+    pub start_parameter: SmallString,
     /// Required. `String`.
-    pub currency: CompactString,
+    pub currency: SmallString,
     /// Required. `Integer`.
     pub total_amount: i64,
 }
@@ -95,10 +95,10 @@ pub struct Invoice {
 impl Invoice {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        title: impl Into<CompactString>,
-        description: impl Into<CompactString>,
-        start_parameter: impl Into<CompactString>,
-        currency: impl Into<CompactString>,
+        title: impl Into<SmallString>,
+        description: impl Into<SmallString>,
+        start_parameter: impl Into<SmallString>,
+        currency: impl Into<SmallString>,
         total_amount: i64,
     ) -> Self {
         Self {
@@ -124,10 +124,10 @@ impl wire::Fill for Invoice {
 
     fn placeholder() -> Self {
         Self {
-            title: CompactString::const_new(""),
-            description: CompactString::const_new(""),
-            start_parameter: CompactString::const_new(""),
-            currency: CompactString::const_new(""),
+            title: SmallString::const_new(""),
+            description: SmallString::const_new(""),
+            start_parameter: SmallString::const_new(""),
+            currency: SmallString::const_new(""),
             total_amount: 0,
         }
     }
@@ -179,28 +179,28 @@ impl<'de> Deserialize<'de> for Invoice {
 #[non_exhaustive]
 pub struct ShippingAddress {
     /// Required. `String`.
-    pub country_code: CompactString,
+    pub country_code: SmallString,
     /// Required. `String`.
-    pub state: CompactString,
+    pub state: SmallString,
     /// Required. `String`.
-    pub city: CompactString,
+    pub city: SmallString,
     /// Required. `String`.
-    pub street_line1: CompactString,
+    pub street_line1: SmallString,
     /// Required. `String`.
-    pub street_line2: CompactString,
+    pub street_line2: SmallString,
     /// Required. `String`.
-    pub post_code: CompactString,
+    pub post_code: SmallString,
 }
 
 impl ShippingAddress {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        country_code: impl Into<CompactString>,
-        state: impl Into<CompactString>,
-        city: impl Into<CompactString>,
-        street_line1: impl Into<CompactString>,
-        street_line2: impl Into<CompactString>,
-        post_code: impl Into<CompactString>,
+        country_code: impl Into<SmallString>,
+        state: impl Into<SmallString>,
+        city: impl Into<SmallString>,
+        street_line1: impl Into<SmallString>,
+        street_line2: impl Into<SmallString>,
+        post_code: impl Into<SmallString>,
     ) -> Self {
         Self {
             country_code: country_code.into(),
@@ -227,12 +227,12 @@ impl wire::Fill for ShippingAddress {
 
     fn placeholder() -> Self {
         Self {
-            country_code: CompactString::const_new(""),
-            state: CompactString::const_new(""),
-            city: CompactString::const_new(""),
-            street_line1: CompactString::const_new(""),
-            street_line2: CompactString::const_new(""),
-            post_code: CompactString::const_new(""),
+            country_code: SmallString::const_new(""),
+            state: SmallString::const_new(""),
+            city: SmallString::const_new(""),
+            street_line1: SmallString::const_new(""),
+            street_line2: SmallString::const_new(""),
+            post_code: SmallString::const_new(""),
         }
     }
 
@@ -289,13 +289,13 @@ impl<'de> Deserialize<'de> for ShippingAddress {
 pub struct OrderInfo {
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<CompactString>,
+    pub name: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<CompactString>,
+    pub phone_number: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<CompactString>,
+    pub email: Option<SmallString>,
     /// Optional. `ShippingAddress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ShippingAddress>,
@@ -360,9 +360,9 @@ impl<'de> Deserialize<'de> for OrderInfo {
 #[non_exhaustive]
 pub struct ShippingOption {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required (empty when missing). `Array of LabeledPrice`.
     pub prices: Vec<LabeledPrice>,
 }
@@ -370,8 +370,8 @@ pub struct ShippingOption {
 impl ShippingOption {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
-        title: impl Into<CompactString>,
+        id: impl Into<SmallString>,
+        title: impl Into<SmallString>,
         prices: impl Into<Vec<LabeledPrice>>,
     ) -> Self {
         Self {
@@ -389,8 +389,8 @@ impl wire::Fill for ShippingOption {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
-            title: CompactString::const_new(""),
+            id: SmallString::const_new(""),
+            title: SmallString::const_new(""),
             prices: Vec::new(),
         }
     }
@@ -441,11 +441,11 @@ impl WriteJson for ShippingOption {
 #[non_exhaustive]
 pub struct SuccessfulPayment {
     /// Required. `String`.
-    pub currency: CompactString,
+    pub currency: SmallString,
     /// Required. `Integer`.
     pub total_amount: i64,
     /// Required. `String`.
-    pub invoice_payload: CompactString,
+    pub invoice_payload: SmallString,
     /// Optional. `Integer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_expiration_date: Option<i64>,
@@ -457,24 +457,24 @@ pub struct SuccessfulPayment {
     pub is_first_recurring: Option<bool>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_option_id: Option<CompactString>,
+    pub shipping_option_id: Option<SmallString>,
     /// Optional. `OrderInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_info: Option<OrderInfo>,
     /// Required. `String`.
-    pub telegram_payment_charge_id: CompactString,
+    pub telegram_payment_charge_id: SmallString,
     /// Required. `String`.
-    pub provider_payment_charge_id: CompactString,
+    pub provider_payment_charge_id: SmallString,
 }
 
 impl SuccessfulPayment {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        currency: impl Into<CompactString>,
+        currency: impl Into<SmallString>,
         total_amount: i64,
-        invoice_payload: impl Into<CompactString>,
-        telegram_payment_charge_id: impl Into<CompactString>,
-        provider_payment_charge_id: impl Into<CompactString>,
+        invoice_payload: impl Into<SmallString>,
+        telegram_payment_charge_id: impl Into<SmallString>,
+        provider_payment_charge_id: impl Into<SmallString>,
     ) -> Self {
         Self {
             currency: currency.into(),
@@ -509,16 +509,16 @@ impl wire::Fill for SuccessfulPayment {
 
     fn placeholder() -> Self {
         Self {
-            currency: CompactString::const_new(""),
+            currency: SmallString::const_new(""),
             total_amount: 0,
-            invoice_payload: CompactString::const_new(""),
+            invoice_payload: SmallString::const_new(""),
             subscription_expiration_date: None,
             is_recurring: None,
             is_first_recurring: None,
             shipping_option_id: None,
             order_info: None,
-            telegram_payment_charge_id: CompactString::const_new(""),
-            provider_payment_charge_id: CompactString::const_new(""),
+            telegram_payment_charge_id: SmallString::const_new(""),
+            provider_payment_charge_id: SmallString::const_new(""),
         }
     }
 
@@ -589,25 +589,25 @@ impl<'de> Deserialize<'de> for SuccessfulPayment {
 #[non_exhaustive]
 pub struct RefundedPayment {
     /// Required. `String`.
-    pub currency: CompactString,
+    pub currency: SmallString,
     /// Required. `Integer`.
     pub total_amount: i64,
     /// Required. `String`.
-    pub invoice_payload: CompactString,
+    pub invoice_payload: SmallString,
     /// Required. `String`.
-    pub telegram_payment_charge_id: CompactString,
+    pub telegram_payment_charge_id: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_payment_charge_id: Option<CompactString>,
+    pub provider_payment_charge_id: Option<SmallString>,
 }
 
 impl RefundedPayment {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        currency: impl Into<CompactString>,
+        currency: impl Into<SmallString>,
         total_amount: i64,
-        invoice_payload: impl Into<CompactString>,
-        telegram_payment_charge_id: impl Into<CompactString>,
+        invoice_payload: impl Into<SmallString>,
+        telegram_payment_charge_id: impl Into<SmallString>,
     ) -> Self {
         Self {
             currency: currency.into(),
@@ -632,10 +632,10 @@ impl wire::Fill for RefundedPayment {
 
     fn placeholder() -> Self {
         Self {
-            currency: CompactString::const_new(""),
+            currency: SmallString::const_new(""),
             total_amount: 0,
-            invoice_payload: CompactString::const_new(""),
-            telegram_payment_charge_id: CompactString::const_new(""),
+            invoice_payload: SmallString::const_new(""),
+            telegram_payment_charge_id: SmallString::const_new(""),
             provider_payment_charge_id: None,
         }
     }
@@ -686,11 +686,11 @@ impl<'de> Deserialize<'de> for RefundedPayment {
 #[non_exhaustive]
 pub struct ShippingQuery {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `User`.
     pub from: User,
     /// Required. `String`.
-    pub invoice_payload: CompactString,
+    pub invoice_payload: SmallString,
     /// Required. `ShippingAddress`.
     pub shipping_address: ShippingAddress,
 }
@@ -698,9 +698,9 @@ pub struct ShippingQuery {
 impl ShippingQuery {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
+        id: impl Into<SmallString>,
         from: impl Into<User>,
-        invoice_payload: impl Into<CompactString>,
+        invoice_payload: impl Into<SmallString>,
         shipping_address: impl Into<ShippingAddress>,
     ) -> Self {
         Self {
@@ -719,9 +719,9 @@ impl wire::Fill for ShippingQuery {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
-            invoice_payload: CompactString::const_new(""),
+            invoice_payload: SmallString::const_new(""),
             shipping_address: <ShippingAddress as wire::Fill>::placeholder(),
         }
     }
@@ -768,18 +768,18 @@ impl<'de> Deserialize<'de> for ShippingQuery {
 #[non_exhaustive]
 pub struct PreCheckoutQuery {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `User`.
     pub from: User,
     /// Required. `String`.
-    pub currency: CompactString,
+    pub currency: SmallString,
     /// Required. `Integer`.
     pub total_amount: i64,
     /// Required. `String`.
-    pub invoice_payload: CompactString,
+    pub invoice_payload: SmallString,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_option_id: Option<CompactString>,
+    pub shipping_option_id: Option<SmallString>,
     /// Optional. `OrderInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_info: Option<OrderInfo>,
@@ -788,11 +788,11 @@ pub struct PreCheckoutQuery {
 impl PreCheckoutQuery {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        id: impl Into<CompactString>,
+        id: impl Into<SmallString>,
         from: impl Into<User>,
-        currency: impl Into<CompactString>,
+        currency: impl Into<SmallString>,
         total_amount: i64,
-        invoice_payload: impl Into<CompactString>,
+        invoice_payload: impl Into<SmallString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -821,11 +821,11 @@ impl wire::Fill for PreCheckoutQuery {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             from: <User as wire::Fill>::placeholder(),
-            currency: CompactString::const_new(""),
+            currency: SmallString::const_new(""),
             total_amount: 0,
-            invoice_payload: CompactString::const_new(""),
+            invoice_payload: SmallString::const_new(""),
             shipping_option_id: None,
             order_info: None,
         }
@@ -888,12 +888,12 @@ pub struct PaidMediaPurchased {
     /// Required. `User`.
     pub from: User,
     /// Required. `String`.
-    pub paid_media_payload: CompactString,
+    pub paid_media_payload: SmallString,
 }
 
 impl PaidMediaPurchased {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(from: impl Into<User>, paid_media_payload: impl Into<CompactString>) -> Self {
+    pub fn new(from: impl Into<User>, paid_media_payload: impl Into<SmallString>) -> Self {
         Self {
             from: from.into(),
             paid_media_payload: paid_media_payload.into(),
@@ -909,7 +909,7 @@ impl wire::Fill for PaidMediaPurchased {
     fn placeholder() -> Self {
         Self {
             from: <User as wire::Fill>::placeholder(),
-            paid_media_payload: CompactString::const_new(""),
+            paid_media_payload: SmallString::const_new(""),
         }
     }
 
@@ -1055,12 +1055,12 @@ pub struct RevenueWithdrawalStateSucceeded {
     /// Required. `Integer`.
     pub date: i64,
     /// Required. `String`.
-    pub url: CompactString,
+    pub url: SmallString,
 }
 
 impl RevenueWithdrawalStateSucceeded {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(date: i64, url: impl Into<CompactString>) -> Self {
+    pub fn new(date: i64, url: impl Into<SmallString>) -> Self {
         Self {
             date,
             url: url.into(),
@@ -1087,7 +1087,7 @@ impl wire::Fill for RevenueWithdrawalStateSucceeded {
     fn placeholder() -> Self {
         Self {
             date: 0,
-            url: CompactString::const_new(""),
+            url: SmallString::const_new(""),
         }
     }
 
@@ -1369,13 +1369,13 @@ pub struct TransactionPartnerUser {
     /// Optional. `AffiliateInfo`.
     pub affiliate: Option<Box<AffiliateInfo>>,
     /// Optional. `String`.
-    pub invoice_payload: Option<CompactString>,
+    pub invoice_payload: Option<SmallString>,
     /// Optional. `Integer`.
     pub subscription_period: Option<i64>,
     /// Optional. `Array of PaidMedia`.
     pub paid_media: Option<Vec<PaidMedia>>,
     /// Optional. `String`.
-    pub paid_media_payload: Option<CompactString>,
+    pub paid_media_payload: Option<SmallString>,
     /// Optional. `Gift`.
     pub gift: Option<Box<Gift>>,
     /// Optional. `Integer`.
@@ -1868,7 +1868,7 @@ impl<'de> Deserialize<'de> for TransactionPartnerOther {
 #[non_exhaustive]
 pub struct StarTransaction {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `Integer`.
     pub amount: i64,
     /// Optional. `Integer`.
@@ -1886,7 +1886,7 @@ pub struct StarTransaction {
 
 impl StarTransaction {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, amount: i64, date: i64) -> Self {
+    pub fn new(id: impl Into<SmallString>, amount: i64, date: i64) -> Self {
         Self {
             id: id.into(),
             amount,
@@ -1912,7 +1912,7 @@ impl wire::Fill for StarTransaction {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             amount: 0,
             nanostar_amount: None,
             date: 0,

@@ -2,7 +2,7 @@
 //! Types of the reference's section "rich messages".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -76,10 +76,10 @@ pub struct InputRichMessage {
     pub blocks: Option<Vec<InputRichBlock>>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub html: Option<CompactString>,
+    pub html: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<CompactString>,
+    pub markdown: Option<SmallString>,
     /// Optional. `Array of InputRichMessageMedia`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<InputRichMessageMedia>>,
@@ -104,13 +104,13 @@ impl InputRichMessage {
     }
 
     /// Sets `html`.
-    pub fn html(mut self, html: impl Into<CompactString>) -> Self {
+    pub fn html(mut self, html: impl Into<SmallString>) -> Self {
         self.html = Some(html.into());
         self
     }
 
     /// Sets `markdown`.
-    pub fn markdown(mut self, markdown: impl Into<CompactString>) -> Self {
+    pub fn markdown(mut self, markdown: impl Into<SmallString>) -> Self {
         self.markdown = Some(markdown.into());
         self
     }
@@ -224,14 +224,14 @@ impl HasUploads for InputRichMessage {
 #[non_exhaustive]
 pub struct InputRichMessageMedia {
     /// Required. `String`.
-    pub id: CompactString,
+    pub id: SmallString,
     /// Required. `InputMediaAnimation or InputMediaAudio or InputMediaDocument or InputMediaPhoto or InputMediaVideo or InputMediaVoiceNote`.
     pub media: InputRichMedia,
 }
 
 impl InputRichMessageMedia {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(id: impl Into<CompactString>, media: impl Into<InputRichMedia>) -> Self {
+    pub fn new(id: impl Into<SmallString>, media: impl Into<InputRichMedia>) -> Self {
         Self {
             id: id.into(),
             media: media.into(),
@@ -246,7 +246,7 @@ impl wire::Fill for InputRichMessageMedia {
 
     fn placeholder() -> Self {
         Self {
-            id: CompactString::const_new(""),
+            id: SmallString::const_new(""),
             media: InputRichMedia::Unknown(serde_json::Value::Null),
         }
     }
@@ -304,10 +304,10 @@ pub struct RichMessageButton {
     pub style: Option<RichMessageButtonStyle>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<CompactString>,
+    pub url: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub callback_data: Option<CompactString>,
+    pub callback_data: Option<SmallString>,
     /// Optional. `WebAppInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebAppInfo>,
@@ -316,10 +316,10 @@ pub struct RichMessageButton {
     pub login_url: Option<LoginUrl>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub switch_inline_query: Option<CompactString>,
+    pub switch_inline_query: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub switch_inline_query_current_chat: Option<CompactString>,
+    pub switch_inline_query_current_chat: Option<SmallString>,
     /// Optional. `SwitchInlineQueryChosenChat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_inline_query_chosen_chat: Option<SwitchInlineQueryChosenChat>,
@@ -356,13 +356,13 @@ impl RichMessageButton {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: impl Into<CompactString>) -> Self {
+    pub fn url(mut self, url: impl Into<SmallString>) -> Self {
         self.url = Some(url.into());
         self
     }
 
     /// Sets `callback_data`.
-    pub fn callback_data(mut self, callback_data: impl Into<CompactString>) -> Self {
+    pub fn callback_data(mut self, callback_data: impl Into<SmallString>) -> Self {
         self.callback_data = Some(callback_data.into());
         self
     }
@@ -380,7 +380,7 @@ impl RichMessageButton {
     }
 
     /// Sets `switch_inline_query`.
-    pub fn switch_inline_query(mut self, switch_inline_query: impl Into<CompactString>) -> Self {
+    pub fn switch_inline_query(mut self, switch_inline_query: impl Into<SmallString>) -> Self {
         self.switch_inline_query = Some(switch_inline_query.into());
         self
     }
@@ -388,7 +388,7 @@ impl RichMessageButton {
     /// Sets `switch_inline_query_current_chat`.
     pub fn switch_inline_query_current_chat(
         mut self,
-        switch_inline_query_current_chat: impl Into<CompactString>,
+        switch_inline_query_current_chat: impl Into<SmallString>,
     ) -> Self {
         self.switch_inline_query_current_chat = Some(switch_inline_query_current_chat.into());
         self
@@ -1247,7 +1247,7 @@ pub struct RichTextDateTime {
     /// Required. `Integer`.
     pub unix_time: i64,
     /// Required. `String`.
-    pub date_time_format: CompactString,
+    pub date_time_format: SmallString,
 }
 
 impl RichTextDateTime {
@@ -1255,7 +1255,7 @@ impl RichTextDateTime {
     pub fn new(
         text: impl Into<RichText>,
         unix_time: i64,
-        date_time_format: impl Into<CompactString>,
+        date_time_format: impl Into<SmallString>,
     ) -> Self {
         Self {
             text: Box::new(text.into()),
@@ -1286,7 +1286,7 @@ impl wire::Fill for RichTextDateTime {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
             unix_time: 0,
-            date_time_format: CompactString::const_new(""),
+            date_time_format: SmallString::const_new(""),
         }
     }
 
@@ -1694,16 +1694,16 @@ impl WriteJson for RichTextCode {
 #[non_exhaustive]
 pub struct RichTextCustomEmoji {
     /// Required. `String`.
-    pub custom_emoji_id: CompactString,
+    pub custom_emoji_id: SmallString,
     /// Required. `String`.
-    pub alternative_text: CompactString,
+    pub alternative_text: SmallString,
 }
 
 impl RichTextCustomEmoji {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        custom_emoji_id: impl Into<CompactString>,
-        alternative_text: impl Into<CompactString>,
+        custom_emoji_id: impl Into<SmallString>,
+        alternative_text: impl Into<SmallString>,
     ) -> Self {
         Self {
             custom_emoji_id: custom_emoji_id.into(),
@@ -1730,8 +1730,8 @@ impl wire::Fill for RichTextCustomEmoji {
 
     fn placeholder() -> Self {
         Self {
-            custom_emoji_id: CompactString::const_new(""),
-            alternative_text: CompactString::const_new(""),
+            custom_emoji_id: SmallString::const_new(""),
+            alternative_text: SmallString::const_new(""),
         }
     }
 
@@ -1777,12 +1777,12 @@ impl WriteJson for RichTextCustomEmoji {
 #[non_exhaustive]
 pub struct RichTextMathematicalExpression {
     /// Required. `String`.
-    pub expression: CompactString,
+    pub expression: SmallString,
 }
 
 impl RichTextMathematicalExpression {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(expression: impl Into<CompactString>) -> Self {
+    pub fn new(expression: impl Into<SmallString>) -> Self {
         Self {
             expression: expression.into(),
         }
@@ -1806,7 +1806,7 @@ impl wire::Fill for RichTextMathematicalExpression {
 
     fn placeholder() -> Self {
         Self {
-            expression: CompactString::const_new(""),
+            expression: SmallString::const_new(""),
         }
     }
 
@@ -1848,12 +1848,12 @@ pub struct RichTextUrl {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub url: CompactString,
+    pub url: SmallString,
 }
 
 impl RichTextUrl {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, url: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, url: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             url: url.into(),
@@ -1880,7 +1880,7 @@ impl wire::Fill for RichTextUrl {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            url: CompactString::const_new(""),
+            url: SmallString::const_new(""),
         }
     }
 
@@ -1928,12 +1928,12 @@ pub struct RichTextEmailAddress {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub email_address: CompactString,
+    pub email_address: SmallString,
 }
 
 impl RichTextEmailAddress {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, email_address: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, email_address: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             email_address: email_address.into(),
@@ -1960,7 +1960,7 @@ impl wire::Fill for RichTextEmailAddress {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            email_address: CompactString::const_new(""),
+            email_address: SmallString::const_new(""),
         }
     }
 
@@ -2008,12 +2008,12 @@ pub struct RichTextPhoneNumber {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub phone_number: CompactString,
+    pub phone_number: SmallString,
 }
 
 impl RichTextPhoneNumber {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, phone_number: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, phone_number: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             phone_number: phone_number.into(),
@@ -2040,7 +2040,7 @@ impl wire::Fill for RichTextPhoneNumber {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            phone_number: CompactString::const_new(""),
+            phone_number: SmallString::const_new(""),
         }
     }
 
@@ -2088,12 +2088,12 @@ pub struct RichTextBankCardNumber {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub bank_card_number: CompactString,
+    pub bank_card_number: SmallString,
 }
 
 impl RichTextBankCardNumber {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, bank_card_number: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, bank_card_number: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             bank_card_number: bank_card_number.into(),
@@ -2120,7 +2120,7 @@ impl wire::Fill for RichTextBankCardNumber {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            bank_card_number: CompactString::const_new(""),
+            bank_card_number: SmallString::const_new(""),
         }
     }
 
@@ -2168,12 +2168,12 @@ pub struct RichTextMention {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub username: CompactString,
+    pub username: SmallString,
 }
 
 impl RichTextMention {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, username: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, username: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             username: username.into(),
@@ -2200,7 +2200,7 @@ impl wire::Fill for RichTextMention {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            username: CompactString::const_new(""),
+            username: SmallString::const_new(""),
         }
     }
 
@@ -2248,12 +2248,12 @@ pub struct RichTextHashtag {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub hashtag: CompactString,
+    pub hashtag: SmallString,
 }
 
 impl RichTextHashtag {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, hashtag: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, hashtag: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             hashtag: hashtag.into(),
@@ -2280,7 +2280,7 @@ impl wire::Fill for RichTextHashtag {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            hashtag: CompactString::const_new(""),
+            hashtag: SmallString::const_new(""),
         }
     }
 
@@ -2328,12 +2328,12 @@ pub struct RichTextCashtag {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub cashtag: CompactString,
+    pub cashtag: SmallString,
 }
 
 impl RichTextCashtag {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, cashtag: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, cashtag: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             cashtag: cashtag.into(),
@@ -2360,7 +2360,7 @@ impl wire::Fill for RichTextCashtag {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            cashtag: CompactString::const_new(""),
+            cashtag: SmallString::const_new(""),
         }
     }
 
@@ -2408,12 +2408,12 @@ pub struct RichTextBotCommand {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub bot_command: CompactString,
+    pub bot_command: SmallString,
 }
 
 impl RichTextBotCommand {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, bot_command: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, bot_command: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             bot_command: bot_command.into(),
@@ -2440,7 +2440,7 @@ impl wire::Fill for RichTextBotCommand {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            bot_command: CompactString::const_new(""),
+            bot_command: SmallString::const_new(""),
         }
     }
 
@@ -2555,12 +2555,12 @@ impl WriteJson for RichTextButton {
 #[non_exhaustive]
 pub struct RichTextAnchor {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
 }
 
 impl RichTextAnchor {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<CompactString>) -> Self {
+    pub fn new(name: impl Into<SmallString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -2582,7 +2582,7 @@ impl wire::Fill for RichTextAnchor {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
         }
     }
 
@@ -2624,12 +2624,12 @@ pub struct RichTextAnchorLink {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub anchor_name: CompactString,
+    pub anchor_name: SmallString,
 }
 
 impl RichTextAnchorLink {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, anchor_name: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, anchor_name: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             anchor_name: anchor_name.into(),
@@ -2656,7 +2656,7 @@ impl wire::Fill for RichTextAnchorLink {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            anchor_name: CompactString::const_new(""),
+            anchor_name: SmallString::const_new(""),
         }
     }
 
@@ -2704,12 +2704,12 @@ pub struct RichTextReference {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
 }
 
 impl RichTextReference {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, name: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, name: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             name: name.into(),
@@ -2736,7 +2736,7 @@ impl wire::Fill for RichTextReference {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
         }
     }
 
@@ -2784,12 +2784,12 @@ pub struct RichTextReferenceLink {
     /// Required. `RichText`.
     pub text: Box<RichText>,
     /// Required. `String`.
-    pub reference_name: CompactString,
+    pub reference_name: SmallString,
 }
 
 impl RichTextReferenceLink {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(text: impl Into<RichText>, reference_name: impl Into<CompactString>) -> Self {
+    pub fn new(text: impl Into<RichText>, reference_name: impl Into<SmallString>) -> Self {
         Self {
             text: Box::new(text.into()),
             reference_name: reference_name.into(),
@@ -2816,7 +2816,7 @@ impl wire::Fill for RichTextReferenceLink {
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
-            reference_name: CompactString::const_new(""),
+            reference_name: SmallString::const_new(""),
         }
     }
 
@@ -3073,7 +3073,7 @@ impl WriteJson for RichBlockTableCell {
 #[non_exhaustive]
 pub struct RichBlockListItem {
     /// Required. `String`.
-    pub label: CompactString,
+    pub label: SmallString,
     /// Required (empty when missing). `Array of RichBlock`.
     pub blocks: Vec<RichBlock>,
     /// Optional. `True`.
@@ -3087,12 +3087,12 @@ pub struct RichBlockListItem {
     pub value: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<CompactString>,
+    pub r#type: Option<SmallString>,
 }
 
 impl RichBlockListItem {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(label: impl Into<CompactString>, blocks: impl Into<Vec<RichBlock>>) -> Self {
+    pub fn new(label: impl Into<SmallString>, blocks: impl Into<Vec<RichBlock>>) -> Self {
         Self {
             label: label.into(),
             blocks: blocks.into(),
@@ -3118,7 +3118,7 @@ impl wire::Fill for RichBlockListItem {
 
     fn placeholder() -> Self {
         Self {
-            label: CompactString::const_new(""),
+            label: SmallString::const_new(""),
             blocks: Vec::new(),
             has_checkbox: None,
             is_checked: None,
@@ -3578,7 +3578,7 @@ pub struct RichBlockPreformatted {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `String`.
-    pub language: Option<CompactString>,
+    pub language: Option<SmallString>,
 }
 
 impl RichBlockPreformatted {
@@ -3749,12 +3749,12 @@ impl<'de> Deserialize<'de> for RichBlockDivider {
 #[non_exhaustive]
 pub struct RichBlockMathematicalExpression {
     /// Required. `String`.
-    pub expression: CompactString,
+    pub expression: SmallString,
 }
 
 impl RichBlockMathematicalExpression {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(expression: impl Into<CompactString>) -> Self {
+    pub fn new(expression: impl Into<SmallString>) -> Self {
         Self {
             expression: expression.into(),
         }
@@ -3778,7 +3778,7 @@ impl wire::Fill for RichBlockMathematicalExpression {
 
     fn placeholder() -> Self {
         Self {
-            expression: CompactString::const_new(""),
+            expression: SmallString::const_new(""),
         }
     }
 
@@ -3809,12 +3809,12 @@ impl<'de> Deserialize<'de> for RichBlockMathematicalExpression {
 #[non_exhaustive]
 pub struct RichBlockAnchor {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
 }
 
 impl RichBlockAnchor {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<CompactString>) -> Self {
+    pub fn new(name: impl Into<SmallString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -3836,7 +3836,7 @@ impl wire::Fill for RichBlockAnchor {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
         }
     }
 

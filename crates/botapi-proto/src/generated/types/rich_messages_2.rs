@@ -2,7 +2,7 @@
 //! Types of the reference's section "rich messages".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -1254,7 +1254,7 @@ pub struct InputRichBlockListItem {
     pub value: Option<i64>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<CompactString>,
+    pub r#type: Option<SmallString>,
 }
 
 impl InputRichBlockListItem {
@@ -1289,7 +1289,7 @@ impl InputRichBlockListItem {
     }
 
     /// Sets `type`.
-    pub fn r#type(mut self, r#type: impl Into<CompactString>) -> Self {
+    pub fn r#type(mut self, r#type: impl Into<SmallString>) -> Self {
         self.r#type = Some(r#type.into());
         self
     }
@@ -1845,7 +1845,7 @@ pub struct InputRichBlockPreformatted {
     /// Required. `RichText`.
     pub text: RichText,
     /// Optional. `String`.
-    pub language: Option<CompactString>,
+    pub language: Option<SmallString>,
 }
 
 impl InputRichBlockPreformatted {
@@ -1858,7 +1858,7 @@ impl InputRichBlockPreformatted {
     }
 
     /// Sets `language`.
-    pub fn language(mut self, language: impl Into<CompactString>) -> Self {
+    pub fn language(mut self, language: impl Into<SmallString>) -> Self {
         self.language = Some(language.into());
         self
     }
@@ -2049,12 +2049,12 @@ impl WriteJson for InputRichBlockDivider {
 #[non_exhaustive]
 pub struct InputRichBlockMathematicalExpression {
     /// Required. `String`.
-    pub expression: CompactString,
+    pub expression: SmallString,
 }
 
 impl InputRichBlockMathematicalExpression {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(expression: impl Into<CompactString>) -> Self {
+    pub fn new(expression: impl Into<SmallString>) -> Self {
         Self {
             expression: expression.into(),
         }
@@ -2078,7 +2078,7 @@ impl wire::Fill for InputRichBlockMathematicalExpression {
 
     fn placeholder() -> Self {
         Self {
-            expression: CompactString::const_new(""),
+            expression: SmallString::const_new(""),
         }
     }
 
@@ -2118,12 +2118,12 @@ impl WriteJson for InputRichBlockMathematicalExpression {
 #[non_exhaustive]
 pub struct InputRichBlockAnchor {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
 }
 
 impl InputRichBlockAnchor {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(name: impl Into<CompactString>) -> Self {
+    pub fn new(name: impl Into<SmallString>) -> Self {
         Self { name: name.into() }
     }
 }
@@ -2145,7 +2145,7 @@ impl wire::Fill for InputRichBlockAnchor {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
+            name: SmallString::const_new(""),
         }
     }
 

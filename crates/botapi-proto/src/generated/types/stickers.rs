@@ -2,8 +2,8 @@
 //! Types of the reference's section "stickers".
 
 use super::*;
-use crate::CompactString;
 use crate::InputFile;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Sticker {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required (empty when missing). `String`, as a `StickerType`.
     pub r#type: StickerType,
     /// Required. `Integer`.
@@ -33,10 +33,10 @@ pub struct Sticker {
     pub thumbnail: Option<PhotoSize>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub emoji: Option<CompactString>,
+    pub emoji: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_name: Option<CompactString>,
+    pub set_name: Option<SmallString>,
     /// Optional. `File`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub premium_animation: Option<File>,
@@ -45,7 +45,7 @@ pub struct Sticker {
     pub mask_position: Option<MaskPosition>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_emoji_id: Option<CompactString>,
+    pub custom_emoji_id: Option<SmallString>,
     /// Optional. `True`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub needs_repainting: Option<bool>,
@@ -57,8 +57,8 @@ pub struct Sticker {
 impl Sticker {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         r#type: impl Into<StickerType>,
         width: i64,
         height: i64,
@@ -108,8 +108,8 @@ impl wire::Fill for Sticker {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             r#type: StickerType::Unknown(String::new()),
             width: 0,
             height: 0,
@@ -212,9 +212,9 @@ impl<'de> Deserialize<'de> for Sticker {
 #[non_exhaustive]
 pub struct StickerSet {
     /// Required. `String`.
-    pub name: CompactString,
+    pub name: SmallString,
     /// Required. `String`.
-    pub title: CompactString,
+    pub title: SmallString,
     /// Required. `String`, as a `StickerType`.
     pub sticker_type: StickerType,
     /// Required (empty when missing). `Array of Sticker`.
@@ -227,8 +227,8 @@ pub struct StickerSet {
 impl StickerSet {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        name: impl Into<CompactString>,
-        title: impl Into<CompactString>,
+        name: impl Into<SmallString>,
+        title: impl Into<SmallString>,
         sticker_type: impl Into<StickerType>,
         stickers: impl Into<Vec<Sticker>>,
     ) -> Self {
@@ -250,8 +250,8 @@ impl wire::Fill for StickerSet {
 
     fn placeholder() -> Self {
         Self {
-            name: CompactString::const_new(""),
-            title: CompactString::const_new(""),
+            name: SmallString::const_new(""),
+            title: SmallString::const_new(""),
             sticker_type: StickerType::Unknown(String::new()),
             stickers: Vec::new(),
             thumbnail: None,
@@ -395,13 +395,13 @@ pub struct InputSticker {
     /// Required. `String`, as a `StickerFormat`.
     pub format: StickerFormat,
     /// Required (empty when missing). `Array of String`.
-    pub emoji_list: Vec<CompactString>,
+    pub emoji_list: Vec<SmallString>,
     /// Optional. `MaskPosition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mask_position: Option<MaskPosition>,
     /// Optional. `Array of String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub keywords: Option<Vec<CompactString>>,
+    pub keywords: Option<Vec<SmallString>>,
 }
 
 impl InputSticker {
@@ -409,7 +409,7 @@ impl InputSticker {
     pub fn new(
         sticker: impl Into<InputFile>,
         format: impl Into<StickerFormat>,
-        emoji_list: impl Into<Vec<CompactString>>,
+        emoji_list: impl Into<Vec<SmallString>>,
     ) -> Self {
         Self {
             sticker: sticker.into(),
@@ -427,7 +427,7 @@ impl InputSticker {
     }
 
     /// Sets `keywords`.
-    pub fn keywords(mut self, keywords: impl Into<Vec<CompactString>>) -> Self {
+    pub fn keywords(mut self, keywords: impl Into<Vec<SmallString>>) -> Self {
         self.keywords = Some(keywords.into());
         self
     }

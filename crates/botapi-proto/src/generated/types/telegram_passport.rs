@@ -2,7 +2,7 @@
 //! Types of the reference's section "telegram passport".
 
 use super::*;
-use crate::CompactString;
+use crate::SmallString;
 use crate::encode::json::Object;
 use crate::encode::json::WriteJson;
 use crate::types::wire;
@@ -74,9 +74,9 @@ impl<'de> Deserialize<'de> for PassportData {
 #[non_exhaustive]
 pub struct PassportFile {
     /// Required. `String`.
-    pub file_id: CompactString,
+    pub file_id: SmallString,
     /// Required. `String`.
-    pub file_unique_id: CompactString,
+    pub file_unique_id: SmallString,
     /// Required. `Integer`.
     pub file_size: i64,
     /// Required. `Integer`.
@@ -86,8 +86,8 @@ pub struct PassportFile {
 impl PassportFile {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        file_id: impl Into<CompactString>,
-        file_unique_id: impl Into<CompactString>,
+        file_id: impl Into<SmallString>,
+        file_unique_id: impl Into<SmallString>,
         file_size: i64,
         file_date: i64,
     ) -> Self {
@@ -108,8 +108,8 @@ impl wire::Fill for PassportFile {
 
     fn placeholder() -> Self {
         Self {
-            file_id: CompactString::const_new(""),
-            file_unique_id: CompactString::const_new(""),
+            file_id: SmallString::const_new(""),
+            file_unique_id: SmallString::const_new(""),
             file_size: 0,
             file_date: 0,
         }
@@ -160,13 +160,13 @@ pub struct EncryptedPassportElement {
     pub r#type: PassportElementType,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<CompactString>,
+    pub data: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<CompactString>,
+    pub phone_number: Option<SmallString>,
     /// Optional. `String`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<CompactString>,
+    pub email: Option<SmallString>,
     /// Optional. `Array of PassportFile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<PassportFile>>,
@@ -183,12 +183,12 @@ pub struct EncryptedPassportElement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<Vec<PassportFile>>,
     /// Required. `String`.
-    pub hash: CompactString,
+    pub hash: SmallString,
 }
 
 impl EncryptedPassportElement {
     /// A value with the required fields; the optional ones start empty.
-    pub fn new(r#type: impl Into<PassportElementType>, hash: impl Into<CompactString>) -> Self {
+    pub fn new(r#type: impl Into<PassportElementType>, hash: impl Into<SmallString>) -> Self {
         Self {
             r#type: r#type.into(),
             data: None,
@@ -231,7 +231,7 @@ impl wire::Fill for EncryptedPassportElement {
             reverse_side: None,
             selfie: None,
             translation: None,
-            hash: CompactString::const_new(""),
+            hash: SmallString::const_new(""),
         }
     }
 
@@ -299,19 +299,19 @@ impl<'de> Deserialize<'de> for EncryptedPassportElement {
 #[non_exhaustive]
 pub struct EncryptedCredentials {
     /// Required. `String`.
-    pub data: CompactString,
+    pub data: SmallString,
     /// Required. `String`.
-    pub hash: CompactString,
+    pub hash: SmallString,
     /// Required. `String`.
-    pub secret: CompactString,
+    pub secret: SmallString,
 }
 
 impl EncryptedCredentials {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
-        data: impl Into<CompactString>,
-        hash: impl Into<CompactString>,
-        secret: impl Into<CompactString>,
+        data: impl Into<SmallString>,
+        hash: impl Into<SmallString>,
+        secret: impl Into<SmallString>,
     ) -> Self {
         Self {
             data: data.into(),
@@ -328,9 +328,9 @@ impl wire::Fill for EncryptedCredentials {
 
     fn placeholder() -> Self {
         Self {
-            data: CompactString::const_new(""),
-            hash: CompactString::const_new(""),
-            secret: CompactString::const_new(""),
+            data: SmallString::const_new(""),
+            hash: SmallString::const_new(""),
+            secret: SmallString::const_new(""),
         }
     }
 
@@ -514,20 +514,20 @@ pub struct PassportElementErrorDataField {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub field_name: CompactString,
+    pub field_name: SmallString,
     /// Required. `String`.
-    pub data_hash: CompactString,
+    pub data_hash: SmallString,
     /// Required. `String`.
-    pub message: CompactString,
+    pub message: SmallString,
 }
 
 impl PassportElementErrorDataField {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        field_name: impl Into<CompactString>,
-        data_hash: impl Into<CompactString>,
-        message: impl Into<CompactString>,
+        field_name: impl Into<SmallString>,
+        data_hash: impl Into<SmallString>,
+        message: impl Into<SmallString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -559,9 +559,9 @@ impl wire::Fill for PassportElementErrorDataField {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            field_name: CompactString::const_new(""),
-            data_hash: CompactString::const_new(""),
-            message: CompactString::const_new(""),
+            field_name: SmallString::const_new(""),
+            data_hash: SmallString::const_new(""),
+            message: SmallString::const_new(""),
         }
     }
 
@@ -621,17 +621,17 @@ pub struct PassportElementErrorFrontSide {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: CompactString,
+    pub file_hash: SmallString,
     /// Required. `String`.
-    pub message: CompactString,
+    pub message: SmallString,
 }
 
 impl PassportElementErrorFrontSide {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<CompactString>,
-        message: impl Into<CompactString>,
+        file_hash: impl Into<SmallString>,
+        message: impl Into<SmallString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -661,8 +661,8 @@ impl wire::Fill for PassportElementErrorFrontSide {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: CompactString::const_new(""),
-            message: CompactString::const_new(""),
+            file_hash: SmallString::const_new(""),
+            message: SmallString::const_new(""),
         }
     }
 
@@ -716,17 +716,17 @@ pub struct PassportElementErrorReverseSide {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: CompactString,
+    pub file_hash: SmallString,
     /// Required. `String`.
-    pub message: CompactString,
+    pub message: SmallString,
 }
 
 impl PassportElementErrorReverseSide {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<CompactString>,
-        message: impl Into<CompactString>,
+        file_hash: impl Into<SmallString>,
+        message: impl Into<SmallString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -756,8 +756,8 @@ impl wire::Fill for PassportElementErrorReverseSide {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: CompactString::const_new(""),
-            message: CompactString::const_new(""),
+            file_hash: SmallString::const_new(""),
+            message: SmallString::const_new(""),
         }
     }
 
@@ -811,17 +811,17 @@ pub struct PassportElementErrorSelfie {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: CompactString,
+    pub file_hash: SmallString,
     /// Required. `String`.
-    pub message: CompactString,
+    pub message: SmallString,
 }
 
 impl PassportElementErrorSelfie {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<CompactString>,
-        message: impl Into<CompactString>,
+        file_hash: impl Into<SmallString>,
+        message: impl Into<SmallString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -851,8 +851,8 @@ impl wire::Fill for PassportElementErrorSelfie {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: CompactString::const_new(""),
-            message: CompactString::const_new(""),
+            file_hash: SmallString::const_new(""),
+            message: SmallString::const_new(""),
         }
     }
 
@@ -906,17 +906,17 @@ pub struct PassportElementErrorFile {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: CompactString,
+    pub file_hash: SmallString,
     /// Required. `String`.
-    pub message: CompactString,
+    pub message: SmallString,
 }
 
 impl PassportElementErrorFile {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<CompactString>,
-        message: impl Into<CompactString>,
+        file_hash: impl Into<SmallString>,
+        message: impl Into<SmallString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -946,8 +946,8 @@ impl wire::Fill for PassportElementErrorFile {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: CompactString::const_new(""),
-            message: CompactString::const_new(""),
+            file_hash: SmallString::const_new(""),
+            message: SmallString::const_new(""),
         }
     }
 
@@ -1001,17 +1001,17 @@ pub struct PassportElementErrorFiles {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required (empty when missing). `Array of String`.
-    pub file_hashes: Vec<CompactString>,
+    pub file_hashes: Vec<SmallString>,
     /// Required. `String`.
-    pub message: CompactString,
+    pub message: SmallString,
 }
 
 impl PassportElementErrorFiles {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hashes: impl Into<Vec<CompactString>>,
-        message: impl Into<CompactString>,
+        file_hashes: impl Into<Vec<SmallString>>,
+        message: impl Into<SmallString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -1042,7 +1042,7 @@ impl wire::Fill for PassportElementErrorFiles {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
             file_hashes: Vec::new(),
-            message: CompactString::const_new(""),
+            message: SmallString::const_new(""),
         }
     }
 
@@ -1095,17 +1095,17 @@ pub struct PassportElementErrorTranslationFile {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub file_hash: CompactString,
+    pub file_hash: SmallString,
     /// Required. `String`.
-    pub message: CompactString,
+    pub message: SmallString,
 }
 
 impl PassportElementErrorTranslationFile {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hash: impl Into<CompactString>,
-        message: impl Into<CompactString>,
+        file_hash: impl Into<SmallString>,
+        message: impl Into<SmallString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -1135,8 +1135,8 @@ impl wire::Fill for PassportElementErrorTranslationFile {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            file_hash: CompactString::const_new(""),
-            message: CompactString::const_new(""),
+            file_hash: SmallString::const_new(""),
+            message: SmallString::const_new(""),
         }
     }
 
@@ -1190,17 +1190,17 @@ pub struct PassportElementErrorTranslationFiles {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required (empty when missing). `Array of String`.
-    pub file_hashes: Vec<CompactString>,
+    pub file_hashes: Vec<SmallString>,
     /// Required. `String`.
-    pub message: CompactString,
+    pub message: SmallString,
 }
 
 impl PassportElementErrorTranslationFiles {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        file_hashes: impl Into<Vec<CompactString>>,
-        message: impl Into<CompactString>,
+        file_hashes: impl Into<Vec<SmallString>>,
+        message: impl Into<SmallString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -1231,7 +1231,7 @@ impl wire::Fill for PassportElementErrorTranslationFiles {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
             file_hashes: Vec::new(),
-            message: CompactString::const_new(""),
+            message: SmallString::const_new(""),
         }
     }
 
@@ -1284,17 +1284,17 @@ pub struct PassportElementErrorUnspecified {
     /// Required. `String`, as a `PassportElementType`.
     pub r#type: PassportElementType,
     /// Required. `String`.
-    pub element_hash: CompactString,
+    pub element_hash: SmallString,
     /// Required. `String`.
-    pub message: CompactString,
+    pub message: SmallString,
 }
 
 impl PassportElementErrorUnspecified {
     /// A value with the required fields; the optional ones start empty.
     pub fn new(
         r#type: impl Into<PassportElementType>,
-        element_hash: impl Into<CompactString>,
-        message: impl Into<CompactString>,
+        element_hash: impl Into<SmallString>,
+        message: impl Into<SmallString>,
     ) -> Self {
         Self {
             r#type: r#type.into(),
@@ -1324,8 +1324,8 @@ impl wire::Fill for PassportElementErrorUnspecified {
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
-            element_hash: CompactString::const_new(""),
-            message: CompactString::const_new(""),
+            element_hash: SmallString::const_new(""),
+            message: SmallString::const_new(""),
         }
     }
 

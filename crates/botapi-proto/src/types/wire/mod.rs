@@ -13,11 +13,10 @@ pub(crate) mod union;
 use std::borrow::Cow;
 use std::fmt;
 
-use compact_str::ToCompactString;
 use serde::Deserialize;
 use serde::de::{self, Visitor};
 
-use crate::CompactString;
+use crate::SmallString;
 
 pub(crate) use crate::held::Held;
 pub(crate) use fill::{Fill, Source};
@@ -66,7 +65,7 @@ pub(crate) fn tag<'de, D: de::Deserializer<'de>>(
 
 /// A text field that old payloads sent as a number (see the lenient fields listed in
 /// the generator): a number is kept as its decimal text.
-pub(crate) struct StringOrNumber(pub(crate) CompactString);
+pub(crate) struct StringOrNumber(pub(crate) SmallString);
 
 impl<'de> Deserialize<'de> for StringOrNumber {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -79,26 +78,30 @@ impl<'de> Deserialize<'de> for StringOrNumber {
 struct StringOrNumberVisitor;
 
 impl Visitor<'_> for StringOrNumberVisitor {
-    type Value = CompactString;
+    type Value = SmallString;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string or an integer")
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<CompactString, E> {
-        Ok(CompactString::from(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<SmallString, E> {
+        Ok(SmallString::from(v))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<CompactString, E> {
-        Ok(CompactString::from(v))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<SmallString, E> {
+        Ok(SmallString::from(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<CompactString, E> {
-        Ok(v.to_compact_string())
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<SmallString, E> {
+        Ok(SmallString::from(
+            compact_str::ToCompactString::to_compact_string(&v),
+        ))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<CompactString, E> {
-        Ok(v.to_compact_string())
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<SmallString, E> {
+        Ok(SmallString::from(
+            compact_str::ToCompactString::to_compact_string(&v),
+        ))
     }
 }
 
