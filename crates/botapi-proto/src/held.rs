@@ -70,7 +70,12 @@ impl<T> Held<T> {
 impl<T> Drop for Held<T> {
     #[inline(always)]
     fn drop(&mut self) {
-        if let Some(value) = self.0.take() {
+        // Tested at compile time: for a value with nothing to drop (the `()` of a struct
+        // filled in place) the guard compiles to nothing, and its caller keeps no
+        // unwinding path for it.
+        if std::mem::needs_drop::<T>()
+            && let Some(value) = self.0.take()
+        {
             discard(value);
         }
     }
