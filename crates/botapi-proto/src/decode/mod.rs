@@ -218,7 +218,8 @@ fn count_drawn<S: proptest::strategy::Strategy>(
         .count()
 }
 
-/// Reads the envelope in `text`, its result into `result`.
+/// Reads the envelope in `text`, its result into `result`, which must be empty: the result is
+/// written over it without a drop.
 fn read_envelope<'de, R: Deserialize<'de>>(
     text: &'de str,
     result: &mut Option<R>,
@@ -276,8 +277,10 @@ impl<'de, R: Deserialize<'de>> Visitor<'de> for EnvelopeSeed<'_, R> {
                 }
                 "result" => {
                     first(0, "result")?;
-                    // The slot is empty (a repeat was refused above): writing over it
-                    // needs no drop, and the drop glue of `R` stays out of this reader.
+                    // The slot is empty (the caller's, and a repeat was refused above):
+                    // writing over it needs no drop, and the drop glue of `R` stays out
+                    // of this reader.
+                    debug_assert!(self.0.is_none(), "the result slot starts empty");
                     crate::types::wire::fill::put(self.0, map.next_value()?);
                 }
                 "error_code" => {
