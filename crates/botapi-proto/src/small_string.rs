@@ -4,9 +4,9 @@
 //! strings in an update cost no allocation) and differs from it in one thing: its drop
 //! cannot unwind. `CompactString` frees its heap buffer in a function of its own crate
 //! that the compiler must assume can panic, so the drop glue of every struct holding one
-//! carried an unwinding path for each field after it: about an eighth of a bot's binary,
-//! for a panic that cannot happen. Here the buffer is freed through an `extern "C"`
-//! function, which never unwinds, and the glue is a plain sequence of frees.
+//! carried an unwinding path for each field after it, for a panic that cannot happen
+//! (54 KB of the buildbench echo bot, 1.3 %). Here the buffer is freed through an
+//! `extern "C"` function, which never unwinds, and the glue is a plain sequence of frees.
 
 use std::borrow::{Borrow, Cow};
 use std::cmp::Ordering;
@@ -75,7 +75,7 @@ impl SmallString {
         self.0.clear();
     }
 
-    /// The text as a `String` (no copy when it is on the heap).
+    /// The text as a `String`.
     pub fn into_string(self) -> String {
         self.into_compact().into_string()
     }
