@@ -65,8 +65,6 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
 pub(super) struct Entries<'r, 'de> {
     pub(super) reader: &'r mut Reader<'de>,
     pub(super) first: bool,
-    /// The `:` after the key just read was right after it, and is taken.
-    pub(super) colon: bool,
 }
 
 impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
@@ -84,11 +82,13 @@ impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
         match next {
             Some(b'"') => {
                 let key = seed.deserialize(Key(&mut *reader))?;
-                // The usual `:` right after the key is taken here, once, rather than in
-                // `next_value_seed`, which is inlined at every field of every generated
-                // `fill`. Anything else is left for the value, so that errors come in
-                // serde_json's order (a repeated key before a missing colon).
-                self.colon = reader.take(b':');
+                // The `:` is taken here, once, rather than in `next_value_seed`, which is
+                // inlined at every field of every generated `fill`. A missing one is
+                // reported by the value's read (see `Reader::colon_or_poison`), so that
+                // errors come in serde_json's order (a repeated key before a missing colon).
+                if !reader.take(b':') {
+                    reader.colon_or_poison();
+                }
                 Ok(Some(key))
             }
             Some(b'}') => Err(reader.peek_error(ReadErrorKind::Syntax, "trailing comma")),
@@ -98,10 +98,6 @@ impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
     }
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, ReadError> {
-        if !self.colon {
-            self.reader.colon_after_whitespace()?;
-        }
-        self.colon = false;
         seed.deserialize(&mut *self.reader)
     }
 }

@@ -60,6 +60,8 @@ pub(crate) struct Reader<'de> {
     scratch: Vec<u8>,
     /// The containers open while a value is skipped.
     open: Vec<u8>,
+    /// The error every read gives after a key that lacks its `:` (see `colon_or_poison`).
+    poison: Option<(ReadErrorKind, usize, &'static str)>,
 }
 
 impl<'de> Reader<'de> {
@@ -70,13 +72,14 @@ impl<'de> Reader<'de> {
             depth: DEPTH,
             scratch: Vec::new(),
             open: Vec::new(),
+            poison: None,
         }
     }
 
     /// Checks that only whitespace is left.
     #[inline]
     pub(crate) fn end(&mut self) -> Result<(), ReadError> {
-        if self.index == self.text.len() {
+        if self.index == self.text.len() && self.poison.is_none() {
             return Ok(());
         }
         self.end_after_whitespace()
@@ -85,6 +88,8 @@ impl<'de> Reader<'de> {
     #[inline(never)]
     fn end_after_whitespace(&mut self) -> Result<(), ReadError> {
         match self.peek() {
+            // A visitor that went on past the error of a poisoned read gets it here.
+            None if self.poison.is_some() => Err(self.error(ReadErrorKind::Syntax, "")),
             None => Ok(()),
             Some(_) => Err(self.peek_error(ReadErrorKind::Syntax, "trailing characters")),
         }
@@ -193,7 +198,6 @@ impl<'de> Reader<'de> {
         let value = visitor.visit_map(Entries {
             reader: self,
             first: true,
-            colon: false,
         });
         self.depth += 1;
         match value {

@@ -74,13 +74,28 @@ impl<'de> Reader<'de> {
     }
 
     /// An error at the index.
+    #[cold]
+    #[inline(never)]
     pub(super) fn error(&self, kind: Kind, message: &str) -> ReadError {
+        if let Some(poison) = self.poisoned() {
+            return poison;
+        }
         ReadError::new(kind, self.index, message)
     }
 
     /// An error about the byte at the index (placed just after it, as serde_json does).
+    #[cold]
+    #[inline(never)]
     pub(super) fn peek_error(&self, kind: Kind, message: &str) -> ReadError {
+        if let Some(poison) = self.poisoned() {
+            return poison;
+        }
         ReadError::new(kind, (self.index + 1).min(self.text.len()), message)
+    }
+
+    fn poisoned(&self) -> Option<ReadError> {
+        let (kind, at, message) = self.poison?;
+        Some(ReadError::new(kind, at, message))
     }
 
     #[cold]
@@ -506,8 +521,29 @@ impl<'de> Reader<'de> {
         self.colon_after_whitespace()
     }
 
+    /// Takes the `:` after an object's key, past whitespace. If it is not there, the error
+    /// is not returned here but by whatever reads next: serde_json raises it when the value
+    /// is read, after the visitor has had the key (and maybe refused it as a repeat).
+    /// Checking a flag before each value instead cost a test and a branch at every field of
+    /// every generated `fill`. So the reader keeps the error and ends its text here: every
+    /// read from now on meets the end, and every error it raises is the one kept.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn colon_or_poison(&mut self) {
+        let (kind, message) = match self.peek() {
+            Some(b':') => {
+                self.eat();
+                return;
+            }
+            Some(_) => (Kind::Syntax, "expected `:`"),
+            None => (Kind::Eof, "EOF while parsing an object"),
+        };
+        self.poison = Some((kind, (self.index + 1).min(self.text.len()), message));
+        self.text = self.text.get(..self.index).unwrap_or_default();
+    }
+
     // Out of line: inlined, the whitespace loop and both errors were copied into every
-    // field of every generated `fill`.
+    // key of every skipped object.
     #[cold]
     #[inline(never)]
     pub(super) fn colon_after_whitespace(&mut self) -> Result<(), ReadError> {

@@ -324,3 +324,65 @@ fn typed_updates_from_the_wild_read_alike() {
 }
 
 use crate::types::Update;
+
+/// A key without its `:` is reported where serde_json reports it, whatever reads next: a
+/// known field of any type, an unknown one, a union's entries before its tag, a repeat (whose
+/// error comes first), or the end of the text. The reader keeps the error and ends its text
+/// at the key, so this checks that every way on from there gives back that error.
+#[test]
+fn a_missing_colon_is_reported_where_serde_json_reports_it() {
+    use crate::types::{ChatMember, Message, Update, User};
+    fn check<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) {
+        let ours = from_str::<T>(text).expect_err(text);
+        let theirs = serde_json::from_str::<T>(text).expect_err(text);
+        let data = ours.kind() == ReadErrorKind::Data;
+        assert_eq!(
+            data,
+            theirs.classify() == serde_json::error::Category::Data,
+            "{text}: {ours:?} / {theirs}"
+        );
+        assert_eq!(
+            ours.line_column(text),
+            Some((theirs.line(), theirs.column())),
+            "{text}: {ours:?} / {theirs}"
+        );
+        if !data {
+            assert!(
+                theirs.to_string().starts_with(ours.message()),
+                "{text}: {ours:?} / {theirs}"
+            );
+        }
+    }
+    let user = r#"{"id":1,"is_bot":false,"first_name":"a""#;
+    for tail in [
+        r#","last_name" "b"}"#,
+        r#","last_name"  }"#,
+        r#","last_name" "#,
+        r#","last_name""#,
+        r#","is_premium" true}"#,
+        r#","zzz" 5,"username":"u"}"#,
+        r#","id" 2}"#,
+        r#","id"
+ 2}"#,
+    ] {
+        check::<User>(&format!("{user}{tail}"));
+    }
+    let message = r#"{"message_id":1,"date":2,"chat":{"id":3,"type":"private"}"#;
+    for tail in [
+        r#","from" {"id":1}}"#,
+        r#","from":{"id" 1}}"#,
+        r#","entities":[{"type" "bold","offset":0,"length":1}]}"#,
+        r#","reply_to_message":{"message_id" 1}}"#,
+        r#","pinned_message":{"chat":{"id":1,"type":"group"},"message_id" 1,"date":0}}"#,
+        r#","forward_origin":{"date" 1,"type":"hidden_user"}}"#,
+        r#","reactions" "x"}"#,
+    ] {
+        check::<Message>(&format!("{message}{tail}"));
+    }
+    check::<ChatMember>(r#"{"user" {"id":1},"status":"member"}"#);
+    check::<ChatMember>(r#"{"user":{"id":1,"is_bot":true,"first_name":"x"},"status" "member"}"#);
+    check::<ChatMember>(r#"{"status":"member","user" {}}"#);
+    check::<Update>(r#"{"update_id":1,"message" {}}"#);
+    check::<Update>(r#"{"update_id" 1}"#);
+    check::<Update>(r#"{"update_id":1,"something_new" {"a":1}}"#);
+}
