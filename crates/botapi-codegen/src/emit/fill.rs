@@ -22,6 +22,23 @@ pub(super) fn fill(model: &Model, s: &Struct, file: &mut File) {
         "const FIELDS: &'static [&'static str] = &[{}];\n",
         names.join(", ")
     ));
+    let wire_names: Vec<&str> = s.fields.iter().map(|f| f.name.as_str()).collect();
+    let (seed, bits, slots) = key_table(&wire_names);
+    let slots: Vec<String> = slots.iter().map(u8::to_string).collect();
+    let ends: Vec<String> = wire_names
+        .iter()
+        .scan(0, |end, name| {
+            *end += name.len();
+            Some(end.to_string())
+        })
+        .collect();
+    assert!(wire_names.concat().len() <= usize::from(u16::MAX));
+    file.line(&format!(
+        "const KEYS: wire::fill::Keys = wire::fill::Keys {{ names: {}, ends: &[{}], seed: {seed}, bits: {bits}, slots: &[{}] }};\n",
+        lit(&wire_names.concat()),
+        ends.join(", "),
+        slots.join(", ")
+    ));
     placeholder(model, s, file);
     fill_fn(model, s, file);
     file.line("}\n");
@@ -30,6 +47,19 @@ pub(super) fn fill(model: &Model, s: &Struct, file: &mut File) {
         "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
     );
     file.line("wire::fill::deserialize(deserializer)\n}\n}\n");
+}
+
+/// For the types' index: every struct's key table, for the test that checks each against
+/// the hash the crate computes.
+pub(super) fn keys_index(model: &Model) -> String {
+    let mut out = String::from(
+        "\n/// Every struct's key table, checked by `wire::fill`'s tests.\n#[cfg(test)]\npub(crate) const KEY_TABLES: &[&crate::types::wire::fill::Keys] = &[\n",
+    );
+    for name in model.structs.keys().filter(|name| fills(model, name)) {
+        out.push_str(&format!("&<{name} as crate::types::wire::Fill>::KEYS,\n"));
+    }
+    out.push_str("];\n");
+    out
 }
 
 /// Whether `name` is a struct read through `wire::Fill` (so it can be filled in its box).
@@ -102,13 +132,21 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
         file.line("while src.next_key()?.is_some() {\nsrc.skip()?;\n}\nOk(())\n}");
         return;
     }
-    file.line(&format!(
-        "let mut seen = wire::fill::Seen::<{}>::new();",
-        s.fields.len().div_ceil(64)
-    ));
-    file.line("while let Some(key) = src.next_key()? {\nmatch &*key {");
+    let words = s.fields.len().div_ceil(64);
+    file.line(&format!("let mut seen = [0u64; {words}];"));
+    let inline = crate::hand::INLINE_KEYS.contains(&s.name.as_str());
+    // With one field, the only index `next_field` returns is 0.
+    let single = !inline && s.fields.len() == 1;
+    if inline {
+        file.line("while let Some(key) = src.next_key()? {\nmatch &*key {");
+    } else if single {
+        file.line("while src.next_field(&Self::KEYS, &mut seen)?.is_some() {");
+    } else {
+        file.line(
+            "while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {\nmatch field {",
+        );
+    }
     for (i, f) in s.fields.iter().enumerate() {
-        let name = lit(&f.name);
         // A placeholder that owns nothing is overwritten without being dropped: the drop
         // of the old value would be dead code, and for a field holding a `Message` it
         // pulls the whole drop glue of one into this function's codegen unit.
@@ -121,17 +159,87 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
         } else {
             format!("self.{} = {};", field_ident(&f.name), read(model, f))
         };
-        file.line(&format!(
-            "{name} => {{\nseen.first({i}, {name})?;\n{write}\n}}"
-        ));
-    }
-    file.line("_ => src.skip()?,\n}\n}");
-    for (i, f) in s.fields.iter().enumerate() {
-        if f.required && f.lenient.is_none() {
-            file.line(&format!("seen.require({i}, {})?;", lit(&f.name)));
+        if inline {
+            file.line(&format!(
+                "{} => {{\nwire::fill::first(&mut seen, {i}, &Self::KEYS)?;\n{write}\n}}",
+                lit(&f.name)
+            ));
+        } else if single {
+            file.line(&write);
+        } else {
+            file.line(&format!("{i} => {{\n{write}\n}}"));
         }
     }
-    file.line("Ok(())\n}");
+    if inline {
+        file.line("_ => src.skip()?,\n}\n}");
+    } else if single {
+        file.line("}");
+    } else {
+        // `next_field` returns only indices of `FIELDS`.
+        file.line("_ => {}\n}\n}");
+    }
+    let mut required = vec![0u64; words];
+    for (i, f) in s.fields.iter().enumerate() {
+        if f.required && f.lenient.is_none() {
+            required[i / 64] |= 1 << (i % 64);
+        }
+    }
+    if required.iter().any(|&w| w != 0) {
+        let words: Vec<String> = required.iter().map(|w| format!("{w:#x}")).collect();
+        file.line(&format!(
+            "wire::fill::require(&seen, &[{}], &Self::KEYS)\n}}",
+            words.join(", ")
+        ));
+    } else {
+        file.line("Ok(())\n}");
+    }
+}
+
+/// A seed and a table size under which each of `names` has a slot of its own, and the
+/// table: per slot, 0 or one more than the index of the name there. The table has at
+/// least twice as many slots as names, so that a seed that works is found quickly.
+fn key_table(names: &[&str]) -> (u64, u32, Vec<u8>) {
+    assert!(names.len() < 255, "a slot holds a field's index in a byte");
+    let mut bits = (usize::BITS - names.len().saturating_sub(1).leading_zeros()).max(1) + 1;
+    loop {
+        'seeds: for seed in 0..20_000u64 {
+            let mut slots = vec![0u8; 1 << bits];
+            for (i, name) in names.iter().enumerate() {
+                let at = slot(name.as_bytes(), seed, bits);
+                if slots[at] != 0 {
+                    continue 'seeds;
+                }
+                slots[at] = i as u8 + 1;
+            }
+            return (seed, bits, slots);
+        }
+        bits += 1;
+    }
+}
+
+/// The slot `botapi_proto::types::wire::fill` finds for `key` (its `words` and `hash`); the
+/// two must agree, and a test in botapi-proto checks every generated table against its own.
+fn slot(key: &[u8], seed: u64, bits: u32) -> usize {
+    const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+    let n = key.len();
+    let w64 = |at: usize| u64::from_le_bytes(key[at..at + 8].try_into().expect("eight bytes"));
+    let w32 = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            key[at..at + 4].try_into().expect("four bytes"),
+        ))
+    };
+    let byte = |at: usize| u64::from(key[at]);
+    let (first, middle, last) = match n {
+        8.. => (w64(0), w64(n / 2 - 4), w64(n - 8)),
+        4..8 => (w32(0) | w32(n - 4) << 32, 0, 0),
+        1..4 => (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16, 0, 0),
+        0 => (0, 0, 0),
+    };
+    let mut h = seed ^ n as u64;
+    h = (h ^ first).wrapping_mul(MIX);
+    h = (h ^ middle).wrapping_mul(MIX);
+    h = (h ^ last).wrapping_mul(MIX);
+    (h >> (64 - bits)) as usize
 }
 
 /// The expression that reads field `f`'s value from `src`.
@@ -187,6 +295,23 @@ mod tests {
             member_of: Vec::new(),
         };
         (name.to_owned(), s)
+    }
+
+    /// Each name gets a slot of its own, in a table at least twice as large as the names,
+    /// for a struct of one field as for one of a hundred.
+    #[test]
+    fn key_tables_give_each_name_its_own_slot() {
+        let many: Vec<String> = (0..120).map(|i| format!("field_number_{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        for names in [&["id"][..], &["id", "is_bot", "first_name"], &many] {
+            let (seed, bits, slots) = key_table(names);
+            assert_eq!(slots.len(), 1 << bits);
+            assert!(slots.len() >= 2 * names.len());
+            for (i, name) in names.iter().enumerate() {
+                assert_eq!(usize::from(slots[slot(name.as_bytes(), seed, bits)]), i + 1);
+            }
+            assert_eq!(slots.iter().filter(|&&s| s != 0).count(), names.len());
+        }
     }
 
     /// Only a placeholder with no box anywhere inside is overwritten without a drop: a

@@ -93,10 +93,9 @@ fn type_files(model: &Model, files: &mut Vec<(String, String)>) {
         ),
     ));
     names.push("string_enums".to_owned());
-    files.push((
-        format!("{SRC}/types/mod.rs"),
-        module_index("Every type of the Bot API.", &names),
-    ));
+    let mut index = module_index("Every type of the Bot API.", &names);
+    index.push_str(&fill::keys_index(model));
+    files.push((format!("{SRC}/types/mod.rs"), index));
 }
 
 /// `generated/methods/`: a file per chunk of a section, and the index.

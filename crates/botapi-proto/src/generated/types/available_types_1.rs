@@ -208,6 +208,20 @@ impl wire::Fill for User {
         "supports_join_request_queries",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idis_botfirst_namelast_nameusernamelanguage_codeis_premiumadded_to_attachment_menucan_join_groupscan_read_all_group_messagessupports_guest_queriessupports_inline_queriescan_connect_to_businesshas_main_web_apphas_topics_enabledallows_users_to_create_topicscan_manage_botssupports_join_request_queries",
+        ends: &[
+            2, 8, 18, 27, 35, 48, 58, 82, 97, 124, 146, 169, 192, 208, 226, 255, 270, 299,
+        ],
+        seed: 2,
+        bits: 6,
+        slots: &[
+            0, 0, 0, 0, 6, 0, 8, 7, 0, 0, 11, 0, 18, 14, 0, 0, 0, 0, 5, 0, 0, 0, 12, 0, 0, 0, 0, 0,
+            17, 10, 0, 0, 0, 0, 0, 9, 0, 0, 0, 3, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 1, 0, 15, 0,
+            13, 0, 2, 0, 0, 4, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: 0,
@@ -232,87 +246,85 @@ impl wire::Fill for User {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
+        let mut seen = [0u64; 1];
         while let Some(key) = src.next_key()? {
             match &*key {
                 "id" => {
-                    seen.first(0, "id")?;
+                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
                     wire::fill::put(&mut self.id, src.value()?);
                 }
                 "is_bot" => {
-                    seen.first(1, "is_bot")?;
+                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
                     wire::fill::put(&mut self.is_bot, src.value()?);
                 }
                 "first_name" => {
-                    seen.first(2, "first_name")?;
+                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
                     wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
-                    seen.first(3, "last_name")?;
+                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
                     wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "username" => {
-                    seen.first(4, "username")?;
+                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
                     wire::fill::put(&mut self.username, src.value()?);
                 }
                 "language_code" => {
-                    seen.first(5, "language_code")?;
+                    wire::fill::first(&mut seen, 5, &Self::KEYS)?;
                     wire::fill::put(&mut self.language_code, src.value()?);
                 }
                 "is_premium" => {
-                    seen.first(6, "is_premium")?;
+                    wire::fill::first(&mut seen, 6, &Self::KEYS)?;
                     wire::fill::put(&mut self.is_premium, src.value()?);
                 }
                 "added_to_attachment_menu" => {
-                    seen.first(7, "added_to_attachment_menu")?;
+                    wire::fill::first(&mut seen, 7, &Self::KEYS)?;
                     wire::fill::put(&mut self.added_to_attachment_menu, src.value()?);
                 }
                 "can_join_groups" => {
-                    seen.first(8, "can_join_groups")?;
+                    wire::fill::first(&mut seen, 8, &Self::KEYS)?;
                     wire::fill::put(&mut self.can_join_groups, src.value()?);
                 }
                 "can_read_all_group_messages" => {
-                    seen.first(9, "can_read_all_group_messages")?;
+                    wire::fill::first(&mut seen, 9, &Self::KEYS)?;
                     wire::fill::put(&mut self.can_read_all_group_messages, src.value()?);
                 }
                 "supports_guest_queries" => {
-                    seen.first(10, "supports_guest_queries")?;
+                    wire::fill::first(&mut seen, 10, &Self::KEYS)?;
                     wire::fill::put(&mut self.supports_guest_queries, src.value()?);
                 }
                 "supports_inline_queries" => {
-                    seen.first(11, "supports_inline_queries")?;
+                    wire::fill::first(&mut seen, 11, &Self::KEYS)?;
                     wire::fill::put(&mut self.supports_inline_queries, src.value()?);
                 }
                 "can_connect_to_business" => {
-                    seen.first(12, "can_connect_to_business")?;
+                    wire::fill::first(&mut seen, 12, &Self::KEYS)?;
                     wire::fill::put(&mut self.can_connect_to_business, src.value()?);
                 }
                 "has_main_web_app" => {
-                    seen.first(13, "has_main_web_app")?;
+                    wire::fill::first(&mut seen, 13, &Self::KEYS)?;
                     wire::fill::put(&mut self.has_main_web_app, src.value()?);
                 }
                 "has_topics_enabled" => {
-                    seen.first(14, "has_topics_enabled")?;
+                    wire::fill::first(&mut seen, 14, &Self::KEYS)?;
                     wire::fill::put(&mut self.has_topics_enabled, src.value()?);
                 }
                 "allows_users_to_create_topics" => {
-                    seen.first(15, "allows_users_to_create_topics")?;
+                    wire::fill::first(&mut seen, 15, &Self::KEYS)?;
                     wire::fill::put(&mut self.allows_users_to_create_topics, src.value()?);
                 }
                 "can_manage_bots" => {
-                    seen.first(16, "can_manage_bots")?;
+                    wire::fill::first(&mut seen, 16, &Self::KEYS)?;
                     wire::fill::put(&mut self.can_manage_bots, src.value()?);
                 }
                 "supports_join_request_queries" => {
-                    seen.first(17, "supports_join_request_queries")?;
+                    wire::fill::first(&mut seen, 17, &Self::KEYS)?;
                     wire::fill::put(&mut self.supports_join_request_queries, src.value()?);
                 }
                 _ => src.skip()?,
             }
         }
-        seen.require(0, "id")?;
-        seen.require(2, "first_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x5], &Self::KEYS)
     }
 }
 
@@ -423,6 +435,14 @@ impl wire::Fill for Chat {
         "is_direct_messages",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idtypetitleusernamefirst_namelast_nameis_forumis_direct_messages",
+        ends: &[2, 6, 11, 19, 29, 38, 46, 64],
+        seed: 21,
+        bits: 4,
+        slots: &[3, 2, 8, 7, 0, 0, 6, 0, 0, 5, 0, 1, 0, 0, 4, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: 0,
@@ -437,47 +457,45 @@ impl wire::Fill for Chat {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
+        let mut seen = [0u64; 1];
         while let Some(key) = src.next_key()? {
             match &*key {
                 "id" => {
-                    seen.first(0, "id")?;
+                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
                     wire::fill::put(&mut self.id, src.value()?);
                 }
                 "type" => {
-                    seen.first(1, "type")?;
+                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "title" => {
-                    seen.first(2, "title")?;
+                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
                     wire::fill::put(&mut self.title, src.value()?);
                 }
                 "username" => {
-                    seen.first(3, "username")?;
+                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
                     wire::fill::put(&mut self.username, src.value()?);
                 }
                 "first_name" => {
-                    seen.first(4, "first_name")?;
+                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
                     wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
-                    seen.first(5, "last_name")?;
+                    wire::fill::first(&mut seen, 5, &Self::KEYS)?;
                     wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "is_forum" => {
-                    seen.first(6, "is_forum")?;
+                    wire::fill::first(&mut seen, 6, &Self::KEYS)?;
                     wire::fill::put(&mut self.is_forum, src.value()?);
                 }
                 "is_direct_messages" => {
-                    seen.first(7, "is_direct_messages")?;
+                    wire::fill::first(&mut seen, 7, &Self::KEYS)?;
                     wire::fill::put(&mut self.is_direct_messages, src.value()?);
                 }
                 _ => src.skip()?,
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "type")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -773,6 +791,29 @@ impl wire::Fill for ChatFullInfo {
         "community",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idtypetitleusernamefirst_namelast_nameis_forumis_direct_messagesaccent_color_idmax_reaction_countphotoactive_usernamesbirthdatebusiness_introbusiness_locationbusiness_opening_hourspersonal_chatparent_chatavailable_reactionsbackground_custom_emoji_idprofile_accent_color_idprofile_background_custom_emoji_idemoji_status_custom_emoji_idemoji_status_expiration_datebiohas_private_forwardshas_restricted_voice_and_video_messagesjoin_to_send_messagesjoin_by_requestdescriptioninvite_linkpinned_messagepermissionsaccepted_gift_typescan_send_paid_mediaslow_mode_delayunrestrict_boost_countmessage_auto_delete_timehas_aggressive_anti_spam_enabledhas_hidden_membershas_protected_contenthas_visible_historysticker_set_namecan_set_sticker_setcustom_emoji_sticker_set_namelinked_chat_idlocationratingfirst_profile_audiounique_gift_colorspaid_message_star_countguard_botcommunity",
+        ends: &[
+            2, 6, 11, 19, 29, 38, 46, 64, 79, 97, 102, 118, 127, 141, 158, 180, 193, 204, 223, 249,
+            272, 306, 334, 362, 365, 385, 424, 445, 460, 471, 482, 496, 507, 526, 545, 560, 582,
+            606, 638, 656, 677, 696, 712, 731, 760, 774, 782, 788, 807, 825, 848, 857, 866,
+        ],
+        seed: 369,
+        bits: 8,
+        slots: &[
+            0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 38, 0, 0, 0, 0, 9, 0,
+            0, 0, 0, 0, 0, 41, 0, 0, 40, 47, 0, 3, 0, 29, 0, 0, 0, 0, 0, 0, 0, 0, 43, 0, 2, 0, 0,
+            0, 48, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 27, 0, 8, 31, 0, 0, 0, 0, 34, 0, 0, 0, 0, 0, 0, 0,
+            0, 20, 32, 0, 0, 0, 0, 0, 6, 0, 0, 21, 0, 24, 0, 10, 0, 0, 16, 0, 1, 0, 51, 0, 0, 0,
+            14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 53, 25, 4, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 36, 0, 0, 0, 42, 0, 0, 45, 0, 49, 0, 0, 0,
+            15, 0, 0, 0, 0, 35, 0, 19, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 22, 0, 11, 0, 0, 0, 0,
+            0, 39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 46, 33, 0, 26, 0, 18, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 37, 0, 0, 23, 0, 44, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 52, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 12, 50, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: 0,
@@ -832,232 +873,175 @@ impl wire::Fill for ChatFullInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "type" => {
-                    seen.first(1, "type")?;
+                1 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "username" => {
-                    seen.first(3, "username")?;
+                3 => {
                     wire::fill::put(&mut self.username, src.value()?);
                 }
-                "first_name" => {
-                    seen.first(4, "first_name")?;
+                4 => {
                     wire::fill::put(&mut self.first_name, src.value()?);
                 }
-                "last_name" => {
-                    seen.first(5, "last_name")?;
+                5 => {
                     wire::fill::put(&mut self.last_name, src.value()?);
                 }
-                "is_forum" => {
-                    seen.first(6, "is_forum")?;
+                6 => {
                     wire::fill::put(&mut self.is_forum, src.value()?);
                 }
-                "is_direct_messages" => {
-                    seen.first(7, "is_direct_messages")?;
+                7 => {
                     wire::fill::put(&mut self.is_direct_messages, src.value()?);
                 }
-                "accent_color_id" => {
-                    seen.first(8, "accent_color_id")?;
+                8 => {
                     wire::fill::put(&mut self.accent_color_id, src.value()?);
                 }
-                "max_reaction_count" => {
-                    seen.first(9, "max_reaction_count")?;
+                9 => {
                     wire::fill::put(&mut self.max_reaction_count, src.value()?);
                 }
-                "photo" => {
-                    seen.first(10, "photo")?;
+                10 => {
                     wire::fill::put(&mut self.photo, src.value()?);
                 }
-                "active_usernames" => {
-                    seen.first(11, "active_usernames")?;
+                11 => {
                     wire::fill::put(&mut self.active_usernames, src.value()?);
                 }
-                "birthdate" => {
-                    seen.first(12, "birthdate")?;
+                12 => {
                     wire::fill::put(&mut self.birthdate, src.value()?);
                 }
-                "business_intro" => {
-                    seen.first(13, "business_intro")?;
+                13 => {
                     wire::fill::put(&mut self.business_intro, src.value()?);
                 }
-                "business_location" => {
-                    seen.first(14, "business_location")?;
+                14 => {
                     wire::fill::put(&mut self.business_location, src.value()?);
                 }
-                "business_opening_hours" => {
-                    seen.first(15, "business_opening_hours")?;
+                15 => {
                     wire::fill::put(&mut self.business_opening_hours, src.value()?);
                 }
-                "personal_chat" => {
-                    seen.first(16, "personal_chat")?;
+                16 => {
                     wire::fill::put(&mut self.personal_chat, src.value()?);
                 }
-                "parent_chat" => {
-                    seen.first(17, "parent_chat")?;
+                17 => {
                     wire::fill::put(&mut self.parent_chat, src.value()?);
                 }
-                "available_reactions" => {
-                    seen.first(18, "available_reactions")?;
+                18 => {
                     wire::fill::put(&mut self.available_reactions, src.list_option()?);
                 }
-                "background_custom_emoji_id" => {
-                    seen.first(19, "background_custom_emoji_id")?;
+                19 => {
                     wire::fill::put(&mut self.background_custom_emoji_id, src.value()?);
                 }
-                "profile_accent_color_id" => {
-                    seen.first(20, "profile_accent_color_id")?;
+                20 => {
                     wire::fill::put(&mut self.profile_accent_color_id, src.value()?);
                 }
-                "profile_background_custom_emoji_id" => {
-                    seen.first(21, "profile_background_custom_emoji_id")?;
+                21 => {
                     wire::fill::put(&mut self.profile_background_custom_emoji_id, src.value()?);
                 }
-                "emoji_status_custom_emoji_id" => {
-                    seen.first(22, "emoji_status_custom_emoji_id")?;
+                22 => {
                     wire::fill::put(&mut self.emoji_status_custom_emoji_id, src.value()?);
                 }
-                "emoji_status_expiration_date" => {
-                    seen.first(23, "emoji_status_expiration_date")?;
+                23 => {
                     wire::fill::put(&mut self.emoji_status_expiration_date, src.value()?);
                 }
-                "bio" => {
-                    seen.first(24, "bio")?;
+                24 => {
                     wire::fill::put(&mut self.bio, src.value()?);
                 }
-                "has_private_forwards" => {
-                    seen.first(25, "has_private_forwards")?;
+                25 => {
                     wire::fill::put(&mut self.has_private_forwards, src.value()?);
                 }
-                "has_restricted_voice_and_video_messages" => {
-                    seen.first(26, "has_restricted_voice_and_video_messages")?;
+                26 => {
                     wire::fill::put(
                         &mut self.has_restricted_voice_and_video_messages,
                         src.value()?,
                     );
                 }
-                "join_to_send_messages" => {
-                    seen.first(27, "join_to_send_messages")?;
+                27 => {
                     wire::fill::put(&mut self.join_to_send_messages, src.value()?);
                 }
-                "join_by_request" => {
-                    seen.first(28, "join_by_request")?;
+                28 => {
                     wire::fill::put(&mut self.join_by_request, src.value()?);
                 }
-                "description" => {
-                    seen.first(29, "description")?;
+                29 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "invite_link" => {
-                    seen.first(30, "invite_link")?;
+                30 => {
                     wire::fill::put(&mut self.invite_link, src.value()?);
                 }
-                "pinned_message" => {
-                    seen.first(31, "pinned_message")?;
+                31 => {
                     wire::fill::put(&mut self.pinned_message, src.boxed_option()?);
                 }
-                "permissions" => {
-                    seen.first(32, "permissions")?;
+                32 => {
                     wire::fill::put(&mut self.permissions, src.value()?);
                 }
-                "accepted_gift_types" => {
-                    seen.first(33, "accepted_gift_types")?;
+                33 => {
                     wire::fill::put(&mut self.accepted_gift_types, src.value()?);
                 }
-                "can_send_paid_media" => {
-                    seen.first(34, "can_send_paid_media")?;
+                34 => {
                     wire::fill::put(&mut self.can_send_paid_media, src.value()?);
                 }
-                "slow_mode_delay" => {
-                    seen.first(35, "slow_mode_delay")?;
+                35 => {
                     wire::fill::put(&mut self.slow_mode_delay, src.value()?);
                 }
-                "unrestrict_boost_count" => {
-                    seen.first(36, "unrestrict_boost_count")?;
+                36 => {
                     wire::fill::put(&mut self.unrestrict_boost_count, src.value()?);
                 }
-                "message_auto_delete_time" => {
-                    seen.first(37, "message_auto_delete_time")?;
+                37 => {
                     wire::fill::put(&mut self.message_auto_delete_time, src.value()?);
                 }
-                "has_aggressive_anti_spam_enabled" => {
-                    seen.first(38, "has_aggressive_anti_spam_enabled")?;
+                38 => {
                     wire::fill::put(&mut self.has_aggressive_anti_spam_enabled, src.value()?);
                 }
-                "has_hidden_members" => {
-                    seen.first(39, "has_hidden_members")?;
+                39 => {
                     wire::fill::put(&mut self.has_hidden_members, src.value()?);
                 }
-                "has_protected_content" => {
-                    seen.first(40, "has_protected_content")?;
+                40 => {
                     wire::fill::put(&mut self.has_protected_content, src.value()?);
                 }
-                "has_visible_history" => {
-                    seen.first(41, "has_visible_history")?;
+                41 => {
                     wire::fill::put(&mut self.has_visible_history, src.value()?);
                 }
-                "sticker_set_name" => {
-                    seen.first(42, "sticker_set_name")?;
+                42 => {
                     wire::fill::put(&mut self.sticker_set_name, src.value()?);
                 }
-                "can_set_sticker_set" => {
-                    seen.first(43, "can_set_sticker_set")?;
+                43 => {
                     wire::fill::put(&mut self.can_set_sticker_set, src.value()?);
                 }
-                "custom_emoji_sticker_set_name" => {
-                    seen.first(44, "custom_emoji_sticker_set_name")?;
+                44 => {
                     wire::fill::put(&mut self.custom_emoji_sticker_set_name, src.value()?);
                 }
-                "linked_chat_id" => {
-                    seen.first(45, "linked_chat_id")?;
+                45 => {
                     wire::fill::put(&mut self.linked_chat_id, src.value()?);
                 }
-                "location" => {
-                    seen.first(46, "location")?;
+                46 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                "rating" => {
-                    seen.first(47, "rating")?;
+                47 => {
                     wire::fill::put(&mut self.rating, src.value()?);
                 }
-                "first_profile_audio" => {
-                    seen.first(48, "first_profile_audio")?;
+                48 => {
                     wire::fill::put(&mut self.first_profile_audio, src.value()?);
                 }
-                "unique_gift_colors" => {
-                    seen.first(49, "unique_gift_colors")?;
+                49 => {
                     wire::fill::put(&mut self.unique_gift_colors, src.value()?);
                 }
-                "paid_message_star_count" => {
-                    seen.first(50, "paid_message_star_count")?;
+                50 => {
                     wire::fill::put(&mut self.paid_message_star_count, src.value()?);
                 }
-                "guard_bot" => {
-                    seen.first(51, "guard_bot")?;
+                51 => {
                     wire::fill::put(&mut self.guard_bot, src.value()?);
                 }
-                "community" => {
-                    seen.first(52, "community")?;
+                52 => {
                     wire::fill::put(&mut self.community, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "type")?;
-        seen.require(9, "max_reaction_count")?;
-        seen.require(33, "accepted_gift_types")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x200000203], &Self::KEYS)
     }
 }
 
@@ -1684,6 +1668,61 @@ impl wire::Fill for Message {
         "reply_markup",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "message_idmessage_thread_iddirect_messages_topicfromsender_chatsender_boost_countsender_business_botsender_tagreceiver_userephemeral_message_iddateguest_query_idbusiness_connection_idchatforward_originis_topic_messageis_automatic_forwardreply_to_messageexternal_replyquotereply_to_storyreply_to_checklist_task_idreply_to_poll_option_idvia_botguest_bot_caller_userguest_bot_caller_chatedit_datehas_protected_contentis_from_offlineis_paid_postmedia_group_idauthor_signaturepaid_star_counttextentitieslink_preview_optionssuggested_post_infoeffect_idrich_messageanimationaudiodocumentlive_photopaid_mediaphotostickerstoryvideovideo_notevoicecaptioncaption_entitiesshow_caption_above_mediahas_media_spoilerchecklistcontactdicegamepollvenuelocationnew_chat_membersleft_chat_memberchat_owner_leftchat_owner_changednew_chat_titlenew_chat_photodelete_chat_photogroup_chat_createdsupergroup_chat_createdchannel_chat_createdmessage_auto_delete_timer_changedmigrate_to_chat_idmigrate_from_chat_idpinned_messageinvoicesuccessful_paymentrefunded_paymentusers_sharedchat_sharedgiftunique_giftgift_upgrade_sentconnected_websitewrite_access_allowedpassport_dataproximity_alert_triggeredboost_addedchat_background_setchecklist_tasks_donechecklist_tasks_addedcommunity_chat_addedcommunity_chat_joinedcommunity_chat_removeddirect_message_price_changedforum_topic_createdforum_topic_editedforum_topic_closedforum_topic_reopenedgeneral_forum_topic_hiddengeneral_forum_topic_unhiddengiveaway_createdgiveawaygiveaway_winnersgiveaway_completedmanaged_bot_createdpaid_message_price_changedpoll_option_addedpoll_option_deletedsuggested_post_approvedsuggested_post_approval_failedsuggested_post_declinedsuggested_post_paidsuggested_post_refundedvideo_chat_scheduledvideo_chat_startedvideo_chat_endedvideo_chat_participants_invitedweb_app_datareply_markup",
+        ends: &[
+            10, 27, 48, 52, 63, 81, 100, 110, 123, 143, 147, 161, 183, 187, 201, 217, 237, 253,
+            267, 272, 286, 312, 335, 342, 363, 384, 393, 414, 429, 441, 455, 471, 486, 490, 498,
+            518, 537, 546, 558, 567, 572, 580, 590, 600, 605, 612, 617, 622, 632, 637, 644, 660,
+            684, 701, 710, 717, 721, 725, 729, 734, 742, 758, 774, 789, 807, 821, 835, 852, 870,
+            893, 913, 946, 964, 984, 998, 1005, 1023, 1039, 1051, 1062, 1066, 1077, 1094, 1111,
+            1131, 1144, 1169, 1180, 1199, 1219, 1240, 1260, 1281, 1303, 1331, 1350, 1368, 1386,
+            1406, 1432, 1460, 1476, 1484, 1500, 1518, 1537, 1563, 1580, 1599, 1622, 1652, 1675,
+            1694, 1717, 1737, 1755, 1771, 1802, 1814, 1826,
+        ],
+        seed: 600,
+        bits: 10,
+        slots: &[
+            0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 108, 25, 0, 0, 0, 0, 104, 0, 0, 0, 0, 0,
+            0, 112, 0, 86, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 113, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 120, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 81, 0, 0, 0,
+            0, 37, 0, 44, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 65, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 117, 0, 0, 0, 93, 0, 0, 0, 0, 83, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 94, 0, 0,
+            0, 58, 0, 109, 0, 0, 0, 0, 0, 0, 71, 67, 0, 0, 103, 48, 0, 0, 0, 0, 55, 0, 97, 9, 0, 0,
+            0, 0, 0, 0, 92, 116, 0, 0, 0, 0, 0, 0, 77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 13, 0, 0, 0, 6, 0, 98,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 0, 0, 0, 0, 51, 0, 0, 3, 0, 0, 0, 0, 91, 0, 0, 0,
+            0, 0, 0, 100, 0, 0, 0, 75, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 105, 0, 11, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 119, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 31, 0, 0, 0, 0, 0, 0, 0, 0, 84, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
+            0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 21, 26, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 52, 0, 0, 0, 85,
+            29, 0, 0, 22, 47, 0, 0, 0, 101, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 12, 0, 82, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 32, 0, 0, 80, 0, 0, 99, 50, 0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 96, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 89, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 66, 0, 0, 0, 0, 60, 0, 0, 0, 0, 0,
+            118, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, 0, 0, 0, 0, 0, 0, 41, 0, 63, 0, 0, 78, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 106, 0, 0, 0, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 0,
+            0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 115, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 90, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 53,
+            0, 49, 0, 0, 0, 0, 79, 0, 0, 0, 0, 111, 0, 64, 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 0,
+            0, 0, 0, 76, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 114, 0, 0, 0, 0, 0, 0, 110, 0, 0, 0,
+            0, 33, 0, 62, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 69, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 107,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 59, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 72, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 102, 56, 0, 0, 0, 0,
+            0, 70, 17, 0, 0, 0, 0, 0, 0, 0, 0, 73, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 88, 0, 0, 0, 0, 0, 74, 57, 0, 0, 0, 0, 0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             message_id: 0,
@@ -1810,499 +1849,496 @@ impl wire::Fill for Message {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<2>::new();
+        let mut seen = [0u64; 2];
         while let Some(key) = src.next_key()? {
             match &*key {
                 "message_id" => {
-                    seen.first(0, "message_id")?;
+                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
                     wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 "message_thread_id" => {
-                    seen.first(1, "message_thread_id")?;
+                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
                     wire::fill::put(&mut self.message_thread_id, src.value()?);
                 }
                 "direct_messages_topic" => {
-                    seen.first(2, "direct_messages_topic")?;
+                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
                     wire::fill::put(&mut self.direct_messages_topic, src.boxed_option()?);
                 }
                 "from" => {
-                    seen.first(3, "from")?;
+                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
                     wire::fill::put(&mut self.from, src.value()?);
                 }
                 "sender_chat" => {
-                    seen.first(4, "sender_chat")?;
+                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
                     wire::fill::put(&mut self.sender_chat, src.boxed_option()?);
                 }
                 "sender_boost_count" => {
-                    seen.first(5, "sender_boost_count")?;
+                    wire::fill::first(&mut seen, 5, &Self::KEYS)?;
                     wire::fill::put(&mut self.sender_boost_count, src.value()?);
                 }
                 "sender_business_bot" => {
-                    seen.first(6, "sender_business_bot")?;
+                    wire::fill::first(&mut seen, 6, &Self::KEYS)?;
                     wire::fill::put(&mut self.sender_business_bot, src.boxed_option()?);
                 }
                 "sender_tag" => {
-                    seen.first(7, "sender_tag")?;
+                    wire::fill::first(&mut seen, 7, &Self::KEYS)?;
                     wire::fill::put(&mut self.sender_tag, src.value()?);
                 }
                 "receiver_user" => {
-                    seen.first(8, "receiver_user")?;
+                    wire::fill::first(&mut seen, 8, &Self::KEYS)?;
                     wire::fill::put(&mut self.receiver_user, src.boxed_option()?);
                 }
                 "ephemeral_message_id" => {
-                    seen.first(9, "ephemeral_message_id")?;
+                    wire::fill::first(&mut seen, 9, &Self::KEYS)?;
                     wire::fill::put(&mut self.ephemeral_message_id, src.value()?);
                 }
                 "date" => {
-                    seen.first(10, "date")?;
+                    wire::fill::first(&mut seen, 10, &Self::KEYS)?;
                     wire::fill::put(&mut self.date, src.value()?);
                 }
                 "guest_query_id" => {
-                    seen.first(11, "guest_query_id")?;
+                    wire::fill::first(&mut seen, 11, &Self::KEYS)?;
                     wire::fill::put(&mut self.guest_query_id, src.value()?);
                 }
                 "business_connection_id" => {
-                    seen.first(12, "business_connection_id")?;
+                    wire::fill::first(&mut seen, 12, &Self::KEYS)?;
                     wire::fill::put(&mut self.business_connection_id, src.value()?);
                 }
                 "chat" => {
-                    seen.first(13, "chat")?;
+                    wire::fill::first(&mut seen, 13, &Self::KEYS)?;
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "forward_origin" => {
-                    seen.first(14, "forward_origin")?;
+                    wire::fill::first(&mut seen, 14, &Self::KEYS)?;
                     wire::fill::put(&mut self.forward_origin, src.value()?);
                 }
                 "is_topic_message" => {
-                    seen.first(15, "is_topic_message")?;
+                    wire::fill::first(&mut seen, 15, &Self::KEYS)?;
                     wire::fill::put(&mut self.is_topic_message, src.value()?);
                 }
                 "is_automatic_forward" => {
-                    seen.first(16, "is_automatic_forward")?;
+                    wire::fill::first(&mut seen, 16, &Self::KEYS)?;
                     wire::fill::put(&mut self.is_automatic_forward, src.value()?);
                 }
                 "reply_to_message" => {
-                    seen.first(17, "reply_to_message")?;
+                    wire::fill::first(&mut seen, 17, &Self::KEYS)?;
                     wire::fill::put(&mut self.reply_to_message, src.boxed_option()?);
                 }
                 "external_reply" => {
-                    seen.first(18, "external_reply")?;
+                    wire::fill::first(&mut seen, 18, &Self::KEYS)?;
                     wire::fill::put(&mut self.external_reply, src.boxed_option()?);
                 }
                 "quote" => {
-                    seen.first(19, "quote")?;
+                    wire::fill::first(&mut seen, 19, &Self::KEYS)?;
                     wire::fill::put(&mut self.quote, src.boxed_option()?);
                 }
                 "reply_to_story" => {
-                    seen.first(20, "reply_to_story")?;
+                    wire::fill::first(&mut seen, 20, &Self::KEYS)?;
                     wire::fill::put(&mut self.reply_to_story, src.boxed_option()?);
                 }
                 "reply_to_checklist_task_id" => {
-                    seen.first(21, "reply_to_checklist_task_id")?;
+                    wire::fill::first(&mut seen, 21, &Self::KEYS)?;
                     wire::fill::put(&mut self.reply_to_checklist_task_id, src.value()?);
                 }
                 "reply_to_poll_option_id" => {
-                    seen.first(22, "reply_to_poll_option_id")?;
+                    wire::fill::first(&mut seen, 22, &Self::KEYS)?;
                     wire::fill::put(&mut self.reply_to_poll_option_id, src.value()?);
                 }
                 "via_bot" => {
-                    seen.first(23, "via_bot")?;
+                    wire::fill::first(&mut seen, 23, &Self::KEYS)?;
                     wire::fill::put(&mut self.via_bot, src.boxed_option()?);
                 }
                 "guest_bot_caller_user" => {
-                    seen.first(24, "guest_bot_caller_user")?;
+                    wire::fill::first(&mut seen, 24, &Self::KEYS)?;
                     wire::fill::put(&mut self.guest_bot_caller_user, src.boxed_option()?);
                 }
                 "guest_bot_caller_chat" => {
-                    seen.first(25, "guest_bot_caller_chat")?;
+                    wire::fill::first(&mut seen, 25, &Self::KEYS)?;
                     wire::fill::put(&mut self.guest_bot_caller_chat, src.boxed_option()?);
                 }
                 "edit_date" => {
-                    seen.first(26, "edit_date")?;
+                    wire::fill::first(&mut seen, 26, &Self::KEYS)?;
                     wire::fill::put(&mut self.edit_date, src.value()?);
                 }
                 "has_protected_content" => {
-                    seen.first(27, "has_protected_content")?;
+                    wire::fill::first(&mut seen, 27, &Self::KEYS)?;
                     wire::fill::put(&mut self.has_protected_content, src.value()?);
                 }
                 "is_from_offline" => {
-                    seen.first(28, "is_from_offline")?;
+                    wire::fill::first(&mut seen, 28, &Self::KEYS)?;
                     wire::fill::put(&mut self.is_from_offline, src.value()?);
                 }
                 "is_paid_post" => {
-                    seen.first(29, "is_paid_post")?;
+                    wire::fill::first(&mut seen, 29, &Self::KEYS)?;
                     wire::fill::put(&mut self.is_paid_post, src.value()?);
                 }
                 "media_group_id" => {
-                    seen.first(30, "media_group_id")?;
+                    wire::fill::first(&mut seen, 30, &Self::KEYS)?;
                     wire::fill::put(&mut self.media_group_id, src.value()?);
                 }
                 "author_signature" => {
-                    seen.first(31, "author_signature")?;
+                    wire::fill::first(&mut seen, 31, &Self::KEYS)?;
                     wire::fill::put(&mut self.author_signature, src.value()?);
                 }
                 "paid_star_count" => {
-                    seen.first(32, "paid_star_count")?;
+                    wire::fill::first(&mut seen, 32, &Self::KEYS)?;
                     wire::fill::put(&mut self.paid_star_count, src.value()?);
                 }
                 "text" => {
-                    seen.first(33, "text")?;
+                    wire::fill::first(&mut seen, 33, &Self::KEYS)?;
                     wire::fill::put(&mut self.text, src.value()?);
                 }
                 "entities" => {
-                    seen.first(34, "entities")?;
+                    wire::fill::first(&mut seen, 34, &Self::KEYS)?;
                     wire::fill::put(&mut self.entities, src.list_option()?);
                 }
                 "link_preview_options" => {
-                    seen.first(35, "link_preview_options")?;
+                    wire::fill::first(&mut seen, 35, &Self::KEYS)?;
                     wire::fill::put(&mut self.link_preview_options, src.boxed_option()?);
                 }
                 "suggested_post_info" => {
-                    seen.first(36, "suggested_post_info")?;
+                    wire::fill::first(&mut seen, 36, &Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_info, src.boxed_option()?);
                 }
                 "effect_id" => {
-                    seen.first(37, "effect_id")?;
+                    wire::fill::first(&mut seen, 37, &Self::KEYS)?;
                     wire::fill::put(&mut self.effect_id, src.value()?);
                 }
                 "rich_message" => {
-                    seen.first(38, "rich_message")?;
+                    wire::fill::first(&mut seen, 38, &Self::KEYS)?;
                     wire::fill::put(&mut self.rich_message, src.boxed_option()?);
                 }
                 "animation" => {
-                    seen.first(39, "animation")?;
+                    wire::fill::first(&mut seen, 39, &Self::KEYS)?;
                     wire::fill::put(&mut self.animation, src.boxed_option()?);
                 }
                 "audio" => {
-                    seen.first(40, "audio")?;
+                    wire::fill::first(&mut seen, 40, &Self::KEYS)?;
                     wire::fill::put(&mut self.audio, src.boxed_option()?);
                 }
                 "document" => {
-                    seen.first(41, "document")?;
+                    wire::fill::first(&mut seen, 41, &Self::KEYS)?;
                     wire::fill::put(&mut self.document, src.boxed_option()?);
                 }
                 "live_photo" => {
-                    seen.first(42, "live_photo")?;
+                    wire::fill::first(&mut seen, 42, &Self::KEYS)?;
                     wire::fill::put(&mut self.live_photo, src.boxed_option()?);
                 }
                 "paid_media" => {
-                    seen.first(43, "paid_media")?;
+                    wire::fill::first(&mut seen, 43, &Self::KEYS)?;
                     wire::fill::put(&mut self.paid_media, src.boxed_option()?);
                 }
                 "photo" => {
-                    seen.first(44, "photo")?;
+                    wire::fill::first(&mut seen, 44, &Self::KEYS)?;
                     wire::fill::put(&mut self.photo, src.list_option()?);
                 }
                 "sticker" => {
-                    seen.first(45, "sticker")?;
+                    wire::fill::first(&mut seen, 45, &Self::KEYS)?;
                     wire::fill::put(&mut self.sticker, src.boxed_option()?);
                 }
                 "story" => {
-                    seen.first(46, "story")?;
+                    wire::fill::first(&mut seen, 46, &Self::KEYS)?;
                     wire::fill::put(&mut self.story, src.boxed_option()?);
                 }
                 "video" => {
-                    seen.first(47, "video")?;
+                    wire::fill::first(&mut seen, 47, &Self::KEYS)?;
                     wire::fill::put(&mut self.video, src.boxed_option()?);
                 }
                 "video_note" => {
-                    seen.first(48, "video_note")?;
+                    wire::fill::first(&mut seen, 48, &Self::KEYS)?;
                     wire::fill::put(&mut self.video_note, src.boxed_option()?);
                 }
                 "voice" => {
-                    seen.first(49, "voice")?;
+                    wire::fill::first(&mut seen, 49, &Self::KEYS)?;
                     wire::fill::put(&mut self.voice, src.boxed_option()?);
                 }
                 "caption" => {
-                    seen.first(50, "caption")?;
+                    wire::fill::first(&mut seen, 50, &Self::KEYS)?;
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "caption_entities" => {
-                    seen.first(51, "caption_entities")?;
+                    wire::fill::first(&mut seen, 51, &Self::KEYS)?;
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
-                    seen.first(52, "show_caption_above_media")?;
+                    wire::fill::first(&mut seen, 52, &Self::KEYS)?;
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "has_media_spoiler" => {
-                    seen.first(53, "has_media_spoiler")?;
+                    wire::fill::first(&mut seen, 53, &Self::KEYS)?;
                     wire::fill::put(&mut self.has_media_spoiler, src.value()?);
                 }
                 "checklist" => {
-                    seen.first(54, "checklist")?;
+                    wire::fill::first(&mut seen, 54, &Self::KEYS)?;
                     wire::fill::put(&mut self.checklist, src.boxed_option()?);
                 }
                 "contact" => {
-                    seen.first(55, "contact")?;
+                    wire::fill::first(&mut seen, 55, &Self::KEYS)?;
                     wire::fill::put(&mut self.contact, src.boxed_option()?);
                 }
                 "dice" => {
-                    seen.first(56, "dice")?;
+                    wire::fill::first(&mut seen, 56, &Self::KEYS)?;
                     wire::fill::put(&mut self.dice, src.boxed_option()?);
                 }
                 "game" => {
-                    seen.first(57, "game")?;
+                    wire::fill::first(&mut seen, 57, &Self::KEYS)?;
                     wire::fill::put(&mut self.game, src.boxed_option()?);
                 }
                 "poll" => {
-                    seen.first(58, "poll")?;
+                    wire::fill::first(&mut seen, 58, &Self::KEYS)?;
                     wire::fill::put(&mut self.poll, src.boxed_option()?);
                 }
                 "venue" => {
-                    seen.first(59, "venue")?;
+                    wire::fill::first(&mut seen, 59, &Self::KEYS)?;
                     wire::fill::put(&mut self.venue, src.boxed_option()?);
                 }
                 "location" => {
-                    seen.first(60, "location")?;
+                    wire::fill::first(&mut seen, 60, &Self::KEYS)?;
                     wire::fill::put(&mut self.location, src.boxed_option()?);
                 }
                 "new_chat_members" => {
-                    seen.first(61, "new_chat_members")?;
+                    wire::fill::first(&mut seen, 61, &Self::KEYS)?;
                     wire::fill::put(&mut self.new_chat_members, src.list_option()?);
                 }
                 "left_chat_member" => {
-                    seen.first(62, "left_chat_member")?;
+                    wire::fill::first(&mut seen, 62, &Self::KEYS)?;
                     wire::fill::put(&mut self.left_chat_member, src.boxed_option()?);
                 }
                 "chat_owner_left" => {
-                    seen.first(63, "chat_owner_left")?;
+                    wire::fill::first(&mut seen, 63, &Self::KEYS)?;
                     wire::fill::put(&mut self.chat_owner_left, src.boxed_option()?);
                 }
                 "chat_owner_changed" => {
-                    seen.first(64, "chat_owner_changed")?;
+                    wire::fill::first(&mut seen, 64, &Self::KEYS)?;
                     wire::fill::put(&mut self.chat_owner_changed, src.boxed_option()?);
                 }
                 "new_chat_title" => {
-                    seen.first(65, "new_chat_title")?;
+                    wire::fill::first(&mut seen, 65, &Self::KEYS)?;
                     wire::fill::put(&mut self.new_chat_title, src.value()?);
                 }
                 "new_chat_photo" => {
-                    seen.first(66, "new_chat_photo")?;
+                    wire::fill::first(&mut seen, 66, &Self::KEYS)?;
                     wire::fill::put(&mut self.new_chat_photo, src.list_option()?);
                 }
                 "delete_chat_photo" => {
-                    seen.first(67, "delete_chat_photo")?;
+                    wire::fill::first(&mut seen, 67, &Self::KEYS)?;
                     wire::fill::put(&mut self.delete_chat_photo, src.value()?);
                 }
                 "group_chat_created" => {
-                    seen.first(68, "group_chat_created")?;
+                    wire::fill::first(&mut seen, 68, &Self::KEYS)?;
                     wire::fill::put(&mut self.group_chat_created, src.value()?);
                 }
                 "supergroup_chat_created" => {
-                    seen.first(69, "supergroup_chat_created")?;
+                    wire::fill::first(&mut seen, 69, &Self::KEYS)?;
                     wire::fill::put(&mut self.supergroup_chat_created, src.value()?);
                 }
                 "channel_chat_created" => {
-                    seen.first(70, "channel_chat_created")?;
+                    wire::fill::first(&mut seen, 70, &Self::KEYS)?;
                     wire::fill::put(&mut self.channel_chat_created, src.value()?);
                 }
                 "message_auto_delete_timer_changed" => {
-                    seen.first(71, "message_auto_delete_timer_changed")?;
+                    wire::fill::first(&mut seen, 71, &Self::KEYS)?;
                     wire::fill::put(&mut self.message_auto_delete_timer_changed, src.value()?);
                 }
                 "migrate_to_chat_id" => {
-                    seen.first(72, "migrate_to_chat_id")?;
+                    wire::fill::first(&mut seen, 72, &Self::KEYS)?;
                     wire::fill::put(&mut self.migrate_to_chat_id, src.value()?);
                 }
                 "migrate_from_chat_id" => {
-                    seen.first(73, "migrate_from_chat_id")?;
+                    wire::fill::first(&mut seen, 73, &Self::KEYS)?;
                     wire::fill::put(&mut self.migrate_from_chat_id, src.value()?);
                 }
                 "pinned_message" => {
-                    seen.first(74, "pinned_message")?;
+                    wire::fill::first(&mut seen, 74, &Self::KEYS)?;
                     wire::fill::put(&mut self.pinned_message, src.value()?);
                 }
                 "invoice" => {
-                    seen.first(75, "invoice")?;
+                    wire::fill::first(&mut seen, 75, &Self::KEYS)?;
                     wire::fill::put(&mut self.invoice, src.boxed_option()?);
                 }
                 "successful_payment" => {
-                    seen.first(76, "successful_payment")?;
+                    wire::fill::first(&mut seen, 76, &Self::KEYS)?;
                     wire::fill::put(&mut self.successful_payment, src.boxed_option()?);
                 }
                 "refunded_payment" => {
-                    seen.first(77, "refunded_payment")?;
+                    wire::fill::first(&mut seen, 77, &Self::KEYS)?;
                     wire::fill::put(&mut self.refunded_payment, src.boxed_option()?);
                 }
                 "users_shared" => {
-                    seen.first(78, "users_shared")?;
+                    wire::fill::first(&mut seen, 78, &Self::KEYS)?;
                     wire::fill::put(&mut self.users_shared, src.boxed_option()?);
                 }
                 "chat_shared" => {
-                    seen.first(79, "chat_shared")?;
+                    wire::fill::first(&mut seen, 79, &Self::KEYS)?;
                     wire::fill::put(&mut self.chat_shared, src.boxed_option()?);
                 }
                 "gift" => {
-                    seen.first(80, "gift")?;
+                    wire::fill::first(&mut seen, 80, &Self::KEYS)?;
                     wire::fill::put(&mut self.gift, src.boxed_option()?);
                 }
                 "unique_gift" => {
-                    seen.first(81, "unique_gift")?;
+                    wire::fill::first(&mut seen, 81, &Self::KEYS)?;
                     wire::fill::put(&mut self.unique_gift, src.boxed_option()?);
                 }
                 "gift_upgrade_sent" => {
-                    seen.first(82, "gift_upgrade_sent")?;
+                    wire::fill::first(&mut seen, 82, &Self::KEYS)?;
                     wire::fill::put(&mut self.gift_upgrade_sent, src.boxed_option()?);
                 }
                 "connected_website" => {
-                    seen.first(83, "connected_website")?;
+                    wire::fill::first(&mut seen, 83, &Self::KEYS)?;
                     wire::fill::put(&mut self.connected_website, src.value()?);
                 }
                 "write_access_allowed" => {
-                    seen.first(84, "write_access_allowed")?;
+                    wire::fill::first(&mut seen, 84, &Self::KEYS)?;
                     wire::fill::put(&mut self.write_access_allowed, src.boxed_option()?);
                 }
                 "passport_data" => {
-                    seen.first(85, "passport_data")?;
+                    wire::fill::first(&mut seen, 85, &Self::KEYS)?;
                     wire::fill::put(&mut self.passport_data, src.boxed_option()?);
                 }
                 "proximity_alert_triggered" => {
-                    seen.first(86, "proximity_alert_triggered")?;
+                    wire::fill::first(&mut seen, 86, &Self::KEYS)?;
                     wire::fill::put(&mut self.proximity_alert_triggered, src.boxed_option()?);
                 }
                 "boost_added" => {
-                    seen.first(87, "boost_added")?;
+                    wire::fill::first(&mut seen, 87, &Self::KEYS)?;
                     wire::fill::put(&mut self.boost_added, src.value()?);
                 }
                 "chat_background_set" => {
-                    seen.first(88, "chat_background_set")?;
+                    wire::fill::first(&mut seen, 88, &Self::KEYS)?;
                     wire::fill::put(&mut self.chat_background_set, src.boxed_option()?);
                 }
                 "checklist_tasks_done" => {
-                    seen.first(89, "checklist_tasks_done")?;
+                    wire::fill::first(&mut seen, 89, &Self::KEYS)?;
                     wire::fill::put(&mut self.checklist_tasks_done, src.boxed_option()?);
                 }
                 "checklist_tasks_added" => {
-                    seen.first(90, "checklist_tasks_added")?;
+                    wire::fill::first(&mut seen, 90, &Self::KEYS)?;
                     wire::fill::put(&mut self.checklist_tasks_added, src.boxed_option()?);
                 }
                 "community_chat_added" => {
-                    seen.first(91, "community_chat_added")?;
+                    wire::fill::first(&mut seen, 91, &Self::KEYS)?;
                     wire::fill::put(&mut self.community_chat_added, src.boxed_option()?);
                 }
                 "community_chat_joined" => {
-                    seen.first(92, "community_chat_joined")?;
+                    wire::fill::first(&mut seen, 92, &Self::KEYS)?;
                     wire::fill::put(&mut self.community_chat_joined, src.boxed_option()?);
                 }
                 "community_chat_removed" => {
-                    seen.first(93, "community_chat_removed")?;
+                    wire::fill::first(&mut seen, 93, &Self::KEYS)?;
                     wire::fill::put(&mut self.community_chat_removed, src.value()?);
                 }
                 "direct_message_price_changed" => {
-                    seen.first(94, "direct_message_price_changed")?;
+                    wire::fill::first(&mut seen, 94, &Self::KEYS)?;
                     wire::fill::put(&mut self.direct_message_price_changed, src.value()?);
                 }
                 "forum_topic_created" => {
-                    seen.first(95, "forum_topic_created")?;
+                    wire::fill::first(&mut seen, 95, &Self::KEYS)?;
                     wire::fill::put(&mut self.forum_topic_created, src.boxed_option()?);
                 }
                 "forum_topic_edited" => {
-                    seen.first(96, "forum_topic_edited")?;
+                    wire::fill::first(&mut seen, 96, &Self::KEYS)?;
                     wire::fill::put(&mut self.forum_topic_edited, src.boxed_option()?);
                 }
                 "forum_topic_closed" => {
-                    seen.first(97, "forum_topic_closed")?;
+                    wire::fill::first(&mut seen, 97, &Self::KEYS)?;
                     wire::fill::put(&mut self.forum_topic_closed, src.value()?);
                 }
                 "forum_topic_reopened" => {
-                    seen.first(98, "forum_topic_reopened")?;
+                    wire::fill::first(&mut seen, 98, &Self::KEYS)?;
                     wire::fill::put(&mut self.forum_topic_reopened, src.value()?);
                 }
                 "general_forum_topic_hidden" => {
-                    seen.first(99, "general_forum_topic_hidden")?;
+                    wire::fill::first(&mut seen, 99, &Self::KEYS)?;
                     wire::fill::put(&mut self.general_forum_topic_hidden, src.value()?);
                 }
                 "general_forum_topic_unhidden" => {
-                    seen.first(100, "general_forum_topic_unhidden")?;
+                    wire::fill::first(&mut seen, 100, &Self::KEYS)?;
                     wire::fill::put(&mut self.general_forum_topic_unhidden, src.value()?);
                 }
                 "giveaway_created" => {
-                    seen.first(101, "giveaway_created")?;
+                    wire::fill::first(&mut seen, 101, &Self::KEYS)?;
                     wire::fill::put(&mut self.giveaway_created, src.value()?);
                 }
                 "giveaway" => {
-                    seen.first(102, "giveaway")?;
+                    wire::fill::first(&mut seen, 102, &Self::KEYS)?;
                     wire::fill::put(&mut self.giveaway, src.boxed_option()?);
                 }
                 "giveaway_winners" => {
-                    seen.first(103, "giveaway_winners")?;
+                    wire::fill::first(&mut seen, 103, &Self::KEYS)?;
                     wire::fill::put(&mut self.giveaway_winners, src.boxed_option()?);
                 }
                 "giveaway_completed" => {
-                    seen.first(104, "giveaway_completed")?;
+                    wire::fill::first(&mut seen, 104, &Self::KEYS)?;
                     wire::fill::put(&mut self.giveaway_completed, src.boxed_option()?);
                 }
                 "managed_bot_created" => {
-                    seen.first(105, "managed_bot_created")?;
+                    wire::fill::first(&mut seen, 105, &Self::KEYS)?;
                     wire::fill::put(&mut self.managed_bot_created, src.boxed_option()?);
                 }
                 "paid_message_price_changed" => {
-                    seen.first(106, "paid_message_price_changed")?;
+                    wire::fill::first(&mut seen, 106, &Self::KEYS)?;
                     wire::fill::put(&mut self.paid_message_price_changed, src.value()?);
                 }
                 "poll_option_added" => {
-                    seen.first(107, "poll_option_added")?;
+                    wire::fill::first(&mut seen, 107, &Self::KEYS)?;
                     wire::fill::put(&mut self.poll_option_added, src.boxed_option()?);
                 }
                 "poll_option_deleted" => {
-                    seen.first(108, "poll_option_deleted")?;
+                    wire::fill::first(&mut seen, 108, &Self::KEYS)?;
                     wire::fill::put(&mut self.poll_option_deleted, src.boxed_option()?);
                 }
                 "suggested_post_approved" => {
-                    seen.first(109, "suggested_post_approved")?;
+                    wire::fill::first(&mut seen, 109, &Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_approved, src.boxed_option()?);
                 }
                 "suggested_post_approval_failed" => {
-                    seen.first(110, "suggested_post_approval_failed")?;
+                    wire::fill::first(&mut seen, 110, &Self::KEYS)?;
                     wire::fill::put(
                         &mut self.suggested_post_approval_failed,
                         src.boxed_option()?,
                     );
                 }
                 "suggested_post_declined" => {
-                    seen.first(111, "suggested_post_declined")?;
+                    wire::fill::first(&mut seen, 111, &Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_declined, src.boxed_option()?);
                 }
                 "suggested_post_paid" => {
-                    seen.first(112, "suggested_post_paid")?;
+                    wire::fill::first(&mut seen, 112, &Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_paid, src.boxed_option()?);
                 }
                 "suggested_post_refunded" => {
-                    seen.first(113, "suggested_post_refunded")?;
+                    wire::fill::first(&mut seen, 113, &Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_refunded, src.boxed_option()?);
                 }
                 "video_chat_scheduled" => {
-                    seen.first(114, "video_chat_scheduled")?;
+                    wire::fill::first(&mut seen, 114, &Self::KEYS)?;
                     wire::fill::put(&mut self.video_chat_scheduled, src.value()?);
                 }
                 "video_chat_started" => {
-                    seen.first(115, "video_chat_started")?;
+                    wire::fill::first(&mut seen, 115, &Self::KEYS)?;
                     wire::fill::put(&mut self.video_chat_started, src.value()?);
                 }
                 "video_chat_ended" => {
-                    seen.first(116, "video_chat_ended")?;
+                    wire::fill::first(&mut seen, 116, &Self::KEYS)?;
                     wire::fill::put(&mut self.video_chat_ended, src.value()?);
                 }
                 "video_chat_participants_invited" => {
-                    seen.first(117, "video_chat_participants_invited")?;
+                    wire::fill::first(&mut seen, 117, &Self::KEYS)?;
                     wire::fill::put(&mut self.video_chat_participants_invited, src.value()?);
                 }
                 "web_app_data" => {
-                    seen.first(118, "web_app_data")?;
+                    wire::fill::first(&mut seen, 118, &Self::KEYS)?;
                     wire::fill::put(&mut self.web_app_data, src.boxed_option()?);
                 }
                 "reply_markup" => {
-                    seen.first(119, "reply_markup")?;
+                    wire::fill::first(&mut seen, 119, &Self::KEYS)?;
                     wire::fill::put(&mut self.reply_markup, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
         }
-        seen.require(0, "message_id")?;
-        seen.require(10, "date")?;
-        seen.require(13, "chat")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x2401, 0x0], &Self::KEYS)
     }
 }
 
@@ -2332,23 +2368,24 @@ impl wire::Fill for MessageId {
     const EXPECTING: &'static str = "struct MessageId";
     const FIELDS: &'static [&'static str] = &["message_id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "message_id",
+        ends: &[10],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self { message_id: 0 }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "message_id" => {
-                    seen.first(0, "message_id")?;
-                    wire::fill::put(&mut self.message_id, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.message_id, src.value()?);
         }
-        seen.require(0, "message_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2386,6 +2423,14 @@ impl wire::Fill for InaccessibleMessage {
     const EXPECTING: &'static str = "struct InaccessibleMessage";
     const FIELDS: &'static [&'static str] = &["chat", "message_id", "date"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatmessage_iddate",
+        ends: &[4, 14, 18],
+        seed: 2,
+        bits: 3,
+        slots: &[2, 0, 0, 0, 3, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -2395,28 +2440,22 @@ impl wire::Fill for InaccessibleMessage {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "message_id" => {
-                    seen.first(1, "message_id")?;
+                1 => {
                     wire::fill::put(&mut self.message_id, src.value()?);
                 }
-                "date" => {
-                    seen.first(2, "date")?;
+                2 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(1, "message_id")?;
-        seen.require(2, "date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -2578,6 +2617,17 @@ impl wire::Fill for MessageEntity {
         "date_time_format",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typeoffsetlengthurluserlanguagecustom_emoji_idunix_timedate_time_format",
+        ends: &[4, 10, 16, 19, 23, 31, 46, 55, 71],
+        seed: 1,
+        bits: 5,
+        slots: &[
+            8, 4, 0, 0, 5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 6, 2, 0, 0, 0, 7,
+            9, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: MessageEntityType::Unknown(String::new()),
@@ -2593,52 +2643,49 @@ impl wire::Fill for MessageEntity {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
+        let mut seen = [0u64; 1];
         while let Some(key) = src.next_key()? {
             match &*key {
                 "type" => {
-                    seen.first(0, "type")?;
+                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "offset" => {
-                    seen.first(1, "offset")?;
+                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
                     wire::fill::put(&mut self.offset, src.value()?);
                 }
                 "length" => {
-                    seen.first(2, "length")?;
+                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
                     wire::fill::put(&mut self.length, src.value()?);
                 }
                 "url" => {
-                    seen.first(3, "url")?;
+                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
                     wire::fill::put(&mut self.url, src.value()?);
                 }
                 "user" => {
-                    seen.first(4, "user")?;
+                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
                     wire::fill::put(&mut self.user, src.boxed_option()?);
                 }
                 "language" => {
-                    seen.first(5, "language")?;
+                    wire::fill::first(&mut seen, 5, &Self::KEYS)?;
                     wire::fill::put(&mut self.language, src.value()?);
                 }
                 "custom_emoji_id" => {
-                    seen.first(6, "custom_emoji_id")?;
+                    wire::fill::first(&mut seen, 6, &Self::KEYS)?;
                     wire::fill::put(&mut self.custom_emoji_id, src.value()?);
                 }
                 "unix_time" => {
-                    seen.first(7, "unix_time")?;
+                    wire::fill::first(&mut seen, 7, &Self::KEYS)?;
                     wire::fill::put(&mut self.unix_time, src.value()?);
                 }
                 "date_time_format" => {
-                    seen.first(8, "date_time_format")?;
+                    wire::fill::first(&mut seen, 8, &Self::KEYS)?;
                     wire::fill::put(&mut self.date_time_format, src.value()?);
                 }
                 _ => src.skip()?,
             }
         }
-        seen.require(0, "type")?;
-        seen.require(1, "offset")?;
-        seen.require(2, "length")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -2697,6 +2744,14 @@ impl wire::Fill for TextQuote {
     const EXPECTING: &'static str = "struct TextQuote";
     const FIELDS: &'static [&'static str] = &["text", "entities", "position", "is_manual"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textentitiespositionis_manual",
+        ends: &[4, 12, 20, 29],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 2, 4, 0, 1, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: SmallString::const_new(""),
@@ -2707,31 +2762,25 @@ impl wire::Fill for TextQuote {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "entities" => {
-                    seen.first(1, "entities")?;
+                1 => {
                     wire::fill::put(&mut self.entities, src.list_option()?);
                 }
-                "position" => {
-                    seen.first(2, "position")?;
+                2 => {
                     wire::fill::put(&mut self.position, src.value()?);
                 }
-                "is_manual" => {
-                    seen.first(3, "is_manual")?;
+                3 => {
                     wire::fill::put(&mut self.is_manual, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(2, "position")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x5], &Self::KEYS)
     }
 }
 
@@ -2890,6 +2939,21 @@ impl wire::Fill for ExternalReplyInfo {
         "venue",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "originchatmessage_idlink_preview_optionsanimationaudiodocumentlive_photopaid_mediaphotostickerstoryvideovideo_notevoicehas_media_spoilerchecklistcontactdicegamegiveawaygiveaway_winnersinvoicelocationpollvenue",
+        ends: &[
+            6, 10, 20, 40, 49, 54, 62, 72, 82, 87, 94, 99, 104, 114, 119, 136, 145, 152, 156, 160,
+            168, 184, 191, 199, 203, 208,
+        ],
+        seed: 93,
+        bits: 6,
+        slots: &[
+            17, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 5, 23, 15, 8, 19, 0, 0, 25, 0, 0, 0, 18, 0,
+            24, 0, 14, 0, 0, 16, 1, 0, 0, 4, 0, 0, 0, 2, 11, 21, 0, 0, 0, 0, 20, 13, 7, 12, 0, 0,
+            0, 22, 0, 0, 0, 0, 3, 0, 6, 10, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             origin: MessageOrigin::Unknown(serde_json::Value::Null),
@@ -2922,118 +2986,91 @@ impl wire::Fill for ExternalReplyInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "origin" => {
-                    seen.first(0, "origin")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.origin, src.value()?);
                 }
-                "chat" => {
-                    seen.first(1, "chat")?;
+                1 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "message_id" => {
-                    seen.first(2, "message_id")?;
+                2 => {
                     wire::fill::put(&mut self.message_id, src.value()?);
                 }
-                "link_preview_options" => {
-                    seen.first(3, "link_preview_options")?;
+                3 => {
                     wire::fill::put(&mut self.link_preview_options, src.value()?);
                 }
-                "animation" => {
-                    seen.first(4, "animation")?;
+                4 => {
                     wire::fill::put(&mut self.animation, src.value()?);
                 }
-                "audio" => {
-                    seen.first(5, "audio")?;
+                5 => {
                     wire::fill::put(&mut self.audio, src.value()?);
                 }
-                "document" => {
-                    seen.first(6, "document")?;
+                6 => {
                     wire::fill::put(&mut self.document, src.value()?);
                 }
-                "live_photo" => {
-                    seen.first(7, "live_photo")?;
+                7 => {
                     wire::fill::put(&mut self.live_photo, src.value()?);
                 }
-                "paid_media" => {
-                    seen.first(8, "paid_media")?;
+                8 => {
                     wire::fill::put(&mut self.paid_media, src.value()?);
                 }
-                "photo" => {
-                    seen.first(9, "photo")?;
+                9 => {
                     wire::fill::put(&mut self.photo, src.list_option()?);
                 }
-                "sticker" => {
-                    seen.first(10, "sticker")?;
+                10 => {
                     wire::fill::put(&mut self.sticker, src.boxed_option()?);
                 }
-                "story" => {
-                    seen.first(11, "story")?;
+                11 => {
                     wire::fill::put(&mut self.story, src.value()?);
                 }
-                "video" => {
-                    seen.first(12, "video")?;
+                12 => {
                     wire::fill::put(&mut self.video, src.boxed_option()?);
                 }
-                "video_note" => {
-                    seen.first(13, "video_note")?;
+                13 => {
                     wire::fill::put(&mut self.video_note, src.value()?);
                 }
-                "voice" => {
-                    seen.first(14, "voice")?;
+                14 => {
                     wire::fill::put(&mut self.voice, src.value()?);
                 }
-                "has_media_spoiler" => {
-                    seen.first(15, "has_media_spoiler")?;
+                15 => {
                     wire::fill::put(&mut self.has_media_spoiler, src.value()?);
                 }
-                "checklist" => {
-                    seen.first(16, "checklist")?;
+                16 => {
                     wire::fill::put(&mut self.checklist, src.value()?);
                 }
-                "contact" => {
-                    seen.first(17, "contact")?;
+                17 => {
                     wire::fill::put(&mut self.contact, src.value()?);
                 }
-                "dice" => {
-                    seen.first(18, "dice")?;
+                18 => {
                     wire::fill::put(&mut self.dice, src.value()?);
                 }
-                "game" => {
-                    seen.first(19, "game")?;
+                19 => {
                     wire::fill::put(&mut self.game, src.boxed_option()?);
                 }
-                "giveaway" => {
-                    seen.first(20, "giveaway")?;
+                20 => {
                     wire::fill::put(&mut self.giveaway, src.value()?);
                 }
-                "giveaway_winners" => {
-                    seen.first(21, "giveaway_winners")?;
+                21 => {
                     wire::fill::put(&mut self.giveaway_winners, src.boxed_option()?);
                 }
-                "invoice" => {
-                    seen.first(22, "invoice")?;
+                22 => {
                     wire::fill::put(&mut self.invoice, src.value()?);
                 }
-                "location" => {
-                    seen.first(23, "location")?;
+                23 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                "poll" => {
-                    seen.first(24, "poll")?;
+                24 => {
                     wire::fill::put(&mut self.poll, src.boxed_option()?);
                 }
-                "venue" => {
-                    seen.first(25, "venue")?;
+                25 => {
                     wire::fill::put(&mut self.venue, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "origin")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3162,6 +3199,17 @@ impl wire::Fill for ReplyParameters {
         "poll_option_id",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "message_idchat_idephemeral_message_idallow_sending_without_replyquotequote_parse_modequote_entitiesquote_positionchecklist_task_idpoll_option_id",
+        ends: &[10, 17, 37, 64, 69, 85, 99, 113, 130, 144],
+        seed: 2,
+        bits: 5,
+        slots: &[
+            3, 0, 1, 9, 7, 5, 0, 0, 4, 0, 0, 0, 8, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 2, 0, 0,
+            0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             message_id: None,
@@ -3178,50 +3226,40 @@ impl wire::Fill for ReplyParameters {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "message_id" => {
-                    seen.first(0, "message_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.message_id, src.value()?);
                 }
-                "chat_id" => {
-                    seen.first(1, "chat_id")?;
+                1 => {
                     wire::fill::put(&mut self.chat_id, src.value()?);
                 }
-                "ephemeral_message_id" => {
-                    seen.first(2, "ephemeral_message_id")?;
+                2 => {
                     wire::fill::put(&mut self.ephemeral_message_id, src.value()?);
                 }
-                "allow_sending_without_reply" => {
-                    seen.first(3, "allow_sending_without_reply")?;
+                3 => {
                     wire::fill::put(&mut self.allow_sending_without_reply, src.value()?);
                 }
-                "quote" => {
-                    seen.first(4, "quote")?;
+                4 => {
                     wire::fill::put(&mut self.quote, src.value()?);
                 }
-                "quote_parse_mode" => {
-                    seen.first(5, "quote_parse_mode")?;
+                5 => {
                     wire::fill::put(&mut self.quote_parse_mode, src.value()?);
                 }
-                "quote_entities" => {
-                    seen.first(6, "quote_entities")?;
+                6 => {
                     wire::fill::put(&mut self.quote_entities, src.list_option()?);
                 }
-                "quote_position" => {
-                    seen.first(7, "quote_position")?;
+                7 => {
                     wire::fill::put(&mut self.quote_position, src.value()?);
                 }
-                "checklist_task_id" => {
-                    seen.first(8, "checklist_task_id")?;
+                8 => {
                     wire::fill::put(&mut self.checklist_task_id, src.value()?);
                 }
-                "poll_option_id" => {
-                    seen.first(9, "poll_option_id")?;
+                9 => {
                     wire::fill::put(&mut self.poll_option_id, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -3300,6 +3338,14 @@ impl wire::Fill for EphemeralMessageParameters {
         "replace_callback_query_message",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "receiver_user_idcallback_query_idreplace_callback_query_message",
+        ends: &[16, 33, 63],
+        seed: 0,
+        bits: 3,
+        slots: &[1, 0, 0, 0, 3, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             receiver_user_id: 0,
@@ -3309,26 +3355,22 @@ impl wire::Fill for EphemeralMessageParameters {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "receiver_user_id" => {
-                    seen.first(0, "receiver_user_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.receiver_user_id, src.value()?);
                 }
-                "callback_query_id" => {
-                    seen.first(1, "callback_query_id")?;
+                1 => {
                     wire::fill::put(&mut self.callback_query_id, src.value()?);
                 }
-                "replace_callback_query_message" => {
-                    seen.first(2, "replace_callback_query_message")?;
+                2 => {
                     wire::fill::put(&mut self.replace_callback_query_message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "receiver_user_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3461,6 +3503,14 @@ impl wire::Fill for MessageOriginUser {
     const EXPECTING: &'static str = "struct MessageOriginUser";
     const FIELDS: &'static [&'static str] = &["date", "sender_user"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "datesender_user",
+        ends: &[4, 15],
+        seed: 2,
+        bits: 2,
+        slots: &[0, 2, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             date: 0,
@@ -3469,23 +3519,19 @@ impl wire::Fill for MessageOriginUser {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "date" => {
-                    seen.first(0, "date")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "sender_user" => {
-                    seen.first(1, "sender_user")?;
+                1 => {
                     wire::fill::put(&mut self.sender_user, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "date")?;
-        seen.require(1, "sender_user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3531,6 +3577,14 @@ impl wire::Fill for MessageOriginHiddenUser {
     const EXPECTING: &'static str = "struct MessageOriginHiddenUser";
     const FIELDS: &'static [&'static str] = &["date", "sender_user_name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "datesender_user_name",
+        ends: &[4, 20],
+        seed: 1,
+        bits: 2,
+        slots: &[1, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             date: 0,
@@ -3539,23 +3593,19 @@ impl wire::Fill for MessageOriginHiddenUser {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "date" => {
-                    seen.first(0, "date")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "sender_user_name" => {
-                    seen.first(1, "sender_user_name")?;
+                1 => {
                     wire::fill::put(&mut self.sender_user_name, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "date")?;
-        seen.require(1, "sender_user_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3607,6 +3657,14 @@ impl wire::Fill for MessageOriginChat {
     const EXPECTING: &'static str = "struct MessageOriginChat";
     const FIELDS: &'static [&'static str] = &["date", "sender_chat", "author_signature"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "datesender_chatauthor_signature",
+        ends: &[4, 15, 31],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 2, 3, 0, 0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             date: 0,
@@ -3616,27 +3674,22 @@ impl wire::Fill for MessageOriginChat {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "date" => {
-                    seen.first(0, "date")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "sender_chat" => {
-                    seen.first(1, "sender_chat")?;
+                1 => {
                     wire::fill::put(&mut self.sender_chat, src.value()?);
                 }
-                "author_signature" => {
-                    seen.first(2, "author_signature")?;
+                2 => {
                     wire::fill::put(&mut self.author_signature, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "date")?;
-        seen.require(1, "sender_chat")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3692,6 +3745,14 @@ impl wire::Fill for MessageOriginChannel {
     const EXPECTING: &'static str = "struct MessageOriginChannel";
     const FIELDS: &'static [&'static str] = &["date", "chat", "message_id", "author_signature"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "datechatmessage_idauthor_signature",
+        ends: &[4, 8, 18, 34],
+        seed: 2,
+        bits: 3,
+        slots: &[3, 0, 0, 0, 1, 4, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             date: 0,
@@ -3702,32 +3763,25 @@ impl wire::Fill for MessageOriginChannel {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "date" => {
-                    seen.first(0, "date")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "chat" => {
-                    seen.first(1, "chat")?;
+                1 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "message_id" => {
-                    seen.first(2, "message_id")?;
+                2 => {
                     wire::fill::put(&mut self.message_id, src.value()?);
                 }
-                "author_signature" => {
-                    seen.first(3, "author_signature")?;
+                3 => {
                     wire::fill::put(&mut self.author_signature, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "date")?;
-        seen.require(1, "chat")?;
-        seen.require(2, "message_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -3778,6 +3832,14 @@ impl wire::Fill for PhotoSize {
     const FIELDS: &'static [&'static str] =
         &["file_id", "file_unique_id", "width", "height", "file_size"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_idwidthheightfile_size",
+        ends: &[7, 21, 26, 32, 41],
+        seed: 8,
+        bits: 4,
+        slots: &[0, 5, 0, 0, 0, 0, 0, 0, 2, 0, 4, 1, 0, 0, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -3789,37 +3851,33 @@ impl wire::Fill for PhotoSize {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
+        let mut seen = [0u64; 1];
         while let Some(key) = src.next_key()? {
             match &*key {
                 "file_id" => {
-                    seen.first(0, "file_id")?;
+                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "width" => {
-                    seen.first(2, "width")?;
+                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
                     wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
-                    seen.first(3, "height")?;
+                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
                     wire::fill::put(&mut self.height, src.value()?);
                 }
                 "file_size" => {
-                    seen.first(4, "file_size")?;
+                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        seen.require(2, "width")?;
-        seen.require(3, "height")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -3895,6 +3953,17 @@ impl wire::Fill for Animation {
         "file_size",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_idwidthheightdurationthumbnailfile_namemime_typefile_size",
+        ends: &[7, 21, 26, 32, 40, 49, 58, 67, 76],
+        seed: 1,
+        bits: 5,
+        slots: &[
+            4, 0, 0, 0, 0, 0, 6, 0, 0, 0, 1, 3, 0, 0, 0, 0, 8, 7, 9, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0,
+            5, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -3910,54 +3979,40 @@ impl wire::Fill for Animation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "width" => {
-                    seen.first(2, "width")?;
+                2 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(3, "height")?;
+                3 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "duration" => {
-                    seen.first(4, "duration")?;
+                4 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(5, "thumbnail")?;
+                5 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "file_name" => {
-                    seen.first(6, "file_name")?;
+                6 => {
                     wire::fill::put(&mut self.file_name, src.value()?);
                 }
-                "mime_type" => {
-                    seen.first(7, "mime_type")?;
+                7 => {
                     wire::fill::put(&mut self.mime_type, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(8, "file_size")?;
+                8 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        seen.require(2, "width")?;
-        seen.require(3, "height")?;
-        seen.require(4, "duration")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
     }
 }
 
@@ -4033,6 +4088,17 @@ impl wire::Fill for Audio {
         "thumbnail",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_iddurationperformertitlefile_namemime_typefile_sizethumbnail",
+        ends: &[7, 21, 29, 38, 43, 52, 61, 70, 79],
+        seed: 3,
+        bits: 5,
+        slots: &[
+            0, 0, 1, 0, 0, 0, 0, 0, 6, 2, 5, 0, 0, 4, 0, 9, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
+            0, 3, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -4048,52 +4114,40 @@ impl wire::Fill for Audio {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "duration" => {
-                    seen.first(2, "duration")?;
+                2 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "performer" => {
-                    seen.first(3, "performer")?;
+                3 => {
                     wire::fill::put(&mut self.performer, src.value()?);
                 }
-                "title" => {
-                    seen.first(4, "title")?;
+                4 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "file_name" => {
-                    seen.first(5, "file_name")?;
+                5 => {
                     wire::fill::put(&mut self.file_name, src.value()?);
                 }
-                "mime_type" => {
-                    seen.first(6, "mime_type")?;
+                6 => {
                     wire::fill::put(&mut self.mime_type, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(7, "file_size")?;
+                7 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(8, "thumbnail")?;
+                8 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        seen.require(2, "duration")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -4151,6 +4205,14 @@ impl wire::Fill for Document {
         "file_size",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_idthumbnailfile_namemime_typefile_size",
+        ends: &[7, 21, 30, 39, 48, 57],
+        seed: 8,
+        bits: 4,
+        slots: &[3, 6, 0, 0, 0, 0, 0, 0, 2, 0, 0, 1, 5, 0, 0, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -4163,39 +4225,31 @@ impl wire::Fill for Document {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(2, "thumbnail")?;
+                2 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "file_name" => {
-                    seen.first(3, "file_name")?;
+                3 => {
                     wire::fill::put(&mut self.file_name, src.value()?);
                 }
-                "mime_type" => {
-                    seen.first(4, "mime_type")?;
+                4 => {
                     wire::fill::put(&mut self.mime_type, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(5, "file_size")?;
+                5 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -4266,6 +4320,14 @@ impl wire::Fill for LivePhoto {
         "file_size",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "photofile_idfile_unique_idwidthheightdurationmime_typefile_size",
+        ends: &[5, 12, 26, 31, 37, 45, 54, 63],
+        seed: 15,
+        bits: 4,
+        slots: &[0, 4, 7, 3, 0, 0, 0, 0, 0, 2, 8, 0, 5, 1, 6, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             photo: None,
@@ -4280,50 +4342,37 @@ impl wire::Fill for LivePhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "photo" => {
-                    seen.first(0, "photo")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.photo, src.list_option()?);
                 }
-                "file_id" => {
-                    seen.first(1, "file_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(2, "file_unique_id")?;
+                2 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "width" => {
-                    seen.first(3, "width")?;
+                3 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(4, "height")?;
+                4 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "duration" => {
-                    seen.first(5, "duration")?;
+                5 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "mime_type" => {
-                    seen.first(6, "mime_type")?;
+                6 => {
                     wire::fill::put(&mut self.mime_type, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(7, "file_size")?;
+                7 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "file_id")?;
-        seen.require(2, "file_unique_id")?;
-        seen.require(3, "width")?;
-        seen.require(4, "height")?;
-        seen.require(5, "duration")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3e], &Self::KEYS)
     }
 }
 
@@ -4358,6 +4407,14 @@ impl wire::Fill for Story {
     const EXPECTING: &'static str = "struct Story";
     const FIELDS: &'static [&'static str] = &["chat", "id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatid",
+        ends: &[4, 6],
+        seed: 64,
+        bits: 2,
+        slots: &[0, 1, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -4366,23 +4423,19 @@ impl wire::Fill for Story {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "id" => {
-                    seen.first(1, "id")?;
+                1 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(1, "id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -4443,6 +4496,14 @@ impl wire::Fill for VideoQuality {
         "file_size",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_idwidthheightcodecfile_size",
+        ends: &[7, 21, 26, 32, 37, 46],
+        seed: 10,
+        bits: 4,
+        slots: &[0, 2, 0, 3, 0, 0, 0, 1, 0, 0, 6, 0, 5, 0, 4, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -4455,42 +4516,31 @@ impl wire::Fill for VideoQuality {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "width" => {
-                    seen.first(2, "width")?;
+                2 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(3, "height")?;
+                3 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "codec" => {
-                    seen.first(4, "codec")?;
+                4 => {
                     wire::fill::put(&mut self.codec, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(5, "file_size")?;
+                5 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        seen.require(2, "width")?;
-        seen.require(3, "height")?;
-        seen.require(4, "codec")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
     }
 }
 
@@ -4581,6 +4631,17 @@ impl wire::Fill for Video {
         "file_size",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_idwidthheightdurationthumbnailcoverstart_timestampqualitiesfile_namemime_typefile_size",
+        ends: &[7, 21, 26, 32, 40, 49, 54, 69, 78, 87, 96, 105],
+        seed: 4,
+        bits: 5,
+        slots: &[
+            0, 0, 6, 0, 4, 0, 1, 5, 0, 0, 0, 0, 0, 0, 12, 3, 0, 8, 0, 0, 0, 0, 9, 0, 0, 2, 0, 7, 0,
+            0, 11, 10,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -4599,66 +4660,49 @@ impl wire::Fill for Video {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "width" => {
-                    seen.first(2, "width")?;
+                2 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(3, "height")?;
+                3 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "duration" => {
-                    seen.first(4, "duration")?;
+                4 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(5, "thumbnail")?;
+                5 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "cover" => {
-                    seen.first(6, "cover")?;
+                6 => {
                     wire::fill::put(&mut self.cover, src.list_option()?);
                 }
-                "start_timestamp" => {
-                    seen.first(7, "start_timestamp")?;
+                7 => {
                     wire::fill::put(&mut self.start_timestamp, src.value()?);
                 }
-                "qualities" => {
-                    seen.first(8, "qualities")?;
+                8 => {
                     wire::fill::put(&mut self.qualities, src.list_option()?);
                 }
-                "file_name" => {
-                    seen.first(9, "file_name")?;
+                9 => {
                     wire::fill::put(&mut self.file_name, src.value()?);
                 }
-                "mime_type" => {
-                    seen.first(10, "mime_type")?;
+                10 => {
                     wire::fill::put(&mut self.mime_type, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(11, "file_size")?;
+                11 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        seen.require(2, "width")?;
-        seen.require(3, "height")?;
-        seen.require(4, "duration")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
     }
 }
 
@@ -4719,6 +4763,14 @@ impl wire::Fill for VideoNote {
         "file_size",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_idlengthdurationthumbnailfile_size",
+        ends: &[7, 21, 27, 35, 44, 53],
+        seed: 1,
+        bits: 4,
+        slots: &[0, 0, 0, 5, 3, 1, 0, 0, 0, 6, 0, 2, 0, 0, 4, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -4731,41 +4783,31 @@ impl wire::Fill for VideoNote {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "length" => {
-                    seen.first(2, "length")?;
+                2 => {
                     wire::fill::put(&mut self.length, src.value()?);
                 }
-                "duration" => {
-                    seen.first(3, "duration")?;
+                3 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(4, "thumbnail")?;
+                4 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(5, "file_size")?;
+                5 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        seen.require(2, "length")?;
-        seen.require(3, "duration")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -4821,6 +4863,14 @@ impl wire::Fill for Voice {
         "file_size",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_iddurationmime_typefile_size",
+        ends: &[7, 21, 29, 38, 47],
+        seed: 1,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 0, 1, 0, 0, 4, 5, 0, 2, 0, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -4832,36 +4882,28 @@ impl wire::Fill for Voice {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "duration" => {
-                    seen.first(2, "duration")?;
+                2 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "mime_type" => {
-                    seen.first(3, "mime_type")?;
+                3 => {
                     wire::fill::put(&mut self.mime_type, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(4, "file_size")?;
+                4 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        seen.require(2, "duration")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -4896,6 +4938,14 @@ impl wire::Fill for PaidMediaInfo {
     const EXPECTING: &'static str = "struct PaidMediaInfo";
     const FIELDS: &'static [&'static str] = &["star_count", "paid_media"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "star_countpaid_media",
+        ends: &[10, 20],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             star_count: 0,
@@ -4904,22 +4954,19 @@ impl wire::Fill for PaidMediaInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "star_count" => {
-                    seen.first(0, "star_count")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.star_count, src.value()?);
                 }
-                "paid_media" => {
-                    seen.first(1, "paid_media")?;
+                1 => {
                     wire::fill::put(&mut self.paid_media, src.list()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "star_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -5035,6 +5082,14 @@ impl wire::Fill for PaidMediaLivePhoto {
     const EXPECTING: &'static str = "struct PaidMediaLivePhoto";
     const FIELDS: &'static [&'static str] = &["live_photo"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "live_photo",
+        ends: &[10],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             live_photo: <LivePhoto as wire::Fill>::placeholder(),
@@ -5042,18 +5097,11 @@ impl wire::Fill for PaidMediaLivePhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "live_photo" => {
-                    seen.first(0, "live_photo")?;
-                    wire::fill::put(&mut self.live_photo, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.live_photo, src.value()?);
         }
-        seen.require(0, "live_photo")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -5095,20 +5143,22 @@ impl wire::Fill for PaidMediaPhoto {
     const EXPECTING: &'static str = "struct PaidMediaPhoto";
     const FIELDS: &'static [&'static str] = &["photo"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "photo",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self { photo: Vec::new() }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "photo" => {
-                    seen.first(0, "photo")?;
-                    wire::fill::put(&mut self.photo, src.list()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.photo, src.list()?);
         }
         Ok(())
     }
@@ -5162,6 +5212,14 @@ impl wire::Fill for PaidMediaPreview {
     const EXPECTING: &'static str = "struct PaidMediaPreview";
     const FIELDS: &'static [&'static str] = &["width", "height", "duration"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "widthheightduration",
+        ends: &[5, 11, 19],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 0, 0, 0, 2, 3, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             width: None,
@@ -5171,22 +5229,19 @@ impl wire::Fill for PaidMediaPreview {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "width" => {
-                    seen.first(0, "width")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(1, "height")?;
+                1 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "duration" => {
-                    seen.first(2, "duration")?;
+                2 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -5231,6 +5286,14 @@ impl wire::Fill for PaidMediaVideo {
     const EXPECTING: &'static str = "struct PaidMediaVideo";
     const FIELDS: &'static [&'static str] = &["video"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "video",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             video: Box::new(<Video as wire::Fill>::placeholder()),
@@ -5238,18 +5301,11 @@ impl wire::Fill for PaidMediaVideo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "video" => {
-                    seen.first(0, "video")?;
-                    self.video = src.boxed()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.video = src.boxed()?;
         }
-        seen.require(0, "video")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -5302,6 +5358,14 @@ impl wire::Fill for Contact {
         "vcard",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "phone_numberfirst_namelast_nameuser_idvcard",
+        ends: &[12, 22, 31, 38, 43],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 2, 0, 0, 0, 5, 0, 0, 0, 3, 0, 0, 4, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             phone_number: SmallString::const_new(""),
@@ -5313,35 +5377,28 @@ impl wire::Fill for Contact {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "phone_number" => {
-                    seen.first(0, "phone_number")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.phone_number, src.value()?);
                 }
-                "first_name" => {
-                    seen.first(1, "first_name")?;
+                1 => {
                     wire::fill::put(&mut self.first_name, src.value()?);
                 }
-                "last_name" => {
-                    seen.first(2, "last_name")?;
+                2 => {
                     wire::fill::put(&mut self.last_name, src.value()?);
                 }
-                "user_id" => {
-                    seen.first(3, "user_id")?;
+                3 => {
                     wire::fill::put(&mut self.user_id, src.value()?);
                 }
-                "vcard" => {
-                    seen.first(4, "vcard")?;
+                4 => {
                     wire::fill::put(&mut self.vcard, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "phone_number")?;
-        seen.require(1, "first_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -5376,6 +5433,14 @@ impl wire::Fill for Dice {
     const EXPECTING: &'static str = "struct Dice";
     const FIELDS: &'static [&'static str] = &["emoji", "value"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "emojivalue",
+        ends: &[5, 10],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             emoji: SmallString::const_new(""),
@@ -5384,23 +5449,19 @@ impl wire::Fill for Dice {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "emoji" => {
-                    seen.first(0, "emoji")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.emoji, src.value()?);
                 }
-                "value" => {
-                    seen.first(1, "value")?;
+                1 => {
                     wire::fill::put(&mut self.value, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "emoji")?;
-        seen.require(1, "value")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -5430,6 +5491,14 @@ impl wire::Fill for Link {
     const EXPECTING: &'static str = "struct Link";
     const FIELDS: &'static [&'static str] = &["url"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "url",
+        ends: &[3],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             url: SmallString::const_new(""),
@@ -5437,18 +5506,11 @@ impl wire::Fill for Link {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "url" => {
-                    seen.first(0, "url")?;
-                    wire::fill::put(&mut self.url, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.url, src.value()?);
         }
-        seen.require(0, "url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -5517,6 +5579,17 @@ impl wire::Fill for PollMedia {
         "video",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "animationaudiodocumentlinklive_photolocationphotostickervenuevideo",
+        ends: &[9, 14, 22, 26, 36, 44, 49, 56, 61, 66],
+        seed: 3,
+        bits: 5,
+        slots: &[
+            9, 0, 4, 0, 0, 0, 0, 0, 2, 1, 7, 0, 0, 3, 5, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0,
+            0, 0, 8,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             animation: None,
@@ -5533,50 +5606,40 @@ impl wire::Fill for PollMedia {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "animation" => {
-                    seen.first(0, "animation")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.animation, src.value()?);
                 }
-                "audio" => {
-                    seen.first(1, "audio")?;
+                1 => {
                     wire::fill::put(&mut self.audio, src.value()?);
                 }
-                "document" => {
-                    seen.first(2, "document")?;
+                2 => {
                     wire::fill::put(&mut self.document, src.value()?);
                 }
-                "link" => {
-                    seen.first(3, "link")?;
+                3 => {
                     wire::fill::put(&mut self.link, src.value()?);
                 }
-                "live_photo" => {
-                    seen.first(4, "live_photo")?;
+                4 => {
                     wire::fill::put(&mut self.live_photo, src.value()?);
                 }
-                "location" => {
-                    seen.first(5, "location")?;
+                5 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                "photo" => {
-                    seen.first(6, "photo")?;
+                6 => {
                     wire::fill::put(&mut self.photo, src.list_option()?);
                 }
-                "sticker" => {
-                    seen.first(7, "sticker")?;
+                7 => {
                     wire::fill::put(&mut self.sticker, src.boxed_option()?);
                 }
-                "venue" => {
-                    seen.first(8, "venue")?;
+                8 => {
                     wire::fill::put(&mut self.venue, src.value()?);
                 }
-                "video" => {
-                    seen.first(9, "video")?;
+                9 => {
                     wire::fill::put(&mut self.video, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -5937,6 +6000,14 @@ impl wire::Fill for PollOption {
         "addition_date",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "persistent_idtexttext_entitiesmediavoter_countadded_by_useradded_by_chataddition_date",
+        ends: &[13, 17, 30, 35, 46, 59, 72, 85],
+        seed: 23,
+        bits: 4,
+        slots: &[0, 0, 5, 7, 2, 4, 3, 6, 0, 1, 0, 0, 0, 8, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             persistent_id: SmallString::const_new(""),
@@ -5951,47 +6022,37 @@ impl wire::Fill for PollOption {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "persistent_id" => {
-                    seen.first(0, "persistent_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.persistent_id, src.value()?);
                 }
-                "text" => {
-                    seen.first(1, "text")?;
+                1 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "text_entities" => {
-                    seen.first(2, "text_entities")?;
+                2 => {
                     wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
-                "media" => {
-                    seen.first(3, "media")?;
+                3 => {
                     wire::fill::put(&mut self.media, src.boxed_option()?);
                 }
-                "voter_count" => {
-                    seen.first(4, "voter_count")?;
+                4 => {
                     wire::fill::put(&mut self.voter_count, src.value()?);
                 }
-                "added_by_user" => {
-                    seen.first(5, "added_by_user")?;
+                5 => {
                     wire::fill::put(&mut self.added_by_user, src.value()?);
                 }
-                "added_by_chat" => {
-                    seen.first(6, "added_by_chat")?;
+                6 => {
                     wire::fill::put(&mut self.added_by_chat, src.value()?);
                 }
-                "addition_date" => {
-                    seen.first(7, "addition_date")?;
+                7 => {
                     wire::fill::put(&mut self.addition_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "text")?;
-        seen.require(4, "voter_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x12], &Self::KEYS)
     }
 }
 
@@ -6053,6 +6114,14 @@ impl wire::Fill for InputPollOption {
     const EXPECTING: &'static str = "struct InputPollOption";
     const FIELDS: &'static [&'static str] = &["text", "text_parse_mode", "text_entities", "media"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "texttext_parse_modetext_entitiesmedia",
+        ends: &[4, 19, 32, 37],
+        seed: 34,
+        bits: 3,
+        slots: &[0, 0, 1, 4, 0, 3, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: SmallString::const_new(""),
@@ -6063,30 +6132,25 @@ impl wire::Fill for InputPollOption {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "text_parse_mode" => {
-                    seen.first(1, "text_parse_mode")?;
+                1 => {
                     wire::fill::put(&mut self.text_parse_mode, src.value()?);
                 }
-                "text_entities" => {
-                    seen.first(2, "text_entities")?;
+                2 => {
                     wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
-                "media" => {
-                    seen.first(3, "media")?;
+                3 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -6159,6 +6223,14 @@ impl wire::Fill for PollAnswer {
         "option_persistent_ids",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "poll_idvoter_chatuseroption_idsoption_persistent_ids",
+        ends: &[7, 17, 21, 31, 52],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 0, 0, 0, 5, 3, 0, 2, 1, 0, 4, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             poll_id: SmallString::const_new(""),
@@ -6170,34 +6242,28 @@ impl wire::Fill for PollAnswer {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "poll_id" => {
-                    seen.first(0, "poll_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.poll_id, src.value()?);
                 }
-                "voter_chat" => {
-                    seen.first(1, "voter_chat")?;
+                1 => {
                     wire::fill::put(&mut self.voter_chat, src.value()?);
                 }
-                "user" => {
-                    seen.first(2, "user")?;
+                2 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "option_ids" => {
-                    seen.first(3, "option_ids")?;
+                3 => {
                     wire::fill::put(&mut self.option_ids, src.value()?);
                 }
-                "option_persistent_ids" => {
-                    seen.first(4, "option_persistent_ids")?;
+                4 => {
                     wire::fill::put(&mut self.option_persistent_ids, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "poll_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -6334,6 +6400,21 @@ impl wire::Fill for Poll {
         "media",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idquestionquestion_entitiesoptionstotal_voter_countis_closedis_anonymoustypeallows_multiple_answersallows_revotingmembers_onlycountry_codescorrect_option_idsexplanationexplanation_entitiesexplanation_mediaopen_periodclose_datedescriptiondescription_entitiesmedia",
+        ends: &[
+            2, 10, 27, 34, 51, 60, 72, 76, 99, 114, 126, 139, 157, 168, 188, 205, 216, 226, 237,
+            257, 262,
+        ],
+        seed: 49,
+        bits: 6,
+        slots: &[
+            0, 21, 9, 0, 0, 0, 6, 3, 0, 0, 0, 1, 14, 0, 16, 0, 0, 0, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0,
+            17, 0, 0, 7, 0, 0, 18, 0, 8, 0, 0, 0, 0, 12, 0, 0, 5, 0, 13, 0, 0, 0, 0, 19, 0, 0, 0,
+            0, 10, 15, 11, 20, 0, 0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -6361,101 +6442,76 @@ impl wire::Fill for Poll {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "question" => {
-                    seen.first(1, "question")?;
+                1 => {
                     wire::fill::put(&mut self.question, src.value()?);
                 }
-                "question_entities" => {
-                    seen.first(2, "question_entities")?;
+                2 => {
                     wire::fill::put(&mut self.question_entities, src.list_option()?);
                 }
-                "options" => {
-                    seen.first(3, "options")?;
+                3 => {
                     wire::fill::put(&mut self.options, src.list()?);
                 }
-                "total_voter_count" => {
-                    seen.first(4, "total_voter_count")?;
+                4 => {
                     wire::fill::put(&mut self.total_voter_count, src.value()?);
                 }
-                "is_closed" => {
-                    seen.first(5, "is_closed")?;
+                5 => {
                     wire::fill::put(&mut self.is_closed, src.value()?);
                 }
-                "is_anonymous" => {
-                    seen.first(6, "is_anonymous")?;
+                6 => {
                     wire::fill::put(&mut self.is_anonymous, src.value()?);
                 }
-                "type" => {
-                    seen.first(7, "type")?;
+                7 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "allows_multiple_answers" => {
-                    seen.first(8, "allows_multiple_answers")?;
+                8 => {
                     wire::fill::put(&mut self.allows_multiple_answers, src.value()?);
                 }
-                "allows_revoting" => {
-                    seen.first(9, "allows_revoting")?;
+                9 => {
                     wire::fill::put(&mut self.allows_revoting, src.value()?);
                 }
-                "members_only" => {
-                    seen.first(10, "members_only")?;
+                10 => {
                     wire::fill::put(&mut self.members_only, src.value()?);
                 }
-                "country_codes" => {
-                    seen.first(11, "country_codes")?;
+                11 => {
                     wire::fill::put(&mut self.country_codes, src.value()?);
                 }
-                "correct_option_ids" => {
-                    seen.first(12, "correct_option_ids")?;
+                12 => {
                     wire::fill::put(&mut self.correct_option_ids, src.value()?);
                 }
-                "explanation" => {
-                    seen.first(13, "explanation")?;
+                13 => {
                     wire::fill::put(&mut self.explanation, src.value()?);
                 }
-                "explanation_entities" => {
-                    seen.first(14, "explanation_entities")?;
+                14 => {
                     wire::fill::put(&mut self.explanation_entities, src.list_option()?);
                 }
-                "explanation_media" => {
-                    seen.first(15, "explanation_media")?;
+                15 => {
                     wire::fill::put(&mut self.explanation_media, src.boxed_option()?);
                 }
-                "open_period" => {
-                    seen.first(16, "open_period")?;
+                16 => {
                     wire::fill::put(&mut self.open_period, src.value()?);
                 }
-                "close_date" => {
-                    seen.first(17, "close_date")?;
+                17 => {
                     wire::fill::put(&mut self.close_date, src.value()?);
                 }
-                "description" => {
-                    seen.first(18, "description")?;
+                18 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "description_entities" => {
-                    seen.first(19, "description_entities")?;
+                19 => {
                     wire::fill::put(&mut self.description_entities, src.list_option()?);
                 }
-                "media" => {
-                    seen.first(20, "media")?;
+                20 => {
                     wire::fill::put(&mut self.media, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "question")?;
-        seen.require(4, "total_voter_count")?;
-        seen.require(7, "type")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x93], &Self::KEYS)
     }
 }
 
@@ -6513,6 +6569,14 @@ impl wire::Fill for ChecklistTask {
         "completion_date",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idtexttext_entitiescompleted_by_usercompleted_by_chatcompletion_date",
+        ends: &[2, 6, 19, 36, 53, 68],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 0, 3, 0, 0, 5, 6, 0, 1, 2, 4, 0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: 0,
@@ -6525,39 +6589,31 @@ impl wire::Fill for ChecklistTask {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "text" => {
-                    seen.first(1, "text")?;
+                1 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "text_entities" => {
-                    seen.first(2, "text_entities")?;
+                2 => {
                     wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
-                "completed_by_user" => {
-                    seen.first(3, "completed_by_user")?;
+                3 => {
                     wire::fill::put(&mut self.completed_by_user, src.value()?);
                 }
-                "completed_by_chat" => {
-                    seen.first(4, "completed_by_chat")?;
+                4 => {
                     wire::fill::put(&mut self.completed_by_chat, src.value()?);
                 }
-                "completion_date" => {
-                    seen.first(5, "completion_date")?;
+                5 => {
                     wire::fill::put(&mut self.completion_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -6610,6 +6666,14 @@ impl wire::Fill for Checklist {
         "others_can_mark_tasks_as_done",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "titletitle_entitiestasksothers_can_add_tasksothers_can_mark_tasks_as_done",
+        ends: &[5, 19, 24, 44, 73],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 5, 0, 4, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             title: SmallString::const_new(""),
@@ -6621,34 +6685,28 @@ impl wire::Fill for Checklist {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "title" => {
-                    seen.first(0, "title")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "title_entities" => {
-                    seen.first(1, "title_entities")?;
+                1 => {
                     wire::fill::put(&mut self.title_entities, src.list_option()?);
                 }
-                "tasks" => {
-                    seen.first(2, "tasks")?;
+                2 => {
                     wire::fill::put(&mut self.tasks, src.list()?);
                 }
-                "others_can_add_tasks" => {
-                    seen.first(3, "others_can_add_tasks")?;
+                3 => {
                     wire::fill::put(&mut self.others_can_add_tasks, src.value()?);
                 }
-                "others_can_mark_tasks_as_done" => {
-                    seen.first(4, "others_can_mark_tasks_as_done")?;
+                4 => {
                     wire::fill::put(&mut self.others_can_mark_tasks_as_done, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "title")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -6703,6 +6761,14 @@ impl wire::Fill for InputChecklistTask {
     const EXPECTING: &'static str = "struct InputChecklistTask";
     const FIELDS: &'static [&'static str] = &["id", "text", "parse_mode", "text_entities"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idtextparse_modetext_entities",
+        ends: &[2, 6, 16, 29],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 4, 0, 0, 1, 2, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: 0,
@@ -6713,31 +6779,25 @@ impl wire::Fill for InputChecklistTask {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "text" => {
-                    seen.first(1, "text")?;
+                1 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(2, "parse_mode")?;
+                2 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "text_entities" => {
-                    seen.first(3, "text_entities")?;
+                3 => {
                     wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -6830,6 +6890,14 @@ impl wire::Fill for InputChecklist {
         "others_can_mark_tasks_as_done",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "titleparse_modetitle_entitiestasksothers_can_add_tasksothers_can_mark_tasks_as_done",
+        ends: &[5, 15, 29, 34, 54, 83],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 6, 0, 5, 0, 0, 3, 0, 4, 0, 0, 0, 2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             title: SmallString::const_new(""),
@@ -6842,38 +6910,31 @@ impl wire::Fill for InputChecklist {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "title" => {
-                    seen.first(0, "title")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(1, "parse_mode")?;
+                1 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "title_entities" => {
-                    seen.first(2, "title_entities")?;
+                2 => {
                     wire::fill::put(&mut self.title_entities, src.list_option()?);
                 }
-                "tasks" => {
-                    seen.first(3, "tasks")?;
+                3 => {
                     wire::fill::put(&mut self.tasks, src.list()?);
                 }
-                "others_can_add_tasks" => {
-                    seen.first(4, "others_can_add_tasks")?;
+                4 => {
                     wire::fill::put(&mut self.others_can_add_tasks, src.value()?);
                 }
-                "others_can_mark_tasks_as_done" => {
-                    seen.first(5, "others_can_mark_tasks_as_done")?;
+                5 => {
                     wire::fill::put(&mut self.others_can_mark_tasks_as_done, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "title")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 

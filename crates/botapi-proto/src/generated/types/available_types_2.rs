@@ -80,6 +80,14 @@ impl wire::Fill for Location {
         "proximity_alert_radius",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "latitudelongitudehorizontal_accuracylive_periodheadingproximity_alert_radius",
+        ends: &[8, 17, 36, 47, 54, 76],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 3, 1, 0, 0, 5, 6, 4, 2, 0, 0, 0, 0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             latitude: 0.0,
@@ -92,39 +100,31 @@ impl wire::Fill for Location {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "latitude" => {
-                    seen.first(0, "latitude")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.latitude, src.value()?);
                 }
-                "longitude" => {
-                    seen.first(1, "longitude")?;
+                1 => {
                     wire::fill::put(&mut self.longitude, src.value()?);
                 }
-                "horizontal_accuracy" => {
-                    seen.first(2, "horizontal_accuracy")?;
+                2 => {
                     wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
                 }
-                "live_period" => {
-                    seen.first(3, "live_period")?;
+                3 => {
                     wire::fill::put(&mut self.live_period, src.value()?);
                 }
-                "heading" => {
-                    seen.first(4, "heading")?;
+                4 => {
                     wire::fill::put(&mut self.heading, src.value()?);
                 }
-                "proximity_alert_radius" => {
-                    seen.first(5, "proximity_alert_radius")?;
+                5 => {
                     wire::fill::put(&mut self.proximity_alert_radius, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "latitude")?;
-        seen.require(1, "longitude")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -203,6 +203,14 @@ impl wire::Fill for Venue {
         "google_place_type",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "locationtitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_type",
+        ends: &[8, 13, 20, 33, 48, 63, 80],
+        seed: 4,
+        bits: 4,
+        slots: &[0, 1, 0, 4, 6, 0, 0, 2, 0, 0, 3, 5, 0, 0, 7, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             location: <Location as wire::Fill>::placeholder(),
@@ -216,44 +224,34 @@ impl wire::Fill for Venue {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "location" => {
-                    seen.first(0, "location")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                "title" => {
-                    seen.first(1, "title")?;
+                1 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "address" => {
-                    seen.first(2, "address")?;
+                2 => {
                     wire::fill::put(&mut self.address, src.value()?);
                 }
-                "foursquare_id" => {
-                    seen.first(3, "foursquare_id")?;
+                3 => {
                     wire::fill::put(&mut self.foursquare_id, src.value()?);
                 }
-                "foursquare_type" => {
-                    seen.first(4, "foursquare_type")?;
+                4 => {
                     wire::fill::put(&mut self.foursquare_type, src.value()?);
                 }
-                "google_place_id" => {
-                    seen.first(5, "google_place_id")?;
+                5 => {
                     wire::fill::put(&mut self.google_place_id, src.value()?);
                 }
-                "google_place_type" => {
-                    seen.first(6, "google_place_type")?;
+                6 => {
                     wire::fill::put(&mut self.google_place_type, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "location")?;
-        seen.require(1, "title")?;
-        seen.require(2, "address")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -288,6 +286,14 @@ impl wire::Fill for WebAppData {
     const EXPECTING: &'static str = "struct WebAppData";
     const FIELDS: &'static [&'static str] = &["data", "button_text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "databutton_text",
+        ends: &[4, 15],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             data: SmallString::const_new(""),
@@ -296,23 +302,19 @@ impl wire::Fill for WebAppData {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "data" => {
-                    seen.first(0, "data")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.data, src.value()?);
                 }
-                "button_text" => {
-                    seen.first(1, "button_text")?;
+                1 => {
                     wire::fill::put(&mut self.button_text, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "data")?;
-        seen.require(1, "button_text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -350,6 +352,14 @@ impl wire::Fill for ProximityAlertTriggered {
     const EXPECTING: &'static str = "struct ProximityAlertTriggered";
     const FIELDS: &'static [&'static str] = &["traveler", "watcher", "distance"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "travelerwatcherdistance",
+        ends: &[8, 15, 23],
+        seed: 3,
+        bits: 3,
+        slots: &[0, 1, 2, 3, 0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             traveler: <User as wire::Fill>::placeholder(),
@@ -359,28 +369,22 @@ impl wire::Fill for ProximityAlertTriggered {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "traveler" => {
-                    seen.first(0, "traveler")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.traveler, src.value()?);
                 }
-                "watcher" => {
-                    seen.first(1, "watcher")?;
+                1 => {
                     wire::fill::put(&mut self.watcher, src.value()?);
                 }
-                "distance" => {
-                    seen.first(2, "distance")?;
+                2 => {
                     wire::fill::put(&mut self.distance, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "traveler")?;
-        seen.require(1, "watcher")?;
-        seen.require(2, "distance")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -412,6 +416,14 @@ impl wire::Fill for MessageAutoDeleteTimerChanged {
     const EXPECTING: &'static str = "struct MessageAutoDeleteTimerChanged";
     const FIELDS: &'static [&'static str] = &["message_auto_delete_time"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "message_auto_delete_time",
+        ends: &[24],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             message_auto_delete_time: 0,
@@ -419,18 +431,11 @@ impl wire::Fill for MessageAutoDeleteTimerChanged {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "message_auto_delete_time" => {
-                    seen.first(0, "message_auto_delete_time")?;
-                    wire::fill::put(&mut self.message_auto_delete_time, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.message_auto_delete_time, src.value()?);
         }
-        seen.require(0, "message_auto_delete_time")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -460,6 +465,14 @@ impl wire::Fill for ManagedBotCreated {
     const EXPECTING: &'static str = "struct ManagedBotCreated";
     const FIELDS: &'static [&'static str] = &["bot"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "bot",
+        ends: &[3],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             bot: <User as wire::Fill>::placeholder(),
@@ -467,18 +480,11 @@ impl wire::Fill for ManagedBotCreated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "bot" => {
-                    seen.first(0, "bot")?;
-                    wire::fill::put(&mut self.bot, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.bot, src.value()?);
         }
-        seen.require(0, "bot")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -513,6 +519,14 @@ impl wire::Fill for ManagedBotUpdated {
     const EXPECTING: &'static str = "struct ManagedBotUpdated";
     const FIELDS: &'static [&'static str] = &["user", "bot"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "userbot",
+        ends: &[4, 7],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
@@ -521,23 +535,19 @@ impl wire::Fill for ManagedBotUpdated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "user" => {
-                    seen.first(0, "user")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "bot" => {
-                    seen.first(1, "bot")?;
+                1 => {
                     wire::fill::put(&mut self.bot, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "user")?;
-        seen.require(1, "bot")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -579,6 +589,14 @@ impl wire::Fill for BotSubscriptionUpdated {
     const EXPECTING: &'static str = "struct BotSubscriptionUpdated";
     const FIELDS: &'static [&'static str] = &["user", "invoice_payload", "state"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "userinvoice_payloadstate",
+        ends: &[4, 19, 24],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 0, 0, 1, 2, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
@@ -588,28 +606,22 @@ impl wire::Fill for BotSubscriptionUpdated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "user" => {
-                    seen.first(0, "user")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "invoice_payload" => {
-                    seen.first(1, "invoice_payload")?;
+                1 => {
                     wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
-                "state" => {
-                    seen.first(2, "state")?;
+                2 => {
                     wire::fill::put(&mut self.state, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "user")?;
-        seen.require(1, "invoice_payload")?;
-        seen.require(2, "state")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -648,6 +660,14 @@ impl wire::Fill for MessageGenerationStopped {
     const EXPECTING: &'static str = "struct MessageGenerationStopped";
     const FIELDS: &'static [&'static str] = &["chat", "message_thread_id", "draft_id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatmessage_thread_iddraft_id",
+        ends: &[4, 21, 29],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 3, 0, 0, 1, 2, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -657,27 +677,22 @@ impl wire::Fill for MessageGenerationStopped {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "message_thread_id" => {
-                    seen.first(1, "message_thread_id")?;
+                1 => {
                     wire::fill::put(&mut self.message_thread_id, src.value()?);
                 }
-                "draft_id" => {
-                    seen.first(2, "draft_id")?;
+                2 => {
                     wire::fill::put(&mut self.draft_id, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(2, "draft_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x5], &Self::KEYS)
     }
 }
 
@@ -728,6 +743,14 @@ impl wire::Fill for PollOptionAdded {
         "option_text_entities",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "poll_messageoption_persistent_idoption_textoption_text_entities",
+        ends: &[12, 32, 43, 63],
+        seed: 0,
+        bits: 3,
+        slots: &[1, 0, 2, 3, 0, 0, 0, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             poll_message: None,
@@ -738,31 +761,25 @@ impl wire::Fill for PollOptionAdded {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "poll_message" => {
-                    seen.first(0, "poll_message")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.poll_message, src.value()?);
                 }
-                "option_persistent_id" => {
-                    seen.first(1, "option_persistent_id")?;
+                1 => {
                     wire::fill::put(&mut self.option_persistent_id, src.value()?);
                 }
-                "option_text" => {
-                    seen.first(2, "option_text")?;
+                2 => {
                     wire::fill::put(&mut self.option_text, src.value()?);
                 }
-                "option_text_entities" => {
-                    seen.first(3, "option_text_entities")?;
+                3 => {
                     wire::fill::put(&mut self.option_text_entities, src.list_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "option_persistent_id")?;
-        seen.require(2, "option_text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x6], &Self::KEYS)
     }
 }
 
@@ -813,6 +830,14 @@ impl wire::Fill for PollOptionDeleted {
         "option_text_entities",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "poll_messageoption_persistent_idoption_textoption_text_entities",
+        ends: &[12, 32, 43, 63],
+        seed: 0,
+        bits: 3,
+        slots: &[1, 0, 2, 3, 0, 0, 0, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             poll_message: None,
@@ -823,31 +848,25 @@ impl wire::Fill for PollOptionDeleted {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "poll_message" => {
-                    seen.first(0, "poll_message")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.poll_message, src.value()?);
                 }
-                "option_persistent_id" => {
-                    seen.first(1, "option_persistent_id")?;
+                1 => {
                     wire::fill::put(&mut self.option_persistent_id, src.value()?);
                 }
-                "option_text" => {
-                    seen.first(2, "option_text")?;
+                2 => {
                     wire::fill::put(&mut self.option_text, src.value()?);
                 }
-                "option_text_entities" => {
-                    seen.first(3, "option_text_entities")?;
+                3 => {
                     wire::fill::put(&mut self.option_text_entities, src.list_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "option_persistent_id")?;
-        seen.require(2, "option_text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x6], &Self::KEYS)
     }
 }
 
@@ -877,23 +896,24 @@ impl wire::Fill for ChatBoostAdded {
     const EXPECTING: &'static str = "struct ChatBoostAdded";
     const FIELDS: &'static [&'static str] = &["boost_count"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "boost_count",
+        ends: &[11],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self { boost_count: 0 }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "boost_count" => {
-                    seen.first(0, "boost_count")?;
-                    wire::fill::put(&mut self.boost_count, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.boost_count, src.value()?);
         }
-        seen.require(0, "boost_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -997,23 +1017,24 @@ impl wire::Fill for BackgroundFillSolid {
     const EXPECTING: &'static str = "struct BackgroundFillSolid";
     const FIELDS: &'static [&'static str] = &["color"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "color",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self { color: 0 }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "color" => {
-                    seen.first(0, "color")?;
-                    wire::fill::put(&mut self.color, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.color, src.value()?);
         }
-        seen.require(0, "color")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1063,6 +1084,14 @@ impl wire::Fill for BackgroundFillGradient {
     const EXPECTING: &'static str = "struct BackgroundFillGradient";
     const FIELDS: &'static [&'static str] = &["top_color", "bottom_color", "rotation_angle"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "top_colorbottom_colorrotation_angle",
+        ends: &[9, 21, 35],
+        seed: 2,
+        bits: 3,
+        slots: &[0, 3, 2, 0, 1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             top_color: 0,
@@ -1072,28 +1101,22 @@ impl wire::Fill for BackgroundFillGradient {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "top_color" => {
-                    seen.first(0, "top_color")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.top_color, src.value()?);
                 }
-                "bottom_color" => {
-                    seen.first(1, "bottom_color")?;
+                1 => {
                     wire::fill::put(&mut self.bottom_color, src.value()?);
                 }
-                "rotation_angle" => {
-                    seen.first(2, "rotation_angle")?;
+                2 => {
                     wire::fill::put(&mut self.rotation_angle, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "top_color")?;
-        seen.require(1, "bottom_color")?;
-        seen.require(2, "rotation_angle")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1135,20 +1158,22 @@ impl wire::Fill for BackgroundFillFreeformGradient {
     const EXPECTING: &'static str = "struct BackgroundFillFreeformGradient";
     const FIELDS: &'static [&'static str] = &["colors"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "colors",
+        ends: &[6],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self { colors: Vec::new() }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "colors" => {
-                    seen.first(0, "colors")?;
-                    wire::fill::put(&mut self.colors, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.colors, src.value()?);
         }
         Ok(())
     }
@@ -1270,6 +1295,14 @@ impl wire::Fill for BackgroundTypeFill {
     const EXPECTING: &'static str = "struct BackgroundTypeFill";
     const FIELDS: &'static [&'static str] = &["fill", "dark_theme_dimming"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "filldark_theme_dimming",
+        ends: &[4, 22],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             fill: BackgroundFill::Unknown(serde_json::Value::Null),
@@ -1278,23 +1311,19 @@ impl wire::Fill for BackgroundTypeFill {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "fill" => {
-                    seen.first(0, "fill")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.fill, src.value()?);
                 }
-                "dark_theme_dimming" => {
-                    seen.first(1, "dark_theme_dimming")?;
+                1 => {
                     wire::fill::put(&mut self.dark_theme_dimming, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "fill")?;
-        seen.require(1, "dark_theme_dimming")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1353,6 +1382,14 @@ impl wire::Fill for BackgroundTypeWallpaper {
     const FIELDS: &'static [&'static str] =
         &["document", "dark_theme_dimming", "is_blurred", "is_moving"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "documentdark_theme_dimmingis_blurredis_moving",
+        ends: &[8, 26, 36, 45],
+        seed: 5,
+        bits: 3,
+        slots: &[0, 1, 4, 2, 0, 3, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             document: <Document as wire::Fill>::placeholder(),
@@ -1363,31 +1400,25 @@ impl wire::Fill for BackgroundTypeWallpaper {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "document" => {
-                    seen.first(0, "document")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.document, src.value()?);
                 }
-                "dark_theme_dimming" => {
-                    seen.first(1, "dark_theme_dimming")?;
+                1 => {
                     wire::fill::put(&mut self.dark_theme_dimming, src.value()?);
                 }
-                "is_blurred" => {
-                    seen.first(2, "is_blurred")?;
+                2 => {
                     wire::fill::put(&mut self.is_blurred, src.value()?);
                 }
-                "is_moving" => {
-                    seen.first(3, "is_moving")?;
+                3 => {
                     wire::fill::put(&mut self.is_moving, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "document")?;
-        seen.require(1, "dark_theme_dimming")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1454,6 +1485,14 @@ impl wire::Fill for BackgroundTypePattern {
     const FIELDS: &'static [&'static str] =
         &["document", "fill", "intensity", "is_inverted", "is_moving"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "documentfillintensityis_invertedis_moving",
+        ends: &[8, 12, 21, 32, 41],
+        seed: 1,
+        bits: 4,
+        slots: &[0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 3, 5, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             document: <Document as wire::Fill>::placeholder(),
@@ -1465,36 +1504,28 @@ impl wire::Fill for BackgroundTypePattern {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "document" => {
-                    seen.first(0, "document")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.document, src.value()?);
                 }
-                "fill" => {
-                    seen.first(1, "fill")?;
+                1 => {
                     wire::fill::put(&mut self.fill, src.value()?);
                 }
-                "intensity" => {
-                    seen.first(2, "intensity")?;
+                2 => {
                     wire::fill::put(&mut self.intensity, src.value()?);
                 }
-                "is_inverted" => {
-                    seen.first(3, "is_inverted")?;
+                3 => {
                     wire::fill::put(&mut self.is_inverted, src.value()?);
                 }
-                "is_moving" => {
-                    seen.first(4, "is_moving")?;
+                4 => {
                     wire::fill::put(&mut self.is_moving, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "document")?;
-        seen.require(1, "fill")?;
-        seen.require(2, "intensity")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1536,6 +1567,14 @@ impl wire::Fill for BackgroundTypeChatTheme {
     const EXPECTING: &'static str = "struct BackgroundTypeChatTheme";
     const FIELDS: &'static [&'static str] = &["theme_name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "theme_name",
+        ends: &[10],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             theme_name: SmallString::const_new(""),
@@ -1543,18 +1582,11 @@ impl wire::Fill for BackgroundTypeChatTheme {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "theme_name" => {
-                    seen.first(0, "theme_name")?;
-                    wire::fill::put(&mut self.theme_name, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.theme_name, src.value()?);
         }
-        seen.require(0, "theme_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1586,6 +1618,14 @@ impl wire::Fill for ChatBackground {
     const EXPECTING: &'static str = "struct ChatBackground";
     const FIELDS: &'static [&'static str] = &["type"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "type",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: BackgroundType::Unknown(serde_json::Value::Null),
@@ -1593,18 +1633,11 @@ impl wire::Fill for ChatBackground {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
-                    wire::fill::put(&mut self.r#type, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.r#type, src.value()?);
         }
-        seen.require(0, "type")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1645,6 +1678,14 @@ impl wire::Fill for ChecklistTasksDone {
         "marked_as_not_done_task_ids",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "checklist_messagemarked_as_done_task_idsmarked_as_not_done_task_ids",
+        ends: &[17, 40, 67],
+        seed: 0,
+        bits: 3,
+        slots: &[1, 0, 2, 0, 0, 0, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             checklist_message: None,
@@ -1654,22 +1695,19 @@ impl wire::Fill for ChecklistTasksDone {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "checklist_message" => {
-                    seen.first(0, "checklist_message")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.checklist_message, src.boxed_option()?);
                 }
-                "marked_as_done_task_ids" => {
-                    seen.first(1, "marked_as_done_task_ids")?;
+                1 => {
                     wire::fill::put(&mut self.marked_as_done_task_ids, src.value()?);
                 }
-                "marked_as_not_done_task_ids" => {
-                    seen.first(2, "marked_as_not_done_task_ids")?;
+                2 => {
                     wire::fill::put(&mut self.marked_as_not_done_task_ids, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -1708,6 +1746,14 @@ impl wire::Fill for ChecklistTasksAdded {
     const EXPECTING: &'static str = "struct ChecklistTasksAdded";
     const FIELDS: &'static [&'static str] = &["checklist_message", "tasks"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "checklist_messagetasks",
+        ends: &[17, 22],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             checklist_message: None,
@@ -1716,18 +1762,16 @@ impl wire::Fill for ChecklistTasksAdded {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "checklist_message" => {
-                    seen.first(0, "checklist_message")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.checklist_message, src.boxed_option()?);
                 }
-                "tasks" => {
-                    seen.first(1, "tasks")?;
+                1 => {
                     wire::fill::put(&mut self.tasks, src.list()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -1762,6 +1806,14 @@ impl wire::Fill for CommunityChatAdded {
     const EXPECTING: &'static str = "struct CommunityChatAdded";
     const FIELDS: &'static [&'static str] = &["community"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "community",
+        ends: &[9],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             community: <Community as wire::Fill>::placeholder(),
@@ -1769,18 +1821,11 @@ impl wire::Fill for CommunityChatAdded {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "community" => {
-                    seen.first(0, "community")?;
-                    wire::fill::put(&mut self.community, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.community, src.value()?);
         }
-        seen.require(0, "community")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1812,6 +1857,14 @@ impl wire::Fill for CommunityChatJoined {
     const EXPECTING: &'static str = "struct CommunityChatJoined";
     const FIELDS: &'static [&'static str] = &["community"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "community",
+        ends: &[9],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             community: <Community as wire::Fill>::placeholder(),
@@ -1819,18 +1872,11 @@ impl wire::Fill for CommunityChatJoined {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "community" => {
-                    seen.first(0, "community")?;
-                    wire::fill::put(&mut self.community, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.community, src.value()?);
         }
-        seen.require(0, "community")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1856,6 +1902,14 @@ impl wire::Fill for CommunityChatRemoved {
     const NAME: &'static str = "CommunityChatRemoved";
     const EXPECTING: &'static str = "struct CommunityChatRemoved";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -1913,6 +1967,14 @@ impl wire::Fill for ForumTopicCreated {
         "is_name_implicit",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "nameicon_coloricon_custom_emoji_idis_name_implicit",
+        ends: &[4, 14, 34, 50],
+        seed: 2,
+        bits: 3,
+        slots: &[0, 0, 1, 0, 0, 3, 2, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -1923,31 +1985,25 @@ impl wire::Fill for ForumTopicCreated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "icon_color" => {
-                    seen.first(1, "icon_color")?;
+                1 => {
                     wire::fill::put(&mut self.icon_color, src.value()?);
                 }
-                "icon_custom_emoji_id" => {
-                    seen.first(2, "icon_custom_emoji_id")?;
+                2 => {
                     wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
-                "is_name_implicit" => {
-                    seen.first(3, "is_name_implicit")?;
+                3 => {
                     wire::fill::put(&mut self.is_name_implicit, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "name")?;
-        seen.require(1, "icon_color")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1973,6 +2029,14 @@ impl wire::Fill for ForumTopicClosed {
     const NAME: &'static str = "ForumTopicClosed";
     const EXPECTING: &'static str = "struct ForumTopicClosed";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -2016,6 +2080,14 @@ impl wire::Fill for ForumTopicEdited {
     const EXPECTING: &'static str = "struct ForumTopicEdited";
     const FIELDS: &'static [&'static str] = &["name", "icon_custom_emoji_id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "nameicon_custom_emoji_id",
+        ends: &[4, 24],
+        seed: 1,
+        bits: 2,
+        slots: &[2, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: None,
@@ -2024,18 +2096,16 @@ impl wire::Fill for ForumTopicEdited {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "icon_custom_emoji_id" => {
-                    seen.first(1, "icon_custom_emoji_id")?;
+                1 => {
                     wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2064,6 +2134,14 @@ impl wire::Fill for ForumTopicReopened {
     const NAME: &'static str = "ForumTopicReopened";
     const EXPECTING: &'static str = "struct ForumTopicReopened";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -2100,6 +2178,14 @@ impl wire::Fill for GeneralForumTopicHidden {
     const EXPECTING: &'static str = "struct GeneralForumTopicHidden";
     const FIELDS: &'static [&'static str] = &[];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {}
     }
@@ -2134,6 +2220,14 @@ impl wire::Fill for GeneralForumTopicUnhidden {
     const NAME: &'static str = "GeneralForumTopicUnhidden";
     const EXPECTING: &'static str = "struct GeneralForumTopicUnhidden";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -2192,6 +2286,14 @@ impl wire::Fill for SharedUser {
     const FIELDS: &'static [&'static str] =
         &["user_id", "first_name", "last_name", "username", "photo"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "user_idfirst_namelast_nameusernamephoto",
+        ends: &[7, 17, 26, 34, 39],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 2, 0, 0, 0, 0, 0, 0, 4, 3, 0, 0, 1, 0, 5],
+    };
+
     fn placeholder() -> Self {
         Self {
             user_id: 0,
@@ -2203,34 +2305,28 @@ impl wire::Fill for SharedUser {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "user_id" => {
-                    seen.first(0, "user_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.user_id, src.value()?);
                 }
-                "first_name" => {
-                    seen.first(1, "first_name")?;
+                1 => {
                     wire::fill::put(&mut self.first_name, src.value()?);
                 }
-                "last_name" => {
-                    seen.first(2, "last_name")?;
+                2 => {
                     wire::fill::put(&mut self.last_name, src.value()?);
                 }
-                "username" => {
-                    seen.first(3, "username")?;
+                3 => {
                     wire::fill::put(&mut self.username, src.value()?);
                 }
-                "photo" => {
-                    seen.first(4, "photo")?;
+                4 => {
                     wire::fill::put(&mut self.photo, src.list_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "user_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2265,6 +2361,14 @@ impl wire::Fill for UsersShared {
     const EXPECTING: &'static str = "struct UsersShared";
     const FIELDS: &'static [&'static str] = &["request_id", "users"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "request_idusers",
+        ends: &[10, 15],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 2, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             request_id: 0,
@@ -2273,22 +2377,19 @@ impl wire::Fill for UsersShared {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "request_id" => {
-                    seen.first(0, "request_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.request_id, src.value()?);
                 }
-                "users" => {
-                    seen.first(1, "users")?;
+                1 => {
                     wire::fill::put(&mut self.users, src.list()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "request_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2336,6 +2437,14 @@ impl wire::Fill for ChatShared {
     const FIELDS: &'static [&'static str] =
         &["request_id", "chat_id", "title", "username", "photo"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "request_idchat_idtitleusernamephoto",
+        ends: &[10, 17, 22, 30, 35],
+        seed: 5,
+        bits: 4,
+        slots: &[5, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             request_id: 0,
@@ -2347,35 +2456,28 @@ impl wire::Fill for ChatShared {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "request_id" => {
-                    seen.first(0, "request_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.request_id, src.value()?);
                 }
-                "chat_id" => {
-                    seen.first(1, "chat_id")?;
+                1 => {
                     wire::fill::put(&mut self.chat_id, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "username" => {
-                    seen.first(3, "username")?;
+                3 => {
                     wire::fill::put(&mut self.username, src.value()?);
                 }
-                "photo" => {
-                    seen.first(4, "photo")?;
+                4 => {
                     wire::fill::put(&mut self.photo, src.list_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "request_id")?;
-        seen.require(1, "chat_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2413,6 +2515,14 @@ impl wire::Fill for WriteAccessAllowed {
     const FIELDS: &'static [&'static str] =
         &["from_request", "web_app_name", "from_attachment_menu"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "from_requestweb_app_namefrom_attachment_menu",
+        ends: &[12, 24, 44],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 1, 0, 0, 0, 3, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             from_request: None,
@@ -2422,22 +2532,19 @@ impl wire::Fill for WriteAccessAllowed {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "from_request" => {
-                    seen.first(0, "from_request")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.from_request, src.value()?);
                 }
-                "web_app_name" => {
-                    seen.first(1, "web_app_name")?;
+                1 => {
                     wire::fill::put(&mut self.web_app_name, src.value()?);
                 }
-                "from_attachment_menu" => {
-                    seen.first(2, "from_attachment_menu")?;
+                2 => {
                     wire::fill::put(&mut self.from_attachment_menu, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2470,23 +2577,24 @@ impl wire::Fill for VideoChatScheduled {
     const EXPECTING: &'static str = "struct VideoChatScheduled";
     const FIELDS: &'static [&'static str] = &["start_date"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "start_date",
+        ends: &[10],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self { start_date: 0 }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "start_date" => {
-                    seen.first(0, "start_date")?;
-                    wire::fill::put(&mut self.start_date, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.start_date, src.value()?);
         }
-        seen.require(0, "start_date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2512,6 +2620,14 @@ impl wire::Fill for VideoChatStarted {
     const NAME: &'static str = "VideoChatStarted";
     const EXPECTING: &'static str = "struct VideoChatStarted";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -2551,23 +2667,24 @@ impl wire::Fill for VideoChatEnded {
     const EXPECTING: &'static str = "struct VideoChatEnded";
     const FIELDS: &'static [&'static str] = &["duration"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "duration",
+        ends: &[8],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self { duration: 0 }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "duration" => {
-                    seen.first(0, "duration")?;
-                    wire::fill::put(&mut self.duration, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.duration, src.value()?);
         }
-        seen.require(0, "duration")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2599,20 +2716,22 @@ impl wire::Fill for VideoChatParticipantsInvited {
     const EXPECTING: &'static str = "struct VideoChatParticipantsInvited";
     const FIELDS: &'static [&'static str] = &["users"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "users",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self { users: Vec::new() }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "users" => {
-                    seen.first(0, "users")?;
-                    wire::fill::put(&mut self.users, src.list()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.users, src.list()?);
         }
         Ok(())
     }
@@ -2646,6 +2765,14 @@ impl wire::Fill for PaidMessagePriceChanged {
     const EXPECTING: &'static str = "struct PaidMessagePriceChanged";
     const FIELDS: &'static [&'static str] = &["paid_message_star_count"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "paid_message_star_count",
+        ends: &[23],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             paid_message_star_count: 0,
@@ -2653,18 +2780,11 @@ impl wire::Fill for PaidMessagePriceChanged {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "paid_message_star_count" => {
-                    seen.first(0, "paid_message_star_count")?;
-                    wire::fill::put(&mut self.paid_message_star_count, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.paid_message_star_count, src.value()?);
         }
-        seen.require(0, "paid_message_star_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2701,6 +2821,14 @@ impl wire::Fill for DirectMessagePriceChanged {
     const FIELDS: &'static [&'static str] =
         &["are_direct_messages_enabled", "direct_message_star_count"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "are_direct_messages_enableddirect_message_star_count",
+        ends: &[27, 52],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             are_direct_messages_enabled: false,
@@ -2709,18 +2837,16 @@ impl wire::Fill for DirectMessagePriceChanged {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "are_direct_messages_enabled" => {
-                    seen.first(0, "are_direct_messages_enabled")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.are_direct_messages_enabled, src.value()?);
                 }
-                "direct_message_star_count" => {
-                    seen.first(1, "direct_message_star_count")?;
+                1 => {
                     wire::fill::put(&mut self.direct_message_star_count, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2763,6 +2889,14 @@ impl wire::Fill for SuggestedPostApproved {
     const EXPECTING: &'static str = "struct SuggestedPostApproved";
     const FIELDS: &'static [&'static str] = &["suggested_post_message", "price", "send_date"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "suggested_post_messagepricesend_date",
+        ends: &[22, 27, 36],
+        seed: 1,
+        bits: 3,
+        slots: &[0, 3, 0, 0, 2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             suggested_post_message: None,
@@ -2772,26 +2906,22 @@ impl wire::Fill for SuggestedPostApproved {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "suggested_post_message" => {
-                    seen.first(0, "suggested_post_message")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
-                "price" => {
-                    seen.first(1, "price")?;
+                1 => {
                     wire::fill::put(&mut self.price, src.value()?);
                 }
-                "send_date" => {
-                    seen.first(2, "send_date")?;
+                2 => {
                     wire::fill::put(&mut self.send_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(2, "send_date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x4], &Self::KEYS)
     }
 }
 
@@ -2827,6 +2957,14 @@ impl wire::Fill for SuggestedPostApprovalFailed {
     const EXPECTING: &'static str = "struct SuggestedPostApprovalFailed";
     const FIELDS: &'static [&'static str] = &["suggested_post_message", "price"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "suggested_post_messageprice",
+        ends: &[22, 27],
+        seed: 1,
+        bits: 2,
+        slots: &[0, 0, 2, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             suggested_post_message: None,
@@ -2835,22 +2973,19 @@ impl wire::Fill for SuggestedPostApprovalFailed {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "suggested_post_message" => {
-                    seen.first(0, "suggested_post_message")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
-                "price" => {
-                    seen.first(1, "price")?;
+                1 => {
                     wire::fill::put(&mut self.price, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "price")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x2], &Self::KEYS)
     }
 }
 
@@ -2884,6 +3019,14 @@ impl wire::Fill for SuggestedPostDeclined {
     const EXPECTING: &'static str = "struct SuggestedPostDeclined";
     const FIELDS: &'static [&'static str] = &["suggested_post_message", "comment"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "suggested_post_messagecomment",
+        ends: &[22, 29],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 2, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             suggested_post_message: None,
@@ -2892,18 +3035,16 @@ impl wire::Fill for SuggestedPostDeclined {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "suggested_post_message" => {
-                    seen.first(0, "suggested_post_message")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
-                "comment" => {
-                    seen.first(1, "comment")?;
+                1 => {
                     wire::fill::put(&mut self.comment, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2955,6 +3096,14 @@ impl wire::Fill for SuggestedPostPaid {
         "star_amount",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "suggested_post_messagecurrencyamountstar_amount",
+        ends: &[22, 30, 36, 47],
+        seed: 0,
+        bits: 3,
+        slots: &[3, 2, 0, 4, 0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             suggested_post_message: None,
@@ -2965,30 +3114,25 @@ impl wire::Fill for SuggestedPostPaid {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "suggested_post_message" => {
-                    seen.first(0, "suggested_post_message")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
-                "currency" => {
-                    seen.first(1, "currency")?;
+                1 => {
                     wire::fill::put(&mut self.currency, src.value()?);
                 }
-                "amount" => {
-                    seen.first(2, "amount")?;
+                2 => {
                     wire::fill::put(&mut self.amount, src.value()?);
                 }
-                "star_amount" => {
-                    seen.first(3, "star_amount")?;
+                3 => {
                     wire::fill::put(&mut self.star_amount, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "currency")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x2], &Self::KEYS)
     }
 }
 

@@ -34,6 +34,14 @@ impl wire::Fill for SuggestedPostRefunded {
     const EXPECTING: &'static str = "struct SuggestedPostRefunded";
     const FIELDS: &'static [&'static str] = &["suggested_post_message", "reason"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "suggested_post_messagereason",
+        ends: &[22, 28],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 2, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             suggested_post_message: None,
@@ -42,22 +50,19 @@ impl wire::Fill for SuggestedPostRefunded {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "suggested_post_message" => {
-                    seen.first(0, "suggested_post_message")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
                 }
-                "reason" => {
-                    seen.first(1, "reason")?;
+                1 => {
                     wire::fill::put(&mut self.reason, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "reason")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x2], &Self::KEYS)
     }
 }
 
@@ -88,6 +93,14 @@ impl wire::Fill for GiveawayCreated {
     const EXPECTING: &'static str = "struct GiveawayCreated";
     const FIELDS: &'static [&'static str] = &["prize_star_count"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "prize_star_count",
+        ends: &[16],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             prize_star_count: None,
@@ -95,15 +108,9 @@ impl wire::Fill for GiveawayCreated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "prize_star_count" => {
-                    seen.first(0, "prize_star_count")?;
-                    wire::fill::put(&mut self.prize_star_count, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.prize_star_count, src.value()?);
         }
         Ok(())
     }
@@ -181,6 +188,17 @@ impl wire::Fill for Giveaway {
         "premium_subscription_month_count",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatswinners_selection_datewinner_countonly_new_membershas_public_winnersprize_descriptioncountry_codesprize_star_countpremium_subscription_month_count",
+        ends: &[5, 27, 39, 55, 73, 90, 103, 119, 151],
+        seed: 0,
+        bits: 5,
+        slots: &[
+            0, 0, 0, 0, 0, 7, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 5, 0, 4, 0, 1, 0, 0, 0, 0, 6,
+            9, 3, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             chats: Vec::new(),
@@ -196,51 +214,40 @@ impl wire::Fill for Giveaway {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chats" => {
-                    seen.first(0, "chats")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chats, src.list()?);
                 }
-                "winners_selection_date" => {
-                    seen.first(1, "winners_selection_date")?;
+                1 => {
                     wire::fill::put(&mut self.winners_selection_date, src.value()?);
                 }
-                "winner_count" => {
-                    seen.first(2, "winner_count")?;
+                2 => {
                     wire::fill::put(&mut self.winner_count, src.value()?);
                 }
-                "only_new_members" => {
-                    seen.first(3, "only_new_members")?;
+                3 => {
                     wire::fill::put(&mut self.only_new_members, src.value()?);
                 }
-                "has_public_winners" => {
-                    seen.first(4, "has_public_winners")?;
+                4 => {
                     wire::fill::put(&mut self.has_public_winners, src.value()?);
                 }
-                "prize_description" => {
-                    seen.first(5, "prize_description")?;
+                5 => {
                     wire::fill::put(&mut self.prize_description, src.value()?);
                 }
-                "country_codes" => {
-                    seen.first(6, "country_codes")?;
+                6 => {
                     wire::fill::put(&mut self.country_codes, src.value()?);
                 }
-                "prize_star_count" => {
-                    seen.first(7, "prize_star_count")?;
+                7 => {
                     wire::fill::put(&mut self.prize_star_count, src.value()?);
                 }
-                "premium_subscription_month_count" => {
-                    seen.first(8, "premium_subscription_month_count")?;
+                8 => {
                     wire::fill::put(&mut self.premium_subscription_month_count, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "winners_selection_date")?;
-        seen.require(2, "winner_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x6], &Self::KEYS)
     }
 }
 
@@ -331,6 +338,17 @@ impl wire::Fill for GiveawayWinners {
         "prize_description",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatgiveaway_message_idwinners_selection_datewinner_countwinnersadditional_chat_countprize_star_countpremium_subscription_month_countunclaimed_prize_countonly_new_memberswas_refundedprize_description",
+        ends: &[4, 23, 45, 57, 64, 85, 101, 133, 154, 170, 182, 199],
+        seed: 24,
+        bits: 5,
+        slots: &[
+            10, 0, 12, 0, 0, 0, 0, 0, 0, 4, 0, 6, 0, 3, 11, 0, 0, 0, 1, 0, 9, 0, 0, 8, 5, 0, 2, 0,
+            7, 0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -349,65 +367,49 @@ impl wire::Fill for GiveawayWinners {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "giveaway_message_id" => {
-                    seen.first(1, "giveaway_message_id")?;
+                1 => {
                     wire::fill::put(&mut self.giveaway_message_id, src.value()?);
                 }
-                "winners_selection_date" => {
-                    seen.first(2, "winners_selection_date")?;
+                2 => {
                     wire::fill::put(&mut self.winners_selection_date, src.value()?);
                 }
-                "winner_count" => {
-                    seen.first(3, "winner_count")?;
+                3 => {
                     wire::fill::put(&mut self.winner_count, src.value()?);
                 }
-                "winners" => {
-                    seen.first(4, "winners")?;
+                4 => {
                     wire::fill::put(&mut self.winners, src.list()?);
                 }
-                "additional_chat_count" => {
-                    seen.first(5, "additional_chat_count")?;
+                5 => {
                     wire::fill::put(&mut self.additional_chat_count, src.value()?);
                 }
-                "prize_star_count" => {
-                    seen.first(6, "prize_star_count")?;
+                6 => {
                     wire::fill::put(&mut self.prize_star_count, src.value()?);
                 }
-                "premium_subscription_month_count" => {
-                    seen.first(7, "premium_subscription_month_count")?;
+                7 => {
                     wire::fill::put(&mut self.premium_subscription_month_count, src.value()?);
                 }
-                "unclaimed_prize_count" => {
-                    seen.first(8, "unclaimed_prize_count")?;
+                8 => {
                     wire::fill::put(&mut self.unclaimed_prize_count, src.value()?);
                 }
-                "only_new_members" => {
-                    seen.first(9, "only_new_members")?;
+                9 => {
                     wire::fill::put(&mut self.only_new_members, src.value()?);
                 }
-                "was_refunded" => {
-                    seen.first(10, "was_refunded")?;
+                10 => {
                     wire::fill::put(&mut self.was_refunded, src.value()?);
                 }
-                "prize_description" => {
-                    seen.first(11, "prize_description")?;
+                11 => {
                     wire::fill::put(&mut self.prize_description, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(1, "giveaway_message_id")?;
-        seen.require(2, "winners_selection_date")?;
-        seen.require(3, "winner_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -456,6 +458,14 @@ impl wire::Fill for GiveawayCompleted {
         "is_star_giveaway",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "winner_countunclaimed_prize_countgiveaway_messageis_star_giveaway",
+        ends: &[12, 33, 49, 65],
+        seed: 1,
+        bits: 3,
+        slots: &[0, 0, 4, 2, 3, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             winner_count: 0,
@@ -466,30 +476,25 @@ impl wire::Fill for GiveawayCompleted {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "winner_count" => {
-                    seen.first(0, "winner_count")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.winner_count, src.value()?);
                 }
-                "unclaimed_prize_count" => {
-                    seen.first(1, "unclaimed_prize_count")?;
+                1 => {
                     wire::fill::put(&mut self.unclaimed_prize_count, src.value()?);
                 }
-                "giveaway_message" => {
-                    seen.first(2, "giveaway_message")?;
+                2 => {
                     wire::fill::put(&mut self.giveaway_message, src.boxed_option()?);
                 }
-                "is_star_giveaway" => {
-                    seen.first(3, "is_star_giveaway")?;
+                3 => {
                     wire::fill::put(&mut self.is_star_giveaway, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "winner_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -569,6 +574,14 @@ impl wire::Fill for LinkPreviewOptions {
         "show_above_text",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "is_disabledurlprefer_small_mediaprefer_large_mediashow_above_text",
+        ends: &[11, 14, 32, 50, 65],
+        seed: 0,
+        bits: 4,
+        slots: &[4, 5, 0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             is_disabled: None,
@@ -580,30 +593,25 @@ impl wire::Fill for LinkPreviewOptions {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "is_disabled" => {
-                    seen.first(0, "is_disabled")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.is_disabled, src.value()?);
                 }
-                "url" => {
-                    seen.first(1, "url")?;
+                1 => {
                     wire::fill::put(&mut self.url, src.value()?);
                 }
-                "prefer_small_media" => {
-                    seen.first(2, "prefer_small_media")?;
+                2 => {
                     wire::fill::put(&mut self.prefer_small_media, src.value()?);
                 }
-                "prefer_large_media" => {
-                    seen.first(3, "prefer_large_media")?;
+                3 => {
                     wire::fill::put(&mut self.prefer_large_media, src.value()?);
                 }
-                "show_above_text" => {
-                    seen.first(4, "show_above_text")?;
+                4 => {
                     wire::fill::put(&mut self.show_above_text, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -653,6 +661,14 @@ impl wire::Fill for SuggestedPostPrice {
     const EXPECTING: &'static str = "struct SuggestedPostPrice";
     const FIELDS: &'static [&'static str] = &["currency", "amount"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "currencyamount",
+        ends: &[8, 14],
+        seed: 1,
+        bits: 2,
+        slots: &[1, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             currency: SmallString::const_new(""),
@@ -661,23 +677,19 @@ impl wire::Fill for SuggestedPostPrice {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "currency" => {
-                    seen.first(0, "currency")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.currency, src.value()?);
                 }
-                "amount" => {
-                    seen.first(1, "amount")?;
+                1 => {
                     wire::fill::put(&mut self.amount, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "currency")?;
-        seen.require(1, "amount")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -726,6 +738,14 @@ impl wire::Fill for SuggestedPostInfo {
     const EXPECTING: &'static str = "struct SuggestedPostInfo";
     const FIELDS: &'static [&'static str] = &["state", "price", "send_date"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "statepricesend_date",
+        ends: &[5, 10, 19],
+        seed: 1,
+        bits: 3,
+        slots: &[0, 3, 1, 0, 2, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             state: SuggestedPostState::Unknown(String::new()),
@@ -735,26 +755,22 @@ impl wire::Fill for SuggestedPostInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "state" => {
-                    seen.first(0, "state")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.state, src.value()?);
                 }
-                "price" => {
-                    seen.first(1, "price")?;
+                1 => {
                     wire::fill::put(&mut self.price, src.value()?);
                 }
-                "send_date" => {
-                    seen.first(2, "send_date")?;
+                2 => {
                     wire::fill::put(&mut self.send_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "state")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -800,6 +816,14 @@ impl wire::Fill for SuggestedPostParameters {
     const EXPECTING: &'static str = "struct SuggestedPostParameters";
     const FIELDS: &'static [&'static str] = &["price", "send_date"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "pricesend_date",
+        ends: &[5, 14],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             price: None,
@@ -808,18 +832,16 @@ impl wire::Fill for SuggestedPostParameters {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "price" => {
-                    seen.first(0, "price")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.price, src.value()?);
                 }
-                "send_date" => {
-                    seen.first(1, "send_date")?;
+                1 => {
                     wire::fill::put(&mut self.send_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -867,6 +889,14 @@ impl wire::Fill for DirectMessagesTopic {
     const EXPECTING: &'static str = "struct DirectMessagesTopic";
     const FIELDS: &'static [&'static str] = &["topic_id", "user"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "topic_iduser",
+        ends: &[8, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 2, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             topic_id: 0,
@@ -875,22 +905,19 @@ impl wire::Fill for DirectMessagesTopic {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "topic_id" => {
-                    seen.first(0, "topic_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.topic_id, src.value()?);
                 }
-                "user" => {
-                    seen.first(1, "user")?;
+                1 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "topic_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -925,6 +952,14 @@ impl wire::Fill for UserProfilePhotos {
     const EXPECTING: &'static str = "struct UserProfilePhotos";
     const FIELDS: &'static [&'static str] = &["total_count", "photos"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "total_countphotos",
+        ends: &[11, 17],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 2, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             total_count: 0,
@@ -933,22 +968,19 @@ impl wire::Fill for UserProfilePhotos {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "total_count" => {
-                    seen.first(0, "total_count")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.total_count, src.value()?);
                 }
-                "photos" => {
-                    seen.first(1, "photos")?;
+                1 => {
                     wire::fill::put(&mut self.photos, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "total_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -983,6 +1015,14 @@ impl wire::Fill for UserProfileAudios {
     const EXPECTING: &'static str = "struct UserProfileAudios";
     const FIELDS: &'static [&'static str] = &["total_count", "audios"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "total_countaudios",
+        ends: &[11, 17],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             total_count: 0,
@@ -991,22 +1031,19 @@ impl wire::Fill for UserProfileAudios {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "total_count" => {
-                    seen.first(0, "total_count")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.total_count, src.value()?);
                 }
-                "audios" => {
-                    seen.first(1, "audios")?;
+                1 => {
                     wire::fill::put(&mut self.audios, src.list()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "total_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1050,6 +1087,14 @@ impl wire::Fill for File {
     const FIELDS: &'static [&'static str] =
         &["file_id", "file_unique_id", "file_size", "file_path"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_idfile_sizefile_path",
+        ends: &[7, 21, 30, 39],
+        seed: 1,
+        bits: 3,
+        slots: &[0, 4, 1, 0, 3, 2, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -1060,31 +1105,25 @@ impl wire::Fill for File {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(2, "file_size")?;
+                2 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                "file_path" => {
-                    seen.first(3, "file_path")?;
+                3 => {
                     wire::fill::put(&mut self.file_path, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1114,6 +1153,14 @@ impl wire::Fill for WebAppInfo {
     const EXPECTING: &'static str = "struct WebAppInfo";
     const FIELDS: &'static [&'static str] = &["url"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "url",
+        ends: &[3],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             url: SmallString::const_new(""),
@@ -1121,18 +1168,11 @@ impl wire::Fill for WebAppInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "url" => {
-                    seen.first(0, "url")?;
-                    wire::fill::put(&mut self.url, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.url, src.value()?);
         }
-        seen.require(0, "url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1244,6 +1284,14 @@ impl wire::Fill for ReplyKeyboardMarkup {
         "force_reply",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "keyboardis_persistentresize_keyboardone_time_keyboardinput_field_placeholderselectiveforce_reply",
+        ends: &[8, 21, 36, 53, 76, 85, 96],
+        seed: 2,
+        bits: 4,
+        slots: &[0, 0, 3, 0, 0, 4, 2, 7, 5, 0, 0, 6, 0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             keyboard: Vec::new(),
@@ -1257,38 +1305,31 @@ impl wire::Fill for ReplyKeyboardMarkup {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "keyboard" => {
-                    seen.first(0, "keyboard")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.keyboard, src.value()?);
                 }
-                "is_persistent" => {
-                    seen.first(1, "is_persistent")?;
+                1 => {
                     wire::fill::put(&mut self.is_persistent, src.value()?);
                 }
-                "resize_keyboard" => {
-                    seen.first(2, "resize_keyboard")?;
+                2 => {
                     wire::fill::put(&mut self.resize_keyboard, src.value()?);
                 }
-                "one_time_keyboard" => {
-                    seen.first(3, "one_time_keyboard")?;
+                3 => {
                     wire::fill::put(&mut self.one_time_keyboard, src.value()?);
                 }
-                "input_field_placeholder" => {
-                    seen.first(4, "input_field_placeholder")?;
+                4 => {
                     wire::fill::put(&mut self.input_field_placeholder, src.value()?);
                 }
-                "selective" => {
-                    seen.first(5, "selective")?;
+                5 => {
                     wire::fill::put(&mut self.selective, src.value()?);
                 }
-                "force_reply" => {
-                    seen.first(6, "force_reply")?;
+                6 => {
                     wire::fill::put(&mut self.force_reply, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -1444,6 +1485,17 @@ impl wire::Fill for KeyboardButton {
         "web_app",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "texticon_custom_emoji_idstylerequest_usersrequest_chatrequest_managed_botrequest_contactrequest_locationrequest_pollweb_app",
+        ends: &[4, 24, 29, 42, 54, 73, 88, 104, 116, 123],
+        seed: 2,
+        bits: 5,
+        slots: &[
+            0, 7, 0, 0, 0, 0, 0, 6, 0, 9, 5, 0, 1, 0, 0, 0, 0, 10, 0, 4, 2, 0, 0, 8, 0, 0, 0, 0, 0,
+            3, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: SmallString::const_new(""),
@@ -1460,54 +1512,43 @@ impl wire::Fill for KeyboardButton {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "icon_custom_emoji_id" => {
-                    seen.first(1, "icon_custom_emoji_id")?;
+                1 => {
                     wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
-                "style" => {
-                    seen.first(2, "style")?;
+                2 => {
                     wire::fill::put(&mut self.style, src.value()?);
                 }
-                "request_users" => {
-                    seen.first(3, "request_users")?;
+                3 => {
                     wire::fill::put(&mut self.request_users, src.value()?);
                 }
-                "request_chat" => {
-                    seen.first(4, "request_chat")?;
+                4 => {
                     wire::fill::put(&mut self.request_chat, src.value()?);
                 }
-                "request_managed_bot" => {
-                    seen.first(5, "request_managed_bot")?;
+                5 => {
                     wire::fill::put(&mut self.request_managed_bot, src.value()?);
                 }
-                "request_contact" => {
-                    seen.first(6, "request_contact")?;
+                6 => {
                     wire::fill::put(&mut self.request_contact, src.value()?);
                 }
-                "request_location" => {
-                    seen.first(7, "request_location")?;
+                7 => {
                     wire::fill::put(&mut self.request_location, src.value()?);
                 }
-                "request_poll" => {
-                    seen.first(8, "request_poll")?;
+                8 => {
                     wire::fill::put(&mut self.request_poll, src.value()?);
                 }
-                "web_app" => {
-                    seen.first(9, "web_app")?;
+                9 => {
                     wire::fill::put(&mut self.web_app, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1624,6 +1665,14 @@ impl wire::Fill for KeyboardButtonRequestUsers {
         "request_photo",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "request_iduser_is_botuser_is_premiummax_quantityrequest_namerequest_usernamerequest_photo",
+        ends: &[10, 21, 36, 48, 60, 76, 89],
+        seed: 11,
+        bits: 4,
+        slots: &[0, 0, 2, 3, 0, 0, 5, 6, 0, 0, 7, 1, 0, 0, 0, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             request_id: 0,
@@ -1637,42 +1686,34 @@ impl wire::Fill for KeyboardButtonRequestUsers {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "request_id" => {
-                    seen.first(0, "request_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.request_id, src.value()?);
                 }
-                "user_is_bot" => {
-                    seen.first(1, "user_is_bot")?;
+                1 => {
                     wire::fill::put(&mut self.user_is_bot, src.value()?);
                 }
-                "user_is_premium" => {
-                    seen.first(2, "user_is_premium")?;
+                2 => {
                     wire::fill::put(&mut self.user_is_premium, src.value()?);
                 }
-                "max_quantity" => {
-                    seen.first(3, "max_quantity")?;
+                3 => {
                     wire::fill::put(&mut self.max_quantity, src.value()?);
                 }
-                "request_name" => {
-                    seen.first(4, "request_name")?;
+                4 => {
                     wire::fill::put(&mut self.request_name, src.value()?);
                 }
-                "request_username" => {
-                    seen.first(5, "request_username")?;
+                5 => {
                     wire::fill::put(&mut self.request_username, src.value()?);
                 }
-                "request_photo" => {
-                    seen.first(6, "request_photo")?;
+                6 => {
                     wire::fill::put(&mut self.request_photo, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "request_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1829,6 +1870,17 @@ impl wire::Fill for KeyboardButtonRequestChat {
         "request_photo",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "request_idchat_is_channelchat_is_forumchat_has_usernamechat_is_createduser_administrator_rightsbot_administrator_rightsbot_is_memberrequest_titlerequest_usernamerequest_photo",
+        ends: &[10, 25, 38, 55, 70, 95, 119, 132, 145, 161, 174],
+        seed: 1,
+        bits: 5,
+        slots: &[
+            0, 5, 0, 0, 2, 0, 0, 11, 4, 0, 0, 6, 0, 10, 0, 7, 8, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0, 0,
+            0, 3, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             request_id: 0,
@@ -1846,58 +1898,46 @@ impl wire::Fill for KeyboardButtonRequestChat {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "request_id" => {
-                    seen.first(0, "request_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.request_id, src.value()?);
                 }
-                "chat_is_channel" => {
-                    seen.first(1, "chat_is_channel")?;
+                1 => {
                     wire::fill::put(&mut self.chat_is_channel, src.value()?);
                 }
-                "chat_is_forum" => {
-                    seen.first(2, "chat_is_forum")?;
+                2 => {
                     wire::fill::put(&mut self.chat_is_forum, src.value()?);
                 }
-                "chat_has_username" => {
-                    seen.first(3, "chat_has_username")?;
+                3 => {
                     wire::fill::put(&mut self.chat_has_username, src.value()?);
                 }
-                "chat_is_created" => {
-                    seen.first(4, "chat_is_created")?;
+                4 => {
                     wire::fill::put(&mut self.chat_is_created, src.value()?);
                 }
-                "user_administrator_rights" => {
-                    seen.first(5, "user_administrator_rights")?;
+                5 => {
                     wire::fill::put(&mut self.user_administrator_rights, src.value()?);
                 }
-                "bot_administrator_rights" => {
-                    seen.first(6, "bot_administrator_rights")?;
+                6 => {
                     wire::fill::put(&mut self.bot_administrator_rights, src.value()?);
                 }
-                "bot_is_member" => {
-                    seen.first(7, "bot_is_member")?;
+                7 => {
                     wire::fill::put(&mut self.bot_is_member, src.value()?);
                 }
-                "request_title" => {
-                    seen.first(8, "request_title")?;
+                8 => {
                     wire::fill::put(&mut self.request_title, src.value()?);
                 }
-                "request_username" => {
-                    seen.first(9, "request_username")?;
+                9 => {
                     wire::fill::put(&mut self.request_username, src.value()?);
                 }
-                "request_photo" => {
-                    seen.first(10, "request_photo")?;
+                10 => {
                     wire::fill::put(&mut self.request_photo, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "request_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1973,6 +2013,14 @@ impl wire::Fill for KeyboardButtonRequestManagedBot {
     const EXPECTING: &'static str = "struct KeyboardButtonRequestManagedBot";
     const FIELDS: &'static [&'static str] = &["request_id", "suggested_name", "suggested_username"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "request_idsuggested_namesuggested_username",
+        ends: &[10, 24, 42],
+        seed: 1,
+        bits: 3,
+        slots: &[0, 0, 0, 3, 0, 1, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             request_id: 0,
@@ -1982,26 +2030,22 @@ impl wire::Fill for KeyboardButtonRequestManagedBot {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "request_id" => {
-                    seen.first(0, "request_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.request_id, src.value()?);
                 }
-                "suggested_name" => {
-                    seen.first(1, "suggested_name")?;
+                1 => {
                     wire::fill::put(&mut self.suggested_name, src.value()?);
                 }
-                "suggested_username" => {
-                    seen.first(2, "suggested_username")?;
+                2 => {
                     wire::fill::put(&mut self.suggested_username, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "request_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2048,20 +2092,22 @@ impl wire::Fill for KeyboardButtonPollType {
     const EXPECTING: &'static str = "struct KeyboardButtonPollType";
     const FIELDS: &'static [&'static str] = &["type"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "type",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self { r#type: None }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
-                    wire::fill::put(&mut self.r#type, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.r#type, src.value()?);
         }
         Ok(())
     }
@@ -2113,6 +2159,14 @@ impl wire::Fill for ReplyKeyboardRemove {
     const EXPECTING: &'static str = "struct ReplyKeyboardRemove";
     const FIELDS: &'static [&'static str] = &["remove_keyboard", "selective"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "remove_keyboardselective",
+        ends: &[15, 24],
+        seed: 1,
+        bits: 2,
+        slots: &[1, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             remove_keyboard: false,
@@ -2121,18 +2175,16 @@ impl wire::Fill for ReplyKeyboardRemove {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "remove_keyboard" => {
-                    seen.first(0, "remove_keyboard")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.remove_keyboard, src.value()?);
                 }
-                "selective" => {
-                    seen.first(1, "selective")?;
+                1 => {
                     wire::fill::put(&mut self.selective, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2186,6 +2238,14 @@ impl wire::Fill for InlineKeyboardMarkup {
     const EXPECTING: &'static str = "struct InlineKeyboardMarkup";
     const FIELDS: &'static [&'static str] = &["inline_keyboard", "force_reply"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "inline_keyboardforce_reply",
+        ends: &[15, 26],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             inline_keyboard: Vec::new(),
@@ -2194,18 +2254,16 @@ impl wire::Fill for InlineKeyboardMarkup {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "inline_keyboard" => {
-                    seen.first(0, "inline_keyboard")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.inline_keyboard, src.value()?);
                 }
-                "force_reply" => {
-                    seen.first(1, "force_reply")?;
+                1 => {
                     wire::fill::put(&mut self.force_reply, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2401,6 +2459,17 @@ impl wire::Fill for InlineKeyboardButton {
         "disabled",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "texticon_custom_emoji_idstyleurlcallback_dataweb_applogin_urlswitch_inline_queryswitch_inline_query_current_chatswitch_inline_query_chosen_chatcopy_textcallback_gamepaydisabled",
+        ends: &[4, 24, 29, 32, 45, 52, 61, 80, 112, 143, 152, 165, 168, 176],
+        seed: 30,
+        bits: 5,
+        slots: &[
+            0, 6, 13, 0, 10, 2, 0, 0, 9, 11, 5, 0, 3, 4, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 8, 0, 0, 12,
+            1, 0, 0, 14,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: SmallString::const_new(""),
@@ -2421,73 +2490,58 @@ impl wire::Fill for InlineKeyboardButton {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "icon_custom_emoji_id" => {
-                    seen.first(1, "icon_custom_emoji_id")?;
+                1 => {
                     wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
-                "style" => {
-                    seen.first(2, "style")?;
+                2 => {
                     wire::fill::put(&mut self.style, src.value()?);
                 }
-                "url" => {
-                    seen.first(3, "url")?;
+                3 => {
                     wire::fill::put(&mut self.url, src.value()?);
                 }
-                "callback_data" => {
-                    seen.first(4, "callback_data")?;
+                4 => {
                     wire::fill::put(&mut self.callback_data, src.value()?);
                 }
-                "web_app" => {
-                    seen.first(5, "web_app")?;
+                5 => {
                     wire::fill::put(&mut self.web_app, src.value()?);
                 }
-                "login_url" => {
-                    seen.first(6, "login_url")?;
+                6 => {
                     wire::fill::put(&mut self.login_url, src.boxed_option()?);
                 }
-                "switch_inline_query" => {
-                    seen.first(7, "switch_inline_query")?;
+                7 => {
                     wire::fill::put(&mut self.switch_inline_query, src.value()?);
                 }
-                "switch_inline_query_current_chat" => {
-                    seen.first(8, "switch_inline_query_current_chat")?;
+                8 => {
                     wire::fill::put(&mut self.switch_inline_query_current_chat, src.value()?);
                 }
-                "switch_inline_query_chosen_chat" => {
-                    seen.first(9, "switch_inline_query_chosen_chat")?;
+                9 => {
                     wire::fill::put(
                         &mut self.switch_inline_query_chosen_chat,
                         src.boxed_option()?,
                     );
                 }
-                "copy_text" => {
-                    seen.first(10, "copy_text")?;
+                10 => {
                     wire::fill::put(&mut self.copy_text, src.value()?);
                 }
-                "callback_game" => {
-                    seen.first(11, "callback_game")?;
+                11 => {
                     wire::fill::put(&mut self.callback_game, src.value()?);
                 }
-                "pay" => {
-                    seen.first(12, "pay")?;
+                12 => {
                     wire::fill::put(&mut self.pay, src.value()?);
                 }
-                "disabled" => {
-                    seen.first(13, "disabled")?;
+                13 => {
                     wire::fill::put(&mut self.disabled, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2581,6 +2635,14 @@ impl wire::Fill for LoginUrl {
         "request_write_access",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "urlforward_textbot_usernamerequest_write_access",
+        ends: &[3, 15, 27, 47],
+        seed: 3,
+        bits: 3,
+        slots: &[0, 2, 1, 0, 0, 0, 4, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             url: SmallString::const_new(""),
@@ -2591,30 +2653,25 @@ impl wire::Fill for LoginUrl {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "url" => {
-                    seen.first(0, "url")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.url, src.value()?);
                 }
-                "forward_text" => {
-                    seen.first(1, "forward_text")?;
+                1 => {
                     wire::fill::put(&mut self.forward_text, src.value()?);
                 }
-                "bot_username" => {
-                    seen.first(2, "bot_username")?;
+                2 => {
                     wire::fill::put(&mut self.bot_username, src.value()?);
                 }
-                "request_write_access" => {
-                    seen.first(3, "request_write_access")?;
+                3 => {
                     wire::fill::put(&mut self.request_write_access, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2704,6 +2761,14 @@ impl wire::Fill for SwitchInlineQueryChosenChat {
         "allow_channel_chats",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "queryallow_user_chatsallow_bot_chatsallow_group_chatsallow_channel_chats",
+        ends: &[5, 21, 36, 53, 72],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 3, 0, 0, 0, 0, 0, 0, 2, 5, 0, 4, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             query: None,
@@ -2715,30 +2780,25 @@ impl wire::Fill for SwitchInlineQueryChosenChat {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "query" => {
-                    seen.first(0, "query")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.query, src.value()?);
                 }
-                "allow_user_chats" => {
-                    seen.first(1, "allow_user_chats")?;
+                1 => {
                     wire::fill::put(&mut self.allow_user_chats, src.value()?);
                 }
-                "allow_bot_chats" => {
-                    seen.first(2, "allow_bot_chats")?;
+                2 => {
                     wire::fill::put(&mut self.allow_bot_chats, src.value()?);
                 }
-                "allow_group_chats" => {
-                    seen.first(3, "allow_group_chats")?;
+                3 => {
                     wire::fill::put(&mut self.allow_group_chats, src.value()?);
                 }
-                "allow_channel_chats" => {
-                    seen.first(4, "allow_channel_chats")?;
+                4 => {
                     wire::fill::put(&mut self.allow_channel_chats, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2783,6 +2843,14 @@ impl wire::Fill for CopyTextButton {
     const EXPECTING: &'static str = "struct CopyTextButton";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: SmallString::const_new(""),
@@ -2790,18 +2858,11 @@ impl wire::Fill for CopyTextButton {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    wire::fill::put(&mut self.text, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.text, src.value()?);
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2835,6 +2896,14 @@ impl wire::Fill for DisabledButton {
     const NAME: &'static str = "DisabledButton";
     const EXPECTING: &'static str = "struct DisabledButton";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -2916,6 +2985,14 @@ impl wire::Fill for CallbackQuery {
         "game_short_name",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idfrommessageinline_message_idchat_instancedatagame_short_name",
+        ends: &[2, 6, 13, 30, 43, 47, 62],
+        seed: 2,
+        bits: 4,
+        slots: &[7, 0, 0, 0, 6, 0, 5, 0, 0, 0, 3, 0, 2, 1, 0, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -2929,43 +3006,34 @@ impl wire::Fill for CallbackQuery {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "from" => {
-                    seen.first(1, "from")?;
+                1 => {
                     wire::fill::put(&mut self.from, src.value()?);
                 }
-                "message" => {
-                    seen.first(2, "message")?;
+                2 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                "inline_message_id" => {
-                    seen.first(3, "inline_message_id")?;
+                3 => {
                     wire::fill::put(&mut self.inline_message_id, src.value()?);
                 }
-                "chat_instance" => {
-                    seen.first(4, "chat_instance")?;
+                4 => {
                     wire::fill::put(&mut self.chat_instance, src.value()?);
                 }
-                "data" => {
-                    seen.first(5, "data")?;
+                5 => {
                     wire::fill::put(&mut self.data, src.value()?);
                 }
-                "game_short_name" => {
-                    seen.first(6, "game_short_name")?;
+                6 => {
                     wire::fill::put(&mut self.game_short_name, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "from")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3021,6 +3089,14 @@ impl wire::Fill for ForceReply {
     const FIELDS: &'static [&'static str] =
         &["force_reply", "input_field_placeholder", "selective"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "force_replyinput_field_placeholderselective",
+        ends: &[11, 34, 43],
+        seed: 0,
+        bits: 3,
+        slots: &[2, 0, 3, 0, 0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             force_reply: false,
@@ -3030,22 +3106,19 @@ impl wire::Fill for ForceReply {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "force_reply" => {
-                    seen.first(0, "force_reply")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.force_reply, src.value()?);
                 }
-                "input_field_placeholder" => {
-                    seen.first(1, "input_field_placeholder")?;
+                1 => {
                     wire::fill::put(&mut self.input_field_placeholder, src.value()?);
                 }
-                "selective" => {
-                    seen.first(2, "selective")?;
+                2 => {
                     wire::fill::put(&mut self.selective, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -3096,6 +3169,14 @@ impl wire::Fill for Community {
     const EXPECTING: &'static str = "struct Community";
     const FIELDS: &'static [&'static str] = &["id", "name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idname",
+        ends: &[2, 6],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: 0,
@@ -3104,23 +3185,19 @@ impl wire::Fill for Community {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "name" => {
-                    seen.first(1, "name")?;
+                1 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3171,6 +3248,14 @@ impl wire::Fill for ChatPhoto {
         "big_file_unique_id",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "small_file_idsmall_file_unique_idbig_file_idbig_file_unique_id",
+        ends: &[13, 33, 44, 62],
+        seed: 0,
+        bits: 3,
+        slots: &[3, 0, 1, 2, 0, 0, 4, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             small_file_id: SmallString::const_new(""),
@@ -3181,33 +3266,25 @@ impl wire::Fill for ChatPhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "small_file_id" => {
-                    seen.first(0, "small_file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.small_file_id, src.value()?);
                 }
-                "small_file_unique_id" => {
-                    seen.first(1, "small_file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.small_file_unique_id, src.value()?);
                 }
-                "big_file_id" => {
-                    seen.first(2, "big_file_id")?;
+                2 => {
                     wire::fill::put(&mut self.big_file_id, src.value()?);
                 }
-                "big_file_unique_id" => {
-                    seen.first(3, "big_file_unique_id")?;
+                3 => {
                     wire::fill::put(&mut self.big_file_unique_id, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "small_file_id")?;
-        seen.require(1, "small_file_unique_id")?;
-        seen.require(2, "big_file_id")?;
-        seen.require(3, "big_file_unique_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -3293,6 +3370,17 @@ impl wire::Fill for ChatInviteLink {
         "subscription_price",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "invite_linkcreatorcreates_join_requestis_primaryis_revokednameexpire_datemember_limitpending_join_request_countsubscription_periodsubscription_price",
+        ends: &[11, 18, 38, 48, 58, 62, 73, 85, 111, 130, 148],
+        seed: 13,
+        bits: 5,
+        slots: &[
+            0, 0, 2, 0, 0, 5, 0, 0, 0, 0, 0, 10, 0, 0, 0, 11, 0, 0, 8, 0, 0, 4, 3, 7, 9, 0, 0, 1,
+            0, 6, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             invite_link: SmallString::const_new(""),
@@ -3310,59 +3398,46 @@ impl wire::Fill for ChatInviteLink {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "invite_link" => {
-                    seen.first(0, "invite_link")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.invite_link, src.value()?);
                 }
-                "creator" => {
-                    seen.first(1, "creator")?;
+                1 => {
                     wire::fill::put(&mut self.creator, src.value()?);
                 }
-                "creates_join_request" => {
-                    seen.first(2, "creates_join_request")?;
+                2 => {
                     wire::fill::put(&mut self.creates_join_request, src.value()?);
                 }
-                "is_primary" => {
-                    seen.first(3, "is_primary")?;
+                3 => {
                     wire::fill::put(&mut self.is_primary, src.value()?);
                 }
-                "is_revoked" => {
-                    seen.first(4, "is_revoked")?;
+                4 => {
                     wire::fill::put(&mut self.is_revoked, src.value()?);
                 }
-                "name" => {
-                    seen.first(5, "name")?;
+                5 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "expire_date" => {
-                    seen.first(6, "expire_date")?;
+                6 => {
                     wire::fill::put(&mut self.expire_date, src.value()?);
                 }
-                "member_limit" => {
-                    seen.first(7, "member_limit")?;
+                7 => {
                     wire::fill::put(&mut self.member_limit, src.value()?);
                 }
-                "pending_join_request_count" => {
-                    seen.first(8, "pending_join_request_count")?;
+                8 => {
                     wire::fill::put(&mut self.pending_join_request_count, src.value()?);
                 }
-                "subscription_period" => {
-                    seen.first(9, "subscription_period")?;
+                9 => {
                     wire::fill::put(&mut self.subscription_period, src.value()?);
                 }
-                "subscription_price" => {
-                    seen.first(10, "subscription_price")?;
+                10 => {
                     wire::fill::put(&mut self.subscription_price, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "invite_link")?;
-        seen.require(1, "creator")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3520,6 +3595,20 @@ impl wire::Fill for ChatAdministratorRights {
         "can_send_welcome_messages",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "is_anonymouscan_manage_chatcan_delete_messagescan_manage_video_chatscan_restrict_memberscan_promote_memberscan_change_infocan_invite_userscan_post_storiescan_edit_storiescan_delete_storiescan_post_messagescan_edit_messagescan_pin_messagescan_manage_topicscan_manage_direct_messagescan_manage_tagscan_send_welcome_messages",
+        ends: &[
+            12, 27, 46, 68, 88, 107, 122, 138, 154, 170, 188, 205, 222, 238, 255, 281, 296, 321,
+        ],
+        seed: 57,
+        bits: 6,
+        slots: &[
+            0, 0, 0, 10, 0, 0, 0, 0, 0, 5, 0, 0, 0, 17, 0, 0, 11, 0, 0, 13, 0, 7, 14, 15, 0, 0, 0,
+            8, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 18, 0, 4, 0, 0, 0, 12, 0, 2, 0, 0, 0, 0, 0, 16, 0, 3,
+            1, 0, 6, 0, 0, 0, 0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             is_anonymous: false,
@@ -3544,82 +3633,64 @@ impl wire::Fill for ChatAdministratorRights {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "is_anonymous" => {
-                    seen.first(0, "is_anonymous")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.is_anonymous, src.value()?);
                 }
-                "can_manage_chat" => {
-                    seen.first(1, "can_manage_chat")?;
+                1 => {
                     wire::fill::put(&mut self.can_manage_chat, src.value()?);
                 }
-                "can_delete_messages" => {
-                    seen.first(2, "can_delete_messages")?;
+                2 => {
                     wire::fill::put(&mut self.can_delete_messages, src.value()?);
                 }
-                "can_manage_video_chats" => {
-                    seen.first(3, "can_manage_video_chats")?;
+                3 => {
                     wire::fill::put(&mut self.can_manage_video_chats, src.value()?);
                 }
-                "can_restrict_members" => {
-                    seen.first(4, "can_restrict_members")?;
+                4 => {
                     wire::fill::put(&mut self.can_restrict_members, src.value()?);
                 }
-                "can_promote_members" => {
-                    seen.first(5, "can_promote_members")?;
+                5 => {
                     wire::fill::put(&mut self.can_promote_members, src.value()?);
                 }
-                "can_change_info" => {
-                    seen.first(6, "can_change_info")?;
+                6 => {
                     wire::fill::put(&mut self.can_change_info, src.value()?);
                 }
-                "can_invite_users" => {
-                    seen.first(7, "can_invite_users")?;
+                7 => {
                     wire::fill::put(&mut self.can_invite_users, src.value()?);
                 }
-                "can_post_stories" => {
-                    seen.first(8, "can_post_stories")?;
+                8 => {
                     wire::fill::put(&mut self.can_post_stories, src.value()?);
                 }
-                "can_edit_stories" => {
-                    seen.first(9, "can_edit_stories")?;
+                9 => {
                     wire::fill::put(&mut self.can_edit_stories, src.value()?);
                 }
-                "can_delete_stories" => {
-                    seen.first(10, "can_delete_stories")?;
+                10 => {
                     wire::fill::put(&mut self.can_delete_stories, src.value()?);
                 }
-                "can_post_messages" => {
-                    seen.first(11, "can_post_messages")?;
+                11 => {
                     wire::fill::put(&mut self.can_post_messages, src.value()?);
                 }
-                "can_edit_messages" => {
-                    seen.first(12, "can_edit_messages")?;
+                12 => {
                     wire::fill::put(&mut self.can_edit_messages, src.value()?);
                 }
-                "can_pin_messages" => {
-                    seen.first(13, "can_pin_messages")?;
+                13 => {
                     wire::fill::put(&mut self.can_pin_messages, src.value()?);
                 }
-                "can_manage_topics" => {
-                    seen.first(14, "can_manage_topics")?;
+                14 => {
                     wire::fill::put(&mut self.can_manage_topics, src.value()?);
                 }
-                "can_manage_direct_messages" => {
-                    seen.first(15, "can_manage_direct_messages")?;
+                15 => {
                     wire::fill::put(&mut self.can_manage_direct_messages, src.value()?);
                 }
-                "can_manage_tags" => {
-                    seen.first(16, "can_manage_tags")?;
+                16 => {
                     wire::fill::put(&mut self.can_manage_tags, src.value()?);
                 }
-                "can_send_welcome_messages" => {
-                    seen.first(17, "can_send_welcome_messages")?;
+                17 => {
                     wire::fill::put(&mut self.can_send_welcome_messages, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -3724,6 +3795,14 @@ impl wire::Fill for ChatMemberUpdated {
         "via_chat_folder_invite_link",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatfromdateold_chat_membernew_chat_memberinvite_linkvia_join_requestvia_chat_folder_invite_link",
+        ends: &[4, 8, 12, 27, 42, 53, 69, 96],
+        seed: 11,
+        bits: 4,
+        slots: &[0, 0, 2, 4, 0, 6, 8, 1, 0, 0, 5, 0, 0, 7, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -3738,50 +3817,37 @@ impl wire::Fill for ChatMemberUpdated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "from" => {
-                    seen.first(1, "from")?;
+                1 => {
                     wire::fill::put(&mut self.from, src.value()?);
                 }
-                "date" => {
-                    seen.first(2, "date")?;
+                2 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "old_chat_member" => {
-                    seen.first(3, "old_chat_member")?;
+                3 => {
                     wire::fill::put(&mut self.old_chat_member, src.value()?);
                 }
-                "new_chat_member" => {
-                    seen.first(4, "new_chat_member")?;
+                4 => {
                     wire::fill::put(&mut self.new_chat_member, src.value()?);
                 }
-                "invite_link" => {
-                    seen.first(5, "invite_link")?;
+                5 => {
                     wire::fill::put(&mut self.invite_link, src.value()?);
                 }
-                "via_join_request" => {
-                    seen.first(6, "via_join_request")?;
+                6 => {
                     wire::fill::put(&mut self.via_join_request, src.value()?);
                 }
-                "via_chat_folder_invite_link" => {
-                    seen.first(7, "via_chat_folder_invite_link")?;
+                7 => {
                     wire::fill::put(&mut self.via_chat_folder_invite_link, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(1, "from")?;
-        seen.require(2, "date")?;
-        seen.require(3, "old_chat_member")?;
-        seen.require(4, "new_chat_member")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
     }
 }
 
@@ -3927,6 +3993,14 @@ impl wire::Fill for ChatMemberOwner {
     const EXPECTING: &'static str = "struct ChatMemberOwner";
     const FIELDS: &'static [&'static str] = &["user", "is_anonymous", "custom_title"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "useris_anonymouscustom_title",
+        ends: &[4, 16, 28],
+        seed: 3,
+        bits: 3,
+        slots: &[0, 0, 0, 3, 2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
@@ -3936,26 +4010,22 @@ impl wire::Fill for ChatMemberOwner {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "user" => {
-                    seen.first(0, "user")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "is_anonymous" => {
-                    seen.first(1, "is_anonymous")?;
+                1 => {
                     wire::fill::put(&mut self.is_anonymous, src.value()?);
                 }
-                "custom_title" => {
-                    seen.first(2, "custom_title")?;
+                2 => {
                     wire::fill::put(&mut self.custom_title, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4132,6 +4202,21 @@ impl wire::Fill for ChatMemberAdministrator {
         "custom_title",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "usercan_be_editedis_anonymouscan_manage_chatcan_delete_messagescan_manage_video_chatscan_restrict_memberscan_promote_memberscan_change_infocan_invite_userscan_post_storiescan_edit_storiescan_delete_storiescan_post_messagescan_edit_messagescan_pin_messagescan_manage_topicscan_manage_direct_messagescan_manage_tagscan_send_welcome_messagescustom_title",
+        ends: &[
+            4, 17, 29, 44, 63, 85, 105, 124, 139, 155, 171, 187, 205, 222, 239, 255, 272, 298, 313,
+            338, 350,
+        ],
+        seed: 83,
+        bits: 6,
+        slots: &[
+            2, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 3, 18, 0, 14, 0, 0, 8, 4, 0,
+            5, 0, 11, 12, 0, 16, 10, 0, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 0, 20, 7, 0, 1, 15, 21,
+            0, 0, 0, 17, 0, 0, 0, 0, 0, 9,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
@@ -4159,98 +4244,76 @@ impl wire::Fill for ChatMemberAdministrator {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "user" => {
-                    seen.first(0, "user")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "can_be_edited" => {
-                    seen.first(1, "can_be_edited")?;
+                1 => {
                     wire::fill::put(&mut self.can_be_edited, src.value()?);
                 }
-                "is_anonymous" => {
-                    seen.first(2, "is_anonymous")?;
+                2 => {
                     wire::fill::put(&mut self.is_anonymous, src.value()?);
                 }
-                "can_manage_chat" => {
-                    seen.first(3, "can_manage_chat")?;
+                3 => {
                     wire::fill::put(&mut self.can_manage_chat, src.value()?);
                 }
-                "can_delete_messages" => {
-                    seen.first(4, "can_delete_messages")?;
+                4 => {
                     wire::fill::put(&mut self.can_delete_messages, src.value()?);
                 }
-                "can_manage_video_chats" => {
-                    seen.first(5, "can_manage_video_chats")?;
+                5 => {
                     wire::fill::put(&mut self.can_manage_video_chats, src.value()?);
                 }
-                "can_restrict_members" => {
-                    seen.first(6, "can_restrict_members")?;
+                6 => {
                     wire::fill::put(&mut self.can_restrict_members, src.value()?);
                 }
-                "can_promote_members" => {
-                    seen.first(7, "can_promote_members")?;
+                7 => {
                     wire::fill::put(&mut self.can_promote_members, src.value()?);
                 }
-                "can_change_info" => {
-                    seen.first(8, "can_change_info")?;
+                8 => {
                     wire::fill::put(&mut self.can_change_info, src.value()?);
                 }
-                "can_invite_users" => {
-                    seen.first(9, "can_invite_users")?;
+                9 => {
                     wire::fill::put(&mut self.can_invite_users, src.value()?);
                 }
-                "can_post_stories" => {
-                    seen.first(10, "can_post_stories")?;
+                10 => {
                     wire::fill::put(&mut self.can_post_stories, src.value()?);
                 }
-                "can_edit_stories" => {
-                    seen.first(11, "can_edit_stories")?;
+                11 => {
                     wire::fill::put(&mut self.can_edit_stories, src.value()?);
                 }
-                "can_delete_stories" => {
-                    seen.first(12, "can_delete_stories")?;
+                12 => {
                     wire::fill::put(&mut self.can_delete_stories, src.value()?);
                 }
-                "can_post_messages" => {
-                    seen.first(13, "can_post_messages")?;
+                13 => {
                     wire::fill::put(&mut self.can_post_messages, src.value()?);
                 }
-                "can_edit_messages" => {
-                    seen.first(14, "can_edit_messages")?;
+                14 => {
                     wire::fill::put(&mut self.can_edit_messages, src.value()?);
                 }
-                "can_pin_messages" => {
-                    seen.first(15, "can_pin_messages")?;
+                15 => {
                     wire::fill::put(&mut self.can_pin_messages, src.value()?);
                 }
-                "can_manage_topics" => {
-                    seen.first(16, "can_manage_topics")?;
+                16 => {
                     wire::fill::put(&mut self.can_manage_topics, src.value()?);
                 }
-                "can_manage_direct_messages" => {
-                    seen.first(17, "can_manage_direct_messages")?;
+                17 => {
                     wire::fill::put(&mut self.can_manage_direct_messages, src.value()?);
                 }
-                "can_manage_tags" => {
-                    seen.first(18, "can_manage_tags")?;
+                18 => {
                     wire::fill::put(&mut self.can_manage_tags, src.value()?);
                 }
-                "can_send_welcome_messages" => {
-                    seen.first(19, "can_send_welcome_messages")?;
+                19 => {
                     wire::fill::put(&mut self.can_send_welcome_messages, src.value()?);
                 }
-                "custom_title" => {
-                    seen.first(20, "custom_title")?;
+                20 => {
                     wire::fill::put(&mut self.custom_title, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4304,6 +4367,14 @@ impl wire::Fill for ChatMemberMember {
     const EXPECTING: &'static str = "struct ChatMemberMember";
     const FIELDS: &'static [&'static str] = &["tag", "user", "until_date"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "taguseruntil_date",
+        ends: &[3, 7, 17],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 1, 0, 2, 0, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             tag: None,
@@ -4313,26 +4384,22 @@ impl wire::Fill for ChatMemberMember {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "tag" => {
-                    seen.first(0, "tag")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.tag, src.value()?);
                 }
-                "user" => {
-                    seen.first(1, "user")?;
+                1 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "until_date" => {
-                    seen.first(2, "until_date")?;
+                2 => {
                     wire::fill::put(&mut self.until_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x2], &Self::KEYS)
     }
 }
 
@@ -4494,6 +4561,21 @@ impl wire::Fill for ChatMemberRestricted {
         "until_date",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "taguseris_membercan_send_messagescan_send_audioscan_send_documentscan_send_photoscan_send_videoscan_send_video_notescan_send_voice_notescan_send_pollscan_send_other_messagescan_add_web_page_previewscan_react_to_messagescan_edit_tagcan_change_infocan_invite_userscan_pin_messagescan_manage_topicsuntil_date",
+        ends: &[
+            3, 7, 16, 33, 48, 66, 81, 96, 116, 136, 150, 173, 198, 219, 231, 246, 262, 278, 295,
+            305,
+        ],
+        seed: 3,
+        bits: 6,
+        slots: &[
+            3, 0, 0, 0, 0, 0, 0, 5, 4, 11, 0, 1, 0, 10, 0, 0, 7, 0, 6, 0, 0, 9, 0, 0, 0, 12, 0, 0,
+            0, 0, 0, 20, 18, 0, 14, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 8,
+            0, 0, 2, 0, 13, 0, 15, 16, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             tag: None,
@@ -4520,95 +4602,73 @@ impl wire::Fill for ChatMemberRestricted {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "tag" => {
-                    seen.first(0, "tag")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.tag, src.value()?);
                 }
-                "user" => {
-                    seen.first(1, "user")?;
+                1 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "is_member" => {
-                    seen.first(2, "is_member")?;
+                2 => {
                     wire::fill::put(&mut self.is_member, src.value()?);
                 }
-                "can_send_messages" => {
-                    seen.first(3, "can_send_messages")?;
+                3 => {
                     wire::fill::put(&mut self.can_send_messages, src.value()?);
                 }
-                "can_send_audios" => {
-                    seen.first(4, "can_send_audios")?;
+                4 => {
                     wire::fill::put(&mut self.can_send_audios, src.value()?);
                 }
-                "can_send_documents" => {
-                    seen.first(5, "can_send_documents")?;
+                5 => {
                     wire::fill::put(&mut self.can_send_documents, src.value()?);
                 }
-                "can_send_photos" => {
-                    seen.first(6, "can_send_photos")?;
+                6 => {
                     wire::fill::put(&mut self.can_send_photos, src.value()?);
                 }
-                "can_send_videos" => {
-                    seen.first(7, "can_send_videos")?;
+                7 => {
                     wire::fill::put(&mut self.can_send_videos, src.value()?);
                 }
-                "can_send_video_notes" => {
-                    seen.first(8, "can_send_video_notes")?;
+                8 => {
                     wire::fill::put(&mut self.can_send_video_notes, src.value()?);
                 }
-                "can_send_voice_notes" => {
-                    seen.first(9, "can_send_voice_notes")?;
+                9 => {
                     wire::fill::put(&mut self.can_send_voice_notes, src.value()?);
                 }
-                "can_send_polls" => {
-                    seen.first(10, "can_send_polls")?;
+                10 => {
                     wire::fill::put(&mut self.can_send_polls, src.value()?);
                 }
-                "can_send_other_messages" => {
-                    seen.first(11, "can_send_other_messages")?;
+                11 => {
                     wire::fill::put(&mut self.can_send_other_messages, src.value()?);
                 }
-                "can_add_web_page_previews" => {
-                    seen.first(12, "can_add_web_page_previews")?;
+                12 => {
                     wire::fill::put(&mut self.can_add_web_page_previews, src.value()?);
                 }
-                "can_react_to_messages" => {
-                    seen.first(13, "can_react_to_messages")?;
+                13 => {
                     wire::fill::put(&mut self.can_react_to_messages, src.value()?);
                 }
-                "can_edit_tag" => {
-                    seen.first(14, "can_edit_tag")?;
+                14 => {
                     wire::fill::put(&mut self.can_edit_tag, src.value()?);
                 }
-                "can_change_info" => {
-                    seen.first(15, "can_change_info")?;
+                15 => {
                     wire::fill::put(&mut self.can_change_info, src.value()?);
                 }
-                "can_invite_users" => {
-                    seen.first(16, "can_invite_users")?;
+                16 => {
                     wire::fill::put(&mut self.can_invite_users, src.value()?);
                 }
-                "can_pin_messages" => {
-                    seen.first(17, "can_pin_messages")?;
+                17 => {
                     wire::fill::put(&mut self.can_pin_messages, src.value()?);
                 }
-                "can_manage_topics" => {
-                    seen.first(18, "can_manage_topics")?;
+                18 => {
                     wire::fill::put(&mut self.can_manage_topics, src.value()?);
                 }
-                "until_date" => {
-                    seen.first(19, "until_date")?;
+                19 => {
                     wire::fill::put(&mut self.until_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "user")?;
-        seen.require(19, "until_date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x80002], &Self::KEYS)
     }
 }
 
@@ -4648,6 +4708,14 @@ impl wire::Fill for ChatMemberLeft {
     const EXPECTING: &'static str = "struct ChatMemberLeft";
     const FIELDS: &'static [&'static str] = &["user"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "user",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
@@ -4655,18 +4723,11 @@ impl wire::Fill for ChatMemberLeft {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "user" => {
-                    seen.first(0, "user")?;
-                    wire::fill::put(&mut self.user, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.user, src.value()?);
         }
-        seen.require(0, "user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4712,6 +4773,14 @@ impl wire::Fill for ChatMemberBanned {
     const EXPECTING: &'static str = "struct ChatMemberBanned";
     const FIELDS: &'static [&'static str] = &["user", "until_date"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "useruntil_date",
+        ends: &[4, 14],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
@@ -4720,22 +4789,19 @@ impl wire::Fill for ChatMemberBanned {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "user" => {
-                    seen.first(0, "user")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "until_date" => {
-                    seen.first(1, "until_date")?;
+                1 => {
                     wire::fill::put(&mut self.until_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4796,6 +4862,14 @@ impl wire::Fill for ChatJoinRequest {
         "query_id",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatfromuser_chat_iddatebioinvite_linkquery_id",
+        ends: &[4, 8, 20, 24, 27, 38, 46],
+        seed: 3,
+        bits: 4,
+        slots: &[0, 0, 2, 0, 0, 0, 1, 7, 0, 0, 5, 6, 0, 3, 0, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -4809,45 +4883,34 @@ impl wire::Fill for ChatJoinRequest {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "from" => {
-                    seen.first(1, "from")?;
+                1 => {
                     wire::fill::put(&mut self.from, src.value()?);
                 }
-                "user_chat_id" => {
-                    seen.first(2, "user_chat_id")?;
+                2 => {
                     wire::fill::put(&mut self.user_chat_id, src.value()?);
                 }
-                "date" => {
-                    seen.first(3, "date")?;
+                3 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "bio" => {
-                    seen.first(4, "bio")?;
+                4 => {
                     wire::fill::put(&mut self.bio, src.value()?);
                 }
-                "invite_link" => {
-                    seen.first(5, "invite_link")?;
+                5 => {
                     wire::fill::put(&mut self.invite_link, src.value()?);
                 }
-                "query_id" => {
-                    seen.first(6, "query_id")?;
+                6 => {
                     wire::fill::put(&mut self.query_id, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(1, "from")?;
-        seen.require(2, "user_chat_id")?;
-        seen.require(3, "date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -5036,6 +5099,19 @@ impl wire::Fill for ChatPermissions {
         "can_manage_topics",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "can_send_messagescan_send_audioscan_send_documentscan_send_photoscan_send_videoscan_send_video_notescan_send_voice_notescan_send_pollscan_send_other_messagescan_add_web_page_previewscan_react_to_messagescan_edit_tagcan_change_infocan_invite_userscan_pin_messagescan_manage_topics",
+        ends: &[
+            17, 32, 50, 65, 80, 100, 120, 134, 157, 182, 203, 215, 230, 246, 262, 279,
+        ],
+        seed: 66,
+        bits: 5,
+        slots: &[
+            0, 0, 0, 0, 0, 0, 0, 0, 13, 3, 6, 7, 0, 1, 0, 0, 2, 16, 12, 10, 4, 9, 0, 0, 0, 15, 0,
+            8, 14, 11, 5, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             can_send_messages: None,
@@ -5058,74 +5134,58 @@ impl wire::Fill for ChatPermissions {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "can_send_messages" => {
-                    seen.first(0, "can_send_messages")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.can_send_messages, src.value()?);
                 }
-                "can_send_audios" => {
-                    seen.first(1, "can_send_audios")?;
+                1 => {
                     wire::fill::put(&mut self.can_send_audios, src.value()?);
                 }
-                "can_send_documents" => {
-                    seen.first(2, "can_send_documents")?;
+                2 => {
                     wire::fill::put(&mut self.can_send_documents, src.value()?);
                 }
-                "can_send_photos" => {
-                    seen.first(3, "can_send_photos")?;
+                3 => {
                     wire::fill::put(&mut self.can_send_photos, src.value()?);
                 }
-                "can_send_videos" => {
-                    seen.first(4, "can_send_videos")?;
+                4 => {
                     wire::fill::put(&mut self.can_send_videos, src.value()?);
                 }
-                "can_send_video_notes" => {
-                    seen.first(5, "can_send_video_notes")?;
+                5 => {
                     wire::fill::put(&mut self.can_send_video_notes, src.value()?);
                 }
-                "can_send_voice_notes" => {
-                    seen.first(6, "can_send_voice_notes")?;
+                6 => {
                     wire::fill::put(&mut self.can_send_voice_notes, src.value()?);
                 }
-                "can_send_polls" => {
-                    seen.first(7, "can_send_polls")?;
+                7 => {
                     wire::fill::put(&mut self.can_send_polls, src.value()?);
                 }
-                "can_send_other_messages" => {
-                    seen.first(8, "can_send_other_messages")?;
+                8 => {
                     wire::fill::put(&mut self.can_send_other_messages, src.value()?);
                 }
-                "can_add_web_page_previews" => {
-                    seen.first(9, "can_add_web_page_previews")?;
+                9 => {
                     wire::fill::put(&mut self.can_add_web_page_previews, src.value()?);
                 }
-                "can_react_to_messages" => {
-                    seen.first(10, "can_react_to_messages")?;
+                10 => {
                     wire::fill::put(&mut self.can_react_to_messages, src.value()?);
                 }
-                "can_edit_tag" => {
-                    seen.first(11, "can_edit_tag")?;
+                11 => {
                     wire::fill::put(&mut self.can_edit_tag, src.value()?);
                 }
-                "can_change_info" => {
-                    seen.first(12, "can_change_info")?;
+                12 => {
                     wire::fill::put(&mut self.can_change_info, src.value()?);
                 }
-                "can_invite_users" => {
-                    seen.first(13, "can_invite_users")?;
+                13 => {
                     wire::fill::put(&mut self.can_invite_users, src.value()?);
                 }
-                "can_pin_messages" => {
-                    seen.first(14, "can_pin_messages")?;
+                14 => {
                     wire::fill::put(&mut self.can_pin_messages, src.value()?);
                 }
-                "can_manage_topics" => {
-                    seen.first(15, "can_manage_topics")?;
+                15 => {
                     wire::fill::put(&mut self.can_manage_topics, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -5196,6 +5256,14 @@ impl wire::Fill for Birthdate {
     const EXPECTING: &'static str = "struct Birthdate";
     const FIELDS: &'static [&'static str] = &["day", "month", "year"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "daymonthyear",
+        ends: &[3, 8, 12],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 3, 2, 0, 0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             day: 0,
@@ -5205,27 +5273,22 @@ impl wire::Fill for Birthdate {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "day" => {
-                    seen.first(0, "day")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.day, src.value()?);
                 }
-                "month" => {
-                    seen.first(1, "month")?;
+                1 => {
                     wire::fill::put(&mut self.month, src.value()?);
                 }
-                "year" => {
-                    seen.first(2, "year")?;
+                2 => {
                     wire::fill::put(&mut self.year, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "day")?;
-        seen.require(1, "month")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -5262,6 +5325,14 @@ impl wire::Fill for BusinessIntro {
     const EXPECTING: &'static str = "struct BusinessIntro";
     const FIELDS: &'static [&'static str] = &["title", "message", "sticker"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "titlemessagesticker",
+        ends: &[5, 12, 19],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 0, 2, 0, 0, 3, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             title: None,
@@ -5271,22 +5342,19 @@ impl wire::Fill for BusinessIntro {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "title" => {
-                    seen.first(0, "title")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "message" => {
-                    seen.first(1, "message")?;
+                1 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                "sticker" => {
-                    seen.first(2, "sticker")?;
+                2 => {
                     wire::fill::put(&mut self.sticker, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -5325,6 +5393,14 @@ impl wire::Fill for BusinessLocation {
     const EXPECTING: &'static str = "struct BusinessLocation";
     const FIELDS: &'static [&'static str] = &["address", "location"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "addresslocation",
+        ends: &[7, 15],
+        seed: 1,
+        bits: 2,
+        slots: &[0, 2, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             address: SmallString::const_new(""),
@@ -5333,22 +5409,19 @@ impl wire::Fill for BusinessLocation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "address" => {
-                    seen.first(0, "address")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.address, src.value()?);
                 }
-                "location" => {
-                    seen.first(1, "location")?;
+                1 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "address")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -5383,6 +5456,14 @@ impl wire::Fill for BusinessOpeningHoursInterval {
     const EXPECTING: &'static str = "struct BusinessOpeningHoursInterval";
     const FIELDS: &'static [&'static str] = &["opening_minute", "closing_minute"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "opening_minuteclosing_minute",
+        ends: &[14, 28],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 2, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             opening_minute: 0,
@@ -5391,23 +5472,19 @@ impl wire::Fill for BusinessOpeningHoursInterval {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "opening_minute" => {
-                    seen.first(0, "opening_minute")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.opening_minute, src.value()?);
                 }
-                "closing_minute" => {
-                    seen.first(1, "closing_minute")?;
+                1 => {
                     wire::fill::put(&mut self.closing_minute, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "opening_minute")?;
-        seen.require(1, "closing_minute")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 

@@ -37,6 +37,14 @@ impl wire::Fill for BusinessOpeningHours {
     const EXPECTING: &'static str = "struct BusinessOpeningHours";
     const FIELDS: &'static [&'static str] = &["time_zone_name", "opening_hours"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "time_zone_nameopening_hours",
+        ends: &[14, 27],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             time_zone_name: SmallString::const_new(""),
@@ -45,22 +53,19 @@ impl wire::Fill for BusinessOpeningHours {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "time_zone_name" => {
-                    seen.first(0, "time_zone_name")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.time_zone_name, src.value()?);
                 }
-                "opening_hours" => {
-                    seen.first(1, "opening_hours")?;
+                1 => {
                     wire::fill::put(&mut self.opening_hours, src.list()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "time_zone_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -107,6 +112,14 @@ impl wire::Fill for UserRating {
         "next_level_rating",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "levelratingcurrent_level_ratingnext_level_rating",
+        ends: &[5, 11, 31, 48],
+        seed: 1,
+        bits: 3,
+        slots: &[4, 0, 1, 0, 0, 2, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             level: 0,
@@ -117,32 +130,25 @@ impl wire::Fill for UserRating {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "level" => {
-                    seen.first(0, "level")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.level, src.value()?);
                 }
-                "rating" => {
-                    seen.first(1, "rating")?;
+                1 => {
                     wire::fill::put(&mut self.rating, src.value()?);
                 }
-                "current_level_rating" => {
-                    seen.first(2, "current_level_rating")?;
+                2 => {
                     wire::fill::put(&mut self.current_level_rating, src.value()?);
                 }
-                "next_level_rating" => {
-                    seen.first(3, "next_level_rating")?;
+                3 => {
                     wire::fill::put(&mut self.next_level_rating, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "level")?;
-        seen.require(1, "rating")?;
-        seen.require(2, "current_level_rating")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -203,6 +209,14 @@ impl wire::Fill for StoryAreaPosition {
         "corner_radius_percentage",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "x_percentagey_percentagewidth_percentageheight_percentagerotation_anglecorner_radius_percentage",
+        ends: &[12, 24, 40, 57, 71, 95],
+        seed: 1,
+        bits: 4,
+        slots: &[0, 1, 0, 0, 4, 3, 6, 0, 0, 0, 0, 0, 5, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             x_percentage: 0.0,
@@ -215,43 +229,31 @@ impl wire::Fill for StoryAreaPosition {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "x_percentage" => {
-                    seen.first(0, "x_percentage")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.x_percentage, src.value()?);
                 }
-                "y_percentage" => {
-                    seen.first(1, "y_percentage")?;
+                1 => {
                     wire::fill::put(&mut self.y_percentage, src.value()?);
                 }
-                "width_percentage" => {
-                    seen.first(2, "width_percentage")?;
+                2 => {
                     wire::fill::put(&mut self.width_percentage, src.value()?);
                 }
-                "height_percentage" => {
-                    seen.first(3, "height_percentage")?;
+                3 => {
                     wire::fill::put(&mut self.height_percentage, src.value()?);
                 }
-                "rotation_angle" => {
-                    seen.first(4, "rotation_angle")?;
+                4 => {
                     wire::fill::put(&mut self.rotation_angle, src.value()?);
                 }
-                "corner_radius_percentage" => {
-                    seen.first(5, "corner_radius_percentage")?;
+                5 => {
                     wire::fill::put(&mut self.corner_radius_percentage, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "x_percentage")?;
-        seen.require(1, "y_percentage")?;
-        seen.require(2, "width_percentage")?;
-        seen.require(3, "height_percentage")?;
-        seen.require(4, "rotation_angle")?;
-        seen.require(5, "corner_radius_percentage")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3f], &Self::KEYS)
     }
 }
 
@@ -329,6 +331,14 @@ impl wire::Fill for LocationAddress {
     const EXPECTING: &'static str = "struct LocationAddress";
     const FIELDS: &'static [&'static str] = &["country_code", "state", "city", "street"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "country_codestatecitystreet",
+        ends: &[12, 17, 21, 27],
+        seed: 1,
+        bits: 3,
+        slots: &[0, 4, 2, 1, 0, 0, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             country_code: SmallString::const_new(""),
@@ -339,30 +349,25 @@ impl wire::Fill for LocationAddress {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "country_code" => {
-                    seen.first(0, "country_code")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.country_code, src.value()?);
                 }
-                "state" => {
-                    seen.first(1, "state")?;
+                1 => {
                     wire::fill::put(&mut self.state, src.value()?);
                 }
-                "city" => {
-                    seen.first(2, "city")?;
+                2 => {
                     wire::fill::put(&mut self.city, src.value()?);
                 }
-                "street" => {
-                    seen.first(3, "street")?;
+                3 => {
                     wire::fill::put(&mut self.street, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "country_code")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -528,6 +533,14 @@ impl wire::Fill for StoryAreaTypeLocation {
     const EXPECTING: &'static str = "struct StoryAreaTypeLocation";
     const FIELDS: &'static [&'static str] = &["latitude", "longitude", "address"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "latitudelongitudeaddress",
+        ends: &[8, 17, 24],
+        seed: 1,
+        bits: 3,
+        slots: &[2, 0, 0, 1, 3, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             latitude: 0.0,
@@ -537,27 +550,22 @@ impl wire::Fill for StoryAreaTypeLocation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "latitude" => {
-                    seen.first(0, "latitude")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.latitude, src.value()?);
                 }
-                "longitude" => {
-                    seen.first(1, "longitude")?;
+                1 => {
                     wire::fill::put(&mut self.longitude, src.value()?);
                 }
-                "address" => {
-                    seen.first(2, "address")?;
+                2 => {
                     wire::fill::put(&mut self.address, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "latitude")?;
-        seen.require(1, "longitude")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -636,6 +644,14 @@ impl wire::Fill for StoryAreaTypeSuggestedReaction {
     const EXPECTING: &'static str = "struct StoryAreaTypeSuggestedReaction";
     const FIELDS: &'static [&'static str] = &["reaction_type", "is_dark", "is_flipped"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "reaction_typeis_darkis_flipped",
+        ends: &[13, 20, 30],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 1, 0, 0, 0, 3, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             reaction_type: ReactionType::Unknown(serde_json::Value::Null),
@@ -645,26 +661,22 @@ impl wire::Fill for StoryAreaTypeSuggestedReaction {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "reaction_type" => {
-                    seen.first(0, "reaction_type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.reaction_type, src.value()?);
                 }
-                "is_dark" => {
-                    seen.first(1, "is_dark")?;
+                1 => {
                     wire::fill::put(&mut self.is_dark, src.value()?);
                 }
-                "is_flipped" => {
-                    seen.first(2, "is_flipped")?;
+                2 => {
                     wire::fill::put(&mut self.is_flipped, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "reaction_type")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -715,6 +727,14 @@ impl wire::Fill for StoryAreaTypeLink {
     const EXPECTING: &'static str = "struct StoryAreaTypeLink";
     const FIELDS: &'static [&'static str] = &["url"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "url",
+        ends: &[3],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             url: SmallString::const_new(""),
@@ -722,18 +742,11 @@ impl wire::Fill for StoryAreaTypeLink {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "url" => {
-                    seen.first(0, "url")?;
-                    wire::fill::put(&mut self.url, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.url, src.value()?);
         }
-        seen.require(0, "url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -792,6 +805,14 @@ impl wire::Fill for StoryAreaTypeWeather {
     const EXPECTING: &'static str = "struct StoryAreaTypeWeather";
     const FIELDS: &'static [&'static str] = &["temperature", "emoji", "background_color"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "temperatureemojibackground_color",
+        ends: &[11, 16, 32],
+        seed: 0,
+        bits: 3,
+        slots: &[3, 2, 0, 1, 0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             temperature: 0.0,
@@ -801,28 +822,22 @@ impl wire::Fill for StoryAreaTypeWeather {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "temperature" => {
-                    seen.first(0, "temperature")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.temperature, src.value()?);
                 }
-                "emoji" => {
-                    seen.first(1, "emoji")?;
+                1 => {
                     wire::fill::put(&mut self.emoji, src.value()?);
                 }
-                "background_color" => {
-                    seen.first(2, "background_color")?;
+                2 => {
                     wire::fill::put(&mut self.background_color, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "temperature")?;
-        seen.require(1, "emoji")?;
-        seen.require(2, "background_color")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -873,6 +888,14 @@ impl wire::Fill for StoryAreaTypeUniqueGift {
     const EXPECTING: &'static str = "struct StoryAreaTypeUniqueGift";
     const FIELDS: &'static [&'static str] = &["name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "name",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -880,18 +903,11 @@ impl wire::Fill for StoryAreaTypeUniqueGift {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
-                    wire::fill::put(&mut self.name, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.name, src.value()?);
         }
-        seen.require(0, "name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -935,6 +951,14 @@ impl wire::Fill for StoryArea {
     const EXPECTING: &'static str = "struct StoryArea";
     const FIELDS: &'static [&'static str] = &["position", "type"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "positiontype",
+        ends: &[8, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             position: <StoryAreaPosition as wire::Fill>::placeholder(),
@@ -943,23 +967,19 @@ impl wire::Fill for StoryArea {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "position" => {
-                    seen.first(0, "position")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.position, src.value()?);
                 }
-                "type" => {
-                    seen.first(1, "type")?;
+                1 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "position")?;
-        seen.require(1, "type")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1003,6 +1023,14 @@ impl wire::Fill for ChatLocation {
     const EXPECTING: &'static str = "struct ChatLocation";
     const FIELDS: &'static [&'static str] = &["location", "address"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "locationaddress",
+        ends: &[8, 15],
+        seed: 1,
+        bits: 2,
+        slots: &[0, 1, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             location: <Location as wire::Fill>::placeholder(),
@@ -1011,23 +1039,19 @@ impl wire::Fill for ChatLocation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "location" => {
-                    seen.first(0, "location")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                "address" => {
-                    seen.first(1, "address")?;
+                1 => {
                     wire::fill::put(&mut self.address, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "location")?;
-        seen.require(1, "address")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1144,6 +1168,14 @@ impl wire::Fill for ReactionTypeEmoji {
     const EXPECTING: &'static str = "struct ReactionTypeEmoji";
     const FIELDS: &'static [&'static str] = &["emoji"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "emoji",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             emoji: SmallString::const_new(""),
@@ -1151,18 +1183,11 @@ impl wire::Fill for ReactionTypeEmoji {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "emoji" => {
-                    seen.first(0, "emoji")?;
-                    wire::fill::put(&mut self.emoji, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.emoji, src.value()?);
         }
-        seen.require(0, "emoji")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1213,6 +1238,14 @@ impl wire::Fill for ReactionTypeCustomEmoji {
     const EXPECTING: &'static str = "struct ReactionTypeCustomEmoji";
     const FIELDS: &'static [&'static str] = &["custom_emoji_id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "custom_emoji_id",
+        ends: &[15],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             custom_emoji_id: SmallString::const_new(""),
@@ -1220,18 +1253,11 @@ impl wire::Fill for ReactionTypeCustomEmoji {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "custom_emoji_id" => {
-                    seen.first(0, "custom_emoji_id")?;
-                    wire::fill::put(&mut self.custom_emoji_id, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.custom_emoji_id, src.value()?);
         }
-        seen.require(0, "custom_emoji_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1275,6 +1301,14 @@ impl wire::Fill for ReactionTypePaid {
     const NAME: &'static str = "ReactionTypePaid";
     const EXPECTING: &'static str = "struct ReactionTypePaid";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -1327,6 +1361,14 @@ impl wire::Fill for ReactionCount {
     const EXPECTING: &'static str = "struct ReactionCount";
     const FIELDS: &'static [&'static str] = &["type", "total_count"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typetotal_count",
+        ends: &[4, 15],
+        seed: 1,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: ReactionType::Unknown(serde_json::Value::Null),
@@ -1335,23 +1377,19 @@ impl wire::Fill for ReactionCount {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "total_count" => {
-                    seen.first(1, "total_count")?;
+                1 => {
                     wire::fill::put(&mut self.total_count, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(1, "total_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1417,6 +1455,14 @@ impl wire::Fill for MessageReactionUpdated {
         "new_reaction",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatmessage_iduseractor_chatdateold_reactionnew_reaction",
+        ends: &[4, 14, 18, 28, 32, 44, 56],
+        seed: 10,
+        bits: 4,
+        slots: &[2, 7, 0, 0, 3, 4, 0, 0, 0, 5, 0, 0, 0, 1, 0, 6],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -1430,44 +1476,34 @@ impl wire::Fill for MessageReactionUpdated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "message_id" => {
-                    seen.first(1, "message_id")?;
+                1 => {
                     wire::fill::put(&mut self.message_id, src.value()?);
                 }
-                "user" => {
-                    seen.first(2, "user")?;
+                2 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "actor_chat" => {
-                    seen.first(3, "actor_chat")?;
+                3 => {
                     wire::fill::put(&mut self.actor_chat, src.value()?);
                 }
-                "date" => {
-                    seen.first(4, "date")?;
+                4 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "old_reaction" => {
-                    seen.first(5, "old_reaction")?;
+                5 => {
                     wire::fill::put(&mut self.old_reaction, src.list()?);
                 }
-                "new_reaction" => {
-                    seen.first(6, "new_reaction")?;
+                6 => {
                     wire::fill::put(&mut self.new_reaction, src.list()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(1, "message_id")?;
-        seen.require(4, "date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x13], &Self::KEYS)
     }
 }
 
@@ -1513,6 +1549,14 @@ impl wire::Fill for MessageReactionCountUpdated {
     const EXPECTING: &'static str = "struct MessageReactionCountUpdated";
     const FIELDS: &'static [&'static str] = &["chat", "message_id", "date", "reactions"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatmessage_iddatereactions",
+        ends: &[4, 14, 18, 27],
+        seed: 4,
+        bits: 3,
+        slots: &[1, 0, 3, 4, 0, 2, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -1523,32 +1567,25 @@ impl wire::Fill for MessageReactionCountUpdated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "message_id" => {
-                    seen.first(1, "message_id")?;
+                1 => {
                     wire::fill::put(&mut self.message_id, src.value()?);
                 }
-                "date" => {
-                    seen.first(2, "date")?;
+                2 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "reactions" => {
-                    seen.first(3, "reactions")?;
+                3 => {
                     wire::fill::put(&mut self.reactions, src.list()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(1, "message_id")?;
-        seen.require(2, "date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1600,6 +1637,14 @@ impl wire::Fill for ForumTopic {
         "is_name_implicit",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "message_thread_idnameicon_coloricon_custom_emoji_idis_name_implicit",
+        ends: &[17, 21, 31, 51, 67],
+        seed: 1,
+        bits: 4,
+        slots: &[0, 0, 4, 5, 0, 0, 2, 0, 0, 0, 1, 0, 0, 3, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             message_thread_id: 0,
@@ -1611,36 +1656,28 @@ impl wire::Fill for ForumTopic {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "message_thread_id" => {
-                    seen.first(0, "message_thread_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.message_thread_id, src.value()?);
                 }
-                "name" => {
-                    seen.first(1, "name")?;
+                1 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "icon_color" => {
-                    seen.first(2, "icon_color")?;
+                2 => {
                     wire::fill::put(&mut self.icon_color, src.value()?);
                 }
-                "icon_custom_emoji_id" => {
-                    seen.first(3, "icon_custom_emoji_id")?;
+                3 => {
                     wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
                 }
-                "is_name_implicit" => {
-                    seen.first(4, "is_name_implicit")?;
+                4 => {
                     wire::fill::put(&mut self.is_name_implicit, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "message_thread_id")?;
-        seen.require(1, "name")?;
-        seen.require(2, "icon_color")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1678,6 +1715,14 @@ impl wire::Fill for GiftBackground {
     const EXPECTING: &'static str = "struct GiftBackground";
     const FIELDS: &'static [&'static str] = &["center_color", "edge_color", "text_color"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "center_coloredge_colortext_color",
+        ends: &[12, 22, 32],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 1, 0, 0, 2, 3, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             center_color: 0,
@@ -1687,28 +1732,22 @@ impl wire::Fill for GiftBackground {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "center_color" => {
-                    seen.first(0, "center_color")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.center_color, src.value()?);
                 }
-                "edge_color" => {
-                    seen.first(1, "edge_color")?;
+                1 => {
                     wire::fill::put(&mut self.edge_color, src.value()?);
                 }
-                "text_color" => {
-                    seen.first(2, "text_color")?;
+                2 => {
                     wire::fill::put(&mut self.text_color, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "center_color")?;
-        seen.require(1, "edge_color")?;
-        seen.require(2, "text_color")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1800,6 +1839,17 @@ impl wire::Fill for Gift {
         "publisher_chat",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idstickerstar_countupgrade_star_countis_premiumhas_colorstotal_countremaining_countpersonal_total_countpersonal_remaining_countbackgroundunique_gift_variant_countpublisher_chat",
+        ends: &[2, 9, 19, 37, 47, 57, 68, 83, 103, 127, 137, 162, 176],
+        seed: 14,
+        bits: 5,
+        slots: &[
+            0, 0, 0, 2, 0, 0, 9, 13, 0, 11, 1, 4, 6, 10, 0, 0, 0, 0, 7, 0, 0, 0, 0, 12, 5, 0, 0, 0,
+            0, 3, 8, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -1819,68 +1869,52 @@ impl wire::Fill for Gift {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "sticker" => {
-                    seen.first(1, "sticker")?;
+                1 => {
                     self.sticker = src.boxed()?;
                 }
-                "star_count" => {
-                    seen.first(2, "star_count")?;
+                2 => {
                     wire::fill::put(&mut self.star_count, src.value()?);
                 }
-                "upgrade_star_count" => {
-                    seen.first(3, "upgrade_star_count")?;
+                3 => {
                     wire::fill::put(&mut self.upgrade_star_count, src.value()?);
                 }
-                "is_premium" => {
-                    seen.first(4, "is_premium")?;
+                4 => {
                     wire::fill::put(&mut self.is_premium, src.value()?);
                 }
-                "has_colors" => {
-                    seen.first(5, "has_colors")?;
+                5 => {
                     wire::fill::put(&mut self.has_colors, src.value()?);
                 }
-                "total_count" => {
-                    seen.first(6, "total_count")?;
+                6 => {
                     wire::fill::put(&mut self.total_count, src.value()?);
                 }
-                "remaining_count" => {
-                    seen.first(7, "remaining_count")?;
+                7 => {
                     wire::fill::put(&mut self.remaining_count, src.value()?);
                 }
-                "personal_total_count" => {
-                    seen.first(8, "personal_total_count")?;
+                8 => {
                     wire::fill::put(&mut self.personal_total_count, src.value()?);
                 }
-                "personal_remaining_count" => {
-                    seen.first(9, "personal_remaining_count")?;
+                9 => {
                     wire::fill::put(&mut self.personal_remaining_count, src.value()?);
                 }
-                "background" => {
-                    seen.first(10, "background")?;
+                10 => {
                     wire::fill::put(&mut self.background, src.value()?);
                 }
-                "unique_gift_variant_count" => {
-                    seen.first(11, "unique_gift_variant_count")?;
+                11 => {
                     wire::fill::put(&mut self.unique_gift_variant_count, src.value()?);
                 }
-                "publisher_chat" => {
-                    seen.first(12, "publisher_chat")?;
+                12 => {
                     wire::fill::put(&mut self.publisher_chat, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "sticker")?;
-        seen.require(2, "star_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1912,20 +1946,22 @@ impl wire::Fill for Gifts {
     const EXPECTING: &'static str = "struct Gifts";
     const FIELDS: &'static [&'static str] = &["gifts"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "gifts",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self { gifts: Vec::new() }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "gifts" => {
-                    seen.first(0, "gifts")?;
-                    wire::fill::put(&mut self.gifts, src.list()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.gifts, src.list()?);
         }
         Ok(())
     }
@@ -1973,6 +2009,14 @@ impl wire::Fill for UniqueGiftModel {
     const EXPECTING: &'static str = "struct UniqueGiftModel";
     const FIELDS: &'static [&'static str] = &["name", "sticker", "rarity_per_mille", "rarity"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "namestickerrarity_per_millerarity",
+        ends: &[4, 11, 27, 33],
+        seed: 1,
+        bits: 3,
+        slots: &[3, 2, 0, 1, 4, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -1983,32 +2027,25 @@ impl wire::Fill for UniqueGiftModel {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "sticker" => {
-                    seen.first(1, "sticker")?;
+                1 => {
                     self.sticker = src.boxed()?;
                 }
-                "rarity_per_mille" => {
-                    seen.first(2, "rarity_per_mille")?;
+                2 => {
                     wire::fill::put(&mut self.rarity_per_mille, src.value()?);
                 }
-                "rarity" => {
-                    seen.first(3, "rarity")?;
+                3 => {
                     wire::fill::put(&mut self.rarity, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "name")?;
-        seen.require(1, "sticker")?;
-        seen.require(2, "rarity_per_mille")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -2050,6 +2087,14 @@ impl wire::Fill for UniqueGiftSymbol {
     const EXPECTING: &'static str = "struct UniqueGiftSymbol";
     const FIELDS: &'static [&'static str] = &["name", "sticker", "rarity_per_mille"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "namestickerrarity_per_mille",
+        ends: &[4, 11, 27],
+        seed: 0,
+        bits: 3,
+        slots: &[1, 3, 0, 0, 0, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -2059,28 +2104,22 @@ impl wire::Fill for UniqueGiftSymbol {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "sticker" => {
-                    seen.first(1, "sticker")?;
+                1 => {
                     self.sticker = src.boxed()?;
                 }
-                "rarity_per_mille" => {
-                    seen.first(2, "rarity_per_mille")?;
+                2 => {
                     wire::fill::put(&mut self.rarity_per_mille, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "name")?;
-        seen.require(1, "sticker")?;
-        seen.require(2, "rarity_per_mille")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -2122,6 +2161,14 @@ impl wire::Fill for UniqueGiftBackdropColors {
     const FIELDS: &'static [&'static str] =
         &["center_color", "edge_color", "symbol_color", "text_color"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "center_coloredge_colorsymbol_colortext_color",
+        ends: &[12, 22, 34, 44],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 1, 3, 0, 2, 4, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             center_color: 0,
@@ -2132,33 +2179,25 @@ impl wire::Fill for UniqueGiftBackdropColors {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "center_color" => {
-                    seen.first(0, "center_color")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.center_color, src.value()?);
                 }
-                "edge_color" => {
-                    seen.first(1, "edge_color")?;
+                1 => {
                     wire::fill::put(&mut self.edge_color, src.value()?);
                 }
-                "symbol_color" => {
-                    seen.first(2, "symbol_color")?;
+                2 => {
                     wire::fill::put(&mut self.symbol_color, src.value()?);
                 }
-                "text_color" => {
-                    seen.first(3, "text_color")?;
+                3 => {
                     wire::fill::put(&mut self.text_color, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "center_color")?;
-        seen.require(1, "edge_color")?;
-        seen.require(2, "symbol_color")?;
-        seen.require(3, "text_color")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -2200,6 +2239,14 @@ impl wire::Fill for UniqueGiftBackdrop {
     const EXPECTING: &'static str = "struct UniqueGiftBackdrop";
     const FIELDS: &'static [&'static str] = &["name", "colors", "rarity_per_mille"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "namecolorsrarity_per_mille",
+        ends: &[4, 10, 26],
+        seed: 0,
+        bits: 3,
+        slots: &[1, 3, 0, 0, 0, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -2209,28 +2256,22 @@ impl wire::Fill for UniqueGiftBackdrop {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "colors" => {
-                    seen.first(1, "colors")?;
+                1 => {
                     wire::fill::put(&mut self.colors, src.value()?);
                 }
-                "rarity_per_mille" => {
-                    seen.first(2, "rarity_per_mille")?;
+                2 => {
                     wire::fill::put(&mut self.rarity_per_mille, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "name")?;
-        seen.require(1, "colors")?;
-        seen.require(2, "rarity_per_mille")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -2291,6 +2332,14 @@ impl wire::Fill for UniqueGiftColors {
         "dark_theme_other_colors",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "model_custom_emoji_idsymbol_custom_emoji_idlight_theme_main_colorlight_theme_other_colorsdark_theme_main_colordark_theme_other_colors",
+        ends: &[21, 43, 65, 89, 110, 133],
+        seed: 1,
+        bits: 4,
+        slots: &[6, 0, 0, 0, 2, 4, 0, 0, 0, 1, 0, 3, 0, 0, 5, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             model_custom_emoji_id: SmallString::const_new(""),
@@ -2303,41 +2352,31 @@ impl wire::Fill for UniqueGiftColors {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "model_custom_emoji_id" => {
-                    seen.first(0, "model_custom_emoji_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.model_custom_emoji_id, src.value()?);
                 }
-                "symbol_custom_emoji_id" => {
-                    seen.first(1, "symbol_custom_emoji_id")?;
+                1 => {
                     wire::fill::put(&mut self.symbol_custom_emoji_id, src.value()?);
                 }
-                "light_theme_main_color" => {
-                    seen.first(2, "light_theme_main_color")?;
+                2 => {
                     wire::fill::put(&mut self.light_theme_main_color, src.value()?);
                 }
-                "light_theme_other_colors" => {
-                    seen.first(3, "light_theme_other_colors")?;
+                3 => {
                     wire::fill::put(&mut self.light_theme_other_colors, src.value()?);
                 }
-                "dark_theme_main_color" => {
-                    seen.first(4, "dark_theme_main_color")?;
+                4 => {
                     wire::fill::put(&mut self.dark_theme_main_color, src.value()?);
                 }
-                "dark_theme_other_colors" => {
-                    seen.first(5, "dark_theme_other_colors")?;
+                5 => {
                     wire::fill::put(&mut self.dark_theme_other_colors, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "model_custom_emoji_id")?;
-        seen.require(1, "symbol_custom_emoji_id")?;
-        seen.require(2, "light_theme_main_color")?;
-        seen.require(4, "dark_theme_main_color")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x17], &Self::KEYS)
     }
 }
 
@@ -2428,6 +2467,17 @@ impl wire::Fill for UniqueGift {
         "publisher_chat",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "gift_idbase_namenamenumbermodelsymbolbackdropis_premiumis_burnedis_from_blockchaincolorspublisher_chat",
+        ends: &[7, 16, 20, 26, 31, 37, 45, 55, 64, 82, 88, 102],
+        seed: 0,
+        bits: 5,
+        slots: &[
+            2, 3, 0, 0, 4, 0, 0, 7, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 0, 0, 8, 0, 6, 5,
+            11, 0, 0, 10,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             gift_id: SmallString::const_new(""),
@@ -2446,67 +2496,49 @@ impl wire::Fill for UniqueGift {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "gift_id" => {
-                    seen.first(0, "gift_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.gift_id, src.value()?);
                 }
-                "base_name" => {
-                    seen.first(1, "base_name")?;
+                1 => {
                     wire::fill::put(&mut self.base_name, src.value()?);
                 }
-                "name" => {
-                    seen.first(2, "name")?;
+                2 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "number" => {
-                    seen.first(3, "number")?;
+                3 => {
                     wire::fill::put(&mut self.number, src.value()?);
                 }
-                "model" => {
-                    seen.first(4, "model")?;
+                4 => {
                     self.model = src.value()?;
                 }
-                "symbol" => {
-                    seen.first(5, "symbol")?;
+                5 => {
                     self.symbol = src.value()?;
                 }
-                "backdrop" => {
-                    seen.first(6, "backdrop")?;
+                6 => {
                     wire::fill::put(&mut self.backdrop, src.value()?);
                 }
-                "is_premium" => {
-                    seen.first(7, "is_premium")?;
+                7 => {
                     wire::fill::put(&mut self.is_premium, src.value()?);
                 }
-                "is_burned" => {
-                    seen.first(8, "is_burned")?;
+                8 => {
                     wire::fill::put(&mut self.is_burned, src.value()?);
                 }
-                "is_from_blockchain" => {
-                    seen.first(9, "is_from_blockchain")?;
+                9 => {
                     wire::fill::put(&mut self.is_from_blockchain, src.value()?);
                 }
-                "colors" => {
-                    seen.first(10, "colors")?;
+                10 => {
                     wire::fill::put(&mut self.colors, src.value()?);
                 }
-                "publisher_chat" => {
-                    seen.first(11, "publisher_chat")?;
+                11 => {
                     wire::fill::put(&mut self.publisher_chat, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "base_name")?;
-        seen.require(2, "name")?;
-        seen.require(3, "number")?;
-        seen.require(4, "model")?;
-        seen.require(5, "symbol")?;
-        seen.require(6, "backdrop")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7e], &Self::KEYS)
     }
 }
 
@@ -2585,6 +2617,17 @@ impl wire::Fill for GiftInfo {
         "unique_gift_number",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "giftowned_gift_idconvert_star_countprepaid_upgrade_star_countis_upgrade_separatecan_be_upgradedtextentitiesis_privateunique_gift_number",
+        ends: &[4, 17, 35, 61, 80, 95, 99, 107, 117, 135],
+        seed: 0,
+        bits: 5,
+        slots: &[
+            0, 9, 0, 2, 6, 0, 3, 0, 0, 0, 8, 0, 0, 0, 0, 4, 0, 0, 0, 1, 7, 0, 0, 10, 0, 0, 0, 0, 0,
+            0, 5, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             gift: Box::new(<Gift as wire::Fill>::placeholder()),
@@ -2601,54 +2644,43 @@ impl wire::Fill for GiftInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "gift" => {
-                    seen.first(0, "gift")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.gift = src.boxed()?;
                 }
-                "owned_gift_id" => {
-                    seen.first(1, "owned_gift_id")?;
+                1 => {
                     wire::fill::put(&mut self.owned_gift_id, src.value()?);
                 }
-                "convert_star_count" => {
-                    seen.first(2, "convert_star_count")?;
+                2 => {
                     wire::fill::put(&mut self.convert_star_count, src.value()?);
                 }
-                "prepaid_upgrade_star_count" => {
-                    seen.first(3, "prepaid_upgrade_star_count")?;
+                3 => {
                     wire::fill::put(&mut self.prepaid_upgrade_star_count, src.value()?);
                 }
-                "is_upgrade_separate" => {
-                    seen.first(4, "is_upgrade_separate")?;
+                4 => {
                     wire::fill::put(&mut self.is_upgrade_separate, src.value()?);
                 }
-                "can_be_upgraded" => {
-                    seen.first(5, "can_be_upgraded")?;
+                5 => {
                     wire::fill::put(&mut self.can_be_upgraded, src.value()?);
                 }
-                "text" => {
-                    seen.first(6, "text")?;
+                6 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "entities" => {
-                    seen.first(7, "entities")?;
+                7 => {
                     wire::fill::put(&mut self.entities, src.list_option()?);
                 }
-                "is_private" => {
-                    seen.first(8, "is_private")?;
+                8 => {
                     wire::fill::put(&mut self.is_private, src.value()?);
                 }
-                "unique_gift_number" => {
-                    seen.first(9, "unique_gift_number")?;
+                9 => {
                     wire::fill::put(&mut self.unique_gift_number, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "gift")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2726,6 +2758,17 @@ impl wire::Fill for UniqueGiftInfo {
         "next_transfer_date",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "giftorigintextentitiesis_privatelast_resale_currencylast_resale_amountowned_gift_idtransfer_star_countnext_transfer_date",
+        ends: &[4, 10, 14, 22, 32, 52, 70, 83, 102, 120],
+        seed: 4,
+        bits: 5,
+        slots: &[
+            0, 0, 0, 1, 3, 0, 0, 0, 0, 0, 0, 9, 0, 4, 6, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 5, 8,
+            10, 0, 2,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             gift: Box::new(<UniqueGift as wire::Fill>::placeholder()),
@@ -2742,55 +2785,43 @@ impl wire::Fill for UniqueGiftInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "gift" => {
-                    seen.first(0, "gift")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.gift = src.boxed()?;
                 }
-                "origin" => {
-                    seen.first(1, "origin")?;
+                1 => {
                     wire::fill::put(&mut self.origin, src.value()?);
                 }
-                "text" => {
-                    seen.first(2, "text")?;
+                2 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "entities" => {
-                    seen.first(3, "entities")?;
+                3 => {
                     wire::fill::put(&mut self.entities, src.list_option()?);
                 }
-                "is_private" => {
-                    seen.first(4, "is_private")?;
+                4 => {
                     wire::fill::put(&mut self.is_private, src.value()?);
                 }
-                "last_resale_currency" => {
-                    seen.first(5, "last_resale_currency")?;
+                5 => {
                     wire::fill::put(&mut self.last_resale_currency, src.value()?);
                 }
-                "last_resale_amount" => {
-                    seen.first(6, "last_resale_amount")?;
+                6 => {
                     wire::fill::put(&mut self.last_resale_amount, src.value()?);
                 }
-                "owned_gift_id" => {
-                    seen.first(7, "owned_gift_id")?;
+                7 => {
                     wire::fill::put(&mut self.owned_gift_id, src.value()?);
                 }
-                "transfer_star_count" => {
-                    seen.first(8, "transfer_star_count")?;
+                8 => {
                     wire::fill::put(&mut self.transfer_star_count, src.value()?);
                 }
-                "next_transfer_date" => {
-                    seen.first(9, "next_transfer_date")?;
+                9 => {
                     wire::fill::put(&mut self.next_transfer_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "gift")?;
-        seen.require(1, "origin")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2980,6 +3011,17 @@ impl wire::Fill for OwnedGiftRegular {
         "unique_gift_number",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "giftowned_gift_idsender_usersend_datetextentitiesis_privateis_savedcan_be_upgradedwas_refundedconvert_star_countprepaid_upgrade_star_countis_upgrade_separateunique_gift_number",
+        ends: &[4, 17, 28, 37, 41, 49, 59, 67, 82, 94, 112, 138, 157, 175],
+        seed: 15,
+        bits: 5,
+        slots: &[
+            2, 0, 13, 0, 9, 0, 0, 10, 8, 5, 0, 7, 3, 0, 11, 0, 0, 0, 14, 0, 0, 0, 0, 12, 0, 0, 4,
+            6, 0, 0, 0, 1,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             gift: Box::new(<Gift as wire::Fill>::placeholder()),
@@ -3000,71 +3042,55 @@ impl wire::Fill for OwnedGiftRegular {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "gift" => {
-                    seen.first(0, "gift")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.gift = src.boxed()?;
                 }
-                "owned_gift_id" => {
-                    seen.first(1, "owned_gift_id")?;
+                1 => {
                     wire::fill::put(&mut self.owned_gift_id, src.value()?);
                 }
-                "sender_user" => {
-                    seen.first(2, "sender_user")?;
+                2 => {
                     wire::fill::put(&mut self.sender_user, src.value()?);
                 }
-                "send_date" => {
-                    seen.first(3, "send_date")?;
+                3 => {
                     wire::fill::put(&mut self.send_date, src.value()?);
                 }
-                "text" => {
-                    seen.first(4, "text")?;
+                4 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "entities" => {
-                    seen.first(5, "entities")?;
+                5 => {
                     wire::fill::put(&mut self.entities, src.list_option()?);
                 }
-                "is_private" => {
-                    seen.first(6, "is_private")?;
+                6 => {
                     wire::fill::put(&mut self.is_private, src.value()?);
                 }
-                "is_saved" => {
-                    seen.first(7, "is_saved")?;
+                7 => {
                     wire::fill::put(&mut self.is_saved, src.value()?);
                 }
-                "can_be_upgraded" => {
-                    seen.first(8, "can_be_upgraded")?;
+                8 => {
                     wire::fill::put(&mut self.can_be_upgraded, src.value()?);
                 }
-                "was_refunded" => {
-                    seen.first(9, "was_refunded")?;
+                9 => {
                     wire::fill::put(&mut self.was_refunded, src.value()?);
                 }
-                "convert_star_count" => {
-                    seen.first(10, "convert_star_count")?;
+                10 => {
                     wire::fill::put(&mut self.convert_star_count, src.value()?);
                 }
-                "prepaid_upgrade_star_count" => {
-                    seen.first(11, "prepaid_upgrade_star_count")?;
+                11 => {
                     wire::fill::put(&mut self.prepaid_upgrade_star_count, src.value()?);
                 }
-                "is_upgrade_separate" => {
-                    seen.first(12, "is_upgrade_separate")?;
+                12 => {
                     wire::fill::put(&mut self.is_upgrade_separate, src.value()?);
                 }
-                "unique_gift_number" => {
-                    seen.first(13, "unique_gift_number")?;
+                13 => {
                     wire::fill::put(&mut self.unique_gift_number, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "gift")?;
-        seen.require(3, "send_date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x9], &Self::KEYS)
     }
 }
 
@@ -3155,6 +3181,14 @@ impl wire::Fill for OwnedGiftUnique {
         "next_transfer_date",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "giftowned_gift_idsender_usersend_dateis_savedcan_be_transferredtransfer_star_countnext_transfer_date",
+        ends: &[4, 17, 28, 37, 45, 63, 82, 100],
+        seed: 2,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 8, 0, 4, 3, 7, 5, 6, 0, 2, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             gift: Box::new(<UniqueGift as wire::Fill>::placeholder()),
@@ -3169,47 +3203,37 @@ impl wire::Fill for OwnedGiftUnique {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "gift" => {
-                    seen.first(0, "gift")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.gift = src.boxed()?;
                 }
-                "owned_gift_id" => {
-                    seen.first(1, "owned_gift_id")?;
+                1 => {
                     wire::fill::put(&mut self.owned_gift_id, src.value()?);
                 }
-                "sender_user" => {
-                    seen.first(2, "sender_user")?;
+                2 => {
                     wire::fill::put(&mut self.sender_user, src.value()?);
                 }
-                "send_date" => {
-                    seen.first(3, "send_date")?;
+                3 => {
                     wire::fill::put(&mut self.send_date, src.value()?);
                 }
-                "is_saved" => {
-                    seen.first(4, "is_saved")?;
+                4 => {
                     wire::fill::put(&mut self.is_saved, src.value()?);
                 }
-                "can_be_transferred" => {
-                    seen.first(5, "can_be_transferred")?;
+                5 => {
                     wire::fill::put(&mut self.can_be_transferred, src.value()?);
                 }
-                "transfer_star_count" => {
-                    seen.first(6, "transfer_star_count")?;
+                6 => {
                     wire::fill::put(&mut self.transfer_star_count, src.value()?);
                 }
-                "next_transfer_date" => {
-                    seen.first(7, "next_transfer_date")?;
+                7 => {
                     wire::fill::put(&mut self.next_transfer_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "gift")?;
-        seen.require(3, "send_date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x9], &Self::KEYS)
     }
 }
 
@@ -3248,6 +3272,14 @@ impl wire::Fill for OwnedGifts {
     const EXPECTING: &'static str = "struct OwnedGifts";
     const FIELDS: &'static [&'static str] = &["total_count", "gifts", "next_offset"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "total_countgiftsnext_offset",
+        ends: &[11, 16, 27],
+        seed: 1,
+        bits: 3,
+        slots: &[0, 0, 0, 0, 0, 2, 1, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             total_count: 0,
@@ -3257,26 +3289,22 @@ impl wire::Fill for OwnedGifts {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "total_count" => {
-                    seen.first(0, "total_count")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.total_count, src.value()?);
                 }
-                "gifts" => {
-                    seen.first(1, "gifts")?;
+                1 => {
                     wire::fill::put(&mut self.gifts, src.list()?);
                 }
-                "next_offset" => {
-                    seen.first(2, "next_offset")?;
+                2 => {
                     wire::fill::put(&mut self.next_offset, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "total_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3312,6 +3340,14 @@ impl wire::Fill for BotAccessSettings {
     const EXPECTING: &'static str = "struct BotAccessSettings";
     const FIELDS: &'static [&'static str] = &["is_access_restricted", "added_users"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "is_access_restrictedadded_users",
+        ends: &[20, 31],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 2, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             is_access_restricted: false,
@@ -3320,18 +3356,16 @@ impl wire::Fill for BotAccessSettings {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "is_access_restricted" => {
-                    seen.first(0, "is_access_restricted")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.is_access_restricted, src.value()?);
                 }
-                "added_users" => {
-                    seen.first(1, "added_users")?;
+                1 => {
                     wire::fill::put(&mut self.added_users, src.list_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -3390,6 +3424,14 @@ impl wire::Fill for AcceptedGiftTypes {
         "gifts_from_channels",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "unlimited_giftslimited_giftsunique_giftspremium_subscriptiongifts_from_channels",
+        ends: &[15, 28, 40, 60, 79],
+        seed: 2,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 0, 0, 0, 4, 3, 1, 0, 2, 0, 0, 5, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             unlimited_gifts: false,
@@ -3401,30 +3443,25 @@ impl wire::Fill for AcceptedGiftTypes {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "unlimited_gifts" => {
-                    seen.first(0, "unlimited_gifts")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.unlimited_gifts, src.value()?);
                 }
-                "limited_gifts" => {
-                    seen.first(1, "limited_gifts")?;
+                1 => {
                     wire::fill::put(&mut self.limited_gifts, src.value()?);
                 }
-                "unique_gifts" => {
-                    seen.first(2, "unique_gifts")?;
+                2 => {
                     wire::fill::put(&mut self.unique_gifts, src.value()?);
                 }
-                "premium_subscription" => {
-                    seen.first(3, "premium_subscription")?;
+                3 => {
                     wire::fill::put(&mut self.premium_subscription, src.value()?);
                 }
-                "gifts_from_channels" => {
-                    seen.first(4, "gifts_from_channels")?;
+                4 => {
                     wire::fill::put(&mut self.gifts_from_channels, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -3475,6 +3512,14 @@ impl wire::Fill for StarAmount {
     const EXPECTING: &'static str = "struct StarAmount";
     const FIELDS: &'static [&'static str] = &["amount", "nanostar_amount"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "amountnanostar_amount",
+        ends: &[6, 21],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             amount: 0,
@@ -3483,22 +3528,19 @@ impl wire::Fill for StarAmount {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "amount" => {
-                    seen.first(0, "amount")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.amount, src.value()?);
                 }
-                "nanostar_amount" => {
-                    seen.first(1, "nanostar_amount")?;
+                1 => {
                     wire::fill::put(&mut self.nanostar_amount, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "amount")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3544,6 +3586,14 @@ impl wire::Fill for BotCommand {
     const EXPECTING: &'static str = "struct BotCommand";
     const FIELDS: &'static [&'static str] = &["command", "description", "is_ephemeral"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "commanddescriptionis_ephemeral",
+        ends: &[7, 18, 30],
+        seed: 0,
+        bits: 3,
+        slots: &[1, 3, 2, 0, 0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             command: SmallString::const_new(""),
@@ -3553,27 +3603,22 @@ impl wire::Fill for BotCommand {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "command" => {
-                    seen.first(0, "command")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.command, src.value()?);
                 }
-                "description" => {
-                    seen.first(1, "description")?;
+                1 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "is_ephemeral" => {
-                    seen.first(2, "is_ephemeral")?;
+                2 => {
                     wire::fill::put(&mut self.is_ephemeral, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "command")?;
-        seen.require(1, "description")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3738,6 +3783,14 @@ impl wire::Fill for BotCommandScopeDefault {
     const EXPECTING: &'static str = "struct BotCommandScopeDefault";
     const FIELDS: &'static [&'static str] = &[];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {}
     }
@@ -3789,6 +3842,14 @@ impl wire::Fill for BotCommandScopeAllPrivateChats {
     const NAME: &'static str = "BotCommandScopeAllPrivateChats";
     const EXPECTING: &'static str = "struct BotCommandScopeAllPrivateChats";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -3842,6 +3903,14 @@ impl wire::Fill for BotCommandScopeAllGroupChats {
     const EXPECTING: &'static str = "struct BotCommandScopeAllGroupChats";
     const FIELDS: &'static [&'static str] = &[];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {}
     }
@@ -3893,6 +3962,14 @@ impl wire::Fill for BotCommandScopeAllChatAdministrators {
     const NAME: &'static str = "BotCommandScopeAllChatAdministrators";
     const EXPECTING: &'static str = "struct BotCommandScopeAllChatAdministrators";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -3952,6 +4029,14 @@ impl wire::Fill for BotCommandScopeChat {
     const EXPECTING: &'static str = "struct BotCommandScopeChat";
     const FIELDS: &'static [&'static str] = &["chat_id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chat_id",
+        ends: &[7],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat_id: ChatId::Id(0),
@@ -3959,18 +4044,11 @@ impl wire::Fill for BotCommandScopeChat {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat_id" => {
-                    seen.first(0, "chat_id")?;
-                    wire::fill::put(&mut self.chat_id, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.chat_id, src.value()?);
         }
-        seen.require(0, "chat_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4021,6 +4099,14 @@ impl wire::Fill for BotCommandScopeChatAdministrators {
     const EXPECTING: &'static str = "struct BotCommandScopeChatAdministrators";
     const FIELDS: &'static [&'static str] = &["chat_id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chat_id",
+        ends: &[7],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat_id: ChatId::Id(0),
@@ -4028,18 +4114,11 @@ impl wire::Fill for BotCommandScopeChatAdministrators {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat_id" => {
-                    seen.first(0, "chat_id")?;
-                    wire::fill::put(&mut self.chat_id, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.chat_id, src.value()?);
         }
-        seen.require(0, "chat_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4094,6 +4173,14 @@ impl wire::Fill for BotCommandScopeChatMember {
     const EXPECTING: &'static str = "struct BotCommandScopeChatMember";
     const FIELDS: &'static [&'static str] = &["chat_id", "user_id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chat_iduser_id",
+        ends: &[7, 14],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat_id: ChatId::Id(0),
@@ -4102,23 +4189,19 @@ impl wire::Fill for BotCommandScopeChatMember {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat_id" => {
-                    seen.first(0, "chat_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat_id, src.value()?);
                 }
-                "user_id" => {
-                    seen.first(1, "user_id")?;
+                1 => {
                     wire::fill::put(&mut self.user_id, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat_id")?;
-        seen.require(1, "user_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 

@@ -30,6 +30,14 @@ impl wire::Fill for BotName {
     const EXPECTING: &'static str = "struct BotName";
     const FIELDS: &'static [&'static str] = &["name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "name",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -37,18 +45,11 @@ impl wire::Fill for BotName {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
-                    wire::fill::put(&mut self.name, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.name, src.value()?);
         }
-        seen.require(0, "name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -80,6 +81,14 @@ impl wire::Fill for BotDescription {
     const EXPECTING: &'static str = "struct BotDescription";
     const FIELDS: &'static [&'static str] = &["description"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "description",
+        ends: &[11],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             description: SmallString::const_new(""),
@@ -87,18 +96,11 @@ impl wire::Fill for BotDescription {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "description" => {
-                    seen.first(0, "description")?;
-                    wire::fill::put(&mut self.description, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.description, src.value()?);
         }
-        seen.require(0, "description")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -130,6 +132,14 @@ impl wire::Fill for BotShortDescription {
     const EXPECTING: &'static str = "struct BotShortDescription";
     const FIELDS: &'static [&'static str] = &["short_description"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "short_description",
+        ends: &[17],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             short_description: SmallString::const_new(""),
@@ -137,18 +147,11 @@ impl wire::Fill for BotShortDescription {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "short_description" => {
-                    seen.first(0, "short_description")?;
-                    wire::fill::put(&mut self.short_description, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.short_description, src.value()?);
         }
-        seen.require(0, "short_description")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -259,6 +262,14 @@ impl wire::Fill for MenuButtonCommands {
     const EXPECTING: &'static str = "struct MenuButtonCommands";
     const FIELDS: &'static [&'static str] = &[];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {}
     }
@@ -321,6 +332,14 @@ impl wire::Fill for MenuButtonWebApp {
     const EXPECTING: &'static str = "struct MenuButtonWebApp";
     const FIELDS: &'static [&'static str] = &["text", "web_app"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textweb_app",
+        ends: &[4, 11],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: SmallString::const_new(""),
@@ -329,23 +348,19 @@ impl wire::Fill for MenuButtonWebApp {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "web_app" => {
-                    seen.first(1, "web_app")?;
+                1 => {
                     wire::fill::put(&mut self.web_app, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "web_app")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -390,6 +405,14 @@ impl wire::Fill for MenuButtonDefault {
     const NAME: &'static str = "MenuButtonDefault";
     const EXPECTING: &'static str = "struct MenuButtonDefault";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -511,6 +534,14 @@ impl wire::Fill for ChatBoostSourcePremium {
     const EXPECTING: &'static str = "struct ChatBoostSourcePremium";
     const FIELDS: &'static [&'static str] = &["user"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "user",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
@@ -518,18 +549,11 @@ impl wire::Fill for ChatBoostSourcePremium {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "user" => {
-                    seen.first(0, "user")?;
-                    wire::fill::put(&mut self.user, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.user, src.value()?);
         }
-        seen.require(0, "user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -569,6 +593,14 @@ impl wire::Fill for ChatBoostSourceGiftCode {
     const EXPECTING: &'static str = "struct ChatBoostSourceGiftCode";
     const FIELDS: &'static [&'static str] = &["user"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "user",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             user: <User as wire::Fill>::placeholder(),
@@ -576,18 +608,11 @@ impl wire::Fill for ChatBoostSourceGiftCode {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "user" => {
-                    seen.first(0, "user")?;
-                    wire::fill::put(&mut self.user, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.user, src.value()?);
         }
-        seen.require(0, "user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -652,6 +677,14 @@ impl wire::Fill for ChatBoostSourceGiveaway {
         "is_unclaimed",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "giveaway_message_iduserprize_star_countis_unclaimed",
+        ends: &[19, 23, 39, 51],
+        seed: 5,
+        bits: 3,
+        slots: &[0, 3, 0, 1, 0, 2, 0, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             giveaway_message_id: 0,
@@ -662,30 +695,25 @@ impl wire::Fill for ChatBoostSourceGiveaway {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "giveaway_message_id" => {
-                    seen.first(0, "giveaway_message_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.giveaway_message_id, src.value()?);
                 }
-                "user" => {
-                    seen.first(1, "user")?;
+                1 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "prize_star_count" => {
-                    seen.first(2, "prize_star_count")?;
+                2 => {
                     wire::fill::put(&mut self.prize_star_count, src.value()?);
                 }
-                "is_unclaimed" => {
-                    seen.first(3, "is_unclaimed")?;
+                3 => {
                     wire::fill::put(&mut self.is_unclaimed, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "giveaway_message_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -731,6 +759,14 @@ impl wire::Fill for ChatBoost {
     const EXPECTING: &'static str = "struct ChatBoost";
     const FIELDS: &'static [&'static str] = &["boost_id", "add_date", "expiration_date", "source"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "boost_idadd_dateexpiration_datesource",
+        ends: &[8, 16, 31, 37],
+        seed: 2,
+        bits: 3,
+        slots: &[0, 0, 4, 1, 2, 0, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             boost_id: SmallString::const_new(""),
@@ -741,33 +777,25 @@ impl wire::Fill for ChatBoost {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "boost_id" => {
-                    seen.first(0, "boost_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.boost_id, src.value()?);
                 }
-                "add_date" => {
-                    seen.first(1, "add_date")?;
+                1 => {
                     wire::fill::put(&mut self.add_date, src.value()?);
                 }
-                "expiration_date" => {
-                    seen.first(2, "expiration_date")?;
+                2 => {
                     wire::fill::put(&mut self.expiration_date, src.value()?);
                 }
-                "source" => {
-                    seen.first(3, "source")?;
+                3 => {
                     wire::fill::put(&mut self.source, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "boost_id")?;
-        seen.require(1, "add_date")?;
-        seen.require(2, "expiration_date")?;
-        seen.require(3, "source")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -802,6 +830,14 @@ impl wire::Fill for ChatBoostUpdated {
     const EXPECTING: &'static str = "struct ChatBoostUpdated";
     const FIELDS: &'static [&'static str] = &["chat", "boost"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatboost",
+        ends: &[4, 9],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 2, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -810,23 +846,19 @@ impl wire::Fill for ChatBoostUpdated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "boost" => {
-                    seen.first(1, "boost")?;
+                1 => {
                     wire::fill::put(&mut self.boost, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(1, "boost")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -872,6 +904,14 @@ impl wire::Fill for ChatBoostRemoved {
     const EXPECTING: &'static str = "struct ChatBoostRemoved";
     const FIELDS: &'static [&'static str] = &["chat", "boost_id", "remove_date", "source"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatboost_idremove_datesource",
+        ends: &[4, 12, 23, 29],
+        seed: 6,
+        bits: 3,
+        slots: &[0, 0, 1, 0, 2, 3, 4, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -882,33 +922,25 @@ impl wire::Fill for ChatBoostRemoved {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "boost_id" => {
-                    seen.first(1, "boost_id")?;
+                1 => {
                     wire::fill::put(&mut self.boost_id, src.value()?);
                 }
-                "remove_date" => {
-                    seen.first(2, "remove_date")?;
+                2 => {
                     wire::fill::put(&mut self.remove_date, src.value()?);
                 }
-                "source" => {
-                    seen.first(3, "source")?;
+                3 => {
                     wire::fill::put(&mut self.source, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        seen.require(1, "boost_id")?;
-        seen.require(2, "remove_date")?;
-        seen.require(3, "source")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -939,20 +971,22 @@ impl wire::Fill for ChatOwnerLeft {
     const EXPECTING: &'static str = "struct ChatOwnerLeft";
     const FIELDS: &'static [&'static str] = &["new_owner"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "new_owner",
+        ends: &[9],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self { new_owner: None }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "new_owner" => {
-                    seen.first(0, "new_owner")?;
-                    wire::fill::put(&mut self.new_owner, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.new_owner, src.value()?);
         }
         Ok(())
     }
@@ -986,6 +1020,14 @@ impl wire::Fill for ChatOwnerChanged {
     const EXPECTING: &'static str = "struct ChatOwnerChanged";
     const FIELDS: &'static [&'static str] = &["new_owner"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "new_owner",
+        ends: &[9],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             new_owner: <User as wire::Fill>::placeholder(),
@@ -993,18 +1035,11 @@ impl wire::Fill for ChatOwnerChanged {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "new_owner" => {
-                    seen.first(0, "new_owner")?;
-                    wire::fill::put(&mut self.new_owner, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.new_owner, src.value()?);
         }
-        seen.require(0, "new_owner")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1036,20 +1071,22 @@ impl wire::Fill for UserChatBoosts {
     const EXPECTING: &'static str = "struct UserChatBoosts";
     const FIELDS: &'static [&'static str] = &["boosts"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "boosts",
+        ends: &[6],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self { boosts: Vec::new() }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "boosts" => {
-                    seen.first(0, "boosts")?;
-                    wire::fill::put(&mut self.boosts, src.list()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.boosts, src.list()?);
         }
         Ok(())
     }
@@ -1136,6 +1173,19 @@ impl wire::Fill for BusinessBotRights {
         "can_manage_stories",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "can_replycan_read_messagescan_delete_sent_messagescan_delete_all_messagescan_edit_namecan_edit_biocan_edit_profile_photocan_edit_usernamecan_change_gift_settingscan_view_gifts_and_starscan_convert_gifts_to_starscan_transfer_and_upgrade_giftscan_transfer_starscan_manage_stories",
+        ends: &[
+            9, 26, 50, 73, 86, 98, 120, 137, 161, 185, 211, 241, 259, 277,
+        ],
+        seed: 6,
+        bits: 5,
+        slots: &[
+            2, 11, 0, 0, 0, 0, 6, 4, 13, 0, 0, 3, 14, 0, 0, 5, 0, 12, 0, 10, 7, 0, 0, 0, 0, 1, 0,
+            0, 0, 9, 0, 8,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             can_reply: None,
@@ -1156,66 +1206,52 @@ impl wire::Fill for BusinessBotRights {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "can_reply" => {
-                    seen.first(0, "can_reply")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.can_reply, src.value()?);
                 }
-                "can_read_messages" => {
-                    seen.first(1, "can_read_messages")?;
+                1 => {
                     wire::fill::put(&mut self.can_read_messages, src.value()?);
                 }
-                "can_delete_sent_messages" => {
-                    seen.first(2, "can_delete_sent_messages")?;
+                2 => {
                     wire::fill::put(&mut self.can_delete_sent_messages, src.value()?);
                 }
-                "can_delete_all_messages" => {
-                    seen.first(3, "can_delete_all_messages")?;
+                3 => {
                     wire::fill::put(&mut self.can_delete_all_messages, src.value()?);
                 }
-                "can_edit_name" => {
-                    seen.first(4, "can_edit_name")?;
+                4 => {
                     wire::fill::put(&mut self.can_edit_name, src.value()?);
                 }
-                "can_edit_bio" => {
-                    seen.first(5, "can_edit_bio")?;
+                5 => {
                     wire::fill::put(&mut self.can_edit_bio, src.value()?);
                 }
-                "can_edit_profile_photo" => {
-                    seen.first(6, "can_edit_profile_photo")?;
+                6 => {
                     wire::fill::put(&mut self.can_edit_profile_photo, src.value()?);
                 }
-                "can_edit_username" => {
-                    seen.first(7, "can_edit_username")?;
+                7 => {
                     wire::fill::put(&mut self.can_edit_username, src.value()?);
                 }
-                "can_change_gift_settings" => {
-                    seen.first(8, "can_change_gift_settings")?;
+                8 => {
                     wire::fill::put(&mut self.can_change_gift_settings, src.value()?);
                 }
-                "can_view_gifts_and_stars" => {
-                    seen.first(9, "can_view_gifts_and_stars")?;
+                9 => {
                     wire::fill::put(&mut self.can_view_gifts_and_stars, src.value()?);
                 }
-                "can_convert_gifts_to_stars" => {
-                    seen.first(10, "can_convert_gifts_to_stars")?;
+                10 => {
                     wire::fill::put(&mut self.can_convert_gifts_to_stars, src.value()?);
                 }
-                "can_transfer_and_upgrade_gifts" => {
-                    seen.first(11, "can_transfer_and_upgrade_gifts")?;
+                11 => {
                     wire::fill::put(&mut self.can_transfer_and_upgrade_gifts, src.value()?);
                 }
-                "can_transfer_stars" => {
-                    seen.first(12, "can_transfer_stars")?;
+                12 => {
                     wire::fill::put(&mut self.can_transfer_stars, src.value()?);
                 }
-                "can_manage_stories" => {
-                    seen.first(13, "can_manage_stories")?;
+                13 => {
                     wire::fill::put(&mut self.can_manage_stories, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -1273,6 +1309,14 @@ impl wire::Fill for BusinessConnection {
     const FIELDS: &'static [&'static str] =
         &["id", "user", "user_chat_id", "date", "rights", "is_enabled"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "iduseruser_chat_iddaterightsis_enabled",
+        ends: &[2, 6, 18, 22, 28, 38],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 0, 5, 0, 0, 6, 0, 2, 1, 0, 3, 0, 4, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -1285,41 +1329,31 @@ impl wire::Fill for BusinessConnection {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "user" => {
-                    seen.first(1, "user")?;
+                1 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "user_chat_id" => {
-                    seen.first(2, "user_chat_id")?;
+                2 => {
                     wire::fill::put(&mut self.user_chat_id, src.value()?);
                 }
-                "date" => {
-                    seen.first(3, "date")?;
+                3 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "rights" => {
-                    seen.first(4, "rights")?;
+                4 => {
                     wire::fill::put(&mut self.rights, src.value()?);
                 }
-                "is_enabled" => {
-                    seen.first(5, "is_enabled")?;
+                5 => {
                     wire::fill::put(&mut self.is_enabled, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "user")?;
-        seen.require(2, "user_chat_id")?;
-        seen.require(3, "date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -1361,6 +1395,14 @@ impl wire::Fill for BusinessMessagesDeleted {
     const EXPECTING: &'static str = "struct BusinessMessagesDeleted";
     const FIELDS: &'static [&'static str] = &["business_connection_id", "chat", "message_ids"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "business_connection_idchatmessage_ids",
+        ends: &[22, 26, 37],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 1, 0, 0, 2, 3, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             business_connection_id: SmallString::const_new(""),
@@ -1370,27 +1412,22 @@ impl wire::Fill for BusinessMessagesDeleted {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "business_connection_id" => {
-                    seen.first(0, "business_connection_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.business_connection_id, src.value()?);
                 }
-                "chat" => {
-                    seen.first(1, "chat")?;
+                1 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "message_ids" => {
-                    seen.first(2, "message_ids")?;
+                2 => {
                     wire::fill::put(&mut self.message_ids, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "business_connection_id")?;
-        seen.require(1, "chat")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1421,6 +1458,14 @@ impl wire::Fill for SentWebAppMessage {
     const EXPECTING: &'static str = "struct SentWebAppMessage";
     const FIELDS: &'static [&'static str] = &["inline_message_id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "inline_message_id",
+        ends: &[17],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             inline_message_id: None,
@@ -1428,15 +1473,9 @@ impl wire::Fill for SentWebAppMessage {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "inline_message_id" => {
-                    seen.first(0, "inline_message_id")?;
-                    wire::fill::put(&mut self.inline_message_id, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.inline_message_id, src.value()?);
         }
         Ok(())
     }
@@ -1470,6 +1509,14 @@ impl wire::Fill for SentGuestMessage {
     const EXPECTING: &'static str = "struct SentGuestMessage";
     const FIELDS: &'static [&'static str] = &["inline_message_id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "inline_message_id",
+        ends: &[17],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             inline_message_id: SmallString::const_new(""),
@@ -1477,18 +1524,11 @@ impl wire::Fill for SentGuestMessage {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "inline_message_id" => {
-                    seen.first(0, "inline_message_id")?;
-                    wire::fill::put(&mut self.inline_message_id, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.inline_message_id, src.value()?);
         }
-        seen.require(0, "inline_message_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1523,6 +1563,14 @@ impl wire::Fill for PreparedInlineMessage {
     const EXPECTING: &'static str = "struct PreparedInlineMessage";
     const FIELDS: &'static [&'static str] = &["id", "expiration_date"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idexpiration_date",
+        ends: &[2, 17],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -1531,23 +1579,19 @@ impl wire::Fill for PreparedInlineMessage {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "expiration_date" => {
-                    seen.first(1, "expiration_date")?;
+                1 => {
                     wire::fill::put(&mut self.expiration_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "expiration_date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1577,6 +1621,14 @@ impl wire::Fill for PreparedKeyboardButton {
     const EXPECTING: &'static str = "struct PreparedKeyboardButton";
     const FIELDS: &'static [&'static str] = &["id"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "id",
+        ends: &[2],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -1584,18 +1636,11 @@ impl wire::Fill for PreparedKeyboardButton {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
-                    wire::fill::put(&mut self.id, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.id, src.value()?);
         }
-        seen.require(0, "id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1629,6 +1674,14 @@ impl wire::Fill for ResponseParameters {
     const EXPECTING: &'static str = "struct ResponseParameters";
     const FIELDS: &'static [&'static str] = &["migrate_to_chat_id", "retry_after"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "migrate_to_chat_idretry_after",
+        ends: &[18, 29],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             migrate_to_chat_id: None,
@@ -1637,18 +1690,16 @@ impl wire::Fill for ResponseParameters {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "migrate_to_chat_id" => {
-                    seen.first(0, "migrate_to_chat_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.migrate_to_chat_id, src.value()?);
                 }
-                "retry_after" => {
-                    seen.first(1, "retry_after")?;
+                1 => {
                     wire::fill::put(&mut self.retry_after, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -1934,6 +1985,17 @@ impl wire::Fill for InputMediaAnimation {
         "has_spoiler",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediathumbnailcaptionparse_modecaption_entitiesshow_caption_above_mediawidthheightdurationhas_spoiler",
+        ends: &[5, 14, 21, 31, 47, 71, 76, 82, 90, 101],
+        seed: 7,
+        bits: 5,
+        slots: &[
+            0, 9, 0, 7, 0, 10, 0, 0, 0, 1, 0, 0, 3, 0, 4, 0, 0, 0, 0, 2, 5, 0, 0, 0, 8, 6, 0, 0, 0,
+            0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -1950,54 +2012,43 @@ impl wire::Fill for InputMediaAnimation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(1, "thumbnail")?;
+                1 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "caption" => {
-                    seen.first(2, "caption")?;
+                2 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(3, "parse_mode")?;
+                3 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(4, "caption_entities")?;
+                4 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(5, "show_caption_above_media")?;
+                5 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "width" => {
-                    seen.first(6, "width")?;
+                6 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(7, "height")?;
+                7 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "duration" => {
-                    seen.first(8, "duration")?;
+                8 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "has_spoiler" => {
-                    seen.first(9, "has_spoiler")?;
+                9 => {
                     wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2160,6 +2211,14 @@ impl wire::Fill for InputMediaAudio {
         "title",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediathumbnailcaptionparse_modecaption_entitiesdurationperformertitle",
+        ends: &[5, 14, 21, 31, 47, 55, 64, 69],
+        seed: 1,
+        bits: 4,
+        slots: &[1, 0, 3, 2, 0, 0, 0, 0, 4, 8, 0, 0, 5, 7, 6, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -2174,46 +2233,37 @@ impl wire::Fill for InputMediaAudio {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(1, "thumbnail")?;
+                1 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "caption" => {
-                    seen.first(2, "caption")?;
+                2 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(3, "parse_mode")?;
+                3 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(4, "caption_entities")?;
+                4 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "duration" => {
-                    seen.first(5, "duration")?;
+                5 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "performer" => {
-                    seen.first(6, "performer")?;
+                6 => {
                     wire::fill::put(&mut self.performer, src.value()?);
                 }
-                "title" => {
-                    seen.first(7, "title")?;
+                7 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2348,6 +2398,14 @@ impl wire::Fill for InputMediaDocument {
         "disable_content_type_detection",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediathumbnailcaptionparse_modecaption_entitiesdisable_content_type_detection",
+        ends: &[5, 14, 21, 31, 47, 77],
+        seed: 1,
+        bits: 4,
+        slots: &[1, 0, 3, 2, 0, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 6],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -2360,38 +2418,31 @@ impl wire::Fill for InputMediaDocument {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(1, "thumbnail")?;
+                1 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "caption" => {
-                    seen.first(2, "caption")?;
+                2 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(3, "parse_mode")?;
+                3 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(4, "caption_entities")?;
+                4 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "disable_content_type_detection" => {
-                    seen.first(5, "disable_content_type_detection")?;
+                5 => {
                     wire::fill::put(&mut self.disable_content_type_detection, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2455,6 +2506,14 @@ impl wire::Fill for InputMediaLink {
     const EXPECTING: &'static str = "struct InputMediaLink";
     const FIELDS: &'static [&'static str] = &["url"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "url",
+        ends: &[3],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             url: SmallString::const_new(""),
@@ -2462,18 +2521,11 @@ impl wire::Fill for InputMediaLink {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "url" => {
-                    seen.first(0, "url")?;
-                    wire::fill::put(&mut self.url, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.url, src.value()?);
         }
-        seen.require(0, "url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2596,6 +2648,14 @@ impl wire::Fill for InputMediaLivePhoto {
         "has_spoiler",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediaphotocaptionparse_modecaption_entitiesshow_caption_above_mediahas_spoiler",
+        ends: &[5, 10, 17, 27, 43, 67, 78],
+        seed: 6,
+        bits: 4,
+        slots: &[3, 0, 0, 2, 6, 0, 5, 0, 0, 4, 0, 0, 0, 7, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -2609,43 +2669,34 @@ impl wire::Fill for InputMediaLivePhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "photo" => {
-                    seen.first(1, "photo")?;
+                1 => {
                     wire::fill::put(&mut self.photo, src.value()?);
                 }
-                "caption" => {
-                    seen.first(2, "caption")?;
+                2 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(3, "parse_mode")?;
+                3 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(4, "caption_entities")?;
+                4 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(5, "show_caption_above_media")?;
+                5 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "has_spoiler" => {
-                    seen.first(6, "has_spoiler")?;
+                6 => {
                     wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        seen.require(1, "photo")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2728,6 +2779,14 @@ impl wire::Fill for InputMediaLocation {
     const EXPECTING: &'static str = "struct InputMediaLocation";
     const FIELDS: &'static [&'static str] = &["latitude", "longitude", "horizontal_accuracy"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "latitudelongitudehorizontal_accuracy",
+        ends: &[8, 17, 36],
+        seed: 0,
+        bits: 3,
+        slots: &[3, 1, 0, 0, 2, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             latitude: 0.0,
@@ -2737,27 +2796,22 @@ impl wire::Fill for InputMediaLocation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "latitude" => {
-                    seen.first(0, "latitude")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.latitude, src.value()?);
                 }
-                "longitude" => {
-                    seen.first(1, "longitude")?;
+                1 => {
                     wire::fill::put(&mut self.longitude, src.value()?);
                 }
-                "horizontal_accuracy" => {
-                    seen.first(2, "horizontal_accuracy")?;
+                2 => {
                     wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "latitude")?;
-        seen.require(1, "longitude")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2877,6 +2931,14 @@ impl wire::Fill for InputMediaPhoto {
         "has_spoiler",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediacaptionparse_modecaption_entitiesshow_caption_above_mediahas_spoiler",
+        ends: &[5, 12, 22, 38, 62, 73],
+        seed: 2,
+        bits: 4,
+        slots: &[0, 0, 0, 6, 0, 0, 1, 0, 2, 0, 3, 5, 0, 0, 4, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -2889,38 +2951,31 @@ impl wire::Fill for InputMediaPhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(2, "parse_mode")?;
+                2 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(3, "caption_entities")?;
+                3 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(4, "show_caption_above_media")?;
+                4 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "has_spoiler" => {
-                    seen.first(5, "has_spoiler")?;
+                5 => {
                     wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2997,6 +3052,14 @@ impl wire::Fill for InputMediaSticker {
     const EXPECTING: &'static str = "struct InputMediaSticker";
     const FIELDS: &'static [&'static str] = &["media", "emoji"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediaemoji",
+        ends: &[5, 10],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -3005,22 +3068,19 @@ impl wire::Fill for InputMediaSticker {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "emoji" => {
-                    seen.first(1, "emoji")?;
+                1 => {
                     wire::fill::put(&mut self.emoji, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3152,6 +3212,14 @@ impl wire::Fill for InputMediaVenue {
         "google_place_type",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "latitudelongitudetitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_type",
+        ends: &[8, 17, 22, 29, 42, 57, 72, 89],
+        seed: 1,
+        bits: 4,
+        slots: &[7, 2, 0, 0, 0, 0, 6, 1, 4, 3, 0, 5, 8, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             latitude: 0.0,
@@ -3166,49 +3234,37 @@ impl wire::Fill for InputMediaVenue {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "latitude" => {
-                    seen.first(0, "latitude")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.latitude, src.value()?);
                 }
-                "longitude" => {
-                    seen.first(1, "longitude")?;
+                1 => {
                     wire::fill::put(&mut self.longitude, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "address" => {
-                    seen.first(3, "address")?;
+                3 => {
                     wire::fill::put(&mut self.address, src.value()?);
                 }
-                "foursquare_id" => {
-                    seen.first(4, "foursquare_id")?;
+                4 => {
                     wire::fill::put(&mut self.foursquare_id, src.value()?);
                 }
-                "foursquare_type" => {
-                    seen.first(5, "foursquare_type")?;
+                5 => {
                     wire::fill::put(&mut self.foursquare_type, src.value()?);
                 }
-                "google_place_id" => {
-                    seen.first(6, "google_place_id")?;
+                6 => {
                     wire::fill::put(&mut self.google_place_id, src.value()?);
                 }
-                "google_place_type" => {
-                    seen.first(7, "google_place_type")?;
+                7 => {
                     wire::fill::put(&mut self.google_place_type, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "latitude")?;
-        seen.require(1, "longitude")?;
-        seen.require(2, "title")?;
-        seen.require(3, "address")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -3424,6 +3480,17 @@ impl wire::Fill for InputMediaVideo {
         "has_spoiler",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediathumbnailcoverstart_timestampcaptionparse_modecaption_entitiesshow_caption_above_mediawidthheightdurationsupports_streaminghas_spoiler",
+        ends: &[5, 14, 19, 34, 41, 51, 67, 91, 96, 102, 110, 128, 139],
+        seed: 7,
+        bits: 5,
+        slots: &[
+            0, 11, 0, 9, 0, 13, 0, 0, 0, 1, 0, 0, 5, 0, 6, 3, 0, 12, 0, 2, 7, 0, 0, 0, 10, 8, 0, 0,
+            0, 0, 4, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -3443,66 +3510,52 @@ impl wire::Fill for InputMediaVideo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(1, "thumbnail")?;
+                1 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "cover" => {
-                    seen.first(2, "cover")?;
+                2 => {
                     wire::fill::put(&mut self.cover, src.value()?);
                 }
-                "start_timestamp" => {
-                    seen.first(3, "start_timestamp")?;
+                3 => {
                     wire::fill::put(&mut self.start_timestamp, src.value()?);
                 }
-                "caption" => {
-                    seen.first(4, "caption")?;
+                4 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(5, "parse_mode")?;
+                5 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(6, "caption_entities")?;
+                6 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(7, "show_caption_above_media")?;
+                7 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "width" => {
-                    seen.first(8, "width")?;
+                8 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(9, "height")?;
+                9 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "duration" => {
-                    seen.first(10, "duration")?;
+                10 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "supports_streaming" => {
-                    seen.first(11, "supports_streaming")?;
+                11 => {
                     wire::fill::put(&mut self.supports_streaming, src.value()?);
                 }
-                "has_spoiler" => {
-                    seen.first(12, "has_spoiler")?;
+                12 => {
                     wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3630,6 +3683,14 @@ impl wire::Fill for InputMediaVoiceNote {
         "duration",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediacaptionparse_modecaption_entitiesduration",
+        ends: &[5, 12, 22, 38, 46],
+        seed: 1,
+        bits: 4,
+        slots: &[1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 0, 0, 4, 0, 5, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -3641,34 +3702,28 @@ impl wire::Fill for InputMediaVoiceNote {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(2, "parse_mode")?;
+                2 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(3, "caption_entities")?;
+                3 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "duration" => {
-                    seen.first(4, "duration")?;
+                4 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3819,6 +3874,14 @@ impl wire::Fill for InputPaidMediaLivePhoto {
     const EXPECTING: &'static str = "struct InputPaidMediaLivePhoto";
     const FIELDS: &'static [&'static str] = &["media", "photo"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediaphoto",
+        ends: &[5, 10],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -3827,23 +3890,19 @@ impl wire::Fill for InputPaidMediaLivePhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "photo" => {
-                    seen.first(1, "photo")?;
+                1 => {
                     wire::fill::put(&mut self.photo, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        seen.require(1, "photo")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3902,6 +3961,14 @@ impl wire::Fill for InputPaidMediaPhoto {
     const EXPECTING: &'static str = "struct InputPaidMediaPhoto";
     const FIELDS: &'static [&'static str] = &["media"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "media",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -3909,18 +3976,11 @@ impl wire::Fill for InputPaidMediaPhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
-                    wire::fill::put(&mut self.media, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.media, src.value()?);
         }
-        seen.require(0, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4070,6 +4130,14 @@ impl wire::Fill for InputPaidMediaVideo {
         "supports_streaming",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "mediathumbnailcoverstart_timestampwidthheightdurationsupports_streaming",
+        ends: &[5, 14, 19, 34, 39, 45, 53, 71],
+        seed: 7,
+        bits: 4,
+        slots: &[7, 5, 0, 0, 1, 0, 0, 3, 8, 2, 0, 0, 6, 0, 0, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             media: InputFile::FileId(String::new()),
@@ -4084,46 +4152,37 @@ impl wire::Fill for InputPaidMediaVideo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "media" => {
-                    seen.first(0, "media")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(1, "thumbnail")?;
+                1 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "cover" => {
-                    seen.first(2, "cover")?;
+                2 => {
                     wire::fill::put(&mut self.cover, src.value()?);
                 }
-                "start_timestamp" => {
-                    seen.first(3, "start_timestamp")?;
+                3 => {
                     wire::fill::put(&mut self.start_timestamp, src.value()?);
                 }
-                "width" => {
-                    seen.first(4, "width")?;
+                4 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(5, "height")?;
+                5 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "duration" => {
-                    seen.first(6, "duration")?;
+                6 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "supports_streaming" => {
-                    seen.first(7, "supports_streaming")?;
+                7 => {
                     wire::fill::put(&mut self.supports_streaming, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4263,6 +4322,14 @@ impl wire::Fill for InputProfilePhotoStatic {
     const EXPECTING: &'static str = "struct InputProfilePhotoStatic";
     const FIELDS: &'static [&'static str] = &["photo"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "photo",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             photo: InputFile::FileId(String::new()),
@@ -4270,18 +4337,11 @@ impl wire::Fill for InputProfilePhotoStatic {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "photo" => {
-                    seen.first(0, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.photo, src.value()?);
         }
-        seen.require(0, "photo")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4350,6 +4410,14 @@ impl wire::Fill for InputProfilePhotoAnimated {
     const EXPECTING: &'static str = "struct InputProfilePhotoAnimated";
     const FIELDS: &'static [&'static str] = &["animation", "main_frame_timestamp"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "animationmain_frame_timestamp",
+        ends: &[9, 29],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             animation: InputFile::FileId(String::new()),
@@ -4358,22 +4426,19 @@ impl wire::Fill for InputProfilePhotoAnimated {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "animation" => {
-                    seen.first(0, "animation")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.animation, src.value()?);
                 }
-                "main_frame_timestamp" => {
-                    seen.first(1, "main_frame_timestamp")?;
+                1 => {
                     wire::fill::put(&mut self.main_frame_timestamp, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "animation")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4505,6 +4570,14 @@ impl wire::Fill for InputStoryContentPhoto {
     const EXPECTING: &'static str = "struct InputStoryContentPhoto";
     const FIELDS: &'static [&'static str] = &["photo"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "photo",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             photo: InputFile::FileId(String::new()),
@@ -4512,18 +4585,11 @@ impl wire::Fill for InputStoryContentPhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "photo" => {
-                    seen.first(0, "photo")?;
-                    wire::fill::put(&mut self.photo, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.photo, src.value()?);
         }
-        seen.require(0, "photo")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -4618,6 +4684,14 @@ impl wire::Fill for InputStoryContentVideo {
     const FIELDS: &'static [&'static str] =
         &["video", "duration", "cover_frame_timestamp", "is_animation"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "videodurationcover_frame_timestampis_animation",
+        ends: &[5, 13, 34, 46],
+        seed: 3,
+        bits: 3,
+        slots: &[0, 0, 4, 0, 1, 3, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             video: InputFile::FileId(String::new()),
@@ -4628,30 +4702,25 @@ impl wire::Fill for InputStoryContentVideo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "video" => {
-                    seen.first(0, "video")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.video, src.value()?);
                 }
-                "duration" => {
-                    seen.first(1, "duration")?;
+                1 => {
                     wire::fill::put(&mut self.duration, src.value()?);
                 }
-                "cover_frame_timestamp" => {
-                    seen.first(2, "cover_frame_timestamp")?;
+                2 => {
                     wire::fill::put(&mut self.cover_frame_timestamp, src.value()?);
                 }
-                "is_animation" => {
-                    seen.first(3, "is_animation")?;
+                3 => {
                     wire::fill::put(&mut self.is_animation, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "video")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 

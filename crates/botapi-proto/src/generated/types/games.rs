@@ -59,6 +59,14 @@ impl wire::Fill for Game {
         "animation",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "titledescriptionphototexttext_entitiesanimation",
+        ends: &[5, 16, 21, 25, 38, 47],
+        seed: 5,
+        bits: 4,
+        slots: &[3, 1, 0, 0, 0, 0, 0, 5, 4, 6, 0, 0, 2, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             title: SmallString::const_new(""),
@@ -71,39 +79,31 @@ impl wire::Fill for Game {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "title" => {
-                    seen.first(0, "title")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "description" => {
-                    seen.first(1, "description")?;
+                1 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "photo" => {
-                    seen.first(2, "photo")?;
+                2 => {
                     wire::fill::put(&mut self.photo, src.list()?);
                 }
-                "text" => {
-                    seen.first(3, "text")?;
+                3 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "text_entities" => {
-                    seen.first(4, "text_entities")?;
+                4 => {
                     wire::fill::put(&mut self.text_entities, src.list_option()?);
                 }
-                "animation" => {
-                    seen.first(5, "animation")?;
+                5 => {
                     wire::fill::put(&mut self.animation, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "title")?;
-        seen.require(1, "description")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -129,6 +129,14 @@ impl wire::Fill for CallbackGame {
     const NAME: &'static str = "CallbackGame";
     const EXPECTING: &'static str = "struct CallbackGame";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -182,6 +190,14 @@ impl wire::Fill for GameHighScore {
     const EXPECTING: &'static str = "struct GameHighScore";
     const FIELDS: &'static [&'static str] = &["position", "user", "score"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "positionuserscore",
+        ends: &[8, 12, 17],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 0, 0, 2, 0, 1, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             position: 0,
@@ -191,28 +207,22 @@ impl wire::Fill for GameHighScore {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "position" => {
-                    seen.first(0, "position")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.position, src.value()?);
                 }
-                "user" => {
-                    seen.first(1, "user")?;
+                1 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "score" => {
-                    seen.first(2, "score")?;
+                2 => {
                     wire::fill::put(&mut self.score, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "position")?;
-        seen.require(1, "user")?;
-        seen.require(2, "score")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 

@@ -409,6 +409,17 @@ impl wire::Fill for WebhookInfo {
         "allowed_updates",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "urlhas_custom_certificatepending_update_countip_addresslast_error_datelast_error_messagelast_synchronization_error_datemax_connectionsallowed_updates",
+        ends: &[3, 25, 45, 55, 70, 88, 119, 134, 149],
+        seed: 0,
+        bits: 5,
+        slots: &[
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 4, 0, 2, 0, 3, 0, 0, 7, 0, 6, 1, 0, 5, 0, 0, 0, 0, 0,
+            0, 8, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             url: SmallString::const_new(""),
@@ -424,51 +435,40 @@ impl wire::Fill for WebhookInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "url" => {
-                    seen.first(0, "url")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.url, src.value()?);
                 }
-                "has_custom_certificate" => {
-                    seen.first(1, "has_custom_certificate")?;
+                1 => {
                     wire::fill::put(&mut self.has_custom_certificate, src.value()?);
                 }
-                "pending_update_count" => {
-                    seen.first(2, "pending_update_count")?;
+                2 => {
                     wire::fill::put(&mut self.pending_update_count, src.value()?);
                 }
-                "ip_address" => {
-                    seen.first(3, "ip_address")?;
+                3 => {
                     wire::fill::put(&mut self.ip_address, src.value()?);
                 }
-                "last_error_date" => {
-                    seen.first(4, "last_error_date")?;
+                4 => {
                     wire::fill::put(&mut self.last_error_date, src.value()?);
                 }
-                "last_error_message" => {
-                    seen.first(5, "last_error_message")?;
+                5 => {
                     wire::fill::put(&mut self.last_error_message, src.value()?);
                 }
-                "last_synchronization_error_date" => {
-                    seen.first(6, "last_synchronization_error_date")?;
+                6 => {
                     wire::fill::put(&mut self.last_synchronization_error_date, src.value()?);
                 }
-                "max_connections" => {
-                    seen.first(7, "max_connections")?;
+                7 => {
                     wire::fill::put(&mut self.max_connections, src.value()?);
                 }
-                "allowed_updates" => {
-                    seen.first(8, "allowed_updates")?;
+                8 => {
                     wire::fill::put(&mut self.allowed_updates, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "url")?;
-        seen.require(2, "pending_update_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x5], &Self::KEYS)
     }
 }
 

@@ -54,6 +54,14 @@ impl wire::Fill for InlineQuery {
     const FIELDS: &'static [&'static str] =
         &["id", "from", "query", "offset", "chat_type", "location"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idfromqueryoffsetchat_typelocation",
+        ends: &[2, 6, 11, 17, 26, 34],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 4, 6, 0, 5, 0, 0, 2, 1, 0, 0, 0, 3, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -66,40 +74,31 @@ impl wire::Fill for InlineQuery {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value::<wire::StringOrNumber>()?.0);
                 }
-                "from" => {
-                    seen.first(1, "from")?;
+                1 => {
                     wire::fill::put(&mut self.from, src.value()?);
                 }
-                "query" => {
-                    seen.first(2, "query")?;
+                2 => {
                     wire::fill::put(&mut self.query, src.value()?);
                 }
-                "offset" => {
-                    seen.first(3, "offset")?;
+                3 => {
                     wire::fill::put(&mut self.offset, src.value()?);
                 }
-                "chat_type" => {
-                    seen.first(4, "chat_type")?;
+                4 => {
                     wire::fill::put(&mut self.chat_type, src.value()?);
                 }
-                "location" => {
-                    seen.first(5, "location")?;
+                5 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "from")?;
-        seen.require(2, "query")?;
-        seen.require(3, "offset")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xe], &Self::KEYS)
     }
 }
 
@@ -151,6 +150,14 @@ impl wire::Fill for InlineQueryResultsButton {
     const EXPECTING: &'static str = "struct InlineQueryResultsButton";
     const FIELDS: &'static [&'static str] = &["text", "web_app", "start_parameter"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textweb_appstart_parameter",
+        ends: &[4, 11, 26],
+        seed: 0,
+        bits: 3,
+        slots: &[3, 0, 0, 0, 0, 1, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: SmallString::const_new(""),
@@ -160,26 +167,22 @@ impl wire::Fill for InlineQueryResultsButton {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "web_app" => {
-                    seen.first(1, "web_app")?;
+                1 => {
                     wire::fill::put(&mut self.web_app, src.value()?);
                 }
-                "start_parameter" => {
-                    seen.first(2, "start_parameter")?;
+                2 => {
                     wire::fill::put(&mut self.start_parameter, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -656,6 +659,17 @@ impl wire::Fill for InlineQueryResultArticle {
         "thumbnail_height",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idtitleinput_message_contentreply_markupurldescriptionthumbnail_urlthumbnail_widththumbnail_height",
+        ends: &[2, 7, 28, 40, 43, 54, 67, 82, 98],
+        seed: 0,
+        bits: 5,
+        slots: &[
+            7, 0, 0, 9, 0, 0, 0, 8, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 5, 0, 0, 4, 0, 0, 0, 0,
+            0, 2, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -671,52 +685,40 @@ impl wire::Fill for InlineQueryResultArticle {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "title" => {
-                    seen.first(1, "title")?;
+                1 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(2, "input_message_content")?;
+                2 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(3, "reply_markup")?;
+                3 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "url" => {
-                    seen.first(4, "url")?;
+                4 => {
                     wire::fill::put(&mut self.url, src.value()?);
                 }
-                "description" => {
-                    seen.first(5, "description")?;
+                5 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "thumbnail_url" => {
-                    seen.first(6, "thumbnail_url")?;
+                6 => {
                     wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
-                "thumbnail_width" => {
-                    seen.first(7, "thumbnail_width")?;
+                7 => {
                     wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
-                "thumbnail_height" => {
-                    seen.first(8, "thumbnail_height")?;
+                8 => {
                     wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "title")?;
-        seen.require(2, "input_message_content")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -930,6 +932,17 @@ impl wire::Fill for InlineQueryResultPhoto {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idphoto_urlthumbnail_urlphoto_widthphoto_heighttitledescriptioncaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ends: &[2, 11, 24, 35, 47, 52, 63, 70, 80, 96, 120, 132, 153],
+        seed: 12,
+        bits: 5,
+        slots: &[
+            0, 0, 1, 7, 9, 0, 0, 0, 0, 8, 13, 0, 10, 12, 6, 0, 0, 0, 0, 0, 0, 0, 0, 3, 5, 0, 4, 0,
+            11, 0, 2, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -949,68 +962,52 @@ impl wire::Fill for InlineQueryResultPhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "photo_url" => {
-                    seen.first(1, "photo_url")?;
+                1 => {
                     wire::fill::put(&mut self.photo_url, src.value()?);
                 }
-                "thumbnail_url" => {
-                    seen.first(2, "thumbnail_url")?;
+                2 => {
                     wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
-                "photo_width" => {
-                    seen.first(3, "photo_width")?;
+                3 => {
                     wire::fill::put(&mut self.photo_width, src.value()?);
                 }
-                "photo_height" => {
-                    seen.first(4, "photo_height")?;
+                4 => {
                     wire::fill::put(&mut self.photo_height, src.value()?);
                 }
-                "title" => {
-                    seen.first(5, "title")?;
+                5 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "description" => {
-                    seen.first(6, "description")?;
+                6 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "caption" => {
-                    seen.first(7, "caption")?;
+                7 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(8, "parse_mode")?;
+                8 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(9, "caption_entities")?;
+                9 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(10, "show_caption_above_media")?;
+                10 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(11, "reply_markup")?;
+                11 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(12, "input_message_content")?;
+                12 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "photo_url")?;
-        seen.require(2, "thumbnail_url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1244,6 +1241,17 @@ impl wire::Fill for InlineQueryResultGif {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idgif_urlgif_widthgif_heightgif_durationthumbnail_urlthumbnail_mime_typetitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ends: &[2, 9, 18, 28, 40, 53, 72, 77, 84, 94, 110, 134, 146, 167],
+        seed: 20,
+        bits: 5,
+        slots: &[
+            0, 0, 14, 1, 0, 0, 6, 0, 7, 9, 4, 0, 12, 8, 5, 10, 0, 2, 3, 13, 0, 0, 0, 0, 0, 0, 11,
+            0, 0, 0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -1264,72 +1272,55 @@ impl wire::Fill for InlineQueryResultGif {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "gif_url" => {
-                    seen.first(1, "gif_url")?;
+                1 => {
                     wire::fill::put(&mut self.gif_url, src.value()?);
                 }
-                "gif_width" => {
-                    seen.first(2, "gif_width")?;
+                2 => {
                     wire::fill::put(&mut self.gif_width, src.value()?);
                 }
-                "gif_height" => {
-                    seen.first(3, "gif_height")?;
+                3 => {
                     wire::fill::put(&mut self.gif_height, src.value()?);
                 }
-                "gif_duration" => {
-                    seen.first(4, "gif_duration")?;
+                4 => {
                     wire::fill::put(&mut self.gif_duration, src.value()?);
                 }
-                "thumbnail_url" => {
-                    seen.first(5, "thumbnail_url")?;
+                5 => {
                     wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
-                "thumbnail_mime_type" => {
-                    seen.first(6, "thumbnail_mime_type")?;
+                6 => {
                     wire::fill::put(&mut self.thumbnail_mime_type, src.value()?);
                 }
-                "title" => {
-                    seen.first(7, "title")?;
+                7 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "caption" => {
-                    seen.first(8, "caption")?;
+                8 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(9, "parse_mode")?;
+                9 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(10, "caption_entities")?;
+                10 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(11, "show_caption_above_media")?;
+                11 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(12, "reply_markup")?;
+                12 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(13, "input_message_content")?;
+                13 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "gif_url")?;
-        seen.require(5, "thumbnail_url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x23], &Self::KEYS)
     }
 }
 
@@ -1564,6 +1555,17 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idmpeg4_urlmpeg4_widthmpeg4_heightmpeg4_durationthumbnail_urlthumbnail_mime_typetitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ends: &[2, 11, 22, 34, 48, 61, 80, 85, 92, 102, 118, 142, 154, 175],
+        seed: 90,
+        bits: 5,
+        slots: &[
+            0, 6, 7, 0, 3, 5, 12, 0, 14, 0, 2, 0, 10, 0, 0, 9, 4, 0, 0, 8, 11, 0, 13, 0, 1, 0, 0,
+            0, 0, 0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -1584,72 +1586,55 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "mpeg4_url" => {
-                    seen.first(1, "mpeg4_url")?;
+                1 => {
                     wire::fill::put(&mut self.mpeg4_url, src.value()?);
                 }
-                "mpeg4_width" => {
-                    seen.first(2, "mpeg4_width")?;
+                2 => {
                     wire::fill::put(&mut self.mpeg4_width, src.value()?);
                 }
-                "mpeg4_height" => {
-                    seen.first(3, "mpeg4_height")?;
+                3 => {
                     wire::fill::put(&mut self.mpeg4_height, src.value()?);
                 }
-                "mpeg4_duration" => {
-                    seen.first(4, "mpeg4_duration")?;
+                4 => {
                     wire::fill::put(&mut self.mpeg4_duration, src.value()?);
                 }
-                "thumbnail_url" => {
-                    seen.first(5, "thumbnail_url")?;
+                5 => {
                     wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
-                "thumbnail_mime_type" => {
-                    seen.first(6, "thumbnail_mime_type")?;
+                6 => {
                     wire::fill::put(&mut self.thumbnail_mime_type, src.value()?);
                 }
-                "title" => {
-                    seen.first(7, "title")?;
+                7 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "caption" => {
-                    seen.first(8, "caption")?;
+                8 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(9, "parse_mode")?;
+                9 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(10, "caption_entities")?;
+                10 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(11, "show_caption_above_media")?;
+                11 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(12, "reply_markup")?;
+                12 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(13, "input_message_content")?;
+                13 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "mpeg4_url")?;
-        seen.require(5, "thumbnail_url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x23], &Self::KEYS)
     }
 }
 
@@ -1883,6 +1868,19 @@ impl wire::Fill for InlineQueryResultVideo {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idvideo_urlmime_typethumbnail_urltitlecaptionparse_modecaption_entitiesshow_caption_above_mediavideo_widthvideo_heightvideo_durationdescriptionreply_markupinput_message_content",
+        ends: &[
+            2, 11, 20, 33, 38, 45, 55, 71, 95, 106, 118, 132, 143, 155, 176,
+        ],
+        seed: 29,
+        bits: 5,
+        slots: &[
+            0, 0, 5, 0, 0, 4, 2, 3, 15, 0, 9, 0, 11, 0, 12, 0, 0, 14, 0, 0, 0, 6, 1, 0, 7, 0, 0, 8,
+            10, 0, 0, 13,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -1904,78 +1902,58 @@ impl wire::Fill for InlineQueryResultVideo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "video_url" => {
-                    seen.first(1, "video_url")?;
+                1 => {
                     wire::fill::put(&mut self.video_url, src.value()?);
                 }
-                "mime_type" => {
-                    seen.first(2, "mime_type")?;
+                2 => {
                     wire::fill::put(&mut self.mime_type, src.value()?);
                 }
-                "thumbnail_url" => {
-                    seen.first(3, "thumbnail_url")?;
+                3 => {
                     wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
-                "title" => {
-                    seen.first(4, "title")?;
+                4 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "caption" => {
-                    seen.first(5, "caption")?;
+                5 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(6, "parse_mode")?;
+                6 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(7, "caption_entities")?;
+                7 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(8, "show_caption_above_media")?;
+                8 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "video_width" => {
-                    seen.first(9, "video_width")?;
+                9 => {
                     wire::fill::put(&mut self.video_width, src.value()?);
                 }
-                "video_height" => {
-                    seen.first(10, "video_height")?;
+                10 => {
                     wire::fill::put(&mut self.video_height, src.value()?);
                 }
-                "video_duration" => {
-                    seen.first(11, "video_duration")?;
+                11 => {
                     wire::fill::put(&mut self.video_duration, src.value()?);
                 }
-                "description" => {
-                    seen.first(12, "description")?;
+                12 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(13, "reply_markup")?;
+                13 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(14, "input_message_content")?;
+                14 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "video_url")?;
-        seen.require(2, "mime_type")?;
-        seen.require(3, "thumbnail_url")?;
-        seen.require(4, "title")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
     }
 }
 
@@ -2159,6 +2137,17 @@ impl wire::Fill for InlineQueryResultAudio {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idaudio_urltitlecaptionparse_modecaption_entitiesperformeraudio_durationreply_markupinput_message_content",
+        ends: &[2, 11, 16, 23, 33, 49, 58, 72, 84, 105],
+        seed: 2,
+        bits: 5,
+        slots: &[
+            0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 10, 7, 0, 0, 0, 4, 0, 0, 0, 5, 0, 3, 0, 0, 0, 1, 0, 6,
+            0, 2, 8,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -2175,56 +2164,43 @@ impl wire::Fill for InlineQueryResultAudio {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "audio_url" => {
-                    seen.first(1, "audio_url")?;
+                1 => {
                     wire::fill::put(&mut self.audio_url, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "caption" => {
-                    seen.first(3, "caption")?;
+                3 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(4, "parse_mode")?;
+                4 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(5, "caption_entities")?;
+                5 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "performer" => {
-                    seen.first(6, "performer")?;
+                6 => {
                     wire::fill::put(&mut self.performer, src.value()?);
                 }
-                "audio_duration" => {
-                    seen.first(7, "audio_duration")?;
+                7 => {
                     wire::fill::put(&mut self.audio_duration, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(8, "reply_markup")?;
+                8 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(9, "input_message_content")?;
+                9 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "audio_url")?;
-        seen.require(2, "title")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -2387,6 +2363,17 @@ impl wire::Fill for InlineQueryResultVoice {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idvoice_urltitlecaptionparse_modecaption_entitiesvoice_durationreply_markupinput_message_content",
+        ends: &[2, 11, 16, 23, 33, 49, 63, 75, 96],
+        seed: 4,
+        bits: 5,
+        slots: &[
+            0, 2, 1, 9, 0, 0, 0, 0, 4, 0, 0, 0, 0, 6, 3, 0, 0, 5, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0,
+            8, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -2402,52 +2389,40 @@ impl wire::Fill for InlineQueryResultVoice {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "voice_url" => {
-                    seen.first(1, "voice_url")?;
+                1 => {
                     wire::fill::put(&mut self.voice_url, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "caption" => {
-                    seen.first(3, "caption")?;
+                3 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(4, "parse_mode")?;
+                4 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(5, "caption_entities")?;
+                5 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "voice_duration" => {
-                    seen.first(6, "voice_duration")?;
+                6 => {
                     wire::fill::put(&mut self.voice_duration, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(7, "reply_markup")?;
+                7 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(8, "input_message_content")?;
+                8 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "voice_url")?;
-        seen.require(2, "title")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -2654,6 +2629,17 @@ impl wire::Fill for InlineQueryResultDocument {
         "thumbnail_height",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idtitlecaptionparse_modecaption_entitiesdocument_urlmime_typedescriptionreply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
+        ends: &[2, 7, 14, 24, 40, 52, 61, 72, 84, 105, 118, 133, 149],
+        seed: 4,
+        bits: 5,
+        slots: &[
+            11, 0, 1, 10, 0, 0, 0, 13, 3, 0, 0, 0, 12, 5, 2, 8, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            6, 9, 7, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -2673,69 +2659,52 @@ impl wire::Fill for InlineQueryResultDocument {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "title" => {
-                    seen.first(1, "title")?;
+                1 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "caption" => {
-                    seen.first(2, "caption")?;
+                2 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(3, "parse_mode")?;
+                3 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(4, "caption_entities")?;
+                4 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "document_url" => {
-                    seen.first(5, "document_url")?;
+                5 => {
                     wire::fill::put(&mut self.document_url, src.value()?);
                 }
-                "mime_type" => {
-                    seen.first(6, "mime_type")?;
+                6 => {
                     wire::fill::put(&mut self.mime_type, src.value()?);
                 }
-                "description" => {
-                    seen.first(7, "description")?;
+                7 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(8, "reply_markup")?;
+                8 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(9, "input_message_content")?;
+                9 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                "thumbnail_url" => {
-                    seen.first(10, "thumbnail_url")?;
+                10 => {
                     wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
-                "thumbnail_width" => {
-                    seen.first(11, "thumbnail_width")?;
+                11 => {
                     wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
-                "thumbnail_height" => {
-                    seen.first(12, "thumbnail_height")?;
+                12 => {
                     wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "title")?;
-        seen.require(5, "document_url")?;
-        seen.require(6, "mime_type")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x63], &Self::KEYS)
     }
 }
 
@@ -2946,6 +2915,17 @@ impl wire::Fill for InlineQueryResultLocation {
         "thumbnail_height",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idlatitudelongitudetitlehorizontal_accuracylive_periodheadingproximity_alert_radiusreply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
+        ends: &[2, 10, 19, 24, 43, 54, 61, 83, 95, 116, 129, 144, 160],
+        seed: 19,
+        bits: 5,
+        slots: &[
+            11, 0, 0, 12, 0, 0, 0, 7, 13, 4, 0, 0, 0, 6, 0, 1, 5, 0, 9, 0, 10, 0, 8, 0, 0, 0, 0, 0,
+            2, 3, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -2965,69 +2945,52 @@ impl wire::Fill for InlineQueryResultLocation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "latitude" => {
-                    seen.first(1, "latitude")?;
+                1 => {
                     wire::fill::put(&mut self.latitude, src.value()?);
                 }
-                "longitude" => {
-                    seen.first(2, "longitude")?;
+                2 => {
                     wire::fill::put(&mut self.longitude, src.value()?);
                 }
-                "title" => {
-                    seen.first(3, "title")?;
+                3 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "horizontal_accuracy" => {
-                    seen.first(4, "horizontal_accuracy")?;
+                4 => {
                     wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
                 }
-                "live_period" => {
-                    seen.first(5, "live_period")?;
+                5 => {
                     wire::fill::put(&mut self.live_period, src.value()?);
                 }
-                "heading" => {
-                    seen.first(6, "heading")?;
+                6 => {
                     wire::fill::put(&mut self.heading, src.value()?);
                 }
-                "proximity_alert_radius" => {
-                    seen.first(7, "proximity_alert_radius")?;
+                7 => {
                     wire::fill::put(&mut self.proximity_alert_radius, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(8, "reply_markup")?;
+                8 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(9, "input_message_content")?;
+                9 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                "thumbnail_url" => {
-                    seen.first(10, "thumbnail_url")?;
+                10 => {
                     wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
-                "thumbnail_width" => {
-                    seen.first(11, "thumbnail_width")?;
+                11 => {
                     wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
-                "thumbnail_height" => {
-                    seen.first(12, "thumbnail_height")?;
+                12 => {
                     wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "latitude")?;
-        seen.require(2, "longitude")?;
-        seen.require(3, "title")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -3244,6 +3207,17 @@ impl wire::Fill for InlineQueryResultVenue {
         "thumbnail_height",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idlatitudelongitudetitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_typereply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
+        ends: &[2, 10, 19, 24, 31, 44, 59, 74, 91, 103, 124, 137, 152, 168],
+        seed: 8,
+        bits: 5,
+        slots: &[
+            13, 11, 0, 0, 0, 0, 5, 6, 0, 7, 0, 0, 0, 9, 0, 0, 12, 0, 1, 0, 0, 14, 0, 8, 10, 0, 0,
+            0, 3, 2, 4, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -3264,74 +3238,55 @@ impl wire::Fill for InlineQueryResultVenue {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "latitude" => {
-                    seen.first(1, "latitude")?;
+                1 => {
                     wire::fill::put(&mut self.latitude, src.value()?);
                 }
-                "longitude" => {
-                    seen.first(2, "longitude")?;
+                2 => {
                     wire::fill::put(&mut self.longitude, src.value()?);
                 }
-                "title" => {
-                    seen.first(3, "title")?;
+                3 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "address" => {
-                    seen.first(4, "address")?;
+                4 => {
                     wire::fill::put(&mut self.address, src.value()?);
                 }
-                "foursquare_id" => {
-                    seen.first(5, "foursquare_id")?;
+                5 => {
                     wire::fill::put(&mut self.foursquare_id, src.value()?);
                 }
-                "foursquare_type" => {
-                    seen.first(6, "foursquare_type")?;
+                6 => {
                     wire::fill::put(&mut self.foursquare_type, src.value()?);
                 }
-                "google_place_id" => {
-                    seen.first(7, "google_place_id")?;
+                7 => {
                     wire::fill::put(&mut self.google_place_id, src.value()?);
                 }
-                "google_place_type" => {
-                    seen.first(8, "google_place_type")?;
+                8 => {
                     wire::fill::put(&mut self.google_place_type, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(9, "reply_markup")?;
+                9 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(10, "input_message_content")?;
+                10 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                "thumbnail_url" => {
-                    seen.first(11, "thumbnail_url")?;
+                11 => {
                     wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
-                "thumbnail_width" => {
-                    seen.first(12, "thumbnail_width")?;
+                12 => {
                     wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
-                "thumbnail_height" => {
-                    seen.first(13, "thumbnail_height")?;
+                13 => {
                     wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "latitude")?;
-        seen.require(2, "longitude")?;
-        seen.require(3, "title")?;
-        seen.require(4, "address")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
     }
 }
 
@@ -3511,6 +3466,17 @@ impl wire::Fill for InlineQueryResultContact {
         "thumbnail_height",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idphone_numberfirst_namelast_namevcardreply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
+        ends: &[2, 14, 24, 33, 38, 50, 71, 84, 99, 115],
+        seed: 0,
+        bits: 5,
+        slots: &[
+            8, 0, 0, 10, 0, 3, 0, 9, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 1, 0, 7, 4, 0, 0, 6, 0, 0, 0, 0,
+            0, 0, 2,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -3527,56 +3493,43 @@ impl wire::Fill for InlineQueryResultContact {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "phone_number" => {
-                    seen.first(1, "phone_number")?;
+                1 => {
                     wire::fill::put(&mut self.phone_number, src.value()?);
                 }
-                "first_name" => {
-                    seen.first(2, "first_name")?;
+                2 => {
                     wire::fill::put(&mut self.first_name, src.value()?);
                 }
-                "last_name" => {
-                    seen.first(3, "last_name")?;
+                3 => {
                     wire::fill::put(&mut self.last_name, src.value()?);
                 }
-                "vcard" => {
-                    seen.first(4, "vcard")?;
+                4 => {
                     wire::fill::put(&mut self.vcard, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(5, "reply_markup")?;
+                5 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(6, "input_message_content")?;
+                6 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                "thumbnail_url" => {
-                    seen.first(7, "thumbnail_url")?;
+                7 => {
                     wire::fill::put(&mut self.thumbnail_url, src.value()?);
                 }
-                "thumbnail_width" => {
-                    seen.first(8, "thumbnail_width")?;
+                8 => {
                     wire::fill::put(&mut self.thumbnail_width, src.value()?);
                 }
-                "thumbnail_height" => {
-                    seen.first(9, "thumbnail_height")?;
+                9 => {
                     wire::fill::put(&mut self.thumbnail_height, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "phone_number")?;
-        seen.require(2, "first_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -3658,6 +3611,14 @@ impl wire::Fill for InlineQueryResultGame {
     const EXPECTING: &'static str = "struct InlineQueryResultGame";
     const FIELDS: &'static [&'static str] = &["id", "game_short_name", "reply_markup"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idgame_short_namereply_markup",
+        ends: &[2, 17, 29],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 0, 2, 1, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -3667,27 +3628,22 @@ impl wire::Fill for InlineQueryResultGame {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "game_short_name" => {
-                    seen.first(1, "game_short_name")?;
+                1 => {
                     wire::fill::put(&mut self.game_short_name, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(2, "reply_markup")?;
+                2 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "game_short_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3854,6 +3810,17 @@ impl wire::Fill for InlineQueryResultCachedPhoto {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idphoto_file_idtitledescriptioncaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ends: &[2, 15, 20, 31, 38, 48, 64, 88, 100, 121],
+        seed: 8,
+        bits: 5,
+        slots: &[
+            0, 10, 6, 8, 0, 7, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 9, 5, 0, 0, 0,
+            2, 3, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -3870,55 +3837,43 @@ impl wire::Fill for InlineQueryResultCachedPhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "photo_file_id" => {
-                    seen.first(1, "photo_file_id")?;
+                1 => {
                     wire::fill::put(&mut self.photo_file_id, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "description" => {
-                    seen.first(3, "description")?;
+                3 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "caption" => {
-                    seen.first(4, "caption")?;
+                4 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(5, "parse_mode")?;
+                5 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(6, "caption_entities")?;
+                6 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(7, "show_caption_above_media")?;
+                7 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(8, "reply_markup")?;
+                8 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(9, "input_message_content")?;
+                9 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "photo_file_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -4088,6 +4043,17 @@ impl wire::Fill for InlineQueryResultCachedGif {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idgif_file_idtitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ends: &[2, 13, 18, 25, 35, 51, 75, 87, 108],
+        seed: 7,
+        bits: 5,
+        slots: &[
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 4, 0, 5, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 7, 3, 0, 9,
+            0, 1, 2,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -4103,51 +4069,40 @@ impl wire::Fill for InlineQueryResultCachedGif {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "gif_file_id" => {
-                    seen.first(1, "gif_file_id")?;
+                1 => {
                     wire::fill::put(&mut self.gif_file_id, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "caption" => {
-                    seen.first(3, "caption")?;
+                3 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(4, "parse_mode")?;
+                4 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(5, "caption_entities")?;
+                5 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(6, "show_caption_above_media")?;
+                6 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(7, "reply_markup")?;
+                7 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(8, "input_message_content")?;
+                8 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "gif_file_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -4316,6 +4271,17 @@ impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idmpeg4_file_idtitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ends: &[2, 15, 20, 27, 37, 53, 77, 89, 110],
+        seed: 7,
+        bits: 5,
+        slots: &[
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 4, 0, 5, 0, 0, 2, 0, 0, 6, 0, 0, 0, 0, 7, 3, 0, 9,
+            0, 1, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -4331,51 +4297,40 @@ impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "mpeg4_file_id" => {
-                    seen.first(1, "mpeg4_file_id")?;
+                1 => {
                     wire::fill::put(&mut self.mpeg4_file_id, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "caption" => {
-                    seen.first(3, "caption")?;
+                3 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(4, "parse_mode")?;
+                4 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(5, "caption_entities")?;
+                5 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(6, "show_caption_above_media")?;
+                6 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(7, "reply_markup")?;
+                7 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(8, "input_message_content")?;
+                8 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "mpeg4_file_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -4479,6 +4434,14 @@ impl wire::Fill for InlineQueryResultCachedSticker {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idsticker_file_idreply_markupinput_message_content",
+        ends: &[2, 17, 29, 50],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 2, 0, 1, 4, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -4489,31 +4452,25 @@ impl wire::Fill for InlineQueryResultCachedSticker {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "sticker_file_id" => {
-                    seen.first(1, "sticker_file_id")?;
+                1 => {
                     wire::fill::put(&mut self.sticker_file_id, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(2, "reply_markup")?;
+                2 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(3, "input_message_content")?;
+                3 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "sticker_file_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -4670,6 +4627,17 @@ impl wire::Fill for InlineQueryResultCachedDocument {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idtitledocument_file_iddescriptioncaptionparse_modecaption_entitiesreply_markupinput_message_content",
+        ends: &[2, 7, 23, 34, 41, 51, 67, 79, 100],
+        seed: 2,
+        bits: 5,
+        slots: &[
+            0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 4, 0, 0, 5, 0, 0, 0, 6, 0, 2, 0, 0, 3, 1, 0, 7,
+            0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -4685,52 +4653,40 @@ impl wire::Fill for InlineQueryResultCachedDocument {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "title" => {
-                    seen.first(1, "title")?;
+                1 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "document_file_id" => {
-                    seen.first(2, "document_file_id")?;
+                2 => {
                     wire::fill::put(&mut self.document_file_id, src.value()?);
                 }
-                "description" => {
-                    seen.first(3, "description")?;
+                3 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "caption" => {
-                    seen.first(4, "caption")?;
+                4 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(5, "parse_mode")?;
+                5 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(6, "caption_entities")?;
+                6 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "reply_markup" => {
-                    seen.first(7, "reply_markup")?;
+                7 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(8, "input_message_content")?;
+                8 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "title")?;
-        seen.require(2, "document_file_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -4905,6 +4861,17 @@ impl wire::Fill for InlineQueryResultCachedVideo {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idvideo_file_idtitledescriptioncaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ends: &[2, 15, 20, 31, 38, 48, 64, 88, 100, 121],
+        seed: 8,
+        bits: 5,
+        slots: &[
+            0, 10, 6, 8, 0, 7, 0, 0, 0, 4, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 9, 5, 0, 0, 0,
+            0, 3, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -4921,56 +4888,43 @@ impl wire::Fill for InlineQueryResultCachedVideo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "video_file_id" => {
-                    seen.first(1, "video_file_id")?;
+                1 => {
                     wire::fill::put(&mut self.video_file_id, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "description" => {
-                    seen.first(3, "description")?;
+                3 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "caption" => {
-                    seen.first(4, "caption")?;
+                4 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(5, "parse_mode")?;
+                5 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(6, "caption_entities")?;
+                6 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "show_caption_above_media" => {
-                    seen.first(7, "show_caption_above_media")?;
+                7 => {
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
-                "reply_markup" => {
-                    seen.first(8, "reply_markup")?;
+                8 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(9, "input_message_content")?;
+                9 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "video_file_id")?;
-        seen.require(2, "title")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -5123,6 +5077,14 @@ impl wire::Fill for InlineQueryResultCachedVoice {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idvoice_file_idtitlecaptionparse_modecaption_entitiesreply_markupinput_message_content",
+        ends: &[2, 15, 20, 27, 37, 53, 65, 86],
+        seed: 5,
+        bits: 4,
+        slots: &[0, 3, 0, 0, 0, 0, 0, 7, 0, 5, 4, 1, 2, 0, 8, 6],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -5137,48 +5099,37 @@ impl wire::Fill for InlineQueryResultCachedVoice {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "voice_file_id" => {
-                    seen.first(1, "voice_file_id")?;
+                1 => {
                     wire::fill::put(&mut self.voice_file_id, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "caption" => {
-                    seen.first(3, "caption")?;
+                3 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(4, "parse_mode")?;
+                4 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(5, "caption_entities")?;
+                5 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "reply_markup" => {
-                    seen.first(6, "reply_markup")?;
+                6 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(7, "input_message_content")?;
+                7 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "voice_file_id")?;
-        seen.require(2, "title")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -5317,6 +5268,14 @@ impl wire::Fill for InlineQueryResultCachedAudio {
         "input_message_content",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idaudio_file_idcaptionparse_modecaption_entitiesreply_markupinput_message_content",
+        ends: &[2, 15, 22, 32, 48, 60, 81],
+        seed: 5,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 0, 2, 0, 6, 0, 4, 3, 1, 0, 0, 7, 5],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -5330,43 +5289,34 @@ impl wire::Fill for InlineQueryResultCachedAudio {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "audio_file_id" => {
-                    seen.first(1, "audio_file_id")?;
+                1 => {
                     wire::fill::put(&mut self.audio_file_id, src.value()?);
                 }
-                "caption" => {
-                    seen.first(2, "caption")?;
+                2 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(3, "parse_mode")?;
+                3 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "caption_entities" => {
-                    seen.first(4, "caption_entities")?;
+                4 => {
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
-                "reply_markup" => {
-                    seen.first(5, "reply_markup")?;
+                5 => {
                     wire::fill::put(&mut self.reply_markup, src.value()?);
                 }
-                "input_message_content" => {
-                    seen.first(6, "input_message_content")?;
+                6 => {
                     wire::fill::put(&mut self.input_message_content, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "audio_file_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -5582,6 +5532,14 @@ impl wire::Fill for InputTextMessageContent {
         "link_preview_options",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "message_textparse_modeentitieslink_preview_options",
+        ends: &[12, 22, 30, 50],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 3, 0, 1, 4, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             message_text: SmallString::const_new(""),
@@ -5592,30 +5550,25 @@ impl wire::Fill for InputTextMessageContent {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "message_text" => {
-                    seen.first(0, "message_text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.message_text, src.value()?);
                 }
-                "parse_mode" => {
-                    seen.first(1, "parse_mode")?;
+                1 => {
                     wire::fill::put(&mut self.parse_mode, src.value()?);
                 }
-                "entities" => {
-                    seen.first(2, "entities")?;
+                2 => {
                     wire::fill::put(&mut self.entities, src.list_option()?);
                 }
-                "link_preview_options" => {
-                    seen.first(3, "link_preview_options")?;
+                3 => {
                     wire::fill::put(&mut self.link_preview_options, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "message_text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -5658,6 +5611,14 @@ impl wire::Fill for InputRichMessageContent {
     const EXPECTING: &'static str = "struct InputRichMessageContent";
     const FIELDS: &'static [&'static str] = &["rich_message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "rich_message",
+        ends: &[12],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             rich_message: <InputRichMessage as wire::Fill>::placeholder(),
@@ -5665,18 +5626,11 @@ impl wire::Fill for InputRichMessageContent {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "rich_message" => {
-                    seen.first(0, "rich_message")?;
-                    wire::fill::put(&mut self.rich_message, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.rich_message, src.value()?);
         }
-        seen.require(0, "rich_message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -5772,6 +5726,14 @@ impl wire::Fill for InputLocationMessageContent {
         "proximity_alert_radius",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "latitudelongitudehorizontal_accuracylive_periodheadingproximity_alert_radius",
+        ends: &[8, 17, 36, 47, 54, 76],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 3, 1, 0, 0, 5, 6, 4, 2, 0, 0, 0, 0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             latitude: 0.0,
@@ -5784,39 +5746,31 @@ impl wire::Fill for InputLocationMessageContent {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "latitude" => {
-                    seen.first(0, "latitude")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.latitude, src.value()?);
                 }
-                "longitude" => {
-                    seen.first(1, "longitude")?;
+                1 => {
                     wire::fill::put(&mut self.longitude, src.value()?);
                 }
-                "horizontal_accuracy" => {
-                    seen.first(2, "horizontal_accuracy")?;
+                2 => {
                     wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
                 }
-                "live_period" => {
-                    seen.first(3, "live_period")?;
+                3 => {
                     wire::fill::put(&mut self.live_period, src.value()?);
                 }
-                "heading" => {
-                    seen.first(4, "heading")?;
+                4 => {
                     wire::fill::put(&mut self.heading, src.value()?);
                 }
-                "proximity_alert_radius" => {
-                    seen.first(5, "proximity_alert_radius")?;
+                5 => {
                     wire::fill::put(&mut self.proximity_alert_radius, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "latitude")?;
-        seen.require(1, "longitude")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -5924,6 +5878,14 @@ impl wire::Fill for InputVenueMessageContent {
         "google_place_type",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "latitudelongitudetitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_type",
+        ends: &[8, 17, 22, 29, 42, 57, 72, 89],
+        seed: 1,
+        bits: 4,
+        slots: &[7, 2, 0, 0, 0, 0, 6, 1, 4, 3, 0, 5, 8, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             latitude: 0.0,
@@ -5938,49 +5900,37 @@ impl wire::Fill for InputVenueMessageContent {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "latitude" => {
-                    seen.first(0, "latitude")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.latitude, src.value()?);
                 }
-                "longitude" => {
-                    seen.first(1, "longitude")?;
+                1 => {
                     wire::fill::put(&mut self.longitude, src.value()?);
                 }
-                "title" => {
-                    seen.first(2, "title")?;
+                2 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "address" => {
-                    seen.first(3, "address")?;
+                3 => {
                     wire::fill::put(&mut self.address, src.value()?);
                 }
-                "foursquare_id" => {
-                    seen.first(4, "foursquare_id")?;
+                4 => {
                     wire::fill::put(&mut self.foursquare_id, src.value()?);
                 }
-                "foursquare_type" => {
-                    seen.first(5, "foursquare_type")?;
+                5 => {
                     wire::fill::put(&mut self.foursquare_type, src.value()?);
                 }
-                "google_place_id" => {
-                    seen.first(6, "google_place_id")?;
+                6 => {
                     wire::fill::put(&mut self.google_place_id, src.value()?);
                 }
-                "google_place_type" => {
-                    seen.first(7, "google_place_type")?;
+                7 => {
                     wire::fill::put(&mut self.google_place_type, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "latitude")?;
-        seen.require(1, "longitude")?;
-        seen.require(2, "title")?;
-        seen.require(3, "address")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -6050,6 +6000,14 @@ impl wire::Fill for InputContactMessageContent {
     const EXPECTING: &'static str = "struct InputContactMessageContent";
     const FIELDS: &'static [&'static str] = &["phone_number", "first_name", "last_name", "vcard"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "phone_numberfirst_namelast_namevcard",
+        ends: &[12, 22, 31, 36],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 2, 0, 4, 0, 3, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             phone_number: SmallString::const_new(""),
@@ -6060,31 +6018,25 @@ impl wire::Fill for InputContactMessageContent {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "phone_number" => {
-                    seen.first(0, "phone_number")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.phone_number, src.value()?);
                 }
-                "first_name" => {
-                    seen.first(1, "first_name")?;
+                1 => {
                     wire::fill::put(&mut self.first_name, src.value()?);
                 }
-                "last_name" => {
-                    seen.first(2, "last_name")?;
+                2 => {
                     wire::fill::put(&mut self.last_name, src.value()?);
                 }
-                "vcard" => {
-                    seen.first(3, "vcard")?;
+                3 => {
                     wire::fill::put(&mut self.vcard, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "phone_number")?;
-        seen.require(1, "first_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -6317,6 +6269,21 @@ impl wire::Fill for InputInvoiceMessageContent {
         "is_flexible",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "titledescriptionpayloadprovider_tokencurrencypricesmax_tip_amountsuggested_tip_amountsprovider_dataphoto_urlphoto_sizephoto_widthphoto_heightneed_nameneed_phone_numberneed_emailneed_shipping_addresssend_phone_number_to_providersend_email_to_provideris_flexible",
+        ends: &[
+            5, 16, 23, 37, 45, 51, 65, 86, 99, 108, 118, 129, 141, 150, 167, 177, 198, 227, 249,
+            260,
+        ],
+        seed: 38,
+        bits: 6,
+        slots: &[
+            19, 6, 0, 0, 17, 0, 0, 16, 14, 0, 1, 0, 0, 0, 0, 3, 0, 0, 13, 5, 0, 10, 0, 0, 0, 0, 9,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 7, 0, 0, 8, 0, 18, 0, 15, 0, 0, 0, 2, 0, 0, 0, 20, 0,
+            0, 0, 0, 4, 0, 0, 0, 0, 11,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             title: SmallString::const_new(""),
@@ -6343,97 +6310,73 @@ impl wire::Fill for InputInvoiceMessageContent {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "title" => {
-                    seen.first(0, "title")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "description" => {
-                    seen.first(1, "description")?;
+                1 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "payload" => {
-                    seen.first(2, "payload")?;
+                2 => {
                     wire::fill::put(&mut self.payload, src.value()?);
                 }
-                "provider_token" => {
-                    seen.first(3, "provider_token")?;
+                3 => {
                     wire::fill::put(&mut self.provider_token, src.value()?);
                 }
-                "currency" => {
-                    seen.first(4, "currency")?;
+                4 => {
                     wire::fill::put(&mut self.currency, src.value()?);
                 }
-                "prices" => {
-                    seen.first(5, "prices")?;
+                5 => {
                     wire::fill::put(&mut self.prices, src.list()?);
                 }
-                "max_tip_amount" => {
-                    seen.first(6, "max_tip_amount")?;
+                6 => {
                     wire::fill::put(&mut self.max_tip_amount, src.value()?);
                 }
-                "suggested_tip_amounts" => {
-                    seen.first(7, "suggested_tip_amounts")?;
+                7 => {
                     wire::fill::put(&mut self.suggested_tip_amounts, src.value()?);
                 }
-                "provider_data" => {
-                    seen.first(8, "provider_data")?;
+                8 => {
                     wire::fill::put(&mut self.provider_data, src.value()?);
                 }
-                "photo_url" => {
-                    seen.first(9, "photo_url")?;
+                9 => {
                     wire::fill::put(&mut self.photo_url, src.value()?);
                 }
-                "photo_size" => {
-                    seen.first(10, "photo_size")?;
+                10 => {
                     wire::fill::put(&mut self.photo_size, src.value()?);
                 }
-                "photo_width" => {
-                    seen.first(11, "photo_width")?;
+                11 => {
                     wire::fill::put(&mut self.photo_width, src.value()?);
                 }
-                "photo_height" => {
-                    seen.first(12, "photo_height")?;
+                12 => {
                     wire::fill::put(&mut self.photo_height, src.value()?);
                 }
-                "need_name" => {
-                    seen.first(13, "need_name")?;
+                13 => {
                     wire::fill::put(&mut self.need_name, src.value()?);
                 }
-                "need_phone_number" => {
-                    seen.first(14, "need_phone_number")?;
+                14 => {
                     wire::fill::put(&mut self.need_phone_number, src.value()?);
                 }
-                "need_email" => {
-                    seen.first(15, "need_email")?;
+                15 => {
                     wire::fill::put(&mut self.need_email, src.value()?);
                 }
-                "need_shipping_address" => {
-                    seen.first(16, "need_shipping_address")?;
+                16 => {
                     wire::fill::put(&mut self.need_shipping_address, src.value()?);
                 }
-                "send_phone_number_to_provider" => {
-                    seen.first(17, "send_phone_number_to_provider")?;
+                17 => {
                     wire::fill::put(&mut self.send_phone_number_to_provider, src.value()?);
                 }
-                "send_email_to_provider" => {
-                    seen.first(18, "send_email_to_provider")?;
+                18 => {
                     wire::fill::put(&mut self.send_email_to_provider, src.value()?);
                 }
-                "is_flexible" => {
-                    seen.first(19, "is_flexible")?;
+                19 => {
                     wire::fill::put(&mut self.is_flexible, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "title")?;
-        seen.require(1, "description")?;
-        seen.require(2, "payload")?;
-        seen.require(4, "currency")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x17], &Self::KEYS)
     }
 }
 
@@ -6519,6 +6462,14 @@ impl wire::Fill for ChosenInlineResult {
         "query",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "result_idfromlocationinline_message_idquery",
+        ends: &[9, 13, 21, 38, 43],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 0, 3, 0, 0, 0, 1, 2, 0, 0, 0, 4, 5, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             result_id: SmallString::const_new(""),
@@ -6530,36 +6481,28 @@ impl wire::Fill for ChosenInlineResult {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "result_id" => {
-                    seen.first(0, "result_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.result_id, src.value()?);
                 }
-                "from" => {
-                    seen.first(1, "from")?;
+                1 => {
                     wire::fill::put(&mut self.from, src.value()?);
                 }
-                "location" => {
-                    seen.first(2, "location")?;
+                2 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                "inline_message_id" => {
-                    seen.first(3, "inline_message_id")?;
+                3 => {
                     wire::fill::put(&mut self.inline_message_id, src.value()?);
                 }
-                "query" => {
-                    seen.first(4, "query")?;
+                4 => {
                     wire::fill::put(&mut self.query, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "result_id")?;
-        seen.require(1, "from")?;
-        seen.require(4, "query")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x13], &Self::KEYS)
     }
 }
 

@@ -33,6 +33,14 @@ impl wire::Fill for LabeledPrice {
     const EXPECTING: &'static str = "struct LabeledPrice";
     const FIELDS: &'static [&'static str] = &["label", "amount"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "labelamount",
+        ends: &[5, 11],
+        seed: 1,
+        bits: 2,
+        slots: &[0, 0, 2, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             label: SmallString::const_new(""),
@@ -41,23 +49,19 @@ impl wire::Fill for LabeledPrice {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "label" => {
-                    seen.first(0, "label")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.label, src.value()?);
                 }
-                "amount" => {
-                    seen.first(1, "amount")?;
+                1 => {
                     wire::fill::put(&mut self.amount, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "label")?;
-        seen.require(1, "amount")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -122,6 +126,14 @@ impl wire::Fill for Invoice {
         "total_amount",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "titledescriptionstart_parametercurrencytotal_amount",
+        ends: &[5, 16, 31, 39, 51],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 3, 0, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             title: SmallString::const_new(""),
@@ -133,38 +145,28 @@ impl wire::Fill for Invoice {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "title" => {
-                    seen.first(0, "title")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "description" => {
-                    seen.first(1, "description")?;
+                1 => {
                     wire::fill::put(&mut self.description, src.value()?);
                 }
-                "start_parameter" => {
-                    seen.first(2, "start_parameter")?;
+                2 => {
                     wire::fill::put(&mut self.start_parameter, src.value()?);
                 }
-                "currency" => {
-                    seen.first(3, "currency")?;
+                3 => {
                     wire::fill::put(&mut self.currency, src.value()?);
                 }
-                "total_amount" => {
-                    seen.first(4, "total_amount")?;
+                4 => {
                     wire::fill::put(&mut self.total_amount, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "title")?;
-        seen.require(1, "description")?;
-        seen.require(2, "start_parameter")?;
-        seen.require(3, "currency")?;
-        seen.require(4, "total_amount")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
     }
 }
 
@@ -225,6 +227,14 @@ impl wire::Fill for ShippingAddress {
         "post_code",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "country_codestatecitystreet_line1street_line2post_code",
+        ends: &[12, 17, 21, 33, 45, 54],
+        seed: 1,
+        bits: 4,
+        slots: &[4, 5, 0, 0, 2, 0, 6, 1, 0, 0, 0, 0, 0, 0, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             country_code: SmallString::const_new(""),
@@ -237,43 +247,31 @@ impl wire::Fill for ShippingAddress {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "country_code" => {
-                    seen.first(0, "country_code")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.country_code, src.value()?);
                 }
-                "state" => {
-                    seen.first(1, "state")?;
+                1 => {
                     wire::fill::put(&mut self.state, src.value()?);
                 }
-                "city" => {
-                    seen.first(2, "city")?;
+                2 => {
                     wire::fill::put(&mut self.city, src.value()?);
                 }
-                "street_line1" => {
-                    seen.first(3, "street_line1")?;
+                3 => {
                     wire::fill::put(&mut self.street_line1, src.value()?);
                 }
-                "street_line2" => {
-                    seen.first(4, "street_line2")?;
+                4 => {
                     wire::fill::put(&mut self.street_line2, src.value()?);
                 }
-                "post_code" => {
-                    seen.first(5, "post_code")?;
+                5 => {
                     wire::fill::put(&mut self.post_code, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "country_code")?;
-        seen.require(1, "state")?;
-        seen.require(2, "city")?;
-        seen.require(3, "street_line1")?;
-        seen.require(4, "street_line2")?;
-        seen.require(5, "post_code")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3f], &Self::KEYS)
     }
 }
 
@@ -313,6 +311,14 @@ impl wire::Fill for OrderInfo {
     const EXPECTING: &'static str = "struct OrderInfo";
     const FIELDS: &'static [&'static str] = &["name", "phone_number", "email", "shipping_address"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "namephone_numberemailshipping_address",
+        ends: &[4, 16, 21, 37],
+        seed: 1,
+        bits: 3,
+        slots: &[3, 2, 0, 1, 0, 4, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: None,
@@ -323,26 +329,22 @@ impl wire::Fill for OrderInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "phone_number" => {
-                    seen.first(1, "phone_number")?;
+                1 => {
                     wire::fill::put(&mut self.phone_number, src.value()?);
                 }
-                "email" => {
-                    seen.first(2, "email")?;
+                2 => {
                     wire::fill::put(&mut self.email, src.value()?);
                 }
-                "shipping_address" => {
-                    seen.first(3, "shipping_address")?;
+                3 => {
                     wire::fill::put(&mut self.shipping_address, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -387,6 +389,14 @@ impl wire::Fill for ShippingOption {
     const EXPECTING: &'static str = "struct ShippingOption";
     const FIELDS: &'static [&'static str] = &["id", "title", "prices"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idtitleprices",
+        ends: &[2, 7, 13],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 3, 0, 1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -396,27 +406,22 @@ impl wire::Fill for ShippingOption {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "title" => {
-                    seen.first(1, "title")?;
+                1 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "prices" => {
-                    seen.first(2, "prices")?;
+                2 => {
                     wire::fill::put(&mut self.prices, src.list()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "title")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -507,6 +512,17 @@ impl wire::Fill for SuccessfulPayment {
         "provider_payment_charge_id",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "currencytotal_amountinvoice_payloadsubscription_expiration_dateis_recurringis_first_recurringshipping_option_idorder_infotelegram_payment_charge_idprovider_payment_charge_id",
+        ends: &[8, 20, 35, 63, 75, 93, 111, 121, 147, 173],
+        seed: 1,
+        bits: 5,
+        slots: &[
+            0, 0, 0, 0, 5, 0, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 3, 6, 0, 2, 0, 0, 0, 0, 4,
+            0, 7, 8,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             currency: SmallString::const_new(""),
@@ -523,58 +539,43 @@ impl wire::Fill for SuccessfulPayment {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "currency" => {
-                    seen.first(0, "currency")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.currency, src.value()?);
                 }
-                "total_amount" => {
-                    seen.first(1, "total_amount")?;
+                1 => {
                     wire::fill::put(&mut self.total_amount, src.value()?);
                 }
-                "invoice_payload" => {
-                    seen.first(2, "invoice_payload")?;
+                2 => {
                     wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
-                "subscription_expiration_date" => {
-                    seen.first(3, "subscription_expiration_date")?;
+                3 => {
                     wire::fill::put(&mut self.subscription_expiration_date, src.value()?);
                 }
-                "is_recurring" => {
-                    seen.first(4, "is_recurring")?;
+                4 => {
                     wire::fill::put(&mut self.is_recurring, src.value()?);
                 }
-                "is_first_recurring" => {
-                    seen.first(5, "is_first_recurring")?;
+                5 => {
                     wire::fill::put(&mut self.is_first_recurring, src.value()?);
                 }
-                "shipping_option_id" => {
-                    seen.first(6, "shipping_option_id")?;
+                6 => {
                     wire::fill::put(&mut self.shipping_option_id, src.value()?);
                 }
-                "order_info" => {
-                    seen.first(7, "order_info")?;
+                7 => {
                     wire::fill::put(&mut self.order_info, src.value()?);
                 }
-                "telegram_payment_charge_id" => {
-                    seen.first(8, "telegram_payment_charge_id")?;
+                8 => {
                     wire::fill::put(&mut self.telegram_payment_charge_id, src.value()?);
                 }
-                "provider_payment_charge_id" => {
-                    seen.first(9, "provider_payment_charge_id")?;
+                9 => {
                     wire::fill::put(&mut self.provider_payment_charge_id, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "currency")?;
-        seen.require(1, "total_amount")?;
-        seen.require(2, "invoice_payload")?;
-        seen.require(8, "telegram_payment_charge_id")?;
-        seen.require(9, "provider_payment_charge_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x307], &Self::KEYS)
     }
 }
 
@@ -630,6 +631,14 @@ impl wire::Fill for RefundedPayment {
         "provider_payment_charge_id",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "currencytotal_amountinvoice_payloadtelegram_payment_charge_idprovider_payment_charge_id",
+        ends: &[8, 20, 35, 61, 87],
+        seed: 2,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 5, 2, 0, 3, 0, 0, 0, 1, 0, 0, 4, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             currency: SmallString::const_new(""),
@@ -641,37 +650,28 @@ impl wire::Fill for RefundedPayment {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "currency" => {
-                    seen.first(0, "currency")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.currency, src.value()?);
                 }
-                "total_amount" => {
-                    seen.first(1, "total_amount")?;
+                1 => {
                     wire::fill::put(&mut self.total_amount, src.value()?);
                 }
-                "invoice_payload" => {
-                    seen.first(2, "invoice_payload")?;
+                2 => {
                     wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
-                "telegram_payment_charge_id" => {
-                    seen.first(3, "telegram_payment_charge_id")?;
+                3 => {
                     wire::fill::put(&mut self.telegram_payment_charge_id, src.value()?);
                 }
-                "provider_payment_charge_id" => {
-                    seen.first(4, "provider_payment_charge_id")?;
+                4 => {
                     wire::fill::put(&mut self.provider_payment_charge_id, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "currency")?;
-        seen.require(1, "total_amount")?;
-        seen.require(2, "invoice_payload")?;
-        seen.require(3, "telegram_payment_charge_id")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -717,6 +717,14 @@ impl wire::Fill for ShippingQuery {
     const EXPECTING: &'static str = "struct ShippingQuery";
     const FIELDS: &'static [&'static str] = &["id", "from", "invoice_payload", "shipping_address"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idfrominvoice_payloadshipping_address",
+        ends: &[2, 6, 21, 37],
+        seed: 5,
+        bits: 3,
+        slots: &[3, 0, 4, 2, 0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -727,33 +735,25 @@ impl wire::Fill for ShippingQuery {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "from" => {
-                    seen.first(1, "from")?;
+                1 => {
                     wire::fill::put(&mut self.from, src.value()?);
                 }
-                "invoice_payload" => {
-                    seen.first(2, "invoice_payload")?;
+                2 => {
                     wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
-                "shipping_address" => {
-                    seen.first(3, "shipping_address")?;
+                3 => {
                     wire::fill::put(&mut self.shipping_address, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "from")?;
-        seen.require(2, "invoice_payload")?;
-        seen.require(3, "shipping_address")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -819,6 +819,14 @@ impl wire::Fill for PreCheckoutQuery {
         "order_info",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idfromcurrencytotal_amountinvoice_payloadshipping_option_idorder_info",
+        ends: &[2, 6, 14, 26, 41, 59, 69],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 0, 3, 0, 0, 0, 6, 2, 1, 7, 5, 0, 0, 4, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -832,46 +840,34 @@ impl wire::Fill for PreCheckoutQuery {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "from" => {
-                    seen.first(1, "from")?;
+                1 => {
                     wire::fill::put(&mut self.from, src.value()?);
                 }
-                "currency" => {
-                    seen.first(2, "currency")?;
+                2 => {
                     wire::fill::put(&mut self.currency, src.value()?);
                 }
-                "total_amount" => {
-                    seen.first(3, "total_amount")?;
+                3 => {
                     wire::fill::put(&mut self.total_amount, src.value()?);
                 }
-                "invoice_payload" => {
-                    seen.first(4, "invoice_payload")?;
+                4 => {
                     wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
-                "shipping_option_id" => {
-                    seen.first(5, "shipping_option_id")?;
+                5 => {
                     wire::fill::put(&mut self.shipping_option_id, src.value()?);
                 }
-                "order_info" => {
-                    seen.first(6, "order_info")?;
+                6 => {
                     wire::fill::put(&mut self.order_info, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "from")?;
-        seen.require(2, "currency")?;
-        seen.require(3, "total_amount")?;
-        seen.require(4, "invoice_payload")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
     }
 }
 
@@ -906,6 +902,14 @@ impl wire::Fill for PaidMediaPurchased {
     const EXPECTING: &'static str = "struct PaidMediaPurchased";
     const FIELDS: &'static [&'static str] = &["from", "paid_media_payload"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "frompaid_media_payload",
+        ends: &[4, 22],
+        seed: 1,
+        bits: 2,
+        slots: &[0, 2, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             from: <User as wire::Fill>::placeholder(),
@@ -914,23 +918,19 @@ impl wire::Fill for PaidMediaPurchased {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "from" => {
-                    seen.first(0, "from")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.from, src.value()?);
                 }
-                "paid_media_payload" => {
-                    seen.first(1, "paid_media_payload")?;
+                1 => {
                     wire::fill::put(&mut self.paid_media_payload, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "from")?;
-        seen.require(1, "paid_media_payload")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1030,6 +1030,14 @@ impl wire::Fill for RevenueWithdrawalStatePending {
     const EXPECTING: &'static str = "struct RevenueWithdrawalStatePending";
     const FIELDS: &'static [&'static str] = &[];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {}
     }
@@ -1084,6 +1092,14 @@ impl wire::Fill for RevenueWithdrawalStateSucceeded {
     const EXPECTING: &'static str = "struct RevenueWithdrawalStateSucceeded";
     const FIELDS: &'static [&'static str] = &["date", "url"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "dateurl",
+        ends: &[4, 7],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 2, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             date: 0,
@@ -1092,23 +1108,19 @@ impl wire::Fill for RevenueWithdrawalStateSucceeded {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "date" => {
-                    seen.first(0, "date")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "url" => {
-                    seen.first(1, "url")?;
+                1 => {
                     wire::fill::put(&mut self.url, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "date")?;
-        seen.require(1, "url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1143,6 +1155,14 @@ impl wire::Fill for RevenueWithdrawalStateFailed {
     const NAME: &'static str = "RevenueWithdrawalStateFailed";
     const EXPECTING: &'static str = "struct RevenueWithdrawalStateFailed";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -1205,6 +1225,14 @@ impl wire::Fill for AffiliateInfo {
         "nanostar_amount",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "affiliate_useraffiliate_chatcommission_per_milleamountnanostar_amount",
+        ends: &[14, 28, 48, 54, 69],
+        seed: 1,
+        bits: 4,
+        slots: &[0, 0, 1, 0, 0, 3, 0, 0, 0, 0, 4, 0, 0, 2, 0, 5],
+    };
+
     fn placeholder() -> Self {
         Self {
             affiliate_user: None,
@@ -1216,35 +1244,28 @@ impl wire::Fill for AffiliateInfo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "affiliate_user" => {
-                    seen.first(0, "affiliate_user")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.affiliate_user, src.value()?);
                 }
-                "affiliate_chat" => {
-                    seen.first(1, "affiliate_chat")?;
+                1 => {
                     wire::fill::put(&mut self.affiliate_chat, src.value()?);
                 }
-                "commission_per_mille" => {
-                    seen.first(2, "commission_per_mille")?;
+                2 => {
                     wire::fill::put(&mut self.commission_per_mille, src.value()?);
                 }
-                "amount" => {
-                    seen.first(3, "amount")?;
+                3 => {
                     wire::fill::put(&mut self.amount, src.value()?);
                 }
-                "nanostar_amount" => {
-                    seen.first(4, "nanostar_amount")?;
+                4 => {
                     wire::fill::put(&mut self.nanostar_amount, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(2, "commission_per_mille")?;
-        seen.require(3, "amount")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xc], &Self::KEYS)
     }
 }
 
@@ -1449,6 +1470,17 @@ impl wire::Fill for TransactionPartnerUser {
         "premium_subscription_duration",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "transaction_typeuseraffiliateinvoice_payloadsubscription_periodpaid_mediapaid_media_payloadgiftpremium_subscription_duration",
+        ends: &[16, 20, 29, 44, 63, 73, 91, 95, 124],
+        seed: 8,
+        bits: 5,
+        slots: &[
+            7, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 2, 0, 8, 0, 0, 0, 1, 0, 0, 0, 3, 6,
+            0, 0, 9,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             transaction_type: TransactionType::Unknown(String::new()),
@@ -1464,51 +1496,40 @@ impl wire::Fill for TransactionPartnerUser {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "transaction_type" => {
-                    seen.first(0, "transaction_type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.transaction_type, src.value()?);
                 }
-                "user" => {
-                    seen.first(1, "user")?;
+                1 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                "affiliate" => {
-                    seen.first(2, "affiliate")?;
+                2 => {
                     wire::fill::put(&mut self.affiliate, src.boxed_option()?);
                 }
-                "invoice_payload" => {
-                    seen.first(3, "invoice_payload")?;
+                3 => {
                     wire::fill::put(&mut self.invoice_payload, src.value()?);
                 }
-                "subscription_period" => {
-                    seen.first(4, "subscription_period")?;
+                4 => {
                     wire::fill::put(&mut self.subscription_period, src.value()?);
                 }
-                "paid_media" => {
-                    seen.first(5, "paid_media")?;
+                5 => {
                     wire::fill::put(&mut self.paid_media, src.list_option()?);
                 }
-                "paid_media_payload" => {
-                    seen.first(6, "paid_media_payload")?;
+                6 => {
                     wire::fill::put(&mut self.paid_media_payload, src.value()?);
                 }
-                "gift" => {
-                    seen.first(7, "gift")?;
+                7 => {
                     wire::fill::put(&mut self.gift, src.boxed_option()?);
                 }
-                "premium_subscription_duration" => {
-                    seen.first(8, "premium_subscription_duration")?;
+                8 => {
                     wire::fill::put(&mut self.premium_subscription_duration, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "transaction_type")?;
-        seen.require(1, "user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1556,6 +1577,14 @@ impl wire::Fill for TransactionPartnerChat {
     const EXPECTING: &'static str = "struct TransactionPartnerChat";
     const FIELDS: &'static [&'static str] = &["chat", "gift"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "chatgift",
+        ends: &[4, 8],
+        seed: 29,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             chat: <Chat as wire::Fill>::placeholder(),
@@ -1564,22 +1593,19 @@ impl wire::Fill for TransactionPartnerChat {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "chat" => {
-                    seen.first(0, "chat")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
-                "gift" => {
-                    seen.first(1, "gift")?;
+                1 => {
                     wire::fill::put(&mut self.gift, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "chat")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1627,6 +1653,14 @@ impl wire::Fill for TransactionPartnerAffiliateProgram {
     const EXPECTING: &'static str = "struct TransactionPartnerAffiliateProgram";
     const FIELDS: &'static [&'static str] = &["sponsor_user", "commission_per_mille"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "sponsor_usercommission_per_mille",
+        ends: &[12, 32],
+        seed: 1,
+        bits: 2,
+        slots: &[0, 2, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             sponsor_user: None,
@@ -1635,22 +1669,19 @@ impl wire::Fill for TransactionPartnerAffiliateProgram {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "sponsor_user" => {
-                    seen.first(0, "sponsor_user")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.sponsor_user, src.value()?);
                 }
-                "commission_per_mille" => {
-                    seen.first(1, "commission_per_mille")?;
+                1 => {
                     wire::fill::put(&mut self.commission_per_mille, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "commission_per_mille")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x2], &Self::KEYS)
     }
 }
 
@@ -1692,6 +1723,14 @@ impl wire::Fill for TransactionPartnerFragment {
     const EXPECTING: &'static str = "struct TransactionPartnerFragment";
     const FIELDS: &'static [&'static str] = &["withdrawal_state"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "withdrawal_state",
+        ends: &[16],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             withdrawal_state: None,
@@ -1699,15 +1738,9 @@ impl wire::Fill for TransactionPartnerFragment {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "withdrawal_state" => {
-                    seen.first(0, "withdrawal_state")?;
-                    wire::fill::put(&mut self.withdrawal_state, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.withdrawal_state, src.value()?);
         }
         Ok(())
     }
@@ -1744,6 +1777,14 @@ impl wire::Fill for TransactionPartnerTelegramAds {
     const NAME: &'static str = "TransactionPartnerTelegramAds";
     const EXPECTING: &'static str = "struct TransactionPartnerTelegramAds";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -1793,23 +1834,24 @@ impl wire::Fill for TransactionPartnerTelegramApi {
     const EXPECTING: &'static str = "struct TransactionPartnerTelegramApi";
     const FIELDS: &'static [&'static str] = &["request_count"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "request_count",
+        ends: &[13],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self { request_count: 0 }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "request_count" => {
-                    seen.first(0, "request_count")?;
-                    wire::fill::put(&mut self.request_count, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.request_count, src.value()?);
         }
-        seen.require(0, "request_count")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1844,6 +1886,14 @@ impl wire::Fill for TransactionPartnerOther {
     const NAME: &'static str = "TransactionPartnerOther";
     const EXPECTING: &'static str = "struct TransactionPartnerOther";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -1910,6 +1960,14 @@ impl wire::Fill for StarTransaction {
         "receiver",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idamountnanostar_amountdatesourcereceiver",
+        ends: &[2, 8, 23, 27, 33, 41],
+        seed: 14,
+        bits: 4,
+        slots: &[3, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2, 5, 6, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -1922,40 +1980,31 @@ impl wire::Fill for StarTransaction {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "amount" => {
-                    seen.first(1, "amount")?;
+                1 => {
                     wire::fill::put(&mut self.amount, src.value()?);
                 }
-                "nanostar_amount" => {
-                    seen.first(2, "nanostar_amount")?;
+                2 => {
                     wire::fill::put(&mut self.nanostar_amount, src.value()?);
                 }
-                "date" => {
-                    seen.first(3, "date")?;
+                3 => {
                     wire::fill::put(&mut self.date, src.value()?);
                 }
-                "source" => {
-                    seen.first(4, "source")?;
+                4 => {
                     wire::fill::put(&mut self.source, src.value()?);
                 }
-                "receiver" => {
-                    seen.first(5, "receiver")?;
+                5 => {
                     wire::fill::put(&mut self.receiver, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "amount")?;
-        seen.require(3, "date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xb], &Self::KEYS)
     }
 }
 
@@ -1987,6 +2036,14 @@ impl wire::Fill for StarTransactions {
     const EXPECTING: &'static str = "struct StarTransactions";
     const FIELDS: &'static [&'static str] = &["transactions"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "transactions",
+        ends: &[12],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             transactions: Vec::new(),
@@ -1994,15 +2051,9 @@ impl wire::Fill for StarTransactions {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "transactions" => {
-                    seen.first(0, "transactions")?;
-                    wire::fill::put(&mut self.transactions, src.list()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.transactions, src.list()?);
         }
         Ok(())
     }

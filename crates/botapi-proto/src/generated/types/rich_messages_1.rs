@@ -35,6 +35,14 @@ impl wire::Fill for RichMessage {
     const EXPECTING: &'static str = "struct RichMessage";
     const FIELDS: &'static [&'static str] = &["blocks", "is_rtl"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "blocksis_rtl",
+        ends: &[6, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 2, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             blocks: Vec::new(),
@@ -43,18 +51,16 @@ impl wire::Fill for RichMessage {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "blocks" => {
-                    seen.first(0, "blocks")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "is_rtl" => {
-                    seen.first(1, "is_rtl")?;
+                1 => {
                     wire::fill::put(&mut self.is_rtl, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -147,6 +153,14 @@ impl wire::Fill for InputRichMessage {
         "skip_entity_detection",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "blockshtmlmarkdownmediais_rtlskip_entity_detection",
+        ends: &[6, 10, 18, 23, 29, 50],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 6, 2, 5, 0, 0, 0, 3, 0, 4, 0, 0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             blocks: None,
@@ -159,34 +173,28 @@ impl wire::Fill for InputRichMessage {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "blocks" => {
-                    seen.first(0, "blocks")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.blocks, src.list_option()?);
                 }
-                "html" => {
-                    seen.first(1, "html")?;
+                1 => {
                     wire::fill::put(&mut self.html, src.value()?);
                 }
-                "markdown" => {
-                    seen.first(2, "markdown")?;
+                2 => {
                     wire::fill::put(&mut self.markdown, src.value()?);
                 }
-                "media" => {
-                    seen.first(3, "media")?;
+                3 => {
                     wire::fill::put(&mut self.media, src.list_option()?);
                 }
-                "is_rtl" => {
-                    seen.first(4, "is_rtl")?;
+                4 => {
                     wire::fill::put(&mut self.is_rtl, src.value()?);
                 }
-                "skip_entity_detection" => {
-                    seen.first(5, "skip_entity_detection")?;
+                5 => {
                     wire::fill::put(&mut self.skip_entity_detection, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -244,6 +252,14 @@ impl wire::Fill for InputRichMessageMedia {
     const EXPECTING: &'static str = "struct InputRichMessageMedia";
     const FIELDS: &'static [&'static str] = &["id", "media"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "idmedia",
+        ends: &[2, 7],
+        seed: 2,
+        bits: 2,
+        slots: &[0, 2, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             id: SmallString::const_new(""),
@@ -252,23 +268,19 @@ impl wire::Fill for InputRichMessageMedia {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "id" => {
-                    seen.first(0, "id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
-                "media" => {
-                    seen.first(1, "media")?;
+                1 => {
                     wire::fill::put(&mut self.media, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "id")?;
-        seen.require(1, "media")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -433,6 +445,17 @@ impl wire::Fill for RichMessageButton {
         "disabled",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textstyleurlcallback_dataweb_applogin_urlswitch_inline_queryswitch_inline_query_current_chatswitch_inline_query_chosen_chatcopy_textdisabled",
+        ends: &[4, 9, 12, 25, 32, 41, 60, 92, 123, 132, 140],
+        seed: 6,
+        bits: 5,
+        slots: &[
+            0, 5, 0, 0, 0, 0, 0, 0, 7, 0, 11, 0, 2, 3, 0, 10, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8,
+            0, 1, 9, 6,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -450,58 +473,46 @@ impl wire::Fill for RichMessageButton {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "style" => {
-                    seen.first(1, "style")?;
+                1 => {
                     wire::fill::put(&mut self.style, src.value()?);
                 }
-                "url" => {
-                    seen.first(2, "url")?;
+                2 => {
                     wire::fill::put(&mut self.url, src.value()?);
                 }
-                "callback_data" => {
-                    seen.first(3, "callback_data")?;
+                3 => {
                     wire::fill::put(&mut self.callback_data, src.value()?);
                 }
-                "web_app" => {
-                    seen.first(4, "web_app")?;
+                4 => {
                     wire::fill::put(&mut self.web_app, src.value()?);
                 }
-                "login_url" => {
-                    seen.first(5, "login_url")?;
+                5 => {
                     wire::fill::put(&mut self.login_url, src.value()?);
                 }
-                "switch_inline_query" => {
-                    seen.first(6, "switch_inline_query")?;
+                6 => {
                     wire::fill::put(&mut self.switch_inline_query, src.value()?);
                 }
-                "switch_inline_query_current_chat" => {
-                    seen.first(7, "switch_inline_query_current_chat")?;
+                7 => {
                     wire::fill::put(&mut self.switch_inline_query_current_chat, src.value()?);
                 }
-                "switch_inline_query_chosen_chat" => {
-                    seen.first(8, "switch_inline_query_chosen_chat")?;
+                8 => {
                     wire::fill::put(&mut self.switch_inline_query_chosen_chat, src.value()?);
                 }
-                "copy_text" => {
-                    seen.first(9, "copy_text")?;
+                9 => {
                     wire::fill::put(&mut self.copy_text, src.value()?);
                 }
-                "disabled" => {
-                    seen.first(10, "disabled")?;
+                10 => {
                     wire::fill::put(&mut self.disabled, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -925,6 +936,14 @@ impl wire::Fill for RichTextBold {
     const EXPECTING: &'static str = "struct RichTextBold";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -932,18 +951,11 @@ impl wire::Fill for RichTextBold {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    self.text = src.value()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.text = src.value()?;
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -994,6 +1006,14 @@ impl wire::Fill for RichTextItalic {
     const EXPECTING: &'static str = "struct RichTextItalic";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1001,18 +1021,11 @@ impl wire::Fill for RichTextItalic {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    self.text = src.value()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.text = src.value()?;
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1063,6 +1076,14 @@ impl wire::Fill for RichTextUnderline {
     const EXPECTING: &'static str = "struct RichTextUnderline";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1070,18 +1091,11 @@ impl wire::Fill for RichTextUnderline {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    self.text = src.value()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.text = src.value()?;
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1132,6 +1146,14 @@ impl wire::Fill for RichTextStrikethrough {
     const EXPECTING: &'static str = "struct RichTextStrikethrough";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1139,18 +1161,11 @@ impl wire::Fill for RichTextStrikethrough {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    self.text = src.value()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.text = src.value()?;
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1201,6 +1216,14 @@ impl wire::Fill for RichTextSpoiler {
     const EXPECTING: &'static str = "struct RichTextSpoiler";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1208,18 +1231,11 @@ impl wire::Fill for RichTextSpoiler {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    self.text = src.value()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.text = src.value()?;
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1282,6 +1298,14 @@ impl wire::Fill for RichTextDateTime {
     const EXPECTING: &'static str = "struct RichTextDateTime";
     const FIELDS: &'static [&'static str] = &["text", "unix_time", "date_time_format"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textunix_timedate_time_format",
+        ends: &[4, 13, 29],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 0, 0, 0, 1, 2, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1291,28 +1315,22 @@ impl wire::Fill for RichTextDateTime {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "unix_time" => {
-                    seen.first(1, "unix_time")?;
+                1 => {
                     wire::fill::put(&mut self.unix_time, src.value()?);
                 }
-                "date_time_format" => {
-                    seen.first(2, "date_time_format")?;
+                2 => {
                     wire::fill::put(&mut self.date_time_format, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "unix_time")?;
-        seen.require(2, "date_time_format")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1369,6 +1387,14 @@ impl wire::Fill for RichTextTextMention {
     const EXPECTING: &'static str = "struct RichTextTextMention";
     const FIELDS: &'static [&'static str] = &["text", "user"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textuser",
+        ends: &[4, 8],
+        seed: 32,
+        bits: 2,
+        slots: &[0, 2, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1377,23 +1403,19 @@ impl wire::Fill for RichTextTextMention {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "user" => {
-                    seen.first(1, "user")?;
+                1 => {
                     wire::fill::put(&mut self.user, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "user")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1445,6 +1467,14 @@ impl wire::Fill for RichTextSubscript {
     const EXPECTING: &'static str = "struct RichTextSubscript";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1452,18 +1482,11 @@ impl wire::Fill for RichTextSubscript {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    self.text = src.value()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.text = src.value()?;
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1514,6 +1537,14 @@ impl wire::Fill for RichTextSuperscript {
     const EXPECTING: &'static str = "struct RichTextSuperscript";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1521,18 +1552,11 @@ impl wire::Fill for RichTextSuperscript {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    self.text = src.value()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.text = src.value()?;
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1583,6 +1607,14 @@ impl wire::Fill for RichTextMarked {
     const EXPECTING: &'static str = "struct RichTextMarked";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1590,18 +1622,11 @@ impl wire::Fill for RichTextMarked {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    self.text = src.value()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.text = src.value()?;
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1652,6 +1677,14 @@ impl wire::Fill for RichTextCode {
     const EXPECTING: &'static str = "struct RichTextCode";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1659,18 +1692,11 @@ impl wire::Fill for RichTextCode {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    self.text = src.value()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.text = src.value()?;
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1728,6 +1754,14 @@ impl wire::Fill for RichTextCustomEmoji {
     const EXPECTING: &'static str = "struct RichTextCustomEmoji";
     const FIELDS: &'static [&'static str] = &["custom_emoji_id", "alternative_text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "custom_emoji_idalternative_text",
+        ends: &[15, 31],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             custom_emoji_id: SmallString::const_new(""),
@@ -1736,23 +1770,19 @@ impl wire::Fill for RichTextCustomEmoji {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "custom_emoji_id" => {
-                    seen.first(0, "custom_emoji_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.custom_emoji_id, src.value()?);
                 }
-                "alternative_text" => {
-                    seen.first(1, "alternative_text")?;
+                1 => {
                     wire::fill::put(&mut self.alternative_text, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "custom_emoji_id")?;
-        seen.require(1, "alternative_text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1804,6 +1834,14 @@ impl wire::Fill for RichTextMathematicalExpression {
     const EXPECTING: &'static str = "struct RichTextMathematicalExpression";
     const FIELDS: &'static [&'static str] = &["expression"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "expression",
+        ends: &[10],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             expression: SmallString::const_new(""),
@@ -1811,18 +1849,11 @@ impl wire::Fill for RichTextMathematicalExpression {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "expression" => {
-                    seen.first(0, "expression")?;
-                    wire::fill::put(&mut self.expression, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.expression, src.value()?);
         }
-        seen.require(0, "expression")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1877,6 +1908,14 @@ impl wire::Fill for RichTextUrl {
     const EXPECTING: &'static str = "struct RichTextUrl";
     const FIELDS: &'static [&'static str] = &["text", "url"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "texturl",
+        ends: &[4, 7],
+        seed: 2,
+        bits: 2,
+        slots: &[0, 1, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1885,23 +1924,19 @@ impl wire::Fill for RichTextUrl {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "url" => {
-                    seen.first(1, "url")?;
+                1 => {
                     wire::fill::put(&mut self.url, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "url")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1957,6 +1992,14 @@ impl wire::Fill for RichTextEmailAddress {
     const EXPECTING: &'static str = "struct RichTextEmailAddress";
     const FIELDS: &'static [&'static str] = &["text", "email_address"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textemail_address",
+        ends: &[4, 17],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -1965,23 +2008,19 @@ impl wire::Fill for RichTextEmailAddress {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "email_address" => {
-                    seen.first(1, "email_address")?;
+                1 => {
                     wire::fill::put(&mut self.email_address, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "email_address")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2037,6 +2076,14 @@ impl wire::Fill for RichTextPhoneNumber {
     const EXPECTING: &'static str = "struct RichTextPhoneNumber";
     const FIELDS: &'static [&'static str] = &["text", "phone_number"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textphone_number",
+        ends: &[4, 16],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -2045,23 +2092,19 @@ impl wire::Fill for RichTextPhoneNumber {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "phone_number" => {
-                    seen.first(1, "phone_number")?;
+                1 => {
                     wire::fill::put(&mut self.phone_number, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "phone_number")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2117,6 +2160,14 @@ impl wire::Fill for RichTextBankCardNumber {
     const EXPECTING: &'static str = "struct RichTextBankCardNumber";
     const FIELDS: &'static [&'static str] = &["text", "bank_card_number"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textbank_card_number",
+        ends: &[4, 20],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -2125,23 +2176,19 @@ impl wire::Fill for RichTextBankCardNumber {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "bank_card_number" => {
-                    seen.first(1, "bank_card_number")?;
+                1 => {
                     wire::fill::put(&mut self.bank_card_number, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "bank_card_number")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2197,6 +2244,14 @@ impl wire::Fill for RichTextMention {
     const EXPECTING: &'static str = "struct RichTextMention";
     const FIELDS: &'static [&'static str] = &["text", "username"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textusername",
+        ends: &[4, 12],
+        seed: 3,
+        bits: 2,
+        slots: &[0, 2, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -2205,23 +2260,19 @@ impl wire::Fill for RichTextMention {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "username" => {
-                    seen.first(1, "username")?;
+                1 => {
                     wire::fill::put(&mut self.username, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "username")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2277,6 +2328,14 @@ impl wire::Fill for RichTextHashtag {
     const EXPECTING: &'static str = "struct RichTextHashtag";
     const FIELDS: &'static [&'static str] = &["text", "hashtag"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "texthashtag",
+        ends: &[4, 11],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -2285,23 +2344,19 @@ impl wire::Fill for RichTextHashtag {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "hashtag" => {
-                    seen.first(1, "hashtag")?;
+                1 => {
                     wire::fill::put(&mut self.hashtag, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "hashtag")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2357,6 +2412,14 @@ impl wire::Fill for RichTextCashtag {
     const EXPECTING: &'static str = "struct RichTextCashtag";
     const FIELDS: &'static [&'static str] = &["text", "cashtag"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textcashtag",
+        ends: &[4, 11],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -2365,23 +2428,19 @@ impl wire::Fill for RichTextCashtag {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "cashtag" => {
-                    seen.first(1, "cashtag")?;
+                1 => {
                     wire::fill::put(&mut self.cashtag, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "cashtag")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2437,6 +2496,14 @@ impl wire::Fill for RichTextBotCommand {
     const EXPECTING: &'static str = "struct RichTextBotCommand";
     const FIELDS: &'static [&'static str] = &["text", "bot_command"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textbot_command",
+        ends: &[4, 15],
+        seed: 1,
+        bits: 2,
+        slots: &[1, 2, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -2445,23 +2512,19 @@ impl wire::Fill for RichTextBotCommand {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "bot_command" => {
-                    seen.first(1, "bot_command")?;
+                1 => {
                     wire::fill::put(&mut self.bot_command, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "bot_command")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2513,6 +2576,14 @@ impl wire::Fill for RichTextButton {
     const EXPECTING: &'static str = "struct RichTextButton";
     const FIELDS: &'static [&'static str] = &["button"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "button",
+        ends: &[6],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             button: Box::new(<RichMessageButton as wire::Fill>::placeholder()),
@@ -2520,18 +2591,11 @@ impl wire::Fill for RichTextButton {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "button" => {
-                    seen.first(0, "button")?;
-                    self.button = src.boxed()?;
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            self.button = src.boxed()?;
         }
-        seen.require(0, "button")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2580,6 +2644,14 @@ impl wire::Fill for RichTextAnchor {
     const EXPECTING: &'static str = "struct RichTextAnchor";
     const FIELDS: &'static [&'static str] = &["name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "name",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -2587,18 +2659,11 @@ impl wire::Fill for RichTextAnchor {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
-                    wire::fill::put(&mut self.name, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.name, src.value()?);
         }
-        seen.require(0, "name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2653,6 +2718,14 @@ impl wire::Fill for RichTextAnchorLink {
     const EXPECTING: &'static str = "struct RichTextAnchorLink";
     const FIELDS: &'static [&'static str] = &["text", "anchor_name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textanchor_name",
+        ends: &[4, 15],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 2, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -2661,23 +2734,19 @@ impl wire::Fill for RichTextAnchorLink {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "anchor_name" => {
-                    seen.first(1, "anchor_name")?;
+                1 => {
                     wire::fill::put(&mut self.anchor_name, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "anchor_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2733,6 +2802,14 @@ impl wire::Fill for RichTextReference {
     const EXPECTING: &'static str = "struct RichTextReference";
     const FIELDS: &'static [&'static str] = &["text", "name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textname",
+        ends: &[4, 8],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -2741,23 +2818,19 @@ impl wire::Fill for RichTextReference {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "name" => {
-                    seen.first(1, "name")?;
+                1 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2813,6 +2886,14 @@ impl wire::Fill for RichTextReferenceLink {
     const EXPECTING: &'static str = "struct RichTextReferenceLink";
     const FIELDS: &'static [&'static str] = &["text", "reference_name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textreference_name",
+        ends: &[4, 18],
+        seed: 0,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: Box::new(RichText::Unknown(serde_json::Value::Null)),
@@ -2821,23 +2902,19 @@ impl wire::Fill for RichTextReferenceLink {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.text = src.value()?;
                 }
-                "reference_name" => {
-                    seen.first(1, "reference_name")?;
+                1 => {
                     wire::fill::put(&mut self.reference_name, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "reference_name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -2889,6 +2966,14 @@ impl wire::Fill for RichBlockCaption {
     const EXPECTING: &'static str = "struct RichBlockCaption";
     const FIELDS: &'static [&'static str] = &["text", "credit"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textcredit",
+        ends: &[4, 10],
+        seed: 33,
+        bits: 2,
+        slots: &[2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -2897,22 +2982,19 @@ impl wire::Fill for RichBlockCaption {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "credit" => {
-                    seen.first(1, "credit")?;
+                1 => {
                     wire::fill::put(&mut self.credit, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3001,6 +3083,14 @@ impl wire::Fill for RichBlockTableCell {
     const FIELDS: &'static [&'static str] =
         &["text", "is_header", "colspan", "rowspan", "align", "valign"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textis_headercolspanrowspanalignvalign",
+        ends: &[4, 13, 20, 27, 32, 38],
+        seed: 11,
+        bits: 4,
+        slots: &[6, 4, 0, 0, 0, 2, 0, 3, 0, 0, 0, 0, 1, 5, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: None,
@@ -3013,39 +3103,31 @@ impl wire::Fill for RichBlockTableCell {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "is_header" => {
-                    seen.first(1, "is_header")?;
+                1 => {
                     wire::fill::put(&mut self.is_header, src.value()?);
                 }
-                "colspan" => {
-                    seen.first(2, "colspan")?;
+                2 => {
                     wire::fill::put(&mut self.colspan, src.value()?);
                 }
-                "rowspan" => {
-                    seen.first(3, "rowspan")?;
+                3 => {
                     wire::fill::put(&mut self.rowspan, src.value()?);
                 }
-                "align" => {
-                    seen.first(4, "align")?;
+                4 => {
                     wire::fill::put(&mut self.align, src.value()?);
                 }
-                "valign" => {
-                    seen.first(5, "valign")?;
+                5 => {
                     wire::fill::put(&mut self.valign, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(4, "align")?;
-        seen.require(5, "valign")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x30], &Self::KEYS)
     }
 }
 
@@ -3116,6 +3198,14 @@ impl wire::Fill for RichBlockListItem {
         "type",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "labelblockshas_checkboxis_checkedvaluetype",
+        ends: &[5, 11, 23, 33, 38, 42],
+        seed: 3,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 0, 6, 0, 4, 0, 1, 5, 3, 0, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             label: SmallString::const_new(""),
@@ -3128,38 +3218,31 @@ impl wire::Fill for RichBlockListItem {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "label" => {
-                    seen.first(0, "label")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.label, src.value()?);
                 }
-                "blocks" => {
-                    seen.first(1, "blocks")?;
+                1 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "has_checkbox" => {
-                    seen.first(2, "has_checkbox")?;
+                2 => {
                     wire::fill::put(&mut self.has_checkbox, src.value()?);
                 }
-                "is_checked" => {
-                    seen.first(3, "is_checked")?;
+                3 => {
                     wire::fill::put(&mut self.is_checked, src.value()?);
                 }
-                "value" => {
-                    seen.first(4, "value")?;
+                4 => {
                     wire::fill::put(&mut self.value, src.value()?);
                 }
-                "type" => {
-                    seen.first(5, "type")?;
+                5 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "label")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3473,6 +3556,14 @@ impl wire::Fill for RichBlockParagraph {
     const EXPECTING: &'static str = "struct RichBlockParagraph";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -3480,18 +3571,11 @@ impl wire::Fill for RichBlockParagraph {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    wire::fill::put(&mut self.text, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.text, src.value()?);
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3537,6 +3621,14 @@ impl wire::Fill for RichBlockSectionHeading {
     const EXPECTING: &'static str = "struct RichBlockSectionHeading";
     const FIELDS: &'static [&'static str] = &["text", "size"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textsize",
+        ends: &[4, 8],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -3545,23 +3637,19 @@ impl wire::Fill for RichBlockSectionHeading {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "size" => {
-                    seen.first(1, "size")?;
+                1 => {
                     wire::fill::put(&mut self.size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "size")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -3609,6 +3697,14 @@ impl wire::Fill for RichBlockPreformatted {
     const EXPECTING: &'static str = "struct RichBlockPreformatted";
     const FIELDS: &'static [&'static str] = &["text", "language"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textlanguage",
+        ends: &[4, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -3617,22 +3713,19 @@ impl wire::Fill for RichBlockPreformatted {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "language" => {
-                    seen.first(1, "language")?;
+                1 => {
                     wire::fill::put(&mut self.language, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3672,6 +3765,14 @@ impl wire::Fill for RichBlockFooter {
     const EXPECTING: &'static str = "struct RichBlockFooter";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -3679,18 +3780,11 @@ impl wire::Fill for RichBlockFooter {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    wire::fill::put(&mut self.text, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.text, src.value()?);
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3725,6 +3819,14 @@ impl wire::Fill for RichBlockDivider {
     const NAME: &'static str = "RichBlockDivider";
     const EXPECTING: &'static str = "struct RichBlockDivider";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -3776,6 +3878,14 @@ impl wire::Fill for RichBlockMathematicalExpression {
     const EXPECTING: &'static str = "struct RichBlockMathematicalExpression";
     const FIELDS: &'static [&'static str] = &["expression"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "expression",
+        ends: &[10],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             expression: SmallString::const_new(""),
@@ -3783,18 +3893,11 @@ impl wire::Fill for RichBlockMathematicalExpression {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "expression" => {
-                    seen.first(0, "expression")?;
-                    wire::fill::put(&mut self.expression, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.expression, src.value()?);
         }
-        seen.require(0, "expression")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3834,6 +3937,14 @@ impl wire::Fill for RichBlockAnchor {
     const EXPECTING: &'static str = "struct RichBlockAnchor";
     const FIELDS: &'static [&'static str] = &["name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "name",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -3841,18 +3952,11 @@ impl wire::Fill for RichBlockAnchor {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
-                    wire::fill::put(&mut self.name, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.name, src.value()?);
         }
-        seen.require(0, "name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3894,20 +3998,22 @@ impl wire::Fill for RichBlockList {
     const EXPECTING: &'static str = "struct RichBlockList";
     const FIELDS: &'static [&'static str] = &["items"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "items",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self { items: Vec::new() }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "items" => {
-                    seen.first(0, "items")?;
-                    wire::fill::put(&mut self.items, src.list()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.items, src.list()?);
         }
         Ok(())
     }

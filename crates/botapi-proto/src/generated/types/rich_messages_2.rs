@@ -47,6 +47,14 @@ impl wire::Fill for RichBlockBlockQuotation {
     const EXPECTING: &'static str = "struct RichBlockBlockQuotation";
     const FIELDS: &'static [&'static str] = &["blocks", "credit"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "blockscredit",
+        ends: &[6, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 2, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             blocks: Vec::new(),
@@ -55,18 +63,16 @@ impl wire::Fill for RichBlockBlockQuotation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "blocks" => {
-                    seen.first(0, "blocks")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "credit" => {
-                    seen.first(1, "credit")?;
+                1 => {
                     wire::fill::put(&mut self.credit, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -117,6 +123,14 @@ impl wire::Fill for RichBlockExpandableBlockQuotation {
     const EXPECTING: &'static str = "struct RichBlockExpandableBlockQuotation";
     const FIELDS: &'static [&'static str] = &["text", "credit"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textcredit",
+        ends: &[4, 10],
+        seed: 33,
+        bits: 2,
+        slots: &[2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -125,22 +139,19 @@ impl wire::Fill for RichBlockExpandableBlockQuotation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "credit" => {
-                    seen.first(1, "credit")?;
+                1 => {
                     wire::fill::put(&mut self.credit, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -188,6 +199,14 @@ impl wire::Fill for RichBlockPullQuotation {
     const EXPECTING: &'static str = "struct RichBlockPullQuotation";
     const FIELDS: &'static [&'static str] = &["text", "credit"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textcredit",
+        ends: &[4, 10],
+        seed: 33,
+        bits: 2,
+        slots: &[2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -196,22 +215,19 @@ impl wire::Fill for RichBlockPullQuotation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "credit" => {
-                    seen.first(1, "credit")?;
+                1 => {
                     wire::fill::put(&mut self.credit, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -259,6 +275,14 @@ impl wire::Fill for RichBlockCollage {
     const EXPECTING: &'static str = "struct RichBlockCollage";
     const FIELDS: &'static [&'static str] = &["blocks", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "blockscaption",
+        ends: &[6, 13],
+        seed: 9,
+        bits: 2,
+        slots: &[2, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             blocks: Vec::new(),
@@ -267,18 +291,16 @@ impl wire::Fill for RichBlockCollage {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "blocks" => {
-                    seen.first(0, "blocks")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -329,6 +351,14 @@ impl wire::Fill for RichBlockSlideshow {
     const EXPECTING: &'static str = "struct RichBlockSlideshow";
     const FIELDS: &'static [&'static str] = &["blocks", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "blockscaption",
+        ends: &[6, 13],
+        seed: 9,
+        bits: 2,
+        slots: &[2, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             blocks: Vec::new(),
@@ -337,18 +367,16 @@ impl wire::Fill for RichBlockSlideshow {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "blocks" => {
-                    seen.first(0, "blocks")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -423,6 +451,14 @@ impl wire::Fill for RichBlockTable {
         "caption",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "cellsis_borderedis_stripedis_compactcaption",
+        ends: &[5, 16, 26, 36, 43],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 0, 2, 0, 0, 1, 4, 0, 0, 5, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             cells: Vec::new(),
@@ -434,30 +470,25 @@ impl wire::Fill for RichBlockTable {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "cells" => {
-                    seen.first(0, "cells")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.cells, src.value()?);
                 }
-                "is_bordered" => {
-                    seen.first(1, "is_bordered")?;
+                1 => {
                     wire::fill::put(&mut self.is_bordered, src.value()?);
                 }
-                "is_striped" => {
-                    seen.first(2, "is_striped")?;
+                2 => {
                     wire::fill::put(&mut self.is_striped, src.value()?);
                 }
-                "is_compact" => {
-                    seen.first(3, "is_compact")?;
+                3 => {
                     wire::fill::put(&mut self.is_compact, src.value()?);
                 }
-                "caption" => {
-                    seen.first(4, "caption")?;
+                4 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -512,6 +543,14 @@ impl wire::Fill for RichBlockDetails {
     const EXPECTING: &'static str = "struct RichBlockDetails";
     const FIELDS: &'static [&'static str] = &["summary", "blocks", "is_open"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "summaryblocksis_open",
+        ends: &[7, 13, 20],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 3, 0, 1, 0, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             summary: RichText::Unknown(serde_json::Value::Null),
@@ -521,26 +560,22 @@ impl wire::Fill for RichBlockDetails {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "summary" => {
-                    seen.first(0, "summary")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.summary, src.value()?);
                 }
-                "blocks" => {
-                    seen.first(1, "blocks")?;
+                1 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "is_open" => {
-                    seen.first(2, "is_open")?;
+                2 => {
                     wire::fill::put(&mut self.is_open, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "summary")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -600,6 +635,14 @@ impl wire::Fill for RichBlockMap {
     const EXPECTING: &'static str = "struct RichBlockMap";
     const FIELDS: &'static [&'static str] = &["location", "zoom", "width", "height", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "locationzoomwidthheightcaption",
+        ends: &[8, 12, 17, 23, 30],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             location: <Location as wire::Fill>::placeholder(),
@@ -611,37 +654,28 @@ impl wire::Fill for RichBlockMap {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "location" => {
-                    seen.first(0, "location")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                "zoom" => {
-                    seen.first(1, "zoom")?;
+                1 => {
                     wire::fill::put(&mut self.zoom, src.value()?);
                 }
-                "width" => {
-                    seen.first(2, "width")?;
+                2 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(3, "height")?;
+                3 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "caption" => {
-                    seen.first(4, "caption")?;
+                4 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "location")?;
-        seen.require(1, "zoom")?;
-        seen.require(2, "width")?;
-        seen.require(3, "height")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -689,6 +723,14 @@ impl wire::Fill for RichBlockButtons {
     const EXPECTING: &'static str = "struct RichBlockButtons";
     const FIELDS: &'static [&'static str] = &["buttons", "align"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "buttonsalign",
+        ends: &[7, 12],
+        seed: 64,
+        bits: 2,
+        slots: &[0, 1, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             buttons: Vec::new(),
@@ -697,18 +739,16 @@ impl wire::Fill for RichBlockButtons {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "buttons" => {
-                    seen.first(0, "buttons")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.buttons, src.list()?);
                 }
-                "align" => {
-                    seen.first(1, "align")?;
+                1 => {
                     wire::fill::put(&mut self.align, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -765,6 +805,14 @@ impl wire::Fill for RichBlockAnimation {
     const EXPECTING: &'static str = "struct RichBlockAnimation";
     const FIELDS: &'static [&'static str] = &["animation", "has_spoiler", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "animationhas_spoilercaption",
+        ends: &[9, 20, 27],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 1, 0, 0, 2, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             animation: <Animation as wire::Fill>::placeholder(),
@@ -774,26 +822,22 @@ impl wire::Fill for RichBlockAnimation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "animation" => {
-                    seen.first(0, "animation")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.animation, src.value()?);
                 }
-                "has_spoiler" => {
-                    seen.first(1, "has_spoiler")?;
+                1 => {
                     wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
-                "caption" => {
-                    seen.first(2, "caption")?;
+                2 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "animation")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -841,6 +885,14 @@ impl wire::Fill for RichBlockAudio {
     const EXPECTING: &'static str = "struct RichBlockAudio";
     const FIELDS: &'static [&'static str] = &["audio", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "audiocaption",
+        ends: &[5, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             audio: <Audio as wire::Fill>::placeholder(),
@@ -849,22 +901,19 @@ impl wire::Fill for RichBlockAudio {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "audio" => {
-                    seen.first(0, "audio")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.audio, src.value()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "audio")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -912,6 +961,14 @@ impl wire::Fill for RichBlockDocument {
     const EXPECTING: &'static str = "struct RichBlockDocument";
     const FIELDS: &'static [&'static str] = &["document", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "documentcaption",
+        ends: &[8, 15],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             document: <Document as wire::Fill>::placeholder(),
@@ -920,22 +977,19 @@ impl wire::Fill for RichBlockDocument {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "document" => {
-                    seen.first(0, "document")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.document, src.value()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "document")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -989,6 +1043,14 @@ impl wire::Fill for RichBlockPhoto {
     const EXPECTING: &'static str = "struct RichBlockPhoto";
     const FIELDS: &'static [&'static str] = &["photo", "has_spoiler", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "photohas_spoilercaption",
+        ends: &[5, 16, 23],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 0, 0, 2, 0, 3, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             photo: Vec::new(),
@@ -998,22 +1060,19 @@ impl wire::Fill for RichBlockPhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "photo" => {
-                    seen.first(0, "photo")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.photo, src.list()?);
                 }
-                "has_spoiler" => {
-                    seen.first(1, "has_spoiler")?;
+                1 => {
                     wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
-                "caption" => {
-                    seen.first(2, "caption")?;
+                2 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -1070,6 +1129,14 @@ impl wire::Fill for RichBlockVideo {
     const EXPECTING: &'static str = "struct RichBlockVideo";
     const FIELDS: &'static [&'static str] = &["video", "has_spoiler", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "videohas_spoilercaption",
+        ends: &[5, 16, 23],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 0, 0, 2, 1, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             video: Box::new(<Video as wire::Fill>::placeholder()),
@@ -1079,26 +1146,22 @@ impl wire::Fill for RichBlockVideo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "video" => {
-                    seen.first(0, "video")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.video = src.boxed()?;
                 }
-                "has_spoiler" => {
-                    seen.first(1, "has_spoiler")?;
+                1 => {
                     wire::fill::put(&mut self.has_spoiler, src.value()?);
                 }
-                "caption" => {
-                    seen.first(2, "caption")?;
+                2 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "video")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1146,6 +1209,14 @@ impl wire::Fill for RichBlockVoiceNote {
     const EXPECTING: &'static str = "struct RichBlockVoiceNote";
     const FIELDS: &'static [&'static str] = &["voice_note", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "voice_notecaption",
+        ends: &[10, 17],
+        seed: 1,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             voice_note: <Voice as wire::Fill>::placeholder(),
@@ -1154,22 +1225,19 @@ impl wire::Fill for RichBlockVoiceNote {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "voice_note" => {
-                    seen.first(0, "voice_note")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.voice_note, src.value()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "voice_note")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1209,6 +1277,14 @@ impl wire::Fill for RichBlockThinking {
     const EXPECTING: &'static str = "struct RichBlockThinking";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -1216,18 +1292,11 @@ impl wire::Fill for RichBlockThinking {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    wire::fill::put(&mut self.text, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.text, src.value()?);
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1301,6 +1370,14 @@ impl wire::Fill for InputRichBlockListItem {
     const FIELDS: &'static [&'static str] =
         &["blocks", "has_checkbox", "is_checked", "value", "type"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "blockshas_checkboxis_checkedvaluetype",
+        ends: &[6, 18, 28, 33, 37],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 2, 0, 5, 0, 0, 0, 0, 3, 0, 0, 0, 4, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             blocks: Vec::new(),
@@ -1312,30 +1389,25 @@ impl wire::Fill for InputRichBlockListItem {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "blocks" => {
-                    seen.first(0, "blocks")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "has_checkbox" => {
-                    seen.first(1, "has_checkbox")?;
+                1 => {
                     wire::fill::put(&mut self.has_checkbox, src.value()?);
                 }
-                "is_checked" => {
-                    seen.first(2, "is_checked")?;
+                2 => {
                     wire::fill::put(&mut self.is_checked, src.value()?);
                 }
-                "value" => {
-                    seen.first(3, "value")?;
+                3 => {
                     wire::fill::put(&mut self.value, src.value()?);
                 }
-                "type" => {
-                    seen.first(4, "type")?;
+                4 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -1721,6 +1793,14 @@ impl wire::Fill for InputRichBlockParagraph {
     const EXPECTING: &'static str = "struct InputRichBlockParagraph";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -1728,18 +1808,11 @@ impl wire::Fill for InputRichBlockParagraph {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    wire::fill::put(&mut self.text, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.text, src.value()?);
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1794,6 +1867,14 @@ impl wire::Fill for InputRichBlockSectionHeading {
     const EXPECTING: &'static str = "struct InputRichBlockSectionHeading";
     const FIELDS: &'static [&'static str] = &["text", "size"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textsize",
+        ends: &[4, 8],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -1802,23 +1883,19 @@ impl wire::Fill for InputRichBlockSectionHeading {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "size" => {
-                    seen.first(1, "size")?;
+                1 => {
                     wire::fill::put(&mut self.size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        seen.require(1, "size")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 
@@ -1882,6 +1959,14 @@ impl wire::Fill for InputRichBlockPreformatted {
     const EXPECTING: &'static str = "struct InputRichBlockPreformatted";
     const FIELDS: &'static [&'static str] = &["text", "language"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textlanguage",
+        ends: &[4, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -1890,22 +1975,19 @@ impl wire::Fill for InputRichBlockPreformatted {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "language" => {
-                    seen.first(1, "language")?;
+                1 => {
                     wire::fill::put(&mut self.language, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -1955,6 +2037,14 @@ impl wire::Fill for InputRichBlockFooter {
     const EXPECTING: &'static str = "struct InputRichBlockFooter";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -1962,18 +2052,11 @@ impl wire::Fill for InputRichBlockFooter {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    wire::fill::put(&mut self.text, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.text, src.value()?);
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2017,6 +2100,14 @@ impl wire::Fill for InputRichBlockDivider {
     const NAME: &'static str = "InputRichBlockDivider";
     const EXPECTING: &'static str = "struct InputRichBlockDivider";
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "",
+        ends: &[],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 0, 0],
+    };
 
     fn placeholder() -> Self {
         Self {}
@@ -2076,6 +2167,14 @@ impl wire::Fill for InputRichBlockMathematicalExpression {
     const EXPECTING: &'static str = "struct InputRichBlockMathematicalExpression";
     const FIELDS: &'static [&'static str] = &["expression"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "expression",
+        ends: &[10],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             expression: SmallString::const_new(""),
@@ -2083,18 +2182,11 @@ impl wire::Fill for InputRichBlockMathematicalExpression {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "expression" => {
-                    seen.first(0, "expression")?;
-                    wire::fill::put(&mut self.expression, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.expression, src.value()?);
         }
-        seen.require(0, "expression")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2143,6 +2235,14 @@ impl wire::Fill for InputRichBlockAnchor {
     const EXPECTING: &'static str = "struct InputRichBlockAnchor";
     const FIELDS: &'static [&'static str] = &["name"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "name",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -2150,18 +2250,11 @@ impl wire::Fill for InputRichBlockAnchor {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
-                    wire::fill::put(&mut self.name, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.name, src.value()?);
         }
-        seen.require(0, "name")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2212,20 +2305,22 @@ impl wire::Fill for InputRichBlockList {
     const EXPECTING: &'static str = "struct InputRichBlockList";
     const FIELDS: &'static [&'static str] = &["items"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "items",
+        ends: &[5],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self { items: Vec::new() }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "items" => {
-                    seen.first(0, "items")?;
-                    wire::fill::put(&mut self.items, src.list()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.items, src.list()?);
         }
         Ok(())
     }
@@ -2296,6 +2391,14 @@ impl wire::Fill for InputRichBlockBlockQuotation {
     const EXPECTING: &'static str = "struct InputRichBlockBlockQuotation";
     const FIELDS: &'static [&'static str] = &["blocks", "credit"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "blockscredit",
+        ends: &[6, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 2, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             blocks: Vec::new(),
@@ -2304,18 +2407,16 @@ impl wire::Fill for InputRichBlockBlockQuotation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "blocks" => {
-                    seen.first(0, "blocks")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "credit" => {
-                    seen.first(1, "credit")?;
+                1 => {
                     wire::fill::put(&mut self.credit, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2388,6 +2489,14 @@ impl wire::Fill for InputRichBlockExpandableBlockQuotation {
     const EXPECTING: &'static str = "struct InputRichBlockExpandableBlockQuotation";
     const FIELDS: &'static [&'static str] = &["text", "credit"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textcredit",
+        ends: &[4, 10],
+        seed: 33,
+        bits: 2,
+        slots: &[2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -2396,22 +2505,19 @@ impl wire::Fill for InputRichBlockExpandableBlockQuotation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "credit" => {
-                    seen.first(1, "credit")?;
+                1 => {
                     wire::fill::put(&mut self.credit, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2475,6 +2581,14 @@ impl wire::Fill for InputRichBlockPullQuotation {
     const EXPECTING: &'static str = "struct InputRichBlockPullQuotation";
     const FIELDS: &'static [&'static str] = &["text", "credit"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "textcredit",
+        ends: &[4, 10],
+        seed: 33,
+        bits: 2,
+        slots: &[2, 0, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -2483,22 +2597,19 @@ impl wire::Fill for InputRichBlockPullQuotation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.text, src.value()?);
                 }
-                "credit" => {
-                    seen.first(1, "credit")?;
+                1 => {
                     wire::fill::put(&mut self.credit, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -2562,6 +2673,14 @@ impl wire::Fill for InputRichBlockCollage {
     const EXPECTING: &'static str = "struct InputRichBlockCollage";
     const FIELDS: &'static [&'static str] = &["blocks", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "blockscaption",
+        ends: &[6, 13],
+        seed: 9,
+        bits: 2,
+        slots: &[2, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             blocks: Vec::new(),
@@ -2570,18 +2689,16 @@ impl wire::Fill for InputRichBlockCollage {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "blocks" => {
-                    seen.first(0, "blocks")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2654,6 +2771,14 @@ impl wire::Fill for InputRichBlockSlideshow {
     const EXPECTING: &'static str = "struct InputRichBlockSlideshow";
     const FIELDS: &'static [&'static str] = &["blocks", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "blockscaption",
+        ends: &[6, 13],
+        seed: 9,
+        bits: 2,
+        slots: &[2, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             blocks: Vec::new(),
@@ -2662,18 +2787,16 @@ impl wire::Fill for InputRichBlockSlideshow {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "blocks" => {
-                    seen.first(0, "blocks")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2791,6 +2914,14 @@ impl wire::Fill for InputRichBlockTable {
         "caption",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "cellsis_borderedis_stripedis_compactcaption",
+        ends: &[5, 16, 26, 36, 43],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 0, 2, 0, 0, 1, 4, 0, 0, 5, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             cells: Vec::new(),
@@ -2802,30 +2933,25 @@ impl wire::Fill for InputRichBlockTable {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "cells" => {
-                    seen.first(0, "cells")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.cells, src.value()?);
                 }
-                "is_bordered" => {
-                    seen.first(1, "is_bordered")?;
+                1 => {
                     wire::fill::put(&mut self.is_bordered, src.value()?);
                 }
-                "is_striped" => {
-                    seen.first(2, "is_striped")?;
+                2 => {
                     wire::fill::put(&mut self.is_striped, src.value()?);
                 }
-                "is_compact" => {
-                    seen.first(3, "is_compact")?;
+                3 => {
                     wire::fill::put(&mut self.is_compact, src.value()?);
                 }
-                "caption" => {
-                    seen.first(4, "caption")?;
+                4 => {
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -2900,6 +3026,14 @@ impl wire::Fill for InputRichBlockDetails {
     const EXPECTING: &'static str = "struct InputRichBlockDetails";
     const FIELDS: &'static [&'static str] = &["summary", "blocks", "is_open"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "summaryblocksis_open",
+        ends: &[7, 13, 20],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 3, 0, 1, 0, 0, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             summary: RichText::Unknown(serde_json::Value::Null),
@@ -2909,26 +3043,22 @@ impl wire::Fill for InputRichBlockDetails {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "summary" => {
-                    seen.first(0, "summary")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.summary, src.value()?);
                 }
-                "blocks" => {
-                    seen.first(1, "blocks")?;
+                1 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
-                "is_open" => {
-                    seen.first(2, "is_open")?;
+                2 => {
                     wire::fill::put(&mut self.is_open, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "summary")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3035,6 +3165,14 @@ impl wire::Fill for InputRichBlockMap {
     const EXPECTING: &'static str = "struct InputRichBlockMap";
     const FIELDS: &'static [&'static str] = &["location", "zoom", "width", "height", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "locationzoomwidthheightcaption",
+        ends: &[8, 12, 17, 23, 30],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 0, 3],
+    };
+
     fn placeholder() -> Self {
         Self {
             location: <Location as wire::Fill>::placeholder(),
@@ -3046,34 +3184,28 @@ impl wire::Fill for InputRichBlockMap {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "location" => {
-                    seen.first(0, "location")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.location, src.value()?);
                 }
-                "zoom" => {
-                    seen.first(1, "zoom")?;
+                1 => {
                     wire::fill::put(&mut self.zoom, src.value()?);
                 }
-                "width" => {
-                    seen.first(2, "width")?;
+                2 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(3, "height")?;
+                3 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "caption" => {
-                    seen.first(4, "caption")?;
+                4 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "location")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3140,6 +3272,14 @@ impl wire::Fill for InputRichBlockButtons {
     const EXPECTING: &'static str = "struct InputRichBlockButtons";
     const FIELDS: &'static [&'static str] = &["buttons", "align"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "buttonsalign",
+        ends: &[7, 12],
+        seed: 64,
+        bits: 2,
+        slots: &[0, 1, 2, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             buttons: Vec::new(),
@@ -3148,18 +3288,16 @@ impl wire::Fill for InputRichBlockButtons {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "buttons" => {
-                    seen.first(0, "buttons")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.buttons, src.list()?);
                 }
-                "align" => {
-                    seen.first(1, "align")?;
+                1 => {
                     wire::fill::put(&mut self.align, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
         Ok(())
@@ -3226,6 +3364,14 @@ impl wire::Fill for InputRichBlockAnimation {
     const EXPECTING: &'static str = "struct InputRichBlockAnimation";
     const FIELDS: &'static [&'static str] = &["animation", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "animationcaption",
+        ends: &[9, 16],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             animation: Box::new(<InputMediaAnimation as wire::Fill>::placeholder()),
@@ -3234,22 +3380,19 @@ impl wire::Fill for InputRichBlockAnimation {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "animation" => {
-                    seen.first(0, "animation")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.animation = src.boxed()?;
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "animation")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3319,6 +3462,14 @@ impl wire::Fill for InputRichBlockAudio {
     const EXPECTING: &'static str = "struct InputRichBlockAudio";
     const FIELDS: &'static [&'static str] = &["audio", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "audiocaption",
+        ends: &[5, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             audio: Box::new(<InputMediaAudio as wire::Fill>::placeholder()),
@@ -3327,22 +3478,19 @@ impl wire::Fill for InputRichBlockAudio {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "audio" => {
-                    seen.first(0, "audio")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.audio = src.boxed()?;
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "audio")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3412,6 +3560,14 @@ impl wire::Fill for InputRichBlockDocument {
     const EXPECTING: &'static str = "struct InputRichBlockDocument";
     const FIELDS: &'static [&'static str] = &["document", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "documentcaption",
+        ends: &[8, 15],
+        seed: 0,
+        bits: 2,
+        slots: &[1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             document: <InputMediaDocument as wire::Fill>::placeholder(),
@@ -3420,22 +3576,19 @@ impl wire::Fill for InputRichBlockDocument {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "document" => {
-                    seen.first(0, "document")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.document, src.value()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "document")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3505,6 +3658,14 @@ impl wire::Fill for InputRichBlockPhoto {
     const EXPECTING: &'static str = "struct InputRichBlockPhoto";
     const FIELDS: &'static [&'static str] = &["photo", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "photocaption",
+        ends: &[5, 12],
+        seed: 1,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             photo: <InputMediaPhoto as wire::Fill>::placeholder(),
@@ -3513,22 +3674,19 @@ impl wire::Fill for InputRichBlockPhoto {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "photo" => {
-                    seen.first(0, "photo")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.photo, src.value()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "photo")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3598,6 +3756,14 @@ impl wire::Fill for InputRichBlockVideo {
     const EXPECTING: &'static str = "struct InputRichBlockVideo";
     const FIELDS: &'static [&'static str] = &["video", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "videocaption",
+        ends: &[5, 12],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             video: Box::new(<InputMediaVideo as wire::Fill>::placeholder()),
@@ -3606,22 +3772,19 @@ impl wire::Fill for InputRichBlockVideo {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "video" => {
-                    seen.first(0, "video")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     self.video = src.boxed()?;
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "video")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3691,6 +3854,14 @@ impl wire::Fill for InputRichBlockVoiceNote {
     const EXPECTING: &'static str = "struct InputRichBlockVoiceNote";
     const FIELDS: &'static [&'static str] = &["voice_note", "caption"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "voice_notecaption",
+        ends: &[10, 17],
+        seed: 1,
+        bits: 2,
+        slots: &[2, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             voice_note: <InputMediaVoiceNote as wire::Fill>::placeholder(),
@@ -3699,22 +3870,19 @@ impl wire::Fill for InputRichBlockVoiceNote {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "voice_note" => {
-                    seen.first(0, "voice_note")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.voice_note, src.value()?);
                 }
-                "caption" => {
-                    seen.first(1, "caption")?;
+                1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "voice_note")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 
@@ -3770,6 +3938,14 @@ impl wire::Fill for InputRichBlockThinking {
     const EXPECTING: &'static str = "struct InputRichBlockThinking";
     const FIELDS: &'static [&'static str] = &["text"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "text",
+        ends: &[4],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 0, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             text: RichText::Unknown(serde_json::Value::Null),
@@ -3777,18 +3953,11 @@ impl wire::Fill for InputRichBlockThinking {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "text" => {
-                    seen.first(0, "text")?;
-                    wire::fill::put(&mut self.text, src.value()?);
-                }
-                _ => src.skip()?,
-            }
+        let mut seen = [0u64; 1];
+        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+            wire::fill::put(&mut self.text, src.value()?);
         }
-        seen.require(0, "text")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
 }
 

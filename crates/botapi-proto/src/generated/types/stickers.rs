@@ -106,6 +106,19 @@ impl wire::Fill for Sticker {
         "file_size",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_idtypewidthheightis_animatedis_videothumbnailemojiset_namepremium_animationmask_positioncustom_emoji_idneeds_repaintingfile_size",
+        ends: &[
+            7, 21, 25, 30, 36, 47, 55, 64, 69, 77, 94, 107, 122, 138, 147,
+        ],
+        seed: 83,
+        bits: 5,
+        slots: &[
+            1, 6, 0, 11, 0, 0, 0, 5, 0, 3, 9, 13, 15, 0, 0, 0, 4, 0, 0, 12, 0, 0, 2, 10, 14, 0, 7,
+            8, 0, 0, 0, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -127,77 +140,58 @@ impl wire::Fill for Sticker {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "type" => {
-                    seen.first(2, "type")?;
+                2 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "width" => {
-                    seen.first(3, "width")?;
+                3 => {
                     wire::fill::put(&mut self.width, src.value()?);
                 }
-                "height" => {
-                    seen.first(4, "height")?;
+                4 => {
                     wire::fill::put(&mut self.height, src.value()?);
                 }
-                "is_animated" => {
-                    seen.first(5, "is_animated")?;
+                5 => {
                     wire::fill::put(&mut self.is_animated, src.value()?);
                 }
-                "is_video" => {
-                    seen.first(6, "is_video")?;
+                6 => {
                     wire::fill::put(&mut self.is_video, src.value()?);
                 }
-                "thumbnail" => {
-                    seen.first(7, "thumbnail")?;
+                7 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                "emoji" => {
-                    seen.first(8, "emoji")?;
+                8 => {
                     wire::fill::put(&mut self.emoji, src.value()?);
                 }
-                "set_name" => {
-                    seen.first(9, "set_name")?;
+                9 => {
                     wire::fill::put(&mut self.set_name, src.value()?);
                 }
-                "premium_animation" => {
-                    seen.first(10, "premium_animation")?;
+                10 => {
                     wire::fill::put(&mut self.premium_animation, src.value()?);
                 }
-                "mask_position" => {
-                    seen.first(11, "mask_position")?;
+                11 => {
                     wire::fill::put(&mut self.mask_position, src.value()?);
                 }
-                "custom_emoji_id" => {
-                    seen.first(12, "custom_emoji_id")?;
+                12 => {
                     wire::fill::put(&mut self.custom_emoji_id, src.value()?);
                 }
-                "needs_repainting" => {
-                    seen.first(13, "needs_repainting")?;
+                13 => {
                     wire::fill::put(&mut self.needs_repainting, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(14, "file_size")?;
+                14 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        seen.require(3, "width")?;
-        seen.require(4, "height")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x1b], &Self::KEYS)
     }
 }
 
@@ -248,6 +242,14 @@ impl wire::Fill for StickerSet {
     const FIELDS: &'static [&'static str] =
         &["name", "title", "sticker_type", "stickers", "thumbnail"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "nametitlesticker_typestickersthumbnail",
+        ends: &[4, 9, 21, 29, 38],
+        seed: 1,
+        bits: 4,
+        slots: &[4, 0, 0, 5, 0, 3, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             name: SmallString::const_new(""),
@@ -259,36 +261,28 @@ impl wire::Fill for StickerSet {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "name" => {
-                    seen.first(0, "name")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
-                "title" => {
-                    seen.first(1, "title")?;
+                1 => {
                     wire::fill::put(&mut self.title, src.value()?);
                 }
-                "sticker_type" => {
-                    seen.first(2, "sticker_type")?;
+                2 => {
                     wire::fill::put(&mut self.sticker_type, src.value()?);
                 }
-                "stickers" => {
-                    seen.first(3, "stickers")?;
+                3 => {
                     wire::fill::put(&mut self.stickers, src.list()?);
                 }
-                "thumbnail" => {
-                    seen.first(4, "thumbnail")?;
+                4 => {
                     wire::fill::put(&mut self.thumbnail, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "name")?;
-        seen.require(1, "title")?;
-        seen.require(2, "sticker_type")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -329,6 +323,14 @@ impl wire::Fill for MaskPosition {
     const EXPECTING: &'static str = "struct MaskPosition";
     const FIELDS: &'static [&'static str] = &["point", "x_shift", "y_shift", "scale"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "pointx_shifty_shiftscale",
+        ends: &[5, 12, 19, 24],
+        seed: 72,
+        bits: 3,
+        slots: &[0, 0, 0, 3, 4, 0, 2, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             point: MaskPoint::Unknown(String::new()),
@@ -339,33 +341,25 @@ impl wire::Fill for MaskPosition {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "point" => {
-                    seen.first(0, "point")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.point, src.value()?);
                 }
-                "x_shift" => {
-                    seen.first(1, "x_shift")?;
+                1 => {
                     wire::fill::put(&mut self.x_shift, src.value()?);
                 }
-                "y_shift" => {
-                    seen.first(2, "y_shift")?;
+                2 => {
                     wire::fill::put(&mut self.y_shift, src.value()?);
                 }
-                "scale" => {
-                    seen.first(3, "scale")?;
+                3 => {
                     wire::fill::put(&mut self.scale, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "point")?;
-        seen.require(1, "x_shift")?;
-        seen.require(2, "y_shift")?;
-        seen.require(3, "scale")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -444,6 +438,14 @@ impl wire::Fill for InputSticker {
         "keywords",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "stickerformatemoji_listmask_positionkeywords",
+        ends: &[7, 13, 23, 36, 44],
+        seed: 0,
+        bits: 4,
+        slots: &[0, 0, 0, 0, 0, 0, 3, 2, 0, 0, 5, 4, 0, 1, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             sticker: InputFile::FileId(String::new()),
@@ -455,35 +457,28 @@ impl wire::Fill for InputSticker {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "sticker" => {
-                    seen.first(0, "sticker")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.sticker, src.value()?);
                 }
-                "format" => {
-                    seen.first(1, "format")?;
+                1 => {
                     wire::fill::put(&mut self.format, src.value()?);
                 }
-                "emoji_list" => {
-                    seen.first(2, "emoji_list")?;
+                2 => {
                     wire::fill::put(&mut self.emoji_list, src.value()?);
                 }
-                "mask_position" => {
-                    seen.first(3, "mask_position")?;
+                3 => {
                     wire::fill::put(&mut self.mask_position, src.value()?);
                 }
-                "keywords" => {
-                    seen.first(4, "keywords")?;
+                4 => {
                     wire::fill::put(&mut self.keywords, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "sticker")?;
-        seen.require(1, "format")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x3], &Self::KEYS)
     }
 }
 

@@ -36,6 +36,14 @@ impl wire::Fill for PassportData {
     const EXPECTING: &'static str = "struct PassportData";
     const FIELDS: &'static [&'static str] = &["data", "credentials"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "datacredentials",
+        ends: &[4, 15],
+        seed: 0,
+        bits: 2,
+        slots: &[0, 2, 1, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             data: Vec::new(),
@@ -44,22 +52,19 @@ impl wire::Fill for PassportData {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "data" => {
-                    seen.first(0, "data")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.data, src.list()?);
                 }
-                "credentials" => {
-                    seen.first(1, "credentials")?;
+                1 => {
                     wire::fill::put(&mut self.credentials, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(1, "credentials")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x2], &Self::KEYS)
     }
 }
 
@@ -106,6 +111,14 @@ impl wire::Fill for PassportFile {
     const FIELDS: &'static [&'static str] =
         &["file_id", "file_unique_id", "file_size", "file_date"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "file_idfile_unique_idfile_sizefile_date",
+        ends: &[7, 21, 30, 39],
+        seed: 3,
+        bits: 3,
+        slots: &[1, 0, 2, 0, 3, 0, 0, 4],
+    };
+
     fn placeholder() -> Self {
         Self {
             file_id: SmallString::const_new(""),
@@ -116,33 +129,25 @@ impl wire::Fill for PassportFile {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "file_id" => {
-                    seen.first(0, "file_id")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
-                "file_unique_id" => {
-                    seen.first(1, "file_unique_id")?;
+                1 => {
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
-                "file_size" => {
-                    seen.first(2, "file_size")?;
+                2 => {
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
-                "file_date" => {
-                    seen.first(3, "file_date")?;
+                3 => {
                     wire::fill::put(&mut self.file_date, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "file_id")?;
-        seen.require(1, "file_unique_id")?;
-        seen.require(2, "file_size")?;
-        seen.require(3, "file_date")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -220,6 +225,17 @@ impl wire::Fill for EncryptedPassportElement {
         "hash",
     ];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typedataphone_numberemailfilesfront_sidereverse_sideselfietranslationhash",
+        ends: &[4, 8, 20, 25, 30, 40, 52, 58, 69, 73],
+        seed: 4,
+        bits: 5,
+        slots: &[
+            6, 2, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 8, 0, 0, 0, 0, 0, 9, 0, 1, 5, 3, 0, 0, 0,
+            0, 7, 0,
+        ],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -236,55 +252,43 @@ impl wire::Fill for EncryptedPassportElement {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "data" => {
-                    seen.first(1, "data")?;
+                1 => {
                     wire::fill::put(&mut self.data, src.value()?);
                 }
-                "phone_number" => {
-                    seen.first(2, "phone_number")?;
+                2 => {
                     wire::fill::put(&mut self.phone_number, src.value()?);
                 }
-                "email" => {
-                    seen.first(3, "email")?;
+                3 => {
                     wire::fill::put(&mut self.email, src.value()?);
                 }
-                "files" => {
-                    seen.first(4, "files")?;
+                4 => {
                     wire::fill::put(&mut self.files, src.list_option()?);
                 }
-                "front_side" => {
-                    seen.first(5, "front_side")?;
+                5 => {
                     wire::fill::put(&mut self.front_side, src.value()?);
                 }
-                "reverse_side" => {
-                    seen.first(6, "reverse_side")?;
+                6 => {
                     wire::fill::put(&mut self.reverse_side, src.value()?);
                 }
-                "selfie" => {
-                    seen.first(7, "selfie")?;
+                7 => {
                     wire::fill::put(&mut self.selfie, src.value()?);
                 }
-                "translation" => {
-                    seen.first(8, "translation")?;
+                8 => {
                     wire::fill::put(&mut self.translation, src.list_option()?);
                 }
-                "hash" => {
-                    seen.first(9, "hash")?;
+                9 => {
                     wire::fill::put(&mut self.hash, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(9, "hash")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x201], &Self::KEYS)
     }
 }
 
@@ -326,6 +330,14 @@ impl wire::Fill for EncryptedCredentials {
     const EXPECTING: &'static str = "struct EncryptedCredentials";
     const FIELDS: &'static [&'static str] = &["data", "hash", "secret"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "datahashsecret",
+        ends: &[4, 8, 14],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 0, 0, 3, 1, 0, 0, 2],
+    };
+
     fn placeholder() -> Self {
         Self {
             data: SmallString::const_new(""),
@@ -335,28 +347,22 @@ impl wire::Fill for EncryptedCredentials {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "data" => {
-                    seen.first(0, "data")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.data, src.value()?);
                 }
-                "hash" => {
-                    seen.first(1, "hash")?;
+                1 => {
                     wire::fill::put(&mut self.hash, src.value()?);
                 }
-                "secret" => {
-                    seen.first(2, "secret")?;
+                2 => {
                     wire::fill::put(&mut self.secret, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "data")?;
-        seen.require(1, "hash")?;
-        seen.require(2, "secret")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -556,6 +562,14 @@ impl wire::Fill for PassportElementErrorDataField {
     const EXPECTING: &'static str = "struct PassportElementErrorDataField";
     const FIELDS: &'static [&'static str] = &["type", "field_name", "data_hash", "message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typefield_namedata_hashmessage",
+        ends: &[4, 14, 23, 30],
+        seed: 2,
+        bits: 3,
+        slots: &[3, 0, 2, 0, 0, 4, 0, 1],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -566,33 +580,25 @@ impl wire::Fill for PassportElementErrorDataField {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "field_name" => {
-                    seen.first(1, "field_name")?;
+                1 => {
                     wire::fill::put(&mut self.field_name, src.value()?);
                 }
-                "data_hash" => {
-                    seen.first(2, "data_hash")?;
+                2 => {
                     wire::fill::put(&mut self.data_hash, src.value()?);
                 }
-                "message" => {
-                    seen.first(3, "message")?;
+                3 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(1, "field_name")?;
-        seen.require(2, "data_hash")?;
-        seen.require(3, "message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0xf], &Self::KEYS)
     }
 }
 
@@ -658,6 +664,14 @@ impl wire::Fill for PassportElementErrorFrontSide {
     const EXPECTING: &'static str = "struct PassportElementErrorFrontSide";
     const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typefile_hashmessage",
+        ends: &[4, 13, 20],
+        seed: 1,
+        bits: 3,
+        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -667,28 +681,22 @@ impl wire::Fill for PassportElementErrorFrontSide {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "file_hash" => {
-                    seen.first(1, "file_hash")?;
+                1 => {
                     wire::fill::put(&mut self.file_hash, src.value()?);
                 }
-                "message" => {
-                    seen.first(2, "message")?;
+                2 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(1, "file_hash")?;
-        seen.require(2, "message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -753,6 +761,14 @@ impl wire::Fill for PassportElementErrorReverseSide {
     const EXPECTING: &'static str = "struct PassportElementErrorReverseSide";
     const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typefile_hashmessage",
+        ends: &[4, 13, 20],
+        seed: 1,
+        bits: 3,
+        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -762,28 +778,22 @@ impl wire::Fill for PassportElementErrorReverseSide {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "file_hash" => {
-                    seen.first(1, "file_hash")?;
+                1 => {
                     wire::fill::put(&mut self.file_hash, src.value()?);
                 }
-                "message" => {
-                    seen.first(2, "message")?;
+                2 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(1, "file_hash")?;
-        seen.require(2, "message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -848,6 +858,14 @@ impl wire::Fill for PassportElementErrorSelfie {
     const EXPECTING: &'static str = "struct PassportElementErrorSelfie";
     const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typefile_hashmessage",
+        ends: &[4, 13, 20],
+        seed: 1,
+        bits: 3,
+        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -857,28 +875,22 @@ impl wire::Fill for PassportElementErrorSelfie {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "file_hash" => {
-                    seen.first(1, "file_hash")?;
+                1 => {
                     wire::fill::put(&mut self.file_hash, src.value()?);
                 }
-                "message" => {
-                    seen.first(2, "message")?;
+                2 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(1, "file_hash")?;
-        seen.require(2, "message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -943,6 +955,14 @@ impl wire::Fill for PassportElementErrorFile {
     const EXPECTING: &'static str = "struct PassportElementErrorFile";
     const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typefile_hashmessage",
+        ends: &[4, 13, 20],
+        seed: 1,
+        bits: 3,
+        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -952,28 +972,22 @@ impl wire::Fill for PassportElementErrorFile {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "file_hash" => {
-                    seen.first(1, "file_hash")?;
+                1 => {
                     wire::fill::put(&mut self.file_hash, src.value()?);
                 }
-                "message" => {
-                    seen.first(2, "message")?;
+                2 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(1, "file_hash")?;
-        seen.require(2, "message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1038,6 +1052,14 @@ impl wire::Fill for PassportElementErrorFiles {
     const EXPECTING: &'static str = "struct PassportElementErrorFiles";
     const FIELDS: &'static [&'static str] = &["type", "file_hashes", "message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typefile_hashesmessage",
+        ends: &[4, 15, 22],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 1, 0, 3, 2, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -1047,27 +1069,22 @@ impl wire::Fill for PassportElementErrorFiles {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "file_hashes" => {
-                    seen.first(1, "file_hashes")?;
+                1 => {
                     wire::fill::put(&mut self.file_hashes, src.value()?);
                 }
-                "message" => {
-                    seen.first(2, "message")?;
+                2 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(2, "message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x5], &Self::KEYS)
     }
 }
 
@@ -1132,6 +1149,14 @@ impl wire::Fill for PassportElementErrorTranslationFile {
     const EXPECTING: &'static str = "struct PassportElementErrorTranslationFile";
     const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typefile_hashmessage",
+        ends: &[4, 13, 20],
+        seed: 1,
+        bits: 3,
+        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -1141,28 +1166,22 @@ impl wire::Fill for PassportElementErrorTranslationFile {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "file_hash" => {
-                    seen.first(1, "file_hash")?;
+                1 => {
                     wire::fill::put(&mut self.file_hash, src.value()?);
                 }
-                "message" => {
-                    seen.first(2, "message")?;
+                2 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(1, "file_hash")?;
-        seen.require(2, "message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 
@@ -1227,6 +1246,14 @@ impl wire::Fill for PassportElementErrorTranslationFiles {
     const EXPECTING: &'static str = "struct PassportElementErrorTranslationFiles";
     const FIELDS: &'static [&'static str] = &["type", "file_hashes", "message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typefile_hashesmessage",
+        ends: &[4, 15, 22],
+        seed: 0,
+        bits: 3,
+        slots: &[0, 1, 0, 3, 2, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -1236,27 +1263,22 @@ impl wire::Fill for PassportElementErrorTranslationFiles {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "file_hashes" => {
-                    seen.first(1, "file_hashes")?;
+                1 => {
                     wire::fill::put(&mut self.file_hashes, src.value()?);
                 }
-                "message" => {
-                    seen.first(2, "message")?;
+                2 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(2, "message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x5], &Self::KEYS)
     }
 }
 
@@ -1321,6 +1343,14 @@ impl wire::Fill for PassportElementErrorUnspecified {
     const EXPECTING: &'static str = "struct PassportElementErrorUnspecified";
     const FIELDS: &'static [&'static str] = &["type", "element_hash", "message"];
 
+    const KEYS: wire::fill::Keys = wire::fill::Keys {
+        names: "typeelement_hashmessage",
+        ends: &[4, 16, 23],
+        seed: 0,
+        bits: 3,
+        slots: &[2, 1, 0, 3, 0, 0, 0, 0],
+    };
+
     fn placeholder() -> Self {
         Self {
             r#type: PassportElementType::Unknown(String::new()),
@@ -1330,28 +1360,22 @@ impl wire::Fill for PassportElementErrorUnspecified {
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
-        let mut seen = wire::fill::Seen::<1>::new();
-        while let Some(key) = src.next_key()? {
-            match &*key {
-                "type" => {
-                    seen.first(0, "type")?;
+        let mut seen = [0u64; 1];
+        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+            match field {
+                0 => {
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
-                "element_hash" => {
-                    seen.first(1, "element_hash")?;
+                1 => {
                     wire::fill::put(&mut self.element_hash, src.value()?);
                 }
-                "message" => {
-                    seen.first(2, "message")?;
+                2 => {
                     wire::fill::put(&mut self.message, src.value()?);
                 }
-                _ => src.skip()?,
+                _ => {}
             }
         }
-        seen.require(0, "type")?;
-        seen.require(1, "element_hash")?;
-        seen.require(2, "message")?;
-        Ok(())
+        wire::fill::require(&seen, &[0x7], &Self::KEYS)
     }
 }
 

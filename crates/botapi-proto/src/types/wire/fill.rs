@@ -8,6 +8,14 @@
 //!
 //! The fields come from a [`Source`]: the live entries of a JSON object, or (for a union
 //! member) entries read before the union's tag was found, then the live ones.
+//!
+//! A generated `fill` is a loop over [`Source::next_field`], which finds each key's field in
+//! the struct's [`Keys`] table, skips unknown keys and refuses repeated ones, and a `match`
+//! on the field's index that reads its value: per field, one arm with one call. Finding,
+//! skipping and the repeat check are compiled once per source rather than into every
+//! field. A few structs read in nearly every update match their keys in place instead (see
+//! `INLINE_KEYS` in the generator), where the comparisons of a short key cost less than a
+//! lookup.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -25,8 +33,10 @@ pub(crate) trait Fill: Sized {
     const NAME: &'static str;
     /// What an error says was expected (`struct Message`).
     const EXPECTING: &'static str;
-    /// Every field's wire name.
+    /// Every field's wire name; a field's index is its place here.
     const FIELDS: &'static [&'static str];
+    /// Finds a key's field, and names fields in errors (see [`Keys`]).
+    const KEYS: Keys;
 
     /// A value to fill: required fields hold cheap placeholders, optional ones `None`.
     fn placeholder() -> Self;
@@ -60,6 +70,149 @@ pub(crate) trait Source<'de> {
 
     /// Skips the value of the key just read (a field this version does not know).
     fn skip(&mut self) -> Result<(), Self::Error>;
+
+    /// The index in `keys` of the next key that names a field, skipping the values of
+    /// the others, or `None` at the end of the object. A field already in `seen` is an
+    /// error, as with a derived `Deserialize`; one returned is added to it.
+    ///
+    /// Out of line, and generic only over the source: finding the field, the repeat check
+    /// and skipping were compiled into every struct's `fill` when each struct matched its
+    /// keys itself.
+    #[inline(never)]
+    fn next_field(&mut self, keys: &Keys, seen: &mut [u64]) -> Result<Option<usize>, Self::Error> {
+        while let Some(key) = self.next_key()? {
+            let Some(index) = keys.find(&key) else {
+                self.skip()?;
+                continue;
+            };
+            first(seen, index, keys)?;
+            return Ok(Some(index));
+        }
+        Ok(None)
+    }
+}
+
+/// Adds field `index` to `seen`; a second time is an error, as with a derived
+/// `Deserialize`.
+#[inline(always)]
+pub(crate) fn first<E: de::Error>(seen: &mut [u64], index: usize, keys: &Keys) -> Result<(), E> {
+    if let Some(word) = seen.get_mut(index / 64) {
+        let bit = 1u64 << (index % 64);
+        if *word & bit != 0 {
+            return Err(duplicate(keys.name(index).unwrap_or_default()));
+        }
+        *word |= bit;
+    }
+    Ok(())
+}
+
+/// A struct's field names and a table that finds a key's field with one hash and one
+/// comparison. The generator picks, per struct, a seed and a table size (a power of two,
+/// at least twice the number of fields) under which every name lands in a slot of its
+/// own, so any key is looked up in one slot: its field, or no field.
+///
+/// The names are one text and a list of where each ends, not a list of `&str`: in a
+/// position-independent binary every pointer in a table costs a relocation at load, and
+/// a list of names costs two words and a relocation per field.
+pub(crate) struct Keys {
+    /// Every field's wire name, in the struct's order, one after the other.
+    pub(crate) names: &'static str,
+    /// Where each name ends in `names`.
+    pub(crate) ends: &'static [u16],
+    /// Mixed into the hash.
+    pub(crate) seed: u64,
+    /// The table has `1 << bits` slots.
+    pub(crate) bits: u32,
+    /// Per slot: 0 for none, else one more than the index of the name that lands there.
+    pub(crate) slots: &'static [u8],
+}
+
+impl Keys {
+    /// The index of the field named `key`.
+    #[inline]
+    pub(crate) fn find(&self, key: &str) -> Option<usize> {
+        let key = key.as_bytes();
+        let words = words(key);
+        let slot = *self
+            .slots
+            .get(hash(key.len(), words, self.seed, self.bits))?;
+        let index = usize::from(slot).checked_sub(1)?;
+        let name = self.name_bytes(index)?;
+        // The windows cover a name of up to 24 bytes: longer ones are compared in full.
+        let same = name.len() == key.len()
+            && self::words(name) == words
+            && (key.len() <= 24 || name == key);
+        same.then_some(index)
+    }
+
+    /// The name of field `index`.
+    pub(crate) fn name(&self, index: usize) -> Option<&'static str> {
+        self.names.get(self.span(index)?)
+    }
+
+    fn name_bytes(&self, index: usize) -> Option<&'static [u8]> {
+        self.names.as_bytes().get(self.span(index)?)
+    }
+
+    /// Where the name of field `index` lies in `names`.
+    #[inline(always)]
+    fn span(&self, index: usize) -> Option<std::ops::Range<usize>> {
+        let start = match index {
+            0 => 0,
+            _ => *self.ends.get(index - 1)?,
+        };
+        Some(usize::from(start)..usize::from(*self.ends.get(index)?))
+    }
+
+    /// How many fields there are.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+/// The slot of `key` in a table of `1 << bits` slots (`bits` from 1 to 63).
+#[cfg(test)]
+fn slot(key: &[u8], seed: u64, bits: u32) -> usize {
+    hash(key.len(), words(key), seed, bits)
+}
+
+/// Up to three words that, with the length, tell apart any two texts of up to 24 bytes:
+/// eight-byte windows at the start, the middle and the end; for shorter texts, four-byte
+/// windows at each end, or the first, middle and last bytes. They cover every byte, and
+/// are read without a copy or a call.
+#[inline(always)]
+fn words(b: &[u8]) -> (u64, u64, u64) {
+    let n = b.len();
+    let w64 = |at: usize| {
+        b.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let w32 = |at: usize| {
+        b.get(at..at + 4)
+            .and_then(|w| <[u8; 4]>::try_from(w).ok())
+            .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+    };
+    let byte = |at: usize| b.get(at).map_or(0, |&b| u64::from(b));
+    match n {
+        8.. => (w64(0), w64(n / 2 - 4), w64(n - 8)),
+        4..8 => (w32(0) | w32(n - 4) << 32, 0, 0),
+        1..4 => (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16, 0, 0),
+        0 => (0, 0, 0),
+    }
+}
+
+/// The slot of a text of length `n` with [`words`] `w`. The generator computes the same
+/// function to lay out the tables (`botapi-codegen`, `emit/fill.rs`); a test here checks
+/// every generated table against this one.
+#[inline(always)]
+fn hash(n: usize, (first, middle, last): (u64, u64, u64), seed: u64, bits: u32) -> usize {
+    const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = seed ^ n as u64;
+    h = (h ^ first).wrapping_mul(MIX);
+    h = (h ^ middle).wrapping_mul(MIX);
+    h = (h ^ last).wrapping_mul(MIX);
+    (h >> (64 - bits)) as usize
 }
 
 /// Reads `T` the way a derived `Deserialize` would: from a JSON object.
@@ -139,6 +292,10 @@ impl<T> OptionBoxSeed<T> {
 impl<'de, T: Fill> DeserializeSeed<'de> for OptionBoxSeed<T> {
     type Value = Option<Box<T>>;
 
+    // Out of line: a union member's field is read from the live entries or from an entry
+    // kept before the tag, both through `&mut Reader`, and inlined, each of the two held
+    // its own copy of this read.
+    #[inline(never)]
     fn deserialize<D: de::Deserializer<'de>>(
         self,
         deserializer: D,
@@ -184,6 +341,8 @@ impl<T> ListSeed<T> {
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListSeed<T> {
     type Value = Vec<T>;
 
+    // Out of line, as `OptionBoxSeed`'s.
+    #[inline(never)]
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
         deserializer.deserialize_seq(self)
     }
@@ -224,6 +383,8 @@ impl<T> OptionListSeed<T> {
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for OptionListSeed<T> {
     type Value = Option<Vec<T>>;
 
+    // Out of line, as `OptionBoxSeed`'s.
+    #[inline(never)]
     fn deserialize<D: de::Deserializer<'de>>(
         self,
         deserializer: D,
@@ -299,39 +460,37 @@ pub(crate) fn put<T>(slot: &mut T, value: T) {
     std::mem::forget(std::mem::replace(slot, value));
 }
 
-/// Which fields a [`Fill::fill`] has read, to refuse a repeated one and name a missing one.
-pub(crate) struct Seen<const WORDS: usize>([u64; WORDS]);
-
-impl<const WORDS: usize> Seen<WORDS> {
-    pub(crate) fn new() -> Self {
-        Seen([0; WORDS])
+/// Errors, naming the first missing field in the struct's order, unless every field
+/// marked in `required` is in `seen`. One test per struct, not one per required field.
+#[inline]
+pub(crate) fn require<E: de::Error, const WORDS: usize>(
+    seen: &[u64; WORDS],
+    required: &[u64; WORDS],
+    keys: &Keys,
+) -> Result<(), E> {
+    if seen
+        .iter()
+        .zip(required)
+        .all(|(seen, required)| seen & required == *required)
+    {
+        return Ok(());
     }
+    Err(first_missing(seen, required, keys))
+}
 
-    /// Records field `index`; a second time is an error, as with a derived `Deserialize`.
-    pub(crate) fn first<E: de::Error>(
-        &mut self,
-        index: usize,
-        name: &'static str,
-    ) -> Result<(), E> {
-        let (word, bit) = (index / 64, 1u64 << (index % 64));
-        if self.0[word] & bit != 0 {
-            return Err(duplicate(name));
-        }
-        self.0[word] |= bit;
-        Ok(())
-    }
-
-    /// Errors when required field `index` was not read.
-    pub(crate) fn require<E: de::Error>(&self, index: usize, name: &'static str) -> Result<(), E> {
-        if self.0[index / 64] & (1u64 << (index % 64)) == 0 {
-            return Err(missing(name));
-        }
-        Ok(())
+#[cold]
+#[inline(never)]
+fn first_missing<E: de::Error>(seen: &[u64], required: &[u64], keys: &Keys) -> E {
+    let marked =
+        |bits: &[u64], i: usize| bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0);
+    match (0..keys.len()).find(|&i| marked(required, i) && !marked(seen, i)) {
+        Some(i) => missing(keys.name(i).unwrap_or_default()),
+        None => E::custom("a required field is missing"),
     }
 }
 
-// The two errors out of line: inlined, each field of each generated `fill` carried its own
-// copy of the message's formatting.
+// The two errors out of line: inlined, each caller carried its own copy of the message's
+// formatting.
 #[cold]
 #[inline(never)]
 fn duplicate<E: de::Error>(name: &'static str) -> E {
@@ -342,4 +501,90 @@ fn duplicate<E: de::Error>(name: &'static str) -> E {
 #[inline(never)]
 fn missing<E: de::Error>(name: &'static str) -> E {
     E::missing_field(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generated::types::KEY_TABLES;
+
+    /// Every generated table sends each of its names to its own field under the hash
+    /// computed here, so the generator's copy of the hash agrees with this one.
+    #[test]
+    fn every_table_finds_each_of_its_fields() {
+        assert!(KEY_TABLES.len() > 300, "{} tables", KEY_TABLES.len());
+        for keys in KEY_TABLES {
+            assert_eq!(keys.slots.len(), 1 << keys.bits);
+            assert!(keys.slots.len() >= 2 * keys.len());
+            assert_eq!(
+                keys.ends.last().map_or(0, |&e| usize::from(e)),
+                keys.names.len()
+            );
+            for i in 0..keys.len() {
+                let name = keys.name(i).unwrap();
+                assert!(!name.is_empty(), "{}", keys.names);
+                assert_eq!(keys.find(name), Some(i), "{name} in {}", keys.names);
+            }
+            assert_eq!(keys.name(keys.len()), None);
+            let filled = keys.slots.iter().filter(|&&s| s != 0).count();
+            assert_eq!(filled, keys.len());
+        }
+    }
+
+    /// A key that is no field's name finds nothing, also where it shares a slot, a length
+    /// or a prefix with a field's.
+    #[test]
+    fn other_keys_find_nothing() {
+        let user = &<crate::types::User as Fill>::KEYS;
+        for key in [
+            "",
+            "i",
+            "idd",
+            "ID",
+            "first_nam",
+            "first_namex",
+            "is_bot\0",
+            "usernamf",
+        ] {
+            assert_eq!(user.find(key), None, "{key:?}");
+        }
+        // Every slot is tried: a key for each one that is not a name.
+        let mut tried = vec![false; user.slots.len()];
+        for n in 0..100_000u32 {
+            let key = format!("k{n}");
+            tried[slot(key.as_bytes(), user.seed, user.bits)] = true;
+            assert_eq!(user.find(&key), None);
+        }
+        assert!(tried.iter().all(|&t| t));
+    }
+
+    /// Keys longer than the three windows still find their field, and a key that differs
+    /// from a name only between the windows finds nothing.
+    #[test]
+    fn long_keys_compare_in_full() {
+        const NAMES: &[&str] = &["a_name_well_past_twenty_four_bytes_long", "short"];
+        let (seed, bits) = (0..)
+            .map(|seed| (seed, 2))
+            .find(|&(seed, bits)| {
+                slot(NAMES[0].as_bytes(), seed, bits) != slot(NAMES[1].as_bytes(), seed, bits)
+            })
+            .unwrap();
+        let mut slots = [0u8; 4];
+        for (i, name) in NAMES.iter().enumerate() {
+            slots[slot(name.as_bytes(), seed, bits)] = i as u8 + 1;
+        }
+        let keys = Keys {
+            names: "a_name_well_past_twenty_four_bytes_longshort",
+            ends: &[39, 44],
+            seed,
+            bits,
+            slots: Vec::leak(slots.to_vec()),
+        };
+        assert_eq!(keys.find(NAMES[0]), Some(0));
+        assert_eq!(keys.find("short"), Some(1));
+        // Same length, start, middle and end windows; one byte differs in a gap.
+        let twin = "a_name_wexl_past_twenty_four_bytes_long";
+        assert_eq!(twin.len(), NAMES[0].len());
+        assert_eq!(keys.find(twin), None);
+    }
 }
