@@ -3,12 +3,14 @@
 //! the stream, and update by update from each one's text only when one does not fit.
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 
 use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::held::{self, Held};
 use crate::json_path;
 use crate::method::ResponseReader;
 use crate::read;
@@ -38,6 +40,31 @@ pub trait PollItem: DeserializeOwned {
     {
         ResponseReader::new()
     }
+
+    /// Moves the items of a fetched batch that `admit` accepts (given each one's
+    /// [`update_id`](PollItem::update_id)) to the back of a poller's queue, and drops the
+    /// others. The default is right for any item type.
+    fn enqueue(
+        batch: Vec<Self>,
+        queue: &mut VecDeque<Self>,
+        admit: &mut dyn FnMut(Option<i64>) -> bool,
+    ) where
+        Self: Sized,
+    {
+        for item in batch {
+            if admit(item.update_id()) {
+                queue.push_back(item);
+            }
+        }
+    }
+
+    /// Drops a poller's queue. The default is right for any item type.
+    fn discard(queue: VecDeque<Self>)
+    where
+        Self: Sized,
+    {
+        drop(queue);
+    }
 }
 
 impl PollItem for PolledUpdate {
@@ -56,6 +83,38 @@ impl PollItem for PolledUpdate {
     #[inline(never)]
     fn batch_reader() -> ResponseReader<Vec<Self>> {
         ResponseReader::new()
+    }
+
+    // These two are the only places a poller drops updates. The poller is generic, so it
+    // is compiled in the crate that polls; had it dropped updates itself, each of its
+    // functions there would hold its own copy of the drop code of an `Update` (tens of
+    // kilobytes). Out of line here, that code is compiled once, in this crate, and every
+    // drop goes through `held::discard`, whose copy the decoder shares.
+    #[inline(never)]
+    fn enqueue(
+        batch: Vec<Self>,
+        queue: &mut VecDeque<Self>,
+        admit: &mut dyn FnMut(Option<i64>) -> bool,
+    ) {
+        let mut batch = Held::new(VecDeque::from(batch));
+        let items = batch.get_mut();
+        // The admitted items move to the front, in order; the others end up behind them.
+        let mut admitted = 0;
+        for i in 0..items.len() {
+            if admit(items[i].update_id()) {
+                items.swap(admitted, i);
+                admitted += 1;
+            }
+        }
+        if admitted < items.len() {
+            held::discard(items.split_off(admitted));
+        }
+        queue.append(items);
+    }
+
+    #[inline(never)]
+    fn discard(queue: VecDeque<Self>) {
+        held::discard(queue);
     }
 }
 

@@ -53,6 +53,8 @@
 
 use std::collections::VecDeque;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
 use serde::{Serialize, Serializer};
@@ -89,7 +91,7 @@ pub struct Poller<U = PolledUpdate> {
     /// The offset the server is known to have: that of the last request it answered.
     acknowledged: Option<i64>,
     /// Fetched, not yet taken.
-    queue: VecDeque<U>,
+    queue: Queue<U>,
     /// The highest update id fetched, so one the server sends again is not queued twice.
     newest: Option<i64>,
     timeout_secs: u32,
@@ -129,7 +131,10 @@ impl<U: PollItem> Poller<U> {
             confirmed: None,
             sent: None,
             acknowledged: None,
-            queue: VecDeque::new(),
+            queue: Queue {
+                items: ManuallyDrop::new(VecDeque::new()),
+                discard: U::discard,
+            },
             newest: None,
             timeout_secs: 30,
             limit: None,
@@ -230,25 +235,30 @@ impl<U: PollItem> Poller<U> {
     /// queue, except any the poller has fetched before or that lie below the offset, which
     /// would be handed out twice.
     pub fn on_updates(&mut self, batch: Vec<U>) {
+        // The batch goes to `enqueue` first, before anything that could unwind and drop it
+        // here (see `PollItem::enqueue` for why).
+        let (confirmed, newest) = (self.confirmed, &mut self.newest);
+        U::enqueue(batch, &mut self.queue, &mut |id| {
+            let Some(id) = id else { return true };
+            let below = confirmed.is_some_and(|offset| id < offset);
+            if below || newest.is_some_and(|newest| id <= newest) {
+                tracing::debug!(update_id = id, "skipped an update fetched before");
+                return false;
+            }
+            *newest = Some(id);
+            true
+        });
         self.retries = RetryState::new();
         self.acknowledged = self.sent;
-        for update in batch {
-            if let Some(id) = update.update_id() {
-                let below = self.confirmed.is_some_and(|offset| id < offset);
-                if below || self.newest.is_some_and(|newest| id <= newest) {
-                    tracing::debug!(update_id = id, "skipped an update fetched before");
-                    continue;
-                }
-                self.newest = Some(id);
-            }
-            self.queue.push_back(update);
-        }
     }
 
     /// Hands out the oldest fetched update, which the next request then confirms.
     pub fn take(&mut self) -> Option<U> {
+        // The id is read before the update leaves the queue: nothing after can unwind and
+        // drop it here.
+        let id = self.queue.front()?.update_id();
         let update = self.queue.pop_front()?;
-        if let Some(id) = update.update_id() {
+        if let Some(id) = id {
             let next = id.saturating_add(1);
             self.confirmed = Some(self.confirmed.map_or(next, |offset| offset.max(next)));
         }
@@ -290,6 +300,49 @@ impl<U: PollItem> Poller<U> {
             RetryDecision::Resend { after } => PollDecision::Retry { after },
             RetryDecision::GiveUp(_) => PollDecision::Stop,
         }
+    }
+}
+
+/// The poller's queue. It is dropped through [`PollItem::discard`], so that the code
+/// that drops updates is not compiled into each crate that polls (see
+/// [`PollItem::enqueue`]). The function is kept rather than named through a bound, which
+/// would have to be written on the poller and on everything that holds one.
+#[derive(Clone)]
+struct Queue<U> {
+    items: ManuallyDrop<VecDeque<U>>,
+    discard: fn(VecDeque<U>),
+}
+
+impl<U> Drop for Queue<U> {
+    fn drop(&mut self) {
+        // Taking the deque leaves an empty one, which owns nothing, in the `ManuallyDrop`.
+        (self.discard)(std::mem::take(&mut *self.items));
+    }
+}
+
+impl<U> Deref for Queue<U> {
+    type Target = VecDeque<U>;
+
+    fn deref(&self) -> &VecDeque<U> {
+        &self.items
+    }
+}
+
+impl<U> DerefMut for Queue<U> {
+    fn deref_mut(&mut self) -> &mut VecDeque<U> {
+        &mut self.items
+    }
+}
+
+impl<U: PartialEq> PartialEq for Queue<U> {
+    fn eq(&self, other: &Self) -> bool {
+        *self.items == *other.items
+    }
+}
+
+impl<U: std::fmt::Debug> std::fmt::Debug for Queue<U> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.items.fmt(f)
     }
 }
 
@@ -353,11 +406,90 @@ mod tests {
     use crate::{Client, DecodeError, Token};
     use http::StatusCode;
 
+    /// An item that counts its drops, to see what the poller's queue drops and when.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Counted(i64, std::rc::Rc<std::cell::Cell<u32>>);
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.1.set(self.1.get() + 1);
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Counted {
+        fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+            Err(serde::de::Error::custom("not read"))
+        }
+    }
+
+    impl PollItem for Counted {
+        fn update_id(&self) -> Option<i64> {
+            Some(self.0)
+        }
+    }
+
+    /// Every item handed to the poller is dropped exactly once: one refused as a repeat at
+    /// once, one taken by the caller, those still queued (in the poller and in a clone of
+    /// it) when each is dropped.
+    #[test]
+    fn the_queue_drops_each_item_once() {
+        let drops = std::rc::Rc::new(std::cell::Cell::new(0));
+        let item = |id| Counted(id, drops.clone());
+        let mut poller = Poller::<Counted>::with_items();
+        poller.on_updates(vec![item(1), item(2), item(3)]);
+        assert_eq!(drops.get(), 0);
+        poller.on_updates(vec![item(3), item(4)]);
+        assert_eq!(drops.get(), 1, "the repeat of 3 is dropped");
+        let taken = poller.take().unwrap();
+        assert_eq!(taken.0, 1);
+        drop(taken);
+        assert_eq!(drops.get(), 2);
+        let copy = poller.clone();
+        assert_eq!(copy, poller);
+        assert_eq!(copy.queued(), 3);
+        drop(poller);
+        assert_eq!(drops.get(), 5, "2, 3 and 4 still queued");
+        drop(copy);
+        assert_eq!(drops.get(), 8, "and the clone's");
+    }
+
     fn decode(body: &str) -> Vec<PolledUpdate> {
         let client = Client::new(Token::new("1:x").unwrap());
         client
             .decode(&Poller::new().request(), StatusCode::OK, body.as_bytes())
             .unwrap()
+    }
+
+    /// A batch of updates with these ids, one of them unreadable.
+    fn batch_of(ids: &[i64]) -> Vec<PolledUpdate> {
+        let updates: Vec<String> = ids
+            .iter()
+            .map(|id| match id % 3 {
+                0 => format!(r#"{{"update_id":{id},"message":{{"date":"not a number"}}}}"#),
+                _ => format!(r#"{{"update_id":{id},"poll":{{"id":"p","question":"q","options":[],"total_voter_count":0,"is_closed":false,"is_anonymous":true,"type":"regular","allows_multiple_answers":false}}}}"#),
+            })
+            .collect();
+        decode(&format!(
+            r#"{{"ok":true,"result":[{}]}}"#,
+            updates.join(",")
+        ))
+    }
+
+    /// Repeats anywhere in a batch are left out, and what is left keeps the server's order.
+    #[test]
+    fn repeats_are_left_out_of_a_batch_in_order() {
+        let mut poller = Poller::new();
+        poller.on_updates(batch_of(&[5, 6, 7]));
+        assert_eq!(poller.take().and_then(|u| u.update_id()), Some(5));
+        poller.on_updates(batch_of(&[6, 8, 7, 9, 4, 10]));
+        poller.on_updates(batch_of(&[]));
+        poller.on_updates(batch_of(&[10, 11]));
+        let ids: Vec<_> = std::iter::from_fn(|| poller.take())
+            .map(|u| u.update_id())
+            .collect();
+        let expected: Vec<_> = [6, 7, 8, 9, 10, 11].into_iter().map(Some).collect();
+        assert_eq!(ids, expected);
+        assert_eq!(poller.offset(), Some(12));
     }
 
     fn api_error(code: i64, params: Value) -> Error<()> {
