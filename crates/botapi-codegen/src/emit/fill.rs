@@ -68,19 +68,27 @@ fn fills(model: &Model, name: &str) -> bool {
 }
 
 fn placeholder(model: &Model, s: &Struct, file: &mut File) {
-    let inits: Vec<String> = s
-        .fields
-        .iter()
-        .map(|f| {
-            let value = if f.required {
-                required_placeholder(model, f)
-            } else {
-                "None".to_owned()
-            };
-            format!("{}: {value}", field_ident(&f.name))
-        })
-        .collect();
     file.line("fn placeholder() -> Self {");
+    // A required boxed field's placeholder is allocated before anything else is made, and
+    // held until the value is put together: were an allocation to unwind with other parts
+    // made, their drop (and that of everything they may hold) would be compiled here.
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let ident = field_ident(&f.name);
+        let value = if !f.required {
+            "None".to_owned()
+        } else if let (true, Ty::Named(name)) = (f.boxed, &f.ty)
+            && fills(model, name)
+        {
+            file.line(&format!(
+                "let {ident} = wire::Held::new(wire::fill::boxed_placeholder::<{name}>());"
+            ));
+            format!("{ident}.into_inner()")
+        } else {
+            required_placeholder(model, f)
+        };
+        inits.push(format!("{ident}: {value}"));
+    }
     file.line(&format!("Self {{ {} }}", inits.join(", ")));
     file.line("}\n");
 }
@@ -157,7 +165,12 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
                 read(model, f)
             )
         } else {
-            format!("self.{} = {};", field_ident(&f.name), read(model, f))
+            // The placeholder replaced is dropped out of line (see `wire::fill::replace`).
+            format!(
+                "wire::fill::replace(&mut self.{}, {});",
+                field_ident(&f.name),
+                read(model, f)
+            )
         };
         if inline {
             file.line(&format!(

@@ -5295,15 +5295,16 @@ impl wire::Fill for PaidMediaVideo {
     };
 
     fn placeholder() -> Self {
+        let video = wire::Held::new(wire::fill::boxed_placeholder::<Video>());
         Self {
-            video: Box::new(<Video as wire::Fill>::placeholder()),
+            video: video.into_inner(),
         }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.video = src.boxed()?;
+            wire::fill::replace(&mut self.video, src.boxed()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }

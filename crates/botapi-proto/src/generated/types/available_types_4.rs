@@ -1851,9 +1851,10 @@ impl wire::Fill for Gift {
     };
 
     fn placeholder() -> Self {
+        let sticker = wire::Held::new(wire::fill::boxed_placeholder::<Sticker>());
         Self {
             id: SmallString::const_new(""),
-            sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
+            sticker: sticker.into_inner(),
             star_count: 0,
             upgrade_star_count: None,
             is_premium: None,
@@ -1876,7 +1877,7 @@ impl wire::Fill for Gift {
                     wire::fill::put(&mut self.id, src.value()?);
                 }
                 1 => {
-                    self.sticker = src.boxed()?;
+                    wire::fill::replace(&mut self.sticker, src.boxed()?);
                 }
                 2 => {
                     wire::fill::put(&mut self.star_count, src.value()?);
@@ -2018,9 +2019,10 @@ impl wire::Fill for UniqueGiftModel {
     };
 
     fn placeholder() -> Self {
+        let sticker = wire::Held::new(wire::fill::boxed_placeholder::<Sticker>());
         Self {
             name: SmallString::const_new(""),
-            sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
+            sticker: sticker.into_inner(),
             rarity_per_mille: 0,
             rarity: None,
         }
@@ -2034,7 +2036,7 @@ impl wire::Fill for UniqueGiftModel {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
                 1 => {
-                    self.sticker = src.boxed()?;
+                    wire::fill::replace(&mut self.sticker, src.boxed()?);
                 }
                 2 => {
                     wire::fill::put(&mut self.rarity_per_mille, src.value()?);
@@ -2096,9 +2098,10 @@ impl wire::Fill for UniqueGiftSymbol {
     };
 
     fn placeholder() -> Self {
+        let sticker = wire::Held::new(wire::fill::boxed_placeholder::<Sticker>());
         Self {
             name: SmallString::const_new(""),
-            sticker: Box::new(<Sticker as wire::Fill>::placeholder()),
+            sticker: sticker.into_inner(),
             rarity_per_mille: 0,
         }
     }
@@ -2111,7 +2114,7 @@ impl wire::Fill for UniqueGiftSymbol {
                     wire::fill::put(&mut self.name, src.value()?);
                 }
                 1 => {
-                    self.sticker = src.boxed()?;
+                    wire::fill::replace(&mut self.sticker, src.boxed()?);
                 }
                 2 => {
                     wire::fill::put(&mut self.rarity_per_mille, src.value()?);
@@ -2512,10 +2515,10 @@ impl wire::Fill for UniqueGift {
                     wire::fill::put(&mut self.number, src.value()?);
                 }
                 4 => {
-                    self.model = src.value()?;
+                    wire::fill::replace(&mut self.model, src.value()?);
                 }
                 5 => {
-                    self.symbol = src.value()?;
+                    wire::fill::replace(&mut self.symbol, src.value()?);
                 }
                 6 => {
                     wire::fill::put(&mut self.backdrop, src.value()?);
@@ -2629,8 +2632,9 @@ impl wire::Fill for GiftInfo {
     };
 
     fn placeholder() -> Self {
+        let gift = wire::Held::new(wire::fill::boxed_placeholder::<Gift>());
         Self {
-            gift: Box::new(<Gift as wire::Fill>::placeholder()),
+            gift: gift.into_inner(),
             owned_gift_id: None,
             convert_star_count: None,
             prepaid_upgrade_star_count: None,
@@ -2648,7 +2652,7 @@ impl wire::Fill for GiftInfo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.gift = src.boxed()?;
+                    wire::fill::replace(&mut self.gift, src.boxed()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.owned_gift_id, src.value()?);
@@ -2770,8 +2774,9 @@ impl wire::Fill for UniqueGiftInfo {
     };
 
     fn placeholder() -> Self {
+        let gift = wire::Held::new(wire::fill::boxed_placeholder::<UniqueGift>());
         Self {
-            gift: Box::new(<UniqueGift as wire::Fill>::placeholder()),
+            gift: gift.into_inner(),
             origin: UniqueGiftOrigin::Unknown(String::new()),
             text: None,
             entities: None,
@@ -2789,7 +2794,7 @@ impl wire::Fill for UniqueGiftInfo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.gift = src.boxed()?;
+                    wire::fill::replace(&mut self.gift, src.boxed()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.origin, src.value()?);
@@ -3023,8 +3028,9 @@ impl wire::Fill for OwnedGiftRegular {
     };
 
     fn placeholder() -> Self {
+        let gift = wire::Held::new(wire::fill::boxed_placeholder::<Gift>());
         Self {
-            gift: Box::new(<Gift as wire::Fill>::placeholder()),
+            gift: gift.into_inner(),
             owned_gift_id: None,
             sender_user: None,
             send_date: 0,
@@ -3046,7 +3052,7 @@ impl wire::Fill for OwnedGiftRegular {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.gift = src.boxed()?;
+                    wire::fill::replace(&mut self.gift, src.boxed()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.owned_gift_id, src.value()?);
@@ -3190,8 +3196,9 @@ impl wire::Fill for OwnedGiftUnique {
     };
 
     fn placeholder() -> Self {
+        let gift = wire::Held::new(wire::fill::boxed_placeholder::<UniqueGift>());
         Self {
-            gift: Box::new(<UniqueGift as wire::Fill>::placeholder()),
+            gift: gift.into_inner(),
             owned_gift_id: None,
             sender_user: None,
             send_date: 0,
@@ -3207,7 +3214,7 @@ impl wire::Fill for OwnedGiftUnique {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.gift = src.boxed()?;
+                    wire::fill::replace(&mut self.gift, src.boxed()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.owned_gift_id, src.value()?);

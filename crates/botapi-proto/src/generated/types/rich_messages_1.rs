@@ -477,7 +477,7 @@ impl wire::Fill for RichMessageButton {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.style, src.value()?);
@@ -953,7 +953,7 @@ impl wire::Fill for RichTextBold {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.text = src.value()?;
+            wire::fill::replace(&mut self.text, src.value()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1023,7 +1023,7 @@ impl wire::Fill for RichTextItalic {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.text = src.value()?;
+            wire::fill::replace(&mut self.text, src.value()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1093,7 +1093,7 @@ impl wire::Fill for RichTextUnderline {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.text = src.value()?;
+            wire::fill::replace(&mut self.text, src.value()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1163,7 +1163,7 @@ impl wire::Fill for RichTextStrikethrough {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.text = src.value()?;
+            wire::fill::replace(&mut self.text, src.value()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1233,7 +1233,7 @@ impl wire::Fill for RichTextSpoiler {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.text = src.value()?;
+            wire::fill::replace(&mut self.text, src.value()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1319,7 +1319,7 @@ impl wire::Fill for RichTextDateTime {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.unix_time, src.value()?);
@@ -1407,7 +1407,7 @@ impl wire::Fill for RichTextTextMention {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.user, src.value()?);
@@ -1484,7 +1484,7 @@ impl wire::Fill for RichTextSubscript {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.text = src.value()?;
+            wire::fill::replace(&mut self.text, src.value()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1554,7 +1554,7 @@ impl wire::Fill for RichTextSuperscript {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.text = src.value()?;
+            wire::fill::replace(&mut self.text, src.value()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1624,7 +1624,7 @@ impl wire::Fill for RichTextMarked {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.text = src.value()?;
+            wire::fill::replace(&mut self.text, src.value()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1694,7 +1694,7 @@ impl wire::Fill for RichTextCode {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.text = src.value()?;
+            wire::fill::replace(&mut self.text, src.value()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1928,7 +1928,7 @@ impl wire::Fill for RichTextUrl {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.url, src.value()?);
@@ -2012,7 +2012,7 @@ impl wire::Fill for RichTextEmailAddress {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.email_address, src.value()?);
@@ -2096,7 +2096,7 @@ impl wire::Fill for RichTextPhoneNumber {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.phone_number, src.value()?);
@@ -2180,7 +2180,7 @@ impl wire::Fill for RichTextBankCardNumber {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.bank_card_number, src.value()?);
@@ -2264,7 +2264,7 @@ impl wire::Fill for RichTextMention {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.username, src.value()?);
@@ -2348,7 +2348,7 @@ impl wire::Fill for RichTextHashtag {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.hashtag, src.value()?);
@@ -2432,7 +2432,7 @@ impl wire::Fill for RichTextCashtag {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.cashtag, src.value()?);
@@ -2516,7 +2516,7 @@ impl wire::Fill for RichTextBotCommand {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.bot_command, src.value()?);
@@ -2585,15 +2585,16 @@ impl wire::Fill for RichTextButton {
     };
 
     fn placeholder() -> Self {
+        let button = wire::Held::new(wire::fill::boxed_placeholder::<RichMessageButton>());
         Self {
-            button: Box::new(<RichMessageButton as wire::Fill>::placeholder()),
+            button: button.into_inner(),
         }
     }
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            self.button = src.boxed()?;
+            wire::fill::replace(&mut self.button, src.boxed()?);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2738,7 +2739,7 @@ impl wire::Fill for RichTextAnchorLink {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.anchor_name, src.value()?);
@@ -2822,7 +2823,7 @@ impl wire::Fill for RichTextReference {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.name, src.value()?);
@@ -2906,7 +2907,7 @@ impl wire::Fill for RichTextReferenceLink {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.text = src.value()?;
+                    wire::fill::replace(&mut self.text, src.value()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.reference_name, src.value()?);

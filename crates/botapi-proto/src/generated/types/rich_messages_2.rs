@@ -1138,8 +1138,9 @@ impl wire::Fill for RichBlockVideo {
     };
 
     fn placeholder() -> Self {
+        let video = wire::Held::new(wire::fill::boxed_placeholder::<Video>());
         Self {
-            video: Box::new(<Video as wire::Fill>::placeholder()),
+            video: video.into_inner(),
             has_spoiler: None,
             caption: None,
         }
@@ -1150,7 +1151,7 @@ impl wire::Fill for RichBlockVideo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.video = src.boxed()?;
+                    wire::fill::replace(&mut self.video, src.boxed()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.has_spoiler, src.value()?);
@@ -3373,8 +3374,9 @@ impl wire::Fill for InputRichBlockAnimation {
     };
 
     fn placeholder() -> Self {
+        let animation = wire::Held::new(wire::fill::boxed_placeholder::<InputMediaAnimation>());
         Self {
-            animation: Box::new(<InputMediaAnimation as wire::Fill>::placeholder()),
+            animation: animation.into_inner(),
             caption: None,
         }
     }
@@ -3384,7 +3386,7 @@ impl wire::Fill for InputRichBlockAnimation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.animation = src.boxed()?;
+                    wire::fill::replace(&mut self.animation, src.boxed()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
@@ -3471,8 +3473,9 @@ impl wire::Fill for InputRichBlockAudio {
     };
 
     fn placeholder() -> Self {
+        let audio = wire::Held::new(wire::fill::boxed_placeholder::<InputMediaAudio>());
         Self {
-            audio: Box::new(<InputMediaAudio as wire::Fill>::placeholder()),
+            audio: audio.into_inner(),
             caption: None,
         }
     }
@@ -3482,7 +3485,7 @@ impl wire::Fill for InputRichBlockAudio {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.audio = src.boxed()?;
+                    wire::fill::replace(&mut self.audio, src.boxed()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);
@@ -3765,8 +3768,9 @@ impl wire::Fill for InputRichBlockVideo {
     };
 
     fn placeholder() -> Self {
+        let video = wire::Held::new(wire::fill::boxed_placeholder::<InputMediaVideo>());
         Self {
-            video: Box::new(<InputMediaVideo as wire::Fill>::placeholder()),
+            video: video.into_inner(),
             caption: None,
         }
     }
@@ -3776,7 +3780,7 @@ impl wire::Fill for InputRichBlockVideo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    self.video = src.boxed()?;
+                    wire::fill::replace(&mut self.video, src.boxed()?);
                 }
                 1 => {
                     wire::fill::put(&mut self.caption, src.boxed_option()?);

@@ -451,6 +451,21 @@ impl<'de, A: MapAccess<'de>> Source<'de> for Live<A> {
     }
 }
 
+/// A placeholder in its box: the box is allocated first, so that an allocation that
+/// unwinds leaves no value behind to drop (as `Box::new` of a value made first would).
+#[inline(always)]
+pub(crate) fn boxed_placeholder<T: Fill>() -> Box<T> {
+    Box::write(Box::new_uninit(), T::placeholder())
+}
+
+/// Writes `value` over a field whose placeholder owns memory (a box), dropping the
+/// placeholder out of line, in [`crate::held::discard`]: dropped here, it would compile the
+/// drop code of the field's type, and of all it may hold, into this `fill`.
+#[inline(always)]
+pub(crate) fn replace<T>(slot: &mut T, value: T) {
+    crate::held::discard(std::mem::replace(slot, value));
+}
+
 /// Writes `value` over a field that still holds its placeholder, without dropping the
 /// placeholder. The generator writes this only for fields whose placeholder owns no memory
 /// (see `owns_nothing` in the generator), so nothing leaks; skipping the drop keeps the
