@@ -158,7 +158,19 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
         // A placeholder that owns nothing is overwritten without being dropped: the drop
         // of the old value would be dead code, and for a field holding a `Message` it
         // pulls the whole drop glue of one into this function's codegen unit.
-        let write = if owns_nothing(model, f) {
+        let read_expr = read(model, f);
+        // Outside the structs whose keys are matched in place (where a call per field
+        // would cost too much), the usual reads write into the field themselves (see
+        // `Source::put_value`).
+        let put = match read_expr.as_str() {
+            "src.value()?" => Some("put_value"),
+            "src.boxed_option()?" => Some("put_boxed_option"),
+            "src.list_option()?" => Some("put_list_option"),
+            _ => None,
+        };
+        let write = if let (Some(put), false, true) = (put, inline, owns_nothing(model, f)) {
+            format!("src.{put}(&mut self.{})?;", field_ident(&f.name))
+        } else if owns_nothing(model, f) {
             format!(
                 "wire::fill::put(&mut self.{}, {});",
                 field_ident(&f.name),
@@ -266,6 +278,14 @@ fn read(model: &Model, f: &Field) -> String {
                 "src.boxed()?".to_owned()
             } else {
                 "src.boxed_option()?".to_owned()
+            }
+        }
+        // Any other boxed value (a union) gets its box before it is read (see `wire::Boxed`).
+        Ty::Named(_) if f.boxed => {
+            if f.required {
+                "src.value::<wire::Boxed<_>>()?.0".to_owned()
+            } else {
+                "src.value::<Option<wire::Boxed<_>>>()?.map(|boxed| boxed.0)".to_owned()
             }
         }
         // A list of structs or unions is read with its partial list held (see `ListSeed`).

@@ -877,166 +877,163 @@ impl wire::Fill for ChatFullInfo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.username, src.value()?);
+                    src.put_value(&mut self.username)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.first_name, src.value()?);
+                    src.put_value(&mut self.first_name)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.last_name, src.value()?);
+                    src.put_value(&mut self.last_name)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.is_forum, src.value()?);
+                    src.put_value(&mut self.is_forum)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.is_direct_messages, src.value()?);
+                    src.put_value(&mut self.is_direct_messages)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.accent_color_id, src.value()?);
+                    src.put_value(&mut self.accent_color_id)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.max_reaction_count, src.value()?);
+                    src.put_value(&mut self.max_reaction_count)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    src.put_value(&mut self.photo)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.active_usernames, src.value()?);
+                    src.put_value(&mut self.active_usernames)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.birthdate, src.value()?);
+                    src.put_value(&mut self.birthdate)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.business_intro, src.value()?);
+                    src.put_value(&mut self.business_intro)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.business_location, src.value()?);
+                    src.put_value(&mut self.business_location)?;
                 }
                 15 => {
-                    wire::fill::put(&mut self.business_opening_hours, src.value()?);
+                    src.put_value(&mut self.business_opening_hours)?;
                 }
                 16 => {
-                    wire::fill::put(&mut self.personal_chat, src.value()?);
+                    src.put_value(&mut self.personal_chat)?;
                 }
                 17 => {
-                    wire::fill::put(&mut self.parent_chat, src.value()?);
+                    src.put_value(&mut self.parent_chat)?;
                 }
                 18 => {
-                    wire::fill::put(&mut self.available_reactions, src.list_option()?);
+                    src.put_list_option(&mut self.available_reactions)?;
                 }
                 19 => {
-                    wire::fill::put(&mut self.background_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.background_custom_emoji_id)?;
                 }
                 20 => {
-                    wire::fill::put(&mut self.profile_accent_color_id, src.value()?);
+                    src.put_value(&mut self.profile_accent_color_id)?;
                 }
                 21 => {
-                    wire::fill::put(&mut self.profile_background_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.profile_background_custom_emoji_id)?;
                 }
                 22 => {
-                    wire::fill::put(&mut self.emoji_status_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.emoji_status_custom_emoji_id)?;
                 }
                 23 => {
-                    wire::fill::put(&mut self.emoji_status_expiration_date, src.value()?);
+                    src.put_value(&mut self.emoji_status_expiration_date)?;
                 }
                 24 => {
-                    wire::fill::put(&mut self.bio, src.value()?);
+                    src.put_value(&mut self.bio)?;
                 }
                 25 => {
-                    wire::fill::put(&mut self.has_private_forwards, src.value()?);
+                    src.put_value(&mut self.has_private_forwards)?;
                 }
                 26 => {
-                    wire::fill::put(
-                        &mut self.has_restricted_voice_and_video_messages,
-                        src.value()?,
-                    );
+                    src.put_value(&mut self.has_restricted_voice_and_video_messages)?;
                 }
                 27 => {
-                    wire::fill::put(&mut self.join_to_send_messages, src.value()?);
+                    src.put_value(&mut self.join_to_send_messages)?;
                 }
                 28 => {
-                    wire::fill::put(&mut self.join_by_request, src.value()?);
+                    src.put_value(&mut self.join_by_request)?;
                 }
                 29 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 30 => {
-                    wire::fill::put(&mut self.invite_link, src.value()?);
+                    src.put_value(&mut self.invite_link)?;
                 }
                 31 => {
-                    wire::fill::put(&mut self.pinned_message, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.pinned_message)?;
                 }
                 32 => {
-                    wire::fill::put(&mut self.permissions, src.value()?);
+                    src.put_value(&mut self.permissions)?;
                 }
                 33 => {
-                    wire::fill::put(&mut self.accepted_gift_types, src.value()?);
+                    src.put_value(&mut self.accepted_gift_types)?;
                 }
                 34 => {
-                    wire::fill::put(&mut self.can_send_paid_media, src.value()?);
+                    src.put_value(&mut self.can_send_paid_media)?;
                 }
                 35 => {
-                    wire::fill::put(&mut self.slow_mode_delay, src.value()?);
+                    src.put_value(&mut self.slow_mode_delay)?;
                 }
                 36 => {
-                    wire::fill::put(&mut self.unrestrict_boost_count, src.value()?);
+                    src.put_value(&mut self.unrestrict_boost_count)?;
                 }
                 37 => {
-                    wire::fill::put(&mut self.message_auto_delete_time, src.value()?);
+                    src.put_value(&mut self.message_auto_delete_time)?;
                 }
                 38 => {
-                    wire::fill::put(&mut self.has_aggressive_anti_spam_enabled, src.value()?);
+                    src.put_value(&mut self.has_aggressive_anti_spam_enabled)?;
                 }
                 39 => {
-                    wire::fill::put(&mut self.has_hidden_members, src.value()?);
+                    src.put_value(&mut self.has_hidden_members)?;
                 }
                 40 => {
-                    wire::fill::put(&mut self.has_protected_content, src.value()?);
+                    src.put_value(&mut self.has_protected_content)?;
                 }
                 41 => {
-                    wire::fill::put(&mut self.has_visible_history, src.value()?);
+                    src.put_value(&mut self.has_visible_history)?;
                 }
                 42 => {
-                    wire::fill::put(&mut self.sticker_set_name, src.value()?);
+                    src.put_value(&mut self.sticker_set_name)?;
                 }
                 43 => {
-                    wire::fill::put(&mut self.can_set_sticker_set, src.value()?);
+                    src.put_value(&mut self.can_set_sticker_set)?;
                 }
                 44 => {
-                    wire::fill::put(&mut self.custom_emoji_sticker_set_name, src.value()?);
+                    src.put_value(&mut self.custom_emoji_sticker_set_name)?;
                 }
                 45 => {
-                    wire::fill::put(&mut self.linked_chat_id, src.value()?);
+                    src.put_value(&mut self.linked_chat_id)?;
                 }
                 46 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 47 => {
-                    wire::fill::put(&mut self.rating, src.value()?);
+                    src.put_value(&mut self.rating)?;
                 }
                 48 => {
-                    wire::fill::put(&mut self.first_profile_audio, src.value()?);
+                    src.put_value(&mut self.first_profile_audio)?;
                 }
                 49 => {
-                    wire::fill::put(&mut self.unique_gift_colors, src.value()?);
+                    src.put_value(&mut self.unique_gift_colors)?;
                 }
                 50 => {
-                    wire::fill::put(&mut self.paid_message_star_count, src.value()?);
+                    src.put_value(&mut self.paid_message_star_count)?;
                 }
                 51 => {
-                    wire::fill::put(&mut self.guard_bot, src.value()?);
+                    src.put_value(&mut self.guard_bot)?;
                 }
                 52 => {
-                    wire::fill::put(&mut self.community, src.value()?);
+                    src.put_value(&mut self.community)?;
                 }
                 _ => {}
             }
@@ -1910,7 +1907,10 @@ impl wire::Fill for Message {
                 }
                 "forward_origin" => {
                     wire::fill::first(&mut seen, 14, &Self::KEYS)?;
-                    wire::fill::put(&mut self.forward_origin, src.value()?);
+                    wire::fill::put(
+                        &mut self.forward_origin,
+                        src.value::<Option<wire::Boxed<_>>>()?.map(|boxed| boxed.0),
+                    );
                 }
                 "is_topic_message" => {
                     wire::fill::first(&mut seen, 15, &Self::KEYS)?;
@@ -2150,7 +2150,10 @@ impl wire::Fill for Message {
                 }
                 "pinned_message" => {
                     wire::fill::first(&mut seen, 74, &Self::KEYS)?;
-                    wire::fill::put(&mut self.pinned_message, src.value()?);
+                    wire::fill::put(
+                        &mut self.pinned_message,
+                        src.value::<Option<wire::Boxed<_>>>()?.map(|boxed| boxed.0),
+                    );
                 }
                 "invoice" => {
                     wire::fill::first(&mut seen, 75, &Self::KEYS)?;
@@ -2383,7 +2386,7 @@ impl wire::Fill for MessageId {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.message_id, src.value()?);
+            src.put_value(&mut self.message_id)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2444,13 +2447,13 @@ impl wire::Fill for InaccessibleMessage {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.message_id, src.value()?);
+                    src.put_value(&mut self.message_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 _ => {}
             }
@@ -2766,16 +2769,16 @@ impl wire::Fill for TextQuote {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.entities, src.list_option()?);
+                    src.put_list_option(&mut self.entities)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.position, src.value()?);
+                    src.put_value(&mut self.position)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_manual, src.value()?);
+                    src.put_value(&mut self.is_manual)?;
                 }
                 _ => {}
             }
@@ -2990,82 +2993,82 @@ impl wire::Fill for ExternalReplyInfo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.origin, src.value()?);
+                    src.put_value(&mut self.origin)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message_id, src.value()?);
+                    src.put_value(&mut self.message_id)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.link_preview_options, src.value()?);
+                    src.put_value(&mut self.link_preview_options)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.animation, src.value()?);
+                    src.put_value(&mut self.animation)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.audio, src.value()?);
+                    src.put_value(&mut self.audio)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.document, src.value()?);
+                    src.put_value(&mut self.document)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.live_photo, src.value()?);
+                    src.put_value(&mut self.live_photo)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.paid_media, src.value()?);
+                    src.put_value(&mut self.paid_media)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.photo, src.list_option()?);
+                    src.put_list_option(&mut self.photo)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.sticker, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.sticker)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.story, src.value()?);
+                    src.put_value(&mut self.story)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.video, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.video)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.video_note, src.value()?);
+                    src.put_value(&mut self.video_note)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.voice, src.value()?);
+                    src.put_value(&mut self.voice)?;
                 }
                 15 => {
-                    wire::fill::put(&mut self.has_media_spoiler, src.value()?);
+                    src.put_value(&mut self.has_media_spoiler)?;
                 }
                 16 => {
-                    wire::fill::put(&mut self.checklist, src.value()?);
+                    src.put_value(&mut self.checklist)?;
                 }
                 17 => {
-                    wire::fill::put(&mut self.contact, src.value()?);
+                    src.put_value(&mut self.contact)?;
                 }
                 18 => {
-                    wire::fill::put(&mut self.dice, src.value()?);
+                    src.put_value(&mut self.dice)?;
                 }
                 19 => {
-                    wire::fill::put(&mut self.game, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.game)?;
                 }
                 20 => {
-                    wire::fill::put(&mut self.giveaway, src.value()?);
+                    src.put_value(&mut self.giveaway)?;
                 }
                 21 => {
-                    wire::fill::put(&mut self.giveaway_winners, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.giveaway_winners)?;
                 }
                 22 => {
-                    wire::fill::put(&mut self.invoice, src.value()?);
+                    src.put_value(&mut self.invoice)?;
                 }
                 23 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 24 => {
-                    wire::fill::put(&mut self.poll, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.poll)?;
                 }
                 25 => {
-                    wire::fill::put(&mut self.venue, src.value()?);
+                    src.put_value(&mut self.venue)?;
                 }
                 _ => {}
             }
@@ -3230,34 +3233,34 @@ impl wire::Fill for ReplyParameters {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.message_id, src.value()?);
+                    src.put_value(&mut self.message_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.chat_id, src.value()?);
+                    src.put_value(&mut self.chat_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.ephemeral_message_id, src.value()?);
+                    src.put_value(&mut self.ephemeral_message_id)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.allow_sending_without_reply, src.value()?);
+                    src.put_value(&mut self.allow_sending_without_reply)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.quote, src.value()?);
+                    src.put_value(&mut self.quote)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.quote_parse_mode, src.value()?);
+                    src.put_value(&mut self.quote_parse_mode)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.quote_entities, src.list_option()?);
+                    src.put_list_option(&mut self.quote_entities)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.quote_position, src.value()?);
+                    src.put_value(&mut self.quote_position)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.checklist_task_id, src.value()?);
+                    src.put_value(&mut self.checklist_task_id)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.poll_option_id, src.value()?);
+                    src.put_value(&mut self.poll_option_id)?;
                 }
                 _ => {}
             }
@@ -3359,13 +3362,13 @@ impl wire::Fill for EphemeralMessageParameters {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.receiver_user_id, src.value()?);
+                    src.put_value(&mut self.receiver_user_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.callback_query_id, src.value()?);
+                    src.put_value(&mut self.callback_query_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.replace_callback_query_message, src.value()?);
+                    src.put_value(&mut self.replace_callback_query_message)?;
                 }
                 _ => {}
             }
@@ -3523,10 +3526,10 @@ impl wire::Fill for MessageOriginUser {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.sender_user, src.value()?);
+                    src.put_value(&mut self.sender_user)?;
                 }
                 _ => {}
             }
@@ -3597,10 +3600,10 @@ impl wire::Fill for MessageOriginHiddenUser {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.sender_user_name, src.value()?);
+                    src.put_value(&mut self.sender_user_name)?;
                 }
                 _ => {}
             }
@@ -3678,13 +3681,13 @@ impl wire::Fill for MessageOriginChat {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.sender_chat, src.value()?);
+                    src.put_value(&mut self.sender_chat)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.author_signature, src.value()?);
+                    src.put_value(&mut self.author_signature)?;
                 }
                 _ => {}
             }
@@ -3767,16 +3770,16 @@ impl wire::Fill for MessageOriginChannel {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message_id, src.value()?);
+                    src.put_value(&mut self.message_id)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.author_signature, src.value()?);
+                    src.put_value(&mut self.author_signature)?;
                 }
                 _ => {}
             }
@@ -3983,31 +3986,31 @@ impl wire::Fill for Animation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.file_name, src.value()?);
+                    src.put_value(&mut self.file_name)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.mime_type, src.value()?);
+                    src.put_value(&mut self.mime_type)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 _ => {}
             }
@@ -4118,31 +4121,31 @@ impl wire::Fill for Audio {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.performer, src.value()?);
+                    src.put_value(&mut self.performer)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.file_name, src.value()?);
+                    src.put_value(&mut self.file_name)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.mime_type, src.value()?);
+                    src.put_value(&mut self.mime_type)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 _ => {}
             }
@@ -4229,22 +4232,22 @@ impl wire::Fill for Document {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.file_name, src.value()?);
+                    src.put_value(&mut self.file_name)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.mime_type, src.value()?);
+                    src.put_value(&mut self.mime_type)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 _ => {}
             }
@@ -4346,28 +4349,28 @@ impl wire::Fill for LivePhoto {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.photo, src.list_option()?);
+                    src.put_list_option(&mut self.photo)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.mime_type, src.value()?);
+                    src.put_value(&mut self.mime_type)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 _ => {}
             }
@@ -4427,10 +4430,10 @@ impl wire::Fill for Story {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 _ => {}
             }
@@ -4520,22 +4523,22 @@ impl wire::Fill for VideoQuality {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.codec, src.value()?);
+                    src.put_value(&mut self.codec)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 _ => {}
             }
@@ -4664,40 +4667,40 @@ impl wire::Fill for Video {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.cover, src.list_option()?);
+                    src.put_list_option(&mut self.cover)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.start_timestamp, src.value()?);
+                    src.put_value(&mut self.start_timestamp)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.qualities, src.list_option()?);
+                    src.put_list_option(&mut self.qualities)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.file_name, src.value()?);
+                    src.put_value(&mut self.file_name)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.mime_type, src.value()?);
+                    src.put_value(&mut self.mime_type)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 _ => {}
             }
@@ -4787,22 +4790,22 @@ impl wire::Fill for VideoNote {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.length, src.value()?);
+                    src.put_value(&mut self.length)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 _ => {}
             }
@@ -4886,19 +4889,19 @@ impl wire::Fill for Voice {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.mime_type, src.value()?);
+                    src.put_value(&mut self.mime_type)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 _ => {}
             }
@@ -4958,7 +4961,7 @@ impl wire::Fill for PaidMediaInfo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.star_count, src.value()?);
+                    src.put_value(&mut self.star_count)?;
                 }
                 1 => {
                     wire::fill::put(&mut self.paid_media, src.list()?);
@@ -5099,7 +5102,7 @@ impl wire::Fill for PaidMediaLivePhoto {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.live_photo, src.value()?);
+            src.put_value(&mut self.live_photo)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -5233,13 +5236,13 @@ impl wire::Fill for PaidMediaPreview {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 _ => {}
             }
@@ -5382,19 +5385,19 @@ impl wire::Fill for Contact {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.phone_number, src.value()?);
+                    src.put_value(&mut self.phone_number)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.first_name, src.value()?);
+                    src.put_value(&mut self.first_name)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.last_name, src.value()?);
+                    src.put_value(&mut self.last_name)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.user_id, src.value()?);
+                    src.put_value(&mut self.user_id)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.vcard, src.value()?);
+                    src.put_value(&mut self.vcard)?;
                 }
                 _ => {}
             }
@@ -5454,10 +5457,10 @@ impl wire::Fill for Dice {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.emoji, src.value()?);
+                    src.put_value(&mut self.emoji)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.value, src.value()?);
+                    src.put_value(&mut self.value)?;
                 }
                 _ => {}
             }
@@ -5509,7 +5512,7 @@ impl wire::Fill for Link {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.url, src.value()?);
+            src.put_value(&mut self.url)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -5611,34 +5614,34 @@ impl wire::Fill for PollMedia {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.animation, src.value()?);
+                    src.put_value(&mut self.animation)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.audio, src.value()?);
+                    src.put_value(&mut self.audio)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.document, src.value()?);
+                    src.put_value(&mut self.document)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.link, src.value()?);
+                    src.put_value(&mut self.link)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.live_photo, src.value()?);
+                    src.put_value(&mut self.live_photo)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.photo, src.list_option()?);
+                    src.put_list_option(&mut self.photo)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.sticker, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.sticker)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.venue, src.value()?);
+                    src.put_value(&mut self.venue)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.video, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.video)?;
                 }
                 _ => {}
             }
@@ -6027,28 +6030,28 @@ impl wire::Fill for PollOption {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.persistent_id, src.value()?);
+                    src.put_value(&mut self.persistent_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.text_entities, src.list_option()?);
+                    src.put_list_option(&mut self.text_entities)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.media, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.media)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.voter_count, src.value()?);
+                    src.put_value(&mut self.voter_count)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.added_by_user, src.value()?);
+                    src.put_value(&mut self.added_by_user)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.added_by_chat, src.value()?);
+                    src.put_value(&mut self.added_by_chat)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.addition_date, src.value()?);
+                    src.put_value(&mut self.addition_date)?;
                 }
                 _ => {}
             }
@@ -6137,16 +6140,16 @@ impl wire::Fill for InputPollOption {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.text_parse_mode, src.value()?);
+                    src.put_value(&mut self.text_parse_mode)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.text_entities, src.list_option()?);
+                    src.put_list_option(&mut self.text_entities)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 _ => {}
             }
@@ -6247,19 +6250,19 @@ impl wire::Fill for PollAnswer {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.poll_id, src.value()?);
+                    src.put_value(&mut self.poll_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.voter_chat, src.value()?);
+                    src.put_value(&mut self.voter_chat)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.option_ids, src.value()?);
+                    src.put_value(&mut self.option_ids)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.option_persistent_ids, src.value()?);
+                    src.put_value(&mut self.option_persistent_ids)?;
                 }
                 _ => {}
             }
@@ -6447,67 +6450,67 @@ impl wire::Fill for Poll {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.question, src.value()?);
+                    src.put_value(&mut self.question)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.question_entities, src.list_option()?);
+                    src.put_list_option(&mut self.question_entities)?;
                 }
                 3 => {
                     wire::fill::put(&mut self.options, src.list()?);
                 }
                 4 => {
-                    wire::fill::put(&mut self.total_voter_count, src.value()?);
+                    src.put_value(&mut self.total_voter_count)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.is_closed, src.value()?);
+                    src.put_value(&mut self.is_closed)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.is_anonymous, src.value()?);
+                    src.put_value(&mut self.is_anonymous)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.allows_multiple_answers, src.value()?);
+                    src.put_value(&mut self.allows_multiple_answers)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.allows_revoting, src.value()?);
+                    src.put_value(&mut self.allows_revoting)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.members_only, src.value()?);
+                    src.put_value(&mut self.members_only)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.country_codes, src.value()?);
+                    src.put_value(&mut self.country_codes)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.correct_option_ids, src.value()?);
+                    src.put_value(&mut self.correct_option_ids)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.explanation, src.value()?);
+                    src.put_value(&mut self.explanation)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.explanation_entities, src.list_option()?);
+                    src.put_list_option(&mut self.explanation_entities)?;
                 }
                 15 => {
-                    wire::fill::put(&mut self.explanation_media, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.explanation_media)?;
                 }
                 16 => {
-                    wire::fill::put(&mut self.open_period, src.value()?);
+                    src.put_value(&mut self.open_period)?;
                 }
                 17 => {
-                    wire::fill::put(&mut self.close_date, src.value()?);
+                    src.put_value(&mut self.close_date)?;
                 }
                 18 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 19 => {
-                    wire::fill::put(&mut self.description_entities, src.list_option()?);
+                    src.put_list_option(&mut self.description_entities)?;
                 }
                 20 => {
-                    wire::fill::put(&mut self.media, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.media)?;
                 }
                 _ => {}
             }
@@ -6594,22 +6597,22 @@ impl wire::Fill for ChecklistTask {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.text_entities, src.list_option()?);
+                    src.put_list_option(&mut self.text_entities)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.completed_by_user, src.value()?);
+                    src.put_value(&mut self.completed_by_user)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.completed_by_chat, src.value()?);
+                    src.put_value(&mut self.completed_by_chat)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.completion_date, src.value()?);
+                    src.put_value(&mut self.completion_date)?;
                 }
                 _ => {}
             }
@@ -6690,19 +6693,19 @@ impl wire::Fill for Checklist {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.title_entities, src.list_option()?);
+                    src.put_list_option(&mut self.title_entities)?;
                 }
                 2 => {
                     wire::fill::put(&mut self.tasks, src.list()?);
                 }
                 3 => {
-                    wire::fill::put(&mut self.others_can_add_tasks, src.value()?);
+                    src.put_value(&mut self.others_can_add_tasks)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.others_can_mark_tasks_as_done, src.value()?);
+                    src.put_value(&mut self.others_can_mark_tasks_as_done)?;
                 }
                 _ => {}
             }
@@ -6784,16 +6787,16 @@ impl wire::Fill for InputChecklistTask {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.text_entities, src.list_option()?);
+                    src.put_list_option(&mut self.text_entities)?;
                 }
                 _ => {}
             }
@@ -6915,22 +6918,22 @@ impl wire::Fill for InputChecklist {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title_entities, src.list_option()?);
+                    src.put_list_option(&mut self.title_entities)?;
                 }
                 3 => {
                     wire::fill::put(&mut self.tasks, src.list()?);
                 }
                 4 => {
-                    wire::fill::put(&mut self.others_can_add_tasks, src.value()?);
+                    src.put_value(&mut self.others_can_add_tasks)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.others_can_mark_tasks_as_done, src.value()?);
+                    src.put_value(&mut self.others_can_mark_tasks_as_done)?;
                 }
                 _ => {}
             }

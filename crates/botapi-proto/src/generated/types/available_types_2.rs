@@ -104,22 +104,22 @@ impl wire::Fill for Location {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.latitude, src.value()?);
+                    src.put_value(&mut self.latitude)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.longitude, src.value()?);
+                    src.put_value(&mut self.longitude)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
+                    src.put_value(&mut self.horizontal_accuracy)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.live_period, src.value()?);
+                    src.put_value(&mut self.live_period)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.heading, src.value()?);
+                    src.put_value(&mut self.heading)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.proximity_alert_radius, src.value()?);
+                    src.put_value(&mut self.proximity_alert_radius)?;
                 }
                 _ => {}
             }
@@ -228,25 +228,25 @@ impl wire::Fill for Venue {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.address, src.value()?);
+                    src.put_value(&mut self.address)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.foursquare_id, src.value()?);
+                    src.put_value(&mut self.foursquare_id)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.foursquare_type, src.value()?);
+                    src.put_value(&mut self.foursquare_type)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.google_place_id, src.value()?);
+                    src.put_value(&mut self.google_place_id)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.google_place_type, src.value()?);
+                    src.put_value(&mut self.google_place_type)?;
                 }
                 _ => {}
             }
@@ -306,10 +306,10 @@ impl wire::Fill for WebAppData {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.data, src.value()?);
+                    src.put_value(&mut self.data)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.button_text, src.value()?);
+                    src.put_value(&mut self.button_text)?;
                 }
                 _ => {}
             }
@@ -373,13 +373,13 @@ impl wire::Fill for ProximityAlertTriggered {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.traveler, src.value()?);
+                    src.put_value(&mut self.traveler)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.watcher, src.value()?);
+                    src.put_value(&mut self.watcher)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.distance, src.value()?);
+                    src.put_value(&mut self.distance)?;
                 }
                 _ => {}
             }
@@ -433,7 +433,7 @@ impl wire::Fill for MessageAutoDeleteTimerChanged {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.message_auto_delete_time, src.value()?);
+            src.put_value(&mut self.message_auto_delete_time)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -482,7 +482,7 @@ impl wire::Fill for ManagedBotCreated {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.bot, src.value()?);
+            src.put_value(&mut self.bot)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -539,10 +539,10 @@ impl wire::Fill for ManagedBotUpdated {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.bot, src.value()?);
+                    src.put_value(&mut self.bot)?;
                 }
                 _ => {}
             }
@@ -610,13 +610,13 @@ impl wire::Fill for BotSubscriptionUpdated {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.invoice_payload, src.value()?);
+                    src.put_value(&mut self.invoice_payload)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.state, src.value()?);
+                    src.put_value(&mut self.state)?;
                 }
                 _ => {}
             }
@@ -681,13 +681,13 @@ impl wire::Fill for MessageGenerationStopped {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.message_thread_id, src.value()?);
+                    src.put_value(&mut self.message_thread_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.draft_id, src.value()?);
+                    src.put_value(&mut self.draft_id)?;
                 }
                 _ => {}
             }
@@ -765,16 +765,19 @@ impl wire::Fill for PollOptionAdded {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.poll_message, src.value()?);
+                    wire::fill::put(
+                        &mut self.poll_message,
+                        src.value::<Option<wire::Boxed<_>>>()?.map(|boxed| boxed.0),
+                    );
                 }
                 1 => {
-                    wire::fill::put(&mut self.option_persistent_id, src.value()?);
+                    src.put_value(&mut self.option_persistent_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.option_text, src.value()?);
+                    src.put_value(&mut self.option_text)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.option_text_entities, src.list_option()?);
+                    src.put_list_option(&mut self.option_text_entities)?;
                 }
                 _ => {}
             }
@@ -852,16 +855,19 @@ impl wire::Fill for PollOptionDeleted {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.poll_message, src.value()?);
+                    wire::fill::put(
+                        &mut self.poll_message,
+                        src.value::<Option<wire::Boxed<_>>>()?.map(|boxed| boxed.0),
+                    );
                 }
                 1 => {
-                    wire::fill::put(&mut self.option_persistent_id, src.value()?);
+                    src.put_value(&mut self.option_persistent_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.option_text, src.value()?);
+                    src.put_value(&mut self.option_text)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.option_text_entities, src.list_option()?);
+                    src.put_list_option(&mut self.option_text_entities)?;
                 }
                 _ => {}
             }
@@ -911,7 +917,7 @@ impl wire::Fill for ChatBoostAdded {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.boost_count, src.value()?);
+            src.put_value(&mut self.boost_count)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1032,7 +1038,7 @@ impl wire::Fill for BackgroundFillSolid {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.color, src.value()?);
+            src.put_value(&mut self.color)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1105,13 +1111,13 @@ impl wire::Fill for BackgroundFillGradient {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.top_color, src.value()?);
+                    src.put_value(&mut self.top_color)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.bottom_color, src.value()?);
+                    src.put_value(&mut self.bottom_color)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.rotation_angle, src.value()?);
+                    src.put_value(&mut self.rotation_angle)?;
                 }
                 _ => {}
             }
@@ -1173,7 +1179,7 @@ impl wire::Fill for BackgroundFillFreeformGradient {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.colors, src.value()?);
+            src.put_value(&mut self.colors)?;
         }
         Ok(())
     }
@@ -1315,10 +1321,10 @@ impl wire::Fill for BackgroundTypeFill {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.fill, src.value()?);
+                    src.put_value(&mut self.fill)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.dark_theme_dimming, src.value()?);
+                    src.put_value(&mut self.dark_theme_dimming)?;
                 }
                 _ => {}
             }
@@ -1404,16 +1410,16 @@ impl wire::Fill for BackgroundTypeWallpaper {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.document, src.value()?);
+                    src.put_value(&mut self.document)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.dark_theme_dimming, src.value()?);
+                    src.put_value(&mut self.dark_theme_dimming)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_blurred, src.value()?);
+                    src.put_value(&mut self.is_blurred)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_moving, src.value()?);
+                    src.put_value(&mut self.is_moving)?;
                 }
                 _ => {}
             }
@@ -1508,19 +1514,19 @@ impl wire::Fill for BackgroundTypePattern {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.document, src.value()?);
+                    src.put_value(&mut self.document)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.fill, src.value()?);
+                    src.put_value(&mut self.fill)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.intensity, src.value()?);
+                    src.put_value(&mut self.intensity)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_inverted, src.value()?);
+                    src.put_value(&mut self.is_inverted)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.is_moving, src.value()?);
+                    src.put_value(&mut self.is_moving)?;
                 }
                 _ => {}
             }
@@ -1584,7 +1590,7 @@ impl wire::Fill for BackgroundTypeChatTheme {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.theme_name, src.value()?);
+            src.put_value(&mut self.theme_name)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1635,7 +1641,7 @@ impl wire::Fill for ChatBackground {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.r#type, src.value()?);
+            src.put_value(&mut self.r#type)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1699,13 +1705,13 @@ impl wire::Fill for ChecklistTasksDone {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.checklist_message, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.checklist_message)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.marked_as_done_task_ids, src.value()?);
+                    src.put_value(&mut self.marked_as_done_task_ids)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.marked_as_not_done_task_ids, src.value()?);
+                    src.put_value(&mut self.marked_as_not_done_task_ids)?;
                 }
                 _ => {}
             }
@@ -1766,7 +1772,7 @@ impl wire::Fill for ChecklistTasksAdded {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.checklist_message, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.checklist_message)?;
                 }
                 1 => {
                     wire::fill::put(&mut self.tasks, src.list()?);
@@ -1823,7 +1829,7 @@ impl wire::Fill for CommunityChatAdded {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.community, src.value()?);
+            src.put_value(&mut self.community)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1874,7 +1880,7 @@ impl wire::Fill for CommunityChatJoined {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.community, src.value()?);
+            src.put_value(&mut self.community)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1989,16 +1995,16 @@ impl wire::Fill for ForumTopicCreated {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.icon_color, src.value()?);
+                    src.put_value(&mut self.icon_color)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.icon_custom_emoji_id)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_name_implicit, src.value()?);
+                    src.put_value(&mut self.is_name_implicit)?;
                 }
                 _ => {}
             }
@@ -2100,10 +2106,10 @@ impl wire::Fill for ForumTopicEdited {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.icon_custom_emoji_id)?;
                 }
                 _ => {}
             }
@@ -2309,19 +2315,19 @@ impl wire::Fill for SharedUser {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.user_id, src.value()?);
+                    src.put_value(&mut self.user_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.first_name, src.value()?);
+                    src.put_value(&mut self.first_name)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.last_name, src.value()?);
+                    src.put_value(&mut self.last_name)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.username, src.value()?);
+                    src.put_value(&mut self.username)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.photo, src.list_option()?);
+                    src.put_list_option(&mut self.photo)?;
                 }
                 _ => {}
             }
@@ -2381,7 +2387,7 @@ impl wire::Fill for UsersShared {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.request_id, src.value()?);
+                    src.put_value(&mut self.request_id)?;
                 }
                 1 => {
                     wire::fill::put(&mut self.users, src.list()?);
@@ -2460,19 +2466,19 @@ impl wire::Fill for ChatShared {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.request_id, src.value()?);
+                    src.put_value(&mut self.request_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.chat_id, src.value()?);
+                    src.put_value(&mut self.chat_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.username, src.value()?);
+                    src.put_value(&mut self.username)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.photo, src.list_option()?);
+                    src.put_list_option(&mut self.photo)?;
                 }
                 _ => {}
             }
@@ -2536,13 +2542,13 @@ impl wire::Fill for WriteAccessAllowed {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.from_request, src.value()?);
+                    src.put_value(&mut self.from_request)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.web_app_name, src.value()?);
+                    src.put_value(&mut self.web_app_name)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.from_attachment_menu, src.value()?);
+                    src.put_value(&mut self.from_attachment_menu)?;
                 }
                 _ => {}
             }
@@ -2592,7 +2598,7 @@ impl wire::Fill for VideoChatScheduled {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.start_date, src.value()?);
+            src.put_value(&mut self.start_date)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2682,7 +2688,7 @@ impl wire::Fill for VideoChatEnded {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.duration, src.value()?);
+            src.put_value(&mut self.duration)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2782,7 +2788,7 @@ impl wire::Fill for PaidMessagePriceChanged {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.paid_message_star_count, src.value()?);
+            src.put_value(&mut self.paid_message_star_count)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2841,10 +2847,10 @@ impl wire::Fill for DirectMessagePriceChanged {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.are_direct_messages_enabled, src.value()?);
+                    src.put_value(&mut self.are_direct_messages_enabled)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.direct_message_star_count, src.value()?);
+                    src.put_value(&mut self.direct_message_star_count)?;
                 }
                 _ => {}
             }
@@ -2910,13 +2916,13 @@ impl wire::Fill for SuggestedPostApproved {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.suggested_post_message)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.price, src.value()?);
+                    src.put_value(&mut self.price)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.send_date, src.value()?);
+                    src.put_value(&mut self.send_date)?;
                 }
                 _ => {}
             }
@@ -2977,10 +2983,10 @@ impl wire::Fill for SuggestedPostApprovalFailed {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.suggested_post_message)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.price, src.value()?);
+                    src.put_value(&mut self.price)?;
                 }
                 _ => {}
             }
@@ -3039,10 +3045,10 @@ impl wire::Fill for SuggestedPostDeclined {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.suggested_post_message)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.comment, src.value()?);
+                    src.put_value(&mut self.comment)?;
                 }
                 _ => {}
             }
@@ -3118,16 +3124,16 @@ impl wire::Fill for SuggestedPostPaid {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.suggested_post_message)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.currency, src.value()?);
+                    src.put_value(&mut self.currency)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.amount, src.value()?);
+                    src.put_value(&mut self.amount)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.star_amount, src.value()?);
+                    src.put_value(&mut self.star_amount)?;
                 }
                 _ => {}
             }

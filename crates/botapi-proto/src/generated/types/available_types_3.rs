@@ -54,10 +54,10 @@ impl wire::Fill for SuggestedPostRefunded {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.suggested_post_message, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.suggested_post_message)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.reason, src.value()?);
+                    src.put_value(&mut self.reason)?;
                 }
                 _ => {}
             }
@@ -110,7 +110,7 @@ impl wire::Fill for GiveawayCreated {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.prize_star_count, src.value()?);
+            src.put_value(&mut self.prize_star_count)?;
         }
         Ok(())
     }
@@ -221,28 +221,28 @@ impl wire::Fill for Giveaway {
                     wire::fill::put(&mut self.chats, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.winners_selection_date, src.value()?);
+                    src.put_value(&mut self.winners_selection_date)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.winner_count, src.value()?);
+                    src.put_value(&mut self.winner_count)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.only_new_members, src.value()?);
+                    src.put_value(&mut self.only_new_members)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.has_public_winners, src.value()?);
+                    src.put_value(&mut self.has_public_winners)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.prize_description, src.value()?);
+                    src.put_value(&mut self.prize_description)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.country_codes, src.value()?);
+                    src.put_value(&mut self.country_codes)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.prize_star_count, src.value()?);
+                    src.put_value(&mut self.prize_star_count)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.premium_subscription_month_count, src.value()?);
+                    src.put_value(&mut self.premium_subscription_month_count)?;
                 }
                 _ => {}
             }
@@ -371,40 +371,40 @@ impl wire::Fill for GiveawayWinners {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.giveaway_message_id, src.value()?);
+                    src.put_value(&mut self.giveaway_message_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.winners_selection_date, src.value()?);
+                    src.put_value(&mut self.winners_selection_date)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.winner_count, src.value()?);
+                    src.put_value(&mut self.winner_count)?;
                 }
                 4 => {
                     wire::fill::put(&mut self.winners, src.list()?);
                 }
                 5 => {
-                    wire::fill::put(&mut self.additional_chat_count, src.value()?);
+                    src.put_value(&mut self.additional_chat_count)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.prize_star_count, src.value()?);
+                    src.put_value(&mut self.prize_star_count)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.premium_subscription_month_count, src.value()?);
+                    src.put_value(&mut self.premium_subscription_month_count)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.unclaimed_prize_count, src.value()?);
+                    src.put_value(&mut self.unclaimed_prize_count)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.only_new_members, src.value()?);
+                    src.put_value(&mut self.only_new_members)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.was_refunded, src.value()?);
+                    src.put_value(&mut self.was_refunded)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.prize_description, src.value()?);
+                    src.put_value(&mut self.prize_description)?;
                 }
                 _ => {}
             }
@@ -480,16 +480,16 @@ impl wire::Fill for GiveawayCompleted {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.winner_count, src.value()?);
+                    src.put_value(&mut self.winner_count)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.unclaimed_prize_count, src.value()?);
+                    src.put_value(&mut self.unclaimed_prize_count)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.giveaway_message, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.giveaway_message)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_star_giveaway, src.value()?);
+                    src.put_value(&mut self.is_star_giveaway)?;
                 }
                 _ => {}
             }
@@ -597,19 +597,19 @@ impl wire::Fill for LinkPreviewOptions {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.is_disabled, src.value()?);
+                    src.put_value(&mut self.is_disabled)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.url, src.value()?);
+                    src.put_value(&mut self.url)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.prefer_small_media, src.value()?);
+                    src.put_value(&mut self.prefer_small_media)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.prefer_large_media, src.value()?);
+                    src.put_value(&mut self.prefer_large_media)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.show_above_text, src.value()?);
+                    src.put_value(&mut self.show_above_text)?;
                 }
                 _ => {}
             }
@@ -681,10 +681,10 @@ impl wire::Fill for SuggestedPostPrice {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.currency, src.value()?);
+                    src.put_value(&mut self.currency)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.amount, src.value()?);
+                    src.put_value(&mut self.amount)?;
                 }
                 _ => {}
             }
@@ -759,13 +759,13 @@ impl wire::Fill for SuggestedPostInfo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.state, src.value()?);
+                    src.put_value(&mut self.state)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.price, src.value()?);
+                    src.put_value(&mut self.price)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.send_date, src.value()?);
+                    src.put_value(&mut self.send_date)?;
                 }
                 _ => {}
             }
@@ -836,10 +836,10 @@ impl wire::Fill for SuggestedPostParameters {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.price, src.value()?);
+                    src.put_value(&mut self.price)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.send_date, src.value()?);
+                    src.put_value(&mut self.send_date)?;
                 }
                 _ => {}
             }
@@ -909,10 +909,10 @@ impl wire::Fill for DirectMessagesTopic {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.topic_id, src.value()?);
+                    src.put_value(&mut self.topic_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 _ => {}
             }
@@ -972,10 +972,10 @@ impl wire::Fill for UserProfilePhotos {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.total_count, src.value()?);
+                    src.put_value(&mut self.total_count)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.photos, src.value()?);
+                    src.put_value(&mut self.photos)?;
                 }
                 _ => {}
             }
@@ -1035,7 +1035,7 @@ impl wire::Fill for UserProfileAudios {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.total_count, src.value()?);
+                    src.put_value(&mut self.total_count)?;
                 }
                 1 => {
                     wire::fill::put(&mut self.audios, src.list()?);
@@ -1109,16 +1109,16 @@ impl wire::Fill for File {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.file_path, src.value()?);
+                    src.put_value(&mut self.file_path)?;
                 }
                 _ => {}
             }
@@ -1170,7 +1170,7 @@ impl wire::Fill for WebAppInfo {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.url, src.value()?);
+            src.put_value(&mut self.url)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1309,25 +1309,25 @@ impl wire::Fill for ReplyKeyboardMarkup {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.keyboard, src.value()?);
+                    src.put_value(&mut self.keyboard)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.is_persistent, src.value()?);
+                    src.put_value(&mut self.is_persistent)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.resize_keyboard, src.value()?);
+                    src.put_value(&mut self.resize_keyboard)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.one_time_keyboard, src.value()?);
+                    src.put_value(&mut self.one_time_keyboard)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.input_field_placeholder, src.value()?);
+                    src.put_value(&mut self.input_field_placeholder)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.selective, src.value()?);
+                    src.put_value(&mut self.selective)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.force_reply, src.value()?);
+                    src.put_value(&mut self.force_reply)?;
                 }
                 _ => {}
             }
@@ -1516,34 +1516,34 @@ impl wire::Fill for KeyboardButton {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.icon_custom_emoji_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.style, src.value()?);
+                    src.put_value(&mut self.style)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.request_users, src.value()?);
+                    src.put_value(&mut self.request_users)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.request_chat, src.value()?);
+                    src.put_value(&mut self.request_chat)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.request_managed_bot, src.value()?);
+                    src.put_value(&mut self.request_managed_bot)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.request_contact, src.value()?);
+                    src.put_value(&mut self.request_contact)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.request_location, src.value()?);
+                    src.put_value(&mut self.request_location)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.request_poll, src.value()?);
+                    src.put_value(&mut self.request_poll)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.web_app, src.value()?);
+                    src.put_value(&mut self.web_app)?;
                 }
                 _ => {}
             }
@@ -1690,25 +1690,25 @@ impl wire::Fill for KeyboardButtonRequestUsers {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.request_id, src.value()?);
+                    src.put_value(&mut self.request_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.user_is_bot, src.value()?);
+                    src.put_value(&mut self.user_is_bot)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.user_is_premium, src.value()?);
+                    src.put_value(&mut self.user_is_premium)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.max_quantity, src.value()?);
+                    src.put_value(&mut self.max_quantity)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.request_name, src.value()?);
+                    src.put_value(&mut self.request_name)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.request_username, src.value()?);
+                    src.put_value(&mut self.request_username)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.request_photo, src.value()?);
+                    src.put_value(&mut self.request_photo)?;
                 }
                 _ => {}
             }
@@ -1902,37 +1902,37 @@ impl wire::Fill for KeyboardButtonRequestChat {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.request_id, src.value()?);
+                    src.put_value(&mut self.request_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.chat_is_channel, src.value()?);
+                    src.put_value(&mut self.chat_is_channel)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.chat_is_forum, src.value()?);
+                    src.put_value(&mut self.chat_is_forum)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.chat_has_username, src.value()?);
+                    src.put_value(&mut self.chat_has_username)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.chat_is_created, src.value()?);
+                    src.put_value(&mut self.chat_is_created)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.user_administrator_rights, src.value()?);
+                    src.put_value(&mut self.user_administrator_rights)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.bot_administrator_rights, src.value()?);
+                    src.put_value(&mut self.bot_administrator_rights)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.bot_is_member, src.value()?);
+                    src.put_value(&mut self.bot_is_member)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.request_title, src.value()?);
+                    src.put_value(&mut self.request_title)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.request_username, src.value()?);
+                    src.put_value(&mut self.request_username)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.request_photo, src.value()?);
+                    src.put_value(&mut self.request_photo)?;
                 }
                 _ => {}
             }
@@ -2034,13 +2034,13 @@ impl wire::Fill for KeyboardButtonRequestManagedBot {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.request_id, src.value()?);
+                    src.put_value(&mut self.request_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.suggested_name, src.value()?);
+                    src.put_value(&mut self.suggested_name)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.suggested_username, src.value()?);
+                    src.put_value(&mut self.suggested_username)?;
                 }
                 _ => {}
             }
@@ -2107,7 +2107,7 @@ impl wire::Fill for KeyboardButtonPollType {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.r#type, src.value()?);
+            src.put_value(&mut self.r#type)?;
         }
         Ok(())
     }
@@ -2179,10 +2179,10 @@ impl wire::Fill for ReplyKeyboardRemove {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.remove_keyboard, src.value()?);
+                    src.put_value(&mut self.remove_keyboard)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.selective, src.value()?);
+                    src.put_value(&mut self.selective)?;
                 }
                 _ => {}
             }
@@ -2258,10 +2258,10 @@ impl wire::Fill for InlineKeyboardMarkup {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.inline_keyboard, src.value()?);
+                    src.put_value(&mut self.inline_keyboard)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.force_reply, src.value()?);
+                    src.put_value(&mut self.force_reply)?;
                 }
                 _ => {}
             }
@@ -2494,49 +2494,46 @@ impl wire::Fill for InlineKeyboardButton {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.icon_custom_emoji_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.style, src.value()?);
+                    src.put_value(&mut self.style)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.url, src.value()?);
+                    src.put_value(&mut self.url)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.callback_data, src.value()?);
+                    src.put_value(&mut self.callback_data)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.web_app, src.value()?);
+                    src.put_value(&mut self.web_app)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.login_url, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.login_url)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.switch_inline_query, src.value()?);
+                    src.put_value(&mut self.switch_inline_query)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.switch_inline_query_current_chat, src.value()?);
+                    src.put_value(&mut self.switch_inline_query_current_chat)?;
                 }
                 9 => {
-                    wire::fill::put(
-                        &mut self.switch_inline_query_chosen_chat,
-                        src.boxed_option()?,
-                    );
+                    src.put_boxed_option(&mut self.switch_inline_query_chosen_chat)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.copy_text, src.value()?);
+                    src.put_value(&mut self.copy_text)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.callback_game, src.value()?);
+                    src.put_value(&mut self.callback_game)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.pay, src.value()?);
+                    src.put_value(&mut self.pay)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.disabled, src.value()?);
+                    src.put_value(&mut self.disabled)?;
                 }
                 _ => {}
             }
@@ -2657,16 +2654,16 @@ impl wire::Fill for LoginUrl {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.url, src.value()?);
+                    src.put_value(&mut self.url)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.forward_text, src.value()?);
+                    src.put_value(&mut self.forward_text)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.bot_username, src.value()?);
+                    src.put_value(&mut self.bot_username)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.request_write_access, src.value()?);
+                    src.put_value(&mut self.request_write_access)?;
                 }
                 _ => {}
             }
@@ -2784,19 +2781,19 @@ impl wire::Fill for SwitchInlineQueryChosenChat {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.query, src.value()?);
+                    src.put_value(&mut self.query)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.allow_user_chats, src.value()?);
+                    src.put_value(&mut self.allow_user_chats)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.allow_bot_chats, src.value()?);
+                    src.put_value(&mut self.allow_bot_chats)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.allow_group_chats, src.value()?);
+                    src.put_value(&mut self.allow_group_chats)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.allow_channel_chats, src.value()?);
+                    src.put_value(&mut self.allow_channel_chats)?;
                 }
                 _ => {}
             }
@@ -2860,7 +2857,7 @@ impl wire::Fill for CopyTextButton {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.text, src.value()?);
+            src.put_value(&mut self.text)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -3010,25 +3007,25 @@ impl wire::Fill for CallbackQuery {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.from, src.value()?);
+                    src.put_value(&mut self.from)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.inline_message_id, src.value()?);
+                    src.put_value(&mut self.inline_message_id)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.chat_instance, src.value()?);
+                    src.put_value(&mut self.chat_instance)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.data, src.value()?);
+                    src.put_value(&mut self.data)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.game_short_name, src.value()?);
+                    src.put_value(&mut self.game_short_name)?;
                 }
                 _ => {}
             }
@@ -3110,13 +3107,13 @@ impl wire::Fill for ForceReply {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.force_reply, src.value()?);
+                    src.put_value(&mut self.force_reply)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.input_field_placeholder, src.value()?);
+                    src.put_value(&mut self.input_field_placeholder)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.selective, src.value()?);
+                    src.put_value(&mut self.selective)?;
                 }
                 _ => {}
             }
@@ -3189,10 +3186,10 @@ impl wire::Fill for Community {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 _ => {}
             }
@@ -3270,16 +3267,16 @@ impl wire::Fill for ChatPhoto {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.small_file_id, src.value()?);
+                    src.put_value(&mut self.small_file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.small_file_unique_id, src.value()?);
+                    src.put_value(&mut self.small_file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.big_file_id, src.value()?);
+                    src.put_value(&mut self.big_file_id)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.big_file_unique_id, src.value()?);
+                    src.put_value(&mut self.big_file_unique_id)?;
                 }
                 _ => {}
             }
@@ -3402,37 +3399,37 @@ impl wire::Fill for ChatInviteLink {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.invite_link, src.value()?);
+                    src.put_value(&mut self.invite_link)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.creator, src.value()?);
+                    src.put_value(&mut self.creator)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.creates_join_request, src.value()?);
+                    src.put_value(&mut self.creates_join_request)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_primary, src.value()?);
+                    src.put_value(&mut self.is_primary)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.is_revoked, src.value()?);
+                    src.put_value(&mut self.is_revoked)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.expire_date, src.value()?);
+                    src.put_value(&mut self.expire_date)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.member_limit, src.value()?);
+                    src.put_value(&mut self.member_limit)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.pending_join_request_count, src.value()?);
+                    src.put_value(&mut self.pending_join_request_count)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.subscription_period, src.value()?);
+                    src.put_value(&mut self.subscription_period)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.subscription_price, src.value()?);
+                    src.put_value(&mut self.subscription_price)?;
                 }
                 _ => {}
             }
@@ -3637,58 +3634,58 @@ impl wire::Fill for ChatAdministratorRights {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.is_anonymous, src.value()?);
+                    src.put_value(&mut self.is_anonymous)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.can_manage_chat, src.value()?);
+                    src.put_value(&mut self.can_manage_chat)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.can_delete_messages, src.value()?);
+                    src.put_value(&mut self.can_delete_messages)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.can_manage_video_chats, src.value()?);
+                    src.put_value(&mut self.can_manage_video_chats)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.can_restrict_members, src.value()?);
+                    src.put_value(&mut self.can_restrict_members)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.can_promote_members, src.value()?);
+                    src.put_value(&mut self.can_promote_members)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.can_change_info, src.value()?);
+                    src.put_value(&mut self.can_change_info)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.can_invite_users, src.value()?);
+                    src.put_value(&mut self.can_invite_users)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.can_post_stories, src.value()?);
+                    src.put_value(&mut self.can_post_stories)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.can_edit_stories, src.value()?);
+                    src.put_value(&mut self.can_edit_stories)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.can_delete_stories, src.value()?);
+                    src.put_value(&mut self.can_delete_stories)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.can_post_messages, src.value()?);
+                    src.put_value(&mut self.can_post_messages)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.can_edit_messages, src.value()?);
+                    src.put_value(&mut self.can_edit_messages)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.can_pin_messages, src.value()?);
+                    src.put_value(&mut self.can_pin_messages)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.can_manage_topics, src.value()?);
+                    src.put_value(&mut self.can_manage_topics)?;
                 }
                 15 => {
-                    wire::fill::put(&mut self.can_manage_direct_messages, src.value()?);
+                    src.put_value(&mut self.can_manage_direct_messages)?;
                 }
                 16 => {
-                    wire::fill::put(&mut self.can_manage_tags, src.value()?);
+                    src.put_value(&mut self.can_manage_tags)?;
                 }
                 17 => {
-                    wire::fill::put(&mut self.can_send_welcome_messages, src.value()?);
+                    src.put_value(&mut self.can_send_welcome_messages)?;
                 }
                 _ => {}
             }
@@ -3821,28 +3818,28 @@ impl wire::Fill for ChatMemberUpdated {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.from, src.value()?);
+                    src.put_value(&mut self.from)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.old_chat_member, src.value()?);
+                    src.put_value(&mut self.old_chat_member)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.new_chat_member, src.value()?);
+                    src.put_value(&mut self.new_chat_member)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.invite_link, src.value()?);
+                    src.put_value(&mut self.invite_link)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.via_join_request, src.value()?);
+                    src.put_value(&mut self.via_join_request)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.via_chat_folder_invite_link, src.value()?);
+                    src.put_value(&mut self.via_chat_folder_invite_link)?;
                 }
                 _ => {}
             }
@@ -4014,13 +4011,13 @@ impl wire::Fill for ChatMemberOwner {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.is_anonymous, src.value()?);
+                    src.put_value(&mut self.is_anonymous)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.custom_title, src.value()?);
+                    src.put_value(&mut self.custom_title)?;
                 }
                 _ => {}
             }
@@ -4248,67 +4245,67 @@ impl wire::Fill for ChatMemberAdministrator {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.can_be_edited, src.value()?);
+                    src.put_value(&mut self.can_be_edited)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_anonymous, src.value()?);
+                    src.put_value(&mut self.is_anonymous)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.can_manage_chat, src.value()?);
+                    src.put_value(&mut self.can_manage_chat)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.can_delete_messages, src.value()?);
+                    src.put_value(&mut self.can_delete_messages)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.can_manage_video_chats, src.value()?);
+                    src.put_value(&mut self.can_manage_video_chats)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.can_restrict_members, src.value()?);
+                    src.put_value(&mut self.can_restrict_members)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.can_promote_members, src.value()?);
+                    src.put_value(&mut self.can_promote_members)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.can_change_info, src.value()?);
+                    src.put_value(&mut self.can_change_info)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.can_invite_users, src.value()?);
+                    src.put_value(&mut self.can_invite_users)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.can_post_stories, src.value()?);
+                    src.put_value(&mut self.can_post_stories)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.can_edit_stories, src.value()?);
+                    src.put_value(&mut self.can_edit_stories)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.can_delete_stories, src.value()?);
+                    src.put_value(&mut self.can_delete_stories)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.can_post_messages, src.value()?);
+                    src.put_value(&mut self.can_post_messages)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.can_edit_messages, src.value()?);
+                    src.put_value(&mut self.can_edit_messages)?;
                 }
                 15 => {
-                    wire::fill::put(&mut self.can_pin_messages, src.value()?);
+                    src.put_value(&mut self.can_pin_messages)?;
                 }
                 16 => {
-                    wire::fill::put(&mut self.can_manage_topics, src.value()?);
+                    src.put_value(&mut self.can_manage_topics)?;
                 }
                 17 => {
-                    wire::fill::put(&mut self.can_manage_direct_messages, src.value()?);
+                    src.put_value(&mut self.can_manage_direct_messages)?;
                 }
                 18 => {
-                    wire::fill::put(&mut self.can_manage_tags, src.value()?);
+                    src.put_value(&mut self.can_manage_tags)?;
                 }
                 19 => {
-                    wire::fill::put(&mut self.can_send_welcome_messages, src.value()?);
+                    src.put_value(&mut self.can_send_welcome_messages)?;
                 }
                 20 => {
-                    wire::fill::put(&mut self.custom_title, src.value()?);
+                    src.put_value(&mut self.custom_title)?;
                 }
                 _ => {}
             }
@@ -4388,13 +4385,13 @@ impl wire::Fill for ChatMemberMember {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.tag, src.value()?);
+                    src.put_value(&mut self.tag)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.until_date, src.value()?);
+                    src.put_value(&mut self.until_date)?;
                 }
                 _ => {}
             }
@@ -4606,64 +4603,64 @@ impl wire::Fill for ChatMemberRestricted {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.tag, src.value()?);
+                    src.put_value(&mut self.tag)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_member, src.value()?);
+                    src.put_value(&mut self.is_member)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.can_send_messages, src.value()?);
+                    src.put_value(&mut self.can_send_messages)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.can_send_audios, src.value()?);
+                    src.put_value(&mut self.can_send_audios)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.can_send_documents, src.value()?);
+                    src.put_value(&mut self.can_send_documents)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.can_send_photos, src.value()?);
+                    src.put_value(&mut self.can_send_photos)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.can_send_videos, src.value()?);
+                    src.put_value(&mut self.can_send_videos)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.can_send_video_notes, src.value()?);
+                    src.put_value(&mut self.can_send_video_notes)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.can_send_voice_notes, src.value()?);
+                    src.put_value(&mut self.can_send_voice_notes)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.can_send_polls, src.value()?);
+                    src.put_value(&mut self.can_send_polls)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.can_send_other_messages, src.value()?);
+                    src.put_value(&mut self.can_send_other_messages)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.can_add_web_page_previews, src.value()?);
+                    src.put_value(&mut self.can_add_web_page_previews)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.can_react_to_messages, src.value()?);
+                    src.put_value(&mut self.can_react_to_messages)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.can_edit_tag, src.value()?);
+                    src.put_value(&mut self.can_edit_tag)?;
                 }
                 15 => {
-                    wire::fill::put(&mut self.can_change_info, src.value()?);
+                    src.put_value(&mut self.can_change_info)?;
                 }
                 16 => {
-                    wire::fill::put(&mut self.can_invite_users, src.value()?);
+                    src.put_value(&mut self.can_invite_users)?;
                 }
                 17 => {
-                    wire::fill::put(&mut self.can_pin_messages, src.value()?);
+                    src.put_value(&mut self.can_pin_messages)?;
                 }
                 18 => {
-                    wire::fill::put(&mut self.can_manage_topics, src.value()?);
+                    src.put_value(&mut self.can_manage_topics)?;
                 }
                 19 => {
-                    wire::fill::put(&mut self.until_date, src.value()?);
+                    src.put_value(&mut self.until_date)?;
                 }
                 _ => {}
             }
@@ -4725,7 +4722,7 @@ impl wire::Fill for ChatMemberLeft {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.user, src.value()?);
+            src.put_value(&mut self.user)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -4793,10 +4790,10 @@ impl wire::Fill for ChatMemberBanned {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.until_date, src.value()?);
+                    src.put_value(&mut self.until_date)?;
                 }
                 _ => {}
             }
@@ -4887,25 +4884,25 @@ impl wire::Fill for ChatJoinRequest {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.from, src.value()?);
+                    src.put_value(&mut self.from)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.user_chat_id, src.value()?);
+                    src.put_value(&mut self.user_chat_id)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.bio, src.value()?);
+                    src.put_value(&mut self.bio)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.invite_link, src.value()?);
+                    src.put_value(&mut self.invite_link)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.query_id, src.value()?);
+                    src.put_value(&mut self.query_id)?;
                 }
                 _ => {}
             }
@@ -5138,52 +5135,52 @@ impl wire::Fill for ChatPermissions {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.can_send_messages, src.value()?);
+                    src.put_value(&mut self.can_send_messages)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.can_send_audios, src.value()?);
+                    src.put_value(&mut self.can_send_audios)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.can_send_documents, src.value()?);
+                    src.put_value(&mut self.can_send_documents)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.can_send_photos, src.value()?);
+                    src.put_value(&mut self.can_send_photos)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.can_send_videos, src.value()?);
+                    src.put_value(&mut self.can_send_videos)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.can_send_video_notes, src.value()?);
+                    src.put_value(&mut self.can_send_video_notes)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.can_send_voice_notes, src.value()?);
+                    src.put_value(&mut self.can_send_voice_notes)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.can_send_polls, src.value()?);
+                    src.put_value(&mut self.can_send_polls)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.can_send_other_messages, src.value()?);
+                    src.put_value(&mut self.can_send_other_messages)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.can_add_web_page_previews, src.value()?);
+                    src.put_value(&mut self.can_add_web_page_previews)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.can_react_to_messages, src.value()?);
+                    src.put_value(&mut self.can_react_to_messages)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.can_edit_tag, src.value()?);
+                    src.put_value(&mut self.can_edit_tag)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.can_change_info, src.value()?);
+                    src.put_value(&mut self.can_change_info)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.can_invite_users, src.value()?);
+                    src.put_value(&mut self.can_invite_users)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.can_pin_messages, src.value()?);
+                    src.put_value(&mut self.can_pin_messages)?;
                 }
                 15 => {
-                    wire::fill::put(&mut self.can_manage_topics, src.value()?);
+                    src.put_value(&mut self.can_manage_topics)?;
                 }
                 _ => {}
             }
@@ -5277,13 +5274,13 @@ impl wire::Fill for Birthdate {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.day, src.value()?);
+                    src.put_value(&mut self.day)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.month, src.value()?);
+                    src.put_value(&mut self.month)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.year, src.value()?);
+                    src.put_value(&mut self.year)?;
                 }
                 _ => {}
             }
@@ -5346,13 +5343,13 @@ impl wire::Fill for BusinessIntro {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.sticker, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.sticker)?;
                 }
                 _ => {}
             }
@@ -5413,10 +5410,10 @@ impl wire::Fill for BusinessLocation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.address, src.value()?);
+                    src.put_value(&mut self.address)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 _ => {}
             }
@@ -5476,10 +5473,10 @@ impl wire::Fill for BusinessOpeningHoursInterval {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.opening_minute, src.value()?);
+                    src.put_value(&mut self.opening_minute)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.closing_minute, src.value()?);
+                    src.put_value(&mut self.closing_minute)?;
                 }
                 _ => {}
             }

@@ -57,7 +57,7 @@ impl wire::Fill for BusinessOpeningHours {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.time_zone_name, src.value()?);
+                    src.put_value(&mut self.time_zone_name)?;
                 }
                 1 => {
                     wire::fill::put(&mut self.opening_hours, src.list()?);
@@ -134,16 +134,16 @@ impl wire::Fill for UserRating {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.level, src.value()?);
+                    src.put_value(&mut self.level)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.rating, src.value()?);
+                    src.put_value(&mut self.rating)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.current_level_rating, src.value()?);
+                    src.put_value(&mut self.current_level_rating)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.next_level_rating, src.value()?);
+                    src.put_value(&mut self.next_level_rating)?;
                 }
                 _ => {}
             }
@@ -233,22 +233,22 @@ impl wire::Fill for StoryAreaPosition {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.x_percentage, src.value()?);
+                    src.put_value(&mut self.x_percentage)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.y_percentage, src.value()?);
+                    src.put_value(&mut self.y_percentage)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.width_percentage, src.value()?);
+                    src.put_value(&mut self.width_percentage)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.height_percentage, src.value()?);
+                    src.put_value(&mut self.height_percentage)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.rotation_angle, src.value()?);
+                    src.put_value(&mut self.rotation_angle)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.corner_radius_percentage, src.value()?);
+                    src.put_value(&mut self.corner_radius_percentage)?;
                 }
                 _ => {}
             }
@@ -353,16 +353,16 @@ impl wire::Fill for LocationAddress {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.country_code, src.value()?);
+                    src.put_value(&mut self.country_code)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.state, src.value()?);
+                    src.put_value(&mut self.state)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.city, src.value()?);
+                    src.put_value(&mut self.city)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.street, src.value()?);
+                    src.put_value(&mut self.street)?;
                 }
                 _ => {}
             }
@@ -554,13 +554,13 @@ impl wire::Fill for StoryAreaTypeLocation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.latitude, src.value()?);
+                    src.put_value(&mut self.latitude)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.longitude, src.value()?);
+                    src.put_value(&mut self.longitude)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.address, src.value()?);
+                    src.put_value(&mut self.address)?;
                 }
                 _ => {}
             }
@@ -665,13 +665,13 @@ impl wire::Fill for StoryAreaTypeSuggestedReaction {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.reaction_type, src.value()?);
+                    src.put_value(&mut self.reaction_type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.is_dark, src.value()?);
+                    src.put_value(&mut self.is_dark)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_flipped, src.value()?);
+                    src.put_value(&mut self.is_flipped)?;
                 }
                 _ => {}
             }
@@ -744,7 +744,7 @@ impl wire::Fill for StoryAreaTypeLink {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.url, src.value()?);
+            src.put_value(&mut self.url)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -826,13 +826,13 @@ impl wire::Fill for StoryAreaTypeWeather {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.temperature, src.value()?);
+                    src.put_value(&mut self.temperature)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.emoji, src.value()?);
+                    src.put_value(&mut self.emoji)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.background_color, src.value()?);
+                    src.put_value(&mut self.background_color)?;
                 }
                 _ => {}
             }
@@ -905,7 +905,7 @@ impl wire::Fill for StoryAreaTypeUniqueGift {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.name, src.value()?);
+            src.put_value(&mut self.name)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -971,10 +971,10 @@ impl wire::Fill for StoryArea {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.position, src.value()?);
+                    src.put_value(&mut self.position)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 _ => {}
             }
@@ -1043,10 +1043,10 @@ impl wire::Fill for ChatLocation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.address, src.value()?);
+                    src.put_value(&mut self.address)?;
                 }
                 _ => {}
             }
@@ -1185,7 +1185,7 @@ impl wire::Fill for ReactionTypeEmoji {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.emoji, src.value()?);
+            src.put_value(&mut self.emoji)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1255,7 +1255,7 @@ impl wire::Fill for ReactionTypeCustomEmoji {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.custom_emoji_id, src.value()?);
+            src.put_value(&mut self.custom_emoji_id)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1381,10 +1381,10 @@ impl wire::Fill for ReactionCount {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.total_count, src.value()?);
+                    src.put_value(&mut self.total_count)?;
                 }
                 _ => {}
             }
@@ -1480,19 +1480,19 @@ impl wire::Fill for MessageReactionUpdated {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.message_id, src.value()?);
+                    src.put_value(&mut self.message_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.actor_chat, src.value()?);
+                    src.put_value(&mut self.actor_chat)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 5 => {
                     wire::fill::put(&mut self.old_reaction, src.list()?);
@@ -1571,13 +1571,13 @@ impl wire::Fill for MessageReactionCountUpdated {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.message_id, src.value()?);
+                    src.put_value(&mut self.message_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 3 => {
                     wire::fill::put(&mut self.reactions, src.list()?);
@@ -1660,19 +1660,19 @@ impl wire::Fill for ForumTopic {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.message_thread_id, src.value()?);
+                    src.put_value(&mut self.message_thread_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.icon_color, src.value()?);
+                    src.put_value(&mut self.icon_color)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.icon_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.icon_custom_emoji_id)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.is_name_implicit, src.value()?);
+                    src.put_value(&mut self.is_name_implicit)?;
                 }
                 _ => {}
             }
@@ -1736,13 +1736,13 @@ impl wire::Fill for GiftBackground {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.center_color, src.value()?);
+                    src.put_value(&mut self.center_color)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.edge_color, src.value()?);
+                    src.put_value(&mut self.edge_color)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.text_color, src.value()?);
+                    src.put_value(&mut self.text_color)?;
                 }
                 _ => {}
             }
@@ -1874,43 +1874,43 @@ impl wire::Fill for Gift {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
                     wire::fill::replace(&mut self.sticker, src.boxed()?);
                 }
                 2 => {
-                    wire::fill::put(&mut self.star_count, src.value()?);
+                    src.put_value(&mut self.star_count)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.upgrade_star_count, src.value()?);
+                    src.put_value(&mut self.upgrade_star_count)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.is_premium, src.value()?);
+                    src.put_value(&mut self.is_premium)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.has_colors, src.value()?);
+                    src.put_value(&mut self.has_colors)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.total_count, src.value()?);
+                    src.put_value(&mut self.total_count)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.remaining_count, src.value()?);
+                    src.put_value(&mut self.remaining_count)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.personal_total_count, src.value()?);
+                    src.put_value(&mut self.personal_total_count)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.personal_remaining_count, src.value()?);
+                    src.put_value(&mut self.personal_remaining_count)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.background, src.value()?);
+                    src.put_value(&mut self.background)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.unique_gift_variant_count, src.value()?);
+                    src.put_value(&mut self.unique_gift_variant_count)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.publisher_chat, src.value()?);
+                    src.put_value(&mut self.publisher_chat)?;
                 }
                 _ => {}
             }
@@ -2033,16 +2033,16 @@ impl wire::Fill for UniqueGiftModel {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 1 => {
                     wire::fill::replace(&mut self.sticker, src.boxed()?);
                 }
                 2 => {
-                    wire::fill::put(&mut self.rarity_per_mille, src.value()?);
+                    src.put_value(&mut self.rarity_per_mille)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.rarity, src.value()?);
+                    src.put_value(&mut self.rarity)?;
                 }
                 _ => {}
             }
@@ -2111,13 +2111,13 @@ impl wire::Fill for UniqueGiftSymbol {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 1 => {
                     wire::fill::replace(&mut self.sticker, src.boxed()?);
                 }
                 2 => {
-                    wire::fill::put(&mut self.rarity_per_mille, src.value()?);
+                    src.put_value(&mut self.rarity_per_mille)?;
                 }
                 _ => {}
             }
@@ -2186,16 +2186,16 @@ impl wire::Fill for UniqueGiftBackdropColors {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.center_color, src.value()?);
+                    src.put_value(&mut self.center_color)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.edge_color, src.value()?);
+                    src.put_value(&mut self.edge_color)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.symbol_color, src.value()?);
+                    src.put_value(&mut self.symbol_color)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.text_color, src.value()?);
+                    src.put_value(&mut self.text_color)?;
                 }
                 _ => {}
             }
@@ -2263,13 +2263,13 @@ impl wire::Fill for UniqueGiftBackdrop {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.colors, src.value()?);
+                    src.put_value(&mut self.colors)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.rarity_per_mille, src.value()?);
+                    src.put_value(&mut self.rarity_per_mille)?;
                 }
                 _ => {}
             }
@@ -2359,22 +2359,22 @@ impl wire::Fill for UniqueGiftColors {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.model_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.model_custom_emoji_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.symbol_custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.symbol_custom_emoji_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.light_theme_main_color, src.value()?);
+                    src.put_value(&mut self.light_theme_main_color)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.light_theme_other_colors, src.value()?);
+                    src.put_value(&mut self.light_theme_other_colors)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.dark_theme_main_color, src.value()?);
+                    src.put_value(&mut self.dark_theme_main_color)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.dark_theme_other_colors, src.value()?);
+                    src.put_value(&mut self.dark_theme_other_colors)?;
                 }
                 _ => {}
             }
@@ -2503,16 +2503,16 @@ impl wire::Fill for UniqueGift {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.gift_id, src.value()?);
+                    src.put_value(&mut self.gift_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.base_name, src.value()?);
+                    src.put_value(&mut self.base_name)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.number, src.value()?);
+                    src.put_value(&mut self.number)?;
                 }
                 4 => {
                     wire::fill::replace(&mut self.model, src.value()?);
@@ -2521,22 +2521,22 @@ impl wire::Fill for UniqueGift {
                     wire::fill::replace(&mut self.symbol, src.value()?);
                 }
                 6 => {
-                    wire::fill::put(&mut self.backdrop, src.value()?);
+                    src.put_value(&mut self.backdrop)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.is_premium, src.value()?);
+                    src.put_value(&mut self.is_premium)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.is_burned, src.value()?);
+                    src.put_value(&mut self.is_burned)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.is_from_blockchain, src.value()?);
+                    src.put_value(&mut self.is_from_blockchain)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.colors, src.value()?);
+                    src.put_value(&mut self.colors)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.publisher_chat, src.value()?);
+                    src.put_value(&mut self.publisher_chat)?;
                 }
                 _ => {}
             }
@@ -2655,31 +2655,31 @@ impl wire::Fill for GiftInfo {
                     wire::fill::replace(&mut self.gift, src.boxed()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.owned_gift_id, src.value()?);
+                    src.put_value(&mut self.owned_gift_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.convert_star_count, src.value()?);
+                    src.put_value(&mut self.convert_star_count)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.prepaid_upgrade_star_count, src.value()?);
+                    src.put_value(&mut self.prepaid_upgrade_star_count)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.is_upgrade_separate, src.value()?);
+                    src.put_value(&mut self.is_upgrade_separate)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.can_be_upgraded, src.value()?);
+                    src.put_value(&mut self.can_be_upgraded)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.entities, src.list_option()?);
+                    src.put_list_option(&mut self.entities)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.is_private, src.value()?);
+                    src.put_value(&mut self.is_private)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.unique_gift_number, src.value()?);
+                    src.put_value(&mut self.unique_gift_number)?;
                 }
                 _ => {}
             }
@@ -2797,31 +2797,31 @@ impl wire::Fill for UniqueGiftInfo {
                     wire::fill::replace(&mut self.gift, src.boxed()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.origin, src.value()?);
+                    src.put_value(&mut self.origin)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.entities, src.list_option()?);
+                    src.put_list_option(&mut self.entities)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.is_private, src.value()?);
+                    src.put_value(&mut self.is_private)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.last_resale_currency, src.value()?);
+                    src.put_value(&mut self.last_resale_currency)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.last_resale_amount, src.value()?);
+                    src.put_value(&mut self.last_resale_amount)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.owned_gift_id, src.value()?);
+                    src.put_value(&mut self.owned_gift_id)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.transfer_star_count, src.value()?);
+                    src.put_value(&mut self.transfer_star_count)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.next_transfer_date, src.value()?);
+                    src.put_value(&mut self.next_transfer_date)?;
                 }
                 _ => {}
             }
@@ -3055,43 +3055,43 @@ impl wire::Fill for OwnedGiftRegular {
                     wire::fill::replace(&mut self.gift, src.boxed()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.owned_gift_id, src.value()?);
+                    src.put_value(&mut self.owned_gift_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.sender_user, src.value()?);
+                    src.put_value(&mut self.sender_user)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.send_date, src.value()?);
+                    src.put_value(&mut self.send_date)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.entities, src.list_option()?);
+                    src.put_list_option(&mut self.entities)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.is_private, src.value()?);
+                    src.put_value(&mut self.is_private)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.is_saved, src.value()?);
+                    src.put_value(&mut self.is_saved)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.can_be_upgraded, src.value()?);
+                    src.put_value(&mut self.can_be_upgraded)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.was_refunded, src.value()?);
+                    src.put_value(&mut self.was_refunded)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.convert_star_count, src.value()?);
+                    src.put_value(&mut self.convert_star_count)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.prepaid_upgrade_star_count, src.value()?);
+                    src.put_value(&mut self.prepaid_upgrade_star_count)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.is_upgrade_separate, src.value()?);
+                    src.put_value(&mut self.is_upgrade_separate)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.unique_gift_number, src.value()?);
+                    src.put_value(&mut self.unique_gift_number)?;
                 }
                 _ => {}
             }
@@ -3217,25 +3217,25 @@ impl wire::Fill for OwnedGiftUnique {
                     wire::fill::replace(&mut self.gift, src.boxed()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.owned_gift_id, src.value()?);
+                    src.put_value(&mut self.owned_gift_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.sender_user, src.value()?);
+                    src.put_value(&mut self.sender_user)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.send_date, src.value()?);
+                    src.put_value(&mut self.send_date)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.is_saved, src.value()?);
+                    src.put_value(&mut self.is_saved)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.can_be_transferred, src.value()?);
+                    src.put_value(&mut self.can_be_transferred)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.transfer_star_count, src.value()?);
+                    src.put_value(&mut self.transfer_star_count)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.next_transfer_date, src.value()?);
+                    src.put_value(&mut self.next_transfer_date)?;
                 }
                 _ => {}
             }
@@ -3300,13 +3300,13 @@ impl wire::Fill for OwnedGifts {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.total_count, src.value()?);
+                    src.put_value(&mut self.total_count)?;
                 }
                 1 => {
                     wire::fill::put(&mut self.gifts, src.list()?);
                 }
                 2 => {
-                    wire::fill::put(&mut self.next_offset, src.value()?);
+                    src.put_value(&mut self.next_offset)?;
                 }
                 _ => {}
             }
@@ -3367,10 +3367,10 @@ impl wire::Fill for BotAccessSettings {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.is_access_restricted, src.value()?);
+                    src.put_value(&mut self.is_access_restricted)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.added_users, src.list_option()?);
+                    src.put_list_option(&mut self.added_users)?;
                 }
                 _ => {}
             }
@@ -3454,19 +3454,19 @@ impl wire::Fill for AcceptedGiftTypes {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.unlimited_gifts, src.value()?);
+                    src.put_value(&mut self.unlimited_gifts)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.limited_gifts, src.value()?);
+                    src.put_value(&mut self.limited_gifts)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.unique_gifts, src.value()?);
+                    src.put_value(&mut self.unique_gifts)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.premium_subscription, src.value()?);
+                    src.put_value(&mut self.premium_subscription)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.gifts_from_channels, src.value()?);
+                    src.put_value(&mut self.gifts_from_channels)?;
                 }
                 _ => {}
             }
@@ -3539,10 +3539,10 @@ impl wire::Fill for StarAmount {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.amount, src.value()?);
+                    src.put_value(&mut self.amount)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.nanostar_amount, src.value()?);
+                    src.put_value(&mut self.nanostar_amount)?;
                 }
                 _ => {}
             }
@@ -3614,13 +3614,13 @@ impl wire::Fill for BotCommand {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.command, src.value()?);
+                    src.put_value(&mut self.command)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_ephemeral, src.value()?);
+                    src.put_value(&mut self.is_ephemeral)?;
                 }
                 _ => {}
             }
@@ -4053,7 +4053,7 @@ impl wire::Fill for BotCommandScopeChat {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.chat_id, src.value()?);
+            src.put_value(&mut self.chat_id)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -4123,7 +4123,7 @@ impl wire::Fill for BotCommandScopeChatAdministrators {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.chat_id, src.value()?);
+            src.put_value(&mut self.chat_id)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -4200,10 +4200,10 @@ impl wire::Fill for BotCommandScopeChatMember {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat_id, src.value()?);
+                    src.put_value(&mut self.chat_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.user_id, src.value()?);
+                    src.put_value(&mut self.user_id)?;
                 }
                 _ => {}
             }

@@ -47,7 +47,7 @@ impl wire::Fill for BotName {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.name, src.value()?);
+            src.put_value(&mut self.name)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -98,7 +98,7 @@ impl wire::Fill for BotDescription {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.description, src.value()?);
+            src.put_value(&mut self.description)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -149,7 +149,7 @@ impl wire::Fill for BotShortDescription {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.short_description, src.value()?);
+            src.put_value(&mut self.short_description)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -352,10 +352,10 @@ impl wire::Fill for MenuButtonWebApp {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.web_app, src.value()?);
+                    src.put_value(&mut self.web_app)?;
                 }
                 _ => {}
             }
@@ -551,7 +551,7 @@ impl wire::Fill for ChatBoostSourcePremium {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.user, src.value()?);
+            src.put_value(&mut self.user)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -610,7 +610,7 @@ impl wire::Fill for ChatBoostSourceGiftCode {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.user, src.value()?);
+            src.put_value(&mut self.user)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -699,16 +699,16 @@ impl wire::Fill for ChatBoostSourceGiveaway {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.giveaway_message_id, src.value()?);
+                    src.put_value(&mut self.giveaway_message_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.prize_star_count, src.value()?);
+                    src.put_value(&mut self.prize_star_count)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_unclaimed, src.value()?);
+                    src.put_value(&mut self.is_unclaimed)?;
                 }
                 _ => {}
             }
@@ -781,16 +781,16 @@ impl wire::Fill for ChatBoost {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.boost_id, src.value()?);
+                    src.put_value(&mut self.boost_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.add_date, src.value()?);
+                    src.put_value(&mut self.add_date)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.expiration_date, src.value()?);
+                    src.put_value(&mut self.expiration_date)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.source, src.value()?);
+                    src.put_value(&mut self.source)?;
                 }
                 _ => {}
             }
@@ -850,10 +850,10 @@ impl wire::Fill for ChatBoostUpdated {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.boost, src.value()?);
+                    src.put_value(&mut self.boost)?;
                 }
                 _ => {}
             }
@@ -926,16 +926,16 @@ impl wire::Fill for ChatBoostRemoved {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.boost_id, src.value()?);
+                    src.put_value(&mut self.boost_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.remove_date, src.value()?);
+                    src.put_value(&mut self.remove_date)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.source, src.value()?);
+                    src.put_value(&mut self.source)?;
                 }
                 _ => {}
             }
@@ -986,7 +986,7 @@ impl wire::Fill for ChatOwnerLeft {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.new_owner, src.value()?);
+            src.put_value(&mut self.new_owner)?;
         }
         Ok(())
     }
@@ -1037,7 +1037,7 @@ impl wire::Fill for ChatOwnerChanged {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.new_owner, src.value()?);
+            src.put_value(&mut self.new_owner)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1210,46 +1210,46 @@ impl wire::Fill for BusinessBotRights {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.can_reply, src.value()?);
+                    src.put_value(&mut self.can_reply)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.can_read_messages, src.value()?);
+                    src.put_value(&mut self.can_read_messages)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.can_delete_sent_messages, src.value()?);
+                    src.put_value(&mut self.can_delete_sent_messages)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.can_delete_all_messages, src.value()?);
+                    src.put_value(&mut self.can_delete_all_messages)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.can_edit_name, src.value()?);
+                    src.put_value(&mut self.can_edit_name)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.can_edit_bio, src.value()?);
+                    src.put_value(&mut self.can_edit_bio)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.can_edit_profile_photo, src.value()?);
+                    src.put_value(&mut self.can_edit_profile_photo)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.can_edit_username, src.value()?);
+                    src.put_value(&mut self.can_edit_username)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.can_change_gift_settings, src.value()?);
+                    src.put_value(&mut self.can_change_gift_settings)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.can_view_gifts_and_stars, src.value()?);
+                    src.put_value(&mut self.can_view_gifts_and_stars)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.can_convert_gifts_to_stars, src.value()?);
+                    src.put_value(&mut self.can_convert_gifts_to_stars)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.can_transfer_and_upgrade_gifts, src.value()?);
+                    src.put_value(&mut self.can_transfer_and_upgrade_gifts)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.can_transfer_stars, src.value()?);
+                    src.put_value(&mut self.can_transfer_stars)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.can_manage_stories, src.value()?);
+                    src.put_value(&mut self.can_manage_stories)?;
                 }
                 _ => {}
             }
@@ -1333,22 +1333,22 @@ impl wire::Fill for BusinessConnection {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.user_chat_id, src.value()?);
+                    src.put_value(&mut self.user_chat_id)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.rights, src.value()?);
+                    src.put_value(&mut self.rights)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.is_enabled, src.value()?);
+                    src.put_value(&mut self.is_enabled)?;
                 }
                 _ => {}
             }
@@ -1416,13 +1416,13 @@ impl wire::Fill for BusinessMessagesDeleted {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.business_connection_id, src.value()?);
+                    src.put_value(&mut self.business_connection_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message_ids, src.value()?);
+                    src.put_value(&mut self.message_ids)?;
                 }
                 _ => {}
             }
@@ -1475,7 +1475,7 @@ impl wire::Fill for SentWebAppMessage {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.inline_message_id, src.value()?);
+            src.put_value(&mut self.inline_message_id)?;
         }
         Ok(())
     }
@@ -1526,7 +1526,7 @@ impl wire::Fill for SentGuestMessage {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.inline_message_id, src.value()?);
+            src.put_value(&mut self.inline_message_id)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1583,10 +1583,10 @@ impl wire::Fill for PreparedInlineMessage {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.expiration_date, src.value()?);
+                    src.put_value(&mut self.expiration_date)?;
                 }
                 _ => {}
             }
@@ -1638,7 +1638,7 @@ impl wire::Fill for PreparedKeyboardButton {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.id, src.value()?);
+            src.put_value(&mut self.id)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1694,10 +1694,10 @@ impl wire::Fill for ResponseParameters {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.migrate_to_chat_id, src.value()?);
+                    src.put_value(&mut self.migrate_to_chat_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.retry_after, src.value()?);
+                    src.put_value(&mut self.retry_after)?;
                 }
                 _ => {}
             }
@@ -2016,34 +2016,34 @@ impl wire::Fill for InputMediaAnimation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.has_spoiler, src.value()?);
+                    src.put_value(&mut self.has_spoiler)?;
                 }
                 _ => {}
             }
@@ -2237,28 +2237,28 @@ impl wire::Fill for InputMediaAudio {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.performer, src.value()?);
+                    src.put_value(&mut self.performer)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 _ => {}
             }
@@ -2422,22 +2422,22 @@ impl wire::Fill for InputMediaDocument {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.disable_content_type_detection, src.value()?);
+                    src.put_value(&mut self.disable_content_type_detection)?;
                 }
                 _ => {}
             }
@@ -2523,7 +2523,7 @@ impl wire::Fill for InputMediaLink {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.url, src.value()?);
+            src.put_value(&mut self.url)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2673,25 +2673,25 @@ impl wire::Fill for InputMediaLivePhoto {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    src.put_value(&mut self.photo)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.has_spoiler, src.value()?);
+                    src.put_value(&mut self.has_spoiler)?;
                 }
                 _ => {}
             }
@@ -2800,13 +2800,13 @@ impl wire::Fill for InputMediaLocation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.latitude, src.value()?);
+                    src.put_value(&mut self.latitude)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.longitude, src.value()?);
+                    src.put_value(&mut self.longitude)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
+                    src.put_value(&mut self.horizontal_accuracy)?;
                 }
                 _ => {}
             }
@@ -2955,22 +2955,22 @@ impl wire::Fill for InputMediaPhoto {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.has_spoiler, src.value()?);
+                    src.put_value(&mut self.has_spoiler)?;
                 }
                 _ => {}
             }
@@ -3072,10 +3072,10 @@ impl wire::Fill for InputMediaSticker {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.emoji, src.value()?);
+                    src.put_value(&mut self.emoji)?;
                 }
                 _ => {}
             }
@@ -3238,28 +3238,28 @@ impl wire::Fill for InputMediaVenue {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.latitude, src.value()?);
+                    src.put_value(&mut self.latitude)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.longitude, src.value()?);
+                    src.put_value(&mut self.longitude)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.address, src.value()?);
+                    src.put_value(&mut self.address)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.foursquare_id, src.value()?);
+                    src.put_value(&mut self.foursquare_id)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.foursquare_type, src.value()?);
+                    src.put_value(&mut self.foursquare_type)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.google_place_id, src.value()?);
+                    src.put_value(&mut self.google_place_id)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.google_place_type, src.value()?);
+                    src.put_value(&mut self.google_place_type)?;
                 }
                 _ => {}
             }
@@ -3514,43 +3514,43 @@ impl wire::Fill for InputMediaVideo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.cover, src.value()?);
+                    src.put_value(&mut self.cover)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.start_timestamp, src.value()?);
+                    src.put_value(&mut self.start_timestamp)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.supports_streaming, src.value()?);
+                    src.put_value(&mut self.supports_streaming)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.has_spoiler, src.value()?);
+                    src.put_value(&mut self.has_spoiler)?;
                 }
                 _ => {}
             }
@@ -3706,19 +3706,19 @@ impl wire::Fill for InputMediaVoiceNote {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 _ => {}
             }
@@ -3894,10 +3894,10 @@ impl wire::Fill for InputPaidMediaLivePhoto {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    src.put_value(&mut self.photo)?;
                 }
                 _ => {}
             }
@@ -3978,7 +3978,7 @@ impl wire::Fill for InputPaidMediaPhoto {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.media, src.value()?);
+            src.put_value(&mut self.media)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -4156,28 +4156,28 @@ impl wire::Fill for InputPaidMediaVideo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.cover, src.value()?);
+                    src.put_value(&mut self.cover)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.start_timestamp, src.value()?);
+                    src.put_value(&mut self.start_timestamp)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.supports_streaming, src.value()?);
+                    src.put_value(&mut self.supports_streaming)?;
                 }
                 _ => {}
             }
@@ -4339,7 +4339,7 @@ impl wire::Fill for InputProfilePhotoStatic {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.photo, src.value()?);
+            src.put_value(&mut self.photo)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -4430,10 +4430,10 @@ impl wire::Fill for InputProfilePhotoAnimated {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.animation, src.value()?);
+                    src.put_value(&mut self.animation)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.main_frame_timestamp, src.value()?);
+                    src.put_value(&mut self.main_frame_timestamp)?;
                 }
                 _ => {}
             }
@@ -4587,7 +4587,7 @@ impl wire::Fill for InputStoryContentPhoto {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.photo, src.value()?);
+            src.put_value(&mut self.photo)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -4706,16 +4706,16 @@ impl wire::Fill for InputStoryContentVideo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.video, src.value()?);
+                    src.put_value(&mut self.video)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.duration, src.value()?);
+                    src.put_value(&mut self.duration)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.cover_frame_timestamp, src.value()?);
+                    src.put_value(&mut self.cover_frame_timestamp)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_animation, src.value()?);
+                    src.put_value(&mut self.is_animation)?;
                 }
                 _ => {}
             }

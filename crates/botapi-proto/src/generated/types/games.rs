@@ -83,22 +83,22 @@ impl wire::Fill for Game {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 2 => {
                     wire::fill::put(&mut self.photo, src.list()?);
                 }
                 3 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.text_entities, src.list_option()?);
+                    src.put_list_option(&mut self.text_entities)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.animation, src.value()?);
+                    src.put_value(&mut self.animation)?;
                 }
                 _ => {}
             }
@@ -211,13 +211,13 @@ impl wire::Fill for GameHighScore {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.position, src.value()?);
+                    src.put_value(&mut self.position)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.score, src.value()?);
+                    src.put_value(&mut self.score)?;
                 }
                 _ => {}
             }

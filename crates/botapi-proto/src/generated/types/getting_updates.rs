@@ -439,31 +439,31 @@ impl wire::Fill for WebhookInfo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.url, src.value()?);
+                    src.put_value(&mut self.url)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.has_custom_certificate, src.value()?);
+                    src.put_value(&mut self.has_custom_certificate)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.pending_update_count, src.value()?);
+                    src.put_value(&mut self.pending_update_count)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.ip_address, src.value()?);
+                    src.put_value(&mut self.ip_address)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.last_error_date, src.value()?);
+                    src.put_value(&mut self.last_error_date)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.last_error_message, src.value()?);
+                    src.put_value(&mut self.last_error_message)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.last_synchronization_error_date, src.value()?);
+                    src.put_value(&mut self.last_synchronization_error_date)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.max_connections, src.value()?);
+                    src.put_value(&mut self.max_connections)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.allowed_updates, src.value()?);
+                    src.put_value(&mut self.allowed_updates)?;
                 }
                 _ => {}
             }

@@ -81,19 +81,19 @@ impl wire::Fill for InlineQuery {
                     wire::fill::put(&mut self.id, src.value::<wire::StringOrNumber>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.from, src.value()?);
+                    src.put_value(&mut self.from)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.query, src.value()?);
+                    src.put_value(&mut self.query)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.offset, src.value()?);
+                    src.put_value(&mut self.offset)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.chat_type, src.value()?);
+                    src.put_value(&mut self.chat_type)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 _ => {}
             }
@@ -171,13 +171,13 @@ impl wire::Fill for InlineQueryResultsButton {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.web_app, src.value()?);
+                    src.put_value(&mut self.web_app)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.start_parameter, src.value()?);
+                    src.put_value(&mut self.start_parameter)?;
                 }
                 _ => {}
             }
@@ -689,31 +689,31 @@ impl wire::Fill for InlineQueryResultArticle {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.url, src.value()?);
+                    src.put_value(&mut self.url)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
+                    src.put_value(&mut self.thumbnail_url)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
+                    src.put_value(&mut self.thumbnail_width)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
+                    src.put_value(&mut self.thumbnail_height)?;
                 }
                 _ => {}
             }
@@ -966,43 +966,43 @@ impl wire::Fill for InlineQueryResultPhoto {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.photo_url, src.value()?);
+                    src.put_value(&mut self.photo_url)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
+                    src.put_value(&mut self.thumbnail_url)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.photo_width, src.value()?);
+                    src.put_value(&mut self.photo_width)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.photo_height, src.value()?);
+                    src.put_value(&mut self.photo_height)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -1276,46 +1276,46 @@ impl wire::Fill for InlineQueryResultGif {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.gif_url, src.value()?);
+                    src.put_value(&mut self.gif_url)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.gif_width, src.value()?);
+                    src.put_value(&mut self.gif_width)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.gif_height, src.value()?);
+                    src.put_value(&mut self.gif_height)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.gif_duration, src.value()?);
+                    src.put_value(&mut self.gif_duration)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
+                    src.put_value(&mut self.thumbnail_url)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.thumbnail_mime_type, src.value()?);
+                    src.put_value(&mut self.thumbnail_mime_type)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -1590,46 +1590,46 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.mpeg4_url, src.value()?);
+                    src.put_value(&mut self.mpeg4_url)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.mpeg4_width, src.value()?);
+                    src.put_value(&mut self.mpeg4_width)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.mpeg4_height, src.value()?);
+                    src.put_value(&mut self.mpeg4_height)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.mpeg4_duration, src.value()?);
+                    src.put_value(&mut self.mpeg4_duration)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
+                    src.put_value(&mut self.thumbnail_url)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.thumbnail_mime_type, src.value()?);
+                    src.put_value(&mut self.thumbnail_mime_type)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -1906,49 +1906,49 @@ impl wire::Fill for InlineQueryResultVideo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.video_url, src.value()?);
+                    src.put_value(&mut self.video_url)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.mime_type, src.value()?);
+                    src.put_value(&mut self.mime_type)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
+                    src.put_value(&mut self.thumbnail_url)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.video_width, src.value()?);
+                    src.put_value(&mut self.video_width)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.video_height, src.value()?);
+                    src.put_value(&mut self.video_height)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.video_duration, src.value()?);
+                    src.put_value(&mut self.video_duration)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -2168,34 +2168,34 @@ impl wire::Fill for InlineQueryResultAudio {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.audio_url, src.value()?);
+                    src.put_value(&mut self.audio_url)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.performer, src.value()?);
+                    src.put_value(&mut self.performer)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.audio_duration, src.value()?);
+                    src.put_value(&mut self.audio_duration)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -2393,31 +2393,31 @@ impl wire::Fill for InlineQueryResultVoice {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.voice_url, src.value()?);
+                    src.put_value(&mut self.voice_url)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.voice_duration, src.value()?);
+                    src.put_value(&mut self.voice_duration)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -2663,43 +2663,43 @@ impl wire::Fill for InlineQueryResultDocument {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.document_url, src.value()?);
+                    src.put_value(&mut self.document_url)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.mime_type, src.value()?);
+                    src.put_value(&mut self.mime_type)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
+                    src.put_value(&mut self.thumbnail_url)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
+                    src.put_value(&mut self.thumbnail_width)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
+                    src.put_value(&mut self.thumbnail_height)?;
                 }
                 _ => {}
             }
@@ -2949,43 +2949,43 @@ impl wire::Fill for InlineQueryResultLocation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.latitude, src.value()?);
+                    src.put_value(&mut self.latitude)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.longitude, src.value()?);
+                    src.put_value(&mut self.longitude)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
+                    src.put_value(&mut self.horizontal_accuracy)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.live_period, src.value()?);
+                    src.put_value(&mut self.live_period)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.heading, src.value()?);
+                    src.put_value(&mut self.heading)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.proximity_alert_radius, src.value()?);
+                    src.put_value(&mut self.proximity_alert_radius)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
+                    src.put_value(&mut self.thumbnail_url)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
+                    src.put_value(&mut self.thumbnail_width)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
+                    src.put_value(&mut self.thumbnail_height)?;
                 }
                 _ => {}
             }
@@ -3242,46 +3242,46 @@ impl wire::Fill for InlineQueryResultVenue {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.latitude, src.value()?);
+                    src.put_value(&mut self.latitude)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.longitude, src.value()?);
+                    src.put_value(&mut self.longitude)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.address, src.value()?);
+                    src.put_value(&mut self.address)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.foursquare_id, src.value()?);
+                    src.put_value(&mut self.foursquare_id)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.foursquare_type, src.value()?);
+                    src.put_value(&mut self.foursquare_type)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.google_place_id, src.value()?);
+                    src.put_value(&mut self.google_place_id)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.google_place_type, src.value()?);
+                    src.put_value(&mut self.google_place_type)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
+                    src.put_value(&mut self.thumbnail_url)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
+                    src.put_value(&mut self.thumbnail_width)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
+                    src.put_value(&mut self.thumbnail_height)?;
                 }
                 _ => {}
             }
@@ -3497,34 +3497,34 @@ impl wire::Fill for InlineQueryResultContact {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.phone_number, src.value()?);
+                    src.put_value(&mut self.phone_number)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.first_name, src.value()?);
+                    src.put_value(&mut self.first_name)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.last_name, src.value()?);
+                    src.put_value(&mut self.last_name)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.vcard, src.value()?);
+                    src.put_value(&mut self.vcard)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.thumbnail_url, src.value()?);
+                    src.put_value(&mut self.thumbnail_url)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.thumbnail_width, src.value()?);
+                    src.put_value(&mut self.thumbnail_width)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.thumbnail_height, src.value()?);
+                    src.put_value(&mut self.thumbnail_height)?;
                 }
                 _ => {}
             }
@@ -3632,13 +3632,13 @@ impl wire::Fill for InlineQueryResultGame {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.game_short_name, src.value()?);
+                    src.put_value(&mut self.game_short_name)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 _ => {}
             }
@@ -3841,34 +3841,34 @@ impl wire::Fill for InlineQueryResultCachedPhoto {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.photo_file_id, src.value()?);
+                    src.put_value(&mut self.photo_file_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -4073,31 +4073,31 @@ impl wire::Fill for InlineQueryResultCachedGif {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.gif_file_id, src.value()?);
+                    src.put_value(&mut self.gif_file_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -4301,31 +4301,31 @@ impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.mpeg4_file_id, src.value()?);
+                    src.put_value(&mut self.mpeg4_file_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -4456,16 +4456,16 @@ impl wire::Fill for InlineQueryResultCachedSticker {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.sticker_file_id, src.value()?);
+                    src.put_value(&mut self.sticker_file_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -4657,31 +4657,31 @@ impl wire::Fill for InlineQueryResultCachedDocument {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.document_file_id, src.value()?);
+                    src.put_value(&mut self.document_file_id)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -4892,34 +4892,34 @@ impl wire::Fill for InlineQueryResultCachedVideo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.video_file_id, src.value()?);
+                    src.put_value(&mut self.video_file_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.show_caption_above_media, src.value()?);
+                    src.put_value(&mut self.show_caption_above_media)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -5103,28 +5103,28 @@ impl wire::Fill for InlineQueryResultCachedVoice {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.voice_file_id, src.value()?);
+                    src.put_value(&mut self.voice_file_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -5293,25 +5293,25 @@ impl wire::Fill for InlineQueryResultCachedAudio {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.audio_file_id, src.value()?);
+                    src.put_value(&mut self.audio_file_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption_entities, src.list_option()?);
+                    src.put_list_option(&mut self.caption_entities)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.reply_markup, src.value()?);
+                    src.put_value(&mut self.reply_markup)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.input_message_content, src.value()?);
+                    src.put_value(&mut self.input_message_content)?;
                 }
                 _ => {}
             }
@@ -5554,16 +5554,16 @@ impl wire::Fill for InputTextMessageContent {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.message_text, src.value()?);
+                    src.put_value(&mut self.message_text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.parse_mode, src.value()?);
+                    src.put_value(&mut self.parse_mode)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.entities, src.list_option()?);
+                    src.put_list_option(&mut self.entities)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.link_preview_options, src.value()?);
+                    src.put_value(&mut self.link_preview_options)?;
                 }
                 _ => {}
             }
@@ -5628,7 +5628,7 @@ impl wire::Fill for InputRichMessageContent {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.rich_message, src.value()?);
+            src.put_value(&mut self.rich_message)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -5750,22 +5750,22 @@ impl wire::Fill for InputLocationMessageContent {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.latitude, src.value()?);
+                    src.put_value(&mut self.latitude)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.longitude, src.value()?);
+                    src.put_value(&mut self.longitude)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.horizontal_accuracy, src.value()?);
+                    src.put_value(&mut self.horizontal_accuracy)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.live_period, src.value()?);
+                    src.put_value(&mut self.live_period)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.heading, src.value()?);
+                    src.put_value(&mut self.heading)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.proximity_alert_radius, src.value()?);
+                    src.put_value(&mut self.proximity_alert_radius)?;
                 }
                 _ => {}
             }
@@ -5904,28 +5904,28 @@ impl wire::Fill for InputVenueMessageContent {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.latitude, src.value()?);
+                    src.put_value(&mut self.latitude)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.longitude, src.value()?);
+                    src.put_value(&mut self.longitude)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.address, src.value()?);
+                    src.put_value(&mut self.address)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.foursquare_id, src.value()?);
+                    src.put_value(&mut self.foursquare_id)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.foursquare_type, src.value()?);
+                    src.put_value(&mut self.foursquare_type)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.google_place_id, src.value()?);
+                    src.put_value(&mut self.google_place_id)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.google_place_type, src.value()?);
+                    src.put_value(&mut self.google_place_type)?;
                 }
                 _ => {}
             }
@@ -6022,16 +6022,16 @@ impl wire::Fill for InputContactMessageContent {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.phone_number, src.value()?);
+                    src.put_value(&mut self.phone_number)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.first_name, src.value()?);
+                    src.put_value(&mut self.first_name)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.last_name, src.value()?);
+                    src.put_value(&mut self.last_name)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.vcard, src.value()?);
+                    src.put_value(&mut self.vcard)?;
                 }
                 _ => {}
             }
@@ -6314,64 +6314,64 @@ impl wire::Fill for InputInvoiceMessageContent {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.payload, src.value()?);
+                    src.put_value(&mut self.payload)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.provider_token, src.value()?);
+                    src.put_value(&mut self.provider_token)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.currency, src.value()?);
+                    src.put_value(&mut self.currency)?;
                 }
                 5 => {
                     wire::fill::put(&mut self.prices, src.list()?);
                 }
                 6 => {
-                    wire::fill::put(&mut self.max_tip_amount, src.value()?);
+                    src.put_value(&mut self.max_tip_amount)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.suggested_tip_amounts, src.value()?);
+                    src.put_value(&mut self.suggested_tip_amounts)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.provider_data, src.value()?);
+                    src.put_value(&mut self.provider_data)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.photo_url, src.value()?);
+                    src.put_value(&mut self.photo_url)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.photo_size, src.value()?);
+                    src.put_value(&mut self.photo_size)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.photo_width, src.value()?);
+                    src.put_value(&mut self.photo_width)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.photo_height, src.value()?);
+                    src.put_value(&mut self.photo_height)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.need_name, src.value()?);
+                    src.put_value(&mut self.need_name)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.need_phone_number, src.value()?);
+                    src.put_value(&mut self.need_phone_number)?;
                 }
                 15 => {
-                    wire::fill::put(&mut self.need_email, src.value()?);
+                    src.put_value(&mut self.need_email)?;
                 }
                 16 => {
-                    wire::fill::put(&mut self.need_shipping_address, src.value()?);
+                    src.put_value(&mut self.need_shipping_address)?;
                 }
                 17 => {
-                    wire::fill::put(&mut self.send_phone_number_to_provider, src.value()?);
+                    src.put_value(&mut self.send_phone_number_to_provider)?;
                 }
                 18 => {
-                    wire::fill::put(&mut self.send_email_to_provider, src.value()?);
+                    src.put_value(&mut self.send_email_to_provider)?;
                 }
                 19 => {
-                    wire::fill::put(&mut self.is_flexible, src.value()?);
+                    src.put_value(&mut self.is_flexible)?;
                 }
                 _ => {}
             }
@@ -6485,19 +6485,19 @@ impl wire::Fill for ChosenInlineResult {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.result_id, src.value()?);
+                    src.put_value(&mut self.result_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.from, src.value()?);
+                    src.put_value(&mut self.from)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.inline_message_id, src.value()?);
+                    src.put_value(&mut self.inline_message_id)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.query, src.value()?);
+                    src.put_value(&mut self.query)?;
                 }
                 _ => {}
             }

@@ -53,10 +53,10 @@ impl wire::Fill for LabeledPrice {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.label, src.value()?);
+                    src.put_value(&mut self.label)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.amount, src.value()?);
+                    src.put_value(&mut self.amount)?;
                 }
                 _ => {}
             }
@@ -149,19 +149,19 @@ impl wire::Fill for Invoice {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.description, src.value()?);
+                    src.put_value(&mut self.description)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.start_parameter, src.value()?);
+                    src.put_value(&mut self.start_parameter)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.currency, src.value()?);
+                    src.put_value(&mut self.currency)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.total_amount, src.value()?);
+                    src.put_value(&mut self.total_amount)?;
                 }
                 _ => {}
             }
@@ -251,22 +251,22 @@ impl wire::Fill for ShippingAddress {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.country_code, src.value()?);
+                    src.put_value(&mut self.country_code)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.state, src.value()?);
+                    src.put_value(&mut self.state)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.city, src.value()?);
+                    src.put_value(&mut self.city)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.street_line1, src.value()?);
+                    src.put_value(&mut self.street_line1)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.street_line2, src.value()?);
+                    src.put_value(&mut self.street_line2)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.post_code, src.value()?);
+                    src.put_value(&mut self.post_code)?;
                 }
                 _ => {}
             }
@@ -333,16 +333,16 @@ impl wire::Fill for OrderInfo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.phone_number, src.value()?);
+                    src.put_value(&mut self.phone_number)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.email, src.value()?);
+                    src.put_value(&mut self.email)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.shipping_address, src.value()?);
+                    src.put_value(&mut self.shipping_address)?;
                 }
                 _ => {}
             }
@@ -410,10 +410,10 @@ impl wire::Fill for ShippingOption {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 2 => {
                     wire::fill::put(&mut self.prices, src.list()?);
@@ -543,34 +543,34 @@ impl wire::Fill for SuccessfulPayment {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.currency, src.value()?);
+                    src.put_value(&mut self.currency)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.total_amount, src.value()?);
+                    src.put_value(&mut self.total_amount)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.invoice_payload, src.value()?);
+                    src.put_value(&mut self.invoice_payload)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.subscription_expiration_date, src.value()?);
+                    src.put_value(&mut self.subscription_expiration_date)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.is_recurring, src.value()?);
+                    src.put_value(&mut self.is_recurring)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.is_first_recurring, src.value()?);
+                    src.put_value(&mut self.is_first_recurring)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.shipping_option_id, src.value()?);
+                    src.put_value(&mut self.shipping_option_id)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.order_info, src.value()?);
+                    src.put_value(&mut self.order_info)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.telegram_payment_charge_id, src.value()?);
+                    src.put_value(&mut self.telegram_payment_charge_id)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.provider_payment_charge_id, src.value()?);
+                    src.put_value(&mut self.provider_payment_charge_id)?;
                 }
                 _ => {}
             }
@@ -654,19 +654,19 @@ impl wire::Fill for RefundedPayment {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.currency, src.value()?);
+                    src.put_value(&mut self.currency)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.total_amount, src.value()?);
+                    src.put_value(&mut self.total_amount)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.invoice_payload, src.value()?);
+                    src.put_value(&mut self.invoice_payload)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.telegram_payment_charge_id, src.value()?);
+                    src.put_value(&mut self.telegram_payment_charge_id)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.provider_payment_charge_id, src.value()?);
+                    src.put_value(&mut self.provider_payment_charge_id)?;
                 }
                 _ => {}
             }
@@ -739,16 +739,16 @@ impl wire::Fill for ShippingQuery {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.from, src.value()?);
+                    src.put_value(&mut self.from)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.invoice_payload, src.value()?);
+                    src.put_value(&mut self.invoice_payload)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.shipping_address, src.value()?);
+                    src.put_value(&mut self.shipping_address)?;
                 }
                 _ => {}
             }
@@ -844,25 +844,25 @@ impl wire::Fill for PreCheckoutQuery {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.from, src.value()?);
+                    src.put_value(&mut self.from)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.currency, src.value()?);
+                    src.put_value(&mut self.currency)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.total_amount, src.value()?);
+                    src.put_value(&mut self.total_amount)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.invoice_payload, src.value()?);
+                    src.put_value(&mut self.invoice_payload)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.shipping_option_id, src.value()?);
+                    src.put_value(&mut self.shipping_option_id)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.order_info, src.value()?);
+                    src.put_value(&mut self.order_info)?;
                 }
                 _ => {}
             }
@@ -922,10 +922,10 @@ impl wire::Fill for PaidMediaPurchased {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.from, src.value()?);
+                    src.put_value(&mut self.from)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.paid_media_payload, src.value()?);
+                    src.put_value(&mut self.paid_media_payload)?;
                 }
                 _ => {}
             }
@@ -1112,10 +1112,10 @@ impl wire::Fill for RevenueWithdrawalStateSucceeded {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.url, src.value()?);
+                    src.put_value(&mut self.url)?;
                 }
                 _ => {}
             }
@@ -1248,19 +1248,19 @@ impl wire::Fill for AffiliateInfo {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.affiliate_user, src.value()?);
+                    src.put_value(&mut self.affiliate_user)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.affiliate_chat, src.value()?);
+                    src.put_value(&mut self.affiliate_chat)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.commission_per_mille, src.value()?);
+                    src.put_value(&mut self.commission_per_mille)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.amount, src.value()?);
+                    src.put_value(&mut self.amount)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.nanostar_amount, src.value()?);
+                    src.put_value(&mut self.nanostar_amount)?;
                 }
                 _ => {}
             }
@@ -1500,31 +1500,31 @@ impl wire::Fill for TransactionPartnerUser {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.transaction_type, src.value()?);
+                    src.put_value(&mut self.transaction_type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.affiliate, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.affiliate)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.invoice_payload, src.value()?);
+                    src.put_value(&mut self.invoice_payload)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.subscription_period, src.value()?);
+                    src.put_value(&mut self.subscription_period)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.paid_media, src.list_option()?);
+                    src.put_list_option(&mut self.paid_media)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.paid_media_payload, src.value()?);
+                    src.put_value(&mut self.paid_media_payload)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.gift, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.gift)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.premium_subscription_duration, src.value()?);
+                    src.put_value(&mut self.premium_subscription_duration)?;
                 }
                 _ => {}
             }
@@ -1597,10 +1597,10 @@ impl wire::Fill for TransactionPartnerChat {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.chat, src.value()?);
+                    src.put_value(&mut self.chat)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.gift, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.gift)?;
                 }
                 _ => {}
             }
@@ -1673,10 +1673,10 @@ impl wire::Fill for TransactionPartnerAffiliateProgram {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.sponsor_user, src.value()?);
+                    src.put_value(&mut self.sponsor_user)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.commission_per_mille, src.value()?);
+                    src.put_value(&mut self.commission_per_mille)?;
                 }
                 _ => {}
             }
@@ -1740,7 +1740,7 @@ impl wire::Fill for TransactionPartnerFragment {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.withdrawal_state, src.value()?);
+            src.put_value(&mut self.withdrawal_state)?;
         }
         Ok(())
     }
@@ -1849,7 +1849,7 @@ impl wire::Fill for TransactionPartnerTelegramApi {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.request_count, src.value()?);
+            src.put_value(&mut self.request_count)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1984,22 +1984,22 @@ impl wire::Fill for StarTransaction {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.amount, src.value()?);
+                    src.put_value(&mut self.amount)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.nanostar_amount, src.value()?);
+                    src.put_value(&mut self.nanostar_amount)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.date, src.value()?);
+                    src.put_value(&mut self.date)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.source, src.value()?);
+                    src.put_value(&mut self.source)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.receiver, src.value()?);
+                    src.put_value(&mut self.receiver)?;
                 }
                 _ => {}
             }

@@ -58,7 +58,7 @@ impl wire::Fill for RichMessage {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.is_rtl, src.value()?);
+                    src.put_value(&mut self.is_rtl)?;
                 }
                 _ => {}
             }
@@ -177,22 +177,22 @@ impl wire::Fill for InputRichMessage {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.blocks, src.list_option()?);
+                    src.put_list_option(&mut self.blocks)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.html, src.value()?);
+                    src.put_value(&mut self.html)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.markdown, src.value()?);
+                    src.put_value(&mut self.markdown)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.media, src.list_option()?);
+                    src.put_list_option(&mut self.media)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.is_rtl, src.value()?);
+                    src.put_value(&mut self.is_rtl)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.skip_entity_detection, src.value()?);
+                    src.put_value(&mut self.skip_entity_detection)?;
                 }
                 _ => {}
             }
@@ -272,10 +272,10 @@ impl wire::Fill for InputRichMessageMedia {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.id, src.value()?);
+                    src.put_value(&mut self.id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.media, src.value()?);
+                    src.put_value(&mut self.media)?;
                 }
                 _ => {}
             }
@@ -477,37 +477,37 @@ impl wire::Fill for RichMessageButton {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.style, src.value()?);
+                    src.put_value(&mut self.style)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.url, src.value()?);
+                    src.put_value(&mut self.url)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.callback_data, src.value()?);
+                    src.put_value(&mut self.callback_data)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.web_app, src.value()?);
+                    src.put_value(&mut self.web_app)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.login_url, src.value()?);
+                    src.put_value(&mut self.login_url)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.switch_inline_query, src.value()?);
+                    src.put_value(&mut self.switch_inline_query)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.switch_inline_query_current_chat, src.value()?);
+                    src.put_value(&mut self.switch_inline_query_current_chat)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.switch_inline_query_chosen_chat, src.value()?);
+                    src.put_value(&mut self.switch_inline_query_chosen_chat)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.copy_text, src.value()?);
+                    src.put_value(&mut self.copy_text)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.disabled, src.value()?);
+                    src.put_value(&mut self.disabled)?;
                 }
                 _ => {}
             }
@@ -953,7 +953,7 @@ impl wire::Fill for RichTextBold {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::replace(&mut self.text, src.value()?);
+            wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1023,7 +1023,7 @@ impl wire::Fill for RichTextItalic {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::replace(&mut self.text, src.value()?);
+            wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1093,7 +1093,7 @@ impl wire::Fill for RichTextUnderline {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::replace(&mut self.text, src.value()?);
+            wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1163,7 +1163,7 @@ impl wire::Fill for RichTextStrikethrough {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::replace(&mut self.text, src.value()?);
+            wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1233,7 +1233,7 @@ impl wire::Fill for RichTextSpoiler {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::replace(&mut self.text, src.value()?);
+            wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1319,13 +1319,13 @@ impl wire::Fill for RichTextDateTime {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.unix_time, src.value()?);
+                    src.put_value(&mut self.unix_time)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.date_time_format, src.value()?);
+                    src.put_value(&mut self.date_time_format)?;
                 }
                 _ => {}
             }
@@ -1407,10 +1407,10 @@ impl wire::Fill for RichTextTextMention {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.user, src.value()?);
+                    src.put_value(&mut self.user)?;
                 }
                 _ => {}
             }
@@ -1484,7 +1484,7 @@ impl wire::Fill for RichTextSubscript {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::replace(&mut self.text, src.value()?);
+            wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1554,7 +1554,7 @@ impl wire::Fill for RichTextSuperscript {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::replace(&mut self.text, src.value()?);
+            wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1624,7 +1624,7 @@ impl wire::Fill for RichTextMarked {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::replace(&mut self.text, src.value()?);
+            wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1694,7 +1694,7 @@ impl wire::Fill for RichTextCode {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::replace(&mut self.text, src.value()?);
+            wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1774,10 +1774,10 @@ impl wire::Fill for RichTextCustomEmoji {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.custom_emoji_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.alternative_text, src.value()?);
+                    src.put_value(&mut self.alternative_text)?;
                 }
                 _ => {}
             }
@@ -1851,7 +1851,7 @@ impl wire::Fill for RichTextMathematicalExpression {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.expression, src.value()?);
+            src.put_value(&mut self.expression)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1928,10 +1928,10 @@ impl wire::Fill for RichTextUrl {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.url, src.value()?);
+                    src.put_value(&mut self.url)?;
                 }
                 _ => {}
             }
@@ -2012,10 +2012,10 @@ impl wire::Fill for RichTextEmailAddress {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.email_address, src.value()?);
+                    src.put_value(&mut self.email_address)?;
                 }
                 _ => {}
             }
@@ -2096,10 +2096,10 @@ impl wire::Fill for RichTextPhoneNumber {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.phone_number, src.value()?);
+                    src.put_value(&mut self.phone_number)?;
                 }
                 _ => {}
             }
@@ -2180,10 +2180,10 @@ impl wire::Fill for RichTextBankCardNumber {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.bank_card_number, src.value()?);
+                    src.put_value(&mut self.bank_card_number)?;
                 }
                 _ => {}
             }
@@ -2264,10 +2264,10 @@ impl wire::Fill for RichTextMention {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.username, src.value()?);
+                    src.put_value(&mut self.username)?;
                 }
                 _ => {}
             }
@@ -2348,10 +2348,10 @@ impl wire::Fill for RichTextHashtag {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.hashtag, src.value()?);
+                    src.put_value(&mut self.hashtag)?;
                 }
                 _ => {}
             }
@@ -2432,10 +2432,10 @@ impl wire::Fill for RichTextCashtag {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.cashtag, src.value()?);
+                    src.put_value(&mut self.cashtag)?;
                 }
                 _ => {}
             }
@@ -2516,10 +2516,10 @@ impl wire::Fill for RichTextBotCommand {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.bot_command, src.value()?);
+                    src.put_value(&mut self.bot_command)?;
                 }
                 _ => {}
             }
@@ -2662,7 +2662,7 @@ impl wire::Fill for RichTextAnchor {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.name, src.value()?);
+            src.put_value(&mut self.name)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2739,10 +2739,10 @@ impl wire::Fill for RichTextAnchorLink {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.anchor_name, src.value()?);
+                    src.put_value(&mut self.anchor_name)?;
                 }
                 _ => {}
             }
@@ -2823,10 +2823,10 @@ impl wire::Fill for RichTextReference {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 _ => {}
             }
@@ -2907,10 +2907,10 @@ impl wire::Fill for RichTextReferenceLink {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::replace(&mut self.text, src.value()?);
+                    wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
                 }
                 1 => {
-                    wire::fill::put(&mut self.reference_name, src.value()?);
+                    src.put_value(&mut self.reference_name)?;
                 }
                 _ => {}
             }
@@ -2987,10 +2987,10 @@ impl wire::Fill for RichBlockCaption {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.credit, src.value()?);
+                    src.put_value(&mut self.credit)?;
                 }
                 _ => {}
             }
@@ -3108,22 +3108,22 @@ impl wire::Fill for RichBlockTableCell {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.is_header, src.value()?);
+                    src.put_value(&mut self.is_header)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.colspan, src.value()?);
+                    src.put_value(&mut self.colspan)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.rowspan, src.value()?);
+                    src.put_value(&mut self.rowspan)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.align, src.value()?);
+                    src.put_value(&mut self.align)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.valign, src.value()?);
+                    src.put_value(&mut self.valign)?;
                 }
                 _ => {}
             }
@@ -3223,22 +3223,22 @@ impl wire::Fill for RichBlockListItem {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.label, src.value()?);
+                    src.put_value(&mut self.label)?;
                 }
                 1 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 2 => {
-                    wire::fill::put(&mut self.has_checkbox, src.value()?);
+                    src.put_value(&mut self.has_checkbox)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_checked, src.value()?);
+                    src.put_value(&mut self.is_checked)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.value, src.value()?);
+                    src.put_value(&mut self.value)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 _ => {}
             }
@@ -3574,7 +3574,7 @@ impl wire::Fill for RichBlockParagraph {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.text, src.value()?);
+            src.put_value(&mut self.text)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -3642,10 +3642,10 @@ impl wire::Fill for RichBlockSectionHeading {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.size, src.value()?);
+                    src.put_value(&mut self.size)?;
                 }
                 _ => {}
             }
@@ -3718,10 +3718,10 @@ impl wire::Fill for RichBlockPreformatted {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.language, src.value()?);
+                    src.put_value(&mut self.language)?;
                 }
                 _ => {}
             }
@@ -3783,7 +3783,7 @@ impl wire::Fill for RichBlockFooter {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.text, src.value()?);
+            src.put_value(&mut self.text)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -3896,7 +3896,7 @@ impl wire::Fill for RichBlockMathematicalExpression {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.expression, src.value()?);
+            src.put_value(&mut self.expression)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -3955,7 +3955,7 @@ impl wire::Fill for RichBlockAnchor {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.name, src.value()?);
+            src.put_value(&mut self.name)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }

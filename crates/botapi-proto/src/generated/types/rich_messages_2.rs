@@ -70,7 +70,7 @@ impl wire::Fill for RichBlockBlockQuotation {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.credit, src.value()?);
+                    src.put_value(&mut self.credit)?;
                 }
                 _ => {}
             }
@@ -143,10 +143,10 @@ impl wire::Fill for RichBlockExpandableBlockQuotation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.credit, src.value()?);
+                    src.put_value(&mut self.credit)?;
                 }
                 _ => {}
             }
@@ -219,10 +219,10 @@ impl wire::Fill for RichBlockPullQuotation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.credit, src.value()?);
+                    src.put_value(&mut self.credit)?;
                 }
                 _ => {}
             }
@@ -298,7 +298,7 @@ impl wire::Fill for RichBlockCollage {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -374,7 +374,7 @@ impl wire::Fill for RichBlockSlideshow {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -474,19 +474,19 @@ impl wire::Fill for RichBlockTable {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.cells, src.value()?);
+                    src.put_value(&mut self.cells)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.is_bordered, src.value()?);
+                    src.put_value(&mut self.is_bordered)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_striped, src.value()?);
+                    src.put_value(&mut self.is_striped)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_compact, src.value()?);
+                    src.put_value(&mut self.is_compact)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -564,13 +564,13 @@ impl wire::Fill for RichBlockDetails {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.summary, src.value()?);
+                    src.put_value(&mut self.summary)?;
                 }
                 1 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_open, src.value()?);
+                    src.put_value(&mut self.is_open)?;
                 }
                 _ => {}
             }
@@ -658,19 +658,19 @@ impl wire::Fill for RichBlockMap {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.zoom, src.value()?);
+                    src.put_value(&mut self.zoom)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -746,7 +746,7 @@ impl wire::Fill for RichBlockButtons {
                     wire::fill::put(&mut self.buttons, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.align, src.value()?);
+                    src.put_value(&mut self.align)?;
                 }
                 _ => {}
             }
@@ -826,13 +826,13 @@ impl wire::Fill for RichBlockAnimation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.animation, src.value()?);
+                    src.put_value(&mut self.animation)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.has_spoiler, src.value()?);
+                    src.put_value(&mut self.has_spoiler)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -905,10 +905,10 @@ impl wire::Fill for RichBlockAudio {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.audio, src.value()?);
+                    src.put_value(&mut self.audio)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -981,10 +981,10 @@ impl wire::Fill for RichBlockDocument {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.document, src.value()?);
+                    src.put_value(&mut self.document)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -1067,10 +1067,10 @@ impl wire::Fill for RichBlockPhoto {
                     wire::fill::put(&mut self.photo, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.has_spoiler, src.value()?);
+                    src.put_value(&mut self.has_spoiler)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -1154,10 +1154,10 @@ impl wire::Fill for RichBlockVideo {
                     wire::fill::replace(&mut self.video, src.boxed()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.has_spoiler, src.value()?);
+                    src.put_value(&mut self.has_spoiler)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -1230,10 +1230,10 @@ impl wire::Fill for RichBlockVoiceNote {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.voice_note, src.value()?);
+                    src.put_value(&mut self.voice_note)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -1295,7 +1295,7 @@ impl wire::Fill for RichBlockThinking {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.text, src.value()?);
+            src.put_value(&mut self.text)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1397,16 +1397,16 @@ impl wire::Fill for InputRichBlockListItem {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.has_checkbox, src.value()?);
+                    src.put_value(&mut self.has_checkbox)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_checked, src.value()?);
+                    src.put_value(&mut self.is_checked)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.value, src.value()?);
+                    src.put_value(&mut self.value)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 _ => {}
             }
@@ -1811,7 +1811,7 @@ impl wire::Fill for InputRichBlockParagraph {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.text, src.value()?);
+            src.put_value(&mut self.text)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -1888,10 +1888,10 @@ impl wire::Fill for InputRichBlockSectionHeading {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.size, src.value()?);
+                    src.put_value(&mut self.size)?;
                 }
                 _ => {}
             }
@@ -1980,10 +1980,10 @@ impl wire::Fill for InputRichBlockPreformatted {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.language, src.value()?);
+                    src.put_value(&mut self.language)?;
                 }
                 _ => {}
             }
@@ -2055,7 +2055,7 @@ impl wire::Fill for InputRichBlockFooter {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.text, src.value()?);
+            src.put_value(&mut self.text)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2185,7 +2185,7 @@ impl wire::Fill for InputRichBlockMathematicalExpression {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.expression, src.value()?);
+            src.put_value(&mut self.expression)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2253,7 +2253,7 @@ impl wire::Fill for InputRichBlockAnchor {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.name, src.value()?);
+            src.put_value(&mut self.name)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }
@@ -2415,7 +2415,7 @@ impl wire::Fill for InputRichBlockBlockQuotation {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.credit, src.value()?);
+                    src.put_value(&mut self.credit)?;
                 }
                 _ => {}
             }
@@ -2510,10 +2510,10 @@ impl wire::Fill for InputRichBlockExpandableBlockQuotation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.credit, src.value()?);
+                    src.put_value(&mut self.credit)?;
                 }
                 _ => {}
             }
@@ -2602,10 +2602,10 @@ impl wire::Fill for InputRichBlockPullQuotation {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.text, src.value()?);
+                    src.put_value(&mut self.text)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.credit, src.value()?);
+                    src.put_value(&mut self.credit)?;
                 }
                 _ => {}
             }
@@ -2697,7 +2697,7 @@ impl wire::Fill for InputRichBlockCollage {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -2795,7 +2795,7 @@ impl wire::Fill for InputRichBlockSlideshow {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -2938,19 +2938,19 @@ impl wire::Fill for InputRichBlockTable {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.cells, src.value()?);
+                    src.put_value(&mut self.cells)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.is_bordered, src.value()?);
+                    src.put_value(&mut self.is_bordered)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_striped, src.value()?);
+                    src.put_value(&mut self.is_striped)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.is_compact, src.value()?);
+                    src.put_value(&mut self.is_compact)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption, src.value()?);
+                    src.put_value(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -3048,13 +3048,13 @@ impl wire::Fill for InputRichBlockDetails {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.summary, src.value()?);
+                    src.put_value(&mut self.summary)?;
                 }
                 1 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
                 }
                 2 => {
-                    wire::fill::put(&mut self.is_open, src.value()?);
+                    src.put_value(&mut self.is_open)?;
                 }
                 _ => {}
             }
@@ -3189,19 +3189,19 @@ impl wire::Fill for InputRichBlockMap {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.location, src.value()?);
+                    src.put_value(&mut self.location)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.zoom, src.value()?);
+                    src.put_value(&mut self.zoom)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -3296,7 +3296,7 @@ impl wire::Fill for InputRichBlockButtons {
                     wire::fill::put(&mut self.buttons, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.align, src.value()?);
+                    src.put_value(&mut self.align)?;
                 }
                 _ => {}
             }
@@ -3389,7 +3389,7 @@ impl wire::Fill for InputRichBlockAnimation {
                     wire::fill::replace(&mut self.animation, src.boxed()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -3488,7 +3488,7 @@ impl wire::Fill for InputRichBlockAudio {
                     wire::fill::replace(&mut self.audio, src.boxed()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -3583,10 +3583,10 @@ impl wire::Fill for InputRichBlockDocument {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.document, src.value()?);
+                    src.put_value(&mut self.document)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -3681,10 +3681,10 @@ impl wire::Fill for InputRichBlockPhoto {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.photo, src.value()?);
+                    src.put_value(&mut self.photo)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -3783,7 +3783,7 @@ impl wire::Fill for InputRichBlockVideo {
                     wire::fill::replace(&mut self.video, src.boxed()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -3878,10 +3878,10 @@ impl wire::Fill for InputRichBlockVoiceNote {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.voice_note, src.value()?);
+                    src.put_value(&mut self.voice_note)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.caption, src.boxed_option()?);
+                    src.put_boxed_option(&mut self.caption)?;
                 }
                 _ => {}
             }
@@ -3959,7 +3959,7 @@ impl wire::Fill for InputRichBlockThinking {
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
         while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
-            wire::fill::put(&mut self.text, src.value()?);
+            src.put_value(&mut self.text)?;
         }
         wire::fill::require(&seen, &[0x1], &Self::KEYS)
     }

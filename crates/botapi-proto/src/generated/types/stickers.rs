@@ -144,49 +144,49 @@ impl wire::Fill for Sticker {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.width, src.value()?);
+                    src.put_value(&mut self.width)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.height, src.value()?);
+                    src.put_value(&mut self.height)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.is_animated, src.value()?);
+                    src.put_value(&mut self.is_animated)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.is_video, src.value()?);
+                    src.put_value(&mut self.is_video)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.emoji, src.value()?);
+                    src.put_value(&mut self.emoji)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.set_name, src.value()?);
+                    src.put_value(&mut self.set_name)?;
                 }
                 10 => {
-                    wire::fill::put(&mut self.premium_animation, src.value()?);
+                    src.put_value(&mut self.premium_animation)?;
                 }
                 11 => {
-                    wire::fill::put(&mut self.mask_position, src.value()?);
+                    src.put_value(&mut self.mask_position)?;
                 }
                 12 => {
-                    wire::fill::put(&mut self.custom_emoji_id, src.value()?);
+                    src.put_value(&mut self.custom_emoji_id)?;
                 }
                 13 => {
-                    wire::fill::put(&mut self.needs_repainting, src.value()?);
+                    src.put_value(&mut self.needs_repainting)?;
                 }
                 14 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 _ => {}
             }
@@ -265,19 +265,19 @@ impl wire::Fill for StickerSet {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.name, src.value()?);
+                    src.put_value(&mut self.name)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.title, src.value()?);
+                    src.put_value(&mut self.title)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.sticker_type, src.value()?);
+                    src.put_value(&mut self.sticker_type)?;
                 }
                 3 => {
                     wire::fill::put(&mut self.stickers, src.list()?);
                 }
                 4 => {
-                    wire::fill::put(&mut self.thumbnail, src.value()?);
+                    src.put_value(&mut self.thumbnail)?;
                 }
                 _ => {}
             }
@@ -345,16 +345,16 @@ impl wire::Fill for MaskPosition {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.point, src.value()?);
+                    src.put_value(&mut self.point)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.x_shift, src.value()?);
+                    src.put_value(&mut self.x_shift)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.y_shift, src.value()?);
+                    src.put_value(&mut self.y_shift)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.scale, src.value()?);
+                    src.put_value(&mut self.scale)?;
                 }
                 _ => {}
             }
@@ -461,19 +461,19 @@ impl wire::Fill for InputSticker {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.sticker, src.value()?);
+                    src.put_value(&mut self.sticker)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.format, src.value()?);
+                    src.put_value(&mut self.format)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.emoji_list, src.value()?);
+                    src.put_value(&mut self.emoji_list)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.mask_position, src.value()?);
+                    src.put_value(&mut self.mask_position)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.keywords, src.value()?);
+                    src.put_value(&mut self.keywords)?;
                 }
                 _ => {}
             }

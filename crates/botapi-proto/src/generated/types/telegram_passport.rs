@@ -59,7 +59,7 @@ impl wire::Fill for PassportData {
                     wire::fill::put(&mut self.data, src.list()?);
                 }
                 1 => {
-                    wire::fill::put(&mut self.credentials, src.value()?);
+                    src.put_value(&mut self.credentials)?;
                 }
                 _ => {}
             }
@@ -133,16 +133,16 @@ impl wire::Fill for PassportFile {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.file_id, src.value()?);
+                    src.put_value(&mut self.file_id)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_unique_id, src.value()?);
+                    src.put_value(&mut self.file_unique_id)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.file_size, src.value()?);
+                    src.put_value(&mut self.file_size)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.file_date, src.value()?);
+                    src.put_value(&mut self.file_date)?;
                 }
                 _ => {}
             }
@@ -256,34 +256,34 @@ impl wire::Fill for EncryptedPassportElement {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.data, src.value()?);
+                    src.put_value(&mut self.data)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.phone_number, src.value()?);
+                    src.put_value(&mut self.phone_number)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.email, src.value()?);
+                    src.put_value(&mut self.email)?;
                 }
                 4 => {
-                    wire::fill::put(&mut self.files, src.list_option()?);
+                    src.put_list_option(&mut self.files)?;
                 }
                 5 => {
-                    wire::fill::put(&mut self.front_side, src.value()?);
+                    src.put_value(&mut self.front_side)?;
                 }
                 6 => {
-                    wire::fill::put(&mut self.reverse_side, src.value()?);
+                    src.put_value(&mut self.reverse_side)?;
                 }
                 7 => {
-                    wire::fill::put(&mut self.selfie, src.value()?);
+                    src.put_value(&mut self.selfie)?;
                 }
                 8 => {
-                    wire::fill::put(&mut self.translation, src.list_option()?);
+                    src.put_list_option(&mut self.translation)?;
                 }
                 9 => {
-                    wire::fill::put(&mut self.hash, src.value()?);
+                    src.put_value(&mut self.hash)?;
                 }
                 _ => {}
             }
@@ -351,13 +351,13 @@ impl wire::Fill for EncryptedCredentials {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.data, src.value()?);
+                    src.put_value(&mut self.data)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.hash, src.value()?);
+                    src.put_value(&mut self.hash)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.secret, src.value()?);
+                    src.put_value(&mut self.secret)?;
                 }
                 _ => {}
             }
@@ -584,16 +584,16 @@ impl wire::Fill for PassportElementErrorDataField {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.field_name, src.value()?);
+                    src.put_value(&mut self.field_name)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.data_hash, src.value()?);
+                    src.put_value(&mut self.data_hash)?;
                 }
                 3 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 _ => {}
             }
@@ -685,13 +685,13 @@ impl wire::Fill for PassportElementErrorFrontSide {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_hash, src.value()?);
+                    src.put_value(&mut self.file_hash)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 _ => {}
             }
@@ -782,13 +782,13 @@ impl wire::Fill for PassportElementErrorReverseSide {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_hash, src.value()?);
+                    src.put_value(&mut self.file_hash)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 _ => {}
             }
@@ -879,13 +879,13 @@ impl wire::Fill for PassportElementErrorSelfie {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_hash, src.value()?);
+                    src.put_value(&mut self.file_hash)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 _ => {}
             }
@@ -976,13 +976,13 @@ impl wire::Fill for PassportElementErrorFile {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_hash, src.value()?);
+                    src.put_value(&mut self.file_hash)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 _ => {}
             }
@@ -1073,13 +1073,13 @@ impl wire::Fill for PassportElementErrorFiles {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_hashes, src.value()?);
+                    src.put_value(&mut self.file_hashes)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 _ => {}
             }
@@ -1170,13 +1170,13 @@ impl wire::Fill for PassportElementErrorTranslationFile {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_hash, src.value()?);
+                    src.put_value(&mut self.file_hash)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 _ => {}
             }
@@ -1267,13 +1267,13 @@ impl wire::Fill for PassportElementErrorTranslationFiles {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.file_hashes, src.value()?);
+                    src.put_value(&mut self.file_hashes)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 _ => {}
             }
@@ -1364,13 +1364,13 @@ impl wire::Fill for PassportElementErrorUnspecified {
         while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
             match field {
                 0 => {
-                    wire::fill::put(&mut self.r#type, src.value()?);
+                    src.put_value(&mut self.r#type)?;
                 }
                 1 => {
-                    wire::fill::put(&mut self.element_hash, src.value()?);
+                    src.put_value(&mut self.element_hash)?;
                 }
                 2 => {
-                    wire::fill::put(&mut self.message, src.value()?);
+                    src.put_value(&mut self.message)?;
                 }
                 _ => {}
             }

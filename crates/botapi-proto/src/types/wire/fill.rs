@@ -71,6 +71,35 @@ pub(crate) trait Source<'de> {
     /// Skips the value of the key just read (a field this version does not know).
     fn skip(&mut self) -> Result<(), Self::Error>;
 
+    /// Reads the value of the key just read into `slot`, which holds a placeholder that
+    /// owns nothing (see [`put`]).
+    ///
+    /// This and the two below are out of line, one copy per source and field type, and
+    /// write the value where it goes: read in each field's arm, the value was returned on
+    /// the stack and copied into the field there, which made the arm several times larger.
+    #[inline(never)]
+    fn put_value<T: DeserializeOwned>(&mut self, slot: &mut T) -> Result<(), Self::Error> {
+        put(slot, self.value()?);
+        Ok(())
+    }
+
+    /// [`put_value`](Source::put_value) of an optional boxed struct.
+    #[inline(never)]
+    fn put_boxed_option<T: Fill>(&mut self, slot: &mut Option<Box<T>>) -> Result<(), Self::Error> {
+        put(slot, self.boxed_option()?);
+        Ok(())
+    }
+
+    /// [`put_value`](Source::put_value) of an optional list of structs or unions.
+    #[inline(never)]
+    fn put_list_option<T: DeserializeOwned>(
+        &mut self,
+        slot: &mut Option<Vec<T>>,
+    ) -> Result<(), Self::Error> {
+        put(slot, self.list_option()?);
+        Ok(())
+    }
+
     /// The index in `keys` of the next key that names a field, skipping the values of
     /// the others, or `None` at the end of the object. A field already in `seen` is an
     /// error, as with a derived `Deserialize`; one returned is added to it.

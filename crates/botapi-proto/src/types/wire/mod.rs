@@ -56,6 +56,20 @@ impl<'de> Visitor<'de> for CowVisitor {
     }
 }
 
+/// A boxed value read into a box allocated before the value is read. serde's `Box<T>`
+/// reads the value, then boxes it: an allocation that unwound there would drop the value,
+/// and the drop code of `T` (for a `MaybeInaccessibleMessage`, that of a whole `Message`)
+/// was compiled into each such reader.
+pub(crate) struct Boxed<T>(pub(crate) Box<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Boxed<T> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let slot = Box::new_uninit();
+        let value = T::deserialize(deserializer)?;
+        Ok(Boxed(Box::write(slot, value)))
+    }
+}
+
 /// A union's tag: a string, borrowed where the text allows.
 pub(crate) fn tag<'de, D: de::Deserializer<'de>>(
     deserializer: D,
@@ -154,6 +168,21 @@ mod tests {
         assert_eq!(read("134567890097").unwrap(), "134567890097");
         assert_eq!(read("\"abc\"").unwrap(), "abc");
         assert!(read("1.5").is_err());
+    }
+
+    /// A boxed union reads as the union would, in its box, and refuses what it refuses.
+    #[test]
+    fn boxed_values_read_as_the_value() {
+        use crate::types::MessageOrigin;
+        let text = r#"{"type":"hidden_user","date":5,"sender_user_name":"x"}"#;
+        let boxed: Boxed<MessageOrigin> = crate::read::from_str(text).unwrap();
+        let plain: MessageOrigin = serde_json::from_str(text).unwrap();
+        assert_eq!(*boxed.0, plain);
+        assert!(
+            crate::read::from_str::<Boxed<MessageOrigin>>(r#"{"type":"user","date":"x"}"#).is_err()
+        );
+        let none: Option<Boxed<MessageOrigin>> = crate::read::from_str("null").unwrap();
+        assert!(none.is_none());
     }
 
     #[test]
