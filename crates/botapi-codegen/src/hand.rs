@@ -175,10 +175,11 @@ pub(crate) const LENIENT: &[(&str, &str, Lenient)] = &[
 ];
 
 /// Structs whose `fill` matches keys with comparisons written out in place rather than
-/// through the key table (`wire::fill::Keys`). The table makes each struct's reader about a
-/// third of the size, but a lookup costs more than the unrolled comparisons of a short
-/// key; these are the structs read over and over in the usual update (a message, who sent
-/// it, the chat, its entities and photo sizes), where that cost counts.
+/// through the key table (`wire::fill::Keys`). The table makes a struct's reader much
+/// smaller (`User`'s: 1,065 bytes against 3,496), but a lookup costs more than the unrolled
+/// comparisons of a short key; these are the structs read over and over in the usual
+/// update (a message, who sent it, the chat, its entities and photo sizes), where that
+/// cost counts.
 pub(crate) const INLINE_KEYS: &[&str] = &["Message", "User", "Chat", "MessageEntity", "PhotoSize"];
 
 /// The type whose optional fields are the kinds of update: it becomes `update_id` plus an
