@@ -155,9 +155,6 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
         );
     }
     for (i, f) in s.fields.iter().enumerate() {
-        // A placeholder that owns nothing is overwritten without being dropped: the drop
-        // of the old value would be dead code, and for a field holding a `Message` it
-        // pulls the whole drop glue of one into this function's codegen unit.
         let read_expr = read(model, f);
         // Outside the structs whose keys are matched in place (where a call per field
         // would cost too much), the usual reads write into the field themselves (see
@@ -171,17 +168,18 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
         let write = if let (Some(put), false, true) = (put, inline, owns_nothing(model, f)) {
             format!("src.{put}(&mut self.{})?;", field_ident(&f.name))
         } else if owns_nothing(model, f) {
+            // A placeholder that owns nothing is overwritten without being dropped: the
+            // drop of the old value would be dead code, and for a field holding a
+            // `Message` it pulls the whole drop glue of one into this function's unit.
             format!(
-                "wire::fill::put(&mut self.{}, {});",
-                field_ident(&f.name),
-                read(model, f)
+                "wire::fill::put(&mut self.{}, {read_expr});",
+                field_ident(&f.name)
             )
         } else {
             // The placeholder replaced is dropped out of line (see `wire::fill::replace`).
             format!(
-                "wire::fill::replace(&mut self.{}, {});",
-                field_ident(&f.name),
-                read(model, f)
+                "wire::fill::replace(&mut self.{}, {read_expr});",
+                field_ident(&f.name)
             )
         };
         if inline {
