@@ -11,16 +11,11 @@ use crate::text::{field_ident, lit};
 /// `impl wire::Fill` and `impl Deserialize` for `s`.
 pub(super) fn fill(model: &Model, s: &Struct, file: &mut File) {
     file.uses.insert("crate::types::wire");
-    let names: Vec<String> = s.fields.iter().map(|f| lit(&f.name)).collect();
     file.line(&format!("impl wire::Fill for {} {{", s.name));
     file.line(&format!("const NAME: &'static str = {};", lit(&s.name)));
     file.line(&format!(
         "const EXPECTING: &'static str = {};",
         lit(&format!("struct {}", s.name))
-    ));
-    file.line(&format!(
-        "const FIELDS: &'static [&'static str] = &[{}];\n",
-        names.join(", ")
     ));
     let wire_names: Vec<&str> = s.fields.iter().map(|f| f.name.as_str()).collect();
     let (seed, bits, slots) = key_table(&wire_names);
@@ -33,11 +28,14 @@ pub(super) fn fill(model: &Model, s: &Struct, file: &mut File) {
         })
         .collect();
     assert!(wire_names.concat().len() <= usize::from(u16::MAX));
+    // The packed length: seed, bits and count, then the slots, the ends and the names (see
+    // `Keys` in the crate).
+    let packed = 11 + slots.len() + 2 * ends.len() + wire_names.concat().len();
     file.line(&format!(
-        "const KEYS: wire::fill::Keys = wire::fill::Keys {{ names: {}, ends: &[{}], seed: {seed}, bits: {bits}, slots: &[{}] }};\n",
-        lit(&wire_names.concat()),
+        "const KEYS: wire::fill::Keys = wire::fill::Keys {{ packed: &wire::fill::Keys::pack::<{packed}>({seed}, {bits}, &[{}], &[{}], {}) }};\n",
+        slots.join(", "),
         ends.join(", "),
-        slots.join(", ")
+        lit(&wire_names.concat()),
     ));
     placeholder(model, s, file);
     fill_fn(model, s, file);
@@ -53,10 +51,10 @@ pub(super) fn fill(model: &Model, s: &Struct, file: &mut File) {
 /// the hash the crate computes.
 pub(super) fn keys_index(model: &Model) -> String {
     let mut out = String::from(
-        "\n/// Every struct's key table, checked by `wire::fill`'s tests.\n#[cfg(test)]\npub(crate) const KEY_TABLES: &[&crate::types::wire::fill::Keys] = &[\n",
+        "\n/// Every struct's key table, checked by `wire::fill`'s tests.\n#[cfg(test)]\npub(crate) const KEY_TABLES: &[crate::types::wire::fill::Keys] = &[\n",
     );
     for name in model.structs.keys().filter(|name| fills(model, name)) {
-        out.push_str(&format!("&<{name} as crate::types::wire::Fill>::KEYS,\n"));
+        out.push_str(&format!("<{name} as crate::types::wire::Fill>::KEYS,\n"));
     }
     out.push_str("];\n");
     out
@@ -148,10 +146,10 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
     if inline {
         file.line("while let Some(key) = src.next_key()? {\nmatch &*key {");
     } else if single {
-        file.line("while src.next_field(&Self::KEYS, &mut seen)?.is_some() {");
+        file.line("while src.next_field(Self::KEYS, &mut seen)?.is_some() {");
     } else {
         file.line(
-            "while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {\nmatch field {",
+            "while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {\nmatch field {",
         );
     }
     for (i, f) in s.fields.iter().enumerate() {
@@ -184,7 +182,7 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
         };
         if inline {
             file.line(&format!(
-                "{} => {{\nwire::fill::first(&mut seen, {i}, &Self::KEYS)?;\n{write}\n}}",
+                "{} => {{\nwire::fill::first(&mut seen, {i}, Self::KEYS)?;\n{write}\n}}",
                 lit(&f.name)
             ));
         } else if single {
@@ -198,7 +196,7 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
     } else if single {
         file.line("}");
     } else {
-        // `next_field` returns only indices of `FIELDS`.
+        // `next_field` returns only indices of the struct's fields.
         file.line("_ => {}\n}\n}");
     }
     let mut required = vec![0u64; words];
@@ -210,7 +208,7 @@ fn fill_fn(model: &Model, s: &Struct, file: &mut File) {
     if required.iter().any(|&w| w != 0) {
         let words: Vec<String> = required.iter().map(|w| format!("{w:#x}")).collect();
         file.line(&format!(
-            "wire::fill::require(&seen, &[{}], &Self::KEYS)\n}}",
+            "wire::fill::require(&seen, &[{}], Self::KEYS)\n}}",
             words.join(", ")
         ));
     } else {

@@ -27,6 +27,8 @@ mod scan;
 #[cfg(test)]
 mod tests;
 
+use std::fmt;
+
 use serde::de::{self, Expected, Unexpected, Visitor};
 
 use access::{Elements, Entries, RawEntry, UnitVariant, Variant};
@@ -48,6 +50,24 @@ pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T
     let value = Held::new(T::deserialize(&mut reader)?);
     reader.end()?;
     Ok(value.into_inner())
+}
+
+/// A visitor's [`Visitor::expecting`] as text to format.
+struct Expecting<'v, V>(&'v V);
+
+impl<'de, V: Visitor<'de>> fmt::Display for Expecting<'_, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+}
+
+/// What was expected, formatted, as serde's errors take it.
+struct Said<'a>(fmt::Arguments<'a>);
+
+impl Expected for Said<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_fmt(self.0)
+    }
 }
 
 /// A position in a JSON text, read with serde.
@@ -107,8 +127,13 @@ impl<'de> Reader<'de> {
 
     /// Reads the value at the index only to say it is not what `expected` wanted, in the
     /// words serde_json would use.
+    ///
+    /// What was expected comes as `fmt::Arguments` (see [`Expecting`]), not as the
+    /// `&dyn Expected` that serde hands around: each visitor made into a `dyn Expected`
+    /// brings a table of pointers, which costs a relocation per pointer at load, and every
+    /// type the reader reads has a visitor.
     #[cold]
-    fn invalid_type(&mut self, expected: &dyn Expected) -> ReadError {
+    fn invalid_type(&mut self, expected: fmt::Arguments<'_>) -> ReadError {
         let copied;
         let unexpected = match self.peek() {
             Some(b'n') => self.literal(b"null").map(|()| Unexpected::Unit),
@@ -133,7 +158,7 @@ impl<'de> Reader<'de> {
         };
         match unexpected {
             Ok(unexpected) => {
-                let error: ReadError = de::Error::invalid_type(unexpected, expected);
+                let error: ReadError = de::Error::invalid_type(unexpected, &Said(expected));
                 error.placed(self.index)
             }
             Err(e) => e,
@@ -266,7 +291,7 @@ impl<'de> Reader<'de> {
     fn number_into<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, ReadError> {
         match self.value_start()? {
             b'-' | b'0'..=b'9' => {}
-            _ => return Err(self.invalid_type(&visitor)),
+            _ => return Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         }
         let value = match self.number()? {
             Number::U64(n) => visitor.visit_u64(n),
@@ -326,7 +351,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 self.literal(b"false")?;
                 visitor.visit_bool(false)
             }
-            _ => return Err(self.invalid_type(&visitor)),
+            _ => return Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         };
         self.place(value)
     }
@@ -386,7 +411,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.value_start()? {
             b'"' => self.string_into(visitor),
-            _ => Err(self.invalid_type(&visitor)),
+            _ => Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         }
     }
 
@@ -401,7 +426,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 Text::Copied(s) => visitor.visit_bytes(s.as_bytes()),
             },
             b'[' => return self.seq(visitor),
-            _ => return Err(self.invalid_type(&visitor)),
+            _ => return Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         };
         self.place(value)
     }
@@ -428,7 +453,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 let value = visitor.visit_unit();
                 self.place(value)
             }
-            _ => Err(self.invalid_type(&visitor)),
+            _ => Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         }
     }
 
@@ -459,7 +484,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.value_start()? {
             b'[' => self.seq(visitor),
-            _ => Err(self.invalid_type(&visitor)),
+            _ => Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         }
     }
 
@@ -483,7 +508,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.value_start()? {
             b'{' => self.map(visitor),
-            _ => Err(self.invalid_type(&visitor)),
+            _ => Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         }
     }
 
@@ -496,7 +521,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         match self.value_start()? {
             b'{' => self.map(visitor),
             b'[' => self.seq(visitor),
-            _ => Err(self.invalid_type(&visitor)),
+            _ => Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         }
     }
 
@@ -549,7 +574,7 @@ impl<'de> Reader<'de> {
     ) -> Result<V::Value, ReadError> {
         match self.value_start()? {
             b'-' | b'0'..=b'9' => {}
-            _ => return Err(self.invalid_type(&visitor)),
+            _ => return Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         }
         let text = self.number_text()?;
         // Integers that fit 64 bits go as serde_json hands them; floats are refused below by

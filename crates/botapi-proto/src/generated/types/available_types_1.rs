@@ -187,39 +187,20 @@ impl User {
 impl wire::Fill for User {
     const NAME: &'static str = "User";
     const EXPECTING: &'static str = "struct User";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "is_bot",
-        "first_name",
-        "last_name",
-        "username",
-        "language_code",
-        "is_premium",
-        "added_to_attachment_menu",
-        "can_join_groups",
-        "can_read_all_group_messages",
-        "supports_guest_queries",
-        "supports_inline_queries",
-        "can_connect_to_business",
-        "has_main_web_app",
-        "has_topics_enabled",
-        "allows_users_to_create_topics",
-        "can_manage_bots",
-        "supports_join_request_queries",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idis_botfirst_namelast_nameusernamelanguage_codeis_premiumadded_to_attachment_menucan_join_groupscan_read_all_group_messagessupports_guest_queriessupports_inline_queriescan_connect_to_businesshas_main_web_apphas_topics_enabledallows_users_to_create_topicscan_manage_botssupports_join_request_queries",
-        ends: &[
-            2, 8, 18, 27, 35, 48, 58, 82, 97, 124, 146, 169, 192, 208, 226, 255, 270, 299,
-        ],
-        seed: 2,
-        bits: 6,
-        slots: &[
-            0, 0, 0, 0, 6, 0, 8, 7, 0, 0, 11, 0, 18, 14, 0, 0, 0, 0, 5, 0, 0, 0, 12, 0, 0, 0, 0, 0,
-            17, 10, 0, 0, 0, 0, 0, 9, 0, 0, 0, 3, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 1, 0, 15, 0,
-            13, 0, 2, 0, 0, 4, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<410>(
+            2,
+            6,
+            &[
+                0, 0, 0, 0, 6, 0, 8, 7, 0, 0, 11, 0, 18, 14, 0, 0, 0, 0, 5, 0, 0, 0, 12, 0, 0, 0,
+                0, 0, 17, 10, 0, 0, 0, 0, 0, 9, 0, 0, 0, 3, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 1,
+                0, 15, 0, 13, 0, 2, 0, 0, 4, 0, 0,
+            ],
+            &[
+                2, 8, 18, 27, 35, 48, 58, 82, 97, 124, 146, 169, 192, 208, 226, 255, 270, 299,
+            ],
+            "idis_botfirst_namelast_nameusernamelanguage_codeis_premiumadded_to_attachment_menucan_join_groupscan_read_all_group_messagessupports_guest_queriessupports_inline_queriescan_connect_to_businesshas_main_web_apphas_topics_enabledallows_users_to_create_topicscan_manage_botssupports_join_request_queries",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -250,81 +231,81 @@ impl wire::Fill for User {
         while let Some(key) = src.next_key()? {
             match &*key {
                 "id" => {
-                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 0, Self::KEYS)?;
                     wire::fill::put(&mut self.id, src.value()?);
                 }
                 "is_bot" => {
-                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 1, Self::KEYS)?;
                     wire::fill::put(&mut self.is_bot, src.value()?);
                 }
                 "first_name" => {
-                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 2, Self::KEYS)?;
                     wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
-                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 3, Self::KEYS)?;
                     wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "username" => {
-                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 4, Self::KEYS)?;
                     wire::fill::put(&mut self.username, src.value()?);
                 }
                 "language_code" => {
-                    wire::fill::first(&mut seen, 5, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 5, Self::KEYS)?;
                     wire::fill::put(&mut self.language_code, src.value()?);
                 }
                 "is_premium" => {
-                    wire::fill::first(&mut seen, 6, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 6, Self::KEYS)?;
                     wire::fill::put(&mut self.is_premium, src.value()?);
                 }
                 "added_to_attachment_menu" => {
-                    wire::fill::first(&mut seen, 7, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 7, Self::KEYS)?;
                     wire::fill::put(&mut self.added_to_attachment_menu, src.value()?);
                 }
                 "can_join_groups" => {
-                    wire::fill::first(&mut seen, 8, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 8, Self::KEYS)?;
                     wire::fill::put(&mut self.can_join_groups, src.value()?);
                 }
                 "can_read_all_group_messages" => {
-                    wire::fill::first(&mut seen, 9, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 9, Self::KEYS)?;
                     wire::fill::put(&mut self.can_read_all_group_messages, src.value()?);
                 }
                 "supports_guest_queries" => {
-                    wire::fill::first(&mut seen, 10, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 10, Self::KEYS)?;
                     wire::fill::put(&mut self.supports_guest_queries, src.value()?);
                 }
                 "supports_inline_queries" => {
-                    wire::fill::first(&mut seen, 11, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 11, Self::KEYS)?;
                     wire::fill::put(&mut self.supports_inline_queries, src.value()?);
                 }
                 "can_connect_to_business" => {
-                    wire::fill::first(&mut seen, 12, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 12, Self::KEYS)?;
                     wire::fill::put(&mut self.can_connect_to_business, src.value()?);
                 }
                 "has_main_web_app" => {
-                    wire::fill::first(&mut seen, 13, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 13, Self::KEYS)?;
                     wire::fill::put(&mut self.has_main_web_app, src.value()?);
                 }
                 "has_topics_enabled" => {
-                    wire::fill::first(&mut seen, 14, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 14, Self::KEYS)?;
                     wire::fill::put(&mut self.has_topics_enabled, src.value()?);
                 }
                 "allows_users_to_create_topics" => {
-                    wire::fill::first(&mut seen, 15, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 15, Self::KEYS)?;
                     wire::fill::put(&mut self.allows_users_to_create_topics, src.value()?);
                 }
                 "can_manage_bots" => {
-                    wire::fill::first(&mut seen, 16, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 16, Self::KEYS)?;
                     wire::fill::put(&mut self.can_manage_bots, src.value()?);
                 }
                 "supports_join_request_queries" => {
-                    wire::fill::first(&mut seen, 17, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 17, Self::KEYS)?;
                     wire::fill::put(&mut self.supports_join_request_queries, src.value()?);
                 }
                 _ => src.skip()?,
             }
         }
-        wire::fill::require(&seen, &[0x5], &Self::KEYS)
+        wire::fill::require(&seen, &[0x5], Self::KEYS)
     }
 }
 
@@ -424,23 +405,14 @@ impl Chat {
 impl wire::Fill for Chat {
     const NAME: &'static str = "Chat";
     const EXPECTING: &'static str = "struct Chat";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "type",
-        "title",
-        "username",
-        "first_name",
-        "last_name",
-        "is_forum",
-        "is_direct_messages",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idtypetitleusernamefirst_namelast_nameis_forumis_direct_messages",
-        ends: &[2, 6, 11, 19, 29, 38, 46, 64],
-        seed: 21,
-        bits: 4,
-        slots: &[3, 2, 8, 7, 0, 0, 6, 0, 0, 5, 0, 1, 0, 0, 4, 0],
+        packed: &wire::fill::Keys::pack::<107>(
+            21,
+            4,
+            &[3, 2, 8, 7, 0, 0, 6, 0, 0, 5, 0, 1, 0, 0, 4, 0],
+            &[2, 6, 11, 19, 29, 38, 46, 64],
+            "idtypetitleusernamefirst_namelast_nameis_forumis_direct_messages",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -461,41 +433,41 @@ impl wire::Fill for Chat {
         while let Some(key) = src.next_key()? {
             match &*key {
                 "id" => {
-                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 0, Self::KEYS)?;
                     wire::fill::put(&mut self.id, src.value()?);
                 }
                 "type" => {
-                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 1, Self::KEYS)?;
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "title" => {
-                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 2, Self::KEYS)?;
                     wire::fill::put(&mut self.title, src.value()?);
                 }
                 "username" => {
-                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 3, Self::KEYS)?;
                     wire::fill::put(&mut self.username, src.value()?);
                 }
                 "first_name" => {
-                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 4, Self::KEYS)?;
                     wire::fill::put(&mut self.first_name, src.value()?);
                 }
                 "last_name" => {
-                    wire::fill::first(&mut seen, 5, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 5, Self::KEYS)?;
                     wire::fill::put(&mut self.last_name, src.value()?);
                 }
                 "is_forum" => {
-                    wire::fill::first(&mut seen, 6, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 6, Self::KEYS)?;
                     wire::fill::put(&mut self.is_forum, src.value()?);
                 }
                 "is_direct_messages" => {
-                    wire::fill::first(&mut seen, 7, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 7, Self::KEYS)?;
                     wire::fill::put(&mut self.is_direct_messages, src.value()?);
                 }
                 _ => src.skip()?,
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -735,83 +707,30 @@ impl ChatFullInfo {
 impl wire::Fill for ChatFullInfo {
     const NAME: &'static str = "ChatFullInfo";
     const EXPECTING: &'static str = "struct ChatFullInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "type",
-        "title",
-        "username",
-        "first_name",
-        "last_name",
-        "is_forum",
-        "is_direct_messages",
-        "accent_color_id",
-        "max_reaction_count",
-        "photo",
-        "active_usernames",
-        "birthdate",
-        "business_intro",
-        "business_location",
-        "business_opening_hours",
-        "personal_chat",
-        "parent_chat",
-        "available_reactions",
-        "background_custom_emoji_id",
-        "profile_accent_color_id",
-        "profile_background_custom_emoji_id",
-        "emoji_status_custom_emoji_id",
-        "emoji_status_expiration_date",
-        "bio",
-        "has_private_forwards",
-        "has_restricted_voice_and_video_messages",
-        "join_to_send_messages",
-        "join_by_request",
-        "description",
-        "invite_link",
-        "pinned_message",
-        "permissions",
-        "accepted_gift_types",
-        "can_send_paid_media",
-        "slow_mode_delay",
-        "unrestrict_boost_count",
-        "message_auto_delete_time",
-        "has_aggressive_anti_spam_enabled",
-        "has_hidden_members",
-        "has_protected_content",
-        "has_visible_history",
-        "sticker_set_name",
-        "can_set_sticker_set",
-        "custom_emoji_sticker_set_name",
-        "linked_chat_id",
-        "location",
-        "rating",
-        "first_profile_audio",
-        "unique_gift_colors",
-        "paid_message_star_count",
-        "guard_bot",
-        "community",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idtypetitleusernamefirst_namelast_nameis_forumis_direct_messagesaccent_color_idmax_reaction_countphotoactive_usernamesbirthdatebusiness_introbusiness_locationbusiness_opening_hourspersonal_chatparent_chatavailable_reactionsbackground_custom_emoji_idprofile_accent_color_idprofile_background_custom_emoji_idemoji_status_custom_emoji_idemoji_status_expiration_datebiohas_private_forwardshas_restricted_voice_and_video_messagesjoin_to_send_messagesjoin_by_requestdescriptioninvite_linkpinned_messagepermissionsaccepted_gift_typescan_send_paid_mediaslow_mode_delayunrestrict_boost_countmessage_auto_delete_timehas_aggressive_anti_spam_enabledhas_hidden_membershas_protected_contenthas_visible_historysticker_set_namecan_set_sticker_setcustom_emoji_sticker_set_namelinked_chat_idlocationratingfirst_profile_audiounique_gift_colorspaid_message_star_countguard_botcommunity",
-        ends: &[
-            2, 6, 11, 19, 29, 38, 46, 64, 79, 97, 102, 118, 127, 141, 158, 180, 193, 204, 223, 249,
-            272, 306, 334, 362, 365, 385, 424, 445, 460, 471, 482, 496, 507, 526, 545, 560, 582,
-            606, 638, 656, 677, 696, 712, 731, 760, 774, 782, 788, 807, 825, 848, 857, 866,
-        ],
-        seed: 369,
-        bits: 8,
-        slots: &[
-            0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 38, 0, 0, 0, 0, 9, 0,
-            0, 0, 0, 0, 0, 41, 0, 0, 40, 47, 0, 3, 0, 29, 0, 0, 0, 0, 0, 0, 0, 0, 43, 0, 2, 0, 0,
-            0, 48, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 27, 0, 8, 31, 0, 0, 0, 0, 34, 0, 0, 0, 0, 0, 0, 0,
-            0, 20, 32, 0, 0, 0, 0, 0, 6, 0, 0, 21, 0, 24, 0, 10, 0, 0, 16, 0, 1, 0, 51, 0, 0, 0,
-            14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 53, 25, 4, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 36, 0, 0, 0, 42, 0, 0, 45, 0, 49, 0, 0, 0,
-            15, 0, 0, 0, 0, 35, 0, 19, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 22, 0, 11, 0, 0, 0, 0,
-            0, 39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 46, 33, 0, 26, 0, 18, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 37, 0, 0, 23, 0, 44, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 52, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 12, 50, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<1239>(
+            369,
+            8,
+            &[
+                0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 38, 0, 0, 0, 0, 9,
+                0, 0, 0, 0, 0, 0, 41, 0, 0, 40, 47, 0, 3, 0, 29, 0, 0, 0, 0, 0, 0, 0, 0, 43, 0, 2,
+                0, 0, 0, 48, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 27, 0, 8, 31, 0, 0, 0, 0, 34, 0, 0, 0,
+                0, 0, 0, 0, 0, 20, 32, 0, 0, 0, 0, 0, 6, 0, 0, 21, 0, 24, 0, 10, 0, 0, 16, 0, 1, 0,
+                51, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 53, 25, 4,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 36, 0, 0, 0, 42, 0, 0,
+                45, 0, 49, 0, 0, 0, 15, 0, 0, 0, 0, 35, 0, 19, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0,
+                22, 0, 11, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 46, 33, 0, 26, 0,
+                18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37, 0, 0, 23, 0, 44, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 30, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 50, 0,
+            ],
+            &[
+                2, 6, 11, 19, 29, 38, 46, 64, 79, 97, 102, 118, 127, 141, 158, 180, 193, 204, 223,
+                249, 272, 306, 334, 362, 365, 385, 424, 445, 460, 471, 482, 496, 507, 526, 545,
+                560, 582, 606, 638, 656, 677, 696, 712, 731, 760, 774, 782, 788, 807, 825, 848,
+                857, 866,
+            ],
+            "idtypetitleusernamefirst_namelast_nameis_forumis_direct_messagesaccent_color_idmax_reaction_countphotoactive_usernamesbirthdatebusiness_introbusiness_locationbusiness_opening_hourspersonal_chatparent_chatavailable_reactionsbackground_custom_emoji_idprofile_accent_color_idprofile_background_custom_emoji_idemoji_status_custom_emoji_idemoji_status_expiration_datebiohas_private_forwardshas_restricted_voice_and_video_messagesjoin_to_send_messagesjoin_by_requestdescriptioninvite_linkpinned_messagepermissionsaccepted_gift_typescan_send_paid_mediaslow_mode_delayunrestrict_boost_countmessage_auto_delete_timehas_aggressive_anti_spam_enabledhas_hidden_membershas_protected_contenthas_visible_historysticker_set_namecan_set_sticker_setcustom_emoji_sticker_set_namelinked_chat_idlocationratingfirst_profile_audiounique_gift_colorspaid_message_star_countguard_botcommunity",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -874,7 +793,7 @@ impl wire::Fill for ChatFullInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -1038,7 +957,7 @@ impl wire::Fill for ChatFullInfo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x200000203], &Self::KEYS)
+        wire::fill::require(&seen, &[0x200000203], Self::KEYS)
     }
 }
 
@@ -1542,182 +1461,63 @@ impl Message {
 impl wire::Fill for Message {
     const NAME: &'static str = "Message";
     const EXPECTING: &'static str = "struct Message";
-    const FIELDS: &'static [&'static str] = &[
-        "message_id",
-        "message_thread_id",
-        "direct_messages_topic",
-        "from",
-        "sender_chat",
-        "sender_boost_count",
-        "sender_business_bot",
-        "sender_tag",
-        "receiver_user",
-        "ephemeral_message_id",
-        "date",
-        "guest_query_id",
-        "business_connection_id",
-        "chat",
-        "forward_origin",
-        "is_topic_message",
-        "is_automatic_forward",
-        "reply_to_message",
-        "external_reply",
-        "quote",
-        "reply_to_story",
-        "reply_to_checklist_task_id",
-        "reply_to_poll_option_id",
-        "via_bot",
-        "guest_bot_caller_user",
-        "guest_bot_caller_chat",
-        "edit_date",
-        "has_protected_content",
-        "is_from_offline",
-        "is_paid_post",
-        "media_group_id",
-        "author_signature",
-        "paid_star_count",
-        "text",
-        "entities",
-        "link_preview_options",
-        "suggested_post_info",
-        "effect_id",
-        "rich_message",
-        "animation",
-        "audio",
-        "document",
-        "live_photo",
-        "paid_media",
-        "photo",
-        "sticker",
-        "story",
-        "video",
-        "video_note",
-        "voice",
-        "caption",
-        "caption_entities",
-        "show_caption_above_media",
-        "has_media_spoiler",
-        "checklist",
-        "contact",
-        "dice",
-        "game",
-        "poll",
-        "venue",
-        "location",
-        "new_chat_members",
-        "left_chat_member",
-        "chat_owner_left",
-        "chat_owner_changed",
-        "new_chat_title",
-        "new_chat_photo",
-        "delete_chat_photo",
-        "group_chat_created",
-        "supergroup_chat_created",
-        "channel_chat_created",
-        "message_auto_delete_timer_changed",
-        "migrate_to_chat_id",
-        "migrate_from_chat_id",
-        "pinned_message",
-        "invoice",
-        "successful_payment",
-        "refunded_payment",
-        "users_shared",
-        "chat_shared",
-        "gift",
-        "unique_gift",
-        "gift_upgrade_sent",
-        "connected_website",
-        "write_access_allowed",
-        "passport_data",
-        "proximity_alert_triggered",
-        "boost_added",
-        "chat_background_set",
-        "checklist_tasks_done",
-        "checklist_tasks_added",
-        "community_chat_added",
-        "community_chat_joined",
-        "community_chat_removed",
-        "direct_message_price_changed",
-        "forum_topic_created",
-        "forum_topic_edited",
-        "forum_topic_closed",
-        "forum_topic_reopened",
-        "general_forum_topic_hidden",
-        "general_forum_topic_unhidden",
-        "giveaway_created",
-        "giveaway",
-        "giveaway_winners",
-        "giveaway_completed",
-        "managed_bot_created",
-        "paid_message_price_changed",
-        "poll_option_added",
-        "poll_option_deleted",
-        "suggested_post_approved",
-        "suggested_post_approval_failed",
-        "suggested_post_declined",
-        "suggested_post_paid",
-        "suggested_post_refunded",
-        "video_chat_scheduled",
-        "video_chat_started",
-        "video_chat_ended",
-        "video_chat_participants_invited",
-        "web_app_data",
-        "reply_markup",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "message_idmessage_thread_iddirect_messages_topicfromsender_chatsender_boost_countsender_business_botsender_tagreceiver_userephemeral_message_iddateguest_query_idbusiness_connection_idchatforward_originis_topic_messageis_automatic_forwardreply_to_messageexternal_replyquotereply_to_storyreply_to_checklist_task_idreply_to_poll_option_idvia_botguest_bot_caller_userguest_bot_caller_chatedit_datehas_protected_contentis_from_offlineis_paid_postmedia_group_idauthor_signaturepaid_star_counttextentitieslink_preview_optionssuggested_post_infoeffect_idrich_messageanimationaudiodocumentlive_photopaid_mediaphotostickerstoryvideovideo_notevoicecaptioncaption_entitiesshow_caption_above_mediahas_media_spoilerchecklistcontactdicegamepollvenuelocationnew_chat_membersleft_chat_memberchat_owner_leftchat_owner_changednew_chat_titlenew_chat_photodelete_chat_photogroup_chat_createdsupergroup_chat_createdchannel_chat_createdmessage_auto_delete_timer_changedmigrate_to_chat_idmigrate_from_chat_idpinned_messageinvoicesuccessful_paymentrefunded_paymentusers_sharedchat_sharedgiftunique_giftgift_upgrade_sentconnected_websitewrite_access_allowedpassport_dataproximity_alert_triggeredboost_addedchat_background_setchecklist_tasks_donechecklist_tasks_addedcommunity_chat_addedcommunity_chat_joinedcommunity_chat_removeddirect_message_price_changedforum_topic_createdforum_topic_editedforum_topic_closedforum_topic_reopenedgeneral_forum_topic_hiddengeneral_forum_topic_unhiddengiveaway_createdgiveawaygiveaway_winnersgiveaway_completedmanaged_bot_createdpaid_message_price_changedpoll_option_addedpoll_option_deletedsuggested_post_approvedsuggested_post_approval_failedsuggested_post_declinedsuggested_post_paidsuggested_post_refundedvideo_chat_scheduledvideo_chat_startedvideo_chat_endedvideo_chat_participants_invitedweb_app_datareply_markup",
-        ends: &[
-            10, 27, 48, 52, 63, 81, 100, 110, 123, 143, 147, 161, 183, 187, 201, 217, 237, 253,
-            267, 272, 286, 312, 335, 342, 363, 384, 393, 414, 429, 441, 455, 471, 486, 490, 498,
-            518, 537, 546, 558, 567, 572, 580, 590, 600, 605, 612, 617, 622, 632, 637, 644, 660,
-            684, 701, 710, 717, 721, 725, 729, 734, 742, 758, 774, 789, 807, 821, 835, 852, 870,
-            893, 913, 946, 964, 984, 998, 1005, 1023, 1039, 1051, 1062, 1066, 1077, 1094, 1111,
-            1131, 1144, 1169, 1180, 1199, 1219, 1240, 1260, 1281, 1303, 1331, 1350, 1368, 1386,
-            1406, 1432, 1460, 1476, 1484, 1500, 1518, 1537, 1563, 1580, 1599, 1622, 1652, 1675,
-            1694, 1717, 1737, 1755, 1771, 1802, 1814, 1826,
-        ],
-        seed: 600,
-        bits: 10,
-        slots: &[
-            0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 108, 25, 0, 0, 0, 0, 104, 0, 0, 0, 0, 0,
-            0, 112, 0, 86, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 113, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 120, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 81, 0, 0, 0,
-            0, 37, 0, 44, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 65, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 117, 0, 0, 0, 93, 0, 0, 0, 0, 83, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 94, 0, 0,
-            0, 58, 0, 109, 0, 0, 0, 0, 0, 0, 71, 67, 0, 0, 103, 48, 0, 0, 0, 0, 55, 0, 97, 9, 0, 0,
-            0, 0, 0, 0, 92, 116, 0, 0, 0, 0, 0, 0, 77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 13, 0, 0, 0, 6, 0, 98,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 0, 0, 0, 0, 51, 0, 0, 3, 0, 0, 0, 0, 91, 0, 0, 0,
-            0, 0, 0, 100, 0, 0, 0, 75, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 105, 0, 11, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 119, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 31, 0, 0, 0, 0, 0, 0, 0, 0, 84, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
-            0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 21, 26, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 52, 0, 0, 0, 85,
-            29, 0, 0, 22, 47, 0, 0, 0, 101, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 12, 0, 82, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 32, 0, 0, 80, 0, 0, 99, 50, 0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 96, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 89, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 66, 0, 0, 0, 0, 60, 0, 0, 0, 0, 0,
-            118, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, 0, 0, 0, 0, 0, 0, 41, 0, 63, 0, 0, 78, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 106, 0, 0, 0, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 0,
-            0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 115, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 90, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 53,
-            0, 49, 0, 0, 0, 0, 79, 0, 0, 0, 0, 111, 0, 64, 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 0,
-            0, 0, 0, 76, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 114, 0, 0, 0, 0, 0, 0, 110, 0, 0, 0,
-            0, 33, 0, 62, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 69, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 107,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 59, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 72, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 102, 56, 0, 0, 0, 0,
-            0, 70, 17, 0, 0, 0, 0, 0, 0, 0, 0, 73, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 88, 0, 0, 0, 0, 0, 74, 57, 0, 0, 0, 0, 0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<3101>(
+            600,
+            10,
+            &[
+                0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 108, 25, 0, 0, 0, 0, 104, 0, 0, 0, 0,
+                0, 0, 112, 0, 86, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 113, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 120, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 81, 0, 0, 0, 0, 37, 0, 44, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 65, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 117, 0, 0, 0, 93, 0, 0, 0, 0, 83, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 94, 0, 0, 0, 58, 0, 109, 0, 0, 0, 0, 0, 0, 71, 67, 0, 0, 103, 48, 0, 0,
+                0, 0, 55, 0, 97, 9, 0, 0, 0, 0, 0, 0, 92, 116, 0, 0, 0, 0, 0, 0, 77, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 1, 0, 0, 0, 13, 0, 0, 0, 6, 0, 98, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 0, 0, 0,
+                0, 51, 0, 0, 3, 0, 0, 0, 0, 91, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 75, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 105, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0,
+                119, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                2, 95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 31, 0, 0, 0, 0,
+                0, 0, 0, 0, 84, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 45, 0,
+                0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 21, 26, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 52, 0, 0, 0, 85, 29, 0, 0, 22, 47,
+                0, 0, 0, 101, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 12, 0, 82, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 32, 0, 0, 80, 0, 0, 99, 50, 0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 96,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 89, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 66, 0, 0, 0, 0, 60, 0, 0, 0, 0,
+                0, 118, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, 0, 0, 0, 0, 0, 0, 41, 0, 63, 0, 0, 78, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 106, 0, 0, 0, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 68, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 115, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 53, 0, 49, 0, 0, 0, 0, 79, 0, 0, 0, 0, 111, 0, 64, 0, 0, 0, 0, 0, 0,
+                0, 0, 54, 0, 0, 0, 0, 0, 0, 0, 76, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 114, 0, 0,
+                0, 0, 0, 0, 110, 0, 0, 0, 0, 33, 0, 62, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 35, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 69, 0, 0, 40, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 107, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 59,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 72,
+                0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 102, 56, 0, 0, 0, 0, 0, 70, 17, 0, 0, 0, 0, 0, 0, 0, 0,
+                73, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 88, 0,
+                0, 0, 0, 0, 74, 57, 0, 0, 0, 0, 0, 0, 0,
+            ],
+            &[
+                10, 27, 48, 52, 63, 81, 100, 110, 123, 143, 147, 161, 183, 187, 201, 217, 237, 253,
+                267, 272, 286, 312, 335, 342, 363, 384, 393, 414, 429, 441, 455, 471, 486, 490,
+                498, 518, 537, 546, 558, 567, 572, 580, 590, 600, 605, 612, 617, 622, 632, 637,
+                644, 660, 684, 701, 710, 717, 721, 725, 729, 734, 742, 758, 774, 789, 807, 821,
+                835, 852, 870, 893, 913, 946, 964, 984, 998, 1005, 1023, 1039, 1051, 1062, 1066,
+                1077, 1094, 1111, 1131, 1144, 1169, 1180, 1199, 1219, 1240, 1260, 1281, 1303, 1331,
+                1350, 1368, 1386, 1406, 1432, 1460, 1476, 1484, 1500, 1518, 1537, 1563, 1580, 1599,
+                1622, 1652, 1675, 1694, 1717, 1737, 1755, 1771, 1802, 1814, 1826,
+            ],
+            "message_idmessage_thread_iddirect_messages_topicfromsender_chatsender_boost_countsender_business_botsender_tagreceiver_userephemeral_message_iddateguest_query_idbusiness_connection_idchatforward_originis_topic_messageis_automatic_forwardreply_to_messageexternal_replyquotereply_to_storyreply_to_checklist_task_idreply_to_poll_option_idvia_botguest_bot_caller_userguest_bot_caller_chatedit_datehas_protected_contentis_from_offlineis_paid_postmedia_group_idauthor_signaturepaid_star_counttextentitieslink_preview_optionssuggested_post_infoeffect_idrich_messageanimationaudiodocumentlive_photopaid_mediaphotostickerstoryvideovideo_notevoicecaptioncaption_entitiesshow_caption_above_mediahas_media_spoilerchecklistcontactdicegamepollvenuelocationnew_chat_membersleft_chat_memberchat_owner_leftchat_owner_changednew_chat_titlenew_chat_photodelete_chat_photogroup_chat_createdsupergroup_chat_createdchannel_chat_createdmessage_auto_delete_timer_changedmigrate_to_chat_idmigrate_from_chat_idpinned_messageinvoicesuccessful_paymentrefunded_paymentusers_sharedchat_sharedgiftunique_giftgift_upgrade_sentconnected_websitewrite_access_allowedpassport_dataproximity_alert_triggeredboost_addedchat_background_setchecklist_tasks_donechecklist_tasks_addedcommunity_chat_addedcommunity_chat_joinedcommunity_chat_removeddirect_message_price_changedforum_topic_createdforum_topic_editedforum_topic_closedforum_topic_reopenedgeneral_forum_topic_hiddengeneral_forum_topic_unhiddengiveaway_createdgiveawaygiveaway_winnersgiveaway_completedmanaged_bot_createdpaid_message_price_changedpoll_option_addedpoll_option_deletedsuggested_post_approvedsuggested_post_approval_failedsuggested_post_declinedsuggested_post_paidsuggested_post_refundedvideo_chat_scheduledvideo_chat_startedvideo_chat_endedvideo_chat_participants_invitedweb_app_datareply_markup",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1850,498 +1650,498 @@ impl wire::Fill for Message {
         while let Some(key) = src.next_key()? {
             match &*key {
                 "message_id" => {
-                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 0, Self::KEYS)?;
                     wire::fill::put(&mut self.message_id, src.value()?);
                 }
                 "message_thread_id" => {
-                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 1, Self::KEYS)?;
                     wire::fill::put(&mut self.message_thread_id, src.value()?);
                 }
                 "direct_messages_topic" => {
-                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 2, Self::KEYS)?;
                     wire::fill::put(&mut self.direct_messages_topic, src.boxed_option()?);
                 }
                 "from" => {
-                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 3, Self::KEYS)?;
                     wire::fill::put(&mut self.from, src.value()?);
                 }
                 "sender_chat" => {
-                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 4, Self::KEYS)?;
                     wire::fill::put(&mut self.sender_chat, src.boxed_option()?);
                 }
                 "sender_boost_count" => {
-                    wire::fill::first(&mut seen, 5, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 5, Self::KEYS)?;
                     wire::fill::put(&mut self.sender_boost_count, src.value()?);
                 }
                 "sender_business_bot" => {
-                    wire::fill::first(&mut seen, 6, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 6, Self::KEYS)?;
                     wire::fill::put(&mut self.sender_business_bot, src.boxed_option()?);
                 }
                 "sender_tag" => {
-                    wire::fill::first(&mut seen, 7, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 7, Self::KEYS)?;
                     wire::fill::put(&mut self.sender_tag, src.value()?);
                 }
                 "receiver_user" => {
-                    wire::fill::first(&mut seen, 8, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 8, Self::KEYS)?;
                     wire::fill::put(&mut self.receiver_user, src.boxed_option()?);
                 }
                 "ephemeral_message_id" => {
-                    wire::fill::first(&mut seen, 9, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 9, Self::KEYS)?;
                     wire::fill::put(&mut self.ephemeral_message_id, src.value()?);
                 }
                 "date" => {
-                    wire::fill::first(&mut seen, 10, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 10, Self::KEYS)?;
                     wire::fill::put(&mut self.date, src.value()?);
                 }
                 "guest_query_id" => {
-                    wire::fill::first(&mut seen, 11, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 11, Self::KEYS)?;
                     wire::fill::put(&mut self.guest_query_id, src.value()?);
                 }
                 "business_connection_id" => {
-                    wire::fill::first(&mut seen, 12, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 12, Self::KEYS)?;
                     wire::fill::put(&mut self.business_connection_id, src.value()?);
                 }
                 "chat" => {
-                    wire::fill::first(&mut seen, 13, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 13, Self::KEYS)?;
                     wire::fill::put(&mut self.chat, src.value()?);
                 }
                 "forward_origin" => {
-                    wire::fill::first(&mut seen, 14, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 14, Self::KEYS)?;
                     wire::fill::put(
                         &mut self.forward_origin,
                         src.value::<Option<wire::Boxed<_>>>()?.map(|boxed| boxed.0),
                     );
                 }
                 "is_topic_message" => {
-                    wire::fill::first(&mut seen, 15, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 15, Self::KEYS)?;
                     wire::fill::put(&mut self.is_topic_message, src.value()?);
                 }
                 "is_automatic_forward" => {
-                    wire::fill::first(&mut seen, 16, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 16, Self::KEYS)?;
                     wire::fill::put(&mut self.is_automatic_forward, src.value()?);
                 }
                 "reply_to_message" => {
-                    wire::fill::first(&mut seen, 17, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 17, Self::KEYS)?;
                     wire::fill::put(&mut self.reply_to_message, src.boxed_option()?);
                 }
                 "external_reply" => {
-                    wire::fill::first(&mut seen, 18, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 18, Self::KEYS)?;
                     wire::fill::put(&mut self.external_reply, src.boxed_option()?);
                 }
                 "quote" => {
-                    wire::fill::first(&mut seen, 19, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 19, Self::KEYS)?;
                     wire::fill::put(&mut self.quote, src.boxed_option()?);
                 }
                 "reply_to_story" => {
-                    wire::fill::first(&mut seen, 20, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 20, Self::KEYS)?;
                     wire::fill::put(&mut self.reply_to_story, src.boxed_option()?);
                 }
                 "reply_to_checklist_task_id" => {
-                    wire::fill::first(&mut seen, 21, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 21, Self::KEYS)?;
                     wire::fill::put(&mut self.reply_to_checklist_task_id, src.value()?);
                 }
                 "reply_to_poll_option_id" => {
-                    wire::fill::first(&mut seen, 22, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 22, Self::KEYS)?;
                     wire::fill::put(&mut self.reply_to_poll_option_id, src.value()?);
                 }
                 "via_bot" => {
-                    wire::fill::first(&mut seen, 23, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 23, Self::KEYS)?;
                     wire::fill::put(&mut self.via_bot, src.boxed_option()?);
                 }
                 "guest_bot_caller_user" => {
-                    wire::fill::first(&mut seen, 24, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 24, Self::KEYS)?;
                     wire::fill::put(&mut self.guest_bot_caller_user, src.boxed_option()?);
                 }
                 "guest_bot_caller_chat" => {
-                    wire::fill::first(&mut seen, 25, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 25, Self::KEYS)?;
                     wire::fill::put(&mut self.guest_bot_caller_chat, src.boxed_option()?);
                 }
                 "edit_date" => {
-                    wire::fill::first(&mut seen, 26, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 26, Self::KEYS)?;
                     wire::fill::put(&mut self.edit_date, src.value()?);
                 }
                 "has_protected_content" => {
-                    wire::fill::first(&mut seen, 27, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 27, Self::KEYS)?;
                     wire::fill::put(&mut self.has_protected_content, src.value()?);
                 }
                 "is_from_offline" => {
-                    wire::fill::first(&mut seen, 28, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 28, Self::KEYS)?;
                     wire::fill::put(&mut self.is_from_offline, src.value()?);
                 }
                 "is_paid_post" => {
-                    wire::fill::first(&mut seen, 29, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 29, Self::KEYS)?;
                     wire::fill::put(&mut self.is_paid_post, src.value()?);
                 }
                 "media_group_id" => {
-                    wire::fill::first(&mut seen, 30, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 30, Self::KEYS)?;
                     wire::fill::put(&mut self.media_group_id, src.value()?);
                 }
                 "author_signature" => {
-                    wire::fill::first(&mut seen, 31, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 31, Self::KEYS)?;
                     wire::fill::put(&mut self.author_signature, src.value()?);
                 }
                 "paid_star_count" => {
-                    wire::fill::first(&mut seen, 32, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 32, Self::KEYS)?;
                     wire::fill::put(&mut self.paid_star_count, src.value()?);
                 }
                 "text" => {
-                    wire::fill::first(&mut seen, 33, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 33, Self::KEYS)?;
                     wire::fill::put(&mut self.text, src.value()?);
                 }
                 "entities" => {
-                    wire::fill::first(&mut seen, 34, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 34, Self::KEYS)?;
                     wire::fill::put(&mut self.entities, src.list_option()?);
                 }
                 "link_preview_options" => {
-                    wire::fill::first(&mut seen, 35, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 35, Self::KEYS)?;
                     wire::fill::put(&mut self.link_preview_options, src.boxed_option()?);
                 }
                 "suggested_post_info" => {
-                    wire::fill::first(&mut seen, 36, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 36, Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_info, src.boxed_option()?);
                 }
                 "effect_id" => {
-                    wire::fill::first(&mut seen, 37, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 37, Self::KEYS)?;
                     wire::fill::put(&mut self.effect_id, src.value()?);
                 }
                 "rich_message" => {
-                    wire::fill::first(&mut seen, 38, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 38, Self::KEYS)?;
                     wire::fill::put(&mut self.rich_message, src.boxed_option()?);
                 }
                 "animation" => {
-                    wire::fill::first(&mut seen, 39, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 39, Self::KEYS)?;
                     wire::fill::put(&mut self.animation, src.boxed_option()?);
                 }
                 "audio" => {
-                    wire::fill::first(&mut seen, 40, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 40, Self::KEYS)?;
                     wire::fill::put(&mut self.audio, src.boxed_option()?);
                 }
                 "document" => {
-                    wire::fill::first(&mut seen, 41, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 41, Self::KEYS)?;
                     wire::fill::put(&mut self.document, src.boxed_option()?);
                 }
                 "live_photo" => {
-                    wire::fill::first(&mut seen, 42, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 42, Self::KEYS)?;
                     wire::fill::put(&mut self.live_photo, src.boxed_option()?);
                 }
                 "paid_media" => {
-                    wire::fill::first(&mut seen, 43, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 43, Self::KEYS)?;
                     wire::fill::put(&mut self.paid_media, src.boxed_option()?);
                 }
                 "photo" => {
-                    wire::fill::first(&mut seen, 44, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 44, Self::KEYS)?;
                     wire::fill::put(&mut self.photo, src.list_option()?);
                 }
                 "sticker" => {
-                    wire::fill::first(&mut seen, 45, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 45, Self::KEYS)?;
                     wire::fill::put(&mut self.sticker, src.boxed_option()?);
                 }
                 "story" => {
-                    wire::fill::first(&mut seen, 46, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 46, Self::KEYS)?;
                     wire::fill::put(&mut self.story, src.boxed_option()?);
                 }
                 "video" => {
-                    wire::fill::first(&mut seen, 47, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 47, Self::KEYS)?;
                     wire::fill::put(&mut self.video, src.boxed_option()?);
                 }
                 "video_note" => {
-                    wire::fill::first(&mut seen, 48, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 48, Self::KEYS)?;
                     wire::fill::put(&mut self.video_note, src.boxed_option()?);
                 }
                 "voice" => {
-                    wire::fill::first(&mut seen, 49, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 49, Self::KEYS)?;
                     wire::fill::put(&mut self.voice, src.boxed_option()?);
                 }
                 "caption" => {
-                    wire::fill::first(&mut seen, 50, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 50, Self::KEYS)?;
                     wire::fill::put(&mut self.caption, src.value()?);
                 }
                 "caption_entities" => {
-                    wire::fill::first(&mut seen, 51, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 51, Self::KEYS)?;
                     wire::fill::put(&mut self.caption_entities, src.list_option()?);
                 }
                 "show_caption_above_media" => {
-                    wire::fill::first(&mut seen, 52, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 52, Self::KEYS)?;
                     wire::fill::put(&mut self.show_caption_above_media, src.value()?);
                 }
                 "has_media_spoiler" => {
-                    wire::fill::first(&mut seen, 53, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 53, Self::KEYS)?;
                     wire::fill::put(&mut self.has_media_spoiler, src.value()?);
                 }
                 "checklist" => {
-                    wire::fill::first(&mut seen, 54, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 54, Self::KEYS)?;
                     wire::fill::put(&mut self.checklist, src.boxed_option()?);
                 }
                 "contact" => {
-                    wire::fill::first(&mut seen, 55, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 55, Self::KEYS)?;
                     wire::fill::put(&mut self.contact, src.boxed_option()?);
                 }
                 "dice" => {
-                    wire::fill::first(&mut seen, 56, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 56, Self::KEYS)?;
                     wire::fill::put(&mut self.dice, src.boxed_option()?);
                 }
                 "game" => {
-                    wire::fill::first(&mut seen, 57, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 57, Self::KEYS)?;
                     wire::fill::put(&mut self.game, src.boxed_option()?);
                 }
                 "poll" => {
-                    wire::fill::first(&mut seen, 58, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 58, Self::KEYS)?;
                     wire::fill::put(&mut self.poll, src.boxed_option()?);
                 }
                 "venue" => {
-                    wire::fill::first(&mut seen, 59, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 59, Self::KEYS)?;
                     wire::fill::put(&mut self.venue, src.boxed_option()?);
                 }
                 "location" => {
-                    wire::fill::first(&mut seen, 60, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 60, Self::KEYS)?;
                     wire::fill::put(&mut self.location, src.boxed_option()?);
                 }
                 "new_chat_members" => {
-                    wire::fill::first(&mut seen, 61, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 61, Self::KEYS)?;
                     wire::fill::put(&mut self.new_chat_members, src.list_option()?);
                 }
                 "left_chat_member" => {
-                    wire::fill::first(&mut seen, 62, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 62, Self::KEYS)?;
                     wire::fill::put(&mut self.left_chat_member, src.boxed_option()?);
                 }
                 "chat_owner_left" => {
-                    wire::fill::first(&mut seen, 63, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 63, Self::KEYS)?;
                     wire::fill::put(&mut self.chat_owner_left, src.boxed_option()?);
                 }
                 "chat_owner_changed" => {
-                    wire::fill::first(&mut seen, 64, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 64, Self::KEYS)?;
                     wire::fill::put(&mut self.chat_owner_changed, src.boxed_option()?);
                 }
                 "new_chat_title" => {
-                    wire::fill::first(&mut seen, 65, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 65, Self::KEYS)?;
                     wire::fill::put(&mut self.new_chat_title, src.value()?);
                 }
                 "new_chat_photo" => {
-                    wire::fill::first(&mut seen, 66, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 66, Self::KEYS)?;
                     wire::fill::put(&mut self.new_chat_photo, src.list_option()?);
                 }
                 "delete_chat_photo" => {
-                    wire::fill::first(&mut seen, 67, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 67, Self::KEYS)?;
                     wire::fill::put(&mut self.delete_chat_photo, src.value()?);
                 }
                 "group_chat_created" => {
-                    wire::fill::first(&mut seen, 68, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 68, Self::KEYS)?;
                     wire::fill::put(&mut self.group_chat_created, src.value()?);
                 }
                 "supergroup_chat_created" => {
-                    wire::fill::first(&mut seen, 69, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 69, Self::KEYS)?;
                     wire::fill::put(&mut self.supergroup_chat_created, src.value()?);
                 }
                 "channel_chat_created" => {
-                    wire::fill::first(&mut seen, 70, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 70, Self::KEYS)?;
                     wire::fill::put(&mut self.channel_chat_created, src.value()?);
                 }
                 "message_auto_delete_timer_changed" => {
-                    wire::fill::first(&mut seen, 71, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 71, Self::KEYS)?;
                     wire::fill::put(&mut self.message_auto_delete_timer_changed, src.value()?);
                 }
                 "migrate_to_chat_id" => {
-                    wire::fill::first(&mut seen, 72, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 72, Self::KEYS)?;
                     wire::fill::put(&mut self.migrate_to_chat_id, src.value()?);
                 }
                 "migrate_from_chat_id" => {
-                    wire::fill::first(&mut seen, 73, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 73, Self::KEYS)?;
                     wire::fill::put(&mut self.migrate_from_chat_id, src.value()?);
                 }
                 "pinned_message" => {
-                    wire::fill::first(&mut seen, 74, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 74, Self::KEYS)?;
                     wire::fill::put(
                         &mut self.pinned_message,
                         src.value::<Option<wire::Boxed<_>>>()?.map(|boxed| boxed.0),
                     );
                 }
                 "invoice" => {
-                    wire::fill::first(&mut seen, 75, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 75, Self::KEYS)?;
                     wire::fill::put(&mut self.invoice, src.boxed_option()?);
                 }
                 "successful_payment" => {
-                    wire::fill::first(&mut seen, 76, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 76, Self::KEYS)?;
                     wire::fill::put(&mut self.successful_payment, src.boxed_option()?);
                 }
                 "refunded_payment" => {
-                    wire::fill::first(&mut seen, 77, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 77, Self::KEYS)?;
                     wire::fill::put(&mut self.refunded_payment, src.boxed_option()?);
                 }
                 "users_shared" => {
-                    wire::fill::first(&mut seen, 78, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 78, Self::KEYS)?;
                     wire::fill::put(&mut self.users_shared, src.boxed_option()?);
                 }
                 "chat_shared" => {
-                    wire::fill::first(&mut seen, 79, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 79, Self::KEYS)?;
                     wire::fill::put(&mut self.chat_shared, src.boxed_option()?);
                 }
                 "gift" => {
-                    wire::fill::first(&mut seen, 80, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 80, Self::KEYS)?;
                     wire::fill::put(&mut self.gift, src.boxed_option()?);
                 }
                 "unique_gift" => {
-                    wire::fill::first(&mut seen, 81, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 81, Self::KEYS)?;
                     wire::fill::put(&mut self.unique_gift, src.boxed_option()?);
                 }
                 "gift_upgrade_sent" => {
-                    wire::fill::first(&mut seen, 82, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 82, Self::KEYS)?;
                     wire::fill::put(&mut self.gift_upgrade_sent, src.boxed_option()?);
                 }
                 "connected_website" => {
-                    wire::fill::first(&mut seen, 83, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 83, Self::KEYS)?;
                     wire::fill::put(&mut self.connected_website, src.value()?);
                 }
                 "write_access_allowed" => {
-                    wire::fill::first(&mut seen, 84, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 84, Self::KEYS)?;
                     wire::fill::put(&mut self.write_access_allowed, src.boxed_option()?);
                 }
                 "passport_data" => {
-                    wire::fill::first(&mut seen, 85, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 85, Self::KEYS)?;
                     wire::fill::put(&mut self.passport_data, src.boxed_option()?);
                 }
                 "proximity_alert_triggered" => {
-                    wire::fill::first(&mut seen, 86, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 86, Self::KEYS)?;
                     wire::fill::put(&mut self.proximity_alert_triggered, src.boxed_option()?);
                 }
                 "boost_added" => {
-                    wire::fill::first(&mut seen, 87, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 87, Self::KEYS)?;
                     wire::fill::put(&mut self.boost_added, src.value()?);
                 }
                 "chat_background_set" => {
-                    wire::fill::first(&mut seen, 88, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 88, Self::KEYS)?;
                     wire::fill::put(&mut self.chat_background_set, src.boxed_option()?);
                 }
                 "checklist_tasks_done" => {
-                    wire::fill::first(&mut seen, 89, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 89, Self::KEYS)?;
                     wire::fill::put(&mut self.checklist_tasks_done, src.boxed_option()?);
                 }
                 "checklist_tasks_added" => {
-                    wire::fill::first(&mut seen, 90, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 90, Self::KEYS)?;
                     wire::fill::put(&mut self.checklist_tasks_added, src.boxed_option()?);
                 }
                 "community_chat_added" => {
-                    wire::fill::first(&mut seen, 91, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 91, Self::KEYS)?;
                     wire::fill::put(&mut self.community_chat_added, src.boxed_option()?);
                 }
                 "community_chat_joined" => {
-                    wire::fill::first(&mut seen, 92, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 92, Self::KEYS)?;
                     wire::fill::put(&mut self.community_chat_joined, src.boxed_option()?);
                 }
                 "community_chat_removed" => {
-                    wire::fill::first(&mut seen, 93, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 93, Self::KEYS)?;
                     wire::fill::put(&mut self.community_chat_removed, src.value()?);
                 }
                 "direct_message_price_changed" => {
-                    wire::fill::first(&mut seen, 94, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 94, Self::KEYS)?;
                     wire::fill::put(&mut self.direct_message_price_changed, src.value()?);
                 }
                 "forum_topic_created" => {
-                    wire::fill::first(&mut seen, 95, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 95, Self::KEYS)?;
                     wire::fill::put(&mut self.forum_topic_created, src.boxed_option()?);
                 }
                 "forum_topic_edited" => {
-                    wire::fill::first(&mut seen, 96, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 96, Self::KEYS)?;
                     wire::fill::put(&mut self.forum_topic_edited, src.boxed_option()?);
                 }
                 "forum_topic_closed" => {
-                    wire::fill::first(&mut seen, 97, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 97, Self::KEYS)?;
                     wire::fill::put(&mut self.forum_topic_closed, src.value()?);
                 }
                 "forum_topic_reopened" => {
-                    wire::fill::first(&mut seen, 98, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 98, Self::KEYS)?;
                     wire::fill::put(&mut self.forum_topic_reopened, src.value()?);
                 }
                 "general_forum_topic_hidden" => {
-                    wire::fill::first(&mut seen, 99, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 99, Self::KEYS)?;
                     wire::fill::put(&mut self.general_forum_topic_hidden, src.value()?);
                 }
                 "general_forum_topic_unhidden" => {
-                    wire::fill::first(&mut seen, 100, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 100, Self::KEYS)?;
                     wire::fill::put(&mut self.general_forum_topic_unhidden, src.value()?);
                 }
                 "giveaway_created" => {
-                    wire::fill::first(&mut seen, 101, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 101, Self::KEYS)?;
                     wire::fill::put(&mut self.giveaway_created, src.value()?);
                 }
                 "giveaway" => {
-                    wire::fill::first(&mut seen, 102, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 102, Self::KEYS)?;
                     wire::fill::put(&mut self.giveaway, src.boxed_option()?);
                 }
                 "giveaway_winners" => {
-                    wire::fill::first(&mut seen, 103, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 103, Self::KEYS)?;
                     wire::fill::put(&mut self.giveaway_winners, src.boxed_option()?);
                 }
                 "giveaway_completed" => {
-                    wire::fill::first(&mut seen, 104, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 104, Self::KEYS)?;
                     wire::fill::put(&mut self.giveaway_completed, src.boxed_option()?);
                 }
                 "managed_bot_created" => {
-                    wire::fill::first(&mut seen, 105, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 105, Self::KEYS)?;
                     wire::fill::put(&mut self.managed_bot_created, src.boxed_option()?);
                 }
                 "paid_message_price_changed" => {
-                    wire::fill::first(&mut seen, 106, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 106, Self::KEYS)?;
                     wire::fill::put(&mut self.paid_message_price_changed, src.value()?);
                 }
                 "poll_option_added" => {
-                    wire::fill::first(&mut seen, 107, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 107, Self::KEYS)?;
                     wire::fill::put(&mut self.poll_option_added, src.boxed_option()?);
                 }
                 "poll_option_deleted" => {
-                    wire::fill::first(&mut seen, 108, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 108, Self::KEYS)?;
                     wire::fill::put(&mut self.poll_option_deleted, src.boxed_option()?);
                 }
                 "suggested_post_approved" => {
-                    wire::fill::first(&mut seen, 109, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 109, Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_approved, src.boxed_option()?);
                 }
                 "suggested_post_approval_failed" => {
-                    wire::fill::first(&mut seen, 110, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 110, Self::KEYS)?;
                     wire::fill::put(
                         &mut self.suggested_post_approval_failed,
                         src.boxed_option()?,
                     );
                 }
                 "suggested_post_declined" => {
-                    wire::fill::first(&mut seen, 111, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 111, Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_declined, src.boxed_option()?);
                 }
                 "suggested_post_paid" => {
-                    wire::fill::first(&mut seen, 112, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 112, Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_paid, src.boxed_option()?);
                 }
                 "suggested_post_refunded" => {
-                    wire::fill::first(&mut seen, 113, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 113, Self::KEYS)?;
                     wire::fill::put(&mut self.suggested_post_refunded, src.boxed_option()?);
                 }
                 "video_chat_scheduled" => {
-                    wire::fill::first(&mut seen, 114, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 114, Self::KEYS)?;
                     wire::fill::put(&mut self.video_chat_scheduled, src.value()?);
                 }
                 "video_chat_started" => {
-                    wire::fill::first(&mut seen, 115, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 115, Self::KEYS)?;
                     wire::fill::put(&mut self.video_chat_started, src.value()?);
                 }
                 "video_chat_ended" => {
-                    wire::fill::first(&mut seen, 116, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 116, Self::KEYS)?;
                     wire::fill::put(&mut self.video_chat_ended, src.value()?);
                 }
                 "video_chat_participants_invited" => {
-                    wire::fill::first(&mut seen, 117, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 117, Self::KEYS)?;
                     wire::fill::put(&mut self.video_chat_participants_invited, src.value()?);
                 }
                 "web_app_data" => {
-                    wire::fill::first(&mut seen, 118, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 118, Self::KEYS)?;
                     wire::fill::put(&mut self.web_app_data, src.boxed_option()?);
                 }
                 "reply_markup" => {
-                    wire::fill::first(&mut seen, 119, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 119, Self::KEYS)?;
                     wire::fill::put(&mut self.reply_markup, src.boxed_option()?);
                 }
                 _ => src.skip()?,
             }
         }
-        wire::fill::require(&seen, &[0x2401, 0x0], &Self::KEYS)
+        wire::fill::require(&seen, &[0x2401, 0x0], Self::KEYS)
     }
 }
 
@@ -2369,14 +2169,8 @@ impl MessageId {
 impl wire::Fill for MessageId {
     const NAME: &'static str = "MessageId";
     const EXPECTING: &'static str = "struct MessageId";
-    const FIELDS: &'static [&'static str] = &["message_id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "message_id",
-        ends: &[10],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[0, 0, 1, 0], &[10], "message_id"),
     };
 
     fn placeholder() -> Self {
@@ -2385,10 +2179,10 @@ impl wire::Fill for MessageId {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.message_id)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2424,14 +2218,14 @@ impl InaccessibleMessage {
 impl wire::Fill for InaccessibleMessage {
     const NAME: &'static str = "InaccessibleMessage";
     const EXPECTING: &'static str = "struct InaccessibleMessage";
-    const FIELDS: &'static [&'static str] = &["chat", "message_id", "date"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatmessage_iddate",
-        ends: &[4, 14, 18],
-        seed: 2,
-        bits: 3,
-        slots: &[2, 0, 0, 0, 3, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<43>(
+            2,
+            3,
+            &[2, 0, 0, 0, 3, 0, 1, 0],
+            &[4, 14, 18],
+            "chatmessage_iddate",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2444,7 +2238,7 @@ impl wire::Fill for InaccessibleMessage {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -2458,7 +2252,7 @@ impl wire::Fill for InaccessibleMessage {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -2608,27 +2402,17 @@ impl MessageEntity {
 impl wire::Fill for MessageEntity {
     const NAME: &'static str = "MessageEntity";
     const EXPECTING: &'static str = "struct MessageEntity";
-    const FIELDS: &'static [&'static str] = &[
-        "type",
-        "offset",
-        "length",
-        "url",
-        "user",
-        "language",
-        "custom_emoji_id",
-        "unix_time",
-        "date_time_format",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typeoffsetlengthurluserlanguagecustom_emoji_idunix_timedate_time_format",
-        ends: &[4, 10, 16, 19, 23, 31, 46, 55, 71],
-        seed: 1,
-        bits: 5,
-        slots: &[
-            8, 4, 0, 0, 5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 6, 2, 0, 0, 0, 7,
-            9, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<132>(
+            1,
+            5,
+            &[
+                8, 4, 0, 0, 5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 6, 2, 0, 0, 0,
+                7, 9, 0, 0,
+            ],
+            &[4, 10, 16, 19, 23, 31, 46, 55, 71],
+            "typeoffsetlengthurluserlanguagecustom_emoji_idunix_timedate_time_format",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2650,45 +2434,45 @@ impl wire::Fill for MessageEntity {
         while let Some(key) = src.next_key()? {
             match &*key {
                 "type" => {
-                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 0, Self::KEYS)?;
                     wire::fill::put(&mut self.r#type, src.value()?);
                 }
                 "offset" => {
-                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 1, Self::KEYS)?;
                     wire::fill::put(&mut self.offset, src.value()?);
                 }
                 "length" => {
-                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 2, Self::KEYS)?;
                     wire::fill::put(&mut self.length, src.value()?);
                 }
                 "url" => {
-                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 3, Self::KEYS)?;
                     wire::fill::put(&mut self.url, src.value()?);
                 }
                 "user" => {
-                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 4, Self::KEYS)?;
                     wire::fill::put(&mut self.user, src.boxed_option()?);
                 }
                 "language" => {
-                    wire::fill::first(&mut seen, 5, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 5, Self::KEYS)?;
                     wire::fill::put(&mut self.language, src.value()?);
                 }
                 "custom_emoji_id" => {
-                    wire::fill::first(&mut seen, 6, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 6, Self::KEYS)?;
                     wire::fill::put(&mut self.custom_emoji_id, src.value()?);
                 }
                 "unix_time" => {
-                    wire::fill::first(&mut seen, 7, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 7, Self::KEYS)?;
                     wire::fill::put(&mut self.unix_time, src.value()?);
                 }
                 "date_time_format" => {
-                    wire::fill::first(&mut seen, 8, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 8, Self::KEYS)?;
                     wire::fill::put(&mut self.date_time_format, src.value()?);
                 }
                 _ => src.skip()?,
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -2745,14 +2529,14 @@ impl TextQuote {
 impl wire::Fill for TextQuote {
     const NAME: &'static str = "TextQuote";
     const EXPECTING: &'static str = "struct TextQuote";
-    const FIELDS: &'static [&'static str] = &["text", "entities", "position", "is_manual"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textentitiespositionis_manual",
-        ends: &[4, 12, 20, 29],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 2, 4, 0, 1, 3, 0],
+        packed: &wire::fill::Keys::pack::<56>(
+            0,
+            3,
+            &[0, 0, 2, 4, 0, 1, 3, 0],
+            &[4, 12, 20, 29],
+            "textentitiespositionis_manual",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2766,7 +2550,7 @@ impl wire::Fill for TextQuote {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -2783,7 +2567,7 @@ impl wire::Fill for TextQuote {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x5], &Self::KEYS)
+        wire::fill::require(&seen, &[0x5], Self::KEYS)
     }
 }
 
@@ -2913,48 +2697,21 @@ impl ExternalReplyInfo {
 impl wire::Fill for ExternalReplyInfo {
     const NAME: &'static str = "ExternalReplyInfo";
     const EXPECTING: &'static str = "struct ExternalReplyInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "origin",
-        "chat",
-        "message_id",
-        "link_preview_options",
-        "animation",
-        "audio",
-        "document",
-        "live_photo",
-        "paid_media",
-        "photo",
-        "sticker",
-        "story",
-        "video",
-        "video_note",
-        "voice",
-        "has_media_spoiler",
-        "checklist",
-        "contact",
-        "dice",
-        "game",
-        "giveaway",
-        "giveaway_winners",
-        "invoice",
-        "location",
-        "poll",
-        "venue",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "originchatmessage_idlink_preview_optionsanimationaudiodocumentlive_photopaid_mediaphotostickerstoryvideovideo_notevoicehas_media_spoilerchecklistcontactdicegamegiveawaygiveaway_winnersinvoicelocationpollvenue",
-        ends: &[
-            6, 10, 20, 40, 49, 54, 62, 72, 82, 87, 94, 99, 104, 114, 119, 136, 145, 152, 156, 160,
-            168, 184, 191, 199, 203, 208,
-        ],
-        seed: 93,
-        bits: 6,
-        slots: &[
-            17, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 5, 23, 15, 8, 19, 0, 0, 25, 0, 0, 0, 18, 0,
-            24, 0, 14, 0, 0, 16, 1, 0, 0, 4, 0, 0, 0, 2, 11, 21, 0, 0, 0, 0, 20, 13, 7, 12, 0, 0,
-            0, 22, 0, 0, 0, 0, 3, 0, 6, 10, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<335>(
+            93,
+            6,
+            &[
+                17, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 5, 23, 15, 8, 19, 0, 0, 25, 0, 0, 0,
+                18, 0, 24, 0, 14, 0, 0, 16, 1, 0, 0, 4, 0, 0, 0, 2, 11, 21, 0, 0, 0, 0, 20, 13, 7,
+                12, 0, 0, 0, 22, 0, 0, 0, 0, 3, 0, 6, 10, 0,
+            ],
+            &[
+                6, 10, 20, 40, 49, 54, 62, 72, 82, 87, 94, 99, 104, 114, 119, 136, 145, 152, 156,
+                160, 168, 184, 191, 199, 203, 208,
+            ],
+            "originchatmessage_idlink_preview_optionsanimationaudiodocumentlive_photopaid_mediaphotostickerstoryvideovideo_notevoicehas_media_spoilerchecklistcontactdicegamegiveawaygiveaway_winnersinvoicelocationpollvenue",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2990,7 +2747,7 @@ impl wire::Fill for ExternalReplyInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.origin)?;
@@ -3073,7 +2830,7 @@ impl wire::Fill for ExternalReplyInfo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3189,28 +2946,17 @@ impl ReplyParameters {
 impl wire::Fill for ReplyParameters {
     const NAME: &'static str = "ReplyParameters";
     const EXPECTING: &'static str = "struct ReplyParameters";
-    const FIELDS: &'static [&'static str] = &[
-        "message_id",
-        "chat_id",
-        "ephemeral_message_id",
-        "allow_sending_without_reply",
-        "quote",
-        "quote_parse_mode",
-        "quote_entities",
-        "quote_position",
-        "checklist_task_id",
-        "poll_option_id",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "message_idchat_idephemeral_message_idallow_sending_without_replyquotequote_parse_modequote_entitiesquote_positionchecklist_task_idpoll_option_id",
-        ends: &[10, 17, 37, 64, 69, 85, 99, 113, 130, 144],
-        seed: 2,
-        bits: 5,
-        slots: &[
-            3, 0, 1, 9, 7, 5, 0, 0, 4, 0, 0, 0, 8, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 2, 0, 0,
-            0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<207>(
+            2,
+            5,
+            &[
+                3, 0, 1, 9, 7, 5, 0, 0, 4, 0, 0, 0, 8, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 2,
+                0, 0, 0, 0, 0,
+            ],
+            &[10, 17, 37, 64, 69, 85, 99, 113, 130, 144],
+            "message_idchat_idephemeral_message_idallow_sending_without_replyquotequote_parse_modequote_entitiesquote_positionchecklist_task_idpoll_option_id",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3230,7 +2976,7 @@ impl wire::Fill for ReplyParameters {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.message_id)?;
@@ -3335,18 +3081,14 @@ impl EphemeralMessageParameters {
 impl wire::Fill for EphemeralMessageParameters {
     const NAME: &'static str = "EphemeralMessageParameters";
     const EXPECTING: &'static str = "struct EphemeralMessageParameters";
-    const FIELDS: &'static [&'static str] = &[
-        "receiver_user_id",
-        "callback_query_id",
-        "replace_callback_query_message",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "receiver_user_idcallback_query_idreplace_callback_query_message",
-        ends: &[16, 33, 63],
-        seed: 0,
-        bits: 3,
-        slots: &[1, 0, 0, 0, 3, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<88>(
+            0,
+            3,
+            &[1, 0, 0, 0, 3, 0, 0, 2],
+            &[16, 33, 63],
+            "receiver_user_idcallback_query_idreplace_callback_query_message",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3359,7 +3101,7 @@ impl wire::Fill for EphemeralMessageParameters {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.receiver_user_id)?;
@@ -3373,7 +3115,7 @@ impl wire::Fill for EphemeralMessageParameters {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3504,14 +3246,8 @@ impl Serialize for MessageOriginUser {
 impl wire::Fill for MessageOriginUser {
     const NAME: &'static str = "MessageOriginUser";
     const EXPECTING: &'static str = "struct MessageOriginUser";
-    const FIELDS: &'static [&'static str] = &["date", "sender_user"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "datesender_user",
-        ends: &[4, 15],
-        seed: 2,
-        bits: 2,
-        slots: &[0, 2, 1, 0],
+        packed: &wire::fill::Keys::pack::<34>(2, 2, &[0, 2, 1, 0], &[4, 15], "datesender_user"),
     };
 
     fn placeholder() -> Self {
@@ -3523,7 +3259,7 @@ impl wire::Fill for MessageOriginUser {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.date)?;
@@ -3534,7 +3270,7 @@ impl wire::Fill for MessageOriginUser {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3578,14 +3314,14 @@ impl Serialize for MessageOriginHiddenUser {
 impl wire::Fill for MessageOriginHiddenUser {
     const NAME: &'static str = "MessageOriginHiddenUser";
     const EXPECTING: &'static str = "struct MessageOriginHiddenUser";
-    const FIELDS: &'static [&'static str] = &["date", "sender_user_name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "datesender_user_name",
-        ends: &[4, 20],
-        seed: 1,
-        bits: 2,
-        slots: &[1, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<39>(
+            1,
+            2,
+            &[1, 0, 2, 0],
+            &[4, 20],
+            "datesender_user_name",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3597,7 +3333,7 @@ impl wire::Fill for MessageOriginHiddenUser {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.date)?;
@@ -3608,7 +3344,7 @@ impl wire::Fill for MessageOriginHiddenUser {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3658,14 +3394,14 @@ impl Serialize for MessageOriginChat {
 impl wire::Fill for MessageOriginChat {
     const NAME: &'static str = "MessageOriginChat";
     const EXPECTING: &'static str = "struct MessageOriginChat";
-    const FIELDS: &'static [&'static str] = &["date", "sender_chat", "author_signature"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "datesender_chatauthor_signature",
-        ends: &[4, 15, 31],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 2, 3, 0, 0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<56>(
+            0,
+            3,
+            &[0, 2, 3, 0, 0, 0, 1, 0],
+            &[4, 15, 31],
+            "datesender_chatauthor_signature",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3678,7 +3414,7 @@ impl wire::Fill for MessageOriginChat {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.date)?;
@@ -3692,7 +3428,7 @@ impl wire::Fill for MessageOriginChat {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3746,14 +3482,14 @@ impl Serialize for MessageOriginChannel {
 impl wire::Fill for MessageOriginChannel {
     const NAME: &'static str = "MessageOriginChannel";
     const EXPECTING: &'static str = "struct MessageOriginChannel";
-    const FIELDS: &'static [&'static str] = &["date", "chat", "message_id", "author_signature"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "datechatmessage_idauthor_signature",
-        ends: &[4, 8, 18, 34],
-        seed: 2,
-        bits: 3,
-        slots: &[3, 0, 0, 0, 1, 4, 2, 0],
+        packed: &wire::fill::Keys::pack::<61>(
+            2,
+            3,
+            &[3, 0, 0, 0, 1, 4, 2, 0],
+            &[4, 8, 18, 34],
+            "datechatmessage_idauthor_signature",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3767,7 +3503,7 @@ impl wire::Fill for MessageOriginChannel {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.date)?;
@@ -3784,7 +3520,7 @@ impl wire::Fill for MessageOriginChannel {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -3832,15 +3568,14 @@ impl PhotoSize {
 impl wire::Fill for PhotoSize {
     const NAME: &'static str = "PhotoSize";
     const EXPECTING: &'static str = "struct PhotoSize";
-    const FIELDS: &'static [&'static str] =
-        &["file_id", "file_unique_id", "width", "height", "file_size"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_idwidthheightfile_size",
-        ends: &[7, 21, 26, 32, 41],
-        seed: 8,
-        bits: 4,
-        slots: &[0, 5, 0, 0, 0, 0, 0, 0, 2, 0, 4, 1, 0, 0, 0, 3],
+        packed: &wire::fill::Keys::pack::<78>(
+            8,
+            4,
+            &[0, 5, 0, 0, 0, 0, 0, 0, 2, 0, 4, 1, 0, 0, 0, 3],
+            &[7, 21, 26, 32, 41],
+            "file_idfile_unique_idwidthheightfile_size",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3858,29 +3593,29 @@ impl wire::Fill for PhotoSize {
         while let Some(key) = src.next_key()? {
             match &*key {
                 "file_id" => {
-                    wire::fill::first(&mut seen, 0, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 0, Self::KEYS)?;
                     wire::fill::put(&mut self.file_id, src.value()?);
                 }
                 "file_unique_id" => {
-                    wire::fill::first(&mut seen, 1, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 1, Self::KEYS)?;
                     wire::fill::put(&mut self.file_unique_id, src.value()?);
                 }
                 "width" => {
-                    wire::fill::first(&mut seen, 2, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 2, Self::KEYS)?;
                     wire::fill::put(&mut self.width, src.value()?);
                 }
                 "height" => {
-                    wire::fill::first(&mut seen, 3, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 3, Self::KEYS)?;
                     wire::fill::put(&mut self.height, src.value()?);
                 }
                 "file_size" => {
-                    wire::fill::first(&mut seen, 4, &Self::KEYS)?;
+                    wire::fill::first(&mut seen, 4, Self::KEYS)?;
                     wire::fill::put(&mut self.file_size, src.value()?);
                 }
                 _ => src.skip()?,
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -3944,27 +3679,17 @@ impl Animation {
 impl wire::Fill for Animation {
     const NAME: &'static str = "Animation";
     const EXPECTING: &'static str = "struct Animation";
-    const FIELDS: &'static [&'static str] = &[
-        "file_id",
-        "file_unique_id",
-        "width",
-        "height",
-        "duration",
-        "thumbnail",
-        "file_name",
-        "mime_type",
-        "file_size",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_idwidthheightdurationthumbnailfile_namemime_typefile_size",
-        ends: &[7, 21, 26, 32, 40, 49, 58, 67, 76],
-        seed: 1,
-        bits: 5,
-        slots: &[
-            4, 0, 0, 0, 0, 0, 6, 0, 0, 0, 1, 3, 0, 0, 0, 0, 8, 7, 9, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0,
-            5, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<137>(
+            1,
+            5,
+            &[
+                4, 0, 0, 0, 0, 0, 6, 0, 0, 0, 1, 3, 0, 0, 0, 0, 8, 7, 9, 0, 0, 0, 0, 2, 0, 0, 0, 0,
+                0, 5, 0, 0,
+            ],
+            &[7, 21, 26, 32, 40, 49, 58, 67, 76],
+            "file_idfile_unique_idwidthheightdurationthumbnailfile_namemime_typefile_size",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3983,7 +3708,7 @@ impl wire::Fill for Animation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -4015,7 +3740,7 @@ impl wire::Fill for Animation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1f], Self::KEYS)
     }
 }
 
@@ -4079,27 +3804,17 @@ impl Audio {
 impl wire::Fill for Audio {
     const NAME: &'static str = "Audio";
     const EXPECTING: &'static str = "struct Audio";
-    const FIELDS: &'static [&'static str] = &[
-        "file_id",
-        "file_unique_id",
-        "duration",
-        "performer",
-        "title",
-        "file_name",
-        "mime_type",
-        "file_size",
-        "thumbnail",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_iddurationperformertitlefile_namemime_typefile_sizethumbnail",
-        ends: &[7, 21, 29, 38, 43, 52, 61, 70, 79],
-        seed: 3,
-        bits: 5,
-        slots: &[
-            0, 0, 1, 0, 0, 0, 0, 0, 6, 2, 5, 0, 0, 4, 0, 9, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
-            0, 3, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<140>(
+            3,
+            5,
+            &[
+                0, 0, 1, 0, 0, 0, 0, 0, 6, 2, 5, 0, 0, 4, 0, 9, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7, 0,
+                0, 0, 3, 0,
+            ],
+            &[7, 21, 29, 38, 43, 52, 61, 70, 79],
+            "file_idfile_unique_iddurationperformertitlefile_namemime_typefile_sizethumbnail",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4118,7 +3833,7 @@ impl wire::Fill for Audio {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -4150,7 +3865,7 @@ impl wire::Fill for Audio {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -4199,21 +3914,14 @@ impl Document {
 impl wire::Fill for Document {
     const NAME: &'static str = "Document";
     const EXPECTING: &'static str = "struct Document";
-    const FIELDS: &'static [&'static str] = &[
-        "file_id",
-        "file_unique_id",
-        "thumbnail",
-        "file_name",
-        "mime_type",
-        "file_size",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_idthumbnailfile_namemime_typefile_size",
-        ends: &[7, 21, 30, 39, 48, 57],
-        seed: 8,
-        bits: 4,
-        slots: &[3, 6, 0, 0, 0, 0, 0, 0, 2, 0, 0, 1, 5, 0, 0, 4],
+        packed: &wire::fill::Keys::pack::<96>(
+            8,
+            4,
+            &[3, 6, 0, 0, 0, 0, 0, 0, 2, 0, 0, 1, 5, 0, 0, 4],
+            &[7, 21, 30, 39, 48, 57],
+            "file_idfile_unique_idthumbnailfile_namemime_typefile_size",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4229,7 +3937,7 @@ impl wire::Fill for Document {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -4252,7 +3960,7 @@ impl wire::Fill for Document {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -4312,23 +4020,14 @@ impl LivePhoto {
 impl wire::Fill for LivePhoto {
     const NAME: &'static str = "LivePhoto";
     const EXPECTING: &'static str = "struct LivePhoto";
-    const FIELDS: &'static [&'static str] = &[
-        "photo",
-        "file_id",
-        "file_unique_id",
-        "width",
-        "height",
-        "duration",
-        "mime_type",
-        "file_size",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "photofile_idfile_unique_idwidthheightdurationmime_typefile_size",
-        ends: &[5, 12, 26, 31, 37, 45, 54, 63],
-        seed: 15,
-        bits: 4,
-        slots: &[0, 4, 7, 3, 0, 0, 0, 0, 0, 2, 8, 0, 5, 1, 6, 0],
+        packed: &wire::fill::Keys::pack::<106>(
+            15,
+            4,
+            &[0, 4, 7, 3, 0, 0, 0, 0, 0, 2, 8, 0, 5, 1, 6, 0],
+            &[5, 12, 26, 31, 37, 45, 54, 63],
+            "photofile_idfile_unique_idwidthheightdurationmime_typefile_size",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4346,7 +4045,7 @@ impl wire::Fill for LivePhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_list_option(&mut self.photo)?;
@@ -4375,7 +4074,7 @@ impl wire::Fill for LivePhoto {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3e], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3e], Self::KEYS)
     }
 }
 
@@ -4408,14 +4107,8 @@ impl Story {
 impl wire::Fill for Story {
     const NAME: &'static str = "Story";
     const EXPECTING: &'static str = "struct Story";
-    const FIELDS: &'static [&'static str] = &["chat", "id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatid",
-        ends: &[4, 6],
-        seed: 64,
-        bits: 2,
-        slots: &[0, 1, 2, 0],
+        packed: &wire::fill::Keys::pack::<25>(64, 2, &[0, 1, 2, 0], &[4, 6], "chatid"),
     };
 
     fn placeholder() -> Self {
@@ -4427,7 +4120,7 @@ impl wire::Fill for Story {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -4438,7 +4131,7 @@ impl wire::Fill for Story {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -4490,21 +4183,14 @@ impl VideoQuality {
 impl wire::Fill for VideoQuality {
     const NAME: &'static str = "VideoQuality";
     const EXPECTING: &'static str = "struct VideoQuality";
-    const FIELDS: &'static [&'static str] = &[
-        "file_id",
-        "file_unique_id",
-        "width",
-        "height",
-        "codec",
-        "file_size",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_idwidthheightcodecfile_size",
-        ends: &[7, 21, 26, 32, 37, 46],
-        seed: 10,
-        bits: 4,
-        slots: &[0, 2, 0, 3, 0, 0, 0, 1, 0, 0, 6, 0, 5, 0, 4, 0],
+        packed: &wire::fill::Keys::pack::<85>(
+            10,
+            4,
+            &[0, 2, 0, 3, 0, 0, 0, 1, 0, 0, 6, 0, 5, 0, 4, 0],
+            &[7, 21, 26, 32, 37, 46],
+            "file_idfile_unique_idwidthheightcodecfile_size",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4520,7 +4206,7 @@ impl wire::Fill for VideoQuality {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -4543,7 +4229,7 @@ impl wire::Fill for VideoQuality {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1f], Self::KEYS)
     }
 }
 
@@ -4619,30 +4305,17 @@ impl Video {
 impl wire::Fill for Video {
     const NAME: &'static str = "Video";
     const EXPECTING: &'static str = "struct Video";
-    const FIELDS: &'static [&'static str] = &[
-        "file_id",
-        "file_unique_id",
-        "width",
-        "height",
-        "duration",
-        "thumbnail",
-        "cover",
-        "start_timestamp",
-        "qualities",
-        "file_name",
-        "mime_type",
-        "file_size",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_idwidthheightdurationthumbnailcoverstart_timestampqualitiesfile_namemime_typefile_size",
-        ends: &[7, 21, 26, 32, 40, 49, 54, 69, 78, 87, 96, 105],
-        seed: 4,
-        bits: 5,
-        slots: &[
-            0, 0, 6, 0, 4, 0, 1, 5, 0, 0, 0, 0, 0, 0, 12, 3, 0, 8, 0, 0, 0, 0, 9, 0, 0, 2, 0, 7, 0,
-            0, 11, 10,
-        ],
+        packed: &wire::fill::Keys::pack::<172>(
+            4,
+            5,
+            &[
+                0, 0, 6, 0, 4, 0, 1, 5, 0, 0, 0, 0, 0, 0, 12, 3, 0, 8, 0, 0, 0, 0, 9, 0, 0, 2, 0,
+                7, 0, 0, 11, 10,
+            ],
+            &[7, 21, 26, 32, 40, 49, 54, 69, 78, 87, 96, 105],
+            "file_idfile_unique_idwidthheightdurationthumbnailcoverstart_timestampqualitiesfile_namemime_typefile_size",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4664,7 +4337,7 @@ impl wire::Fill for Video {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -4705,7 +4378,7 @@ impl wire::Fill for Video {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1f], Self::KEYS)
     }
 }
 
@@ -4757,21 +4430,14 @@ impl VideoNote {
 impl wire::Fill for VideoNote {
     const NAME: &'static str = "VideoNote";
     const EXPECTING: &'static str = "struct VideoNote";
-    const FIELDS: &'static [&'static str] = &[
-        "file_id",
-        "file_unique_id",
-        "length",
-        "duration",
-        "thumbnail",
-        "file_size",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_idlengthdurationthumbnailfile_size",
-        ends: &[7, 21, 27, 35, 44, 53],
-        seed: 1,
-        bits: 4,
-        slots: &[0, 0, 0, 5, 3, 1, 0, 0, 0, 6, 0, 2, 0, 0, 4, 0],
+        packed: &wire::fill::Keys::pack::<92>(
+            1,
+            4,
+            &[0, 0, 0, 5, 3, 1, 0, 0, 0, 6, 0, 2, 0, 0, 4, 0],
+            &[7, 21, 27, 35, 44, 53],
+            "file_idfile_unique_idlengthdurationthumbnailfile_size",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4787,7 +4453,7 @@ impl wire::Fill for VideoNote {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -4810,7 +4476,7 @@ impl wire::Fill for VideoNote {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -4858,20 +4524,14 @@ impl Voice {
 impl wire::Fill for Voice {
     const NAME: &'static str = "Voice";
     const EXPECTING: &'static str = "struct Voice";
-    const FIELDS: &'static [&'static str] = &[
-        "file_id",
-        "file_unique_id",
-        "duration",
-        "mime_type",
-        "file_size",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_iddurationmime_typefile_size",
-        ends: &[7, 21, 29, 38, 47],
-        seed: 1,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 0, 1, 0, 0, 4, 5, 0, 2, 0, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<84>(
+            1,
+            4,
+            &[0, 0, 0, 0, 0, 1, 0, 0, 4, 5, 0, 2, 0, 0, 3, 0],
+            &[7, 21, 29, 38, 47],
+            "file_idfile_unique_iddurationmime_typefile_size",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4886,7 +4546,7 @@ impl wire::Fill for Voice {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -4906,7 +4566,7 @@ impl wire::Fill for Voice {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -4939,14 +4599,14 @@ impl PaidMediaInfo {
 impl wire::Fill for PaidMediaInfo {
     const NAME: &'static str = "PaidMediaInfo";
     const EXPECTING: &'static str = "struct PaidMediaInfo";
-    const FIELDS: &'static [&'static str] = &["star_count", "paid_media"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "star_countpaid_media",
-        ends: &[10, 20],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<39>(
+            0,
+            2,
+            &[2, 1, 0, 0],
+            &[10, 20],
+            "star_countpaid_media",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4958,7 +4618,7 @@ impl wire::Fill for PaidMediaInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.star_count)?;
@@ -4969,7 +4629,7 @@ impl wire::Fill for PaidMediaInfo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -5083,14 +4743,8 @@ impl Serialize for PaidMediaLivePhoto {
 impl wire::Fill for PaidMediaLivePhoto {
     const NAME: &'static str = "PaidMediaLivePhoto";
     const EXPECTING: &'static str = "struct PaidMediaLivePhoto";
-    const FIELDS: &'static [&'static str] = &["live_photo"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "live_photo",
-        ends: &[10],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[0, 0, 0, 1], &[10], "live_photo"),
     };
 
     fn placeholder() -> Self {
@@ -5101,10 +4755,10 @@ impl wire::Fill for PaidMediaLivePhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.live_photo)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -5144,14 +4798,8 @@ impl Serialize for PaidMediaPhoto {
 impl wire::Fill for PaidMediaPhoto {
     const NAME: &'static str = "PaidMediaPhoto";
     const EXPECTING: &'static str = "struct PaidMediaPhoto";
-    const FIELDS: &'static [&'static str] = &["photo"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "photo",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 0, 0, 1], &[5], "photo"),
     };
 
     fn placeholder() -> Self {
@@ -5160,7 +4808,7 @@ impl wire::Fill for PaidMediaPhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::put(&mut self.photo, src.list()?);
         }
         Ok(())
@@ -5213,14 +4861,14 @@ impl Serialize for PaidMediaPreview {
 impl wire::Fill for PaidMediaPreview {
     const NAME: &'static str = "PaidMediaPreview";
     const EXPECTING: &'static str = "struct PaidMediaPreview";
-    const FIELDS: &'static [&'static str] = &["width", "height", "duration"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "widthheightduration",
-        ends: &[5, 11, 19],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 0, 0, 0, 2, 3, 1],
+        packed: &wire::fill::Keys::pack::<44>(
+            0,
+            3,
+            &[0, 0, 0, 0, 0, 2, 3, 1],
+            &[5, 11, 19],
+            "widthheightduration",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5233,7 +4881,7 @@ impl wire::Fill for PaidMediaPreview {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.width)?;
@@ -5287,14 +4935,8 @@ impl Serialize for PaidMediaVideo {
 impl wire::Fill for PaidMediaVideo {
     const NAME: &'static str = "PaidMediaVideo";
     const EXPECTING: &'static str = "struct PaidMediaVideo";
-    const FIELDS: &'static [&'static str] = &["video"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "video",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 0, 1, 0], &[5], "video"),
     };
 
     fn placeholder() -> Self {
@@ -5306,10 +4948,10 @@ impl wire::Fill for PaidMediaVideo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.video, src.boxed()?);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -5354,20 +4996,14 @@ impl Contact {
 impl wire::Fill for Contact {
     const NAME: &'static str = "Contact";
     const EXPECTING: &'static str = "struct Contact";
-    const FIELDS: &'static [&'static str] = &[
-        "phone_number",
-        "first_name",
-        "last_name",
-        "user_id",
-        "vcard",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "phone_numberfirst_namelast_nameuser_idvcard",
-        ends: &[12, 22, 31, 38, 43],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 2, 0, 0, 0, 5, 0, 0, 0, 3, 0, 0, 4, 0, 1],
+        packed: &wire::fill::Keys::pack::<80>(
+            0,
+            4,
+            &[0, 0, 2, 0, 0, 0, 5, 0, 0, 0, 3, 0, 0, 4, 0, 1],
+            &[12, 22, 31, 38, 43],
+            "phone_numberfirst_namelast_nameuser_idvcard",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5382,7 +5018,7 @@ impl wire::Fill for Contact {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.phone_number)?;
@@ -5402,7 +5038,7 @@ impl wire::Fill for Contact {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -5435,14 +5071,8 @@ impl Dice {
 impl wire::Fill for Dice {
     const NAME: &'static str = "Dice";
     const EXPECTING: &'static str = "struct Dice";
-    const FIELDS: &'static [&'static str] = &["emoji", "value"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "emojivalue",
-        ends: &[5, 10],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<29>(0, 2, &[1, 0, 0, 2], &[5, 10], "emojivalue"),
     };
 
     fn placeholder() -> Self {
@@ -5454,7 +5084,7 @@ impl wire::Fill for Dice {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.emoji)?;
@@ -5465,7 +5095,7 @@ impl wire::Fill for Dice {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -5493,14 +5123,8 @@ impl Link {
 impl wire::Fill for Link {
     const NAME: &'static str = "Link";
     const EXPECTING: &'static str = "struct Link";
-    const FIELDS: &'static [&'static str] = &["url"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "url",
-        ends: &[3],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<20>(0, 2, &[0, 0, 1, 0], &[3], "url"),
     };
 
     fn placeholder() -> Self {
@@ -5511,10 +5135,10 @@ impl wire::Fill for Link {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.url)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -5570,28 +5194,17 @@ impl PollMedia {
 impl wire::Fill for PollMedia {
     const NAME: &'static str = "PollMedia";
     const EXPECTING: &'static str = "struct PollMedia";
-    const FIELDS: &'static [&'static str] = &[
-        "animation",
-        "audio",
-        "document",
-        "link",
-        "live_photo",
-        "location",
-        "photo",
-        "sticker",
-        "venue",
-        "video",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "animationaudiodocumentlinklive_photolocationphotostickervenuevideo",
-        ends: &[9, 14, 22, 26, 36, 44, 49, 56, 61, 66],
-        seed: 3,
-        bits: 5,
-        slots: &[
-            9, 0, 4, 0, 0, 0, 0, 0, 2, 1, 7, 0, 0, 3, 5, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0,
-            0, 0, 8,
-        ],
+        packed: &wire::fill::Keys::pack::<129>(
+            3,
+            5,
+            &[
+                9, 0, 4, 0, 0, 0, 0, 0, 2, 1, 7, 0, 0, 3, 5, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 6, 0,
+                0, 0, 0, 0, 8,
+            ],
+            &[9, 14, 22, 26, 36, 44, 49, 56, 61, 66],
+            "animationaudiodocumentlinklive_photolocationphotostickervenuevideo",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5611,7 +5224,7 @@ impl wire::Fill for PollMedia {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.animation)?;
@@ -5993,23 +5606,14 @@ impl PollOption {
 impl wire::Fill for PollOption {
     const NAME: &'static str = "PollOption";
     const EXPECTING: &'static str = "struct PollOption";
-    const FIELDS: &'static [&'static str] = &[
-        "persistent_id",
-        "text",
-        "text_entities",
-        "media",
-        "voter_count",
-        "added_by_user",
-        "added_by_chat",
-        "addition_date",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "persistent_idtexttext_entitiesmediavoter_countadded_by_useradded_by_chataddition_date",
-        ends: &[13, 17, 30, 35, 46, 59, 72, 85],
-        seed: 23,
-        bits: 4,
-        slots: &[0, 0, 5, 7, 2, 4, 3, 6, 0, 1, 0, 0, 0, 8, 0, 0],
+        packed: &wire::fill::Keys::pack::<128>(
+            23,
+            4,
+            &[0, 0, 5, 7, 2, 4, 3, 6, 0, 1, 0, 0, 0, 8, 0, 0],
+            &[13, 17, 30, 35, 46, 59, 72, 85],
+            "persistent_idtexttext_entitiesmediavoter_countadded_by_useradded_by_chataddition_date",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6027,7 +5631,7 @@ impl wire::Fill for PollOption {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.persistent_id)?;
@@ -6056,7 +5660,7 @@ impl wire::Fill for PollOption {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x12], &Self::KEYS)
+        wire::fill::require(&seen, &[0x12], Self::KEYS)
     }
 }
 
@@ -6116,14 +5720,14 @@ impl InputPollOption {
 impl wire::Fill for InputPollOption {
     const NAME: &'static str = "InputPollOption";
     const EXPECTING: &'static str = "struct InputPollOption";
-    const FIELDS: &'static [&'static str] = &["text", "text_parse_mode", "text_entities", "media"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "texttext_parse_modetext_entitiesmedia",
-        ends: &[4, 19, 32, 37],
-        seed: 34,
-        bits: 3,
-        slots: &[0, 0, 1, 4, 0, 3, 2, 0],
+        packed: &wire::fill::Keys::pack::<64>(
+            34,
+            3,
+            &[0, 0, 1, 4, 0, 3, 2, 0],
+            &[4, 19, 32, 37],
+            "texttext_parse_modetext_entitiesmedia",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6137,7 +5741,7 @@ impl wire::Fill for InputPollOption {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -6154,7 +5758,7 @@ impl wire::Fill for InputPollOption {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -6219,20 +5823,14 @@ impl PollAnswer {
 impl wire::Fill for PollAnswer {
     const NAME: &'static str = "PollAnswer";
     const EXPECTING: &'static str = "struct PollAnswer";
-    const FIELDS: &'static [&'static str] = &[
-        "poll_id",
-        "voter_chat",
-        "user",
-        "option_ids",
-        "option_persistent_ids",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "poll_idvoter_chatuseroption_idsoption_persistent_ids",
-        ends: &[7, 17, 21, 31, 52],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 0, 0, 0, 5, 3, 0, 2, 1, 0, 4, 0, 0],
+        packed: &wire::fill::Keys::pack::<89>(
+            0,
+            4,
+            &[0, 0, 0, 0, 0, 0, 0, 5, 3, 0, 2, 1, 0, 4, 0, 0],
+            &[7, 17, 21, 31, 52],
+            "poll_idvoter_chatuseroption_idsoption_persistent_ids",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6247,7 +5845,7 @@ impl wire::Fill for PollAnswer {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.poll_id)?;
@@ -6267,7 +5865,7 @@ impl wire::Fill for PollAnswer {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -6380,43 +5978,21 @@ impl Poll {
 impl wire::Fill for Poll {
     const NAME: &'static str = "Poll";
     const EXPECTING: &'static str = "struct Poll";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "question",
-        "question_entities",
-        "options",
-        "total_voter_count",
-        "is_closed",
-        "is_anonymous",
-        "type",
-        "allows_multiple_answers",
-        "allows_revoting",
-        "members_only",
-        "country_codes",
-        "correct_option_ids",
-        "explanation",
-        "explanation_entities",
-        "explanation_media",
-        "open_period",
-        "close_date",
-        "description",
-        "description_entities",
-        "media",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idquestionquestion_entitiesoptionstotal_voter_countis_closedis_anonymoustypeallows_multiple_answersallows_revotingmembers_onlycountry_codescorrect_option_idsexplanationexplanation_entitiesexplanation_mediaopen_periodclose_datedescriptiondescription_entitiesmedia",
-        ends: &[
-            2, 10, 27, 34, 51, 60, 72, 76, 99, 114, 126, 139, 157, 168, 188, 205, 216, 226, 237,
-            257, 262,
-        ],
-        seed: 49,
-        bits: 6,
-        slots: &[
-            0, 21, 9, 0, 0, 0, 6, 3, 0, 0, 0, 1, 14, 0, 16, 0, 0, 0, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0,
-            17, 0, 0, 7, 0, 0, 18, 0, 8, 0, 0, 0, 0, 12, 0, 0, 5, 0, 13, 0, 0, 0, 0, 19, 0, 0, 0,
-            0, 10, 15, 11, 20, 0, 0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<379>(
+            49,
+            6,
+            &[
+                0, 21, 9, 0, 0, 0, 6, 3, 0, 0, 0, 1, 14, 0, 16, 0, 0, 0, 0, 0, 2, 4, 0, 0, 0, 0, 0,
+                0, 17, 0, 0, 7, 0, 0, 18, 0, 8, 0, 0, 0, 0, 12, 0, 0, 5, 0, 13, 0, 0, 0, 0, 19, 0,
+                0, 0, 0, 10, 15, 11, 20, 0, 0, 0, 0,
+            ],
+            &[
+                2, 10, 27, 34, 51, 60, 72, 76, 99, 114, 126, 139, 157, 168, 188, 205, 216, 226,
+                237, 257, 262,
+            ],
+            "idquestionquestion_entitiesoptionstotal_voter_countis_closedis_anonymoustypeallows_multiple_answersallows_revotingmembers_onlycountry_codescorrect_option_idsexplanationexplanation_entitiesexplanation_mediaopen_periodclose_datedescriptiondescription_entitiesmedia",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6447,7 +6023,7 @@ impl wire::Fill for Poll {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -6515,7 +6091,7 @@ impl wire::Fill for Poll {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x93], &Self::KEYS)
+        wire::fill::require(&seen, &[0x93], Self::KEYS)
     }
 }
 
@@ -6564,21 +6140,14 @@ impl ChecklistTask {
 impl wire::Fill for ChecklistTask {
     const NAME: &'static str = "ChecklistTask";
     const EXPECTING: &'static str = "struct ChecklistTask";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "text",
-        "text_entities",
-        "completed_by_user",
-        "completed_by_chat",
-        "completion_date",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idtexttext_entitiescompleted_by_usercompleted_by_chatcompletion_date",
-        ends: &[2, 6, 19, 36, 53, 68],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 0, 3, 0, 0, 5, 6, 0, 1, 2, 4, 0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<107>(
+            0,
+            4,
+            &[0, 0, 0, 3, 0, 0, 5, 6, 0, 1, 2, 4, 0, 0, 0, 0],
+            &[2, 6, 19, 36, 53, 68],
+            "idtexttext_entitiescompleted_by_usercompleted_by_chatcompletion_date",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6594,7 +6163,7 @@ impl wire::Fill for ChecklistTask {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -6617,7 +6186,7 @@ impl wire::Fill for ChecklistTask {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -6662,20 +6231,14 @@ impl Checklist {
 impl wire::Fill for Checklist {
     const NAME: &'static str = "Checklist";
     const EXPECTING: &'static str = "struct Checklist";
-    const FIELDS: &'static [&'static str] = &[
-        "title",
-        "title_entities",
-        "tasks",
-        "others_can_add_tasks",
-        "others_can_mark_tasks_as_done",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "titletitle_entitiestasksothers_can_add_tasksothers_can_mark_tasks_as_done",
-        ends: &[5, 19, 24, 44, 73],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 5, 0, 4, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<110>(
+            0,
+            4,
+            &[0, 5, 0, 4, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 1],
+            &[5, 19, 24, 44, 73],
+            "titletitle_entitiestasksothers_can_add_tasksothers_can_mark_tasks_as_done",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6690,7 +6253,7 @@ impl wire::Fill for Checklist {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.title)?;
@@ -6710,7 +6273,7 @@ impl wire::Fill for Checklist {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -6763,14 +6326,14 @@ impl InputChecklistTask {
 impl wire::Fill for InputChecklistTask {
     const NAME: &'static str = "InputChecklistTask";
     const EXPECTING: &'static str = "struct InputChecklistTask";
-    const FIELDS: &'static [&'static str] = &["id", "text", "parse_mode", "text_entities"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idtextparse_modetext_entities",
-        ends: &[2, 6, 16, 29],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 4, 0, 0, 1, 2, 3, 0],
+        packed: &wire::fill::Keys::pack::<56>(
+            0,
+            3,
+            &[0, 4, 0, 0, 1, 2, 3, 0],
+            &[2, 6, 16, 29],
+            "idtextparse_modetext_entities",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6784,7 +6347,7 @@ impl wire::Fill for InputChecklistTask {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -6801,7 +6364,7 @@ impl wire::Fill for InputChecklistTask {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -6885,21 +6448,14 @@ impl InputChecklist {
 impl wire::Fill for InputChecklist {
     const NAME: &'static str = "InputChecklist";
     const EXPECTING: &'static str = "struct InputChecklist";
-    const FIELDS: &'static [&'static str] = &[
-        "title",
-        "parse_mode",
-        "title_entities",
-        "tasks",
-        "others_can_add_tasks",
-        "others_can_mark_tasks_as_done",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "titleparse_modetitle_entitiestasksothers_can_add_tasksothers_can_mark_tasks_as_done",
-        ends: &[5, 15, 29, 34, 54, 83],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 6, 0, 5, 0, 0, 3, 0, 4, 0, 0, 0, 2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<122>(
+            0,
+            4,
+            &[0, 6, 0, 5, 0, 0, 3, 0, 4, 0, 0, 0, 2, 0, 0, 1],
+            &[5, 15, 29, 34, 54, 83],
+            "titleparse_modetitle_entitiestasksothers_can_add_tasksothers_can_mark_tasks_as_done",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6915,7 +6471,7 @@ impl wire::Fill for InputChecklist {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.title)?;
@@ -6938,7 +6494,7 @@ impl wire::Fill for InputChecklist {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 

@@ -71,21 +71,14 @@ impl Location {
 impl wire::Fill for Location {
     const NAME: &'static str = "Location";
     const EXPECTING: &'static str = "struct Location";
-    const FIELDS: &'static [&'static str] = &[
-        "latitude",
-        "longitude",
-        "horizontal_accuracy",
-        "live_period",
-        "heading",
-        "proximity_alert_radius",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "latitudelongitudehorizontal_accuracylive_periodheadingproximity_alert_radius",
-        ends: &[8, 17, 36, 47, 54, 76],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 3, 1, 0, 0, 5, 6, 4, 2, 0, 0, 0, 0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<115>(
+            0,
+            4,
+            &[0, 3, 1, 0, 0, 5, 6, 4, 2, 0, 0, 0, 0, 0, 0, 0],
+            &[8, 17, 36, 47, 54, 76],
+            "latitudelongitudehorizontal_accuracylive_periodheadingproximity_alert_radius",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -101,7 +94,7 @@ impl wire::Fill for Location {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.latitude)?;
@@ -124,7 +117,7 @@ impl wire::Fill for Location {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -193,22 +186,14 @@ impl Venue {
 impl wire::Fill for Venue {
     const NAME: &'static str = "Venue";
     const EXPECTING: &'static str = "struct Venue";
-    const FIELDS: &'static [&'static str] = &[
-        "location",
-        "title",
-        "address",
-        "foursquare_id",
-        "foursquare_type",
-        "google_place_id",
-        "google_place_type",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "locationtitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_type",
-        ends: &[8, 13, 20, 33, 48, 63, 80],
-        seed: 4,
-        bits: 4,
-        slots: &[0, 1, 0, 4, 6, 0, 0, 2, 0, 0, 3, 5, 0, 0, 7, 0],
+        packed: &wire::fill::Keys::pack::<121>(
+            4,
+            4,
+            &[0, 1, 0, 4, 6, 0, 0, 2, 0, 0, 3, 5, 0, 0, 7, 0],
+            &[8, 13, 20, 33, 48, 63, 80],
+            "locationtitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_type",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -225,7 +210,7 @@ impl wire::Fill for Venue {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.location)?;
@@ -251,7 +236,7 @@ impl wire::Fill for Venue {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -284,14 +269,8 @@ impl WebAppData {
 impl wire::Fill for WebAppData {
     const NAME: &'static str = "WebAppData";
     const EXPECTING: &'static str = "struct WebAppData";
-    const FIELDS: &'static [&'static str] = &["data", "button_text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "databutton_text",
-        ends: &[4, 15],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<34>(0, 2, &[2, 0, 1, 0], &[4, 15], "databutton_text"),
     };
 
     fn placeholder() -> Self {
@@ -303,7 +282,7 @@ impl wire::Fill for WebAppData {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.data)?;
@@ -314,7 +293,7 @@ impl wire::Fill for WebAppData {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -350,14 +329,14 @@ impl ProximityAlertTriggered {
 impl wire::Fill for ProximityAlertTriggered {
     const NAME: &'static str = "ProximityAlertTriggered";
     const EXPECTING: &'static str = "struct ProximityAlertTriggered";
-    const FIELDS: &'static [&'static str] = &["traveler", "watcher", "distance"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "travelerwatcherdistance",
-        ends: &[8, 15, 23],
-        seed: 3,
-        bits: 3,
-        slots: &[0, 1, 2, 3, 0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<48>(
+            3,
+            3,
+            &[0, 1, 2, 3, 0, 0, 0, 0],
+            &[8, 15, 23],
+            "travelerwatcherdistance",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -370,7 +349,7 @@ impl wire::Fill for ProximityAlertTriggered {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.traveler)?;
@@ -384,7 +363,7 @@ impl wire::Fill for ProximityAlertTriggered {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -414,14 +393,14 @@ impl MessageAutoDeleteTimerChanged {
 impl wire::Fill for MessageAutoDeleteTimerChanged {
     const NAME: &'static str = "MessageAutoDeleteTimerChanged";
     const EXPECTING: &'static str = "struct MessageAutoDeleteTimerChanged";
-    const FIELDS: &'static [&'static str] = &["message_auto_delete_time"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "message_auto_delete_time",
-        ends: &[24],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<41>(
+            0,
+            2,
+            &[0, 1, 0, 0],
+            &[24],
+            "message_auto_delete_time",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -432,10 +411,10 @@ impl wire::Fill for MessageAutoDeleteTimerChanged {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.message_auto_delete_time)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -463,14 +442,8 @@ impl ManagedBotCreated {
 impl wire::Fill for ManagedBotCreated {
     const NAME: &'static str = "ManagedBotCreated";
     const EXPECTING: &'static str = "struct ManagedBotCreated";
-    const FIELDS: &'static [&'static str] = &["bot"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "bot",
-        ends: &[3],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<20>(0, 2, &[0, 0, 0, 1], &[3], "bot"),
     };
 
     fn placeholder() -> Self {
@@ -481,10 +454,10 @@ impl wire::Fill for ManagedBotCreated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.bot)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -517,14 +490,8 @@ impl ManagedBotUpdated {
 impl wire::Fill for ManagedBotUpdated {
     const NAME: &'static str = "ManagedBotUpdated";
     const EXPECTING: &'static str = "struct ManagedBotUpdated";
-    const FIELDS: &'static [&'static str] = &["user", "bot"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "userbot",
-        ends: &[4, 7],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<26>(0, 2, &[0, 0, 1, 2], &[4, 7], "userbot"),
     };
 
     fn placeholder() -> Self {
@@ -536,7 +503,7 @@ impl wire::Fill for ManagedBotUpdated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.user)?;
@@ -547,7 +514,7 @@ impl wire::Fill for ManagedBotUpdated {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -587,14 +554,14 @@ impl BotSubscriptionUpdated {
 impl wire::Fill for BotSubscriptionUpdated {
     const NAME: &'static str = "BotSubscriptionUpdated";
     const EXPECTING: &'static str = "struct BotSubscriptionUpdated";
-    const FIELDS: &'static [&'static str] = &["user", "invoice_payload", "state"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "userinvoice_payloadstate",
-        ends: &[4, 19, 24],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 0, 0, 1, 2, 0, 3],
+        packed: &wire::fill::Keys::pack::<49>(
+            0,
+            3,
+            &[0, 0, 0, 0, 1, 2, 0, 3],
+            &[4, 19, 24],
+            "userinvoice_payloadstate",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -607,7 +574,7 @@ impl wire::Fill for BotSubscriptionUpdated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.user)?;
@@ -621,7 +588,7 @@ impl wire::Fill for BotSubscriptionUpdated {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -658,14 +625,14 @@ impl MessageGenerationStopped {
 impl wire::Fill for MessageGenerationStopped {
     const NAME: &'static str = "MessageGenerationStopped";
     const EXPECTING: &'static str = "struct MessageGenerationStopped";
-    const FIELDS: &'static [&'static str] = &["chat", "message_thread_id", "draft_id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatmessage_thread_iddraft_id",
-        ends: &[4, 21, 29],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 3, 0, 0, 1, 2, 0, 0],
+        packed: &wire::fill::Keys::pack::<54>(
+            0,
+            3,
+            &[0, 3, 0, 0, 1, 2, 0, 0],
+            &[4, 21, 29],
+            "chatmessage_thread_iddraft_id",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -678,7 +645,7 @@ impl wire::Fill for MessageGenerationStopped {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -692,7 +659,7 @@ impl wire::Fill for MessageGenerationStopped {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x5], &Self::KEYS)
+        wire::fill::require(&seen, &[0x5], Self::KEYS)
     }
 }
 
@@ -736,19 +703,14 @@ impl PollOptionAdded {
 impl wire::Fill for PollOptionAdded {
     const NAME: &'static str = "PollOptionAdded";
     const EXPECTING: &'static str = "struct PollOptionAdded";
-    const FIELDS: &'static [&'static str] = &[
-        "poll_message",
-        "option_persistent_id",
-        "option_text",
-        "option_text_entities",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "poll_messageoption_persistent_idoption_textoption_text_entities",
-        ends: &[12, 32, 43, 63],
-        seed: 0,
-        bits: 3,
-        slots: &[1, 0, 2, 3, 0, 0, 0, 4],
+        packed: &wire::fill::Keys::pack::<90>(
+            0,
+            3,
+            &[1, 0, 2, 3, 0, 0, 0, 4],
+            &[12, 32, 43, 63],
+            "poll_messageoption_persistent_idoption_textoption_text_entities",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -762,7 +724,7 @@ impl wire::Fill for PollOptionAdded {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(
@@ -782,7 +744,7 @@ impl wire::Fill for PollOptionAdded {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x6], &Self::KEYS)
+        wire::fill::require(&seen, &[0x6], Self::KEYS)
     }
 }
 
@@ -826,19 +788,14 @@ impl PollOptionDeleted {
 impl wire::Fill for PollOptionDeleted {
     const NAME: &'static str = "PollOptionDeleted";
     const EXPECTING: &'static str = "struct PollOptionDeleted";
-    const FIELDS: &'static [&'static str] = &[
-        "poll_message",
-        "option_persistent_id",
-        "option_text",
-        "option_text_entities",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "poll_messageoption_persistent_idoption_textoption_text_entities",
-        ends: &[12, 32, 43, 63],
-        seed: 0,
-        bits: 3,
-        slots: &[1, 0, 2, 3, 0, 0, 0, 4],
+        packed: &wire::fill::Keys::pack::<90>(
+            0,
+            3,
+            &[1, 0, 2, 3, 0, 0, 0, 4],
+            &[12, 32, 43, 63],
+            "poll_messageoption_persistent_idoption_textoption_text_entities",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -852,7 +809,7 @@ impl wire::Fill for PollOptionDeleted {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(
@@ -872,7 +829,7 @@ impl wire::Fill for PollOptionDeleted {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x6], &Self::KEYS)
+        wire::fill::require(&seen, &[0x6], Self::KEYS)
     }
 }
 
@@ -900,14 +857,8 @@ impl ChatBoostAdded {
 impl wire::Fill for ChatBoostAdded {
     const NAME: &'static str = "ChatBoostAdded";
     const EXPECTING: &'static str = "struct ChatBoostAdded";
-    const FIELDS: &'static [&'static str] = &["boost_count"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "boost_count",
-        ends: &[11],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<28>(0, 2, &[0, 0, 1, 0], &[11], "boost_count"),
     };
 
     fn placeholder() -> Self {
@@ -916,10 +867,10 @@ impl wire::Fill for ChatBoostAdded {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.boost_count)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1021,14 +972,8 @@ impl Serialize for BackgroundFillSolid {
 impl wire::Fill for BackgroundFillSolid {
     const NAME: &'static str = "BackgroundFillSolid";
     const EXPECTING: &'static str = "struct BackgroundFillSolid";
-    const FIELDS: &'static [&'static str] = &["color"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "color",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 0, 1, 0], &[5], "color"),
     };
 
     fn placeholder() -> Self {
@@ -1037,10 +982,10 @@ impl wire::Fill for BackgroundFillSolid {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.color)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1088,14 +1033,14 @@ impl Serialize for BackgroundFillGradient {
 impl wire::Fill for BackgroundFillGradient {
     const NAME: &'static str = "BackgroundFillGradient";
     const EXPECTING: &'static str = "struct BackgroundFillGradient";
-    const FIELDS: &'static [&'static str] = &["top_color", "bottom_color", "rotation_angle"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "top_colorbottom_colorrotation_angle",
-        ends: &[9, 21, 35],
-        seed: 2,
-        bits: 3,
-        slots: &[0, 3, 2, 0, 1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<60>(
+            2,
+            3,
+            &[0, 3, 2, 0, 1, 0, 0, 0],
+            &[9, 21, 35],
+            "top_colorbottom_colorrotation_angle",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1108,7 +1053,7 @@ impl wire::Fill for BackgroundFillGradient {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.top_color)?;
@@ -1122,7 +1067,7 @@ impl wire::Fill for BackgroundFillGradient {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1162,14 +1107,8 @@ impl Serialize for BackgroundFillFreeformGradient {
 impl wire::Fill for BackgroundFillFreeformGradient {
     const NAME: &'static str = "BackgroundFillFreeformGradient";
     const EXPECTING: &'static str = "struct BackgroundFillFreeformGradient";
-    const FIELDS: &'static [&'static str] = &["colors"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "colors",
-        ends: &[6],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<23>(0, 2, &[0, 0, 0, 1], &[6], "colors"),
     };
 
     fn placeholder() -> Self {
@@ -1178,7 +1117,7 @@ impl wire::Fill for BackgroundFillFreeformGradient {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.colors)?;
         }
         Ok(())
@@ -1299,14 +1238,14 @@ impl Serialize for BackgroundTypeFill {
 impl wire::Fill for BackgroundTypeFill {
     const NAME: &'static str = "BackgroundTypeFill";
     const EXPECTING: &'static str = "struct BackgroundTypeFill";
-    const FIELDS: &'static [&'static str] = &["fill", "dark_theme_dimming"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "filldark_theme_dimming",
-        ends: &[4, 22],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<41>(
+            0,
+            2,
+            &[1, 0, 2, 0],
+            &[4, 22],
+            "filldark_theme_dimming",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1318,7 +1257,7 @@ impl wire::Fill for BackgroundTypeFill {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.fill)?;
@@ -1329,7 +1268,7 @@ impl wire::Fill for BackgroundTypeFill {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1385,15 +1324,14 @@ impl Serialize for BackgroundTypeWallpaper {
 impl wire::Fill for BackgroundTypeWallpaper {
     const NAME: &'static str = "BackgroundTypeWallpaper";
     const EXPECTING: &'static str = "struct BackgroundTypeWallpaper";
-    const FIELDS: &'static [&'static str] =
-        &["document", "dark_theme_dimming", "is_blurred", "is_moving"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "documentdark_theme_dimmingis_blurredis_moving",
-        ends: &[8, 26, 36, 45],
-        seed: 5,
-        bits: 3,
-        slots: &[0, 1, 4, 2, 0, 3, 0, 0],
+        packed: &wire::fill::Keys::pack::<72>(
+            5,
+            3,
+            &[0, 1, 4, 2, 0, 3, 0, 0],
+            &[8, 26, 36, 45],
+            "documentdark_theme_dimmingis_blurredis_moving",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1407,7 +1345,7 @@ impl wire::Fill for BackgroundTypeWallpaper {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.document)?;
@@ -1424,7 +1362,7 @@ impl wire::Fill for BackgroundTypeWallpaper {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1488,15 +1426,14 @@ impl Serialize for BackgroundTypePattern {
 impl wire::Fill for BackgroundTypePattern {
     const NAME: &'static str = "BackgroundTypePattern";
     const EXPECTING: &'static str = "struct BackgroundTypePattern";
-    const FIELDS: &'static [&'static str] =
-        &["document", "fill", "intensity", "is_inverted", "is_moving"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "documentfillintensityis_invertedis_moving",
-        ends: &[8, 12, 21, 32, 41],
-        seed: 1,
-        bits: 4,
-        slots: &[0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 3, 5, 4],
+        packed: &wire::fill::Keys::pack::<78>(
+            1,
+            4,
+            &[0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 3, 5, 4],
+            &[8, 12, 21, 32, 41],
+            "documentfillintensityis_invertedis_moving",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1511,7 +1448,7 @@ impl wire::Fill for BackgroundTypePattern {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.document)?;
@@ -1531,7 +1468,7 @@ impl wire::Fill for BackgroundTypePattern {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1571,14 +1508,8 @@ impl Serialize for BackgroundTypeChatTheme {
 impl wire::Fill for BackgroundTypeChatTheme {
     const NAME: &'static str = "BackgroundTypeChatTheme";
     const EXPECTING: &'static str = "struct BackgroundTypeChatTheme";
-    const FIELDS: &'static [&'static str] = &["theme_name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "theme_name",
-        ends: &[10],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[0, 0, 1, 0], &[10], "theme_name"),
     };
 
     fn placeholder() -> Self {
@@ -1589,10 +1520,10 @@ impl wire::Fill for BackgroundTypeChatTheme {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.theme_name)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1622,14 +1553,8 @@ impl ChatBackground {
 impl wire::Fill for ChatBackground {
     const NAME: &'static str = "ChatBackground";
     const EXPECTING: &'static str = "struct ChatBackground";
-    const FIELDS: &'static [&'static str] = &["type"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "type",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[1, 0, 0, 0], &[4], "type"),
     };
 
     fn placeholder() -> Self {
@@ -1640,10 +1565,10 @@ impl wire::Fill for ChatBackground {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.r#type)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1678,18 +1603,14 @@ impl ChecklistTasksDone {
 impl wire::Fill for ChecklistTasksDone {
     const NAME: &'static str = "ChecklistTasksDone";
     const EXPECTING: &'static str = "struct ChecklistTasksDone";
-    const FIELDS: &'static [&'static str] = &[
-        "checklist_message",
-        "marked_as_done_task_ids",
-        "marked_as_not_done_task_ids",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "checklist_messagemarked_as_done_task_idsmarked_as_not_done_task_ids",
-        ends: &[17, 40, 67],
-        seed: 0,
-        bits: 3,
-        slots: &[1, 0, 2, 0, 0, 0, 0, 3],
+        packed: &wire::fill::Keys::pack::<92>(
+            0,
+            3,
+            &[1, 0, 2, 0, 0, 0, 0, 3],
+            &[17, 40, 67],
+            "checklist_messagemarked_as_done_task_idsmarked_as_not_done_task_ids",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1702,7 +1623,7 @@ impl wire::Fill for ChecklistTasksDone {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_boxed_option(&mut self.checklist_message)?;
@@ -1750,14 +1671,14 @@ impl ChecklistTasksAdded {
 impl wire::Fill for ChecklistTasksAdded {
     const NAME: &'static str = "ChecklistTasksAdded";
     const EXPECTING: &'static str = "struct ChecklistTasksAdded";
-    const FIELDS: &'static [&'static str] = &["checklist_message", "tasks"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "checklist_messagetasks",
-        ends: &[17, 22],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<41>(
+            0,
+            2,
+            &[1, 0, 2, 0],
+            &[17, 22],
+            "checklist_messagetasks",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1769,7 +1690,7 @@ impl wire::Fill for ChecklistTasksAdded {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_boxed_option(&mut self.checklist_message)?;
@@ -1810,14 +1731,8 @@ impl CommunityChatAdded {
 impl wire::Fill for CommunityChatAdded {
     const NAME: &'static str = "CommunityChatAdded";
     const EXPECTING: &'static str = "struct CommunityChatAdded";
-    const FIELDS: &'static [&'static str] = &["community"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "community",
-        ends: &[9],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<26>(0, 2, &[0, 1, 0, 0], &[9], "community"),
     };
 
     fn placeholder() -> Self {
@@ -1828,10 +1743,10 @@ impl wire::Fill for CommunityChatAdded {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.community)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1861,14 +1776,8 @@ impl CommunityChatJoined {
 impl wire::Fill for CommunityChatJoined {
     const NAME: &'static str = "CommunityChatJoined";
     const EXPECTING: &'static str = "struct CommunityChatJoined";
-    const FIELDS: &'static [&'static str] = &["community"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "community",
-        ends: &[9],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<26>(0, 2, &[0, 1, 0, 0], &[9], "community"),
     };
 
     fn placeholder() -> Self {
@@ -1879,10 +1788,10 @@ impl wire::Fill for CommunityChatJoined {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.community)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1907,14 +1816,8 @@ impl CommunityChatRemoved {
 impl wire::Fill for CommunityChatRemoved {
     const NAME: &'static str = "CommunityChatRemoved";
     const EXPECTING: &'static str = "struct CommunityChatRemoved";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -1966,19 +1869,14 @@ impl ForumTopicCreated {
 impl wire::Fill for ForumTopicCreated {
     const NAME: &'static str = "ForumTopicCreated";
     const EXPECTING: &'static str = "struct ForumTopicCreated";
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "icon_color",
-        "icon_custom_emoji_id",
-        "is_name_implicit",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "nameicon_coloricon_custom_emoji_idis_name_implicit",
-        ends: &[4, 14, 34, 50],
-        seed: 2,
-        bits: 3,
-        slots: &[0, 0, 1, 0, 0, 3, 2, 4],
+        packed: &wire::fill::Keys::pack::<77>(
+            2,
+            3,
+            &[0, 0, 1, 0, 0, 3, 2, 4],
+            &[4, 14, 34, 50],
+            "nameicon_coloricon_custom_emoji_idis_name_implicit",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1992,7 +1890,7 @@ impl wire::Fill for ForumTopicCreated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.name)?;
@@ -2009,7 +1907,7 @@ impl wire::Fill for ForumTopicCreated {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2034,14 +1932,8 @@ impl ForumTopicClosed {
 impl wire::Fill for ForumTopicClosed {
     const NAME: &'static str = "ForumTopicClosed";
     const EXPECTING: &'static str = "struct ForumTopicClosed";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -2084,14 +1976,14 @@ impl ForumTopicEdited {
 impl wire::Fill for ForumTopicEdited {
     const NAME: &'static str = "ForumTopicEdited";
     const EXPECTING: &'static str = "struct ForumTopicEdited";
-    const FIELDS: &'static [&'static str] = &["name", "icon_custom_emoji_id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "nameicon_custom_emoji_id",
-        ends: &[4, 24],
-        seed: 1,
-        bits: 2,
-        slots: &[2, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<43>(
+            1,
+            2,
+            &[2, 1, 0, 0],
+            &[4, 24],
+            "nameicon_custom_emoji_id",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2103,7 +1995,7 @@ impl wire::Fill for ForumTopicEdited {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.name)?;
@@ -2139,14 +2031,8 @@ impl ForumTopicReopened {
 impl wire::Fill for ForumTopicReopened {
     const NAME: &'static str = "ForumTopicReopened";
     const EXPECTING: &'static str = "struct ForumTopicReopened";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -2182,14 +2068,8 @@ impl GeneralForumTopicHidden {
 impl wire::Fill for GeneralForumTopicHidden {
     const NAME: &'static str = "GeneralForumTopicHidden";
     const EXPECTING: &'static str = "struct GeneralForumTopicHidden";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -2225,14 +2105,8 @@ impl GeneralForumTopicUnhidden {
 impl wire::Fill for GeneralForumTopicUnhidden {
     const NAME: &'static str = "GeneralForumTopicUnhidden";
     const EXPECTING: &'static str = "struct GeneralForumTopicUnhidden";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -2289,15 +2163,14 @@ impl SharedUser {
 impl wire::Fill for SharedUser {
     const NAME: &'static str = "SharedUser";
     const EXPECTING: &'static str = "struct SharedUser";
-    const FIELDS: &'static [&'static str] =
-        &["user_id", "first_name", "last_name", "username", "photo"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "user_idfirst_namelast_nameusernamephoto",
-        ends: &[7, 17, 26, 34, 39],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 2, 0, 0, 0, 0, 0, 0, 4, 3, 0, 0, 1, 0, 5],
+        packed: &wire::fill::Keys::pack::<76>(
+            0,
+            4,
+            &[0, 0, 2, 0, 0, 0, 0, 0, 0, 4, 3, 0, 0, 1, 0, 5],
+            &[7, 17, 26, 34, 39],
+            "user_idfirst_namelast_nameusernamephoto",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2312,7 +2185,7 @@ impl wire::Fill for SharedUser {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.user_id)?;
@@ -2332,7 +2205,7 @@ impl wire::Fill for SharedUser {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2365,14 +2238,8 @@ impl UsersShared {
 impl wire::Fill for UsersShared {
     const NAME: &'static str = "UsersShared";
     const EXPECTING: &'static str = "struct UsersShared";
-    const FIELDS: &'static [&'static str] = &["request_id", "users"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "request_idusers",
-        ends: &[10, 15],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 2, 1, 0],
+        packed: &wire::fill::Keys::pack::<34>(0, 2, &[0, 2, 1, 0], &[10, 15], "request_idusers"),
     };
 
     fn placeholder() -> Self {
@@ -2384,7 +2251,7 @@ impl wire::Fill for UsersShared {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.request_id)?;
@@ -2395,7 +2262,7 @@ impl wire::Fill for UsersShared {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2440,15 +2307,14 @@ impl ChatShared {
 impl wire::Fill for ChatShared {
     const NAME: &'static str = "ChatShared";
     const EXPECTING: &'static str = "struct ChatShared";
-    const FIELDS: &'static [&'static str] =
-        &["request_id", "chat_id", "title", "username", "photo"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "request_idchat_idtitleusernamephoto",
-        ends: &[10, 17, 22, 30, 35],
-        seed: 5,
-        bits: 4,
-        slots: &[5, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 0, 2],
+        packed: &wire::fill::Keys::pack::<72>(
+            5,
+            4,
+            &[5, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 0, 2],
+            &[10, 17, 22, 30, 35],
+            "request_idchat_idtitleusernamephoto",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2463,7 +2329,7 @@ impl wire::Fill for ChatShared {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.request_id)?;
@@ -2483,7 +2349,7 @@ impl wire::Fill for ChatShared {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2518,15 +2384,14 @@ impl WriteAccessAllowed {
 impl wire::Fill for WriteAccessAllowed {
     const NAME: &'static str = "WriteAccessAllowed";
     const EXPECTING: &'static str = "struct WriteAccessAllowed";
-    const FIELDS: &'static [&'static str] =
-        &["from_request", "web_app_name", "from_attachment_menu"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "from_requestweb_app_namefrom_attachment_menu",
-        ends: &[12, 24, 44],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 1, 0, 0, 0, 3, 2, 0],
+        packed: &wire::fill::Keys::pack::<69>(
+            0,
+            3,
+            &[0, 1, 0, 0, 0, 3, 2, 0],
+            &[12, 24, 44],
+            "from_requestweb_app_namefrom_attachment_menu",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2539,7 +2404,7 @@ impl wire::Fill for WriteAccessAllowed {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.from_request)?;
@@ -2581,14 +2446,8 @@ impl VideoChatScheduled {
 impl wire::Fill for VideoChatScheduled {
     const NAME: &'static str = "VideoChatScheduled";
     const EXPECTING: &'static str = "struct VideoChatScheduled";
-    const FIELDS: &'static [&'static str] = &["start_date"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "start_date",
-        ends: &[10],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[0, 1, 0, 0], &[10], "start_date"),
     };
 
     fn placeholder() -> Self {
@@ -2597,10 +2456,10 @@ impl wire::Fill for VideoChatScheduled {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.start_date)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2625,14 +2484,8 @@ impl VideoChatStarted {
 impl wire::Fill for VideoChatStarted {
     const NAME: &'static str = "VideoChatStarted";
     const EXPECTING: &'static str = "struct VideoChatStarted";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -2671,14 +2524,8 @@ impl VideoChatEnded {
 impl wire::Fill for VideoChatEnded {
     const NAME: &'static str = "VideoChatEnded";
     const EXPECTING: &'static str = "struct VideoChatEnded";
-    const FIELDS: &'static [&'static str] = &["duration"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "duration",
-        ends: &[8],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<25>(0, 2, &[0, 0, 0, 1], &[8], "duration"),
     };
 
     fn placeholder() -> Self {
@@ -2687,10 +2534,10 @@ impl wire::Fill for VideoChatEnded {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.duration)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2720,14 +2567,8 @@ impl VideoChatParticipantsInvited {
 impl wire::Fill for VideoChatParticipantsInvited {
     const NAME: &'static str = "VideoChatParticipantsInvited";
     const EXPECTING: &'static str = "struct VideoChatParticipantsInvited";
-    const FIELDS: &'static [&'static str] = &["users"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "users",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 1, 0, 0], &[5], "users"),
     };
 
     fn placeholder() -> Self {
@@ -2736,7 +2577,7 @@ impl wire::Fill for VideoChatParticipantsInvited {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::put(&mut self.users, src.list()?);
         }
         Ok(())
@@ -2769,14 +2610,14 @@ impl PaidMessagePriceChanged {
 impl wire::Fill for PaidMessagePriceChanged {
     const NAME: &'static str = "PaidMessagePriceChanged";
     const EXPECTING: &'static str = "struct PaidMessagePriceChanged";
-    const FIELDS: &'static [&'static str] = &["paid_message_star_count"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "paid_message_star_count",
-        ends: &[23],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<40>(
+            0,
+            2,
+            &[1, 0, 0, 0],
+            &[23],
+            "paid_message_star_count",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2787,10 +2628,10 @@ impl wire::Fill for PaidMessagePriceChanged {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.paid_message_star_count)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2824,15 +2665,14 @@ impl DirectMessagePriceChanged {
 impl wire::Fill for DirectMessagePriceChanged {
     const NAME: &'static str = "DirectMessagePriceChanged";
     const EXPECTING: &'static str = "struct DirectMessagePriceChanged";
-    const FIELDS: &'static [&'static str] =
-        &["are_direct_messages_enabled", "direct_message_star_count"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "are_direct_messages_enableddirect_message_star_count",
-        ends: &[27, 52],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<71>(
+            0,
+            2,
+            &[2, 0, 0, 1],
+            &[27, 52],
+            "are_direct_messages_enableddirect_message_star_count",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2844,7 +2684,7 @@ impl wire::Fill for DirectMessagePriceChanged {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.are_direct_messages_enabled)?;
@@ -2893,14 +2733,14 @@ impl SuggestedPostApproved {
 impl wire::Fill for SuggestedPostApproved {
     const NAME: &'static str = "SuggestedPostApproved";
     const EXPECTING: &'static str = "struct SuggestedPostApproved";
-    const FIELDS: &'static [&'static str] = &["suggested_post_message", "price", "send_date"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "suggested_post_messagepricesend_date",
-        ends: &[22, 27, 36],
-        seed: 1,
-        bits: 3,
-        slots: &[0, 3, 0, 0, 2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<61>(
+            1,
+            3,
+            &[0, 3, 0, 0, 2, 0, 1, 0],
+            &[22, 27, 36],
+            "suggested_post_messagepricesend_date",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2913,7 +2753,7 @@ impl wire::Fill for SuggestedPostApproved {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_boxed_option(&mut self.suggested_post_message)?;
@@ -2927,7 +2767,7 @@ impl wire::Fill for SuggestedPostApproved {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x4], &Self::KEYS)
+        wire::fill::require(&seen, &[0x4], Self::KEYS)
     }
 }
 
@@ -2961,14 +2801,14 @@ impl SuggestedPostApprovalFailed {
 impl wire::Fill for SuggestedPostApprovalFailed {
     const NAME: &'static str = "SuggestedPostApprovalFailed";
     const EXPECTING: &'static str = "struct SuggestedPostApprovalFailed";
-    const FIELDS: &'static [&'static str] = &["suggested_post_message", "price"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "suggested_post_messageprice",
-        ends: &[22, 27],
-        seed: 1,
-        bits: 2,
-        slots: &[0, 0, 2, 1],
+        packed: &wire::fill::Keys::pack::<46>(
+            1,
+            2,
+            &[0, 0, 2, 1],
+            &[22, 27],
+            "suggested_post_messageprice",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2980,7 +2820,7 @@ impl wire::Fill for SuggestedPostApprovalFailed {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_boxed_option(&mut self.suggested_post_message)?;
@@ -2991,7 +2831,7 @@ impl wire::Fill for SuggestedPostApprovalFailed {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x2], &Self::KEYS)
+        wire::fill::require(&seen, &[0x2], Self::KEYS)
     }
 }
 
@@ -3023,14 +2863,14 @@ impl SuggestedPostDeclined {
 impl wire::Fill for SuggestedPostDeclined {
     const NAME: &'static str = "SuggestedPostDeclined";
     const EXPECTING: &'static str = "struct SuggestedPostDeclined";
-    const FIELDS: &'static [&'static str] = &["suggested_post_message", "comment"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "suggested_post_messagecomment",
-        ends: &[22, 29],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 2, 0, 1],
+        packed: &wire::fill::Keys::pack::<48>(
+            0,
+            2,
+            &[0, 2, 0, 1],
+            &[22, 29],
+            "suggested_post_messagecomment",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3042,7 +2882,7 @@ impl wire::Fill for SuggestedPostDeclined {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_boxed_option(&mut self.suggested_post_message)?;
@@ -3095,19 +2935,14 @@ impl SuggestedPostPaid {
 impl wire::Fill for SuggestedPostPaid {
     const NAME: &'static str = "SuggestedPostPaid";
     const EXPECTING: &'static str = "struct SuggestedPostPaid";
-    const FIELDS: &'static [&'static str] = &[
-        "suggested_post_message",
-        "currency",
-        "amount",
-        "star_amount",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "suggested_post_messagecurrencyamountstar_amount",
-        ends: &[22, 30, 36, 47],
-        seed: 0,
-        bits: 3,
-        slots: &[3, 2, 0, 4, 0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<74>(
+            0,
+            3,
+            &[3, 2, 0, 4, 0, 0, 0, 1],
+            &[22, 30, 36, 47],
+            "suggested_post_messagecurrencyamountstar_amount",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3121,7 +2956,7 @@ impl wire::Fill for SuggestedPostPaid {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_boxed_option(&mut self.suggested_post_message)?;
@@ -3138,7 +2973,7 @@ impl wire::Fill for SuggestedPostPaid {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x2], &Self::KEYS)
+        wire::fill::require(&seen, &[0x2], Self::KEYS)
     }
 }
 

@@ -32,14 +32,14 @@ impl SuggestedPostRefunded {
 impl wire::Fill for SuggestedPostRefunded {
     const NAME: &'static str = "SuggestedPostRefunded";
     const EXPECTING: &'static str = "struct SuggestedPostRefunded";
-    const FIELDS: &'static [&'static str] = &["suggested_post_message", "reason"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "suggested_post_messagereason",
-        ends: &[22, 28],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 2, 0, 1],
+        packed: &wire::fill::Keys::pack::<47>(
+            0,
+            2,
+            &[0, 2, 0, 1],
+            &[22, 28],
+            "suggested_post_messagereason",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -51,7 +51,7 @@ impl wire::Fill for SuggestedPostRefunded {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_boxed_option(&mut self.suggested_post_message)?;
@@ -62,7 +62,7 @@ impl wire::Fill for SuggestedPostRefunded {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x2], &Self::KEYS)
+        wire::fill::require(&seen, &[0x2], Self::KEYS)
     }
 }
 
@@ -91,14 +91,8 @@ impl GiveawayCreated {
 impl wire::Fill for GiveawayCreated {
     const NAME: &'static str = "GiveawayCreated";
     const EXPECTING: &'static str = "struct GiveawayCreated";
-    const FIELDS: &'static [&'static str] = &["prize_star_count"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "prize_star_count",
-        ends: &[16],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<33>(0, 2, &[0, 0, 1, 0], &[16], "prize_star_count"),
     };
 
     fn placeholder() -> Self {
@@ -109,7 +103,7 @@ impl wire::Fill for GiveawayCreated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.prize_star_count)?;
         }
         Ok(())
@@ -176,27 +170,17 @@ impl Giveaway {
 impl wire::Fill for Giveaway {
     const NAME: &'static str = "Giveaway";
     const EXPECTING: &'static str = "struct Giveaway";
-    const FIELDS: &'static [&'static str] = &[
-        "chats",
-        "winners_selection_date",
-        "winner_count",
-        "only_new_members",
-        "has_public_winners",
-        "prize_description",
-        "country_codes",
-        "prize_star_count",
-        "premium_subscription_month_count",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatswinners_selection_datewinner_countonly_new_membershas_public_winnersprize_descriptioncountry_codesprize_star_countpremium_subscription_month_count",
-        ends: &[5, 27, 39, 55, 73, 90, 103, 119, 151],
-        seed: 0,
-        bits: 5,
-        slots: &[
-            0, 0, 0, 0, 0, 7, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 5, 0, 4, 0, 1, 0, 0, 0, 0, 6,
-            9, 3, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<212>(
+            0,
+            5,
+            &[
+                0, 0, 0, 0, 0, 7, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 5, 0, 4, 0, 1, 0, 0, 0, 0,
+                6, 9, 3, 0,
+            ],
+            &[5, 27, 39, 55, 73, 90, 103, 119, 151],
+            "chatswinners_selection_datewinner_countonly_new_membershas_public_winnersprize_descriptioncountry_codesprize_star_countpremium_subscription_month_count",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -215,7 +199,7 @@ impl wire::Fill for Giveaway {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.chats, src.list()?);
@@ -247,7 +231,7 @@ impl wire::Fill for Giveaway {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x6], &Self::KEYS)
+        wire::fill::require(&seen, &[0x6], Self::KEYS)
     }
 }
 
@@ -323,30 +307,17 @@ impl GiveawayWinners {
 impl wire::Fill for GiveawayWinners {
     const NAME: &'static str = "GiveawayWinners";
     const EXPECTING: &'static str = "struct GiveawayWinners";
-    const FIELDS: &'static [&'static str] = &[
-        "chat",
-        "giveaway_message_id",
-        "winners_selection_date",
-        "winner_count",
-        "winners",
-        "additional_chat_count",
-        "prize_star_count",
-        "premium_subscription_month_count",
-        "unclaimed_prize_count",
-        "only_new_members",
-        "was_refunded",
-        "prize_description",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatgiveaway_message_idwinners_selection_datewinner_countwinnersadditional_chat_countprize_star_countpremium_subscription_month_countunclaimed_prize_countonly_new_memberswas_refundedprize_description",
-        ends: &[4, 23, 45, 57, 64, 85, 101, 133, 154, 170, 182, 199],
-        seed: 24,
-        bits: 5,
-        slots: &[
-            10, 0, 12, 0, 0, 0, 0, 0, 0, 4, 0, 6, 0, 3, 11, 0, 0, 0, 1, 0, 9, 0, 0, 8, 5, 0, 2, 0,
-            7, 0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<266>(
+            24,
+            5,
+            &[
+                10, 0, 12, 0, 0, 0, 0, 0, 0, 4, 0, 6, 0, 3, 11, 0, 0, 0, 1, 0, 9, 0, 0, 8, 5, 0, 2,
+                0, 7, 0, 0, 0,
+            ],
+            &[4, 23, 45, 57, 64, 85, 101, 133, 154, 170, 182, 199],
+            "chatgiveaway_message_idwinners_selection_datewinner_countwinnersadditional_chat_countprize_star_countpremium_subscription_month_countunclaimed_prize_countonly_new_memberswas_refundedprize_description",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -368,7 +339,7 @@ impl wire::Fill for GiveawayWinners {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -409,7 +380,7 @@ impl wire::Fill for GiveawayWinners {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -451,19 +422,14 @@ impl GiveawayCompleted {
 impl wire::Fill for GiveawayCompleted {
     const NAME: &'static str = "GiveawayCompleted";
     const EXPECTING: &'static str = "struct GiveawayCompleted";
-    const FIELDS: &'static [&'static str] = &[
-        "winner_count",
-        "unclaimed_prize_count",
-        "giveaway_message",
-        "is_star_giveaway",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "winner_countunclaimed_prize_countgiveaway_messageis_star_giveaway",
-        ends: &[12, 33, 49, 65],
-        seed: 1,
-        bits: 3,
-        slots: &[0, 0, 4, 2, 3, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<92>(
+            1,
+            3,
+            &[0, 0, 4, 2, 3, 0, 0, 1],
+            &[12, 33, 49, 65],
+            "winner_countunclaimed_prize_countgiveaway_messageis_star_giveaway",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -477,7 +443,7 @@ impl wire::Fill for GiveawayCompleted {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.winner_count)?;
@@ -494,7 +460,7 @@ impl wire::Fill for GiveawayCompleted {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -566,20 +532,14 @@ impl LinkPreviewOptions {
 impl wire::Fill for LinkPreviewOptions {
     const NAME: &'static str = "LinkPreviewOptions";
     const EXPECTING: &'static str = "struct LinkPreviewOptions";
-    const FIELDS: &'static [&'static str] = &[
-        "is_disabled",
-        "url",
-        "prefer_small_media",
-        "prefer_large_media",
-        "show_above_text",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "is_disabledurlprefer_small_mediaprefer_large_mediashow_above_text",
-        ends: &[11, 14, 32, 50, 65],
-        seed: 0,
-        bits: 4,
-        slots: &[4, 5, 0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<102>(
+            0,
+            4,
+            &[4, 5, 0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 3, 0],
+            &[11, 14, 32, 50, 65],
+            "is_disabledurlprefer_small_mediaprefer_large_mediashow_above_text",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -594,7 +554,7 @@ impl wire::Fill for LinkPreviewOptions {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.is_disabled)?;
@@ -659,14 +619,8 @@ impl SuggestedPostPrice {
 impl wire::Fill for SuggestedPostPrice {
     const NAME: &'static str = "SuggestedPostPrice";
     const EXPECTING: &'static str = "struct SuggestedPostPrice";
-    const FIELDS: &'static [&'static str] = &["currency", "amount"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "currencyamount",
-        ends: &[8, 14],
-        seed: 1,
-        bits: 2,
-        slots: &[1, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<33>(1, 2, &[1, 0, 2, 0], &[8, 14], "currencyamount"),
     };
 
     fn placeholder() -> Self {
@@ -678,7 +632,7 @@ impl wire::Fill for SuggestedPostPrice {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.currency)?;
@@ -689,7 +643,7 @@ impl wire::Fill for SuggestedPostPrice {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -736,14 +690,14 @@ impl SuggestedPostInfo {
 impl wire::Fill for SuggestedPostInfo {
     const NAME: &'static str = "SuggestedPostInfo";
     const EXPECTING: &'static str = "struct SuggestedPostInfo";
-    const FIELDS: &'static [&'static str] = &["state", "price", "send_date"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "statepricesend_date",
-        ends: &[5, 10, 19],
-        seed: 1,
-        bits: 3,
-        slots: &[0, 3, 1, 0, 2, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<44>(
+            1,
+            3,
+            &[0, 3, 1, 0, 2, 0, 0, 0],
+            &[5, 10, 19],
+            "statepricesend_date",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -756,7 +710,7 @@ impl wire::Fill for SuggestedPostInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.state)?;
@@ -770,7 +724,7 @@ impl wire::Fill for SuggestedPostInfo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -814,14 +768,8 @@ impl SuggestedPostParameters {
 impl wire::Fill for SuggestedPostParameters {
     const NAME: &'static str = "SuggestedPostParameters";
     const EXPECTING: &'static str = "struct SuggestedPostParameters";
-    const FIELDS: &'static [&'static str] = &["price", "send_date"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "pricesend_date",
-        ends: &[5, 14],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<33>(0, 2, &[2, 0, 0, 1], &[5, 14], "pricesend_date"),
     };
 
     fn placeholder() -> Self {
@@ -833,7 +781,7 @@ impl wire::Fill for SuggestedPostParameters {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.price)?;
@@ -887,14 +835,8 @@ impl DirectMessagesTopic {
 impl wire::Fill for DirectMessagesTopic {
     const NAME: &'static str = "DirectMessagesTopic";
     const EXPECTING: &'static str = "struct DirectMessagesTopic";
-    const FIELDS: &'static [&'static str] = &["topic_id", "user"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "topic_iduser",
-        ends: &[8, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 2, 1],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[0, 0, 2, 1], &[8, 12], "topic_iduser"),
     };
 
     fn placeholder() -> Self {
@@ -906,7 +848,7 @@ impl wire::Fill for DirectMessagesTopic {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.topic_id)?;
@@ -917,7 +859,7 @@ impl wire::Fill for DirectMessagesTopic {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -950,14 +892,8 @@ impl UserProfilePhotos {
 impl wire::Fill for UserProfilePhotos {
     const NAME: &'static str = "UserProfilePhotos";
     const EXPECTING: &'static str = "struct UserProfilePhotos";
-    const FIELDS: &'static [&'static str] = &["total_count", "photos"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "total_countphotos",
-        ends: &[11, 17],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 2, 0, 0],
+        packed: &wire::fill::Keys::pack::<36>(0, 2, &[1, 2, 0, 0], &[11, 17], "total_countphotos"),
     };
 
     fn placeholder() -> Self {
@@ -969,7 +905,7 @@ impl wire::Fill for UserProfilePhotos {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.total_count)?;
@@ -980,7 +916,7 @@ impl wire::Fill for UserProfilePhotos {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1013,14 +949,8 @@ impl UserProfileAudios {
 impl wire::Fill for UserProfileAudios {
     const NAME: &'static str = "UserProfileAudios";
     const EXPECTING: &'static str = "struct UserProfileAudios";
-    const FIELDS: &'static [&'static str] = &["total_count", "audios"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "total_countaudios",
-        ends: &[11, 17],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<36>(0, 2, &[1, 0, 2, 0], &[11, 17], "total_countaudios"),
     };
 
     fn placeholder() -> Self {
@@ -1032,7 +962,7 @@ impl wire::Fill for UserProfileAudios {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.total_count)?;
@@ -1043,7 +973,7 @@ impl wire::Fill for UserProfileAudios {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1084,15 +1014,14 @@ impl File {
 impl wire::Fill for File {
     const NAME: &'static str = "File";
     const EXPECTING: &'static str = "struct File";
-    const FIELDS: &'static [&'static str] =
-        &["file_id", "file_unique_id", "file_size", "file_path"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_idfile_sizefile_path",
-        ends: &[7, 21, 30, 39],
-        seed: 1,
-        bits: 3,
-        slots: &[0, 4, 1, 0, 3, 2, 0, 0],
+        packed: &wire::fill::Keys::pack::<66>(
+            1,
+            3,
+            &[0, 4, 1, 0, 3, 2, 0, 0],
+            &[7, 21, 30, 39],
+            "file_idfile_unique_idfile_sizefile_path",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1106,7 +1035,7 @@ impl wire::Fill for File {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -1123,7 +1052,7 @@ impl wire::Fill for File {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1151,14 +1080,8 @@ impl WebAppInfo {
 impl wire::Fill for WebAppInfo {
     const NAME: &'static str = "WebAppInfo";
     const EXPECTING: &'static str = "struct WebAppInfo";
-    const FIELDS: &'static [&'static str] = &["url"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "url",
-        ends: &[3],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<20>(0, 2, &[0, 0, 1, 0], &[3], "url"),
     };
 
     fn placeholder() -> Self {
@@ -1169,10 +1092,10 @@ impl wire::Fill for WebAppInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.url)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1274,22 +1197,14 @@ impl ReplyKeyboardMarkup {
 impl wire::Fill for ReplyKeyboardMarkup {
     const NAME: &'static str = "ReplyKeyboardMarkup";
     const EXPECTING: &'static str = "struct ReplyKeyboardMarkup";
-    const FIELDS: &'static [&'static str] = &[
-        "keyboard",
-        "is_persistent",
-        "resize_keyboard",
-        "one_time_keyboard",
-        "input_field_placeholder",
-        "selective",
-        "force_reply",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "keyboardis_persistentresize_keyboardone_time_keyboardinput_field_placeholderselectiveforce_reply",
-        ends: &[8, 21, 36, 53, 76, 85, 96],
-        seed: 2,
-        bits: 4,
-        slots: &[0, 0, 3, 0, 0, 4, 2, 7, 5, 0, 0, 6, 0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<137>(
+            2,
+            4,
+            &[0, 0, 3, 0, 0, 4, 2, 7, 5, 0, 0, 6, 0, 1, 0, 0],
+            &[8, 21, 36, 53, 76, 85, 96],
+            "keyboardis_persistentresize_keyboardone_time_keyboardinput_field_placeholderselectiveforce_reply",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1306,7 +1221,7 @@ impl wire::Fill for ReplyKeyboardMarkup {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.keyboard)?;
@@ -1472,28 +1387,17 @@ impl KeyboardButton {
 impl wire::Fill for KeyboardButton {
     const NAME: &'static str = "KeyboardButton";
     const EXPECTING: &'static str = "struct KeyboardButton";
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "icon_custom_emoji_id",
-        "style",
-        "request_users",
-        "request_chat",
-        "request_managed_bot",
-        "request_contact",
-        "request_location",
-        "request_poll",
-        "web_app",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "texticon_custom_emoji_idstylerequest_usersrequest_chatrequest_managed_botrequest_contactrequest_locationrequest_pollweb_app",
-        ends: &[4, 24, 29, 42, 54, 73, 88, 104, 116, 123],
-        seed: 2,
-        bits: 5,
-        slots: &[
-            0, 7, 0, 0, 0, 0, 0, 6, 0, 9, 5, 0, 1, 0, 0, 0, 0, 10, 0, 4, 2, 0, 0, 8, 0, 0, 0, 0, 0,
-            3, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<186>(
+            2,
+            5,
+            &[
+                0, 7, 0, 0, 0, 0, 0, 6, 0, 9, 5, 0, 1, 0, 0, 0, 0, 10, 0, 4, 2, 0, 0, 8, 0, 0, 0,
+                0, 0, 3, 0, 0,
+            ],
+            &[4, 24, 29, 42, 54, 73, 88, 104, 116, 123],
+            "texticon_custom_emoji_idstylerequest_usersrequest_chatrequest_managed_botrequest_contactrequest_locationrequest_pollweb_app",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1513,7 +1417,7 @@ impl wire::Fill for KeyboardButton {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -1548,7 +1452,7 @@ impl wire::Fill for KeyboardButton {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1655,22 +1559,14 @@ impl KeyboardButtonRequestUsers {
 impl wire::Fill for KeyboardButtonRequestUsers {
     const NAME: &'static str = "KeyboardButtonRequestUsers";
     const EXPECTING: &'static str = "struct KeyboardButtonRequestUsers";
-    const FIELDS: &'static [&'static str] = &[
-        "request_id",
-        "user_is_bot",
-        "user_is_premium",
-        "max_quantity",
-        "request_name",
-        "request_username",
-        "request_photo",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "request_iduser_is_botuser_is_premiummax_quantityrequest_namerequest_usernamerequest_photo",
-        ends: &[10, 21, 36, 48, 60, 76, 89],
-        seed: 11,
-        bits: 4,
-        slots: &[0, 0, 2, 3, 0, 0, 5, 6, 0, 0, 7, 1, 0, 0, 0, 4],
+        packed: &wire::fill::Keys::pack::<130>(
+            11,
+            4,
+            &[0, 0, 2, 3, 0, 0, 5, 6, 0, 0, 7, 1, 0, 0, 0, 4],
+            &[10, 21, 36, 48, 60, 76, 89],
+            "request_iduser_is_botuser_is_premiummax_quantityrequest_namerequest_usernamerequest_photo",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1687,7 +1583,7 @@ impl wire::Fill for KeyboardButtonRequestUsers {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.request_id)?;
@@ -1713,7 +1609,7 @@ impl wire::Fill for KeyboardButtonRequestUsers {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1856,29 +1752,17 @@ impl KeyboardButtonRequestChat {
 impl wire::Fill for KeyboardButtonRequestChat {
     const NAME: &'static str = "KeyboardButtonRequestChat";
     const EXPECTING: &'static str = "struct KeyboardButtonRequestChat";
-    const FIELDS: &'static [&'static str] = &[
-        "request_id",
-        "chat_is_channel",
-        "chat_is_forum",
-        "chat_has_username",
-        "chat_is_created",
-        "user_administrator_rights",
-        "bot_administrator_rights",
-        "bot_is_member",
-        "request_title",
-        "request_username",
-        "request_photo",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "request_idchat_is_channelchat_is_forumchat_has_usernamechat_is_createduser_administrator_rightsbot_administrator_rightsbot_is_memberrequest_titlerequest_usernamerequest_photo",
-        ends: &[10, 25, 38, 55, 70, 95, 119, 132, 145, 161, 174],
-        seed: 1,
-        bits: 5,
-        slots: &[
-            0, 5, 0, 0, 2, 0, 0, 11, 4, 0, 0, 6, 0, 10, 0, 7, 8, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0, 0,
-            0, 3, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<239>(
+            1,
+            5,
+            &[
+                0, 5, 0, 0, 2, 0, 0, 11, 4, 0, 0, 6, 0, 10, 0, 7, 8, 0, 0, 0, 0, 1, 0, 0, 9, 0, 0,
+                0, 0, 3, 0, 0,
+            ],
+            &[10, 25, 38, 55, 70, 95, 119, 132, 145, 161, 174],
+            "request_idchat_is_channelchat_is_forumchat_has_usernamechat_is_createduser_administrator_rightsbot_administrator_rightsbot_is_memberrequest_titlerequest_usernamerequest_photo",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1899,7 +1783,7 @@ impl wire::Fill for KeyboardButtonRequestChat {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.request_id)?;
@@ -1937,7 +1821,7 @@ impl wire::Fill for KeyboardButtonRequestChat {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2011,14 +1895,14 @@ impl KeyboardButtonRequestManagedBot {
 impl wire::Fill for KeyboardButtonRequestManagedBot {
     const NAME: &'static str = "KeyboardButtonRequestManagedBot";
     const EXPECTING: &'static str = "struct KeyboardButtonRequestManagedBot";
-    const FIELDS: &'static [&'static str] = &["request_id", "suggested_name", "suggested_username"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "request_idsuggested_namesuggested_username",
-        ends: &[10, 24, 42],
-        seed: 1,
-        bits: 3,
-        slots: &[0, 0, 0, 3, 0, 1, 0, 2],
+        packed: &wire::fill::Keys::pack::<67>(
+            1,
+            3,
+            &[0, 0, 0, 3, 0, 1, 0, 2],
+            &[10, 24, 42],
+            "request_idsuggested_namesuggested_username",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2031,7 +1915,7 @@ impl wire::Fill for KeyboardButtonRequestManagedBot {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.request_id)?;
@@ -2045,7 +1929,7 @@ impl wire::Fill for KeyboardButtonRequestManagedBot {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2090,14 +1974,8 @@ impl KeyboardButtonPollType {
 impl wire::Fill for KeyboardButtonPollType {
     const NAME: &'static str = "KeyboardButtonPollType";
     const EXPECTING: &'static str = "struct KeyboardButtonPollType";
-    const FIELDS: &'static [&'static str] = &["type"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "type",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[1, 0, 0, 0], &[4], "type"),
     };
 
     fn placeholder() -> Self {
@@ -2106,7 +1984,7 @@ impl wire::Fill for KeyboardButtonPollType {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.r#type)?;
         }
         Ok(())
@@ -2157,14 +2035,14 @@ impl ReplyKeyboardRemove {
 impl wire::Fill for ReplyKeyboardRemove {
     const NAME: &'static str = "ReplyKeyboardRemove";
     const EXPECTING: &'static str = "struct ReplyKeyboardRemove";
-    const FIELDS: &'static [&'static str] = &["remove_keyboard", "selective"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "remove_keyboardselective",
-        ends: &[15, 24],
-        seed: 1,
-        bits: 2,
-        slots: &[1, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<43>(
+            1,
+            2,
+            &[1, 0, 2, 0],
+            &[15, 24],
+            "remove_keyboardselective",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2176,7 +2054,7 @@ impl wire::Fill for ReplyKeyboardRemove {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.remove_keyboard)?;
@@ -2236,14 +2114,14 @@ impl InlineKeyboardMarkup {
 impl wire::Fill for InlineKeyboardMarkup {
     const NAME: &'static str = "InlineKeyboardMarkup";
     const EXPECTING: &'static str = "struct InlineKeyboardMarkup";
-    const FIELDS: &'static [&'static str] = &["inline_keyboard", "force_reply"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "inline_keyboardforce_reply",
-        ends: &[15, 26],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<45>(
+            0,
+            2,
+            &[1, 0, 0, 2],
+            &[15, 26],
+            "inline_keyboardforce_reply",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2255,7 +2133,7 @@ impl wire::Fill for InlineKeyboardMarkup {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.inline_keyboard)?;
@@ -2442,32 +2320,17 @@ impl InlineKeyboardButton {
 impl wire::Fill for InlineKeyboardButton {
     const NAME: &'static str = "InlineKeyboardButton";
     const EXPECTING: &'static str = "struct InlineKeyboardButton";
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "icon_custom_emoji_id",
-        "style",
-        "url",
-        "callback_data",
-        "web_app",
-        "login_url",
-        "switch_inline_query",
-        "switch_inline_query_current_chat",
-        "switch_inline_query_chosen_chat",
-        "copy_text",
-        "callback_game",
-        "pay",
-        "disabled",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "texticon_custom_emoji_idstyleurlcallback_dataweb_applogin_urlswitch_inline_queryswitch_inline_query_current_chatswitch_inline_query_chosen_chatcopy_textcallback_gamepaydisabled",
-        ends: &[4, 24, 29, 32, 45, 52, 61, 80, 112, 143, 152, 165, 168, 176],
-        seed: 30,
-        bits: 5,
-        slots: &[
-            0, 6, 13, 0, 10, 2, 0, 0, 9, 11, 5, 0, 3, 4, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 8, 0, 0, 12,
-            1, 0, 0, 14,
-        ],
+        packed: &wire::fill::Keys::pack::<247>(
+            30,
+            5,
+            &[
+                0, 6, 13, 0, 10, 2, 0, 0, 9, 11, 5, 0, 3, 4, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 8, 0, 0,
+                12, 1, 0, 0, 14,
+            ],
+            &[4, 24, 29, 32, 45, 52, 61, 80, 112, 143, 152, 165, 168, 176],
+            "texticon_custom_emoji_idstyleurlcallback_dataweb_applogin_urlswitch_inline_queryswitch_inline_query_current_chatswitch_inline_query_chosen_chatcopy_textcallback_gamepaydisabled",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2491,7 +2354,7 @@ impl wire::Fill for InlineKeyboardButton {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -2538,7 +2401,7 @@ impl wire::Fill for InlineKeyboardButton {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2625,19 +2488,14 @@ impl LoginUrl {
 impl wire::Fill for LoginUrl {
     const NAME: &'static str = "LoginUrl";
     const EXPECTING: &'static str = "struct LoginUrl";
-    const FIELDS: &'static [&'static str] = &[
-        "url",
-        "forward_text",
-        "bot_username",
-        "request_write_access",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "urlforward_textbot_usernamerequest_write_access",
-        ends: &[3, 15, 27, 47],
-        seed: 3,
-        bits: 3,
-        slots: &[0, 2, 1, 0, 0, 0, 4, 3],
+        packed: &wire::fill::Keys::pack::<74>(
+            3,
+            3,
+            &[0, 2, 1, 0, 0, 0, 4, 3],
+            &[3, 15, 27, 47],
+            "urlforward_textbot_usernamerequest_write_access",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2651,7 +2509,7 @@ impl wire::Fill for LoginUrl {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.url)?;
@@ -2668,7 +2526,7 @@ impl wire::Fill for LoginUrl {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2750,20 +2608,14 @@ impl SwitchInlineQueryChosenChat {
 impl wire::Fill for SwitchInlineQueryChosenChat {
     const NAME: &'static str = "SwitchInlineQueryChosenChat";
     const EXPECTING: &'static str = "struct SwitchInlineQueryChosenChat";
-    const FIELDS: &'static [&'static str] = &[
-        "query",
-        "allow_user_chats",
-        "allow_bot_chats",
-        "allow_group_chats",
-        "allow_channel_chats",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "queryallow_user_chatsallow_bot_chatsallow_group_chatsallow_channel_chats",
-        ends: &[5, 21, 36, 53, 72],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 3, 0, 0, 0, 0, 0, 0, 2, 5, 0, 4, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<109>(
+            0,
+            4,
+            &[0, 0, 3, 0, 0, 0, 0, 0, 0, 2, 5, 0, 4, 1, 0, 0],
+            &[5, 21, 36, 53, 72],
+            "queryallow_user_chatsallow_bot_chatsallow_group_chatsallow_channel_chats",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2778,7 +2630,7 @@ impl wire::Fill for SwitchInlineQueryChosenChat {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.query)?;
@@ -2838,14 +2690,8 @@ impl CopyTextButton {
 impl wire::Fill for CopyTextButton {
     const NAME: &'static str = "CopyTextButton";
     const EXPECTING: &'static str = "struct CopyTextButton";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -2856,10 +2702,10 @@ impl wire::Fill for CopyTextButton {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.text)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2892,14 +2738,8 @@ impl DisabledButton {
 impl wire::Fill for DisabledButton {
     const NAME: &'static str = "DisabledButton";
     const EXPECTING: &'static str = "struct DisabledButton";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -2972,22 +2812,14 @@ impl CallbackQuery {
 impl wire::Fill for CallbackQuery {
     const NAME: &'static str = "CallbackQuery";
     const EXPECTING: &'static str = "struct CallbackQuery";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "from",
-        "message",
-        "inline_message_id",
-        "chat_instance",
-        "data",
-        "game_short_name",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idfrommessageinline_message_idchat_instancedatagame_short_name",
-        ends: &[2, 6, 13, 30, 43, 47, 62],
-        seed: 2,
-        bits: 4,
-        slots: &[7, 0, 0, 0, 6, 0, 5, 0, 0, 0, 3, 0, 2, 1, 0, 4],
+        packed: &wire::fill::Keys::pack::<103>(
+            2,
+            4,
+            &[7, 0, 0, 0, 6, 0, 5, 0, 0, 0, 3, 0, 2, 1, 0, 4],
+            &[2, 6, 13, 30, 43, 47, 62],
+            "idfrommessageinline_message_idchat_instancedatagame_short_name",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3004,7 +2836,7 @@ impl wire::Fill for CallbackQuery {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -3030,7 +2862,7 @@ impl wire::Fill for CallbackQuery {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3083,15 +2915,14 @@ impl ForceReply {
 impl wire::Fill for ForceReply {
     const NAME: &'static str = "ForceReply";
     const EXPECTING: &'static str = "struct ForceReply";
-    const FIELDS: &'static [&'static str] =
-        &["force_reply", "input_field_placeholder", "selective"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "force_replyinput_field_placeholderselective",
-        ends: &[11, 34, 43],
-        seed: 0,
-        bits: 3,
-        slots: &[2, 0, 3, 0, 0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<68>(
+            0,
+            3,
+            &[2, 0, 3, 0, 0, 0, 0, 1],
+            &[11, 34, 43],
+            "force_replyinput_field_placeholderselective",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3104,7 +2935,7 @@ impl wire::Fill for ForceReply {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.force_reply)?;
@@ -3164,14 +2995,8 @@ impl Community {
 impl wire::Fill for Community {
     const NAME: &'static str = "Community";
     const EXPECTING: &'static str = "struct Community";
-    const FIELDS: &'static [&'static str] = &["id", "name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idname",
-        ends: &[2, 6],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<25>(0, 2, &[2, 0, 1, 0], &[2, 6], "idname"),
     };
 
     fn placeholder() -> Self {
@@ -3183,7 +3008,7 @@ impl wire::Fill for Community {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -3194,7 +3019,7 @@ impl wire::Fill for Community {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3238,19 +3063,14 @@ impl ChatPhoto {
 impl wire::Fill for ChatPhoto {
     const NAME: &'static str = "ChatPhoto";
     const EXPECTING: &'static str = "struct ChatPhoto";
-    const FIELDS: &'static [&'static str] = &[
-        "small_file_id",
-        "small_file_unique_id",
-        "big_file_id",
-        "big_file_unique_id",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "small_file_idsmall_file_unique_idbig_file_idbig_file_unique_id",
-        ends: &[13, 33, 44, 62],
-        seed: 0,
-        bits: 3,
-        slots: &[3, 0, 1, 2, 0, 0, 4, 0],
+        packed: &wire::fill::Keys::pack::<89>(
+            0,
+            3,
+            &[3, 0, 1, 2, 0, 0, 4, 0],
+            &[13, 33, 44, 62],
+            "small_file_idsmall_file_unique_idbig_file_idbig_file_unique_id",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3264,7 +3084,7 @@ impl wire::Fill for ChatPhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.small_file_id)?;
@@ -3281,7 +3101,7 @@ impl wire::Fill for ChatPhoto {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -3353,29 +3173,17 @@ impl ChatInviteLink {
 impl wire::Fill for ChatInviteLink {
     const NAME: &'static str = "ChatInviteLink";
     const EXPECTING: &'static str = "struct ChatInviteLink";
-    const FIELDS: &'static [&'static str] = &[
-        "invite_link",
-        "creator",
-        "creates_join_request",
-        "is_primary",
-        "is_revoked",
-        "name",
-        "expire_date",
-        "member_limit",
-        "pending_join_request_count",
-        "subscription_period",
-        "subscription_price",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "invite_linkcreatorcreates_join_requestis_primaryis_revokednameexpire_datemember_limitpending_join_request_countsubscription_periodsubscription_price",
-        ends: &[11, 18, 38, 48, 58, 62, 73, 85, 111, 130, 148],
-        seed: 13,
-        bits: 5,
-        slots: &[
-            0, 0, 2, 0, 0, 5, 0, 0, 0, 0, 0, 10, 0, 0, 0, 11, 0, 0, 8, 0, 0, 4, 3, 7, 9, 0, 0, 1,
-            0, 6, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<213>(
+            13,
+            5,
+            &[
+                0, 0, 2, 0, 0, 5, 0, 0, 0, 0, 0, 10, 0, 0, 0, 11, 0, 0, 8, 0, 0, 4, 3, 7, 9, 0, 0,
+                1, 0, 6, 0, 0,
+            ],
+            &[11, 18, 38, 48, 58, 62, 73, 85, 111, 130, 148],
+            "invite_linkcreatorcreates_join_requestis_primaryis_revokednameexpire_datemember_limitpending_join_request_countsubscription_periodsubscription_price",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3396,7 +3204,7 @@ impl wire::Fill for ChatInviteLink {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.invite_link)?;
@@ -3434,7 +3242,7 @@ impl wire::Fill for ChatInviteLink {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3571,39 +3379,20 @@ impl ChatAdministratorRights {
 impl wire::Fill for ChatAdministratorRights {
     const NAME: &'static str = "ChatAdministratorRights";
     const EXPECTING: &'static str = "struct ChatAdministratorRights";
-    const FIELDS: &'static [&'static str] = &[
-        "is_anonymous",
-        "can_manage_chat",
-        "can_delete_messages",
-        "can_manage_video_chats",
-        "can_restrict_members",
-        "can_promote_members",
-        "can_change_info",
-        "can_invite_users",
-        "can_post_stories",
-        "can_edit_stories",
-        "can_delete_stories",
-        "can_post_messages",
-        "can_edit_messages",
-        "can_pin_messages",
-        "can_manage_topics",
-        "can_manage_direct_messages",
-        "can_manage_tags",
-        "can_send_welcome_messages",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "is_anonymouscan_manage_chatcan_delete_messagescan_manage_video_chatscan_restrict_memberscan_promote_memberscan_change_infocan_invite_userscan_post_storiescan_edit_storiescan_delete_storiescan_post_messagescan_edit_messagescan_pin_messagescan_manage_topicscan_manage_direct_messagescan_manage_tagscan_send_welcome_messages",
-        ends: &[
-            12, 27, 46, 68, 88, 107, 122, 138, 154, 170, 188, 205, 222, 238, 255, 281, 296, 321,
-        ],
-        seed: 57,
-        bits: 6,
-        slots: &[
-            0, 0, 0, 10, 0, 0, 0, 0, 0, 5, 0, 0, 0, 17, 0, 0, 11, 0, 0, 13, 0, 7, 14, 15, 0, 0, 0,
-            8, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 18, 0, 4, 0, 0, 0, 12, 0, 2, 0, 0, 0, 0, 0, 16, 0, 3,
-            1, 0, 6, 0, 0, 0, 0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<432>(
+            57,
+            6,
+            &[
+                0, 0, 0, 10, 0, 0, 0, 0, 0, 5, 0, 0, 0, 17, 0, 0, 11, 0, 0, 13, 0, 7, 14, 15, 0, 0,
+                0, 8, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 18, 0, 4, 0, 0, 0, 12, 0, 2, 0, 0, 0, 0, 0, 16,
+                0, 3, 1, 0, 6, 0, 0, 0, 0, 0, 0,
+            ],
+            &[
+                12, 27, 46, 68, 88, 107, 122, 138, 154, 170, 188, 205, 222, 238, 255, 281, 296, 321,
+            ],
+            "is_anonymouscan_manage_chatcan_delete_messagescan_manage_video_chatscan_restrict_memberscan_promote_memberscan_change_infocan_invite_userscan_post_storiescan_edit_storiescan_delete_storiescan_post_messagescan_edit_messagescan_pin_messagescan_manage_topicscan_manage_direct_messagescan_manage_tagscan_send_welcome_messages",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3631,7 +3420,7 @@ impl wire::Fill for ChatAdministratorRights {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.is_anonymous)?;
@@ -3781,23 +3570,14 @@ impl ChatMemberUpdated {
 impl wire::Fill for ChatMemberUpdated {
     const NAME: &'static str = "ChatMemberUpdated";
     const EXPECTING: &'static str = "struct ChatMemberUpdated";
-    const FIELDS: &'static [&'static str] = &[
-        "chat",
-        "from",
-        "date",
-        "old_chat_member",
-        "new_chat_member",
-        "invite_link",
-        "via_join_request",
-        "via_chat_folder_invite_link",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatfromdateold_chat_membernew_chat_memberinvite_linkvia_join_requestvia_chat_folder_invite_link",
-        ends: &[4, 8, 12, 27, 42, 53, 69, 96],
-        seed: 11,
-        bits: 4,
-        slots: &[0, 0, 2, 4, 0, 6, 8, 1, 0, 0, 5, 0, 0, 7, 0, 3],
+        packed: &wire::fill::Keys::pack::<139>(
+            11,
+            4,
+            &[0, 0, 2, 4, 0, 6, 8, 1, 0, 0, 5, 0, 0, 7, 0, 3],
+            &[4, 8, 12, 27, 42, 53, 69, 96],
+            "chatfromdateold_chat_membernew_chat_memberinvite_linkvia_join_requestvia_chat_folder_invite_link",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3815,7 +3595,7 @@ impl wire::Fill for ChatMemberUpdated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -3844,7 +3624,7 @@ impl wire::Fill for ChatMemberUpdated {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1f], Self::KEYS)
     }
 }
 
@@ -3988,14 +3768,14 @@ impl Serialize for ChatMemberOwner {
 impl wire::Fill for ChatMemberOwner {
     const NAME: &'static str = "ChatMemberOwner";
     const EXPECTING: &'static str = "struct ChatMemberOwner";
-    const FIELDS: &'static [&'static str] = &["user", "is_anonymous", "custom_title"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "useris_anonymouscustom_title",
-        ends: &[4, 16, 28],
-        seed: 3,
-        bits: 3,
-        slots: &[0, 0, 0, 3, 2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<53>(
+            3,
+            3,
+            &[0, 0, 0, 3, 2, 0, 0, 1],
+            &[4, 16, 28],
+            "useris_anonymouscustom_title",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4008,7 +3788,7 @@ impl wire::Fill for ChatMemberOwner {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.user)?;
@@ -4022,7 +3802,7 @@ impl wire::Fill for ChatMemberOwner {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4175,43 +3955,21 @@ impl Serialize for ChatMemberAdministrator {
 impl wire::Fill for ChatMemberAdministrator {
     const NAME: &'static str = "ChatMemberAdministrator";
     const EXPECTING: &'static str = "struct ChatMemberAdministrator";
-    const FIELDS: &'static [&'static str] = &[
-        "user",
-        "can_be_edited",
-        "is_anonymous",
-        "can_manage_chat",
-        "can_delete_messages",
-        "can_manage_video_chats",
-        "can_restrict_members",
-        "can_promote_members",
-        "can_change_info",
-        "can_invite_users",
-        "can_post_stories",
-        "can_edit_stories",
-        "can_delete_stories",
-        "can_post_messages",
-        "can_edit_messages",
-        "can_pin_messages",
-        "can_manage_topics",
-        "can_manage_direct_messages",
-        "can_manage_tags",
-        "can_send_welcome_messages",
-        "custom_title",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "usercan_be_editedis_anonymouscan_manage_chatcan_delete_messagescan_manage_video_chatscan_restrict_memberscan_promote_memberscan_change_infocan_invite_userscan_post_storiescan_edit_storiescan_delete_storiescan_post_messagescan_edit_messagescan_pin_messagescan_manage_topicscan_manage_direct_messagescan_manage_tagscan_send_welcome_messagescustom_title",
-        ends: &[
-            4, 17, 29, 44, 63, 85, 105, 124, 139, 155, 171, 187, 205, 222, 239, 255, 272, 298, 313,
-            338, 350,
-        ],
-        seed: 83,
-        bits: 6,
-        slots: &[
-            2, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 3, 18, 0, 14, 0, 0, 8, 4, 0,
-            5, 0, 11, 12, 0, 16, 10, 0, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 0, 20, 7, 0, 1, 15, 21,
-            0, 0, 0, 17, 0, 0, 0, 0, 0, 9,
-        ],
+        packed: &wire::fill::Keys::pack::<467>(
+            83,
+            6,
+            &[
+                2, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 3, 18, 0, 14, 0, 0, 8, 4,
+                0, 5, 0, 11, 12, 0, 16, 10, 0, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 0, 20, 7, 0, 1,
+                15, 21, 0, 0, 0, 17, 0, 0, 0, 0, 0, 9,
+            ],
+            &[
+                4, 17, 29, 44, 63, 85, 105, 124, 139, 155, 171, 187, 205, 222, 239, 255, 272, 298,
+                313, 338, 350,
+            ],
+            "usercan_be_editedis_anonymouscan_manage_chatcan_delete_messagescan_manage_video_chatscan_restrict_memberscan_promote_memberscan_change_infocan_invite_userscan_post_storiescan_edit_storiescan_delete_storiescan_post_messagescan_edit_messagescan_pin_messagescan_manage_topicscan_manage_direct_messagescan_manage_tagscan_send_welcome_messagescustom_title",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4242,7 +4000,7 @@ impl wire::Fill for ChatMemberAdministrator {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.user)?;
@@ -4310,7 +4068,7 @@ impl wire::Fill for ChatMemberAdministrator {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4362,14 +4120,14 @@ impl Serialize for ChatMemberMember {
 impl wire::Fill for ChatMemberMember {
     const NAME: &'static str = "ChatMemberMember";
     const EXPECTING: &'static str = "struct ChatMemberMember";
-    const FIELDS: &'static [&'static str] = &["tag", "user", "until_date"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "taguseruntil_date",
-        ends: &[3, 7, 17],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 1, 0, 2, 0, 0, 3],
+        packed: &wire::fill::Keys::pack::<42>(
+            0,
+            3,
+            &[0, 0, 1, 0, 2, 0, 0, 3],
+            &[3, 7, 17],
+            "taguseruntil_date",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4382,7 +4140,7 @@ impl wire::Fill for ChatMemberMember {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.tag)?;
@@ -4396,7 +4154,7 @@ impl wire::Fill for ChatMemberMember {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x2], &Self::KEYS)
+        wire::fill::require(&seen, &[0x2], Self::KEYS)
     }
 }
 
@@ -4535,42 +4293,21 @@ impl Serialize for ChatMemberRestricted {
 impl wire::Fill for ChatMemberRestricted {
     const NAME: &'static str = "ChatMemberRestricted";
     const EXPECTING: &'static str = "struct ChatMemberRestricted";
-    const FIELDS: &'static [&'static str] = &[
-        "tag",
-        "user",
-        "is_member",
-        "can_send_messages",
-        "can_send_audios",
-        "can_send_documents",
-        "can_send_photos",
-        "can_send_videos",
-        "can_send_video_notes",
-        "can_send_voice_notes",
-        "can_send_polls",
-        "can_send_other_messages",
-        "can_add_web_page_previews",
-        "can_react_to_messages",
-        "can_edit_tag",
-        "can_change_info",
-        "can_invite_users",
-        "can_pin_messages",
-        "can_manage_topics",
-        "until_date",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "taguseris_membercan_send_messagescan_send_audioscan_send_documentscan_send_photoscan_send_videoscan_send_video_notescan_send_voice_notescan_send_pollscan_send_other_messagescan_add_web_page_previewscan_react_to_messagescan_edit_tagcan_change_infocan_invite_userscan_pin_messagescan_manage_topicsuntil_date",
-        ends: &[
-            3, 7, 16, 33, 48, 66, 81, 96, 116, 136, 150, 173, 198, 219, 231, 246, 262, 278, 295,
-            305,
-        ],
-        seed: 3,
-        bits: 6,
-        slots: &[
-            3, 0, 0, 0, 0, 0, 0, 5, 4, 11, 0, 1, 0, 10, 0, 0, 7, 0, 6, 0, 0, 9, 0, 0, 0, 12, 0, 0,
-            0, 0, 0, 20, 18, 0, 14, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 8,
-            0, 0, 2, 0, 13, 0, 15, 16, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<420>(
+            3,
+            6,
+            &[
+                3, 0, 0, 0, 0, 0, 0, 5, 4, 11, 0, 1, 0, 10, 0, 0, 7, 0, 6, 0, 0, 9, 0, 0, 0, 12, 0,
+                0, 0, 0, 0, 20, 18, 0, 14, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17,
+                0, 8, 0, 0, 2, 0, 13, 0, 15, 16, 0,
+            ],
+            &[
+                3, 7, 16, 33, 48, 66, 81, 96, 116, 136, 150, 173, 198, 219, 231, 246, 262, 278,
+                295, 305,
+            ],
+            "taguseris_membercan_send_messagescan_send_audioscan_send_documentscan_send_photoscan_send_videoscan_send_video_notescan_send_voice_notescan_send_pollscan_send_other_messagescan_add_web_page_previewscan_react_to_messagescan_edit_tagcan_change_infocan_invite_userscan_pin_messagescan_manage_topicsuntil_date",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4600,7 +4337,7 @@ impl wire::Fill for ChatMemberRestricted {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.tag)?;
@@ -4665,7 +4402,7 @@ impl wire::Fill for ChatMemberRestricted {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x80002], &Self::KEYS)
+        wire::fill::require(&seen, &[0x80002], Self::KEYS)
     }
 }
 
@@ -4703,14 +4440,8 @@ impl Serialize for ChatMemberLeft {
 impl wire::Fill for ChatMemberLeft {
     const NAME: &'static str = "ChatMemberLeft";
     const EXPECTING: &'static str = "struct ChatMemberLeft";
-    const FIELDS: &'static [&'static str] = &["user"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "user",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "user"),
     };
 
     fn placeholder() -> Self {
@@ -4721,10 +4452,10 @@ impl wire::Fill for ChatMemberLeft {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.user)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4768,14 +4499,8 @@ impl Serialize for ChatMemberBanned {
 impl wire::Fill for ChatMemberBanned {
     const NAME: &'static str = "ChatMemberBanned";
     const EXPECTING: &'static str = "struct ChatMemberBanned";
-    const FIELDS: &'static [&'static str] = &["user", "until_date"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "useruntil_date",
-        ends: &[4, 14],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<33>(0, 2, &[0, 0, 1, 2], &[4, 14], "useruntil_date"),
     };
 
     fn placeholder() -> Self {
@@ -4787,7 +4512,7 @@ impl wire::Fill for ChatMemberBanned {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.user)?;
@@ -4798,7 +4523,7 @@ impl wire::Fill for ChatMemberBanned {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4849,22 +4574,14 @@ impl ChatJoinRequest {
 impl wire::Fill for ChatJoinRequest {
     const NAME: &'static str = "ChatJoinRequest";
     const EXPECTING: &'static str = "struct ChatJoinRequest";
-    const FIELDS: &'static [&'static str] = &[
-        "chat",
-        "from",
-        "user_chat_id",
-        "date",
-        "bio",
-        "invite_link",
-        "query_id",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatfromuser_chat_iddatebioinvite_linkquery_id",
-        ends: &[4, 8, 20, 24, 27, 38, 46],
-        seed: 3,
-        bits: 4,
-        slots: &[0, 0, 2, 0, 0, 0, 1, 7, 0, 0, 5, 6, 0, 3, 0, 4],
+        packed: &wire::fill::Keys::pack::<87>(
+            3,
+            4,
+            &[0, 0, 2, 0, 0, 0, 1, 7, 0, 0, 5, 6, 0, 3, 0, 4],
+            &[4, 8, 20, 24, 27, 38, 46],
+            "chatfromuser_chat_iddatebioinvite_linkquery_id",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4881,7 +4598,7 @@ impl wire::Fill for ChatJoinRequest {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -4907,7 +4624,7 @@ impl wire::Fill for ChatJoinRequest {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -5077,36 +4794,19 @@ impl ChatPermissions {
 impl wire::Fill for ChatPermissions {
     const NAME: &'static str = "ChatPermissions";
     const EXPECTING: &'static str = "struct ChatPermissions";
-    const FIELDS: &'static [&'static str] = &[
-        "can_send_messages",
-        "can_send_audios",
-        "can_send_documents",
-        "can_send_photos",
-        "can_send_videos",
-        "can_send_video_notes",
-        "can_send_voice_notes",
-        "can_send_polls",
-        "can_send_other_messages",
-        "can_add_web_page_previews",
-        "can_react_to_messages",
-        "can_edit_tag",
-        "can_change_info",
-        "can_invite_users",
-        "can_pin_messages",
-        "can_manage_topics",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "can_send_messagescan_send_audioscan_send_documentscan_send_photoscan_send_videoscan_send_video_notescan_send_voice_notescan_send_pollscan_send_other_messagescan_add_web_page_previewscan_react_to_messagescan_edit_tagcan_change_infocan_invite_userscan_pin_messagescan_manage_topics",
-        ends: &[
-            17, 32, 50, 65, 80, 100, 120, 134, 157, 182, 203, 215, 230, 246, 262, 279,
-        ],
-        seed: 66,
-        bits: 5,
-        slots: &[
-            0, 0, 0, 0, 0, 0, 0, 0, 13, 3, 6, 7, 0, 1, 0, 0, 2, 16, 12, 10, 4, 9, 0, 0, 0, 15, 0,
-            8, 14, 11, 5, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<354>(
+            66,
+            5,
+            &[
+                0, 0, 0, 0, 0, 0, 0, 0, 13, 3, 6, 7, 0, 1, 0, 0, 2, 16, 12, 10, 4, 9, 0, 0, 0, 15,
+                0, 8, 14, 11, 5, 0,
+            ],
+            &[
+                17, 32, 50, 65, 80, 100, 120, 134, 157, 182, 203, 215, 230, 246, 262, 279,
+            ],
+            "can_send_messagescan_send_audioscan_send_documentscan_send_photoscan_send_videoscan_send_video_notescan_send_voice_notescan_send_pollscan_send_other_messagescan_add_web_page_previewscan_react_to_messagescan_edit_tagcan_change_infocan_invite_userscan_pin_messagescan_manage_topics",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5132,7 +4832,7 @@ impl wire::Fill for ChatPermissions {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.can_send_messages)?;
@@ -5251,14 +4951,14 @@ impl Birthdate {
 impl wire::Fill for Birthdate {
     const NAME: &'static str = "Birthdate";
     const EXPECTING: &'static str = "struct Birthdate";
-    const FIELDS: &'static [&'static str] = &["day", "month", "year"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "daymonthyear",
-        ends: &[3, 8, 12],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 3, 2, 0, 0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<37>(
+            0,
+            3,
+            &[0, 3, 2, 0, 0, 0, 1, 0],
+            &[3, 8, 12],
+            "daymonthyear",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5271,7 +4971,7 @@ impl wire::Fill for Birthdate {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.day)?;
@@ -5285,7 +4985,7 @@ impl wire::Fill for Birthdate {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -5320,14 +5020,14 @@ impl BusinessIntro {
 impl wire::Fill for BusinessIntro {
     const NAME: &'static str = "BusinessIntro";
     const EXPECTING: &'static str = "struct BusinessIntro";
-    const FIELDS: &'static [&'static str] = &["title", "message", "sticker"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "titlemessagesticker",
-        ends: &[5, 12, 19],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 0, 2, 0, 0, 3, 1],
+        packed: &wire::fill::Keys::pack::<44>(
+            0,
+            3,
+            &[0, 0, 0, 2, 0, 0, 3, 1],
+            &[5, 12, 19],
+            "titlemessagesticker",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5340,7 +5040,7 @@ impl wire::Fill for BusinessIntro {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.title)?;
@@ -5388,14 +5088,8 @@ impl BusinessLocation {
 impl wire::Fill for BusinessLocation {
     const NAME: &'static str = "BusinessLocation";
     const EXPECTING: &'static str = "struct BusinessLocation";
-    const FIELDS: &'static [&'static str] = &["address", "location"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "addresslocation",
-        ends: &[7, 15],
-        seed: 1,
-        bits: 2,
-        slots: &[0, 2, 1, 0],
+        packed: &wire::fill::Keys::pack::<34>(1, 2, &[0, 2, 1, 0], &[7, 15], "addresslocation"),
     };
 
     fn placeholder() -> Self {
@@ -5407,7 +5101,7 @@ impl wire::Fill for BusinessLocation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.address)?;
@@ -5418,7 +5112,7 @@ impl wire::Fill for BusinessLocation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -5451,14 +5145,14 @@ impl BusinessOpeningHoursInterval {
 impl wire::Fill for BusinessOpeningHoursInterval {
     const NAME: &'static str = "BusinessOpeningHoursInterval";
     const EXPECTING: &'static str = "struct BusinessOpeningHoursInterval";
-    const FIELDS: &'static [&'static str] = &["opening_minute", "closing_minute"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "opening_minuteclosing_minute",
-        ends: &[14, 28],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 2, 0, 0],
+        packed: &wire::fill::Keys::pack::<47>(
+            0,
+            2,
+            &[1, 2, 0, 0],
+            &[14, 28],
+            "opening_minuteclosing_minute",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5470,7 +5164,7 @@ impl wire::Fill for BusinessOpeningHoursInterval {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.opening_minute)?;
@@ -5481,7 +5175,7 @@ impl wire::Fill for BusinessOpeningHoursInterval {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 

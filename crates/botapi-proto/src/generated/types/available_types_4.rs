@@ -35,14 +35,14 @@ impl BusinessOpeningHours {
 impl wire::Fill for BusinessOpeningHours {
     const NAME: &'static str = "BusinessOpeningHours";
     const EXPECTING: &'static str = "struct BusinessOpeningHours";
-    const FIELDS: &'static [&'static str] = &["time_zone_name", "opening_hours"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "time_zone_nameopening_hours",
-        ends: &[14, 27],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<46>(
+            0,
+            2,
+            &[1, 0, 0, 2],
+            &[14, 27],
+            "time_zone_nameopening_hours",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -54,7 +54,7 @@ impl wire::Fill for BusinessOpeningHours {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.time_zone_name)?;
@@ -65,7 +65,7 @@ impl wire::Fill for BusinessOpeningHours {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -105,19 +105,14 @@ impl UserRating {
 impl wire::Fill for UserRating {
     const NAME: &'static str = "UserRating";
     const EXPECTING: &'static str = "struct UserRating";
-    const FIELDS: &'static [&'static str] = &[
-        "level",
-        "rating",
-        "current_level_rating",
-        "next_level_rating",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "levelratingcurrent_level_ratingnext_level_rating",
-        ends: &[5, 11, 31, 48],
-        seed: 1,
-        bits: 3,
-        slots: &[4, 0, 1, 0, 0, 2, 3, 0],
+        packed: &wire::fill::Keys::pack::<75>(
+            1,
+            3,
+            &[4, 0, 1, 0, 0, 2, 3, 0],
+            &[5, 11, 31, 48],
+            "levelratingcurrent_level_ratingnext_level_rating",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -131,7 +126,7 @@ impl wire::Fill for UserRating {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.level)?;
@@ -148,7 +143,7 @@ impl wire::Fill for UserRating {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -200,21 +195,14 @@ impl StoryAreaPosition {
 impl wire::Fill for StoryAreaPosition {
     const NAME: &'static str = "StoryAreaPosition";
     const EXPECTING: &'static str = "struct StoryAreaPosition";
-    const FIELDS: &'static [&'static str] = &[
-        "x_percentage",
-        "y_percentage",
-        "width_percentage",
-        "height_percentage",
-        "rotation_angle",
-        "corner_radius_percentage",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "x_percentagey_percentagewidth_percentageheight_percentagerotation_anglecorner_radius_percentage",
-        ends: &[12, 24, 40, 57, 71, 95],
-        seed: 1,
-        bits: 4,
-        slots: &[0, 1, 0, 0, 4, 3, 6, 0, 0, 0, 0, 0, 5, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<134>(
+            1,
+            4,
+            &[0, 1, 0, 0, 4, 3, 6, 0, 0, 0, 0, 0, 5, 0, 2, 0],
+            &[12, 24, 40, 57, 71, 95],
+            "x_percentagey_percentagewidth_percentageheight_percentagerotation_anglecorner_radius_percentage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -230,7 +218,7 @@ impl wire::Fill for StoryAreaPosition {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.x_percentage)?;
@@ -253,7 +241,7 @@ impl wire::Fill for StoryAreaPosition {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3f], Self::KEYS)
     }
 }
 
@@ -329,14 +317,14 @@ impl LocationAddress {
 impl wire::Fill for LocationAddress {
     const NAME: &'static str = "LocationAddress";
     const EXPECTING: &'static str = "struct LocationAddress";
-    const FIELDS: &'static [&'static str] = &["country_code", "state", "city", "street"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "country_codestatecitystreet",
-        ends: &[12, 17, 21, 27],
-        seed: 1,
-        bits: 3,
-        slots: &[0, 4, 2, 1, 0, 0, 0, 3],
+        packed: &wire::fill::Keys::pack::<54>(
+            1,
+            3,
+            &[0, 4, 2, 1, 0, 0, 0, 3],
+            &[12, 17, 21, 27],
+            "country_codestatecitystreet",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -350,7 +338,7 @@ impl wire::Fill for LocationAddress {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.country_code)?;
@@ -367,7 +355,7 @@ impl wire::Fill for LocationAddress {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -531,14 +519,14 @@ impl Serialize for StoryAreaTypeLocation {
 impl wire::Fill for StoryAreaTypeLocation {
     const NAME: &'static str = "StoryAreaTypeLocation";
     const EXPECTING: &'static str = "struct StoryAreaTypeLocation";
-    const FIELDS: &'static [&'static str] = &["latitude", "longitude", "address"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "latitudelongitudeaddress",
-        ends: &[8, 17, 24],
-        seed: 1,
-        bits: 3,
-        slots: &[2, 0, 0, 1, 3, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<49>(
+            1,
+            3,
+            &[2, 0, 0, 1, 3, 0, 0, 0],
+            &[8, 17, 24],
+            "latitudelongitudeaddress",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -551,7 +539,7 @@ impl wire::Fill for StoryAreaTypeLocation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.latitude)?;
@@ -565,7 +553,7 @@ impl wire::Fill for StoryAreaTypeLocation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -642,14 +630,14 @@ impl Serialize for StoryAreaTypeSuggestedReaction {
 impl wire::Fill for StoryAreaTypeSuggestedReaction {
     const NAME: &'static str = "StoryAreaTypeSuggestedReaction";
     const EXPECTING: &'static str = "struct StoryAreaTypeSuggestedReaction";
-    const FIELDS: &'static [&'static str] = &["reaction_type", "is_dark", "is_flipped"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "reaction_typeis_darkis_flipped",
-        ends: &[13, 20, 30],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 1, 0, 0, 0, 3, 2],
+        packed: &wire::fill::Keys::pack::<55>(
+            0,
+            3,
+            &[0, 0, 1, 0, 0, 0, 3, 2],
+            &[13, 20, 30],
+            "reaction_typeis_darkis_flipped",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -662,7 +650,7 @@ impl wire::Fill for StoryAreaTypeSuggestedReaction {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.reaction_type)?;
@@ -676,7 +664,7 @@ impl wire::Fill for StoryAreaTypeSuggestedReaction {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -725,14 +713,8 @@ impl Serialize for StoryAreaTypeLink {
 impl wire::Fill for StoryAreaTypeLink {
     const NAME: &'static str = "StoryAreaTypeLink";
     const EXPECTING: &'static str = "struct StoryAreaTypeLink";
-    const FIELDS: &'static [&'static str] = &["url"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "url",
-        ends: &[3],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<20>(0, 2, &[0, 0, 1, 0], &[3], "url"),
     };
 
     fn placeholder() -> Self {
@@ -743,10 +725,10 @@ impl wire::Fill for StoryAreaTypeLink {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.url)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -803,14 +785,14 @@ impl Serialize for StoryAreaTypeWeather {
 impl wire::Fill for StoryAreaTypeWeather {
     const NAME: &'static str = "StoryAreaTypeWeather";
     const EXPECTING: &'static str = "struct StoryAreaTypeWeather";
-    const FIELDS: &'static [&'static str] = &["temperature", "emoji", "background_color"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "temperatureemojibackground_color",
-        ends: &[11, 16, 32],
-        seed: 0,
-        bits: 3,
-        slots: &[3, 2, 0, 1, 0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<57>(
+            0,
+            3,
+            &[3, 2, 0, 1, 0, 0, 0, 0],
+            &[11, 16, 32],
+            "temperatureemojibackground_color",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -823,7 +805,7 @@ impl wire::Fill for StoryAreaTypeWeather {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.temperature)?;
@@ -837,7 +819,7 @@ impl wire::Fill for StoryAreaTypeWeather {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -886,14 +868,8 @@ impl Serialize for StoryAreaTypeUniqueGift {
 impl wire::Fill for StoryAreaTypeUniqueGift {
     const NAME: &'static str = "StoryAreaTypeUniqueGift";
     const EXPECTING: &'static str = "struct StoryAreaTypeUniqueGift";
-    const FIELDS: &'static [&'static str] = &["name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "name",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[1, 0, 0, 0], &[4], "name"),
     };
 
     fn placeholder() -> Self {
@@ -904,10 +880,10 @@ impl wire::Fill for StoryAreaTypeUniqueGift {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.name)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -949,14 +925,8 @@ impl StoryArea {
 impl wire::Fill for StoryArea {
     const NAME: &'static str = "StoryArea";
     const EXPECTING: &'static str = "struct StoryArea";
-    const FIELDS: &'static [&'static str] = &["position", "type"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "positiontype",
-        ends: &[8, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[2, 0, 0, 1], &[8, 12], "positiontype"),
     };
 
     fn placeholder() -> Self {
@@ -968,7 +938,7 @@ impl wire::Fill for StoryArea {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.position)?;
@@ -979,7 +949,7 @@ impl wire::Fill for StoryArea {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1021,14 +991,8 @@ impl ChatLocation {
 impl wire::Fill for ChatLocation {
     const NAME: &'static str = "ChatLocation";
     const EXPECTING: &'static str = "struct ChatLocation";
-    const FIELDS: &'static [&'static str] = &["location", "address"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "locationaddress",
-        ends: &[8, 15],
-        seed: 1,
-        bits: 2,
-        slots: &[0, 1, 2, 0],
+        packed: &wire::fill::Keys::pack::<34>(1, 2, &[0, 1, 2, 0], &[8, 15], "locationaddress"),
     };
 
     fn placeholder() -> Self {
@@ -1040,7 +1004,7 @@ impl wire::Fill for ChatLocation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.location)?;
@@ -1051,7 +1015,7 @@ impl wire::Fill for ChatLocation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1166,14 +1130,8 @@ impl Serialize for ReactionTypeEmoji {
 impl wire::Fill for ReactionTypeEmoji {
     const NAME: &'static str = "ReactionTypeEmoji";
     const EXPECTING: &'static str = "struct ReactionTypeEmoji";
-    const FIELDS: &'static [&'static str] = &["emoji"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "emoji",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[1, 0, 0, 0], &[5], "emoji"),
     };
 
     fn placeholder() -> Self {
@@ -1184,10 +1142,10 @@ impl wire::Fill for ReactionTypeEmoji {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.emoji)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1236,14 +1194,8 @@ impl Serialize for ReactionTypeCustomEmoji {
 impl wire::Fill for ReactionTypeCustomEmoji {
     const NAME: &'static str = "ReactionTypeCustomEmoji";
     const EXPECTING: &'static str = "struct ReactionTypeCustomEmoji";
-    const FIELDS: &'static [&'static str] = &["custom_emoji_id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "custom_emoji_id",
-        ends: &[15],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<32>(0, 2, &[0, 0, 0, 1], &[15], "custom_emoji_id"),
     };
 
     fn placeholder() -> Self {
@@ -1254,10 +1206,10 @@ impl wire::Fill for ReactionTypeCustomEmoji {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.custom_emoji_id)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1300,14 +1252,8 @@ impl Serialize for ReactionTypePaid {
 impl wire::Fill for ReactionTypePaid {
     const NAME: &'static str = "ReactionTypePaid";
     const EXPECTING: &'static str = "struct ReactionTypePaid";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -1359,14 +1305,8 @@ impl ReactionCount {
 impl wire::Fill for ReactionCount {
     const NAME: &'static str = "ReactionCount";
     const EXPECTING: &'static str = "struct ReactionCount";
-    const FIELDS: &'static [&'static str] = &["type", "total_count"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typetotal_count",
-        ends: &[4, 15],
-        seed: 1,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<34>(1, 2, &[0, 0, 1, 2], &[4, 15], "typetotal_count"),
     };
 
     fn placeholder() -> Self {
@@ -1378,7 +1318,7 @@ impl wire::Fill for ReactionCount {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -1389,7 +1329,7 @@ impl wire::Fill for ReactionCount {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1445,22 +1385,14 @@ impl MessageReactionUpdated {
 impl wire::Fill for MessageReactionUpdated {
     const NAME: &'static str = "MessageReactionUpdated";
     const EXPECTING: &'static str = "struct MessageReactionUpdated";
-    const FIELDS: &'static [&'static str] = &[
-        "chat",
-        "message_id",
-        "user",
-        "actor_chat",
-        "date",
-        "old_reaction",
-        "new_reaction",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatmessage_iduseractor_chatdateold_reactionnew_reaction",
-        ends: &[4, 14, 18, 28, 32, 44, 56],
-        seed: 10,
-        bits: 4,
-        slots: &[2, 7, 0, 0, 3, 4, 0, 0, 0, 5, 0, 0, 0, 1, 0, 6],
+        packed: &wire::fill::Keys::pack::<97>(
+            10,
+            4,
+            &[2, 7, 0, 0, 3, 4, 0, 0, 0, 5, 0, 0, 0, 1, 0, 6],
+            &[4, 14, 18, 28, 32, 44, 56],
+            "chatmessage_iduseractor_chatdateold_reactionnew_reaction",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1477,7 +1409,7 @@ impl wire::Fill for MessageReactionUpdated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -1503,7 +1435,7 @@ impl wire::Fill for MessageReactionUpdated {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x13], &Self::KEYS)
+        wire::fill::require(&seen, &[0x13], Self::KEYS)
     }
 }
 
@@ -1547,14 +1479,14 @@ impl MessageReactionCountUpdated {
 impl wire::Fill for MessageReactionCountUpdated {
     const NAME: &'static str = "MessageReactionCountUpdated";
     const EXPECTING: &'static str = "struct MessageReactionCountUpdated";
-    const FIELDS: &'static [&'static str] = &["chat", "message_id", "date", "reactions"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatmessage_iddatereactions",
-        ends: &[4, 14, 18, 27],
-        seed: 4,
-        bits: 3,
-        slots: &[1, 0, 3, 4, 0, 2, 0, 0],
+        packed: &wire::fill::Keys::pack::<54>(
+            4,
+            3,
+            &[1, 0, 3, 4, 0, 2, 0, 0],
+            &[4, 14, 18, 27],
+            "chatmessage_iddatereactions",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1568,7 +1500,7 @@ impl wire::Fill for MessageReactionCountUpdated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -1585,7 +1517,7 @@ impl wire::Fill for MessageReactionCountUpdated {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1629,20 +1561,14 @@ impl ForumTopic {
 impl wire::Fill for ForumTopic {
     const NAME: &'static str = "ForumTopic";
     const EXPECTING: &'static str = "struct ForumTopic";
-    const FIELDS: &'static [&'static str] = &[
-        "message_thread_id",
-        "name",
-        "icon_color",
-        "icon_custom_emoji_id",
-        "is_name_implicit",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "message_thread_idnameicon_coloricon_custom_emoji_idis_name_implicit",
-        ends: &[17, 21, 31, 51, 67],
-        seed: 1,
-        bits: 4,
-        slots: &[0, 0, 4, 5, 0, 0, 2, 0, 0, 0, 1, 0, 0, 3, 0, 0],
+        packed: &wire::fill::Keys::pack::<104>(
+            1,
+            4,
+            &[0, 0, 4, 5, 0, 0, 2, 0, 0, 0, 1, 0, 0, 3, 0, 0],
+            &[17, 21, 31, 51, 67],
+            "message_thread_idnameicon_coloricon_custom_emoji_idis_name_implicit",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1657,7 +1583,7 @@ impl wire::Fill for ForumTopic {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.message_thread_id)?;
@@ -1677,7 +1603,7 @@ impl wire::Fill for ForumTopic {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1713,14 +1639,14 @@ impl GiftBackground {
 impl wire::Fill for GiftBackground {
     const NAME: &'static str = "GiftBackground";
     const EXPECTING: &'static str = "struct GiftBackground";
-    const FIELDS: &'static [&'static str] = &["center_color", "edge_color", "text_color"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "center_coloredge_colortext_color",
-        ends: &[12, 22, 32],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 1, 0, 0, 2, 3, 0, 0],
+        packed: &wire::fill::Keys::pack::<57>(
+            0,
+            3,
+            &[0, 1, 0, 0, 2, 3, 0, 0],
+            &[12, 22, 32],
+            "center_coloredge_colortext_color",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1733,7 +1659,7 @@ impl wire::Fill for GiftBackground {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.center_color)?;
@@ -1747,7 +1673,7 @@ impl wire::Fill for GiftBackground {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1823,31 +1749,17 @@ impl Gift {
 impl wire::Fill for Gift {
     const NAME: &'static str = "Gift";
     const EXPECTING: &'static str = "struct Gift";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "sticker",
-        "star_count",
-        "upgrade_star_count",
-        "is_premium",
-        "has_colors",
-        "total_count",
-        "remaining_count",
-        "personal_total_count",
-        "personal_remaining_count",
-        "background",
-        "unique_gift_variant_count",
-        "publisher_chat",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idstickerstar_countupgrade_star_countis_premiumhas_colorstotal_countremaining_countpersonal_total_countpersonal_remaining_countbackgroundunique_gift_variant_countpublisher_chat",
-        ends: &[2, 9, 19, 37, 47, 57, 68, 83, 103, 127, 137, 162, 176],
-        seed: 14,
-        bits: 5,
-        slots: &[
-            0, 0, 0, 2, 0, 0, 9, 13, 0, 11, 1, 4, 6, 10, 0, 0, 0, 0, 7, 0, 0, 0, 0, 12, 5, 0, 0, 0,
-            0, 3, 8, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<245>(
+            14,
+            5,
+            &[
+                0, 0, 0, 2, 0, 0, 9, 13, 0, 11, 1, 4, 6, 10, 0, 0, 0, 0, 7, 0, 0, 0, 0, 12, 5, 0,
+                0, 0, 0, 3, 8, 0,
+            ],
+            &[2, 9, 19, 37, 47, 57, 68, 83, 103, 127, 137, 162, 176],
+            "idstickerstar_countupgrade_star_countis_premiumhas_colorstotal_countremaining_countpersonal_total_countpersonal_remaining_countbackgroundunique_gift_variant_countpublisher_chat",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1871,7 +1783,7 @@ impl wire::Fill for Gift {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -1915,7 +1827,7 @@ impl wire::Fill for Gift {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1945,14 +1857,8 @@ impl Gifts {
 impl wire::Fill for Gifts {
     const NAME: &'static str = "Gifts";
     const EXPECTING: &'static str = "struct Gifts";
-    const FIELDS: &'static [&'static str] = &["gifts"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "gifts",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 1, 0, 0], &[5], "gifts"),
     };
 
     fn placeholder() -> Self {
@@ -1961,7 +1867,7 @@ impl wire::Fill for Gifts {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::put(&mut self.gifts, src.list()?);
         }
         Ok(())
@@ -2008,14 +1914,14 @@ impl UniqueGiftModel {
 impl wire::Fill for UniqueGiftModel {
     const NAME: &'static str = "UniqueGiftModel";
     const EXPECTING: &'static str = "struct UniqueGiftModel";
-    const FIELDS: &'static [&'static str] = &["name", "sticker", "rarity_per_mille", "rarity"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "namestickerrarity_per_millerarity",
-        ends: &[4, 11, 27, 33],
-        seed: 1,
-        bits: 3,
-        slots: &[3, 2, 0, 1, 4, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<60>(
+            1,
+            3,
+            &[3, 2, 0, 1, 4, 0, 0, 0],
+            &[4, 11, 27, 33],
+            "namestickerrarity_per_millerarity",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2030,7 +1936,7 @@ impl wire::Fill for UniqueGiftModel {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.name)?;
@@ -2047,7 +1953,7 @@ impl wire::Fill for UniqueGiftModel {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -2087,14 +1993,14 @@ impl UniqueGiftSymbol {
 impl wire::Fill for UniqueGiftSymbol {
     const NAME: &'static str = "UniqueGiftSymbol";
     const EXPECTING: &'static str = "struct UniqueGiftSymbol";
-    const FIELDS: &'static [&'static str] = &["name", "sticker", "rarity_per_mille"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "namestickerrarity_per_mille",
-        ends: &[4, 11, 27],
-        seed: 0,
-        bits: 3,
-        slots: &[1, 3, 0, 0, 0, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<52>(
+            0,
+            3,
+            &[1, 3, 0, 0, 0, 0, 2, 0],
+            &[4, 11, 27],
+            "namestickerrarity_per_mille",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2108,7 +2014,7 @@ impl wire::Fill for UniqueGiftSymbol {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.name)?;
@@ -2122,7 +2028,7 @@ impl wire::Fill for UniqueGiftSymbol {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -2161,15 +2067,14 @@ impl UniqueGiftBackdropColors {
 impl wire::Fill for UniqueGiftBackdropColors {
     const NAME: &'static str = "UniqueGiftBackdropColors";
     const EXPECTING: &'static str = "struct UniqueGiftBackdropColors";
-    const FIELDS: &'static [&'static str] =
-        &["center_color", "edge_color", "symbol_color", "text_color"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "center_coloredge_colorsymbol_colortext_color",
-        ends: &[12, 22, 34, 44],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 1, 3, 0, 2, 4, 0, 0],
+        packed: &wire::fill::Keys::pack::<71>(
+            0,
+            3,
+            &[0, 1, 3, 0, 2, 4, 0, 0],
+            &[12, 22, 34, 44],
+            "center_coloredge_colorsymbol_colortext_color",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2183,7 +2088,7 @@ impl wire::Fill for UniqueGiftBackdropColors {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.center_color)?;
@@ -2200,7 +2105,7 @@ impl wire::Fill for UniqueGiftBackdropColors {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -2240,14 +2145,14 @@ impl UniqueGiftBackdrop {
 impl wire::Fill for UniqueGiftBackdrop {
     const NAME: &'static str = "UniqueGiftBackdrop";
     const EXPECTING: &'static str = "struct UniqueGiftBackdrop";
-    const FIELDS: &'static [&'static str] = &["name", "colors", "rarity_per_mille"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "namecolorsrarity_per_mille",
-        ends: &[4, 10, 26],
-        seed: 0,
-        bits: 3,
-        slots: &[1, 3, 0, 0, 0, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<51>(
+            0,
+            3,
+            &[1, 3, 0, 0, 0, 0, 0, 2],
+            &[4, 10, 26],
+            "namecolorsrarity_per_mille",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2260,7 +2165,7 @@ impl wire::Fill for UniqueGiftBackdrop {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.name)?;
@@ -2274,7 +2179,7 @@ impl wire::Fill for UniqueGiftBackdrop {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -2326,21 +2231,14 @@ impl UniqueGiftColors {
 impl wire::Fill for UniqueGiftColors {
     const NAME: &'static str = "UniqueGiftColors";
     const EXPECTING: &'static str = "struct UniqueGiftColors";
-    const FIELDS: &'static [&'static str] = &[
-        "model_custom_emoji_id",
-        "symbol_custom_emoji_id",
-        "light_theme_main_color",
-        "light_theme_other_colors",
-        "dark_theme_main_color",
-        "dark_theme_other_colors",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "model_custom_emoji_idsymbol_custom_emoji_idlight_theme_main_colorlight_theme_other_colorsdark_theme_main_colordark_theme_other_colors",
-        ends: &[21, 43, 65, 89, 110, 133],
-        seed: 1,
-        bits: 4,
-        slots: &[6, 0, 0, 0, 2, 4, 0, 0, 0, 1, 0, 3, 0, 0, 5, 0],
+        packed: &wire::fill::Keys::pack::<172>(
+            1,
+            4,
+            &[6, 0, 0, 0, 2, 4, 0, 0, 0, 1, 0, 3, 0, 0, 5, 0],
+            &[21, 43, 65, 89, 110, 133],
+            "model_custom_emoji_idsymbol_custom_emoji_idlight_theme_main_colorlight_theme_other_colorsdark_theme_main_colordark_theme_other_colors",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2356,7 +2254,7 @@ impl wire::Fill for UniqueGiftColors {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.model_custom_emoji_id)?;
@@ -2379,7 +2277,7 @@ impl wire::Fill for UniqueGiftColors {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x17], &Self::KEYS)
+        wire::fill::require(&seen, &[0x17], Self::KEYS)
     }
 }
 
@@ -2455,30 +2353,17 @@ impl UniqueGift {
 impl wire::Fill for UniqueGift {
     const NAME: &'static str = "UniqueGift";
     const EXPECTING: &'static str = "struct UniqueGift";
-    const FIELDS: &'static [&'static str] = &[
-        "gift_id",
-        "base_name",
-        "name",
-        "number",
-        "model",
-        "symbol",
-        "backdrop",
-        "is_premium",
-        "is_burned",
-        "is_from_blockchain",
-        "colors",
-        "publisher_chat",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "gift_idbase_namenamenumbermodelsymbolbackdropis_premiumis_burnedis_from_blockchaincolorspublisher_chat",
-        ends: &[7, 16, 20, 26, 31, 37, 45, 55, 64, 82, 88, 102],
-        seed: 0,
-        bits: 5,
-        slots: &[
-            2, 3, 0, 0, 4, 0, 0, 7, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 0, 0, 8, 0, 6, 5,
-            11, 0, 0, 10,
-        ],
+        packed: &wire::fill::Keys::pack::<169>(
+            0,
+            5,
+            &[
+                2, 3, 0, 0, 4, 0, 0, 7, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 0, 0, 8, 0, 6,
+                5, 11, 0, 0, 10,
+            ],
+            &[7, 16, 20, 26, 31, 37, 45, 55, 64, 82, 88, 102],
+            "gift_idbase_namenamenumbermodelsymbolbackdropis_premiumis_burnedis_from_blockchaincolorspublisher_chat",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2500,7 +2385,7 @@ impl wire::Fill for UniqueGift {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.gift_id)?;
@@ -2541,7 +2426,7 @@ impl wire::Fill for UniqueGift {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7e], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7e], Self::KEYS)
     }
 }
 
@@ -2607,28 +2492,17 @@ impl GiftInfo {
 impl wire::Fill for GiftInfo {
     const NAME: &'static str = "GiftInfo";
     const EXPECTING: &'static str = "struct GiftInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "gift",
-        "owned_gift_id",
-        "convert_star_count",
-        "prepaid_upgrade_star_count",
-        "is_upgrade_separate",
-        "can_be_upgraded",
-        "text",
-        "entities",
-        "is_private",
-        "unique_gift_number",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "giftowned_gift_idconvert_star_countprepaid_upgrade_star_countis_upgrade_separatecan_be_upgradedtextentitiesis_privateunique_gift_number",
-        ends: &[4, 17, 35, 61, 80, 95, 99, 107, 117, 135],
-        seed: 0,
-        bits: 5,
-        slots: &[
-            0, 9, 0, 2, 6, 0, 3, 0, 0, 0, 8, 0, 0, 0, 0, 4, 0, 0, 0, 1, 7, 0, 0, 10, 0, 0, 0, 0, 0,
-            0, 5, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<198>(
+            0,
+            5,
+            &[
+                0, 9, 0, 2, 6, 0, 3, 0, 0, 0, 8, 0, 0, 0, 0, 4, 0, 0, 0, 1, 7, 0, 0, 10, 0, 0, 0,
+                0, 0, 0, 5, 0,
+            ],
+            &[4, 17, 35, 61, 80, 95, 99, 107, 117, 135],
+            "giftowned_gift_idconvert_star_countprepaid_upgrade_star_countis_upgrade_separatecan_be_upgradedtextentitiesis_privateunique_gift_number",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2649,7 +2523,7 @@ impl wire::Fill for GiftInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.gift, src.boxed()?);
@@ -2684,7 +2558,7 @@ impl wire::Fill for GiftInfo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2749,28 +2623,17 @@ impl UniqueGiftInfo {
 impl wire::Fill for UniqueGiftInfo {
     const NAME: &'static str = "UniqueGiftInfo";
     const EXPECTING: &'static str = "struct UniqueGiftInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "gift",
-        "origin",
-        "text",
-        "entities",
-        "is_private",
-        "last_resale_currency",
-        "last_resale_amount",
-        "owned_gift_id",
-        "transfer_star_count",
-        "next_transfer_date",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "giftorigintextentitiesis_privatelast_resale_currencylast_resale_amountowned_gift_idtransfer_star_countnext_transfer_date",
-        ends: &[4, 10, 14, 22, 32, 52, 70, 83, 102, 120],
-        seed: 4,
-        bits: 5,
-        slots: &[
-            0, 0, 0, 1, 3, 0, 0, 0, 0, 0, 0, 9, 0, 4, 6, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 5, 8,
-            10, 0, 2,
-        ],
+        packed: &wire::fill::Keys::pack::<183>(
+            4,
+            5,
+            &[
+                0, 0, 0, 1, 3, 0, 0, 0, 0, 0, 0, 9, 0, 4, 6, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 5,
+                8, 10, 0, 2,
+            ],
+            &[4, 10, 14, 22, 32, 52, 70, 83, 102, 120],
+            "giftorigintextentitiesis_privatelast_resale_currencylast_resale_amountowned_gift_idtransfer_star_countnext_transfer_date",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2791,7 +2654,7 @@ impl wire::Fill for UniqueGiftInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.gift, src.boxed()?);
@@ -2826,7 +2689,7 @@ impl wire::Fill for UniqueGiftInfo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2999,32 +2862,17 @@ impl Serialize for OwnedGiftRegular {
 impl wire::Fill for OwnedGiftRegular {
     const NAME: &'static str = "OwnedGiftRegular";
     const EXPECTING: &'static str = "struct OwnedGiftRegular";
-    const FIELDS: &'static [&'static str] = &[
-        "gift",
-        "owned_gift_id",
-        "sender_user",
-        "send_date",
-        "text",
-        "entities",
-        "is_private",
-        "is_saved",
-        "can_be_upgraded",
-        "was_refunded",
-        "convert_star_count",
-        "prepaid_upgrade_star_count",
-        "is_upgrade_separate",
-        "unique_gift_number",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "giftowned_gift_idsender_usersend_datetextentitiesis_privateis_savedcan_be_upgradedwas_refundedconvert_star_countprepaid_upgrade_star_countis_upgrade_separateunique_gift_number",
-        ends: &[4, 17, 28, 37, 41, 49, 59, 67, 82, 94, 112, 138, 157, 175],
-        seed: 15,
-        bits: 5,
-        slots: &[
-            2, 0, 13, 0, 9, 0, 0, 10, 8, 5, 0, 7, 3, 0, 11, 0, 0, 0, 14, 0, 0, 0, 0, 12, 0, 0, 4,
-            6, 0, 0, 0, 1,
-        ],
+        packed: &wire::fill::Keys::pack::<246>(
+            15,
+            5,
+            &[
+                2, 0, 13, 0, 9, 0, 0, 10, 8, 5, 0, 7, 3, 0, 11, 0, 0, 0, 14, 0, 0, 0, 0, 12, 0, 0,
+                4, 6, 0, 0, 0, 1,
+            ],
+            &[4, 17, 28, 37, 41, 49, 59, 67, 82, 94, 112, 138, 157, 175],
+            "giftowned_gift_idsender_usersend_datetextentitiesis_privateis_savedcan_be_upgradedwas_refundedconvert_star_countprepaid_upgrade_star_countis_upgrade_separateunique_gift_number",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3049,7 +2897,7 @@ impl wire::Fill for OwnedGiftRegular {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.gift, src.boxed()?);
@@ -3096,7 +2944,7 @@ impl wire::Fill for OwnedGiftRegular {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x9], &Self::KEYS)
+        wire::fill::require(&seen, &[0x9], Self::KEYS)
     }
 }
 
@@ -3176,23 +3024,14 @@ impl Serialize for OwnedGiftUnique {
 impl wire::Fill for OwnedGiftUnique {
     const NAME: &'static str = "OwnedGiftUnique";
     const EXPECTING: &'static str = "struct OwnedGiftUnique";
-    const FIELDS: &'static [&'static str] = &[
-        "gift",
-        "owned_gift_id",
-        "sender_user",
-        "send_date",
-        "is_saved",
-        "can_be_transferred",
-        "transfer_star_count",
-        "next_transfer_date",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "giftowned_gift_idsender_usersend_dateis_savedcan_be_transferredtransfer_star_countnext_transfer_date",
-        ends: &[4, 17, 28, 37, 45, 63, 82, 100],
-        seed: 2,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 8, 0, 4, 3, 7, 5, 6, 0, 2, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<143>(
+            2,
+            4,
+            &[0, 0, 0, 0, 8, 0, 4, 3, 7, 5, 6, 0, 2, 1, 0, 0],
+            &[4, 17, 28, 37, 45, 63, 82, 100],
+            "giftowned_gift_idsender_usersend_dateis_savedcan_be_transferredtransfer_star_countnext_transfer_date",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3211,7 +3050,7 @@ impl wire::Fill for OwnedGiftUnique {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.gift, src.boxed()?);
@@ -3240,7 +3079,7 @@ impl wire::Fill for OwnedGiftUnique {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x9], &Self::KEYS)
+        wire::fill::require(&seen, &[0x9], Self::KEYS)
     }
 }
 
@@ -3277,14 +3116,14 @@ impl OwnedGifts {
 impl wire::Fill for OwnedGifts {
     const NAME: &'static str = "OwnedGifts";
     const EXPECTING: &'static str = "struct OwnedGifts";
-    const FIELDS: &'static [&'static str] = &["total_count", "gifts", "next_offset"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "total_countgiftsnext_offset",
-        ends: &[11, 16, 27],
-        seed: 1,
-        bits: 3,
-        slots: &[0, 0, 0, 0, 0, 2, 1, 3],
+        packed: &wire::fill::Keys::pack::<52>(
+            1,
+            3,
+            &[0, 0, 0, 0, 0, 2, 1, 3],
+            &[11, 16, 27],
+            "total_countgiftsnext_offset",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3297,7 +3136,7 @@ impl wire::Fill for OwnedGifts {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.total_count)?;
@@ -3311,7 +3150,7 @@ impl wire::Fill for OwnedGifts {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3345,14 +3184,14 @@ impl BotAccessSettings {
 impl wire::Fill for BotAccessSettings {
     const NAME: &'static str = "BotAccessSettings";
     const EXPECTING: &'static str = "struct BotAccessSettings";
-    const FIELDS: &'static [&'static str] = &["is_access_restricted", "added_users"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "is_access_restrictedadded_users",
-        ends: &[20, 31],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 2, 1, 0],
+        packed: &wire::fill::Keys::pack::<50>(
+            0,
+            2,
+            &[0, 2, 1, 0],
+            &[20, 31],
+            "is_access_restrictedadded_users",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3364,7 +3203,7 @@ impl wire::Fill for BotAccessSettings {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.is_access_restricted)?;
@@ -3423,20 +3262,14 @@ impl AcceptedGiftTypes {
 impl wire::Fill for AcceptedGiftTypes {
     const NAME: &'static str = "AcceptedGiftTypes";
     const EXPECTING: &'static str = "struct AcceptedGiftTypes";
-    const FIELDS: &'static [&'static str] = &[
-        "unlimited_gifts",
-        "limited_gifts",
-        "unique_gifts",
-        "premium_subscription",
-        "gifts_from_channels",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "unlimited_giftslimited_giftsunique_giftspremium_subscriptiongifts_from_channels",
-        ends: &[15, 28, 40, 60, 79],
-        seed: 2,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 0, 0, 0, 4, 3, 1, 0, 2, 0, 0, 5, 0],
+        packed: &wire::fill::Keys::pack::<116>(
+            2,
+            4,
+            &[0, 0, 0, 0, 0, 0, 0, 4, 3, 1, 0, 2, 0, 0, 5, 0],
+            &[15, 28, 40, 60, 79],
+            "unlimited_giftslimited_giftsunique_giftspremium_subscriptiongifts_from_channels",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3451,7 +3284,7 @@ impl wire::Fill for AcceptedGiftTypes {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.unlimited_gifts)?;
@@ -3517,14 +3350,14 @@ impl StarAmount {
 impl wire::Fill for StarAmount {
     const NAME: &'static str = "StarAmount";
     const EXPECTING: &'static str = "struct StarAmount";
-    const FIELDS: &'static [&'static str] = &["amount", "nanostar_amount"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "amountnanostar_amount",
-        ends: &[6, 21],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<40>(
+            0,
+            2,
+            &[1, 0, 2, 0],
+            &[6, 21],
+            "amountnanostar_amount",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3536,7 +3369,7 @@ impl wire::Fill for StarAmount {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.amount)?;
@@ -3547,7 +3380,7 @@ impl wire::Fill for StarAmount {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3591,14 +3424,14 @@ impl BotCommand {
 impl wire::Fill for BotCommand {
     const NAME: &'static str = "BotCommand";
     const EXPECTING: &'static str = "struct BotCommand";
-    const FIELDS: &'static [&'static str] = &["command", "description", "is_ephemeral"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "commanddescriptionis_ephemeral",
-        ends: &[7, 18, 30],
-        seed: 0,
-        bits: 3,
-        slots: &[1, 3, 2, 0, 0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<55>(
+            0,
+            3,
+            &[1, 3, 2, 0, 0, 0, 0, 0],
+            &[7, 18, 30],
+            "commanddescriptionis_ephemeral",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3611,7 +3444,7 @@ impl wire::Fill for BotCommand {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.command)?;
@@ -3625,7 +3458,7 @@ impl wire::Fill for BotCommand {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3788,14 +3621,8 @@ impl Serialize for BotCommandScopeDefault {
 impl wire::Fill for BotCommandScopeDefault {
     const NAME: &'static str = "BotCommandScopeDefault";
     const EXPECTING: &'static str = "struct BotCommandScopeDefault";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -3848,14 +3675,8 @@ impl Serialize for BotCommandScopeAllPrivateChats {
 impl wire::Fill for BotCommandScopeAllPrivateChats {
     const NAME: &'static str = "BotCommandScopeAllPrivateChats";
     const EXPECTING: &'static str = "struct BotCommandScopeAllPrivateChats";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -3908,14 +3729,8 @@ impl Serialize for BotCommandScopeAllGroupChats {
 impl wire::Fill for BotCommandScopeAllGroupChats {
     const NAME: &'static str = "BotCommandScopeAllGroupChats";
     const EXPECTING: &'static str = "struct BotCommandScopeAllGroupChats";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -3968,14 +3783,8 @@ impl Serialize for BotCommandScopeAllChatAdministrators {
 impl wire::Fill for BotCommandScopeAllChatAdministrators {
     const NAME: &'static str = "BotCommandScopeAllChatAdministrators";
     const EXPECTING: &'static str = "struct BotCommandScopeAllChatAdministrators";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -4034,14 +3843,8 @@ impl Serialize for BotCommandScopeChat {
 impl wire::Fill for BotCommandScopeChat {
     const NAME: &'static str = "BotCommandScopeChat";
     const EXPECTING: &'static str = "struct BotCommandScopeChat";
-    const FIELDS: &'static [&'static str] = &["chat_id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chat_id",
-        ends: &[7],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<24>(0, 2, &[1, 0, 0, 0], &[7], "chat_id"),
     };
 
     fn placeholder() -> Self {
@@ -4052,10 +3855,10 @@ impl wire::Fill for BotCommandScopeChat {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.chat_id)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4104,14 +3907,8 @@ impl Serialize for BotCommandScopeChatAdministrators {
 impl wire::Fill for BotCommandScopeChatAdministrators {
     const NAME: &'static str = "BotCommandScopeChatAdministrators";
     const EXPECTING: &'static str = "struct BotCommandScopeChatAdministrators";
-    const FIELDS: &'static [&'static str] = &["chat_id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chat_id",
-        ends: &[7],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<24>(0, 2, &[1, 0, 0, 0], &[7], "chat_id"),
     };
 
     fn placeholder() -> Self {
@@ -4122,10 +3919,10 @@ impl wire::Fill for BotCommandScopeChatAdministrators {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.chat_id)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4178,14 +3975,8 @@ impl Serialize for BotCommandScopeChatMember {
 impl wire::Fill for BotCommandScopeChatMember {
     const NAME: &'static str = "BotCommandScopeChatMember";
     const EXPECTING: &'static str = "struct BotCommandScopeChatMember";
-    const FIELDS: &'static [&'static str] = &["chat_id", "user_id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chat_iduser_id",
-        ends: &[7, 14],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<33>(0, 2, &[1, 0, 0, 2], &[7, 14], "chat_iduser_id"),
     };
 
     fn placeholder() -> Self {
@@ -4197,7 +3988,7 @@ impl wire::Fill for BotCommandScopeChatMember {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat_id)?;
@@ -4208,7 +3999,7 @@ impl wire::Fill for BotCommandScopeChatMember {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 

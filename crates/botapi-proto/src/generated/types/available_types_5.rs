@@ -28,14 +28,8 @@ impl BotName {
 impl wire::Fill for BotName {
     const NAME: &'static str = "BotName";
     const EXPECTING: &'static str = "struct BotName";
-    const FIELDS: &'static [&'static str] = &["name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "name",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[1, 0, 0, 0], &[4], "name"),
     };
 
     fn placeholder() -> Self {
@@ -46,10 +40,10 @@ impl wire::Fill for BotName {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.name)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -79,14 +73,8 @@ impl BotDescription {
 impl wire::Fill for BotDescription {
     const NAME: &'static str = "BotDescription";
     const EXPECTING: &'static str = "struct BotDescription";
-    const FIELDS: &'static [&'static str] = &["description"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "description",
-        ends: &[11],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<28>(0, 2, &[0, 1, 0, 0], &[11], "description"),
     };
 
     fn placeholder() -> Self {
@@ -97,10 +85,10 @@ impl wire::Fill for BotDescription {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.description)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -130,14 +118,8 @@ impl BotShortDescription {
 impl wire::Fill for BotShortDescription {
     const NAME: &'static str = "BotShortDescription";
     const EXPECTING: &'static str = "struct BotShortDescription";
-    const FIELDS: &'static [&'static str] = &["short_description"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "short_description",
-        ends: &[17],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<34>(0, 2, &[0, 1, 0, 0], &[17], "short_description"),
     };
 
     fn placeholder() -> Self {
@@ -148,10 +130,10 @@ impl wire::Fill for BotShortDescription {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.short_description)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -260,14 +242,8 @@ impl Serialize for MenuButtonCommands {
 impl wire::Fill for MenuButtonCommands {
     const NAME: &'static str = "MenuButtonCommands";
     const EXPECTING: &'static str = "struct MenuButtonCommands";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -330,14 +306,8 @@ impl Serialize for MenuButtonWebApp {
 impl wire::Fill for MenuButtonWebApp {
     const NAME: &'static str = "MenuButtonWebApp";
     const EXPECTING: &'static str = "struct MenuButtonWebApp";
-    const FIELDS: &'static [&'static str] = &["text", "web_app"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textweb_app",
-        ends: &[4, 11],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<30>(0, 2, &[0, 0, 1, 2], &[4, 11], "textweb_app"),
     };
 
     fn placeholder() -> Self {
@@ -349,7 +319,7 @@ impl wire::Fill for MenuButtonWebApp {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -360,7 +330,7 @@ impl wire::Fill for MenuButtonWebApp {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -404,14 +374,8 @@ impl Serialize for MenuButtonDefault {
 impl wire::Fill for MenuButtonDefault {
     const NAME: &'static str = "MenuButtonDefault";
     const EXPECTING: &'static str = "struct MenuButtonDefault";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -532,14 +496,8 @@ impl Serialize for ChatBoostSourcePremium {
 impl wire::Fill for ChatBoostSourcePremium {
     const NAME: &'static str = "ChatBoostSourcePremium";
     const EXPECTING: &'static str = "struct ChatBoostSourcePremium";
-    const FIELDS: &'static [&'static str] = &["user"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "user",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "user"),
     };
 
     fn placeholder() -> Self {
@@ -550,10 +508,10 @@ impl wire::Fill for ChatBoostSourcePremium {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.user)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -591,14 +549,8 @@ impl Serialize for ChatBoostSourceGiftCode {
 impl wire::Fill for ChatBoostSourceGiftCode {
     const NAME: &'static str = "ChatBoostSourceGiftCode";
     const EXPECTING: &'static str = "struct ChatBoostSourceGiftCode";
-    const FIELDS: &'static [&'static str] = &["user"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "user",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "user"),
     };
 
     fn placeholder() -> Self {
@@ -609,10 +561,10 @@ impl wire::Fill for ChatBoostSourceGiftCode {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.user)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -670,19 +622,14 @@ impl Serialize for ChatBoostSourceGiveaway {
 impl wire::Fill for ChatBoostSourceGiveaway {
     const NAME: &'static str = "ChatBoostSourceGiveaway";
     const EXPECTING: &'static str = "struct ChatBoostSourceGiveaway";
-    const FIELDS: &'static [&'static str] = &[
-        "giveaway_message_id",
-        "user",
-        "prize_star_count",
-        "is_unclaimed",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "giveaway_message_iduserprize_star_countis_unclaimed",
-        ends: &[19, 23, 39, 51],
-        seed: 5,
-        bits: 3,
-        slots: &[0, 3, 0, 1, 0, 2, 0, 4],
+        packed: &wire::fill::Keys::pack::<78>(
+            5,
+            3,
+            &[0, 3, 0, 1, 0, 2, 0, 4],
+            &[19, 23, 39, 51],
+            "giveaway_message_iduserprize_star_countis_unclaimed",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -696,7 +643,7 @@ impl wire::Fill for ChatBoostSourceGiveaway {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.giveaway_message_id)?;
@@ -713,7 +660,7 @@ impl wire::Fill for ChatBoostSourceGiveaway {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -757,14 +704,14 @@ impl ChatBoost {
 impl wire::Fill for ChatBoost {
     const NAME: &'static str = "ChatBoost";
     const EXPECTING: &'static str = "struct ChatBoost";
-    const FIELDS: &'static [&'static str] = &["boost_id", "add_date", "expiration_date", "source"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "boost_idadd_dateexpiration_datesource",
-        ends: &[8, 16, 31, 37],
-        seed: 2,
-        bits: 3,
-        slots: &[0, 0, 4, 1, 2, 0, 0, 3],
+        packed: &wire::fill::Keys::pack::<64>(
+            2,
+            3,
+            &[0, 0, 4, 1, 2, 0, 0, 3],
+            &[8, 16, 31, 37],
+            "boost_idadd_dateexpiration_datesource",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -778,7 +725,7 @@ impl wire::Fill for ChatBoost {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.boost_id)?;
@@ -795,7 +742,7 @@ impl wire::Fill for ChatBoost {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -828,14 +775,8 @@ impl ChatBoostUpdated {
 impl wire::Fill for ChatBoostUpdated {
     const NAME: &'static str = "ChatBoostUpdated";
     const EXPECTING: &'static str = "struct ChatBoostUpdated";
-    const FIELDS: &'static [&'static str] = &["chat", "boost"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatboost",
-        ends: &[4, 9],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 2, 1, 0],
+        packed: &wire::fill::Keys::pack::<28>(0, 2, &[0, 2, 1, 0], &[4, 9], "chatboost"),
     };
 
     fn placeholder() -> Self {
@@ -847,7 +788,7 @@ impl wire::Fill for ChatBoostUpdated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -858,7 +799,7 @@ impl wire::Fill for ChatBoostUpdated {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -902,14 +843,14 @@ impl ChatBoostRemoved {
 impl wire::Fill for ChatBoostRemoved {
     const NAME: &'static str = "ChatBoostRemoved";
     const EXPECTING: &'static str = "struct ChatBoostRemoved";
-    const FIELDS: &'static [&'static str] = &["chat", "boost_id", "remove_date", "source"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatboost_idremove_datesource",
-        ends: &[4, 12, 23, 29],
-        seed: 6,
-        bits: 3,
-        slots: &[0, 0, 1, 0, 2, 3, 4, 0],
+        packed: &wire::fill::Keys::pack::<56>(
+            6,
+            3,
+            &[0, 0, 1, 0, 2, 3, 4, 0],
+            &[4, 12, 23, 29],
+            "chatboost_idremove_datesource",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -923,7 +864,7 @@ impl wire::Fill for ChatBoostRemoved {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -940,7 +881,7 @@ impl wire::Fill for ChatBoostRemoved {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -969,14 +910,8 @@ impl ChatOwnerLeft {
 impl wire::Fill for ChatOwnerLeft {
     const NAME: &'static str = "ChatOwnerLeft";
     const EXPECTING: &'static str = "struct ChatOwnerLeft";
-    const FIELDS: &'static [&'static str] = &["new_owner"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "new_owner",
-        ends: &[9],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<26>(0, 2, &[0, 0, 0, 1], &[9], "new_owner"),
     };
 
     fn placeholder() -> Self {
@@ -985,7 +920,7 @@ impl wire::Fill for ChatOwnerLeft {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.new_owner)?;
         }
         Ok(())
@@ -1018,14 +953,8 @@ impl ChatOwnerChanged {
 impl wire::Fill for ChatOwnerChanged {
     const NAME: &'static str = "ChatOwnerChanged";
     const EXPECTING: &'static str = "struct ChatOwnerChanged";
-    const FIELDS: &'static [&'static str] = &["new_owner"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "new_owner",
-        ends: &[9],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<26>(0, 2, &[0, 0, 0, 1], &[9], "new_owner"),
     };
 
     fn placeholder() -> Self {
@@ -1036,10 +965,10 @@ impl wire::Fill for ChatOwnerChanged {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.new_owner)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1069,14 +998,8 @@ impl UserChatBoosts {
 impl wire::Fill for UserChatBoosts {
     const NAME: &'static str = "UserChatBoosts";
     const EXPECTING: &'static str = "struct UserChatBoosts";
-    const FIELDS: &'static [&'static str] = &["boosts"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "boosts",
-        ends: &[6],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<23>(0, 2, &[0, 0, 1, 0], &[6], "boosts"),
     };
 
     fn placeholder() -> Self {
@@ -1085,7 +1008,7 @@ impl wire::Fill for UserChatBoosts {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::put(&mut self.boosts, src.list()?);
         }
         Ok(())
@@ -1156,34 +1079,19 @@ impl BusinessBotRights {
 impl wire::Fill for BusinessBotRights {
     const NAME: &'static str = "BusinessBotRights";
     const EXPECTING: &'static str = "struct BusinessBotRights";
-    const FIELDS: &'static [&'static str] = &[
-        "can_reply",
-        "can_read_messages",
-        "can_delete_sent_messages",
-        "can_delete_all_messages",
-        "can_edit_name",
-        "can_edit_bio",
-        "can_edit_profile_photo",
-        "can_edit_username",
-        "can_change_gift_settings",
-        "can_view_gifts_and_stars",
-        "can_convert_gifts_to_stars",
-        "can_transfer_and_upgrade_gifts",
-        "can_transfer_stars",
-        "can_manage_stories",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "can_replycan_read_messagescan_delete_sent_messagescan_delete_all_messagescan_edit_namecan_edit_biocan_edit_profile_photocan_edit_usernamecan_change_gift_settingscan_view_gifts_and_starscan_convert_gifts_to_starscan_transfer_and_upgrade_giftscan_transfer_starscan_manage_stories",
-        ends: &[
-            9, 26, 50, 73, 86, 98, 120, 137, 161, 185, 211, 241, 259, 277,
-        ],
-        seed: 6,
-        bits: 5,
-        slots: &[
-            2, 11, 0, 0, 0, 0, 6, 4, 13, 0, 0, 3, 14, 0, 0, 5, 0, 12, 0, 10, 7, 0, 0, 0, 0, 1, 0,
-            0, 0, 9, 0, 8,
-        ],
+        packed: &wire::fill::Keys::pack::<348>(
+            6,
+            5,
+            &[
+                2, 11, 0, 0, 0, 0, 6, 4, 13, 0, 0, 3, 14, 0, 0, 5, 0, 12, 0, 10, 7, 0, 0, 0, 0, 1,
+                0, 0, 0, 9, 0, 8,
+            ],
+            &[
+                9, 26, 50, 73, 86, 98, 120, 137, 161, 185, 211, 241, 259, 277,
+            ],
+            "can_replycan_read_messagescan_delete_sent_messagescan_delete_all_messagescan_edit_namecan_edit_biocan_edit_profile_photocan_edit_usernamecan_change_gift_settingscan_view_gifts_and_starscan_convert_gifts_to_starscan_transfer_and_upgrade_giftscan_transfer_starscan_manage_stories",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1207,7 +1115,7 @@ impl wire::Fill for BusinessBotRights {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.can_reply)?;
@@ -1306,15 +1214,14 @@ impl BusinessConnection {
 impl wire::Fill for BusinessConnection {
     const NAME: &'static str = "BusinessConnection";
     const EXPECTING: &'static str = "struct BusinessConnection";
-    const FIELDS: &'static [&'static str] =
-        &["id", "user", "user_chat_id", "date", "rights", "is_enabled"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "iduseruser_chat_iddaterightsis_enabled",
-        ends: &[2, 6, 18, 22, 28, 38],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 0, 5, 0, 0, 6, 0, 2, 1, 0, 3, 0, 4, 0, 0],
+        packed: &wire::fill::Keys::pack::<77>(
+            0,
+            4,
+            &[0, 0, 0, 5, 0, 0, 6, 0, 2, 1, 0, 3, 0, 4, 0, 0],
+            &[2, 6, 18, 22, 28, 38],
+            "iduseruser_chat_iddaterightsis_enabled",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1330,7 +1237,7 @@ impl wire::Fill for BusinessConnection {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -1353,7 +1260,7 @@ impl wire::Fill for BusinessConnection {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -1393,14 +1300,14 @@ impl BusinessMessagesDeleted {
 impl wire::Fill for BusinessMessagesDeleted {
     const NAME: &'static str = "BusinessMessagesDeleted";
     const EXPECTING: &'static str = "struct BusinessMessagesDeleted";
-    const FIELDS: &'static [&'static str] = &["business_connection_id", "chat", "message_ids"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "business_connection_idchatmessage_ids",
-        ends: &[22, 26, 37],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 1, 0, 0, 2, 3, 0, 0],
+        packed: &wire::fill::Keys::pack::<62>(
+            0,
+            3,
+            &[0, 1, 0, 0, 2, 3, 0, 0],
+            &[22, 26, 37],
+            "business_connection_idchatmessage_ids",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1413,7 +1320,7 @@ impl wire::Fill for BusinessMessagesDeleted {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.business_connection_id)?;
@@ -1427,7 +1334,7 @@ impl wire::Fill for BusinessMessagesDeleted {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1456,14 +1363,8 @@ impl SentWebAppMessage {
 impl wire::Fill for SentWebAppMessage {
     const NAME: &'static str = "SentWebAppMessage";
     const EXPECTING: &'static str = "struct SentWebAppMessage";
-    const FIELDS: &'static [&'static str] = &["inline_message_id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "inline_message_id",
-        ends: &[17],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<34>(0, 2, &[0, 0, 0, 1], &[17], "inline_message_id"),
     };
 
     fn placeholder() -> Self {
@@ -1474,7 +1375,7 @@ impl wire::Fill for SentWebAppMessage {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.inline_message_id)?;
         }
         Ok(())
@@ -1507,14 +1408,8 @@ impl SentGuestMessage {
 impl wire::Fill for SentGuestMessage {
     const NAME: &'static str = "SentGuestMessage";
     const EXPECTING: &'static str = "struct SentGuestMessage";
-    const FIELDS: &'static [&'static str] = &["inline_message_id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "inline_message_id",
-        ends: &[17],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<34>(0, 2, &[0, 0, 0, 1], &[17], "inline_message_id"),
     };
 
     fn placeholder() -> Self {
@@ -1525,10 +1420,10 @@ impl wire::Fill for SentGuestMessage {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.inline_message_id)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1561,14 +1456,8 @@ impl PreparedInlineMessage {
 impl wire::Fill for PreparedInlineMessage {
     const NAME: &'static str = "PreparedInlineMessage";
     const EXPECTING: &'static str = "struct PreparedInlineMessage";
-    const FIELDS: &'static [&'static str] = &["id", "expiration_date"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idexpiration_date",
-        ends: &[2, 17],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<36>(0, 2, &[2, 0, 1, 0], &[2, 17], "idexpiration_date"),
     };
 
     fn placeholder() -> Self {
@@ -1580,7 +1469,7 @@ impl wire::Fill for PreparedInlineMessage {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -1591,7 +1480,7 @@ impl wire::Fill for PreparedInlineMessage {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1619,14 +1508,8 @@ impl PreparedKeyboardButton {
 impl wire::Fill for PreparedKeyboardButton {
     const NAME: &'static str = "PreparedKeyboardButton";
     const EXPECTING: &'static str = "struct PreparedKeyboardButton";
-    const FIELDS: &'static [&'static str] = &["id"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "id",
-        ends: &[2],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<19>(0, 2, &[0, 0, 1, 0], &[2], "id"),
     };
 
     fn placeholder() -> Self {
@@ -1637,10 +1520,10 @@ impl wire::Fill for PreparedKeyboardButton {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.id)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1672,14 +1555,14 @@ impl ResponseParameters {
 impl wire::Fill for ResponseParameters {
     const NAME: &'static str = "ResponseParameters";
     const EXPECTING: &'static str = "struct ResponseParameters";
-    const FIELDS: &'static [&'static str] = &["migrate_to_chat_id", "retry_after"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "migrate_to_chat_idretry_after",
-        ends: &[18, 29],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<48>(
+            0,
+            2,
+            &[0, 0, 1, 2],
+            &[18, 29],
+            "migrate_to_chat_idretry_after",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1691,7 +1574,7 @@ impl wire::Fill for ResponseParameters {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.migrate_to_chat_id)?;
@@ -1972,28 +1855,17 @@ impl Serialize for InputMediaAnimation {
 impl wire::Fill for InputMediaAnimation {
     const NAME: &'static str = "InputMediaAnimation";
     const EXPECTING: &'static str = "struct InputMediaAnimation";
-    const FIELDS: &'static [&'static str] = &[
-        "media",
-        "thumbnail",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "width",
-        "height",
-        "duration",
-        "has_spoiler",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediathumbnailcaptionparse_modecaption_entitiesshow_caption_above_mediawidthheightdurationhas_spoiler",
-        ends: &[5, 14, 21, 31, 47, 71, 76, 82, 90, 101],
-        seed: 7,
-        bits: 5,
-        slots: &[
-            0, 9, 0, 7, 0, 10, 0, 0, 0, 1, 0, 0, 3, 0, 4, 0, 0, 0, 0, 2, 5, 0, 0, 0, 8, 6, 0, 0, 0,
-            0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<164>(
+            7,
+            5,
+            &[
+                0, 9, 0, 7, 0, 10, 0, 0, 0, 1, 0, 0, 3, 0, 4, 0, 0, 0, 0, 2, 5, 0, 0, 0, 8, 6, 0,
+                0, 0, 0, 0, 0,
+            ],
+            &[5, 14, 21, 31, 47, 71, 76, 82, 90, 101],
+            "mediathumbnailcaptionparse_modecaption_entitiesshow_caption_above_mediawidthheightdurationhas_spoiler",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2013,7 +1885,7 @@ impl wire::Fill for InputMediaAnimation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -2048,7 +1920,7 @@ impl wire::Fill for InputMediaAnimation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2200,23 +2072,14 @@ impl Serialize for InputMediaAudio {
 impl wire::Fill for InputMediaAudio {
     const NAME: &'static str = "InputMediaAudio";
     const EXPECTING: &'static str = "struct InputMediaAudio";
-    const FIELDS: &'static [&'static str] = &[
-        "media",
-        "thumbnail",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "duration",
-        "performer",
-        "title",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediathumbnailcaptionparse_modecaption_entitiesdurationperformertitle",
-        ends: &[5, 14, 21, 31, 47, 55, 64, 69],
-        seed: 1,
-        bits: 4,
-        slots: &[1, 0, 3, 2, 0, 0, 0, 0, 4, 8, 0, 0, 5, 7, 6, 0],
+        packed: &wire::fill::Keys::pack::<112>(
+            1,
+            4,
+            &[1, 0, 3, 2, 0, 0, 0, 0, 4, 8, 0, 0, 5, 7, 6, 0],
+            &[5, 14, 21, 31, 47, 55, 64, 69],
+            "mediathumbnailcaptionparse_modecaption_entitiesdurationperformertitle",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2234,7 +2097,7 @@ impl wire::Fill for InputMediaAudio {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -2263,7 +2126,7 @@ impl wire::Fill for InputMediaAudio {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2389,21 +2252,14 @@ impl Serialize for InputMediaDocument {
 impl wire::Fill for InputMediaDocument {
     const NAME: &'static str = "InputMediaDocument";
     const EXPECTING: &'static str = "struct InputMediaDocument";
-    const FIELDS: &'static [&'static str] = &[
-        "media",
-        "thumbnail",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "disable_content_type_detection",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediathumbnailcaptionparse_modecaption_entitiesdisable_content_type_detection",
-        ends: &[5, 14, 21, 31, 47, 77],
-        seed: 1,
-        bits: 4,
-        slots: &[1, 0, 3, 2, 0, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 6],
+        packed: &wire::fill::Keys::pack::<116>(
+            1,
+            4,
+            &[1, 0, 3, 2, 0, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 6],
+            &[5, 14, 21, 31, 47, 77],
+            "mediathumbnailcaptionparse_modecaption_entitiesdisable_content_type_detection",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2419,7 +2275,7 @@ impl wire::Fill for InputMediaDocument {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -2442,7 +2298,7 @@ impl wire::Fill for InputMediaDocument {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2504,14 +2360,8 @@ impl Serialize for InputMediaLink {
 impl wire::Fill for InputMediaLink {
     const NAME: &'static str = "InputMediaLink";
     const EXPECTING: &'static str = "struct InputMediaLink";
-    const FIELDS: &'static [&'static str] = &["url"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "url",
-        ends: &[3],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<20>(0, 2, &[0, 0, 1, 0], &[3], "url"),
     };
 
     fn placeholder() -> Self {
@@ -2522,10 +2372,10 @@ impl wire::Fill for InputMediaLink {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.url)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2638,22 +2488,14 @@ impl Serialize for InputMediaLivePhoto {
 impl wire::Fill for InputMediaLivePhoto {
     const NAME: &'static str = "InputMediaLivePhoto";
     const EXPECTING: &'static str = "struct InputMediaLivePhoto";
-    const FIELDS: &'static [&'static str] = &[
-        "media",
-        "photo",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "has_spoiler",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediaphotocaptionparse_modecaption_entitiesshow_caption_above_mediahas_spoiler",
-        ends: &[5, 10, 17, 27, 43, 67, 78],
-        seed: 6,
-        bits: 4,
-        slots: &[3, 0, 0, 2, 6, 0, 5, 0, 0, 4, 0, 0, 0, 7, 1, 0],
+        packed: &wire::fill::Keys::pack::<119>(
+            6,
+            4,
+            &[3, 0, 0, 2, 6, 0, 5, 0, 0, 4, 0, 0, 0, 7, 1, 0],
+            &[5, 10, 17, 27, 43, 67, 78],
+            "mediaphotocaptionparse_modecaption_entitiesshow_caption_above_mediahas_spoiler",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2670,7 +2512,7 @@ impl wire::Fill for InputMediaLivePhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -2696,7 +2538,7 @@ impl wire::Fill for InputMediaLivePhoto {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2777,14 +2619,14 @@ impl Serialize for InputMediaLocation {
 impl wire::Fill for InputMediaLocation {
     const NAME: &'static str = "InputMediaLocation";
     const EXPECTING: &'static str = "struct InputMediaLocation";
-    const FIELDS: &'static [&'static str] = &["latitude", "longitude", "horizontal_accuracy"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "latitudelongitudehorizontal_accuracy",
-        ends: &[8, 17, 36],
-        seed: 0,
-        bits: 3,
-        slots: &[3, 1, 0, 0, 2, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<61>(
+            0,
+            3,
+            &[3, 1, 0, 0, 2, 0, 0, 0],
+            &[8, 17, 36],
+            "latitudelongitudehorizontal_accuracy",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2797,7 +2639,7 @@ impl wire::Fill for InputMediaLocation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.latitude)?;
@@ -2811,7 +2653,7 @@ impl wire::Fill for InputMediaLocation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2922,21 +2764,14 @@ impl Serialize for InputMediaPhoto {
 impl wire::Fill for InputMediaPhoto {
     const NAME: &'static str = "InputMediaPhoto";
     const EXPECTING: &'static str = "struct InputMediaPhoto";
-    const FIELDS: &'static [&'static str] = &[
-        "media",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "has_spoiler",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediacaptionparse_modecaption_entitiesshow_caption_above_mediahas_spoiler",
-        ends: &[5, 12, 22, 38, 62, 73],
-        seed: 2,
-        bits: 4,
-        slots: &[0, 0, 0, 6, 0, 0, 1, 0, 2, 0, 3, 5, 0, 0, 4, 0],
+        packed: &wire::fill::Keys::pack::<112>(
+            2,
+            4,
+            &[0, 0, 0, 6, 0, 0, 1, 0, 2, 0, 3, 5, 0, 0, 4, 0],
+            &[5, 12, 22, 38, 62, 73],
+            "mediacaptionparse_modecaption_entitiesshow_caption_above_mediahas_spoiler",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2952,7 +2787,7 @@ impl wire::Fill for InputMediaPhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -2975,7 +2810,7 @@ impl wire::Fill for InputMediaPhoto {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3050,14 +2885,8 @@ impl Serialize for InputMediaSticker {
 impl wire::Fill for InputMediaSticker {
     const NAME: &'static str = "InputMediaSticker";
     const EXPECTING: &'static str = "struct InputMediaSticker";
-    const FIELDS: &'static [&'static str] = &["media", "emoji"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediaemoji",
-        ends: &[5, 10],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<29>(0, 2, &[2, 0, 1, 0], &[5, 10], "mediaemoji"),
     };
 
     fn placeholder() -> Self {
@@ -3069,7 +2898,7 @@ impl wire::Fill for InputMediaSticker {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -3080,7 +2909,7 @@ impl wire::Fill for InputMediaSticker {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3201,23 +3030,14 @@ impl Serialize for InputMediaVenue {
 impl wire::Fill for InputMediaVenue {
     const NAME: &'static str = "InputMediaVenue";
     const EXPECTING: &'static str = "struct InputMediaVenue";
-    const FIELDS: &'static [&'static str] = &[
-        "latitude",
-        "longitude",
-        "title",
-        "address",
-        "foursquare_id",
-        "foursquare_type",
-        "google_place_id",
-        "google_place_type",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "latitudelongitudetitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_type",
-        ends: &[8, 17, 22, 29, 42, 57, 72, 89],
-        seed: 1,
-        bits: 4,
-        slots: &[7, 2, 0, 0, 0, 0, 6, 1, 4, 3, 0, 5, 8, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<132>(
+            1,
+            4,
+            &[7, 2, 0, 0, 0, 0, 6, 1, 4, 3, 0, 5, 8, 0, 0, 0],
+            &[8, 17, 22, 29, 42, 57, 72, 89],
+            "latitudelongitudetitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_type",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3235,7 +3055,7 @@ impl wire::Fill for InputMediaVenue {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.latitude)?;
@@ -3264,7 +3084,7 @@ impl wire::Fill for InputMediaVenue {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -3464,31 +3284,17 @@ impl Serialize for InputMediaVideo {
 impl wire::Fill for InputMediaVideo {
     const NAME: &'static str = "InputMediaVideo";
     const EXPECTING: &'static str = "struct InputMediaVideo";
-    const FIELDS: &'static [&'static str] = &[
-        "media",
-        "thumbnail",
-        "cover",
-        "start_timestamp",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "width",
-        "height",
-        "duration",
-        "supports_streaming",
-        "has_spoiler",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediathumbnailcoverstart_timestampcaptionparse_modecaption_entitiesshow_caption_above_mediawidthheightdurationsupports_streaminghas_spoiler",
-        ends: &[5, 14, 19, 34, 41, 51, 67, 91, 96, 102, 110, 128, 139],
-        seed: 7,
-        bits: 5,
-        slots: &[
-            0, 11, 0, 9, 0, 13, 0, 0, 0, 1, 0, 0, 5, 0, 6, 3, 0, 12, 0, 2, 7, 0, 0, 0, 10, 8, 0, 0,
-            0, 0, 4, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<208>(
+            7,
+            5,
+            &[
+                0, 11, 0, 9, 0, 13, 0, 0, 0, 1, 0, 0, 5, 0, 6, 3, 0, 12, 0, 2, 7, 0, 0, 0, 10, 8,
+                0, 0, 0, 0, 4, 0,
+            ],
+            &[5, 14, 19, 34, 41, 51, 67, 91, 96, 102, 110, 128, 139],
+            "mediathumbnailcoverstart_timestampcaptionparse_modecaption_entitiesshow_caption_above_mediawidthheightdurationsupports_streaminghas_spoiler",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3511,7 +3317,7 @@ impl wire::Fill for InputMediaVideo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -3555,7 +3361,7 @@ impl wire::Fill for InputMediaVideo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3675,20 +3481,14 @@ impl Serialize for InputMediaVoiceNote {
 impl wire::Fill for InputMediaVoiceNote {
     const NAME: &'static str = "InputMediaVoiceNote";
     const EXPECTING: &'static str = "struct InputMediaVoiceNote";
-    const FIELDS: &'static [&'static str] = &[
-        "media",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "duration",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediacaptionparse_modecaption_entitiesduration",
-        ends: &[5, 12, 22, 38, 46],
-        seed: 1,
-        bits: 4,
-        slots: &[1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 0, 0, 4, 0, 5, 0],
+        packed: &wire::fill::Keys::pack::<83>(
+            1,
+            4,
+            &[1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 0, 0, 4, 0, 5, 0],
+            &[5, 12, 22, 38, 46],
+            "mediacaptionparse_modecaption_entitiesduration",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3703,7 +3503,7 @@ impl wire::Fill for InputMediaVoiceNote {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -3723,7 +3523,7 @@ impl wire::Fill for InputMediaVoiceNote {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3872,14 +3672,8 @@ impl Serialize for InputPaidMediaLivePhoto {
 impl wire::Fill for InputPaidMediaLivePhoto {
     const NAME: &'static str = "InputPaidMediaLivePhoto";
     const EXPECTING: &'static str = "struct InputPaidMediaLivePhoto";
-    const FIELDS: &'static [&'static str] = &["media", "photo"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediaphoto",
-        ends: &[5, 10],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<29>(0, 2, &[0, 0, 1, 2], &[5, 10], "mediaphoto"),
     };
 
     fn placeholder() -> Self {
@@ -3891,7 +3685,7 @@ impl wire::Fill for InputPaidMediaLivePhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -3902,7 +3696,7 @@ impl wire::Fill for InputPaidMediaLivePhoto {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3959,14 +3753,8 @@ impl Serialize for InputPaidMediaPhoto {
 impl wire::Fill for InputPaidMediaPhoto {
     const NAME: &'static str = "InputPaidMediaPhoto";
     const EXPECTING: &'static str = "struct InputPaidMediaPhoto";
-    const FIELDS: &'static [&'static str] = &["media"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "media",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 0, 1, 0], &[5], "media"),
     };
 
     fn placeholder() -> Self {
@@ -3977,10 +3765,10 @@ impl wire::Fill for InputPaidMediaPhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.media)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4119,23 +3907,14 @@ impl Serialize for InputPaidMediaVideo {
 impl wire::Fill for InputPaidMediaVideo {
     const NAME: &'static str = "InputPaidMediaVideo";
     const EXPECTING: &'static str = "struct InputPaidMediaVideo";
-    const FIELDS: &'static [&'static str] = &[
-        "media",
-        "thumbnail",
-        "cover",
-        "start_timestamp",
-        "width",
-        "height",
-        "duration",
-        "supports_streaming",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "mediathumbnailcoverstart_timestampwidthheightdurationsupports_streaming",
-        ends: &[5, 14, 19, 34, 39, 45, 53, 71],
-        seed: 7,
-        bits: 4,
-        slots: &[7, 5, 0, 0, 1, 0, 0, 3, 8, 2, 0, 0, 6, 0, 0, 4],
+        packed: &wire::fill::Keys::pack::<114>(
+            7,
+            4,
+            &[7, 5, 0, 0, 1, 0, 0, 3, 8, 2, 0, 0, 6, 0, 0, 4],
+            &[5, 14, 19, 34, 39, 45, 53, 71],
+            "mediathumbnailcoverstart_timestampwidthheightdurationsupports_streaming",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4153,7 +3932,7 @@ impl wire::Fill for InputPaidMediaVideo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.media)?;
@@ -4182,7 +3961,7 @@ impl wire::Fill for InputPaidMediaVideo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4320,14 +4099,8 @@ impl Serialize for InputProfilePhotoStatic {
 impl wire::Fill for InputProfilePhotoStatic {
     const NAME: &'static str = "InputProfilePhotoStatic";
     const EXPECTING: &'static str = "struct InputProfilePhotoStatic";
-    const FIELDS: &'static [&'static str] = &["photo"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "photo",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 0, 0, 1], &[5], "photo"),
     };
 
     fn placeholder() -> Self {
@@ -4338,10 +4111,10 @@ impl wire::Fill for InputProfilePhotoStatic {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.photo)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4408,14 +4181,14 @@ impl Serialize for InputProfilePhotoAnimated {
 impl wire::Fill for InputProfilePhotoAnimated {
     const NAME: &'static str = "InputProfilePhotoAnimated";
     const EXPECTING: &'static str = "struct InputProfilePhotoAnimated";
-    const FIELDS: &'static [&'static str] = &["animation", "main_frame_timestamp"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "animationmain_frame_timestamp",
-        ends: &[9, 29],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<48>(
+            0,
+            2,
+            &[1, 0, 2, 0],
+            &[9, 29],
+            "animationmain_frame_timestamp",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4427,7 +4200,7 @@ impl wire::Fill for InputProfilePhotoAnimated {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.animation)?;
@@ -4438,7 +4211,7 @@ impl wire::Fill for InputProfilePhotoAnimated {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4568,14 +4341,8 @@ impl Serialize for InputStoryContentPhoto {
 impl wire::Fill for InputStoryContentPhoto {
     const NAME: &'static str = "InputStoryContentPhoto";
     const EXPECTING: &'static str = "struct InputStoryContentPhoto";
-    const FIELDS: &'static [&'static str] = &["photo"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "photo",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 0, 0, 1], &[5], "photo"),
     };
 
     fn placeholder() -> Self {
@@ -4586,10 +4353,10 @@ impl wire::Fill for InputStoryContentPhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.photo)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -4681,15 +4448,14 @@ impl Serialize for InputStoryContentVideo {
 impl wire::Fill for InputStoryContentVideo {
     const NAME: &'static str = "InputStoryContentVideo";
     const EXPECTING: &'static str = "struct InputStoryContentVideo";
-    const FIELDS: &'static [&'static str] =
-        &["video", "duration", "cover_frame_timestamp", "is_animation"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "videodurationcover_frame_timestampis_animation",
-        ends: &[5, 13, 34, 46],
-        seed: 3,
-        bits: 3,
-        slots: &[0, 0, 4, 0, 1, 3, 0, 2],
+        packed: &wire::fill::Keys::pack::<73>(
+            3,
+            3,
+            &[0, 0, 4, 0, 1, 3, 0, 2],
+            &[5, 13, 34, 46],
+            "videodurationcover_frame_timestampis_animation",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4703,7 +4469,7 @@ impl wire::Fill for InputStoryContentVideo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.video)?;
@@ -4720,7 +4486,7 @@ impl wire::Fill for InputStoryContentVideo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 

@@ -50,21 +50,14 @@ impl Game {
 impl wire::Fill for Game {
     const NAME: &'static str = "Game";
     const EXPECTING: &'static str = "struct Game";
-    const FIELDS: &'static [&'static str] = &[
-        "title",
-        "description",
-        "photo",
-        "text",
-        "text_entities",
-        "animation",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "titledescriptionphototexttext_entitiesanimation",
-        ends: &[5, 16, 21, 25, 38, 47],
-        seed: 5,
-        bits: 4,
-        slots: &[3, 1, 0, 0, 0, 0, 0, 5, 4, 6, 0, 0, 2, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<86>(
+            5,
+            4,
+            &[3, 1, 0, 0, 0, 0, 0, 5, 4, 6, 0, 0, 2, 0, 0, 0],
+            &[5, 16, 21, 25, 38, 47],
+            "titledescriptionphototexttext_entitiesanimation",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -80,7 +73,7 @@ impl wire::Fill for Game {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.title)?;
@@ -103,7 +96,7 @@ impl wire::Fill for Game {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -128,14 +121,8 @@ impl CallbackGame {
 impl wire::Fill for CallbackGame {
     const NAME: &'static str = "CallbackGame";
     const EXPECTING: &'static str = "struct CallbackGame";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -188,14 +175,14 @@ impl GameHighScore {
 impl wire::Fill for GameHighScore {
     const NAME: &'static str = "GameHighScore";
     const EXPECTING: &'static str = "struct GameHighScore";
-    const FIELDS: &'static [&'static str] = &["position", "user", "score"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "positionuserscore",
-        ends: &[8, 12, 17],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 0, 0, 2, 0, 1, 3],
+        packed: &wire::fill::Keys::pack::<42>(
+            0,
+            3,
+            &[0, 0, 0, 0, 2, 0, 1, 3],
+            &[8, 12, 17],
+            "positionuserscore",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -208,7 +195,7 @@ impl wire::Fill for GameHighScore {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.position)?;
@@ -222,7 +209,7 @@ impl wire::Fill for GameHighScore {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 

@@ -397,27 +397,17 @@ impl WebhookInfo {
 impl wire::Fill for WebhookInfo {
     const NAME: &'static str = "WebhookInfo";
     const EXPECTING: &'static str = "struct WebhookInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "url",
-        "has_custom_certificate",
-        "pending_update_count",
-        "ip_address",
-        "last_error_date",
-        "last_error_message",
-        "last_synchronization_error_date",
-        "max_connections",
-        "allowed_updates",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "urlhas_custom_certificatepending_update_countip_addresslast_error_datelast_error_messagelast_synchronization_error_datemax_connectionsallowed_updates",
-        ends: &[3, 25, 45, 55, 70, 88, 119, 134, 149],
-        seed: 0,
-        bits: 5,
-        slots: &[
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 4, 0, 2, 0, 3, 0, 0, 7, 0, 6, 1, 0, 5, 0, 0, 0, 0, 0,
-            0, 8, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<210>(
+            0,
+            5,
+            &[
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 4, 0, 2, 0, 3, 0, 0, 7, 0, 6, 1, 0, 5, 0, 0, 0, 0,
+                0, 0, 8, 0,
+            ],
+            &[3, 25, 45, 55, 70, 88, 119, 134, 149],
+            "urlhas_custom_certificatepending_update_countip_addresslast_error_datelast_error_messagelast_synchronization_error_datemax_connectionsallowed_updates",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -436,7 +426,7 @@ impl wire::Fill for WebhookInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.url)?;
@@ -468,7 +458,7 @@ impl wire::Fill for WebhookInfo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x5], &Self::KEYS)
+        wire::fill::require(&seen, &[0x5], Self::KEYS)
     }
 }
 

@@ -51,15 +51,14 @@ impl InlineQuery {
 impl wire::Fill for InlineQuery {
     const NAME: &'static str = "InlineQuery";
     const EXPECTING: &'static str = "struct InlineQuery";
-    const FIELDS: &'static [&'static str] =
-        &["id", "from", "query", "offset", "chat_type", "location"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idfromqueryoffsetchat_typelocation",
-        ends: &[2, 6, 11, 17, 26, 34],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 4, 6, 0, 5, 0, 0, 2, 1, 0, 0, 0, 3, 0, 0],
+        packed: &wire::fill::Keys::pack::<73>(
+            0,
+            4,
+            &[0, 0, 4, 6, 0, 5, 0, 0, 2, 1, 0, 0, 0, 3, 0, 0],
+            &[2, 6, 11, 17, 26, 34],
+            "idfromqueryoffsetchat_typelocation",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -75,7 +74,7 @@ impl wire::Fill for InlineQuery {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.id, src.value::<wire::StringOrNumber>()?.0);
@@ -98,7 +97,7 @@ impl wire::Fill for InlineQuery {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xe], &Self::KEYS)
+        wire::fill::require(&seen, &[0xe], Self::KEYS)
     }
 }
 
@@ -148,14 +147,14 @@ impl InlineQueryResultsButton {
 impl wire::Fill for InlineQueryResultsButton {
     const NAME: &'static str = "InlineQueryResultsButton";
     const EXPECTING: &'static str = "struct InlineQueryResultsButton";
-    const FIELDS: &'static [&'static str] = &["text", "web_app", "start_parameter"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textweb_appstart_parameter",
-        ends: &[4, 11, 26],
-        seed: 0,
-        bits: 3,
-        slots: &[3, 0, 0, 0, 0, 1, 2, 0],
+        packed: &wire::fill::Keys::pack::<51>(
+            0,
+            3,
+            &[3, 0, 0, 0, 0, 1, 2, 0],
+            &[4, 11, 26],
+            "textweb_appstart_parameter",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -168,7 +167,7 @@ impl wire::Fill for InlineQueryResultsButton {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -182,7 +181,7 @@ impl wire::Fill for InlineQueryResultsButton {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -647,27 +646,17 @@ impl Serialize for InlineQueryResultArticle {
 impl wire::Fill for InlineQueryResultArticle {
     const NAME: &'static str = "InlineQueryResultArticle";
     const EXPECTING: &'static str = "struct InlineQueryResultArticle";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "title",
-        "input_message_content",
-        "reply_markup",
-        "url",
-        "description",
-        "thumbnail_url",
-        "thumbnail_width",
-        "thumbnail_height",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idtitleinput_message_contentreply_markupurldescriptionthumbnail_urlthumbnail_widththumbnail_height",
-        ends: &[2, 7, 28, 40, 43, 54, 67, 82, 98],
-        seed: 0,
-        bits: 5,
-        slots: &[
-            7, 0, 0, 9, 0, 0, 0, 8, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 5, 0, 0, 4, 0, 0, 0, 0,
-            0, 2, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<159>(
+            0,
+            5,
+            &[
+                7, 0, 0, 9, 0, 0, 0, 8, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 5, 0, 0, 4, 0, 0, 0,
+                0, 0, 2, 0,
+            ],
+            &[2, 7, 28, 40, 43, 54, 67, 82, 98],
+            "idtitleinput_message_contentreply_markupurldescriptionthumbnail_urlthumbnail_widththumbnail_height",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -686,7 +675,7 @@ impl wire::Fill for InlineQueryResultArticle {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -718,7 +707,7 @@ impl wire::Fill for InlineQueryResultArticle {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -916,31 +905,17 @@ impl Serialize for InlineQueryResultPhoto {
 impl wire::Fill for InlineQueryResultPhoto {
     const NAME: &'static str = "InlineQueryResultPhoto";
     const EXPECTING: &'static str = "struct InlineQueryResultPhoto";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "photo_url",
-        "thumbnail_url",
-        "photo_width",
-        "photo_height",
-        "title",
-        "description",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idphoto_urlthumbnail_urlphoto_widthphoto_heighttitledescriptioncaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
-        ends: &[2, 11, 24, 35, 47, 52, 63, 70, 80, 96, 120, 132, 153],
-        seed: 12,
-        bits: 5,
-        slots: &[
-            0, 0, 1, 7, 9, 0, 0, 0, 0, 8, 13, 0, 10, 12, 6, 0, 0, 0, 0, 0, 0, 0, 0, 3, 5, 0, 4, 0,
-            11, 0, 2, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<222>(
+            12,
+            5,
+            &[
+                0, 0, 1, 7, 9, 0, 0, 0, 0, 8, 13, 0, 10, 12, 6, 0, 0, 0, 0, 0, 0, 0, 0, 3, 5, 0, 4,
+                0, 11, 0, 2, 0,
+            ],
+            &[2, 11, 24, 35, 47, 52, 63, 70, 80, 96, 120, 132, 153],
+            "idphoto_urlthumbnail_urlphoto_widthphoto_heighttitledescriptioncaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -963,7 +938,7 @@ impl wire::Fill for InlineQueryResultPhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -1007,7 +982,7 @@ impl wire::Fill for InlineQueryResultPhoto {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1224,32 +1199,17 @@ impl Serialize for InlineQueryResultGif {
 impl wire::Fill for InlineQueryResultGif {
     const NAME: &'static str = "InlineQueryResultGif";
     const EXPECTING: &'static str = "struct InlineQueryResultGif";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "gif_url",
-        "gif_width",
-        "gif_height",
-        "gif_duration",
-        "thumbnail_url",
-        "thumbnail_mime_type",
-        "title",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idgif_urlgif_widthgif_heightgif_durationthumbnail_urlthumbnail_mime_typetitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
-        ends: &[2, 9, 18, 28, 40, 53, 72, 77, 84, 94, 110, 134, 146, 167],
-        seed: 20,
-        bits: 5,
-        slots: &[
-            0, 0, 14, 1, 0, 0, 6, 0, 7, 9, 4, 0, 12, 8, 5, 10, 0, 2, 3, 13, 0, 0, 0, 0, 0, 0, 11,
-            0, 0, 0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<238>(
+            20,
+            5,
+            &[
+                0, 0, 14, 1, 0, 0, 6, 0, 7, 9, 4, 0, 12, 8, 5, 10, 0, 2, 3, 13, 0, 0, 0, 0, 0, 0,
+                11, 0, 0, 0, 0, 0,
+            ],
+            &[2, 9, 18, 28, 40, 53, 72, 77, 84, 94, 110, 134, 146, 167],
+            "idgif_urlgif_widthgif_heightgif_durationthumbnail_urlthumbnail_mime_typetitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1273,7 +1233,7 @@ impl wire::Fill for InlineQueryResultGif {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -1320,7 +1280,7 @@ impl wire::Fill for InlineQueryResultGif {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x23], &Self::KEYS)
+        wire::fill::require(&seen, &[0x23], Self::KEYS)
     }
 }
 
@@ -1538,32 +1498,17 @@ impl Serialize for InlineQueryResultMpeg4Gif {
 impl wire::Fill for InlineQueryResultMpeg4Gif {
     const NAME: &'static str = "InlineQueryResultMpeg4Gif";
     const EXPECTING: &'static str = "struct InlineQueryResultMpeg4Gif";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "mpeg4_url",
-        "mpeg4_width",
-        "mpeg4_height",
-        "mpeg4_duration",
-        "thumbnail_url",
-        "thumbnail_mime_type",
-        "title",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idmpeg4_urlmpeg4_widthmpeg4_heightmpeg4_durationthumbnail_urlthumbnail_mime_typetitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
-        ends: &[2, 11, 22, 34, 48, 61, 80, 85, 92, 102, 118, 142, 154, 175],
-        seed: 90,
-        bits: 5,
-        slots: &[
-            0, 6, 7, 0, 3, 5, 12, 0, 14, 0, 2, 0, 10, 0, 0, 9, 4, 0, 0, 8, 11, 0, 13, 0, 1, 0, 0,
-            0, 0, 0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<246>(
+            90,
+            5,
+            &[
+                0, 6, 7, 0, 3, 5, 12, 0, 14, 0, 2, 0, 10, 0, 0, 9, 4, 0, 0, 8, 11, 0, 13, 0, 1, 0,
+                0, 0, 0, 0, 0, 0,
+            ],
+            &[2, 11, 22, 34, 48, 61, 80, 85, 92, 102, 118, 142, 154, 175],
+            "idmpeg4_urlmpeg4_widthmpeg4_heightmpeg4_durationthumbnail_urlthumbnail_mime_typetitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1587,7 +1532,7 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -1634,7 +1579,7 @@ impl wire::Fill for InlineQueryResultMpeg4Gif {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x23], &Self::KEYS)
+        wire::fill::require(&seen, &[0x23], Self::KEYS)
     }
 }
 
@@ -1850,35 +1795,19 @@ impl Serialize for InlineQueryResultVideo {
 impl wire::Fill for InlineQueryResultVideo {
     const NAME: &'static str = "InlineQueryResultVideo";
     const EXPECTING: &'static str = "struct InlineQueryResultVideo";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "video_url",
-        "mime_type",
-        "thumbnail_url",
-        "title",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "video_width",
-        "video_height",
-        "video_duration",
-        "description",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idvideo_urlmime_typethumbnail_urltitlecaptionparse_modecaption_entitiesshow_caption_above_mediavideo_widthvideo_heightvideo_durationdescriptionreply_markupinput_message_content",
-        ends: &[
-            2, 11, 20, 33, 38, 45, 55, 71, 95, 106, 118, 132, 143, 155, 176,
-        ],
-        seed: 29,
-        bits: 5,
-        slots: &[
-            0, 0, 5, 0, 0, 4, 2, 3, 15, 0, 9, 0, 11, 0, 12, 0, 0, 14, 0, 0, 0, 6, 1, 0, 7, 0, 0, 8,
-            10, 0, 0, 13,
-        ],
+        packed: &wire::fill::Keys::pack::<249>(
+            29,
+            5,
+            &[
+                0, 0, 5, 0, 0, 4, 2, 3, 15, 0, 9, 0, 11, 0, 12, 0, 0, 14, 0, 0, 0, 6, 1, 0, 7, 0,
+                0, 8, 10, 0, 0, 13,
+            ],
+            &[
+                2, 11, 20, 33, 38, 45, 55, 71, 95, 106, 118, 132, 143, 155, 176,
+            ],
+            "idvideo_urlmime_typethumbnail_urltitlecaptionparse_modecaption_entitiesshow_caption_above_mediavideo_widthvideo_heightvideo_durationdescriptionreply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1903,7 +1832,7 @@ impl wire::Fill for InlineQueryResultVideo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -1953,7 +1882,7 @@ impl wire::Fill for InlineQueryResultVideo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1f], Self::KEYS)
     }
 }
 
@@ -2124,28 +2053,17 @@ impl Serialize for InlineQueryResultAudio {
 impl wire::Fill for InlineQueryResultAudio {
     const NAME: &'static str = "InlineQueryResultAudio";
     const EXPECTING: &'static str = "struct InlineQueryResultAudio";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "audio_url",
-        "title",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "performer",
-        "audio_duration",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idaudio_urltitlecaptionparse_modecaption_entitiesperformeraudio_durationreply_markupinput_message_content",
-        ends: &[2, 11, 16, 23, 33, 49, 58, 72, 84, 105],
-        seed: 2,
-        bits: 5,
-        slots: &[
-            0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 10, 7, 0, 0, 0, 4, 0, 0, 0, 5, 0, 3, 0, 0, 0, 1, 0, 6,
-            0, 2, 8,
-        ],
+        packed: &wire::fill::Keys::pack::<168>(
+            2,
+            5,
+            &[
+                0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 10, 7, 0, 0, 0, 4, 0, 0, 0, 5, 0, 3, 0, 0, 0, 1,
+                0, 6, 0, 2, 8,
+            ],
+            &[2, 11, 16, 23, 33, 49, 58, 72, 84, 105],
+            "idaudio_urltitlecaptionparse_modecaption_entitiesperformeraudio_durationreply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2165,7 +2083,7 @@ impl wire::Fill for InlineQueryResultAudio {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -2200,7 +2118,7 @@ impl wire::Fill for InlineQueryResultAudio {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -2351,27 +2269,17 @@ impl Serialize for InlineQueryResultVoice {
 impl wire::Fill for InlineQueryResultVoice {
     const NAME: &'static str = "InlineQueryResultVoice";
     const EXPECTING: &'static str = "struct InlineQueryResultVoice";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "voice_url",
-        "title",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "voice_duration",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idvoice_urltitlecaptionparse_modecaption_entitiesvoice_durationreply_markupinput_message_content",
-        ends: &[2, 11, 16, 23, 33, 49, 63, 75, 96],
-        seed: 4,
-        bits: 5,
-        slots: &[
-            0, 2, 1, 9, 0, 0, 0, 0, 4, 0, 0, 0, 0, 6, 3, 0, 0, 5, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0,
-            8, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<157>(
+            4,
+            5,
+            &[
+                0, 2, 1, 9, 0, 0, 0, 0, 4, 0, 0, 0, 0, 6, 3, 0, 0, 5, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0,
+                0, 8, 0, 0,
+            ],
+            &[2, 11, 16, 23, 33, 49, 63, 75, 96],
+            "idvoice_urltitlecaptionparse_modecaption_entitiesvoice_durationreply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2390,7 +2298,7 @@ impl wire::Fill for InlineQueryResultVoice {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -2422,7 +2330,7 @@ impl wire::Fill for InlineQueryResultVoice {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -2613,31 +2521,17 @@ impl Serialize for InlineQueryResultDocument {
 impl wire::Fill for InlineQueryResultDocument {
     const NAME: &'static str = "InlineQueryResultDocument";
     const EXPECTING: &'static str = "struct InlineQueryResultDocument";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "title",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "document_url",
-        "mime_type",
-        "description",
-        "reply_markup",
-        "input_message_content",
-        "thumbnail_url",
-        "thumbnail_width",
-        "thumbnail_height",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idtitlecaptionparse_modecaption_entitiesdocument_urlmime_typedescriptionreply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
-        ends: &[2, 7, 14, 24, 40, 52, 61, 72, 84, 105, 118, 133, 149],
-        seed: 4,
-        bits: 5,
-        slots: &[
-            11, 0, 1, 10, 0, 0, 0, 13, 3, 0, 0, 0, 12, 5, 2, 8, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            6, 9, 7, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<218>(
+            4,
+            5,
+            &[
+                11, 0, 1, 10, 0, 0, 0, 13, 3, 0, 0, 0, 12, 5, 2, 8, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 6, 9, 7, 0,
+            ],
+            &[2, 7, 14, 24, 40, 52, 61, 72, 84, 105, 118, 133, 149],
+            "idtitlecaptionparse_modecaption_entitiesdocument_urlmime_typedescriptionreply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2660,7 +2554,7 @@ impl wire::Fill for InlineQueryResultDocument {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -2704,7 +2598,7 @@ impl wire::Fill for InlineQueryResultDocument {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x63], &Self::KEYS)
+        wire::fill::require(&seen, &[0x63], Self::KEYS)
     }
 }
 
@@ -2899,31 +2793,17 @@ impl Serialize for InlineQueryResultLocation {
 impl wire::Fill for InlineQueryResultLocation {
     const NAME: &'static str = "InlineQueryResultLocation";
     const EXPECTING: &'static str = "struct InlineQueryResultLocation";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "latitude",
-        "longitude",
-        "title",
-        "horizontal_accuracy",
-        "live_period",
-        "heading",
-        "proximity_alert_radius",
-        "reply_markup",
-        "input_message_content",
-        "thumbnail_url",
-        "thumbnail_width",
-        "thumbnail_height",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idlatitudelongitudetitlehorizontal_accuracylive_periodheadingproximity_alert_radiusreply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
-        ends: &[2, 10, 19, 24, 43, 54, 61, 83, 95, 116, 129, 144, 160],
-        seed: 19,
-        bits: 5,
-        slots: &[
-            11, 0, 0, 12, 0, 0, 0, 7, 13, 4, 0, 0, 0, 6, 0, 1, 5, 0, 9, 0, 10, 0, 8, 0, 0, 0, 0, 0,
-            2, 3, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<229>(
+            19,
+            5,
+            &[
+                11, 0, 0, 12, 0, 0, 0, 7, 13, 4, 0, 0, 0, 6, 0, 1, 5, 0, 9, 0, 10, 0, 8, 0, 0, 0,
+                0, 0, 2, 3, 0, 0,
+            ],
+            &[2, 10, 19, 24, 43, 54, 61, 83, 95, 116, 129, 144, 160],
+            "idlatitudelongitudetitlehorizontal_accuracylive_periodheadingproximity_alert_radiusreply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2946,7 +2826,7 @@ impl wire::Fill for InlineQueryResultLocation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -2990,7 +2870,7 @@ impl wire::Fill for InlineQueryResultLocation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -3190,32 +3070,17 @@ impl Serialize for InlineQueryResultVenue {
 impl wire::Fill for InlineQueryResultVenue {
     const NAME: &'static str = "InlineQueryResultVenue";
     const EXPECTING: &'static str = "struct InlineQueryResultVenue";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "latitude",
-        "longitude",
-        "title",
-        "address",
-        "foursquare_id",
-        "foursquare_type",
-        "google_place_id",
-        "google_place_type",
-        "reply_markup",
-        "input_message_content",
-        "thumbnail_url",
-        "thumbnail_width",
-        "thumbnail_height",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idlatitudelongitudetitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_typereply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
-        ends: &[2, 10, 19, 24, 31, 44, 59, 74, 91, 103, 124, 137, 152, 168],
-        seed: 8,
-        bits: 5,
-        slots: &[
-            13, 11, 0, 0, 0, 0, 5, 6, 0, 7, 0, 0, 0, 9, 0, 0, 12, 0, 1, 0, 0, 14, 0, 8, 10, 0, 0,
-            0, 3, 2, 4, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<239>(
+            8,
+            5,
+            &[
+                13, 11, 0, 0, 0, 0, 5, 6, 0, 7, 0, 0, 0, 9, 0, 0, 12, 0, 1, 0, 0, 14, 0, 8, 10, 0,
+                0, 0, 3, 2, 4, 0,
+            ],
+            &[2, 10, 19, 24, 31, 44, 59, 74, 91, 103, 124, 137, 152, 168],
+            "idlatitudelongitudetitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_typereply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3239,7 +3104,7 @@ impl wire::Fill for InlineQueryResultVenue {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -3286,7 +3151,7 @@ impl wire::Fill for InlineQueryResultVenue {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1f], Self::KEYS)
     }
 }
 
@@ -3453,28 +3318,17 @@ impl Serialize for InlineQueryResultContact {
 impl wire::Fill for InlineQueryResultContact {
     const NAME: &'static str = "InlineQueryResultContact";
     const EXPECTING: &'static str = "struct InlineQueryResultContact";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "phone_number",
-        "first_name",
-        "last_name",
-        "vcard",
-        "reply_markup",
-        "input_message_content",
-        "thumbnail_url",
-        "thumbnail_width",
-        "thumbnail_height",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idphone_numberfirst_namelast_namevcardreply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
-        ends: &[2, 14, 24, 33, 38, 50, 71, 84, 99, 115],
-        seed: 0,
-        bits: 5,
-        slots: &[
-            8, 0, 0, 10, 0, 3, 0, 9, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 1, 0, 7, 4, 0, 0, 6, 0, 0, 0, 0,
-            0, 0, 2,
-        ],
+        packed: &wire::fill::Keys::pack::<178>(
+            0,
+            5,
+            &[
+                8, 0, 0, 10, 0, 3, 0, 9, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 1, 0, 7, 4, 0, 0, 6, 0, 0,
+                0, 0, 0, 0, 2,
+            ],
+            &[2, 14, 24, 33, 38, 50, 71, 84, 99, 115],
+            "idphone_numberfirst_namelast_namevcardreply_markupinput_message_contentthumbnail_urlthumbnail_widththumbnail_height",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3494,7 +3348,7 @@ impl wire::Fill for InlineQueryResultContact {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -3529,7 +3383,7 @@ impl wire::Fill for InlineQueryResultContact {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -3609,14 +3463,14 @@ impl Serialize for InlineQueryResultGame {
 impl wire::Fill for InlineQueryResultGame {
     const NAME: &'static str = "InlineQueryResultGame";
     const EXPECTING: &'static str = "struct InlineQueryResultGame";
-    const FIELDS: &'static [&'static str] = &["id", "game_short_name", "reply_markup"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idgame_short_namereply_markup",
-        ends: &[2, 17, 29],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 0, 2, 1, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<54>(
+            0,
+            3,
+            &[0, 0, 0, 2, 1, 0, 3, 0],
+            &[2, 17, 29],
+            "idgame_short_namereply_markup",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3629,7 +3483,7 @@ impl wire::Fill for InlineQueryResultGame {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -3643,7 +3497,7 @@ impl wire::Fill for InlineQueryResultGame {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3797,28 +3651,17 @@ impl Serialize for InlineQueryResultCachedPhoto {
 impl wire::Fill for InlineQueryResultCachedPhoto {
     const NAME: &'static str = "InlineQueryResultCachedPhoto";
     const EXPECTING: &'static str = "struct InlineQueryResultCachedPhoto";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "photo_file_id",
-        "title",
-        "description",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idphoto_file_idtitledescriptioncaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
-        ends: &[2, 15, 20, 31, 38, 48, 64, 88, 100, 121],
-        seed: 8,
-        bits: 5,
-        slots: &[
-            0, 10, 6, 8, 0, 7, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 9, 5, 0, 0, 0,
-            2, 3, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<184>(
+            8,
+            5,
+            &[
+                0, 10, 6, 8, 0, 7, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 9, 5, 0,
+                0, 0, 2, 3, 0,
+            ],
+            &[2, 15, 20, 31, 38, 48, 64, 88, 100, 121],
+            "idphoto_file_idtitledescriptioncaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3838,7 +3681,7 @@ impl wire::Fill for InlineQueryResultCachedPhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -3873,7 +3716,7 @@ impl wire::Fill for InlineQueryResultCachedPhoto {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -4031,27 +3874,17 @@ impl Serialize for InlineQueryResultCachedGif {
 impl wire::Fill for InlineQueryResultCachedGif {
     const NAME: &'static str = "InlineQueryResultCachedGif";
     const EXPECTING: &'static str = "struct InlineQueryResultCachedGif";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "gif_file_id",
-        "title",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idgif_file_idtitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
-        ends: &[2, 13, 18, 25, 35, 51, 75, 87, 108],
-        seed: 7,
-        bits: 5,
-        slots: &[
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 4, 0, 5, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 7, 3, 0, 9,
-            0, 1, 2,
-        ],
+        packed: &wire::fill::Keys::pack::<169>(
+            7,
+            5,
+            &[
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 4, 0, 5, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 7, 3, 0,
+                9, 0, 1, 2,
+            ],
+            &[2, 13, 18, 25, 35, 51, 75, 87, 108],
+            "idgif_file_idtitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4070,7 +3903,7 @@ impl wire::Fill for InlineQueryResultCachedGif {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -4102,7 +3935,7 @@ impl wire::Fill for InlineQueryResultCachedGif {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -4259,27 +4092,17 @@ impl Serialize for InlineQueryResultCachedMpeg4Gif {
 impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
     const NAME: &'static str = "InlineQueryResultCachedMpeg4Gif";
     const EXPECTING: &'static str = "struct InlineQueryResultCachedMpeg4Gif";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "mpeg4_file_id",
-        "title",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idmpeg4_file_idtitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
-        ends: &[2, 15, 20, 27, 37, 53, 77, 89, 110],
-        seed: 7,
-        bits: 5,
-        slots: &[
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 4, 0, 5, 0, 0, 2, 0, 0, 6, 0, 0, 0, 0, 7, 3, 0, 9,
-            0, 1, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<171>(
+            7,
+            5,
+            &[
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 4, 0, 5, 0, 0, 2, 0, 0, 6, 0, 0, 0, 0, 7, 3, 0,
+                9, 0, 1, 0,
+            ],
+            &[2, 15, 20, 27, 37, 53, 77, 89, 110],
+            "idmpeg4_file_idtitlecaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4298,7 +4121,7 @@ impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -4330,7 +4153,7 @@ impl wire::Fill for InlineQueryResultCachedMpeg4Gif {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -4427,19 +4250,14 @@ impl Serialize for InlineQueryResultCachedSticker {
 impl wire::Fill for InlineQueryResultCachedSticker {
     const NAME: &'static str = "InlineQueryResultCachedSticker";
     const EXPECTING: &'static str = "struct InlineQueryResultCachedSticker";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "sticker_file_id",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idsticker_file_idreply_markupinput_message_content",
-        ends: &[2, 17, 29, 50],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 2, 0, 1, 4, 3, 0],
+        packed: &wire::fill::Keys::pack::<77>(
+            0,
+            3,
+            &[0, 0, 2, 0, 1, 4, 3, 0],
+            &[2, 17, 29, 50],
+            "idsticker_file_idreply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4453,7 +4271,7 @@ impl wire::Fill for InlineQueryResultCachedSticker {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -4470,7 +4288,7 @@ impl wire::Fill for InlineQueryResultCachedSticker {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -4615,27 +4433,17 @@ impl Serialize for InlineQueryResultCachedDocument {
 impl wire::Fill for InlineQueryResultCachedDocument {
     const NAME: &'static str = "InlineQueryResultCachedDocument";
     const EXPECTING: &'static str = "struct InlineQueryResultCachedDocument";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "title",
-        "document_file_id",
-        "description",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idtitledocument_file_iddescriptioncaptionparse_modecaption_entitiesreply_markupinput_message_content",
-        ends: &[2, 7, 23, 34, 41, 51, 67, 79, 100],
-        seed: 2,
-        bits: 5,
-        slots: &[
-            0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 4, 0, 0, 5, 0, 0, 0, 6, 0, 2, 0, 0, 3, 1, 0, 7,
-            0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<161>(
+            2,
+            5,
+            &[
+                0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 4, 0, 0, 5, 0, 0, 0, 6, 0, 2, 0, 0, 3, 1, 0,
+                7, 0, 0, 0,
+            ],
+            &[2, 7, 23, 34, 41, 51, 67, 79, 100],
+            "idtitledocument_file_iddescriptioncaptionparse_modecaption_entitiesreply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4654,7 +4462,7 @@ impl wire::Fill for InlineQueryResultCachedDocument {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -4686,7 +4494,7 @@ impl wire::Fill for InlineQueryResultCachedDocument {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -4848,28 +4656,17 @@ impl Serialize for InlineQueryResultCachedVideo {
 impl wire::Fill for InlineQueryResultCachedVideo {
     const NAME: &'static str = "InlineQueryResultCachedVideo";
     const EXPECTING: &'static str = "struct InlineQueryResultCachedVideo";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "video_file_id",
-        "title",
-        "description",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "show_caption_above_media",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idvideo_file_idtitledescriptioncaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
-        ends: &[2, 15, 20, 31, 38, 48, 64, 88, 100, 121],
-        seed: 8,
-        bits: 5,
-        slots: &[
-            0, 10, 6, 8, 0, 7, 0, 0, 0, 4, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 9, 5, 0, 0, 0,
-            0, 3, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<184>(
+            8,
+            5,
+            &[
+                0, 10, 6, 8, 0, 7, 0, 0, 0, 4, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 9, 5, 0,
+                0, 0, 0, 3, 0,
+            ],
+            &[2, 15, 20, 31, 38, 48, 64, 88, 100, 121],
+            "idvideo_file_idtitledescriptioncaptionparse_modecaption_entitiesshow_caption_above_mediareply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -4889,7 +4686,7 @@ impl wire::Fill for InlineQueryResultCachedVideo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -4924,7 +4721,7 @@ impl wire::Fill for InlineQueryResultCachedVideo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -5066,23 +4863,14 @@ impl Serialize for InlineQueryResultCachedVoice {
 impl wire::Fill for InlineQueryResultCachedVoice {
     const NAME: &'static str = "InlineQueryResultCachedVoice";
     const EXPECTING: &'static str = "struct InlineQueryResultCachedVoice";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "voice_file_id",
-        "title",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idvoice_file_idtitlecaptionparse_modecaption_entitiesreply_markupinput_message_content",
-        ends: &[2, 15, 20, 27, 37, 53, 65, 86],
-        seed: 5,
-        bits: 4,
-        slots: &[0, 3, 0, 0, 0, 0, 0, 7, 0, 5, 4, 1, 2, 0, 8, 6],
+        packed: &wire::fill::Keys::pack::<129>(
+            5,
+            4,
+            &[0, 3, 0, 0, 0, 0, 0, 7, 0, 5, 4, 1, 2, 0, 8, 6],
+            &[2, 15, 20, 27, 37, 53, 65, 86],
+            "idvoice_file_idtitlecaptionparse_modecaption_entitiesreply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5100,7 +4888,7 @@ impl wire::Fill for InlineQueryResultCachedVoice {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -5129,7 +4917,7 @@ impl wire::Fill for InlineQueryResultCachedVoice {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -5258,22 +5046,14 @@ impl Serialize for InlineQueryResultCachedAudio {
 impl wire::Fill for InlineQueryResultCachedAudio {
     const NAME: &'static str = "InlineQueryResultCachedAudio";
     const EXPECTING: &'static str = "struct InlineQueryResultCachedAudio";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "audio_file_id",
-        "caption",
-        "parse_mode",
-        "caption_entities",
-        "reply_markup",
-        "input_message_content",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idaudio_file_idcaptionparse_modecaption_entitiesreply_markupinput_message_content",
-        ends: &[2, 15, 22, 32, 48, 60, 81],
-        seed: 5,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 0, 2, 0, 6, 0, 4, 3, 1, 0, 0, 7, 5],
+        packed: &wire::fill::Keys::pack::<122>(
+            5,
+            4,
+            &[0, 0, 0, 0, 0, 2, 0, 6, 0, 4, 3, 1, 0, 0, 7, 5],
+            &[2, 15, 22, 32, 48, 60, 81],
+            "idaudio_file_idcaptionparse_modecaption_entitiesreply_markupinput_message_content",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5290,7 +5070,7 @@ impl wire::Fill for InlineQueryResultCachedAudio {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -5316,7 +5096,7 @@ impl wire::Fill for InlineQueryResultCachedAudio {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -5525,19 +5305,14 @@ impl InputTextMessageContent {
 impl wire::Fill for InputTextMessageContent {
     const NAME: &'static str = "InputTextMessageContent";
     const EXPECTING: &'static str = "struct InputTextMessageContent";
-    const FIELDS: &'static [&'static str] = &[
-        "message_text",
-        "parse_mode",
-        "entities",
-        "link_preview_options",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "message_textparse_modeentitieslink_preview_options",
-        ends: &[12, 22, 30, 50],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 3, 0, 1, 4, 2, 0],
+        packed: &wire::fill::Keys::pack::<77>(
+            0,
+            3,
+            &[0, 0, 3, 0, 1, 4, 2, 0],
+            &[12, 22, 30, 50],
+            "message_textparse_modeentitieslink_preview_options",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5551,7 +5326,7 @@ impl wire::Fill for InputTextMessageContent {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.message_text)?;
@@ -5568,7 +5343,7 @@ impl wire::Fill for InputTextMessageContent {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -5609,14 +5384,8 @@ impl InputRichMessageContent {
 impl wire::Fill for InputRichMessageContent {
     const NAME: &'static str = "InputRichMessageContent";
     const EXPECTING: &'static str = "struct InputRichMessageContent";
-    const FIELDS: &'static [&'static str] = &["rich_message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "rich_message",
-        ends: &[12],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<29>(0, 2, &[0, 0, 1, 0], &[12], "rich_message"),
     };
 
     fn placeholder() -> Self {
@@ -5627,10 +5396,10 @@ impl wire::Fill for InputRichMessageContent {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.rich_message)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -5717,21 +5486,14 @@ impl InputLocationMessageContent {
 impl wire::Fill for InputLocationMessageContent {
     const NAME: &'static str = "InputLocationMessageContent";
     const EXPECTING: &'static str = "struct InputLocationMessageContent";
-    const FIELDS: &'static [&'static str] = &[
-        "latitude",
-        "longitude",
-        "horizontal_accuracy",
-        "live_period",
-        "heading",
-        "proximity_alert_radius",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "latitudelongitudehorizontal_accuracylive_periodheadingproximity_alert_radius",
-        ends: &[8, 17, 36, 47, 54, 76],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 3, 1, 0, 0, 5, 6, 4, 2, 0, 0, 0, 0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<115>(
+            0,
+            4,
+            &[0, 3, 1, 0, 0, 5, 6, 4, 2, 0, 0, 0, 0, 0, 0, 0],
+            &[8, 17, 36, 47, 54, 76],
+            "latitudelongitudehorizontal_accuracylive_periodheadingproximity_alert_radius",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5747,7 +5509,7 @@ impl wire::Fill for InputLocationMessageContent {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.latitude)?;
@@ -5770,7 +5532,7 @@ impl wire::Fill for InputLocationMessageContent {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -5867,23 +5629,14 @@ impl InputVenueMessageContent {
 impl wire::Fill for InputVenueMessageContent {
     const NAME: &'static str = "InputVenueMessageContent";
     const EXPECTING: &'static str = "struct InputVenueMessageContent";
-    const FIELDS: &'static [&'static str] = &[
-        "latitude",
-        "longitude",
-        "title",
-        "address",
-        "foursquare_id",
-        "foursquare_type",
-        "google_place_id",
-        "google_place_type",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "latitudelongitudetitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_type",
-        ends: &[8, 17, 22, 29, 42, 57, 72, 89],
-        seed: 1,
-        bits: 4,
-        slots: &[7, 2, 0, 0, 0, 0, 6, 1, 4, 3, 0, 5, 8, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<132>(
+            1,
+            4,
+            &[7, 2, 0, 0, 0, 0, 6, 1, 4, 3, 0, 5, 8, 0, 0, 0],
+            &[8, 17, 22, 29, 42, 57, 72, 89],
+            "latitudelongitudetitleaddressfoursquare_idfoursquare_typegoogle_place_idgoogle_place_type",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -5901,7 +5654,7 @@ impl wire::Fill for InputVenueMessageContent {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.latitude)?;
@@ -5930,7 +5683,7 @@ impl wire::Fill for InputVenueMessageContent {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -5998,14 +5751,14 @@ impl InputContactMessageContent {
 impl wire::Fill for InputContactMessageContent {
     const NAME: &'static str = "InputContactMessageContent";
     const EXPECTING: &'static str = "struct InputContactMessageContent";
-    const FIELDS: &'static [&'static str] = &["phone_number", "first_name", "last_name", "vcard"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "phone_numberfirst_namelast_namevcard",
-        ends: &[12, 22, 31, 36],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 2, 0, 4, 0, 3, 0, 1],
+        packed: &wire::fill::Keys::pack::<63>(
+            0,
+            3,
+            &[0, 2, 0, 4, 0, 3, 0, 1],
+            &[12, 22, 31, 36],
+            "phone_numberfirst_namelast_namevcard",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6019,7 +5772,7 @@ impl wire::Fill for InputContactMessageContent {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.phone_number)?;
@@ -6036,7 +5789,7 @@ impl wire::Fill for InputContactMessageContent {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -6246,42 +5999,21 @@ impl InputInvoiceMessageContent {
 impl wire::Fill for InputInvoiceMessageContent {
     const NAME: &'static str = "InputInvoiceMessageContent";
     const EXPECTING: &'static str = "struct InputInvoiceMessageContent";
-    const FIELDS: &'static [&'static str] = &[
-        "title",
-        "description",
-        "payload",
-        "provider_token",
-        "currency",
-        "prices",
-        "max_tip_amount",
-        "suggested_tip_amounts",
-        "provider_data",
-        "photo_url",
-        "photo_size",
-        "photo_width",
-        "photo_height",
-        "need_name",
-        "need_phone_number",
-        "need_email",
-        "need_shipping_address",
-        "send_phone_number_to_provider",
-        "send_email_to_provider",
-        "is_flexible",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "titledescriptionpayloadprovider_tokencurrencypricesmax_tip_amountsuggested_tip_amountsprovider_dataphoto_urlphoto_sizephoto_widthphoto_heightneed_nameneed_phone_numberneed_emailneed_shipping_addresssend_phone_number_to_providersend_email_to_provideris_flexible",
-        ends: &[
-            5, 16, 23, 37, 45, 51, 65, 86, 99, 108, 118, 129, 141, 150, 167, 177, 198, 227, 249,
-            260,
-        ],
-        seed: 38,
-        bits: 6,
-        slots: &[
-            19, 6, 0, 0, 17, 0, 0, 16, 14, 0, 1, 0, 0, 0, 0, 3, 0, 0, 13, 5, 0, 10, 0, 0, 0, 0, 9,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 7, 0, 0, 8, 0, 18, 0, 15, 0, 0, 0, 2, 0, 0, 0, 20, 0,
-            0, 0, 0, 4, 0, 0, 0, 0, 11,
-        ],
+        packed: &wire::fill::Keys::pack::<375>(
+            38,
+            6,
+            &[
+                19, 6, 0, 0, 17, 0, 0, 16, 14, 0, 1, 0, 0, 0, 0, 3, 0, 0, 13, 5, 0, 10, 0, 0, 0, 0,
+                9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 7, 0, 0, 8, 0, 18, 0, 15, 0, 0, 0, 2, 0, 0, 0,
+                20, 0, 0, 0, 0, 4, 0, 0, 0, 0, 11,
+            ],
+            &[
+                5, 16, 23, 37, 45, 51, 65, 86, 99, 108, 118, 129, 141, 150, 167, 177, 198, 227,
+                249, 260,
+            ],
+            "titledescriptionpayloadprovider_tokencurrencypricesmax_tip_amountsuggested_tip_amountsprovider_dataphoto_urlphoto_sizephoto_widthphoto_heightneed_nameneed_phone_numberneed_emailneed_shipping_addresssend_phone_number_to_providersend_email_to_provideris_flexible",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6311,7 +6043,7 @@ impl wire::Fill for InputInvoiceMessageContent {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.title)?;
@@ -6376,7 +6108,7 @@ impl wire::Fill for InputInvoiceMessageContent {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x17], &Self::KEYS)
+        wire::fill::require(&seen, &[0x17], Self::KEYS)
     }
 }
 
@@ -6454,20 +6186,14 @@ impl ChosenInlineResult {
 impl wire::Fill for ChosenInlineResult {
     const NAME: &'static str = "ChosenInlineResult";
     const EXPECTING: &'static str = "struct ChosenInlineResult";
-    const FIELDS: &'static [&'static str] = &[
-        "result_id",
-        "from",
-        "location",
-        "inline_message_id",
-        "query",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "result_idfromlocationinline_message_idquery",
-        ends: &[9, 13, 21, 38, 43],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 0, 3, 0, 0, 0, 1, 2, 0, 0, 0, 4, 5, 0, 0],
+        packed: &wire::fill::Keys::pack::<80>(
+            0,
+            4,
+            &[0, 0, 0, 3, 0, 0, 0, 1, 2, 0, 0, 0, 4, 5, 0, 0],
+            &[9, 13, 21, 38, 43],
+            "result_idfromlocationinline_message_idquery",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -6482,7 +6208,7 @@ impl wire::Fill for ChosenInlineResult {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.result_id)?;
@@ -6502,7 +6228,7 @@ impl wire::Fill for ChosenInlineResult {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x13], &Self::KEYS)
+        wire::fill::require(&seen, &[0x13], Self::KEYS)
     }
 }
 

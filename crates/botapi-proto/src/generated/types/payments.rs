@@ -31,14 +31,8 @@ impl LabeledPrice {
 impl wire::Fill for LabeledPrice {
     const NAME: &'static str = "LabeledPrice";
     const EXPECTING: &'static str = "struct LabeledPrice";
-    const FIELDS: &'static [&'static str] = &["label", "amount"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "labelamount",
-        ends: &[5, 11],
-        seed: 1,
-        bits: 2,
-        slots: &[0, 0, 2, 1],
+        packed: &wire::fill::Keys::pack::<30>(1, 2, &[0, 0, 2, 1], &[5, 11], "labelamount"),
     };
 
     fn placeholder() -> Self {
@@ -50,7 +44,7 @@ impl wire::Fill for LabeledPrice {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.label)?;
@@ -61,7 +55,7 @@ impl wire::Fill for LabeledPrice {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -118,20 +112,14 @@ impl Invoice {
 impl wire::Fill for Invoice {
     const NAME: &'static str = "Invoice";
     const EXPECTING: &'static str = "struct Invoice";
-    const FIELDS: &'static [&'static str] = &[
-        "title",
-        "description",
-        "start_parameter",
-        "currency",
-        "total_amount",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "titledescriptionstart_parametercurrencytotal_amount",
-        ends: &[5, 16, 31, 39, 51],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 3, 0, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 1],
+        packed: &wire::fill::Keys::pack::<88>(
+            0,
+            4,
+            &[0, 3, 0, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 1],
+            &[5, 16, 31, 39, 51],
+            "titledescriptionstart_parametercurrencytotal_amount",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -146,7 +134,7 @@ impl wire::Fill for Invoice {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.title)?;
@@ -166,7 +154,7 @@ impl wire::Fill for Invoice {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1f], Self::KEYS)
     }
 }
 
@@ -218,21 +206,14 @@ impl ShippingAddress {
 impl wire::Fill for ShippingAddress {
     const NAME: &'static str = "ShippingAddress";
     const EXPECTING: &'static str = "struct ShippingAddress";
-    const FIELDS: &'static [&'static str] = &[
-        "country_code",
-        "state",
-        "city",
-        "street_line1",
-        "street_line2",
-        "post_code",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "country_codestatecitystreet_line1street_line2post_code",
-        ends: &[12, 17, 21, 33, 45, 54],
-        seed: 1,
-        bits: 4,
-        slots: &[4, 5, 0, 0, 2, 0, 6, 1, 0, 0, 0, 0, 0, 0, 0, 3],
+        packed: &wire::fill::Keys::pack::<93>(
+            1,
+            4,
+            &[4, 5, 0, 0, 2, 0, 6, 1, 0, 0, 0, 0, 0, 0, 0, 3],
+            &[12, 17, 21, 33, 45, 54],
+            "country_codestatecitystreet_line1street_line2post_code",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -248,7 +229,7 @@ impl wire::Fill for ShippingAddress {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.country_code)?;
@@ -271,7 +252,7 @@ impl wire::Fill for ShippingAddress {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3f], Self::KEYS)
     }
 }
 
@@ -309,14 +290,14 @@ impl OrderInfo {
 impl wire::Fill for OrderInfo {
     const NAME: &'static str = "OrderInfo";
     const EXPECTING: &'static str = "struct OrderInfo";
-    const FIELDS: &'static [&'static str] = &["name", "phone_number", "email", "shipping_address"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "namephone_numberemailshipping_address",
-        ends: &[4, 16, 21, 37],
-        seed: 1,
-        bits: 3,
-        slots: &[3, 2, 0, 1, 0, 4, 0, 0],
+        packed: &wire::fill::Keys::pack::<64>(
+            1,
+            3,
+            &[3, 2, 0, 1, 0, 4, 0, 0],
+            &[4, 16, 21, 37],
+            "namephone_numberemailshipping_address",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -330,7 +311,7 @@ impl wire::Fill for OrderInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.name)?;
@@ -387,14 +368,14 @@ impl ShippingOption {
 impl wire::Fill for ShippingOption {
     const NAME: &'static str = "ShippingOption";
     const EXPECTING: &'static str = "struct ShippingOption";
-    const FIELDS: &'static [&'static str] = &["id", "title", "prices"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idtitleprices",
-        ends: &[2, 7, 13],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 3, 0, 1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<38>(
+            0,
+            3,
+            &[0, 0, 3, 0, 1, 0, 0, 2],
+            &[2, 7, 13],
+            "idtitleprices",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -407,7 +388,7 @@ impl wire::Fill for ShippingOption {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -421,7 +402,7 @@ impl wire::Fill for ShippingOption {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -499,28 +480,17 @@ impl SuccessfulPayment {
 impl wire::Fill for SuccessfulPayment {
     const NAME: &'static str = "SuccessfulPayment";
     const EXPECTING: &'static str = "struct SuccessfulPayment";
-    const FIELDS: &'static [&'static str] = &[
-        "currency",
-        "total_amount",
-        "invoice_payload",
-        "subscription_expiration_date",
-        "is_recurring",
-        "is_first_recurring",
-        "shipping_option_id",
-        "order_info",
-        "telegram_payment_charge_id",
-        "provider_payment_charge_id",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "currencytotal_amountinvoice_payloadsubscription_expiration_dateis_recurringis_first_recurringshipping_option_idorder_infotelegram_payment_charge_idprovider_payment_charge_id",
-        ends: &[8, 20, 35, 63, 75, 93, 111, 121, 147, 173],
-        seed: 1,
-        bits: 5,
-        slots: &[
-            0, 0, 0, 0, 5, 0, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 3, 6, 0, 2, 0, 0, 0, 0, 4,
-            0, 7, 8,
-        ],
+        packed: &wire::fill::Keys::pack::<236>(
+            1,
+            5,
+            &[
+                0, 0, 0, 0, 5, 0, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 3, 6, 0, 2, 0, 0, 0,
+                0, 4, 0, 7, 8,
+            ],
+            &[8, 20, 35, 63, 75, 93, 111, 121, 147, 173],
+            "currencytotal_amountinvoice_payloadsubscription_expiration_dateis_recurringis_first_recurringshipping_option_idorder_infotelegram_payment_charge_idprovider_payment_charge_id",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -540,7 +510,7 @@ impl wire::Fill for SuccessfulPayment {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.currency)?;
@@ -575,7 +545,7 @@ impl wire::Fill for SuccessfulPayment {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x307], &Self::KEYS)
+        wire::fill::require(&seen, &[0x307], Self::KEYS)
     }
 }
 
@@ -623,20 +593,14 @@ impl RefundedPayment {
 impl wire::Fill for RefundedPayment {
     const NAME: &'static str = "RefundedPayment";
     const EXPECTING: &'static str = "struct RefundedPayment";
-    const FIELDS: &'static [&'static str] = &[
-        "currency",
-        "total_amount",
-        "invoice_payload",
-        "telegram_payment_charge_id",
-        "provider_payment_charge_id",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "currencytotal_amountinvoice_payloadtelegram_payment_charge_idprovider_payment_charge_id",
-        ends: &[8, 20, 35, 61, 87],
-        seed: 2,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 5, 2, 0, 3, 0, 0, 0, 1, 0, 0, 4, 0],
+        packed: &wire::fill::Keys::pack::<124>(
+            2,
+            4,
+            &[0, 0, 0, 0, 5, 2, 0, 3, 0, 0, 0, 1, 0, 0, 4, 0],
+            &[8, 20, 35, 61, 87],
+            "currencytotal_amountinvoice_payloadtelegram_payment_charge_idprovider_payment_charge_id",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -651,7 +615,7 @@ impl wire::Fill for RefundedPayment {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.currency)?;
@@ -671,7 +635,7 @@ impl wire::Fill for RefundedPayment {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -715,14 +679,14 @@ impl ShippingQuery {
 impl wire::Fill for ShippingQuery {
     const NAME: &'static str = "ShippingQuery";
     const EXPECTING: &'static str = "struct ShippingQuery";
-    const FIELDS: &'static [&'static str] = &["id", "from", "invoice_payload", "shipping_address"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idfrominvoice_payloadshipping_address",
-        ends: &[2, 6, 21, 37],
-        seed: 5,
-        bits: 3,
-        slots: &[3, 0, 4, 2, 0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<64>(
+            5,
+            3,
+            &[3, 0, 4, 2, 0, 1, 0, 0],
+            &[2, 6, 21, 37],
+            "idfrominvoice_payloadshipping_address",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -736,7 +700,7 @@ impl wire::Fill for ShippingQuery {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -753,7 +717,7 @@ impl wire::Fill for ShippingQuery {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -809,22 +773,14 @@ impl PreCheckoutQuery {
 impl wire::Fill for PreCheckoutQuery {
     const NAME: &'static str = "PreCheckoutQuery";
     const EXPECTING: &'static str = "struct PreCheckoutQuery";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "from",
-        "currency",
-        "total_amount",
-        "invoice_payload",
-        "shipping_option_id",
-        "order_info",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idfromcurrencytotal_amountinvoice_payloadshipping_option_idorder_info",
-        ends: &[2, 6, 14, 26, 41, 59, 69],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 0, 3, 0, 0, 0, 6, 2, 1, 7, 5, 0, 0, 4, 0],
+        packed: &wire::fill::Keys::pack::<110>(
+            0,
+            4,
+            &[0, 0, 0, 3, 0, 0, 0, 6, 2, 1, 7, 5, 0, 0, 4, 0],
+            &[2, 6, 14, 26, 41, 59, 69],
+            "idfromcurrencytotal_amountinvoice_payloadshipping_option_idorder_info",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -841,7 +797,7 @@ impl wire::Fill for PreCheckoutQuery {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -867,7 +823,7 @@ impl wire::Fill for PreCheckoutQuery {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1f], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1f], Self::KEYS)
     }
 }
 
@@ -900,14 +856,14 @@ impl PaidMediaPurchased {
 impl wire::Fill for PaidMediaPurchased {
     const NAME: &'static str = "PaidMediaPurchased";
     const EXPECTING: &'static str = "struct PaidMediaPurchased";
-    const FIELDS: &'static [&'static str] = &["from", "paid_media_payload"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "frompaid_media_payload",
-        ends: &[4, 22],
-        seed: 1,
-        bits: 2,
-        slots: &[0, 2, 0, 1],
+        packed: &wire::fill::Keys::pack::<41>(
+            1,
+            2,
+            &[0, 2, 0, 1],
+            &[4, 22],
+            "frompaid_media_payload",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -919,7 +875,7 @@ impl wire::Fill for PaidMediaPurchased {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.from)?;
@@ -930,7 +886,7 @@ impl wire::Fill for PaidMediaPurchased {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1028,14 +984,8 @@ impl Serialize for RevenueWithdrawalStatePending {
 impl wire::Fill for RevenueWithdrawalStatePending {
     const NAME: &'static str = "RevenueWithdrawalStatePending";
     const EXPECTING: &'static str = "struct RevenueWithdrawalStatePending";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -1090,14 +1040,8 @@ impl Serialize for RevenueWithdrawalStateSucceeded {
 impl wire::Fill for RevenueWithdrawalStateSucceeded {
     const NAME: &'static str = "RevenueWithdrawalStateSucceeded";
     const EXPECTING: &'static str = "struct RevenueWithdrawalStateSucceeded";
-    const FIELDS: &'static [&'static str] = &["date", "url"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "dateurl",
-        ends: &[4, 7],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 2, 1],
+        packed: &wire::fill::Keys::pack::<26>(0, 2, &[0, 0, 2, 1], &[4, 7], "dateurl"),
     };
 
     fn placeholder() -> Self {
@@ -1109,7 +1053,7 @@ impl wire::Fill for RevenueWithdrawalStateSucceeded {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.date)?;
@@ -1120,7 +1064,7 @@ impl wire::Fill for RevenueWithdrawalStateSucceeded {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1154,14 +1098,8 @@ impl Serialize for RevenueWithdrawalStateFailed {
 impl wire::Fill for RevenueWithdrawalStateFailed {
     const NAME: &'static str = "RevenueWithdrawalStateFailed";
     const EXPECTING: &'static str = "struct RevenueWithdrawalStateFailed";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -1217,20 +1155,14 @@ impl AffiliateInfo {
 impl wire::Fill for AffiliateInfo {
     const NAME: &'static str = "AffiliateInfo";
     const EXPECTING: &'static str = "struct AffiliateInfo";
-    const FIELDS: &'static [&'static str] = &[
-        "affiliate_user",
-        "affiliate_chat",
-        "commission_per_mille",
-        "amount",
-        "nanostar_amount",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "affiliate_useraffiliate_chatcommission_per_milleamountnanostar_amount",
-        ends: &[14, 28, 48, 54, 69],
-        seed: 1,
-        bits: 4,
-        slots: &[0, 0, 1, 0, 0, 3, 0, 0, 0, 0, 4, 0, 0, 2, 0, 5],
+        packed: &wire::fill::Keys::pack::<106>(
+            1,
+            4,
+            &[0, 0, 1, 0, 0, 3, 0, 0, 0, 0, 4, 0, 0, 2, 0, 5],
+            &[14, 28, 48, 54, 69],
+            "affiliate_useraffiliate_chatcommission_per_milleamountnanostar_amount",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1245,7 +1177,7 @@ impl wire::Fill for AffiliateInfo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.affiliate_user)?;
@@ -1265,7 +1197,7 @@ impl wire::Fill for AffiliateInfo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xc], &Self::KEYS)
+        wire::fill::require(&seen, &[0xc], Self::KEYS)
     }
 }
 
@@ -1458,27 +1390,17 @@ impl Serialize for TransactionPartnerUser {
 impl wire::Fill for TransactionPartnerUser {
     const NAME: &'static str = "TransactionPartnerUser";
     const EXPECTING: &'static str = "struct TransactionPartnerUser";
-    const FIELDS: &'static [&'static str] = &[
-        "transaction_type",
-        "user",
-        "affiliate",
-        "invoice_payload",
-        "subscription_period",
-        "paid_media",
-        "paid_media_payload",
-        "gift",
-        "premium_subscription_duration",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "transaction_typeuseraffiliateinvoice_payloadsubscription_periodpaid_mediapaid_media_payloadgiftpremium_subscription_duration",
-        ends: &[16, 20, 29, 44, 63, 73, 91, 95, 124],
-        seed: 8,
-        bits: 5,
-        slots: &[
-            7, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 2, 0, 8, 0, 0, 0, 1, 0, 0, 0, 3, 6,
-            0, 0, 9,
-        ],
+        packed: &wire::fill::Keys::pack::<185>(
+            8,
+            5,
+            &[
+                7, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 2, 0, 8, 0, 0, 0, 1, 0, 0, 0, 3,
+                6, 0, 0, 9,
+            ],
+            &[16, 20, 29, 44, 63, 73, 91, 95, 124],
+            "transaction_typeuseraffiliateinvoice_payloadsubscription_periodpaid_mediapaid_media_payloadgiftpremium_subscription_duration",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1497,7 +1419,7 @@ impl wire::Fill for TransactionPartnerUser {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.transaction_type)?;
@@ -1529,7 +1451,7 @@ impl wire::Fill for TransactionPartnerUser {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1575,14 +1497,8 @@ impl Serialize for TransactionPartnerChat {
 impl wire::Fill for TransactionPartnerChat {
     const NAME: &'static str = "TransactionPartnerChat";
     const EXPECTING: &'static str = "struct TransactionPartnerChat";
-    const FIELDS: &'static [&'static str] = &["chat", "gift"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "chatgift",
-        ends: &[4, 8],
-        seed: 29,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<27>(29, 2, &[0, 0, 1, 2], &[4, 8], "chatgift"),
     };
 
     fn placeholder() -> Self {
@@ -1594,7 +1510,7 @@ impl wire::Fill for TransactionPartnerChat {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.chat)?;
@@ -1605,7 +1521,7 @@ impl wire::Fill for TransactionPartnerChat {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1651,14 +1567,14 @@ impl Serialize for TransactionPartnerAffiliateProgram {
 impl wire::Fill for TransactionPartnerAffiliateProgram {
     const NAME: &'static str = "TransactionPartnerAffiliateProgram";
     const EXPECTING: &'static str = "struct TransactionPartnerAffiliateProgram";
-    const FIELDS: &'static [&'static str] = &["sponsor_user", "commission_per_mille"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "sponsor_usercommission_per_mille",
-        ends: &[12, 32],
-        seed: 1,
-        bits: 2,
-        slots: &[0, 2, 0, 1],
+        packed: &wire::fill::Keys::pack::<51>(
+            1,
+            2,
+            &[0, 2, 0, 1],
+            &[12, 32],
+            "sponsor_usercommission_per_mille",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1670,7 +1586,7 @@ impl wire::Fill for TransactionPartnerAffiliateProgram {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.sponsor_user)?;
@@ -1681,7 +1597,7 @@ impl wire::Fill for TransactionPartnerAffiliateProgram {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x2], &Self::KEYS)
+        wire::fill::require(&seen, &[0x2], Self::KEYS)
     }
 }
 
@@ -1721,14 +1637,8 @@ impl Serialize for TransactionPartnerFragment {
 impl wire::Fill for TransactionPartnerFragment {
     const NAME: &'static str = "TransactionPartnerFragment";
     const EXPECTING: &'static str = "struct TransactionPartnerFragment";
-    const FIELDS: &'static [&'static str] = &["withdrawal_state"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "withdrawal_state",
-        ends: &[16],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<33>(0, 2, &[0, 0, 0, 1], &[16], "withdrawal_state"),
     };
 
     fn placeholder() -> Self {
@@ -1739,7 +1649,7 @@ impl wire::Fill for TransactionPartnerFragment {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.withdrawal_state)?;
         }
         Ok(())
@@ -1776,14 +1686,8 @@ impl Serialize for TransactionPartnerTelegramAds {
 impl wire::Fill for TransactionPartnerTelegramAds {
     const NAME: &'static str = "TransactionPartnerTelegramAds";
     const EXPECTING: &'static str = "struct TransactionPartnerTelegramAds";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -1832,14 +1736,8 @@ impl Serialize for TransactionPartnerTelegramApi {
 impl wire::Fill for TransactionPartnerTelegramApi {
     const NAME: &'static str = "TransactionPartnerTelegramApi";
     const EXPECTING: &'static str = "struct TransactionPartnerTelegramApi";
-    const FIELDS: &'static [&'static str] = &["request_count"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "request_count",
-        ends: &[13],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<30>(0, 2, &[0, 0, 1, 0], &[13], "request_count"),
     };
 
     fn placeholder() -> Self {
@@ -1848,10 +1746,10 @@ impl wire::Fill for TransactionPartnerTelegramApi {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.request_count)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1885,14 +1783,8 @@ impl Serialize for TransactionPartnerOther {
 impl wire::Fill for TransactionPartnerOther {
     const NAME: &'static str = "TransactionPartnerOther";
     const EXPECTING: &'static str = "struct TransactionPartnerOther";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -1951,21 +1843,14 @@ impl StarTransaction {
 impl wire::Fill for StarTransaction {
     const NAME: &'static str = "StarTransaction";
     const EXPECTING: &'static str = "struct StarTransaction";
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "amount",
-        "nanostar_amount",
-        "date",
-        "source",
-        "receiver",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idamountnanostar_amountdatesourcereceiver",
-        ends: &[2, 8, 23, 27, 33, 41],
-        seed: 14,
-        bits: 4,
-        slots: &[3, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2, 5, 6, 0],
+        packed: &wire::fill::Keys::pack::<80>(
+            14,
+            4,
+            &[3, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2, 5, 6, 0],
+            &[2, 8, 23, 27, 33, 41],
+            "idamountnanostar_amountdatesourcereceiver",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1981,7 +1866,7 @@ impl wire::Fill for StarTransaction {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -2004,7 +1889,7 @@ impl wire::Fill for StarTransaction {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xb], &Self::KEYS)
+        wire::fill::require(&seen, &[0xb], Self::KEYS)
     }
 }
 
@@ -2034,14 +1919,8 @@ impl StarTransactions {
 impl wire::Fill for StarTransactions {
     const NAME: &'static str = "StarTransactions";
     const EXPECTING: &'static str = "struct StarTransactions";
-    const FIELDS: &'static [&'static str] = &["transactions"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "transactions",
-        ends: &[12],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<29>(0, 2, &[0, 0, 1, 0], &[12], "transactions"),
     };
 
     fn placeholder() -> Self {
@@ -2052,7 +1931,7 @@ impl wire::Fill for StarTransactions {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::put(&mut self.transactions, src.list()?);
         }
         Ok(())

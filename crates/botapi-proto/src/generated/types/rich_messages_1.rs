@@ -33,14 +33,8 @@ impl RichMessage {
 impl wire::Fill for RichMessage {
     const NAME: &'static str = "RichMessage";
     const EXPECTING: &'static str = "struct RichMessage";
-    const FIELDS: &'static [&'static str] = &["blocks", "is_rtl"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "blocksis_rtl",
-        ends: &[6, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 2, 0, 1],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[0, 2, 0, 1], &[6, 12], "blocksis_rtl"),
     };
 
     fn placeholder() -> Self {
@@ -52,7 +46,7 @@ impl wire::Fill for RichMessage {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
@@ -144,21 +138,14 @@ impl InputRichMessage {
 impl wire::Fill for InputRichMessage {
     const NAME: &'static str = "InputRichMessage";
     const EXPECTING: &'static str = "struct InputRichMessage";
-    const FIELDS: &'static [&'static str] = &[
-        "blocks",
-        "html",
-        "markdown",
-        "media",
-        "is_rtl",
-        "skip_entity_detection",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "blockshtmlmarkdownmediais_rtlskip_entity_detection",
-        ends: &[6, 10, 18, 23, 29, 50],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 6, 2, 5, 0, 0, 0, 3, 0, 4, 0, 0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<89>(
+            0,
+            4,
+            &[0, 0, 6, 2, 5, 0, 0, 0, 3, 0, 4, 0, 0, 1, 0, 0],
+            &[6, 10, 18, 23, 29, 50],
+            "blockshtmlmarkdownmediais_rtlskip_entity_detection",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -174,7 +161,7 @@ impl wire::Fill for InputRichMessage {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_list_option(&mut self.blocks)?;
@@ -250,14 +237,8 @@ impl InputRichMessageMedia {
 impl wire::Fill for InputRichMessageMedia {
     const NAME: &'static str = "InputRichMessageMedia";
     const EXPECTING: &'static str = "struct InputRichMessageMedia";
-    const FIELDS: &'static [&'static str] = &["id", "media"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "idmedia",
-        ends: &[2, 7],
-        seed: 2,
-        bits: 2,
-        slots: &[0, 2, 0, 1],
+        packed: &wire::fill::Keys::pack::<26>(2, 2, &[0, 2, 0, 1], &[2, 7], "idmedia"),
     };
 
     fn placeholder() -> Self {
@@ -269,7 +250,7 @@ impl wire::Fill for InputRichMessageMedia {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.id)?;
@@ -280,7 +261,7 @@ impl wire::Fill for InputRichMessageMedia {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -431,29 +412,17 @@ impl RichMessageButton {
 impl wire::Fill for RichMessageButton {
     const NAME: &'static str = "RichMessageButton";
     const EXPECTING: &'static str = "struct RichMessageButton";
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "style",
-        "url",
-        "callback_data",
-        "web_app",
-        "login_url",
-        "switch_inline_query",
-        "switch_inline_query_current_chat",
-        "switch_inline_query_chosen_chat",
-        "copy_text",
-        "disabled",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textstyleurlcallback_dataweb_applogin_urlswitch_inline_queryswitch_inline_query_current_chatswitch_inline_query_chosen_chatcopy_textdisabled",
-        ends: &[4, 9, 12, 25, 32, 41, 60, 92, 123, 132, 140],
-        seed: 6,
-        bits: 5,
-        slots: &[
-            0, 5, 0, 0, 0, 0, 0, 0, 7, 0, 11, 0, 2, 3, 0, 10, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8,
-            0, 1, 9, 6,
-        ],
+        packed: &wire::fill::Keys::pack::<205>(
+            6,
+            5,
+            &[
+                0, 5, 0, 0, 0, 0, 0, 0, 7, 0, 11, 0, 2, 3, 0, 10, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                8, 0, 1, 9, 6,
+            ],
+            &[4, 9, 12, 25, 32, 41, 60, 92, 123, 132, 140],
+            "textstyleurlcallback_dataweb_applogin_urlswitch_inline_queryswitch_inline_query_current_chatswitch_inline_query_chosen_chatcopy_textdisabled",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -474,7 +443,7 @@ impl wire::Fill for RichMessageButton {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -512,7 +481,7 @@ impl wire::Fill for RichMessageButton {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -934,14 +903,8 @@ impl Serialize for RichTextBold {
 impl wire::Fill for RichTextBold {
     const NAME: &'static str = "RichTextBold";
     const EXPECTING: &'static str = "struct RichTextBold";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -952,10 +915,10 @@ impl wire::Fill for RichTextBold {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1004,14 +967,8 @@ impl Serialize for RichTextItalic {
 impl wire::Fill for RichTextItalic {
     const NAME: &'static str = "RichTextItalic";
     const EXPECTING: &'static str = "struct RichTextItalic";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1022,10 +979,10 @@ impl wire::Fill for RichTextItalic {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1074,14 +1031,8 @@ impl Serialize for RichTextUnderline {
 impl wire::Fill for RichTextUnderline {
     const NAME: &'static str = "RichTextUnderline";
     const EXPECTING: &'static str = "struct RichTextUnderline";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1092,10 +1043,10 @@ impl wire::Fill for RichTextUnderline {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1144,14 +1095,8 @@ impl Serialize for RichTextStrikethrough {
 impl wire::Fill for RichTextStrikethrough {
     const NAME: &'static str = "RichTextStrikethrough";
     const EXPECTING: &'static str = "struct RichTextStrikethrough";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1162,10 +1107,10 @@ impl wire::Fill for RichTextStrikethrough {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1214,14 +1159,8 @@ impl Serialize for RichTextSpoiler {
 impl wire::Fill for RichTextSpoiler {
     const NAME: &'static str = "RichTextSpoiler";
     const EXPECTING: &'static str = "struct RichTextSpoiler";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1232,10 +1171,10 @@ impl wire::Fill for RichTextSpoiler {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1296,14 +1235,14 @@ impl Serialize for RichTextDateTime {
 impl wire::Fill for RichTextDateTime {
     const NAME: &'static str = "RichTextDateTime";
     const EXPECTING: &'static str = "struct RichTextDateTime";
-    const FIELDS: &'static [&'static str] = &["text", "unix_time", "date_time_format"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textunix_timedate_time_format",
-        ends: &[4, 13, 29],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 0, 0, 0, 1, 2, 3],
+        packed: &wire::fill::Keys::pack::<54>(
+            0,
+            3,
+            &[0, 0, 0, 0, 0, 1, 2, 3],
+            &[4, 13, 29],
+            "textunix_timedate_time_format",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1316,7 +1255,7 @@ impl wire::Fill for RichTextDateTime {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -1330,7 +1269,7 @@ impl wire::Fill for RichTextDateTime {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1385,14 +1324,8 @@ impl Serialize for RichTextTextMention {
 impl wire::Fill for RichTextTextMention {
     const NAME: &'static str = "RichTextTextMention";
     const EXPECTING: &'static str = "struct RichTextTextMention";
-    const FIELDS: &'static [&'static str] = &["text", "user"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textuser",
-        ends: &[4, 8],
-        seed: 32,
-        bits: 2,
-        slots: &[0, 2, 1, 0],
+        packed: &wire::fill::Keys::pack::<27>(32, 2, &[0, 2, 1, 0], &[4, 8], "textuser"),
     };
 
     fn placeholder() -> Self {
@@ -1404,7 +1337,7 @@ impl wire::Fill for RichTextTextMention {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -1415,7 +1348,7 @@ impl wire::Fill for RichTextTextMention {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1465,14 +1398,8 @@ impl Serialize for RichTextSubscript {
 impl wire::Fill for RichTextSubscript {
     const NAME: &'static str = "RichTextSubscript";
     const EXPECTING: &'static str = "struct RichTextSubscript";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1483,10 +1410,10 @@ impl wire::Fill for RichTextSubscript {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1535,14 +1462,8 @@ impl Serialize for RichTextSuperscript {
 impl wire::Fill for RichTextSuperscript {
     const NAME: &'static str = "RichTextSuperscript";
     const EXPECTING: &'static str = "struct RichTextSuperscript";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1553,10 +1474,10 @@ impl wire::Fill for RichTextSuperscript {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1605,14 +1526,8 @@ impl Serialize for RichTextMarked {
 impl wire::Fill for RichTextMarked {
     const NAME: &'static str = "RichTextMarked";
     const EXPECTING: &'static str = "struct RichTextMarked";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1623,10 +1538,10 @@ impl wire::Fill for RichTextMarked {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1675,14 +1590,8 @@ impl Serialize for RichTextCode {
 impl wire::Fill for RichTextCode {
     const NAME: &'static str = "RichTextCode";
     const EXPECTING: &'static str = "struct RichTextCode";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1693,10 +1602,10 @@ impl wire::Fill for RichTextCode {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1752,14 +1661,14 @@ impl Serialize for RichTextCustomEmoji {
 impl wire::Fill for RichTextCustomEmoji {
     const NAME: &'static str = "RichTextCustomEmoji";
     const EXPECTING: &'static str = "struct RichTextCustomEmoji";
-    const FIELDS: &'static [&'static str] = &["custom_emoji_id", "alternative_text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "custom_emoji_idalternative_text",
-        ends: &[15, 31],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<50>(
+            0,
+            2,
+            &[2, 0, 0, 1],
+            &[15, 31],
+            "custom_emoji_idalternative_text",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1771,7 +1680,7 @@ impl wire::Fill for RichTextCustomEmoji {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.custom_emoji_id)?;
@@ -1782,7 +1691,7 @@ impl wire::Fill for RichTextCustomEmoji {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1832,14 +1741,8 @@ impl Serialize for RichTextMathematicalExpression {
 impl wire::Fill for RichTextMathematicalExpression {
     const NAME: &'static str = "RichTextMathematicalExpression";
     const EXPECTING: &'static str = "struct RichTextMathematicalExpression";
-    const FIELDS: &'static [&'static str] = &["expression"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "expression",
-        ends: &[10],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[0, 0, 1, 0], &[10], "expression"),
     };
 
     fn placeholder() -> Self {
@@ -1850,10 +1753,10 @@ impl wire::Fill for RichTextMathematicalExpression {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.expression)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1906,14 +1809,8 @@ impl Serialize for RichTextUrl {
 impl wire::Fill for RichTextUrl {
     const NAME: &'static str = "RichTextUrl";
     const EXPECTING: &'static str = "struct RichTextUrl";
-    const FIELDS: &'static [&'static str] = &["text", "url"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "texturl",
-        ends: &[4, 7],
-        seed: 2,
-        bits: 2,
-        slots: &[0, 1, 0, 2],
+        packed: &wire::fill::Keys::pack::<26>(2, 2, &[0, 1, 0, 2], &[4, 7], "texturl"),
     };
 
     fn placeholder() -> Self {
@@ -1925,7 +1822,7 @@ impl wire::Fill for RichTextUrl {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -1936,7 +1833,7 @@ impl wire::Fill for RichTextUrl {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1990,14 +1887,8 @@ impl Serialize for RichTextEmailAddress {
 impl wire::Fill for RichTextEmailAddress {
     const NAME: &'static str = "RichTextEmailAddress";
     const EXPECTING: &'static str = "struct RichTextEmailAddress";
-    const FIELDS: &'static [&'static str] = &["text", "email_address"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textemail_address",
-        ends: &[4, 17],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<36>(0, 2, &[2, 0, 1, 0], &[4, 17], "textemail_address"),
     };
 
     fn placeholder() -> Self {
@@ -2009,7 +1900,7 @@ impl wire::Fill for RichTextEmailAddress {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2020,7 +1911,7 @@ impl wire::Fill for RichTextEmailAddress {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2074,14 +1965,8 @@ impl Serialize for RichTextPhoneNumber {
 impl wire::Fill for RichTextPhoneNumber {
     const NAME: &'static str = "RichTextPhoneNumber";
     const EXPECTING: &'static str = "struct RichTextPhoneNumber";
-    const FIELDS: &'static [&'static str] = &["text", "phone_number"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textphone_number",
-        ends: &[4, 16],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<35>(0, 2, &[0, 0, 1, 2], &[4, 16], "textphone_number"),
     };
 
     fn placeholder() -> Self {
@@ -2093,7 +1978,7 @@ impl wire::Fill for RichTextPhoneNumber {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2104,7 +1989,7 @@ impl wire::Fill for RichTextPhoneNumber {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2158,14 +2043,14 @@ impl Serialize for RichTextBankCardNumber {
 impl wire::Fill for RichTextBankCardNumber {
     const NAME: &'static str = "RichTextBankCardNumber";
     const EXPECTING: &'static str = "struct RichTextBankCardNumber";
-    const FIELDS: &'static [&'static str] = &["text", "bank_card_number"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textbank_card_number",
-        ends: &[4, 20],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<39>(
+            0,
+            2,
+            &[2, 0, 1, 0],
+            &[4, 20],
+            "textbank_card_number",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2177,7 +2062,7 @@ impl wire::Fill for RichTextBankCardNumber {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2188,7 +2073,7 @@ impl wire::Fill for RichTextBankCardNumber {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2242,14 +2127,8 @@ impl Serialize for RichTextMention {
 impl wire::Fill for RichTextMention {
     const NAME: &'static str = "RichTextMention";
     const EXPECTING: &'static str = "struct RichTextMention";
-    const FIELDS: &'static [&'static str] = &["text", "username"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textusername",
-        ends: &[4, 12],
-        seed: 3,
-        bits: 2,
-        slots: &[0, 2, 0, 1],
+        packed: &wire::fill::Keys::pack::<31>(3, 2, &[0, 2, 0, 1], &[4, 12], "textusername"),
     };
 
     fn placeholder() -> Self {
@@ -2261,7 +2140,7 @@ impl wire::Fill for RichTextMention {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2272,7 +2151,7 @@ impl wire::Fill for RichTextMention {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2326,14 +2205,8 @@ impl Serialize for RichTextHashtag {
 impl wire::Fill for RichTextHashtag {
     const NAME: &'static str = "RichTextHashtag";
     const EXPECTING: &'static str = "struct RichTextHashtag";
-    const FIELDS: &'static [&'static str] = &["text", "hashtag"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "texthashtag",
-        ends: &[4, 11],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<30>(0, 2, &[0, 0, 1, 2], &[4, 11], "texthashtag"),
     };
 
     fn placeholder() -> Self {
@@ -2345,7 +2218,7 @@ impl wire::Fill for RichTextHashtag {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2356,7 +2229,7 @@ impl wire::Fill for RichTextHashtag {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2410,14 +2283,8 @@ impl Serialize for RichTextCashtag {
 impl wire::Fill for RichTextCashtag {
     const NAME: &'static str = "RichTextCashtag";
     const EXPECTING: &'static str = "struct RichTextCashtag";
-    const FIELDS: &'static [&'static str] = &["text", "cashtag"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textcashtag",
-        ends: &[4, 11],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<30>(0, 2, &[0, 0, 1, 2], &[4, 11], "textcashtag"),
     };
 
     fn placeholder() -> Self {
@@ -2429,7 +2296,7 @@ impl wire::Fill for RichTextCashtag {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2440,7 +2307,7 @@ impl wire::Fill for RichTextCashtag {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2494,14 +2361,8 @@ impl Serialize for RichTextBotCommand {
 impl wire::Fill for RichTextBotCommand {
     const NAME: &'static str = "RichTextBotCommand";
     const EXPECTING: &'static str = "struct RichTextBotCommand";
-    const FIELDS: &'static [&'static str] = &["text", "bot_command"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textbot_command",
-        ends: &[4, 15],
-        seed: 1,
-        bits: 2,
-        slots: &[1, 2, 0, 0],
+        packed: &wire::fill::Keys::pack::<34>(1, 2, &[1, 2, 0, 0], &[4, 15], "textbot_command"),
     };
 
     fn placeholder() -> Self {
@@ -2513,7 +2374,7 @@ impl wire::Fill for RichTextBotCommand {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2524,7 +2385,7 @@ impl wire::Fill for RichTextBotCommand {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2574,14 +2435,8 @@ impl Serialize for RichTextButton {
 impl wire::Fill for RichTextButton {
     const NAME: &'static str = "RichTextButton";
     const EXPECTING: &'static str = "struct RichTextButton";
-    const FIELDS: &'static [&'static str] = &["button"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "button",
-        ends: &[6],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<23>(0, 2, &[0, 0, 1, 0], &[6], "button"),
     };
 
     fn placeholder() -> Self {
@@ -2593,10 +2448,10 @@ impl wire::Fill for RichTextButton {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::replace(&mut self.button, src.boxed()?);
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2643,14 +2498,8 @@ impl Serialize for RichTextAnchor {
 impl wire::Fill for RichTextAnchor {
     const NAME: &'static str = "RichTextAnchor";
     const EXPECTING: &'static str = "struct RichTextAnchor";
-    const FIELDS: &'static [&'static str] = &["name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "name",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[1, 0, 0, 0], &[4], "name"),
     };
 
     fn placeholder() -> Self {
@@ -2661,10 +2510,10 @@ impl wire::Fill for RichTextAnchor {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.name)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2717,14 +2566,8 @@ impl Serialize for RichTextAnchorLink {
 impl wire::Fill for RichTextAnchorLink {
     const NAME: &'static str = "RichTextAnchorLink";
     const EXPECTING: &'static str = "struct RichTextAnchorLink";
-    const FIELDS: &'static [&'static str] = &["text", "anchor_name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textanchor_name",
-        ends: &[4, 15],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 2, 1, 0],
+        packed: &wire::fill::Keys::pack::<34>(0, 2, &[0, 2, 1, 0], &[4, 15], "textanchor_name"),
     };
 
     fn placeholder() -> Self {
@@ -2736,7 +2579,7 @@ impl wire::Fill for RichTextAnchorLink {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2747,7 +2590,7 @@ impl wire::Fill for RichTextAnchorLink {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2801,14 +2644,8 @@ impl Serialize for RichTextReference {
 impl wire::Fill for RichTextReference {
     const NAME: &'static str = "RichTextReference";
     const EXPECTING: &'static str = "struct RichTextReference";
-    const FIELDS: &'static [&'static str] = &["text", "name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textname",
-        ends: &[4, 8],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[2, 0, 1, 0], &[4, 8], "textname"),
     };
 
     fn placeholder() -> Self {
@@ -2820,7 +2657,7 @@ impl wire::Fill for RichTextReference {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2831,7 +2668,7 @@ impl wire::Fill for RichTextReference {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2885,14 +2722,8 @@ impl Serialize for RichTextReferenceLink {
 impl wire::Fill for RichTextReferenceLink {
     const NAME: &'static str = "RichTextReferenceLink";
     const EXPECTING: &'static str = "struct RichTextReferenceLink";
-    const FIELDS: &'static [&'static str] = &["text", "reference_name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textreference_name",
-        ends: &[4, 18],
-        seed: 0,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<37>(0, 2, &[2, 0, 1, 0], &[4, 18], "textreference_name"),
     };
 
     fn placeholder() -> Self {
@@ -2904,7 +2735,7 @@ impl wire::Fill for RichTextReferenceLink {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.text, src.value::<wire::Boxed<_>>()?.0);
@@ -2915,7 +2746,7 @@ impl wire::Fill for RichTextReferenceLink {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -2965,14 +2796,8 @@ impl RichBlockCaption {
 impl wire::Fill for RichBlockCaption {
     const NAME: &'static str = "RichBlockCaption";
     const EXPECTING: &'static str = "struct RichBlockCaption";
-    const FIELDS: &'static [&'static str] = &["text", "credit"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textcredit",
-        ends: &[4, 10],
-        seed: 33,
-        bits: 2,
-        slots: &[2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<29>(33, 2, &[2, 0, 0, 1], &[4, 10], "textcredit"),
     };
 
     fn placeholder() -> Self {
@@ -2984,7 +2809,7 @@ impl wire::Fill for RichBlockCaption {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -2995,7 +2820,7 @@ impl wire::Fill for RichBlockCaption {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3081,15 +2906,14 @@ impl RichBlockTableCell {
 impl wire::Fill for RichBlockTableCell {
     const NAME: &'static str = "RichBlockTableCell";
     const EXPECTING: &'static str = "struct RichBlockTableCell";
-    const FIELDS: &'static [&'static str] =
-        &["text", "is_header", "colspan", "rowspan", "align", "valign"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textis_headercolspanrowspanalignvalign",
-        ends: &[4, 13, 20, 27, 32, 38],
-        seed: 11,
-        bits: 4,
-        slots: &[6, 4, 0, 0, 0, 2, 0, 3, 0, 0, 0, 0, 1, 5, 0, 0],
+        packed: &wire::fill::Keys::pack::<77>(
+            11,
+            4,
+            &[6, 4, 0, 0, 0, 2, 0, 3, 0, 0, 0, 0, 1, 5, 0, 0],
+            &[4, 13, 20, 27, 32, 38],
+            "textis_headercolspanrowspanalignvalign",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3105,7 +2929,7 @@ impl wire::Fill for RichBlockTableCell {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -3128,7 +2952,7 @@ impl wire::Fill for RichBlockTableCell {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x30], &Self::KEYS)
+        wire::fill::require(&seen, &[0x30], Self::KEYS)
     }
 }
 
@@ -3190,21 +3014,14 @@ impl RichBlockListItem {
 impl wire::Fill for RichBlockListItem {
     const NAME: &'static str = "RichBlockListItem";
     const EXPECTING: &'static str = "struct RichBlockListItem";
-    const FIELDS: &'static [&'static str] = &[
-        "label",
-        "blocks",
-        "has_checkbox",
-        "is_checked",
-        "value",
-        "type",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "labelblockshas_checkboxis_checkedvaluetype",
-        ends: &[5, 11, 23, 33, 38, 42],
-        seed: 3,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 0, 6, 0, 4, 0, 1, 5, 3, 0, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<81>(
+            3,
+            4,
+            &[0, 0, 0, 0, 0, 6, 0, 4, 0, 1, 5, 3, 0, 0, 0, 2],
+            &[5, 11, 23, 33, 38, 42],
+            "labelblockshas_checkboxis_checkedvaluetype",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3220,7 +3037,7 @@ impl wire::Fill for RichBlockListItem {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.label)?;
@@ -3243,7 +3060,7 @@ impl wire::Fill for RichBlockListItem {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3555,14 +3372,8 @@ impl Serialize for RichBlockParagraph {
 impl wire::Fill for RichBlockParagraph {
     const NAME: &'static str = "RichBlockParagraph";
     const EXPECTING: &'static str = "struct RichBlockParagraph";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -3573,10 +3384,10 @@ impl wire::Fill for RichBlockParagraph {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.text)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3620,14 +3431,8 @@ impl Serialize for RichBlockSectionHeading {
 impl wire::Fill for RichBlockSectionHeading {
     const NAME: &'static str = "RichBlockSectionHeading";
     const EXPECTING: &'static str = "struct RichBlockSectionHeading";
-    const FIELDS: &'static [&'static str] = &["text", "size"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textsize",
-        ends: &[4, 8],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[0, 0, 1, 2], &[4, 8], "textsize"),
     };
 
     fn placeholder() -> Self {
@@ -3639,7 +3444,7 @@ impl wire::Fill for RichBlockSectionHeading {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -3650,7 +3455,7 @@ impl wire::Fill for RichBlockSectionHeading {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -3696,14 +3501,8 @@ impl Serialize for RichBlockPreformatted {
 impl wire::Fill for RichBlockPreformatted {
     const NAME: &'static str = "RichBlockPreformatted";
     const EXPECTING: &'static str = "struct RichBlockPreformatted";
-    const FIELDS: &'static [&'static str] = &["text", "language"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textlanguage",
-        ends: &[4, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[0, 0, 1, 2], &[4, 12], "textlanguage"),
     };
 
     fn placeholder() -> Self {
@@ -3715,7 +3514,7 @@ impl wire::Fill for RichBlockPreformatted {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -3726,7 +3525,7 @@ impl wire::Fill for RichBlockPreformatted {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3764,14 +3563,8 @@ impl Serialize for RichBlockFooter {
 impl wire::Fill for RichBlockFooter {
     const NAME: &'static str = "RichBlockFooter";
     const EXPECTING: &'static str = "struct RichBlockFooter";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -3782,10 +3575,10 @@ impl wire::Fill for RichBlockFooter {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.text)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3819,14 +3612,8 @@ impl Serialize for RichBlockDivider {
 impl wire::Fill for RichBlockDivider {
     const NAME: &'static str = "RichBlockDivider";
     const EXPECTING: &'static str = "struct RichBlockDivider";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -3877,14 +3664,8 @@ impl Serialize for RichBlockMathematicalExpression {
 impl wire::Fill for RichBlockMathematicalExpression {
     const NAME: &'static str = "RichBlockMathematicalExpression";
     const EXPECTING: &'static str = "struct RichBlockMathematicalExpression";
-    const FIELDS: &'static [&'static str] = &["expression"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "expression",
-        ends: &[10],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[0, 0, 1, 0], &[10], "expression"),
     };
 
     fn placeholder() -> Self {
@@ -3895,10 +3676,10 @@ impl wire::Fill for RichBlockMathematicalExpression {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.expression)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3936,14 +3717,8 @@ impl Serialize for RichBlockAnchor {
 impl wire::Fill for RichBlockAnchor {
     const NAME: &'static str = "RichBlockAnchor";
     const EXPECTING: &'static str = "struct RichBlockAnchor";
-    const FIELDS: &'static [&'static str] = &["name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "name",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[1, 0, 0, 0], &[4], "name"),
     };
 
     fn placeholder() -> Self {
@@ -3954,10 +3729,10 @@ impl wire::Fill for RichBlockAnchor {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.name)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3997,14 +3772,8 @@ impl Serialize for RichBlockList {
 impl wire::Fill for RichBlockList {
     const NAME: &'static str = "RichBlockList";
     const EXPECTING: &'static str = "struct RichBlockList";
-    const FIELDS: &'static [&'static str] = &["items"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "items",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 0, 1, 0], &[5], "items"),
     };
 
     fn placeholder() -> Self {
@@ -4013,7 +3782,7 @@ impl wire::Fill for RichBlockList {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::put(&mut self.items, src.list()?);
         }
         Ok(())

@@ -45,14 +45,8 @@ impl Serialize for RichBlockBlockQuotation {
 impl wire::Fill for RichBlockBlockQuotation {
     const NAME: &'static str = "RichBlockBlockQuotation";
     const EXPECTING: &'static str = "struct RichBlockBlockQuotation";
-    const FIELDS: &'static [&'static str] = &["blocks", "credit"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "blockscredit",
-        ends: &[6, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 2, 1],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[0, 0, 2, 1], &[6, 12], "blockscredit"),
     };
 
     fn placeholder() -> Self {
@@ -64,7 +58,7 @@ impl wire::Fill for RichBlockBlockQuotation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
@@ -121,14 +115,8 @@ impl Serialize for RichBlockExpandableBlockQuotation {
 impl wire::Fill for RichBlockExpandableBlockQuotation {
     const NAME: &'static str = "RichBlockExpandableBlockQuotation";
     const EXPECTING: &'static str = "struct RichBlockExpandableBlockQuotation";
-    const FIELDS: &'static [&'static str] = &["text", "credit"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textcredit",
-        ends: &[4, 10],
-        seed: 33,
-        bits: 2,
-        slots: &[2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<29>(33, 2, &[2, 0, 0, 1], &[4, 10], "textcredit"),
     };
 
     fn placeholder() -> Self {
@@ -140,7 +128,7 @@ impl wire::Fill for RichBlockExpandableBlockQuotation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -151,7 +139,7 @@ impl wire::Fill for RichBlockExpandableBlockQuotation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -197,14 +185,8 @@ impl Serialize for RichBlockPullQuotation {
 impl wire::Fill for RichBlockPullQuotation {
     const NAME: &'static str = "RichBlockPullQuotation";
     const EXPECTING: &'static str = "struct RichBlockPullQuotation";
-    const FIELDS: &'static [&'static str] = &["text", "credit"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textcredit",
-        ends: &[4, 10],
-        seed: 33,
-        bits: 2,
-        slots: &[2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<29>(33, 2, &[2, 0, 0, 1], &[4, 10], "textcredit"),
     };
 
     fn placeholder() -> Self {
@@ -216,7 +198,7 @@ impl wire::Fill for RichBlockPullQuotation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -227,7 +209,7 @@ impl wire::Fill for RichBlockPullQuotation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -273,14 +255,8 @@ impl Serialize for RichBlockCollage {
 impl wire::Fill for RichBlockCollage {
     const NAME: &'static str = "RichBlockCollage";
     const EXPECTING: &'static str = "struct RichBlockCollage";
-    const FIELDS: &'static [&'static str] = &["blocks", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "blockscaption",
-        ends: &[6, 13],
-        seed: 9,
-        bits: 2,
-        slots: &[2, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<32>(9, 2, &[2, 1, 0, 0], &[6, 13], "blockscaption"),
     };
 
     fn placeholder() -> Self {
@@ -292,7 +268,7 @@ impl wire::Fill for RichBlockCollage {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
@@ -349,14 +325,8 @@ impl Serialize for RichBlockSlideshow {
 impl wire::Fill for RichBlockSlideshow {
     const NAME: &'static str = "RichBlockSlideshow";
     const EXPECTING: &'static str = "struct RichBlockSlideshow";
-    const FIELDS: &'static [&'static str] = &["blocks", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "blockscaption",
-        ends: &[6, 13],
-        seed: 9,
-        bits: 2,
-        slots: &[2, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<32>(9, 2, &[2, 1, 0, 0], &[6, 13], "blockscaption"),
     };
 
     fn placeholder() -> Self {
@@ -368,7 +338,7 @@ impl wire::Fill for RichBlockSlideshow {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
@@ -443,20 +413,14 @@ impl Serialize for RichBlockTable {
 impl wire::Fill for RichBlockTable {
     const NAME: &'static str = "RichBlockTable";
     const EXPECTING: &'static str = "struct RichBlockTable";
-    const FIELDS: &'static [&'static str] = &[
-        "cells",
-        "is_bordered",
-        "is_striped",
-        "is_compact",
-        "caption",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "cellsis_borderedis_stripedis_compactcaption",
-        ends: &[5, 16, 26, 36, 43],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 0, 2, 0, 0, 1, 4, 0, 0, 5, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<80>(
+            0,
+            4,
+            &[0, 0, 0, 0, 0, 2, 0, 0, 1, 4, 0, 0, 5, 0, 3, 0],
+            &[5, 16, 26, 36, 43],
+            "cellsis_borderedis_stripedis_compactcaption",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -471,7 +435,7 @@ impl wire::Fill for RichBlockTable {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.cells)?;
@@ -541,14 +505,14 @@ impl Serialize for RichBlockDetails {
 impl wire::Fill for RichBlockDetails {
     const NAME: &'static str = "RichBlockDetails";
     const EXPECTING: &'static str = "struct RichBlockDetails";
-    const FIELDS: &'static [&'static str] = &["summary", "blocks", "is_open"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "summaryblocksis_open",
-        ends: &[7, 13, 20],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 3, 0, 1, 0, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<45>(
+            0,
+            3,
+            &[0, 3, 0, 1, 0, 0, 2, 0],
+            &[7, 13, 20],
+            "summaryblocksis_open",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -561,7 +525,7 @@ impl wire::Fill for RichBlockDetails {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.summary)?;
@@ -575,7 +539,7 @@ impl wire::Fill for RichBlockDetails {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -633,14 +597,14 @@ impl Serialize for RichBlockMap {
 impl wire::Fill for RichBlockMap {
     const NAME: &'static str = "RichBlockMap";
     const EXPECTING: &'static str = "struct RichBlockMap";
-    const FIELDS: &'static [&'static str] = &["location", "zoom", "width", "height", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "locationzoomwidthheightcaption",
-        ends: &[8, 12, 17, 23, 30],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 0, 3],
+        packed: &wire::fill::Keys::pack::<67>(
+            0,
+            4,
+            &[0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 0, 3],
+            &[8, 12, 17, 23, 30],
+            "locationzoomwidthheightcaption",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -655,7 +619,7 @@ impl wire::Fill for RichBlockMap {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.location)?;
@@ -675,7 +639,7 @@ impl wire::Fill for RichBlockMap {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -721,14 +685,8 @@ impl Serialize for RichBlockButtons {
 impl wire::Fill for RichBlockButtons {
     const NAME: &'static str = "RichBlockButtons";
     const EXPECTING: &'static str = "struct RichBlockButtons";
-    const FIELDS: &'static [&'static str] = &["buttons", "align"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "buttonsalign",
-        ends: &[7, 12],
-        seed: 64,
-        bits: 2,
-        slots: &[0, 1, 2, 0],
+        packed: &wire::fill::Keys::pack::<31>(64, 2, &[0, 1, 2, 0], &[7, 12], "buttonsalign"),
     };
 
     fn placeholder() -> Self {
@@ -740,7 +698,7 @@ impl wire::Fill for RichBlockButtons {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.buttons, src.list()?);
@@ -803,14 +761,14 @@ impl Serialize for RichBlockAnimation {
 impl wire::Fill for RichBlockAnimation {
     const NAME: &'static str = "RichBlockAnimation";
     const EXPECTING: &'static str = "struct RichBlockAnimation";
-    const FIELDS: &'static [&'static str] = &["animation", "has_spoiler", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "animationhas_spoilercaption",
-        ends: &[9, 20, 27],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 1, 0, 0, 2, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<52>(
+            0,
+            3,
+            &[0, 1, 0, 0, 2, 0, 3, 0],
+            &[9, 20, 27],
+            "animationhas_spoilercaption",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -823,7 +781,7 @@ impl wire::Fill for RichBlockAnimation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.animation)?;
@@ -837,7 +795,7 @@ impl wire::Fill for RichBlockAnimation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -883,14 +841,8 @@ impl Serialize for RichBlockAudio {
 impl wire::Fill for RichBlockAudio {
     const NAME: &'static str = "RichBlockAudio";
     const EXPECTING: &'static str = "struct RichBlockAudio";
-    const FIELDS: &'static [&'static str] = &["audio", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "audiocaption",
-        ends: &[5, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[1, 0, 0, 2], &[5, 12], "audiocaption"),
     };
 
     fn placeholder() -> Self {
@@ -902,7 +854,7 @@ impl wire::Fill for RichBlockAudio {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.audio)?;
@@ -913,7 +865,7 @@ impl wire::Fill for RichBlockAudio {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -959,14 +911,8 @@ impl Serialize for RichBlockDocument {
 impl wire::Fill for RichBlockDocument {
     const NAME: &'static str = "RichBlockDocument";
     const EXPECTING: &'static str = "struct RichBlockDocument";
-    const FIELDS: &'static [&'static str] = &["document", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "documentcaption",
-        ends: &[8, 15],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<34>(0, 2, &[1, 0, 0, 2], &[8, 15], "documentcaption"),
     };
 
     fn placeholder() -> Self {
@@ -978,7 +924,7 @@ impl wire::Fill for RichBlockDocument {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.document)?;
@@ -989,7 +935,7 @@ impl wire::Fill for RichBlockDocument {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1041,14 +987,14 @@ impl Serialize for RichBlockPhoto {
 impl wire::Fill for RichBlockPhoto {
     const NAME: &'static str = "RichBlockPhoto";
     const EXPECTING: &'static str = "struct RichBlockPhoto";
-    const FIELDS: &'static [&'static str] = &["photo", "has_spoiler", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "photohas_spoilercaption",
-        ends: &[5, 16, 23],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 0, 0, 2, 0, 3, 1],
+        packed: &wire::fill::Keys::pack::<48>(
+            0,
+            3,
+            &[0, 0, 0, 0, 2, 0, 3, 1],
+            &[5, 16, 23],
+            "photohas_spoilercaption",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1061,7 +1007,7 @@ impl wire::Fill for RichBlockPhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.photo, src.list()?);
@@ -1127,14 +1073,14 @@ impl Serialize for RichBlockVideo {
 impl wire::Fill for RichBlockVideo {
     const NAME: &'static str = "RichBlockVideo";
     const EXPECTING: &'static str = "struct RichBlockVideo";
-    const FIELDS: &'static [&'static str] = &["video", "has_spoiler", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "videohas_spoilercaption",
-        ends: &[5, 16, 23],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 0, 0, 2, 1, 3, 0],
+        packed: &wire::fill::Keys::pack::<48>(
+            0,
+            3,
+            &[0, 0, 0, 0, 2, 1, 3, 0],
+            &[5, 16, 23],
+            "videohas_spoilercaption",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1148,7 +1094,7 @@ impl wire::Fill for RichBlockVideo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.video, src.boxed()?);
@@ -1162,7 +1108,7 @@ impl wire::Fill for RichBlockVideo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1208,14 +1154,8 @@ impl Serialize for RichBlockVoiceNote {
 impl wire::Fill for RichBlockVoiceNote {
     const NAME: &'static str = "RichBlockVoiceNote";
     const EXPECTING: &'static str = "struct RichBlockVoiceNote";
-    const FIELDS: &'static [&'static str] = &["voice_note", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "voice_notecaption",
-        ends: &[10, 17],
-        seed: 1,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<36>(1, 2, &[2, 0, 1, 0], &[10, 17], "voice_notecaption"),
     };
 
     fn placeholder() -> Self {
@@ -1227,7 +1167,7 @@ impl wire::Fill for RichBlockVoiceNote {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.voice_note)?;
@@ -1238,7 +1178,7 @@ impl wire::Fill for RichBlockVoiceNote {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1276,14 +1216,8 @@ impl Serialize for RichBlockThinking {
 impl wire::Fill for RichBlockThinking {
     const NAME: &'static str = "RichBlockThinking";
     const EXPECTING: &'static str = "struct RichBlockThinking";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1294,10 +1228,10 @@ impl wire::Fill for RichBlockThinking {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.text)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1368,15 +1302,14 @@ impl InputRichBlockListItem {
 impl wire::Fill for InputRichBlockListItem {
     const NAME: &'static str = "InputRichBlockListItem";
     const EXPECTING: &'static str = "struct InputRichBlockListItem";
-    const FIELDS: &'static [&'static str] =
-        &["blocks", "has_checkbox", "is_checked", "value", "type"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "blockshas_checkboxis_checkedvaluetype",
-        ends: &[6, 18, 28, 33, 37],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 2, 0, 5, 0, 0, 0, 0, 3, 0, 0, 0, 4, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<74>(
+            0,
+            4,
+            &[0, 2, 0, 5, 0, 0, 0, 0, 3, 0, 0, 0, 4, 1, 0, 0],
+            &[6, 18, 28, 33, 37],
+            "blockshas_checkboxis_checkedvaluetype",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1391,7 +1324,7 @@ impl wire::Fill for InputRichBlockListItem {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
@@ -1792,14 +1725,8 @@ impl Serialize for InputRichBlockParagraph {
 impl wire::Fill for InputRichBlockParagraph {
     const NAME: &'static str = "InputRichBlockParagraph";
     const EXPECTING: &'static str = "struct InputRichBlockParagraph";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -1810,10 +1737,10 @@ impl wire::Fill for InputRichBlockParagraph {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.text)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -1866,14 +1793,8 @@ impl Serialize for InputRichBlockSectionHeading {
 impl wire::Fill for InputRichBlockSectionHeading {
     const NAME: &'static str = "InputRichBlockSectionHeading";
     const EXPECTING: &'static str = "struct InputRichBlockSectionHeading";
-    const FIELDS: &'static [&'static str] = &["text", "size"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textsize",
-        ends: &[4, 8],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[0, 0, 1, 2], &[4, 8], "textsize"),
     };
 
     fn placeholder() -> Self {
@@ -1885,7 +1806,7 @@ impl wire::Fill for InputRichBlockSectionHeading {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -1896,7 +1817,7 @@ impl wire::Fill for InputRichBlockSectionHeading {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 
@@ -1958,14 +1879,8 @@ impl Serialize for InputRichBlockPreformatted {
 impl wire::Fill for InputRichBlockPreformatted {
     const NAME: &'static str = "InputRichBlockPreformatted";
     const EXPECTING: &'static str = "struct InputRichBlockPreformatted";
-    const FIELDS: &'static [&'static str] = &["text", "language"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textlanguage",
-        ends: &[4, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[0, 0, 1, 2], &[4, 12], "textlanguage"),
     };
 
     fn placeholder() -> Self {
@@ -1977,7 +1892,7 @@ impl wire::Fill for InputRichBlockPreformatted {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -1988,7 +1903,7 @@ impl wire::Fill for InputRichBlockPreformatted {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2036,14 +1951,8 @@ impl Serialize for InputRichBlockFooter {
 impl wire::Fill for InputRichBlockFooter {
     const NAME: &'static str = "InputRichBlockFooter";
     const EXPECTING: &'static str = "struct InputRichBlockFooter";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -2054,10 +1963,10 @@ impl wire::Fill for InputRichBlockFooter {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.text)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2100,14 +2009,8 @@ impl Serialize for InputRichBlockDivider {
 impl wire::Fill for InputRichBlockDivider {
     const NAME: &'static str = "InputRichBlockDivider";
     const EXPECTING: &'static str = "struct InputRichBlockDivider";
-    const FIELDS: &'static [&'static str] = &[];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "",
-        ends: &[],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<15>(0, 2, &[0, 0, 0, 0], &[], ""),
     };
 
     fn placeholder() -> Self {
@@ -2166,14 +2069,8 @@ impl Serialize for InputRichBlockMathematicalExpression {
 impl wire::Fill for InputRichBlockMathematicalExpression {
     const NAME: &'static str = "InputRichBlockMathematicalExpression";
     const EXPECTING: &'static str = "struct InputRichBlockMathematicalExpression";
-    const FIELDS: &'static [&'static str] = &["expression"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "expression",
-        ends: &[10],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<27>(0, 2, &[0, 0, 1, 0], &[10], "expression"),
     };
 
     fn placeholder() -> Self {
@@ -2184,10 +2081,10 @@ impl wire::Fill for InputRichBlockMathematicalExpression {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.expression)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2234,14 +2131,8 @@ impl Serialize for InputRichBlockAnchor {
 impl wire::Fill for InputRichBlockAnchor {
     const NAME: &'static str = "InputRichBlockAnchor";
     const EXPECTING: &'static str = "struct InputRichBlockAnchor";
-    const FIELDS: &'static [&'static str] = &["name"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "name",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[1, 0, 0, 0], &[4], "name"),
     };
 
     fn placeholder() -> Self {
@@ -2252,10 +2143,10 @@ impl wire::Fill for InputRichBlockAnchor {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.name)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2304,14 +2195,8 @@ impl Serialize for InputRichBlockList {
 impl wire::Fill for InputRichBlockList {
     const NAME: &'static str = "InputRichBlockList";
     const EXPECTING: &'static str = "struct InputRichBlockList";
-    const FIELDS: &'static [&'static str] = &["items"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "items",
-        ends: &[5],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<22>(0, 2, &[0, 0, 1, 0], &[5], "items"),
     };
 
     fn placeholder() -> Self {
@@ -2320,7 +2205,7 @@ impl wire::Fill for InputRichBlockList {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             wire::fill::put(&mut self.items, src.list()?);
         }
         Ok(())
@@ -2390,14 +2275,8 @@ impl Serialize for InputRichBlockBlockQuotation {
 impl wire::Fill for InputRichBlockBlockQuotation {
     const NAME: &'static str = "InputRichBlockBlockQuotation";
     const EXPECTING: &'static str = "struct InputRichBlockBlockQuotation";
-    const FIELDS: &'static [&'static str] = &["blocks", "credit"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "blockscredit",
-        ends: &[6, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 2, 1],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[0, 0, 2, 1], &[6, 12], "blockscredit"),
     };
 
     fn placeholder() -> Self {
@@ -2409,7 +2288,7 @@ impl wire::Fill for InputRichBlockBlockQuotation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
@@ -2488,14 +2367,8 @@ impl Serialize for InputRichBlockExpandableBlockQuotation {
 impl wire::Fill for InputRichBlockExpandableBlockQuotation {
     const NAME: &'static str = "InputRichBlockExpandableBlockQuotation";
     const EXPECTING: &'static str = "struct InputRichBlockExpandableBlockQuotation";
-    const FIELDS: &'static [&'static str] = &["text", "credit"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textcredit",
-        ends: &[4, 10],
-        seed: 33,
-        bits: 2,
-        slots: &[2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<29>(33, 2, &[2, 0, 0, 1], &[4, 10], "textcredit"),
     };
 
     fn placeholder() -> Self {
@@ -2507,7 +2380,7 @@ impl wire::Fill for InputRichBlockExpandableBlockQuotation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -2518,7 +2391,7 @@ impl wire::Fill for InputRichBlockExpandableBlockQuotation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2580,14 +2453,8 @@ impl Serialize for InputRichBlockPullQuotation {
 impl wire::Fill for InputRichBlockPullQuotation {
     const NAME: &'static str = "InputRichBlockPullQuotation";
     const EXPECTING: &'static str = "struct InputRichBlockPullQuotation";
-    const FIELDS: &'static [&'static str] = &["text", "credit"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "textcredit",
-        ends: &[4, 10],
-        seed: 33,
-        bits: 2,
-        slots: &[2, 0, 0, 1],
+        packed: &wire::fill::Keys::pack::<29>(33, 2, &[2, 0, 0, 1], &[4, 10], "textcredit"),
     };
 
     fn placeholder() -> Self {
@@ -2599,7 +2466,7 @@ impl wire::Fill for InputRichBlockPullQuotation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.text)?;
@@ -2610,7 +2477,7 @@ impl wire::Fill for InputRichBlockPullQuotation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -2672,14 +2539,8 @@ impl Serialize for InputRichBlockCollage {
 impl wire::Fill for InputRichBlockCollage {
     const NAME: &'static str = "InputRichBlockCollage";
     const EXPECTING: &'static str = "struct InputRichBlockCollage";
-    const FIELDS: &'static [&'static str] = &["blocks", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "blockscaption",
-        ends: &[6, 13],
-        seed: 9,
-        bits: 2,
-        slots: &[2, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<32>(9, 2, &[2, 1, 0, 0], &[6, 13], "blockscaption"),
     };
 
     fn placeholder() -> Self {
@@ -2691,7 +2552,7 @@ impl wire::Fill for InputRichBlockCollage {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
@@ -2770,14 +2631,8 @@ impl Serialize for InputRichBlockSlideshow {
 impl wire::Fill for InputRichBlockSlideshow {
     const NAME: &'static str = "InputRichBlockSlideshow";
     const EXPECTING: &'static str = "struct InputRichBlockSlideshow";
-    const FIELDS: &'static [&'static str] = &["blocks", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "blockscaption",
-        ends: &[6, 13],
-        seed: 9,
-        bits: 2,
-        slots: &[2, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<32>(9, 2, &[2, 1, 0, 0], &[6, 13], "blockscaption"),
     };
 
     fn placeholder() -> Self {
@@ -2789,7 +2644,7 @@ impl wire::Fill for InputRichBlockSlideshow {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.blocks, src.list()?);
@@ -2907,20 +2762,14 @@ impl Serialize for InputRichBlockTable {
 impl wire::Fill for InputRichBlockTable {
     const NAME: &'static str = "InputRichBlockTable";
     const EXPECTING: &'static str = "struct InputRichBlockTable";
-    const FIELDS: &'static [&'static str] = &[
-        "cells",
-        "is_bordered",
-        "is_striped",
-        "is_compact",
-        "caption",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "cellsis_borderedis_stripedis_compactcaption",
-        ends: &[5, 16, 26, 36, 43],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 0, 2, 0, 0, 1, 4, 0, 0, 5, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<80>(
+            0,
+            4,
+            &[0, 0, 0, 0, 0, 2, 0, 0, 1, 4, 0, 0, 5, 0, 3, 0],
+            &[5, 16, 26, 36, 43],
+            "cellsis_borderedis_stripedis_compactcaption",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -2935,7 +2784,7 @@ impl wire::Fill for InputRichBlockTable {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.cells)?;
@@ -3025,14 +2874,14 @@ impl Serialize for InputRichBlockDetails {
 impl wire::Fill for InputRichBlockDetails {
     const NAME: &'static str = "InputRichBlockDetails";
     const EXPECTING: &'static str = "struct InputRichBlockDetails";
-    const FIELDS: &'static [&'static str] = &["summary", "blocks", "is_open"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "summaryblocksis_open",
-        ends: &[7, 13, 20],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 3, 0, 1, 0, 0, 2, 0],
+        packed: &wire::fill::Keys::pack::<45>(
+            0,
+            3,
+            &[0, 3, 0, 1, 0, 0, 2, 0],
+            &[7, 13, 20],
+            "summaryblocksis_open",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3045,7 +2894,7 @@ impl wire::Fill for InputRichBlockDetails {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.summary)?;
@@ -3059,7 +2908,7 @@ impl wire::Fill for InputRichBlockDetails {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3164,14 +3013,14 @@ impl Serialize for InputRichBlockMap {
 impl wire::Fill for InputRichBlockMap {
     const NAME: &'static str = "InputRichBlockMap";
     const EXPECTING: &'static str = "struct InputRichBlockMap";
-    const FIELDS: &'static [&'static str] = &["location", "zoom", "width", "height", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "locationzoomwidthheightcaption",
-        ends: &[8, 12, 17, 23, 30],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 0, 3],
+        packed: &wire::fill::Keys::pack::<67>(
+            0,
+            4,
+            &[0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 0, 3],
+            &[8, 12, 17, 23, 30],
+            "locationzoomwidthheightcaption",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -3186,7 +3035,7 @@ impl wire::Fill for InputRichBlockMap {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.location)?;
@@ -3206,7 +3055,7 @@ impl wire::Fill for InputRichBlockMap {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3271,14 +3120,8 @@ impl Serialize for InputRichBlockButtons {
 impl wire::Fill for InputRichBlockButtons {
     const NAME: &'static str = "InputRichBlockButtons";
     const EXPECTING: &'static str = "struct InputRichBlockButtons";
-    const FIELDS: &'static [&'static str] = &["buttons", "align"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "buttonsalign",
-        ends: &[7, 12],
-        seed: 64,
-        bits: 2,
-        slots: &[0, 1, 2, 0],
+        packed: &wire::fill::Keys::pack::<31>(64, 2, &[0, 1, 2, 0], &[7, 12], "buttonsalign"),
     };
 
     fn placeholder() -> Self {
@@ -3290,7 +3133,7 @@ impl wire::Fill for InputRichBlockButtons {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.buttons, src.list()?);
@@ -3363,14 +3206,8 @@ impl Serialize for InputRichBlockAnimation {
 impl wire::Fill for InputRichBlockAnimation {
     const NAME: &'static str = "InputRichBlockAnimation";
     const EXPECTING: &'static str = "struct InputRichBlockAnimation";
-    const FIELDS: &'static [&'static str] = &["animation", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "animationcaption",
-        ends: &[9, 16],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<35>(0, 2, &[1, 0, 0, 2], &[9, 16], "animationcaption"),
     };
 
     fn placeholder() -> Self {
@@ -3383,7 +3220,7 @@ impl wire::Fill for InputRichBlockAnimation {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.animation, src.boxed()?);
@@ -3394,7 +3231,7 @@ impl wire::Fill for InputRichBlockAnimation {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3462,14 +3299,8 @@ impl Serialize for InputRichBlockAudio {
 impl wire::Fill for InputRichBlockAudio {
     const NAME: &'static str = "InputRichBlockAudio";
     const EXPECTING: &'static str = "struct InputRichBlockAudio";
-    const FIELDS: &'static [&'static str] = &["audio", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "audiocaption",
-        ends: &[5, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[1, 0, 0, 2], &[5, 12], "audiocaption"),
     };
 
     fn placeholder() -> Self {
@@ -3482,7 +3313,7 @@ impl wire::Fill for InputRichBlockAudio {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.audio, src.boxed()?);
@@ -3493,7 +3324,7 @@ impl wire::Fill for InputRichBlockAudio {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3561,14 +3392,8 @@ impl Serialize for InputRichBlockDocument {
 impl wire::Fill for InputRichBlockDocument {
     const NAME: &'static str = "InputRichBlockDocument";
     const EXPECTING: &'static str = "struct InputRichBlockDocument";
-    const FIELDS: &'static [&'static str] = &["document", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "documentcaption",
-        ends: &[8, 15],
-        seed: 0,
-        bits: 2,
-        slots: &[1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<34>(0, 2, &[1, 0, 0, 2], &[8, 15], "documentcaption"),
     };
 
     fn placeholder() -> Self {
@@ -3580,7 +3405,7 @@ impl wire::Fill for InputRichBlockDocument {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.document)?;
@@ -3591,7 +3416,7 @@ impl wire::Fill for InputRichBlockDocument {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3659,14 +3484,8 @@ impl Serialize for InputRichBlockPhoto {
 impl wire::Fill for InputRichBlockPhoto {
     const NAME: &'static str = "InputRichBlockPhoto";
     const EXPECTING: &'static str = "struct InputRichBlockPhoto";
-    const FIELDS: &'static [&'static str] = &["photo", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "photocaption",
-        ends: &[5, 12],
-        seed: 1,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<31>(1, 2, &[2, 0, 1, 0], &[5, 12], "photocaption"),
     };
 
     fn placeholder() -> Self {
@@ -3678,7 +3497,7 @@ impl wire::Fill for InputRichBlockPhoto {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.photo)?;
@@ -3689,7 +3508,7 @@ impl wire::Fill for InputRichBlockPhoto {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3757,14 +3576,8 @@ impl Serialize for InputRichBlockVideo {
 impl wire::Fill for InputRichBlockVideo {
     const NAME: &'static str = "InputRichBlockVideo";
     const EXPECTING: &'static str = "struct InputRichBlockVideo";
-    const FIELDS: &'static [&'static str] = &["video", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "videocaption",
-        ends: &[5, 12],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 2],
+        packed: &wire::fill::Keys::pack::<31>(0, 2, &[0, 0, 1, 2], &[5, 12], "videocaption"),
     };
 
     fn placeholder() -> Self {
@@ -3777,7 +3590,7 @@ impl wire::Fill for InputRichBlockVideo {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::replace(&mut self.video, src.boxed()?);
@@ -3788,7 +3601,7 @@ impl wire::Fill for InputRichBlockVideo {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3856,14 +3669,8 @@ impl Serialize for InputRichBlockVoiceNote {
 impl wire::Fill for InputRichBlockVoiceNote {
     const NAME: &'static str = "InputRichBlockVoiceNote";
     const EXPECTING: &'static str = "struct InputRichBlockVoiceNote";
-    const FIELDS: &'static [&'static str] = &["voice_note", "caption"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "voice_notecaption",
-        ends: &[10, 17],
-        seed: 1,
-        bits: 2,
-        slots: &[2, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<36>(1, 2, &[2, 0, 1, 0], &[10, 17], "voice_notecaption"),
     };
 
     fn placeholder() -> Self {
@@ -3875,7 +3682,7 @@ impl wire::Fill for InputRichBlockVoiceNote {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.voice_note)?;
@@ -3886,7 +3693,7 @@ impl wire::Fill for InputRichBlockVoiceNote {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 
@@ -3940,14 +3747,8 @@ impl Serialize for InputRichBlockThinking {
 impl wire::Fill for InputRichBlockThinking {
     const NAME: &'static str = "InputRichBlockThinking";
     const EXPECTING: &'static str = "struct InputRichBlockThinking";
-    const FIELDS: &'static [&'static str] = &["text"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "text",
-        ends: &[4],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 0, 1, 0],
+        packed: &wire::fill::Keys::pack::<21>(0, 2, &[0, 0, 1, 0], &[4], "text"),
     };
 
     fn placeholder() -> Self {
@@ -3958,10 +3759,10 @@ impl wire::Fill for InputRichBlockThinking {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while src.next_field(&Self::KEYS, &mut seen)?.is_some() {
+        while src.next_field(Self::KEYS, &mut seen)?.is_some() {
             src.put_value(&mut self.text)?;
         }
-        wire::fill::require(&seen, &[0x1], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1], Self::KEYS)
     }
 }
 

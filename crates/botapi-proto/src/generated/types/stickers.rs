@@ -88,35 +88,19 @@ impl Sticker {
 impl wire::Fill for Sticker {
     const NAME: &'static str = "Sticker";
     const EXPECTING: &'static str = "struct Sticker";
-    const FIELDS: &'static [&'static str] = &[
-        "file_id",
-        "file_unique_id",
-        "type",
-        "width",
-        "height",
-        "is_animated",
-        "is_video",
-        "thumbnail",
-        "emoji",
-        "set_name",
-        "premium_animation",
-        "mask_position",
-        "custom_emoji_id",
-        "needs_repainting",
-        "file_size",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_idtypewidthheightis_animatedis_videothumbnailemojiset_namepremium_animationmask_positioncustom_emoji_idneeds_repaintingfile_size",
-        ends: &[
-            7, 21, 25, 30, 36, 47, 55, 64, 69, 77, 94, 107, 122, 138, 147,
-        ],
-        seed: 83,
-        bits: 5,
-        slots: &[
-            1, 6, 0, 11, 0, 0, 0, 5, 0, 3, 9, 13, 15, 0, 0, 0, 4, 0, 0, 12, 0, 0, 2, 10, 14, 0, 7,
-            8, 0, 0, 0, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<220>(
+            83,
+            5,
+            &[
+                1, 6, 0, 11, 0, 0, 0, 5, 0, 3, 9, 13, 15, 0, 0, 0, 4, 0, 0, 12, 0, 0, 2, 10, 14, 0,
+                7, 8, 0, 0, 0, 0,
+            ],
+            &[
+                7, 21, 25, 30, 36, 47, 55, 64, 69, 77, 94, 107, 122, 138, 147,
+            ],
+            "file_idfile_unique_idtypewidthheightis_animatedis_videothumbnailemojiset_namepremium_animationmask_positioncustom_emoji_idneeds_repaintingfile_size",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -141,7 +125,7 @@ impl wire::Fill for Sticker {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -191,7 +175,7 @@ impl wire::Fill for Sticker {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x1b], &Self::KEYS)
+        wire::fill::require(&seen, &[0x1b], Self::KEYS)
     }
 }
 
@@ -239,15 +223,14 @@ impl StickerSet {
 impl wire::Fill for StickerSet {
     const NAME: &'static str = "StickerSet";
     const EXPECTING: &'static str = "struct StickerSet";
-    const FIELDS: &'static [&'static str] =
-        &["name", "title", "sticker_type", "stickers", "thumbnail"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "nametitlesticker_typestickersthumbnail",
-        ends: &[4, 9, 21, 29, 38],
-        seed: 1,
-        bits: 4,
-        slots: &[4, 0, 0, 5, 0, 3, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<75>(
+            1,
+            4,
+            &[4, 0, 0, 5, 0, 3, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0],
+            &[4, 9, 21, 29, 38],
+            "nametitlesticker_typestickersthumbnail",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -262,7 +245,7 @@ impl wire::Fill for StickerSet {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.name)?;
@@ -282,7 +265,7 @@ impl wire::Fill for StickerSet {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -321,14 +304,14 @@ impl MaskPosition {
 impl wire::Fill for MaskPosition {
     const NAME: &'static str = "MaskPosition";
     const EXPECTING: &'static str = "struct MaskPosition";
-    const FIELDS: &'static [&'static str] = &["point", "x_shift", "y_shift", "scale"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "pointx_shifty_shiftscale",
-        ends: &[5, 12, 19, 24],
-        seed: 72,
-        bits: 3,
-        slots: &[0, 0, 0, 3, 4, 0, 2, 1],
+        packed: &wire::fill::Keys::pack::<51>(
+            72,
+            3,
+            &[0, 0, 0, 3, 4, 0, 2, 1],
+            &[5, 12, 19, 24],
+            "pointx_shifty_shiftscale",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -342,7 +325,7 @@ impl wire::Fill for MaskPosition {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.point)?;
@@ -359,7 +342,7 @@ impl wire::Fill for MaskPosition {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -430,20 +413,14 @@ impl InputSticker {
 impl wire::Fill for InputSticker {
     const NAME: &'static str = "InputSticker";
     const EXPECTING: &'static str = "struct InputSticker";
-    const FIELDS: &'static [&'static str] = &[
-        "sticker",
-        "format",
-        "emoji_list",
-        "mask_position",
-        "keywords",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "stickerformatemoji_listmask_positionkeywords",
-        ends: &[7, 13, 23, 36, 44],
-        seed: 0,
-        bits: 4,
-        slots: &[0, 0, 0, 0, 0, 0, 3, 2, 0, 0, 5, 4, 0, 1, 0, 0],
+        packed: &wire::fill::Keys::pack::<81>(
+            0,
+            4,
+            &[0, 0, 0, 0, 0, 0, 3, 2, 0, 0, 5, 4, 0, 1, 0, 0],
+            &[7, 13, 23, 36, 44],
+            "stickerformatemoji_listmask_positionkeywords",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -458,7 +435,7 @@ impl wire::Fill for InputSticker {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.sticker)?;
@@ -478,7 +455,7 @@ impl wire::Fill for InputSticker {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x3], &Self::KEYS)
+        wire::fill::require(&seen, &[0x3], Self::KEYS)
     }
 }
 

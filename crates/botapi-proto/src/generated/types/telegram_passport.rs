@@ -34,14 +34,8 @@ impl PassportData {
 impl wire::Fill for PassportData {
     const NAME: &'static str = "PassportData";
     const EXPECTING: &'static str = "struct PassportData";
-    const FIELDS: &'static [&'static str] = &["data", "credentials"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "datacredentials",
-        ends: &[4, 15],
-        seed: 0,
-        bits: 2,
-        slots: &[0, 2, 1, 0],
+        packed: &wire::fill::Keys::pack::<34>(0, 2, &[0, 2, 1, 0], &[4, 15], "datacredentials"),
     };
 
     fn placeholder() -> Self {
@@ -53,7 +47,7 @@ impl wire::Fill for PassportData {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     wire::fill::put(&mut self.data, src.list()?);
@@ -64,7 +58,7 @@ impl wire::Fill for PassportData {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x2], &Self::KEYS)
+        wire::fill::require(&seen, &[0x2], Self::KEYS)
     }
 }
 
@@ -108,15 +102,14 @@ impl PassportFile {
 impl wire::Fill for PassportFile {
     const NAME: &'static str = "PassportFile";
     const EXPECTING: &'static str = "struct PassportFile";
-    const FIELDS: &'static [&'static str] =
-        &["file_id", "file_unique_id", "file_size", "file_date"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "file_idfile_unique_idfile_sizefile_date",
-        ends: &[7, 21, 30, 39],
-        seed: 3,
-        bits: 3,
-        slots: &[1, 0, 2, 0, 3, 0, 0, 4],
+        packed: &wire::fill::Keys::pack::<66>(
+            3,
+            3,
+            &[1, 0, 2, 0, 3, 0, 0, 4],
+            &[7, 21, 30, 39],
+            "file_idfile_unique_idfile_sizefile_date",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -130,7 +123,7 @@ impl wire::Fill for PassportFile {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.file_id)?;
@@ -147,7 +140,7 @@ impl wire::Fill for PassportFile {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -212,28 +205,17 @@ impl EncryptedPassportElement {
 impl wire::Fill for EncryptedPassportElement {
     const NAME: &'static str = "EncryptedPassportElement";
     const EXPECTING: &'static str = "struct EncryptedPassportElement";
-    const FIELDS: &'static [&'static str] = &[
-        "type",
-        "data",
-        "phone_number",
-        "email",
-        "files",
-        "front_side",
-        "reverse_side",
-        "selfie",
-        "translation",
-        "hash",
-    ];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typedataphone_numberemailfilesfront_sidereverse_sideselfietranslationhash",
-        ends: &[4, 8, 20, 25, 30, 40, 52, 58, 69, 73],
-        seed: 4,
-        bits: 5,
-        slots: &[
-            6, 2, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 8, 0, 0, 0, 0, 0, 9, 0, 1, 5, 3, 0, 0, 0,
-            0, 7, 0,
-        ],
+        packed: &wire::fill::Keys::pack::<136>(
+            4,
+            5,
+            &[
+                6, 2, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 8, 0, 0, 0, 0, 0, 9, 0, 1, 5, 3, 0,
+                0, 0, 0, 7, 0,
+            ],
+            &[4, 8, 20, 25, 30, 40, 52, 58, 69, 73],
+            "typedataphone_numberemailfilesfront_sidereverse_sideselfietranslationhash",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -253,7 +235,7 @@ impl wire::Fill for EncryptedPassportElement {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -288,7 +270,7 @@ impl wire::Fill for EncryptedPassportElement {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x201], &Self::KEYS)
+        wire::fill::require(&seen, &[0x201], Self::KEYS)
     }
 }
 
@@ -328,14 +310,14 @@ impl EncryptedCredentials {
 impl wire::Fill for EncryptedCredentials {
     const NAME: &'static str = "EncryptedCredentials";
     const EXPECTING: &'static str = "struct EncryptedCredentials";
-    const FIELDS: &'static [&'static str] = &["data", "hash", "secret"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "datahashsecret",
-        ends: &[4, 8, 14],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 0, 0, 3, 1, 0, 0, 2],
+        packed: &wire::fill::Keys::pack::<39>(
+            0,
+            3,
+            &[0, 0, 0, 3, 1, 0, 0, 2],
+            &[4, 8, 14],
+            "datahashsecret",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -348,7 +330,7 @@ impl wire::Fill for EncryptedCredentials {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.data)?;
@@ -362,7 +344,7 @@ impl wire::Fill for EncryptedCredentials {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -560,14 +542,14 @@ impl Serialize for PassportElementErrorDataField {
 impl wire::Fill for PassportElementErrorDataField {
     const NAME: &'static str = "PassportElementErrorDataField";
     const EXPECTING: &'static str = "struct PassportElementErrorDataField";
-    const FIELDS: &'static [&'static str] = &["type", "field_name", "data_hash", "message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typefield_namedata_hashmessage",
-        ends: &[4, 14, 23, 30],
-        seed: 2,
-        bits: 3,
-        slots: &[3, 0, 2, 0, 0, 4, 0, 1],
+        packed: &wire::fill::Keys::pack::<57>(
+            2,
+            3,
+            &[3, 0, 2, 0, 0, 4, 0, 1],
+            &[4, 14, 23, 30],
+            "typefield_namedata_hashmessage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -581,7 +563,7 @@ impl wire::Fill for PassportElementErrorDataField {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -598,7 +580,7 @@ impl wire::Fill for PassportElementErrorDataField {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0xf], &Self::KEYS)
+        wire::fill::require(&seen, &[0xf], Self::KEYS)
     }
 }
 
@@ -662,14 +644,14 @@ impl Serialize for PassportElementErrorFrontSide {
 impl wire::Fill for PassportElementErrorFrontSide {
     const NAME: &'static str = "PassportElementErrorFrontSide";
     const EXPECTING: &'static str = "struct PassportElementErrorFrontSide";
-    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typefile_hashmessage",
-        ends: &[4, 13, 20],
-        seed: 1,
-        bits: 3,
-        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<45>(
+            1,
+            3,
+            &[2, 0, 0, 0, 1, 0, 3, 0],
+            &[4, 13, 20],
+            "typefile_hashmessage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -682,7 +664,7 @@ impl wire::Fill for PassportElementErrorFrontSide {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -696,7 +678,7 @@ impl wire::Fill for PassportElementErrorFrontSide {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -759,14 +741,14 @@ impl Serialize for PassportElementErrorReverseSide {
 impl wire::Fill for PassportElementErrorReverseSide {
     const NAME: &'static str = "PassportElementErrorReverseSide";
     const EXPECTING: &'static str = "struct PassportElementErrorReverseSide";
-    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typefile_hashmessage",
-        ends: &[4, 13, 20],
-        seed: 1,
-        bits: 3,
-        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<45>(
+            1,
+            3,
+            &[2, 0, 0, 0, 1, 0, 3, 0],
+            &[4, 13, 20],
+            "typefile_hashmessage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -779,7 +761,7 @@ impl wire::Fill for PassportElementErrorReverseSide {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -793,7 +775,7 @@ impl wire::Fill for PassportElementErrorReverseSide {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -856,14 +838,14 @@ impl Serialize for PassportElementErrorSelfie {
 impl wire::Fill for PassportElementErrorSelfie {
     const NAME: &'static str = "PassportElementErrorSelfie";
     const EXPECTING: &'static str = "struct PassportElementErrorSelfie";
-    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typefile_hashmessage",
-        ends: &[4, 13, 20],
-        seed: 1,
-        bits: 3,
-        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<45>(
+            1,
+            3,
+            &[2, 0, 0, 0, 1, 0, 3, 0],
+            &[4, 13, 20],
+            "typefile_hashmessage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -876,7 +858,7 @@ impl wire::Fill for PassportElementErrorSelfie {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -890,7 +872,7 @@ impl wire::Fill for PassportElementErrorSelfie {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -953,14 +935,14 @@ impl Serialize for PassportElementErrorFile {
 impl wire::Fill for PassportElementErrorFile {
     const NAME: &'static str = "PassportElementErrorFile";
     const EXPECTING: &'static str = "struct PassportElementErrorFile";
-    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typefile_hashmessage",
-        ends: &[4, 13, 20],
-        seed: 1,
-        bits: 3,
-        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<45>(
+            1,
+            3,
+            &[2, 0, 0, 0, 1, 0, 3, 0],
+            &[4, 13, 20],
+            "typefile_hashmessage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -973,7 +955,7 @@ impl wire::Fill for PassportElementErrorFile {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -987,7 +969,7 @@ impl wire::Fill for PassportElementErrorFile {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1050,14 +1032,14 @@ impl Serialize for PassportElementErrorFiles {
 impl wire::Fill for PassportElementErrorFiles {
     const NAME: &'static str = "PassportElementErrorFiles";
     const EXPECTING: &'static str = "struct PassportElementErrorFiles";
-    const FIELDS: &'static [&'static str] = &["type", "file_hashes", "message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typefile_hashesmessage",
-        ends: &[4, 15, 22],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 1, 0, 3, 2, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<47>(
+            0,
+            3,
+            &[0, 1, 0, 3, 2, 0, 0, 0],
+            &[4, 15, 22],
+            "typefile_hashesmessage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1070,7 +1052,7 @@ impl wire::Fill for PassportElementErrorFiles {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -1084,7 +1066,7 @@ impl wire::Fill for PassportElementErrorFiles {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x5], &Self::KEYS)
+        wire::fill::require(&seen, &[0x5], Self::KEYS)
     }
 }
 
@@ -1147,14 +1129,14 @@ impl Serialize for PassportElementErrorTranslationFile {
 impl wire::Fill for PassportElementErrorTranslationFile {
     const NAME: &'static str = "PassportElementErrorTranslationFile";
     const EXPECTING: &'static str = "struct PassportElementErrorTranslationFile";
-    const FIELDS: &'static [&'static str] = &["type", "file_hash", "message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typefile_hashmessage",
-        ends: &[4, 13, 20],
-        seed: 1,
-        bits: 3,
-        slots: &[2, 0, 0, 0, 1, 0, 3, 0],
+        packed: &wire::fill::Keys::pack::<45>(
+            1,
+            3,
+            &[2, 0, 0, 0, 1, 0, 3, 0],
+            &[4, 13, 20],
+            "typefile_hashmessage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1167,7 +1149,7 @@ impl wire::Fill for PassportElementErrorTranslationFile {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -1181,7 +1163,7 @@ impl wire::Fill for PassportElementErrorTranslationFile {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 
@@ -1244,14 +1226,14 @@ impl Serialize for PassportElementErrorTranslationFiles {
 impl wire::Fill for PassportElementErrorTranslationFiles {
     const NAME: &'static str = "PassportElementErrorTranslationFiles";
     const EXPECTING: &'static str = "struct PassportElementErrorTranslationFiles";
-    const FIELDS: &'static [&'static str] = &["type", "file_hashes", "message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typefile_hashesmessage",
-        ends: &[4, 15, 22],
-        seed: 0,
-        bits: 3,
-        slots: &[0, 1, 0, 3, 2, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<47>(
+            0,
+            3,
+            &[0, 1, 0, 3, 2, 0, 0, 0],
+            &[4, 15, 22],
+            "typefile_hashesmessage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1264,7 +1246,7 @@ impl wire::Fill for PassportElementErrorTranslationFiles {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -1278,7 +1260,7 @@ impl wire::Fill for PassportElementErrorTranslationFiles {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x5], &Self::KEYS)
+        wire::fill::require(&seen, &[0x5], Self::KEYS)
     }
 }
 
@@ -1341,14 +1323,14 @@ impl Serialize for PassportElementErrorUnspecified {
 impl wire::Fill for PassportElementErrorUnspecified {
     const NAME: &'static str = "PassportElementErrorUnspecified";
     const EXPECTING: &'static str = "struct PassportElementErrorUnspecified";
-    const FIELDS: &'static [&'static str] = &["type", "element_hash", "message"];
-
     const KEYS: wire::fill::Keys = wire::fill::Keys {
-        names: "typeelement_hashmessage",
-        ends: &[4, 16, 23],
-        seed: 0,
-        bits: 3,
-        slots: &[2, 1, 0, 3, 0, 0, 0, 0],
+        packed: &wire::fill::Keys::pack::<48>(
+            0,
+            3,
+            &[2, 1, 0, 3, 0, 0, 0, 0],
+            &[4, 16, 23],
+            "typeelement_hashmessage",
+        ),
     };
 
     fn placeholder() -> Self {
@@ -1361,7 +1343,7 @@ impl wire::Fill for PassportElementErrorUnspecified {
 
     fn fill<'de, S: wire::Source<'de>>(&mut self, src: &mut S) -> Result<(), S::Error> {
         let mut seen = [0u64; 1];
-        while let Some(field) = src.next_field(&Self::KEYS, &mut seen)? {
+        while let Some(field) = src.next_field(Self::KEYS, &mut seen)? {
             match field {
                 0 => {
                     src.put_value(&mut self.r#type)?;
@@ -1375,7 +1357,7 @@ impl wire::Fill for PassportElementErrorUnspecified {
                 _ => {}
             }
         }
-        wire::fill::require(&seen, &[0x7], &Self::KEYS)
+        wire::fill::require(&seen, &[0x7], Self::KEYS)
     }
 }
 

@@ -33,9 +33,8 @@ pub(crate) trait Fill: Sized {
     const NAME: &'static str;
     /// What an error says was expected (`struct Message`).
     const EXPECTING: &'static str;
-    /// Every field's wire name; a field's index is its place here.
-    const FIELDS: &'static [&'static str];
-    /// Finds a key's field, and names fields in errors (see [`Keys`]).
+    /// Every field's wire name (a field's index is its place in the struct), a table that
+    /// finds a key's field, and the names errors give (see [`Keys`]).
     const KEYS: Keys;
 
     /// A value to fill: required fields hold cheap placeholders, optional ones `None`.
@@ -108,7 +107,7 @@ pub(crate) trait Source<'de> {
     /// and skipping were compiled into every struct's `fill` when each struct matched its
     /// keys itself.
     #[inline(never)]
-    fn next_field(&mut self, keys: &Keys, seen: &mut [u64]) -> Result<Option<usize>, Self::Error> {
+    fn next_field(&mut self, keys: Keys, seen: &mut [u64]) -> Result<Option<usize>, Self::Error> {
         while let Some(key) = self.next_key()? {
             let Some(index) = keys.find(&key) else {
                 self.skip()?;
@@ -124,7 +123,7 @@ pub(crate) trait Source<'de> {
 /// Adds field `index` to `seen`; a second time is an error, as with a derived
 /// `Deserialize`.
 #[inline(always)]
-pub(crate) fn first<E: de::Error>(seen: &mut [u64], index: usize, keys: &Keys) -> Result<(), E> {
+pub(crate) fn first<E: de::Error>(seen: &mut [u64], index: usize, keys: Keys) -> Result<(), E> {
     if let Some(word) = seen.get_mut(index / 64) {
         let bit = 1u64 << (index % 64);
         if *word & bit != 0 {
@@ -140,31 +139,80 @@ pub(crate) fn first<E: de::Error>(seen: &mut [u64], index: usize, keys: &Keys) -
 /// at least twice the number of fields) under which every name lands in a slot of its
 /// own, so any key is looked up in one slot: its field, or no field.
 ///
-/// The names are one text and a list of where each ends, not a list of `&str`: in a
-/// position-independent binary every pointer in a table costs a relocation at load, and
-/// a list of names costs two words and a relocation per field.
+/// All of it is one byte string, packed by [`Keys::pack`] at compile time: the seed (eight
+/// bytes, little-endian), the table's `bits`, the number of fields (two bytes), one byte
+/// per slot (0 for none, else one more than the index of the name that lands there), where
+/// each name ends (two bytes each), then the names one after the other. In a
+/// position-independent binary every pointer stored in a table costs a relocation at load
+/// (24 bytes, and the table's own 8); a table that is only bytes costs none, and the one
+/// pointer to it is made by the code that passes it.
+#[derive(Clone, Copy)]
 pub(crate) struct Keys {
-    /// Every field's wire name, in the struct's order, one after the other.
-    pub(crate) names: &'static str,
-    /// Where each name ends in `names`.
-    pub(crate) ends: &'static [u16],
-    /// Mixed into the hash.
-    pub(crate) seed: u64,
-    /// The table has `1 << bits` slots.
-    pub(crate) bits: u32,
-    /// Per slot: 0 for none, else one more than the index of the name that lands there.
-    pub(crate) slots: &'static [u8],
+    pub(crate) packed: &'static [u8],
 }
 
+/// Where the slots begin in [`Keys::packed`]: after the seed, `bits` and the count.
+const SLOTS: usize = 11;
+
 impl Keys {
+    /// The packed table of `N` bytes (see [`Keys`]); the generator computes `N`, and a
+    /// wrong one fails the build.
+    pub(crate) const fn pack<const N: usize>(
+        seed: u64,
+        bits: u32,
+        slots: &[u8],
+        ends: &[u16],
+        names: &str,
+    ) -> [u8; N] {
+        assert!(
+            N == SLOTS + slots.len() + 2 * ends.len() + names.len(),
+            "a key table's length is not the one the generator gave"
+        );
+        let mut out = [0u8; N];
+        let seed = seed.to_le_bytes();
+        let mut i = 0;
+        while i < seed.len() {
+            out[i] = seed[i];
+            i += 1;
+        }
+        assert!(bits < 16 && slots.len() == 1 << bits && ends.len() <= u16::MAX as usize);
+        out[8] = bits as u8;
+        let count = (ends.len() as u16).to_le_bytes();
+        out[9] = count[0];
+        out[10] = count[1];
+        let mut at = SLOTS;
+        i = 0;
+        while i < slots.len() {
+            out[at] = slots[i];
+            at += 1;
+            i += 1;
+        }
+        i = 0;
+        while i < ends.len() {
+            let end = ends[i].to_le_bytes();
+            out[at] = end[0];
+            out[at + 1] = end[1];
+            at += 2;
+            i += 1;
+        }
+        let names = names.as_bytes();
+        i = 0;
+        while i < names.len() {
+            out[at] = names[i];
+            at += 1;
+            i += 1;
+        }
+        out
+    }
+
     /// The index of the field named `key`.
     #[inline]
-    pub(crate) fn find(&self, key: &str) -> Option<usize> {
+    pub(crate) fn find(self, key: &str) -> Option<usize> {
         let key = key.as_bytes();
         let words = words(key);
         let slot = *self
-            .slots
-            .get(hash(key.len(), words, self.seed, self.bits))?;
+            .slots()
+            .get(hash(key.len(), words, self.seed(), self.bits()))?;
         let index = usize::from(slot).checked_sub(1)?;
         let name = self.name_bytes(index)?;
         // The windows cover a name of up to 24 bytes: longer ones are compared in full.
@@ -175,27 +223,61 @@ impl Keys {
     }
 
     /// The name of field `index`.
-    pub(crate) fn name(&self, index: usize) -> Option<&'static str> {
-        self.names.get(self.span(index)?)
-    }
-
-    fn name_bytes(&self, index: usize) -> Option<&'static [u8]> {
-        self.names.as_bytes().get(self.span(index)?)
-    }
-
-    /// Where the name of field `index` lies in `names`.
-    #[inline(always)]
-    fn span(&self, index: usize) -> Option<std::ops::Range<usize>> {
-        let start = match index {
-            0 => 0,
-            _ => *self.ends.get(index - 1)?,
-        };
-        Some(usize::from(start)..usize::from(*self.ends.get(index)?))
+    pub(crate) fn name(self, index: usize) -> Option<&'static str> {
+        std::str::from_utf8(self.name_bytes(index)?).ok()
     }
 
     /// How many fields there are.
-    pub(crate) fn len(&self) -> usize {
-        self.ends.len()
+    pub(crate) fn len(self) -> usize {
+        self.packed.get(9..SLOTS).map_or(0, |count| {
+            usize::from(u16::from_le_bytes([count[0], count[1]]))
+        })
+    }
+
+    #[inline(always)]
+    fn seed(self) -> u64 {
+        self.packed
+            .first_chunk()
+            .map_or(0, |&seed| u64::from_le_bytes(seed))
+    }
+
+    #[inline(always)]
+    fn bits(self) -> u32 {
+        // At least 1: `hash` shifts by `64 - bits`.
+        self.packed.get(8).map_or(1, |&bits| u32::from(bits).max(1))
+    }
+
+    #[inline(always)]
+    fn slots(self) -> &'static [u8] {
+        self.packed
+            .get(SLOTS..SLOTS + (1 << self.bits()))
+            .unwrap_or_default()
+    }
+
+    /// Where the names begin.
+    #[inline(always)]
+    fn names_start(self) -> usize {
+        SLOTS + (1 << self.bits()) + 2 * self.len()
+    }
+
+    /// Where name `index` ends, counted from the start of the names.
+    #[inline(always)]
+    fn end(self, index: usize) -> Option<usize> {
+        let at = SLOTS + (1 << self.bits()) + 2 * index;
+        let end = self.packed.get(at..at + 2)?;
+        Some(usize::from(u16::from_le_bytes([end[0], end[1]])))
+    }
+
+    fn name_bytes(self, index: usize) -> Option<&'static [u8]> {
+        if index >= self.len() {
+            return None;
+        }
+        let start = match index {
+            0 => 0,
+            _ => self.end(index - 1)?,
+        };
+        let names = self.names_start();
+        self.packed.get(names + start..names + self.end(index)?)
     }
 }
 
@@ -244,12 +326,18 @@ fn hash(n: usize, (first, middle, last): (u64, u64, u64), seed: u64, bits: u32) 
     (h >> (64 - bits)) as usize
 }
 
+/// What [`deserialize`] and [`boxed`] tell the deserializer a struct's fields are. JSON
+/// readers (this crate's, serde_json's, and `serde_json::Value`) do not look at the list,
+/// and the names are in [`Fill::KEYS`]: a list of `&str` would cost two words and a
+/// relocation per field wherever the call is not inlined.
+const NO_FIELDS: &[&str] = &[];
+
 /// Reads `T` the way a derived `Deserialize` would: from a JSON object.
 pub(crate) fn deserialize<'de, D: de::Deserializer<'de>, T: Fill>(
     deserializer: D,
 ) -> Result<T, D::Error> {
     let mut out = Held::new(T::placeholder());
-    deserializer.deserialize_struct(T::NAME, T::FIELDS, FillVisitor(out.get_mut()))?;
+    deserializer.deserialize_struct(T::NAME, NO_FIELDS, FillVisitor(out.get_mut()))?;
     Ok(out.into_inner())
 }
 
@@ -258,7 +346,7 @@ pub(crate) fn boxed<'de, D: de::Deserializer<'de>, T: Fill>(
     deserializer: D,
 ) -> Result<Box<T>, D::Error> {
     let mut out = Held::new(Box::write(Box::new_uninit(), T::placeholder()));
-    deserializer.deserialize_struct(T::NAME, T::FIELDS, FillVisitor(&mut **out.get_mut()))?;
+    deserializer.deserialize_struct(T::NAME, NO_FIELDS, FillVisitor(&mut **out.get_mut()))?;
     Ok(out.into_inner())
 }
 
@@ -510,7 +598,7 @@ pub(crate) fn put<T>(slot: &mut T, value: T) {
 pub(crate) fn require<E: de::Error, const WORDS: usize>(
     seen: &[u64; WORDS],
     required: &[u64; WORDS],
-    keys: &Keys,
+    keys: Keys,
 ) -> Result<(), E> {
     if seen
         .iter()
@@ -524,7 +612,7 @@ pub(crate) fn require<E: de::Error, const WORDS: usize>(
 
 #[cold]
 #[inline(never)]
-fn first_missing<E: de::Error>(seen: &[u64], required: &[u64], keys: &Keys) -> E {
+fn first_missing<E: de::Error>(seen: &[u64], required: &[u64], keys: Keys) -> E {
     let marked =
         |bits: &[u64], i: usize| bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0);
     match (0..keys.len()).find(|&i| marked(required, i) && !marked(seen, i)) {
@@ -557,29 +645,39 @@ mod tests {
     #[test]
     fn every_table_finds_each_of_its_fields() {
         assert!(KEY_TABLES.len() > 300, "{} tables", KEY_TABLES.len());
-        for keys in KEY_TABLES {
-            assert_eq!(keys.slots.len(), 1 << keys.bits);
-            assert!(keys.slots.len() >= 2 * keys.len());
-            assert_eq!(
-                keys.ends.last().map_or(0, |&e| usize::from(e)),
-                keys.names.len()
-            );
+        for &keys in KEY_TABLES {
+            let names = String::from_utf8_lossy(&keys.packed[keys.names_start()..]);
+            assert_eq!(keys.slots().len(), 1 << keys.bits());
+            assert!(keys.slots().len() >= 2 * keys.len());
+            let last_end = keys
+                .len()
+                .checked_sub(1)
+                .map_or(Some(0), |last| keys.end(last));
+            assert_eq!(last_end, Some(names.len()), "{names}");
             for i in 0..keys.len() {
                 let name = keys.name(i).unwrap();
-                assert!(!name.is_empty(), "{}", keys.names);
-                assert_eq!(keys.find(name), Some(i), "{name} in {}", keys.names);
+                assert!(!name.is_empty(), "{names}");
+                assert_eq!(keys.find(name), Some(i), "{name} in {names}");
             }
             assert_eq!(keys.name(keys.len()), None);
-            let filled = keys.slots.iter().filter(|&&s| s != 0).count();
+            let filled = keys.slots().iter().filter(|&&s| s != 0).count();
             assert_eq!(filled, keys.len());
         }
+    }
+
+    /// A packed table of another length than the generator said is refused (at compile
+    /// time for the generated ones).
+    #[test]
+    #[should_panic(expected = "length")]
+    fn a_table_of_the_wrong_length_is_refused() {
+        let _ = Keys::pack::<14>(0, 1, &[1, 0], &[1], "a");
     }
 
     /// A key that is no field's name finds nothing, also where it shares a slot, a length
     /// or a prefix with a field's.
     #[test]
     fn other_keys_find_nothing() {
-        let user = &<crate::types::User as Fill>::KEYS;
+        let user = <crate::types::User as Fill>::KEYS;
         for key in [
             "",
             "i",
@@ -593,10 +691,10 @@ mod tests {
             assert_eq!(user.find(key), None, "{key:?}");
         }
         // Every slot is tried: a key for each one that is not a name.
-        let mut tried = vec![false; user.slots.len()];
+        let mut tried = vec![false; user.slots().len()];
         for n in 0..100_000u32 {
             let key = format!("k{n}");
-            tried[slot(key.as_bytes(), user.seed, user.bits)] = true;
+            tried[slot(key.as_bytes(), user.seed(), user.bits())] = true;
             assert_eq!(user.find(&key), None);
         }
         assert!(tried.iter().all(|&t| t));
@@ -617,12 +715,15 @@ mod tests {
         for (i, name) in NAMES.iter().enumerate() {
             slots[slot(name.as_bytes(), seed, bits)] = i as u8 + 1;
         }
-        let keys = Keys {
-            names: "a_name_well_past_twenty_four_bytes_longshort",
-            ends: &[39, 44],
+        let packed = Keys::pack::<63>(
             seed,
             bits,
-            slots: Vec::leak(slots.to_vec()),
+            &slots,
+            &[39, 44],
+            "a_name_well_past_twenty_four_bytes_longshort",
+        );
+        let keys = Keys {
+            packed: Vec::leak(packed.to_vec()),
         };
         assert_eq!(keys.find(NAMES[0]), Some(0));
         assert_eq!(keys.find("short"), Some(1));
