@@ -185,6 +185,11 @@ impl<'de> Reader<'de> {
     /// Reads an array through `visitor`, its `[` at the index.
     fn seq<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, ReadError> {
         self.enter()?;
+        self.seq_entered(visitor)
+    }
+
+    /// [`Reader::seq`] once its `[` is read.
+    fn seq_entered<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, ReadError> {
         let value = visitor.visit_seq(Elements {
             reader: self,
             first: true,
@@ -215,6 +220,25 @@ impl<'de> Reader<'de> {
     fn failed_map(&mut self, e: ReadError) -> ReadError {
         let _ = self.end_map();
         e.placed(self.index)
+    }
+
+    /// Enters the object or array at the index, for a struct: its first byte, or `None`
+    /// (and nothing read) when it is neither.
+    #[inline(never)]
+    fn open_struct(&mut self) -> Result<Option<u8>, ReadError> {
+        let first = self.value_start()?;
+        if first != b'{' && first != b'[' {
+            return Ok(None);
+        }
+        self.enter()?;
+        Ok(Some(first))
+    }
+
+    /// Ends a struct's object once its visitor is done.
+    #[inline(never)]
+    fn close_struct(&mut self) -> Result<(), ReadError> {
+        self.depth += 1;
+        self.end_map()
     }
 
     /// Reads an object through `visitor`, its `{` at the index.
@@ -518,10 +542,27 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, ReadError> {
-        match self.value_start()? {
-            b'{' => self.map(visitor),
-            b'[' => self.seq(visitor),
-            _ => Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
+        // Compiled for every struct: what does not depend on the visitor is out of line.
+        match self.open_struct()? {
+            Some(b'{') => {
+                let value = visitor.visit_map(Entries {
+                    reader: self,
+                    first: true,
+                });
+                match value {
+                    Ok(value) => {
+                        let value = Held::new(value);
+                        self.close_struct()?;
+                        Ok(value.into_inner())
+                    }
+                    Err(e) => {
+                        self.depth += 1;
+                        Err(self.failed_map(e))
+                    }
+                }
+            }
+            Some(_) => self.seq_entered(visitor),
+            None => Err(self.invalid_type(format_args!("{}", Expecting(&visitor)))),
         }
     }
 
