@@ -3,11 +3,13 @@
 //!
 //! - [`fill`]: structs read field by field into a value that already exists, on the stack
 //!   or in its box, so a large `Message` is never moved on its way into its box.
+//! - `keys`: a struct's table of field names, which finds a key's field with one hash.
 //! - [`union`]: unions read from the entries of their object, looking for the tag as they
 //!   go and replaying what came before it into the variant, without a `serde_json::Value`.
 //! - Keys and string-enum values are read borrowed from the text where it allows.
 
 pub(crate) mod fill;
+mod keys;
 pub(crate) mod union;
 
 use std::borrow::Cow;
