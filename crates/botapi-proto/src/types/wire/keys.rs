@@ -18,7 +18,10 @@ pub(crate) struct Keys {
     pub(crate) packed: &'static [u8],
 }
 
-/// Where the slots begin in [`Keys::packed`]: after the seed, `bits` and the count.
+/// Where `bits` and the field count lie in [`Keys::packed`], after the seed, and where
+/// the slots begin.
+const BITS: usize = 8;
+const COUNT: usize = 9;
 const SLOTS: usize = 11;
 
 impl Keys {
@@ -35,6 +38,9 @@ impl Keys {
             N == SLOTS + slots.len() + 2 * ends.len() + names.len(),
             "a key table's length is not the one the generator gave"
         );
+        // `hash` shifts by `64 - bits`; the count is two bytes.
+        assert!(bits >= 1 && bits < 16 && slots.len() == 1 << bits);
+        assert!(ends.len() <= u16::MAX as usize);
         let mut out = [0u8; N];
         let seed = seed.to_le_bytes();
         let mut i = 0;
@@ -42,11 +48,10 @@ impl Keys {
             out[i] = seed[i];
             i += 1;
         }
-        assert!(bits < 16 && slots.len() == 1 << bits && ends.len() <= u16::MAX as usize);
-        out[8] = bits as u8;
+        out[BITS] = bits as u8;
         let count = (ends.len() as u16).to_le_bytes();
-        out[9] = count[0];
-        out[10] = count[1];
+        out[COUNT] = count[0];
+        out[COUNT + 1] = count[1];
         let mut at = SLOTS;
         i = 0;
         while i < slots.len() {
@@ -96,7 +101,7 @@ impl Keys {
 
     /// How many fields there are.
     pub(crate) fn len(self) -> usize {
-        self.packed.get(9..SLOTS).map_or(0, |count| {
+        self.packed.get(COUNT..SLOTS).map_or(0, |count| {
             usize::from(u16::from_le_bytes([count[0], count[1]]))
         })
     }
@@ -110,8 +115,10 @@ impl Keys {
 
     #[inline(always)]
     fn bits(self) -> u32 {
-        // At least 1: `hash` shifts by `64 - bits`.
-        self.packed.get(8).map_or(1, |&bits| u32::from(bits).max(1))
+        // At least 1, as `pack` makes it, whatever the bytes say: `hash` shifts by `64 - bits`.
+        self.packed
+            .get(BITS)
+            .map_or(1, |&bits| u32::from(bits).max(1))
     }
 
     #[inline(always)]
